@@ -1,0 +1,292 @@
+/**
+ * Matching one file's text against the checks that apply to it. Pure: no file system, no network.
+ */
+import { parse, registerDynamicLanguage, type NapiConfig, type SgNode, type SgRoot } from "@ast-grep/napi";
+import python from "@ast-grep/lang-python";
+import yaml from "@ast-grep/lang-yaml";
+import picomatch from "picomatch";
+import type { Check } from "./rulebook.ts";
+import { RulebookError } from "./rulebook.ts";
+import { fingerprintAll } from "./fingerprint.ts";
+import { redact } from "./redact.ts";
+import type { Finding, Suppression } from "./types.ts";
+
+let registered = false;
+function ensureLanguages() {
+  if (registered) return;
+  registerDynamicLanguage({ python, yaml } as never);
+  registered = true;
+}
+
+/** Regex checks look at one line at a time; longer lines (generated data, minified code) are not matched. */
+export const MAX_REGEX_LINE = 4096;
+const SNIPPET_MAX_LINES = 6;
+const SNIPPET_MAX_LINE_CHARS = 240;
+
+type AstLanguage = "python" | "yaml";
+
+interface CompiledAst {
+  kind: "ast";
+  language: AstLanguage;
+  config: NapiConfig;
+  where: [string, { gt?: number; gte?: number; lt?: number; lte?: number }][];
+  redact: string[];
+  report?: string;
+}
+interface CompiledRegex {
+  kind: "regex";
+  pattern: RegExp;
+  unless?: RegExp;
+  redact: string[];
+}
+
+export interface CompiledCheck {
+  check: Check;
+  appliesTo: (path: string) => boolean;
+  matcher: CompiledAst | CompiledRegex;
+}
+
+export interface CompiledRulebook {
+  checks: CompiledCheck[];
+  /** True when at least one check could look at this path. */
+  isTarget: (path: string) => boolean;
+}
+
+const EMPTY_DOC: Record<AstLanguage, string> = { python: "x = 1\n", yaml: "a: 1\n" };
+
+/** Compiles checks once; ast-grep rules are tried on a tiny document so a broken rule fails at load with its check id. */
+export function compileChecks(checks: readonly Check[]): CompiledRulebook {
+  ensureLanguages();
+  const compiled = checks.map((check): CompiledCheck => {
+    const isMatch = picomatch(check.files, { dot: true });
+    const m = check.match;
+    let matcher: CompiledCheck["matcher"];
+    if (m.language === "regex") {
+      const flags = m.ignoreCase ? "iu" : "u";
+      matcher = {
+        kind: "regex",
+        pattern: new RegExp(m.pattern, flags),
+        unless: m.unless ? new RegExp(m.unless, flags) : undefined,
+        redact: m.redact ?? [],
+      };
+    } else {
+      const config: NapiConfig = { rule: m.rule as NapiConfig["rule"] };
+      if (m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
+      if (m.utils) config.utils = m.utils as NapiConfig["utils"];
+      try {
+        parse(m.language, EMPTY_DOC[m.language]).root().findAll(config);
+      } catch (e) {
+        throw new RulebookError(check.policy, `check ${check.id}: invalid ast-grep rule: ${(e as Error).message.split("\n")[0]}`);
+      }
+      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report };
+    }
+    return { check, appliesTo: (p) => isMatch(p), matcher };
+  });
+  return { checks: compiled, isTarget: (p) => compiled.some((c) => c.appliesTo(p)) };
+}
+
+interface RawMatch {
+  check: Check;
+  /** 0-based, end exclusive column. */
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+  text: string;
+  scope: string;
+  secrets: string[];
+  vars: Record<string, string>;
+}
+
+function parseNumber(text: string): number | undefined {
+  const t = text.trim().replace(/^["']|["']$/g, "").replace(/_/g, "");
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+function withinBounds(n: number | undefined, b: { gt?: number; gte?: number; lt?: number; lte?: number }): boolean {
+  if (n === undefined || Number.isNaN(n)) return false;
+  return (b.gt === undefined || n > b.gt) && (b.gte === undefined || n >= b.gte) && (b.lt === undefined || n < b.lt) && (b.lte === undefined || n <= b.lte);
+}
+
+function pythonScope(node: SgNode): string {
+  const names: string[] = [];
+  for (const a of node.ancestors()) {
+    const k = a.kind();
+    if (k === "function_definition" || k === "class_definition") {
+      const name = a.field("name")?.text();
+      if (name) names.push(`${k === "class_definition" ? "class" : "def"} ${name}`);
+    }
+  }
+  return names.reverse().join(" > ");
+}
+
+function yamlScope(node: SgNode): string {
+  const keys: string[] = [];
+  for (const a of node.ancestors()) {
+    if (a.kind() === "block_mapping_pair" || a.kind() === "flow_pair") {
+      const key = a.field("key")?.text();
+      if (key) keys.push(key);
+    }
+  }
+  return keys.reverse().join(" > ");
+}
+
+function astMatches(root: SgRoot, c: CompiledCheck & { matcher: CompiledAst }): RawMatch[] {
+  const m = c.matcher;
+  const out: RawMatch[] = [];
+  for (const node of root.root().findAll(m.config)) {
+    if (!m.where.every(([name, bound]) => withinBounds(parseNumber(node.getMatch(name)?.text() ?? ""), bound))) continue;
+    const target = (m.report && node.getMatch(m.report)) || node;
+    const r = target.range();
+    const vars: Record<string, string> = {};
+    for (const name of collectVarNames(c.check.message)) {
+      const v = node.getMatch(name);
+      if (v) vars[name] = v.text();
+    }
+    const secrets = m.redact.map((name) => node.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+    out.push({
+      check: c.check,
+      start: { line: r.start.line, column: r.start.column },
+      end: { line: r.end.line, column: r.end.column },
+      text: target.text(),
+      scope: m.language === "python" ? pythonScope(target) : yamlScope(target),
+      secrets,
+      vars,
+    });
+  }
+  return out;
+}
+
+function stripQuotes(s: string): string {
+  const m = /^[rRbBuUfF]{0,2}(["']{1,3})([\s\S]*)\1$/.exec(s);
+  return m ? m[2]! : s;
+}
+
+function collectVarNames(message: string): string[] {
+  return [...message.matchAll(/\{\{([A-Z_][A-Z0-9_]*)\}\}/g)].map((x) => x[1]!);
+}
+
+function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
+  const m = c.matcher;
+  if (m.unless && lines.some((l) => l.length <= MAX_REGEX_LINE && m.unless!.test(l))) return [];
+  const out: RawMatch[] = [];
+  lines.forEach((line, i) => {
+    if (line.length > MAX_REGEX_LINE) return;
+    const hit = m.pattern.exec(line);
+    if (!hit) return;
+    const groups = hit.groups ?? {};
+    out.push({
+      check: c.check,
+      start: { line: i, column: hit.index },
+      end: { line: i, column: hit.index + hit[0].length },
+      text: hit[0],
+      scope: "",
+      secrets: m.redact.map((g) => groups[g]).filter((s): s is string => !!s),
+      vars: Object.fromEntries(Object.entries(groups).filter((e): e is [string, string] => typeof e[1] === "string")),
+    });
+  });
+  return out;
+}
+
+const SUPPRESSION = /posture:\s*ignore\[([^\]]*)\]\s*(.*)$/;
+
+/** `# posture: ignore[check-id, other-id] reason` on the finding's first line or the line above it. */
+function suppressionFor(lines: readonly string[], line: number, ruleId: string): string | undefined {
+  for (const l of [lines[line], lines[line - 1]]) {
+    const m = l === undefined ? null : SUPPRESSION.exec(l);
+    if (!m) continue;
+    const ids = m[1]!.split(",").map((s) => s.trim());
+    if (ids.includes(ruleId)) return m[2]!.trim() || "(no reason given)";
+  }
+  return undefined;
+}
+
+function snippetOf(lines: readonly string[], start: number, end: number, secrets: string[]): string {
+  const last = Math.min(end, start + SNIPPET_MAX_LINES - 1);
+  const body = lines
+    .slice(start, last + 1)
+    .map((l) => (l.length > SNIPPET_MAX_LINE_CHARS ? `${l.slice(0, SNIPPET_MAX_LINE_CHARS)}…` : l))
+    .join("\n");
+  return redact(end > last ? `${body}\n…` : body, secrets);
+}
+
+function renderMessage(template: string, vars: Record<string, string>, secrets: string[]): string {
+  const filled = template.replace(/\{\{([A-Z_][A-Z0-9_]*)\}\}/g, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined) return name;
+    return v.length > 80 ? `${v.slice(0, 80)}…` : v;
+  });
+  return redact(filled, secrets);
+}
+
+export interface FileScan {
+  findings: Finding[];
+  suppressed: Suppression[];
+}
+
+/**
+ * Runs every applicable check on one file. `path` is relative with "/" separators; it decides which checks
+ * apply (their `files` globs) and goes into each fingerprint.
+ */
+export function scanText(rulebook: CompiledRulebook, path: string, text: string): FileScan {
+  const applicable = rulebook.checks.filter(
+    (c) => c.appliesTo(path) && (!c.check.prefilter || c.check.prefilter.some((needle) => text.includes(needle))),
+  );
+  if (applicable.length === 0) return { findings: [], suppressed: [] };
+
+  const lines = text.split(/\r?\n/);
+  const roots = new Map<AstLanguage, SgRoot>();
+  const raw: RawMatch[] = [];
+  for (const c of applicable) {
+    if (c.matcher.kind === "regex") {
+      raw.push(...regexMatches(lines, c as CompiledCheck & { matcher: CompiledRegex }));
+    } else {
+      const lang = c.matcher.language;
+      let root = roots.get(lang);
+      if (!root) {
+        root = parse(lang, text);
+        roots.set(lang, root);
+      }
+      raw.push(...astMatches(root, c as CompiledCheck & { matcher: CompiledAst }));
+    }
+  }
+
+  // One finding per (check, start position): overlapping ast-grep rules (e.g. `any:` alternatives) must not double-report.
+  const unique = new Map<string, RawMatch>();
+  for (const r of raw) unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
+  const ordered = [...unique.values()].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
+
+  const redactedTexts = ordered.map((r) => redact(r.text, r.secrets));
+  const fingerprints = fingerprintAll(ordered.map((r, i) => ({ ruleId: r.check.id, path, scope: r.scope, text: redactedTexts[i]! })));
+
+  const findings: Finding[] = [];
+  const suppressed: Suppression[] = [];
+  ordered.forEach((r, i) => {
+    const reason = suppressionFor(lines, r.start.line, r.check.id);
+    if (reason !== undefined) {
+      suppressed.push({ ruleId: r.check.id, path, line: r.start.line + 1, reason, fingerprint: fingerprints[i]! });
+      return;
+    }
+    // tree-sitter ends a node that finishes a line at column 0 of the next line; report the last real line instead.
+    let endLine = r.end.line;
+    let endColumn = r.end.column;
+    if (endColumn === 0 && endLine > r.start.line) {
+      endLine -= 1;
+      endColumn = lines[endLine]?.length ?? 0;
+    }
+    findings.push({
+      ruleId: r.check.id,
+      policy: r.check.policy,
+      framework: r.check.framework,
+      severity: r.check.severity,
+      path,
+      line: r.start.line + 1,
+      column: r.start.column + 1,
+      endLine: endLine + 1,
+      endColumn: endColumn + 1,
+      message: renderMessage(r.check.message, r.vars, r.secrets),
+      snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
+      fingerprint: fingerprints[i]!,
+    });
+  });
+  return { findings, suppressed };
+}

@@ -1,0 +1,177 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { FRAMEWORKS, SEVERITIES } from "./types.ts";
+
+/** Rule files end with this suffix; fixture files next to them never do. */
+export const POLICY_SUFFIX = ".policy.yaml";
+
+const metavarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "metavariable names are UPPER_CASE");
+
+/** Numeric bounds applied to a captured metavariable after ast-grep matched (ast-grep cannot compare numbers). */
+const numericBound = z
+  .object({ gt: z.number().optional(), gte: z.number().optional(), lt: z.number().optional(), lte: z.number().optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "give at least one of gt, gte, lt, lte");
+
+// ast-grep rule objects are validated by ast-grep itself when compiled (see compileChecks).
+const astGrepRule = z.record(z.string(), z.unknown());
+
+const astGrepMatch = z
+  .object({
+    language: z.enum(["python", "yaml"]),
+    rule: astGrepRule,
+    constraints: z.record(metavarName, astGrepRule).optional(),
+    utils: z.record(z.string(), astGrepRule).optional(),
+    where: z.record(metavarName, numericBound).optional(),
+    /** Metavariables whose text is a secret: masked in snippet and message. */
+    redact: z.array(metavarName).optional(),
+    /** Report the range of this metavariable instead of the whole match. */
+    report: metavarName.optional(),
+  })
+  .strict();
+
+const regexSource = z.string().superRefine((src, ctx) => {
+  try {
+    new RegExp(src, "u");
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `invalid regular expression: ${(e as Error).message}` });
+  }
+});
+
+const regexMatch = z
+  .object({
+    language: z.literal("regex"),
+    /** Tested against each line on its own, so a match never spans lines and work stays linear in file size. */
+    pattern: regexSource,
+    ignoreCase: z.boolean().default(false),
+    /** If this pattern matches any line of the file, the check reports nothing for that file. */
+    unless: regexSource.optional(),
+    /** Named capture groups whose text is a secret. */
+    redact: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+  })
+  .strict();
+
+const checkSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/, "ids are dotted lower-case words, e.g. modal.function.trust-remote-code"),
+    severity: z.enum(SEVERITIES),
+    message: z.string().min(1),
+    files: z.array(z.string().min(1)).min(1),
+    /** Cheap literal pre-filter: the file must contain one of these strings for the matcher to run. */
+    prefilter: z.array(z.string().min(1)).optional(),
+    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch]),
+  })
+  .strict();
+
+const reference = z.string().regex(/^(CWE-\d+|OWASP [A-Z0-9:]+|MITRE ATLAS [A-Z0-9.]+)$/, "references look like CWE-502, OWASP A01:2025, OWASP LLM04 or MITRE ATLAS AML.T0010");
+
+export const policySchema = z
+  .object({
+    policy: z.string().min(1),
+    framework: z.enum(FRAMEWORKS),
+    level: z.enum(["strict", "warning", "advisory"]),
+    references: z.array(reference).min(1),
+    why: z.string().min(1),
+    remediation: z.string().min(1),
+    checks: z.array(checkSchema).min(1),
+  })
+  .strict();
+
+export type PolicyFile = z.infer<typeof policySchema>;
+export type CheckSpec = z.infer<typeof checkSchema>;
+
+export interface Check extends CheckSpec {
+  policy: string;
+  framework: PolicyFile["framework"];
+}
+
+export interface Policy extends Omit<PolicyFile, "checks"> {
+  /** Path of the policy file relative to the rules directory. */
+  file: string;
+  checks: Check[];
+}
+
+export interface Rulebook {
+  policies: Policy[];
+  checks: Check[];
+  /** Content hash of every policy file: a rescan is only skippable when this is unchanged. */
+  version: string;
+}
+
+export class RulebookError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = "RulebookError";
+  }
+}
+
+function listPolicyFiles(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) visit(p);
+      else if (entry.isFile() && entry.name.endsWith(POLICY_SUFFIX)) out.push(p);
+    }
+  };
+  visit(dir);
+  return out.sort();
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.map(String).join(".") : "(top level)";
+  return `${where}: ${issue.message}`;
+}
+
+/** Parses and validates one policy file's text. Throws RulebookError naming the file and the offending field. */
+export function parsePolicy(text: string, file: string): Policy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new RulebookError(file, `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) throw new RulebookError(file, describeIssue(parsed.error.issues[0]!));
+  const p = parsed.data;
+  return {
+    ...p,
+    file,
+    checks: p.checks.map((c) => ({ ...c, policy: p.policy, framework: p.framework })),
+  };
+}
+
+/** Loads every `*.policy.yaml` below `dir`. Check ids must be unique across the rulebook. */
+export function loadRulebook(dir: string): Rulebook {
+  let files: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+    files = listPolicyFiles(dir);
+  } catch (e) {
+    throw new RulebookError(dir, `cannot read rules directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (files.length === 0) throw new RulebookError(dir, `no ${POLICY_SUFFIX} files found`);
+
+  const hash = createHash("sha256");
+  const policies: Policy[] = [];
+  const seen = new Map<string, string>();
+  for (const abs of files) {
+    const rel = relative(dir, abs).split(sep).join("/");
+    const text = readFileSync(abs, "utf8");
+    hash.update(rel).update("\0").update(text).update("\0");
+    const policy = parsePolicy(text, abs);
+    for (const c of policy.checks) {
+      const other = seen.get(c.id);
+      if (other) throw new RulebookError(abs, `checks: duplicate check id ${c.id} (also in ${other})`);
+      seen.set(c.id, abs);
+    }
+    policies.push({ ...policy, file: rel });
+  }
+  return { policies, checks: policies.flatMap((p) => p.checks), version: hash.digest("hex").slice(0, 16) };
+}

@@ -1,0 +1,67 @@
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const FRAMEWORKS = ["modal", "torchserve", "bentoml", "ray-serve", "training-monitor"] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** Higher is worse; used for --fail-on and sorting. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+export interface Finding {
+  ruleId: string;
+  policy: string;
+  framework: Framework;
+  severity: Severity;
+  /** Relative to the scan root, "/" separators. */
+  path: string;
+  /** 1-based lines and columns, end inclusive of the last character's line. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  /** Source of the match, secrets redacted. */
+  snippet: string;
+  fingerprint: string;
+}
+
+export interface Suppression {
+  ruleId: string;
+  path: string;
+  line: number;
+  reason: string;
+  fingerprint: string;
+}
+
+export interface ScanError {
+  path: string;
+  message: string;
+}
+
+export type SkipReason =
+  | "ignored-directory"
+  | "symlink"
+  | "too-large"
+  | "binary"
+  | "minified"
+  | "not-a-target"
+  | "special-file"
+  | "file-limit";
+
+export interface ScanStats {
+  /** Files read and matched against at least one check. */
+  files: number;
+  bytes: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  suppressed: number;
+  durationMs: number;
+  /** Number of checks that were active for this scan. */
+  rules: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  suppressed: Suppression[];
+  stats: ScanStats;
+  errors: ScanError[];
+}

@@ -1,0 +1,86 @@
+/**
+ * The one generic test for the whole rulebook: every policy's fixtures are scanned with that policy's checks,
+ * and the findings must be exactly the lines annotated `# ruleid: <check-id>` (annotations apply to the next
+ * non-annotation line). `# ok: <check-id>` marks lines that must stay clean.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadRulebook, POLICY_SUFFIX } from "../lib/engine/rulebook.ts";
+import { scanDirectory } from "../lib/engine/scan.ts";
+
+const RULES = join(import.meta.dirname, "..", "rules");
+const rulebook = loadRulebook(RULES);
+
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+const ANNOTATION = /^\s*#\s*(ruleid|ok):\s*([\w.,\s-]+?)\s*$/;
+
+function annotations(dir: string) {
+  const expected = new Set<string>();
+  const ok = new Set<string>();
+  for (const abs of filesBelow(dir)) {
+    const rel = relative(dir, abs).split("\\").join("/");
+    const lines = readFileSync(abs, "utf8").split(/\r?\n/);
+    let pending: { kind: string; ids: string[] }[] = [];
+    lines.forEach((line, i) => {
+      const m = ANNOTATION.exec(line);
+      if (m) {
+        pending.push({ kind: m[1]!, ids: m[2]!.split(",").map((s) => s.trim()).filter(Boolean) });
+        return;
+      }
+      for (const p of pending) for (const id of p.ids) (p.kind === "ruleid" ? expected : ok).add(`${rel}:${i + 1}:${id}`);
+      pending = [];
+    });
+  }
+  return { expected, ok };
+}
+
+describe("rulebook", () => {
+  it("has 23 policies, one per file, with unique check ids", () => {
+    expect(rulebook.policies).toHaveLength(23);
+    expect(new Set(rulebook.policies.map((p) => p.policy)).size).toBe(23);
+  });
+
+  const seeds = join(import.meta.dirname, "..", "..", "shared", "seeds");
+  it.skipIf(!existsSync(seeds))("names each policy exactly as the rulebooks in shared/seeds head it", () => {
+    const titles: string[] = [];
+    for (const f of readdirSync(seeds).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort()) {
+      const text = readFileSync(join(seeds, f), "utf8");
+      for (const m of text.matchAll(/^### (?:Rule: (.+)|\d+\. (.+))$/gm)) titles.push((m[1] ?? m[2])!.trim());
+    }
+    expect(rulebook.policies.map((p) => p.policy).sort()).toEqual(titles.sort());
+  });
+
+  for (const policy of rulebook.policies) {
+    describe(policy.file, () => {
+      const fixtures = join(RULES, policy.file.slice(0, -POLICY_SUFFIX.length) + ".fixtures");
+
+      it("has fixtures that exercise every check both ways", () => {
+        expect(existsSync(fixtures), `missing ${relative(process.cwd(), fixtures)}`).toBe(true);
+        const { expected, ok } = annotations(fixtures);
+        for (const check of policy.checks) {
+          expect([...expected].some((k) => k.endsWith(`:${check.id}`)), `${check.id} has no '# ruleid:' line`).toBe(true);
+          expect([...ok].some((k) => k.endsWith(`:${check.id}`)), `${check.id} has no '# ok:' line`).toBe(true);
+        }
+        const known = new Set(policy.checks.map((c) => c.id));
+        for (const k of [...expected, ...ok]) expect(known.has(k.split(":").at(-1)!), `annotation for unknown check: ${k}`).toBe(true);
+      });
+
+      it("reports exactly the annotated lines", async () => {
+        const { expected, ok } = annotations(fixtures);
+        const result = await scanDirectory(fixtures, { checks: policy.checks, threads: 0 });
+        expect(result.errors).toEqual([]);
+        const actual = new Set(result.findings.map((f) => `${f.path}:${f.line}:${f.ruleId}`));
+        const missed = [...expected].filter((k) => !actual.has(k));
+        const unexpected = [...actual].filter((k) => !expected.has(k));
+        expect({ missed, unexpected }).toEqual({ missed: [], unexpected: [] });
+        for (const k of ok) expect(actual.has(k), `${k} is marked ok`).toBe(false);
+      });
+    });
+  }
+});
