@@ -72,7 +72,7 @@ export const policySchema = z
   .object({
     policy: z.string().min(1),
     framework: z.enum(FRAMEWORKS),
-    level: z.enum(["strict", "warning", "advisory"]),
+    level: z.enum(["strict", "critical", "warning", "advisory"]),
     references: z.array(reference).min(1),
     why: z.string().min(1),
     remediation: z.string().min(1),
