@@ -76,7 +76,7 @@ export function compileChecks(checks: readonly Check[]): CompiledRulebook {
       try {
         parse(m.language, EMPTY_DOC[m.language]).root().findAll(config);
       } catch (e) {
-        throw new RulebookError(check.policy, `check ${check.id}: invalid ast-grep rule: ${(e as Error).message.split("\n")[0]}`);
+        throw new RulebookError(check.source, `check ${check.id}: invalid ast-grep rule: ${(e as Error).message.split("\n")[0]}`);
       }
       matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report };
     }
@@ -161,8 +161,10 @@ function stripQuotes(s: string): string {
   return m ? m[2]! : s;
 }
 
+const MESSAGE_VAR = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+
 function collectVarNames(message: string): string[] {
-  return [...message.matchAll(/\{\{([A-Z_][A-Z0-9_]*)\}\}/g)].map((x) => x[1]!);
+  return [...message.matchAll(MESSAGE_VAR)].map((x) => x[1]!);
 }
 
 function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
@@ -210,7 +212,7 @@ function snippetOf(lines: readonly string[], start: number, end: number, secrets
 }
 
 function renderMessage(template: string, vars: Record<string, string>, secrets: string[]): string {
-  const filled = template.replace(/\{\{([A-Z_][A-Z0-9_]*)\}\}/g, (_, name: string) => {
+  const filled = template.replace(MESSAGE_VAR, (_, name: string) => {
     const v = vars[name];
     if (v === undefined) return name;
     return v.length > 80 ? `${v.slice(0, 80)}…` : v;

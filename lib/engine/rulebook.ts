@@ -86,6 +86,8 @@ export type CheckSpec = z.infer<typeof checkSchema>;
 export interface Check extends CheckSpec {
   policy: string;
   framework: PolicyFile["framework"];
+  /** The policy file it came from, for error messages. */
+  source: string;
 }
 
 export interface Policy extends Omit<PolicyFile, "checks"> {
@@ -143,7 +145,7 @@ export function parsePolicy(text: string, file: string): Policy {
   return {
     ...p,
     file,
-    checks: p.checks.map((c) => ({ ...c, policy: p.policy, framework: p.framework })),
+    checks: p.checks.map((c) => ({ ...c, policy: p.policy, framework: p.framework, source: file })),
   };
 }
 

@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { loadRulebook, RulebookError, type Rulebook } from "../engine/rulebook.ts";
+import { compileChecks } from "../engine/match.ts";
+import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
+import { SEVERITIES } from "../engine/types.ts";
+import { toSarif } from "../report/sarif.ts";
+import { toText } from "../report/text.ts";
+
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
+const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+
+const USAGE = `usage:
+  posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>]
+  posture rules [--format text|json] [--rules <dir>]
+  posture --version`;
+
+export class UsageError extends Error {}
+
+const scanOptions = z.object({
+  format: z.enum(["text", "json", "sarif"]).default("text"),
+  "fail-on": z.enum(SEVERITIES).optional(),
+  rules: z.string().min(1).default(DEFAULT_RULES_DIR),
+});
+const rulesOptions = z.object({ format: z.enum(["text", "json"]).default("text"), rules: z.string().min(1).default(DEFAULT_RULES_DIR) });
+
+function validate<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
+}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+function rulesListing(rb: Rulebook, format: "text" | "json"): string {
+  if (format === "json") {
+    return `${JSON.stringify(
+      {
+        version: rb.version,
+        policies: rb.policies.map((p) => ({
+          policy: p.policy,
+          framework: p.framework,
+          level: p.level,
+          references: p.references,
+          file: p.file,
+          checks: p.checks.map((c) => ({ id: c.id, severity: c.severity, message: c.message, files: c.files })),
+        })),
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  const lines = [`${rb.policies.length} policies, ${rb.checks.length} checks (rulebook ${rb.version})`];
+  for (const p of rb.policies) {
+    lines.push("", `${p.policy}  [${p.framework}, ${p.level}; ${p.references.join(", ")}]`);
+    for (const c of p.checks) lines.push(`  ${c.severity.padEnd(8)} ${c.id}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs the CLI and returns its exit code: 0 done, 1 findings at or above --fail-on, 2 usage or I/O error. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === "--version" || command === "-v") {
+      io.stdout(`posture ${VERSION}\n`);
+      return 0;
+    }
+    if (!command || command === "--help" || command === "-h" || command === "help") {
+      (command ? io.stdout : io.stderr)(`${USAGE}\n`);
+      return command ? 0 : 2;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" } },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (command === "rules") {
+      if (parsed.positionals.length) throw new UsageError(`unexpected argument: ${parsed.positionals[0]}`);
+      const opts = validate(rulesOptions, parsed.values);
+      const rulebook = loadRulebook(opts.rules);
+      compileChecks(rulebook.checks); // a listing must not hide a rule that cannot run
+      io.stdout(rulesListing(rulebook, opts.format));
+      return 0;
+    }
+    if (command !== "scan") throw new UsageError(`unknown command: ${command}`);
+    if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? "scan takes one path" : "scan needs a path");
+    const opts = validate(scanOptions, parsed.values);
+    const rulebook = loadRulebook(opts.rules);
+    const result = await scanDirectory(parsed.positionals[0]!, { checks: rulebook.checks });
+
+    if (opts.format === "json") {
+      io.stdout(`${JSON.stringify({ findings: result.findings, suppressed: result.suppressed, stats: result.stats, errors: result.errors }, null, 2)}\n`);
+    } else if (opts.format === "sarif") {
+      io.stdout(`${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`);
+    } else {
+      io.stdout(toText(result, io.isTTY && !process.env.NO_COLOR));
+    }
+    const threshold = opts["fail-on"];
+    return threshold && result.findings.some((f) => atOrAbove(f.severity, threshold)) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`posture: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof RulebookError || e instanceof ScanRootError) {
+      io.stderr(`posture: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`posture: unexpected error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const code = await run(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: !!process.stdout.isTTY,
+  });
+  // Let stdout drain before exiting: a large JSON or SARIF report is written asynchronously to a pipe.
+  process.exitCode = code;
+}

@@ -1,0 +1,135 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { run } from "../lib/cli/main.ts";
+import { scratch, TEST_POLICY } from "./helpers.ts";
+
+const repo = join(import.meta.dirname, "..");
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
+  return { code, stdout, stderr };
+}
+
+const rules = scratch("posture-rules-");
+rules.write("test.policy.yaml", TEST_POLICY);
+const src = scratch("posture-src-");
+src.write("svc/app.py", 'import os\n\nAPI_KEY = "abcd-1234-efgh-5678-ijkl"\n\ndef handle(x):\n    return eval(x)\n');
+src.write("svc/conf/config.properties", "address=0.0.0.0\n");
+src.write("svc/ok.py", "eval(y)  # posture: ignore[test.python.eval] constant input\n");
+src.write("notes.txt", "eval(z)\n");
+
+describe("posture scan", () => {
+  it("--format json prints one object with findings, stats and errors", async () => {
+    const { code, stdout, stderr } = await cli("scan", src.root, "--format", "json", "--rules", rules.root);
+    expect([code, stderr]).toEqual([0, ""]);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out).sort()).toEqual(["errors", "findings", "stats", "suppressed"]);
+    expect(out.findings.map((f: { ruleId: string; path: string; line: number }) => `${f.ruleId} ${f.path}:${f.line}`)).toEqual([
+      "test.python.secret svc/app.py:3",
+      "test.python.eval svc/app.py:6",
+      "test.props.bind-all svc/conf/config.properties:1",
+    ]);
+    expect(Object.keys(out.findings[0]).sort()).toEqual(
+      ["column", "endColumn", "endLine", "fingerprint", "framework", "line", "message", "path", "policy", "ruleId", "severity", "snippet"].sort(),
+    );
+    expect(out.findings[0]).toMatchObject({ policy: "Test Policy", framework: "modal", severity: "critical" });
+    expect(stdout).not.toContain("abcd-1234-efgh-5678-ijkl");
+    expect(out.stats).toMatchObject({ files: 3, suppressed: 1, rules: 4, skipped: { "not-a-target": 1 } });
+    expect(out.stats.bytes).toBeGreaterThan(0);
+    expect(out.suppressed[0]).toMatchObject({ ruleId: "test.python.eval", path: "svc/ok.py", line: 1, reason: "constant input" });
+    expect(out.errors).toEqual([]);
+  });
+
+  it("--format sarif produces SARIF 2.1.0 as GitHub code scanning expects it", async () => {
+    const { code, stdout } = await cli("scan", src.root, "--format", "sarif", "--rules", rules.root);
+    expect(code).toBe(0);
+    const log = JSON.parse(stdout);
+    expect(log.version).toBe("2.1.0");
+    expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+    const runObj = log.runs[0];
+    expect(runObj.tool.driver.name).toBe("Posture");
+    const ruleIds = runObj.tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(ruleIds).toEqual(["test.python.eval", "test.python.secret", "test.python.timeout", "test.props.bind-all"]);
+    for (const r of runObj.tool.driver.rules) {
+      expect(r.help.text.length).toBeGreaterThan(0);
+      expect(r.help.markdown).toContain("Remediation");
+      expect(Number(r.properties["security-severity"])).toBeGreaterThan(0);
+      expect(r.properties.tags).toContain("security");
+      expect(r.properties.tags).toContain("external/cwe/cwe-94");
+    }
+    const active = runObj.results.filter((r: { suppressions?: unknown }) => !r.suppressions);
+    expect(active).toHaveLength(3);
+    for (const r of runObj.results) {
+      expect(ruleIds[r.ruleIndex]).toBe(r.ruleId);
+      expect(r.message.text.length).toBeGreaterThan(0);
+      const loc = r.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toMatch(/^svc\//);
+      expect(loc.artifactLocation.uriBaseId).toBe("%SRCROOT%");
+      expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(r.partialFingerprints["postureFingerprint/v1"]).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const suppressed = runObj.results.find((r: { suppressions?: unknown }) => r.suppressions);
+    expect(suppressed.suppressions).toEqual([{ kind: "inSource", justification: "constant input" }]);
+  });
+
+  it("--format text groups by file and ends with a summary", async () => {
+    const { stdout } = await cli("scan", src.root, "--rules", rules.root);
+    expect(stdout).toMatch(/^svc\/app\.py\n/);
+    expect(stdout).not.toContain("\x1b[");
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^3 findings \(1 critical, 1 high, 1 medium\) in 3 files, 1 suppressed, 1 skipped, 0 errors/);
+  });
+
+  it("--fail-on exits 1 only when a finding is at or above the threshold", async () => {
+    expect((await cli("scan", src.root, "--rules", rules.root, "--fail-on", "critical")).code).toBe(1);
+    const clean = scratch();
+    clean.write("a.py", "f(timeout=90)\n");
+    expect((await cli("scan", clean.root, "--rules", rules.root, "--fail-on", "medium")).code).toBe(0);
+    expect((await cli("scan", clean.root, "--rules", rules.root, "--fail-on", "low")).code).toBe(1);
+  });
+
+  it("exits 2 with a one-line message on usage and I/O errors", async () => {
+    const cases = [
+      [["scan", join(src.root, "missing")], /no such directory/],
+      [["scan"], /scan needs a path/],
+      [["scan", src.root, "--format", "xml"], /--format/],
+      [["scan", src.root, "--fail-on", "urgent"], /--fail-on/],
+      [["scan", src.root, "--rules", join(rules.root, "none")], /cannot read rules directory/],
+      [["frobnicate"], /unknown command/],
+    ] as const;
+    for (const [argv, message] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")[0]).toMatch(message);
+    }
+    const bad = scratch();
+    bad.write("x.policy.yaml", TEST_POLICY.replace("severity: high", "severity: urgent"));
+    const r = await cli("scan", src.root, "--rules", bad.root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.policy\.yaml: checks\.0\.severity/);
+  });
+});
+
+describe("posture rules", () => {
+  it("lists policies and checks as JSON", async () => {
+    const { code, stdout } = await cli("rules", "--format", "json", "--rules", rules.root);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.policies[0].policy).toBe("Test Policy");
+    expect(out.policies[0].checks.map((c: { id: string }) => c.id)).toContain("test.python.eval");
+  });
+});
+
+describe("bin/posture", () => {
+  it("runs the real executable and writes a large report completely to a pipe", () => {
+    const big = scratch();
+    for (let i = 0; i < 40; i++) big.write(`m${i}.py`, Array.from({ length: 50 }, (_, j) => `eval(v${j})`).join("\n"));
+    const out = execFileSync(join(repo, "bin/posture"), ["scan", big.root, "--format", "json", "--rules", rules.root], { maxBuffer: 64 * 1024 * 1024 });
+    expect(JSON.parse(out.toString()).findings).toHaveLength(2000);
+    const missing = spawnSync(join(repo, "bin/posture"), ["scan", join(big.root, "nope")]);
+    expect(missing.status).toBe(2);
+  });
+});

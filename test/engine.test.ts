@@ -1,0 +1,189 @@
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileChecks } from "../lib/engine/match.ts";
+import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
+import { scanDirectory, ScanRootError } from "../lib/engine/scan.ts";
+import { scanFile } from "../lib/engine/scan-file.ts";
+import { scratch, TEST_POLICY } from "./helpers.ts";
+
+const policy = parsePolicy(TEST_POLICY, "test.policy.yaml");
+const checks = policy.checks;
+const compiled = compileChecks(checks);
+
+async function scanSource(files: Record<string, string>, threads = 0, maxFiles?: number) {
+  const s = scratch();
+  for (const [rel, text] of Object.entries(files)) s.write(rel, text);
+  return scanDirectory(s.root, { checks, threads, maxFiles });
+}
+
+describe("walking a tree", () => {
+  const s = scratch();
+  s.write("app.py", "eval(x)\n");
+  s.write(".git/hooks/x.py", "eval(x)\n");
+  s.write("node_modules/pkg/a.py", "eval(x)\n");
+  s.write("env/pyvenv.cfg", "home = /usr\n");
+  s.write("env/lib/a.py", "eval(x)\n");
+  s.write("big.py", `eval(x)\n${"#".repeat(20_000)}\n`);
+  s.write("blob.py", Buffer.from([0x65, 0x76, 0x00, 0x61, 0x6c]));
+  s.write("min.py", `${"x=1;".repeat(1500)}eval(y)`);
+  s.write("README.md", "eval(x)\n");
+  s.write("bad-utf8.py", Buffer.concat([Buffer.from("s = '"), Buffer.from([0xff, 0xfe]), Buffer.from("'\neval(z)\n")]));
+  mkdirSync(s.path("deep/a/b/c/d/e/f/g/h"), { recursive: true });
+  s.write("deep/a/b/c/d/e/f/g/h/x.py", "eval(deep)\n");
+  symlinkSync("/etc/passwd", s.path("passwd.py"));
+  symlinkSync(s.root, s.path("loop"));
+
+  it("never follows symlinks, skips vendored trees, binaries, oversized and minified files, and counts why", async () => {
+    const r = await scanDirectory(s.root, { checks, threads: 0, maxFileBytes: 10_000 });
+    expect(r.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["app.py:1", "bad-utf8.py:2", "deep/a/b/c/d/e/f/g/h/x.py:1"]);
+    expect(r.stats.skipped).toEqual({ symlink: 2, "ignored-directory": 3, "too-large": 1, binary: 1, minified: 1, "not-a-target": 1 });
+    expect(r.stats.files).toBe(3);
+    expect(r.errors).toEqual([]);
+  });
+
+  it("caps the number of files and reports the rest as skipped", async () => {
+    const r = await scanSource({ "a.py": "eval(a)\n", "b.py": "eval(b)\n", "c.py": "eval(c)\n" }, 0, 2);
+    expect(r.stats.files).toBe(2);
+    expect(r.stats.skipped["file-limit"]).toBe(1);
+  });
+
+  it("reports an unreadable file as an error and goes on", () => {
+    const outcome = scanFile(compiled, { abs: s.path("vanished.py"), rel: "vanished.py", size: 1 });
+    expect(outcome).toEqual({ kind: "error", error: { path: "vanished.py", message: "cannot read file (ENOENT)" } });
+  });
+
+  it("refuses a root that does not exist or is not a directory", async () => {
+    await expect(scanDirectory(s.path("nope"), { checks })).rejects.toThrow(ScanRootError);
+    await expect(scanDirectory(s.path("app.py"), { checks })).rejects.toThrow(/not a directory/);
+  });
+
+  it("gives the same result on worker threads as inline", async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) many[`pkg${i % 7}/m${i}.py`] = `import os\n\ndef f():\n    eval(a${i})\n    key = "value-${i}-abcdef"\n`;
+    const inline = await scanSource(many, 0);
+    const threaded = await scanSource(many, 2);
+    expect(threaded.findings).toEqual(inline.findings);
+    expect(inline.findings).toHaveLength(120);
+  });
+});
+
+describe("matching", () => {
+  it("applies numeric bounds to captured values", async () => {
+    const r = await scanSource({ "a.py": "f(timeout=30)\nf(timeout=3_600)\nf(timeout=t)\nf(timeout=90.5)\n" });
+    expect(r.findings.filter((f) => f.ruleId === "test.python.timeout").map((f) => f.line)).toEqual([2, 4]);
+  });
+
+  it("matches plain-text formats per line and honours `unless`", async () => {
+    const open = await scanSource({ "conf/config.properties": "# c\naddress=0.0.0.0:8080\n" });
+    expect(open.findings.map((f) => [f.ruleId, f.line, f.message])).toEqual([["test.props.bind-all", 2, "bound to 0.0.0.0"]]);
+    const guarded = await scanSource({ "config.properties": "address=0.0.0.0\nauth=on\n" });
+    expect(guarded.findings).toEqual([]);
+  });
+
+  it("reports 1-based positions and the matched lines as snippet", async () => {
+    const r = await scanSource({ "a.py": "x = 1\nif x:\n    eval(\n        payload\n    )\n" });
+    const f = r.findings[0]!;
+    expect([f.line, f.column, f.endLine, f.endColumn]).toEqual([3, 5, 5, 6]);
+    expect(f.snippet).toBe("    eval(\n        payload\n    )");
+    expect(f.message).toBe("eval of payload");
+  });
+});
+
+describe("secrets", () => {
+  it("never lets a captured secret reach snippet, message or output", async () => {
+    const r = await scanSource({ "s.py": 'API_KEY = "hunter2-very-secret-value"\n' });
+    const f = r.findings.find((x) => x.ruleId === "test.python.secret")!;
+    expect(JSON.stringify(f)).not.toContain("hunter2-very-secret-value");
+    expect(f.snippet).toBe('API_KEY = "hunt****[redacted]"');
+    expect(f.message).toBe('API_KEY is set to "hunt****[redacted]"');
+  });
+
+  it("masks well-known token formats in any snippet", async () => {
+    const r = await scanSource({ "t.py": 'eval("AKIAIOSFODNN7EXAMPLE" + "ghp_abcdefghijklmnopqrstuvwxyz0123456789")\n' });
+    const text = JSON.stringify(r.findings);
+    expect(text).not.toContain("AKIAIOSFODNN7EXAMPLE");
+    expect(text).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+  });
+});
+
+describe("inline suppression", () => {
+  it("suppresses the named check on the same line or the line below, and keeps the reason", async () => {
+    const r = await scanSource({
+      "a.py": [
+        "eval(a)  # posture: ignore[test.python.eval] sandboxed input",
+        "# posture: ignore[test.python.eval, test.python.timeout] vetted by security, see SEC-12",
+        "eval(b)",
+        "# posture: ignore[some.other.check] wrong id",
+        "eval(c)",
+        "# posture: ignore[test.python.eval]",
+        "eval(d)",
+      ].join("\n"),
+    });
+    expect(r.findings.map((f) => f.line)).toEqual([5]);
+    expect(r.stats.suppressed).toBe(3);
+    expect(r.suppressed.map((s) => [s.line, s.reason])).toEqual([
+      [1, "sandboxed input"],
+      [3, "vetted by security, see SEC-12"],
+      [7, "(no reason given)"],
+    ]);
+  });
+});
+
+describe("fingerprints", () => {
+  const base = "import os\n\ndef handler(x):\n    return eval(x)\n\ndef other(y):\n    return eval(y)\n";
+  const fp = async (src: string) => (await scanSource({ "svc/app.py": src })).findings.map((f) => f.fingerprint);
+
+  it("survive lines moving above the match and unrelated edits", async () => {
+    const before = await fp(base);
+    const shifted = await fp(`# a new header\n\n\nimport sys\n${base.replace("import os", "import os  # changed")}`);
+    expect(shifted).toEqual(before);
+    expect(await fp(base.replace("return eval(x)", "return   eval(x)"))).toEqual(before);
+  });
+
+  it("differ between two identical matches in one file", async () => {
+    const prints = await fp("eval(x)\neval(x)\n");
+    expect(prints).toHaveLength(2);
+    expect(prints[0]).not.toBe(prints[1]);
+  });
+
+  it("change when the matched code or the file changes", async () => {
+    const [first] = await fp(base);
+    const [edited] = await fp(base.replace("eval(x)", "eval(x + 1)"));
+    expect(edited).not.toBe(first);
+    const moved = (await scanSource({ "svc/other.py": base })).findings[0]!.fingerprint;
+    expect(moved).not.toBe(first);
+  });
+});
+
+describe("rule files", () => {
+  it("fail with the file and the offending field", () => {
+    const bad = TEST_POLICY.replace("severity: high", "severity: urgent");
+    expect(() => parsePolicy(bad, "rules/x.policy.yaml")).toThrow(/rules\/x\.policy\.yaml: checks\.0\.severity: /);
+    expect(() => parsePolicy("policy: [unclosed", "rules/y.policy.yaml")).toThrow(/rules\/y\.policy\.yaml: not valid YAML/);
+    expect(() => parsePolicy(TEST_POLICY.replace("framework: modal", "framework: flask"), "z.policy.yaml")).toThrow(/z\.policy\.yaml: framework:/);
+  });
+
+  it("reject regular expressions and ast-grep rules that cannot compile", () => {
+    expect(() => parsePolicy(TEST_POLICY.replace("'^\\s*address", "'^(\\s*address"), "r.policy.yaml")).toThrow(/r\.policy\.yaml: checks\.3\.match\.pattern: invalid regular expression/);
+    const broken = parsePolicy(TEST_POLICY.replace('rule: { pattern: "eval($ARG)" }', "rule: { kind: no_such_kind }"), "k.policy.yaml");
+    expect(() => compileChecks(broken.checks)).toThrow(RulebookError);
+    expect(() => compileChecks(broken.checks)).toThrow(/k\.policy\.yaml: check test\.python\.eval: invalid ast-grep rule/);
+  });
+
+  it("reject duplicate check ids and empty directories", () => {
+    const s = scratch();
+    s.write("a.policy.yaml", TEST_POLICY);
+    s.write("b.policy.yaml", TEST_POLICY.replace("policy: Test Policy", "policy: Other"));
+    expect(() => loadRulebook(s.root)).toThrow(/duplicate check id test\.python\.eval/);
+    expect(() => loadRulebook(join(s.root, "missing"))).toThrow(RulebookError);
+  });
+
+  it("version the rulebook by content", () => {
+    const a = scratch();
+    a.write("p.policy.yaml", TEST_POLICY);
+    const v1 = loadRulebook(a.root).version;
+    a.write("p.policy.yaml", TEST_POLICY.replace("Because.", "Because!"));
+    expect(loadRulebook(a.root).version).not.toBe(v1);
+  });
+});
