@@ -1,0 +1,87 @@
+/**
+ * Rule engine vs Bandit on a corpus of real ML-serving repositories (npm run bench:engine).
+ *
+ * The corpus is bench/corpus/* (see bench/prepare-corpus.sh; e.g. pytorch/serve and bentoml/BentoML), or the
+ * directory given as the first argument. Both tools run as separate processes under GNU time, alternately,
+ * RUNS times each; the medians of wall time and peak RSS go to docs/BENCHMARKS.md.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { machine, median, writeSection } from "./report.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const corpus = resolve(process.argv[2] ?? join(ROOT, "bench", "corpus"));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+for (const tool of ["/usr/bin/time", "bandit"]) {
+  if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: ${tool} is needed (apt-get install -y time bandit)`);
+    process.exit(2);
+  }
+}
+if (!existsSync(corpus) || readdirSync(corpus).length === 0) {
+  console.error(`bench: no corpus at ${corpus}; run bench/prepare-corpus.sh <git-dir>... first`);
+  process.exit(2);
+}
+
+function pythonFiles(dir: string): { files: number; lines: number } {
+  const out = execFileSync("sh", ["-c", `find "$1" -name '*.py' -type f -print0 | xargs -0 cat | wc -l; find "$1" -name '*.py' -type f | wc -l`, "sh", dir]).toString().trim().split("\n");
+  return { lines: Number(out[0]), files: Number(out[1]) };
+}
+
+interface Run {
+  seconds: number;
+  rssMb: number;
+}
+
+/** Runs a command under GNU time; its own stdout is discarded, the exit status is checked by `ok`. */
+function timed(cmd: string, args: string[], ok: (status: number) => boolean): Run {
+  const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M", cmd, ...args], { maxBuffer: 512 * 1024 * 1024 });
+  const stderr = r.stderr.toString();
+  const m = /__TIME__ ([\d.]+) (\d+)/.exec(stderr);
+  const status = Number(/Command exited with non-zero status (\d+)/.exec(stderr)?.[1] ?? 0);
+  if (!m || !ok(status)) throw new Error(`${cmd} failed (status ${status}): ${stderr.slice(0, 500)}`);
+  return { seconds: Number(m[1]), rssMb: Math.round(Number(m[2]) / 1024) };
+}
+
+const posture = join(ROOT, "bin", "posture");
+const counts = pythonFiles(corpus);
+const repos = readdirSync(corpus).filter((d) => !d.startsWith("."));
+const report = JSON.parse(execFileSync(posture, ["scan", corpus, "--format", "json"], { maxBuffer: 512 * 1024 * 1024 }).toString());
+const banditVersion = execFileSync("bandit", ["--version"]).toString().split("\n")[0]!.trim();
+
+const postureRuns: Run[] = [];
+const banditRuns: Run[] = [];
+for (let i = 0; i < RUNS; i++) {
+  // Exit 1 from either tool only means "found something".
+  postureRuns.push(timed(posture, ["scan", corpus, "--format", "json"], (s) => s === 0 || s === 1));
+  banditRuns.push(timed("bandit", ["-r", corpus, "-q", "-f", "json", "-o", "/dev/null"], (s) => s === 0 || s === 1));
+  console.log(`run ${i + 1}: posture ${postureRuns[i]!.seconds}s ${postureRuns[i]!.rssMb}MB, bandit ${banditRuns[i]!.seconds}s ${banditRuns[i]!.rssMb}MB`);
+}
+
+const p = { s: median(postureRuns.map((r) => r.seconds)), mb: median(postureRuns.map((r) => r.rssMb)) };
+const b = { s: median(banditRuns.map((r) => r.seconds)), mb: median(banditRuns.map((r) => r.rssMb)) };
+const speedup = b.s / p.s;
+const rulebookVersion = JSON.parse(execFileSync(posture, ["rules", "--format", "json"]).toString()).version;
+const pass = speedup >= 10 && p.mb < 400;
+
+writeSection(
+  "engine",
+  `## Rule engine vs Bandit (\`npm run bench:engine\`)
+
+- Date: ${new Date().toISOString().slice(0, 10)}; machine: ${machine()}
+- Corpus: ${repos.join(", ")} — ${counts.files} Python files, ${counts.lines.toLocaleString("en")} lines of Python; Posture also reads the YAML, Dockerfiles, properties, shell and env files (${report.stats.files} files, ${(report.stats.bytes / 2 ** 20).toFixed(1)} MiB scanned in all).
+- Posture: full rulebook (${report.stats.rules} checks, rulebook ${rulebookVersion}), whole CLI process (\`bin/posture scan DIR --format json\`), ${report.findings.length} findings, ${report.errors.length} errors.
+- Bandit: ${banditVersion}, \`bandit -r DIR -q -f json\`, default plugin set.
+- Medians of ${RUNS} alternating runs, wall time and peak RSS from GNU time.
+
+| tool | wall time | peak RSS |
+|---|---|---|
+| Posture | ${p.s.toFixed(2)} s | ${p.mb} MB |
+| Bandit | ${b.s.toFixed(2)} s | ${b.mb} MB |
+
+Posture is **${speedup.toFixed(1)}×** faster than Bandit. Target: ≥ 10× and peak RSS < 400 MB — **${pass ? "met" : "not met"}**.
+`,
+);
+console.log(`posture ${p.s}s ${p.mb}MB; bandit ${b.s}s ${b.mb}MB; ${speedup.toFixed(1)}x; ${pass ? "target met" : "TARGET NOT MET"}`);
