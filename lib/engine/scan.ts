@@ -111,7 +111,11 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 
   const threads = opts.threads ?? defaultThreads(walked.files);
   if (threads === 0) {
-    for (let i = 0; i < total; i += BATCH) collect(walked.files.slice(i, i + BATCH).map((f) => scanFile(compiled, f)));
+    for (let i = 0; i < total; i += BATCH) {
+      collect(walked.files.slice(i, i + BATCH).map((f) => scanFile(compiled, f)));
+      // Yield between batches so a host process (the queue worker renewing its job lock) stays responsive.
+      await new Promise((r) => setImmediate(r));
+    }
   } else {
     await runInWorkers(opts.checks, walked.files, threads, collect);
   }

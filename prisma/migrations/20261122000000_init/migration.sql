@@ -77,6 +77,7 @@ CREATE TABLE "Repository" (
     "teamId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "url" TEXT NOT NULL,
+    "urlKey" TEXT NOT NULL,
     "branch" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "archivedAt" TIMESTAMP(3),
@@ -216,7 +217,7 @@ CREATE UNIQUE INDEX "Team_name_key" ON "Team"("name");
 CREATE INDEX "TeamMember_userId_idx" ON "TeamMember"("userId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Repository_url_key" ON "Repository"("url");
+CREATE UNIQUE INDEX "Repository_urlKey_key" ON "Repository"("urlKey");
 
 -- CreateIndex
 CREATE INDEX "Repository_teamId_idx" ON "Repository"("teamId");

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Db, FindingStatus, Prisma } from "../db/client.ts";
+
+/** Statuses a person can set; `fixed` and `reopened` are the scans' to decide. */
+export const TRIAGE_STATUSES = ["open", "in_progress", "false_positive", "accepted_risk"] as const;
+
+export const findingChange = z
+  .object({
+    status: z.enum(TRIAGE_STATUSES).optional(),
+    reason: z.string().trim().min(1).max(2000).optional(),
+    /** ISO date or date-time; required with accepted_risk. */
+    acceptedUntil: z.coerce.date().optional(),
+    /** A user id, or null to unassign. */
+    assigneeId: z.string().min(1).max(64).nullable().optional(),
+    comment: z.string().trim().min(1).max(10_000).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.status === undefined && c.assigneeId === undefined && c.comment === undefined) ctx.addIssue({ code: "custom", message: "nothing to change: give status, assigneeId or comment" });
+    if ((c.status === "false_positive" || c.status === "accepted_risk") && !c.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: `a reason is required to mark a finding ${c.status.replace("_", " ")}` });
+    if (c.status === "accepted_risk") {
+      if (!c.acceptedUntil) ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "accepted risk needs an expiry date" });
+      else if (c.acceptedUntil.getTime() <= Date.now()) ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "the expiry date must be in the future" });
+    }
+    if (c.acceptedUntil && c.status !== "accepted_risk") ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "acceptedUntil only goes with status accepted_risk" });
+  });
+export type FindingChange = z.infer<typeof findingChange>;
+
+export class TriageError extends Error {
+  constructor(
+    readonly code: "invalid_input" | "not_found" | "unknown_assignee",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseFindingChange(raw: unknown): FindingChange {
+  const parsed = findingChange.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new TriageError("invalid_input", `${i.path.join(".") || "change"}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Applies one change to many findings in one transaction, writing an event for each thing that changed.
+ * A fixed finding keeps status `fixed` (the code is gone) but remembers a false-positive or accepted-risk
+ * decision for the day it comes back.
+ */
+export async function updateFindings(db: Db, ids: string[], raw: unknown, actorId: string | null): Promise<number> {
+  const change = parseFindingChange(raw);
+  if (ids.length === 0) return 0;
+  if (ids.length > 1000) throw new TriageError("invalid_input", "at most 1000 findings at once");
+  return db.$transaction(async (tx) => {
+    if (change.assigneeId) {
+      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true } });
+      if (!user) throw new TriageError("unknown_assignee", "no such user to assign to");
+    }
+    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true } });
+    if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");
+    const events: Prisma.FindingEventCreateManyInput[] = [];
+    const now = new Date();
+    for (const f of findings) {
+      const data: Prisma.FindingUpdateInput = {};
+      if (change.status && change.status !== f.status) {
+        const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as FindingStatus) : null;
+        data.triageDecision = decision;
+        data.statusReason = change.reason ?? null;
+        data.acceptedUntil = change.acceptedUntil ?? null;
+        if (f.status !== "fixed") data.status = change.status;
+        events.push({ findingId: f.id, type: "status_changed", actorId, fromStatus: f.status, toStatus: f.status === "fixed" ? "fixed" : change.status, comment: change.reason, data: decision ? { decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null } : undefined, createdAt: now });
+      }
+      if (change.assigneeId !== undefined && change.assigneeId !== f.assigneeId) {
+        data.assignee = change.assigneeId ? { connect: { id: change.assigneeId } } : { disconnect: true };
+        events.push({ findingId: f.id, type: "assigned", actorId, data: { from: f.assigneeId, to: change.assigneeId }, createdAt: now });
+      }
+      if (change.comment) events.push({ findingId: f.id, type: "commented", actorId, comment: change.comment, createdAt: now });
+      if (Object.keys(data).length) await tx.finding.update({ where: { id: f.id }, data });
+    }
+    if (events.length) await tx.findingEvent.createMany({ data: events });
+    return findings.length;
+  });
+}
+
+/** Accepted risks past their expiry return to open (run by the worker's housekeeping). */
+export async function expireAcceptedRisks(db: Db, now = new Date()): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true } });
+    if (!expired.length) return 0;
+    await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null } });
+    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now })) });
+    return expired.length;
+  });
+}

@@ -1,0 +1,69 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Settings } from "../db/client.ts";
+import { queuePrefix, redisConnection } from "./connection.ts";
+
+export const SCAN_QUEUE = "scans";
+export const ORG_QUEUE = "org";
+export const ORG_RESCAN_SCHEDULER = "org-rescan";
+export const SCAN_ATTEMPTS = 3;
+
+export interface ScanJobData {
+  scanId: string;
+}
+
+export interface Queues {
+  scans: Queue<ScanJobData>;
+  org: Queue;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export class QueueUnavailableError extends Error {
+  constructor() {
+    super("the scan queue is unavailable (Redis cannot be reached); try again shortly");
+  }
+}
+
+export function createQueues(opts: { prefix?: string; connection?: Redis; role?: "worker" | "producer" } = {}): Queues {
+  const connection = opts.connection ?? redisConnection(opts.role ?? "producer");
+  const prefix = opts.prefix ?? queuePrefix();
+  const scans = new Queue<ScanJobData>(SCAN_QUEUE, { connection, prefix });
+  const org = new Queue(ORG_QUEUE, { connection, prefix });
+  // A producer's Redis outage surfaces as QueueUnavailableError on use; don't crash on the emitted event.
+  scans.on("error", () => undefined);
+  org.on("error", () => undefined);
+  return {
+    scans,
+    org,
+    prefix,
+    async close() {
+      await Promise.allSettled([scans.close(), org.close()]);
+      if (!opts.connection) connection.disconnect();
+    },
+  };
+}
+
+export const SCAN_JOB_OPTIONS = {
+  attempts: SCAN_ATTEMPTS,
+  backoff: { type: "exponential" as const, delay: 2000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+};
+
+export async function addScanJob(queues: Queues, scanId: string): Promise<void> {
+  try {
+    await queues.scans.add("scan", { scanId }, { ...SCAN_JOB_OPTIONS, jobId: scanId });
+  } catch {
+    throw new QueueUnavailableError();
+  }
+}
+
+/** Keeps the org-wide rescan job scheduler in line with settings (cron and time zone, or off). */
+export async function applySchedule(queues: Queues, settings: Pick<Settings, "scheduleCron" | "scheduleTimezone" | "scheduleEnabled">): Promise<void> {
+  if (!settings.scheduleEnabled) {
+    await queues.org.removeJobScheduler(ORG_RESCAN_SCHEDULER);
+    return;
+  }
+  await queues.org.upsertJobScheduler(ORG_RESCAN_SCHEDULER, { pattern: settings.scheduleCron, tz: settings.scheduleTimezone }, { name: "rescan-all", data: { trigger: "schedule" } });
+}

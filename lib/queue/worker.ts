@@ -1,0 +1,97 @@
+/** The scan worker: BullMQ processors that are thin calls into lib/scan, plus the periodic housekeeping. */
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { syncCatalogue } from "../catalogue.ts";
+import type { Db } from "../db/client.ts";
+import type { Rulebook } from "../engine/rulebook.ts";
+import { rescanAll, requeueOrphans } from "../scan/enqueue.ts";
+import { PermanentScanError, RepositoryBusyError, runScan, type PipelineContext } from "../scan/pipeline.ts";
+import { expireAcceptedRisks } from "../findings/triage.ts";
+import { getSettings } from "../settings.ts";
+import { redisConnection } from "./connection.ts";
+import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "./queues.ts";
+
+export interface WorkerOptions {
+  db: Db;
+  databaseUrl: string;
+  rulebook: Rulebook;
+  redisUrl?: string;
+  prefix?: string;
+  concurrency?: number;
+  cloneTimeoutMs?: number;
+  maxRepoBytes?: number;
+  threads?: number;
+  allowLocalRepos?: boolean;
+  /** How often orphaned scans are looked for; 0 disables. */
+  reconcileEveryMs?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+const BUSY_RETRY_MS = 3000;
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? (() => undefined);
+  await syncCatalogue(opts.db, opts.rulebook);
+  const queues = createQueues({ prefix: opts.prefix, connection: redisConnection("worker", opts.redisUrl) });
+  await applySchedule(queues, await getSettings(opts.db));
+
+  const ctx: PipelineContext = {
+    db: opts.db,
+    databaseUrl: opts.databaseUrl,
+    rulebook: opts.rulebook,
+    cloneTimeoutMs: opts.cloneTimeoutMs,
+    maxRepoBytes: opts.maxRepoBytes,
+    threads: opts.threads,
+    allowLocalRepos: opts.allowLocalRepos,
+    log,
+  };
+
+  const scanWorker = new Worker<ScanJobData>(
+    SCAN_QUEUE,
+    async (job: Job<ScanJobData>, token?: string) => {
+      try {
+        return await runScan(ctx, job.data.scanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
+      } catch (e) {
+        if (e instanceof PermanentScanError) throw new UnrecoverableError(e.message);
+        if (e instanceof RepositoryBusyError) {
+          await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+          throw new DelayedError();
+        }
+        throw e;
+      }
+    },
+    { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: opts.concurrency ?? 2, lockDuration: 60_000 },
+  );
+  const orgWorker = new Worker(
+    ORG_QUEUE,
+    async (job: Job) => {
+      if (job.name === "rescan-all") return rescanAll(opts.db, queues, job.data?.trigger === "manual" ? "manual" : "schedule");
+      throw new UnrecoverableError(`unknown job ${job.name}`);
+    },
+    { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: 1 },
+  );
+  for (const w of [scanWorker, orgWorker]) w.on("error", (e) => log("queue error", { error: e.message }));
+
+  const reconcileEvery = opts.reconcileEveryMs ?? 60_000;
+  const timer = reconcileEvery
+    ? setInterval(() => {
+        requeueOrphans(opts.db, queues)
+          .then((n) => n && log("requeued orphaned scans", { count: n }))
+          .catch(() => undefined);
+        expireAcceptedRisks(opts.db)
+          .then((n) => n && log("accepted risks expired", { count: n }))
+          .catch(() => undefined);
+      }, reconcileEvery)
+    : undefined;
+
+  return {
+    async close() {
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([scanWorker.close(), orgWorker.close()]);
+      await queues.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { Prisma, type Db, type Repository } from "../db/client.ts";
+import { enqueueScan } from "../scan/enqueue.ts";
+import type { Queues } from "../queue/queues.ts";
+import { parseRepoUrl, RepoUrlError } from "./url.ts";
+
+const branch = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/-]+(?<!\.lock)(?<![/.])$/, "not a valid branch name");
+
+export const registerRepositoryInput = z.object({
+  url: z.string().max(2048),
+  name: z.string().trim().min(1).max(120).optional(),
+  branch: branch.optional(),
+  team: z.string().trim().min(1, "a team is required").max(120),
+});
+export type RegisterRepositoryInput = z.infer<typeof registerRepositoryInput>;
+
+export const registerBulkInput = z.object({
+  /** One URL a line (blank lines and # comments ignored), or a list. */
+  urls: z.union([z.string().max(1_000_000), z.array(z.string()).max(5000)]),
+  team: z.string().trim().min(1, "a team is required").max(120),
+  branch: branch.optional(),
+});
+
+export type RegistrationErrorCode = "invalid_url" | "duplicate" | "invalid_input";
+
+export class RegistrationError extends Error {
+  constructor(
+    readonly code: RegistrationErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Registers one repository in one transaction (team created on first use). Throws RegistrationError. */
+export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean): Promise<Repository> {
+  const parsed = registerRepositoryInput.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new RegistrationError("invalid_input", `${i.path.join(".") || "input"}: ${i.message}`);
+  }
+  const input = parsed.data;
+  let url;
+  try {
+    url = parseRepoUrl(input.url, allowLocal);
+  } catch (e) {
+    if (e instanceof RepoUrlError) throw new RegistrationError("invalid_url", e.message);
+    throw e;
+  }
+  try {
+    return await db.$transaction(async (tx) => {
+      const existing = await tx.repository.findUnique({ where: { urlKey: url.key }, select: { name: true, archivedAt: true } });
+      if (existing) throw new RegistrationError("duplicate", `already registered as "${existing.name}"${existing.archivedAt ? " (archived)" : ""}`);
+      const team = await tx.team.upsert({ where: { name: input.team }, create: { name: input.team }, update: {} });
+      return tx.repository.create({ data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id } });
+    });
+  } catch (e) {
+    // Two registrations of one URL racing: the unique key decides.
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new RegistrationError("duplicate", "already registered");
+    throw e;
+  }
+}
+
+export interface BulkLineResult {
+  line: number;
+  url: string;
+  ok: boolean;
+  repositoryId?: string;
+  scanId?: string;
+  error?: { code: RegistrationErrorCode | "queue_unavailable"; message: string };
+}
+
+function bulkLines(urls: string | string[]): { line: number; url: string }[] {
+  const list = typeof urls === "string" ? urls.split(/\r?\n/) : urls;
+  return list.map((url, i) => ({ line: i + 1, url: url.trim() })).filter((l) => l.url && !l.url.startsWith("#"));
+}
+
+/** Registers each line on its own (one bad line never blocks the others) and queues a first scan for each new one. */
+export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean): Promise<BulkLineResult[]> {
+  const parsed = registerBulkInput.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new RegistrationError("invalid_input", `${i.path.join(".") || "input"}: ${i.message}`);
+  }
+  const results: BulkLineResult[] = [];
+  const seen = new Set<string>();
+  for (const { line, url } of bulkLines(parsed.data.urls)) {
+    try {
+      const key = parseRepoUrl(url, allowLocal).key;
+      if (seen.has(key)) throw new RegistrationError("duplicate", "listed twice");
+      seen.add(key);
+      const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal);
+      results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id)) });
+    } catch (e) {
+      if (e instanceof RepoUrlError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
+      else if (e instanceof RegistrationError) results.push({ line, url, ok: false, error: { code: e.code, message: e.message } });
+      else throw e;
+    }
+  }
+  return results;
+}
+
+/** Registration succeeded even if the queue is down; the scan is then recorded as failed and can be retried. */
+export async function firstScan(db: Db, queues: Queues, repositoryId: string): Promise<{ scanId?: string; error?: BulkLineResult["error"] }> {
+  try {
+    const { scan } = await enqueueScan(db, queues, repositoryId, "registration");
+    return { scanId: scan.id };
+  } catch (e) {
+    return { error: { code: "queue_unavailable", message: (e as Error).message } };
+  }
+}
+
+export async function archiveRepository(db: Db, id: string): Promise<Repository | null> {
+  const repo = await db.repository.findUnique({ where: { id } });
+  if (!repo) return null;
+  if (repo.archivedAt) return repo;
+  return db.repository.update({ where: { id }, data: { archivedAt: new Date() } });
+}

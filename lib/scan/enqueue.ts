@@ -1,0 +1,71 @@
+import type { Db, Scan, ScanTrigger } from "../db/client.ts";
+import { addScanJob, type Queues } from "../queue/queues.ts";
+
+export const ACTIVE_SCAN_STATUSES = ["queued", "cloning", "scanning", "saving"] as const;
+
+export class RepositoryNotScannableError extends Error {}
+
+/**
+ * Queues a scan unless one is already queued or running for the repository (then returns that one).
+ * The repository row lock makes two concurrent requests agree on one scan.
+ */
+export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger): Promise<{ scan: Scan; created: boolean }> {
+  const { scan, created } = await db.$transaction(async (tx) => {
+    const rows = await tx.$queryRawUnsafe<{ archivedAt: Date | null }[]>('SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
+    if (rows.length === 0) throw new RepositoryNotScannableError("no such repository");
+    if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("the repository is archived");
+    const active = await tx.scan.findFirst({ where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } }, orderBy: { queuedAt: "desc" } });
+    if (active) return { scan: active, created: false };
+    return { scan: await tx.scan.create({ data: { repositoryId, trigger, status: "queued" } }), created: true };
+  });
+  if (created) {
+    try {
+      await addScanJob(queues, scan.id);
+    } catch (e) {
+      // Never leave a scan "queued" that no worker will ever see.
+      await db.scan.update({ where: { id: scan.id }, data: { status: "failed", failureCode: "queue_unavailable", failureReason: (e as Error).message, finishedAt: new Date() } });
+      throw e;
+    }
+  }
+  return { scan, created };
+}
+
+export interface RescanSummary {
+  queued: number;
+  alreadyQueued: number;
+  failed: number;
+}
+
+/** One scan per active repository, skipping those already queued or running. */
+export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger): Promise<RescanSummary> {
+  const repos = await db.repository.findMany({ where: { archivedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  const summary: RescanSummary = { queued: 0, alreadyQueued: 0, failed: 0 };
+  for (const r of repos) {
+    try {
+      const { created } = await enqueueScan(db, queues, r.id, trigger);
+      if (created) summary.queued++;
+      else summary.alreadyQueued++;
+    } catch {
+      summary.failed++;
+    }
+  }
+  return summary;
+}
+
+/**
+ * Scans the database believes are queued or running but the queue has lost (e.g. Redis restarted without
+ * persistence) are put back on the queue. Safe to run from every worker: the job id is the scan id.
+ */
+export async function requeueOrphans(db: Db, queues: Queues, olderThanMs = 30_000): Promise<number> {
+  const stale = await db.scan.findMany({
+    where: { status: { in: [...ACTIVE_SCAN_STATUSES] }, queuedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+  });
+  let requeued = 0;
+  for (const s of stale) {
+    if (await queues.scans.getJob(s.id)) continue;
+    await addScanJob(queues, s.id);
+    requeued++;
+  }
+  return requeued;
+}

@@ -1,0 +1,170 @@
+/**
+ * Writes one scan's result, in one transaction, as changes to the repository's findings:
+ *
+ * - a fingerprint never seen before becomes a new `open` finding (event `detected`);
+ * - a finding seen again keeps its identity, status and triage; its location and snippet are refreshed;
+ * - a finding that was `fixed` and is seen again is `reopened`, unless its last triage decision still holds
+ *   (false positive; accepted risk not yet expired), which it returns to (event `reopened` either way);
+ * - a finding not seen is `fixed` (event `fixed`), but only if its check ran in this scan and its file was
+ *   read: a disabled or retired check, or an unreadable file, proves nothing about it.
+ *
+ * The repository row is locked first, so two workers persisting the same repository serialise, and the
+ * (repository, fingerprint) unique key makes a duplicate finding impossible.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db, FindingStatus, Prisma, Settings } from "../db/client.ts";
+import { frameworkToDb, policyId } from "../catalogue.ts";
+import type { Rulebook } from "../engine/rulebook.ts";
+import type { Finding as EngineFinding, ScanResult } from "../engine/types.ts";
+import { dueDate } from "../settings.ts";
+
+export interface PersistInput {
+  scanId: string;
+  repositoryId: string;
+  commitSha: string;
+  rulebook: Rulebook;
+  /** Checks that ran in this scan (in the rulebook and enabled org-wide). */
+  activeCheckIds: ReadonlySet<string>;
+  result: ScanResult;
+  settings: Settings;
+  now?: Date;
+}
+
+export interface PersistCounts {
+  findingsNew: number;
+  findingsFixed: number;
+  findingsReopened: number;
+  findingsPresent: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil: Date | null }, now: Date): FindingStatus {
+  if (f.triageDecision === "false_positive") return "false_positive";
+  if (f.triageDecision === "accepted_risk" && f.acceptedUntil && f.acceptedUntil > now) return "accepted_risk";
+  return "reopened";
+}
+
+/** One UPDATE for every finding seen again, instead of one round trip each. */
+async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[], scanId: string, commitSha: string, now: Date) {
+  const CHUNK = 5000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    await tx.$executeRawUnsafe(
+      `UPDATE "Finding" AS t SET
+         "line" = v.line, "column" = v.col, "endLine" = v.end_line, "endColumn" = v.end_col,
+         "message" = v.message, "snippet" = v.snippet, "severity" = v.severity::"Severity",
+         "status" = v.status::"FindingStatus",
+         "fixedAt" = CASE WHEN v.reopened THEN NULL ELSE t."fixedAt" END,
+         "fixedScanId" = CASE WHEN v.reopened THEN NULL ELSE t."fixedScanId" END,
+         "lastSeenAt" = $10, "lastScanId" = $11, "commitSha" = $12, "updatedAt" = $10
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[])
+         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened)
+       WHERE t.id = v.id`,
+      part.map((r) => r.id),
+      part.map((r) => r.f.line),
+      part.map((r) => r.f.column),
+      part.map((r) => r.f.endLine),
+      part.map((r) => r.f.endColumn),
+      part.map((r) => r.f.message),
+      part.map((r) => r.f.snippet),
+      part.map((r) => r.f.severity),
+      part.map((r) => r.status),
+      now,
+      scanId,
+      commitSha,
+      part.map((r) => r.reopened),
+    );
+  }
+}
+
+export async function persistScan(db: Db, input: PersistInput): Promise<PersistCounts> {
+  const now = input.now ?? new Date();
+  const { scanId, repositoryId, commitSha } = input;
+  const policyOf = new Map(input.rulebook.policies.flatMap((p) => p.checks.map((c) => [c.id, policyId(p.file)] as const)));
+  const current = input.result.findings.filter((f) => input.activeCheckIds.has(f.ruleId));
+  const unreadable = new Set(input.result.errors.map((e) => e.path));
+
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRawUnsafe('SELECT id FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
+      const existing = await tx.finding.findMany({
+        where: { repositoryId },
+        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true },
+      });
+      const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
+
+      const creates: Prisma.FindingCreateManyInput[] = [];
+      const events: Prisma.FindingEventCreateManyInput[] = [];
+      const seen: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[] = [];
+      const present = new Set<string>();
+      let reopened = 0;
+
+      for (const f of current) {
+        if (present.has(f.fingerprint)) continue;
+        present.add(f.fingerprint);
+        const prior = byFingerprint.get(f.fingerprint);
+        if (!prior) {
+          const id = randomUUID();
+          creates.push({
+            id,
+            repositoryId,
+            fingerprint: f.fingerprint,
+            checkId: f.ruleId,
+            policyId: policyOf.get(f.ruleId)!,
+            framework: frameworkToDb(f.framework),
+            severity: f.severity,
+            status: "open",
+            path: f.path,
+            line: f.line,
+            column: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+            message: f.message,
+            snippet: f.snippet,
+            commitSha,
+            firstSeenAt: now,
+            firstScanId: scanId,
+            lastSeenAt: now,
+            lastScanId: scanId,
+            dueAt: dueDate(now, input.settings, f.severity),
+          });
+          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now });
+        } else if (prior.status === "fixed") {
+          const status = statusOnReturn(prior, now);
+          seen.push({ id: prior.id, f, status, reopened: true });
+          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now });
+          reopened++;
+        } else {
+          seen.push({ id: prior.id, f, status: prior.status, reopened: false });
+        }
+      }
+
+      const fixed = existing.filter((e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path));
+      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now });
+
+      if (creates.length) await tx.finding.createMany({ data: creates });
+      await refreshSeen(tx, seen, scanId, commitSha, now);
+      if (fixed.length) await tx.finding.updateMany({ where: { id: { in: fixed.map((e) => e.id) } }, data: { status: "fixed", fixedAt: now, fixedScanId: scanId } });
+      if (events.length) await tx.findingEvent.createMany({ data: events });
+
+      const counts: PersistCounts = { findingsNew: creates.length, findingsFixed: fixed.length, findingsReopened: reopened, findingsPresent: present.size };
+      await tx.scan.update({
+        where: { id: scanId },
+        data: {
+          ...counts,
+          status: "succeeded",
+          commitSha,
+          rulebookVersion: input.rulebook.version,
+          stats: input.result.stats as unknown as Prisma.InputJsonValue,
+          errors: input.result.errors as unknown as Prisma.InputJsonValue,
+          finishedAt: new Date(),
+          failureReason: null,
+          failureCode: null,
+        },
+      });
+      return counts;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}

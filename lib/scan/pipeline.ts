@@ -1,0 +1,165 @@
+/**
+ * One scan of one repository: queued → cloning → scanning → saving → succeeded | failed | unchanged.
+ * Knows nothing of BullMQ: the queue's processor (lib/queue/processor.ts) maps its errors to retries.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client.ts";
+import { disabledCheckIds } from "../catalogue.ts";
+import type { Rulebook } from "../engine/rulebook.ts";
+import { scanDirectory, ScanRootError } from "../engine/scan.ts";
+import { GitError, remoteHead, shallowClone } from "../git/git.ts";
+import { localReposAllowed } from "../repos/url.ts";
+import { getSettings } from "../settings.ts";
+import { persistScan } from "./persist.ts";
+
+export interface PipelineContext {
+  db: Db;
+  /** For the per-repository advisory lock, held on a connection of its own. */
+  databaseUrl: string;
+  rulebook: Rulebook;
+  workRoot?: string;
+  cloneTimeoutMs?: number;
+  maxRepoBytes?: number;
+  /** Engine worker threads; default lets the engine decide. */
+  threads?: number;
+  /** Clone local paths (demo and tests); defaults to POSTURE_ALLOW_LOCAL_REPOS. */
+  allowLocalRepos?: boolean;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export const DEFAULT_CLONE_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_REPO_BYTES = 500 * 1024 * 1024;
+
+/** The scan cannot succeed by retrying; it has been marked failed. */
+export class PermanentScanError extends Error {}
+/** Another worker holds this repository; try again shortly (not a failed attempt). */
+export class RepositoryBusyError extends Error {}
+
+const RUNNING = ["queued", "cloning", "scanning", "saving"] as const;
+
+function lockKey(repositoryId: string): [number, number] {
+  const h = createHash("sha256").update(`posture:repo:${repositoryId}`).digest();
+  return [h.readInt32BE(0), h.readInt32BE(4)];
+}
+
+async function withRepositoryLock<T>(databaseUrl: string, repositoryId: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const [a, b] = lockKey(repositoryId);
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [a, b]);
+    if (!rows[0]?.ok) throw new RepositoryBusyError(`repository ${repositoryId} is being scanned by another worker`);
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1, $2)", [a, b]).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function describe(e: unknown): { code: string; reason: string; permanent: boolean } {
+  if (e instanceof GitError) return { code: e.code, reason: e.message, permanent: e.permanent };
+  if (e instanceof ScanRootError) return { code: "unreadable_checkout", reason: "the checkout could not be read", permanent: true };
+  if (e instanceof PermanentScanError) return { code: "permanent", reason: e.message, permanent: true };
+  const msg = (e as Error)?.message ?? String(e);
+  if (/ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|timeout|Can't reach database|P1001|P1017|P2024|57P01/i.test(msg))
+    return { code: "database_unavailable", reason: "the database was unavailable", permanent: false };
+  return { code: "internal_error", reason: "an internal error stopped the scan", permanent: false };
+}
+
+export interface Attempt {
+  /** 1-based. */
+  number: number;
+  max: number;
+}
+
+/**
+ * Runs the scan. Resolves when the scan is finished (succeeded, unchanged, or already finished by someone
+ * else); rejects with PermanentScanError once the scan is marked failed, RepositoryBusyError to be retried
+ * later, or the original error when a retry may succeed (the scan is back to `queued` until then).
+ */
+export async function runScan(ctx: PipelineContext, scanId: string, attempt: Attempt): Promise<"succeeded" | "unchanged" | "skipped"> {
+  const { db } = ctx;
+  const log = ctx.log ?? (() => undefined);
+  const scan = await db.scan.findUnique({ where: { id: scanId }, include: { repository: true } });
+  if (!scan) throw new PermanentScanError(`scan ${scanId} does not exist`);
+  if (!(RUNNING as readonly string[]).includes(scan.status)) return "skipped";
+  const repo = scan.repository;
+
+  return withRepositoryLock(ctx.databaseUrl, repo.id, async () => {
+    let checkout: string | undefined;
+    try {
+      if (repo.archivedAt) throw new PermanentScanError("the repository is archived");
+      await db.scan.update({ where: { id: scanId }, data: { status: "cloning", startedAt: new Date(), failureReason: null, failureCode: null } });
+
+      const allowLocal = ctx.allowLocalRepos ?? localReposAllowed();
+      const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), allowLocal });
+      const last = await db.scan.findFirst({
+        where: { repositoryId: repo.id, status: { in: ["succeeded", "unchanged"] }, id: { not: scanId } },
+        orderBy: { finishedAt: "desc" },
+        select: { commitSha: true, rulebookVersion: true },
+      });
+      if (last && last.commitSha === head && last.rulebookVersion === ctx.rulebook.version) {
+        await db.scan.update({ where: { id: scanId }, data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: new Date() } });
+        log("scan unchanged", { scanId, repository: repo.name });
+        return "unchanged";
+      }
+
+      checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), "posture-checkout-"));
+      const dest = join(checkout, "repo");
+      const sha = await shallowClone(repo.url, repo.branch, dest, { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, allowLocal });
+
+      const disabled = await disabledCheckIds(db);
+      const checks = ctx.rulebook.checks.filter((c) => !disabled.has(c.id));
+      await db.scan.update({ where: { id: scanId }, data: { status: "scanning", commitSha: sha } });
+      let lastProgress = 0;
+      const pending: Promise<unknown>[] = [];
+      const result = await scanDirectory(dest, {
+        checks,
+        threads: ctx.threads,
+        onProgress: (done, total) => {
+          const t = Date.now();
+          if (t - lastProgress < 500 && done < total) return;
+          lastProgress = t;
+          pending.push(db.scan.update({ where: { id: scanId }, data: { filesDone: done, filesTotal: total } }).catch(() => undefined));
+        },
+      });
+      await Promise.all(pending);
+      await db.scan.update({ where: { id: scanId }, data: { status: "saving", filesDone: result.stats.files, filesTotal: result.stats.files } });
+
+      const counts = await persistScan(db, {
+        scanId,
+        repositoryId: repo.id,
+        commitSha: sha,
+        rulebook: ctx.rulebook,
+        activeCheckIds: new Set(checks.map((c) => c.id)),
+        result,
+        settings: await getSettings(db),
+      });
+      log("scan succeeded", { scanId, repository: repo.name, ...counts });
+      return "succeeded";
+    } catch (e) {
+      const d = describe(e);
+      const final = d.permanent || attempt.number >= attempt.max;
+      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number });
+      await db.scan
+        .update({
+          where: { id: scanId },
+          data: final
+            ? { status: "failed", failureCode: d.code, failureReason: d.reason, finishedAt: new Date() }
+            : { status: "queued", failureCode: d.code, failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${d.reason}); retrying` },
+        })
+        .catch(() => undefined);
+      if (final) throw new PermanentScanError(d.reason);
+      throw e;
+    } finally {
+      if (checkout) await rm(checkout, { recursive: true, force: true });
+    }
+  });
+}
