@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { syncCatalogue } from "../../lib/catalogue.ts";
+import { loadRulebook } from "../../lib/engine/rulebook.ts";
+import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
+import { scratch, TEST_POLICY } from "../helpers.ts";
+import { useTestDatabase } from "../support/db.ts";
+
+const t = useTestDatabase("triage");
+let ids: string[] = [];
+let userId: string;
+
+beforeAll(async () => {
+  const rules = scratch();
+  rules.write("test.policy.yaml", TEST_POLICY);
+  await syncCatalogue(t.db, loadRulebook(rules.root));
+  const team = await t.db.team.create({ data: { name: "t" } });
+  const repo = await t.db.repository.create({ data: { name: "r", url: "https://example.com/o/r", urlKey: "https://example.com/o/r", teamId: team.id } });
+  userId = (await t.db.user.create({ data: { email: "eng@example.test", name: "Eng", role: "engineer" } })).id;
+  const now = new Date();
+  for (let i = 0; i < 3; i++) {
+    const f = await t.db.finding.create({
+      data: { repositoryId: repo.id, fingerprint: `fp${i}`, checkId: "test.python.eval", policyId: "test", framework: "modal", severity: "high", path: "a.py", line: i + 1, column: 1, endLine: i + 1, endColumn: 5, message: "m", snippet: "s", firstSeenAt: now, firstScanId: "s", lastSeenAt: now, lastScanId: "s", dueAt: now },
+    });
+    ids.push(f.id);
+  }
+});
+
+describe("triage", () => {
+  it("requires a reason for false positives and accepted risks, and a future expiry for accepted risks", async () => {
+    await expect(updateFindings(t.db, ids, { status: "false_positive" }, null)).rejects.toThrow(/reason: a reason is required/);
+    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x" }, null)).rejects.toThrow(/acceptedUntil: accepted risk needs an expiry date/);
+    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x", acceptedUntil: "2001-01-01" }, null)).rejects.toThrow(/in the future/);
+    await expect(updateFindings(t.db, ids, { status: "fixed" }, null)).rejects.toThrow(/status/);
+    await expect(updateFindings(t.db, ids, {}, null)).rejects.toThrow(/nothing to change/);
+    await expect(updateFindings(t.db, ["nope"], { comment: "hi" }, null)).rejects.toThrow(/do not exist/);
+    await expect(updateFindings(t.db, ids, { assigneeId: "nobody" }, null)).rejects.toThrow(/no such user/);
+    expect(await t.db.findingEvent.count()).toBe(0);
+  });
+
+  it("changes many findings at once and writes an event for each change", async () => {
+    const n = await updateFindings(t.db, ids.slice(0, 2), { status: "in_progress", assigneeId: userId, comment: "on it" }, userId);
+    expect(n).toBe(2);
+    const events = await t.db.findingEvent.findMany({ where: { findingId: ids[0] } });
+    expect(events.map((e) => [e.type, e.actorId, e.toStatus, e.comment]).sort()).toEqual([
+      ["assigned", userId, null, null],
+      ["commented", userId, null, "on it"],
+      ["status_changed", userId, "in_progress", null],
+    ]);
+    const f = await t.db.finding.findUniqueOrThrow({ where: { id: ids[0] } });
+    expect([f.status, f.assigneeId]).toEqual(["in_progress", userId]);
+  });
+
+  it("returns expired accepted risks to open", async () => {
+    await updateFindings(t.db, [ids[2]!], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 60_000).toISOString() }, userId);
+    expect(await expireAcceptedRisks(t.db, new Date())).toBe(0);
+    expect(await expireAcceptedRisks(t.db, new Date(Date.now() + 120_000))).toBe(1);
+    const f = await t.db.finding.findUniqueOrThrow({ where: { id: ids[2] } });
+    expect([f.status, f.triageDecision]).toEqual(["open", null]);
+  });
+});

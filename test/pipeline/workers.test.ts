@@ -1,0 +1,207 @@
+/**
+ * Scans through the real queue: BullMQ on Redis, workers as the worker process runs them, Postgres.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
+import { applySchedule, createQueues, ORG_RESCAN_SCHEDULER, type Queues } from "../../lib/queue/queues.ts";
+import { startWorker, type RunningWorker } from "../../lib/queue/worker.ts";
+import { registerBulk, registerRepository } from "../../lib/repos/service.ts";
+import { enqueueScan, requeueOrphans, rescanAll } from "../../lib/scan/enqueue.ts";
+import { scratch, TEST_POLICY } from "../helpers.ts";
+import { useTestDatabase } from "../support/db.ts";
+import { TestRepo } from "../support/git.ts";
+import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
+
+const t = useTestDatabase("work");
+const prefix = useQueuePrefix("work");
+const rules = scratch();
+rules.write("test.policy.yaml", TEST_POLICY);
+const work = scratch();
+let rulebook: Rulebook;
+let queues: Queues;
+const workers: RunningWorker[] = [];
+
+beforeAll(async () => {
+  rulebook = loadRulebook(rules.root);
+  queues = createQueues({ prefix, connection: new Redis(REDIS_URL) });
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await queues.close();
+});
+
+async function worker() {
+  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, threads: 0, allowLocalRepos: true, reconcileEveryMs: 0 });
+  workers.push(w);
+  return w;
+}
+
+async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const finished = (s: { status: string }) => ["succeeded", "failed", "unchanged"].includes(s.status);
+
+function makeRepos(n: number, label: string) {
+  return Array.from({ length: n }, (_, i) => {
+    const r = new TestRepo(work.path(`${label}-${i}`));
+    for (let f = 0; f < 5; f++) r.write(`svc/m${f}.py`, `def handler(x):\n    return eval(x)\n\ndef other(y):\n    return eval(y)\n`);
+    r.commit("init");
+    return r;
+  });
+}
+
+describe("registration", () => {
+  it("registers in bulk with a result per line and queues a first scan for each new repository", async () => {
+    const [a, b] = makeRepos(2, "bulk");
+    const results = await registerBulk(
+      t.db,
+      queues,
+      { urls: `${a!.dir}\n\n# a comment\n${b!.dir}\nftp://example.com/x\n${a!.dir}\nhttps://user:pw@github.com/o/r\n`, team: "ml-platform" },
+      true,
+    );
+    expect(results.map((r) => [r.line, r.ok, r.error?.code])).toEqual([
+      [1, true, undefined],
+      [4, true, undefined],
+      [5, false, "invalid_url"],
+      [6, false, "duplicate"],
+      [7, false, "invalid_url"],
+    ]);
+    expect(results[0]!.scanId).toBeTruthy();
+    expect(await t.db.repository.count({ where: { url: { in: [a!.dir, b!.dir] } } })).toBe(2);
+    expect(await queues.scans.getJob(results[0]!.scanId!)).toBeTruthy();
+  });
+
+  it("refuses duplicates and bad input without creating anything", async () => {
+    const [r] = makeRepos(1, "dup");
+    await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
+    await expect(registerRepository(t.db, { url: `${r!.dir}/`, team: "other-team" }, true)).rejects.toMatchObject({ code: "duplicate" });
+    await expect(registerRepository(t.db, { url: "not a url", team: "new-team" }, true)).rejects.toMatchObject({ code: "invalid_url" });
+    await expect(registerRepository(t.db, { url: r!.dir, team: "new-team", branch: "--upload-pack=x" }, true)).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(registerRepository(t.db, { url: "/srv/repos/x", team: "new-team" }, false)).rejects.toThrow(/local repositories are not allowed/);
+    expect(await t.db.team.count({ where: { name: { in: ["other-team", "new-team"] } } })).toBe(0);
+  });
+});
+
+describe("workers", () => {
+  it("two workers scan many repositories once each and never duplicate findings", async () => {
+    await Promise.all([worker(), worker()]);
+    const repos = makeRepos(8, "conc");
+    const ids = [];
+    for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
+    // Everyone asks for every repository at once: each ends up with exactly one scan.
+    const requests = await Promise.all(ids.flatMap((id) => [enqueueScan(t.db, queues, id, "manual"), enqueueScan(t.db, queues, id, "api"), enqueueScan(t.db, queues, id, "manual")]));
+    expect(requests.filter((r) => r.created)).toHaveLength(8);
+
+    const scans = await waitFor(
+      () => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }),
+      (ss) => ss.length === 8 && ss.every(finished),
+    );
+    expect(scans.map((s) => s.status)).toEqual(Array(8).fill("succeeded"));
+    expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(8 * 10);
+    expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids } }, type: "detected" } })).toBe(8 * 10);
+
+    // A rescan of all of them: unchanged heads end as `unchanged`, nothing is duplicated.
+    const summary = await rescanAll(t.db, queues, "manual");
+    expect(summary.queued).toBeGreaterThanOrEqual(8);
+    const rescans = await waitFor(
+      () => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }),
+      (ss) => ss.length === 16 && ss.every(finished),
+    );
+    expect(rescans.filter((s) => s.status === "unchanged")).toHaveLength(8);
+    expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(80);
+  }, 60_000);
+
+  it("fails a missing repository once, without retries, with a reason", async () => {
+    const r = await registerRepository(t.db, { url: work.path("does-not-exist"), team: "ml-platform" }, true);
+    const { scan } = await enqueueScan(t.db, queues, r.id, "manual");
+    const done = await waitFor(() => t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), finished);
+    expect(done).toMatchObject({ status: "failed", failureCode: "not_found" });
+    const job = await queues.scans.getJob(scan.id);
+    expect(job?.attemptsMade).toBe(1);
+  });
+
+  it("puts back scans the queue has lost", async () => {
+    const [r] = makeRepos(1, "orphan");
+    const repo = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
+    // As after a Redis restart: the database says queued, Redis knows nothing.
+    const scan = await t.db.scan.create({ data: { repositoryId: repo.id, trigger: "manual", status: "queued", queuedAt: new Date(Date.now() - 120_000) } });
+    expect(await requeueOrphans(t.db, queues)).toBeGreaterThanOrEqual(1);
+    const done = await waitFor(() => t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), finished);
+    expect(done.status).toBe("succeeded");
+  });
+});
+
+describe("org-wide schedule", () => {
+  it("keeps one job scheduler with the cron from settings, and removes it when disabled", async () => {
+    await applySchedule(queues, { scheduleCron: "0 2 * * *", scheduleTimezone: "UTC", scheduleEnabled: true });
+    await applySchedule(queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "Europe/Berlin", scheduleEnabled: true });
+    const schedulers = await queues.org.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([[ORG_RESCAN_SCHEDULER, "30 3 * * 1-5", "Europe/Berlin"]]);
+    await applySchedule(queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "UTC", scheduleEnabled: false });
+    expect(await queues.org.getJobSchedulers()).toEqual([]);
+  });
+
+  it("fans out a scan per active repository when the rescan job runs, skipping queued ones and archived ones", async () => {
+    const before = await t.db.scan.count();
+    const active = await t.db.repository.count({ where: { archivedAt: null } });
+    const [r] = makeRepos(1, "archived");
+    const archived = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
+    await t.db.repository.update({ where: { id: archived.id }, data: { archivedAt: new Date() } });
+    await queues.org.add("rescan-all", { trigger: "schedule" });
+    const after = await waitFor(() => t.db.scan.count(), (n) => n >= before + active);
+    expect(after).toBe(before + active);
+    expect(await t.db.scan.count({ where: { repositoryId: archived.id } })).toBe(0);
+    expect(await t.db.scan.count({ where: { trigger: "schedule" } })).toBe(active);
+  });
+});
+
+describe("worker processes", () => {
+  it("two worker processes on one Redis and Postgres share the work", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+    const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL, POSTURE_QUEUE_PREFIX: prefix, POSTURE_RULES_DIR: rules.root, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "1" };
+    const procs: ChildProcess[] = [];
+    const pids = new Set<string>();
+    const succeededLogs: number[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const p = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+        p.stdout!.on("data", (d: Buffer) => {
+          for (const line of d.toString().split("\n").filter(Boolean)) {
+            try {
+              const ev = JSON.parse(line);
+              if (ev.msg === "worker ready") pids.add(String(ev.pid));
+              if (ev.msg === "scan succeeded") succeededLogs.push(i);
+            } catch {
+              /* not ours */
+            }
+          }
+        });
+        procs.push(p);
+      }
+      await waitFor(async () => pids.size, (n) => n === 2);
+      const repos = makeRepos(6, "procs");
+      const ids = [];
+      for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
+      await Promise.all(ids.map((id) => enqueueScan(t.db, queues, id, "manual")));
+      const scans = await waitFor(() => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }), (ss) => ss.length === 6 && ss.every(finished));
+      expect(scans.map((s) => s.status)).toEqual(Array(6).fill("succeeded"));
+      expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(60);
+      // Each scan was run by exactly one of the processes.
+      expect(succeededLogs).toHaveLength(6);
+    } finally {
+      for (const p of procs) p.kill("SIGTERM");
+      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once("exit", r)))));
+    }
+    expect(procs.map((p) => p.exitCode)).toEqual([0, 0]);
+  }, 90_000);
+});
