@@ -4,17 +4,18 @@ import { describe, expect, it } from "vitest";
 import { compileChecks } from "../lib/engine/match.ts";
 import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../lib/engine/scan.ts";
-import { scanFile } from "../lib/engine/scan-file.ts";
+import { readAndMatchText } from "../lib/engine/scan-file.ts";
+import { scanText } from "../lib/engine/match.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
 
 const policy = parsePolicy(TEST_POLICY, "test.policy.yaml");
 const checks = policy.checks;
 const compiled = compileChecks(checks);
 
-async function scanSource(files: Record<string, string>, threads = 0, maxFiles?: number) {
+async function scanSource(files: Record<string, string>, maxFiles?: number) {
   const s = scratch();
   for (const [rel, text] of Object.entries(files)) s.write(rel, text);
-  return scanDirectory(s.root, { checks, threads, maxFiles });
+  return scanDirectory(s.root, { checks, maxFiles });
 }
 
 describe("walking a tree", () => {
@@ -35,7 +36,7 @@ describe("walking a tree", () => {
   symlinkSync(s.root, s.path("loop"));
 
   it("never follows symlinks, skips vendored trees, binaries, oversized and minified files, and counts why", async () => {
-    const r = await scanDirectory(s.root, { checks, threads: 0, maxFileBytes: 10_000 });
+    const r = await scanDirectory(s.root, { checks, maxFileBytes: 10_000 });
     expect(r.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["app.py:1", "bad-utf8.py:2", "deep/a/b/c/d/e/f/g/h/x.py:1"]);
     expect(r.stats.skipped).toEqual({ symlink: 2, "ignored-directory": 3, "too-large": 1, binary: 1, minified: 1, "not-a-target": 1 });
     expect(r.stats.files).toBe(3);
@@ -43,13 +44,13 @@ describe("walking a tree", () => {
   });
 
   it("caps the number of files and reports the rest as skipped", async () => {
-    const r = await scanSource({ "a.py": "eval(a)\n", "b.py": "eval(b)\n", "c.py": "eval(c)\n" }, 0, 2);
+    const r = await scanSource({ "a.py": "eval(a)\n", "b.py": "eval(b)\n", "c.py": "eval(c)\n" }, 2);
     expect(r.stats.files).toBe(2);
     expect(r.stats.skipped["file-limit"]).toBe(1);
   });
 
   it("reports an unreadable file as an error and goes on", () => {
-    const outcome = scanFile(compiled, { abs: s.path("vanished.py"), rel: "vanished.py", size: 1 });
+    const outcome = readAndMatchText(compiled, { abs: s.path("vanished.py"), rel: "vanished.py", size: 1 });
     expect(outcome).toEqual({ kind: "error", error: { path: "vanished.py", message: "cannot read file (ENOENT)" } });
   });
 
@@ -58,17 +59,31 @@ describe("walking a tree", () => {
     await expect(scanDirectory(s.path("app.py"), { checks })).rejects.toThrow(/not a directory/);
   });
 
-  it("gives the same result on worker threads as inline", async () => {
+  it("finds in a directory exactly what it finds file by file", async () => {
     const many: Record<string, string> = {};
-    for (let i = 0; i < 60; i++) many[`pkg${i % 7}/m${i}.py`] = `import os\n\ndef f():\n    eval(a${i})\n    key = "value-${i}-abcdef"\n`;
-    const inline = await scanSource(many, 0);
-    const threaded = await scanSource(many, 2);
-    expect(threaded.findings).toEqual(inline.findings);
-    expect(inline.findings).toHaveLength(120);
+    for (let i = 0; i < 60; i++) many[`pkg${i % 7}/m${i}.py`] = `import os\n\ndef f():\n    eval(a${i})\n    key = "value-${i}-abcdef"\n    g(timeout=${i * 3})\n`;
+    many["conf/config.properties"] = "address=0.0.0.0\n";
+    many[".ci/hidden.py"] = "eval(hidden)\n";
+    const batched = await scanSource(many);
+    const oneByOne = Object.entries(many)
+      .flatMap(([path, text]) => scanText(compiled, path, text).findings)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)));
+    expect(batched.findings).toEqual(oneByOne);
+    // eval and key in each module, timeout above 60 in modules 21..59, the properties line, the hidden module
+    expect(batched.findings.length).toBe(60 * 2 + 39 + 1 + 1);
   });
 });
 
 describe("matching", () => {
+  it("runs a check only on files that pass its prefilter", () => {
+    const withPrefilter = (prefilter: string) => compileChecks(parsePolicy(TEST_POLICY.replace("      rule: { pattern: \"eval($ARG)\" }", `      rule: { pattern: "eval($ARG)" }\n    prefilter: ${prefilter}`).replace("    match:\n      language: python\n      rule: { pattern", "    match:\n      language: python\n      rule: { pattern"), "p.policy.yaml").checks.slice(0, 1));
+    const src = "import modal\neval(x)\n";
+    expect(scanText(withPrefilter("[modal]"), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter("[bentoml, ray]"), "a.py", src).findings).toHaveLength(0);
+    expect(scanText(withPrefilter("{ all: [modal, eval], any: [ray, x)] }"), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter("{ all: [modal, ray] }"), "a.py", src).findings).toHaveLength(0);
+  });
+
   it("applies numeric bounds to captured values", async () => {
     const r = await scanSource({ "a.py": "f(timeout=30)\nf(timeout=3_600)\nf(timeout=t)\nf(timeout=90.5)\n" });
     expect(r.findings.filter((f) => f.ruleId === "test.python.timeout").map((f) => f.line)).toEqual([2, 4]);
@@ -97,6 +112,15 @@ describe("secrets", () => {
     expect(JSON.stringify(f)).not.toContain("hunter2-very-secret-value");
     expect(f.snippet).toBe('API_KEY = "hunt****[redacted]"');
     expect(f.message).toBe('API_KEY is set to "hunt****[redacted]"');
+  });
+
+  it("masks a secret that a long line would cut in half", async () => {
+    const secret = "Q".repeat(20) + "-live-secret-" + "Z".repeat(20);
+    const r = await scanSource({ "s.py": `API_KEY = ${" ".repeat(0)}"${secret}"  ${"#".repeat(0)}\napi_token = "${"p".repeat(220)}${secret}"\n` });
+    const text = JSON.stringify(r.findings);
+    expect(r.findings.filter((f) => f.ruleId === "test.python.secret")).toHaveLength(2);
+    expect(text).not.toContain("-live-secret-");
+    expect(text).not.toContain("ZZZZZZZZZZ");
   });
 
   it("masks well-known token formats in any snippet", async () => {

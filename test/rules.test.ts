@@ -73,7 +73,7 @@ describe("rulebook", () => {
 
       it("reports exactly the annotated lines", async () => {
         const { expected, ok } = annotations(fixtures);
-        const result = await scanDirectory(fixtures, { checks: policy.checks, threads: 0 });
+        const result = await scanDirectory(fixtures, { checks: policy.checks });
         expect(result.errors).toEqual([]);
         const actual = new Set(result.findings.map((f) => `${f.path}:${f.line}:${f.ruleId}`));
         const missed = [...expected].filter((k) => !actual.has(k));

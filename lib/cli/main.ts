@@ -15,6 +15,9 @@ const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", im
 const USAGE = `usage:
   posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>]
   posture rules [--format text|json] [--rules <dir>]
+  posture db migrate
+  posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer]
+  posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture --version`;
 
 export class UsageError extends Error {}
@@ -77,6 +80,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       (command ? io.stdout : io.stderr)(`${USAGE}\n`);
       return command ? 0 : 2;
     }
+    if (command === "db" || command === "user" || command === "token") {
+      const admin = await import("./admin.ts");
+      return await { db: admin.dbCommand, user: admin.userCommand, token: admin.tokenCommand }[command](rest, io);
+    }
     let parsed;
     try {
       parsed = parseArgs({
@@ -119,7 +126,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`posture: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`posture: unexpected error: ${(e as Error).message}\n`);
+    const code = (e as { code?: string }).code;
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
+      io.stderr("posture: cannot reach the database (is PostgreSQL running? set DATABASE_URL)\n");
+      return 2;
+    }
+    io.stderr(`posture: unexpected error: ${(e as Error).message.split("\n")[0]}\n`);
     return 2;
   }
 }

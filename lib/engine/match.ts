@@ -12,7 +12,7 @@ import { redact } from "./redact.ts";
 import type { Finding, Suppression } from "./types.ts";
 
 let registered = false;
-function ensureLanguages() {
+export function ensureLanguages() {
   if (registered) return;
   registerDynamicLanguage({ python, yaml } as never);
   registered = true;
@@ -23,9 +23,9 @@ export const MAX_REGEX_LINE = 4096;
 const SNIPPET_MAX_LINES = 6;
 const SNIPPET_MAX_LINE_CHARS = 240;
 
-type AstLanguage = "python" | "yaml";
+export type AstLanguage = "python" | "yaml";
 
-interface CompiledAst {
+export interface CompiledAst {
   kind: "ast";
   language: AstLanguage;
   config: NapiConfig;
@@ -33,7 +33,7 @@ interface CompiledAst {
   redact: string[];
   report?: string;
 }
-interface CompiledRegex {
+export interface CompiledRegex {
   kind: "regex";
   pattern: RegExp;
   unless?: RegExp;
@@ -85,7 +85,7 @@ export function compileChecks(checks: readonly Check[]): CompiledRulebook {
   return { checks: compiled, isTarget: (p) => compiled.some((c) => c.appliesTo(p)) };
 }
 
-interface RawMatch {
+export interface RawMatch {
   check: Check;
   /** 0-based, end exclusive column. */
   start: { line: number; column: number };
@@ -130,30 +130,27 @@ function yamlScope(node: SgNode): string {
   return keys.reverse().join(" > ");
 }
 
-function astMatches(root: SgRoot, c: CompiledCheck & { matcher: CompiledAst }): RawMatch[] {
+/** Converts one ast-grep match to a raw match, or null when a numeric bound rules it out. */
+export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAst }): RawMatch | null {
   const m = c.matcher;
-  const out: RawMatch[] = [];
-  for (const node of root.root().findAll(m.config)) {
-    if (!m.where.every(([name, bound]) => withinBounds(parseNumber(node.getMatch(name)?.text() ?? ""), bound))) continue;
-    const target = (m.report && node.getMatch(m.report)) || node;
-    const r = target.range();
-    const vars: Record<string, string> = {};
-    for (const name of collectVarNames(c.check.message)) {
-      const v = node.getMatch(name);
-      if (v) vars[name] = v.text();
-    }
-    const secrets = m.redact.map((name) => node.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
-    out.push({
-      check: c.check,
-      start: { line: r.start.line, column: r.start.column },
-      end: { line: r.end.line, column: r.end.column },
-      text: target.text(),
-      scope: m.language === "python" ? pythonScope(target) : yamlScope(target),
-      secrets,
-      vars,
-    });
+  if (!m.where.every(([name, bound]) => withinBounds(parseNumber(node.getMatch(name)?.text() ?? ""), bound))) return null;
+  const target = (m.report && node.getMatch(m.report)) || node;
+  const r = target.range();
+  const vars: Record<string, string> = {};
+  for (const name of collectVarNames(c.check.message)) {
+    const v = node.getMatch(name);
+    if (v) vars[name] = v.text();
   }
-  return out;
+  const secrets = m.redact.map((name) => node.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+  return {
+    check: c.check,
+    start: { line: r.start.line, column: r.start.column },
+    end: { line: r.end.line, column: r.end.column },
+    text: target.text(),
+    scope: m.language === "python" ? pythonScope(target) : yamlScope(target),
+    secrets,
+    vars,
+  };
 }
 
 function stripQuotes(s: string): string {
@@ -167,7 +164,7 @@ function collectVarNames(message: string): string[] {
   return [...message.matchAll(MESSAGE_VAR)].map((x) => x[1]!);
 }
 
-function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
+export function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
   const m = c.matcher;
   if (m.unless && lines.some((l) => l.length <= MAX_REGEX_LINE && m.unless!.test(l))) return [];
   const out: RawMatch[] = [];
@@ -203,12 +200,11 @@ function suppressionFor(lines: readonly string[], line: number, ruleId: string):
 }
 
 function snippetOf(lines: readonly string[], start: number, end: number, secrets: string[]): string {
-  const last = Math.min(end, start + SNIPPET_MAX_LINES - 1);
-  const body = lines
-    .slice(start, last + 1)
-    .map((l) => (l.length > SNIPPET_MAX_LINE_CHARS ? `${l.slice(0, SNIPPET_MAX_LINE_CHARS)}…` : l))
-    .join("\n");
-  return redact(end > last ? `${body}\n…` : body, secrets);
+  // Redact the whole matched range first, then cut it down: cutting first could split a secret and show half of it.
+  const lineSecrets = secrets.flatMap((s) => (s.includes("\n") ? s.split(/\r?\n/).map((l) => l.trim()) : [])).filter((l) => l.length >= 4);
+  const masked = redact(lines.slice(start, end + 1).join("\n"), [...secrets, ...lineSecrets]).split("\n");
+  const shown = masked.slice(0, SNIPPET_MAX_LINES).map((l) => (l.length > SNIPPET_MAX_LINE_CHARS ? `${l.slice(0, SNIPPET_MAX_LINE_CHARS)}…` : l));
+  return masked.length > SNIPPET_MAX_LINES ? `${shown.join("\n")}\n…` : shown.join("\n");
 }
 
 function renderMessage(template: string, vars: Record<string, string>, secrets: string[]): string {
@@ -225,34 +221,27 @@ export interface FileScan {
   suppressed: Suppression[];
 }
 
+/** Checks whose globs take this path and whose prefilter (if any) the text passes. */
+export function applicableChecks(rulebook: CompiledRulebook, path: string, text: string): CompiledCheck[] {
+  return rulebook.checks.filter((c) => c.appliesTo(path) && passesPrefilter(c.check.prefilter, text));
+}
+
+function passesPrefilter(p: Check["prefilter"], text: string): boolean {
+  if (!p) return true;
+  const { all, any } = Array.isArray(p) ? { all: undefined, any: p } : p;
+  return (!all || all.every((n) => text.includes(n))) && (!any || any.some((n) => text.includes(n)));
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
 /**
- * Runs every applicable check on one file. `path` is relative with "/" separators; it decides which checks
- * apply (their `files` globs) and goes into each fingerprint.
+ * Turns one file's raw matches into findings: one per (check, position), in file order, fingerprinted,
+ * with suppressions applied and secrets masked.
  */
-export function scanText(rulebook: CompiledRulebook, path: string, text: string): FileScan {
-  const applicable = rulebook.checks.filter(
-    (c) => c.appliesTo(path) && (!c.check.prefilter || c.check.prefilter.some((needle) => text.includes(needle))),
-  );
-  if (applicable.length === 0) return { findings: [], suppressed: [] };
-
-  const lines = text.split(/\r?\n/);
-  const roots = new Map<AstLanguage, SgRoot>();
-  const raw: RawMatch[] = [];
-  for (const c of applicable) {
-    if (c.matcher.kind === "regex") {
-      raw.push(...regexMatches(lines, c as CompiledCheck & { matcher: CompiledRegex }));
-    } else {
-      const lang = c.matcher.language;
-      let root = roots.get(lang);
-      if (!root) {
-        root = parse(lang, text);
-        roots.set(lang, root);
-      }
-      raw.push(...astMatches(root, c as CompiledCheck & { matcher: CompiledAst }));
-    }
-  }
-
-  // One finding per (check, start position): overlapping ast-grep rules (e.g. `any:` alternatives) must not double-report.
+export function finalizeFile(path: string, lines: readonly string[], raw: readonly RawMatch[]): FileScan {
+  // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
   for (const r of raw) unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
   const ordered = [...unique.values()].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
@@ -291,4 +280,33 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string)
     });
   });
   return { findings, suppressed };
+}
+
+/**
+ * Runs every applicable check on one file's text, parsing it here (each ast-grep rule is compiled per call:
+ * fine for one file; scanDirectory batches rules across files instead). `path` is relative with "/" separators.
+ */
+export function scanText(rulebook: CompiledRulebook, path: string, text: string): FileScan {
+  const applicable = applicableChecks(rulebook, path, text);
+  if (applicable.length === 0) return { findings: [], suppressed: [] };
+  const lines = splitLines(text);
+  const roots = new Map<AstLanguage, SgRoot>();
+  const raw: RawMatch[] = [];
+  for (const c of applicable) {
+    if (c.matcher.kind === "regex") {
+      raw.push(...regexMatches(lines, c as CompiledCheck & { matcher: CompiledRegex }));
+      continue;
+    }
+    const lang = c.matcher.language;
+    let root = roots.get(lang);
+    if (!root) {
+      root = parse(lang, text);
+      roots.set(lang, root);
+    }
+    for (const node of root.root().findAll(c.matcher.config)) {
+      const r = nodeToRaw(node, c as CompiledCheck & { matcher: CompiledAst });
+      if (r) raw.push(r);
+    }
+  }
+  return finalizeFile(path, lines, raw);
 }

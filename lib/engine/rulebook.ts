@@ -60,8 +60,19 @@ const checkSchema = z
     severity: z.enum(SEVERITIES),
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
-    /** Cheap literal pre-filter: the file must contain one of these strings for the matcher to run. */
-    prefilter: z.array(z.string().min(1)).optional(),
+    /**
+     * Cheap literal pre-filter, tested before any parsing: a list means "contains any of these"; an object
+     * can also require all of a list (e.g. all: [modal], any: [environ, getenv]).
+     */
+    prefilter: z
+      .union([
+        z.array(z.string().min(1)).min(1),
+        z
+          .object({ all: z.array(z.string().min(1)).min(1).optional(), any: z.array(z.string().min(1)).min(1).optional() })
+          .strict()
+          .refine((p) => p.all || p.any, "give all, any or both"),
+      ])
+      .optional(),
     match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch]),
   })
   .strict();

@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
-import type { CompiledRulebook } from "./match.ts";
-import { scanText } from "./match.ts";
-import type { Finding, ScanError, SkipReason, Suppression } from "./types.ts";
+import { applicableChecks, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
+import type { ScanError, SkipReason } from "./types.ts";
 import type { WalkedFile } from "./walk.ts";
 
+/** What the first pass learns of a file: its regex matches now, and which ast-grep checks must look at it. */
 export type FileOutcome =
-  | { kind: "scanned"; bytes: number; findings: Finding[]; suppressed: Suppression[] }
+  | { kind: "read"; bytes: number; raw: RawMatch[]; astChecks: CompiledCheck[]; validUtf8: boolean }
   | { kind: "skipped"; reason: SkipReason }
   | { kind: "error"; error: ScanError };
 
 const BINARY_SNIFF_BYTES = 8192;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function looksMinified(text: string): boolean {
   // Generated one-liners: a very long line that makes up most of the file.
@@ -28,8 +29,17 @@ function looksMinified(text: string): boolean {
   return longest > 5000 && text.length / lines > 500;
 }
 
-/** Reads and scans one file; every failure becomes an outcome, never an exception. */
-export function scanFile(rulebook: CompiledRulebook, file: WalkedFile): FileOutcome {
+export function decode(buf: Buffer): { text: string; validUtf8: boolean } {
+  try {
+    return { text: utf8.decode(buf), validUtf8: true };
+  } catch {
+    // Invalid UTF-8 becomes U+FFFD: the rest of the file is still worth scanning.
+    return { text: buf.toString("utf8"), validUtf8: false };
+  }
+}
+
+/** Reads one file and runs its plain-text checks; every failure becomes an outcome, never an exception. */
+export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): FileOutcome {
   let buf: Buffer;
   try {
     buf = readFileSync(file.abs);
@@ -37,13 +47,15 @@ export function scanFile(rulebook: CompiledRulebook, file: WalkedFile): FileOutc
     return { kind: "error", error: { path: file.rel, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})` } };
   }
   if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { kind: "skipped", reason: "binary" };
-  // Invalid UTF-8 becomes U+FFFD: the rest of the file is still worth scanning.
-  const text = buf.toString("utf8");
+  const { text, validUtf8 } = decode(buf);
   if (looksMinified(text)) return { kind: "skipped", reason: "minified" };
-  try {
-    const { findings, suppressed } = scanText(rulebook, file.rel, text);
-    return { kind: "scanned", bytes: buf.length, findings, suppressed };
-  } catch (e) {
-    return { kind: "error", error: { path: file.rel, message: `cannot analyse file: ${(e as Error).message.split("\n")[0]}` } };
+  const applicable = applicableChecks(rulebook, file.rel, text);
+  const raw: RawMatch[] = [];
+  const astChecks: CompiledCheck[] = [];
+  let lines: string[] | undefined;
+  for (const c of applicable) {
+    if (c.matcher.kind === "regex") raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
+    else astChecks.push(c);
   }
+  return { kind: "read", bytes: buf.length, raw, astChecks, validUtf8 };
 }

@@ -1,9 +1,8 @@
-import { availableParallelism } from "node:os";
-import { statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
-import { compileChecks, type CompiledRulebook } from "./match.ts";
+import { statSync, readFileSync } from "node:fs";
+import { findInFiles, parse } from "@ast-grep/napi";
+import { compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
-import { scanFile, type FileOutcome } from "./scan-file.ts";
+import { decode, readAndMatchText } from "./scan-file.ts";
 import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
 import { walk, type WalkedFile } from "./walk.ts";
 
@@ -14,8 +13,6 @@ export interface ScanOptions {
   checks: readonly Check[];
   maxFileBytes?: number;
   maxFiles?: number;
-  /** Worker threads to use; 0 scans on the calling thread. Defaults to one per core for large trees. */
-  threads?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -26,52 +23,46 @@ export class ScanRootError extends Error {
   }
 }
 
+type AstCheck = CompiledCheck & { matcher: CompiledAst };
+
 /**
- * A worker thread costs ~0.7 s to start (TypeScript loader, parsers), about what scanning 2,000 typical
- * files takes on one thread, so smaller trees are scanned inline.
+ * findInFiles resolves with the number of files that matched, possibly before all of their callbacks have
+ * run (they come through a thread-safe queue); wait for that many callbacks too.
  */
-const INLINE_MAX_FILES = 2000;
-const INLINE_MAX_BYTES = 24 * 1024 * 1024;
-const BATCH = 24;
-
-function defaultThreads(files: WalkedFile[]): number {
-  const bytes = files.reduce((n, f) => n + f.size, 0);
-  if (files.length < INLINE_MAX_FILES && bytes < INLINE_MAX_BYTES) return 0;
-  return Math.max(1, Math.min(availableParallelism(), 8));
-}
-
-async function runInWorkers(checks: readonly Check[], files: WalkedFile[], threads: number, onDone: (outcomes: FileOutcome[]) => void): Promise<void> {
-  let next = 0;
-  const url = new URL("./scan-worker.mjs", import.meta.url);
-  const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: { checks } }));
-  try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => {
-              if (next >= files.length) return resolve();
-              const batch = files.slice(next, next + BATCH);
-              next += batch.length;
-              w.postMessage(batch);
-            };
-            w.on("message", (msg: "ready" | FileOutcome[]) => {
-              if (msg !== "ready") onDone(msg);
-              feed();
-            });
-            w.once("error", reject);
-            w.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`scan worker exited with code ${code}`))));
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+function findInFilesComplete(check: AstCheck, paths: string[], onFile: Parameters<typeof findInFiles>[2]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let calls = 0;
+    let expected: number | undefined;
+    let guard: NodeJS.Timeout | undefined;
+    const settle = () => {
+      if (expected === undefined || calls < expected) return;
+      clearTimeout(guard);
+      resolve();
+    };
+    findInFiles(check.matcher.language as never, { paths, matcher: check.matcher.config }, (err, nodes) => {
+      calls++;
+      try {
+        onFile(err, nodes);
+      } finally {
+        settle();
+      }
+    }).then((n) => {
+      expected = n;
+      guard = setTimeout(() => reject(new Error(`check ${check.check.id}: ${expected! - calls} file results never arrived`)), 60_000);
+      settle();
+    }, reject);
+  });
 }
 
 /**
- * Scans a directory tree. Throws ScanRootError only when the root itself cannot be scanned; every problem
- * below the root is reported in `errors` and the scan goes on.
+ * Scans a directory tree in three passes:
+ *  1. each file is read once: skipped if binary or minified, its plain-text (regex) checks run, and the
+ *     ast-grep checks its globs and prefilters select are noted;
+ *  2. each ast-grep check runs once over all the files that selected it (ast-grep's findInFiles compiles the
+ *     rule once and matches on native threads across all cores);
+ *  3. files with matches are re-read to fingerprint them, apply suppressions and cut redacted snippets.
+ * Throws ScanRootError only when the root itself cannot be scanned; every problem below the root is
+ * reported in `errors` and the scan goes on.
  */
 export async function scanDirectory(root: string, opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -81,6 +72,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     if (e instanceof ScanRootError) throw e;
     throw new ScanRootError(root, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  ensureLanguages();
   const compiled: CompiledRulebook = compileChecks(opts.checks);
   let walked;
   try {
@@ -88,37 +80,71 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-
   const result: ScanResult = { findings: [], suppressed: [], errors: walked.errors, stats: { files: 0, bytes: 0, skipped: { ...walked.skipped }, suppressed: 0, durationMs: 0, rules: opts.checks.length } };
   const total = walked.files.length;
-  let done = 0;
-  const collect = (outcomes: FileOutcome[]) => {
-    for (const o of outcomes) {
-      if (o.kind === "scanned") {
-        result.stats.files++;
-        result.stats.bytes += o.bytes;
-        result.findings.push(...o.findings);
-        result.suppressed.push(...o.suppressed);
-      } else if (o.kind === "skipped") {
-        result.stats.skipped[o.reason] = (result.stats.skipped[o.reason] ?? 0) + 1;
-      } else {
-        result.errors.push(o.error);
-      }
-    }
-    done += outcomes.length;
-    opts.onProgress?.(done, total);
-  };
 
-  const threads = opts.threads ?? defaultThreads(walked.files);
-  if (threads === 0) {
-    for (let i = 0; i < total; i += BATCH) {
-      collect(walked.files.slice(i, i + BATCH).map((f) => scanFile(compiled, f)));
-      // Yield between batches so a host process (the queue worker renewing its job lock) stays responsive.
+  // Pass 1.
+  const raw = new Map<string, RawMatch[]>();
+  const byAbs = new Map<string, WalkedFile>();
+  const filesOf = new Map<AstCheck, string[]>();
+  const notUtf8: { file: WalkedFile; checks: AstCheck[] }[] = [];
+  let done = 0;
+  for (const file of walked.files) {
+    const o = readAndMatchText(compiled, file);
+    if (o.kind === "skipped") result.stats.skipped[o.reason] = (result.stats.skipped[o.reason] ?? 0) + 1;
+    else if (o.kind === "error") result.errors.push(o.error);
+    else {
+      result.stats.files++;
+      result.stats.bytes += o.bytes;
+      if (o.raw.length) raw.set(file.rel, [...o.raw]);
+      byAbs.set(file.abs, file);
+      // ast-grep reads files itself and needs UTF-8; the rare other file is parsed here instead.
+      if (!o.validUtf8 && o.astChecks.length) notUtf8.push({ file, checks: o.astChecks as AstCheck[] });
+      else for (const c of o.astChecks as AstCheck[]) (filesOf.get(c) ?? filesOf.set(c, []).get(c)!).push(file.abs);
+    }
+    if (++done % 200 === 0) {
+      opts.onProgress?.(done, total);
+      // Yield so a host process (the queue worker renewing its job lock) stays responsive.
       await new Promise((r) => setImmediate(r));
     }
-  } else {
-    await runInWorkers(opts.checks, walked.files, threads, collect);
   }
+
+  // Pass 2.
+  const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
+  for (const [check, paths] of filesOf) {
+    await findInFilesComplete(check, paths, (err, nodes) => {
+      if (err) {
+        result.errors.push({ path: "", message: `check ${check.check.id} failed: ${err.message.split("\n")[0]}` });
+        return;
+      }
+      const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
+      if (file) for (const n of nodes) add(file.rel, nodeToRaw(n, check));
+    });
+  }
+  for (const { file, checks } of notUtf8) {
+    const root = new Map<string, ReturnType<typeof parse>>();
+    const text = decode(readFileSync(file.abs)).text;
+    for (const c of checks) {
+      const tree = root.get(c.matcher.language) ?? root.set(c.matcher.language, parse(c.matcher.language, text)).get(c.matcher.language)!;
+      for (const n of tree.root().findAll(c.matcher.config)) add(file.rel, nodeToRaw(n, c));
+    }
+  }
+
+  // Pass 3.
+  for (const [rel, matches] of raw) {
+    const abs = walked.files.find((f) => f.rel === rel)!.abs;
+    let lines: string[];
+    try {
+      lines = splitLines(decode(readFileSync(abs)).text);
+    } catch (e) {
+      result.errors.push({ path: rel, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
+      continue;
+    }
+    const { findings, suppressed } = finalizeFile(rel, lines, matches);
+    result.findings.push(...findings);
+    result.suppressed.push(...suppressed);
+  }
+  opts.onProgress?.(total, total);
 
   result.findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)));
   result.suppressed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

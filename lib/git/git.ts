@@ -34,8 +34,9 @@ const SAFE_CONFIG = [
   "-c", "advice.detachedHead=false",
 ];
 
+/** git sees none of the worker's own environment (database and Redis URLs, tokens): only what it needs. */
 function gitEnv(): NodeJS.ProcessEnv {
-  return {
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     LANG: "C",
@@ -48,6 +49,7 @@ function gitEnv(): NodeJS.ProcessEnv {
     GIT_LFS_SKIP_SMUDGE: "1",
     GIT_PROTOCOL_FROM_USER: "0",
   };
+  return env as NodeJS.ProcessEnv;
 }
 
 function classify(stderr: string): GitError {

@@ -19,7 +19,6 @@ export interface WorkerOptions {
   concurrency?: number;
   cloneTimeoutMs?: number;
   maxRepoBytes?: number;
-  threads?: number;
   allowLocalRepos?: boolean;
   /** How often orphaned scans are looked for; 0 disables. */
   reconcileEveryMs?: number;
@@ -44,7 +43,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     rulebook: opts.rulebook,
     cloneTimeoutMs: opts.cloneTimeoutMs,
     maxRepoBytes: opts.maxRepoBytes,
-    threads: opts.threads,
     allowLocalRepos: opts.allowLocalRepos,
     log,
   };

@@ -15,7 +15,12 @@ function referenceTags(references: readonly string[]): string[] {
   });
 }
 
-function ruleDescriptor(check: Check, policy: Pick<Policy, "why" | "remediation" | "references" | "level">): Sarif.ReportingDescriptor {
+/** What SARIF needs of a policy: the engine's Policy fits, and so does the catalogue in the database. */
+export interface SarifPolicy extends Pick<Policy, "policy" | "framework" | "level" | "references" | "why" | "remediation"> {
+  checks: Pick<Check, "id" | "severity" | "message" | "policy" | "framework">[];
+}
+
+function ruleDescriptor(check: SarifPolicy["checks"][number], policy: SarifPolicy): Sarif.ReportingDescriptor {
   const refs = policy.references.join(", ");
   return {
     id: check.id,
@@ -37,7 +42,7 @@ function ruleDescriptor(check: Check, policy: Pick<Policy, "why" | "remediation"
 }
 
 export interface SarifInput {
-  policies: readonly Policy[];
+  policies: readonly SarifPolicy[];
   findings: readonly Finding[];
   suppressed?: readonly Suppression[];
   errors?: readonly ScanError[];

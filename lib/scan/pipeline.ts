@@ -24,8 +24,6 @@ export interface PipelineContext {
   workRoot?: string;
   cloneTimeoutMs?: number;
   maxRepoBytes?: number;
-  /** Engine worker threads; default lets the engine decide. */
-  threads?: number;
   /** Clone local paths (demo and tests); defaults to POSTURE_ALLOW_LOCAL_REPOS. */
   allowLocalRepos?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -122,7 +120,6 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       const pending: Promise<unknown>[] = [];
       const result = await scanDirectory(dest, {
         checks,
-        threads: ctx.threads,
         onProgress: (done, total) => {
           const t = Date.now();
           if (t - lastProgress < 500 && done < total) return;

@@ -37,7 +37,7 @@ async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRe
   const { scan } = await enqueueScan(t.db, queues, repositoryId, "manual");
   let outcome: string;
   try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, threads: 0, allowLocalRepos: true, ...opts }, scan.id, { number: 1, max: 3 });
+    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true, ...opts }, scan.id, { number: 1, max: 3 });
   } catch (e) {
     if (!(e instanceof PermanentScanError)) throw e;
     outcome = "failed";

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 async function worker() {
-  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, threads: 0, allowLocalRepos: true, reconcileEveryMs: 0 });
+  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, allowLocalRepos: true, reconcileEveryMs: 0 });
   workers.push(w);
   return w;
 }
@@ -96,7 +96,7 @@ describe("workers", () => {
   it("two workers scan many repositories once each and never duplicate findings", async () => {
     await Promise.all([worker(), worker()]);
     const repos = makeRepos(8, "conc");
-    const ids = [];
+    const ids: string[] = [];
     for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
     // Everyone asks for every repository at once: each ends up with exactly one scan.
     const requests = await Promise.all(ids.flatMap((id) => [enqueueScan(t.db, queues, id, "manual"), enqueueScan(t.db, queues, id, "api"), enqueueScan(t.db, queues, id, "manual")]));
@@ -190,7 +190,7 @@ describe("worker processes", () => {
       }
       await waitFor(async () => pids.size, (n) => n === 2);
       const repos = makeRepos(6, "procs");
-      const ids = [];
+      const ids: string[] = [];
       for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
       await Promise.all(ids.map((id) => enqueueScan(t.db, queues, id, "manual")));
       const scans = await waitFor(() => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }), (ss) => ss.length === 6 && ss.every(finished));

@@ -1,0 +1,108 @@
+/** Route-handler plumbing for the HTTP API: bearer-token auth, permission checks, bounded JSON bodies, JSON errors. */
+import type { z } from "zod";
+import { can, readOnlyAction, type Action } from "../auth/permissions.ts";
+import { verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
+import type { Db } from "../db/client.ts";
+import { Prisma } from "../db/client.ts";
+import { BadCursorError } from "../findings/queries.ts";
+import { TriageError } from "../findings/triage.ts";
+import { QueueUnavailableError } from "../queue/queues.ts";
+import { RegistrationError } from "../repos/service.ts";
+import { RepositoryNotScannableError } from "../scan/enqueue.ts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+}
+
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+/** Reads a JSON body of at most `maxBytes`, validated by `schema`. */
+export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new ApiError(413, "payload_too_large", `the request body is larger than ${maxBytes} bytes`);
+  if (!(req.headers.get("content-type") ?? "").toLowerCase().includes("application/json")) throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  const reader = req.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new ApiError(413, "payload_too_large", `the request body is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+  }
+  return parseWith(schema, raw);
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new ApiError(400, "invalid_input", `${i.path.join(".") || "input"}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+export function searchParams(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams.entries());
+}
+
+export async function authenticate(db: Db, req: Request, action: Action): Promise<TokenPrincipal> {
+  const header = req.headers.get("authorization") ?? "";
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new ApiError(401, "unauthenticated", "send an API token as Authorization: Bearer <token>");
+  const principal = await verifyApiToken(db, m[1]!);
+  if (!principal) throw new ApiError(401, "unauthenticated", "the API token is unknown, expired or revoked");
+  if (principal.scope === "read" && !readOnlyAction(action)) throw new ApiError(403, "insufficient_scope", "this token is read-only");
+  if (!can(principal.user.role, action)) throw new ApiError(403, "forbidden", `the ${principal.user.role.replace("_", " ")} role cannot do this`);
+  return principal;
+}
+
+/** Maps domain errors to HTTP; anything unexpected is a 500 that says nothing about internals. */
+export function toErrorResponse(e: unknown): Response {
+  if (e instanceof ApiError) return errorResponse(e.status, e.code, e.message);
+  if (e instanceof RegistrationError) return errorResponse(e.code === "duplicate" ? 409 : 400, e.code, e.message);
+  if (e instanceof TriageError) return errorResponse(e.code === "not_found" ? 404 : 400, e.code, e.message);
+  if (e instanceof RepositoryNotScannableError) return errorResponse(e.message === "no such repository" ? 404 : 409, e.message === "no such repository" ? "not_found" : "archived", e.message);
+  if (e instanceof QueueUnavailableError) return errorResponse(503, "queue_unavailable", e.message);
+  if (e instanceof BadCursorError) return errorResponse(400, "invalid_input", e.message);
+  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return errorResponse(404, "not_found", "not found");
+  console.error(JSON.stringify({ time: new Date().toISOString(), msg: "api error", error: e instanceof Error ? e.name : "unknown" }));
+  return errorResponse(500, "internal_error", "something went wrong on the server");
+}
+
+type Handler<C> = (ctx: { req: Request; principal: TokenPrincipal; params: C }) => Promise<Response>;
+
+/** Wraps a route handler: authentication and permission for `action`, and errors as JSON. */
+export function apiRoute<C = Record<string, never>>(db: () => Db, action: Action, handler: Handler<C>) {
+  return async (req: Request, routeCtx?: { params?: Promise<C> }): Promise<Response> => {
+    try {
+      const principal = await authenticate(db(), req, action);
+      const params = ((await routeCtx?.params) ?? {}) as C;
+      return await handler({ req, principal, params });
+    } catch (e) {
+      return toErrorResponse(e);
+    }
+  };
+}

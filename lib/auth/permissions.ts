@@ -1,0 +1,27 @@
+import type { Role } from "../db/client.ts";
+
+/** What each role may do. Enforced on the server for every page, server action and route handler. */
+export const ACTIONS = {
+  "findings:read": ["admin", "security_lead", "engineer", "viewer"],
+  "findings:triage": ["admin", "security_lead", "engineer"],
+  "repositories:read": ["admin", "security_lead", "engineer", "viewer"],
+  "repositories:register": ["admin", "security_lead", "engineer"],
+  "repositories:archive": ["admin", "security_lead"],
+  "scans:trigger": ["admin", "security_lead", "engineer"],
+  "scans:rescan-all": ["admin", "security_lead"],
+  "rules:manage": ["admin", "security_lead"],
+  "settings:manage": ["admin"],
+  "users:manage": ["admin"],
+  "tokens:manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof ACTIONS;
+
+export function can(role: Role, action: Action): boolean {
+  return (ACTIONS[action] as readonly Role[]).includes(role);
+}
+
+/** Actions a read-scoped API token may perform: reading only. */
+export function readOnlyAction(action: Action): boolean {
+  return action.endsWith(":read");
+}

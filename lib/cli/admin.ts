@@ -1,0 +1,74 @@
+/** CLI commands that act on the database: migrations, first users, API tokens. */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { createApiToken } from "../auth/tokens.ts";
+import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
+import { ensureDatabase, migrate } from "../db/migrate.ts";
+import type { Io } from "./main.ts";
+import { UsageError } from "./main.ts";
+
+const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const;
+
+function options<T extends z.ZodType>(args: string[], spec: Record<string, { type: "string" }>, schema: T): z.infer<T> {
+  let values;
+  try {
+    values = parseArgs({ args, options: spec, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new UsageError(`--${i.path.join(".")}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+export async function dbCommand(args: string[], io: Io): Promise<number> {
+  if (args[0] !== "migrate") throw new UsageError("usage: posture db migrate");
+  const url = databaseUrl();
+  const created = await ensureDatabase(url);
+  const applied = await migrate(url);
+  io.stdout(`${created ? "created database; " : ""}${applied.length ? `applied ${applied.join(", ")}` : "database is up to date"} (${redactUrl(url)})\n`);
+  return 0;
+}
+
+export async function userCommand(args: string[], io: Io): Promise<number> {
+  if (args[0] !== "create") throw new UsageError("usage: posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer]");
+  const o = options(
+    args.slice(1),
+    { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
+    z.object({ email: z.string().email().max(254), name: z.string().trim().min(1).max(120).optional(), role: z.enum(ROLES).default("viewer") }),
+  );
+  const db = createDb();
+  try {
+    const exists = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
+    if (exists) throw new UsageError(`a user with email ${o.email} already exists`);
+    const user = await db.user.create({ data: { email: o.email.toLowerCase(), name: o.name ?? o.email.split("@")[0]!, role: o.role } });
+    io.stdout(`created ${user.role} ${user.email} (${user.id})\n`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export async function tokenCommand(args: string[], io: Io): Promise<number> {
+  if (args[0] !== "create") throw new UsageError("usage: posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]");
+  const o = options(
+    args.slice(1),
+    { email: { type: "string" }, name: { type: "string" }, scope: { type: "string" }, "expires-days": { type: "string" } },
+    z.object({ email: z.string().email(), name: z.string().trim().min(1).max(120), scope: z.enum(["read", "write"]).default("read"), "expires-days": z.coerce.number().int().min(1).max(3650).optional() }),
+  );
+  const db = createDb();
+  try {
+    const user = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
+    if (!user || user.disabledAt) throw new UsageError(`no active user with email ${o.email}`);
+    const expiresAt = o["expires-days"] ? new Date(Date.now() + o["expires-days"] * 86_400_000) : null;
+    const { token, record } = await createApiToken(db, { userId: user.id, name: o.name, scope: o.scope, expiresAt });
+    io.stderr(`created ${record.scope} token "${record.name}" for ${user.email}${expiresAt ? `, expires ${expiresAt.toISOString().slice(0, 10)}` : ""}; it is shown only once:\n`);
+    io.stdout(`${token}\n`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
