@@ -1,0 +1,17 @@
+import { ApiError, apiRoute } from "@/lib/api/http.ts";
+import { archiveRepository } from "@/lib/repos/service.ts";
+import { listRepositories } from "@/lib/repos/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+
+export const GET = apiRoute<{ id: string }>(getDb, "repositories:read", async ({ params }) => {
+  const repo = (await listRepositories(getDb(), { includeArchived: true })).find((r) => r.id === params.id);
+  if (!repo) throw new ApiError(404, "not_found", "no such repository");
+  return Response.json({ repository: repo });
+});
+
+/** Archiving keeps the repository's findings and history; it only stops scans. */
+export const DELETE = apiRoute<{ id: string }>(getDb, "repositories:archive", async ({ params }) => {
+  const repo = await archiveRepository(getDb(), params.id);
+  if (!repo) throw new ApiError(404, "not_found", "no such repository");
+  return Response.json({ repository: repo });
+});

@@ -1,0 +1,9 @@
+import { apiRoute, readJson } from "@/lib/api/http.ts";
+import { registerBulk, registerBulkInput } from "@/lib/repos/service.ts";
+import { getDb, getQueues } from "@/lib/server/context.ts";
+
+export const POST = apiRoute(getDb, "repositories:register", async ({ req }) => {
+  const input = await readJson(req, registerBulkInput);
+  const results = await registerBulk(getDb(), getQueues(), input);
+  return Response.json({ results, registered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length });
+});

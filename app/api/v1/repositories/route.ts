@@ -1,0 +1,16 @@
+import { apiRoute, readJson } from "@/lib/api/http.ts";
+import { listRepositories } from "@/lib/repos/queries.ts";
+import { firstScan, registerRepository, registerRepositoryInput } from "@/lib/repos/service.ts";
+import { getDb, getQueues } from "@/lib/server/context.ts";
+
+export const GET = apiRoute(getDb, "repositories:read", async ({ req }) => {
+  const includeArchived = new URL(req.url).searchParams.get("archived") === "include";
+  return Response.json({ repositories: await listRepositories(getDb(), { includeArchived }) });
+});
+
+export const POST = apiRoute(getDb, "repositories:register", async ({ req }) => {
+  const input = await readJson(req, registerRepositoryInput);
+  const repository = await registerRepository(getDb(), input);
+  const scan = await firstScan(getDb(), getQueues(), repository.id);
+  return Response.json({ repository, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) }, { status: 201 });
+});
