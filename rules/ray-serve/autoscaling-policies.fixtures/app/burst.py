@@ -1,0 +1,66 @@
+"""Autoscaled deployments tuned for a demo, not for production."""
+from ray import serve
+from ray.serve.config import AutoscalingConfig
+from ray.serve import deployment
+
+BURST_AUTOSCALING = {
+    "min_replicas": 1,
+    # ruleid: ray-serve.autoscaling.excessive-max-replicas
+    "max_replicas": 2_000,
+    # ruleid: ray-serve.autoscaling.rapid-scaling-delay
+    "upscale_delay_s": 0.5,
+}
+
+
+# ruleid: ray-serve.autoscaling.missing-replica-resources
+@serve.deployment(
+    max_ongoing_requests=10,
+    autoscaling_config=AutoscalingConfig(
+        # ruleid: ray-serve.autoscaling.excessive-max-replicas
+        max_replicas=500,
+        min_replicas=1,
+    ),
+)
+class Embedder:
+    pass
+
+
+# ruleid: ray-serve.autoscaling.missing-replica-resources
+@serve.deployment(autoscaling_config=AutoscalingConfig(max_replicas=100))
+class NoReservation:
+    pass
+
+
+# ruleid: ray-serve.autoscaling.missing-replica-resources
+@deployment(
+    autoscaling_config={
+        # ruleid: ray-serve.autoscaling.rapid-scaling-delay
+        "downscale_delay_s": 2,
+        # ruleid: ray-serve.autoscaling.rapid-scaling-delay
+        "upscale_delay_s": 1,
+        # ok: ray-serve.autoscaling.excessive-max-replicas
+        "max_replicas": 100,
+    }
+)
+class Jittery:
+    pass
+
+
+# ok: ray-serve.autoscaling.missing-replica-resources
+@serve.deployment(
+    autoscaling_config=AutoscalingConfig(
+        # ruleid: ray-serve.autoscaling.excessive-max-replicas
+        max_replicas=1000,
+        # ruleid: ray-serve.autoscaling.rapid-scaling-delay
+        upscale_delay_s=3,
+    ),
+    ray_actor_options={"num_cpus": 1},
+)
+class HugeButSized:
+    pass
+
+
+reranker = serve.deployment(Embedder).options(
+    # ruleid: ray-serve.autoscaling.excessive-max-replicas
+    autoscaling_config={"max_replicas": 250},
+)

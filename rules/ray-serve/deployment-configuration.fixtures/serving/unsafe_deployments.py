@@ -1,0 +1,108 @@
+"""Deployments written in a hurry."""
+import pickle
+import pickle as pkl
+import dill as serializer
+import joblib
+from joblib import load as load_estimator
+from pickle import load
+
+import pandas as pd
+from ray import serve
+from ray.serve.config import HTTPOptions
+from ray.serve import deployment
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment
+class Unbounded:
+    def __call__(self, request):
+        return "ok"
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment(name="echo", num_replicas=4, health_check_period_s=10)
+def echo(request):
+    return request.query_params
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@deployment(num_replicas=2)
+class ImportedDecorator:
+    pass
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment
+class FraudModel:
+    def __init__(self, path="/models/fraud.pkl"):
+        with open(path, "rb") as fh:
+            # ruleid: ray-serve.deployment.pickle-model-load
+            self.model = pickle.load(fh)
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.scaler = joblib.load("/models/scaler.joblib")
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.encoder = pkl.load(open("/models/encoder.pkl", "rb"))
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.vocab = serializer.load(open("/models/vocab.dill", "rb"))
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.tree = load_estimator("/models/tree.joblib")
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.lookup = load(open("/models/lookup.pkl", "rb"))
+        # ruleid: ray-serve.deployment.pickle-model-load
+        self.table = pd.read_pickle("/models/table.pkl")
+
+    async def __call__(self, request):
+        features = await request.json()
+        # ruleid: ray-serve.request.unbounded-payload
+        return self.model.predict(features)
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment
+class Summarizer:
+    async def __call__(self, req):
+        body = await req.json()
+        # ruleid: ray-serve.request.unbounded-payload
+        summary = await self.llm.generate(
+            **body
+        )
+        return {"summary": summary}
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment()
+class Forwarder:
+    async def __call__(self, request):
+        payload = await request.json()
+        # ruleid: ray-serve.request.unbounded-payload
+        return self.pipeline(payload)
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment
+class Inline:
+    async def __call__(self, request):
+        # ruleid: ray-serve.request.unbounded-payload
+        return self.model(await request.json())
+
+
+def load_reference_table(path):
+    """Module-level helper used by an offline job, outside any deployment."""
+    with open(path, "rb") as fh:
+        # ok: ray-serve.deployment.pickle-model-load
+        return pickle.load(fh)
+
+
+serve_options = {
+    "http_options": HTTPOptions(
+        # ruleid: ray-serve.http.public-bind
+        host="0.0.0.0",
+        port=8000,
+    ),
+}
+# ruleid: ray-serve.http.public-bind
+serve.start(http_options={"port": 8000, "host": "0.0.0.0"})
+# ruleid: ray-serve.http.public-bind
+serve.start(detached=True, http_host="0.0.0.0")
+# ruleid: ray-serve.http.public-bind
+ipv6 = HTTPOptions(port=8000, host="::")
