@@ -82,6 +82,8 @@ describe("matching", () => {
     expect(scanText(withPrefilter("[bentoml, ray]"), "a.py", src).findings).toHaveLength(0);
     expect(scanText(withPrefilter("{ all: [modal, eval], any: [ray, x)] }"), "a.py", src).findings).toHaveLength(1);
     expect(scanText(withPrefilter("{ all: [modal, ray] }"), "a.py", src).findings).toHaveLength(0);
+    expect(scanText(withPrefilter("{ all: [modal, [ray, eval]] }"), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter("{ all: [modal, [ray, bentoml]] }"), "a.py", src).findings).toHaveLength(0);
   });
 
   it("applies numeric bounds to captured values", async () => {

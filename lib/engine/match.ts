@@ -42,12 +42,14 @@ export interface CompiledRegex {
 
 export interface CompiledCheck {
   check: Check;
-  appliesTo: (path: string) => boolean;
+  /** Index into the rulebook's distinct glob sets (many checks share one, e.g. all Python files). */
+  globSet: number;
   matcher: CompiledAst | CompiledRegex;
 }
 
 export interface CompiledRulebook {
   checks: CompiledCheck[];
+  globSets: ((path: string) => boolean)[];
   /** True when at least one check could look at this path. */
   isTarget: (path: string) => boolean;
 }
@@ -57,8 +59,15 @@ const EMPTY_DOC: Record<AstLanguage, string> = { python: "x = 1\n", yaml: "a: 1\
 /** Compiles checks once; ast-grep rules are tried on a tiny document so a broken rule fails at load with its check id. */
 export function compileChecks(checks: readonly Check[]): CompiledRulebook {
   ensureLanguages();
+  const globKeys = new Map<string, number>();
+  const globSets: ((path: string) => boolean)[] = [];
   const compiled = checks.map((check): CompiledCheck => {
-    const isMatch = picomatch(check.files, { dot: true });
+    const key = JSON.stringify(check.files);
+    let globSet = globKeys.get(key);
+    if (globSet === undefined) {
+      globSet = globSets.push(picomatch(check.files, { dot: true })) - 1;
+      globKeys.set(key, globSet);
+    }
     const m = check.match;
     let matcher: CompiledCheck["matcher"];
     if (m.language === "regex") {
@@ -80,9 +89,9 @@ export function compileChecks(checks: readonly Check[]): CompiledRulebook {
       }
       matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report };
     }
-    return { check, appliesTo: (p) => isMatch(p), matcher };
+    return { check, globSet, matcher };
   });
-  return { checks: compiled, isTarget: (p) => compiled.some((c) => c.appliesTo(p)) };
+  return { checks: compiled, globSets, isTarget: (p) => globSets.some((m) => m(p)) };
 }
 
 export interface RawMatch {
@@ -223,13 +232,22 @@ export interface FileScan {
 
 /** Checks whose globs take this path and whose prefilter (if any) the text passes. */
 export function applicableChecks(rulebook: CompiledRulebook, path: string, text: string): CompiledCheck[] {
-  return rulebook.checks.filter((c) => c.appliesTo(path) && passesPrefilter(c.check.prefilter, text));
+  const globs = rulebook.globSets.map((m) => m(path));
+  // Checks share prefilter strings ("bentoml", handler names): test each string once per file.
+  const seen = new Map<string, boolean>();
+  const contains = (n: string) => {
+    let v = seen.get(n);
+    if (v === undefined) seen.set(n, (v = text.includes(n)));
+    return v;
+  };
+  return rulebook.checks.filter((c) => globs[c.globSet] && passesPrefilter(c.check.prefilter, contains));
 }
 
-function passesPrefilter(p: Check["prefilter"], text: string): boolean {
+function passesPrefilter(p: Check["prefilter"], contains: (needle: string) => boolean): boolean {
   if (!p) return true;
   const { all, any } = Array.isArray(p) ? { all: undefined, any: p } : p;
-  return (!all || all.every((n) => text.includes(n))) && (!any || any.some((n) => text.includes(n)));
+  const has = (n: string | string[]) => (typeof n === "string" ? contains(n) : n.some(contains));
+  return (!all || all.every(has)) && (!any || any.some(has));
 }
 
 export function splitLines(text: string): string[] {

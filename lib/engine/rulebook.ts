@@ -1,9 +1,12 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createHash } from "node:crypto";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
 import { FRAMEWORKS, SEVERITIES } from "./types.ts";
+
+/** A policy file is a few hundred lines; anything near this is a mistake, not a policy. */
+const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** Rule files end with this suffix; fixture files next to them never do. */
 export const POLICY_SUFFIX = ".policy.yaml";
@@ -62,13 +65,17 @@ const checkSchema = z
     files: z.array(z.string().min(1)).min(1),
     /**
      * Cheap literal pre-filter, tested before any parsing: a list means "contains any of these"; an object
-     * can also require all of a list (e.g. all: [modal], any: [environ, getenv]).
+     * can also require all of a list, where an entry that is itself a list is satisfied by any of its strings
+     * (e.g. all: [modal, [environ, getenv]]).
      */
     prefilter: z
       .union([
         z.array(z.string().min(1)).min(1),
         z
-          .object({ all: z.array(z.string().min(1)).min(1).optional(), any: z.array(z.string().min(1)).min(1).optional() })
+          .object({
+            all: z.array(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).min(1).optional(),
+            any: z.array(z.string().min(1)).min(1).optional(),
+          })
           .strict()
           .refine((p) => p.all || p.any, "give all, any or both"),
       ])
@@ -145,8 +152,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Parses and validates one policy file's text. Throws RulebookError naming the file and the offending field. */
 export function parsePolicy(text: string, file: string): Policy {
   let raw: unknown;
+  if (text.length > MAX_POLICY_BYTES) throw new RulebookError(file, `larger than ${MAX_POLICY_BYTES} bytes`);
   try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
+    raw = parseYaml(text, { filename: file });
   } catch (e) {
     throw new RulebookError(file, `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

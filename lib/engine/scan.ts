@@ -1,4 +1,5 @@
 import { statSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { findInFiles, parse } from "@ast-grep/napi";
 import { compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
@@ -8,6 +9,7 @@ import { walk, type WalkedFile } from "./walk.ts";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FILES = 100_000;
+const AST_CONCURRENCY = Math.max(2, availableParallelism());
 
 export interface ScanOptions {
   checks: readonly Check[];
@@ -111,7 +113,12 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 
   // Pass 2.
   const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
-  for (const [check, paths] of filesOf) {
+  // A check over a handful of files cannot keep every core busy on its own; run a few at once.
+  const queue = [...filesOf];
+  const runNext = async (): Promise<void> => {
+    const next = queue.shift();
+    if (!next) return;
+    const [check, paths] = next;
     await findInFilesComplete(check, paths, (err, nodes) => {
       if (err) {
         result.errors.push({ path: "", message: `check ${check.check.id} failed: ${err.message.split("\n")[0]}` });
@@ -120,7 +127,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
       if (file) for (const n of nodes) add(file.rel, nodeToRaw(n, check));
     });
-  }
+    return runNext();
+  };
+  await Promise.all(Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext));
   for (const { file, checks } of notUtf8) {
     const root = new Map<string, ReturnType<typeof parse>>();
     const text = decode(readFileSync(file.abs)).text;

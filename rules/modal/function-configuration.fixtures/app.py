@@ -70,3 +70,19 @@ class Model:
     @modal.method()
     def generate(self, prompt: str) -> str:
         return self.pipe(prompt)[0]["generated_text"]
+
+
+listed = modal.Image.debian_slim().uv_pip_install(
+    [
+        # ruleid: modal.image.unpinned-pip-install
+        "vllm",
+        # ok: modal.image.unpinned-pip-install
+        "fastapi==0.115.0",
+    ]
+)
+
+
+# ok: modal.function.missing-timeout
+@app.function(schedule=modal.Period(hours=1))
+def hourly():
+    return None
