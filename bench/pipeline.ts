@@ -51,7 +51,8 @@ async function main() {
   await ensureDatabase(url);
   await migrate(url);
   const db = createDb(url);
-  const queues = createQueues({ prefix, connection: new Redis(REDIS) });
+  const connection = new Redis(REDIS);
+  const queues = createQueues({ prefix, connection });
   const rulebook = loadRulebook(DEFAULT_RULES_DIR);
   await syncCatalogue(db, rulebook);
   const ctx = { db, databaseUrl: url, rulebook, allowLocalRepos: true };
@@ -135,6 +136,7 @@ ${lines.join("\n")}
     for (const p of procs) p.kill("SIGTERM");
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once("exit", r)))));
     await queues.close();
+    connection.disconnect();
     await db.$disconnect();
     await dropDatabase(url);
     const r = new Redis(REDIS);
