@@ -133,3 +133,34 @@ describe("bin/posture", () => {
     expect(missing.status).toBe(2);
   });
 });
+
+describe("database commands", () => {
+  it("migrate, create a user and a token through the real executable", async () => {
+    const { scratchDatabaseUrl } = await import("./support/db.ts");
+    const { dropDatabase } = await import("../lib/db/migrate.ts");
+    // Trust auth ignores the password; it is there to prove it is never printed.
+    const url = scratchDatabaseUrl("cli").replace("postgres@", "postgres:hunter2@");
+    const env = { ...process.env, DATABASE_URL: url };
+    const bin = join(repo, "bin/posture");
+    try {
+      const first = spawnSync(bin, ["db", "migrate"], { env });
+      expect([first.status, first.stdout.toString()]).toEqual([0, expect.stringMatching(/^created database; applied \d+_init/)]);
+      expect(first.stdout.toString()).not.toContain("hunter2");
+      expect(spawnSync(bin, ["db", "migrate"], { env }).stdout.toString()).toMatch(/database is up to date/);
+      const user = spawnSync(bin, ["user", "create", "--email", "Lead@Example.test", "--role", "security_lead"], { env });
+      expect([user.status, user.stdout.toString()]).toEqual([0, expect.stringMatching(/^created security_lead lead@example\.test/)]);
+      const again = spawnSync(bin, ["user", "create", "--email", "lead@example.test"], { env });
+      expect([again.status, again.stderr.toString()]).toEqual([2, expect.stringMatching(/already exists/)]);
+      const badRole = spawnSync(bin, ["user", "create", "--email", "x@example.test", "--role", "root"], { env });
+      expect([badRole.status, badRole.stderr.toString()]).toEqual([2, expect.stringMatching(/--role/)]);
+      const token = spawnSync(bin, ["token", "create", "--email", "lead@example.test", "--name", "ci", "--scope", "write", "--expires-days", "30"], { env });
+      expect(token.status).toBe(0);
+      expect(token.stdout.toString().trim()).toMatch(/^pst_[A-Za-z0-9_-]{40,}$/);
+      expect(token.stderr.toString()).toMatch(/shown only once/);
+      const unreachable = spawnSync(bin, ["db", "migrate"], { env: { ...process.env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" } });
+      expect([unreachable.status, unreachable.stderr.toString().trim()]).toEqual([2, "posture: cannot reach the database (is PostgreSQL running? set DATABASE_URL)"]);
+    } finally {
+      await dropDatabase(url);
+    }
+  });
+});

@@ -4,8 +4,7 @@ import { z } from "zod";
 import { createApiToken } from "../auth/tokens.ts";
 import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
-import type { Io } from "./main.ts";
-import { UsageError } from "./main.ts";
+import { UsageError, type Io } from "./io.ts";
 
 const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const;
 

@@ -8,6 +8,9 @@ import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { toSarif } from "../report/sarif.ts";
 import { toText } from "../report/text.ts";
+import { UsageError, type Io } from "./io.ts";
+
+export { UsageError, type Io };
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
@@ -20,7 +23,6 @@ const USAGE = `usage:
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture --version`;
 
-export class UsageError extends Error {}
 
 const scanOptions = z.object({
   format: z.enum(["text", "json", "sarif"]).default("text"),
@@ -36,11 +38,6 @@ function validate<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
   throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
 }
 
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-}
 
 function rulesListing(rb: Rulebook, format: "text" | "json"): string {
   if (format === "json") {
