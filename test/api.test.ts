@@ -3,20 +3,12 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../lib/auth/tokens.ts";
-import { syncCatalogue } from "../lib/catalogue.ts";
-import { loadRulebook, type Rulebook } from "../lib/engine/rulebook.ts";
 import { runScan } from "../lib/scan/pipeline.ts";
-import { scratch, TEST_POLICY } from "./helpers.ts";
-import { useTestDatabase } from "./support/db.ts";
 import { TestRepo } from "./support/git.ts";
-import { useQueuePrefix } from "./support/queue.ts";
+import { usePipelineTest } from "./support/pipeline.ts";
 
-const t = useTestDatabase("api");
-const prefix = useQueuePrefix("api");
-const rules = scratch();
-rules.write("test.policy.yaml", TEST_POLICY);
-const work = scratch();
-let rulebook: Rulebook;
+const p = usePipelineTest("api");
+const { t, prefix, work } = p;
 const tokens: Record<string, string> = {};
 
 type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>>;
@@ -26,8 +18,6 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   process.env.POSTURE_QUEUE_PREFIX = prefix;
   process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
-  rulebook = loadRulebook(rules.root);
-  await syncCatalogue(t.db, rulebook);
   for (const role of ["admin", "engineer", "viewer"] as const) {
     const user = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role } });
     tokens[role] = (await createApiToken(t.db, { userId: user.id, name: "t", scope: role === "viewer" ? "read" : "write" })).token;
@@ -127,7 +117,7 @@ describe("repositories", () => {
   it("triggers a scan, or returns the one already queued", async () => {
     const again = await json(await call(repoScans, "POST", { token: tokens.engineer, params: { id: repoId } }));
     expect([again.status, again.body.created, again.body.scan.id]).toEqual([200, false, scanId]);
-    await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true }, scanId, { number: 1, max: 3 });
+    await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scanId, { number: 1, max: 3 });
     const done = await json(await call(scanRoute, "GET", { token: tokens.viewer, params: { id: scanId } }));
     expect(done.body.scan).toMatchObject({ status: "succeeded", findingsNew: 2 });
     const fresh = await json(await call(repoScans, "POST", { token: tokens.engineer, params: { id: repoId } }));

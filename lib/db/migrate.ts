@@ -44,8 +44,8 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 export class MigrationError extends Error {}
 
-/** Creates the database named in `url` if it does not exist (connecting to the `postgres` database to do so). */
-export async function ensureDatabase(url: string): Promise<boolean> {
+/** Runs `fn` on a connection to the server's `postgres` database, with the (validated) name of the database in `url`. */
+async function onServer<T>(url: string, fn: (admin: pg.Client, name: string) => Promise<T>): Promise<T> {
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.slice(1));
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new MigrationError(`unsupported database name: ${name}`);
@@ -53,31 +53,30 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const admin = new pg.Client({ connectionString: u.toString() });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (rowCount) return false;
-    await admin.query(`CREATE DATABASE "${name}"`);
-    return true;
-  } catch (e) {
-    // Another process created it between our check and our CREATE.
-    if ((e as { code?: string }).code === "42P04") return false;
-    throw e;
+    return await fn(admin, name);
   } finally {
     await admin.end();
   }
 }
 
+/** Creates the database named in `url` if it does not exist; true when it was created. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  return onServer(url, async (admin, name) => {
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (rowCount) return false;
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      return true;
+    } catch (e) {
+      // Another process created it between our check and our CREATE.
+      if ((e as { code?: string }).code === "42P04") return false;
+      throw e;
+    }
+  });
+}
+
 export async function dropDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.slice(1));
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new MigrationError(`unsupported database name: ${name}`);
-  u.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await onServer(url, (admin, name) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 /** Applies pending migrations; returns the names applied. Safe to run from several processes at once. */

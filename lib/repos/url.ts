@@ -48,7 +48,7 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed()): P
 
   const scp = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(raw);
   if (scp) {
-    const [, user, host, path] = scp as unknown as [string, string, string, string];
+    const [, , host, path] = scp as unknown as [string, string, string, string];
     if (!allowLocal && isLocalHost(host)) throw new RepoUrlError(`${host} is a local or private address`);
     if (path.includes("..")) throw new RepoUrlError("the repository path cannot contain '..'");
     return { url: raw, key: `ssh://${host.toLowerCase()}/${stripGit(path.replace(/^\/+/, ""))}`, kind: "scp", name: baseName(path) };

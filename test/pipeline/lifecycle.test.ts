@@ -4,40 +4,22 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Redis } from "ioredis";
-import { beforeAll, describe, expect, it } from "vitest";
-import { syncCatalogue } from "../../lib/catalogue.ts";
-import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
+import { describe, expect, it } from "vitest";
 import { updateFindings } from "../../lib/findings/triage.ts";
-import { createQueues, type Queues } from "../../lib/queue/queues.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { PermanentScanError, runScan } from "../../lib/scan/pipeline.ts";
-import { scratch, TEST_POLICY } from "../helpers.ts";
-import { useTestDatabase } from "../support/db.ts";
 import { TestRepo } from "../support/git.ts";
-import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
+import { usePipelineTest } from "../support/pipeline.ts";
 
-const t = useTestDatabase("life");
-const prefix = useQueuePrefix("life");
-const rules = scratch();
-rules.write("test.policy.yaml", TEST_POLICY);
-const work = scratch();
-let rulebook: Rulebook;
-let queues: Queues;
-
-beforeAll(async () => {
-  rulebook = loadRulebook(rules.root);
-  await syncCatalogue(t.db, rulebook);
-  queues = createQueues({ prefix, connection: new Redis(REDIS_URL) });
-  return () => queues.close();
-});
+const p = usePipelineTest("life");
+const { t, work } = p;
 
 async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoBytes?: number } = {}) {
-  const { scan } = await enqueueScan(t.db, queues, repositoryId, "manual");
+  const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
   let outcome: string;
   try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true, ...opts }, scan.id, { number: 1, max: 3 });
+    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, ...opts }, scan.id, { number: 1, max: 3 });
   } catch (e) {
     if (!(e instanceof PermanentScanError)) throw e;
     outcome = "failed";
@@ -74,7 +56,7 @@ describe("finding lifecycle across scans", () => {
     repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true)).id;
     const { outcome, scan: s } = await scan(repositoryId);
     expect(outcome).toBe("succeeded");
-    expect(s).toMatchObject({ status: "succeeded", findingsNew: 2, findingsFixed: 0, findingsPresent: 2, commitSha: repo.git("rev-parse", "HEAD"), rulebookVersion: rulebook.version });
+    expect(s).toMatchObject({ status: "succeeded", findingsNew: 2, findingsFixed: 0, findingsPresent: 2, commitSha: repo.git("rev-parse", "HEAD"), rulebookVersion: p.rulebook.version });
     const fs = await findings(repositoryId);
     expect(fs.map((f) => [f.status, f.line, f.checkId, f.policyId])).toEqual([
       ["open", 4, "test.python.eval", "test"],

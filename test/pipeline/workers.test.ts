@@ -3,38 +3,25 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
-import { applySchedule, createQueues, ORG_RESCAN_SCHEDULER, type Queues } from "../../lib/queue/queues.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { applySchedule, ORG_RESCAN_SCHEDULER } from "../../lib/queue/queues.ts";
 import { startWorker, type RunningWorker } from "../../lib/queue/worker.ts";
 import { registerBulk, registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan, requeueOrphans, rescanAll } from "../../lib/scan/enqueue.ts";
-import { scratch, TEST_POLICY } from "../helpers.ts";
-import { useTestDatabase } from "../support/db.ts";
 import { TestRepo } from "../support/git.ts";
-import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
+import { usePipelineTest } from "../support/pipeline.ts";
+import { REDIS_URL } from "../support/queue.ts";
 
-const t = useTestDatabase("work");
-const prefix = useQueuePrefix("work");
-const rules = scratch();
-rules.write("test.policy.yaml", TEST_POLICY);
-const work = scratch();
-let rulebook: Rulebook;
-let queues: Queues;
+const p = usePipelineTest("work");
+const { t, prefix, work } = p;
 const workers: RunningWorker[] = [];
 
-beforeAll(async () => {
-  rulebook = loadRulebook(rules.root);
-  queues = createQueues({ prefix, connection: new Redis(REDIS_URL) });
-});
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
-  await queues.close();
 });
 
 async function worker() {
-  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, allowLocalRepos: true, reconcileEveryMs: 0 });
+  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, allowLocalRepos: true, reconcileEveryMs: 0 });
   workers.push(w);
   return w;
 }
@@ -65,7 +52,7 @@ describe("registration", () => {
     const [a, b] = makeRepos(2, "bulk");
     const results = await registerBulk(
       t.db,
-      queues,
+      p.queues,
       { urls: `${a!.dir}\n\n# a comment\n${b!.dir}\nftp://example.com/x\n${a!.dir}\nhttps://user:pw@github.com/o/r\n`, team: "ml-platform" },
       true,
     );
@@ -78,7 +65,7 @@ describe("registration", () => {
     ]);
     expect(results[0]!.scanId).toBeTruthy();
     expect(await t.db.repository.count({ where: { url: { in: [a!.dir, b!.dir] } } })).toBe(2);
-    expect(await queues.scans.getJob(results[0]!.scanId!)).toBeTruthy();
+    expect(await p.queues.scans.getJob(results[0]!.scanId!)).toBeTruthy();
   });
 
   it("refuses duplicates and bad input without creating anything", async () => {
@@ -99,7 +86,7 @@ describe("workers", () => {
     const ids: string[] = [];
     for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
     // Everyone asks for every repository at once: each ends up with exactly one scan.
-    const requests = await Promise.all(ids.flatMap((id) => [enqueueScan(t.db, queues, id, "manual"), enqueueScan(t.db, queues, id, "api"), enqueueScan(t.db, queues, id, "manual")]));
+    const requests = await Promise.all(ids.flatMap((id) => [enqueueScan(t.db, p.queues, id, "manual"), enqueueScan(t.db, p.queues, id, "api"), enqueueScan(t.db, p.queues, id, "manual")]));
     expect(requests.filter((r) => r.created)).toHaveLength(8);
 
     const scans = await waitFor(
@@ -111,7 +98,7 @@ describe("workers", () => {
     expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids } }, type: "detected" } })).toBe(8 * 10);
 
     // A rescan of all of them: unchanged heads end as `unchanged`, nothing is duplicated.
-    const summary = await rescanAll(t.db, queues, "manual");
+    const summary = await rescanAll(t.db, p.queues, "manual");
     expect(summary.queued).toBeGreaterThanOrEqual(8);
     const rescans = await waitFor(
       () => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }),
@@ -123,10 +110,10 @@ describe("workers", () => {
 
   it("fails a missing repository once, without retries, with a reason", async () => {
     const r = await registerRepository(t.db, { url: work.path("does-not-exist"), team: "ml-platform" }, true);
-    const { scan } = await enqueueScan(t.db, queues, r.id, "manual");
+    const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
     const done = await waitFor(() => t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), finished);
     expect(done).toMatchObject({ status: "failed", failureCode: "not_found" });
-    const job = await queues.scans.getJob(scan.id);
+    const job = await p.queues.scans.getJob(scan.id);
     expect(job?.attemptsMade).toBe(1);
   });
 
@@ -135,7 +122,7 @@ describe("workers", () => {
     const repo = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
     // As after a Redis restart: the database says queued, Redis knows nothing.
     const scan = await t.db.scan.create({ data: { repositoryId: repo.id, trigger: "manual", status: "queued", queuedAt: new Date(Date.now() - 120_000) } });
-    expect(await requeueOrphans(t.db, queues)).toBeGreaterThanOrEqual(1);
+    expect(await requeueOrphans(t.db, p.queues)).toBeGreaterThanOrEqual(1);
     const done = await waitFor(() => t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), finished);
     expect(done.status).toBe("succeeded");
   });
@@ -143,12 +130,12 @@ describe("workers", () => {
 
 describe("org-wide schedule", () => {
   it("keeps one job scheduler with the cron from settings, and removes it when disabled", async () => {
-    await applySchedule(queues, { scheduleCron: "0 2 * * *", scheduleTimezone: "UTC", scheduleEnabled: true });
-    await applySchedule(queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "Europe/Berlin", scheduleEnabled: true });
-    const schedulers = await queues.org.getJobSchedulers();
+    await applySchedule(p.queues, { scheduleCron: "0 2 * * *", scheduleTimezone: "UTC", scheduleEnabled: true });
+    await applySchedule(p.queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "Europe/Berlin", scheduleEnabled: true });
+    const schedulers = await p.queues.org.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([[ORG_RESCAN_SCHEDULER, "30 3 * * 1-5", "Europe/Berlin"]]);
-    await applySchedule(queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "UTC", scheduleEnabled: false });
-    expect(await queues.org.getJobSchedulers()).toEqual([]);
+    await applySchedule(p.queues, { scheduleCron: "30 3 * * 1-5", scheduleTimezone: "UTC", scheduleEnabled: false });
+    expect(await p.queues.org.getJobSchedulers()).toEqual([]);
   });
 
   it("fans out a scan per active repository when the rescan job runs, skipping queued ones and archived ones", async () => {
@@ -157,7 +144,7 @@ describe("org-wide schedule", () => {
     const [r] = makeRepos(1, "archived");
     const archived = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
     await t.db.repository.update({ where: { id: archived.id }, data: { archivedAt: new Date() } });
-    await queues.org.add("rescan-all", { trigger: "schedule" });
+    await p.queues.org.add("rescan-all", { trigger: "schedule" });
     const after = await waitFor(() => t.db.scan.count(), (n) => n >= before + active);
     expect(after).toBe(before + active);
     expect(await t.db.scan.count({ where: { repositoryId: archived.id } })).toBe(0);
@@ -168,7 +155,7 @@ describe("org-wide schedule", () => {
 describe("worker processes", () => {
   it("two worker processes on one Redis and Postgres share the work", async () => {
     await Promise.all(workers.splice(0).map((w) => w.close()));
-    const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL, POSTURE_QUEUE_PREFIX: prefix, POSTURE_RULES_DIR: rules.root, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "1" };
+    const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL, POSTURE_QUEUE_PREFIX: prefix, POSTURE_RULES_DIR: p.rulesDir, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "1" };
     const procs: ChildProcess[] = [];
     const pids = new Set<string>();
     const succeededLogs: number[] = [];
@@ -192,7 +179,7 @@ describe("worker processes", () => {
       const repos = makeRepos(6, "procs");
       const ids: string[] = [];
       for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
-      await Promise.all(ids.map((id) => enqueueScan(t.db, queues, id, "manual")));
+      await Promise.all(ids.map((id) => enqueueScan(t.db, p.queues, id, "manual")));
       const scans = await waitFor(() => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }), (ss) => ss.length === 6 && ss.every(finished));
       expect(scans.map((s) => s.status)).toEqual(Array(6).fill("succeeded"));
       expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(60);
