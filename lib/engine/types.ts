@@ -65,3 +65,10 @@ export interface ScanResult {
   stats: ScanStats;
   errors: ScanError[];
 }
+
+/** Where a finding is and what it says: the part stored, exported and shown alike. */
+export type FindingLocation = Pick<Finding, "path" | "line" | "column" | "endLine" | "endColumn" | "message" | "snippet">;
+
+export function findingLocation(f: FindingLocation): FindingLocation {
+  return { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, snippet: f.snippet };
+}

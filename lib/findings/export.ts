@@ -1,6 +1,6 @@
 import type { Db, Finding, Repository } from "../db/client.ts";
 import { frameworkFromDb } from "../catalogue.ts";
-import type { Finding as EngineFinding } from "../engine/types.ts";
+import { findingLocation, type Finding as EngineFinding } from "../engine/types.ts";
 import { toSarif, type SarifPolicy } from "../report/sarif.ts";
 import type * as Sarif from "sarif";
 
@@ -28,13 +28,7 @@ function toEngineFinding(f: Finding, policyTitle: string): EngineFinding {
     policy: policyTitle,
     framework: frameworkFromDb(f.framework),
     severity: f.severity,
-    path: f.path,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn,
-    message: f.message,
-    snippet: f.snippet,
+    ...findingLocation(f),
     fingerprint: f.fingerprint,
   };
 }

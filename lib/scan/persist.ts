@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, FindingStatus, Prisma, Settings } from "../db/client.ts";
 import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
-import type { Finding as EngineFinding, ScanResult } from "../engine/types.ts";
+import { findingLocation, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
 import { dueDate } from "../settings.ts";
 
 export interface PersistInput {
@@ -115,13 +115,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
             framework: frameworkToDb(f.framework),
             severity: f.severity,
             status: "open",
-            path: f.path,
-            line: f.line,
-            column: f.column,
-            endLine: f.endLine,
-            endColumn: f.endColumn,
-            message: f.message,
-            snippet: f.snippet,
+            ...findingLocation(f),
             commitSha,
             firstSeenAt: now,
             firstScanId: scanId,
