@@ -148,7 +148,11 @@ describe("database commands", () => {
       expect(first.stdout.toString()).not.toContain("hunter2");
       expect(spawnSync(bin, ["db", "migrate"], { env }).stdout.toString()).toMatch(/database is up to date/);
       const user = spawnSync(bin, ["user", "create", "--email", "Lead@Example.test", "--role", "security_lead"], { env });
-      expect([user.status, user.stdout.toString()]).toEqual([0, expect.stringMatching(/^created security_lead lead@example\.test/)]);
+      expect([user.status, user.stdout.toString()]).toEqual([0, expect.stringMatching(/^created security_lead lead@example\.test .*\npassword \(shown only once\): [A-Za-z0-9_-]{24}\n$/)]);
+      const piped = spawnSync(bin, ["user", "create", "--email", "eng@example.test", "--role", "engineer", "--password-stdin"], { env, input: "a long enough passphrase\n" });
+      expect([piped.status, piped.stdout.toString()]).toEqual([0, expect.stringMatching(/^created engineer eng@example\.test \([^)]+\)\n$/)]);
+      const weak = spawnSync(bin, ["user", "create", "--email", "weak@example.test", "--password-stdin"], { env, input: "short\n" });
+      expect([weak.status, weak.stderr.toString()]).toEqual([2, expect.stringMatching(/at least 12 characters/)]);
       const again = spawnSync(bin, ["user", "create", "--email", "lead@example.test"], { env });
       expect([again.status, again.stderr.toString()]).toEqual([2, expect.stringMatching(/already exists/)]);
       const badRole = spawnSync(bin, ["user", "create", "--email", "x@example.test", "--role", "root"], { env });

@@ -1,6 +1,8 @@
 /** CLI commands that act on the database: migrations, first users, API tokens. */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { audit } from "../audit.ts";
+import { checkPasswordPolicy, generatePassword, hashPassword } from "../auth/passwords.ts";
 import { createApiToken } from "../auth/tokens.ts";
 import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
@@ -32,19 +34,35 @@ export async function dbCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
 export async function userCommand(args: string[], io: Io): Promise<number> {
-  if (args[0] !== "create") throw new UsageError("usage: posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer]");
+  if (args[0] !== "create") throw new UsageError("usage: posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]");
+  let passwordFromStdin = false;
+  const rest = args.slice(1).filter((a) => (a === "--password-stdin" ? ((passwordFromStdin = true), false) : true));
   const o = options(
-    args.slice(1),
+    rest,
     { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
     z.object({ email: z.string().email().max(254), name: z.string().trim().min(1).max(120).optional(), role: z.enum(ROLES).default("viewer") }),
   );
+  const password = passwordFromStdin ? await readStdin() : generatePassword();
+  try {
+    checkPasswordPolicy(password);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const db = createDb();
   try {
-    const exists = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
-    if (exists) throw new UsageError(`a user with email ${o.email} already exists`);
-    const user = await db.user.create({ data: { email: o.email.toLowerCase(), name: o.name ?? o.email.split("@")[0]!, role: o.role } });
+    const email = o.email.toLowerCase();
+    if (await db.user.findUnique({ where: { email } })) throw new UsageError(`a user with email ${o.email} already exists`);
+    const user = await db.user.create({ data: { email, name: o.name ?? email.split("@")[0]!, role: o.role, passwordHash: await hashPassword(password) } });
+    await audit(db, { id: null, label: "cli" }, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role } });
     io.stdout(`created ${user.role} ${user.email} (${user.id})\n`);
+    if (!passwordFromStdin) io.stdout(`password (shown only once): ${password}\n`);
     return 0;
   } finally {
     await db.$disconnect();
@@ -64,6 +82,7 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
     if (!user || user.disabledAt) throw new UsageError(`no active user with email ${o.email}`);
     const expiresAt = o["expires-days"] ? new Date(Date.now() + o["expires-days"] * 86_400_000) : null;
     const { token, record } = await createApiToken(db, { userId: user.id, name: o.name, scope: o.scope, expiresAt });
+    await audit(db, { id: null, label: "cli" }, { action: "token.create", targetType: "api_token", targetId: record.id, after: { user: user.email, name: record.name, scope: record.scope, expiresAt } });
     io.stderr(`created ${record.scope} token "${record.name}" for ${user.email}${expiresAt ? `, expires ${expiresAt.toISOString().slice(0, 10)}` : ""}; it is shown only once:\n`);
     io.stdout(`${token}\n`);
     return 0;

@@ -19,7 +19,7 @@ const USAGE = `usage:
   posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>]
   posture rules [--format text|json] [--rules <dir>]
   posture db migrate
-  posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer]
+  posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture --version`;
 
