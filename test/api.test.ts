@@ -200,3 +200,19 @@ describe("findings", () => {
     expect(await t.db.finding.count({ where: { id: { in: ids }, status: "in_progress" } })).toBe(ids.length);
   });
 });
+
+describe("audit log", () => {
+  it("records registrations, scan triggers, archival and triage with the token's user and before/after", async () => {
+    const rows = await t.db.auditLog.findMany({ orderBy: { createdAt: "asc" } });
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ["repository.register", "scan.trigger", "repository.archive", "finding.triage"]) expect(actions.has(a), a).toBe(true);
+    const archive = rows.find((r) => r.action === "repository.archive")!;
+    expect(archive.actorLabel).toBe("admin@example.test (API token)");
+    expect(archive.before).toEqual({ archivedAt: null });
+    const triage = rows.filter((r) => r.action === "finding.triage");
+    expect(triage.every((r) => r.actorLabel === "engineer@example.test (API token)")).toBe(true);
+    expect(triage.some((r) => (r.before as { status: string }).status === "open" && (r.after as { status?: string }).status === "false_positive")).toBe(true);
+    // Refused requests change nothing and so write nothing.
+    expect(rows.filter((r) => r.actorLabel.startsWith("viewer@"))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 /** Route-handler plumbing for the HTTP API: bearer-token auth, permission checks, bounded JSON bodies, JSON errors. */
 import type { z } from "zod";
+import type { Actor } from "../audit.ts";
 import { can, readOnlyAction, type Action } from "../auth/permissions.ts";
 import { verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
@@ -92,7 +93,20 @@ export function toErrorResponse(e: unknown): Response {
   return errorResponse(500, "internal_error", "something went wrong on the server");
 }
 
-type Handler<C> = (ctx: { req: Request; principal: TokenPrincipal; params: C }) => Promise<Response>;
+/**
+ * The client address for the audit log. Route handlers do not see the socket, and a client can write any
+ * X-Forwarded-For it likes, so the header is only believed behind a proxy the operator vouches for.
+ */
+export function clientIp(req: Request): string | null {
+  if (process.env.POSTURE_TRUSTED_PROXY !== "1") return null;
+  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 64) || null;
+}
+
+export function actorOf(principal: TokenPrincipal, req: Request): Actor {
+  return { id: principal.user.id, label: `${principal.user.email} (API token)`, ip: clientIp(req) };
+}
+
+type Handler<C> = (ctx: { req: Request; principal: TokenPrincipal; actor: Actor; params: C }) => Promise<Response>;
 
 /** Wraps a route handler: authentication and permission for `action`, and errors as JSON. */
 export function apiRoute<C = Record<string, never>>(db: () => Db, action: Action, handler: Handler<C>) {
@@ -100,7 +114,7 @@ export function apiRoute<C = Record<string, never>>(db: () => Db, action: Action
     try {
       const principal = await authenticate(db(), req, action);
       const params = ((await routeCtx?.params) ?? {}) as C;
-      return await handler({ req, principal, params });
+      return await handler({ req, principal, actor: actorOf(principal, req), params });
     } catch (e) {
       return toErrorResponse(e);
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { audit, SYSTEM, type Actor } from "../audit.ts";
 import type { Db, FindingStatus, Prisma } from "../db/client.ts";
 
 /** Statuses a person can set; `fixed` and `reopened` are the scans' to decide. */
@@ -49,7 +50,8 @@ export function parseFindingChange(raw: unknown): FindingChange {
  * A fixed finding keeps status `fixed` (the code is gone) but remembers a false-positive or accepted-risk
  * decision for the day it comes back.
  */
-export async function updateFindings(db: Db, ids: string[], raw: unknown, actorId: string | null): Promise<number> {
+export async function updateFindings(db: Db, ids: string[], raw: unknown, actor: Actor = SYSTEM): Promise<number> {
+  const actorId = actor.id;
   const change = parseFindingChange(raw);
   if (ids.length === 0) return 0;
   if (ids.length > 1000) throw new TriageError("invalid_input", "at most 1000 findings at once");
@@ -78,6 +80,8 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actorI
       }
       if (change.comment) events.push({ findingId: f.id, type: "commented", actorId, comment: change.comment, createdAt: now });
       if (Object.keys(data).length) await tx.finding.update({ where: { id: f.id }, data });
+      const after = { status: change.status, reason: change.reason, acceptedUntil: change.acceptedUntil, assigneeId: change.assigneeId, comment: change.comment };
+      await audit(tx, actor, { action: "finding.triage", targetType: "finding", targetId: f.id, before: { status: f.status, assigneeId: f.assigneeId }, after });
     }
     if (events.length) await tx.findingEvent.createMany({ data: events });
     return findings.length;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { audit, SYSTEM, type Actor } from "../audit.ts";
 import { Prisma, type Db, type Repository } from "../db/client.ts";
 import { enqueueScan } from "../scan/enqueue.ts";
 import type { Queues } from "../queue/queues.ts";
@@ -38,7 +39,7 @@ export class RegistrationError extends Error {
 }
 
 /** Registers one repository in one transaction (team created on first use). Throws RegistrationError. */
-export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean): Promise<Repository> {
+export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM): Promise<Repository> {
   const parsed = registerRepositoryInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -57,7 +58,9 @@ export async function registerRepository(db: Db, raw: unknown, allowLocal?: bool
       const existing = await tx.repository.findUnique({ where: { urlKey: url.key }, select: { name: true, archivedAt: true } });
       if (existing) throw new RegistrationError("duplicate", `already registered as "${existing.name}"${existing.archivedAt ? " (archived)" : ""}`);
       const team = await tx.team.upsert({ where: { name: input.team }, create: { name: input.team }, update: {} });
-      return tx.repository.create({ data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id } });
+      const repo = await tx.repository.create({ data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id } });
+      await audit(tx, actor, { action: "repository.register", targetType: "repository", targetId: repo.id, after: { name: repo.name, url: repo.url, branch: repo.branch, team: team.name } });
+      return repo;
     });
   } catch (e) {
     // Two registrations of one URL racing: the unique key decides.
@@ -81,7 +84,7 @@ function bulkLines(urls: string | string[]): { line: number; url: string }[] {
 }
 
 /** Registers each line on its own (one bad line never blocks the others) and queues a first scan for each new one. */
-export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean): Promise<BulkLineResult[]> {
+export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM): Promise<BulkLineResult[]> {
   const parsed = registerBulkInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -94,8 +97,8 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
       const key = parseRepoUrl(url, allowLocal).key;
       if (seen.has(key)) throw new RegistrationError("duplicate", "listed twice");
       seen.add(key);
-      const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal);
-      results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id)) });
+      const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal, actor);
+      results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id, actor)) });
     } catch (e) {
       if (e instanceof RepoUrlError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
       else if (e instanceof RegistrationError) results.push({ line, url, ok: false, error: { code: e.code, message: e.message } });
@@ -106,18 +109,21 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
 }
 
 /** Registration succeeded even if the queue is down; the scan is then recorded as failed and can be retried. */
-export async function firstScan(db: Db, queues: Queues, repositoryId: string): Promise<{ scanId?: string; error?: BulkLineResult["error"] }> {
+export async function firstScan(db: Db, queues: Queues, repositoryId: string, actor: Actor = SYSTEM): Promise<{ scanId?: string; error?: BulkLineResult["error"] }> {
   try {
-    const { scan } = await enqueueScan(db, queues, repositoryId, "registration");
+    const { scan } = await enqueueScan(db, queues, repositoryId, "registration", actor);
     return { scanId: scan.id };
   } catch (e) {
     return { error: { code: "queue_unavailable", message: (e as Error).message } };
   }
 }
 
-export async function archiveRepository(db: Db, id: string): Promise<Repository | null> {
-  const repo = await db.repository.findUnique({ where: { id } });
-  if (!repo) return null;
-  if (repo.archivedAt) return repo;
-  return db.repository.update({ where: { id }, data: { archivedAt: new Date() } });
+export async function archiveRepository(db: Db, id: string, actor: Actor = SYSTEM): Promise<Repository | null> {
+  return db.$transaction(async (tx) => {
+    const repo = await tx.repository.findUnique({ where: { id } });
+    if (!repo || repo.archivedAt) return repo;
+    const archived = await tx.repository.update({ where: { id }, data: { archivedAt: new Date() } });
+    await audit(tx, actor, { action: "repository.archive", targetType: "repository", targetId: id, before: { archivedAt: null }, after: { archivedAt: archived.archivedAt } });
+    return archived;
+  });
 }

@@ -1,3 +1,4 @@
+import { audit, SYSTEM, type Actor } from "../audit.ts";
 import type { Db, Scan, ScanTrigger } from "../db/client.ts";
 import { addScanJob, type Queues } from "../queue/queues.ts";
 
@@ -9,14 +10,16 @@ export class RepositoryNotScannableError extends Error {}
  * Queues a scan unless one is already queued or running for the repository (then returns that one).
  * The repository row lock makes two concurrent requests agree on one scan.
  */
-export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger): Promise<{ scan: Scan; created: boolean }> {
+export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger, actor: Actor = SYSTEM): Promise<{ scan: Scan; created: boolean }> {
   const { scan, created } = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<{ archivedAt: Date | null }[]>('SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
     if (rows.length === 0) throw new RepositoryNotScannableError("no such repository");
     if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("the repository is archived");
     const active = await tx.scan.findFirst({ where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } }, orderBy: { queuedAt: "desc" } });
     if (active) return { scan: active, created: false };
-    return { scan: await tx.scan.create({ data: { repositoryId, trigger, status: "queued" } }), created: true };
+    const scan = await tx.scan.create({ data: { repositoryId, trigger, status: "queued" } });
+    await audit(tx, actor, { action: "scan.trigger", targetType: "repository", targetId: repositoryId, after: { scanId: scan.id, trigger } });
+    return { scan, created: true };
   });
   if (created) {
     try {
@@ -37,12 +40,12 @@ export interface RescanSummary {
 }
 
 /** One scan per active repository, skipping those already queued or running. */
-export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger): Promise<RescanSummary> {
+export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, actor: Actor = SYSTEM): Promise<RescanSummary> {
   const repos = await db.repository.findMany({ where: { archivedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" } });
   const summary: RescanSummary = { queued: 0, alreadyQueued: 0, failed: 0 };
   for (const r of repos) {
     try {
-      const { created } = await enqueueScan(db, queues, r.id, trigger);
+      const { created } = await enqueueScan(db, queues, r.id, trigger, actor);
       if (created) summary.queued++;
       else summary.alreadyQueued++;
     } catch {

@@ -88,7 +88,7 @@ describe("finding lifecycle across scans", () => {
 
   it("keeps a false positive decision across rescans, fixes and returns", async () => {
     const { debug: debugFinding } = await handlerFindings(repositoryId);
-    await updateFindings(t.db, [debugFinding!.id], { status: "false_positive", reason: "debug helper never reachable from requests" }, null);
+    await updateFindings(t.db, [debugFinding!.id], { status: "false_positive", reason: "debug helper never reachable from requests" });
 
     repo.write("app/handler.py", HANDLER("import sys\n") + "\n# touch\n").commit("unrelated change");
     await scan(repositoryId);

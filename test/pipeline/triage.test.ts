@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM } from "../../lib/audit.ts";
 import { syncCatalogue } from "../../lib/catalogue.ts";
 import { loadRulebook } from "../../lib/engine/rulebook.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
@@ -8,6 +9,7 @@ import { useTestDatabase } from "../support/db.ts";
 const t = useTestDatabase("triage");
 let ids: string[] = [];
 let userId: string;
+const actor = () => ({ id: userId, label: "eng@example.test", ip: "10.0.0.7" });
 
 beforeAll(async () => {
   const rules = scratch();
@@ -27,18 +29,19 @@ beforeAll(async () => {
 
 describe("triage", () => {
   it("requires a reason for false positives and accepted risks, and a future expiry for accepted risks", async () => {
-    await expect(updateFindings(t.db, ids, { status: "false_positive" }, null)).rejects.toThrow(/reason: a reason is required/);
-    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x" }, null)).rejects.toThrow(/acceptedUntil: accepted risk needs an expiry date/);
-    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x", acceptedUntil: "2001-01-01" }, null)).rejects.toThrow(/in the future/);
-    await expect(updateFindings(t.db, ids, { status: "fixed" }, null)).rejects.toThrow(/status/);
-    await expect(updateFindings(t.db, ids, {}, null)).rejects.toThrow(/nothing to change/);
-    await expect(updateFindings(t.db, ["nope"], { comment: "hi" }, null)).rejects.toThrow(/do not exist/);
-    await expect(updateFindings(t.db, ids, { assigneeId: "nobody" }, null)).rejects.toThrow(/no such user/);
+    await expect(updateFindings(t.db, ids, { status: "false_positive" }, SYSTEM)).rejects.toThrow(/reason: a reason is required/);
+    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x" }, SYSTEM)).rejects.toThrow(/acceptedUntil: accepted risk needs an expiry date/);
+    await expect(updateFindings(t.db, ids, { status: "accepted_risk", reason: "x", acceptedUntil: "2001-01-01" }, SYSTEM)).rejects.toThrow(/in the future/);
+    await expect(updateFindings(t.db, ids, { status: "fixed" }, SYSTEM)).rejects.toThrow(/status/);
+    await expect(updateFindings(t.db, ids, {}, SYSTEM)).rejects.toThrow(/nothing to change/);
+    await expect(updateFindings(t.db, ["nope"], { comment: "hi" }, SYSTEM)).rejects.toThrow(/do not exist/);
+    await expect(updateFindings(t.db, ids, { assigneeId: "nobody" }, SYSTEM)).rejects.toThrow(/no such user/);
     expect(await t.db.findingEvent.count()).toBe(0);
+    expect(await t.db.auditLog.count()).toBe(0);
   });
 
   it("changes many findings at once and writes an event for each change", async () => {
-    const n = await updateFindings(t.db, ids.slice(0, 2), { status: "in_progress", assigneeId: userId, comment: "on it" }, userId);
+    const n = await updateFindings(t.db, ids.slice(0, 2), { status: "in_progress", assigneeId: userId, comment: "on it" }, actor());
     expect(n).toBe(2);
     const events = await t.db.findingEvent.findMany({ where: { findingId: ids[0] } });
     expect(events.map((e) => [e.type, e.actorId, e.toStatus, e.comment]).sort()).toEqual([
@@ -48,10 +51,12 @@ describe("triage", () => {
     ]);
     const f = await t.db.finding.findUniqueOrThrow({ where: { id: ids[0] } });
     expect([f.status, f.assigneeId]).toEqual(["in_progress", userId]);
+    const logged = await t.db.auditLog.findMany({ where: { targetId: ids[0] } });
+    expect(logged.map((r) => [r.action, r.actorId, r.ip, r.before])).toEqual([["finding.triage", userId, "10.0.0.7", { status: "open", assigneeId: null }]]);
   });
 
   it("returns expired accepted risks to open", async () => {
-    await updateFindings(t.db, [ids[2]!], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 60_000).toISOString() }, userId);
+    await updateFindings(t.db, [ids[2]!], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 60_000).toISOString() }, actor());
     expect(await expireAcceptedRisks(t.db, new Date())).toBe(0);
     expect(await expireAcceptedRisks(t.db, new Date(Date.now() + 120_000))).toBe(1);
     const f = await t.db.finding.findUniqueOrThrow({ where: { id: ids[2] } });

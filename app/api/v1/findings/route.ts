@@ -11,7 +11,7 @@ export const GET = apiRoute(getDb, "findings:read", async ({ req, principal }) =
 
 const bulkChange = z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(1000), change: z.unknown() }).strict();
 
-export const PATCH = apiRoute(getDb, "findings:triage", async ({ req, principal }) => {
+export const PATCH = apiRoute(getDb, "findings:triage", async ({ req, actor }) => {
   const { ids, change } = await readJson(req, bulkChange);
-  return Response.json({ updated: await updateFindings(getDb(), ids, change, principal.user.id) });
+  return Response.json({ updated: await updateFindings(getDb(), ids, change, actor) });
 });

@@ -8,9 +8,9 @@ export const GET = apiRoute(getDb, "repositories:read", async ({ req }) => {
   return Response.json({ repositories: await listRepositories(getDb(), { includeArchived }) });
 });
 
-export const POST = apiRoute(getDb, "repositories:register", async ({ req }) => {
+export const POST = apiRoute(getDb, "repositories:register", async ({ req, actor }) => {
   const input = await readJson(req, registerRepositoryInput);
-  const repository = await registerRepository(getDb(), input);
-  const scan = await firstScan(getDb(), getQueues(), repository.id);
+  const repository = await registerRepository(getDb(), input, undefined, actor);
+  const scan = await firstScan(getDb(), getQueues(), repository.id, actor);
   return Response.json({ repository, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) }, { status: 201 });
 });

@@ -12,8 +12,8 @@ export const GET = apiRoute<{ id: string }>(getDb, "findings:read", async ({ par
   return Response.json({ finding });
 });
 
-export const PATCH = apiRoute<{ id: string }>(getDb, "findings:triage", async ({ req, params, principal }) => {
+export const PATCH = apiRoute<{ id: string }>(getDb, "findings:triage", async ({ req, params, actor }) => {
   const change = await readJson(req, z.unknown());
-  await updateFindings(getDb(), [params.id], change, principal.user.id);
+  await updateFindings(getDb(), [params.id], change, actor);
   return Response.json({ finding: await getDb().finding.findUnique({ where: { id: params.id } }) });
 });

@@ -10,8 +10,8 @@ export const GET = apiRoute<{ id: string }>(getDb, "repositories:read", async ({
 });
 
 /** Archiving keeps the repository's findings and history; it only stops scans. */
-export const DELETE = apiRoute<{ id: string }>(getDb, "repositories:archive", async ({ params }) => {
-  const repo = await archiveRepository(getDb(), params.id);
+export const DELETE = apiRoute<{ id: string }>(getDb, "repositories:archive", async ({ params, actor }) => {
+  const repo = await archiveRepository(getDb(), params.id, actor);
   if (!repo) throw new ApiError(404, "not_found", "no such repository");
   return Response.json({ repository: repo });
 });

@@ -5,7 +5,7 @@ import { getDb, getQueues } from "@/lib/server/context.ts";
 
 export const GET = apiRoute<{ id: string }>(getDb, "repositories:read", async ({ params }) => Response.json({ scans: await scanHistory(getDb(), params.id) }));
 
-export const POST = apiRoute<{ id: string }>(getDb, "scans:trigger", async ({ params }) => {
-  const { scan, created } = await enqueueScan(getDb(), getQueues(), params.id, "api");
+export const POST = apiRoute<{ id: string }>(getDb, "scans:trigger", async ({ params, actor }) => {
+  const { scan, created } = await enqueueScan(getDb(), getQueues(), params.id, "api", actor);
   return Response.json({ scan, created }, { status: created ? 202 : 200 });
 });
