@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 
 export const metadata: Metadata = { title: "Posture", description: "Security posture of ML-serving repositories" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reading the request makes every page dynamic, which the per-request CSP nonce requires.
+  await headers();
   return (
     <html lang="en">
       <body>{children}</body>
