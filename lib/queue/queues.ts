@@ -51,12 +51,28 @@ export const SCAN_JOB_OPTIONS = {
   removeOnFail: { count: 5000 },
 };
 
-export async function addScanJob(queues: Queues, scanId: string): Promise<void> {
+/** How long a producer waits for Redis before telling the user the queue is unavailable. */
+export const QUEUE_TIMEOUT_MS = 3000;
+
+/**
+ * BullMQ waits for its connection to be ready and ioredis retries forever, so with Redis down a queue call
+ * never settles. Producers give up after a bound. (A job added late, once Redis is back, finds its scan
+ * already failed and does nothing.)
+ */
+export async function withinQueueTimeout<T>(op: Promise<T>, ms = QUEUE_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await queues.scans.add("scan", { scanId }, { ...SCAN_JOB_OPTIONS, jobId: scanId });
+    return await Promise.race([op, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new QueueUnavailableError()), ms)))]);
   } catch {
     throw new QueueUnavailableError();
+  } finally {
+    clearTimeout(timer);
+    op.catch(() => undefined);
   }
+}
+
+export async function addScanJob(queues: Queues, scanId: string): Promise<void> {
+  await withinQueueTimeout(queues.scans.add("scan", { scanId }, { ...SCAN_JOB_OPTIONS, jobId: scanId }));
 }
 
 /** Keeps the org-wide rescan job scheduler in line with settings (cron and time zone, or off). */

@@ -1,6 +1,6 @@
 import { audit, SYSTEM, type Actor } from "../audit.ts";
 import type { Db, Scan, ScanTrigger } from "../db/client.ts";
-import { addScanJob, type Queues } from "../queue/queues.ts";
+import { addScanJob, QueueUnavailableError, withinQueueTimeout, type Queues } from "../queue/queues.ts";
 
 export const ACTIVE_SCAN_STATUSES = ["queued", "cloning", "scanning", "saving"] as const;
 
@@ -48,7 +48,9 @@ export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, ac
       const { created } = await enqueueScan(db, queues, r.id, trigger, actor);
       if (created) summary.queued++;
       else summary.alreadyQueued++;
-    } catch {
+    } catch (e) {
+      // With the queue down every other repository would wait out the same timeout: stop and say so.
+      if (e instanceof QueueUnavailableError) throw e;
       summary.failed++;
     }
   }
@@ -66,7 +68,7 @@ export async function requeueOrphans(db: Db, queues: Queues, olderThanMs = 30_00
   });
   let requeued = 0;
   for (const s of stale) {
-    if (await queues.scans.getJob(s.id)) continue;
+    if (await withinQueueTimeout(queues.scans.getJob(s.id))) continue;
     await addScanJob(queues, s.id);
     requeued++;
   }

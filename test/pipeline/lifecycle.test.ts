@@ -183,3 +183,29 @@ describe("scan failures", () => {
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-") && existsSync(`${tmpdir()}/${d}/repo`))).toEqual([]);
   });
 });
+
+describe("queue outages", () => {
+  it("fail a scan request fast with a clear reason when Redis is unreachable, leaving nothing queued", async () => {
+    const { createQueues, QueueUnavailableError } = await import("../../lib/queue/queues.ts");
+    const { redisConnection } = await import("../../lib/queue/connection.ts");
+    const repo = new TestRepo(work.path("outage"));
+    repo.write("a.py", "x = 1\n").commit("init");
+    const r = await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true);
+    const down = createQueues({ prefix: "posture-test-outage", connection: redisConnection("producer", "redis://127.0.0.1:1") });
+    try {
+      const started = Date.now();
+      await expect(enqueueScan(t.db, down, r.id, "manual")).rejects.toBeInstanceOf(QueueUnavailableError);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const scans = await t.db.scan.findMany({ where: { repositoryId: r.id } });
+      expect(scans.map((s) => [s.status, s.failureCode])).toEqual([["failed", "queue_unavailable"]]);
+      const { rescanAll } = await import("../../lib/scan/enqueue.ts");
+      const t0 = Date.now();
+      await expect(rescanAll(t.db, down, "manual")).rejects.toBeInstanceOf(QueueUnavailableError);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      // Once the queue is back, the next request queues a new scan.
+      expect((await enqueueScan(t.db, p.queues, r.id, "manual")).created).toBe(true);
+    } finally {
+      await down.close();
+    }
+  });
+});
