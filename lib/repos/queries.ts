@@ -6,9 +6,9 @@ export type SeverityCounts = Record<Severity, number>;
 const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
 /** Repositories with their last scan and open findings by severity: three queries, whatever the count. */
-export async function listRepositories(db: Db, opts: { includeArchived?: boolean } = {}) {
+export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string } = {}) {
   const repos = await db.repository.findMany({
-    where: opts.includeArchived ? {} : { archivedAt: null },
+    where: { ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }), ...(opts.id ? { id: opts.id } : {}) },
     include: { team: { select: { id: true, name: true } } },
     orderBy: { name: "asc" },
   });

@@ -4,7 +4,7 @@ import { listRepositories } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 
 export const GET = apiRoute<{ id: string }>(getDb, "repositories:read", async ({ params }) => {
-  const repo = (await listRepositories(getDb(), { includeArchived: true })).find((r) => r.id === params.id);
+  const [repo] = await listRepositories(getDb(), { id: params.id });
   if (!repo) throw new ApiError(404, "not_found", "no such repository");
   return Response.json({ repository: repo });
 });
