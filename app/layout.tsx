@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import "./globals.css";
 
 export const metadata: Metadata = { title: "Posture", description: "Security posture of ML-serving repositories" };
 

@@ -27,31 +27,35 @@ export type LoginResult =
 
 const INVALID = { ok: false, reason: "invalid", message: "email or password is incorrect" } as const;
 
-function keys(prefix: string, email: string, ip: string) {
+// Without a known client address (no trusted proxy) there is no per-IP bucket: one shared "unknown" bucket
+// would let anyone lock every user out with 20 bad passwords.
+function keys(prefix: string, email: string, ip: string | null) {
   const acct = createHash("sha256").update(email).digest("hex").slice(0, 32);
   return {
     acctFails: `${prefix}:login:fails:acct:${acct}`,
-    ipFails: `${prefix}:login:fails:ip:${ip}`,
     acctLock: `${prefix}:login:lock:acct:${acct}`,
-    ipLock: `${prefix}:login:lock:ip:${ip}`,
+    ipFails: ip ? `${prefix}:login:fails:ip:${ip}` : null,
+    ipLock: ip ? `${prefix}:login:lock:ip:${ip}` : null,
   };
 }
 
 async function fail(redis: Redis, k: ReturnType<typeof keys>): Promise<void> {
-  const replies = (await redis.multi().incr(k.acctFails).expire(k.acctFails, LOGIN_LIMITS.windowSeconds, "NX").incr(k.ipFails).expire(k.ipFails, LOGIN_LIMITS.windowSeconds, "NX").exec()) ?? [];
+  const tx = redis.multi().incr(k.acctFails).expire(k.acctFails, LOGIN_LIMITS.windowSeconds, "NX");
+  if (k.ipFails) tx.incr(k.ipFails).expire(k.ipFails, LOGIN_LIMITS.windowSeconds, "NX");
+  const replies = (await tx.exec()) ?? [];
   const acct = Number(replies[0]?.[1] ?? 0);
   const ipCount = Number(replies[2]?.[1] ?? 0);
   if (acct >= LOGIN_LIMITS.accountFailures) await redis.set(k.acctLock, "1", "EX", LOGIN_LIMITS.lockSeconds);
-  if (ipCount >= LOGIN_LIMITS.ipFailures) await redis.set(k.ipLock, "1", "EX", LOGIN_LIMITS.lockSeconds);
+  if (k.ipLock && ipCount >= LOGIN_LIMITS.ipFailures) await redis.set(k.ipLock, "1", "EX", LOGIN_LIMITS.lockSeconds);
 }
 
-export async function login(db: Db, redis: Redis, raw: unknown, client: { ip: string; userAgent?: string | null }, prefix = queuePrefix()): Promise<LoginResult> {
+export async function login(db: Db, redis: Redis, raw: unknown, client: { ip: string | null; userAgent?: string | null }, prefix = queuePrefix()): Promise<LoginResult> {
   const parsed = credentials.safeParse(raw);
   if (!parsed.success) return INVALID;
   const { email, password } = parsed.data;
   const k = keys(prefix, email, client.ip);
 
-  const [acctTtl, ipTtl] = await Promise.all([redis.ttl(k.acctLock), redis.ttl(k.ipLock)]);
+  const [acctTtl, ipTtl] = await Promise.all([redis.ttl(k.acctLock), k.ipLock ? redis.ttl(k.ipLock) : Promise.resolve(-2)]);
   const locked = Math.max(acctTtl, ipTtl);
   if (locked > 0) return { ok: false, reason: "locked", message: "too many failed sign-ins; try again later", retryAfterSeconds: locked };
 

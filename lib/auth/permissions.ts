@@ -13,6 +13,7 @@ export const ACTIONS = {
   "settings:manage": ["admin"],
   "users:manage": ["admin"],
   "tokens:manage": ["admin"],
+  "audit:read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;

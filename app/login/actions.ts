@@ -1,0 +1,52 @@
+"use server";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { audit } from "@/lib/audit.ts";
+import { safeNextPath } from "@/lib/auth/guard.ts";
+import { login } from "@/lib/auth/login.ts";
+import { revokeAllSessions, revokeSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
+import { getDb, getRedis } from "@/lib/server/context.ts";
+import { currentSession, requestIp } from "@/lib/server/session.ts";
+
+export interface LoginState {
+  error?: string;
+  email?: string;
+}
+
+async function secureCookies(): Promise<boolean> {
+  const h = await headers();
+  return process.env.POSTURE_TRUSTED_PROXY === "1" ? h.get("x-forwarded-proto") === "https" : process.env.POSTURE_SECURE_COOKIES === "1";
+}
+
+export async function signIn(_prev: LoginState, form: FormData): Promise<LoginState> {
+  const email = String(form.get("email") ?? "").slice(0, 254);
+  let result;
+  try {
+    result = await login(getDb(), getRedis(), { email, password: form.get("password") }, { ip: await requestIp(), userAgent: (await headers()).get("user-agent") });
+  } catch {
+    return { error: "sign-in is unavailable right now (the server cannot reach its database or Redis); try again shortly", email };
+  }
+  if (!result.ok) return { error: result.reason === "locked" ? `${result.message} (in ${Math.ceil(result.retryAfterSeconds / 60)} min)` : result.message, email };
+  (await cookies()).set(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: "lax", secure: await secureCookies(), path: "/", maxAge: SESSION_ABSOLUTE_MS / 1000 });
+  redirect(safeNextPath(form.get("next")));
+}
+
+export async function signOut(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await revokeSession(getDb(), token);
+  jar.delete(SESSION_COOKIE);
+  redirect("/login");
+}
+
+/** Ends every session of the signed-in user, on every device. */
+export async function signOutEverywhere(): Promise<void> {
+  const session = await currentSession();
+  if (session) {
+    const db = getDb();
+    const count = await revokeAllSessions(db, session.user.id);
+    await audit(db, { id: session.user.id, label: session.user.email, ip: await requestIp() }, { action: "user.sessions.revoke_all", targetType: "user", targetId: session.user.id, after: { sessionsEnded: count } });
+  }
+  (await cookies()).delete(SESSION_COOKIE);
+  redirect("/login");
+}

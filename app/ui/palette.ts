@@ -1,0 +1,25 @@
+/** One set of colours for severities and statuses, used by badges, charts and the heatmap alike. */
+export const SEVERITY_COLORS = { critical: "#b42318", high: "#e8590c", medium: "#d9a400", low: "#5b7bb2" } as const;
+export const SEVERITY_ORDER = ["critical", "high", "medium", "low"] as const;
+export type SeverityName = (typeof SEVERITY_ORDER)[number];
+/** Weights for "weighted risk" and heatmap colouring: one critical outweighs many lows. */
+export const SEVERITY_WEIGHTS: Record<SeverityName, number> = { critical: 10, high: 5, medium: 2, low: 1 };
+
+export const STATUS_COLORS = {
+  open: "#b42318",
+  reopened: "#c2255c",
+  in_progress: "#1c7ed6",
+  fixed: "#2b8a3e",
+  false_positive: "#868e96",
+  accepted_risk: "#7048e8",
+} as const;
+export type StatusName = keyof typeof STATUS_COLORS;
+export const STATUS_LABELS: Record<StatusName, string> = {
+  open: "Open",
+  reopened: "Reopened",
+  in_progress: "In progress",
+  fixed: "Fixed",
+  false_positive: "False positive",
+  accepted_risk: "Accepted risk",
+};
+export const FRAMEWORK_LABELS = { modal: "Modal", torchserve: "TorchServe", bentoml: "BentoML", ray_serve: "Ray Serve", training_monitor: "Training monitor" } as const;
