@@ -23,7 +23,18 @@ function schemaDump(url: string): string {
     .split("\n")
     .filter((l) => !l.startsWith("--") && !/^SET |^SELECT pg_catalog|^\\(un)?restrict /.test(l))
     .join("\n")
-    .replace(/\n{2,}/g, "\n");
+    .replace(/\n{2,}/g, "\n")
+    .replace(/(CREATE TABLE [^\n]+ \(\n)([\s\S]*?)(\n\);)/g, (_, head: string, body: string, tail: string) => head + sortColumns(body) + tail);
+}
+
+// A column added by a later migration comes last in the table, while the schema lists it where it reads
+// best; column order carries no meaning for Prisma, so columns are compared as a set.
+function sortColumns(body: string): string {
+  return body
+    .split("\n")
+    .map((l) => l.replace(/,$/, ""))
+    .sort()
+    .join("\n");
 }
 
 async function query(url: string, sql: string) {
