@@ -1,4 +1,5 @@
 /** The audit log: who did what, when, from where, and the state before and after. */
+import { z } from "zod";
 import type { Db, Prisma } from "./db/client.ts";
 
 export interface Actor {
@@ -34,4 +35,29 @@ export async function audit(db: Writer, actor: Actor, entry: AuditEntry): Promis
       after: entry.after === undefined ? undefined : (JSON.parse(JSON.stringify(entry.after)) as Prisma.InputJsonValue),
     },
   });
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD");
+
+/** The audit log viewer's filters, parsed from the URL (anything invalid is dropped, not an error page). */
+export const auditFilters = z.object({
+  actor: z.string().trim().max(254).optional().catch(undefined),
+  action: z.string().trim().max(100).optional().catch(undefined),
+  target: z.string().trim().max(100).optional().catch(undefined),
+  from: day.optional().catch(undefined),
+  to: day.optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+export type AuditFilters = z.infer<typeof auditFilters>;
+export const AUDIT_PAGE_SIZE = 50;
+
+export async function listAudit(db: Db, f: AuditFilters) {
+  const where: Prisma.AuditLogWhereInput = {};
+  if (f.actor) where.actorLabel = { contains: f.actor, mode: "insensitive" };
+  if (f.action) where.action = { startsWith: f.action };
+  if (f.target) where.OR = [{ targetType: f.target }, { targetId: f.target }];
+  if (f.from || f.to) where.createdAt = { ...(f.from ? { gte: new Date(`${f.from}T00:00:00Z`) } : {}), ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) };
+  const rows = await db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (f.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE + 1 });
+  const actions = await db.auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+  return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE, actions: actions.map((a) => a.action) };
 }

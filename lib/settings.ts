@@ -1,13 +1,81 @@
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import { audit, type Actor } from "./audit.ts";
 import type { Db, Settings, Severity } from "./db/client.ts";
 
 export async function getSettings(db: Pick<Db, "settings">): Promise<Settings> {
   return db.settings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
 }
 
-export function slaDays(settings: Settings, severity: Severity): number {
+export function slaDays(settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): number {
   return { critical: settings.slaCriticalDays, high: settings.slaHighDays, medium: settings.slaMediumDays, low: settings.slaLowDays }[severity];
 }
 
-export function dueDate(from: Date, settings: Settings, severity: Severity): Date {
+export function dueDate(from: Date, settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): Date {
   return new Date(from.getTime() + slaDays(settings, severity) * 86_400_000);
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const days = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
+
+export const settingsInput = z
+  .object({
+    slaCriticalDays: days,
+    slaHighDays: days,
+    slaMediumDays: days,
+    slaLowDays: days,
+    scheduleEnabled: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+    scheduleCron: z.string().trim().min(1).max(100),
+    scheduleTimezone: z.string().trim().min(1).max(64).refine(validTimeZone, "not a known time zone (e.g. UTC, Europe/Berlin)"),
+  })
+  .superRefine((s, ctx) => {
+    // Five fields only: a seconds field would let a typo rescan the org every second.
+    if (s.scheduleCron.split(/\s+/).length !== 5) ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: "a cron expression has five fields: minute hour day-of-month month day-of-week" });
+    else
+      try {
+        CronExpressionParser.parse(s.scheduleCron, { tz: validTimeZone(s.scheduleTimezone) ? s.scheduleTimezone : "UTC" });
+      } catch (e) {
+        ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: `not a valid cron expression (${(e as Error).message})` });
+      }
+    const order = [s.slaCriticalDays, s.slaHighDays, s.slaMediumDays, s.slaLowDays];
+    if (order.some((d, i) => i > 0 && d < order[i - 1]!)) ctx.addIssue({ code: "custom", path: ["slaHighDays"], message: "a more severe finding cannot have a longer SLA than a less severe one" });
+  });
+export type SettingsInput = z.infer<typeof settingsInput>;
+
+/** The next few times the schedule fires, to show what a cron expression means. */
+export function nextRuns(cron: string, tz: string, count = 3, from = new Date()): Date[] {
+  try {
+    const it = CronExpressionParser.parse(cron, { tz, currentDate: from });
+    return Array.from({ length: count }, () => it.next().toDate());
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Saves settings. A changed SLA moves the due dates of findings still open, so "overdue" always means the
+ * SLA in force; fixed and closed findings keep theirs.
+ */
+export async function updateSettings(db: Db, actor: Actor, input: SettingsInput): Promise<{ settings: Settings; dueDatesMoved: number }> {
+  return db.$transaction(async (tx) => {
+    const before = await getSettings(tx);
+    const settings = await tx.settings.update({ where: { id: 1 }, data: input });
+    let moved = 0;
+    for (const sev of ["critical", "high", "medium", "low"] as const) {
+      const d = slaDays(settings, sev);
+      if (d === slaDays(before, sev)) continue;
+      moved += await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ('open', 'in_progress', 'reopened')`;
+    }
+    const pick = (s: Settings) => ({ slaCriticalDays: s.slaCriticalDays, slaHighDays: s.slaHighDays, slaMediumDays: s.slaMediumDays, slaLowDays: s.slaLowDays, scheduleEnabled: s.scheduleEnabled, scheduleCron: s.scheduleCron, scheduleTimezone: s.scheduleTimezone });
+    await audit(tx, actor, { action: "settings.update", targetType: "settings", targetId: "1", before: pick(before), after: pick(settings) });
+    return { settings, dueDatesMoved: moved };
+  });
 }

@@ -92,6 +92,11 @@ describe("login", () => {
     expect(elsewhere.ok).toBe(true);
   });
 
+  it("without a known client address, failures on other accounts never lock anyone else out", async () => {
+    for (let i = 0; i < LOGIN_LIMITS.ipFailures + 2; i++) await login(t.db, redis, { email: `noip${i}@example.test`, password: "guess guess guess" }, { ip: null }, prefix);
+    expect((await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: null }, prefix)).ok).toBe(true);
+  });
+
   it("refuses disabled accounts and accounts without a password", async () => {
     await t.db.user.create({ data: { email: "gone@example.test", name: "Gone", role: "viewer", passwordHash: await hashPassword(PASSWORD), disabledAt: new Date() } });
     await t.db.user.create({ data: { email: "nopass@example.test", name: "No", role: "viewer" } });

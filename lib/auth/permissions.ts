@@ -10,9 +10,10 @@ export const ACTIONS = {
   "scans:trigger": ["admin", "security_lead", "engineer"],
   "scans:rescan-all": ["admin", "security_lead"],
   "rules:manage": ["admin", "security_lead"],
-  "settings:manage": ["admin"],
+  // "Security lead: everything but users" — settings, schedules and API tokens included.
+  "settings:manage": ["admin", "security_lead"],
   "users:manage": ["admin"],
-  "tokens:manage": ["admin"],
+  "tokens:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

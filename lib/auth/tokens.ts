@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { audit, type Actor } from "../audit.ts";
 import type { ApiToken, Db, Role, TokenScope, User } from "../db/client.ts";
 
 export const TOKEN_PREFIX = "pst_";
@@ -37,4 +38,30 @@ export async function verifyApiToken(db: Db, token: string, now = new Date()): P
 
 export async function revokeApiToken(db: Db, id: string): Promise<void> {
   await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/** A token for a user, audited; the plain value is returned once. */
+export async function issueToken(db: Db, actor: Actor, opts: { userId: string; name: string; scope: TokenScope; expiresDays?: number | null }): Promise<{ token: string; record: ApiToken; user: Pick<User, "email"> }> {
+  const user = await db.user.findUnique({ where: { id: opts.userId } });
+  if (!user || user.disabledAt) throw new TokenError("no active user with that id");
+  const expiresAt = opts.expiresDays ? new Date(Date.now() + opts.expiresDays * 86_400_000) : null;
+  const { token, record } = await createApiToken(db, { userId: user.id, name: opts.name, scope: opts.scope, expiresAt });
+  await audit(db, actor, { action: "token.create", targetType: "api_token", targetId: record.id, after: { user: user.email, name: record.name, scope: record.scope, expiresAt } });
+  return { token, record, user };
+}
+
+export async function revokeTokenAudited(db: Db, actor: Actor, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const t = await tx.apiToken.findUnique({ where: { id }, include: { user: { select: { email: true } } } });
+    if (!t) throw new TokenError("no such token");
+    if (t.revokedAt) return;
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await audit(tx, actor, { action: "token.revoke", targetType: "api_token", targetId: id, before: { user: t.user.email, name: t.name, scope: t.scope } });
+  });
+}
+
+export class TokenError extends Error {}
+
+export async function listTokens(db: Db) {
+  return db.apiToken.findMany({ orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }], take: 500, include: { user: { select: { email: true } } } });
 }

@@ -1,14 +1,11 @@
 /** CLI commands that act on the database: migrations, first users, API tokens. */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { audit } from "../audit.ts";
-import { checkPasswordPolicy, generatePassword, hashPassword } from "../auth/passwords.ts";
-import { createApiToken } from "../auth/tokens.ts";
+import { issueToken } from "../auth/tokens.ts";
+import { createUser, ROLES, UserError } from "../auth/users.ts";
 import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
 import { UsageError, type Io } from "./io.ts";
-
-const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const;
 
 function options<T extends z.ZodType>(args: string[], spec: Record<string, { type: "string" }>, schema: T): z.infer<T> {
   let values;
@@ -49,21 +46,15 @@ export async function userCommand(args: string[], io: Io): Promise<number> {
     { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
     z.object({ email: z.string().email().max(254), name: z.string().trim().min(1).max(120).optional(), role: z.enum(ROLES).default("viewer") }),
   );
-  const password = passwordFromStdin ? await readStdin() : generatePassword();
-  try {
-    checkPasswordPolicy(password);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const db = createDb();
   try {
-    const email = o.email.toLowerCase();
-    if (await db.user.findUnique({ where: { email } })) throw new UsageError(`a user with email ${o.email} already exists`);
-    const user = await db.user.create({ data: { email, name: o.name ?? email.split("@")[0]!, role: o.role, passwordHash: await hashPassword(password) } });
-    await audit(db, { id: null, label: "cli" }, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role } });
+    const { user, password } = await createUser(db, { id: null, label: "cli" }, { ...o, password: passwordFromStdin ? await readStdin() : undefined });
     io.stdout(`created ${user.role} ${user.email} (${user.id})\n`);
-    if (!passwordFromStdin) io.stdout(`password (shown only once): ${password}\n`);
+    if (password) io.stdout(`password (shown only once): ${password}\n`);
     return 0;
+  } catch (e) {
+    if (e instanceof UserError) throw new UsageError(e.message);
+    throw e;
   } finally {
     await db.$disconnect();
   }
@@ -78,11 +69,10 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
   );
   const db = createDb();
   try {
-    const user = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
-    if (!user || user.disabledAt) throw new UsageError(`no active user with email ${o.email}`);
-    const expiresAt = o["expires-days"] ? new Date(Date.now() + o["expires-days"] * 86_400_000) : null;
-    const { token, record } = await createApiToken(db, { userId: user.id, name: o.name, scope: o.scope, expiresAt });
-    await audit(db, { id: null, label: "cli" }, { action: "token.create", targetType: "api_token", targetId: record.id, after: { user: user.email, name: record.name, scope: record.scope, expiresAt } });
+    const found = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
+    if (!found || found.disabledAt) throw new UsageError(`no active user with email ${o.email}`);
+    const { token, record, user } = await issueToken(db, { id: null, label: "cli" }, { userId: found.id, name: o.name, scope: o.scope, expiresDays: o["expires-days"] });
+    const expiresAt = record.expiresAt;
     io.stderr(`created ${record.scope} token "${record.name}" for ${user.email}${expiresAt ? `, expires ${expiresAt.toISOString().slice(0, 10)}` : ""}; it is shown only once:\n`);
     io.stdout(`${token}\n`);
     return 0;

@@ -82,6 +82,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         expireAcceptedRisks(opts.db)
           .then((n) => n && log("accepted risks expired", { count: n }))
           .catch(() => undefined);
+        // The settings page applies a new schedule at once, but not while Redis was down: catch up here.
+        getSettings(opts.db)
+          .then((s) => applySchedule(queues, s))
+          .catch(() => undefined);
       }, reconcileEvery)
     : undefined;
 

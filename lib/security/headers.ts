@@ -8,7 +8,8 @@ export function buildCsp(nonce: string, opts: { dev: boolean; https: boolean }):
     "default-src 'self'",
     // 'strict-dynamic': scripts loaded by a nonced script may run; nothing inline without the nonce.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // The dev server injects CSS through <style> elements without a nonce; production serves stylesheets.
+    opts.dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     // React renders style="" attributes (charts); they cannot run code, so they are allowed on their own.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -56,3 +57,6 @@ export function newNonce(): string {
   crypto.getRandomValues(bytes);
   return btoa(String.fromCharCode(...bytes));
 }
+
+/** Request header carrying the page's own path, for the sign-in redirect to come back to. */
+export const RETURN_TO_HEADER = "x-posture-return-to";

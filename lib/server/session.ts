@@ -3,7 +3,8 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "../audit.ts";
-import { AccessDenied, authorize, type SignedInUser } from "../auth/guard.ts";
+import { AccessDenied, authorize, safeNextPath, type SignedInUser } from "../auth/guard.ts";
+import { RETURN_TO_HEADER } from "../security/headers.ts";
 import type { Action } from "../auth/permissions.ts";
 import { SESSION_COOKIE, verifySession } from "../auth/sessions.ts";
 import { getDb } from "./context.ts";
@@ -31,12 +32,15 @@ export async function actorFor(user: SignedInUser): Promise<Actor> {
   return { id: user.id, label: user.email, ip: await requestIp() };
 }
 
-/** For pages: the user, or a redirect to sign-in, or the 403 page. */
-export async function requirePage(action: Action, returnTo = "/"): Promise<SignedInUser> {
+/** For pages: the user, or a redirect to sign-in (coming back here afterwards), or the 403 page. */
+export async function requirePage(action: Action, returnTo?: string): Promise<SignedInUser> {
   try {
     return authorize(await currentUser(), action);
   } catch (e) {
-    if (e instanceof AccessDenied && e.reason === "unauthenticated") redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+    if (e instanceof AccessDenied && e.reason === "unauthenticated") {
+      const back = safeNextPath((await headers()).get(RETURN_TO_HEADER) ?? returnTo);
+      redirect(`/login?next=${encodeURIComponent(back)}`);
+    }
     if (e instanceof AccessDenied) forbidden();
     throw e;
   }

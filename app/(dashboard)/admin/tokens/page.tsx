@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import { listTokens } from "@/lib/auth/tokens.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { ActionForm } from "@/app/ui/action-form.tsx";
+import { fmtAgo, fmtDate } from "@/app/ui/format.ts";
+import { createToken, revokeToken } from "../actions.ts";
+
+export const metadata: Metadata = { title: "API tokens · Posture" };
+
+export default async function TokensPage() {
+  await requirePage("tokens:manage", "/admin/tokens");
+  const db = getDb();
+  const [tokens, users] = await Promise.all([listTokens(db), db.user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, select: { id: true, email: true } })]);
+  const now = new Date();
+  return (
+    <>
+      <div className="page-header">
+        <h1>API tokens</h1>
+      </div>
+      <section className="panel">
+        <h2>Create a token</h2>
+        <ActionForm action={createToken} submit="Create token" successMessage="Token created." reveal={{ key: "token", label: "The token" }} className="filters">
+          <label>
+            For user
+            <select name="userId" required>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.email}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Name
+            <input name="name" required maxLength={120} placeholder="e.g. CI for ml-platform" />
+          </label>
+          <label>
+            Scope
+            <select name="scope" defaultValue="read">
+              <option value="read">read</option>
+              <option value="write">write</option>
+            </select>
+          </label>
+          <label>
+            Expires in (days)
+            <input name="expiresDays" type="number" min={1} max={3650} defaultValue={90} />
+          </label>
+        </ActionForm>
+        <p className="muted small">
+          Use it as <code>Authorization: Bearer &lt;token&gt;</code>. A write token can do what its user&apos;s role allows; a read token only reads. Only a hash is stored.
+        </p>
+      </section>
+      <section className="panel" style={{ marginTop: 16 }}>
+        <table className="data">
+          <caption className="visually-hidden">API tokens</caption>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>User</th>
+              <th>Scope</th>
+              <th>Token</th>
+              <th>Created</th>
+              <th>Expires</th>
+              <th>Last used</th>
+              <th>Status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.length === 0 ? (
+              <tr>
+                <td colSpan={9} className="muted">
+                  No tokens yet.
+                </td>
+              </tr>
+            ) : null}
+            {tokens.map((t) => {
+              const status = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
+              return (
+                <tr key={t.id}>
+                  <td className="wrap-anywhere">{t.name}</td>
+                  <td className="wrap-anywhere">{t.user.email}</td>
+                  <td>{t.scope}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>{fmtDate(t.createdAt)}</td>
+                  <td>{t.expiresAt ? fmtDate(t.expiresAt) : "never"}</td>
+                  <td>{fmtAgo(t.lastUsedAt)}</td>
+                  <td className={status === "active" ? "" : "muted"}>{status}</td>
+                  <td>
+                    {status === "active" ? (
+                      <ActionForm action={revokeToken} submit="Revoke" danger className="row-flex" confirm={`Revoke "${t.name}"? Anything using it stops working.`}>
+                        <input type="hidden" name="tokenId" value={t.id} />
+                      </ActionForm>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

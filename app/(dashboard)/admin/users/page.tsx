@@ -1,0 +1,101 @@
+import type { Metadata } from "next";
+import { roleLabel } from "@/lib/auth/guard.ts";
+import { listUsers, ROLES } from "@/lib/auth/users.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { ActionForm } from "@/app/ui/action-form.tsx";
+import { fmtDate } from "@/app/ui/format.ts";
+import { changeRole, createUser, resetPassword, setDisabled } from "../actions.ts";
+
+export const metadata: Metadata = { title: "Users · Posture" };
+
+function RoleOptions() {
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {roleLabel(r)}
+    </option>
+  ));
+}
+
+export default async function UsersPage() {
+  const me = await requirePage("users:manage", "/admin/users");
+  const users = await listUsers(getDb());
+  return (
+    <>
+      <div className="page-header">
+        <h1>Users</h1>
+      </div>
+      <section className="panel" aria-labelledby="new-user">
+        <h2 id="new-user">Add a user</h2>
+        <ActionForm action={createUser} submit="Create user" successMessage="User created." reveal={{ key: "password", label: "Their password" }} className="filters">
+          <label>
+            Email
+            <input name="email" type="email" required maxLength={254} />
+          </label>
+          <label>
+            Name
+            <input name="name" maxLength={120} />
+          </label>
+          <label>
+            Role
+            <select name="role" defaultValue="engineer">
+              <RoleOptions />
+            </select>
+          </label>
+        </ActionForm>
+        <p className="muted small">A password is generated and shown once; give it to the person over a channel you trust.</p>
+      </section>
+      <section className="panel" style={{ marginTop: 16 }}>
+        <table className="data">
+          <caption className="visually-hidden">Users</caption>
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th className="num">Sessions</th>
+              <th className="num">Tokens</th>
+              <th>Created</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td className="wrap-anywhere">
+                  <div>{u.name}</div>
+                  <div className="muted small">{u.email}</div>
+                </td>
+                <td>
+                  <ActionForm action={changeRole} submit="Change" className="row-flex">
+                    <input type="hidden" name="userId" value={u.id} />
+                    <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
+                      <RoleOptions />
+                    </select>
+                  </ActionForm>
+                </td>
+                <td>{u.disabledAt ? <span className="error">disabled {fmtDate(u.disabledAt)}</span> : "active"}</td>
+                <td className="num">{u._count.sessions}</td>
+                <td className="num">{u._count.apiTokens}</td>
+                <td>{fmtDate(u.createdAt)}</td>
+                <td>
+                  <div className="stack">
+                    {u.id === me.id ? null : (
+                      <ActionForm action={setDisabled} submit={u.disabledAt ? "Enable" : "Disable"} className="row-flex" danger={!u.disabledAt} confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}>
+                        <input type="hidden" name="userId" value={u.id} />
+                        <input type="hidden" name="disabled" value={u.disabledAt ? "false" : "true"} />
+                      </ActionForm>
+                    )}
+                    <ActionForm action={resetPassword} submit="Reset password" className="row-flex" reveal={{ key: "password", label: "New password" }} confirm={`Reset the password of ${u.email}? Their sessions end.`}>
+                      <input type="hidden" name="userId" value={u.id} />
+                    </ActionForm>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { getSettings, nextRuns } from "@/lib/settings.ts";
+import { ActionForm } from "@/app/ui/action-form.tsx";
+import { fmtDateTime } from "@/app/ui/format.ts";
+import { updateSettings } from "../admin/actions.ts";
+
+export const metadata: Metadata = { title: "Settings · Posture" };
+
+const SLA = [
+  ["slaCriticalDays", "Critical"],
+  ["slaHighDays", "High"],
+  ["slaMediumDays", "Medium"],
+  ["slaLowDays", "Low"],
+] as const;
+
+export default async function SettingsPage() {
+  await requirePage("settings:manage", "/settings");
+  const s = await getSettings(getDb());
+  const runs = s.scheduleEnabled ? nextRuns(s.scheduleCron, s.scheduleTimezone) : [];
+  return (
+    <>
+      <div className="page-header">
+        <h1>Settings</h1>
+      </div>
+      <ActionForm action={updateSettings} submit="Save settings" className="stack">
+        <section className="panel">
+          <h2>Remediation SLA</h2>
+          <p className="muted small">Days from first detection until a finding is overdue. Changing a value moves the due dates of findings still open.</p>
+          <div className="filters">
+            {SLA.map(([name, label]) => (
+              <label key={name}>
+                {label} (days)
+                <input name={name} type="number" min={1} max={3650} required defaultValue={s[name]} />
+              </label>
+            ))}
+          </div>
+        </section>
+        <section className="panel">
+          <h2>Org-wide rescan schedule</h2>
+          <div className="filters">
+            <label style={{ flexDirection: "row", alignItems: "center" }}>
+              <input name="scheduleEnabled" type="checkbox" defaultChecked={s.scheduleEnabled} value="true" /> Rescan every repository on a schedule
+            </label>
+            <label>
+              Cron (minute hour day month weekday)
+              <input name="scheduleCron" required defaultValue={s.scheduleCron} className="mono" />
+            </label>
+            <label>
+              Time zone
+              <input name="scheduleTimezone" required defaultValue={s.scheduleTimezone} />
+            </label>
+          </div>
+          <p className="muted small">{runs.length ? `Next runs: ${runs.map((d) => fmtDateTime(d)).join(" · ")}` : "The schedule is off: repositories are scanned when registered or when someone asks."}</p>
+        </section>
+      </ActionForm>
+    </>
+  );
+}

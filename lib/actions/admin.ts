@@ -1,0 +1,80 @@
+/** Administration: users (admin only), API tokens and settings (admin and security lead). */
+import { z } from "zod";
+import { issueToken, revokeTokenAudited, TokenError } from "../auth/tokens.ts";
+import { changeRole, createUser, resetPassword, ROLES, setDisabled, UserError } from "../auth/users.ts";
+import { settingsInput, updateSettings } from "../settings.ts";
+import { ActionError, defineAction } from "./define.ts";
+
+const id = z.string().min(1).max(64);
+
+async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof UserError) throw new ActionError(e.message, e.field);
+    if (e instanceof TokenError) throw new ActionError(e.message);
+    throw e;
+  }
+}
+
+export const createUserAction = defineAction({
+  name: "users.create",
+  permission: "users:manage",
+  input: z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address").max(254), name: z.string().trim().max(120).optional(), role: z.enum(ROLES) }),
+  run: ({ db, actor }, input) => domain(async () => {
+    const { user, password } = await createUser(db, actor, input);
+    return { email: user.email, password };
+  }),
+});
+
+export const changeRoleAction = defineAction({
+  name: "users.role",
+  permission: "users:manage",
+  input: z.object({ userId: id, role: z.enum(ROLES) }),
+  run: ({ db, actor }, input) => domain(() => changeRole(db, actor, input.userId, input.role)),
+});
+
+export const setDisabledAction = defineAction({
+  name: "users.disable",
+  permission: "users:manage",
+  input: z.object({ userId: id, disabled: z.enum(["true", "false"]).transform((v) => v === "true") }),
+  run: ({ db, actor }, input) => domain(() => setDisabled(db, actor, input.userId, input.disabled)),
+});
+
+export const resetPasswordAction = defineAction({
+  name: "users.reset-password",
+  permission: "users:manage",
+  input: z.object({ userId: id }),
+  run: ({ db, actor }, input) => domain(async () => ({ password: await resetPassword(db, actor, input.userId) })),
+});
+
+export const createTokenAction = defineAction({
+  name: "tokens.create",
+  permission: "tokens:manage",
+  input: z.object({
+    userId: id,
+    name: z.string().trim().min(1, "give the token a name").max(120),
+    scope: z.enum(["read", "write"]),
+    expiresDays: z.preprocess((v) => (v === "" || v === "never" ? undefined : v), z.coerce.number().int().min(1).max(3650).optional()),
+  }),
+  run: ({ db, actor }, input) => domain(async () => {
+    const { token, record, user } = await issueToken(db, actor, input);
+    return { token, name: record.name, user: user.email };
+  }),
+});
+
+export const revokeTokenAction = defineAction({
+  name: "tokens.revoke",
+  permission: "tokens:manage",
+  input: z.object({ tokenId: id }),
+  run: ({ db, actor }, input) => domain(() => revokeTokenAudited(db, actor, input.tokenId)),
+});
+
+export const updateSettingsAction = defineAction({
+  name: "settings.update",
+  permission: "settings:manage",
+  input: settingsInput,
+  run: ({ db, actor }, input) => updateSettings(db, actor, input),
+});
+
+export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction];

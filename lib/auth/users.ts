@@ -1,0 +1,92 @@
+/** Accounts as the administration pages and the CLI change them; every change is audited in its transaction. */
+import { z } from "zod";
+import { audit, type Actor } from "../audit.ts";
+import type { Db, Role } from "../db/client.ts";
+import { checkPasswordPolicy, generatePassword, hashPassword, PasswordPolicyError } from "./passwords.ts";
+import { revokeAllSessions } from "./sessions.ts";
+
+export const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const satisfies readonly Role[];
+
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const newUserInput = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  name: z.string().trim().max(120).optional(),
+  role: z.enum(ROLES).default("viewer"),
+  /** Omitted: a password is generated and returned once. */
+  password: z.string().optional(),
+});
+
+export async function createUser(db: Db, actor: Actor, raw: z.input<typeof newUserInput>): Promise<{ user: { id: string; email: string; role: Role }; password: string | null }> {
+  const input = newUserInput.parse(raw);
+  const password = input.password ?? generatePassword();
+  try {
+    checkPasswordPolicy(password);
+  } catch (e) {
+    throw new UserError((e as PasswordPolicyError).message, "password");
+  }
+  const passwordHash = await hashPassword(password);
+  return db.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email: input.email } })) throw new UserError(`a user with email ${input.email} already exists`, "email");
+    const user = await tx.user.create({ data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, passwordHash } });
+    await audit(tx, actor, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role } });
+    return { user: { id: user.id, email: user.email, role: user.role }, password: input.password ? null : password };
+  });
+}
+
+async function activeAdmins(tx: Pick<Db, "user">, excluding: string): Promise<number> {
+  return tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: excluding } } });
+}
+
+export async function changeRole(db: Db, actor: Actor, userId: string, role: Role): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: userId } });
+    if (!before) throw new UserError("no such user");
+    if (before.role === role) return;
+    if (before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin; make someone else admin first");
+    await tx.user.update({ where: { id: userId }, data: { role } });
+    await audit(tx, actor, { action: "user.role", targetType: "user", targetId: userId, before: { role: before.role }, after: { role } });
+  });
+}
+
+/** A disabled user's sessions and tokens stop working at once (both check disabledAt); nothing is deleted. */
+export async function setDisabled(db: Db, actor: Actor, userId: string, disabled: boolean): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: userId } });
+    if (!before) throw new UserError("no such user");
+    if (disabled === Boolean(before.disabledAt)) return;
+    if (disabled && userId === actor.id) throw new UserError("you cannot disable your own account");
+    if (disabled && before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin");
+    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+    if (disabled) await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await audit(tx, actor, { action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: userId, before: { disabled: Boolean(before.disabledAt) }, after: { disabled } });
+  });
+}
+
+/** A new generated password, shown once; every session of the user ends. */
+export async function resetPassword(db: Db, actor: Actor, userId: string): Promise<string> {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    if (!user) throw new UserError("no such user");
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    await audit(tx, actor, { action: "user.password_reset", targetType: "user", targetId: userId });
+  });
+  await revokeAllSessions(db, userId);
+  return password;
+}
+
+export async function listUsers(db: Db) {
+  return db.user.findMany({
+    orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
+    select: { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: new Date() } } }, apiTokens: { where: { revokedAt: null } } } } },
+  });
+}
