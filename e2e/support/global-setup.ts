@@ -1,0 +1,33 @@
+import { mkdirSync } from "node:fs";
+import { createUser } from "../../lib/auth/users.ts";
+import { createDb } from "../../lib/db/client.ts";
+import { ensureDatabase, migrate } from "../../lib/db/migrate.ts";
+import { build, env, newStackIdentity, PASSWORD, startProcess, waitForHttp, writeState, type StackState } from "./stack.ts";
+
+export default async function globalSetup(): Promise<void> {
+  const id = newStackIdentity();
+  const e = env(id);
+  mkdirSync(id.workDir, { recursive: true });
+  await ensureDatabase(id.databaseUrl);
+  await migrate(id.databaseUrl);
+
+  const db = createDb(id.databaseUrl, { max: 2 });
+  const users = {} as StackState["users"];
+  try {
+    for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["engineer", "engineer"], ["viewer", "viewer"]] as const) {
+      const email = `${key}@e2e.example`;
+      const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, password: PASSWORD });
+      users[key] = { email, password: PASSWORD, id: user.id };
+    }
+  } finally {
+    await db.$disconnect();
+  }
+
+  build(e);
+  const port = new URL(process.env.E2E_BASE_URL ?? "http://127.0.0.1:3199").port;
+  const web = startProcess("npx", ["next", "start", "-H", "127.0.0.1", "-p", port], e, "e2e-web");
+  const worker = startProcess("node", ["--import", "tsx", "worker/index.ts"], { ...e, POSTURE_WORKER_CONCURRENCY: "2" }, "e2e-worker");
+  const state: StackState = { baseURL: `http://127.0.0.1:${port}`, ...id, pids: [web.pid!, worker.pid!], users };
+  writeState(state);
+  await waitForHttp(`${state.baseURL}/login`);
+}
