@@ -23,8 +23,10 @@ export default async function globalSetup(): Promise<void> {
     await db.$disconnect();
   }
 
-  build(e);
   const port = new URL(process.env.E2E_BASE_URL ?? "http://127.0.0.1:3199").port;
+  // Written before anything can fail, so teardown always finds what to clean up.
+  writeState({ baseURL: `http://127.0.0.1:${port}`, ...id, pids: [], users });
+  build(e);
   const web = startProcess("npx", ["next", "start", "-H", "127.0.0.1", "-p", port], e, "e2e-web");
   const worker = startProcess("node", ["--import", "tsx", "worker/index.ts"], { ...e, POSTURE_WORKER_CONCURRENCY: "2" }, "e2e-worker");
   const state: StackState = { baseURL: `http://127.0.0.1:${port}`, ...id, pids: [web.pid!, worker.pid!], users };

@@ -1,9 +1,10 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { Redis } from "ioredis";
 import { dropDatabase } from "../../lib/db/migrate.ts";
-import { killGroup, readState } from "./stack.ts";
+import { killGroup, readState, STATE_FILE } from "./stack.ts";
 
 export default async function globalTeardown(): Promise<void> {
+  if (!existsSync(STATE_FILE)) return;
   const state = readState();
   for (const pid of state.pids) killGroup(pid);
   await new Promise((r) => setTimeout(r, 1500));
