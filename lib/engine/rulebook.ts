@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
@@ -119,6 +120,19 @@ export interface Rulebook {
   checks: Check[];
   /** Content hash of every policy file: a rescan is only skippable when this is unchanged. */
   version: string;
+  /** Set when the rulebook came from a RulebookCache entry, i.e. was already validated and compiled once. */
+  cached?: true;
+}
+
+/**
+ * Where a command-line process keeps rulebooks it has parsed, validated and compiled, by content: parsing and
+ * validating the YAML takes longer than scanning a small repository. Best effort: a cache that cannot be read
+ * or written is ignored.
+ */
+export interface RulebookCache {
+  dir: string;
+  /** Whatever else the entry depends on, e.g. the versions of the ast-grep packages that compiled its rules. */
+  salt: string;
 }
 
 export class RulebookError extends Error {
@@ -169,7 +183,7 @@ export function parsePolicy(text: string, file: string): Policy {
 }
 
 /** Loads every `*.policy.yaml` below `dir`. Check ids must be unique across the rulebook. */
-export function loadRulebook(dir: string): Rulebook {
+export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
   let files: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error("not a directory");
@@ -180,12 +194,27 @@ export function loadRulebook(dir: string): Rulebook {
   if (files.length === 0) throw new RulebookError(dir, `no ${POLICY_SUFFIX} files found`);
 
   const hash = createHash("sha256");
-  const policies: Policy[] = [];
-  const seen = new Map<string, string>();
-  for (const abs of files) {
+  const texts = files.map((abs) => {
     const rel = relative(dir, abs).split(sep).join("/");
     const text = readFileSync(abs, "utf8");
     hash.update(rel).update("\0").update(text).update("\0");
+    return { abs, rel, text };
+  });
+  const version = hash.digest("hex").slice(0, 16);
+  const entry = cache && cacheEntry(cache, dir, version);
+  if (entry) {
+    try {
+      const policies = JSON.parse(readFileSync(entry, "utf8")) as Policy[];
+      if (!Array.isArray(policies)) throw new Error("not a rulebook");
+      return { policies, checks: policies.flatMap((p) => p.checks), version, cached: true };
+    } catch {
+      // missing or unreadable: parse the files
+    }
+  }
+
+  const policies: Policy[] = [];
+  const seen = new Map<string, string>();
+  for (const { abs, rel, text } of texts) {
     const policy = parsePolicy(text, abs);
     for (const c of policy.checks) {
       const other = seen.get(c.id);
@@ -194,5 +223,45 @@ export function loadRulebook(dir: string): Rulebook {
     }
     policies.push({ ...policy, file: rel });
   }
-  return { policies, checks: policies.flatMap((p) => p.checks), version: hash.digest("hex").slice(0, 16) };
+  return { policies, checks: policies.flatMap((p) => p.checks), version };
+}
+
+/** Records a rulebook loaded with the same `dir` and `cache` once its checks have compiled. */
+export function saveRulebook(rulebook: Rulebook, dir: string, cache: RulebookCache): void {
+  if (rulebook.cached) return;
+  const entry = cacheEntry(cache, dir, rulebook.version);
+  if (!entry) return;
+  try {
+    mkdirSync(cache.dir, { recursive: true });
+    const tmp = `${entry}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(rulebook.policies));
+    renameSync(tmp, entry);
+    // Every rules directory and edit makes an entry; keep the most recent few.
+    const old = readdirSync(cache.dir)
+      .filter((f) => /^rulebook-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ path: join(cache.dir, f), mtime: statSync(join(cache.dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime)
+      .slice(MAX_CACHED_RULEBOOKS);
+    for (const o of old) rmSync(o.path, { force: true });
+  } catch {
+    // a read-only checkout still scans, only without the cache
+  }
+}
+
+const MAX_CACHED_RULEBOOKS = 16;
+
+let engineSource: string | null | undefined;
+
+function cacheEntry(cache: RulebookCache, dir: string, version: string): string | undefined {
+  // A cached rulebook is only as good as the code that validated it: key it by this module's source and types'.
+  if (engineSource === undefined) {
+    try {
+      engineSource = ["./rulebook.ts", "./types.ts"].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8")).join("\0");
+    } catch {
+      engineSource = null;
+    }
+  }
+  if (engineSource === null) return undefined;
+  const key = createHash("sha256").update([resolve(dir), version, cache.salt, engineSource].join("\0")).digest("hex").slice(0, 32);
+  return join(cache.dir, `rulebook-${key}.json`);
 }

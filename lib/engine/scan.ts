@@ -13,6 +13,8 @@ const AST_CONCURRENCY = Math.max(2, availableParallelism());
 
 export interface ScanOptions {
   checks: readonly Check[];
+  /** `checks` compiled already (compileChecks), e.g. by a caller that validated them on load. */
+  compiled?: CompiledRulebook;
   maxFileBytes?: number;
   maxFiles?: number;
   onProgress?: (done: number, total: number) => void;
@@ -75,7 +77,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     throw new ScanRootError(root, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
   ensureLanguages();
-  const compiled: CompiledRulebook = compileChecks(opts.checks);
+  const compiled: CompiledRulebook = opts.compiled ?? compileChecks(opts.checks);
   let walked;
   try {
     walked = walk(root, { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget });
@@ -113,8 +115,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 
   // Pass 2.
   const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
-  // A check over a handful of files cannot keep every core busy on its own; run a few at once.
-  const queue = [...filesOf];
+  // A check over a handful of files cannot keep every core busy on its own; run a few at once, the largest
+  // first so that no long check is left running alone at the end.
+  const queue = [...filesOf].sort((a, b) => b[1].length - a[1].length);
   const runNext = async (): Promise<void> => {
     const next = queue.shift();
     if (!next) return;
