@@ -10,7 +10,7 @@ import type { Action } from "../auth/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { TriageError } from "../findings/triage.ts";
-import { QueueUnavailableError } from "../queue/queues.ts";
+import { QueueUnavailableError, type Queues } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
 import { RepositoryNotScannableError } from "../scan/enqueue.ts";
 
@@ -18,6 +18,8 @@ export interface ActionContext {
   db: Db;
   user: SignedInUser;
   actor: Actor;
+  /** The scan queues, opened only by actions that enqueue. */
+  queues: () => Queues;
 }
 
 export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
@@ -53,7 +55,7 @@ export function describeError(e: unknown): { error: string; field?: string } {
 }
 
 /** Authorises, validates and runs; permission is checked before the input is even looked at. */
-export async function runAs<S extends z.ZodType, R>(def: ActionDef<S, R>, ctx: { db: Db; user: SignedInUser | null; actor?: Actor }, raw: unknown): Promise<ActionResult<R>> {
+export async function runAs<S extends z.ZodType, R>(def: ActionDef<S, R>, ctx: { db: Db; user: SignedInUser | null; actor?: Actor; queues?: () => Queues }, raw: unknown): Promise<ActionResult<R>> {
   try {
     const user = authorize(ctx.user, def.permission);
     const parsed = def.input.safeParse(raw);
@@ -63,7 +65,12 @@ export async function runAs<S extends z.ZodType, R>(def: ActionDef<S, R>, ctx: {
       return { ok: false, error: field ? `${field}: ${issue.message}` : issue.message, field: field || undefined };
     }
     const actor = ctx.actor ?? { id: user.id, label: user.email };
-    return { ok: true, data: await def.run({ db: ctx.db, user, actor }, parsed.data) };
+    const queues =
+      ctx.queues ??
+      (() => {
+        throw new QueueUnavailableError();
+      });
+    return { ok: true, data: await def.run({ db: ctx.db, user, actor, queues }, parsed.data) };
   } catch (e) {
     return { ok: false, ...describeError(e) };
   }

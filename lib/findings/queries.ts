@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db, Prisma } from "../db/client.ts";
+import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "../engine/types.ts";
 
@@ -77,3 +77,238 @@ export async function listFindings(db: Db, filters: FindingFilters, me?: string)
   const last = page.at(-1);
   return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor(last.firstSeenAt, last.id) : null };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The dashboard's findings table: filters, sort and page as they appear in the URL, offset-paginated, with a
+// capped count (an exact COUNT over hundreds of thousands of rows costs more than the page itself).
+
+export const FINDING_SORTS = ["severity", "dueAt", "firstSeenAt", "repository", "status", "overdue"] as const;
+export type FindingSort = (typeof FINDING_SORTS)[number];
+/** The direction a column sorts in when first chosen: worst, soonest due, newest first. */
+export const DEFAULT_DIR: Record<FindingSort, "asc" | "desc"> = { severity: "desc", dueAt: "asc", firstSeenAt: "desc", repository: "asc", status: "asc", overdue: "desc" };
+export const FINDINGS_PAGE_SIZE = 50;
+/** Counts stop here and show "10,000+". */
+export const FINDINGS_COUNT_CAP = 10_000;
+/** Offset paging gets slower the deeper it goes; past this, narrowing the filter is the better tool. */
+export const FINDINGS_MAX_PAGE = FINDINGS_COUNT_CAP / FINDINGS_PAGE_SIZE;
+export const FINDINGS_EXPORT_LIMIT = 50_000;
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v === "" ? undefined : v);
+/** A URL parameter that is malformed falls back to its default instead of failing the page. */
+const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(first, schema).catch(fallback);
+const id = z.string().trim().min(1).max(200).optional();
+
+const SORT_PARAMS = [...FINDING_SORTS, ...FINDING_SORTS.map((x) => `-${x}` as const)] as [FindingSort, ...(FindingSort | `-${FindingSort}`)[]];
+/** The view's default order: worst first, then soonest due. */
+export const DEFAULT_SORT = "-severity";
+
+export const findingViewParams = z.object({
+  repository: lenient(id, undefined),
+  team: lenient(id, undefined),
+  policy: lenient(id, undefined),
+  check: lenient(id, undefined),
+  framework: lenient(list(FRAMEWORKS).optional(), undefined),
+  severity: lenient(list(SEVERITIES).optional(), undefined),
+  /** Absent: the open statuses; "all": every status. */
+  status: lenient(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
+  /** A user id, "me", or "none" / "unassigned". */
+  assignee: lenient(z.string().trim().min(1).max(64).optional(), undefined),
+  /** Only findings first seen at least this many days ago. */
+  age: lenient(z.coerce.number().int().min(1).max(3650).optional(), undefined),
+  overdue: lenient(z.enum(["1", "true"]).transform(() => true).optional(), undefined),
+  /** A column, "-" first for descending: "-dueAt". */
+  sort: lenient(z.enum(SORT_PARAMS), DEFAULT_SORT),
+  page: lenient(z.coerce.number().int().min(1).transform((n) => Math.min(n, FINDINGS_MAX_PAGE)), 1),
+}).transform(({ sort, ...rest }) => ({ ...rest, sort: sort.replace(/^-/, "") as FindingSort, dir: (sort.startsWith("-") ? "desc" : "asc") as "asc" | "desc" }));
+export type FindingViewParams = z.infer<typeof findingViewParams>;
+
+export function parseFindingView(searchParams: Record<string, string | string[] | undefined>, overrides: Partial<Record<keyof FindingViewParams, string>> = {}): FindingViewParams {
+  return findingViewParams.parse({ ...searchParams, ...overrides });
+}
+
+/** The URL query string of a view; defaults are left out so links stay short and stable. */
+export function findingViewQuery(p: FindingViewParams, change: Partial<FindingViewParams> = {}, defaultSort: string = DEFAULT_SORT): string {
+  const v = { ...p, ...change };
+  const q = new URLSearchParams();
+  const put = (k: string, val: string | number | undefined) => val !== undefined && val !== "" && q.set(k, String(val));
+  put("repository", v.repository);
+  put("team", v.team);
+  put("policy", v.policy);
+  put("check", v.check);
+  put("framework", v.framework?.join(","));
+  put("severity", v.severity?.join(","));
+  put("status", v.status === "all" ? "all" : v.status?.join(","));
+  put("assignee", v.assignee);
+  put("age", v.age);
+  if (v.overdue) q.set("overdue", "1");
+  const sort = `${v.dir === "desc" ? "-" : ""}${v.sort}`;
+  if (sort !== defaultSort) q.set("sort", sort);
+  if (v.page > 1) q.set("page", String(v.page));
+  return q.toString();
+}
+
+export interface FindingRow {
+  id: string;
+  severity: (typeof SEVERITIES)[number];
+  status: (typeof FINDING_STATUSES)[number];
+  checkId: string;
+  policyId: string;
+  policyTitle: string | null;
+  path: string;
+  line: number;
+  message: string;
+  repositoryId: string;
+  repositoryName: string;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  assigneeEmail: string | null;
+  /** ISO date-times (the rows go to a client component). */
+  dueAt: string;
+  firstSeenAt: string;
+  overdue: boolean;
+}
+
+export interface FindingPage {
+  rows: FindingRow[];
+  /** Exact up to FINDINGS_COUNT_CAP; `capped` says there are more. */
+  total: number;
+  capped: boolean;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+
+const OPEN_SQL = Prisma.sql`ARRAY['open','in_progress','reopened']::"FindingStatus"[]`;
+
+/** `col = v` for one value (the planner then walks an index on (col, …) in order), `col = ANY(…)` for several. */
+function oneOf(col: Prisma.Sql, values: readonly string[], type: Prisma.Sql): Prisma.Sql {
+  return values.length === 1 ? Prisma.sql`${col} = ${values[0]}::${type}` : Prisma.sql`${col} = ANY(${values}::${type}[])`;
+}
+
+/** WHERE conditions of a view, all parameterised. Disabled checks are hidden, as are archived repositories unless one is asked for. */
+function viewConditions(p: FindingViewParams, me: string | undefined, now: Date): Prisma.Sql {
+  const c: Prisma.Sql[] = [Prisma.sql`f."checkId" NOT IN (SELECT id FROM "Check" WHERE NOT enabled)`];
+  if (p.repository) c.push(Prisma.sql`f."repositoryId" = ${p.repository}`);
+  else c.push(Prisma.sql`f."repositoryId" NOT IN (SELECT id FROM "Repository" WHERE "archivedAt" IS NOT NULL)`);
+  if (p.team) c.push(Prisma.sql`f."repositoryId" IN (SELECT id FROM "Repository" WHERE "teamId" = ${p.team})`);
+  if (p.policy) c.push(Prisma.sql`f."policyId" = ${p.policy}`);
+  if (p.check) c.push(Prisma.sql`f."checkId" = ${p.check}`);
+  if (p.framework) c.push(oneOf(Prisma.sql`f.framework`, p.framework.map(frameworkToDb), Prisma.sql`"Framework"`));
+  if (p.severity) c.push(oneOf(Prisma.sql`f.severity`, p.severity, Prisma.sql`"Severity"`));
+  if (p.status === undefined) c.push(Prisma.sql`f.status = ANY(${OPEN_SQL})`);
+  else if (p.status !== "all") c.push(oneOf(Prisma.sql`f.status`, p.status, Prisma.sql`"FindingStatus"`));
+  if (p.assignee === "none" || p.assignee === "unassigned") c.push(Prisma.sql`f."assigneeId" IS NULL`);
+  else if (p.assignee) c.push(Prisma.sql`f."assigneeId" = ${p.assignee === "me" ? (me ?? "\0") : p.assignee}`);
+  if (p.age) c.push(Prisma.sql`f."firstSeenAt" <= ${new Date(now.getTime() - p.age * 86_400_000)}`);
+  if (p.overdue) c.push(Prisma.sql`f."dueAt" < ${now} AND f.status = ANY(${OPEN_SQL})`);
+  return Prisma.join(c, " AND ");
+}
+
+/** ORDER BY of a view; every order ends in the id so pages never overlap. Severity's enum order is critical first. */
+function viewOrder(p: FindingViewParams, now: Date): Prisma.Sql {
+  const desc = p.dir === "desc";
+  const d = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const r = desc ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  switch (p.sort) {
+    case "severity":
+      return Prisma.sql`f.severity ${r}, f."dueAt" ${r}, f.id ${r}`;
+    case "dueAt":
+      return Prisma.sql`f."dueAt" ${d}, f.id ${d}`;
+    case "firstSeenAt":
+      return Prisma.sql`f."firstSeenAt" ${d}, f.id ${d}`;
+    case "status":
+      return Prisma.sql`f.status ${d}, f.severity ${d}, f."dueAt" ${d}, f.id ${d}`;
+    case "repository":
+      return Prisma.sql`r.name ${d}, f."repositoryId" ${d}, f.severity ${d}, f."dueAt" ${d}, f.id ${d}`;
+    case "overdue":
+      return Prisma.sql`(f."dueAt" < ${now} AND f.status = ANY(${OPEN_SQL})) ${d}, f.severity ASC, f."dueAt" ASC, f.id ASC`;
+  }
+}
+
+type RawRow = Omit<FindingRow, "dueAt" | "firstSeenAt"> & { dueAt: Date; firstSeenAt: Date };
+
+/** The two statements behind a page (exported for EXPLAIN in bench/findings-queries.ts). */
+export function findingPageSql(p: FindingViewParams, me?: string, now = new Date()): { rows: Prisma.Sql; count: Prisma.Sql } {
+  const where = viewConditions(p, me, now);
+  const offset = (p.page - 1) * FINDINGS_PAGE_SIZE;
+  return {
+    rows: Prisma.sql`
+      SELECT f.id, f.severity::text AS severity, f.status::text AS status, f."checkId", f."policyId", p.title AS "policyTitle",
+             f.path, f.line, f.message, f."repositoryId", r.name AS "repositoryName",
+             f."assigneeId", u.name AS "assigneeName", u.email AS "assigneeEmail", f."dueAt", f."firstSeenAt",
+             (f."dueAt" < ${now} AND f.status = ANY(${OPEN_SQL})) AS overdue
+      FROM "Finding" f
+      JOIN "Repository" r ON r.id = f."repositoryId"
+      LEFT JOIN "User" u ON u.id = f."assigneeId"
+      LEFT JOIN "Policy" p ON p.id = f."policyId"
+      WHERE ${where}
+      ORDER BY ${viewOrder(p, now)}
+      LIMIT ${FINDINGS_PAGE_SIZE} OFFSET ${offset}`,
+    count: Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "Finding" f WHERE ${where} LIMIT ${FINDINGS_COUNT_CAP + 1}) s`,
+  };
+}
+
+/** One page of a view and its (capped) count: two queries, run side by side. */
+export async function findingPage(db: Db, p: FindingViewParams, me?: string, now = new Date()): Promise<FindingPage> {
+  const sql = findingPageSql(p, me, now);
+  const [rows, count] = await Promise.all([db.$queryRaw<RawRow[]>(sql.rows), db.$queryRaw<{ n: number }[]>(sql.count)]);
+  const n = count[0]?.n ?? 0;
+  const total = Math.min(n, FINDINGS_COUNT_CAP);
+  return {
+    rows: rows.map((x) => ({ ...x, dueAt: x.dueAt.toISOString(), firstSeenAt: x.firstSeenAt.toISOString() })),
+    total,
+    capped: n > FINDINGS_COUNT_CAP,
+    page: p.page,
+    pageSize: FINDINGS_PAGE_SIZE,
+    pages: Math.max(1, Math.min(FINDINGS_MAX_PAGE, Math.ceil(total / FINDINGS_PAGE_SIZE))),
+  };
+}
+
+export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null };
+
+/** A view's findings for CSV / SARIF, in the view's order, at most `limit` of them. */
+export async function exportFindings(db: Db, p: FindingViewParams, me?: string, limit = FINDINGS_EXPORT_LIMIT, now = new Date()): Promise<{ findings: ExportRow[]; truncated: boolean }> {
+  const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null })[]>`
+    SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail"
+    FROM "Finding" f
+    JOIN "Repository" r ON r.id = f."repositoryId"
+    LEFT JOIN "User" u ON u.id = f."assigneeId"
+    WHERE ${viewConditions(p, me, now)}
+    ORDER BY ${viewOrder(p, now)}
+    LIMIT ${limit + 1}`;
+  const findings = rows.slice(0, limit).map(({ repositoryName, assigneeEmail, ...f }) => ({ ...f, repository: { name: repositoryName }, assignee: assigneeEmail ? { email: assigneeEmail } : null }));
+  return { findings, truncated: rows.length > limit };
+}
+
+/** What the filter bar offers. */
+export async function findingFilterOptions(db: Db) {
+  const [repositories, teams, policies, checks, users] = await Promise.all([
+    db.repository.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.policy.findMany({ orderBy: { title: "asc" }, select: { id: true, title: true, framework: true } }),
+    db.check.findMany({ where: { active: true }, orderBy: { id: "asc" }, select: { id: true, policyId: true } }),
+    assignableUsers(db),
+  ]);
+  return { repositories, teams, policies, checks, users };
+}
+export type FindingFilterOptions = Awaited<ReturnType<typeof findingFilterOptions>>;
+
+export async function assignableUsers(db: Db) {
+  return db.user.findMany({ where: { disabledAt: null }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
+}
+
+/** One finding with everything its page shows; null when there is no such finding. */
+export async function findingDetail(db: Db, findingId: string) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(findingId)) return null;
+  const finding = await db.finding.findUnique({
+    where: { id: findingId },
+    include: {
+      repository: { select: { id: true, name: true, url: true, branch: true, archivedAt: true, team: { select: { id: true, name: true } } } },
+      check: { select: { id: true, message: true, enabled: true, policy: { select: { id: true, title: true, framework: true, level: true, why: true, remediation: true, references: true } } } },
+      assignee: { select: { id: true, name: true, email: true } },
+      events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 500, include: { actor: { select: { id: true, name: true, email: true } } } },
+    },
+  });
+  return finding;
+}
+export type FindingDetail = NonNullable<Awaited<ReturnType<typeof findingDetail>>>;

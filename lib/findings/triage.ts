@@ -60,25 +60,26 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
       const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true } });
       if (!user) throw new TriageError("unknown_assignee", "no such user to assign to");
     }
-    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true } });
+    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true } });
     if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");
     const events: Prisma.FindingEventCreateManyInput[] = [];
     const now = new Date();
     for (const f of findings) {
       const data: Prisma.FindingUpdateInput = {};
+      const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId };
       if (change.status && change.status !== f.status) {
         const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as FindingStatus) : null;
         data.triageDecision = decision;
         data.statusReason = change.reason ?? null;
         data.acceptedUntil = change.acceptedUntil ?? null;
         if (f.status !== "fixed") data.status = change.status;
-        events.push({ findingId: f.id, type: "status_changed", actorId, fromStatus: f.status, toStatus: f.status === "fixed" ? "fixed" : change.status, comment: change.reason, data: decision ? { decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null } : undefined, createdAt: now });
+        events.push({ findingId: f.id, type: "status_changed", actorId, fromStatus: f.status, toStatus: f.status === "fixed" ? "fixed" : change.status, comment: change.reason, data: decision ? { decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null } : undefined, createdAt: now, ...about });
       }
       if (change.assigneeId !== undefined && change.assigneeId !== f.assigneeId) {
         data.assignee = change.assigneeId ? { connect: { id: change.assigneeId } } : { disconnect: true };
-        events.push({ findingId: f.id, type: "assigned", actorId, data: { from: f.assigneeId, to: change.assigneeId }, createdAt: now });
+        events.push({ findingId: f.id, type: "assigned", actorId, data: { from: f.assigneeId, to: change.assigneeId }, createdAt: now, ...about });
       }
-      if (change.comment) events.push({ findingId: f.id, type: "commented", actorId, comment: change.comment, createdAt: now });
+      if (change.comment) events.push({ findingId: f.id, type: "commented", actorId, comment: change.comment, createdAt: now, ...about });
       if (Object.keys(data).length) await tx.finding.update({ where: { id: f.id }, data });
       const after = { status: change.status, reason: change.reason, acceptedUntil: change.acceptedUntil, assigneeId: change.assigneeId, comment: change.comment };
       await audit(tx, actor, { action: "finding.triage", targetType: "finding", targetId: f.id, before: { status: f.status, assigneeId: f.assigneeId }, after });
@@ -91,10 +92,10 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
 /** Accepted risks past their expiry return to open (run by the worker's housekeeping). */
 export async function expireAcceptedRisks(db: Db, now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
-    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true } });
+    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true, severity: true, repositoryId: true, checkId: true } });
     if (!expired.length) return 0;
     await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null } });
-    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now })) });
+    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now, severity: e.severity, repositoryId: e.repositoryId, checkId: e.checkId })) });
     return expired.length;
   });
 }

@@ -1,7 +1,10 @@
-import type { Db, Severity } from "../db/client.ts";
+import { z } from "zod";
+import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
+import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
+import { GRADE_WEIGHTS, type SeverityCounts } from "./grade.ts";
 
-export type SeverityCounts = Record<Severity, number>;
+export type { SeverityCounts };
 
 const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
@@ -30,3 +33,178 @@ export async function listRepositories(db: Db, opts: { includeArchived?: boolean
 export async function scanHistory(db: Db, repositoryId: string, take = 50) {
   return db.scan.findMany({ where: { repositoryId }, orderBy: { queuedAt: "desc" }, take });
 }
+
+const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+/** A URL parameter that falls back to its default when missing or invalid, never an error page. */
+const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(one, schema).catch(fallback);
+
+export const REPOSITORY_SORTS = ["name", "team", "lastScan", "risk"] as const;
+export type RepositorySort = (typeof REPOSITORY_SORTS)[number];
+export const REPOSITORY_PAGE_SIZE = 50;
+
+/** The repositories list's view, as it appears in the URL (also parses the page's searchParams). */
+export const repositoryListParams = z.object({
+  q: lenient(z.string().trim().max(200), ""),
+  team: lenient(z.string().trim().min(1).max(64).optional(), undefined),
+  sort: lenient(z.enum(REPOSITORY_SORTS), "risk"),
+  dir: lenient(z.enum(["asc", "desc"]).optional(), undefined),
+  page: lenient(z.coerce.number().int().min(1).max(100_000), 1),
+  archived: lenient(z.enum(["exclude", "include", "only"]), "exclude"),
+});
+export type RepositoryListParams = z.infer<typeof repositoryListParams>;
+
+export interface RepositoryRow {
+  id: string;
+  name: string;
+  url: string;
+  branch: string | null;
+  archivedAt: Date | null;
+  team: { id: string; name: string };
+  openFindings: SeverityCounts;
+  risk: number;
+  lastScan: { id: string; status: ScanStatus; trigger: ScanTrigger; queuedAt: Date; finishedAt: Date | null; failureReason: string | null } | null;
+  /** When the last scan that completed (succeeded or unchanged) finished: the grade is only meaningful after one. */
+  lastCompletedAt: Date | null;
+}
+
+const DEFAULT_DIR: Record<RepositorySort, "asc" | "desc"> = { name: "asc", team: "asc", lastScan: "desc", risk: "desc" };
+
+interface RawRow {
+  id: string;
+  name: string;
+  url: string;
+  branch: string | null;
+  archivedAt: Date | null;
+  teamId: string;
+  teamName: string;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  risk: number;
+  scanId: string | null;
+  scanStatus: ScanStatus | null;
+  scanTrigger: ScanTrigger | null;
+  scanQueuedAt: Date | null;
+  scanFinishedAt: Date | null;
+  scanFailure: string | null;
+  lastCompletedAt: Date | null;
+  total: bigint;
+}
+
+/**
+ * One page of repositories with open counts by severity, weighted risk and the last scan: one SQL statement,
+ * whatever the page size. Counts exclude findings of checks disabled org-wide (as the findings table does).
+ */
+export async function repositoryPage(db: Db, p: RepositoryListParams): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
+  const dir = (p.dir ?? DEFAULT_DIR[p.sort]) === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const nulls = Prisma.sql`NULLS LAST`;
+  const order = {
+    name: Prisma.sql`lower(r.name) ${dir}, r.id`,
+    team: Prisma.sql`lower(t.name) ${dir}, lower(r.name), r.id`,
+    lastScan: Prisma.sql`ls."queuedAt" ${dir} ${nulls}, r.id`,
+    risk: Prisma.sql`risk ${dir}, critical ${dir}, lower(r.name), r.id`,
+  }[p.sort];
+  const where: Prisma.Sql[] = [];
+  if (p.archived === "exclude") where.push(Prisma.sql`r."archivedAt" IS NULL`);
+  if (p.archived === "only") where.push(Prisma.sql`r."archivedAt" IS NOT NULL`);
+  if (p.team) where.push(Prisma.sql`r."teamId" = ${p.team}`);
+  if (p.q) where.push(Prisma.sql`(r.name ILIKE ${`%${escapeLike(p.q)}%`} OR r.url ILIKE ${`%${escapeLike(p.q)}%`})`);
+  const whereSql = where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
+  const offset = (p.page - 1) * REPOSITORY_PAGE_SIZE;
+  const rows = await db.$queryRaw<RawRow[]>`
+    WITH counts AS (
+      SELECT f."repositoryId",
+             count(*) FILTER (WHERE f.severity = 'critical')::int AS critical,
+             count(*) FILTER (WHERE f.severity = 'high')::int AS high,
+             count(*) FILTER (WHERE f.severity = 'medium')::int AS medium,
+             count(*) FILTER (WHERE f.severity = 'low')::int AS low
+      FROM "Finding" f
+      WHERE f.status IN ('open', 'in_progress', 'reopened')
+        AND f."checkId" NOT IN (SELECT id FROM "Check" WHERE NOT enabled)
+        -- Only the repositories the filters keep: a team's list aggregates that team's findings, not all.
+        AND f."repositoryId" IN (SELECT r.id FROM "Repository" r ${whereSql})
+      GROUP BY f."repositoryId"
+    )
+    SELECT r.id, r.name, r.url, r.branch, r."archivedAt", t.id AS "teamId", t.name AS "teamName",
+           coalesce(c.critical, 0) AS critical, coalesce(c.high, 0) AS high, coalesce(c.medium, 0) AS medium, coalesce(c.low, 0) AS low,
+           coalesce(c.critical * ${GRADE_WEIGHTS.critical} + c.high * ${GRADE_WEIGHTS.high} + c.medium * ${GRADE_WEIGHTS.medium} + c.low * ${GRADE_WEIGHTS.low}, 0)::int AS risk,
+           ls.id AS "scanId", ls.status AS "scanStatus", ls.trigger AS "scanTrigger", ls."queuedAt" AS "scanQueuedAt",
+           ls."finishedAt" AS "scanFinishedAt", ls."failureReason" AS "scanFailure",
+           (SELECT max(s2."finishedAt") FROM "Scan" s2 WHERE s2."repositoryId" = r.id AND s2.status IN ('succeeded', 'unchanged')) AS "lastCompletedAt",
+           count(*) OVER () AS total
+    FROM "Repository" r
+    JOIN "Team" t ON t.id = r."teamId"
+    LEFT JOIN counts c ON c."repositoryId" = r.id
+    LEFT JOIN LATERAL (
+      SELECT s.id, s.status, s.trigger, s."queuedAt", s."finishedAt", s."failureReason"
+      FROM "Scan" s WHERE s."repositoryId" = r.id ORDER BY s."queuedAt" DESC LIMIT 1
+    ) ls ON true
+    ${whereSql}
+    ORDER BY ${order}
+    LIMIT ${REPOSITORY_PAGE_SIZE} OFFSET ${offset}`;
+  const total = rows.length ? Number(rows[0]!.total) : offset === 0 ? 0 : await countRepositories(db, whereSql);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      url: r.url,
+      branch: r.branch,
+      archivedAt: r.archivedAt,
+      team: { id: r.teamId, name: r.teamName },
+      openFindings: { critical: r.critical, high: r.high, medium: r.medium, low: r.low },
+      risk: r.risk,
+      lastScan: r.scanId ? { id: r.scanId, status: r.scanStatus!, trigger: r.scanTrigger!, queuedAt: r.scanQueuedAt!, finishedAt: r.scanFinishedAt, failureReason: r.scanFailure } : null,
+      lastCompletedAt: r.lastCompletedAt,
+    })),
+    total,
+    page: p.page,
+    pageSize: REPOSITORY_PAGE_SIZE,
+    pages: Math.max(1, Math.ceil(total / REPOSITORY_PAGE_SIZE)),
+  };
+}
+
+/** Only for a page past the end (no rows came back to carry the window count). */
+async function countRepositories(db: Db, whereSql: Prisma.Sql): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Repository" r ${whereSql}`;
+  return Number(row?.n ?? 0);
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listTeams(db: Db) {
+  return db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+/** The worst open findings of one repository, for its detail page (the full list is the findings table). */
+export async function topOpenFindings(db: Db, repositoryId: string, take = 20) {
+  return db.finding.findMany({
+    where: { repositoryId, status: { in: [...OPEN_STATUSES] }, check: { enabled: true } },
+    orderBy: [{ severity: "asc" }, { firstSeenAt: "asc" }, { id: "asc" }],
+    take,
+    select: { id: true, severity: true, status: true, checkId: true, policyId: true, path: true, line: true, message: true, firstSeenAt: true, dueAt: true },
+  });
+}
+
+export const ACTIVE_SCAN_LIMIT = 200;
+
+/** Scans queued or running, for the live progress panel: bounded, oldest first (those are the ones running). */
+export async function activeScans(db: Db, limit = ACTIVE_SCAN_LIMIT) {
+  const where = { status: { in: [...ACTIVE_SCAN_STATUSES] } };
+  const [scans, total] = await Promise.all([
+    db.scan.findMany({
+      where,
+      orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
+      take: limit,
+      select: { id: true, repositoryId: true, status: true, trigger: true, filesDone: true, filesTotal: true, queuedAt: true, startedAt: true, repository: { select: { name: true } } },
+    }),
+    db.scan.count({ where }),
+  ]);
+  return {
+    total,
+    scans: scans.map((s) => ({ id: s.id, repositoryId: s.repositoryId, repository: s.repository.name, status: s.status, trigger: s.trigger, filesDone: s.filesDone, filesTotal: s.filesTotal, queuedAt: s.queuedAt.toISOString(), startedAt: s.startedAt?.toISOString() ?? null })),
+  };
+}
+export type ActiveScans = Awaited<ReturnType<typeof activeScans>>;

@@ -17,6 +17,7 @@ import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { findingLocation, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
 import { dueDate } from "../settings.ts";
+import type { FindingContext } from "./context.ts";
 
 export interface PersistInput {
   scanId: string;
@@ -28,6 +29,8 @@ export interface PersistInput {
   result: ScanResult;
   settings: Settings;
   now?: Date;
+  /** Lines around each finding, by fingerprint (lib/scan/context.ts); without it, stored contexts are kept. */
+  contexts?: ReadonlyMap<string, FindingContext>;
 }
 
 export interface PersistCounts {
@@ -46,7 +49,7 @@ function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil
 }
 
 /** One UPDATE for every finding seen again, instead of one round trip each. */
-async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[], scanId: string, commitSha: string, now: Date) {
+async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[], scanId: string, commitSha: string, now: Date, contexts?: ReadonlyMap<string, FindingContext>) {
   const CHUNK = 5000;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -57,9 +60,10 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
          "status" = v.status::"FindingStatus",
          "fixedAt" = CASE WHEN v.reopened THEN NULL ELSE t."fixedAt" END,
          "fixedScanId" = CASE WHEN v.reopened THEN NULL ELSE t."fixedScanId" END,
-         "lastSeenAt" = $10, "lastScanId" = $11, "commitSha" = $12, "updatedAt" = $10
-       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[])
-         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened)
+         "lastSeenAt" = $10, "lastScanId" = $11, "commitSha" = $12, "updatedAt" = $10,
+         "context" = CASE WHEN $15 THEN v.context::jsonb ELSE t."context" END
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[], $14::text[])
+         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context)
        WHERE t.id = v.id`,
       part.map((r) => r.id),
       part.map((r) => r.f.line),
@@ -74,6 +78,11 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
       scanId,
       commitSha,
       part.map((r) => r.reopened),
+      part.map((r) => {
+        const c = contexts?.get(r.f.fingerprint);
+        return c ? JSON.stringify(c) : null;
+      }),
+      contexts !== undefined,
     );
   }
 }
@@ -82,7 +91,11 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
   const now = input.now ?? new Date();
   const { scanId, repositoryId, commitSha } = input;
   const policyOf = new Map(input.rulebook.policies.flatMap((p) => p.checks.map((c) => [c.id, policyId(p.file)] as const)));
-  const current = input.result.findings.filter((f) => input.activeCheckIds.has(f.ruleId));
+  // PostgreSQL text and jsonb cannot hold NUL, which a text file can (past the engine's binary sniff):
+  // without this the save fails on every retry. Stored as U+FFFD, like invalid UTF-8.
+  const noNul = (s: string) => (s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s);
+  const current = input.result.findings.filter((f) => input.activeCheckIds.has(f.ruleId)).map((f) => ({ ...f, message: noNul(f.message), snippet: noNul(f.snippet) }));
+  const contexts = input.contexts && new Map([...input.contexts].map(([k, c]) => [k, { ...c, lines: c.lines.map(noNul) }]));
   const unreadable = new Set(input.result.errors.map((e) => e.path));
 
   return db.$transaction(
@@ -90,7 +103,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       await tx.$queryRawUnsafe('SELECT id FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
       const existing = await tx.finding.findMany({
         where: { repositoryId },
-        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true },
+        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true, severity: true },
       });
       const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
 
@@ -122,12 +135,13 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
             lastSeenAt: now,
             lastScanId: scanId,
             dueAt: dueDate(now, input.settings, f.severity),
+            context: contexts?.get(f.fingerprint) as Prisma.InputJsonValue | undefined,
           });
-          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now });
+          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now, severity: f.severity, repositoryId, checkId: f.ruleId });
         } else if (prior.status === "fixed") {
           const status = statusOnReturn(prior, now);
           seen.push({ id: prior.id, f, status, reopened: true });
-          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now });
+          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now, severity: f.severity, repositoryId, checkId: prior.checkId });
           reopened++;
         } else {
           seen.push({ id: prior.id, f, status: prior.status, reopened: false });
@@ -135,10 +149,13 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       }
 
       const fixed = existing.filter((e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path));
-      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now });
+      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now, severity: e.severity, repositoryId, checkId: e.checkId });
 
       if (creates.length) await tx.finding.createMany({ data: creates });
-      await refreshSeen(tx, seen, scanId, commitSha, now);
+      await refreshSeen(tx, seen, scanId, commitSha, now, contexts);
+      // Trends count a finding under its current severity, so its past events follow a rulebook re-grading.
+      const regraded = seen.filter((r) => r.f.severity !== byFingerprint.get(r.f.fingerprint)!.severity).map((r) => r.id);
+      if (regraded.length) await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${regraded}::text[])`;
       if (fixed.length) await tx.finding.updateMany({ where: { id: { in: fixed.map((e) => e.id) } }, data: { status: "fixed", fixedAt: now, fixedScanId: scanId } });
       if (events.length) await tx.findingEvent.createMany({ data: events });
 
@@ -152,7 +169,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
           rulebookVersion: input.rulebook.version,
           stats: input.result.stats as unknown as Prisma.InputJsonValue,
           errors: input.result.errors as unknown as Prisma.InputJsonValue,
-          finishedAt: new Date(),
+          finishedAt: input.now ?? new Date(),
           failureReason: null,
           failureCode: null,
         },

@@ -9,11 +9,13 @@ import pg from "pg";
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import { disabledCheckIds } from "../catalogue.ts";
+import type { CompiledRulebook } from "../engine/match.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { GitError, remoteHead, shallowClone } from "../git/git.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
+import { readContexts } from "./context.ts";
 import { persistScan } from "./persist.ts";
 
 export interface PipelineContext {
@@ -27,6 +29,10 @@ export interface PipelineContext {
   /** Clone local paths (demo and tests); defaults to POSTURE_ALLOW_LOCAL_REPOS. */
   allowLocalRepos?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** The time a scan records (the demo replays weeks of history); defaults to the real clock. */
+  clock?: () => Date;
+  /** `rulebook.checks` compiled once (compileChecks) for every scan while no check is disabled org-wide. */
+  compiled?: CompiledRulebook;
 }
 
 export const DEFAULT_CLONE_TIMEOUT_MS = 120_000;
@@ -46,6 +52,10 @@ function lockKey(repositoryId: string): [number, number] {
 
 async function withRepositoryLock<T>(databaseUrl: string, repositoryId: string, fn: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The connection sits idle while the scan runs; if Postgres restarts, pg emits "error" on it, and an
+  // unhandled "error" event would kill the whole worker process. The lock is gone with the connection;
+  // persistScan's row lock still keeps two saves of one repository apart.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     const [a, b] = lockKey(repositoryId);
@@ -85,6 +95,7 @@ export interface Attempt {
 export async function runScan(ctx: PipelineContext, scanId: string, attempt: Attempt): Promise<"succeeded" | "unchanged" | "skipped"> {
   const { db } = ctx;
   const log = ctx.log ?? (() => undefined);
+  const now = ctx.clock ?? (() => new Date());
   const scan = await db.scan.findUnique({ where: { id: scanId }, include: { repository: true } });
   if (!scan) throw new PermanentScanError(`scan ${scanId} does not exist`);
   if (!(RUNNING as readonly string[]).includes(scan.status)) return "skipped";
@@ -94,7 +105,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
     let checkout: string | undefined;
     try {
       if (repo.archivedAt) throw new PermanentScanError("the repository is archived");
-      await db.scan.update({ where: { id: scanId }, data: { status: "cloning", startedAt: new Date(), failureReason: null, failureCode: null } });
+      await db.scan.update({ where: { id: scanId }, data: { status: "cloning", startedAt: now(), failureReason: null, failureCode: null } });
 
       const allowLocal = ctx.allowLocalRepos ?? localReposAllowed();
       const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), allowLocal });
@@ -104,7 +115,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         select: { commitSha: true, rulebookVersion: true },
       });
       if (last && last.commitSha === head && last.rulebookVersion === ctx.rulebook.version) {
-        await db.scan.update({ where: { id: scanId }, data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: new Date() } });
+        await db.scan.update({ where: { id: scanId }, data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: now() } });
         log("scan unchanged", { scanId, repository: repo.name });
         return "unchanged";
       }
@@ -120,6 +131,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       const pending: Promise<unknown>[] = [];
       const result = await scanDirectory(dest, {
         checks,
+        compiled: disabled.size ? undefined : ctx.compiled,
         onProgress: (done, total) => {
           const t = Date.now();
           if (t - lastProgress < 500 && done < total) return;
@@ -138,6 +150,9 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         activeCheckIds: new Set(checks.map((c) => c.id)),
         result,
         settings: await getSettings(db),
+        now: ctx.clock?.(),
+        // Cut now: the checkout is removed when this attempt ends.
+        contexts: await readContexts(dest, result.findings),
       });
       log("scan succeeded", { scanId, repository: repo.name, ...counts });
       return "succeeded";
@@ -149,7 +164,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         .update({
           where: { id: scanId },
           data: final
-            ? { status: "failed", failureCode: d.code, failureReason: d.reason, finishedAt: new Date() }
+            ? { status: "failed", failureCode: d.code, failureReason: d.reason, finishedAt: now() }
             : { status: "queued", failureCode: d.code, failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${d.reason}); retrying` },
         })
         .catch(() => undefined);

@@ -1,0 +1,66 @@
+/** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive. */
+import { z } from "zod";
+import { archiveRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
+import { enqueueScan, rescanAll } from "../scan/enqueue.ts";
+import { ActionError, defineAction } from "./define.ts";
+
+/** Empty form fields mean "not given". */
+const blankToUndefined = (v: unknown) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => !(typeof x === "string" && x.trim() === "")));
+};
+
+const repositoryId = z.object({ repositoryId: z.string().trim().min(1, "a repository is required").max(64) });
+
+export const registerRepositoryAction = defineAction({
+  name: "repositories.register",
+  permission: "repositories:register",
+  input: z.preprocess(blankToUndefined, registerRepositoryInput),
+  run: async ({ db, actor, queues }, input) => {
+    const repo = await registerRepository(db, input, undefined, actor);
+    // Registration stands even when the queue is down; the warning says the first scan did not start.
+    const scan = await firstScan(db, queues(), repo.id, actor);
+    return { repositoryId: repo.id, name: repo.name, scanId: scan.scanId ?? null, warning: scan.error?.message ?? null };
+  },
+});
+
+export const registerBulkAction = defineAction({
+  name: "repositories.register-bulk",
+  permission: "repositories:register",
+  input: z.preprocess(blankToUndefined, registerBulkInput),
+  run: async ({ db, actor, queues }, input) => {
+    const results = await registerBulk(db, queues(), input, undefined, actor);
+    if (results.length === 0) throw new ActionError("no URLs given (one a line; blank lines and # comments are ignored)", "urls");
+    return { results, registered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+  },
+});
+
+export const scanNowAction = defineAction({
+  name: "scans.trigger",
+  permission: "scans:trigger",
+  input: repositoryId,
+  run: async ({ db, actor, queues }, { repositoryId }) => {
+    const { scan, created } = await enqueueScan(db, queues(), repositoryId, "manual", actor);
+    return { scanId: scan.id, created };
+  },
+});
+
+export const rescanAllAction = defineAction({
+  name: "scans.rescan-all",
+  permission: "scans:rescan-all",
+  input: z.object({}).passthrough(),
+  run: async ({ db, actor, queues }) => rescanAll(db, queues(), "manual", actor),
+});
+
+export const archiveRepositoryAction = defineAction({
+  name: "repositories.archive",
+  permission: "repositories:archive",
+  input: repositoryId,
+  run: async ({ db, actor }, { repositoryId }) => {
+    const repo = await archiveRepository(db, repositoryId, actor);
+    if (!repo) throw new ActionError("no such repository");
+    return { repositoryId: repo.id, archivedAt: repo.archivedAt };
+  },
+});
+
+export const repositoriesActions = [registerRepositoryAction, registerBulkAction, scanNowAction, rescanAllAction, archiveRepositoryAction];

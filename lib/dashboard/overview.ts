@@ -1,0 +1,210 @@
+/**
+ * The overview's figures for security leads: open and overdue findings, the lifecycle trend (trends.ts), mean
+ * time to remediate, scan coverage and the riskiest policies and repositories. Each is one aggregate statement
+ * so the page's panels load independently; none reads more than the open findings, the window's events or the
+ * window's fixes.
+ */
+import { z } from "zod";
+import { Prisma, type Db } from "../db/client.ts";
+import { SEVERITIES, type Severity } from "../engine/types.ts";
+import { SEVERITY_WEIGHTS } from "./risk.ts";
+import { addDays, disabledCheckIds, OPEN_SET_SQL, scopeSql, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
+
+export const RANGES = [30, 90, 180, 365] as const;
+export type Range = (typeof RANGES)[number];
+export const DEFAULT_RANGE: Range = 90;
+/** "New vs fixed" always covers the last 30 days, whatever the trend's range. */
+export const FLOW_DAYS = 30;
+
+const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+/** The URL's range (?range=90); anything else falls back to the default rather than failing the page. */
+export const rangeParam = z
+  .preprocess(firstValue, z.coerce.number().int())
+  .refine((n): n is Range => (RANGES as readonly number[]).includes(n))
+  .catch(DEFAULT_RANGE) as z.ZodType<Range, unknown>;
+
+export const overviewParams = z.object({ range: rangeParam });
+export type OverviewParams = z.infer<typeof overviewParams>;
+
+export const zeroCounts = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
+
+/** SQL for a severity's weight, from the same constants the UI shows. */
+export function weightSql(column: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(CASE ${column} WHEN 'critical' THEN ${SEVERITY_WEIGHTS.critical}::int WHEN 'high' THEN ${SEVERITY_WEIGHTS.high}::int WHEN 'medium' THEN ${SEVERITY_WEIGHTS.medium}::int ELSE ${SEVERITY_WEIGHTS.low}::int END)`;
+}
+
+/** A JS Date as a timestamp without time zone (the columns hold UTC). */
+export const tsSql = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
+
+interface Opts extends TrendScope {
+  now?: Date;
+  disabledChecks?: readonly string[];
+}
+
+export interface RiskRow extends SeverityCounts {
+  id: string;
+  name: string;
+  /** Σ open findings × severity weight. */
+  risk: number;
+  open: number;
+}
+
+export interface OpenFindings {
+  open: SeverityCounts;
+  /** Open findings past their SLA due date (Finding.dueAt). */
+  overdue: SeverityCounts;
+  /** The policies and repositories with the most weighted open risk. */
+  policies: (RiskRow & { framework: string })[];
+  repositories: (RiskRow & { teamId: string; teamName: string })[];
+}
+
+interface BreakdownRow extends SeverityCounts {
+  kind: "severity" | "policy" | "repository";
+  id: string;
+  name: string | null;
+  extra: string | null;
+  extra2: string | null;
+  open: number;
+  overdue: number;
+  risk: number;
+}
+
+/**
+ * Open findings by severity, overdue ones, and the top policies and repositories by weighted risk, in one
+ * pass over the open findings (an index-only scan of Finding(status, severity, repositoryId, policyId, dueAt)):
+ * grouped once by (severity, policy, repository), then folded three ways.
+ */
+export async function openFindings(db: Db, o: Opts & { limit?: number } = {}): Promise<OpenFindings> {
+  const now = o.now ?? new Date();
+  const limit = Math.max(1, Math.min(100, o.limit ?? 10));
+  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const bySeverity = Prisma.sql`
+    SUM(g.n) FILTER (WHERE g.severity = 'critical')::int AS critical,
+    SUM(g.n) FILTER (WHERE g.severity = 'high')::int AS high,
+    SUM(g.n) FILTER (WHERE g.severity = 'medium')::int AS medium,
+    SUM(g.n) FILTER (WHERE g.severity = 'low')::int AS low,
+    SUM(g.n)::int AS open, SUM(g.overdue)::int AS overdue, SUM(g.n * ${weightSql(Prisma.sql`g.severity`)})::int AS risk`;
+  const rows = await db.$queryRaw<BreakdownRow[]>`
+    WITH g AS (
+      SELECT f."severity", f."policyId", f."repositoryId", COUNT(*) AS n, COUNT(*) FILTER (WHERE f."dueAt" < ${tsSql(now)}) AS overdue
+        FROM "Finding" f
+       WHERE f."status" IN ${OPEN_SET_SQL} ${scopeSql("f", o, disabled)}
+       GROUP BY 1, 2, 3
+    ),
+    pol AS (SELECT g."policyId" AS id, ${bySeverity} FROM g GROUP BY 1 ORDER BY risk DESC, open DESC, 1 LIMIT ${limit}),
+    rep AS (SELECT g."repositoryId" AS id, ${bySeverity} FROM g GROUP BY 1 ORDER BY risk DESC, open DESC, 1 LIMIT ${limit})
+    SELECT 'severity' AS kind, g.severity::text AS id, NULL AS name, NULL AS extra, NULL AS extra2, 0 AS critical, 0 AS high, 0 AS medium, 0 AS low,
+           SUM(g.n)::int AS open, SUM(g.overdue)::int AS overdue, 0 AS risk
+      FROM g GROUP BY g.severity
+    UNION ALL
+    SELECT 'policy', pol.id, p."title", p."framework"::text, NULL, pol.critical, pol.high, pol.medium, pol.low, pol.open, pol.overdue, pol.risk
+      FROM pol JOIN "Policy" p ON p.id = pol.id
+    UNION ALL
+    SELECT 'repository', rep.id, r."name", r."teamId", t."name", rep.critical, rep.high, rep.medium, rep.low, rep.open, rep.overdue, rep.risk
+      FROM rep JOIN "Repository" r ON r.id = rep.id JOIN "Team" t ON t.id = r."teamId"`;
+
+  const open = zeroCounts();
+  const overdue = zeroCounts();
+  const counts = (r: BreakdownRow) => ({ critical: r.critical ?? 0, high: r.high ?? 0, medium: r.medium ?? 0, low: r.low ?? 0, risk: r.risk, open: r.open });
+  const byRisk = (a: RiskRow, b: RiskRow) => b.risk - a.risk || b.open - a.open || (a.id < b.id ? -1 : 1);
+  const policies: OpenFindings["policies"] = [];
+  const repositories: OpenFindings["repositories"] = [];
+  for (const r of rows) {
+    if (r.kind === "severity") {
+      open[r.id as Severity] = r.open;
+      overdue[r.id as Severity] = r.overdue;
+    } else if (r.kind === "policy") policies.push({ id: r.id, name: r.name ?? r.id, framework: r.extra ?? "", ...counts(r) });
+    else repositories.push({ id: r.id, name: r.name ?? r.id, teamId: r.extra ?? "", teamName: r.extra2 ?? "", ...counts(r) });
+  }
+  return { open, overdue, policies: policies.sort(byRisk), repositories: repositories.sort(byRisk) };
+}
+
+export interface Mttr {
+  /** Mean days from first detection to fix, for findings fixed in the window (null: none fixed). */
+  bySeverity: Record<Severity, { days: number | null; count: number }>;
+  all: { days: number | null; count: number };
+  /** The same per ISO week of the fix (Monday, YYYY-MM-DD). */
+  weeks: ({ week: string; all: number | null; count: number } & Record<Severity, number | null>)[];
+}
+
+/**
+ * Mean time to remediate: for findings a scan found fixed in the last `days` days (and still fixed), the time
+ * from first detection to the fix. A finding fixed, reopened and fixed again counts once, from its first
+ * detection: the time it was exposed in total, not only since the reopen.
+ */
+export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
+  const today = utcDay(o.now ?? new Date());
+  const first = addDays(today, -(Math.max(1, o.days) - 1));
+  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
+    SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
+    SELECT date_trunc('week', f."fixedAt") AS week, f."severity"::text AS severity, COUNT(*)::int AS n,
+           (SUM(EXTRACT(EPOCH FROM (f."fixedAt" - f."firstSeenAt"))) / 86400)::float8 AS sum
+      FROM "Finding" f
+     WHERE f."status" = 'fixed' AND f."fixedAt" >= ${first}::date ${scopeSql("f", o, disabled)}
+     GROUP BY 1, 2) w
+     ORDER BY w.week`;
+  const mean = (sum: number, n: number) => (n ? sum / n : null);
+  const tot = Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }>;
+  const weeks = new Map<string, { sums: Record<Severity, { sum: number; n: number }> }>();
+  for (const r of rows) {
+    tot[r.severity].sum += r.sum;
+    tot[r.severity].n += r.n;
+    let w = weeks.get(r.week);
+    if (!w) weeks.set(r.week, (w = { sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }> }));
+    w.sums[r.severity] = { sum: r.sum, n: r.n };
+  }
+  const allSum = SEVERITIES.reduce((a, s) => a + tot[s].sum, 0);
+  const allN = SEVERITIES.reduce((a, s) => a + tot[s].n, 0);
+  return {
+    bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, { days: mean(tot[s].sum, tot[s].n), count: tot[s].n }])) as Mttr["bySeverity"],
+    all: { days: mean(allSum, allN), count: allN },
+    weeks: [...weeks.entries()].map(([week, w]) => {
+      const sum = SEVERITIES.reduce((a, s) => a + w.sums[s].sum, 0);
+      const n = SEVERITIES.reduce((a, s) => a + w.sums[s].n, 0);
+      return { week, all: mean(sum, n), count: n, ...(Object.fromEntries(SEVERITIES.map((s) => [s, mean(w.sums[s].sum, w.sums[s].n)])) as Record<Severity, number | null>) };
+    }),
+  };
+}
+
+export interface Coverage {
+  /** Active (not archived) repositories. */
+  repositories: number;
+  /** Repositories with a completed scan (succeeded or unchanged) finished in the last 24 h / 7 days. */
+  scanned24h: number;
+  scanned7d: number;
+  /** Repositories without a completed scan yet. */
+  neverScanned: number;
+  failedScans24h: number;
+  failedScans7d: number;
+  /** Repositories whose latest scan failed. */
+  failingRepositories: number;
+}
+
+export async function coverage(db: Db, o: { now?: Date; teamId?: string } = {}): Promise<Coverage> {
+  const now = o.now ?? new Date();
+  const day = new Date(now.getTime() - 86_400_000);
+  const week = new Date(now.getTime() - 7 * 86_400_000);
+  const team = o.teamId ? Prisma.sql`AND r."teamId" = ${o.teamId}` : Prisma.empty;
+  const [row] = await db.$queryRaw<Coverage[]>`
+    WITH repos AS (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NULL ${team}),
+    recent AS (
+      SELECT s."repositoryId", s."status", s."finishedAt"
+        FROM "Scan" s
+       WHERE s."finishedAt" >= ${tsSql(week)} AND s."repositoryId" IN (SELECT id FROM repos)
+    ),
+    latest AS (
+      SELECT l."status"
+        FROM repos
+        CROSS JOIN LATERAL (SELECT s."status" FROM "Scan" s WHERE s."repositoryId" = repos.id ORDER BY s."queuedAt" DESC LIMIT 1) l
+    )
+    SELECT (SELECT COUNT(*) FROM repos)::int AS repositories,
+           (SELECT COUNT(DISTINCT "repositoryId") FROM recent WHERE "status" IN ('succeeded', 'unchanged') AND "finishedAt" >= ${tsSql(day)})::int AS "scanned24h",
+           (SELECT COUNT(DISTINCT "repositoryId") FROM recent WHERE "status" IN ('succeeded', 'unchanged'))::int AS "scanned7d",
+           (SELECT COUNT(*) FROM repos WHERE NOT EXISTS (SELECT 1 FROM "Scan" s WHERE s."repositoryId" = repos.id AND s."status" IN ('succeeded', 'unchanged')))::int AS "neverScanned",
+           (SELECT COUNT(*) FROM recent WHERE "status" = 'failed' AND "finishedAt" >= ${tsSql(day)})::int AS "failedScans24h",
+           (SELECT COUNT(*) FROM recent WHERE "status" = 'failed')::int AS "failedScans7d",
+           (SELECT COUNT(*) FROM latest WHERE "status" = 'failed')::int AS "failingRepositories"`;
+  return row!;
+}
