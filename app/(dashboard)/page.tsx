@@ -1,13 +1,78 @@
+import Link from "next/link";
+import { Suspense } from "react";
+import { overviewParams, RANGES } from "@/lib/dashboard/overview.ts";
+import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
+import { EmptyState } from "@/app/ui/empty.tsx";
+import { FlowPanel, MttrPanel, SummaryCards, TopPoliciesPanel, TopRepositoriesPanel, TrendPanel } from "@/app/ui/overview/panels.tsx";
+import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 
-export default async function OverviewPage() {
+export const metadata = { title: "Overview · Posture" };
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePage("findings:read", "/");
+  const { range } = overviewParams.parse(await searchParams);
+  const repositories = await getDb().repository.count({ where: { archivedAt: null } });
+
   return (
     <>
       <div className="page-header">
         <h1>Overview</h1>
+        {repositories > 0 ? (
+          <nav className="tabs" aria-label="Trend range">
+            {RANGES.map((r) => (
+              <Link key={r} href={`/?range=${r}`} aria-current={r === range ? "true" : undefined} scroll={false}>
+                {r} days
+              </Link>
+            ))}
+          </nav>
+        ) : null}
       </div>
-      <p className="muted">The overview is being built.</p>
+      {repositories === 0 ? (
+        <div className="panel">
+          <EmptyState title="No repositories yet" action={{ href: "/repositories", label: "Register a repository" }}>
+            Register a repository: the first scan runs at once, and its findings, trends and risk rankings appear here.
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="stack overview">
+          <Suspense fallback={<CardsSkeleton />}>
+            <SummaryCards />
+          </Suspense>
+          <div className="grid cols-2">
+            <Suspense key={`trend-${range}`} fallback={<PanelSkeleton title={`Open findings by severity, last ${range} days`} height={338} />}>
+              <TrendPanel range={range} />
+            </Suspense>
+            <Suspense fallback={<PanelSkeleton title="New vs fixed, last 30 days" height={338} />}>
+              <FlowPanel range={range} />
+            </Suspense>
+          </div>
+          <div className="grid cols-2">
+            <Suspense fallback={<PanelSkeleton title="Top policies by weighted risk" height={560} />}>
+              <TopPoliciesPanel />
+            </Suspense>
+            <Suspense fallback={<PanelSkeleton title="Top repositories by weighted risk" height={560} />}>
+              <TopRepositoriesPanel />
+            </Suspense>
+          </div>
+          <Suspense key={`mttr-${range}`} fallback={<PanelSkeleton title={`Mean time to remediate, last ${range} days`} height={330} />}>
+            <MttrPanel range={range} />
+          </Suspense>
+        </div>
+      )}
     </>
+  );
+}
+
+function CardsSkeleton() {
+  return (
+    <div className="grid cols-4 overview-cards" aria-busy="true">
+      {Array.from({ length: 4 }, (_, i) => (
+        <div key={i} className="panel">
+          <div className="skeleton" style={{ height: 132 }} />
+        </div>
+      ))}
+      <span className="visually-hidden">Loading…</span>
+    </div>
   );
 }

@@ -2,8 +2,8 @@
 export const SEVERITY_COLORS = { critical: "#b42318", high: "#e8590c", medium: "#d9a400", low: "#5b7bb2" } as const;
 export const SEVERITY_ORDER = ["critical", "high", "medium", "low"] as const;
 export type SeverityName = (typeof SEVERITY_ORDER)[number];
-/** Weights for "weighted risk" and heatmap colouring: one critical outweighs many lows. */
-export const SEVERITY_WEIGHTS: Record<SeverityName, number> = { critical: 10, high: 5, medium: 2, low: 1 };
+/** Weights for "weighted risk" and heatmap colouring: one critical outweighs many lows (defined in lib so SQL uses them too). */
+export { SEVERITY_WEIGHTS } from "@/lib/dashboard/risk.ts";
 
 export const STATUS_COLORS = {
   open: "#b42318",

@@ -1,0 +1,129 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/permissions.ts";
+import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
+import { CodeContext, PolicyPanel, Timeline } from "@/app/ui/findings/detail.tsx";
+import { TriageForm } from "@/app/ui/findings/triage-form.tsx";
+import { fmtDate, fmtDateTime } from "@/app/ui/format.ts";
+import { FRAMEWORK_LABELS } from "@/app/ui/palette.ts";
+
+export const metadata = { title: "Finding · Posture" };
+
+export default async function FindingPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePage("findings:read", `/findings/${encodeURIComponent(id)}`);
+  const db = getDb();
+  const f = await findingDetail(db, id);
+  if (!f) notFound();
+  const canTriage = can(user.role, "findings:triage");
+  const assignedIds = f.events.flatMap((e) => (e.type === "assigned" && e.data && typeof (e.data as { to?: unknown }).to === "string" ? [(e.data as { to: string }).to] : []));
+  const [users, named] = await Promise.all([
+    canTriage ? assignableUsers(db) : Promise.resolve([]),
+    assignedIds.length ? db.user.findMany({ where: { id: { in: [...new Set(assignedIds)] } }, select: { id: true, name: true, email: true } }) : Promise.resolve([]),
+  ]);
+  const names = new Map(named.map((u) => [u.id, u.name || u.email]));
+  const open = f.status === "open" || f.status === "in_progress" || f.status === "reopened";
+  const overdue = open && f.dueAt.getTime() < Date.now();
+
+  return (
+    <>
+      <nav className="small" aria-label="Breadcrumb">
+        <Link href="/findings">Findings</Link> / <Link href={`/findings?repository=${encodeURIComponent(f.repositoryId)}`}>{f.repository.name}</Link>
+      </nav>
+      <div className="page-header">
+        <h1 className="finding-title">
+          <SeverityBadge severity={f.severity} /> <StatusBadge status={f.status} /> <span className="mono wrap-anywhere">{f.checkId}</span>
+        </h1>
+      </div>
+      <p className="finding-message wrap-anywhere">{f.message}</p>
+      {!f.check.enabled ? <p className="notice">This check is disabled org-wide: scans no longer report it.</p> : null}
+      <div className="finding-layout">
+        <div className="stack">
+          <section className="panel stack" aria-labelledby="code-h">
+            <h2 id="code-h">
+              <span className="mono wrap-anywhere">
+                {f.path}:{f.line}
+              </span>
+            </h2>
+            <p className="muted small">
+              {f.repository.name}
+              {f.commitSha ? (
+                <>
+                  {" "}
+                  at commit <code>{f.commitSha.slice(0, 12)}</code>
+                </>
+              ) : null}
+              {f.context ? null : " · only the matched lines were kept for this finding"}
+            </p>
+            <CodeContext finding={f} />
+          </section>
+          <PolicyPanel policy={f.check.policy} checkMessage={f.check.message} />
+          <section className="panel stack" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">Timeline and comments</h2>
+            <Timeline events={f.events} names={names} />
+            {canTriage ? <TriageForm ids={[f.id]} users={users} layout="stack" commentOnly /> : null}
+          </section>
+        </div>
+        <aside className="stack">
+          <section className="panel" aria-labelledby="facts-h">
+            <h2 id="facts-h">Details</h2>
+            <dl className="facts">
+              <dt>Repository</dt>
+              <dd>
+                <Link href={`/repositories/${encodeURIComponent(f.repositoryId)}`}>{f.repository.name}</Link>
+                {f.repository.archivedAt ? <span className="muted small"> (archived)</span> : null}
+              </dd>
+              <dt>Team</dt>
+              <dd>{f.repository.team.name}</dd>
+              <dt>Policy</dt>
+              <dd>
+                <Link href={`/findings?policy=${encodeURIComponent(f.policyId)}`}>{f.check.policy.title}</Link>
+              </dd>
+              <dt>Framework</dt>
+              <dd>{FRAMEWORK_LABELS[f.framework]}</dd>
+              <dt>Assignee</dt>
+              <dd>{f.assignee ? f.assignee.name || f.assignee.email : <span className="muted">Unassigned</span>}</dd>
+              <dt>Due</dt>
+              <dd className={overdue ? "overdue" : undefined}>
+                {fmtDate(f.dueAt)}
+                {overdue ? " (overdue)" : ""}
+              </dd>
+              <dt>First seen</dt>
+              <dd>{fmtDateTime(f.firstSeenAt)}</dd>
+              <dt>Last seen</dt>
+              <dd>{fmtDateTime(f.lastSeenAt)}</dd>
+              {f.fixedAt ? (
+                <>
+                  <dt>Fixed</dt>
+                  <dd>{fmtDateTime(f.fixedAt)}</dd>
+                </>
+              ) : null}
+              {f.statusReason ? (
+                <>
+                  <dt>Reason</dt>
+                  <dd className="wrap-anywhere">{f.statusReason}</dd>
+                </>
+              ) : null}
+              {f.acceptedUntil ? (
+                <>
+                  <dt>Accepted until</dt>
+                  <dd>{fmtDate(f.acceptedUntil)}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+          {canTriage ? (
+            <section className="panel" aria-labelledby="triage-h">
+              <h2 id="triage-h">Triage</h2>
+              {f.status === "fixed" ? <p className="muted small">Fixed by a scan; a decision made now applies if it comes back.</p> : null}
+              <TriageForm ids={[f.id]} users={users} layout="stack" />
+            </section>
+          ) : null}
+        </aside>
+      </div>
+    </>
+  );
+}

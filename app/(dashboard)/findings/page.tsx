@@ -1,0 +1,30 @@
+import { Suspense } from "react";
+import { parseFindingView, findingViewQuery } from "@/lib/findings/queries.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { TableSkeleton } from "@/app/ui/skeletons.tsx";
+import { FindingFiltersPanel, FindingsResults } from "@/app/ui/findings/view.tsx";
+
+export const metadata = { title: "Findings · Posture" };
+
+export default async function FindingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePage("findings:read", "/findings");
+  const view = parseFindingView(await searchParams);
+  return (
+    <>
+      <div className="page-header">
+        <h1>Findings</h1>
+      </div>
+      <Suspense fallback={<div className="filters skeleton filters-skeleton" aria-busy="true" />}>
+        <FindingFiltersPanel view={view} path="/findings" />
+      </Suspense>
+      <Suspense key={findingViewQuery(view)} fallback={<TableSkeleton rows={12} />}>
+        <FindingsResults
+          view={view}
+          path="/findings"
+          user={user}
+          emptyHint={{ title: "No findings match this filter", text: "Widen the filter (the default shows open findings only), or register a repository and scan it.", action: { href: "/repositories", label: "Repositories" } }}
+        />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import Link from "next/link";
+import { Suspense } from "react";
+import { heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
+import { frameworkToDb } from "@/lib/catalogue.ts";
+import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
+import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/queries.ts";
+import { listTeams } from "@/lib/repos/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { EmptyState } from "@/app/ui/empty.tsx";
+import { fmtInt } from "@/app/ui/format.ts";
+import { HeatLegend, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
+import { FRAMEWORK_LABELS, SEVERITY_COLORS, STATUS_LABELS } from "@/app/ui/palette.ts";
+import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function toQuery(p: HeatmapParams, change: Partial<HeatmapParams> = {}): string {
+  const n = { ...p, ...change };
+  const q = new URLSearchParams();
+  if (n.columns !== "repositories") q.set("columns", n.columns);
+  if (n.group !== "framework") q.set("group", n.group);
+  if (n.framework) q.set("framework", n.framework.join(","));
+  if (n.severity) q.set("severity", n.severity.join(","));
+  if (n.status) q.set("status", n.status.join(","));
+  if (n.team) q.set("team", n.team);
+  if (n.page > 1) q.set("page", String(n.page));
+  const s = q.toString();
+  return s ? `/heatmap?${s}` : "/heatmap";
+}
+
+export default async function HeatmapPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("findings:read", "/heatmap");
+  const p = heatmapParams.parse(await searchParams);
+  const teams = await listTeams(getDb());
+  const statuses = p.status ?? [...OPEN_STATUSES];
+  return (
+    <>
+      <div className="page-header">
+        <h1>Heatmap</h1>
+        <div className="row-flex">
+          <span className="small muted">Columns:</span>
+          <nav className="tabs" aria-label="Columns">
+            <Link href={toQuery(p, { columns: "repositories", page: 1 })} aria-current={p.columns === "repositories" ? "true" : undefined}>
+              Repositories
+            </Link>
+            <Link href={toQuery(p, { columns: "teams", page: 1 })} aria-current={p.columns === "teams" ? "true" : undefined}>
+              Teams
+            </Link>
+          </nav>
+          <span className="small muted">Rows:</span>
+          <nav className="tabs" aria-label="Row grouping">
+            <Link href={toQuery(p, { group: "framework" })} aria-current={p.group === "framework" ? "true" : undefined}>
+              By framework
+            </Link>
+            <Link href={toQuery(p, { group: "none" })} aria-current={p.group === "none" ? "true" : undefined}>
+              Flat
+            </Link>
+          </nav>
+        </div>
+      </div>
+      <form method="get" action="/heatmap" className="filters heat-filters" aria-label="Filter the heatmap">
+        {p.columns !== "repositories" ? <input type="hidden" name="columns" value={p.columns} /> : null}
+        {p.group !== "framework" ? <input type="hidden" name="group" value={p.group} /> : null}
+        <fieldset>
+          <legend>Framework</legend>
+          {FRAMEWORKS.map((f) => (
+            <label key={f} className="check">
+              <input type="checkbox" name="framework" value={f} defaultChecked={p.framework?.includes(f)} />
+              {FRAMEWORK_LABELS[frameworkToDb(f)]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Severity</legend>
+          {SEVERITIES.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" name="severity" value={s} defaultChecked={p.severity?.includes(s)} />
+              <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Status</legend>
+          {FINDING_STATUSES.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" name="status" value={s} defaultChecked={statuses.includes(s)} />
+              {STATUS_LABELS[s]}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Team
+          <select name="team" defaultValue={p.team ?? ""}>
+            <option value="">All teams</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <Link href={p.columns === "teams" ? "/heatmap?columns=teams" : "/heatmap"}>Reset</Link>
+      </form>
+      <HeatLegend />
+      <Suspense key={toQuery(p)} fallback={<PanelSkeleton height={520} />}>
+        <HeatmapPanel p={p} />
+      </Suspense>
+    </>
+  );
+}
+
+async function HeatmapPanel({ p }: { p: HeatmapParams }) {
+  const data = await heatmap(getDb(), p);
+  const kind = p.columns === "teams" ? "teams" : "repositories";
+  if (data.columnCount === 0) {
+    return (
+      <section className="panel">
+        <EmptyState title="No findings match" action={p.framework || p.severity || p.status || p.team ? { href: "/heatmap", label: "Reset filters" } : { href: "/repositories", label: "Register a repository" }}>
+          {p.framework || p.severity || p.status || p.team
+            ? "No open findings match these filters; widen them or reset."
+            : "No repository has open findings yet. Register repositories and let their first scans finish; the heatmap then shows where the risk is."}
+        </EmptyState>
+      </section>
+    );
+  }
+  const statusParam = data.statuses.join(",");
+  const extra = (q: URLSearchParams) => {
+    q.set("status", statusParam);
+    if (p.severity) q.set("severity", p.severity.join(","));
+    return q;
+  };
+  const cellHref = (policyId: string, columnId: string) => {
+    const q = new URLSearchParams({ policy: policyId });
+    q.set(kind === "teams" ? "team" : "repository", columnId);
+    return `/findings?${extra(q).toString()}`;
+  };
+  const columnHref = (columnId: string) => (kind === "teams" ? toQuery(p, { columns: "repositories", team: columnId, page: 1 }) : `/repositories/${encodeURIComponent(columnId)}`);
+  const from = (data.page - 1) * data.perPage + 1;
+  const to = from + data.columns.length - 1;
+  return (
+    <section className="panel flush">
+      <p className="heat-note small" role="status">
+        {data.columns.length === 0
+          ? `Page ${data.page} is past the end.`
+          : `Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first.`}
+        {kind === "repositories" && data.columnCount > data.perPage && !p.team ? " Filter by team to narrow." : ""}
+      </p>
+      {data.columns.length ? <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} /> : null}
+      {data.pages > 1 ? (
+        <nav className="pagination" aria-label="Column pages">
+          {data.page > 1 ? <Link href={toQuery(p, { page: Math.min(data.page - 1, data.pages) })}>← Higher risk</Link> : null}
+          <span className="small">
+            Columns page {data.page} of {data.pages}
+          </span>
+          {data.page < data.pages ? <Link href={toQuery(p, { page: data.page + 1 })}>Lower risk →</Link> : null}
+        </nav>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,266 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { z } from "zod";
+import { can } from "@/lib/auth/permissions.ts";
+import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
+import { postureGrade } from "@/lib/repos/grade.ts";
+import { listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
+import { EmptyState } from "@/app/ui/empty.tsx";
+import { fmtDate, fmtDateTime, fmtInt } from "@/app/ui/format.ts";
+import { SEVERITY_ORDER } from "@/app/ui/palette.ts";
+import { GradeBadge, GradeLegend } from "@/app/ui/repositories/grade.tsx";
+import { SeverityCounts } from "@/app/ui/repositories/repo-table.tsx";
+import { ArchiveButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
+import { ScanStatusBadge } from "@/app/ui/repositories/scan-status.tsx";
+import { OpenTrendChart } from "@/app/ui/repositories/trend-chart.tsx";
+import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
+
+const TREND_DAYS = 90;
+const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+
+export default async function RepositoryPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id: rawId } = await params;
+  const user = await requirePage("repositories:read", `/repositories/${encodeURIComponent(rawId)}`);
+  const id = idParam.safeParse(rawId);
+  if (!id.success) notFound();
+  const db = getDb();
+  const [[repo], completedScans] = await Promise.all([listRepositories(db, { id: id.data }), db.scan.count({ where: { repositoryId: id.data, status: { in: ["succeeded", "unchanged"] } } })]);
+  if (!repo) notFound();
+  const { grade, score } = postureGrade(repo.openFindings);
+  return (
+    <>
+      <nav className="small breadcrumbs" aria-label="Breadcrumb">
+        <Link href="/repositories">Repositories</Link> / <span className="wrap-anywhere">{repo.name}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1 className="wrap-anywhere">
+            {repo.name} {repo.archivedAt ? <span className="badge muted-badge">archived {fmtDate(repo.archivedAt)}</span> : null}
+          </h1>
+          <div className="muted small mono wrap-anywhere">
+            {repo.url}
+            {repo.branch ? ` @ ${repo.branch}` : " (default branch)"} · team <Link href={`/repositories?team=${encodeURIComponent(repo.team.id)}`}>{repo.team.name}</Link> · registered {fmtDate(repo.createdAt)}
+          </div>
+        </div>
+        {repo.archivedAt ? null : (
+          <div className="row-actions">
+            {can(user.role, "scans:trigger") ? <ScanNowButton repositoryId={repo.id} name={repo.name} /> : null}
+            {can(user.role, "repositories:archive") ? <ArchiveButton repositoryId={repo.id} name={repo.name} /> : null}
+          </div>
+        )}
+      </div>
+      <div className="grid cols-3 repo-summary">
+        <section className="panel">
+          <h2>Posture grade</h2>
+          <div className="row-flex">
+            <span className="grade-large">
+              <GradeBadge grade={completedScans > 0 ? grade : null} score={score} />
+            </span>
+            <span className="muted small">weighted score {fmtInt(score)}</span>
+          </div>
+          <GradeLegend />
+        </section>
+        <section className="panel">
+          <h2>Open findings</h2>
+          <SeverityCounts counts={repo.openFindings} href={`/findings?repository=${encodeURIComponent(repo.id)}`} />
+          <p className="small">
+            <Link href={`/findings?repository=${encodeURIComponent(repo.id)}`}>All findings of this repository</Link>
+          </p>
+        </section>
+        <section className="panel">
+          <h2>Last scan</h2>
+          {repo.lastScan ? (
+            <p>
+              <ScanStatusBadge status={repo.lastScan.status} /> <span className="small muted">{fmtDateTime(repo.lastScan.finishedAt ?? repo.lastScan.queuedAt)}</span>
+            </p>
+          ) : (
+            <p className="muted">Never scanned{can(user.role, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
+          )}
+        </section>
+      </div>
+      <Suspense fallback={<PanelSkeleton title={`Open findings over ${TREND_DAYS} days`} height={300} />}>
+        <Trend repositoryId={repo.id} />
+      </Suspense>
+      <div className="grid cols-2 detail-grid">
+        <Suspense fallback={<TableSkeleton rows={10} />}>
+          <TopFindings repositoryId={repo.id} />
+        </Suspense>
+        <Suspense fallback={<TableSkeleton rows={10} />}>
+          <ScanHistory repositoryId={repo.id} />
+        </Suspense>
+      </div>
+    </>
+  );
+}
+
+async function Trend({ repositoryId }: { repositoryId: string }) {
+  const days = await openTrend(getDb(), { days: TREND_DAYS, repositoryId });
+  const last = days.at(-1);
+  const first = days[0];
+  const weeks = weekly(days);
+  return (
+    <section className="panel trend-panel">
+      <h2>Open findings over {TREND_DAYS} days</h2>
+      <p className="small muted">
+        {first && last ? `${fmtInt(first.total)} open on ${first.day}, ${fmtInt(last.total)} open today (${SEVERITY_ORDER.map((s) => `${last[s]} ${s}`).join(", ")}).` : "No data."} Counted from each finding’s lifecycle.
+      </p>
+      <OpenTrendChart data={days.map((d) => ({ day: d.day, critical: d.critical, high: d.high, medium: d.medium, low: d.low }))} />
+      <details>
+        <summary className="small">Table: open findings at the end of each week</summary>
+        <table className="data compact">
+          <thead>
+            <tr>
+              <th>Week of</th>
+              <th className="num">Open</th>
+              <th className="num">Opened</th>
+              <th className="num">Closed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {weeks.map((w) => (
+              <tr key={w.week}>
+                <td>{w.week}</td>
+                <td className="num">{w.open}</td>
+                <td className="num">{w.opened}</td>
+                <td className="num">{w.closed}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}
+
+async function TopFindings({ repositoryId }: { repositoryId: string }) {
+  const findings = await topOpenFindings(getDb(), repositoryId, 20);
+  return (
+    <section className="panel">
+      <h2>
+        Worst open findings <span className="muted small">(top 20)</span>
+      </h2>
+      {findings.length === 0 ? (
+        <EmptyState title="No open findings">Nothing to fix here. Findings appear after a scan matches a check.</EmptyState>
+      ) : (
+        <table className="data compact">
+          <thead>
+            <tr>
+              <th>Severity</th>
+              <th>Finding</th>
+              <th>Status</th>
+              <th>Due</th>
+            </tr>
+          </thead>
+          <tbody>
+            {findings.map((f) => (
+              <tr key={f.id}>
+                <td>
+                  <SeverityBadge severity={f.severity} />
+                </td>
+                <td className="wrap-anywhere">
+                  <Link href={`/findings/${f.id}`}>{f.message}</Link>
+                  <div className="muted small mono">
+                    {f.path}:{f.line} · {f.checkId}
+                  </div>
+                </td>
+                <td>
+                  <StatusBadge status={f.status} />
+                </td>
+                <td className="small">{fmtDate(f.dueAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="small">
+        <Link href={`/findings?repository=${encodeURIComponent(repositoryId)}`}>Open the findings table for this repository →</Link>
+      </p>
+    </section>
+  );
+}
+
+/** Scan.errors comes from the engine ([{ path, message }]) but is stored JSON naming untrusted files: checked, bounded, shown as text. */
+function fileErrors(raw: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((e): e is { path: unknown; message: unknown } => typeof e === "object" && e !== null)
+    .map((e) => ({ path: String(e.path ?? "").slice(0, 500), message: String(e.message ?? "").slice(0, 500) }));
+}
+
+function duration(s: { startedAt: Date | null; queuedAt: Date; finishedAt: Date | null }): string {
+  if (!s.finishedAt) return "—";
+  const ms = s.finishedAt.getTime() - (s.startedAt ?? s.queuedAt).getTime();
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const SHOWN_ERRORS = 50;
+
+async function ScanHistory({ repositoryId }: { repositoryId: string }) {
+  const scans = await scanHistory(getDb(), repositoryId, 30);
+  return (
+    <section className="panel">
+      <h2>
+        Scan history <span className="muted small">(last 30)</span>
+      </h2>
+      {scans.length === 0 ? (
+        <EmptyState title="No scans yet">A scan is queued when a repository is registered, on “Scan now”, and by the daily org-wide rescan.</EmptyState>
+      ) : (
+        <table className="data compact scans">
+          <thead>
+            <tr>
+              <th>Queued</th>
+              <th>Status</th>
+              <th>Trigger</th>
+              <th>Commit</th>
+              <th className="num">Duration</th>
+              <th className="num" title="new / fixed / reopened / present">
+                Findings
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {scans.map((s) => {
+              const errors = fileErrors(s.errors);
+              return (
+                <tr key={s.id}>
+                  <td className="small">{fmtDateTime(s.queuedAt)}</td>
+                  <td>
+                    <ScanStatusBadge status={s.status} />
+                    {s.failureReason ? <div className="small error wrap-anywhere">{s.failureReason}</div> : null}
+                    {errors.length ? (
+                      <details className="small">
+                        <summary>
+                          {errors.length} file error{errors.length === 1 ? "" : "s"}
+                        </summary>
+                        <ul className="file-errors">
+                          {errors.slice(0, SHOWN_ERRORS).map((e, i) => (
+                            <li key={i} className="wrap-anywhere">
+                              <code>{e.path}</code>: {e.message}
+                            </li>
+                          ))}
+                        </ul>
+                        {errors.length > SHOWN_ERRORS ? <p className="muted">and {errors.length - SHOWN_ERRORS} more</p> : null}
+                      </details>
+                    ) : null}
+                  </td>
+                  <td className="small">{s.trigger}</td>
+                  <td className="mono small" title={s.commitSha ?? undefined}>
+                    {s.commitSha ? s.commitSha.slice(0, 10) : "—"}
+                  </td>
+                  <td className="num small">{duration(s)}</td>
+                  <td className="num small" aria-label={`${s.findingsNew} new, ${s.findingsFixed} fixed, ${s.findingsReopened} reopened, ${s.findingsPresent} present`}>
+                    +{s.findingsNew} / −{s.findingsFixed} / ↺{s.findingsReopened} / {s.findingsPresent}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import Link from "next/link";
+import { can } from "@/lib/auth/permissions.ts";
+import { referenceLink, rulesCatalogue, type RulePolicy } from "@/lib/rules/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { SeverityBadge } from "@/app/ui/badges.tsx";
+import { EmptyState } from "@/app/ui/empty.tsx";
+import { fmtInt } from "@/app/ui/format.ts";
+import { FRAMEWORK_LABELS } from "@/app/ui/palette.ts";
+import { CheckToggle } from "@/app/ui/rules/check-toggle.tsx";
+
+export default async function RulesPage() {
+  const user = await requirePage("findings:read", "/rules");
+  const manage = can(user.role, "rules:manage");
+  const policies = await rulesCatalogue(getDb());
+  const frameworks = new Map<string, RulePolicy[]>();
+  for (const p of policies) frameworks.set(p.framework, [...(frameworks.get(p.framework) ?? []), p]);
+  const checks = policies.flatMap((p) => p.checks);
+  const disabled = checks.filter((c) => !c.enabled).length;
+  return (
+    <>
+      <div className="page-header">
+        <h1>Rules</h1>
+        <span className="muted">
+          {policies.length} policies · {checks.length} checks{disabled ? ` · ${disabled} disabled org-wide` : ""}
+        </span>
+      </div>
+      {policies.length === 0 ? (
+        <div className="panel">
+          <EmptyState title="The rule catalogue is empty">The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.</EmptyState>
+        </div>
+      ) : null}
+      {manage ? (
+        <p className="small muted">
+          Disabling a check applies to the whole organisation: scans stop reporting it and its findings are hidden everywhere (kept, and shown again if it is re-enabled). Every change is in the audit log.
+        </p>
+      ) : null}
+      <nav className="tabs rule-jump" aria-label="Frameworks">
+        {[...frameworks.keys()].map((f) => (
+          <a key={f} href={`#fw-${f}`}>
+            {FRAMEWORK_LABELS[f as keyof typeof FRAMEWORK_LABELS] ?? f}
+          </a>
+        ))}
+      </nav>
+      {[...frameworks.entries()].map(([framework, list]) => (
+        <section key={framework} id={`fw-${framework}`} className="rules-framework">
+          <h2>
+            {FRAMEWORK_LABELS[framework as keyof typeof FRAMEWORK_LABELS] ?? framework} <span className="muted small">({list.length} policies)</span>
+          </h2>
+          {list.map((p) => (
+            <article key={p.id} className="panel policy" aria-labelledby={`policy-${p.id}`}>
+              <header className="policy-head-row">
+                <h3 id={`policy-${p.id}`}>{p.title}</h3>
+                <span className="badge level">{p.level}</span>
+                <span className="refs small">
+                  {p.references.map((r) => {
+                    const url = referenceLink(r);
+                    return url ? (
+                      <a key={r} href={url} rel="noreferrer noopener" target="_blank" className="ref">
+                        {r}
+                      </a>
+                    ) : (
+                      <span key={r} className="ref">
+                        {r}
+                      </span>
+                    );
+                  })}
+                </span>
+                <span className="spacer" />
+                <Link href={`/findings?policy=${encodeURIComponent(p.id)}`} className="small">
+                  {fmtInt(p.open)} open
+                </Link>
+              </header>
+              <details>
+                <summary className="small">Why it matters and how to fix it</summary>
+                <div className="policy-text">
+                  <h4>Why</h4>
+                  <p>{p.why}</p>
+                  <h4>Remediation</h4>
+                  <p>{p.remediation}</p>
+                </div>
+              </details>
+              <table className="data compact checks">
+                <thead>
+                  <tr>
+                    <th>Check</th>
+                    <th>Severity</th>
+                    <th>Reports</th>
+                    <th className="num">Open</th>
+                    <th>State</th>
+                    {manage ? (
+                      <th>
+                        <span className="visually-hidden">Change</span>
+                      </th>
+                    ) : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.checks.map((c) => (
+                    <tr key={c.id} className={c.enabled ? undefined : "disabled-row"}>
+                      <td className="mono small wrap-anywhere">{c.id}</td>
+                      <td>
+                        <SeverityBadge severity={c.severity} />
+                      </td>
+                      <td className="small wrap-anywhere">{c.message}</td>
+                      <td className="num">
+                        {c.enabled ? (
+                          <Link href={`/findings?check=${encodeURIComponent(c.id)}`}>{fmtInt(c.open)}</Link>
+                        ) : (
+                          <span title="hidden while the check is disabled">{fmtInt(c.open)} hidden</span>
+                        )}
+                      </td>
+                      <td className="small">
+                        {c.enabled ? <span className="success">enabled</span> : <span className="error">disabled org-wide</span>}
+                        {c.active ? null : <div className="muted">retired from the rulebook</div>}
+                      </td>
+                      {manage ? (
+                        <td>
+                          <CheckToggle checkId={c.id} enabled={c.enabled} open={c.open} />
+                        </td>
+                      ) : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </article>
+          ))}
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * The text equivalent of a chart: the same numbers as a table, folded away under a summary so it does not
+ * crowd the panel but is reachable by keyboard and read by screen readers.
+ */
+export interface ChartColumn {
+  key: string;
+  label: string;
+  /** Right-aligned, formatted as a number (null shows as —). */
+  numeric?: boolean;
+  decimals?: number;
+}
+
+export function ChartTable({ caption, columns, rows, summary = "Data table" }: { caption: string; columns: ChartColumn[]; rows: Record<string, string | number | null>[]; summary?: string }) {
+  return (
+    <details className="chart-table">
+      <summary>{summary}</summary>
+      <div className="chart-table-scroll">
+        <table className="data">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.key} scope="col" className={c.numeric ? "num" : undefined}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {columns.map((c) => {
+                  const v = r[c.key];
+                  return (
+                    <td key={c.key} className={c.numeric ? "num" : undefined}>
+                      {v == null ? "—" : c.numeric && typeof v === "number" ? v.toLocaleString("en-GB", { maximumFractionDigits: c.decimals ?? 0, minimumFractionDigits: c.decimals ?? 0 }) : String(v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useId, useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/actions/define.ts";
+import { triage } from "../../(dashboard)/findings/actions.ts";
+
+export interface UserOption {
+  id: string;
+  name: string;
+  email: string;
+}
+
+const STATUS_OPTIONS = [
+  ["open", "Open"],
+  ["in_progress", "In progress"],
+  ["false_positive", "False positive"],
+  ["accepted_risk", "Accepted risk"],
+] as const;
+
+/**
+ * Status (with reason and expiry where needed), assignee and an optional comment, for the given findings.
+ * The server validates everything again; its error is shown here as it comes.
+ */
+export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = false }: { ids: string[]; users: UserOption[]; onDone?: (updated: number) => void; layout?: "bar" | "stack"; commentOnly?: boolean }) {
+  const router = useRouter();
+  const uid = useId();
+  const [status, setStatus] = useState("");
+  const [result, setResult] = useState<ActionResult<{ updated: number }> | null>(null);
+  const [pending, start] = useTransition();
+  const needsReason = status === "false_positive" || status === "accepted_risk";
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+  return (
+    <form
+      className={layout === "bar" ? "triage-bar" : "stack"}
+      aria-label={commentOnly ? "Add a comment" : `Triage ${ids.length} finding${ids.length === 1 ? "" : "s"}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const data = new FormData(form);
+        const input: Record<string, unknown> = { ids };
+        for (const k of ["status", "reason", "acceptedUntil", "assignee", "comment"]) {
+          const v = data.get(k);
+          if (typeof v === "string" && v !== "") input[k] = v;
+        }
+        start(async () => {
+          const r = await triage(input);
+          setResult(r);
+          if (r.ok) {
+            form.reset();
+            setStatus("");
+            onDone?.(r.data.updated);
+            router.refresh();
+          }
+        });
+      }}
+    >
+      {commentOnly ? null : (
+        <>
+          <label htmlFor={`${uid}-status`}>
+            Status
+            <select id={`${uid}-status`} name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="">— keep —</option>
+              {STATUS_OPTIONS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          {needsReason ? (
+            <label htmlFor={`${uid}-reason`}>
+              Reason (required)
+              <input id={`${uid}-reason`} name="reason" required maxLength={2000} placeholder={status === "false_positive" ? "why this is not a problem" : "the compensating control"} />
+            </label>
+          ) : null}
+          {status === "accepted_risk" ? (
+            <label htmlFor={`${uid}-until`}>
+              Accepted until (required)
+              <input id={`${uid}-until`} name="acceptedUntil" type="date" required min={tomorrow} />
+            </label>
+          ) : null}
+          <label htmlFor={`${uid}-assignee`}>
+            Assignee
+            <select id={`${uid}-assignee`} name="assignee" defaultValue="">
+              <option value="">— keep —</option>
+              <option value="none">Unassign</option>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name || u.email}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      <label htmlFor={`${uid}-comment`} className={layout === "bar" ? "grow" : undefined}>
+        {commentOnly ? "Comment" : "Comment (optional)"}
+        {layout === "bar" ? <input id={`${uid}-comment`} name="comment" maxLength={10_000} /> : <textarea id={`${uid}-comment`} name="comment" maxLength={10_000} required={commentOnly} />}
+      </label>
+      <div className="row-flex">
+        <button type="submit" className="primary" disabled={pending || ids.length === 0}>
+          {pending ? "Saving…" : commentOnly ? "Add comment" : layout === "bar" ? `Apply to ${ids.length}` : "Save"}
+        </button>
+        {result && !result.ok ? (
+          <span role="alert" className="error">
+            {result.error}
+          </span>
+        ) : null}
+        {result?.ok ? (
+          <span role="status" className="success">
+            {commentOnly ? "Comment added." : `Updated ${result.data.updated} finding${result.data.updated === 1 ? "" : "s"}.`}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,176 @@
+import Link from "next/link";
+import { can } from "@/lib/auth/permissions.ts";
+import type { SignedInUser } from "@/lib/auth/guard.ts";
+import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
+import {
+  assignableUsers,
+  DEFAULT_DIR,
+  DEFAULT_SORT,
+  FINDING_STATUSES,
+  FINDINGS_COUNT_CAP,
+  FINDINGS_EXPORT_LIMIT,
+  FINDINGS_MAX_PAGE,
+  findingFilterOptions,
+  findingPage,
+  findingViewQuery,
+  type FindingFilterOptions,
+  type FindingSort,
+  type FindingViewParams,
+} from "@/lib/findings/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { EmptyState } from "../empty.tsx";
+import { fmtInt } from "../format.ts";
+import { FRAMEWORK_LABELS, STATUS_LABELS } from "../palette.ts";
+import { FindingsTable, type SortLink } from "./findings-table.tsx";
+
+type Option = readonly [value: string, label: string];
+
+function Select({ name, label, value, options, any = "Any" }: { name: string; label: string; value: string | undefined; options: readonly Option[]; any?: string }) {
+  // A value the list does not offer (a shared link with several values, an archived repository) stays selectable.
+  const all = value && !options.some(([v]) => v === value) ? [[value, value] as const, ...options] : options;
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ""}>
+        <option value="">{any}</option>
+        {all.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A GET form: the filter lives in the URL, works without JavaScript and can be shared. */
+export function FindingFilters({ view, options, path, hide = [], defaultSort = DEFAULT_SORT }: { view: FindingViewParams; options: FindingFilterOptions; path: string; hide?: (keyof FindingViewParams)[]; defaultSort?: string }) {
+  const show = (k: keyof FindingViewParams) => !hide.includes(k);
+  const join = (v: readonly string[] | undefined) => v?.join(",");
+  return (
+    <form method="get" action={path} className="filters findings-filters" aria-label="Filter findings">
+      {show("repository") ? <Select name="repository" label="Repository" value={view.repository} options={options.repositories.map((r) => [r.id, r.name])} /> : null}
+      {show("team") ? <Select name="team" label="Team" value={view.team} options={options.teams.map((t) => [t.id, t.name])} /> : null}
+      <Select name="policy" label="Policy" value={view.policy} options={options.policies.map((p) => [p.id, p.title])} />
+      <Select name="check" label="Check" value={view.check} options={options.checks.map((c) => [c.id, c.id])} />
+      <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, FRAMEWORK_LABELS[f.replace("-", "_") as keyof typeof FRAMEWORK_LABELS]])} />
+      <Select name="severity" label="Severity" value={join(view.severity)} options={[...SEVERITIES.map((s) => [s, s] as const), ["critical,high", "critical + high"]]} />
+      <Select name="status" label="Status" value={view.status === "all" ? "all" : join(view.status)} any="Open (open, in progress, reopened)" options={[...FINDING_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ["all", "Any status"]]} />
+      {show("assignee") ? (
+        <Select name="assignee" label="Assignee" value={view.assignee === "unassigned" ? "none" : view.assignee} any="Anyone" options={[["me", "Me"], ["none", "Unassigned"], ...options.users.map((u) => [u.id, u.name || u.email] as const)]} />
+      ) : null}
+      <label>
+        Older than (days)
+        <input type="number" name="age" min={1} max={3650} defaultValue={view.age ?? ""} className="narrow" />
+      </label>
+      <label className="inline">
+        <input type="checkbox" name="overdue" value="1" defaultChecked={view.overdue ?? false} /> Overdue only
+      </label>
+      {sortParam(view) !== defaultSort ? <input type="hidden" name="sort" value={sortParam(view)} /> : null}
+      <div className="row-flex">
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <Link href={path} className="button">
+          Reset
+        </Link>
+      </div>
+    </form>
+  );
+}
+
+const sortParam = (v: FindingViewParams) => `${v.dir === "desc" ? "-" : ""}${v.sort}`;
+
+const SORTABLE: FindingSort[] = ["severity", "status", "repository", "dueAt", "firstSeenAt"];
+
+function sortLinks(view: FindingViewParams, path: string, defaultSort: string): Partial<Record<string, SortLink>> {
+  const out: Partial<Record<string, SortLink>> = {};
+  for (const s of SORTABLE) {
+    const current = view.sort === s ? view.dir : false;
+    // Clicking the sorted column flips it; another column starts in its natural direction.
+    const next = current ? (current === "asc" ? "desc" : "asc") : DEFAULT_DIR[s];
+    const q = findingViewQuery(view, { sort: s, dir: next, page: 1 }, defaultSort);
+    out[s] = { href: q ? `${path}?${q}` : path, current };
+  }
+  return out;
+}
+
+function Pagination({ view, path, capped, pages, defaultSort }: { view: FindingViewParams; path: string; capped: boolean; pages: number; defaultSort: string }) {
+  const href = (page: number) => {
+    const q = findingViewQuery(view, { page }, defaultSort);
+    return q ? `${path}?${q}` : path;
+  };
+  const last = capped ? FINDINGS_MAX_PAGE : pages;
+  return (
+    <nav className="pagination" aria-label="Pages">
+      <span className="muted small">
+        Page {fmtInt(view.page)} of {capped ? `${fmtInt(last)}+` : fmtInt(last)}
+      </span>
+      {view.page > 1 ? (
+        <Link className="button" href={href(view.page - 1)} rel="prev">
+          Previous
+        </Link>
+      ) : (
+        <span className="button disabled" aria-disabled="true">
+          Previous
+        </span>
+      )}
+      {view.page < last ? (
+        <Link className="button" href={href(view.page + 1)} rel="next">
+          Next
+        </Link>
+      ) : (
+        <span className="button disabled" aria-disabled="true">
+          Next
+        </span>
+      )}
+    </nav>
+  );
+}
+
+/** The table of one view with its count, export links and paging: the panel the findings pages stream in. */
+export async function FindingsResults({ view, path, user, exportable = true, emptyHint, defaultSort = DEFAULT_SORT }: { view: FindingViewParams; path: string; user: SignedInUser; exportable?: boolean; defaultSort?: string; emptyHint: { title: string; text: string; action?: { href: string; label: string } } }) {
+  const db = getDb();
+  const canTriage = can(user.role, "findings:triage");
+  const [page, users] = await Promise.all([findingPage(db, view, user.id), canTriage ? assignableUsers(db) : Promise.resolve([])]);
+  const q = findingViewQuery(view, { page: 1 }, defaultSort);
+  const count = page.capped ? `${fmtInt(FINDINGS_COUNT_CAP)}+` : fmtInt(page.total);
+  return (
+    <section aria-label="Results" className="stack">
+      <div className="results-head">
+        <p className="muted" role="status">
+          <strong className="count">{count}</strong> finding{page.total === 1 ? "" : "s"}
+          {page.total > 0 ? ` · showing ${fmtInt((page.page - 1) * page.pageSize + 1)}–${fmtInt((page.page - 1) * page.pageSize + page.rows.length)}` : ""}
+        </p>
+        {exportable && page.total > 0 ? (
+          <div className="row-flex small">
+            <span className="muted">Export this filter:</span>
+            <a className="button" href={`/findings/export?${q ? `${q}&` : ""}format=csv`} download>
+              CSV
+            </a>
+            <a className="button" href={`/findings/export?${q ? `${q}&` : ""}format=sarif`} download>
+              SARIF
+            </a>
+            {page.capped ? <span className="muted">(at most {fmtInt(FINDINGS_EXPORT_LIMIT)}, in this order)</span> : null}
+          </div>
+        ) : null}
+      </div>
+      {page.rows.length === 0 ? (
+        <div className="panel">
+          <EmptyState title={emptyHint.title} action={emptyHint.action}>
+            {emptyHint.text}
+          </EmptyState>
+        </div>
+      ) : (
+        <>
+          <FindingsTable key={`${path}?${findingViewQuery(view)}`} rows={page.rows} sortLinks={sortLinks(view, path, defaultSort)} canTriage={canTriage} users={users} caption={`Findings, page ${page.page}`} />
+          <Pagination view={view} path={path} capped={page.capped} pages={page.pages} defaultSort={defaultSort} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export async function FindingFiltersPanel({ view, path, hide, defaultSort }: { view: FindingViewParams; path: string; hide?: (keyof FindingViewParams)[]; defaultSort?: string }) {
+  return <FindingFilters view={view} options={await findingFilterOptions(getDb())} path={path} hide={hide} defaultSort={defaultSort} />;
+}

@@ -1,0 +1,258 @@
+import "server-only";
+import Link from "next/link";
+import { cache } from "react";
+import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
+import { singleFlight } from "@/lib/dashboard/shared.ts";
+import { disabledCheckIds, openTrend } from "@/lib/dashboard/trends.ts";
+import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { ChartTable } from "../charts/chart-table.tsx";
+import { TimeChart } from "../charts/time-chart.tsx";
+import { fmtDays, fmtInt } from "../format.ts";
+import { SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
+
+// One lookup per request, however many panels ask.
+const disabled = cache(() => disabledCheckIds(getDb()));
+/** The trend and "new vs fixed" panels share one statement. */
+const trend = cache(async (days: number) => {
+  const disabledChecks = await disabled();
+  return singleFlight(`overview:trend:${days}:${disabledChecks.join(",")}`, () => openTrend(getDb(), { days, disabledChecks, reusePast: true }));
+});
+/** The cards and both rankings share one pass over the open findings. */
+const openAll = cache(async () => {
+  const disabledChecks = await disabled();
+  return singleFlight(`overview:open:${disabledChecks.join(",")}`, () => openFindings(getDb(), { limit: 10, disabledChecks }));
+});
+
+const sevLabel = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+export function findingsHref(params: Record<string, string>): string {
+  return `/findings?${new URLSearchParams({ ...params, status: OPEN_STATUSES.join(",") }).toString()}`;
+}
+
+export async function SummaryCards() {
+  const db = getDb();
+  const [{ open, overdue }, cov] = await Promise.all([openAll(), singleFlight("overview:coverage", () => coverage(db))]);
+  const total = SEVERITY_ORDER.reduce((a, s) => a + open[s], 0);
+  const overdueTotal = SEVERITY_ORDER.reduce((a, s) => a + overdue[s], 0);
+  return (
+    <div className="grid cols-4 overview-cards">
+      <section className="panel" aria-labelledby="card-open">
+        <h2 id="card-open">Open findings</h2>
+        <div className="stat">
+          <Link href={findingsHref({})}>{fmtInt(total)}</Link>
+        </div>
+        <ul className="sev-counts" aria-label="Open findings by severity">
+          {SEVERITY_ORDER.map((s) => (
+            <li key={s}>
+              <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
+              <Link href={findingsHref({ severity: s })}>
+                {sevLabel(s)} <strong>{fmtInt(open[s])}</strong>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="panel" aria-labelledby="card-overdue">
+        <h2 id="card-overdue">Overdue (past SLA)</h2>
+        <div className={`stat${overdueTotal ? " error" : ""}`}>{fmtInt(overdueTotal)}</div>
+        <ul className="sev-counts" aria-label="Overdue findings by severity">
+          {SEVERITY_ORDER.map((s) => (
+            <li key={s}>
+              <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
+              {sevLabel(s)} <strong>{fmtInt(overdue[s])}</strong>
+            </li>
+          ))}
+        </ul>
+        <p className="small muted">
+          <Link href="/remediation">SLA view</Link> · {total ? Math.round((overdueTotal / total) * 100) : 0}% of open
+        </p>
+      </section>
+      <section className="panel" aria-labelledby="card-coverage">
+        <h2 id="card-coverage">Scanned in the last 24 h</h2>
+        <div className="stat">
+          {fmtInt(cov.scanned24h)} <span className="stat-of">of {fmtInt(cov.repositories)}</span>
+        </div>
+        <p className="small muted">
+          {fmtInt(cov.scanned7d)} in the last 7 days · {fmtInt(cov.neverScanned)} never scanned
+        </p>
+        <Meter value={cov.scanned24h} max={cov.repositories} label="Repositories scanned in the last 24 hours" />
+      </section>
+      <section className="panel" aria-labelledby="card-failed">
+        <h2 id="card-failed">Failed scans</h2>
+        <div className={`stat${cov.failedScans24h ? " error" : ""}`}>
+          {fmtInt(cov.failedScans24h)} <span className="stat-of">in 24 h</span>
+        </div>
+        <p className="small muted">
+          {fmtInt(cov.failedScans7d)} in the last 7 days · {fmtInt(cov.failingRepositories)} {cov.failingRepositories === 1 ? "repository" : "repositories"} whose last scan failed
+        </p>
+        <p className="small">
+          <Link href="/repositories">Repositories</Link>
+        </p>
+      </section>
+    </div>
+  );
+}
+
+function Meter({ value, max, label }: { value: number; max: number; label: string }) {
+  const pct = max ? Math.round((value / max) * 100) : 0;
+  return (
+    <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} aria-valuetext={`${pct}%`}>
+      <div style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+export async function TrendPanel({ range }: { range: number }) {
+  const days = await trend(range);
+  const today = days.at(-1)!;
+  const start = days[0]!;
+  const delta = today.total - start.total;
+  const rows = days.map((d) => ({ day: d.day, critical: d.critical, high: d.high, medium: d.medium, low: d.low, total: d.total }));
+  return (
+    <section className="panel" aria-labelledby="trend-h">
+      <h2 id="trend-h">Open findings by severity, last {range} days</h2>
+      <p className="small muted">
+        {fmtInt(today.total)} open today, {delta === 0 ? "the same as" : `${fmtInt(Math.abs(delta))} ${delta > 0 ? "more" : "fewer"} than`} on {start.day}. Counted from each finding&apos;s lifecycle: open on a day if first seen by then and not yet fixed,
+        marked false positive or accepted as a risk.
+      </p>
+      <TimeChart data={rows} x="day" height={260} series={[...SEVERITY_ORDER].reverse().map((s) => ({ key: s, label: sevLabel(s), color: SEVERITY_COLORS[s], kind: "area" as const, stack: "open" }))} />
+      <ChartTable
+        caption={`Open findings by severity per day, last ${range} days`}
+        columns={[{ key: "day", label: "Day" }, ...SEVERITY_ORDER.map((s) => ({ key: s, label: sevLabel(s), numeric: true })), { key: "total", label: "Total", numeric: true }]}
+        rows={[...rows].reverse()}
+      />
+    </section>
+  );
+}
+
+export async function FlowPanel({ range }: { range: number }) {
+  const days = (await trend(Math.max(range, FLOW_DAYS))).slice(-FLOW_DAYS);
+  const rows = days.map((d) => ({ day: d.day, new: d.detected, fixed: d.fixed, opened: d.opened, closed: d.closed }));
+  const sum = (k: "new" | "fixed") => rows.reduce((a, r) => a + r[k], 0);
+  return (
+    <section className="panel" aria-labelledby="flow-h">
+      <h2 id="flow-h">New vs fixed, last {FLOW_DAYS} days</h2>
+      <p className="small muted">
+        {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}).
+      </p>
+      <TimeChart
+        data={rows}
+        x="day"
+        height={260}
+        series={[
+          { key: "new", label: "New", color: STATUS_COLORS.open, kind: "bar" },
+          { key: "fixed", label: "Fixed", color: STATUS_COLORS.fixed, kind: "bar" },
+        ]}
+      />
+      <ChartTable
+        caption={`New and fixed findings per day, last ${FLOW_DAYS} days`}
+        columns={[
+          { key: "day", label: "Day" },
+          { key: "new", label: "New", numeric: true },
+          { key: "fixed", label: "Fixed", numeric: true },
+          { key: "opened", label: "Entered open (incl. reopened)", numeric: true },
+          { key: "closed", label: "Left open (incl. triaged)", numeric: true },
+        ]}
+        rows={[...rows].reverse()}
+      />
+    </section>
+  );
+}
+
+export async function MttrPanel({ range }: { range: number }) {
+  const disabledChecks = await disabled();
+  const m = await singleFlight(`overview:mttr:${range}:${disabledChecks.join(",")}`, () => mttr(getDb(), { days: range, disabledChecks }));
+  return (
+    <section className="panel" aria-labelledby="mttr-h">
+      <h2 id="mttr-h">Mean time to remediate, last {range} days</h2>
+      <p className="small muted">From first detection to the scan that found it fixed; {fmtInt(m.all.count)} findings fixed, {fmtDays(m.all.days)} on average.</p>
+      <ul className="sev-counts mttr" aria-label="Mean time to remediate by severity">
+        {SEVERITY_ORDER.map((s) => (
+          <li key={s}>
+            <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
+            {sevLabel(s)} <strong>{fmtDays(m.bySeverity[s].days)}</strong> <span className="muted small">({fmtInt(m.bySeverity[s].count)})</span>
+          </li>
+        ))}
+      </ul>
+      <TimeChart
+        data={m.weeks}
+        x="week"
+        height={200}
+        unit="d"
+        yDecimals
+        series={SEVERITY_ORDER.map((s) => ({ key: s, label: sevLabel(s), color: SEVERITY_COLORS[s], kind: "line" as const }))}
+      />
+      <ChartTable
+        caption="Mean days to remediate per week of fix, by severity"
+        columns={[{ key: "week", label: "Week of" }, ...SEVERITY_ORDER.map((s) => ({ key: s, label: `${sevLabel(s)} (days)`, numeric: true, decimals: 1 })), { key: "count", label: "Fixed", numeric: true }]}
+        rows={[...m.weeks].reverse()}
+      />
+    </section>
+  );
+}
+
+const weightsText = `Risk = ${SEVERITY_ORDER.map((s) => `${SEVERITY_WEIGHTS[s]} × ${s}`).join(" + ")} open findings.`;
+
+function RiskTable({ rows, kind }: { rows: (RiskRow & { teamName?: string; framework?: string })[]; kind: "policy" | "repository" }) {
+  if (!rows.length) return <p className="muted">No open findings.</p>;
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          <th scope="col">{kind === "policy" ? "Policy" : "Repository"}</th>
+          {SEVERITY_ORDER.map((s) => (
+            <th key={s} scope="col" className="num" title={sevLabel(s)}>
+              <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
+              <span className="visually-hidden">{sevLabel(s)}</span>
+              <span aria-hidden="true">{s[0]!.toUpperCase()}</span>
+            </th>
+          ))}
+          <th scope="col" className="num">
+            Risk
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td className="wrap-anywhere">
+              <Link href={findingsHref({ [kind]: r.id })}>{r.name}</Link>
+              <div className="muted small">{kind === "policy" ? r.framework : r.teamName}</div>
+            </td>
+            {SEVERITY_ORDER.map((s) => (
+              <td key={s} className="num">
+                {r[s] ? fmtInt(r[s]) : <span className="muted">0</span>}
+              </td>
+            ))}
+            <td className="num">
+              <strong>{fmtInt(r.risk)}</strong>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export async function TopPoliciesPanel() {
+  const { policies } = await openAll();
+  return (
+    <section className="panel" aria-labelledby="top-pol-h">
+      <h2 id="top-pol-h">Top policies by weighted risk</h2>
+      <p className="small muted">{weightsText}</p>
+      <RiskTable rows={policies} kind="policy" />
+    </section>
+  );
+}
+
+export async function TopRepositoriesPanel() {
+  const { repositories } = await openAll();
+  return (
+    <section className="panel" aria-labelledby="top-repo-h">
+      <h2 id="top-repo-h">Top repositories by weighted risk</h2>
+      <p className="small muted">{weightsText}</p>
+      <RiskTable rows={repositories} kind="repository" />
+    </section>
+  );
+}

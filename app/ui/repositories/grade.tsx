@@ -1,0 +1,52 @@
+import { GRADE_SCALE, GRADE_WEIGHTS, type Grade } from "@/lib/repos/grade.ts";
+import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
+
+export const GRADE_COLORS: Record<Grade, string> = { A: "#2b8a3e", B: "#5c940d", C: "#d9a400", D: "#e8590c", F: "#b42318" };
+
+const scaleText = GRADE_SCALE.map((g) => `${g.grade}: ${g.rule}`).join("; ");
+const weightText = SEVERITY_ORDER.map((s) => `${s} ×${GRADE_WEIGHTS[s]}`).join(", ");
+
+/** A grade, or a dash before the first completed scan (no scan, no verdict). */
+export function GradeBadge({ grade, score }: { grade: Grade | null; score: number }) {
+  if (!grade) {
+    return (
+      <span className="grade none" title="Not graded: no completed scan yet">
+        —<span className="visually-hidden">not graded, no completed scan yet</span>
+      </span>
+    );
+  }
+  return (
+    <span className="grade" style={{ background: GRADE_COLORS[grade] }} title={`Grade ${grade}: weighted score ${score} (${weightText}). ${scaleText}.`}>
+      {grade}
+      <span className="visually-hidden">, weighted score {score}</span>
+    </span>
+  );
+}
+
+export function GradeLegend() {
+  return (
+    <details className="legend">
+      <summary>How grades work</summary>
+      <p className="small">
+        Open findings are weighted by severity —{" "}
+        {SEVERITY_ORDER.map((s, i) => (
+          <span key={s}>
+            {i > 0 ? ", " : null}
+            <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{GRADE_WEIGHTS[s]}
+          </span>
+        ))}{" "}
+        — and the sum sets the grade. Findings of checks disabled org-wide do not count.
+      </p>
+      <ul className="grade-scale">
+        {GRADE_SCALE.map((g) => (
+          <li key={g.grade}>
+            <span className="grade" style={{ background: GRADE_COLORS[g.grade] }}>
+              {g.grade}
+            </span>{" "}
+            {g.rule}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

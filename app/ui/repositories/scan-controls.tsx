@@ -1,0 +1,73 @@
+"use client";
+import { useActionState, useState } from "react";
+import type { ActionResult } from "@/lib/actions/define.ts";
+import { archive, rescanEverything, scanNow } from "@/app/(dashboard)/repositories/actions.ts";
+
+type R = ActionResult<unknown> | null;
+
+function ErrorLine({ state }: { state: R }) {
+  if (!state || state.ok) return null;
+  return (
+    <span role="alert" className="error small">
+      {state.error}
+    </span>
+  );
+}
+
+export function ScanNowButton({ repositoryId, name }: { repositoryId: string; name: string }) {
+  const [state, action, pending] = useActionState<R, FormData>(scanNow, null);
+  return (
+    <form action={action} className="inline-form">
+      <input type="hidden" name="repositoryId" value={repositoryId} />
+      <button type="submit" disabled={pending} aria-label={`Scan ${name} now`}>
+        {pending ? "Queuing…" : "Scan now"}
+      </button>
+      {state?.ok ? <span className="success small">{(state.data as { created: boolean }).created ? "queued" : "already queued"}</span> : null}
+      <ErrorLine state={state} />
+    </form>
+  );
+}
+
+export function RescanAllButton() {
+  const [state, action, pending] = useActionState<R, FormData>(rescanEverything, null);
+  const summary = state?.ok ? (state.data as { queued: number; alreadyQueued: number; failed: number }) : null;
+  return (
+    <form action={action} className="inline-form">
+      <button type="submit" disabled={pending}>
+        {pending ? "Queuing scans…" : "Rescan all"}
+      </button>
+      {summary ? (
+        <span className="small success" role="status">
+          {summary.queued} queued, {summary.alreadyQueued} already queued{summary.failed ? `, ${summary.failed} failed` : ""}
+        </span>
+      ) : null}
+      <ErrorLine state={state} />
+    </form>
+  );
+}
+
+/** Archiving asks first; the findings are kept. */
+export function ArchiveButton({ repositoryId, name }: { repositoryId: string; name: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [state, action, pending] = useActionState<R, FormData>(archive, null);
+  if (!confirming) {
+    return (
+      <button type="button" onClick={() => setConfirming(true)} aria-label={`Archive ${name}`}>
+        Archive
+      </button>
+    );
+  }
+  return (
+    <form action={action} className="inline-form confirm" role="group" aria-label={`Confirm archiving ${name}`}>
+      <span className="small">Archive {name}? Scans stop; findings are kept.</span>
+      <input type="hidden" name="repositoryId" value={repositoryId} />
+      <button type="submit" className="danger" disabled={pending} autoFocus>
+        {pending ? "Archiving…" : "Archive"}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      <ErrorLine state={state} />
+    </form>
+  );
+}
