@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { loadRulebook, RulebookError, type Rulebook } from "../engine/rulebook.ts";
-import { compileChecks } from "../engine/match.ts";
+import { loadRulebook, RulebookError, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
+import { compileChecks, type CompiledRulebook } from "../engine/match.ts";
 import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { toSarif } from "../report/sarif.ts";
@@ -14,6 +15,7 @@ export { UsageError, type Io };
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/posture", import.meta.url));
 
 const USAGE = `usage:
   posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>]
@@ -21,6 +23,7 @@ const USAGE = `usage:
   posture db migrate
   posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
+  posture demo [--reset]
   posture --version`;
 
 
@@ -65,6 +68,31 @@ function rulesListing(rb: Rulebook, format: "text" | "json"): string {
   return `${lines.join("\n")}\n`;
 }
 
+function astGrepVersions(): string {
+  const require = createRequire(import.meta.url);
+  return ["@ast-grep/napi", "@ast-grep/lang-python", "@ast-grep/lang-yaml"]
+    .map((p) => {
+      try {
+        return `${p}@${(require(`${p}/package.json`) as { version: string }).version}`;
+      } catch {
+        return p;
+      }
+    })
+    .join(" ");
+}
+
+/**
+ * Loads and compiles the rulebook. A rulebook that compiled once is kept (by content, in node_modules/.cache) and
+ * not parsed or validated again: together that is most of a short scan's start-up.
+ */
+function loadCompiled(dir: string): { rulebook: Rulebook; compiled: CompiledRulebook } {
+  const cache: RulebookCache = { dir: CACHE_DIR, salt: astGrepVersions() };
+  const rulebook = loadRulebook(dir, cache);
+  const compiled = compileChecks(rulebook.checks, { trusted: rulebook.cached });
+  saveRulebook(rulebook, dir, cache);
+  return { rulebook, compiled };
+}
+
 /** Runs the CLI and returns its exit code: 0 done, 1 findings at or above --fail-on, 2 usage or I/O error. */
 export async function run(argv: string[], io: Io): Promise<number> {
   try {
@@ -77,6 +105,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       (command ? io.stdout : io.stderr)(`${USAGE}\n`);
       return command ? 0 : 2;
     }
+    if (command === "demo") return await (await import("./demo.ts")).demoCommand(rest, io);
     if (command === "db" || command === "user" || command === "token") {
       const admin = await import("./admin.ts");
       return await { db: admin.dbCommand, user: admin.userCommand, token: admin.tokenCommand }[command](rest, io);
@@ -94,16 +123,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (command === "rules") {
       if (parsed.positionals.length) throw new UsageError(`unexpected argument: ${parsed.positionals[0]}`);
       const opts = validate(rulesOptions, parsed.values);
-      const rulebook = loadRulebook(opts.rules);
-      compileChecks(rulebook.checks); // a listing must not hide a rule that cannot run
+      const { rulebook } = loadCompiled(opts.rules); // a listing must not hide a rule that cannot run
       io.stdout(rulesListing(rulebook, opts.format));
       return 0;
     }
     if (command !== "scan") throw new UsageError(`unknown command: ${command}`);
     if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? "scan takes one path" : "scan needs a path");
     const opts = validate(scanOptions, parsed.values);
-    const rulebook = loadRulebook(opts.rules);
-    const result = await scanDirectory(parsed.positionals[0]!, { checks: rulebook.checks });
+    const { rulebook, compiled } = loadCompiled(opts.rules);
+    const result = await scanDirectory(parsed.positionals[0]!, { checks: rulebook.checks, compiled });
 
     if (opts.format === "json") {
       io.stdout(`${JSON.stringify({ findings: result.findings, suppressed: result.suppressed, stats: result.stats, errors: result.errors }, null, 2)}\n`);
@@ -133,7 +161,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** The process entry point, also called by the prebuilt bundle bin/posture runs. */
+export async function main(): Promise<void> {
   const code = await run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -142,3 +171,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // Let stdout drain before exiting: a large JSON or SARIF report is written asynchronously to a pipe.
   process.exitCode = code;
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
