@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { issueToken } from "../../lib/auth/tokens.ts";
 import { createUser } from "../../lib/auth/users.ts";
 import { createDb } from "../../lib/db/client.ts";
 import { ensureDatabase, migrate } from "../../lib/db/migrate.ts";
@@ -17,7 +18,9 @@ export default async function globalSetup(): Promise<void> {
     for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["engineer", "engineer"], ["viewer", "viewer"]] as const) {
       const email = `${key}@e2e.example`;
       const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, password: PASSWORD });
-      users[key] = { email, password: PASSWORD, id: user.id };
+      // A write token for each: what it may do is still bounded by the role (scenario 4 relies on that).
+      const { token } = await issueToken(db, { id: null, label: "e2e" }, { userId: user.id, name: "e2e", scope: "write" });
+      users[key] = { email, password: PASSWORD, id: user.id, token };
     }
   } finally {
     await db.$disconnect();

@@ -18,7 +18,7 @@ export interface StackState {
   queuePrefix: string;
   workDir: string;
   pids: number[];
-  users: Record<"admin" | "lead" | "engineer" | "viewer", { email: string; password: string; id: string }>;
+  users: Record<"admin" | "lead" | "engineer" | "viewer", { email: string; password: string; id: string; token: string }>;
 }
 
 export function env(state: Pick<StackState, "databaseUrl" | "queuePrefix">): NodeJS.ProcessEnv {

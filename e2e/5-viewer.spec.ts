@@ -1,0 +1,22 @@
+import { findings, triage } from "./support/api.ts";
+import { expect, signIn, test } from "./support/fixtures.ts";
+
+test("viewer: no triage controls anywhere, and the server refuses a triage even with a write token", async ({ page, request }) => {
+  const [any] = await findings(request, "limit=1");
+  expect(any).toBeDefined();
+  await signIn(page, "viewer");
+  await page.goto("/findings?status=all");
+  await expect(page.locator("table tbody tr").first()).toBeVisible();
+  await expect(page.locator("input[type=checkbox]")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Apply to/ })).toHaveCount(0);
+  await page.goto(`/findings/${any!.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("select[name=status]")).toHaveCount(0);
+  await expect(page.locator("textarea[name=comment]")).toHaveCount(0);
+  await page.goto("/repositories");
+  await expect(page.getByRole("button", { name: /Register|Scan now|Rescan all|Archive/ })).toHaveCount(0);
+
+  const r = await triage(request, any!.id, { status: "in_progress" }, "viewer");
+  expect(r.status()).toBe(403);
+  expect(((await r.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+});
