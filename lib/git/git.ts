@@ -3,13 +3,15 @@
  * prompts, no tags, one branch, depth 1, a timeout and a size cap; the checkout is the caller's to remove.
  */
 import { spawn } from "node:child_process";
+import { lookup } from "node:dns/promises";
 import { readdir, lstat } from "node:fs/promises";
 import { join } from "node:path";
+import { isLocalHost } from "../repos/url.ts";
 
-export type GitFailure = "not_found" | "auth_required" | "branch_not_found" | "timeout" | "too_large" | "network" | "git_error";
+export type GitFailure = "not_found" | "auth_required" | "branch_not_found" | "timeout" | "too_large" | "local_address" | "network" | "git_error";
 
 /** Failures that will not go away by retrying. */
-export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set(["not_found", "auth_required", "branch_not_found", "timeout", "too_large"]);
+export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set(["not_found", "auth_required", "branch_not_found", "timeout", "too_large", "local_address"]);
 
 export class GitError extends Error {
   constructor(
@@ -116,8 +118,41 @@ function runGit(args: string[], opts: RunOptions): Promise<string> {
   });
 }
 
+function hostOf(url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    try {
+      return new URL(url).hostname || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return /^[^@/\s]+@([^:/\s]+):/.exec(url)?.[1];
+}
+
+/**
+ * Registration refuses local and private addresses written out, but a public-looking name can resolve to
+ * one (localtest.me, *.nip.io, an internal DNS entry): look at what the host resolves to right before git
+ * connects. (A resolver that answers differently a moment later is not covered; egress rules are.)
+ */
+async function refuseLocalAddress(url: string, allowLocal: boolean | undefined): Promise<void> {
+  if (allowLocal) return;
+  const host = hostOf(url);
+  // Local paths and file:// are refused by git itself (protocol.file.allow=never).
+  if (!host) return;
+  const refuse = () => new GitError("local_address", `${host} is a local or private address; local repositories are not allowed`);
+  if (isLocalHost(host)) throw refuse();
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host.replace(/^\[|\]$/g, ""), { all: true, verbatim: true });
+  } catch {
+    return; // unresolvable here (e.g. an ssh config alias): git reports what it finds
+  }
+  if (addresses.some((a) => isLocalHost(a.address))) throw refuse();
+}
+
 /** The commit the remote branch (or default branch) points at, without cloning. */
 export async function remoteHead(url: string, branch: string | null, opts: { timeoutMs: number; allowLocal?: boolean }): Promise<string> {
+  await refuseLocalAddress(url, opts.allowLocal);
   const ref = branch ? `refs/heads/${branch}` : "HEAD";
   const out = await runGit(["ls-remote", "--", url, ref], opts);
   const sha = out.split("\n").find((l) => l.trim())?.split(/\s+/)[0];
@@ -160,6 +195,7 @@ export interface CloneOptions {
 
 /** Shallow, single-branch clone into `dest` (which must not exist); returns the checked-out commit. */
 export async function shallowClone(url: string, branch: string | null, dest: string, opts: CloneOptions): Promise<string> {
+  await refuseLocalAddress(url, opts.allowLocal);
   const started = Date.now();
   const args = ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules", "--quiet"];
   if (branch) args.push("--branch", branch);

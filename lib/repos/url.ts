@@ -17,8 +17,25 @@ export function localReposAllowed(env = process.env): boolean {
   return env.POSTURE_ALLOW_LOCAL_REPOS === "1";
 }
 
-function isLocalHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+/** Also used by lib/git at clone time, on the addresses a host name resolves to. */
+export function isLocalHost(host: string): boolean {
+  let h = host.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  // git and ssh accept IPv4 spellings the URL parser leaves alone in ssh:// and scp-like URLs (127.1,
+  // 2130706433, 0x7f.1): normalise them the way the WHATWG parser does for https.
+  if (isIP(h) === 0 && /^[0-9a-fx.]+$/.test(h)) {
+    try {
+      h = new URL(`http://${h}/`).hostname;
+    } catch {
+      /* not an address */
+    }
+  }
+  // IPv4-mapped IPv6 (::ffff:127.0.0.1, or its hex form ::ffff:7f00:1) reaches the IPv4 address.
+  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(h);
+  if (mapped) {
+    const hi = parseInt(mapped[2] ?? "0", 16);
+    const lo = parseInt(mapped[3] ?? "0", 16);
+    h = mapped[1] ?? `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
   if (h === "localhost" || h.endsWith(".localhost") || h === "0.0.0.0") return true;
   if (isIP(h) === 4) return h.startsWith("127.") || h.startsWith("10.") || h.startsWith("169.254.") || h.startsWith("192.168.") || /^172\.(1[6-9]|2\d|3[01])\./.test(h);
   if (isIP(h) === 6) return h === "::1" || h.startsWith("fe80:") || h.startsWith("fc") || h.startsWith("fd") || h === "::";

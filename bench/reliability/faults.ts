@@ -1,0 +1,263 @@
+/**
+ * Fault scenarios against real worker processes, a throwaway PostgreSQL and a throwaway Redis.
+ * Each returns what was done, what was expected and what happened, with the numbers of this run.
+ */
+import { createServer, type Socket } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QueueUnavailableError } from "../../lib/queue/queues.ts";
+import { listRepositories } from "../../lib/repos/queries.ts";
+import { registerRepository } from "../../lib/repos/service.ts";
+import { enqueueScan } from "../../lib/scan/enqueue.ts";
+import { checkoutsLeft, cleanFingerprints, makeRepo, sameSets, scratchEnvironment, sleep, spawnWorker, stopWorker, storedFingerprints, waitFor, type Service } from "./support.ts";
+
+export interface Outcome {
+  id: string;
+  title: string;
+  did: string;
+  expected: string;
+  happened: string[];
+  ok: boolean;
+}
+
+const FINISHED = ["succeeded", "failed", "unchanged"];
+
+function scratchDir(label: string) {
+  return mkdtempSync(join(tmpdir(), `posture-rel-${label}-`));
+}
+
+export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, "kill");
+  const repos = scratchDir("kill-repo");
+  const happened: string[] = [];
+  const workers = [];
+  try {
+    const dir = makeRepo(join(repos, "big"), 6000, 3);
+    const clean = await cleanFingerprints(dir, env.rulebook);
+    const a = await spawnWorker(env.env);
+    workers.push(a);
+    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
+    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+    const at = await waitFor("scan to reach scanning", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "scanning" || FINISHED.includes(s.status), 120_000, 25);
+    a.proc.kill("SIGKILL");
+    await a.exited;
+    const killedAt = Date.now();
+    happened.push(`worker A (pid ${a.pid}) killed with SIGKILL while the scan was \`${at.status}\` (files ${at.filesDone ?? 0}/${at.filesTotal ?? "?"}).`);
+    const b = await spawnWorker(env.env);
+    workers.push(b);
+    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 250);
+    const recoveredMs = Date.now() - killedAt;
+    const stored = await storedFingerprints(env.db, repo.id);
+    const cmp = sameSets(clean, stored.fps);
+    // The scan row says succeeded before the worker has removed its checkout and completed the job.
+    const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
+    happened.push(`worker B (pid ${b.pid}) picked the stalled job up; the scan ended \`${done.status}\` ${(recoveredMs / 1000).toFixed(1)} s after the kill (BullMQ lock 60 s, stalled check every 30 s).`);
+    happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`);
+    const left = checkoutsLeft(env.workRoot);
+    const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
+    happened.push(`worker B's scan log: ${bLog.join("; ") || "(nothing)"}.`);
+    happened.push(`checkouts left in the work directory after B finished: ${left.length}${left.length ? " (left by the killed worker: nothing removes a dead process's checkout)" : ""}.`);
+    const ok = done.status === "succeeded" && cmp.equal && stored.distinct === stored.fps.length && stored.detectedEvents === clean.length;
+    return {
+      id: "kill-worker",
+      title: "kill -9 of a worker in the middle of a scan",
+      did: "Registered a repository of 6,000 Python files with 3 `eval()` calls each (18,000 findings), queued a scan, and sent SIGKILL to the only worker process (concurrency 1) once the scan row said `scanning`. Then started a second worker process.",
+      expected: "The job is recovered as stalled and run again by the second worker; the repository's findings are exactly those of one clean scan (same fingerprints, no duplicates, one `detected` event each).",
+      happened,
+      ok,
+    };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+    rmSync(repos, { recursive: true, force: true });
+  }
+}
+
+export async function restartRedis(pg: Service, redis: Service): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, "redis");
+  const repos = scratchDir("redis-repo");
+  const happened: string[] = [];
+  const workers = [];
+  try {
+    const dirs = [0, 1, 2, 3].map((i) => makeRepo(join(repos, `r${i}`), 1500, 2));
+    const spare = makeRepo(join(repos, "spare"), 1, 1);
+    const cleans = await Promise.all(dirs.map((d) => cleanFingerprints(d, env.rulebook)));
+    const w = await spawnWorker(env.env);
+    workers.push(w);
+    const ids: string[] = [];
+    for (const d of dirs) ids.push((await registerRepository(env.db, { url: d, team: "bench" }, true)).id);
+    const spareRepo = await registerRepository(env.db, { url: spare, team: "bench" }, true);
+    const scans: { id: string }[] = [];
+    for (const id of ids) scans.push((await enqueueScan(env.db, env.queues, id, "manual")).scan);
+    await waitFor("a scan to run", () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }), (ss) => ss.some((s) => s.status === "scanning"), 60_000, 25);
+    const before = await env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } }, select: { status: true } });
+    happened.push(`Redis (no persistence) killed while the scans were: ${before.map((s) => `\`${s.status}\``).join(", ")}.`);
+
+    // Restart in the background; measure what the web app's code paths do while it is down.
+    const restarted = redis.restart(8000);
+    await sleep(500);
+    const t0 = Date.now();
+    let enqueueError = "none";
+    try {
+      await enqueueScan(env.db, env.queues, spareRepo.id, "manual");
+    } catch (e) {
+      enqueueError = e instanceof QueueUnavailableError ? `QueueUnavailableError ("${e.message}")` : `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    const enqueueMs = Date.now() - t0;
+    const t1 = Date.now();
+    const listed = await listRepositories(env.db);
+    const listMs = Date.now() - t1;
+    const spareScan = await env.db.scan.findFirst({ where: { repositoryId: spareRepo.id } });
+    happened.push(`while Redis was down: \`enqueueScan\` failed after ${enqueueMs} ms with ${enqueueError} (the HTTP API maps it to 503 \`queue_unavailable\`); its scan row was left \`${spareScan?.status}\` / \`${spareScan?.failureCode}\`, not queued forever. \`listRepositories\` (a page that needs only Postgres) returned ${listed.length} repositories in ${listMs} ms.`);
+    await restarted;
+    const back = Date.now();
+    const done = await waitFor("scans to finish", () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }), (ss) => ss.every((s) => FINISHED.includes(s.status)), 300_000, 500);
+    happened.push(`Redis back after 8 s down; all ${done.length} scans finished ${((Date.now() - back) / 1000).toFixed(1)} s later: ${done.map((s) => `\`${s.status}\``).join(", ")}. The worker process ${w.proc.exitCode === null ? "stayed up" : `exited (${w.proc.exitCode})`}; ${w.logs.filter((l) => l.msg === "requeued orphaned scans").length} "requeued orphaned scans" log lines.`);
+    let allEqual = true;
+    const per: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const stored = await storedFingerprints(env.db, ids[i]!);
+      const cmp = sameSets(cleans[i]!, stored.fps);
+      allEqual &&= cmp.equal && stored.detectedEvents === cleans[i]!.length;
+      per.push(`${stored.fps.length}/${cleans[i]!.length}`);
+    }
+    happened.push(`findings stored / clean scan, per repository: ${per.join(", ")}; fingerprint sets ${allEqual ? "identical" : "DIFFER"}.`);
+    const ok = done.every((s) => s.status === "succeeded") && allEqual && enqueueError.startsWith("QueueUnavailableError") && enqueueMs < 5000 && spareScan?.failureCode === "queue_unavailable";
+    return {
+      id: "redis-restart",
+      title: "Redis restarted while scans are queued and running",
+      did: "Queued scans of 4 repositories (1,500 files, 3,000 findings each) on one worker process (concurrency 1). While the first was scanning, killed the throwaway redis-server (no persistence, so the queue is lost), kept it down 8 s and started it again. While it was down, asked for a scan of a fifth repository and listed repositories, as the web app would.",
+      expected: "The worker reconnects and every scan finishes (scans the queue lost are put back from Postgres by the worker's reconciliation, every 60 s for scans queued over 30 s ago); findings equal clean scans. A scan request fails within ~3 s with QueueUnavailableError (503 `queue_unavailable`), pages that need only Postgres keep working.",
+      happened,
+      ok,
+    };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+    rmSync(repos, { recursive: true, force: true });
+  }
+}
+
+export async function restartPostgres(pg: Service, redis: Service): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, "pg");
+  const repos = scratchDir("pg-repo");
+  const happened: string[] = [];
+  const workers = [];
+  try {
+    const dir = makeRepo(join(repos, "many-findings"), 3000, 10);
+    const clean = await cleanFingerprints(dir, env.rulebook);
+    const w = await spawnWorker(env.env);
+    workers.push(w);
+    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
+    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+    const at = await waitFor("scan to reach saving", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "saving" || FINISHED.includes(s.status), 240_000, 10);
+    await sleep(150); // into the transaction: contexts are read and settings fetched first
+    await pg.restart(1500);
+    happened.push(`PostgreSQL restarted (pg_ctl stop -m fast, 1.5 s down, start) while the scan was \`${at.status}\`.`);
+    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 250);
+    const stored = await storedFingerprints(env.db, repo.id);
+    const cmp = sameSets(clean, stored.fps);
+    const retried = w.logs.filter((l) => l.msg === "scan attempt failed, will retry");
+    const job = await env.queues.scans.getJob(scan.id);
+    happened.push(`worker log: ${retried.length} "scan attempt failed, will retry" (${retried.map((l) => `code \`${l.code}\`, attempt ${l.attempt}`).join("; ") || "none"}); job attemptsMade ${job?.attemptsMade ?? "?"}; the worker process ${w.proc.exitCode === null && w.proc.signalCode === null ? "stayed up" : `DIED (exit ${w.proc.exitCode ?? w.proc.signalCode})`}.`);
+    happened.push(`scan ended \`${done.status}\`${done.failureCode ? ` (\`${done.failureCode}\`)` : ""}; clean scan ${clean.length} findings, stored ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`);
+    const ok = done.status === "succeeded" && cmp.equal && stored.detectedEvents === clean.length && retried.length >= 1;
+    return {
+      id: "postgres-restart",
+      title: "PostgreSQL restarted during a persist",
+      did: "Scanned a repository of 3,000 Python files with 10 `eval()` calls each (30,000 findings, so the save transaction takes a while) on a throwaway PostgreSQL (initdb in a temporary directory, port 55432), and restarted that server as soon as the scan row said `saving`.",
+      expected: "The save transaction rolls back, the attempt fails as `database_unavailable` and is retried (3 attempts, exponential backoff); the retry saves the whole result: findings equal a clean scan, no partial or doubled rows.",
+      happened,
+      ok,
+    };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+    rmSync(repos, { recursive: true, force: true });
+  }
+}
+
+export async function scanTimeout(pg: Service, redis: Service): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, "timeout");
+  const happened: string[] = [];
+  const sockets: Socket[] = [];
+  // Accepts connections and never answers: git waits until the worker's timeout.
+  const server = createServer((s) => sockets.push(s)).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const port = (server.address() as { port: number }).port;
+  const workers = [];
+  try {
+    const w = await spawnWorker({ ...env.env, POSTURE_CLONE_TIMEOUT_MS: "3000" });
+    workers.push(w);
+    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true);
+    const t0 = Date.now();
+    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+    const done = await waitFor("scan to fail", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 60_000, 100);
+    const left = checkoutsLeft(env.workRoot);
+    // The scan row is marked failed a moment before BullMQ records the job as failed.
+    const job = await waitFor("job to fail", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 10_000);
+    happened.push(`scan ended \`${done.status}\` after ${((Date.now() - t0) / 1000).toFixed(1)} s with failureCode \`${done.failureCode}\`, reason "${done.failureReason}"; job attemptsMade ${job?.attemptsMade} (a timeout is permanent: not retried).`);
+    happened.push(`checkouts left in the worker's work directory: ${left.length}.`);
+    return {
+      id: "scan-timeout",
+      title: "A scan that exceeds its timeout",
+      did: "Pointed a repository at a TCP server on this machine that accepts connections and never answers, with `POSTURE_CLONE_TIMEOUT_MS=3000`, and let a worker process scan it (TMPDIR set to an empty work directory).",
+      expected: "The scan fails once, with failure code `timeout` and a reason naming the limit, and its checkout directory is removed.",
+      happened,
+      ok: done.status === "failed" && done.failureCode === "timeout" && left.length === 0 && job?.attemptsMade === 1,
+    };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    for (const s of sockets) s.destroy();
+    server.close();
+    await env.close();
+  }
+}
+
+export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, "many");
+  const repos = scratchDir("many-repo");
+  const happened: string[] = [];
+  const workers = [];
+  try {
+    const dir = join(repos, "many");
+    const t0 = Date.now();
+    const { execFileSync } = await import("node:child_process");
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(dir);
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    for (let d = 0; d < 100; d++) {
+      mkdirSync(join(dir, `d${String(d).padStart(3, "0")}`));
+      for (let f = 0; f < 1000; f++) writeFileSync(join(dir, `d${String(d).padStart(3, "0")}`, `f${f}.py`), "x = 1\n");
+    }
+    mkdirSync(join(dir, "zz"));
+    for (let f = 0; f < 25; f++) writeFileSync(join(dir, "zz", `over${f}.py`), "eval(x)\n");
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    execFileSync("git", ["-c", "user.email=b@example.test", "-c", "user.name=Bench", "commit", "-q", "-m", "many"], { cwd: dir });
+    happened.push(`built a repository of 100,025 Python files with git in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+    const w = await spawnWorker(env.env);
+    workers.push(w);
+    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
+    const t1 = Date.now();
+    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 900_000, 500);
+    const stats = done.stats as { files?: number; skipped?: Record<string, number> } | null;
+    const findings = await env.db.finding.count({ where: { repositoryId: repo.id } });
+    happened.push(`scan \`${done.status}\` in ${((Date.now() - t1) / 1000).toFixed(0)} s (clone, scan and save by a worker process): \`stats.files\` ${stats?.files}, \`stats.skipped\` ${JSON.stringify(stats?.skipped)}, ${findings} findings (the 25 files over the cap hold the only \`eval\` calls), worker RSS at the end ${(Number(execFileSync("ps", ["-o", "rss=", "-p", String(w.pid)]).toString().trim()) / 1024).toFixed(0)} MB.`);
+    await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
+    happened.push(`checkouts left: ${checkoutsLeft(env.workRoot).length}.`);
+    return {
+      id: "many-files",
+      title: "100,000 tiny files",
+      did: "A repository of 100,025 one-line Python files (the last 25, in path order, each with an `eval()` call), scanned by a worker process.",
+      expected: "The scan completes; at most 100,000 files are read (`DEFAULT_MAX_FILES`), the rest are reported in `stats.skipped[\"file-limit\"]`.",
+      happened,
+      ok: done.status === "succeeded" && stats?.files === 100_000 && stats?.skipped?.["file-limit"] === 25 && findings === 0,
+    };
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+    rmSync(repos, { recursive: true, force: true });
+  }
+}
