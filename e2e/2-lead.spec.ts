@@ -10,6 +10,8 @@ test("security lead: sees the overview and heatmap, registers a repository, watc
   await expect(page.getByRole("heading", { level: 1, name: "Heatmap" })).toBeVisible();
 
   await page.goto("/repositories");
+  const register = page.locator("details.register");
+  if (!(await register.getAttribute("open"))) await register.locator("summary").click();
   const form = page.locator("form.register-form").first();
   await form.getByLabel("Git URL").fill(repo.dir);
   await form.getByLabel("Team").fill("ml-platform");

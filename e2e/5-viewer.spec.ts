@@ -7,7 +7,8 @@ test("viewer: no triage controls anywhere, and the server refuses a triage even 
   await signIn(page, "viewer");
   await page.goto("/findings?status=all");
   await expect(page.locator("table tbody tr").first()).toBeVisible();
-  await expect(page.locator("input[type=checkbox]")).toHaveCount(0);
+  await expect(page.getByRole("checkbox", { name: /^Select/ })).toHaveCount(0);
+  await expect(page.locator(".bulk")).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Apply to/ })).toHaveCount(0);
   await page.goto(`/findings/${any!.id}`);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
