@@ -57,7 +57,7 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     const left = checkoutsLeft(env.workRoot);
     const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
     happened.push(`worker B's scan log: ${bLog.join("; ") || "(nothing)"}.`);
-    happened.push(`checkouts left in the work directory after B finished: ${left.length}${left.length ? " (left by the killed worker: nothing removes a dead process's checkout)" : ""}.`);
+    happened.push(`checkouts left in the work directory after B finished: ${left.length}${left.length ? " (a dead worker's checkout should have been removed when worker B started)" : " (worker B removed the killed worker's checkout when it started)"}.`);
     const ok = done.status === "succeeded" && cmp.equal && stored.distinct === stored.fps.length && stored.detectedEvents === clean.length;
     return {
       id: "kill-worker",

@@ -4,7 +4,7 @@ import { syncCatalogue } from "../catalogue.ts";
 import type { Db } from "../db/client.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { rescanAll, requeueOrphans } from "../scan/enqueue.ts";
-import { PermanentScanError, RepositoryBusyError, runScan, type PipelineContext } from "../scan/pipeline.ts";
+import { PermanentScanError, removeOrphanedCheckouts, RepositoryBusyError, runScan, type PipelineContext } from "../scan/pipeline.ts";
 import { expireAcceptedRisks } from "../findings/triage.ts";
 import { getSettings } from "../settings.ts";
 import { redisConnection } from "./connection.ts";
@@ -20,6 +20,8 @@ export interface WorkerOptions {
   cloneTimeoutMs?: number;
   maxRepoBytes?: number;
   allowLocalRepos?: boolean;
+  /** Where checkouts go (default: the OS temp directory). */
+  workRoot?: string;
   /** How often orphaned scans are looked for; 0 disables. */
   reconcileEveryMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -34,6 +36,8 @@ const BUSY_RETRY_MS = 3000;
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
   await syncCatalogue(opts.db, opts.rulebook);
+  const orphans = await removeOrphanedCheckouts(opts.workRoot);
+  if (orphans.length) log("removed checkouts of workers that are gone", { count: orphans.length });
   const queues = createQueues({ prefix: opts.prefix, connection: redisConnection("worker", opts.redisUrl) });
   await applySchedule(queues, await getSettings(opts.db));
 
@@ -44,6 +48,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     cloneTimeoutMs: opts.cloneTimeoutMs,
     maxRepoBytes: opts.maxRepoBytes,
     allowLocalRepos: opts.allowLocalRepos,
+    workRoot: opts.workRoot,
     log,
   };
 

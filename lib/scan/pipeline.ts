@@ -2,7 +2,7 @@
  * One scan of one repository: queued → cloning → scanning → saving → succeeded | failed | unchanged.
  * Knows nothing of BullMQ: the queue's processor (lib/queue/processor.ts) maps its errors to retries.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -36,6 +36,41 @@ export interface PipelineContext {
 }
 
 export const DEFAULT_CLONE_TIMEOUT_MS = 120_000;
+/** Checkouts are named after the worker's pid, so a worker killed mid-scan leaves a folder the next one can claim. */
+export const CHECKOUT_PREFIX = "posture-checkout-";
+
+/**
+ * Removes checkouts left by worker processes that no longer exist (kill -9, a crash, a power cut). Folders of
+ * live processes, this one's included, are left alone: they may be scans in progress.
+ */
+export async function removeOrphanedCheckouts(workRoot = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(workRoot);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${CHECKOUT_PREFIX}(\\d+)-`).exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await rm(join(workRoot, name), { recursive: true, force: true }).catch(() => undefined);
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 export const DEFAULT_MAX_REPO_BYTES = 500 * 1024 * 1024;
 
 /** The scan cannot succeed by retrying; it has been marked failed. */
@@ -120,7 +155,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         return "unchanged";
       }
 
-      checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), "posture-checkout-"));
+      checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), `${CHECKOUT_PREFIX}${process.pid}-`));
       const dest = join(checkout, "repo");
       const sha = await shallowClone(repo.url, repo.branch, dest, { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, allowLocal });
 

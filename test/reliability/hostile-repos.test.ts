@@ -4,9 +4,9 @@
  * The worker and the engine must come out unharmed: nothing outside the checkout is read, nothing in the
  * repository runs, caps are reported, and odd data is stored verbatim. See docs/RELIABILITY.md.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { lookup } from "node:dns/promises";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { loadRulebook, parsePolicy } from "../../lib/engine/rulebook.ts";
 import { DEFAULT_MAX_FILES, scanDirectory } from "../../lib/engine/scan.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError, runScan } from "../../lib/scan/pipeline.ts";
+import { CHECKOUT_PREFIX, PermanentScanError, removeOrphanedCheckouts, runScan } from "../../lib/scan/pipeline.ts";
 import { scratch, TEST_POLICY } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
@@ -325,5 +325,18 @@ describe("repository URLs that point at this machine", () => {
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
     await expect(runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root }, scan.id, { number: 1, max: 3 })).rejects.toBeInstanceOf(PermanentScanError);
     expect(await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).toMatchObject({ status: "failed", failureCode: "local_address" });
+  });
+});
+
+describe("a worker killed mid-scan", () => {
+  it("leaves a checkout the next worker removes, and live workers' checkouts are kept", async () => {
+    const root = mkdtempSync(join(tmpdir(), "posture-orphans-"));
+    // A pid that existed and is gone: a child that has exited.
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const orphan = mkdtempSync(join(root, `${CHECKOUT_PREFIX}${dead}-`));
+    const mine = mkdtempSync(join(root, `${CHECKOUT_PREFIX}${process.pid}-`));
+    const other = mkdtempSync(join(root, "something-else-"));
+    expect(await removeOrphanedCheckouts(root)).toEqual([orphan.split("/").pop()]);
+    expect([existsSync(orphan), existsSync(mine), existsSync(other)]).toEqual([false, true, true]);
   });
 });
