@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
 import { heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
 import { frameworkToDb } from "@/lib/catalogue.ts";
@@ -89,17 +90,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
             </label>
           ))}
         </fieldset>
-        <label>
-          Team
-          <select name="team" defaultValue={p.team ?? ""}>
-            <option value="">All teams</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TeamSelect teams={teams} value={p.team} />
         <button type="submit">Apply</button>
         <Link href={p.columns === "teams" ? "/heatmap?columns=teams" : "/heatmap"}>Reset</Link>
       </form>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
 import { can } from "@/lib/auth/permissions.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
@@ -48,17 +49,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
           Name or URL
           <input type="search" name="q" defaultValue={params.q} maxLength={200} />
         </label>
-        <label>
-          Team
-          <select name="team" defaultValue={params.team ?? ""}>
-            <option value="">All teams</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TeamSelect teams={teams} value={params.team} />
         <label>
           Archived
           <select name="archived" defaultValue={params.archived}>
