@@ -15,6 +15,7 @@ const worker = await startWorker({
   rulebook: loadRulebook(process.env.POSTURE_RULES_DIR || DEFAULT_RULES_DIR),
   concurrency: Number(process.env.POSTURE_WORKER_CONCURRENCY || 2),
   cloneTimeoutMs: Number(process.env.POSTURE_CLONE_TIMEOUT_MS || 120_000),
+  scanTimeoutMs: Number(process.env.POSTURE_SCAN_TIMEOUT_MS || 600_000),
   maxRepoBytes: Number(process.env.POSTURE_MAX_REPO_BYTES || 500 * 1024 * 1024),
   log,
 });

@@ -18,6 +18,7 @@ export interface WorkerOptions {
   prefix?: string;
   concurrency?: number;
   cloneTimeoutMs?: number;
+  scanTimeoutMs?: number;
   maxRepoBytes?: number;
   allowLocalRepos?: boolean;
   /** Where checkouts go (default: the OS temp directory). */
@@ -46,6 +47,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     databaseUrl: opts.databaseUrl,
     rulebook: opts.rulebook,
     cloneTimeoutMs: opts.cloneTimeoutMs,
+    scanTimeoutMs: opts.scanTimeoutMs,
     maxRepoBytes: opts.maxRepoBytes,
     allowLocalRepos: opts.allowLocalRepos,
     workRoot: opts.workRoot,

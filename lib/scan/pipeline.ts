@@ -25,6 +25,8 @@ export interface PipelineContext {
   rulebook: Rulebook;
   workRoot?: string;
   cloneTimeoutMs?: number;
+  /** Limit for the engine's pass over the checkout (default DEFAULT_SCAN_TIMEOUT_MS). */
+  scanTimeoutMs?: number;
   maxRepoBytes?: number;
   /** Clone local paths (demo and tests); defaults to POSTURE_ALLOW_LOCAL_REPOS. */
   allowLocalRepos?: boolean;
@@ -36,6 +38,25 @@ export interface PipelineContext {
 }
 
 export const DEFAULT_CLONE_TIMEOUT_MS = 120_000;
+/** The engine's share of a scan (git has its own limit): a repository that takes longer fails instead of holding a worker. */
+export const DEFAULT_SCAN_TIMEOUT_MS = 10 * 60_000;
+
+export class ScanTimeoutError extends Error {}
+
+/**
+ * The engine cannot be interrupted mid-file (its matching runs on native threads), so at the deadline the scan
+ * is failed and its checkout removed at once; the abandoned engine run finishes on its own and its result is
+ * dropped. Retrying would only time out again, so the failure is final.
+ */
+async function withinScanTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ScanTimeoutError(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 /** Checkouts are named after the worker's pid, so a worker killed mid-scan leaves a folder the next one can claim. */
 export const CHECKOUT_PREFIX = "posture-checkout-";
 
@@ -109,6 +130,7 @@ async function withRepositoryLock<T>(databaseUrl: string, repositoryId: string, 
 function describe(e: unknown): { code: string; reason: string; permanent: boolean } {
   if (e instanceof GitError) return { code: e.code, reason: e.message, permanent: e.permanent };
   if (e instanceof ScanRootError) return { code: "unreadable_checkout", reason: "the checkout could not be read", permanent: true };
+  if (e instanceof ScanTimeoutError) return { code: "timeout", reason: e.message, permanent: true };
   if (e instanceof PermanentScanError) return { code: "permanent", reason: e.message, permanent: true };
   const msg = (e as Error)?.message ?? String(e);
   if (/ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|timeout|Can't reach database|P1001|P1017|P2024|57P01/i.test(msg))
@@ -164,7 +186,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       await db.scan.update({ where: { id: scanId }, data: { status: "scanning", commitSha: sha } });
       let lastProgress = 0;
       const pending: Promise<unknown>[] = [];
-      const result = await scanDirectory(dest, {
+      const result = await withinScanTimeout(ctx.scanTimeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS, scanDirectory(dest, {
         checks,
         compiled: disabled.size ? undefined : ctx.compiled,
         onProgress: (done, total) => {
@@ -173,7 +195,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
           lastProgress = t;
           pending.push(db.scan.update({ where: { id: scanId }, data: { filesDone: done, filesTotal: total } }).catch(() => undefined));
         },
-      });
+      }));
       await Promise.all(pending);
       await db.scan.update({ where: { id: scanId }, data: { status: "saving", filesDone: result.stats.files, filesTotal: result.stats.files } });
 

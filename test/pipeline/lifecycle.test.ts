@@ -10,12 +10,15 @@ import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { PermanentScanError, runScan } from "../../lib/scan/pipeline.ts";
 import { TestRepo } from "../support/git.ts";
+import { CHECKOUT_PREFIX } from "../../lib/scan/pipeline.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("life");
+// Scans here run in this process, so its checkouts are the ones named after its pid (other test files run beside it).
+const MINE = `${CHECKOUT_PREFIX}${process.pid}-`;
 const { t, work } = p;
 
-async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoBytes?: number } = {}) {
+async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoBytes?: number; scanTimeoutMs?: number } = {}) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
   let outcome: string;
   try {
@@ -68,11 +71,11 @@ describe("finding lifecycle across scans", () => {
   });
 
   it("ends as unchanged without cloning when the head and rulebook are the same", async () => {
-    const before = readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-")).length;
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith(MINE)).length;
     const { scan: s } = await scan(repositoryId);
     expect(s.status).toBe("unchanged");
     expect(s.findingsNew).toBe(0);
-    expect(readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-")).length).toBe(before);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(MINE)).length).toBe(before);
   });
 
   it("keeps identity when lines move above the match", async () => {
@@ -153,11 +156,11 @@ describe("scan failures", () => {
     const big = new TestRepo(work.path("big"));
     big.write("model.py", `eval(x)\n${"# padding\n".repeat(50_000)}`).commit("big");
     const r = await registerRepository(t.db, { url: big.dir, team: "ml-platform" }, true);
-    const before = readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-"));
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith(MINE));
     const { scan: s } = await scan(r.id, { maxRepoBytes: 100_000 });
     expect(s).toMatchObject({ status: "failed", failureCode: "too_large" });
     expect(s.failureReason).toMatch(/larger than/);
-    expect(readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-"))).toEqual(before);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(MINE))).toEqual(before);
   });
 
   it("fails a clone that exceeds its timeout", async () => {
@@ -179,8 +182,19 @@ describe("scan failures", () => {
     }
   });
 
+  it("fails a scan that exceeds its timeout, at once and for good, and removes its checkout", async () => {
+    const slow = new TestRepo(work.path("slow"));
+    for (let i = 0; i < 200; i++) slow.write(`svc/m${i}.py`, "import os\nos.system(f\"rm -rf {x}\")\n");
+    slow.commit("many files");
+    const r = await registerRepository(t.db, { url: slow.dir, team: "ml-platform" }, true);
+    const { scan: s } = await scan(r.id, { scanTimeoutMs: 1 });
+    expect(s).toMatchObject({ status: "failed", failureCode: "timeout", failureReason: "the scan did not finish within 0 s" });
+    expect(await t.db.finding.count({ where: { repositoryId: r.id } })).toBe(0);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(MINE))).toEqual([]);
+  });
+
   it("removes checkouts after every scan", () => {
-    expect(readdirSync(tmpdir()).filter((d) => d.startsWith("posture-checkout-") && existsSync(`${tmpdir()}/${d}/repo`))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(MINE) && existsSync(`${tmpdir()}/${d}/repo`))).toEqual([]);
   });
 });
 
