@@ -22,13 +22,13 @@ import { BENCH_ADMIN_EMAIL, BENCH_DATABASE, benchDatabaseUrl } from "./dashboard
 import { machine, writeSection } from "./report.ts";
 
 /** Ids the page list needs, looked up in the seeded database (the busiest of each, the worst case for a page). */
-export interface BenchIds {
+interface BenchIds {
   repository: string;
   policy: string;
   assignee: string;
 }
 
-export interface Page {
+interface Page {
   name: string;
   path: (ids: BenchIds) => string;
   /** p95 target in ms, from the issue; pages without one are reported only. */

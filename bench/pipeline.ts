@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -20,7 +20,7 @@ import { registerRepository } from "../lib/repos/service.ts";
 import { enqueueScan, rescanAll } from "../lib/scan/enqueue.ts";
 import { runScan } from "../lib/scan/pipeline.ts";
 import { generateRepository, git } from "./generate.ts";
-import { machine, median, writeSection } from "./report.ts";
+import { cpuTimes, machine, median, writeSection } from "./report.ts";
 
 const PG = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -30,14 +30,6 @@ const id = randomBytes(4).toString("hex");
 const url = `${PG}/posture_bench_${id}`;
 const prefix = `posture-bench-${id}`;
 const work = mkdtempSync(join(tmpdir(), "posture-bench-"));
-
-function cpuTimes(): { busy: number; total: number } {
-  const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
-  const v = cpu!.split(/\s+/).slice(1).map(Number);
-  const idle = v[3]! + (v[4] ?? 0);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
 
 async function waitAll(db: ReturnType<typeof createDb>, where: object, count: number) {
   for (;;) {
