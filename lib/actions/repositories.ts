@@ -1,7 +1,7 @@
 /** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive. */
 import { z } from "zod";
 import { archiveRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
-import { enqueueScan, rescanAll } from "../scan/enqueue.ts";
+import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
 
 /** Empty form fields mean "not given". */
@@ -49,7 +49,7 @@ export const rescanAllAction = defineAction({
   name: "scans.rescan-all",
   permission: "scans:rescan-all",
   input: z.object({}).passthrough(),
-  run: async ({ db, actor, queues }) => rescanAll(db, queues(), "manual", actor),
+  run: async ({ db, actor, queues }) => requestRescanAll(db, queues(), actor),
 });
 
 export const archiveRepositoryAction = defineAction({

@@ -1,5 +1,6 @@
 /** The scan worker: BullMQ processors that are thin calls into lib/scan, plus the periodic housekeeping. */
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { SYSTEM, type Actor } from "../audit.ts";
 import { syncCatalogue } from "../catalogue.ts";
 import type { Db } from "../db/client.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
@@ -73,7 +74,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const orgWorker = new Worker(
     ORG_QUEUE,
     async (job: Job) => {
-      if (job.name === "rescan-all") return rescanAll(opts.db, queues, job.data?.trigger === "manual" ? "manual" : "schedule");
+      if (job.name === "rescan-all") {
+        const requested = job.data?.trigger === "manual";
+        const by = job.data?.actor as Actor | undefined;
+        return rescanAll(opts.db, queues, requested ? "manual" : "schedule", requested && by ? by : SYSTEM, log);
+      }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     },
     { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: 1 },

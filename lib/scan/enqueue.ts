@@ -40,7 +40,7 @@ export interface RescanSummary {
 }
 
 /** One scan per active repository, skipping those already queued or running. */
-export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, actor: Actor = SYSTEM): Promise<RescanSummary> {
+export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, actor: Actor = SYSTEM, log?: (msg: string, fields?: Record<string, unknown>) => void): Promise<RescanSummary> {
   const repos = await db.repository.findMany({ where: { archivedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" } });
   const summary: RescanSummary = { queued: 0, alreadyQueued: 0, failed: 0 };
   for (const r of repos) {
@@ -52,9 +52,22 @@ export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, ac
       // With the queue down every other repository would wait out the same timeout: stop and say so.
       if (e instanceof QueueUnavailableError) throw e;
       summary.failed++;
+      log?.("rescan: could not queue a repository", { repositoryId: r.id, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
     }
   }
   return summary;
+}
+
+/**
+ * "Rescan all" from the dashboard or the API: one job on the org queue, answered at once. Fanning out a scan
+ * per repository takes a while for a large organisation (a transaction each), so a worker does it, as it does
+ * for the schedule, instead of holding the request open.
+ */
+export async function requestRescanAll(db: Db, queues: Queues, actor: Actor = SYSTEM): Promise<{ requested: true; repositories: number }> {
+  const repositories = await db.repository.count({ where: { archivedAt: null } });
+  await withinQueueTimeout(queues.org.add("rescan-all", { trigger: "manual", actor: { id: actor.id, label: actor.label, ip: actor.ip ?? null } }, { removeOnComplete: 100, removeOnFail: 100 }));
+  await audit(db, actor, { action: "scan.rescan_all", targetType: "organisation", after: { repositories } });
+  return { requested: true, repositories };
 }
 
 /**

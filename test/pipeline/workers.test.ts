@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applySchedule, ORG_RESCAN_SCHEDULER } from "../../lib/queue/queues.ts";
 import { startWorker, type RunningWorker } from "../../lib/queue/worker.ts";
 import { registerBulk, registerRepository } from "../../lib/repos/service.ts";
-import { enqueueScan, requeueOrphans, rescanAll } from "../../lib/scan/enqueue.ts";
+import { enqueueScan, requestRescanAll, requeueOrphans, rescanAll } from "../../lib/scan/enqueue.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 import { REDIS_URL } from "../support/queue.ts";
@@ -149,6 +149,22 @@ describe("org-wide schedule", () => {
     expect(after).toBe(before + active);
     expect(await t.db.scan.count({ where: { repositoryId: archived.id } })).toBe(0);
     expect(await t.db.scan.count({ where: { trigger: "schedule" } })).toBe(active);
+  });
+});
+
+describe("rescan all on request", () => {
+  it("answers at once with one org job; a worker fans it out as manual scans on the requester's behalf", async () => {
+    const lead = { id: null, label: "lead@example.test" };
+    const active = await t.db.repository.count({ where: { archivedAt: null } });
+    const manualBefore = await t.db.scan.count({ where: { trigger: "manual" } });
+    // Let the scans of the previous test finish, so none of this rescan's repositories is still "already queued".
+    await waitFor(() => t.db.scan.count({ where: { status: { in: ["queued", "cloning", "scanning", "saving"] } } }), (n) => n === 0);
+    const r = await requestRescanAll(t.db, p.queues, lead);
+    expect(r).toEqual({ requested: true, repositories: active });
+    expect(await t.db.auditLog.count({ where: { action: "scan.rescan_all", actorLabel: "lead@example.test" } })).toBe(1);
+    const after = await waitFor(() => t.db.scan.count({ where: { trigger: "manual" } }), (n) => n >= manualBefore + active);
+    expect(after).toBe(manualBefore + active);
+    expect(await t.db.auditLog.count({ where: { action: "scan.trigger", actorLabel: "lead@example.test" } })).toBe(active);
   });
 });
 

@@ -30,15 +30,15 @@ export function ScanNowButton({ repositoryId, name }: { repositoryId: string; na
 
 export function RescanAllButton() {
   const [state, action, pending] = useActionState<R, FormData>(rescanEverything, null);
-  const summary = state?.ok ? (state.data as { queued: number; alreadyQueued: number; failed: number }) : null;
+  const summary = state?.ok ? (state.data as { requested: true; repositories: number }) : null;
   return (
     <form action={action} className="inline-form">
       <button type="submit" disabled={pending}>
-        {pending ? "Queuing scans…" : "Rescan all"}
+        {pending ? "Requesting…" : "Rescan all"}
       </button>
       {summary ? (
         <span className="small success" role="status">
-          {summary.queued} queued, {summary.alreadyQueued} already queued{summary.failed ? `, ${summary.failed} failed` : ""}
+          rescan of {summary.repositories} repositories requested; progress shows below as the worker queues them
         </span>
       ) : null}
       <ErrorLine state={state} />
