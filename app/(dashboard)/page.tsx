@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { overviewParams, RANGES } from "@/lib/dashboard/overview.ts";
+import { activeRepositoryCount } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
@@ -12,7 +13,7 @@ export const metadata = { title: "Overview · Posture" };
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePage("findings:read", "/");
   const { range } = overviewParams.parse(await searchParams);
-  const repositories = await getDb().repository.count({ where: { archivedAt: null } });
+  const repositories = await activeRepositoryCount(getDb());
 
   return (
     <>

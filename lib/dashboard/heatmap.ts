@@ -6,9 +6,11 @@
 import { z } from "zod";
 import { Prisma, type Db, type Framework as DbFramework } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
-import { FRAMEWORKS, SEVERITIES, type Severity } from "../engine/types.ts";
+import { FRAMEWORKS, SEVERITIES } from "../engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "../findings/queries.ts";
-import { GRADE_WEIGHTS, type SeverityCounts } from "../repos/grade.ts";
+import type { SeverityCounts } from "../repos/grade.ts";
+import { weightedScore } from "./risk.ts";
+import { weightedCountsSql } from "./risk-sql.ts";
 
 export const HEATMAP_COLUMNS_PER_PAGE = 40;
 
@@ -79,8 +81,6 @@ interface RawCell {
   columnCount: bigint;
 }
 
-const weightSql = (p: string) =>
-  Prisma.sql`(${Prisma.raw(p)}critical * ${GRADE_WEIGHTS.critical} + ${Prisma.raw(p)}high * ${GRADE_WEIGHTS.high} + ${Prisma.raw(p)}medium * ${GRADE_WEIGHTS.medium} + ${Prisma.raw(p)}low * ${GRADE_WEIGHTS.low})`;
 
 export async function heatmap(db: Db, p: HeatmapParams): Promise<Heatmap> {
   const statuses = p.status ?? [...OPEN_STATUSES];
@@ -125,8 +125,8 @@ export async function heatmap(db: Db, p: HeatmapParams): Promise<Heatmap> {
       ),
       cells AS (${cellsSql}),
       ranked AS (
-        SELECT col, sum(${weightSql("")})::int AS weight, sum(critical + high + medium + low)::int AS total,
-               row_number() OVER (ORDER BY sum(${weightSql("")}) DESC, sum(critical + high + medium + low) DESC, col) AS rank
+        SELECT col, sum(${weightedCountsSql()})::int AS weight, sum(critical + high + medium + low)::int AS total,
+               row_number() OVER (ORDER BY sum(${weightedCountsSql()}) DESC, sum(critical + high + medium + low) DESC, col) AS rank
         FROM cells GROUP BY col
       ),
       visible AS (SELECT * FROM ranked WHERE rank > ${offset} AND rank <= ${offset + HEATMAP_COLUMNS_PER_PAGE})
@@ -160,7 +160,7 @@ export async function heatmap(db: Db, p: HeatmapParams): Promise<Heatmap> {
 }
 
 export function cellWeight(c: SeverityCounts): number {
-  return (Object.keys(GRADE_WEIGHTS) as Severity[]).reduce((sum, s) => sum + c[s] * GRADE_WEIGHTS[s], 0);
+  return weightedScore(c);
 }
 
 /** Fixed bucket edges (weighted count), so a colour means the same thing on every page and filter. */

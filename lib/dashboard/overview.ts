@@ -7,8 +7,8 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
-import { SEVERITY_WEIGHTS } from "./risk.ts";
-import { addDays, disabledCheckIds, OPEN_SET_SQL, scopeSql, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
+import { weightSql } from "./risk-sql.ts";
+import { addDays, disabledCheckList, OPEN_SET_SQL, scopeSql, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
@@ -30,10 +30,6 @@ export type OverviewParams = z.infer<typeof overviewParams>;
 export const zeroCounts = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
 /** SQL for a severity's weight, from the same constants the UI shows. */
-export function weightSql(column: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(CASE ${column} WHEN 'critical' THEN ${SEVERITY_WEIGHTS.critical}::int WHEN 'high' THEN ${SEVERITY_WEIGHTS.high}::int WHEN 'medium' THEN ${SEVERITY_WEIGHTS.medium}::int ELSE ${SEVERITY_WEIGHTS.low}::int END)`;
-}
-
 /** A JS Date as a timestamp without time zone (the columns hold UTC). */
 export const tsSql = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
@@ -78,7 +74,7 @@ interface BreakdownRow extends SeverityCounts {
 export async function openFindings(db: Db, o: Opts & { limit?: number } = {}): Promise<OpenFindings> {
   const now = o.now ?? new Date();
   const limit = Math.max(1, Math.min(100, o.limit ?? 10));
-  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
   const bySeverity = Prisma.sql`
     SUM(g.n) FILTER (WHERE g.severity = 'critical')::int AS critical,
     SUM(g.n) FILTER (WHERE g.severity = 'high')::int AS high,
@@ -136,7 +132,7 @@ export interface Mttr {
 export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));
-  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
   const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
     SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
     SELECT date_trunc('week', f."fixedAt") AS week, f."severity"::text AS severity, COUNT(*)::int AS n,

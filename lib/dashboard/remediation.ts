@@ -8,7 +8,7 @@ import type { Db, FindingStatus, Severity } from "../db/client.ts";
 import { FINDING_STATUSES } from "../findings/queries.ts";
 import { getSettings, slaDays } from "../settings.ts";
 import { rangeParam, tsSql } from "./overview.ts";
-import { disabledCheckIds, OPEN_SET_SQL, scopeSql, type TrendScope } from "./trends.ts";
+import { disabledCheckList, OPEN_SET_SQL, scopeSql, type TrendScope } from "./trends.ts";
 import { SEVERITIES } from "../engine/types.ts";
 
 const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -61,7 +61,7 @@ export interface StatusBreakdown {
  */
 export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; disabledChecks?: readonly string[] } = {}): Promise<StatusBreakdown> {
   const limit = Math.max(1, Math.min(REPOSITORIES_SHOWN_MORE, o.limit ?? REPOSITORIES_SHOWN));
-  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
   const rows = await db.$queryRaw<{ repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]>`
     SELECT g."repositoryId", r."name", r."teamId", t."name" AS "teamName", g.status::text AS status, g.n
       FROM (SELECT f."repositoryId", f."status", COUNT(*)::int AS n
@@ -125,7 +125,7 @@ export interface SlaView {
 export async function slaView(db: Db, o: TrendScope & { now?: Date; disabledChecks?: readonly string[] } = {}): Promise<SlaView> {
   const now = o.now ?? new Date();
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
-  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
   const [settings, counts, due] = await Promise.all([
     getSettings(db),
     db.$queryRaw<{ severity: Severity; open: number; overdue: number; soon: number }[]>`
@@ -191,7 +191,7 @@ export interface AcceptedRisks {
 export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; disabledChecks?: readonly string[] } = {}): Promise<AcceptedRisks> {
   const now = o.now ?? new Date();
   const since = new Date(now.getTime() - RETURNED_DAYS * 86_400_000);
-  const disabled = o.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
   const [active, activeCount, returned, returnedCount] = await Promise.all([
     db.$queryRaw<AcceptedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",

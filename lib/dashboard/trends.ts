@@ -16,6 +16,7 @@
  * check (denormalised, see prisma/schema.prisma), so no join with the findings table is needed. A finding counts
  * under its current severity; findings of checks disabled org-wide are left out, as everywhere in the dashboard.
  */
+import { disabledCheckIds } from "../catalogue.ts";
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
@@ -59,9 +60,9 @@ export function addDays(day: string, n: number): string {
 }
 
 /** Checks disabled org-wide (usually none): one tiny query so the common case filters nothing. */
-export async function disabledCheckIds(db: Db): Promise<string[]> {
-  const rows = await db.check.findMany({ where: { enabled: false }, select: { id: true } });
-  return rows.map((r) => r.id);
+/** The catalogue's disabled checks, as the list the SQL fragments below take. */
+export async function disabledCheckList(db: Db): Promise<string[]> {
+  return [...(await disabledCheckIds(db))];
 }
 
 /**
@@ -157,7 +158,7 @@ export async function openTrend(db: Db, opts: TrendOptions & { disabledChecks?: 
   const days = Math.max(1, Math.min(3650, Math.floor(opts.days)));
   const today = utcDay(opts.now ?? new Date());
   const first = addDays(today, -(days - 1));
-  const disabled = opts.disabledChecks ?? (await disabledCheckIds(db));
+  const disabled = opts.disabledChecks ?? (await disabledCheckList(db));
   const scope: TrendScope = { repositoryId: opts.repositoryId, teamId: opts.teamId };
   const past = opts.reusePast && days > 1 ? await pastFlows(db, first, today, scope, disabled) : null;
   const flows = past

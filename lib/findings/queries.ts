@@ -309,6 +309,10 @@ export async function findingDetail(db: Db, findingId: string) {
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 500, include: { actor: { select: { id: true, name: true, email: true } } } },
     },
   });
-  return finding;
+  if (!finding) return null;
+  // "Assigned to" events name users by id; the timeline shows their names.
+  const assigned = new Set(finding.events.flatMap((e) => (e.type === "assigned" && typeof (e.data as { to?: unknown } | null)?.to === "string" ? [(e.data as { to: string }).to] : [])));
+  const named = assigned.size ? await db.user.findMany({ where: { id: { in: [...assigned] } }, select: { id: true, name: true, email: true } }) : [];
+  return { ...finding, userNames: new Map(named.map((u) => [u.id, u.name || u.email])) };
 }
 export type FindingDetail = NonNullable<Awaited<ReturnType<typeof findingDetail>>>;

@@ -13,8 +13,11 @@ export function queuePrefix(): string {
 
 /**
  * Workers block on Redis and must wait out a restart (maxRetriesPerRequest: null). Producers in the web app
- * must not hang a request while Redis is down, so their commands fail fast instead.
+ * must not hang a request while Redis is down, so their commands fail fast instead. The web app's own state
+ * (sign-in throttling) may wait for the first connect, but gives up after one retry.
  */
-export function redisConnection(role: "worker" | "producer", url = redisUrl()): Redis {
-  return new Redis(url, role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+export function redisConnection(role: "worker" | "producer" | "state", url = redisUrl()): Redis {
+  if (role === "worker") return new Redis(url, { maxRetriesPerRequest: null });
+  if (role === "state") return new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
 }

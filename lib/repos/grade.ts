@@ -1,15 +1,16 @@
 /**
  * A repository's posture grade, A (nothing open) to F, from its open findings weighted by severity.
- * Weights match the dashboard's "weighted risk" (app/ui/palette.ts SEVERITY_WEIGHTS) so the grade, the
- * heatmap colours and the risk rankings agree. A single open critical caps the grade at D: one exploitable
+ * The score is the dashboard's "weighted risk" (lib/dashboard/risk.ts), so the grade, the heatmap colours
+ * and the risk rankings agree. A single open critical caps the grade at D: one exploitable
  * hole matters more than any number of low-severity nits.
  */
 import type { Severity } from "../engine/types.ts";
+import { weightedScore } from "../dashboard/risk.ts";
+
+export { weightedScore };
 
 export type SeverityCounts = Record<Severity, number>;
 export type Grade = "A" | "B" | "C" | "D" | "F";
-
-export const GRADE_WEIGHTS: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1 };
 
 /** Upper bound of the weighted score for each grade (inclusive); above D's bound is F. */
 export const GRADE_SCALE: { grade: Grade; maxScore: number | null; rule: string }[] = [
@@ -19,10 +20,6 @@ export const GRADE_SCALE: { grade: Grade; maxScore: number | null; rule: string 
   { grade: "D", maxScore: 100, rule: "weighted score 41–100, or any open critical" },
   { grade: "F", maxScore: null, rule: "weighted score above 100" },
 ];
-
-export function weightedScore(c: SeverityCounts): number {
-  return c.critical * GRADE_WEIGHTS.critical + c.high * GRADE_WEIGHTS.high + c.medium * GRADE_WEIGHTS.medium + c.low * GRADE_WEIGHTS.low;
-}
 
 export function postureGrade(c: SeverityCounts): { grade: Grade; score: number } {
   const score = weightedScore(c);

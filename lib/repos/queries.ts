@@ -2,7 +2,8 @@ import { z } from "zod";
 import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
-import { GRADE_WEIGHTS, type SeverityCounts } from "./grade.ts";
+import { weightedCountsSql } from "../dashboard/risk-sql.ts";
+import type { SeverityCounts } from "./grade.ts";
 
 export type { SeverityCounts };
 
@@ -128,7 +129,7 @@ export async function repositoryPage(db: Db, p: RepositoryListParams): Promise<{
     )
     SELECT r.id, r.name, r.url, r.branch, r."archivedAt", t.id AS "teamId", t.name AS "teamName",
            coalesce(c.critical, 0) AS critical, coalesce(c.high, 0) AS high, coalesce(c.medium, 0) AS medium, coalesce(c.low, 0) AS low,
-           coalesce(c.critical * ${GRADE_WEIGHTS.critical} + c.high * ${GRADE_WEIGHTS.high} + c.medium * ${GRADE_WEIGHTS.medium} + c.low * ${GRADE_WEIGHTS.low}, 0)::int AS risk,
+           coalesce(${weightedCountsSql("c.")}, 0)::int AS risk,
            ls.id AS "scanId", ls.status AS "scanStatus", ls.trigger AS "scanTrigger", ls."queuedAt" AS "scanQueuedAt",
            ls."finishedAt" AS "scanFinishedAt", ls."failureReason" AS "scanFailure",
            (SELECT max(s2."finishedAt") FROM "Scan" s2 WHERE s2."repositoryId" = r.id AND s2.status IN ('succeeded', 'unchanged')) AS "lastCompletedAt",
@@ -172,6 +173,15 @@ async function countRepositories(db: Db, whereSql: Prisma.Sql): Promise<number> 
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Repositories not archived: the dashboard's empty states ask whether there are any. */
+export async function activeRepositoryCount(db: Db): Promise<number> {
+  return db.repository.count({ where: { archivedAt: null } });
+}
+
+export async function completedScanCount(db: Db, repositoryId: string): Promise<number> {
+  return db.scan.count({ where: { repositoryId, status: { in: ["succeeded", "unchanged"] } } });
 }
 
 export async function listTeams(db: Db) {

@@ -5,9 +5,8 @@ import { archiveRepositoryAction, registerBulkAction, registerRepositoryAction, 
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import type { Db, Severity } from "../../lib/db/client.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
-import { GRADE_WEIGHTS, postureGrade, weightedScore } from "../../lib/repos/grade.ts";
+import { postureGrade, weightedScore } from "../../lib/repos/grade.ts";
 import { activeScans, repositoryListParams, repositoryPage } from "../../lib/repos/queries.ts";
-import { SEVERITY_WEIGHTS } from "../../app/ui/palette.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 
@@ -53,7 +52,6 @@ async function finding(db: Db, repositoryId: string, checkId: string, severity: 
 
 describe("posture grade", () => {
   it("weights severities like the rest of the dashboard", () => {
-    expect(GRADE_WEIGHTS).toEqual(SEVERITY_WEIGHTS);
     expect(weightedScore({ critical: 1, high: 2, medium: 3, low: 4 })).toBe(10 + 10 + 6 + 4);
   });
   it("grades A to F, and any open critical caps at D", () => {

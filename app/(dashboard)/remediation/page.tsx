@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
+import { activeRepositoryCount } from "@/lib/repos/queries.ts";
 import { can } from "@/lib/auth/permissions.ts";
 import { RANGES } from "@/lib/dashboard/overview.ts";
 import { remediationFilterOptions, remediationParams } from "@/lib/dashboard/remediation.ts";
@@ -15,7 +16,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   const user = await requirePage("findings:read", "/remediation");
   const parsed = remediationParams.parse(await searchParams);
   const db = getDb();
-  const [repositories, options] = await Promise.all([db.repository.count({ where: { archivedAt: null } }), remediationFilterOptions(db, parsed)]);
+  const [repositories, options] = await Promise.all([activeRepositoryCount(db), remediationFilterOptions(db, parsed)]);
   // Switching team in the form keeps the old team's repository in the query: it no longer applies.
   const params = parsed.team && options.chosen && options.chosen.teamId !== parsed.team ? { ...parsed, repository: undefined } : parsed;
   const scopeKey = `${params.team ?? ""}|${params.repository ?? ""}`;

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { cache } from "react";
 import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
 import { singleFlight } from "@/lib/dashboard/shared.ts";
-import { disabledCheckIds, openTrend } from "@/lib/dashboard/trends.ts";
+import { disabledCheckList, openTrend } from "@/lib/dashboard/trends.ts";
 import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
@@ -12,7 +12,7 @@ import { fmtDays, fmtInt } from "../format.ts";
 import { SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
 
 // One lookup per request, however many panels ask.
-const disabled = cache(() => disabledCheckIds(getDb()));
+const disabled = cache(() => disabledCheckList(getDb()));
 /** The trend and "new vs fixed" panels share one statement. */
 const trend = cache(async (days: number) => {
   const disabledChecks = await disabled();

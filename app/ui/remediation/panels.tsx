@@ -2,7 +2,7 @@ import "server-only";
 import Link from "next/link";
 import { cache } from "react";
 import { acceptedRisks, DUE_SOON_DAYS, REPOSITORIES_SHOWN, REPOSITORIES_SHOWN_MORE, RETURNED_DAYS, scopeOf, slaView, statusBreakdown, type RemediationParams, type StatusRow } from "@/lib/dashboard/remediation.ts";
-import { disabledCheckIds, openTrend, weekly } from "@/lib/dashboard/trends.ts";
+import { disabledCheckList, openTrend, weekly } from "@/lib/dashboard/trends.ts";
 import { FINDING_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { SeverityBadge, StatusBadge } from "../badges.tsx";
@@ -12,7 +12,7 @@ import { EmptyState } from "../empty.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
 import { STATUS_COLORS, STATUS_LABELS } from "../palette.ts";
 
-const disabled = cache(() => disabledCheckIds(getDb()));
+const disabled = cache(() => disabledCheckList(getDb()));
 
 /** A link to the remediation page with some parameters changed (others kept, empty ones dropped). */
 export function remediationHref(p: RemediationParams, change: Partial<Record<keyof RemediationParams, string | undefined>>): string {

@@ -1,10 +1,11 @@
-import { GRADE_SCALE, GRADE_WEIGHTS, type Grade } from "@/lib/repos/grade.ts";
+import { SEVERITY_WEIGHTS } from "@/lib/dashboard/risk.ts";
+import { GRADE_SCALE, type Grade } from "@/lib/repos/grade.ts";
 import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
 
 export const GRADE_COLORS: Record<Grade, string> = { A: "#2b8a3e", B: "#5c940d", C: "#d9a400", D: "#e8590c", F: "#b42318" };
 
 const scaleText = GRADE_SCALE.map((g) => `${g.grade}: ${g.rule}`).join("; ");
-const weightText = SEVERITY_ORDER.map((s) => `${s} ×${GRADE_WEIGHTS[s]}`).join(", ");
+const weightText = SEVERITY_ORDER.map((s) => `${s} ×${SEVERITY_WEIGHTS[s]}`).join(", ");
 
 /** A grade, or a dash before the first completed scan (no scan, no verdict). */
 export function GradeBadge({ grade, score }: { grade: Grade | null; score: number }) {
@@ -32,7 +33,7 @@ export function GradeLegend() {
         {SEVERITY_ORDER.map((s, i) => (
           <span key={s}>
             {i > 0 ? ", " : null}
-            <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{GRADE_WEIGHTS[s]}
+            <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}{" "}
         — and the sum sets the grade. Findings of checks disabled org-wide do not count.

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { listTokens } from "@/lib/auth/tokens.ts";
+import { assignableUsers } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "API tokens · Posture" };
 export default async function TokensPage() {
   await requirePage("tokens:manage", "/admin/tokens");
   const db = getDb();
-  const [tokens, users] = await Promise.all([listTokens(db), db.user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, select: { id: true, email: true } })]);
+  const [tokens, users] = await Promise.all([listTokens(db), assignableUsers(db)]);
   const now = new Date();
   return (
     <>

@@ -19,12 +19,8 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const f = await findingDetail(db, id);
   if (!f) notFound();
   const canTriage = can(user.role, "findings:triage");
-  const assignedIds = f.events.flatMap((e) => (e.type === "assigned" && e.data && typeof (e.data as { to?: unknown }).to === "string" ? [(e.data as { to: string }).to] : []));
-  const [users, named] = await Promise.all([
-    canTriage ? assignableUsers(db) : Promise.resolve([]),
-    assignedIds.length ? db.user.findMany({ where: { id: { in: [...new Set(assignedIds)] } }, select: { id: true, name: true, email: true } }) : Promise.resolve([]),
-  ]);
-  const names = new Map(named.map((u) => [u.id, u.name || u.email]));
+  const users = canTriage ? await assignableUsers(db) : [];
+  const names = f.userNames;
   const open = f.status === "open" || f.status === "in_progress" || f.status === "reopened";
   const overdue = open && f.dueAt.getTime() < Date.now();
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { can } from "@/lib/auth/permissions.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
-import { listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
+import { completedScanCount, listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
@@ -28,7 +28,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
   const id = idParam.safeParse(rawId);
   if (!id.success) notFound();
   const db = getDb();
-  const [[repo], completedScans] = await Promise.all([listRepositories(db, { id: id.data }), db.scan.count({ where: { repositoryId: id.data, status: { in: ["succeeded", "unchanged"] } } })]);
+  const [[repo], completedScans] = await Promise.all([listRepositories(db, { id: id.data }), completedScanCount(db, id.data)]);
   if (!repo) notFound();
   const { grade, score } = postureGrade(repo.openFindings);
   return (
