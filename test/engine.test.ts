@@ -84,6 +84,17 @@ describe("matching", () => {
     expect(scanText(withPrefilter("{ all: [modal, ray] }"), "a.py", src).findings).toHaveLength(0);
     expect(scanText(withPrefilter("{ all: [modal, [ray, eval]] }"), "a.py", src).findings).toHaveLength(1);
     expect(scanText(withPrefilter("{ all: [modal, [ray, bentoml]] }"), "a.py", src).findings).toHaveLength(0);
+    // Regex needles see the whole text, multi-line (^ at each line start), case-sensitive unless asked.
+    expect(scanText(withPrefilter('[{ regex: "^eval\\\\(" }]'), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter('[{ regex: "^EVAL\\\\(" }]'), "a.py", src).findings).toHaveLength(0);
+    expect(scanText(withPrefilter('[{ regex: "^EVAL\\\\(", ignoreCase: true }]'), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter('{ all: [modal, [ray, { regex: "^import\\\\s+modal$" }]] }'), "a.py", src).findings).toHaveLength(1);
+    expect(scanText(withPrefilter('{ all: [modal], any: [{ regex: "^eval$" }] }'), "a.py", src).findings).toHaveLength(0);
+  });
+
+  it("rejects a prefilter regex that does not compile, naming the file", () => {
+    const bad = TEST_POLICY.replace("      rule: { pattern: \"eval($ARG)\" }", '      rule: { pattern: "eval($ARG)" }\n    prefilter: [{ regex: "eval(" }]');
+    expect(() => parsePolicy(bad, "p.policy.yaml")).toThrow(/p\.policy\.yaml.*prefilter.*invalid regular expression/s);
   });
 
   it("applies numeric bounds to captured values", async () => {

@@ -6,11 +6,25 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRulebook, POLICY_SUFFIX } from "../lib/engine/rulebook.ts";
+import { parse } from "@ast-grep/napi";
+import { applicableChecks, compileChecks, ensureLanguages } from "../lib/engine/match.ts";
+import { loadRulebook, POLICY_SUFFIX, type Check } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 
 const RULES = join(import.meta.dirname, "..", "rules");
 const rulebook = loadRulebook(RULES);
+
+/**
+ * The text a Python finding stands on by itself: the file's import statements and the top-level statement
+ * (function, class, assignment ...) that contains the finding's first line.
+ */
+function localText(source: string, line: number): string {
+  ensureLanguages();
+  const root = parse("python", source).root();
+  const imports = root.findAll({ rule: { any: [{ kind: "import_statement" }, { kind: "import_from_statement" }] } }).map((n) => n.text());
+  const statement = root.children().find((n) => n.range().start.line <= line - 1 && n.range().end.line >= line - 1);
+  return [...imports, statement?.text() ?? ""].join("\n");
+}
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -80,6 +94,21 @@ describe("rulebook", () => {
         const unexpected = [...actual].filter((k) => !expected.has(k));
         expect({ missed, unexpected }).toEqual({ missed: [], unexpected: [] });
         for (const k of ok) expect(actual.has(k), `${k} is marked ok`).toBe(false);
+      });
+
+      // A prefilter is only a shortcut: it must pass on every text its check can match. The fixture files hold
+      // many cases each, so one case could satisfy another's prefilter; test each Python finding on its own text.
+      const prefiltered = policy.checks.filter((c) => c.prefilter && c.match.language === "python");
+      it.skipIf(prefiltered.length === 0)("has prefilters that pass on each finding's own statement and imports", async () => {
+        const unfiltered: Check[] = prefiltered.map(({ prefilter: _, ...c }) => c);
+        const result = await scanDirectory(fixtures, { checks: unfiltered });
+        const compiled = compileChecks(prefiltered);
+        const dropped: string[] = [];
+        for (const f of result.findings) {
+          const text = localText(readFileSync(join(fixtures, f.path), "utf8"), f.line);
+          if (!applicableChecks(compiled, f.path, text).some((c) => c.check.id === f.ruleId)) dropped.push(`${f.path}:${f.line}:${f.ruleId}`);
+        }
+        expect(dropped, "findings whose own text fails their check's prefilter").toEqual([]);
       });
     });
   }

@@ -5,7 +5,7 @@ import { parse, registerDynamicLanguage, type NapiConfig, type SgNode, type SgRo
 import python from "@ast-grep/lang-python";
 import yaml from "@ast-grep/lang-yaml";
 import picomatch from "picomatch";
-import type { Check } from "./rulebook.ts";
+import type { Check, Needle } from "./rulebook.ts";
 import { RulebookError } from "./rulebook.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { redact } from "./redact.ts";
@@ -52,8 +52,8 @@ export interface CompiledCheck {
 export interface CompiledRulebook {
   checks: CompiledCheck[];
   globSets: ((path: string) => boolean)[];
-  /** Distinct prefilter strings of all checks (checks share many: "bentoml", handler names). */
-  needles: string[];
+  /** Distinct prefilter needles of all checks (checks share many: "bentoml", handler names). */
+  needles: (string | RegExp)[];
   /** True when at least one check could look at this path. */
   isTarget: (path: string) => boolean;
 }
@@ -70,7 +70,16 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
   const globKeys = new Map<string, number>();
   const globSets: ((path: string) => boolean)[] = [];
   const needleIds = new Map<string, number>();
-  const needle = (n: string) => needleIds.get(n) ?? needleIds.set(n, needleIds.size).get(n)!;
+  const needles: (string | RegExp)[] = [];
+  const needle = (n: Needle) => {
+    const key = typeof n === "string" ? `s${n}` : `r${n.ignoreCase ? "i" : ""}/${n.regex}`;
+    let id = needleIds.get(key);
+    if (id === undefined) {
+      id = needles.push(typeof n === "string" ? n : new RegExp(n.regex, n.ignoreCase ? "imu" : "mu")) - 1;
+      needleIds.set(key, id);
+    }
+    return id;
+  };
   const compiled = checks.map((check): CompiledCheck => {
     const key = JSON.stringify(check.files);
     let globSet = globKeys.get(key);
@@ -102,11 +111,11 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     let prefilter: CompiledCheck["prefilter"];
     if (check.prefilter) {
       const { all, any } = Array.isArray(check.prefilter) ? { all: undefined, any: check.prefilter } : check.prefilter;
-      prefilter = { all: (all ?? []).map((n) => (typeof n === "string" ? [n] : n).map(needle)), any: (any ?? []).map(needle) };
+      prefilter = { all: (all ?? []).map((n) => (Array.isArray(n) ? n : [n]).map(needle)), any: (any ?? []).map(needle) };
     }
     return { check, globSet, prefilter, matcher };
   });
-  return { checks: compiled, globSets, needles: [...needleIds.keys()], isTarget: (p) => globSets.some((m) => m(p)) };
+  return { checks: compiled, globSets, needles, isTarget: (p) => globSets.some((m) => m(p)) };
 }
 
 export interface RawMatch {
@@ -250,7 +259,13 @@ export function applicableChecks(rulebook: CompiledRulebook, path: string, text:
   // Runs for every file and check: plain loops and a per-file table of needle tests (0 untested, 1 found, 2 not).
   const globs = rulebook.globSets.map((m) => m(path));
   const found = new Uint8Array(rulebook.needles.length);
-  const contains = (i: number) => (found[i] ||= text.includes(rulebook.needles[i]!) ? 1 : 2) === 1;
+  const contains = (i: number) => {
+    if (!found[i]) {
+      const n = rulebook.needles[i]!;
+      found[i] = (typeof n === "string" ? text.includes(n) : n.test(text)) ? 1 : 2;
+    }
+    return found[i] === 1;
+  };
   const out: CompiledCheck[] = [];
   for (const c of rulebook.checks) if (globs[c.globSet] && (!c.prefilter || passesPrefilter(c.prefilter, contains))) out.push(c);
   return out;

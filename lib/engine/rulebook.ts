@@ -45,6 +45,10 @@ const regexSource = z.string().superRefine((src, ctx) => {
   }
 });
 
+/** A prefilter needle: a literal, or a regular expression over the whole file text. */
+const needle = z.union([z.string().min(1), z.object({ regex: regexSource, ignoreCase: z.boolean().optional() }).strict()]);
+export type Needle = z.infer<typeof needle>;
+
 const regexMatch = z
   .object({
     language: z.literal("regex"),
@@ -65,17 +69,18 @@ const checkSchema = z
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
     /**
-     * Cheap literal pre-filter, tested before any parsing: a list means "contains any of these"; an object
-     * can also require all of a list, where an entry that is itself a list is satisfied by any of its strings
-     * (e.g. all: [modal, [environ, getenv]]).
+     * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
+     * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
+     * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text
+     * (multi-line mode: ^ and $ match at line breaks). It must hold for every file the check can match.
      */
     prefilter: z
       .union([
-        z.array(z.string().min(1)).min(1),
+        z.array(needle).min(1),
         z
           .object({
-            all: z.array(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).min(1).optional(),
-            any: z.array(z.string().min(1)).min(1).optional(),
+            all: z.array(z.union([needle, z.array(needle).min(1)])).min(1).optional(),
+            any: z.array(needle).min(1).optional(),
           })
           .strict()
           .refine((p) => p.all || p.any, "give all, any or both"),
