@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NeedleSet } from "../lib/engine/needles.ts";
 import { compileChecks } from "../lib/engine/match.ts";
 import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../lib/engine/scan.ts";
@@ -90,6 +91,21 @@ describe("matching", () => {
     expect(scanText(withPrefilter('[{ regex: "^EVAL\\\\(", ignoreCase: true }]'), "a.py", src).findings).toHaveLength(1);
     expect(scanText(withPrefilter('{ all: [modal, [ray, { regex: "^import\\\\s+modal$" }]] }'), "a.py", src).findings).toHaveLength(1);
     expect(scanText(withPrefilter('{ all: [modal], any: [{ regex: "^eval$" }] }'), "a.py", src).findings).toHaveLength(0);
+  });
+
+  it("finds prefilter literals in one pass exactly as includes would, overlaps and all", () => {
+    const needles = ["request", "requests.", "req.", "est", "a", "ab", "abc", "bca", "cab", "é", "xé", /^b+c$/mu, "q"];
+    const set = new NeedleSet(needles);
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8) % n;
+    const alphabet = ["a", "b", "c", "é", "\n", "request", "req.", "s."];
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: rand(12) }, () => alphabet[rand(alphabet.length)]).join("");
+      const has = set.tester(text);
+      const got = needles.map((_, i) => has(i));
+      const want = needles.map((n) => (typeof n === "string" ? text.includes(n) : n.test(text)));
+      expect(got, JSON.stringify(text)).toEqual(want);
+    }
   });
 
   it("rejects a prefilter regex that does not compile, naming the file", () => {

@@ -8,6 +8,7 @@ import picomatch from "picomatch";
 import type { Check, Needle } from "./rulebook.ts";
 import { RulebookError } from "./rulebook.ts";
 import { fingerprintAll } from "./fingerprint.ts";
+import { NeedleSet } from "./needles.ts";
 import { redact } from "./redact.ts";
 import type { Finding, Suppression } from "./types.ts";
 
@@ -53,7 +54,7 @@ export interface CompiledRulebook {
   checks: CompiledCheck[];
   globSets: ((path: string) => boolean)[];
   /** Distinct prefilter needles of all checks (checks share many: "bentoml", handler names). */
-  needles: (string | RegExp)[];
+  needles: NeedleSet;
   /** True when at least one check could look at this path. */
   isTarget: (path: string) => boolean;
 }
@@ -115,7 +116,7 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     }
     return { check, globSet, prefilter, matcher };
   });
-  return { checks: compiled, globSets, needles, isTarget: (p) => globSets.some((m) => m(p)) };
+  return { checks: compiled, globSets, needles: new NeedleSet(needles), isTarget: (p) => globSets.some((m) => m(p)) };
 }
 
 export interface RawMatch {
@@ -256,18 +257,12 @@ export interface FileScan {
 
 /** Checks whose globs take this path and whose prefilter (if any) the text passes. */
 export function applicableChecks(rulebook: CompiledRulebook, path: string, text: string): CompiledCheck[] {
-  // Runs for every file and check: plain loops and a per-file table of needle tests (0 untested, 1 found, 2 not).
+  // Runs for every file and check: plain loops, and needles found once per file.
   const globs = rulebook.globSets.map((m) => m(path));
-  const found = new Uint8Array(rulebook.needles.length);
-  const contains = (i: number) => {
-    if (!found[i]) {
-      const n = rulebook.needles[i]!;
-      found[i] = (typeof n === "string" ? text.includes(n) : n.test(text)) ? 1 : 2;
-    }
-    return found[i] === 1;
-  };
+  let contains: ((needle: number) => boolean) | undefined;
+  const has = (i: number) => (contains ??= rulebook.needles.tester(text))(i);
   const out: CompiledCheck[] = [];
-  for (const c of rulebook.checks) if (globs[c.globSet] && (!c.prefilter || passesPrefilter(c.prefilter, contains))) out.push(c);
+  for (const c of rulebook.checks) if (globs[c.globSet] && (!c.prefilter || passesPrefilter(c.prefilter, has))) out.push(c);
   return out;
 }
 
