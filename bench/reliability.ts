@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { machine } from "./report.ts";
 import { killWorkerMidScan, manyFiles, restartPostgres, restartRedis, scanTimeout, type Outcome } from "./reliability/faults.ts";
-import { regexGrowth } from "./reliability/regex.ts";
+import { prefilterGrowth, regexGrowth } from "./reliability/regex.ts";
 import { startPostgres, startRedis, type Service } from "./reliability/support.ts";
 
 const DOC = new URL("../docs/RELIABILITY.md", import.meta.url);
@@ -55,9 +55,12 @@ through the real pipeline (clone, scan, save; local repositories allowed) or the
 
 ### Known gaps
 
-- A worker killed with \`kill -9\` leaves its checkout directory behind (the scenario below counts it);
-  nothing removes a dead process's checkout.
-- The only time limit is git's (\`POSTURE_CLONE_TIMEOUT_MS\`); the scan and save phases have none.
+- A worker killed with \`kill -9\` leaves its checkout directory behind until a worker starts again on that
+  machine: checkouts are named by worker pid, and a starting worker removes those of dead processes.
+- Time limits: git's clone (\`POSTURE_CLONE_TIMEOUT_MS\`) and the engine's pass (\`POSTURE_SCAN_TIMEOUT_MS\`, default
+  10 min: the scan fails with code \`timeout\` and its checkout is removed; \`test/pipeline/lifecycle.test.ts\`). The
+  engine cannot be interrupted mid-file, so an abandoned pass runs to its end in the background. Saving has no
+  limit of its own beyond PostgreSQL's.
 
 ## Faults
 
@@ -99,6 +102,7 @@ const SCENARIOS: Scenario[] = [
   { id: "scan-timeout", needs: true, run: scanTimeout },
   { id: "many-files", needs: true, run: manyFiles },
   { id: "regex-growth", needs: false, run: () => regexGrowth() },
+  { id: "prefilter-growth", needs: false, run: () => prefilterGrowth() },
 ];
 
 const wanted = process.argv.slice(2);

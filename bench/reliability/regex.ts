@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { MAX_REGEX_LINE } from "../../lib/engine/match.ts";
-import { loadRulebook } from "../../lib/engine/rulebook.ts";
+import { loadRulebook, prefilterRegexes } from "../../lib/engine/rulebook.ts";
 import { ROOT } from "./support.ts";
 import type { Outcome } from "./faults.ts";
 
@@ -62,6 +62,63 @@ export function regexGrowth(): Outcome {
     happened: [
       `worst ratio ${worstRatio.toFixed(1)}, slowest line ${worstMs.toFixed(3)} ms.`,
       "Before this run's fix, `training-monitor.credential.dockerfile-literal` was quadratic: a line of one long run of name characters (`AWS_ACCESS_KEY_ID_AWS_ACCESS_KEY_ID_…`) cost 0.191 ms at 1,024 and 2.989 ms at 4,096 characters (ratio 15.6): the unbounded middle of the variable name let every later suffix be tried, and each try rescanned the name backwards in the `(?<=^\\s*ENV\\s+[A-Z0-9_]+)` lookbehind. The name's middle is now `[A-Z0-9_]{0,64}` (rules/training-monitor/credential-leak.policy.yaml; its fixtures still pass).",
+      "",
+      ...rows,
+    ],
+    ok: worstRatio < 8,
+  };
+}
+
+/**
+ * Every prefilter regex of the rulebook against adversarial whole-file texts: prefilters run on a file's whole
+ * text (up to the 1 MiB size cap), so a pump repeated to 16 KiB and to 64 KiB must cost about 4x, not 16x.
+ * Pumps: single characters, and the pattern's words followed by the characters prefilters look for next.
+ */
+export function prefilterGrowth(): Outcome {
+  const rb = loadRulebook(join(ROOT, "rules"));
+  const rows: string[] = ["| check | regex | worst pump | ms at 16 KiB | ms at 64 KiB | ratio |", "|---|---|---|---:|---:|---:|"];
+  let worstRatio = 0;
+  let worstMs = 0;
+  let count = 0;
+  for (const c of rb.checks) {
+    for (const n of prefilterRegexes(c.prefilter)) {
+      count++;
+      const re = new RegExp(n.regex, n.ignoreCase ? "imu" : "mu");
+      const pumps = new Set([" ", "\n", "a", "(", "[", "{", ":", "=", "\\", '"', "'", "#", ".", ",", "@", "_"]);
+      for (const w of n.regex.match(/[A-Za-z_]{2,}/g) ?? []) for (const s of ["", " ", "=", ":", "(", "_", "\n", '": ', "= ", ": x", "."]) pumps.add(w + s);
+      const text = (pump: string, size: number) => pump.repeat(Math.ceil(size / pump.length)).slice(0, size);
+      const run = (s: string, rounds: number) => {
+        let best = Infinity;
+        for (let k = 0; k < rounds; k++) {
+          const t0 = performance.now();
+          re.test(s);
+          best = Math.min(best, performance.now() - t0);
+        }
+        return best;
+      };
+      let worst = { pump: "", t16: 0, t64: 0 };
+      for (const pump of pumps) {
+        const t16 = run(text(pump, 16 * 1024), 3);
+        if (t16 > worst.t16) worst = { pump, t16, t64: 0 };
+      }
+      worst.t16 = run(text(worst.pump, 16 * 1024), 15);
+      worst.t64 = run(text(worst.pump, 64 * 1024), 15);
+      const ratio = worst.t64 / Math.max(worst.t16, 0.01);
+      worstMs = Math.max(worstMs, worst.t64);
+      // Below half a millisecond the ratio is timer noise, and the cost negligible even at 1 MiB.
+      if (worst.t64 < 0.5) continue;
+      worstRatio = Math.max(worstRatio, ratio);
+      rows.push(`| \`${c.id}\` | \`${n.regex.slice(0, 40).replace(/\|/g, "\\|")}…\` | \`${JSON.stringify(worst.pump).slice(1, -1).replace(/\|/g, "\\|")}\` | ${worst.t16.toFixed(2)} | ${worst.t64.toFixed(2)} | ${ratio.toFixed(1)} |`);
+    }
+  }
+  return {
+    id: "prefilter-growth",
+    title: "No prefilter regex takes super-linear time",
+    did: `Ran each of the rulebook's ${count} prefilter regexes on adversarial texts of 16 and 64 KiB (a pump repeated: single characters, and the regex's own words followed by what a prefilter looks for next); the table lists those whose slowest text took 0.5 ms or more at 64 KiB (best of 15).`,
+    expected: "Work grows linearly with the text (ratio ≈ 4 for 4× the text), so a 1 MiB file costs at most a few hundred milliseconds.",
+    happened: [
+      `worst ratio ${worstRatio.toFixed(1)} (of those taking 0.5 ms or more at 64 KiB), slowest 64 KiB text ${worstMs.toFixed(2)} ms.`,
+      "Found and fixed while adding prefilter regexes: the credential-name regex (unbounded middle, `GH_GH_GH…` cost 125 ms at 16 KiB, ratio 16.9) and a parameter lookbehind of `secret.hardcoded-literal` (`keykeykey…` 44 ms at 16 KiB, ratio 16.2) were quadratic; both now bound the part they rescan.",
       "",
       ...rows,
     ],

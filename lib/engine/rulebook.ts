@@ -49,6 +49,13 @@ const regexSource = z.string().superRefine((src, ctx) => {
 const needle = z.union([z.string().min(1), z.object({ regex: regexSource, ignoreCase: z.boolean().optional() }).strict()]);
 export type Needle = z.infer<typeof needle>;
 
+/** The regular-expression needles of a check's prefilter. */
+export function prefilterRegexes(prefilter: CheckSpec["prefilter"]): Exclude<Needle, string>[] {
+  if (!prefilter) return [];
+  const needles = Array.isArray(prefilter) ? prefilter : [...(prefilter.all ?? []).flat(), ...(prefilter.any ?? [])];
+  return needles.filter((n): n is Exclude<Needle, string> => typeof n !== "string");
+}
+
 const regexMatch = z
   .object({
     language: z.literal("regex"),

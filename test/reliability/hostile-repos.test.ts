@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { lookup } from "node:dns/promises";
 import { describe, expect, it } from "vitest";
 import { compileChecks, MAX_REGEX_LINE, regexMatches, splitLines, type CompiledRegex } from "../../lib/engine/match.ts";
-import { loadRulebook, parsePolicy } from "../../lib/engine/rulebook.ts";
+import { loadRulebook, parsePolicy, prefilterRegexes } from "../../lib/engine/rulebook.ts";
 import { DEFAULT_MAX_FILES, scanDirectory } from "../../lib/engine/scan.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
@@ -304,6 +304,16 @@ describe("regular expressions cannot backtrack without bound", () => {
     const m = c.match as { pattern: string; unless?: string };
     expect(nestedUnboundedQuantifiers(m.pattern)).toEqual([]);
     if (m.unless) expect(nestedUnboundedQuantifiers(m.unless)).toEqual([]);
+  });
+
+  // Prefilter regexes run on a whole file (up to the size cap), not a line: the same shapes are barred there.
+  const needleRegexes = loadRulebook(REAL_RULES).checks.flatMap((c) => prefilterRegexes(c.prefilter).map((n) => [c.id, n.regex] as const));
+  it("the rulebook has prefilter regexes to check", () => expect(needleRegexes.length).toBeGreaterThan(10));
+  // Reviewed exceptions: a repeated `.name` segment whose name class excludes "." cannot be split two ways, so
+  // it backtracks at most linearly (bench/reliability/regex.ts measures every prefilter regex's growth).
+  const DOTTED_SEGMENTS = String.raw`(?:[\p{Zs}\t\v\f\ufeff\u200b\u2060]*\.[\p{Zs}\t\v\f\ufeff\u200b\u2060]*[^\s\\.\u200b\u2060()\[\]{}"']+)*`;
+  it.each(needleRegexes)("%s: prefilter regex has no nested unbounded quantifier", (_id, src) => {
+    expect(nestedUnboundedQuantifiers(src).filter((g) => g !== DOTTED_SEGMENTS)).toEqual([]);
   });
 });
 
