@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
 import { applicableChecks, compileChecks, ensureLanguages } from "../lib/engine/match.ts";
-import { loadRulebook, POLICY_SUFFIX, type Check } from "../lib/engine/rulebook.ts";
+import { FIXTURES_SUFFIX, loadRulebook, POLICY_SUFFIX, type Check } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 
 const RULES = join(import.meta.dirname, "..", "rules");
@@ -73,7 +73,7 @@ describe("rulebook", () => {
 
   for (const policy of rulebook.policies) {
     describe(policy.file, () => {
-      const fixtures = join(RULES, policy.file.slice(0, -POLICY_SUFFIX.length) + ".fixtures");
+      const fixtures = join(RULES, policy.file.slice(0, -POLICY_SUFFIX.length) + FIXTURES_SUFFIX);
 
       it("has fixtures that exercise every check both ways", () => {
         expect(existsSync(fixtures), `missing ${relative(process.cwd(), fixtures)}`).toBe(true);

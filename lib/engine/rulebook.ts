@@ -11,6 +11,8 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** Rule files end with this suffix; fixture files next to them never do. */
 export const POLICY_SUFFIX = ".policy.yaml";
+/** A policy's fixtures live beside it in `<policy>.fixtures/`. */
+export const FIXTURES_SUFFIX = ".fixtures";
 
 const metavarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "metavariable names are UPPER_CASE");
 
@@ -162,7 +164,10 @@ function listPolicyFiles(dir: string): string[] {
   const visit = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, entry.name);
-      if (entry.isDirectory()) visit(p);
+      // Fixture directories hold only test inputs (hundreds of files); every command loads the rulebook.
+      if (entry.isDirectory()) {
+        if (!entry.name.endsWith(FIXTURES_SUFFIX)) visit(p);
+      }
       else if (entry.isFile() && entry.name.endsWith(POLICY_SUFFIX)) out.push(p);
     }
   };
