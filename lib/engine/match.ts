@@ -112,7 +112,13 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     let prefilter: CompiledCheck["prefilter"];
     if (check.prefilter) {
       const { all, any } = Array.isArray(check.prefilter) ? { all: undefined, any: check.prefilter } : check.prefilter;
-      prefilter = { all: (all ?? []).map((n) => (Array.isArray(n) ? n : [n]).map(needle)), any: (any ?? []).map(needle) };
+      // Literals are found for every file in one pass; a regex costs a scan of its own. Test literal-only groups
+      // first and literals before regexes within a group, so a regex runs only when the literals leave it open.
+      const isRegex = (i: number) => typeof needles[i] !== "string";
+      const cheapFirst = (ids: number[]) => [...ids].sort((a, b) => Number(isRegex(a)) - Number(isRegex(b)));
+      const groups = (all ?? []).map((n) => cheapFirst((Array.isArray(n) ? n : [n]).map(needle)));
+      groups.sort((a, b) => Number(a.some(isRegex)) - Number(b.some(isRegex)));
+      prefilter = { all: groups, any: cheapFirst((any ?? []).map(needle)) };
     }
     return { check, globSet, prefilter, matcher };
   });
