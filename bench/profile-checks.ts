@@ -6,12 +6,12 @@
 // call. A prefilter is good when "selected" is close to "matched". --unfiltered runs every check on every file
 // its globs take, ignoring prefilters: a rule that is slow there climbs the tree per candidate node and will be
 // slow on any repository where its prefilter passes. --check ID also lists the selected files with no match.
-import { findInFiles } from "@ast-grep/napi";
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
-import { applicableChecks, compileChecks, ensureLanguages, type CompiledAst, type CompiledCheck } from "../lib/engine/match.ts";
+import { applicableChecks, compileChecks, ensureLanguages } from "../lib/engine/match.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
+import { findInFilesComplete, type AstCheck } from "../lib/engine/scan.ts";
 import { decode } from "../lib/engine/scan-file.ts";
 import { walk } from "../lib/engine/walk.ts";
 
@@ -20,7 +20,6 @@ const dir = positionals[0];
 if (!dir) throw new Error("usage: profile-checks.ts DIR [--rules DIR] [--check ID] [--unfiltered]");
 ensureLanguages();
 const rulebook = compileChecks(loadRulebook(values.rules ?? DEFAULT_RULES_DIR).checks);
-type AstCheck = CompiledCheck & { matcher: CompiledAst };
 const astChecks = rulebook.checks.filter((c): c is AstCheck => c.matcher.kind === "ast" && (!values.check || c.check.id === values.check));
 if (astChecks.length === 0) throw new Error(`no ast-grep check ${values.check ?? ""}`);
 
@@ -32,26 +31,14 @@ for (const file of walk(dir, { maxFileBytes: 1 << 20, maxFiles: 100_000, isTarge
 }
 
 /** CPU ms of one findInFiles call, and the files it matched in. */
-function run(c: AstCheck, paths: string[]): Promise<{ ms: number; matched: Set<string> }> {
+async function run(c: AstCheck, paths: string[]): Promise<{ ms: number; matched: Set<string> }> {
   const before = process.cpuUsage();
   const matched = new Set<string>();
-  let calls = 0;
-  let expected = Infinity;
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      if (calls < expected) return;
-      const u = process.cpuUsage(before);
-      resolve({ ms: (u.user + u.system) / 1000, matched });
-    };
-    findInFiles(c.matcher.language as never, { paths, matcher: c.matcher.config }, (err, nodes) => {
-      calls++;
-      if (!err && nodes.length) matched.add(nodes[0]!.getRoot().filename());
-      done();
-    }).then((n) => {
-      expected = n;
-      done();
-    }, reject);
+  await findInFilesComplete(c, paths, (err, nodes) => {
+    if (!err && nodes.length) matched.add(nodes[0]!.getRoot().filename());
   });
+  const u = process.cpuUsage(before);
+  return { ms: (u.user + u.system) / 1000, matched };
 }
 
 const rows = [];

@@ -6,7 +6,7 @@ import python from "@ast-grep/lang-python";
 import yaml from "@ast-grep/lang-yaml";
 import picomatch from "picomatch";
 import type { Check, Needle } from "./rulebook.ts";
-import { RulebookError } from "./rulebook.ts";
+import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { NeedleSet } from "./needles.ts";
 import { redact } from "./redact.ts";
@@ -76,7 +76,7 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     const key = typeof n === "string" ? `s${n}` : `r${n.ignoreCase ? "i" : ""}/${n.regex}`;
     let id = needleIds.get(key);
     if (id === undefined) {
-      id = needles.push(typeof n === "string" ? n : new RegExp(n.regex, n.ignoreCase ? "imu" : "mu")) - 1;
+      id = needles.push(typeof n === "string" ? n : needleRegExp(n)) - 1;
       needleIds.set(key, id);
     }
     return id;

@@ -51,6 +51,11 @@ const regexSource = z.string().superRefine((src, ctx) => {
 const needle = z.union([z.string().min(1), z.object({ regex: regexSource, ignoreCase: z.boolean().optional() }).strict()]);
 export type Needle = z.infer<typeof needle>;
 
+/** A regex needle as the engine runs it: on the whole text, ^ and $ at line breaks. */
+export function needleRegExp(n: Exclude<Needle, string>): RegExp {
+  return new RegExp(n.regex, n.ignoreCase ? "imu" : "mu");
+}
+
 /** The regular-expression needles of a check's prefilter. */
 export function prefilterRegexes(prefilter: CheckSpec["prefilter"]): Exclude<Needle, string>[] {
   if (!prefilter) return [];

@@ -27,13 +27,13 @@ export class ScanRootError extends Error {
   }
 }
 
-type AstCheck = CompiledCheck & { matcher: CompiledAst };
+export type AstCheck = CompiledCheck & { matcher: CompiledAst };
 
 /**
  * findInFiles resolves with the number of files that matched, possibly before all of their callbacks have
  * run (they come through a thread-safe queue); wait for that many callbacks too.
  */
-function findInFilesComplete(check: AstCheck, paths: string[], onFile: Parameters<typeof findInFiles>[2]): Promise<void> {
+export function findInFilesComplete(check: AstCheck, paths: string[], onFile: Parameters<typeof findInFiles>[2]): Promise<void> {
   return new Promise((resolve, reject) => {
     let calls = 0;
     let expected: number | undefined;
