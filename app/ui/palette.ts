@@ -22,4 +22,4 @@ export const STATUS_LABELS: Record<StatusName, string> = {
   false_positive: "False positive",
   accepted_risk: "Accepted risk",
 };
-export const FRAMEWORK_LABELS = { modal: "Modal", torchserve: "TorchServe", bentoml: "BentoML", ray_serve: "Ray Serve", training_monitor: "Training monitor" } as const;
+export const FRAMEWORK_LABELS = { modal: "Modal", torchserve: "TorchServe", bentoml: "BentoML", ray_serve: "Ray Serve", training_monitor: "Training monitor", ml_serving: "ML serving" } as const;

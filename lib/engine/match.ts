@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { NeedleSet } from "./needles.ts";
 import { redact } from "./redact.ts";
-import type { Finding, Suppression } from "./types.ts";
+import { SEVERITY_RANK, type Finding, type Suppression } from "./types.ts";
 
 let registered = false;
 export function ensureLanguages() {
@@ -282,6 +282,26 @@ export function splitLines(text: string): string[] {
 }
 
 /**
+ * One risk at one place is one finding: of the matches that share a concern and a first line, the framework's own
+ * check is kept over the framework-neutral ml-serving one, then the more severe, then the first check id.
+ */
+function keepOnePerConcern(raw: Iterable<RawMatch>): RawMatch[] {
+  const kept = new Map<string, RawMatch>();
+  const out: RawMatch[] = [];
+  const rank = (r: RawMatch) => (r.check.framework === "ml-serving" ? 0 : 10) + SEVERITY_RANK[r.check.severity];
+  for (const r of raw) {
+    if (!r.check.concern) {
+      out.push(r);
+      continue;
+    }
+    const key = `${r.check.concern}:${r.start.line}`;
+    const other = kept.get(key);
+    if (!other || rank(r) > rank(other) || (rank(r) === rank(other) && r.check.id < other.check.id)) kept.set(key, r);
+  }
+  return [...out, ...kept.values()];
+}
+
+/**
  * Turns one file's raw matches into findings: one per (check, position), in file order, fingerprinted,
  * with suppressions applied and secrets masked.
  */
@@ -289,7 +309,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
   // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
   for (const r of raw) unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
-  const ordered = [...unique.values()].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
+  const ordered = [...keepOnePerConcern(unique.values())].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
 
   const redactedTexts = ordered.map((r) => redact(r.text, r.secrets));
   const fingerprints = fingerprintAll(ordered.map((r, i) => ({ ruleId: r.check.id, path, scope: r.scope, text: redactedTexts[i]! })));

@@ -83,6 +83,11 @@ const checkSchema = z
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
     /**
+     * The risk this check reports, when other checks (another framework's, or the framework-neutral ml-serving
+     * policy's) can report the same risk: at one location only one finding per concern is kept (see finalizeFile).
+     */
+    concern: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a concern is a lower-case kebab-case word, e.g. trust-remote-code").optional(),
+    /**
      * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
      * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
      * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text

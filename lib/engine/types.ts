@@ -1,7 +1,8 @@
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const FRAMEWORKS = ["modal", "torchserve", "bentoml", "ray-serve", "training-monitor"] as const;
+/** "ml-serving" holds the framework-neutral checks: risks of any serving stack (containers, Kubernetes, web apps). */
+export const FRAMEWORKS = ["modal", "torchserve", "bentoml", "ray-serve", "training-monitor", "ml-serving"] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /** Higher is worse; used for --fail-on and sorting. */

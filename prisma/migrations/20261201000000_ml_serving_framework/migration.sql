@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "Framework" ADD VALUE 'ml_serving';
