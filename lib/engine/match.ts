@@ -342,6 +342,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       message: renderMessage(r.check.message, r.vars, r.secrets),
       snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
       fingerprint: fingerprints[i]!,
+      context: "production",
     });
   });
   return { findings, suppressed };

@@ -8,6 +8,13 @@ export type Framework = (typeof FRAMEWORKS)[number];
 /** Higher is worse; used for --fail-on and sorting. */
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
+/**
+ * What the code around a finding is for, from its path and content: production code is what ships; the others
+ * are read, run in CI or copied, but do not serve.
+ */
+export const CODE_CONTEXTS = ["production", "example", "test", "docs", "build"] as const;
+export type CodeContext = (typeof CODE_CONTEXTS)[number];
+
 export interface Finding {
   ruleId: string;
   policy: string;
@@ -24,6 +31,7 @@ export interface Finding {
   /** Source of the match, secrets redacted. */
   snippet: string;
   fingerprint: string;
+  context: CodeContext;
 }
 
 export interface Suppression {
@@ -60,7 +68,16 @@ export interface ScanStats {
   rules: number;
 }
 
+/** What a repository's .posture.yaml asked for, so a reader of the results sees what was not scanned and why. */
+export interface RepoConfigSummary {
+  exclusions: { path: string; reason: string }[];
+  contextOverrides: { path: string; context: CodeContext }[];
+  disabledChecks: { check: string; paths: string[]; reason: string }[];
+}
+
 export interface ScanResult {
+  /** Set when the scanned root has a .posture.yaml (even an invalid one: then empty, and the problem is in errors). */
+  repoConfig?: RepoConfigSummary;
   findings: Finding[];
   suppressed: Suppression[];
   stats: ScanStats;

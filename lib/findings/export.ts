@@ -30,6 +30,8 @@ function toEngineFinding(f: Finding, policyTitle: string): EngineFinding {
     severity: f.severity,
     ...findingLocation(f),
     fingerprint: f.fingerprint,
+    // TODO(context column): read the stored code context once the Finding row has one.
+    context: "production",
   };
 }
 
