@@ -1,0 +1,649 @@
+/**
+ * Data flow inside Python functions, in the manner of Semgrep's taint mode: a check names sources (values an
+ * attacker controls), sinks (where such a value does harm), sanitizers (expressions whose value is safe) and
+ * guards (statements after which a variable is safe), each an ast-grep rule; the engine follows values from
+ * sources to sinks through the statements of each function, and one level of module-local helpers.
+ *
+ * Cost model (measured on the benchmark corpus): every napi call that takes a rule compiles it (~0.15 ms), and
+ * walking nodes from JavaScript costs ~2 µs a node. So each check makes ONE native query per file (all of its
+ * roles in one `any`, each branch tagged with a metavariable that tells the role), and JavaScript walks only the
+ * functions that hold a sink or a source. Pure: no file system, no network.
+ */
+import type { NapiConfig, SgNode, SgRoot } from "@ast-grep/napi";
+
+type Rule = Record<string, unknown>;
+
+export interface TaintSpec {
+  sources: Rule[];
+  sinks: Rule[];
+  sanitizers?: Rule[];
+  guards?: Rule[];
+}
+
+type Role = "source" | "sink" | "sanitizer" | "guard";
+
+export interface CompiledTaint {
+  config: NapiConfig;
+  /** Tag metavariable → role, in the order the branches are tried. */
+  tags: [string, Role][];
+}
+
+/** The tag metavariable on a branch; ast-grep's `any` binds the first branch that matches. */
+const tagName = (role: Role, i: number) => `POSTURE_TAINT_${role.toUpperCase()}_${i}`;
+export const PARSE_ERROR_TAG = "POSTURE_TAINT_ERROR";
+
+/**
+ * Compiles a spec into one ast-grep rule. Sinks come first: a node that is a sink must never be lost to another
+ * role. Parse errors are tagged too, so the same query tells the caller that a file did not parse cleanly.
+ */
+export function compileTaint(spec: TaintSpec, utils?: Record<string, unknown>, constraints?: Record<string, unknown>): CompiledTaint {
+  const tags: [string, Role][] = [];
+  const branches: Rule[] = [];
+  const add = (role: Role, rules: Rule[] | undefined) =>
+    (rules ?? []).forEach((rule, i) => {
+      const tag = tagName(role, i);
+      tags.push([tag, role]);
+      branches.push({ all: [{ pattern: `$${tag}` }, rule] });
+    });
+  add("sink", spec.sinks);
+  add("source", spec.sources);
+  add("sanitizer", spec.sanitizers);
+  add("guard", spec.guards);
+  branches.push({ all: [{ pattern: `$${PARSE_ERROR_TAG}` }, { kind: "ERROR" }] });
+  const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
+  if (utils) config.utils = utils as NapiConfig["utils"];
+  if (constraints) config.constraints = constraints as NapiConfig["constraints"];
+  return { config, tags };
+}
+
+export interface TaintHit {
+  /** The node to report: the sink, or the call of a helper that passes the value on to a sink. */
+  node: SgNode;
+  /** The matched sink node (inside the helper for a helper call). */
+  sink: SgNode;
+  source: SgNode;
+  /** Set when the value reached the sink through a module-local helper. */
+  via?: string;
+}
+
+export interface TaintResult {
+  hits: TaintHit[];
+  /** 1-based line of the first parse error, when the file did not parse cleanly. */
+  parseErrorLine?: number;
+}
+
+/** tree-sitter's node id: the same node found by different queries of one tree has the same id. */
+const key = (n: SgNode) => String(n.id());
+
+const FUNCTION = "function_definition";
+const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
+/** Expressions whose value says something about tainted data but carries none of it. */
+const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "boolean_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
+/** Methods that put their argument into the object they are called on (a list, dict, set). */
+const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
+
+interface Roles {
+  sinks: Map<string, SgNode>;
+  sources: Map<string, SgNode>;
+  sanitizers: Set<string>;
+  guards: SgNode[];
+}
+
+/** Where a tainted value came from: a source node, or the index of a parameter (when summarising a helper). */
+type Origin = { source: SgNode } | { param: number };
+
+interface Helper {
+  name: string;
+  /** Parameter index → the sink inside the helper that it reaches. */
+  sinkParams: Map<number, SgNode>;
+  paramNames: string[];
+  /** Set when the helper returns a value derived from a source. */
+  returnsSource?: SgNode;
+  /** A method: called as self.name(...). */
+  method: boolean;
+}
+
+function enclosingFunction(n: SgNode): SgNode | null {
+  for (let p = n.parent(); p; p = p.parent()) if (p.kind() === FUNCTION) return p;
+  return null;
+}
+
+function paramNames(fn: SgNode): string[] {
+  const params = fn.field("parameters");
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.children()) {
+    const k = p.kind();
+    if (k === "identifier") names.push(p.text());
+    else if (k === "typed_parameter" || k === "default_parameter" || k === "typed_default_parameter") {
+      const id = k === "typed_parameter" ? p.children().find((c) => c.kind() === "identifier") : p.field("name");
+      if (id) names.push(id.text());
+    } else if (k === "list_splat_pattern" || k === "dictionary_splat_pattern") {
+      const id = p.children().find((c) => c.kind() === "identifier");
+      if (id) names.push(id.text());
+    }
+  }
+  return names;
+}
+
+/** The parameter a source node stands for, when the source matched inside a function's parameter list. */
+function sourceParam(fn: SgNode, src: SgNode): string | undefined {
+  const params = fn.field("parameters");
+  if (!params) return undefined;
+  const pr = params.range();
+  const sr = src.range();
+  if (sr.start.index < pr.start.index || sr.end.index > pr.end.index) return undefined;
+  if (src.kind() === "identifier") return src.text();
+  const id = src.kind() === "typed_parameter" ? src.children().find((c) => c.kind() === "identifier") : src.field("name");
+  return id?.text();
+}
+
+/** Names bound by an assignment target (tuple unpacking, starred, parenthesized). */
+function targetNames(target: SgNode, out: { names: string[]; containers: string[] }): void {
+  const k = target.kind();
+  if (k === "identifier") out.names.push(target.text());
+  else if (k === "attribute") out.names.push(target.text());
+  else if (k === "subscript") {
+    const base = target.field("value");
+    if (base) out.containers.push(base.text());
+  } else for (const c of target.children()) if (c.isNamed()) targetNames(c, out);
+}
+
+class FunctionFlow {
+  private tainted = new Map<string, Origin>();
+  readonly hits: { sink: SgNode; origin: Origin; via?: { helper: Helper; inner: SgNode } }[] = [];
+  private reported = new Set<string>();
+  returned?: Origin;
+
+  constructor(
+    private fn: SgNode,
+    private roles: Roles,
+    private helpers: Map<string, Helper>,
+    initial: Map<string, Origin>,
+    /** Sinks inside this function, by the statement that holds them. */
+    private sinksByStatement: Map<string, SgNode[]>,
+    /** Helper calls inside this function by statement: checked like sinks. */
+    private helperCalls: Map<string, { call: SgNode; helper: Helper }[]>,
+  ) {
+    this.tainted = new Map(initial);
+  }
+
+  run(): this {
+    if (this.fn.kind() !== FUNCTION) {
+      this.block(this.fn);
+      return this;
+    }
+    const body = this.fn.field("body");
+    if (body) this.block(body);
+    return this;
+  }
+
+  private block(block: SgNode): void {
+    for (const s of block.children()) if (s.isNamed()) this.statement(s);
+  }
+
+  /** Runs `f` on a copy of the state and merges back what it tainted: a branch may or may not run. */
+  private branch(f: () => void): void {
+    const before = new Map(this.tainted);
+    f();
+    for (const [k, v] of before) if (!this.tainted.has(k)) this.tainted.set(k, v);
+  }
+
+  private statement(s: SgNode): void {
+    const k = s.kind();
+    this.checkSinks(s);
+    switch (k) {
+      case "expression_statement":
+        for (const c of s.children()) if (c.isNamed()) this.expressionEffects(c);
+        break;
+      case "return_statement": {
+        const v = s.children().find((c) => c.isNamed());
+        const o = v && this.taintOf(v);
+        if (o && !this.returned) this.returned = o;
+        break;
+      }
+      case "if_statement":
+        this.applyGuards(s);
+        this.branch(() => this.blockOf(s.field("consequence")));
+        for (const alt of s.children().filter((c) => c.kind() === "elif_clause" || c.kind() === "else_clause"))
+          this.branch(() => {
+            this.checkSinks(alt);
+            this.blockOf(alt.field("consequence") ?? alt.field("body"));
+          });
+        break;
+      case "for_statement": {
+        const it = s.field("right");
+        const o = it && this.taintOf(it);
+        const left = s.field("left");
+        if (o && left) this.bind(left, o);
+        // Twice, so that a value built up across iterations (cmd += arg) reaches a sink earlier in the body.
+        this.branch(() => {
+          this.blockOf(s.field("body"));
+          this.blockOf(s.field("body"));
+        });
+        const alt = s.children().find((c) => c.kind() === "else_clause");
+        if (alt) this.blockOf(alt.field("body"));
+        break;
+      }
+      case "while_statement":
+        this.branch(() => {
+          this.blockOf(s.field("body"));
+          this.blockOf(s.field("body"));
+        });
+        break;
+      case "with_statement":
+        for (const item of s.children().find((c) => c.kind() === "with_clause")?.children() ?? []) {
+          if (item.kind() !== "with_item") continue;
+          const v = item.field("value");
+          if (v?.kind() === "as_pattern") {
+            const src = v.children().find((c) => c.isNamed());
+            const target = v.field("alias") ?? v.children().filter((c) => c.isNamed()).at(-1);
+            const o = src && this.taintOf(src);
+            if (o && target && target !== src) this.bind(target, o);
+          }
+        }
+        this.blockOf(s.field("body"));
+        break;
+      case "try_statement":
+        this.branch(() => this.blockOf(s.field("body")));
+        for (const c of s.children()) {
+          if (c.kind() === "except_clause" || c.kind() === "except_group_clause") this.branch(() => this.block(c));
+          else if (c.kind() === "else_clause" || c.kind() === "finally_clause") this.branch(() => this.blockOf(c.field("body") ?? c));
+        }
+        break;
+      case "match_statement":
+        for (const c of descendants(s, (n) => n.kind() === "case_clause")) this.branch(() => this.blockOf(c.field("consequence")));
+        break;
+      case "assert_statement":
+        this.applyGuards(s);
+        break;
+      case "function_definition":
+      case "class_definition":
+      case "decorated_definition":
+        // Analysed on their own.
+        break;
+      default:
+        if (k === "block") this.block(s);
+    }
+  }
+
+  private blockOf(b: SgNode | null | undefined): void {
+    if (!b) return;
+    if (b.kind() === "block") this.block(b);
+    else this.statement(b);
+  }
+
+  private applyGuards(s: SgNode): void {
+    const ks = key(s);
+    for (const g of this.roles.guards) {
+      if (key(g) !== ks) continue;
+      const x = g.getMatch("X");
+      if (x) this.tainted.delete(x.text());
+    }
+  }
+
+  /** Assignments, augmented assignments, walrus and mutating calls change the state. */
+  private expressionEffects(e: SgNode): void {
+    const k = e.kind();
+    if (k === "assignment") {
+      const right = e.field("right");
+      const left = e.field("left");
+      if (!left) return;
+      // a = b = value: the right side of the outer assignment is itself an assignment.
+      if (right?.kind() === "assignment") this.expressionEffects(right);
+      const o = right ? this.taintOf(right.kind() === "assignment" ? right.field("right")! : right) : undefined;
+      if (o) this.bind(left, o);
+      else {
+        const t = { names: [] as string[], containers: [] as string[] };
+        targetNames(left, t);
+        for (const n of t.names) this.tainted.delete(n);
+      }
+    } else if (k === "augmented_assignment") {
+      const right = e.field("right");
+      const left = e.field("left");
+      const o = right && this.taintOf(right);
+      if (o && left) this.bind(left, o);
+    } else {
+      for (const w of descendants(e, (n) => n.kind() === "named_expression" || (n.kind() === "call" && n.field("function")?.kind() === "attribute"))) {
+        if (w.kind() === "named_expression") {
+          const o = this.taintOf(w.field("value")!);
+          const name = w.field("name");
+          if (o && name) this.tainted.set(name.text(), o);
+        } else {
+          const fn = w.field("function")!;
+          const attr = fn.field("attribute")?.text();
+          const obj = fn.field("object");
+          if (!attr || !obj || !MUTATORS.has(attr)) continue;
+          const args = w.field("arguments");
+          const o = args && this.taintOfChildren(args);
+          if (o) this.tainted.set(obj.text(), o);
+        }
+      }
+    }
+  }
+
+  private bind(target: SgNode, o: Origin): void {
+    const t = { names: [] as string[], containers: [] as string[] };
+    targetNames(target, t);
+    for (const n of [...t.names, ...t.containers]) this.tainted.set(n, o);
+  }
+
+  private checkSinks(s: SgNode): void {
+    const ks = key(s);
+    for (const sink of this.sinksByStatement.get(ks) ?? []) {
+      const kk = key(sink);
+      if (this.reported.has(kk)) continue;
+      const o = this.sinkTaint(sink);
+      if (o) {
+        this.reported.add(kk);
+        this.hits.push({ sink, origin: o });
+      }
+    }
+    for (const { call, helper } of this.helperCalls.get(ks) ?? []) {
+      const kk = key(call);
+      if (this.reported.has(kk)) continue;
+      const o = this.helperArgTaint(call, helper);
+      if (o) {
+        this.reported.add(kk);
+        this.hits.push({ sink: call, origin: o.origin, via: { helper, inner: o.inner } });
+      }
+    }
+  }
+
+  /** A sink is reached when its $SINK metavariable, or else any argument (or the node itself), is tainted. */
+  private sinkTaint(sink: SgNode): Origin | undefined {
+    const marked = sink.getMatch("SINK");
+    if (marked) return this.taintOf(marked);
+    const args = sink.kind() === "call" ? sink.field("arguments") : null;
+    if (args) return this.taintOfChildren(args);
+    return this.taintOf(sink);
+  }
+
+  private helperArgTaint(call: SgNode, helper: Helper): { origin: Origin; inner: SgNode } | undefined {
+    const args = call.field("arguments");
+    if (!args) return undefined;
+    let pos = helper.method ? 1 : 0;
+    for (const a of args.children()) {
+      if (!a.isNamed() || a.kind() === "comment") continue;
+      let index: number | undefined;
+      let value: SgNode | null = a;
+      if (a.kind() === "keyword_argument") {
+        index = helper.paramNames.indexOf(a.field("name")?.text() ?? "");
+        value = a.field("value");
+      } else if (a.kind() === "list_splat" || a.kind() === "dictionary_splat") {
+        const o = this.taintOf(a);
+        const first = [...helper.sinkParams.values()][0];
+        if (o && first) return { origin: o, inner: first };
+        continue;
+      } else index = pos++;
+      const inner = index !== undefined && index >= 0 ? helper.sinkParams.get(index) : undefined;
+      const o = inner && value ? this.taintOf(value) : undefined;
+      if (o && inner) return { origin: o, inner };
+    }
+    return undefined;
+  }
+
+  private taintOfChildren(n: SgNode): Origin | undefined {
+    for (const c of n.children()) {
+      if (!c.isNamed() || c.kind() === "comment") continue;
+      const o = this.taintOf(c);
+      if (o) return o;
+    }
+    return undefined;
+  }
+
+  /** Whether an expression's value derives from a source, and from which. */
+  taintOf(e: SgNode): Origin | undefined {
+    const k = e.kind();
+    const ke = key(e);
+    const src = this.roles.sources.get(ke);
+    if (src) return { source: src };
+    if (this.roles.sanitizers.has(ke)) return undefined;
+    if (CLEAN_EXPRESSIONS.has(k as string)) return undefined;
+    switch (k) {
+      case "identifier": {
+        const name = e.text();
+        const bound = this.comprehensionBinding(e, name);
+        if (bound !== undefined) return bound || undefined;
+        return this.tainted.get(name);
+      }
+      case "attribute": {
+        const whole = this.tainted.get(e.text());
+        if (whole) return whole;
+        const obj = e.field("object");
+        return obj ? this.taintOf(obj) : undefined;
+      }
+      case "call": {
+        const fn = e.field("function");
+        const helper = fn && this.helperOf(fn);
+        if (helper?.returnsSource) return { source: helper.returnsSource };
+        // A value passes through calls we know nothing of (Semgrep's default): str(x), x.strip(), Path(x).
+        if (fn?.kind() === "attribute") {
+          const o = this.taintOf(fn.field("object")!);
+          if (o) return o;
+        }
+        const args = e.field("arguments");
+        return args ? this.taintOfChildren(args) : undefined;
+      }
+      case "keyword_argument": {
+        const v = e.field("value");
+        return v ? this.taintOf(v) : undefined;
+      }
+      case "string":
+        for (const c of e.children()) if (c.kind() === "interpolation") {
+          const o = this.taintOfChildren(c);
+          if (o) return o;
+        }
+        return undefined;
+      default:
+        return this.taintOfChildren(e);
+    }
+  }
+
+  /**
+   * A name bound by an enclosing comprehension's `for x in it`: tainted when `it` is; null when bound but clean,
+   * undefined when the comprehension does not bind it.
+   */
+  private comprehensionBinding(id: SgNode, name: string): Origin | null | undefined {
+    for (let p = id.parent(); p && p.kind() !== FUNCTION && p.kind() !== "block"; p = p.parent()) {
+      if (!COMPREHENSIONS.has(p.kind() as string)) continue;
+      for (const clause of p.children()) {
+        if (clause.kind() !== "for_in_clause") continue;
+        const left = clause.field("left");
+        const t = { names: [] as string[], containers: [] as string[] };
+        if (left) targetNames(left, t);
+        if (!t.names.includes(name)) continue;
+        const right = clause.field("right");
+        const r = right && right.range().start.index <= id.range().start.index && id.range().end.index <= right.range().end.index;
+        if (r) continue;
+        return (right && this.taintOf(right)) ?? null;
+      }
+    }
+    return undefined;
+  }
+
+  private helperOf(fn: SgNode): Helper | undefined {
+    if (fn.kind() === "identifier") {
+      const h = this.helpers.get(fn.text());
+      return h && !h.method ? h : undefined;
+    }
+    if (fn.kind() === "attribute" && fn.field("object")?.text() === "self") {
+      const h = this.helpers.get(`self.${fn.field("attribute")?.text()}`);
+      return h;
+    }
+    return undefined;
+  }
+}
+
+/** The statement (a direct child of a block or the module) that holds `n`. */
+function statementOf(n: SgNode): SgNode {
+  let cur = n;
+  for (let p = n.parent(); p; p = p.parent()) {
+    const k = p.kind();
+    if (k === "block" || k === "module") return cur;
+    // A compound statement's header (if condition, for iterable, with items) belongs to the statement itself.
+    if (k === "elif_clause" || k === "else_clause" || k === "except_clause") {
+      if (cur.kind() !== "block") return p;
+    }
+    cur = p;
+  }
+  return cur;
+}
+
+/**
+ * Runs one compiled taint check over a parsed file. `root` is shared by every taint check of the file: the
+ * file is parsed once.
+ */
+export function analyseTaint(root: SgRoot, compiled: CompiledTaint): TaintResult {
+  const nodes = root.root().findAll(compiled.config);
+  const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: [] };
+  let parseErrorLine: number | undefined;
+  for (const n of nodes) {
+    if (n.getMatch(PARSE_ERROR_TAG)) {
+      const line = n.range().start.line + 1;
+      if (parseErrorLine === undefined || line < parseErrorLine) parseErrorLine = line;
+      continue;
+    }
+    const role = compiled.tags.find(([tag]) => n.getMatch(tag))?.[1];
+    if (role === "sink") roles.sinks.set(key(n), n);
+    else if (role === "source") roles.sources.set(key(n), n);
+    else if (role === "sanitizer") roles.sanitizers.add(key(n));
+    else if (role === "guard") roles.guards.push(n);
+  }
+  if (roles.sinks.size === 0 || roles.sources.size === 0) return { hits: [], parseErrorLine };
+
+  // Group the roles by function; module-level code is its own unit.
+  const fns = new Map<string, SgNode>();
+  const sinksOf = new Map<string, SgNode[]>();
+  const sourcesOf = new Set<string>();
+  for (const s of roles.sinks.values()) {
+    const f = enclosingFunction(s);
+    const k = f ? key(f) : "module";
+    if (f) fns.set(k, f);
+    (sinksOf.get(k) ?? sinksOf.set(k, []).get(k)!).push(s);
+  }
+  for (const s of roles.sources.values()) {
+    const f = enclosingFunction(s);
+    const k = f ? key(f) : "module";
+    if (f) fns.set(k, f);
+    sourcesOf.add(k);
+  }
+
+  const bySink = (list: SgNode[]) => {
+    const m = new Map<string, SgNode[]>();
+    for (const s of list) {
+      const k = key(statementOf(s));
+      (m.get(k) ?? m.set(k, []).get(k)!).push(s);
+    }
+    return m;
+  };
+
+  // One level of module-local helpers: a top-level function or a method whose parameter reaches a sink, and a
+  // function returning a source's value.
+  const helpers = new Map<string, Helper>();
+  const helperName = (f: SgNode) => {
+    const name = f.field("name")?.text();
+    if (!name) return undefined;
+    const parent = f.parent()?.kind() === "decorated_definition" ? f.parent()!.parent() : f.parent();
+    const owner = parent?.parent();
+    if (parent?.kind() === "module") return { name, method: false };
+    if (parent?.kind() === "block" && owner?.kind() === "class_definition") return { name: `self.${name}`, method: true };
+    return undefined;
+  };
+  for (const [k, f] of fns) {
+    const id = helperName(f);
+    if (!id) continue;
+    const names = paramNames(f);
+    const sinks = sinksOf.get(k);
+    const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
+    if (sinks) {
+      const initial = new Map<string, Origin>();
+      names.forEach((n, i) => {
+        if (!(id.method && i === 0)) initial.set(n, { param: i });
+      });
+      const flow = new FunctionFlow(f, roles, new Map(), initial, bySink(sinks), new Map()).run();
+      for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
+    }
+    if (sourcesOf.has(k)) {
+      const flow = new FunctionFlow(f, roles, new Map(), initialSources(f, roles), new Map(), new Map()).run();
+      if (flow.returned && "source" in flow.returned) helper.returnsSource = flow.returned.source;
+    }
+    if (helper.sinkParams.size || helper.returnsSource) helpers.set(helper.name, helper);
+  }
+
+  // Calls of helpers, by the function and statement that hold them.
+  const helperCallsOf = new Map<string, Map<string, { call: SgNode; helper: Helper }[]>>();
+  const callersOfSourceHelpers = new Set<string>();
+  if (helpers.size) {
+    const names = [...helpers.values()].map((h) => h.name.replace(/^self\./, ""));
+    const calls = root.root().findAll({
+      rule: { kind: "call", has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], regex: `^(self\\.)?(${names.map(escapeRegex).join("|")})$` } },
+    });
+    for (const call of calls) {
+      const fn = call.field("function")!;
+      const h = helpers.get(fn.kind() === "identifier" ? fn.text() : `self.${fn.field("attribute")?.text()}`);
+      if (!h || (fn.kind() === "identifier" && h.method)) continue;
+      const f = enclosingFunction(call);
+      const k = f ? key(f) : "module";
+      if (f) fns.set(k, f);
+      if (h.returnsSource) callersOfSourceHelpers.add(k);
+      if (h.sinkParams.size) {
+        const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
+        const sk = key(statementOf(call));
+        (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h });
+      }
+    }
+  }
+
+  const hits: TaintHit[] = [];
+  const seen = new Set<string>();
+  const analyse = (k: string, unit: SgNode, initial: Map<string, Origin>) => {
+    const hasSource = sourcesOf.has(k) || callersOfSourceHelpers.has(k);
+    const hasSink = sinksOf.has(k) || helperCallsOf.has(k);
+    if (!hasSource || !hasSink) return;
+    const flow = new FunctionFlow(unit, roles, helpers, initial, bySink(sinksOf.get(k) ?? []), helperCallsOf.get(k) ?? new Map()).run();
+    for (const h of flow.hits) {
+      if (!("source" in h.origin)) continue;
+      const kk = key(h.sink);
+      if (seen.has(kk)) continue;
+      seen.add(kk);
+      hits.push({ node: h.sink, sink: h.via?.inner ?? h.sink, source: h.origin.source, via: h.via?.helper.name });
+    }
+  };
+  for (const [k, f] of fns) analyse(k, f, initialSources(f, roles));
+  analyse("module", root.root(), new Map());
+  // A helper's sink that a source reaches inside the helper itself is reported there; its callers add nothing.
+  const direct = new Set(hits.filter((h) => !h.via).map((h) => key(h.sink)));
+  for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
+  hits.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
+  return { hits, parseErrorLine };
+}
+
+/** Parameters that are sources (e.g. a handler's data parameter) are tainted from the function's first line. */
+function initialSources(fn: SgNode, roles: Roles): Map<string, Origin> {
+  const initial = new Map<string, Origin>();
+  for (const src of roles.sources.values()) {
+    if (enclosingFunction(src) !== null && key(enclosingFunction(src)!) !== key(fn)) {
+      // a source in a nested function's parameters belongs to that function
+      continue;
+    }
+    const name = sourceParam(fn, src);
+    if (name) initial.set(name, { source: src });
+  }
+  return initial;
+}
+
+/** Descendants of `n` (itself included) that satisfy `pred`, in source order, walked in JavaScript. */
+function descendants(n: SgNode, pred: (n: SgNode) => boolean): SgNode[] {
+  const out: SgNode[] = [];
+  const visit = (x: SgNode) => {
+    if (pred(x)) out.push(x);
+    for (const c of x.children()) if (c.isNamed() && c.kind() !== FUNCTION && c.kind() !== "lambda") visit(c);
+  };
+  visit(n);
+  return out;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

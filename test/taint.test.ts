@@ -1,0 +1,168 @@
+/**
+ * The flow layer on its own: a small taint spec (handler parameters and input() as sources; open, os.system and
+ * eval as sinks; basename/int/shlex.quote as sanitizers; allow-list checks as guards) over code shaped like the
+ * cases reviewers found missed in real repositories.
+ */
+import { describe, expect, it } from "vitest";
+import { parse } from "@ast-grep/napi";
+import { ensureLanguages } from "../lib/engine/match.ts";
+import { analyseTaint, compileTaint, type TaintSpec } from "../lib/engine/taint.ts";
+
+const spec: TaintSpec = {
+  sources: [{ kind: "identifier", regex: "^(data|request)$", inside: { kind: "parameters" } }, { pattern: "input()" }],
+  sinks: [{ kind: "call", has: { field: "function", regex: "^(open|eval)$" } }, { pattern: "os.system($SINK)" }],
+  sanitizers: [{ pattern: "os.path.basename($X)" }, { pattern: "int($X)" }, { pattern: "shlex.quote($X)" }],
+  guards: [
+    { kind: "if_statement", all: [{ has: { field: "condition", pattern: "$X not in $S" } }, { has: { field: "consequence", has: { kind: "raise_statement" } } }] },
+    { kind: "assert_statement", has: { pattern: "$X in $S" } },
+  ],
+};
+
+function flow(src: string) {
+  ensureLanguages();
+  const root = parse("python", src);
+  const r = analyseTaint(root, compileTaint(spec));
+  return { lines: r.hits.map((h) => h.node.range().start.line + 1), hits: r.hits, parseErrorLine: r.parseErrorLine };
+}
+
+describe("taint flow inside a function", () => {
+  it("follows any key, any depth, through assignments and f-strings", () => {
+    const { lines, hits } = flow(
+      [
+        "def handle(data, context):",
+        '    p = data[0]["input_file_path"]',
+        '    q = f"/models/{p}"',
+        "    open(q)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([4]);
+    expect(hits[0]!.source.text()).toBe("data");
+  });
+
+  it("follows .get(), joins, formatting, pathlib division and await", () => {
+    const { lines } = flow(
+      [
+        "async def handle(request):",
+        '    a = request.get("name")',
+        '    b = os.path.join("/srv", a)',
+        '    c = "{}/x".format(b)',
+        '    d = Path("/srv") / c',
+        "    e = await d",
+        "    open(e)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([7]);
+  });
+
+  it("loops, comprehensions, tuple unpacking, with-as, augmented assignment and container writes", () => {
+    const { lines } = flow(
+      [
+        "def handle(data):",
+        "    for row in data:",
+        '        open(row["path"])',
+        '    [open(r["p"]) for r in data]',
+        "    a, b = data",
+        "    eval(b)",
+        "    with open('/x') as f:",
+        "        pass",
+        "    cmd = 'ls '",
+        "    cmd += data[0]",
+        "    os.system(cmd)",
+        "    items = []",
+        "    items.append(data)",
+        "    eval(items)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([3, 4, 6, 11, 14]);
+  });
+
+  it("does not report sanitized values, allow-list guards or clean reassignments", () => {
+    const { lines } = flow(
+      [
+        "def handle(data):",
+        "    open(os.path.basename(data))",
+        "    eval(int(data))",
+        '    os.system("ls " + shlex.quote(data))',
+        '    name = data["model"]',
+        "    if name not in ALLOWED:",
+        "        raise ValueError(name)",
+        "    open(name)",
+        "    other = data['x']",
+        "    assert other in ALLOWED",
+        "    eval(other)",
+        "    x = data",
+        '    x = "fixed"',
+        "    open(x)",
+        "    ok = data in ALLOWED",
+        "    eval(ok)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it("keeps taint that only one branch removes", () => {
+    const { lines } = flow(["def handle(data, flag):", "    p = data", "    if flag:", '        p = "x"', "    open(p)", ""].join("\n"));
+    expect(lines).toEqual([5]);
+  });
+
+  it("ignores functions with no source", () => {
+    expect(flow(["def other(path):", "    open(path)", ""].join("\n")).lines).toEqual([]);
+  });
+});
+
+describe("one level of module-local helpers", () => {
+  it("a helper whose parameter reaches a sink is a sink for its callers", () => {
+    const { lines, hits } = flow(
+      [
+        "def _read(base, path):",
+        "    return open(path)",
+        "",
+        "def handle(data):",
+        '    _read("/srv", data["p"])',
+        '    _read(data["p"], "fixed")',
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([5]);
+    expect(hits[0]!.via).toBe("_read");
+    expect(hits[0]!.sink.text()).toBe("open(path)");
+  });
+
+  it("methods called through self, keyword arguments too", () => {
+    const { lines } = flow(
+      [
+        "class H:",
+        "    def _run(self, cmd, extra=None):",
+        "        os.system(cmd)",
+        "",
+        "    def handle(self, data):",
+        "        self._run(data)",
+        "        self._run(cmd=data['c'])",
+        "        self._run('ls', extra=data)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([6, 7]);
+  });
+
+  it("a helper returning a source's value is a source", () => {
+    const { lines } = flow(["def _ask():", "    v = input()", "    return v", "", "def main():", "    os.system(_ask())", ""].join("\n"));
+    expect(lines).toEqual([6]);
+  });
+
+  it("a sink already reached inside a handler is reported once, not again at its callers", () => {
+    const { lines } = flow(["class H:", "    def preprocess(self, data):", "        return open(data)", "", "    def handle(self, data):", "        return self.preprocess(data)", ""].join("\n"));
+    expect(lines).toEqual([3]);
+  });
+});
+
+describe("parse errors", () => {
+  it("reports the first line that did not parse", () => {
+    const r = flow(["def handle(data):", "    open(data)", "", "x = = 1", ""].join("\n"));
+    expect(r.parseErrorLine).toBe(4);
+  });
+});
