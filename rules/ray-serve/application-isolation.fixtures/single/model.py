@@ -1,10 +1,16 @@
-"""A module with one deployment: the per-module resource check (isolation) does not apply."""
+"""A module with one deployment: it still shares the cluster, so a missing reservation counts here too."""
 from ray import serve
 
 
-# ok: ray-serve.isolation.missing-actor-resources
+# ruleid: ray-serve.isolation.missing-actor-resources
 @serve.deployment
 class OnlyModel:
+    pass
+
+
+# ok: ray-serve.isolation.missing-actor-resources
+@serve.deployment(ray_actor_options={"num_cpus": 2, "memory": 4 * 1024**3})
+class ReservedModel:
     pass
 
 

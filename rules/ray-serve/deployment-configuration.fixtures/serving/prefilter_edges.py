@@ -21,7 +21,8 @@ class Scorer:
         self.size = len("/models/aux.joblib")
 
 
-# ok: ray-serve.deployment.missing-resource-limits
+# a cap on requests in flight reserves no memory (and max_ongoing_requests has a default anyway)
+# ruleid: ray-serve.deployment.missing-resource-limits
 @serve.deployment(max_ongoing_requests=8)
 class Bounded:
     pass

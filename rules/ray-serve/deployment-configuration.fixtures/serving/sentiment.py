@@ -40,7 +40,7 @@ class SentimentModel:
         return {"scores": scores.tolist()}
 
 
-# ok: ray-serve.deployment.missing-resource-limits
+# ruleid: ray-serve.deployment.missing-resource-limits
 @serve.deployment(max_concurrent_queries=64)
 class LegacyLimited:
     async def __call__(self, request):
