@@ -1,0 +1,530 @@
+/**
+ * The Python dependency declarations of a repository, and the one question checks ask of them: can this package
+ * be installed below a version, for the code in this file? Pure: the caller hands in the manifests' texts and a
+ * reader for the files they include.
+ *
+ * Which declarations apply to a file: those of the nearest directory, from the file's own upward, that declares
+ * the package (a monorepo's services each declare their own); files in a `requirements/` directory declare for its
+ * parent. Within that directory a lock file that names the package decides (it pins what is installed); otherwise
+ * every declaration counts, since each (requirements-gpu.txt, an optional-dependencies group, a conda
+ * environment) is a way the code gets installed: one that allows a version below the limit is enough. A package
+ * nobody declares is not pinned, so it can be anything.
+ */
+import { parse as parseSpecifier } from "@renovatebot/pep440/lib/specifier.js";
+import { compare, lt, satisfies, valid } from "@renovatebot/pep440";
+import { parse as parseToml } from "smol-toml";
+import { load as parseYaml } from "js-yaml";
+import { parse as parseAst, type SgNode } from "@ast-grep/napi";
+import { ensureLanguages } from "./match.ts";
+import type { ScanError } from "./types.ts";
+
+export interface Declaration {
+  /** PEP 503 normalized: lower case, runs of `-_.` as one `-`. */
+  name: string;
+  /**
+   * PEP 440 specifier sets, any one of which the declaration allows (Poetry's `||`, conda's `|`); "" allows any
+   * version, null is a specifier this module cannot read (so it is taken to allow any version too).
+   */
+  specs: (string | null)[];
+  /** The declaration as written, for messages. */
+  text: string;
+  /** Relative path of the file that says it. */
+  file: string;
+  /** From a lock file: the version installed. */
+  locked?: boolean;
+  /** From a constraints file (or `-c`): it bounds what the requirements beside it install. */
+  constraint?: boolean;
+}
+
+export interface DependencyAnswer {
+  below: boolean;
+  /** What decided it, e.g. "torch>=1.9 in requirements.txt", "torch 2.1.0 in poetry.lock", "torch is not pinned". */
+  found: string;
+}
+
+const LOCK_FILES = new Set(["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"]);
+const REQUIREMENTS_FILE = /^(?:requirements|constraints)[^/]*\.(?:txt|in)$/i;
+const CONDA_FILE = /^(?:environment|conda)(?:[-_.][^/]*)?\.ya?ml$/i;
+
+/** Whether a repository path (relative, "/" separators) is a file this module reads declarations from. */
+export function isDependencyManifest(rel: string): boolean {
+  const parts = rel.split("/");
+  const base = parts.at(-1)!;
+  if (LOCK_FILES.has(base) || base === "pyproject.toml" || base === "setup.py" || base === "setup.cfg" || base === "Pipfile") return true;
+  if (REQUIREMENTS_FILE.test(base) || CONDA_FILE.test(base)) return true;
+  return parts.length > 1 && parts.at(-2)!.toLowerCase() === "requirements" && /\.(?:txt|in)$/i.test(base);
+}
+
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+/** conda channels publish some packages under another name than PyPI's. */
+const CONDA_TO_PYPI: Record<string, string> = { pytorch: "torch", "pytorch-gpu": "torch", "pytorch-cpu": "torch" };
+
+function dirOf(rel: string): string {
+  const i = rel.lastIndexOf("/");
+  return i < 0 ? "" : rel.slice(0, i);
+}
+
+/** The directory whose code a manifest declares for. */
+function declaringDir(rel: string): string {
+  const dir = dirOf(rel);
+  const base = dir.slice(dir.lastIndexOf("/") + 1);
+  return base.toLowerCase() === "requirements" ? dirOf(dir) : dir;
+}
+
+/** Joins a path written in a manifest onto its directory; undefined when it leaves the repository or is absolute. */
+function resolveInside(dir: string, written: string): string | undefined {
+  if (written.startsWith("/") || /^[A-Za-z]:[\\/]/.test(written) || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return undefined;
+  const out: string[] = dir ? dir.split("/") : [];
+  for (const part of written.replace(/\\/g, "/").split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join("/");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading version specifiers
+
+interface Bound {
+  v: string;
+  inclusive: boolean;
+}
+
+/**
+ * Whether a PEP 440 specifier set lets some version below `limit` be installed: its lowest allowed version is
+ * below the limit and the set is not empty there. Pre-releases are not treated apart.
+ */
+export function specAllowsBelow(spec: string | null, limit: string): boolean {
+  if (spec === null || spec.trim() === "") return true;
+  const clauses = parseSpecifier(spec);
+  if (!clauses) return true;
+  let low: Bound | undefined;
+  let high: Bound | undefined;
+  const pins: string[] = [];
+  const raise = (b: Bound) => {
+    const c = low ? compare(b.v, low.v) : 1;
+    if (c > 0 || (c === 0 && !b.inclusive)) low = b;
+  };
+  for (const c of clauses) {
+    const v = c.version;
+    switch (c.operator) {
+      case ">=":
+      case "~=":
+        raise({ v, inclusive: true });
+        break;
+      case ">":
+        raise({ v, inclusive: false });
+        break;
+      case "==":
+      case "===":
+        if (c.prefix === ".*") raise({ v, inclusive: true });
+        else pins.push(v);
+        break;
+      case "<":
+      case "<=": {
+        const b = { v, inclusive: c.operator === "<=" };
+        const cmp = high ? compare(b.v, high.v) : -1;
+        if (cmp < 0 || (cmp === 0 && !b.inclusive)) high = b;
+        break;
+      }
+      // != removes single versions, never a whole range below the limit.
+    }
+  }
+  if (pins.length) return pins.some((p) => valid(p) !== null && lt(p, limit) && satisfies(p, spec));
+  if (low && compare(low.v, limit) >= 0) return false;
+  if (low && high) {
+    const c = compare(high.v, low.v);
+    if (c < 0 || (c === 0 && !(high.inclusive && low.inclusive))) return false;
+  }
+  return true;
+}
+
+function bumpAt(release: number[], index: number): string {
+  const out = release.slice(0, index + 1);
+  out[index] = (out[index] ?? 0) + 1;
+  return out.join(".");
+}
+
+/**
+ * A Poetry or conda constraint as PEP 440 specifier sets: Poetry's ^ and ~, `||`, space-separated clauses and
+ * bare versions; with `fuzzyBare` (conda) a bare or single-`=` version means that version's series (2.1 → 2.1.*).
+ */
+export function toPep440(constraint: string, opts: { fuzzyBare?: boolean } = {}): (string | null)[] {
+  return constraint.split(/\|\|?/).map((alt) => {
+    const clauses = alt
+      .trim()
+      .replace(/(>=|<=|==|!=|~=|>|<|=|\^|~)\s+/g, "$1")
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    const out: string[] = [];
+    for (const cl of clauses) {
+      if (cl === "*") continue;
+      const m = /^(\^|~(?!=)|>=|<=|===|==|!=|~=|>|<|=)?(.*)$/.exec(cl)!;
+      const op = m[1] ?? "";
+      let v = m[2]!;
+      if (op === "^" || op === "~") {
+        const release = /^\d+(?:\.\d+)*/.exec(v)?.[0].split(".").map(Number);
+        if (!release) return null;
+        let at = op === "~" ? Math.min(1, release.length - 1) : release.findIndex((n) => n !== 0);
+        if (at < 0) at = release.length - 1;
+        out.push(`>=${v}`, `<${bumpAt(release, at)}`);
+      } else if (op === "" || op === "=") {
+        if (opts.fuzzyBare && !v.endsWith("*")) v = `${v}.*`;
+        out.push(`==${v.replace(/\.?\*$/, ".*")}`);
+      } else out.push(`${op}${v}`);
+    }
+    const spec = out.join(",");
+    return spec === "" || parseSpecifier(spec) ? spec : null;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading manifests
+
+/** `name-1.2.3-...whl` / `name-1.2.3.tar.gz` at the end of a URL or path: the version it installs. */
+function versionFromArchive(location: string): { name: string; version: string } | undefined {
+  const file = decodeURIComponent(location.split(/[?#]/)[0]!.split("/").at(-1) ?? "");
+  const m = /^([A-Za-z0-9][A-Za-z0-9._]*?)-(\d[A-Za-z0-9.+!]*?)(?:-[^/]*\.whl|\.tar\.gz|\.zip)$/.exec(file);
+  return m ? { name: m[1]!, version: m[2]! } : undefined;
+}
+
+/** One PEP 508 requirement (`torch[extra]>=1.9; python_version>"3.8"`, `torch @ https://…/torch-2.1.0-….whl`). */
+export function parseRequirement(text: string, file: string): Declaration | undefined {
+  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(text);
+  if (!m) return undefined;
+  // Markers say when the requirement applies; any platform it applies to can install it, so they are not read.
+  let rest = m[3]!.replace(/\s;.*$|;.*$/s, "").trim();
+  const written = text.replace(/\s*;.*$/s, "").trim();
+  if (rest.startsWith("@")) {
+    const archive = versionFromArchive(rest.slice(1).trim());
+    return { name: normalizeName(m[1]!), specs: [archive ? `==${archive.version}` : ""], text: written, file };
+  }
+  if (rest.startsWith("(") && rest.endsWith(")")) rest = rest.slice(1, -1).trim();
+  const spec = rest === "" ? "" : parseSpecifier(rest) ? rest : null;
+  return { name: normalizeName(m[1]!), specs: [spec], text: written, file };
+}
+
+interface Reading {
+  declarations: Declaration[];
+  /** Requirement files a requirements file includes with -r / -c, resolved in the repository. */
+  includes: { path: string; constraint: boolean }[];
+}
+
+/** requirements.txt / constraints.txt (pip's format) and the `pip:` list of a conda environment. */
+export function readRequirementsText(text: string, file: string, opts: { constraint?: boolean } = {}): Reading {
+  const out: Reading = { declarations: [], includes: [] };
+  const dir = dirOf(file);
+  const logical = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  for (const raw of logical) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (!line) continue;
+    if (line.startsWith("-")) {
+      const m = /^(-[a-zA-Z]|--[a-z-]+)(?:=|\s+)?(\S*)/.exec(line);
+      const opt = m?.[1] ?? "";
+      const value = m?.[2] ?? "";
+      if (/^(?:-r|--requirement|-c|--constraint)$/.test(opt) && value) {
+        const path = resolveInside(dir, value);
+        if (path) out.includes.push({ path, constraint: opts.constraint || opt === "-c" || opt === "--constraint" });
+      } else if (/^(?:-e|--editable)$/.test(opt) && value) {
+        const archive = versionFromArchive(value);
+        if (archive) out.declarations.push({ name: normalizeName(archive.name), specs: [`==${archive.version}`], text: value, file, constraint: opts.constraint });
+      }
+      // Index, binary and build options choose where and how, not which version.
+      continue;
+    }
+    // Per-requirement options (--hash=…) follow the requirement.
+    const req = line.replace(/\s+--[a-z-]+(?:[=\s]\S+)?.*$/, "").trim();
+    if (/^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.whl$|\.tar\.gz$/i.test(req)) {
+      const archive = versionFromArchive(req);
+      if (archive) out.declarations.push({ name: normalizeName(archive.name), specs: [`==${archive.version}`], text: req, file, constraint: opts.constraint });
+      continue;
+    }
+    const d = parseRequirement(req, file);
+    if (d) out.declarations.push(opts.constraint ? { ...d, constraint: true } : d);
+  }
+  return out;
+}
+
+function stringsOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A Poetry dependency value: "^2.1", {version = "^2.1", …}, or a list of those for different markers. */
+function poetryDeclarations(deps: unknown, file: string): Declaration[] {
+  if (!isTable(deps)) return [];
+  const out: Declaration[] = [];
+  for (const [name, value] of Object.entries(deps)) {
+    if (name.toLowerCase() === "python") continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const constraint = typeof v === "string" ? v : isTable(v) && typeof v.version === "string" ? v.version : "";
+      out.push({ name: normalizeName(name), specs: toPep440(constraint), text: constraint ? `${name} = "${constraint}"` : name, file });
+    }
+  }
+  return out;
+}
+
+export function readPyproject(text: string, file: string): Declaration[] {
+  const doc = parseToml(text) as Record<string, unknown>;
+  const out: Declaration[] = [];
+  const pep508 = (list: unknown, constraint?: boolean) => {
+    for (const s of stringsOf(list)) {
+      const d = parseRequirement(s, file);
+      if (d) out.push(constraint ? { ...d, constraint } : d);
+    }
+  };
+  const project = isTable(doc.project) ? doc.project : {};
+  pep508(project.dependencies);
+  if (isTable(project["optional-dependencies"])) for (const list of Object.values(project["optional-dependencies"])) pep508(list);
+  // PEP 735 groups; a group's {include-group = …} entries name other groups, which are read on their own.
+  if (isTable(doc["dependency-groups"])) for (const list of Object.values(doc["dependency-groups"])) pep508(list);
+  const tool = isTable(doc.tool) ? doc.tool : {};
+  const poetry = isTable(tool.poetry) ? tool.poetry : {};
+  out.push(...poetryDeclarations(poetry.dependencies, file), ...poetryDeclarations(poetry["dev-dependencies"], file));
+  if (isTable(poetry.group)) for (const g of Object.values(poetry.group)) if (isTable(g)) out.push(...poetryDeclarations(g.dependencies, file));
+  const uv = isTable(tool.uv) ? tool.uv : {};
+  pep508(uv["dev-dependencies"]);
+  pep508(uv["override-dependencies"]);
+  pep508(uv["constraint-dependencies"], true);
+  const pdm = isTable(tool.pdm) ? tool.pdm : {};
+  if (isTable(pdm["dev-dependencies"])) for (const list of Object.values(pdm["dev-dependencies"])) pep508(list);
+  return out;
+}
+
+/** Pipfile: [packages] / [dev-packages], values "*", ">=1.9" or {version = …}. */
+export function readPipfile(text: string, file: string): Declaration[] {
+  const doc = parseToml(text) as Record<string, unknown>;
+  const out: Declaration[] = [];
+  for (const section of ["packages", "dev-packages"]) {
+    const deps = doc[section];
+    if (!isTable(deps)) continue;
+    for (const [name, value] of Object.entries(deps)) {
+      const spec = typeof value === "string" ? value : isTable(value) && typeof value.version === "string" ? value.version : "";
+      const s = spec.trim() === "*" ? "" : spec.trim();
+      out.push({ name: normalizeName(name), specs: [s === "" || parseSpecifier(s) ? s : null], text: s ? `${name}${s}` : name, file });
+    }
+  }
+  return out;
+}
+
+/** poetry.lock, uv.lock, pdm.lock ([[package]] name / version) and Pipfile.lock (JSON). */
+export function readLock(text: string, file: string): Declaration[] {
+  const locked = (name: string, version: string): Declaration => ({ name: normalizeName(name), specs: [valid(version) ? `==${version}` : null], text: `${name} ${version}`, file, locked: true });
+  if (file.endsWith("Pipfile.lock")) {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    const out: Declaration[] = [];
+    for (const section of ["default", "develop"]) {
+      const deps = doc[section];
+      if (!isTable(deps)) continue;
+      for (const [name, value] of Object.entries(deps)) {
+        if (isTable(value) && typeof value.version === "string") out.push(locked(name, value.version.replace(/^===?/, "")));
+      }
+    }
+    return out;
+  }
+  const doc = parseToml(text) as Record<string, unknown>;
+  const packages = Array.isArray(doc.package) ? doc.package : [];
+  return packages.filter((p): p is { name: string; version: string } => isTable(p) && typeof p.name === "string" && typeof p.version === "string").map((p) => locked(p.name, p.version));
+}
+
+/** setup.cfg: [options] install_requires and [options.extras_require], one requirement per (indented) line. */
+export function readSetupCfg(text: string, file: string): Declaration[] {
+  const out: Declaration[] = [];
+  let section = "";
+  let key: string | undefined;
+  const wanted = () => (section === "options" && key === "install_requires") || (section === "options.extras_require" && key !== undefined);
+  const take = (value: string) => {
+    const req = value.replace(/(^|\s)#.*$/, "").trim();
+    const d = req ? parseRequirement(req, file) : undefined;
+    if (d) out.push(d);
+  };
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*[#;]/.test(line) || line.trim() === "") continue;
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1]!.trim().toLowerCase();
+      key = undefined;
+      continue;
+    }
+    if (/^\s/.test(line)) {
+      if (key !== undefined && wanted()) take(line.trim());
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    key = kv[1]!.trim().toLowerCase().replace(/-/g, "_");
+    if (section === "options.extras_require") key = kv[1]!.trim();
+    if (wanted() && kv[2]!.trim()) take(kv[2]!.trim());
+  }
+  return out;
+}
+
+function stringLiteral(node: SgNode): string | undefined {
+  if (node.kind() !== "string" || node.children().some((c) => c.kind() === "interpolation")) return undefined;
+  const m = /^[rRuU]?("""|'''|"|')([\s\S]*)\1$/.exec(node.text());
+  return m?.[2];
+}
+
+/** setup.py: the literal lists given to setup(install_requires=…, extras_require=…), directly or by a module-level name. */
+export function readSetupPy(text: string, file: string): Declaration[] {
+  ensureLanguages();
+  const root = parseAst("python", text).root();
+  const assigned = (name: string): SgNode | undefined =>
+    root
+      .children()
+      .map((s) => s.child(0))
+      .find((a) => a?.kind() === "assignment" && a.field("left")?.text() === name)
+      ?.field("right") ?? undefined;
+  const lists = (value: SgNode | null | undefined, depth = 0): SgNode[] => {
+    if (!value || depth > 2) return [];
+    const k = value.kind();
+    if (k === "identifier") return lists(assigned(value.text()), depth + 1);
+    if (k === "list" || k === "tuple") return [value];
+    if (k === "dictionary") return value.children().filter((p) => p.kind() === "pair").flatMap((p) => lists(p.field("value"), depth + 1));
+    // a + b of lists
+    if (k === "binary_operator") return [...lists(value.field("left"), depth + 1), ...lists(value.field("right"), depth + 1)];
+    return [];
+  };
+  const out: Declaration[] = [];
+  const args = root.findAll({ rule: { kind: "keyword_argument", has: { field: "name", regex: "^(install_requires|extras_require)$" }, inside: { kind: "argument_list", inside: { kind: "call", has: { field: "function", regex: "^(setuptools\\.)?setup$" } } } } });
+  for (const arg of args) {
+    for (const list of lists(arg.field("value"))) {
+      for (const item of list.children()) {
+        const s = stringLiteral(item);
+        const d = s === undefined ? undefined : parseRequirement(s, file);
+        if (d) out.push(d);
+      }
+    }
+  }
+  return out;
+}
+
+/** environment.yml: conda specs (`pytorch=2.1`, `pytorch>=2.1,<3`, `pytorch::pytorch 2.1.*`) and the `pip:` list. */
+export function readCondaEnvironment(text: string, file: string): Reading {
+  const doc = parseYaml(text);
+  const out: Reading = { declarations: [], includes: [] };
+  const deps = isTable(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
+  for (const dep of deps) {
+    if (typeof dep === "string") {
+      const spec = dep.replace(/^[^\s:]*::/, "").replace(/\[.*\]\s*$/, "").trim();
+      const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)$/.exec(spec);
+      if (!m) continue;
+      // name=ver=build / name ver build: the build string is not a version.
+      let version = m[2]!.trim().replace(/(?<=[0-9*])=(?!=).*$/, "");
+      if (/^[0-9*]/.test(version)) version = version.split(/\s+/)[0]!;
+      const name = m[1]!.toLowerCase();
+      out.declarations.push({ name: normalizeName(CONDA_TO_PYPI[name] ?? name), specs: toPep440(version, { fuzzyBare: true }), text: dep.trim(), file });
+    } else if (isTable(dep) && Array.isArray(dep.pip)) {
+      const r = readRequirementsText(stringsOf(dep.pip).join("\n"), file);
+      out.declarations.push(...r.declarations);
+      out.includes.push(...r.includes);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The index
+
+export interface DependencyIndexResult {
+  index: DependencyIndex;
+  /** Manifests that could not be read, e.g. a pyproject.toml that is not TOML. */
+  errors: ScanError[];
+}
+
+export class DependencyIndex {
+  /** No declarations at all: what a single file scanned on its own sees. */
+  static readonly EMPTY = new DependencyIndex(new Map());
+
+  constructor(private readonly byDir: ReadonlyMap<string, readonly Declaration[]>) {}
+
+  /** Whether `pkg` can be installed below `limit` for the code in `file` (a relative path). */
+  mayBeBelow(file: string, pkg: string, limit: string): DependencyAnswer {
+    const name = normalizeName(pkg);
+    for (let dir: string | undefined = dirOf(file); dir !== undefined; dir = dir === "" ? undefined : dirOf(dir)) {
+      const here = (this.byDir.get(dir) ?? []).filter((d) => d.name === name);
+      if (here.length === 0) continue;
+      const locked = here.filter((d) => d.locked);
+      if (locked.length) return this.decide(locked, [], limit);
+      return this.decide(
+        here.filter((d) => !d.constraint),
+        here.filter((d) => d.constraint),
+        limit,
+      );
+    }
+    return { below: true, found: `${pkg} is not pinned` };
+  }
+
+  private decide(requirements: Declaration[], constraints: Declaration[], limit: string): DependencyAnswer {
+    // Constraints narrow what each requirement installs; on their own they still bound the version installed.
+    const effective = requirements.length ? requirements : constraints;
+    const constraintSpecs = constraints.length && requirements.length ? constraints.flatMap((c) => c.specs) : [];
+    const allowsBelow = (d: Declaration) =>
+      d.specs.some((s) => (constraintSpecs.length ? constraintSpecs.some((c) => specAllowsBelow(join(s, c), limit)) : specAllowsBelow(s, limit)));
+    const describe = (d: Declaration) => (d.specs.every((s) => s === "") && !d.locked ? `${d.text} in ${d.file}, with no version bound` : `${d.text} in ${d.file}`);
+    const open = effective.find(allowsBelow);
+    return open ? { below: true, found: describe(open) } : { below: false, found: describe(effective[0]!) };
+  }
+}
+
+function join(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return [a, b].filter(Boolean).join(",");
+}
+
+/**
+ * Reads every manifest given (`files`: relative path and text) and the requirement files they include (through
+ * `read`, which returns undefined for a file that is not there). Never throws: a manifest that cannot be parsed
+ * is reported in `errors` and contributes nothing.
+ */
+export function buildDependencyIndex(files: readonly { path: string; text: string }[], read: (path: string) => string | undefined = () => undefined): DependencyIndexResult {
+  const byDir = new Map<string, Declaration[]>();
+  const errors: ScanError[] = [];
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const add = (dir: string, ds: Declaration[]) => ds.length && (byDir.get(dir) ?? byDir.set(dir, []).get(dir)!).push(...ds);
+
+  // A requirements file with the files it includes, transitively; each file once per chain.
+  const requirements = (path: string, text: string, constraint: boolean, seen: Set<string>): Declaration[] => {
+    const r = readRequirementsText(text, path, { constraint });
+    return [...r.declarations, ...included(r.includes, seen)];
+  };
+  const included = (includes: Reading["includes"], seen: Set<string>): Declaration[] =>
+    includes.flatMap((inc) => {
+      if (seen.has(inc.path)) return [];
+      const text = texts.get(inc.path) ?? read(inc.path);
+      if (text === undefined) {
+        errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
+        return [];
+      }
+      return requirements(inc.path, text, inc.constraint, new Set([...seen, inc.path]));
+    });
+
+  for (const { path, text } of files) {
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    try {
+      let ds: Declaration[];
+      if (LOCK_FILES.has(base)) ds = readLock(text, path);
+      else if (base === "pyproject.toml") ds = readPyproject(text, path);
+      else if (base === "Pipfile") ds = readPipfile(text, path);
+      else if (base === "setup.py") ds = readSetupPy(text, path);
+      else if (base === "setup.cfg") ds = readSetupCfg(text, path);
+      else if (CONDA_FILE.test(base)) {
+        const r = readCondaEnvironment(text, path);
+        ds = [...r.declarations, ...included(r.includes, new Set([path]))];
+      } else ds = requirements(path, text, /^constraints/i.test(base), new Set([path]));
+      add(declaringDir(path), ds);
+    } catch (e) {
+      errors.push({ path, message: `cannot read dependency declarations: ${(e as Error).message.split("\n")[0]}` });
+    }
+  }
+  return { index: new DependencyIndex(byDir), errors };
+}

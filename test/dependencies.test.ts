@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { buildDependencyIndex, DependencyIndex, isDependencyManifest, specAllowsBelow, toPep440 } from "../lib/engine/dependencies.ts";
+
+/** Whether torch can be below 2.6 for `file` in a repository made of `files`. */
+function torch(files: Record<string, string>, file = "app/handler.py") {
+  const { index, errors } = buildDependencyIndex(Object.entries(files).map(([path, text]) => ({ path, text })), (p) => files[p]);
+  expect(errors).toEqual([]);
+  return index.mayBeBelow(file, "torch", "2.6");
+}
+
+describe("specAllowsBelow", () => {
+  it.each([
+    [">=1.9", true],
+    ["", true],
+    ["<3", true],
+    [">2.5", true],
+    ["~=2.5", true],
+    ["==2.1.*", true],
+    ["==2.1.0+cu118", true],
+    [">=1.9,<3", true],
+    [">=2.6", false],
+    [">=2.6.0", false],
+    [">2.6", false],
+    ["~=2.6", false],
+    ["==2.6.0+cu124", false],
+    ["==3.*", false],
+    ["!=2.5,>=2.6", false],
+    // empty: nothing installs, so nothing below
+    [">=2.6,<2.5", false],
+    ["==2.1,>=2.6", false],
+  ])("%s -> %s", (spec, below) => {
+    expect(specAllowsBelow(spec, "2.6")).toBe(below);
+  });
+
+  it("takes an unreadable specifier to allow anything", () => {
+    expect(specAllowsBelow(null, "2.6")).toBe(true);
+  });
+});
+
+describe("toPep440", () => {
+  it("reads Poetry's caret, tilde, wildcards, bare versions and alternatives", () => {
+    expect(toPep440("^2.1")).toEqual([">=2.1,<3"]);
+    expect(toPep440("^0.3.1")).toEqual([">=0.3.1,<0.4"]);
+    expect(toPep440("~2.6.1")).toEqual([">=2.6.1,<2.7"]);
+    expect(toPep440("2.6.*")).toEqual(["==2.6.*"]);
+    expect(toPep440("2.1")).toEqual(["==2.1"]);
+    expect(toPep440("*")).toEqual([""]);
+    expect(toPep440(">= 1.9 < 3 || ^2.6")).toEqual([">=1.9,<3", ">=2.6,<3"]);
+  });
+
+  it("reads a conda bare or single-= version as its series", () => {
+    expect(toPep440("2.1", { fuzzyBare: true })).toEqual(["==2.1.*"]);
+    expect(toPep440("=2.6", { fuzzyBare: true })).toEqual(["==2.6.*"]);
+    expect(toPep440("==2.1.0", { fuzzyBare: true })).toEqual(["==2.1.0"]);
+  });
+});
+
+describe("isDependencyManifest", () => {
+  it.each([
+    ["requirements.txt", true],
+    ["svc/requirements-gpu.txt", true],
+    ["requirements/prod.txt", true],
+    ["constraints.txt", true],
+    ["pyproject.toml", true],
+    ["a/setup.py", true],
+    ["setup.cfg", true],
+    ["environment.yml", true],
+    ["model/conda.yaml", true],
+    ["poetry.lock", true],
+    ["uv.lock", true],
+    ["Pipfile.lock", true],
+    ["pdm.lock", true],
+    ["handler.py", false],
+    ["docs/requirements.md", false],
+    ["notes.txt", false],
+  ])("%s -> %s", (path, yes) => {
+    expect(isDependencyManifest(path)).toBe(yes);
+  });
+});
+
+describe("DependencyIndex.mayBeBelow", () => {
+  it("says not pinned when nothing declares the package", () => {
+    expect(torch({})).toEqual({ below: true, found: "torch is not pinned" });
+    expect(torch({ "requirements.txt": "fastapi==0.110\n" })).toEqual({ below: true, found: "torch is not pinned" });
+    expect(DependencyIndex.EMPTY.mayBeBelow("a.py", "torch", "2.6").below).toBe(true);
+  });
+
+  it("reads requirements files with options, hashes, extras, markers and local versions", () => {
+    expect(torch({ "requirements.txt": "--extra-index-url https://download.pytorch.org/whl/cu118\ntorch>=2.6 --hash=sha256:00\n" })).toEqual({ below: false, found: "torch>=2.6 in requirements.txt" });
+    expect(torch({ "requirements.txt": "Torch[opt] >= 1.9 ; python_version > '3.8'  # gpu\n" })).toEqual({ below: true, found: "Torch[opt] >= 1.9 in requirements.txt" });
+    expect(torch({ "requirements.txt": "torch==2.1.0+cu118\n" }).below).toBe(true);
+    expect(torch({ "requirements.txt": "torch==2.7.1+cu126\n" }).below).toBe(false);
+    expect(torch({ "requirements.txt": "torch\n" })).toEqual({ below: true, found: "torch in requirements.txt, with no version bound" });
+    expect(torch({ "requirements.txt": "torch @ https://download.pytorch.org/whl/cu118/torch-2.1.0%2Bcu118-cp310-cp310-linux_x86_64.whl\n" }).below).toBe(true);
+    expect(torch({ "requirements.txt": "https://download.pytorch.org/whl/torch-2.7.0-cp310-none-any.whl\n" }).below).toBe(false);
+    expect(torch({ "requirements.txt": "torch>=2.6,\\\n    <3\n" }).below).toBe(false);
+  });
+
+  it("follows -r includes inside the repository and intersects -c constraints", () => {
+    expect(torch({ "app/requirements.txt": "-r ../common/base.txt\n", "common/base.txt": "torch>=1.9\n" })).toEqual({ below: true, found: "torch>=1.9 in common/base.txt" });
+    expect(torch({ "requirements.txt": "-c constraints.txt\ntorch\n", "constraints.txt": "torch>=2.6\n" }).below).toBe(false);
+    expect(torch({ "requirements.txt": "torch>=1.9\n", "constraints.txt": "torch>=2.6,<3\n" }).below).toBe(false);
+    // an include loop ends
+    expect(torch({ "requirements.txt": "-r more.txt\ntorch>=2.6\n", "more.txt": "-r requirements.txt\n" }).below).toBe(false);
+  });
+
+  it("reports an include that is missing and ignores one outside the repository", () => {
+    const { index, errors } = buildDependencyIndex([{ path: "requirements.txt", text: "-r base.txt\n-r ../../etc/x.txt\ntorch>=2.6\n" }]);
+    expect(errors).toEqual([{ path: "base.txt", message: "included by a requirements file but not found in the repository" }]);
+    expect(index.mayBeBelow("h.py", "torch", "2.6").below).toBe(false);
+  });
+
+  it("applies the nearest directory that declares the package, so each service of a monorepo has its own", () => {
+    const files = {
+      "requirements.txt": "torch>=2.6\n",
+      "services/legacy/requirements.txt": "torch>=1.9\n",
+      "services/new/pyproject.toml": '[project]\ndependencies = ["fastapi"]\n',
+      "services/gpu/requirements/prod.txt": "torch==2.1.*\n",
+    };
+    expect(torch(files, "services/legacy/handler.py")).toEqual({ below: true, found: "torch>=1.9 in services/legacy/requirements.txt" });
+    expect(torch(files, "services/legacy/deep/er/handler.py").below).toBe(true);
+    expect(torch(files, "services/new/handler.py")).toEqual({ below: false, found: "torch>=2.6 in requirements.txt" });
+    expect(torch(files, "services/gpu/handler.py").below).toBe(true);
+    expect(torch(files, "handler.py").below).toBe(false);
+  });
+
+  it("counts every declaration of a directory: one that allows below is enough", () => {
+    expect(torch({ "requirements.txt": "torch>=2.6\n", "requirements-legacy.txt": "torch>=1.13\n" }).below).toBe(true);
+    expect(torch({ "pyproject.toml": '[project]\ndependencies = ["torch>=2.6"]\n[project.optional-dependencies]\nold = ["torch<2"]\n' }).below).toBe(true);
+  });
+
+  it("reads PEP 621, PEP 735 groups, Poetry with groups, uv and pdm tables", () => {
+    expect(torch({ "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch>=2.6", "numpy"]\n' }).below).toBe(false);
+    expect(torch({ "pyproject.toml": '[dependency-groups]\ngpu = ["torch>=2.0", {include-group = "base"}]\n' }).below).toBe(true);
+    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "^2.1"\n' })).toEqual({ below: true, found: 'torch = "^2.1" in pyproject.toml' });
+    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\ntorch = { version = "~2.6", source = "pytorch" }\n' }).below).toBe(false);
+    expect(torch({ "pyproject.toml": '[tool.poetry.group.gpu.dependencies]\ntorch = [{ version = "^2.6", markers = "sys_platform == \'linux\'" }, { version = "^1.13", markers = "sys_platform == \'darwin\'" }]\n' }).below).toBe(true);
+    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\ntorch = { git = "https://github.com/pytorch/pytorch" }\n' }).below).toBe(true);
+    expect(torch({ "pyproject.toml": '[tool.pdm.dev-dependencies]\ntest = ["torch>=1.9"]\n' }).below).toBe(true);
+    expect(torch({ "pyproject.toml": '[project]\ndependencies = ["torch"]\n[tool.uv]\nconstraint-dependencies = ["torch>=2.6"]\n' }).below).toBe(false);
+  });
+
+  it("reads setup.py literals with ast-grep: direct, through a module-level name, extras", () => {
+    const setup = (body: string) => torch({ "setup.py": `from setuptools import setup\n${body}\n` });
+    expect(setup('setup(name="x", install_requires=["torch>=2.6", "numpy"])').below).toBe(false);
+    expect(setup('REQUIRES = ["torch>=1.9"]\nsetup(install_requires=REQUIRES)')).toEqual({ below: true, found: "torch>=1.9 in setup.py" });
+    expect(setup('setup(install_requires=["torch>=2.6"], extras_require={"legacy": ["torch==1.13.1"]})').below).toBe(true);
+    // a string that merely mentions torch, outside setup(), is not a declaration
+    expect(setup('NOTE = ["torch>=1.0"]\nsetup(install_requires=["torch>=2.6"])').below).toBe(false);
+    expect(setup('import setuptools\nsetuptools.setup(install_requires=("torch~=2.7",))').below).toBe(false);
+  });
+
+  it("reads setup.cfg options", () => {
+    const cfg = "[metadata]\nname = x\n\n[options]\npackages = find:\ninstall_requires =\n    numpy\n    torch>=2.6\n\n[options.extras_require]\nold =\n    torch>=1.9\n";
+    expect(torch({ "setup.cfg": cfg })).toEqual({ below: true, found: "torch>=1.9 in setup.cfg" });
+    expect(torch({ "setup.cfg": "[options]\ninstall_requires = torch>=2.6\n" }).below).toBe(false);
+  });
+
+  it("reads conda environments: pytorch is torch, =2.1 is the 2.1 series, the pip list counts", () => {
+    expect(torch({ "environment.yml": "channels: [pytorch]\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n" })).toEqual({ below: true, found: "pytorch=2.1 in environment.yml" });
+    expect(torch({ "environment.yml": "dependencies:\n  - pytorch::pytorch>=2.6=py3.10_cuda12.4_0\n" }).below).toBe(false);
+    expect(torch({ "environment.yml": "dependencies:\n  - pytorch 2.7.* cuda*\n" }).below).toBe(false);
+    expect(torch({ "environment.yml": "dependencies:\n  - pip\n  - pip:\n    - torch>=1.9\n" }).below).toBe(true);
+    expect(torch({ "environment.yml": "dependencies:\n  - pip:\n    - -r requirements-serve.txt\n", "requirements-serve.txt": "torch>=2.6\n" }).below).toBe(false);
+  });
+
+  it("lets a lock file decide over the ranges beside it", () => {
+    const pyproject = '[project]\ndependencies = ["torch>=1.9"]\n';
+    expect(torch({ "pyproject.toml": pyproject, "uv.lock": 'version = 1\n[[package]]\nname = "torch"\nversion = "2.7.1"\n' })).toEqual({ below: false, found: "torch 2.7.1 in uv.lock" });
+    expect(torch({ "pyproject.toml": pyproject, "poetry.lock": '[[package]]\nname = "torch"\nversion = "2.1.2"\n' }).below).toBe(true);
+    expect(torch({ "pdm.lock": '[[package]]\nname = "torch"\nversion = "2.6.0"\n' }).below).toBe(false);
+    // uv forks a resolution per platform: any fork below counts
+    expect(torch({ "uv.lock": '[[package]]\nname = "torch"\nversion = "2.7.0"\n[[package]]\nname = "torch"\nversion = "2.2.2"\n' }).below).toBe(true);
+    expect(torch({ "Pipfile.lock": JSON.stringify({ default: { torch: { version: "==2.6.0" } }, develop: {} }) }).below).toBe(false);
+    expect(torch({ "Pipfile.lock": JSON.stringify({ default: {}, develop: { torch: { version: "==2.0.1" } } }) }).below).toBe(true);
+    // a lock that does not name the package leaves it to the manifests
+    expect(torch({ "pyproject.toml": pyproject, "uv.lock": '[[package]]\nname = "numpy"\nversion = "2.0.0"\n' }).below).toBe(true);
+  });
+
+  it("reads a Pipfile", () => {
+    expect(torch({ Pipfile: '[packages]\ntorch = "*"\n' }).below).toBe(true);
+    expect(torch({ Pipfile: '[packages]\ntorch = {version = ">=2.6", index = "pytorch"}\n' }).below).toBe(false);
+  });
+
+  it("reports a manifest it cannot parse and answers from the rest", () => {
+    const { index, errors } = buildDependencyIndex([
+      { path: "pyproject.toml", text: "[project\ndependencies = [" },
+      { path: "Pipfile.lock", text: "{not json" },
+      { path: "environment.yml", text: "dependencies: [unclosed" },
+      { path: "setup.py", text: "setup(install_requires=[" },
+      { path: "requirements.txt", text: "torch>=2.6\n" },
+    ]);
+    expect(errors.map((e) => e.path).sort()).toEqual(["Pipfile.lock", "environment.yml", "pyproject.toml"]);
+    for (const e of errors) expect(e.message).toMatch(/^cannot read dependency declarations: \S/);
+    expect(index.mayBeBelow("a.py", "torch", "2.6").below).toBe(false);
+  });
+});
