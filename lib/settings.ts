@@ -2,6 +2,8 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { audit, type Actor } from "./audit.ts";
 import type { Db, Settings, Severity } from "./db/client.ts";
+import { CODE_CONTEXTS } from "./engine/types.ts";
+import { normaliseContexts } from "./findings/contexts.ts";
 
 export async function getSettings(db: Pick<Db, "settings">): Promise<Settings> {
   return db.settings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
@@ -35,6 +37,12 @@ export const settingsInput = z
     scheduleEnabled: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
     scheduleCron: z.string().trim().min(1).max(100),
     scheduleTimezone: z.string().trim().min(1).max(64).refine(validTimeZone, "not a known time zone (e.g. UTC, Europe/Berlin)"),
+    // A form sends one value per ticked box (none: the field is absent).
+    countedContexts: z.preprocess(
+      (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.enum(CODE_CONTEXTS, { message: `a code context is one of ${CODE_CONTEXTS.join(", ")}` })).max(CODE_CONTEXTS.length * 2)
+        .transform(normaliseContexts),
+    ),
   })
   .superRefine((s, ctx) => {
     // Five fields only: a seconds field would let a typo rescan the org every second.
@@ -74,7 +82,7 @@ export async function updateSettings(db: Db, actor: Actor, input: SettingsInput)
       if (d === slaDays(before, sev)) continue;
       moved += await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ('open', 'in_progress', 'reopened')`;
     }
-    const pick = (s: Settings) => ({ slaCriticalDays: s.slaCriticalDays, slaHighDays: s.slaHighDays, slaMediumDays: s.slaMediumDays, slaLowDays: s.slaLowDays, scheduleEnabled: s.scheduleEnabled, scheduleCron: s.scheduleCron, scheduleTimezone: s.scheduleTimezone });
+    const pick = (s: Settings) => ({ slaCriticalDays: s.slaCriticalDays, slaHighDays: s.slaHighDays, slaMediumDays: s.slaMediumDays, slaLowDays: s.slaLowDays, scheduleEnabled: s.scheduleEnabled, scheduleCron: s.scheduleCron, scheduleTimezone: s.scheduleTimezone, countedContexts: s.countedContexts });
     await audit(tx, actor, { action: "settings.update", targetType: "settings", targetId: "1", before: pick(before), after: pick(settings) });
     return { settings, dueDatesMoved: moved };
   });

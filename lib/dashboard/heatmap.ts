@@ -11,6 +11,7 @@ import { FINDING_STATUSES, OPEN_STATUSES } from "../findings/queries.ts";
 import type { SeverityCounts } from "../repos/grade.ts";
 import { weightedScore } from "./risk.ts";
 import { weightedCountsSql } from "./risk-sql.ts";
+import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
 
 export const HEATMAP_COLUMNS_PER_PAGE = 40;
 
@@ -82,19 +83,13 @@ interface RawCell {
 }
 
 
-export async function heatmap(db: Db, p: HeatmapParams): Promise<Heatmap> {
+export async function heatmap(db: Db, p: HeatmapParams, visibility?: Visibility): Promise<Heatmap> {
+  visibility ??= await loadVisibility(db);
   const statuses = p.status ?? [...OPEN_STATUSES];
   const byTeam = p.columns === "teams";
   const where: Prisma.Sql[] = [
     // Compared as the enum (not ::text) so the planner can estimate and use indexes.
     Prisma.sql`f.status IN (${Prisma.join(statuses.map((x) => Prisma.sql`${x}::"FindingStatus"`))})`,
-    // Findings of checks disabled org-wide are hidden everywhere (lib/findings/queries.ts findingWhere).
-    Prisma.sql`f."checkId" NOT IN (SELECT id FROM "Check" WHERE NOT enabled)`,
-    // Archived repositories are not part of the posture. Subqueries over the small Repository table instead of a
-    // join keep the scan of Finding index-only (see docs: the covering index on status, repositoryId, ...).
-    p.team
-      ? Prisma.sql`f."repositoryId" IN (SELECT id FROM "Repository" WHERE "teamId" = ${p.team} AND "archivedAt" IS NULL)`
-      : Prisma.sql`f."repositoryId" NOT IN (SELECT id FROM "Repository" WHERE "archivedAt" IS NOT NULL)`,
   ];
   if (p.framework) where.push(Prisma.sql`f.framework IN (${Prisma.join(p.framework.map((x) => Prisma.sql`${frameworkToDb(x)}::"Framework"`))})`);
   if (p.severity) where.push(Prisma.sql`f.severity IN (${Prisma.join(p.severity.map((x) => Prisma.sql`${x}::"Severity"`))})`);
@@ -120,7 +115,7 @@ export async function heatmap(db: Db, p: HeatmapParams): Promise<Heatmap> {
                count(*) FILTER (WHERE f.severity = 'medium')::int AS medium,
                count(*) FILTER (WHERE f.severity = 'low')::int AS low
         FROM "Finding" f
-        WHERE ${Prisma.join(where, " AND ")}
+        WHERE ${Prisma.join(where, " AND ")} ${visibleSql("f", { teamId: p.team }, visibility)}
         GROUP BY 1, 2
       ),
       cells AS (${cellsSql}),

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { weightSql } from "./risk-sql.ts";
-import { addDays, disabledCheckList, OPEN_SET_SQL, scopeSql, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
+import { addDays, OPEN_SET_SQL, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
+import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
@@ -35,7 +36,7 @@ export const tsSql = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
 interface Opts extends TrendScope {
   now?: Date;
-  disabledChecks?: readonly string[];
+  visibility?: Visibility;
 }
 
 export interface RiskRow extends SeverityCounts {
@@ -74,7 +75,7 @@ interface BreakdownRow extends SeverityCounts {
 export async function openFindings(db: Db, o: Opts & { limit?: number } = {}): Promise<OpenFindings> {
   const now = o.now ?? new Date();
   const limit = Math.max(1, Math.min(100, o.limit ?? 10));
-  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = o.visibility ?? (await loadVisibility(db));
   const bySeverity = Prisma.sql`
     SUM(g.n) FILTER (WHERE g.severity = 'critical')::int AS critical,
     SUM(g.n) FILTER (WHERE g.severity = 'high')::int AS high,
@@ -85,7 +86,7 @@ export async function openFindings(db: Db, o: Opts & { limit?: number } = {}): P
     WITH g AS (
       SELECT f."severity", f."policyId", f."repositoryId", COUNT(*) AS n, COUNT(*) FILTER (WHERE f."dueAt" < ${tsSql(now)}) AS overdue
         FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${scopeSql("f", o, disabled)}
+       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", o, visibility)}
        GROUP BY 1, 2, 3
     ),
     pol AS (SELECT g."policyId" AS id, ${bySeverity} FROM g GROUP BY 1 ORDER BY risk DESC, open DESC, 1 LIMIT ${limit}),
@@ -132,13 +133,13 @@ export interface Mttr {
 export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));
-  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = o.visibility ?? (await loadVisibility(db));
   const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
     SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
     SELECT date_trunc('week', f."fixedAt") AS week, f."severity"::text AS severity, COUNT(*)::int AS n,
            (SUM(EXTRACT(EPOCH FROM (f."fixedAt" - f."firstSeenAt"))) / 86400)::float8 AS sum
       FROM "Finding" f
-     WHERE f."status" = 'fixed' AND f."fixedAt" >= ${first}::date ${scopeSql("f", o, disabled)}
+     WHERE f."status" = 'fixed' AND f."fixedAt" >= ${first}::date ${visibleSql("f", o, visibility)}
      GROUP BY 1, 2) w
      ORDER BY w.week`;
   const mean = (sum: number, n: number) => (n ? sum / n : null);

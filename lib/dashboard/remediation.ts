@@ -8,7 +8,8 @@ import type { Db, FindingStatus, Severity } from "../db/client.ts";
 import { FINDING_STATUSES } from "../findings/queries.ts";
 import { getSettings, slaDays } from "../settings.ts";
 import { rangeParam, tsSql } from "./overview.ts";
-import { disabledCheckList, OPEN_SET_SQL, scopeSql, type TrendScope } from "./trends.ts";
+import { OPEN_SET_SQL, type TrendScope } from "./trends.ts";
+import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
 import { SEVERITIES } from "../engine/types.ts";
 
 const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -59,14 +60,14 @@ export interface StatusBreakdown {
  * Findings by status per team and per repository: one pass over Finding(repositoryId, status) (index-only),
  * grouped by repository and status, then folded by team.
  */
-export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; disabledChecks?: readonly string[] } = {}): Promise<StatusBreakdown> {
+export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; visibility?: Visibility } = {}): Promise<StatusBreakdown> {
   const limit = Math.max(1, Math.min(REPOSITORIES_SHOWN_MORE, o.limit ?? REPOSITORIES_SHOWN));
-  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = o.visibility ?? (await loadVisibility(db));
   const rows = await db.$queryRaw<{ repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]>`
     SELECT g."repositoryId", r."name", r."teamId", t."name" AS "teamName", g.status::text AS status, g.n
       FROM (SELECT f."repositoryId", f."status", COUNT(*)::int AS n
               FROM "Finding" f
-             WHERE TRUE ${scopeSql("f", o, disabled)}
+             WHERE TRUE ${visibleSql("f", o, visibility)}
              GROUP BY 1, 2) g
       JOIN "Repository" r ON r.id = g."repositoryId"
       JOIN "Team" t ON t.id = r."teamId"`;
@@ -122,10 +123,10 @@ export interface SlaView {
   due: DueFinding[];
 }
 
-export async function slaView(db: Db, o: TrendScope & { now?: Date; disabledChecks?: readonly string[] } = {}): Promise<SlaView> {
+export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility?: Visibility } = {}): Promise<SlaView> {
   const now = o.now ?? new Date();
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
-  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = o.visibility ?? (await loadVisibility(db));
   const [settings, counts, due] = await Promise.all([
     getSettings(db),
     db.$queryRaw<{ severity: Severity; open: number; overdue: number; soon: number }[]>`
@@ -133,7 +134,7 @@ export async function slaView(db: Db, o: TrendScope & { now?: Date; disabledChec
              COUNT(*) FILTER (WHERE f."dueAt" < ${tsSql(now)})::int AS overdue,
              COUNT(*) FILTER (WHERE f."dueAt" >= ${tsSql(now)} AND f."dueAt" < ${tsSql(soon)})::int AS soon
         FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${scopeSql("f", o, disabled)}
+       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", o, visibility)}
        GROUP BY 1`,
     db.$queryRaw<DueFinding[]>`
       SELECT f.id, f."severity"::text AS severity, f."status"::text AS status, f."message", f."path", f."line", p."title" AS "policyTitle",
@@ -142,7 +143,7 @@ export async function slaView(db: Db, o: TrendScope & { now?: Date; disabledChec
         JOIN "Repository" r ON r.id = f."repositoryId"
         JOIN "Policy" p ON p.id = f."policyId"
         LEFT JOIN "User" u ON u.id = f."assigneeId"
-       WHERE f."status" IN ${OPEN_SET_SQL} ${scopeSql("f", o, disabled)}
+       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", o, visibility)}
        ORDER BY f."dueAt", f.id
        LIMIT ${LIST_LIMIT}`,
   ]);
@@ -188,10 +189,10 @@ export interface AcceptedRisks {
  * Accepted risks, soonest expiry first, and those whose acceptance ran out (lib/findings/triage.ts
  * expireAcceptedRisks, run by the worker, writes a `risk_expired` event and returns them to open).
  */
-export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; disabledChecks?: readonly string[] } = {}): Promise<AcceptedRisks> {
+export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibility?: Visibility } = {}): Promise<AcceptedRisks> {
   const now = o.now ?? new Date();
   const since = new Date(now.getTime() - RETURNED_DAYS * 86_400_000);
-  const disabled = o.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = o.visibility ?? (await loadVisibility(db));
   const [active, activeCount, returned, returnedCount] = await Promise.all([
     db.$queryRaw<AcceptedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
@@ -199,10 +200,10 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; disabl
         FROM "Finding" f
         JOIN "Repository" r ON r.id = f."repositoryId"
         JOIN "Policy" p ON p.id = f."policyId"
-       WHERE f."status" = 'accepted_risk' ${scopeSql("f", o, disabled)}
+       WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}
        ORDER BY f."acceptedUntil" NULLS LAST, f.id
        LIMIT ${LIST_LIMIT}`,
-    db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM "Finding" f WHERE f."status" = 'accepted_risk' ${scopeSql("f", o, disabled)}`,
+    db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM "Finding" f WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}`,
     db.$queryRaw<ReturnedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
              e."createdAt" AS "expiredAt", f."status"::text AS status
@@ -210,12 +211,12 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; disabl
         JOIN "Finding" f ON f.id = e."findingId"
         JOIN "Repository" r ON r.id = f."repositoryId"
         JOIN "Policy" p ON p.id = f."policyId"
-       WHERE e."type" = 'risk_expired' AND e."createdAt" >= ${tsSql(since)} ${scopeSql("e", o, disabled)}
+       WHERE e."type" = 'risk_expired' AND e."createdAt" >= ${tsSql(since)} ${visibleSql("e", o, visibility)}
        ORDER BY e."createdAt" DESC, e.id
        LIMIT ${LIST_LIMIT}`,
     db.$queryRaw<{ n: number }[]>`
       SELECT COUNT(*)::int AS n FROM "FindingEvent" e
-       WHERE e."type" = 'risk_expired' AND e."createdAt" >= ${tsSql(since)} ${scopeSql("e", o, disabled)}`,
+       WHERE e."type" = 'risk_expired' AND e."createdAt" >= ${tsSql(since)} ${visibleSql("e", o, visibility)}`,
   ]);
   return { active, activeCount: activeCount[0]?.n ?? 0, returned, returnedCount: returnedCount[0]?.n ?? 0 };
 }

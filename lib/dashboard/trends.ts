@@ -14,18 +14,16 @@
  * read, so a 90-day trend costs the same whether the history is 180 days or ten years; dashboards may reuse
  * the past days' crossings for a few minutes (`reusePast`, PAST_TTL_MS) while today's are always read live. Events carry their finding's severity, repository and
  * check (denormalised, see prisma/schema.prisma), so no join with the findings table is needed. A finding counts
- * under its current severity; findings of checks disabled org-wide are left out, as everywhere in the dashboard.
+ * under its current severity and context; only visible findings count (lib/findings/visibility.ts: disabled checks,
+ * archived repositories and uncounted code contexts are left out), as everywhere in the dashboard.
  */
-import { disabledCheckIds } from "../catalogue.ts";
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
+import { loadVisibility, visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
 
 /** Which findings: all, one repository's, or one team's. */
-export interface TrendScope {
-  repositoryId?: string;
-  teamId?: string;
-}
+export type TrendScope = FindingScope;
 
 export interface TrendOptions extends TrendScope {
   /** Number of days, ending today (UTC) inclusive. */
@@ -59,27 +57,6 @@ export function addDays(day: string, n: number): string {
   return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000));
 }
 
-/** Checks disabled org-wide (usually none): one tiny query so the common case filters nothing. */
-/** The catalogue's disabled checks, as the list the SQL fragments below take. */
-export async function disabledCheckList(db: Db): Promise<string[]> {
-  return [...(await disabledCheckIds(db))];
-}
-
-/**
- * The WHERE fragment restricting rows of `alias` (a Finding or a FindingEvent: both have repositoryId and
- * checkId) to the scope and to enabled checks. Archived repositories are left out of org-wide and team
- * figures (as on the heatmap) but a repository asked for by id is shown even when archived.
- */
-export function scopeSql(alias: string, scope: TrendScope, disabled: readonly string[]): Prisma.Sql {
-  const a = Prisma.raw(`"${alias}"`);
-  const parts: Prisma.Sql[] = [];
-  if (scope.repositoryId) parts.push(Prisma.sql`AND ${a}."repositoryId" = ${scope.repositoryId}`);
-  if (scope.teamId) parts.push(Prisma.sql`AND ${a}."repositoryId" IN (SELECT r.id FROM "Repository" r WHERE r."teamId" = ${scope.teamId} AND r."archivedAt" IS NULL)`);
-  else if (!scope.repositoryId) parts.push(Prisma.sql`AND ${a}."repositoryId" NOT IN (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NOT NULL)`);
-  if (disabled.length) parts.push(Prisma.sql`AND ${a}."checkId" <> ALL(${[...disabled]}::text[])`);
-  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
-}
-
 interface Row {
   day: string;
   severity: Severity;
@@ -105,7 +82,7 @@ interface Flow {
  * (exclusive; null: no end). createdAt is a UTC timestamp without time zone, so ::date is the UTC day; events
  * stamped after today (clock skew) are folded into today, as they are already part of the current status.
  */
-function flowsSql(from: string, before: string | null, today: string, scope: TrendScope, disabled: readonly string[]): Prisma.Sql {
+function flowsSql(from: string, before: string | null, today: string, scope: TrendScope, visibility: Visibility): Prisma.Sql {
   return Prisma.sql`
     SELECT to_char(LEAST(e."createdAt"::date, ${today}::date), 'YYYY-MM-DD') AS day, e."severity"::text AS severity,
            SUM(x.d)::int AS net,
@@ -119,22 +96,22 @@ function flowsSql(from: string, before: string | null, today: string, scope: Tre
              - (e."fromStatus" IS NOT NULL AND e."fromStatus" IN ${OPEN_SET_SQL})::int AS d
       ) x
      WHERE e."createdAt" >= ${from}::date ${before ? Prisma.sql`AND e."createdAt" < ${before}::date` : Prisma.empty}
-       AND x.d <> 0 AND e."severity" IS NOT NULL ${scopeSql("e", scope, disabled)}
+       AND x.d <> 0 AND e."severity" IS NOT NULL ${visibleSql("e", scope, visibility)}
      GROUP BY 1, 2`;
 }
 
 /**
  * Past days' flows change only when past events do (a rulebook re-grading a check, a repository deleted) or
- * the filters do (a check disabled, a repository archived: both part of the key), so a dashboard may reuse
+ * the filters do (a check disabled, a repository archived, the counted contexts: all part of the key), so a dashboard may reuse
  * them for a few minutes; today's events and the current status are always read live, so the latest figures
- * are exact and only a re-grading or deletion can show late, for at most PAST_TTL_MS.
+ * are exact and only a re-grading, a rescan changing a finding's context or a deletion can show late, for at most PAST_TTL_MS.
  */
 export const PAST_TTL_MS = 5 * 60_000;
 const pastCache = new WeakMap<Db, Map<string, { expires: number; flows: Promise<Flow[]> }>>();
 
-async function pastFlows(db: Db, first: string, today: string, scope: TrendScope, disabled: readonly string[]): Promise<Flow[]> {
+async function pastFlows(db: Db, first: string, today: string, scope: TrendScope, visibility: Visibility): Promise<Flow[]> {
   const archived = scope.repositoryId ? [] : (await db.repository.findMany({ where: { archivedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
-  const key = JSON.stringify([first, today, scope.repositoryId ?? null, scope.teamId ?? null, disabled, archived]);
+  const key = JSON.stringify([first, today, scope.repositoryId ?? null, scope.teamId ?? null, visibility.disabledChecks, visibility.contexts, archived]);
   let cache = pastCache.get(db);
   if (!cache) pastCache.set(db, (cache = new Map()));
   const now = Date.now();
@@ -142,7 +119,7 @@ async function pastFlows(db: Db, first: string, today: string, scope: TrendScope
   if (hit && hit.expires > now) return hit.flows;
   for (const [k, v] of cache) if (v.expires <= now || cache.size > 200) cache.delete(k);
   // A real promise (Prisma's are lazy thenables), so every waiting request shares one execution.
-  const flows: Promise<Flow[]> = Promise.resolve(db.$queryRaw<Flow[]>(flowsSql(first, today, today, scope, disabled)));
+  const flows: Promise<Flow[]> = Promise.resolve(db.$queryRaw<Flow[]>(flowsSql(first, today, today, scope, visibility)));
   cache.set(key, { expires: now + PAST_TTL_MS, flows });
   flows.catch(() => cache.delete(key));
   return flows;
@@ -154,27 +131,27 @@ async function pastFlows(db: Db, first: string, today: string, scope: TrendScope
  * days before today may come from a recent identical call (see PAST_TTL_MS): for org-wide and team dashboards
  * read by many; a single repository's trend is cheap enough to always count in full.
  */
-export async function openTrend(db: Db, opts: TrendOptions & { disabledChecks?: readonly string[]; reusePast?: boolean }): Promise<TrendDay[]> {
+export async function openTrend(db: Db, opts: TrendOptions & { visibility?: Visibility; reusePast?: boolean }): Promise<TrendDay[]> {
   const days = Math.max(1, Math.min(3650, Math.floor(opts.days)));
   const today = utcDay(opts.now ?? new Date());
   const first = addDays(today, -(days - 1));
-  const disabled = opts.disabledChecks ?? (await disabledCheckList(db));
+  const visibility = opts.visibility ?? (await loadVisibility(db));
   const scope: TrendScope = { repositoryId: opts.repositoryId, teamId: opts.teamId };
-  const past = opts.reusePast && days > 1 ? await pastFlows(db, first, today, scope, disabled) : null;
+  const past = opts.reusePast && days > 1 ? await pastFlows(db, first, today, scope, visibility) : null;
   const flows = past
     ? Prisma.sql`
         SELECT * FROM unnest(${past.map((f) => f.day)}::text[], ${past.map((f) => f.severity)}::text[], ${past.map((f) => f.net)}::int[], ${past.map((f) => f.opened)}::int[],
                              ${past.map((f) => f.closed)}::int[], ${past.map((f) => f.detected)}::int[], ${past.map((f) => f.fixed)}::int[])
                    AS p(day, severity, net, opened, closed, detected, fixed)
-        UNION ALL ${flowsSql(today, null, today, scope, disabled)}`
-    : flowsSql(first, null, today, scope, disabled);
+        UNION ALL ${flowsSql(today, null, today, scope, visibility)}`
+    : flowsSql(first, null, today, scope, visibility);
 
   const rows = await db.$queryRaw<Row[]>`
     WITH ev AS (${flows}),
     cur AS (
       SELECT f."severity"::text AS severity, COUNT(*)::int AS n
         FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${scopeSql("f", scope, disabled)}
+       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", scope, visibility)}
        GROUP BY 1
     )
     SELECT g.day, s.severity,

@@ -60,13 +60,13 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
       const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true } });
       if (!user) throw new TriageError("unknown_assignee", "no such user to assign to");
     }
-    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true } });
+    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
     if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");
     const events: Prisma.FindingEventCreateManyInput[] = [];
     const now = new Date();
     for (const f of findings) {
       const data: Prisma.FindingUpdateInput = {};
-      const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId };
+      const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext };
       if (change.status && change.status !== f.status) {
         const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as FindingStatus) : null;
         data.triageDecision = decision;
@@ -92,10 +92,10 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
 /** Accepted risks past their expiry return to open (run by the worker's housekeeping). */
 export async function expireAcceptedRisks(db: Db, now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
-    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true, severity: true, repositoryId: true, checkId: true } });
+    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
     if (!expired.length) return 0;
     await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null } });
-    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now, severity: e.severity, repositoryId: e.repositoryId, checkId: e.checkId })) });
+    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now, severity: e.severity, repositoryId: e.repositoryId, checkId: e.checkId, codeContext: e.codeContext })) });
     return expired.length;
   });
 }

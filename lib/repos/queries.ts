@@ -3,14 +3,16 @@ import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client
 import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
+import { countedSql, countedWhere, loadVisibility, type Visibility } from "../findings/visibility.ts";
 import type { SeverityCounts } from "./grade.ts";
 
 export type { SeverityCounts };
 
 const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
-/** Repositories with their last scan and open findings by severity: three queries, whatever the count. */
-export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string } = {}) {
+/** Repositories with their last scan and open findings by severity (the counted ones: the grade): a few queries, whatever the count. */
+export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string; visibility?: Visibility } = {}) {
+  const visibility = opts.visibility ?? (await loadVisibility(db));
   const repos = await db.repository.findMany({
     where: { ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }), ...(opts.id ? { id: opts.id } : {}) },
     include: { team: { select: { id: true, name: true } } },
@@ -18,7 +20,7 @@ export async function listRepositories(db: Db, opts: { includeArchived?: boolean
   });
   const ids = repos.map((r) => r.id);
   const [counts, lastScans] = await Promise.all([
-    db.finding.groupBy({ by: ["repositoryId", "severity"], where: { repositoryId: { in: ids }, status: { in: [...OPEN_STATUSES] }, check: { enabled: true } }, _count: { _all: true } }),
+    db.finding.groupBy({ by: ["repositoryId", "severity"], where: { repositoryId: { in: ids }, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) }, _count: { _all: true } }),
     db.scan.findMany({ where: { repositoryId: { in: ids } }, distinct: ["repositoryId"], orderBy: [{ repositoryId: "asc" }, { queuedAt: "desc" }] }),
   ]);
   const open = new Map<string, SeverityCounts>();
@@ -95,9 +97,10 @@ interface RawRow {
 
 /**
  * One page of repositories with open counts by severity, weighted risk and the last scan: one SQL statement,
- * whatever the page size. Counts exclude findings of checks disabled org-wide (as the findings table does).
+ * whatever the page size. Counts are of the counted findings (lib/findings/visibility.ts), as the grade is.
  */
-export async function repositoryPage(db: Db, p: RepositoryListParams): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
+export async function repositoryPage(db: Db, p: RepositoryListParams, visibility?: Visibility): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
+  visibility ??= await loadVisibility(db);
   const dir = (p.dir ?? DEFAULT_DIR[p.sort]) === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const nulls = Prisma.sql`NULLS LAST`;
   const order = {
@@ -122,7 +125,7 @@ export async function repositoryPage(db: Db, p: RepositoryListParams): Promise<{
              count(*) FILTER (WHERE f.severity = 'low')::int AS low
       FROM "Finding" f
       WHERE f.status IN ('open', 'in_progress', 'reopened')
-        AND f."checkId" NOT IN (SELECT id FROM "Check" WHERE NOT enabled)
+        ${countedSql("f", visibility)}
         -- Only the repositories the filters keep: a team's list aggregates that team's findings, not all.
         AND f."repositoryId" IN (SELECT r.id FROM "Repository" r ${whereSql})
       GROUP BY f."repositoryId"
@@ -189,12 +192,13 @@ export async function listTeams(db: Db) {
 }
 
 /** The worst open findings of one repository, for its detail page (the full list is the findings table). */
-export async function topOpenFindings(db: Db, repositoryId: string, take = 20) {
+export async function topOpenFindings(db: Db, repositoryId: string, take = 20, visibility?: Visibility) {
+  visibility ??= await loadVisibility(db);
   return db.finding.findMany({
-    where: { repositoryId, status: { in: [...OPEN_STATUSES] }, check: { enabled: true } },
+    where: { repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) },
     orderBy: [{ severity: "asc" }, { firstSeenAt: "asc" }, { id: "asc" }],
     take,
-    select: { id: true, severity: true, status: true, checkId: true, policyId: true, path: true, line: true, message: true, firstSeenAt: true, dueAt: true },
+    select: { id: true, severity: true, status: true, checkId: true, policyId: true, path: true, line: true, message: true, firstSeenAt: true, dueAt: true, codeContext: true },
   });
 }
 

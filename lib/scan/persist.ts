@@ -2,7 +2,8 @@
  * Writes one scan's result, in one transaction, as changes to the repository's findings:
  *
  * - a fingerprint never seen before becomes a new `open` finding (event `detected`);
- * - a finding seen again keeps its identity, status and triage; its location and snippet are refreshed;
+ * - a finding seen again keeps its identity, status and triage; its location, snippet and code context are
+ *   refreshed (a file moved into tests/ is test code now), and its events follow its severity and context;
  * - a finding that was `fixed` and is seen again is `reopened`, unless its last triage decision still holds
  *   (false positive; accepted risk not yet expired), which it returns to (event `reopened` either way);
  * - a finding not seen is `fixed` (event `fixed`), but only if its check ran in this scan and its file was
@@ -12,10 +13,10 @@
  * (repository, fingerprint) unique key makes a duplicate finding impossible.
  */
 import { randomUUID } from "node:crypto";
-import type { Db, FindingStatus, Prisma, Settings } from "../db/client.ts";
+import { Prisma, type Db, type FindingStatus, type Settings } from "../db/client.ts";
 import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
-import { findingLocation, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
+import { CODE_CONTEXTS, findingLocation, type CodeContext, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
 import { dueDate } from "../settings.ts";
 import type { FindingContext } from "./context.ts";
 
@@ -42,6 +43,11 @@ export interface PersistCounts {
 
 type Tx = Prisma.TransactionClient;
 
+/** The finding's code context; one from an engine that predates contexts is production, as the migration made every stored finding. */
+function codeContextOf(f: EngineFinding): CodeContext {
+  return (CODE_CONTEXTS as readonly string[]).includes(f.context) ? f.context : "production";
+}
+
 function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil: Date | null }, now: Date): FindingStatus {
   if (f.triageDecision === "false_positive") return "false_positive";
   if (f.triageDecision === "accepted_risk" && f.acceptedUntil && f.acceptedUntil > now) return "accepted_risk";
@@ -61,9 +67,10 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
          "fixedAt" = CASE WHEN v.reopened THEN NULL ELSE t."fixedAt" END,
          "fixedScanId" = CASE WHEN v.reopened THEN NULL ELSE t."fixedScanId" END,
          "lastSeenAt" = $10, "lastScanId" = $11, "commitSha" = $12, "updatedAt" = $10,
-         "context" = CASE WHEN $15 THEN v.context::jsonb ELSE t."context" END
-       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[], $14::text[])
-         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context)
+         "context" = CASE WHEN $15 THEN v.context::jsonb ELSE t."context" END,
+         "codeContext" = v.code_context::"CodeContext"
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[], $14::text[], $16::text[])
+         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context, code_context)
        WHERE t.id = v.id`,
       part.map((r) => r.id),
       part.map((r) => r.f.line),
@@ -83,6 +90,7 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
         return c ? JSON.stringify(c) : null;
       }),
       contexts !== undefined,
+      part.map((r) => codeContextOf(r.f)),
     );
   }
 }
@@ -103,7 +111,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       await tx.$queryRawUnsafe('SELECT id FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
       const existing = await tx.finding.findMany({
         where: { repositoryId },
-        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true, severity: true },
+        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true, severity: true, codeContext: true },
       });
       const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
 
@@ -136,12 +144,13 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
             lastScanId: scanId,
             dueAt: dueDate(now, input.settings, f.severity),
             context: contexts?.get(f.fingerprint) as Prisma.InputJsonValue | undefined,
+            codeContext: codeContextOf(f),
           });
-          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now, severity: f.severity, repositoryId, checkId: f.ruleId });
+          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now, severity: f.severity, repositoryId, checkId: f.ruleId, codeContext: codeContextOf(f) });
         } else if (prior.status === "fixed") {
           const status = statusOnReturn(prior, now);
           seen.push({ id: prior.id, f, status, reopened: true });
-          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now, severity: f.severity, repositoryId, checkId: prior.checkId });
+          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now, severity: f.severity, repositoryId, checkId: prior.checkId, codeContext: codeContextOf(f) });
           reopened++;
         } else {
           seen.push({ id: prior.id, f, status: prior.status, reopened: false });
@@ -149,13 +158,19 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       }
 
       const fixed = existing.filter((e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path));
-      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now, severity: e.severity, repositoryId, checkId: e.checkId });
+      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now, severity: e.severity, repositoryId, checkId: e.checkId, codeContext: e.codeContext });
 
       if (creates.length) await tx.finding.createMany({ data: creates });
       await refreshSeen(tx, seen, scanId, commitSha, now, contexts);
-      // Trends count a finding under its current severity, so its past events follow a rulebook re-grading.
-      const regraded = seen.filter((r) => r.f.severity !== byFingerprint.get(r.f.fingerprint)!.severity).map((r) => r.id);
-      if (regraded.length) await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${regraded}::text[])`;
+      // Trends count a finding under its current severity and context, so its past events follow a rulebook
+      // re-grading or a change of context.
+      const changed = seen
+        .filter((r) => {
+          const prior = byFingerprint.get(r.f.fingerprint)!;
+          return r.f.severity !== prior.severity || codeContextOf(r.f) !== prior.codeContext;
+        })
+        .map((r) => r.id);
+      if (changed.length) await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity", "codeContext" = f."codeContext" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${changed}::text[])`;
       if (fixed.length) await tx.finding.updateMany({ where: { id: { in: fixed.map((e) => e.id) } }, data: { status: "fixed", fixedAt: now, fixedScanId: scanId } });
       if (events.length) await tx.findingEvent.createMany({ data: events });
 
@@ -169,6 +184,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
           rulebookVersion: input.rulebook.version,
           stats: input.result.stats as unknown as Prisma.InputJsonValue,
           errors: input.result.errors as unknown as Prisma.InputJsonValue,
+          repoConfig: input.result.repoConfig ? (input.result.repoConfig as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
           finishedAt: input.now ?? new Date(),
           failureReason: null,
           failureCode: null,

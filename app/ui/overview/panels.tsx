@@ -3,7 +3,8 @@ import Link from "next/link";
 import { cache } from "react";
 import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
 import { singleFlight } from "@/lib/dashboard/shared.ts";
-import { disabledCheckList, openTrend } from "@/lib/dashboard/trends.ts";
+import { openTrend } from "@/lib/dashboard/trends.ts";
+import { loadVisibility, type Visibility } from "@/lib/findings/visibility.ts";
 import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
@@ -12,16 +13,18 @@ import { fmtDays, fmtInt } from "../format.ts";
 import { SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
 
 // One lookup per request, however many panels ask.
-const disabled = cache(() => disabledCheckList(getDb()));
+const visible = cache(() => loadVisibility(getDb()));
+/** Identical questions share one query (singleFlight) only if they count the same findings. */
+const visibilityKey = (v: Visibility) => `${v.disabledChecks.join(",")}:${v.contexts.join(",")}`;
 /** The trend and "new vs fixed" panels share one statement. */
 const trend = cache(async (days: number) => {
-  const disabledChecks = await disabled();
-  return singleFlight(`overview:trend:${days}:${disabledChecks.join(",")}`, () => openTrend(getDb(), { days, disabledChecks, reusePast: true }));
+  const visibility = await visible();
+  return singleFlight(`overview:trend:${days}:${visibilityKey(visibility)}`, () => openTrend(getDb(), { days, visibility, reusePast: true }));
 });
 /** The cards and both rankings share one pass over the open findings. */
 const openAll = cache(async () => {
-  const disabledChecks = await disabled();
-  return singleFlight(`overview:open:${disabledChecks.join(",")}`, () => openFindings(getDb(), { limit: 10, disabledChecks }));
+  const visibility = await visible();
+  return singleFlight(`overview:open:${visibilityKey(visibility)}`, () => openFindings(getDb(), { limit: 10, visibility }));
 });
 
 const sevLabel = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -161,8 +164,8 @@ export async function FlowPanel({ range }: { range: number }) {
 }
 
 export async function MttrPanel({ range }: { range: number }) {
-  const disabledChecks = await disabled();
-  const m = await singleFlight(`overview:mttr:${range}:${disabledChecks.join(",")}`, () => mttr(getDb(), { days: range, disabledChecks }));
+  const visibility = await visible();
+  const m = await singleFlight(`overview:mttr:${range}:${visibilityKey(visibility)}`, () => mttr(getDb(), { days: range, visibility }));
   return (
     <section className="panel" aria-labelledby="mttr-h">
       <h2 id="mttr-h">Mean time to remediate, last {range} days</h2>

@@ -2,7 +2,8 @@ import "server-only";
 import Link from "next/link";
 import { cache } from "react";
 import { acceptedRisks, DUE_SOON_DAYS, REPOSITORIES_SHOWN, REPOSITORIES_SHOWN_MORE, RETURNED_DAYS, scopeOf, slaView, statusBreakdown, type RemediationParams, type StatusRow } from "@/lib/dashboard/remediation.ts";
-import { disabledCheckList, openTrend, weekly } from "@/lib/dashboard/trends.ts";
+import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
+import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { FINDING_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { SeverityBadge, StatusBadge } from "../badges.tsx";
@@ -12,7 +13,7 @@ import { EmptyState } from "../empty.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
 import { STATUS_COLORS, STATUS_LABELS } from "../palette.ts";
 
-const disabled = cache(() => disabledCheckList(getDb()));
+const visible = cache(() => loadVisibility(getDb()));
 
 /** A link to the remediation page with some parameters changed (others kept, empty ones dropped). */
 export function remediationHref(p: RemediationParams, change: Partial<Record<keyof RemediationParams, string | undefined>>): string {
@@ -89,7 +90,7 @@ function StatusTable({ rows, kind, params }: { rows: (StatusRow & { teamName?: s
 
 export async function StatusPanels({ params }: { params: RemediationParams }) {
   const limit = params.more ? REPOSITORIES_SHOWN_MORE : REPOSITORIES_SHOWN;
-  const b = await statusBreakdown(getDb(), { ...scopeOf(params), limit, disabledChecks: await disabled() });
+  const b = await statusBreakdown(getDb(), { ...scopeOf(params), limit, visibility: await visible() });
   if (!b.repositoryCount) {
     return (
       <section className="panel">
@@ -129,7 +130,7 @@ export async function StatusPanels({ params }: { params: RemediationParams }) {
 }
 
 export async function BurndownPanel({ params }: { params: RemediationParams }) {
-  const days = await openTrend(getDb(), { days: params.range, ...scopeOf(params), disabledChecks: await disabled(), reusePast: true });
+  const days = await openTrend(getDb(), { days: params.range, ...scopeOf(params), visibility: await visible(), reusePast: true });
   const weeks = weekly(days);
   const first = days[0]!;
   const last = days.at(-1)!;
@@ -177,7 +178,7 @@ function dueText(due: Date, now: number): { text: string; overdue: boolean } {
 }
 
 /** The SLA summary and the due list share one call. */
-const sla = cache(async (params: RemediationParams) => slaView(getDb(), { ...scopeOf(params), disabledChecks: await disabled() }));
+const sla = cache(async (params: RemediationParams) => slaView(getDb(), { ...scopeOf(params), visibility: await visible() }));
 
 export async function SlaPanel({ params, canManageSettings }: { params: RemediationParams; canManageSettings: boolean }) {
   const v = await sla(params);
@@ -281,7 +282,7 @@ export async function DuePanel({ params }: { params: RemediationParams }) {
 }
 
 export async function AcceptedRisksPanel({ params }: { params: RemediationParams }) {
-  const a = await acceptedRisks(getDb(), { ...scopeOf(params), disabledChecks: await disabled() });
+  const a = await acceptedRisks(getDb(), { ...scopeOf(params), visibility: await visible() });
   const now = Date.now();
   return (
     <div className="grid wide-2">
