@@ -86,3 +86,19 @@ listed = modal.Image.debian_slim().uv_pip_install(
 @app.function(schedule=modal.Period(hours=1))
 def hourly():
     return None
+
+
+# ok: modal.function.missing-timeout
+@app.function(image=image, gpu="A100", timeout=900)
+def load_variants(name: str):
+    from transformers import LlamaForCausalLM
+    import vllm
+
+    # a concrete class ignores the flag: nothing is imported from the repository
+    # ok: modal.function.trust-remote-code
+    base = LlamaForCausalLM.from_pretrained(name, trust_remote_code=True)
+    # ruleid: modal.function.trust-remote-code
+    pipe = pipeline("text-generation", model=name, trust_remote_code=True)
+    # ruleid: modal.function.trust-remote-code
+    llm = vllm.LLM(model=name, trust_remote_code=True, max_model_len=4096)
+    return base, pipe, llm
