@@ -7,10 +7,12 @@ import yaml from "@ast-grep/lang-yaml";
 import picomatch from "picomatch";
 import type { Check, Needle } from "./rulebook.ts";
 import { needleRegExp, RulebookError } from "./rulebook.ts";
+import { codeContext } from "./context.ts";
 import { fingerprintAll } from "./fingerprint.ts";
+import { analyseTaint, compileTaint, type CompiledTaint, type TaintHit } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
 import { redact } from "./redact.ts";
-import { SEVERITY_RANK, type Finding, type Suppression } from "./types.ts";
+import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
 
 let registered = false;
 export function ensureLanguages() {
@@ -33,6 +35,8 @@ export interface CompiledAst {
   where: [string, { gt?: number; gte?: number; lt?: number; lte?: number }][];
   redact: string[];
   report?: string;
+  /** Set for a data-flow check: `config` is then its tagged query, run by analyseTaint on a shared parse. */
+  taint?: CompiledTaint;
 }
 export interface CompiledRegex {
   kind: "regex";
@@ -99,15 +103,16 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
         redact: m.redact ?? [],
       };
     } else {
-      const config: NapiConfig = { rule: m.rule as NapiConfig["rule"] };
-      if (m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
-      if (m.utils) config.utils = m.utils as NapiConfig["utils"];
+      const taint = m.taint ? compileTaint(m.taint, m.utils, m.constraints) : undefined;
+      const config: NapiConfig = taint ? taint.config : { rule: m.rule as NapiConfig["rule"] };
+      if (!taint && m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
+      if (!taint && m.utils) config.utils = m.utils as NapiConfig["utils"];
       try {
         if (!opts.trusted) parse(m.language, EMPTY_DOC[m.language]).root().findAll(config);
       } catch (e) {
         throw new RulebookError(check.source, `check ${check.id}: invalid ast-grep rule: ${(e as Error).message.split("\n")[0]}`);
       }
-      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report };
+      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report, taint };
     }
     let prefilter: CompiledCheck["prefilter"];
     if (check.prefilter) {
@@ -192,6 +197,37 @@ export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAs
     vars,
   };
 }
+
+/** Converts one taint hit (a source reaching a sink) to a raw match at the sink, or the helper call that leads to it. */
+export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: CompiledAst }): RawMatch {
+  const r = hit.node.range();
+  const vars: Record<string, string> = {
+    SOURCE: oneLine(hit.source.text()),
+    SOURCE_LINE: String(hit.source.range().start.line + 1),
+    SINK: oneLine(hit.sink.kind() === "call" ? (hit.sink.field("function")?.text() ?? hit.sink.text()) : hit.sink.text()),
+    VIA: hit.via ? ` through ${hit.via}()` : "",
+  };
+  for (const name of collectVarNames(c.check.message)) {
+    const v = hit.sink.getMatch(name);
+    if (v) vars[name] = v.text();
+  }
+  const secrets = c.matcher.redact.map((name) => hit.sink.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+  return { check: c.check, start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column }, text: hit.node.text(), scope: pythonScope(hit.node), secrets, vars };
+}
+
+/** Runs a file's data-flow checks on its one parse; the first parse error's line comes back too. */
+export function taintMatches(root: SgRoot, checks: readonly (CompiledCheck & { matcher: CompiledAst })[]): { raw: RawMatch[]; parseErrorLine?: number } {
+  const raw: RawMatch[] = [];
+  let parseErrorLine: number | undefined;
+  for (const c of checks) {
+    const r = analyseTaint(root, c.matcher.taint!);
+    if (r.parseErrorLine !== undefined) parseErrorLine = Math.min(parseErrorLine ?? Infinity, r.parseErrorLine);
+    for (const h of r.hits) raw.push(taintToRaw(h, c));
+  }
+  return { raw, parseErrorLine };
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 function stripQuotes(s: string): string {
   const m = /^[rRbBuUfF]{0,2}(["']{1,3})([\s\S]*)\1$/.exec(s);
@@ -285,10 +321,10 @@ export function splitLines(text: string): string[] {
  * One risk at one place is one finding: of the matches that share a concern and a first line, the framework's own
  * check is kept over the framework-neutral ml-serving one, then the more severe, then the first check id.
  */
-function keepOnePerConcern(raw: Iterable<RawMatch>): RawMatch[] {
+function keepOnePerConcern(raw: Iterable<RawMatch>, context: CodeContext): RawMatch[] {
   const kept = new Map<string, RawMatch>();
   const out: RawMatch[] = [];
-  const rank = (r: RawMatch) => (r.check.framework === "ml-serving" ? 0 : 10) + SEVERITY_RANK[r.check.severity];
+  const rank = (r: RawMatch) => (r.check.framework === "ml-serving" ? 0 : 10) + SEVERITY_RANK[severityIn(r.check, context)];
   for (const r of raw) {
     if (!r.check.concern) {
       out.push(r);
@@ -301,15 +337,21 @@ function keepOnePerConcern(raw: Iterable<RawMatch>): RawMatch[] {
   return [...out, ...kept.values()];
 }
 
+/** A check's severity for code of this context: its contextSeverity entry, else its own. */
+export function severityIn(check: Pick<Check, "severity" | "contextSeverity">, context: CodeContext): Severity {
+  return (context !== "production" && check.contextSeverity?.[context]) || check.severity;
+}
+
 /**
  * Turns one file's raw matches into findings: one per (check, position), in file order, fingerprinted,
- * with suppressions applied and secrets masked.
+ * with suppressions applied and secrets masked. `context` is the file's (lib/engine/context.ts); it sets the
+ * findings' context and severity but never their fingerprints, so a file reclassified keeps its findings.
  */
-export function finalizeFile(path: string, lines: readonly string[], raw: readonly RawMatch[]): FileScan {
+export function finalizeFile(path: string, lines: readonly string[], raw: readonly RawMatch[], context: CodeContext): FileScan {
   // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
   for (const r of raw) unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
-  const ordered = [...keepOnePerConcern(unique.values())].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
+  const ordered = [...keepOnePerConcern(unique.values(), context)].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
 
   const redactedTexts = ordered.map((r) => redact(r.text, r.secrets));
   const fingerprints = fingerprintAll(ordered.map((r, i) => ({ ruleId: r.check.id, path, scope: r.scope, text: redactedTexts[i]! })));
@@ -333,7 +375,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       ruleId: r.check.id,
       policy: r.check.policy,
       framework: r.check.framework,
-      severity: r.check.severity,
+      severity: severityIn(r.check, context),
       path,
       line: r.start.line + 1,
       column: r.start.column + 1,
@@ -342,7 +384,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       message: renderMessage(r.check.message, r.vars, r.secrets),
       snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
       fingerprint: fingerprints[i]!,
-      context: "production",
+      context,
     });
   });
   return { findings, suppressed };
@@ -350,9 +392,10 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
 
 /**
  * Runs every applicable check on one file's text, parsing it here (each ast-grep rule is compiled per call:
- * fine for one file; scanDirectory batches rules across files instead). `path` is relative with "/" separators.
+ * fine for one file; scanDirectory batches rules across files instead). `path` is relative with "/" separators;
+ * the context is decided from path and text unless given (scanDirectory's come from .posture.yaml and CI too).
  */
-export function scanText(rulebook: CompiledRulebook, path: string, text: string): FileScan {
+export function scanText(rulebook: CompiledRulebook, path: string, text: string, context: CodeContext = codeContext(path, text)): FileScan {
   const applicable = applicableChecks(rulebook, path, text);
   if (applicable.length === 0) return { findings: [], suppressed: [] };
   const lines = splitLines(text);
@@ -369,10 +412,14 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string)
       root = parse(lang, text);
       roots.set(lang, root);
     }
+    if (c.matcher.taint) {
+      raw.push(...taintMatches(root, [c as CompiledCheck & { matcher: CompiledAst }]).raw);
+      continue;
+    }
     for (const node of root.root().findAll(c.matcher.config)) {
       const r = nodeToRaw(node, c as CompiledCheck & { matcher: CompiledAst });
       if (r) raw.push(r);
     }
   }
-  return finalizeFile(path, lines, raw);
+  return finalizeFile(path, lines, raw, context);
 }

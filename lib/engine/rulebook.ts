@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
-import { FRAMEWORKS, SEVERITIES } from "./types.ts";
+import { valid as validVersion } from "@renovatebot/pep440";
+import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "./types.ts";
 
 /** A policy file is a few hundred lines; anything near this is a mistake, not a policy. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -25,10 +26,29 @@ const numericBound = z
 // ast-grep rule objects are validated by ast-grep itself when compiled (see compileChecks).
 const astGrepRule = z.record(z.string(), z.unknown());
 
+/**
+ * A data-flow check (lib/engine/taint.ts): values matched by a source reach a sink inside one function (or
+ * through one module-local helper) without passing a sanitizer or a guard. Each entry is an ast-grep rule.
+ */
+const taintSpec = z
+  .object({
+    /** Expressions an attacker controls, or parameters (a source matched inside a parameter list taints it). */
+    sources: z.array(astGrepRule).min(1),
+    /** Where a tainted value does harm; a sink binding $SINK needs that part tainted, else any argument. */
+    sinks: z.array(astGrepRule).min(1),
+    /** Expressions whose value is safe whatever goes in (basename, int(), shlex.quote, a pydantic model). */
+    sanitizers: z.array(astGrepRule).optional(),
+    /** Statements after which the variable bound to $X is safe (allow-list checks that raise or return). */
+    guards: z.array(astGrepRule).optional(),
+  })
+  .strict();
+
 const astGrepMatch = z
   .object({
     language: z.enum(["python", "yaml"]),
-    rule: astGrepRule,
+    /** A pattern check: every node the rule matches is a finding. Give this or `taint`. */
+    rule: astGrepRule.optional(),
+    taint: taintSpec.optional(),
     constraints: z.record(metavarName, astGrepRule).optional(),
     utils: z.record(z.string(), astGrepRule).optional(),
     where: z.record(metavarName, numericBound).optional(),
@@ -80,6 +100,14 @@ const checkSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/, "ids are dotted lower-case words, e.g. modal.function.trust-remote-code"),
     severity: z.enum(SEVERITIES),
+    /**
+     * The severity where the finding's code is not production code (lib/engine/context.ts), e.g. a placeholder
+     * credential in a test is low: `contextSeverity: { test: low, docs: low }`. Unlisted contexts keep `severity`.
+     */
+    contextSeverity: z
+      .partialRecord(z.enum(CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]]), z.enum(SEVERITIES))
+      .refine((o) => Object.keys(o).length > 0, "give the severity of at least one of example, test, docs, build (production is the check's severity)")
+      .optional(),
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
     /**
@@ -87,6 +115,23 @@ const checkSchema = z
      * policy's) can report the same risk: at one location only one finding per concern is kept (see finalizeFile).
      */
     concern: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a concern is a lower-case kebab-case word, e.g. trust-remote-code").optional(),
+    /**
+     * A condition on the scanned repository, tested per match: the match is reported only when `dependency` can be
+     * installed below `mayBeBelow` for its file (lib/engine/dependencies.ts), e.g. torch.load's unsafe default
+     * before torch 2.6. With `captured`, only matches that bound that metavariable (or regex group) are subject to
+     * it and the rule's other alternatives are reported regardless; `message` replaces the check's message for the
+     * matches subject to it, and {{DEPENDENCY}} there names what decided ("torch>=1.9 in requirements.txt").
+     */
+    when: z
+      .object({
+        dependency: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "a Python package name, e.g. torch"),
+        // YAML reads an unquoted 2.10 as the number 2.1, so the version must be a string.
+        mayBeBelow: z.string({ error: 'a PEP 440 version in quotes, e.g. "2.6"' }).refine((v) => validVersion(v) !== null, 'a PEP 440 version in quotes, e.g. "2.6"'),
+        captured: metavarName.optional(),
+        message: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
      * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
@@ -107,7 +152,13 @@ const checkSchema = z
       .optional(),
     match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch]),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.match.language === "regex") return;
+    const m = c.match;
+    if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
+    if (m.taint && m.language !== "python") ctx.addIssue({ code: "custom", path: ["match", "taint"], message: "taint checks are for Python" });
+  });
 
 const reference = z.string().regex(/^(CWE-\d+|OWASP [A-Z0-9:]+|MITRE ATLAS [A-Z0-9.]+)$/, "references look like CWE-502, OWASP A01:2025, OWASP LLM04 or MITRE ATLAS AML.T0010");
 

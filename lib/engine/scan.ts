@@ -1,8 +1,10 @@
 import { statSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { findInFiles, parse } from "@ast-grep/napi";
-import { compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
+import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
+import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
 import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
 import { walk, type WalkedFile } from "./walk.ts";
@@ -78,33 +80,60 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   }
   ensureLanguages();
   const compiled: CompiledRulebook = opts.compiled ?? compileChecks(opts.checks);
+  const repo = readRepoConfig(root);
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let walked;
   try {
-    walked = walk(root, { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget });
+    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  const result: ScanResult = { findings: [], suppressed: [], errors: walked.errors, stats: { files: 0, bytes: 0, skipped: { ...walked.skipped }, suppressed: 0, durationMs: 0, rules: opts.checks.length } };
+  const result: ScanResult = {
+    ...(repo.summary ? { repoConfig: repo.summary } : {}),
+    findings: [],
+    suppressed: [],
+    errors: walked.errors,
+    stats: { files: 0, bytes: 0, skipped: { ...walked.skipped }, suppressed: 0, durationMs: 0, rules: opts.checks.length },
+    skippedFiles: [],
+    skippedFilesOmitted: 0,
+  };
+  if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${repo.error}; scanned with the defaults` });
+  for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${m}` });
+  const ciOnly = ciOnlyScriptsOf(walked.noticed, walked.files, maxFileBytes);
   const total = walked.files.length;
 
   // Pass 1.
   const raw = new Map<string, RawMatch[]>();
   const byAbs = new Map<string, WalkedFile>();
   const filesOf = new Map<AstCheck, string[]>();
+  const taintOf = new Map<string, AstCheck[]>();
   const notUtf8: { file: WalkedFile; checks: AstCheck[] }[] = [];
   let done = 0;
   for (const file of walked.files) {
     const o = readAndMatchText(compiled, file);
-    if (o.kind === "skipped") result.stats.skipped[o.reason] = (result.stats.skipped[o.reason] ?? 0) + 1;
-    else if (o.kind === "error") result.errors.push(o.error);
+    if (o.kind === "skipped") {
+      result.stats.skipped[o.reason] = (result.stats.skipped[o.reason] ?? 0) + 1;
+      walked.listed.add(file.rel, o.reason);
+    } else if (o.kind === "error") result.errors.push(o.error);
     else {
+      // Checks the repository turned off for this file are dropped before any parsing.
+      if (repo.config.summary.disabledChecks.length) {
+        const on = (c: { check: { id: string } }) => !repo.config.disabled(c.check.id, file.rel);
+        o.raw = o.raw.filter(on);
+        o.astChecks = o.astChecks.filter(on);
+      }
       result.stats.files++;
       result.stats.bytes += o.bytes;
       if (o.raw.length) raw.set(file.rel, [...o.raw]);
       byAbs.set(file.abs, file);
       // ast-grep reads files itself and needs UTF-8; the rare other file is parsed here instead.
       if (!o.validUtf8 && o.astChecks.length) notUtf8.push({ file, checks: o.astChecks as AstCheck[] });
-      else for (const c of o.astChecks as AstCheck[]) (filesOf.get(c) ?? filesOf.set(c, []).get(c)!).push(file.abs);
+      else
+        for (const c of o.astChecks as AstCheck[]) {
+          // Data-flow checks share one parse of the file (pass 2b); pattern checks batch across files.
+          if (c.matcher.taint) (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
+          else (filesOf.get(c) ?? filesOf.set(c, []).get(c)!).push(file.abs);
+        }
     }
     if (++done % 200 === 0) {
       opts.onProgress?.(done, total);
@@ -132,13 +161,40 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     });
     return runNext();
   };
-  await Promise.all(Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext));
+  // Pass 2b: ast-grep parses each file that a data-flow check selected once, on its native threads, and hands
+  // back the tree; every data-flow check of that file runs on it.
+  const parseError = (rel: string, line: number | undefined) =>
+    line !== undefined && result.errors.push({ path: rel, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
+  const taintPass = async () => {
+    if (taintOf.size === 0) return;
+    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: { rule: { kind: "module" } } } } as unknown as AstCheck;
+    await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
+      if (err) {
+        result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
+        return;
+      }
+      const root = nodes[0]?.getRoot();
+      const file = root && byAbs.get(root.filename());
+      if (!file) return;
+      const t = taintMatches(root, taintOf.get(file.abs)!);
+      for (const r of t.raw) add(file.rel, r);
+      parseError(file.rel, t.parseErrorLine);
+    });
+  };
+  await Promise.all([taintPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
   for (const { file, checks } of notUtf8) {
     const root = new Map<string, ReturnType<typeof parse>>();
     const text = decode(readFileSync(file.abs)).text;
+    const flow: AstCheck[] = [];
     for (const c of checks) {
       const tree = root.get(c.matcher.language) ?? root.set(c.matcher.language, parse(c.matcher.language, text)).get(c.matcher.language)!;
-      for (const n of tree.root().findAll(c.matcher.config)) add(file.rel, nodeToRaw(n, c));
+      if (c.matcher.taint) flow.push(c);
+      else for (const n of tree.root().findAll(c.matcher.config)) add(file.rel, nodeToRaw(n, c));
+    }
+    if (flow.length) {
+      const t = taintMatches(root.get("python")!, flow);
+      for (const r of t.raw) add(file.rel, r);
+      parseError(file.rel, t.parseErrorLine);
     }
   }
 
@@ -152,7 +208,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       result.errors.push({ path: rel, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
       continue;
     }
-    const { findings, suppressed } = finalizeFile(rel, lines, matches);
+    const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
+    const { findings, suppressed } = finalizeFile(rel, lines, matches, context);
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
   }
@@ -162,8 +219,28 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   result.suppressed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   result.errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.stats.suppressed = result.suppressed.length;
+  result.skippedFiles = walked.listed.sorted();
+  result.skippedFilesOmitted = walked.listed.omitted;
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
+}
+
+/** Which scripts only CI runs, from the CI configuration and launchers the walk noticed (a few small files). */
+function ciOnlyScriptsOf(noticed: readonly WalkedFile[], files: readonly WalkedFile[], maxBytes: number): Set<string> {
+  const ci: string[] = [];
+  const launchers: string[] = [];
+  for (const f of noticed) {
+    let text: string;
+    try {
+      const buf = readFileSync(f.abs);
+      if (buf.length > maxBytes) continue;
+      text = decode(buf).text;
+    } catch {
+      continue; // best effort: without it a CI-only script is only production
+    }
+    (isCiConfig(f.rel) ? ci : launchers).push(text);
+  }
+  return ci.length ? ciOnlyScripts(ci, launchers, files.map((f) => f.rel)) : new Set();
 }
 
 export function atOrAbove(severity: keyof typeof SEVERITY_RANK, threshold: keyof typeof SEVERITY_RANK): boolean {

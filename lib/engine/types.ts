@@ -55,7 +55,17 @@ export type SkipReason =
   | "minified"
   | "not-a-target"
   | "special-file"
-  | "file-limit";
+  | "file-limit"
+  /** The repository's .posture.yaml excludes it (the entry's reason is the detail). */
+  | "excluded";
+
+/** One skipped file or directory (a skipped directory is one entry, not one per file in it). */
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  /** Why, in the repository's words: the .posture.yaml reason of an exclusion. */
+  detail?: string;
+}
 
 export interface ScanStats {
   /** Files read and matched against at least one check. */
@@ -82,6 +92,12 @@ export interface ScanResult {
   suppressed: Suppression[];
   stats: ScanStats;
   errors: ScanError[];
+  /**
+   * What was not scanned and why, in path order, at most MAX_SKIPPED_LISTED entries (skippedFilesOmitted counts the
+   * rest). Files no check looks at ("not-a-target") are only counted, in stats.skipped.
+   */
+  skippedFiles: SkippedFile[];
+  skippedFilesOmitted: number;
 }
 
 /** Where a finding is and what it says: the part stored, exported and shown alike. */

@@ -1,0 +1,98 @@
+/**
+ * What a file is for: the code context every finding carries. Pure: decided from the path (relative to the scan
+ * root, "/" separators), the file's text and what the repository's CI configuration runs; no file system.
+ *
+ * The conventions are those GitHub code scanning and Semgrep use to tell shipped code from tests, docs and
+ * tooling (test/ and test_*.py, docs/ and *.md, .github/ and friends), plus the ML-serving ones: notebooks and
+ * cookbooks are examples, load and benchmark harnesses (locustfile.py, benchmarks/) are test code.
+ */
+import type { CodeContext } from "./types.ts";
+
+/** Directory names that say what everything below them is for (compared lower-case). */
+const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
+  ...["tests", "test", "testing", "__tests__", "e2e", "integration_tests", "unit_tests", "fixtures", "__fixtures__", "mocks", "__mocks__", "testdata", "test_data", "test-data", "benchmarks", "benchmark", "bench", "loadtest", "loadtests", "load_test", "load_tests", "locust", "stress", "stress_test", "stress_tests", "perf_tests"].map((d) => [d, "test"]),
+  ...["examples", "example", "samples", "sample", "tutorials", "tutorial", "demos", "demo", "notebooks", "notebook", "cookbook", "cookbooks", "quickstart", "quickstarts"].map((d) => [d, "example"]),
+  ...["docs", "doc", "documentation", "docs_src"].map((d) => [d, "docs"]),
+  ...[".github", ".gitlab", ".circleci", "ci", ".ci", ".buildkite", ".azure-pipelines", ".devcontainer", ".husky"].map((d) => [d, "build"]),
+] as [string, CodeContext][]);
+
+/** File names (lower-case) that are CI or tooling configuration wherever they sit. */
+const BUILD_FILES = new Set([".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml", "azure-pipelines.yaml", "jenkinsfile", ".pre-commit-config.yaml", "noxfile.py", "tox.ini", "bitbucket-pipelines.yml", ".travis.yml", "appveyor.yml", "cloudbuild.yaml", "cloudbuild.yml"]);
+
+const TEST_FILE = /^(test_.+\.py|.+_test\.py|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
+const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
+const EXAMPLE_FILE = /\.ipynb$/;
+/** A helper in a scripts/tools directory named for release, lint or formatting work is tooling, not service code. */
+const TOOL_DIRS = new Set(["scripts", "script", "tools", "tool", "dev", "hack"]);
+const TOOL_NAME = /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
+
+/** A Python module that imports a test framework is test code wherever it lives (a helper module of a test suite). */
+const IMPORTS_TEST_FRAMEWORK = /^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)(?:\.[A-Za-z_.]+)?[ \t]+import\b)/m;
+
+export interface ContextHints {
+  /** Scripts that CI configuration runs and nothing that ships (Dockerfiles, Procfiles, compose files) does. */
+  ciOnlyScripts?: ReadonlySet<string>;
+}
+
+/**
+ * The context of one file. A file's own name speaks first (README.md is docs, test_app.py is a test, a notebook is
+ * an example), then the nearest directory that names a purpose (examples/app/tests/x.py tests an example: test),
+ * then what runs it (a script only CI runs is build), then its imports. Everything else is production.
+ */
+export function codeContext(path: string, text?: string, hints: ContextHints = {}): CodeContext {
+  const parts = path.split("/");
+  const name = parts.at(-1)!.toLowerCase();
+  if (DOCS_FILE.test(name)) return "docs";
+  if (EXAMPLE_FILE.test(name)) return "example";
+  if (TEST_FILE.test(name)) return "test";
+  if (BUILD_FILES.has(name)) return "build";
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const byDir = DIRECTORY_CONTEXT[parts[i]!.toLowerCase()];
+    if (byDir) return byDir;
+  }
+  if (hints.ciOnlyScripts?.has(path)) return "build";
+  if (parts.length > 1 && TOOL_DIRS.has(parts.at(-2)!.toLowerCase()) && TOOL_NAME.test(name)) return "build";
+  if (text !== undefined && name.endsWith(".py") && IMPORTS_TEST_FRAMEWORK.test(text)) return "test";
+  return "production";
+}
+
+/** CI configuration files, whose text says which scripts CI runs. */
+export function isCiConfig(path: string): boolean {
+  const lower = path.toLowerCase();
+  const name = lower.split("/").at(-1)!;
+  return (
+    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(lower) ||
+    /^\.github\/actions\/.+\.ya?ml$/.test(lower) ||
+    /^\.circleci\/[^/]+\.ya?ml$/.test(lower) ||
+    /^\.buildkite\/.+\.ya?ml$/.test(lower) ||
+    /^\.gitlab\/.+\.ya?ml$/.test(lower) ||
+    BUILD_FILES.has(name)
+  );
+}
+
+/** Files that start what ships: if one of them names a script, the script is not CI-only. */
+export function isLauncher(path: string): boolean {
+  const name = path.toLowerCase().split("/").at(-1)!;
+  return /^(dockerfile|containerfile)(\..+)?$|\.dockerfile$|^procfile$|^(docker-)?compose(\..+)?\.ya?ml$|^entrypoint(\.sh)?$|^supervisord\.conf$|^pyproject\.toml$/.test(name);
+}
+
+const SCRIPT_PATH = /(?:\.\/)?((?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+\.(?:py|sh|bash))\b/g;
+const PYTHON_MODULE = /-m[ \t]+([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+
+/** Script paths a configuration text mentions, as paths from the repository root ("python -m tools.lint" too). */
+function mentionedScripts(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(SCRIPT_PATH)) out.add(m[1]!.replace(/^(\.\/)+/, ""));
+  for (const m of text.matchAll(PYTHON_MODULE)) out.add(`${m[1]!.replace(/\./g, "/")}.py`);
+  return out;
+}
+
+/**
+ * The scripts among `files` that CI configuration mentions and no launcher does: a release or lint helper that a
+ * workflow runs is tooling, but a script a Dockerfile also runs ships.
+ */
+export function ciOnlyScripts(ci: readonly string[], launchers: readonly string[], files: readonly string[]): Set<string> {
+  const byCi = new Set(ci.flatMap((t) => [...mentionedScripts(t)]));
+  const shipped = new Set(launchers.flatMap((t) => [...mentionedScripts(t)]));
+  return new Set(files.filter((f) => byCi.has(f) && !shipped.has(f)));
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { ciOnlyScripts, codeContext } from "../lib/engine/context.ts";
+import { compileChecks, scanText } from "../lib/engine/match.ts";
+import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
+import { scanDirectory } from "../lib/engine/scan.ts";
+import { scratch, TEST_POLICY } from "./helpers.ts";
+
+describe("code context from the path", () => {
+  const cases: [string, string][] = [
+    ["app/service.py", "production"],
+    ["handler.py", "production"],
+    ["src/contest/latest.py", "production"],
+    ["tests/test_api.py", "test"],
+    ["test/helpers.py", "test"],
+    ["testing/util.py", "test"],
+    ["web/__tests__/x.py", "test"],
+    ["e2e/run.py", "test"],
+    ["pkg/test_handler.py", "test"],
+    ["pkg/handler_test.py", "test"],
+    ["conftest.py", "test"],
+    ["pkg/fixtures/model.yaml", "test"],
+    ["pkg/mocks/server.py", "test"],
+    ["load/locustfile.py", "test"],
+    ["benchmarks/serve_bench.py", "test"],
+    ["examples/llm/service.py", "example"],
+    ["samples/app.py", "example"],
+    ["tutorials/01.py", "example"],
+    ["demos/chat/app.py", "example"],
+    ["serving.ipynb", "example"],
+    ["cookbook/rag.py", "example"],
+    ["docs/deploy.py", "docs"],
+    ["doc/conf.py", "docs"],
+    ["README.md", "docs"],
+    ["guide/setup.rst", "docs"],
+    [".github/workflows/ci.yml", "build"],
+    [".github/scripts/bump.py", "build"],
+    [".gitlab-ci.yml", "build"],
+    [".circleci/config.yml", "build"],
+    ["ci/deploy.sh", "build"],
+    [".ci/run", "build"],
+    [".buildkite/pipeline.yml", "build"],
+    ["noxfile.py", "build"],
+    ["scripts/release.py", "build"],
+    ["tools/lint_rules.sh", "build"],
+    ["scripts/serve.py", "production"],
+  ];
+  it.each(cases)("%s is %s", (path, context) => {
+    expect(codeContext(path)).toBe(context);
+  });
+
+  it("lets the nearest directory decide, and the file name before any directory", () => {
+    expect(codeContext("examples/app/tests/x.py")).toBe("test");
+    expect(codeContext("tests/examples/x.py")).toBe("example");
+    expect(codeContext("examples/test_app.py")).toBe("test");
+    expect(codeContext("tests/README.md")).toBe("docs");
+    expect(codeContext("Tests/Fixtures/x.py")).toBe("test");
+  });
+
+  it("takes a module that imports a test framework for test code, wherever it lives", () => {
+    expect(codeContext("pkg/helpers.py", "import os\nimport pytest\n")).toBe("test");
+    expect(codeContext("pkg/helpers.py", "from unittest import mock\n")).toBe("test");
+    expect(codeContext("pkg/helpers.py", "from unittest.mock import patch\n")).toBe("test");
+    expect(codeContext("pkg/helpers.py", "import pytestify\n# import pytest\nx = 'import pytest'\n")).toBe("production");
+    expect(codeContext("deploy/run.sh", "import pytest\n")).toBe("production");
+  });
+
+  it("takes a script that CI runs and nothing shipped runs for build tooling", () => {
+    const ci = ["jobs:\n  t:\n    steps:\n      - run: python scripts/check_models.py\n      - run: ./scripts/deploy.sh\n      - run: python -m tools.sync\n"];
+    const launchers = ["FROM python:3.12\nCOPY . .\nCMD [\"bash\", \"scripts/deploy.sh\"]\n"];
+    const files = ["scripts/check_models.py", "scripts/deploy.sh", "tools/sync.py", "scripts/serve.py"];
+    const only = ciOnlyScripts(ci, launchers, files);
+    expect([...only].sort()).toEqual(["scripts/check_models.py", "tools/sync.py"]);
+    expect(codeContext("scripts/check_models.py", "", { ciOnlyScripts: only })).toBe("build");
+    expect(codeContext("scripts/deploy.sh", "", { ciOnlyScripts: only })).toBe("production");
+    expect(codeContext("scripts/serve.py", "", { ciOnlyScripts: only })).toBe("production");
+  });
+});
+
+const CONTEXT_POLICY = TEST_POLICY.replace(
+  "  - id: test.python.secret\n    severity: critical\n",
+  "  - id: test.python.secret\n    severity: critical\n    contextSeverity: { test: low, docs: low, example: medium }\n",
+);
+
+describe("findings carry their context", () => {
+  const checks = parsePolicy(CONTEXT_POLICY, "ctx.policy.yaml").checks;
+  const compiled = compileChecks(checks);
+  const SECRET = 'API_KEY = "abcd-1234-efgh-5678"\n';
+
+  it("and a check's contextSeverity sets the severity outside production, fingerprints unchanged", () => {
+    const prod = scanText(compiled, "svc/app.py", SECRET).findings[0]!;
+    const inTest = scanText(compiled, "svc/app.py", `import pytest\n${SECRET}`).findings[0]!;
+    const inExample = scanText(compiled, "svc/app.py", SECRET, "example").findings[0]!;
+    const inBuild = scanText(compiled, "svc/app.py", SECRET, "build").findings[0]!;
+    expect([prod.context, prod.severity]).toEqual(["production", "critical"]);
+    expect([inTest.context, inTest.severity]).toEqual(["test", "low"]);
+    expect([inExample.context, inExample.severity]).toEqual(["example", "medium"]);
+    // build has no entry: the check's own severity.
+    expect([inBuild.context, inBuild.severity]).toEqual(["build", "critical"]);
+    const evalInTest = scanText(compiled, "tests/a.py", "eval(x)\n").findings[0]!;
+    expect([evalInTest.context, evalInTest.severity]).toEqual(["test", "high"]);
+    expect(inExample.fingerprint).toBe(prod.fingerprint);
+    expect(inBuild.fingerprint).toBe(prod.fingerprint);
+  });
+
+  it("in a directory scan, from path, content and what CI runs", async () => {
+    const s = scratch();
+    s.write("svc/app.py", SECRET);
+    s.write("tests/test_app.py", SECRET);
+    s.write("docs/snippet.py", SECRET);
+    s.write("scripts/publish.py", SECRET);
+    s.write("scripts/nightly.py", SECRET);
+    s.write(".github/workflows/nightly.yml", "on: schedule\njobs:\n  n:\n    steps:\n      - run: python scripts/nightly.py\n");
+    const r = await scanDirectory(s.root, { checks });
+    expect(r.errors).toEqual([]);
+    expect(r.findings.map((f) => `${f.path} ${f.context} ${f.severity}`)).toEqual([
+      "docs/snippet.py docs low",
+      "scripts/nightly.py build critical",
+      "scripts/publish.py build critical",
+      "svc/app.py production critical",
+      "tests/test_app.py test low",
+    ]);
+  });
+
+  it("is validated: only non-production contexts and real severities", () => {
+    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { tests: low }\n"), "x.policy.yaml")).toThrow(RulebookError);
+    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { production: low }\n"), "x.policy.yaml")).toThrow(/contextSeverity/);
+    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { test: minor }\n"), "x.policy.yaml")).toThrow(/checks\.1\.contextSeverity\.test/);
+    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: {}\n"), "x.policy.yaml")).toThrow(/at least one/);
+  });
+});
