@@ -4,7 +4,8 @@
  *
  *   npm run bench:detection [-- --json] [-- --write]
  *
- * --json prints the whole result as JSON; --write replaces the results section of docs/DETECTION.md.
+ * --json prints the whole result as JSON; --write replaces the results section of docs/DETECTION.md; --rules DIR
+ * scans with another rulebook (e.g. a committed one exported while the working tree's is being edited).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { compileChecks } from "../lib/engine/match.ts";
-import { loadRulebook } from "../lib/engine/rulebook.ts";
+import { loadRulebook, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { commitMarker, CORPUS, REPOS_FILE } from "./detection/prepare.ts";
 import {
@@ -75,9 +76,9 @@ function labelsFor(entry: RepoEntry): { labels: LabelFile | null; problem?: stri
   return { labels };
 }
 
-async function run(): Promise<BenchResult> {
+async function run(rulesDir: string): Promise<BenchResult> {
   const entries = readRepos(REPOS_FILE);
-  const rulebook = loadRulebook(join(ROOT, "rules"));
+  const rulebook = loadRulebook(rulesDir);
   const compiled = compileChecks(rulebook.checks);
   const repos: RepoRun[] = [];
   const notScored: NotScored[] = [];
@@ -247,12 +248,12 @@ function writeDoc(res: BenchResult): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, write: { type: "boolean" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, write: { type: "boolean" }, rules: { type: "string" } } });
   let res: BenchResult;
   try {
-    res = await run();
+    res = await run(values.rules ?? join(ROOT, "rules"));
   } catch (e) {
-    if (e instanceof BenchDataError || (e as NodeJS.ErrnoException).code === "ENOENT") {
+    if (e instanceof BenchDataError || e instanceof RulebookError || (e as NodeJS.ErrnoException).code === "ENOENT") {
       console.error(`bench:detection: ${(e as Error).message}`);
       return 2;
     }
