@@ -26,16 +26,16 @@ describe("posture scan", () => {
     const { code, stdout, stderr } = await cli("scan", src.root, "--format", "json", "--rules", rules.root);
     expect([code, stderr]).toEqual([0, ""]);
     const out = JSON.parse(stdout);
-    expect(Object.keys(out).sort()).toEqual(["errors", "findings", "stats", "suppressed"]);
+    expect(Object.keys(out).sort()).toEqual(["errors", "findings", "skippedFiles", "skippedFilesOmitted", "stats", "suppressed"]);
     expect(out.findings.map((f: { ruleId: string; path: string; line: number }) => `${f.ruleId} ${f.path}:${f.line}`)).toEqual([
       "test.python.secret svc/app.py:3",
       "test.python.eval svc/app.py:6",
       "test.props.bind-all svc/conf/config.properties:1",
     ]);
     expect(Object.keys(out.findings[0]).sort()).toEqual(
-      ["column", "endColumn", "endLine", "fingerprint", "framework", "line", "message", "path", "policy", "ruleId", "severity", "snippet"].sort(),
+      ["column", "context", "endColumn", "endLine", "fingerprint", "framework", "line", "message", "path", "policy", "ruleId", "severity", "snippet"].sort(),
     );
-    expect(out.findings[0]).toMatchObject({ policy: "Test Policy", framework: "modal", severity: "critical" });
+    expect(out.findings[0]).toMatchObject({ policy: "Test Policy", framework: "modal", severity: "critical", context: "production" });
     expect(stdout).not.toContain("abcd-1234-efgh-5678-ijkl");
     expect(out.stats).toMatchObject({ files: 3, suppressed: 1, rules: 4, skipped: { "not-a-target": 1 } });
     expect(out.stats.bytes).toBeGreaterThan(0);
@@ -110,6 +110,64 @@ describe("posture scan", () => {
     const r = await cli("scan", src.root, "--rules", bad.root);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/x\.policy\.yaml: checks\.0\.severity/);
+  });
+});
+
+describe("posture scan: contexts, .posture.yaml and skipped files", () => {
+  const ctx = scratch("posture-ctx-");
+  ctx.write(".posture.yaml", "exclude:\n  - path: vendor\n    reason: upstream copy\ncontexts:\n  - path: tools/**\n    context: build\n");
+  ctx.write("svc/app.py", "eval(a)\n");
+  ctx.write("tests/test_app.py", "eval(b)\n");
+  ctx.write("tools/gen.py", "eval(c)\n");
+  ctx.write("vendor/lib.py", "eval(d)\n");
+  ctx.write("node_modules/x/y.py", "eval(e)\n");
+
+  it("JSON carries each finding's context, the skipped files and what .posture.yaml asked for", async () => {
+    const { code, stdout } = await cli("scan", ctx.root, "--format", "json", "--rules", rules.root);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.findings.map((f: { path: string; context: string }) => `${f.path} ${f.context}`)).toEqual(["svc/app.py production", "tests/test_app.py test", "tools/gen.py build"]);
+    expect(out.skippedFiles).toEqual([
+      { path: "node_modules", reason: "ignored-directory" },
+      { path: "vendor", reason: "excluded", detail: "upstream copy" },
+    ]);
+    expect(out.skippedFilesOmitted).toBe(0);
+    expect(out.repoConfig).toEqual({ exclusions: [{ path: "vendor", reason: "upstream copy" }], contextOverrides: [{ path: "tools/**", context: "build" }], disabledChecks: [] });
+  });
+
+  it("text shows a context other than production, and --verbose lists the skipped files and the configuration", async () => {
+    const plain = (await cli("scan", ctx.root, "--rules", rules.root)).stdout;
+    const lineOf = (out: string, path: string) => out.split("\n")[out.split("\n").indexOf(path) + 1]!;
+    expect(lineOf(plain, "svc/app.py")).not.toMatch(/\(production\)|\(test\)/);
+    expect(lineOf(plain, "tests/test_app.py")).toMatch(/high\s+\(test\) eval of b/);
+    expect(plain).toContain("Not production code: 1 in test, 1 in build");
+    expect(plain).not.toContain("upstream copy");
+    expect(plain.trimEnd().split("\n").at(-1)).toMatch(/--verbose lists the skipped files$/);
+
+    const verbose = (await cli("scan", ctx.root, "--rules", rules.root, "--verbose")).stdout;
+    expect(verbose).toContain("\nSkipped\n  node_modules: ignored-directory\n  vendor: excluded (upstream copy)\n");
+    expect(verbose).toContain("Repository configuration (.posture.yaml)\n  excluded  vendor: upstream copy\n  context   tools/**: build\n");
+    expect((await cli("rules", "--verbose", "--rules", rules.root)).code).toBe(2);
+  });
+
+  it("SARIF carries the context as a property and a tag, and says it in the message", async () => {
+    const log = JSON.parse((await cli("scan", ctx.root, "--format", "sarif", "--rules", rules.root)).stdout);
+    const results = log.runs[0].results as { locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; message: { text: string }; properties: { context: string; tags: string[] } }[];
+    const byPath = new Map(results.map((r) => [r.locations[0]!.physicalLocation.artifactLocation.uri, r]));
+    expect(byPath.get("svc/app.py")).toMatchObject({ message: { text: "eval of a" }, properties: { context: "production", tags: ["context/production"] } });
+    expect(byPath.get("tests/test_app.py")).toMatchObject({ message: { text: "eval of b (in test code)" }, properties: { context: "test", tags: ["context/test"] } });
+    expect(byPath.get("tools/gen.py")?.properties.context).toBe("build");
+  });
+
+  it("a bad .posture.yaml is an error naming the field; the scan goes on with the defaults", async () => {
+    const bad = scratch("posture-badcfg-");
+    bad.write(".posture.yaml", "exclude:\n  - path: vendor\n");
+    bad.write("vendor/lib.py", "eval(d)\n");
+    const { code, stdout } = await cli("scan", bad.root, "--format", "json", "--rules", rules.root);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.errors).toEqual([{ path: ".posture.yaml", message: ".posture.yaml: exclude[0].reason: required; scanned with the defaults" }]);
+    expect(out.findings.map((f: { path: string }) => f.path)).toEqual(["vendor/lib.py"]);
   });
 });
 

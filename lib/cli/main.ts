@@ -18,7 +18,7 @@ const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", im
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/posture", import.meta.url));
 
 const USAGE = `usage:
-  posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>]
+  posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>] [--verbose]
   posture rules [--format text|json] [--rules <dir>]
   posture db migrate
   posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
@@ -31,6 +31,7 @@ const scanOptions = z.object({
   format: z.enum(["text", "json", "sarif"]).default("text"),
   "fail-on": z.enum(SEVERITIES).optional(),
   rules: z.string().min(1).default(DEFAULT_RULES_DIR),
+  verbose: z.boolean().default(false),
 });
 const rulesOptions = z.object({ format: z.enum(["text", "json"]).default("text"), rules: z.string().min(1).default(DEFAULT_RULES_DIR) });
 
@@ -115,7 +116,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       parsed = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" } },
+        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" }, ...(command === "scan" ? { verbose: { type: "boolean" as const } } : {}) },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -134,11 +135,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const result = await scanDirectory(parsed.positionals[0]!, { checks: rulebook.checks, compiled });
 
     if (opts.format === "json") {
-      io.stdout(`${JSON.stringify({ findings: result.findings, suppressed: result.suppressed, stats: result.stats, errors: result.errors }, null, 2)}\n`);
+      const { repoConfig, findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted } = result;
+      io.stdout(`${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted }, null, 2)}\n`);
     } else if (opts.format === "sarif") {
       io.stdout(`${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`);
     } else {
-      io.stdout(toText(result, io.isTTY && !process.env.NO_COLOR));
+      io.stdout(toText(result, io.isTTY && !process.env.NO_COLOR, { verbose: opts.verbose }));
     }
     const threshold = opts["fail-on"];
     return threshold && result.findings.some((f) => atOrAbove(f.severity, threshold)) ? 1 : 0;

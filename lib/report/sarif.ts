@@ -72,9 +72,15 @@ export function toSarif(input: SarifInput): Sarif.Log {
   });
   const severityOf = new Map(checks.map((c) => [c.check.id, c.check.severity]));
 
-  const results: Sarif.Result[] = input.findings.map((f) =>
-    result(f.ruleId, f.severity, f.message, location(f.path, f.line, f.column, f.endLine, f.endColumn, f.snippet), f.fingerprint),
-  );
+  const results: Sarif.Result[] = input.findings.map((f) => {
+    // GitHub code scanning shows the message and lets one filter on tags; a finding in a test or an example
+    // should say so where a reviewer reads it, not only in a property bag. Context never enters the fingerprint.
+    const message = f.context === "production" ? f.message : `${f.message} (in ${f.context} code)`;
+    return {
+      ...result(f.ruleId, f.severity, message, location(f.path, f.line, f.column, f.endLine, f.endColumn, f.snippet), f.fingerprint),
+      properties: { context: f.context, tags: [`context/${f.context}`] },
+    };
+  });
   for (const s of input.suppressed ?? []) {
     results.push({
       ...result(s.ruleId, severityOf.get(s.ruleId) ?? "low", `Suppressed in source: ${s.reason}`, location(s.path, s.line), s.fingerprint),
