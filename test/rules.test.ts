@@ -1,7 +1,8 @@
 /**
  * The one generic test for the whole rulebook: every policy's fixtures are scanned with that policy's checks,
  * and the findings must be exactly the lines annotated `# ruleid: <check-id>` (annotations apply to the next
- * non-annotation line). `# ok: <check-id>` marks lines that must stay clean.
+ * non-annotation line). `# ok: <check-id>` marks lines that must stay clean. `# ruleid: <check-id> (low)` also
+ * requires the finding's severity (e.g. a check's contextSeverity in a tests/ file).
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -33,11 +34,13 @@ function filesBelow(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-const ANNOTATION = /^\s*#\s*(ruleid|ok):\s*([\w.,\s-]+?)\s*$/;
+const ANNOTATION = /^\s*#\s*(ruleid|ok):\s*([\w.,\s()-]+?)\s*$/;
+const ANNOTATED_ID = /^([\w.-]+)(?:\s*\((critical|high|medium|low)\))?$/;
 
 function annotations(dir: string) {
   const expected = new Set<string>();
   const ok = new Set<string>();
+  const severities = new Map<string, string>();
   for (const abs of filesBelow(dir)) {
     const rel = relative(dir, abs).split("\\").join("/");
     const lines = readFileSync(abs, "utf8").split(/\r?\n/);
@@ -48,11 +51,18 @@ function annotations(dir: string) {
         pending.push({ kind: m[1]!, ids: m[2]!.split(",").map((s) => s.trim()).filter(Boolean) });
         return;
       }
-      for (const p of pending) for (const id of p.ids) (p.kind === "ruleid" ? expected : ok).add(`${rel}:${i + 1}:${id}`);
+      for (const p of pending)
+        for (const entry of p.ids) {
+          const m = ANNOTATED_ID.exec(entry);
+          if (!m) throw new Error(`${rel}:${i}: bad annotation entry '${entry}' (want <check-id> or <check-id> (<severity>))`);
+          const key = `${rel}:${i + 1}:${m[1]}`;
+          (p.kind === "ruleid" ? expected : ok).add(key);
+          if (m[2]) severities.set(key, m[2]);
+        }
       pending = [];
     });
   }
-  return { expected, ok };
+  return { expected, ok, severities };
 }
 
 describe("rulebook", () => {
@@ -87,13 +97,17 @@ describe("rulebook", () => {
       });
 
       it("reports exactly the annotated lines", async () => {
-        const { expected, ok } = annotations(fixtures);
+        const { expected, ok, severities } = annotations(fixtures);
         const result = await scanDirectory(fixtures, { checks: policy.checks });
         expect(result.errors).toEqual([]);
         const actual = new Set(result.findings.map((f) => `${f.path}:${f.line}:${f.ruleId}`));
         const missed = [...expected].filter((k) => !actual.has(k));
         const unexpected = [...actual].filter((k) => !expected.has(k));
         expect({ missed, unexpected }).toEqual({ missed: [], unexpected: [] });
+        const wrongSeverity = result.findings
+          .filter((f) => severities.has(`${f.path}:${f.line}:${f.ruleId}`) && severities.get(`${f.path}:${f.line}:${f.ruleId}`) !== f.severity)
+          .map((f) => `${f.path}:${f.line}:${f.ruleId} is ${f.severity} (${f.context}), annotated ${severities.get(`${f.path}:${f.line}:${f.ruleId}`)}`);
+        expect(wrongSeverity).toEqual([]);
         for (const k of ok) expect(actual.has(k), `${k} is marked ok`).toBe(false);
       });
 

@@ -56,7 +56,7 @@ scoped = modal.Secret.from_name("openai-key")
     secrets=[modal.Secret.from_name("prod-secrets")],
 )
 def summarize(text: str) -> str:
-    # ruleid: modal.secrets.hardcoded-credential
+    # ruleid: modal.secrets.hardcoded-credential (critical)
     api_key = "sk-proj-9f8e7d6c5b4a39281706"
     client = OpenAI(api_key=api_key)
     return client.responses.create(model="gpt-4o-mini", input=text).output_text

@@ -5,7 +5,7 @@ import modal
 
 app = modal.App("finetune")
 
-# ruleid: training-monitor.credential.python-environ-literal
+# ruleid: training-monitor.credential.python-environ-literal (critical)
 os.environ["AWS_SECRET_ACCESS_KEY"] = "tR4inJ0b/Sec7etK3y+ExAmPlE9zQ2wV8uN5mL1x"
 # ruleid: training-monitor.credential.python-environ-literal
 os.environ.setdefault("HF_TOKEN", "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")

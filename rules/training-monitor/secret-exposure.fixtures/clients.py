@@ -2,7 +2,7 @@ from github import Github
 from openai import OpenAI
 
 # Tokens in well-known formats are reported wherever they appear, not only under a secret-looking name.
-# ruleid: training-monitor.secret.token-in-python
+# ruleid: training-monitor.secret.token-in-python (critical)
 gh = Github("ghp_0123456789abcdefABCDEF0123456789abcd")
 # ok: training-monitor.secret.token-in-python
 gh = Github(auth=None)
