@@ -1,3 +1,4 @@
+import { CONTEXT_LABELS, type CodeContext } from "@/lib/findings/contexts.ts";
 import { SEVERITY_COLORS, STATUS_COLORS, STATUS_LABELS, type SeverityName, type StatusName } from "./palette.ts";
 
 export function SeverityBadge({ severity }: { severity: SeverityName }) {
@@ -12,6 +13,19 @@ export function StatusBadge({ status }: { status: StatusName }) {
   return (
     <span className="badge" style={{ borderColor: STATUS_COLORS[status], color: STATUS_COLORS[status] }}>
       {STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+/**
+ * A finding's code context: production is the norm and stays plain text, anything else is a quiet badge so a
+ * reader sees at a glance that the finding is in tests, docs, examples or build tooling.
+ */
+export function ContextBadge({ context }: { context: CodeContext }) {
+  if (context === "production") return <span className="muted small">{CONTEXT_LABELS.production}</span>;
+  return (
+    <span className="badge context-badge" title={`Found in ${CONTEXT_LABELS[context].toLowerCase()} code`}>
+      {CONTEXT_LABELS[context]}
     </span>
   );
 }

@@ -30,8 +30,7 @@ function toEngineFinding(f: Finding, policyTitle: string): EngineFinding {
     severity: f.severity,
     ...findingLocation(f),
     fingerprint: f.fingerprint,
-    // TODO(context column): read the stored code context once the Finding row has one.
-    context: "production",
+    context: f.codeContext,
   };
 }
 
@@ -51,13 +50,13 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ["id", "repository", "path", "line", "severity", "status", "policy", "check", "framework", "message", "first_seen", "due", "assignee", "fingerprint"] as const;
+export const CSV_COLUMNS = ["id", "repository", "path", "line", "severity", "status", "policy", "check", "framework", "message", "first_seen", "due", "assignee", "fingerprint", "context"] as const;
 
 export function findingsToCsv(rows: (Finding & { repository: Pick<Repository, "name">; assignee: { email: string } | null })[]): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const f of rows) {
     lines.push(
-      [f.id, f.repository.name, f.path, f.line, f.severity, f.status, f.policyId, f.checkId, frameworkFromDb(f.framework), f.message, f.firstSeenAt, f.dueAt, f.assignee?.email ?? "", f.fingerprint].map(csvCell).join(","),
+      [f.id, f.repository.name, f.path, f.line, f.severity, f.status, f.policyId, f.checkId, frameworkFromDb(f.framework), f.message, f.firstSeenAt, f.dueAt, f.assignee?.email ?? "", f.fingerprint, f.codeContext].map(csvCell).join(","),
     );
   }
   return `${lines.join("\r\n")}\r\n`;

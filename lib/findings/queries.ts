@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
-import { FRAMEWORKS, SEVERITIES } from "../engine/types.ts";
+import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
+import { contextWhere, DEFAULT_VISIBILITY, loadVisibility, visibleSql, type Visibility } from "./visibility.ts";
 
 export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "accepted_risk", "reopened"] as const;
 /** Statuses that still need work. */
@@ -22,6 +23,8 @@ export const findingFilters = z
     framework: list(FRAMEWORKS).optional(),
     severity: list(SEVERITIES).optional(),
     status: list(FINDING_STATUSES).optional(),
+    /** Code contexts (production, example, test, docs, build); absent: every context. */
+    context: list(CODE_CONTEXTS).optional(),
     /** A user id, "me", or "none". */
     assignee: z.string().min(1).max(64).optional(),
     cursor: z.string().max(200).optional(),
@@ -39,6 +42,7 @@ export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me?: s
   if (f.framework) where.framework = { in: f.framework.map(frameworkToDb) };
   if (f.severity) where.severity = { in: f.severity };
   if (f.status) where.status = { in: f.status };
+  if (f.context) Object.assign(where, contextWhere(f.context));
   if (f.assignee) where.assigneeId = f.assignee === "none" ? null : f.assignee === "me" ? (me ?? "\0") : f.assignee;
   return where;
 }
@@ -111,6 +115,8 @@ export const findingViewParams = z.object({
   severity: lenient(list(SEVERITIES).optional(), undefined),
   /** Absent: the open statuses; "all": every status. */
   status: lenient(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
+  /** Absent: the contexts the org counts (lib/findings/visibility.ts), so the table agrees with the dashboard's figures; "all": every context. */
+  context: lenient(z.union([z.literal("all"), list(CODE_CONTEXTS)]).optional(), undefined),
   /** A user id, "me", or "none" / "unassigned". */
   assignee: lenient(z.string().trim().min(1).max(64).optional(), undefined),
   /** Only findings first seen at least this many days ago. */
@@ -138,6 +144,7 @@ export function findingViewQuery(p: FindingViewParams, change: Partial<FindingVi
   put("framework", v.framework?.join(","));
   put("severity", v.severity?.join(","));
   put("status", v.status === "all" ? "all" : v.status?.join(","));
+  put("context", v.context === "all" ? "all" : v.context?.join(","));
   put("assignee", v.assignee);
   put("age", v.age);
   if (v.overdue) q.set("overdue", "1");
@@ -157,6 +164,7 @@ export interface FindingRow {
   path: string;
   line: number;
   message: string;
+  codeContext: CodeContext;
   repositoryId: string;
   repositoryName: string;
   assigneeId: string | null;
@@ -185,12 +193,17 @@ function oneOf(col: Prisma.Sql, values: readonly string[], type: Prisma.Sql): Pr
   return values.length === 1 ? Prisma.sql`${col} = ${values[0]}::${type}` : Prisma.sql`${col} = ANY(${values}::${type}[])`;
 }
 
-/** WHERE conditions of a view, all parameterised. Disabled checks are hidden, as are archived repositories unless one is asked for. */
-function viewConditions(p: FindingViewParams, me: string | undefined, now: Date): Prisma.Sql {
-  const c: Prisma.Sql[] = [Prisma.sql`f."checkId" NOT IN (SELECT id FROM "Check" WHERE NOT enabled)`];
-  if (p.repository) c.push(Prisma.sql`f."repositoryId" = ${p.repository}`);
-  else c.push(Prisma.sql`f."repositoryId" NOT IN (SELECT id FROM "Repository" WHERE "archivedAt" IS NOT NULL)`);
-  if (p.team) c.push(Prisma.sql`f."repositoryId" IN (SELECT id FROM "Repository" WHERE "teamId" = ${p.team})`);
+/** The contexts a view shows: the ones asked for, or those the org counts. */
+export function viewContexts(p: Pick<FindingViewParams, "context">, v: Visibility): readonly CodeContext[] {
+  return p.context === "all" ? CODE_CONTEXTS : (p.context ?? v.contexts);
+}
+
+/**
+ * WHERE conditions of a view, all parameterised. What is visible is lib/findings/visibility.ts (disabled checks
+ * hidden, archived repositories hidden unless one is asked for), restricted to the view's contexts.
+ */
+function viewConditions(p: FindingViewParams, me: string | undefined, now: Date, v: Visibility): Prisma.Sql {
+  const c: Prisma.Sql[] = [Prisma.sql`TRUE ${visibleSql("f", { repositoryId: p.repository, teamId: p.team }, { ...v, contexts: viewContexts(p, v) })}`];
   if (p.policy) c.push(Prisma.sql`f."policyId" = ${p.policy}`);
   if (p.check) c.push(Prisma.sql`f."checkId" = ${p.check}`);
   if (p.framework) c.push(oneOf(Prisma.sql`f.framework`, p.framework.map(frameworkToDb), Prisma.sql`"Framework"`));
@@ -228,13 +241,13 @@ function viewOrder(p: FindingViewParams, now: Date): Prisma.Sql {
 type RawRow = Omit<FindingRow, "dueAt" | "firstSeenAt"> & { dueAt: Date; firstSeenAt: Date };
 
 /** The two statements behind a page (exported for EXPLAIN in bench/findings-queries.ts). */
-export function findingPageSql(p: FindingViewParams, me?: string, now = new Date()): { rows: Prisma.Sql; count: Prisma.Sql } {
-  const where = viewConditions(p, me, now);
+export function findingPageSql(p: FindingViewParams, me?: string, now = new Date(), visibility: Visibility = DEFAULT_VISIBILITY): { rows: Prisma.Sql; count: Prisma.Sql } {
+  const where = viewConditions(p, me, now, visibility);
   const offset = (p.page - 1) * FINDINGS_PAGE_SIZE;
   return {
     rows: Prisma.sql`
       SELECT f.id, f.severity::text AS severity, f.status::text AS status, f."checkId", f."policyId", p.title AS "policyTitle",
-             f.path, f.line, f.message, f."repositoryId", r.name AS "repositoryName",
+             f.path, f.line, f.message, f."codeContext"::text AS "codeContext", f."repositoryId", r.name AS "repositoryName",
              f."assigneeId", u.name AS "assigneeName", u.email AS "assigneeEmail", f."dueAt", f."firstSeenAt",
              (f."dueAt" < ${now} AND f.status = ANY(${OPEN_SQL})) AS overdue
       FROM "Finding" f
@@ -249,8 +262,8 @@ export function findingPageSql(p: FindingViewParams, me?: string, now = new Date
 }
 
 /** One page of a view and its (capped) count: two queries, run side by side. */
-export async function findingPage(db: Db, p: FindingViewParams, me?: string, now = new Date()): Promise<FindingPage> {
-  const sql = findingPageSql(p, me, now);
+export async function findingPage(db: Db, p: FindingViewParams, me?: string, now = new Date(), visibility?: Visibility): Promise<FindingPage> {
+  const sql = findingPageSql(p, me, now, visibility ?? (await loadVisibility(db)));
   const [rows, count] = await Promise.all([db.$queryRaw<RawRow[]>(sql.rows), db.$queryRaw<{ n: number }[]>(sql.count)]);
   const n = count[0]?.n ?? 0;
   const total = Math.min(n, FINDINGS_COUNT_CAP);
@@ -267,13 +280,14 @@ export async function findingPage(db: Db, p: FindingViewParams, me?: string, now
 export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null };
 
 /** A view's findings for CSV / SARIF, in the view's order, at most `limit` of them. */
-export async function exportFindings(db: Db, p: FindingViewParams, me?: string, limit = FINDINGS_EXPORT_LIMIT, now = new Date()): Promise<{ findings: ExportRow[]; truncated: boolean }> {
+export async function exportFindings(db: Db, p: FindingViewParams, me?: string, limit = FINDINGS_EXPORT_LIMIT, now = new Date(), visibility?: Visibility): Promise<{ findings: ExportRow[]; truncated: boolean }> {
+  visibility ??= await loadVisibility(db);
   const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null })[]>`
     SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail"
     FROM "Finding" f
     JOIN "Repository" r ON r.id = f."repositoryId"
     LEFT JOIN "User" u ON u.id = f."assigneeId"
-    WHERE ${viewConditions(p, me, now)}
+    WHERE ${viewConditions(p, me, now, visibility)}
     ORDER BY ${viewOrder(p, now)}
     LIMIT ${limit + 1}`;
   const findings = rows.slice(0, limit).map(({ repositoryName, assigneeEmail, ...f }) => ({ ...f, repository: { name: repositoryName }, assignee: assigneeEmail ? { email: assigneeEmail } : null }));

@@ -32,6 +32,9 @@ export interface Visibility {
   contexts: readonly CodeContext[];
 }
 
+/** What a fresh org counts: no check disabled, the default contexts. */
+export const DEFAULT_VISIBILITY: Visibility = { disabledChecks: [], contexts: normaliseContexts([]) };
+
 export async function loadVisibility(db: Db): Promise<Visibility> {
   const [disabled, settings] = await Promise.all([disabledCheckIds(db), getSettings(db)]);
   return { disabledChecks: [...disabled].sort(), contexts: countedContexts(settings) };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
+import { CODE_CONTEXTS } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
@@ -222,3 +223,32 @@ export async function activeScans(db: Db, limit = ACTIVE_SCAN_LIMIT) {
   };
 }
 export type ActiveScans = Awaited<ReturnType<typeof activeScans>>;
+
+const SHOWN_CONFIG_ENTRIES = 200;
+const text = (max: number) => z.unknown().transform((v) => String(v ?? "").slice(0, max));
+/** Scan.repoConfig is the engine's RepoConfigSummary stored as JSON, but its text comes from the scanned repository: checked and bounded. */
+const storedRepoConfig = z.object({
+  exclusions: z.array(z.object({ path: text(500), reason: text(500) })).catch([]),
+  contextOverrides: z.array(z.object({ path: text(500), context: z.enum(CODE_CONTEXTS) })).catch([]),
+  disabledChecks: z.array(z.object({ check: text(200), paths: z.array(text(500)).catch([]), reason: text(500) })).catch([]),
+});
+export type StoredRepoConfig = z.infer<typeof storedRepoConfig>;
+
+/**
+ * What the repository's .posture.yaml kept out of its last successful scan: excluded paths, context overrides
+ * and checks turned off, each with its reason. `config` is null when that scan found no .posture.yaml; the
+ * whole answer is null before the first successful scan.
+ */
+export async function latestRepoConfig(db: Db, repositoryId: string): Promise<{ scanId: string; finishedAt: Date | null; commitSha: string | null; config: StoredRepoConfig | null; truncated: boolean } | null> {
+  const scan = await db.scan.findFirst({ where: { repositoryId, status: "succeeded" }, orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }], select: { id: true, finishedAt: true, commitSha: true, repoConfig: true } });
+  if (!scan) return null;
+  const parsed = scan.repoConfig === null ? null : storedRepoConfig.safeParse(scan.repoConfig);
+  const config = parsed?.success ? parsed.data : parsed ? { exclusions: [], contextOverrides: [], disabledChecks: [] } : null;
+  const truncated = !!config && (config.exclusions.length > SHOWN_CONFIG_ENTRIES || config.contextOverrides.length > SHOWN_CONFIG_ENTRIES || config.disabledChecks.length > SHOWN_CONFIG_ENTRIES);
+  const cut = config && {
+    exclusions: config.exclusions.slice(0, SHOWN_CONFIG_ENTRIES),
+    contextOverrides: config.contextOverrides.slice(0, SHOWN_CONFIG_ENTRIES),
+    disabledChecks: config.disabledChecks.slice(0, SHOWN_CONFIG_ENTRIES),
+  };
+  return { scanId: scan.id, finishedAt: scan.finishedAt, commitSha: scan.commitSha, config: cut, truncated };
+}

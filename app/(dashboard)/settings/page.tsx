@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { getSettings, nextRuns } from "@/lib/settings.ts";
+import { ALWAYS_COUNTED_CONTEXTS, CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/lib/findings/contexts.ts";
+import { countedContexts } from "@/lib/findings/visibility.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
 import { updateSettings } from "../admin/actions.ts";
@@ -18,6 +20,7 @@ const SLA = [
 export default async function SettingsPage() {
   await requirePage("settings:manage", "/settings");
   const s = await getSettings(getDb());
+  const counted = countedContexts(s);
   const runs = s.scheduleEnabled ? nextRuns(s.scheduleCron, s.scheduleTimezone) : [];
   return (
     <>
@@ -36,6 +39,20 @@ export default async function SettingsPage() {
               </label>
             ))}
           </div>
+        </section>
+        <section className="panel">
+          <h2>What the posture counts</h2>
+          <p className="muted small">
+            Every finding has a code context from its path and content. The posture score, grades, SLA and overdue figures, overview, trends, heatmap and remediation count{" "}
+            {ALWAYS_COUNTED_CONTEXTS.map((c) => CONTEXT_LABELS[c].toLowerCase()).join(" and ")} code always; the others only when ticked here. The findings table shows the counted ones by default and every context on request.
+          </p>
+          <fieldset className="filters" aria-label="Also count findings in">
+            {OPTIONAL_CONTEXTS.map((c) => (
+              <label key={c} className="inline">
+                <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count {CONTEXT_LABELS[c].toLowerCase()} code
+              </label>
+            ))}
+          </fieldset>
         </section>
         <section className="panel">
           <h2>Org-wide rescan schedule</h2>

@@ -3,7 +3,7 @@ import { rowSelectionFeature, rowSortingFeature, tableFeatures, useTable, type C
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import type { FindingRow } from "@/lib/findings/queries.ts";
-import { SeverityBadge, StatusBadge } from "../badges.tsx";
+import { ContextBadge, SeverityBadge, StatusBadge } from "../badges.tsx";
 import { fmtDate } from "../format.ts";
 import { TriageForm, type UserOption } from "./triage-form.tsx";
 
@@ -50,6 +50,7 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { 
           </span>
         ),
       },
+      { id: "context", header: "Context", enableSorting: false, cell: ({ row }) => <ContextBadge context={row.original.codeContext} /> },
       {
         id: "assignee",
         header: "Assignee",

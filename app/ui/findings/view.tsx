@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { can } from "@/lib/auth/permissions.ts";
 import type { SignedInUser } from "@/lib/auth/guard.ts";
-import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
+import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
+import { CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/lib/findings/contexts.ts";
 import {
   assignableUsers,
   DEFAULT_DIR,
@@ -56,6 +57,13 @@ export function FindingFilters({ view, options, path, hide = [], defaultSort = D
       <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, FRAMEWORK_LABELS[f.replace("-", "_") as keyof typeof FRAMEWORK_LABELS]])} />
       <Select name="severity" label="Severity" value={join(view.severity)} options={[...SEVERITIES.map((s) => [s, s] as const), ["critical,high", "critical + high"]]} />
       <Select name="status" label="Status" value={view.status === "all" ? "all" : join(view.status)} any="Open (open, in progress, reopened)" options={[...FINDING_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ["all", "Any status"]]} />
+      <Select
+        name="context"
+        label="Context"
+        value={view.context === "all" ? "all" : join(view.context)}
+        any="Counted (as the dashboard)"
+        options={[...CODE_CONTEXTS.map((c) => [c, CONTEXT_LABELS[c]] as const), [OPTIONAL_CONTEXTS.join(","), OPTIONAL_CONTEXTS.map((c) => CONTEXT_LABELS[c]).join(" + ")], ["all", "Any context"]]}
+      />
       {show("assignee") ? (
         <Select name="assignee" label="Assignee" value={view.assignee === "unassigned" ? "none" : view.assignee} any="Anyone" options={[["me", "Me"], ["none", "Unassigned"], ...options.users.map((u) => [u.id, u.name || u.email] as const)]} />
       ) : null}

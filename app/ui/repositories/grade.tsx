@@ -36,7 +36,7 @@ export function GradeLegend() {
             <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}{" "}
-        — and the sum sets the grade. Findings of checks disabled org-wide do not count.
+        — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test, docs or build code.
       </p>
       <ul className="grade-scale">
         {GRADE_SCALE.map((g) => (

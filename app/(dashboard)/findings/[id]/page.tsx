@@ -4,7 +4,8 @@ import { can } from "@/lib/auth/permissions.ts";
 import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
+import { loadVisibility } from "@/lib/findings/visibility.ts";
+import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { CodeContext, PolicyPanel, Timeline } from "@/app/ui/findings/detail.tsx";
 import { TriageForm } from "@/app/ui/findings/triage-form.tsx";
 import { fmtDate, fmtDateTime } from "@/app/ui/format.ts";
@@ -19,7 +20,8 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const f = await findingDetail(db, id);
   if (!f) notFound();
   const canTriage = can(user.role, "findings:triage");
-  const users = canTriage ? await assignableUsers(db) : [];
+  const [users, visibility] = await Promise.all([canTriage ? assignableUsers(db) : Promise.resolve([]), loadVisibility(db)]);
+  const counted = visibility.contexts.includes(f.codeContext);
   const names = f.userNames;
   const open = f.status === "open" || f.status === "in_progress" || f.status === "reopened";
   const overdue = open && f.dueAt.getTime() < Date.now();
@@ -80,6 +82,11 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               </dd>
               <dt>Framework</dt>
               <dd>{FRAMEWORK_LABELS[f.framework]}</dd>
+              <dt>Context</dt>
+              <dd>
+                <ContextBadge context={f.codeContext} />
+                {counted ? null : <div className="muted small">Not counted in the posture score, SLA or overview (see Settings).</div>}
+              </dd>
               <dt>Assignee</dt>
               <dd>{f.assignee ? f.assignee.name || f.assignee.email : <span className="muted">Unassigned</span>}</dd>
               <dt>Due</dt>

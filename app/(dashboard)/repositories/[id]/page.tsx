@@ -5,10 +5,11 @@ import { z } from "zod";
 import { can } from "@/lib/auth/permissions.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
-import { completedScanCount, listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
+import { CONTEXT_LABELS } from "@/lib/findings/contexts.ts";
+import { completedScanCount, latestRepoConfig, listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
+import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtDateTime, fmtInt } from "@/app/ui/format.ts";
 import { SEVERITY_ORDER } from "@/app/ui/palette.ts";
@@ -84,6 +85,9 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </div>
       <Suspense fallback={<PanelSkeleton title={`Open findings over ${TREND_DAYS} days`} height={300} />}>
         <Trend repositoryId={repo.id} />
+      </Suspense>
+      <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
+        <RepoConfigPanel repositoryId={repo.id} />
       </Suspense>
       <div className="grid cols-2 detail-grid">
         <Suspense fallback={<TableSkeleton rows={10} />}>
@@ -166,6 +170,7 @@ async function TopFindings({ repositoryId }: { repositoryId: string }) {
                   <div className="muted small mono">
                     {f.path}:{f.line} · {f.checkId}
                   </div>
+                  {f.codeContext !== "production" ? <ContextBadge context={f.codeContext} /> : null}
                 </td>
                 <td>
                   <StatusBadge status={f.status} />
@@ -179,6 +184,99 @@ async function TopFindings({ repositoryId }: { repositoryId: string }) {
       <p className="small">
         <Link href={`/findings?repository=${encodeURIComponent(repositoryId)}`}>Open the findings table for this repository →</Link>
       </p>
+    </section>
+  );
+}
+
+/**
+ * The repository's own .posture.yaml, as its last successful scan read it: a lead sees which paths were not
+ * scanned, which were classed as test or docs code, and which checks were turned off where, and why.
+ * Paths and reasons come from the repository: plain React text.
+ */
+async function RepoConfigPanel({ repositoryId }: { repositoryId: string }) {
+  const latest = await latestRepoConfig(getDb(), repositoryId);
+  const c = latest?.config;
+  const none = c && c.exclusions.length + c.contextOverrides.length + c.disabledChecks.length === 0;
+  return (
+    <section className="panel" aria-labelledby="repo-config-h">
+      <h2 id="repo-config-h">
+        What is not scanned <span className="muted small">(.posture.yaml)</span>
+      </h2>
+      {!latest ? (
+        <p className="muted">Known after the first successful scan.</p>
+      ) : !c ? (
+        <p className="muted">
+          The last scan ({fmtDateTime(latest.finishedAt)}) found no <code>.posture.yaml</code>: every file was scanned and every check ran.
+        </p>
+      ) : none ? (
+        <p className="muted">
+          The repository’s <code>.posture.yaml</code> excludes nothing and turns no check off (last scan {fmtDateTime(latest.finishedAt)}).
+        </p>
+      ) : (
+        <div className="stack">
+          <p className="small muted">As read by the last successful scan, {fmtDateTime(latest.finishedAt)}{latest.commitSha ? ` at ${latest.commitSha.slice(0, 10)}` : ""}.</p>
+          {c.exclusions.length ? (
+            <table className="data compact">
+              <caption className="small">Excluded paths ({c.exclusions.length}): not scanned at all</caption>
+              <thead>
+                <tr>
+                  <th>Path</th>
+                  <th>Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.exclusions.map((e, i) => (
+                  <tr key={i}>
+                    <td className="mono small wrap-anywhere">{e.path}</td>
+                    <td className="small wrap-anywhere">{e.reason || <span className="muted">no reason given</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {c.disabledChecks.length ? (
+            <table className="data compact">
+              <caption className="small">Checks turned off ({c.disabledChecks.length})</caption>
+              <thead>
+                <tr>
+                  <th>Check</th>
+                  <th>Where</th>
+                  <th>Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.disabledChecks.map((d, i) => (
+                  <tr key={i}>
+                    <td className="mono small wrap-anywhere">{d.check}</td>
+                    <td className="mono small wrap-anywhere">{d.paths.length ? d.paths.join(", ") : "everywhere"}</td>
+                    <td className="small wrap-anywhere">{d.reason || <span className="muted">no reason given</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {c.contextOverrides.length ? (
+            <table className="data compact">
+              <caption className="small">Context overrides ({c.contextOverrides.length}): scanned, counted as their context</caption>
+              <thead>
+                <tr>
+                  <th>Path</th>
+                  <th>Context</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.contextOverrides.map((o, i) => (
+                  <tr key={i}>
+                    <td className="mono small wrap-anywhere">{o.path}</td>
+                    <td className="small">{CONTEXT_LABELS[o.context]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {latest.truncated ? <p className="muted small">Only the first entries of each list are shown.</p> : null}
+        </div>
+      )}
     </section>
   );
 }
