@@ -21,7 +21,8 @@ const BUILD_FILES = new Set([".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelin
 
 const TEST_FILE = /^(test_.+\.py|.+_test\.py|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
 const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
-const EXAMPLE_FILE = /\.ipynb$/;
+/** Notebooks, and templates to copy such as .env.example or config.sample.yaml. */
+const EXAMPLE_FILE = /\.ipynb$|\.(example|sample)(\.[a-z0-9]+)?$/;
 /** A helper in a scripts/tools directory named for release, lint or formatting work is tooling, not service code. */
 const TOOL_DIRS = new Set(["scripts", "script", "tools", "tool", "dev", "hack"]);
 const TOOL_NAME = /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
