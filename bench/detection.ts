@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { compileChecks } from "../lib/engine/match.ts";
 import { loadRulebook, RulebookError } from "../lib/engine/rulebook.ts";
@@ -58,6 +58,8 @@ interface BenchResult {
   date: string;
   commit: string;
   machine: string;
+  /** Content hash of the rulebook scanned with, and whether it was the working tree's rules/. */
+  rulebook: { version: string; dir: string };
   repos: RepoRun[];
   notScored: NotScored[];
   strayLabelFiles: string[];
@@ -130,6 +132,7 @@ async function run(rulesDir: string): Promise<BenchResult> {
   return {
     date: new Date().toISOString().slice(0, 10),
     commit: gitHead(),
+    rulebook: { version: rulebook.version, dir: relative(ROOT, rulesDir).startsWith("..") ? rulesDir : relative(ROOT, rulesDir) || "." },
     machine: `${cpu.length} x ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     repos,
     notScored,
@@ -197,7 +200,7 @@ function report(res: BenchResult, markdown: boolean): string {
   const item = (s: string) => (markdown ? `- ${s}` : `  ${s}`);
   const code = (s: string) => (markdown ? `\`${s}\`` : s);
   const out: string[] = [];
-  out.push(`${markdown ? "" : "detection benchmark: "}${res.date}, commit ${code(res.commit.slice(0, 12))}, ${res.machine}`, "");
+  out.push(`${markdown ? "" : "detection benchmark: "}${res.date}, commit ${code(res.commit.slice(0, 12))}, rulebook ${code(res.rulebook.version.slice(0, 12))} (${res.rulebook.dir}), ${res.machine}`, "");
   out.push(h("Overall (labelled repositories)"), "", table([row("overall", res.overall)]), "", targetsLine(res.overall), "");
 
   out.push(h("Per repository"), "");
