@@ -97,3 +97,16 @@ async def parsed(request: Request):
     # a parsed JSON body is the unvalidated-payload checks' to judge
     # ok: ml-serving.web.unbounded-upload-read
     return await request.json()
+
+
+class JsonCodec:
+    # a framework's own plumbing that takes a Request is not an endpoint
+    async def decode(self, request: Request):
+        # ok: ml-serving.web.unbounded-upload-read
+        return await request.body()
+
+
+async def test_client():
+    # ok: ml-serving.http.client-without-timeout
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        return await client.get("/health")
