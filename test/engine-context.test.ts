@@ -17,6 +17,7 @@ describe("code context from the path", () => {
     ["e2e/run.py", "test"],
     ["pkg/test_handler.py", "test"],
     ["pkg/handler_test.py", "test"],
+    ["docker/test_container_prediction.sh", "test"],
     ["conftest.py", "test"],
     ["pkg/fixtures/model.yaml", "test"],
     ["pkg/mocks/server.py", "test"],
@@ -52,9 +53,11 @@ describe("code context from the path", () => {
     expect(codeContext(path)).toBe(context);
   });
 
-  it("lets the nearest directory decide, and the file name before any directory", () => {
+  it("lets the file name decide first, then a test directory anywhere above, then the nearest directory", () => {
     expect(codeContext("examples/app/tests/x.py")).toBe("test");
-    expect(codeContext("tests/examples/x.py")).toBe("example");
+    expect(codeContext("tests/e2e/fixtures/quickstart/bentofile.yaml")).toBe("test");
+    expect(codeContext("docs/examples/x.py")).toBe("example");
+    expect(codeContext("examples/docs/x.py")).toBe("docs");
     expect(codeContext("examples/test_app.py")).toBe("test");
     expect(codeContext("tests/README.md")).toBe("docs");
     expect(codeContext("Tests/Fixtures/x.py")).toBe("test");

@@ -19,7 +19,7 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
 /** File names (lower-case) that are CI or tooling configuration wherever they sit. */
 const BUILD_FILES = new Set([".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml", "azure-pipelines.yaml", "jenkinsfile", ".pre-commit-config.yaml", "noxfile.py", "tox.ini", "bitbucket-pipelines.yml", ".travis.yml", "appveyor.yml", "cloudbuild.yaml", "cloudbuild.yml"]);
 
-const TEST_FILE = /^(test_.+\.py|.+_test\.py|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
+const TEST_FILE = /^(test_.+\.(py|sh|bash)|.+_test\.(py|sh|bash)|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
 const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
 /** Notebooks, and templates to copy such as .env.example or config.sample.yaml. */
 const EXAMPLE_FILE = /\.ipynb$|\.(example|sample)(\.[a-z0-9]+)?$/;
@@ -37,7 +37,8 @@ export interface ContextHints {
 
 /**
  * The context of one file. A file's own name speaks first (README.md is docs, test_app.py is a test, a notebook is
- * an example), then the nearest directory that names a purpose (examples/app/tests/x.py tests an example: test),
+ * an example), then a test directory anywhere above it, else the nearest directory that names a purpose
+ * (docs/examples/x.py is an example),
  * then what runs it (a script only CI runs is build), then its imports. Everything else is production.
  */
 export function codeContext(path: string, text?: string, hints: ContextHints = {}): CodeContext {
@@ -47,10 +48,11 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (EXAMPLE_FILE.test(name)) return "example";
   if (TEST_FILE.test(name)) return "test";
   if (BUILD_FILES.has(name)) return "build";
-  for (let i = parts.length - 2; i >= 0; i--) {
-    const byDir = DIRECTORY_CONTEXT[parts[i]!.toLowerCase()];
-    if (byDir) return byDir;
-  }
+  const dirs = parts.slice(0, -1).map((d) => DIRECTORY_CONTEXT[d.toLowerCase()]);
+  // Below a test directory everything serves the tests, whatever its shape (tests/e2e/fixtures/quickstart/).
+  if (dirs.includes("test")) return "test";
+  const nearest = dirs.findLast((c) => c !== undefined);
+  if (nearest) return nearest;
   if (hints.ciOnlyScripts?.has(path)) return "build";
   if (parts.length > 1 && TOOL_DIRS.has(parts.at(-2)!.toLowerCase()) && TOOL_NAME.test(name)) return "build";
   if (text !== undefined && name.endsWith(".py") && IMPORTS_TEST_FRAMEWORK.test(text)) return "test";
