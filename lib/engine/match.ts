@@ -8,6 +8,7 @@ import picomatch from "picomatch";
 import type { Check, Needle } from "./rulebook.ts";
 import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
+import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { analyseTaint, compileTaint, type CompiledTaint, type TaintHit } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
@@ -139,6 +140,8 @@ export interface RawMatch {
   scope: string;
   secrets: string[];
   vars: Record<string, string>;
+  /** The message template when not the check's own (a `when` condition's). */
+  message?: string;
 }
 
 function parseNumber(text: string): number | undefined {
@@ -182,7 +185,7 @@ export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAs
   const target = (m.report && node.getMatch(m.report)) || node;
   const r = target.range();
   const vars: Record<string, string> = {};
-  for (const name of collectVarNames(c.check.message)) {
+  for (const name of varNamesOf(c.check)) {
     const v = node.getMatch(name);
     if (v) vars[name] = v.text();
   }
@@ -207,7 +210,7 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
     SINK: oneLine(hit.sink.kind() === "call" ? (hit.sink.field("function")?.text() ?? hit.sink.text()) : hit.sink.text()),
     VIA: hit.via ? ` through ${hit.via}()` : "",
   };
-  for (const name of collectVarNames(c.check.message)) {
+  for (const name of varNamesOf(c.check)) {
     const v = hit.sink.getMatch(name);
     if (v) vars[name] = v.text();
   }
@@ -238,6 +241,33 @@ const MESSAGE_VAR = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
 function collectVarNames(message: string): string[] {
   return [...message.matchAll(MESSAGE_VAR)].map((x) => x[1]!);
+}
+
+/** The metavariables a match must keep: those its messages name, and the one its `when` condition looks for. */
+function varNamesOf(check: Check): string[] {
+  const names = collectVarNames(check.message);
+  if (check.when?.message) names.push(...collectVarNames(check.when.message));
+  if (check.when?.captured) names.push(check.when.captured);
+  return names;
+}
+
+/**
+ * Drops the matches whose check's `when` condition fails for this file, and gives those it holds for the
+ * condition's message with {{DEPENDENCY}} set to what decided. `deps` is called only when some match has a
+ * condition, so a scan reads the repository's dependency declarations only when a finding depends on them.
+ */
+export function applyWhen(path: string, raw: readonly RawMatch[], deps: () => Pick<DependencyIndex, "mayBeBelow">): RawMatch[] {
+  const out: RawMatch[] = [];
+  for (const r of raw) {
+    const when = r.check.when;
+    if (!when || (when.captured && r.vars[when.captured] === undefined)) {
+      out.push(r);
+      continue;
+    }
+    const answer = deps().mayBeBelow(path, when.dependency, when.mayBeBelow);
+    if (answer.below) out.push({ ...r, vars: { ...r.vars, DEPENDENCY: answer.found }, message: when.message ?? r.message });
+  }
+  return out;
 }
 
 export function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
@@ -381,7 +411,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       column: r.start.column + 1,
       endLine: endLine + 1,
       endColumn: endColumn + 1,
-      message: renderMessage(r.check.message, r.vars, r.secrets),
+      message: renderMessage(r.message ?? r.check.message, r.vars, r.secrets),
       snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
       fingerprint: fingerprints[i]!,
       context,
@@ -421,5 +451,6 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
       if (r) raw.push(r);
     }
   }
-  return finalizeFile(path, lines, raw, context);
+  // One file has no repository around it: its dependencies are not pinned.
+  return finalizeFile(path, lines, applyWhen(path, raw, () => DependencyIndex.EMPTY), context);
 }

@@ -1,9 +1,11 @@
-import { statSync, readFileSync } from "node:fs";
+import { realpathSync, statSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join, sep } from "node:path";
 import { findInFiles, parse } from "@ast-grep/napi";
-import { compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
+import { buildDependencyIndex, isDependencyManifest, type DependencyIndex } from "./dependencies.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
 import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
@@ -82,9 +84,11 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const compiled: CompiledRulebook = opts.compiled ?? compileChecks(opts.checks);
   const repo = readRepoConfig(root);
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
+  const readsDependencies = compiled.checks.some((c) => c.check.when);
   let walked;
   try {
-    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) });
+    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
@@ -99,7 +103,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   };
   if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${repo.error}; scanned with the defaults` });
   for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${m}` });
-  const ciOnly = ciOnlyScriptsOf(walked.noticed, walked.files, maxFileBytes);
+  const ciOnly = ciOnlyScriptsOf(walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)), walked.files, maxFileBytes);
+  let dependencies: DependencyIndex | undefined;
+  const dependencyIndex = () => (dependencies ??= readDependencies(root, walked.noticed, result.errors));
   const total = walked.files.length;
 
   // Pass 1.
@@ -209,7 +215,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       continue;
     }
     const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
-    const { findings, suppressed } = finalizeFile(rel, lines, matches, context);
+    const { findings, suppressed } = finalizeFile(rel, lines, applyWhen(rel, matches, dependencyIndex), context);
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
   }
@@ -223,6 +229,36 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   result.skippedFilesOmitted = walked.listed.omitted;
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
+}
+
+/** A lock file can be large; past this it is not a manifest anyone wrote by hand, nor one worth parsing. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+/** The repository's dependency declarations, from the manifests the walk noticed and the files they include. */
+function readDependencies(root: string, noticed: readonly WalkedFile[], errors: ScanResult["errors"]): DependencyIndex {
+  let realRoot: string | undefined;
+  const read = (rel: string): string | undefined => {
+    try {
+      // An include is a path someone wrote: never follow it out of the repository through a symbolic link.
+      const abs = realpathSync(join(root, rel));
+      if (!abs.startsWith((realRoot ??= realpathSync(root)) + sep)) return undefined;
+      const st = statSync(abs);
+      if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return undefined;
+      return decode(readFileSync(abs)).text;
+    } catch {
+      return undefined;
+    }
+  };
+  const manifests: { path: string; text: string }[] = [];
+  for (const f of noticed) {
+    if (!isDependencyManifest(f.rel)) continue;
+    const text = read(f.rel);
+    if (text === undefined) errors.push({ path: f.rel, message: `cannot read dependency declarations (unreadable or over ${MAX_MANIFEST_BYTES} bytes)` });
+    else manifests.push({ path: f.rel, text });
+  }
+  const built = buildDependencyIndex(manifests, read);
+  errors.push(...built.errors);
+  return built.index;
 }
 
 /** Which scripts only CI runs, from the CI configuration and launchers the walk noticed (a few small files). */
