@@ -19,10 +19,12 @@ const rulebook = loadRulebook(RULES);
  * The text a Python finding stands on by itself: the file's import statements and the top-level statement
  * (function, class, assignment ...) that contains the finding's first line.
  */
-function localText(source: string, line: number): string {
+function localText(source: string, line: number, withHelpers: boolean): string {
   ensureLanguages();
   const root = parse("python", source).root();
   const imports = root.findAll({ rule: { any: [{ kind: "import_statement" }, { kind: "import_from_statement" }] } }).map((n) => n.text());
+  // A data-flow check follows values into module-level helper functions, which are statements of their own.
+  if (withHelpers) imports.push(...root.children().filter((n) => n.kind() === "function_definition").map((n) => n.text()));
   const statement = root.children().find((n) => n.range().start.line <= line - 1 && n.range().end.line >= line - 1);
   // The annotations name the check ("# ruleid: bentoml...") and would satisfy many a prefilter by themselves.
   return [...imports, statement?.text() ?? ""].join("\n").split("\n").filter((l) => !ANNOTATION.test(l)).join("\n");
@@ -120,7 +122,8 @@ describe("rulebook", () => {
         const compiled = compileChecks(prefiltered);
         const dropped: string[] = [];
         for (const f of result.findings) {
-          const text = localText(readFileSync(join(fixtures, f.path), "utf8"), f.line);
+          const taint = prefiltered.find((c) => c.id === f.ruleId)?.match;
+          const text = localText(readFileSync(join(fixtures, f.path), "utf8"), f.line, !!taint && "taint" in taint && !!taint.taint);
           if (!applicableChecks(compiled, f.path, text).some((c) => c.check.id === f.ruleId)) dropped.push(`${f.path}:${f.line}:${f.ruleId}`);
         }
         expect(dropped, "findings whose own text fails their check's prefilter").toEqual([]);

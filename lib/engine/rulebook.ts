@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { load as parseYaml } from "js-yaml";
@@ -272,6 +272,7 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
   if (files.length === 0) throw new RulebookError(dir, `no ${POLICY_SUFFIX} files found`);
 
   const hash = createHash("sha256");
+  for (const u of utilFiles(dir, files)) hash.update(relative(dir, u).split(sep).join("/")).update("\0").update(readFileSync(u, "utf8")).update("\0");
   const texts = files.map((abs) => {
     const rel = relative(dir, abs).split(sep).join("/");
     const text = readFileSync(abs, "utf8");
@@ -290,10 +291,11 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
     }
   }
 
+  const shared = loadSharedUtils(dir, files);
   const policies: Policy[] = [];
   const seen = new Map<string, string>();
   for (const { abs, rel, text } of texts) {
-    const policy = parsePolicy(text, abs);
+    const policy = withSharedUtils(parsePolicy(text, abs), shared.for(abs));
     for (const c of policy.checks) {
       const other = seen.get(c.id);
       if (other) throw new RulebookError(abs, `checks: duplicate check id ${c.id} (also in ${other})`);
@@ -302,6 +304,70 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
     policies.push({ ...policy, file: rel });
   }
   return { policies, checks: policies.flatMap((p) => p.checks), version };
+}
+
+/**
+ * Shared utility rules, as ast-grep's utilDirs: `rules/utils.yaml` for every policy and `rules/<dir>/utils.yaml`
+ * for the policies of one framework directory, each `{ utils: { name: rule } }`. A check sees them as its own
+ * `utils` (its own win on a name clash), so a helper repeated across policies is written, and changed, once.
+ */
+export const UTILS_FILE = "utils.yaml";
+const utilsSchema = z.object({ utils: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "util names are kebab-case"), astGrepRule) }).strict();
+
+function utilFiles(dir: string, policyFiles: readonly string[]): string[] {
+  const dirs = new Set([dir, ...policyFiles.map((f) => dirname(f))]);
+  return [...dirs].map((d) => join(d, UTILS_FILE)).filter((f) => existsSync(f)).sort();
+}
+
+function loadSharedUtils(dir: string, policyFiles: readonly string[]) {
+  const byDir = new Map<string, Record<string, unknown>>();
+  for (const file of utilFiles(dir, policyFiles)) {
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(file, "utf8"), { filename: file });
+    } catch (e) {
+      throw new RulebookError(file, `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const parsed = utilsSchema.safeParse(raw);
+    if (!parsed.success) throw new RulebookError(file, describeIssue(parsed.error.issues[0]!));
+    byDir.set(dirname(file), parsed.data.utils);
+  }
+  const global = byDir.get(dir) ?? {};
+  return { for: (policyFile: string) => ({ ...global, ...(dirname(policyFile) === dir ? {} : byDir.get(dirname(policyFile))) }) };
+}
+
+/** Gives each ast-grep check the shared utils its rules refer to (transitively), and no others: every util costs compile time. */
+function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Policy {
+  if (Object.keys(shared).length === 0) return policy;
+  const checks = policy.checks.map((c): Check => {
+    if (c.match.language === "regex") return c;
+    const own = c.match.utils ?? {};
+    const used: Record<string, unknown> = {};
+    const pending = [...referencedUtils([c.match.rule, c.match.taint, c.match.constraints, own])];
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (name in own || name in used || !(name in shared)) continue;
+      used[name] = shared[name];
+      pending.push(...referencedUtils([shared[name]]));
+    }
+    if (Object.keys(used).length === 0) return c;
+    return { ...c, match: { ...c.match, utils: { ...used, ...own } } as Check["match"] };
+  });
+  return { ...policy, checks };
+}
+
+function referencedUtils(values: unknown[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "matches" && typeof x === "string") out.add(x);
+        else visit(x);
+      }
+  };
+  values.forEach(visit);
+  return out;
 }
 
 /** Records a rulebook loaded with the same `dir` and `cache` once its checks have compiled. */
