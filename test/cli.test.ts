@@ -166,8 +166,10 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
     const { code, stdout } = await cli("scan", bad.root, "--format", "json", "--rules", rules.root);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(out.errors).toEqual([{ path: ".posture.yaml", message: ".posture.yaml: exclude[0].reason: required; scanned with the defaults" }]);
+    expect(out.errors).toEqual([{ path: ".posture.yaml", message: "exclude[0].reason: required; scanned with the defaults" }]);
     expect(out.findings.map((f: { path: string }) => f.path)).toEqual(["vendor/lib.py"]);
+    const text = (await cli("scan", bad.root, "--rules", rules.root)).stdout;
+    expect(text).toContain("\nErrors\n  .posture.yaml: exclude[0].reason: required; scanned with the defaults\n");
   });
 });
 

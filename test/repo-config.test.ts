@@ -118,14 +118,14 @@ describe("scanDirectory honours .posture.yaml", () => {
 
   it("reports a bad file in errors, naming the field, and scans with the defaults", async () => {
     const r = await scanDirectory(repo("exclude:\n  - path: third_party\n").root, { checks });
-    expect(r.errors).toEqual([{ path: ".posture.yaml", message: ".posture.yaml: exclude[0].reason: required; scanned with the defaults" }]);
+    expect(r.errors).toEqual([{ path: ".posture.yaml", message: "exclude[0].reason: required; scanned with the defaults" }]);
     expect(r.findings).toHaveLength(7);
     expect(r.repoConfig).toEqual({ exclusions: [], contextOverrides: [], disabledChecks: [] });
   });
 
   it("says when a disable entry names no check, and does not follow a linked configuration", async () => {
     const r = await scanDirectory(repo("disable:\n  - check: tset.python.eval\n    reason: typo\n").root, { checks });
-    expect(r.errors.map((e) => e.message)).toEqual([".posture.yaml: disable[0].check: 'tset.python.eval' names no check"]);
+    expect(r.errors.map((e) => e.message)).toEqual(["disable[0].check: 'tset.python.eval' names no check"]);
     expect(r.findings).toHaveLength(7);
 
     const s = repo();
@@ -133,7 +133,7 @@ describe("scanDirectory honours .posture.yaml", () => {
     outside.write("evil.yaml", "exclude:\n  - path: app.py\n    reason: hide it\n");
     symlinkSync(outside.path("evil.yaml"), s.path(".posture.yaml"));
     const linked = await scanDirectory(s.root, { checks });
-    expect(linked.errors.map((e) => e.message)).toEqual([".posture.yaml: is a symbolic link; not read; scanned with the defaults"]);
+    expect(linked.errors.map((e) => e.message)).toEqual(["is a symbolic link; not read; scanned with the defaults"]);
     expect(linked.findings.map((f) => f.path)).toContain("app.py");
   });
 });

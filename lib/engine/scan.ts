@@ -101,8 +101,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     skippedFiles: [],
     skippedFilesOmitted: 0,
   };
-  if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${repo.error}; scanned with the defaults` });
-  for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: `${REPO_CONFIG_FILE}: ${m}` });
+  if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${repo.error}; scanned with the defaults` });
+  for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: m });
   const ciOnly = ciOnlyScriptsOf(walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)), walked.files, maxFileBytes);
   let dependencies: DependencyIndex | undefined;
   const dependencyIndex = () => (dependencies ??= readDependencies(root, walked.noticed, result.errors));
