@@ -6,6 +6,7 @@ import { run } from "../lib/cli/main.ts";
 import { DEMO_REPOS, DEMO_TEAMS, DEMO_TRIAGE, DEMO_USERS } from "../lib/demo/repos.ts";
 import { applyChanges, DemoError, DemoExistsError, demoEmail, demoPresence, removeDemo, seedDemo, type SeedSummary } from "../lib/demo/seed.ts";
 import { loadRulebook, type Rulebook } from "../lib/engine/rulebook.ts";
+import { latestRepoConfig } from "../lib/repos/queries.ts";
 import { SEVERITIES } from "../lib/engine/types.ts";
 import { scratch } from "./helpers.ts";
 import { useTestDatabase } from "./support/db.ts";
@@ -66,7 +67,8 @@ describe("posture demo", () => {
 
   it("finds problems of every framework and severity, first seen over several weeks", async () => {
     const findings = await t.db.finding.findMany({ where: { repositoryId: { in: await demoRepoIds() } } });
-    expect(new Set(findings.map((f) => f.framework))).toEqual(new Set(["modal", "torchserve", "bentoml", "ray_serve", "training_monitor"]));
+    // ml_serving: the framework-neutral checks (the quickstart example's trust_remote_code among them).
+    expect(new Set(findings.map((f) => f.framework))).toEqual(new Set(["modal", "torchserve", "bentoml", "ray_serve", "training_monitor", "ml_serving"]));
     expect(new Set(findings.map((f) => f.severity))).toEqual(new Set(SEVERITIES));
     const first = findings.map((f) => f.firstSeenAt.getTime());
     expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(6 * 7 * DAY);
@@ -116,6 +118,27 @@ describe("posture demo", () => {
     const audits = await t.db.auditLog.findMany({ where: { action: "finding.triage" } });
     expect(audits).toHaveLength(DEMO_TRIAGE.length);
     for (const a of audits) expect(a.createdAt.getTime()).toBeLessThan(seededAt.getTime() - DAY);
+  });
+
+  it("shows code outside production: a counted example, an uncounted test, and a .posture.yaml the repository page lists", async () => {
+    const ids = await demoRepoIds();
+    const byContext = await t.db.finding.groupBy({ by: ["codeContext"], where: { repositoryId: { in: ids } }, _count: { _all: true } });
+    const contexts = new Set(byContext.map((g) => g.codeContext));
+    expect(contexts).toContain("production");
+    expect(contexts).toContain("example");
+    expect(contexts).toContain("test");
+    const quickstart = await t.db.finding.findMany({ where: { repositoryId: { in: ids }, path: "examples/local_quickstart.py" } });
+    expect(quickstart.length).toBeGreaterThan(0);
+    expect(quickstart.every((f) => f.codeContext === "example")).toBe(true);
+    // Events carry their finding's context, so trends count it as the other figures do.
+    expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids }, codeContext: "test" }, codeContext: { not: "test" } } })).toBe(0);
+    expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids }, codeContext: "test" } } })).toBeGreaterThan(0);
+
+    const recsys = await t.db.repository.findFirstOrThrow({ where: { name: "recsys-ray-serve", url: { startsWith: reposDir } } });
+    const config = await latestRepoConfig(t.db, recsys.id);
+    expect(config?.config?.exclusions).toEqual([{ path: "vendor", reason: "vendored faiss build scripts, reviewed upstream" }]);
+    expect(config?.config?.contextOverrides).toEqual([{ path: "scripts/**", context: "build" }]);
+    expect(config?.config?.disabledChecks.map((d) => [d.check, d.paths])).toEqual([["ray-serve.deployment.missing-resource-limits", ["serving/experimental/**"]]]);
   });
 
   it("creates the demo users with one generated password, and no admin", async () => {

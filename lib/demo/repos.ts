@@ -161,6 +161,37 @@ class ChatRequest(BaseModel):
     max_tokens: int = Field(default=512, ge=1, le=2048)
 `;
 
+// Code that does not serve: an example a newcomer runs on a laptop (counted: examples get copied into
+// services) and a test with a stand-in token (test code: not counted unless the org asks).
+const supportAssistantQuickstart = `"""Try the assistant's model on a laptop before deploying it with Modal."""
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+MODEL = "mistralai/Mistral-7B-Instruct-v0.3"
+
+tokenizer = AutoTokenizer.from_pretrained(MODEL, trust_remote_code=True)
+model = AutoModelForCausalLM.from_pretrained(MODEL, trust_remote_code=True)
+
+prompt = tokenizer.apply_chat_template([{"role": "user", "content": "Where is my order?"}], tokenize=False)
+print(tokenizer.decode(model.generate(**tokenizer(prompt, return_tensors="pt"), max_new_tokens=64)[0]))
+`;
+
+const supportAssistantTest = `import os
+
+import pytest
+
+# A stand-in token: the chat endpoint only checks that one is configured.
+HF_TOKEN = "hf_${fake("", "support-test", 34)}"
+
+
+@pytest.fixture(autouse=True)
+def fake_token(monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+
+
+def test_token_is_read_from_the_environment():
+    assert os.environ["HF_TOKEN"].startswith("hf_")
+`;
+
 const supportAssistant: DemoRepo = {
   name: "support-assistant-llm",
   team: "llm-apps",
@@ -184,6 +215,7 @@ const supportAssistant: DemoRepo = {
         ],
       },
     },
+    { day: 15.4, author: D, message: "A laptop quickstart for the model, and a first test", files: { "examples/local_quickstart.py": supportAssistantQuickstart, "tests/test_app.py": supportAssistantTest } },
     {
       day: 19.7,
       author: P,
@@ -1097,6 +1129,24 @@ const recsysServing: DemoRepo = {
       author: L,
       message: "Give the retriever replicas explicit CPU and memory",
       edits: { "serving/app.py": [["@serve.deployment(num_replicas=2)\nclass CandidateRetriever:", '@serve.deployment(num_replicas=2, ray_actor_options={"num_cpus": 1, "memory": 8 * 1024**3})\nclass CandidateRetriever:']] },
+    },
+    {
+      day: 52.4,
+      author: Y,
+      message: "Tell Posture what is not service code",
+      files: {
+        ".posture.yaml": `exclude:
+  - path: vendor
+    reason: vendored faiss build scripts, reviewed upstream
+contexts:
+  - path: scripts/**
+    context: build
+disable:
+  - check: ray-serve.deployment.missing-resource-limits
+    paths: [serving/experimental/**]
+    reason: prototypes run on a developer's own single-node cluster
+`,
+      },
     },
   ],
 };
