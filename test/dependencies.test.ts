@@ -1,5 +1,10 @@
+import { symlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildDependencyIndex, DependencyIndex, isDependencyManifest, specAllowsBelow, toPep440 } from "../lib/engine/dependencies.ts";
+import { compileChecks, scanText } from "../lib/engine/match.ts";
+import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
+import { scanDirectory } from "../lib/engine/scan.ts";
+import { scratch } from "./helpers.ts";
 
 /** Whether torch can be below 2.6 for `file` in a repository made of `files`. */
 function torch(files: Record<string, string>, file = "app/handler.py") {
@@ -193,5 +198,104 @@ describe("DependencyIndex.mayBeBelow", () => {
     expect(errors.map((e) => e.path).sort()).toEqual(["Pipfile.lock", "environment.yml", "pyproject.toml"]);
     for (const e of errors) expect(e.message).toMatch(/^cannot read dependency declarations: \S/);
     expect(index.mayBeBelow("a.py", "torch", "2.6").below).toBe(false);
+  });
+});
+
+/** A check whose omitted-weights_only alternative depends on the repository's torch (as the torchserve checks do). */
+const WHEN_POLICY = (when: string) => `
+policy: When Policy
+framework: torchserve
+level: strict
+references: [CWE-502]
+why: Because.
+remediation: Do not.
+checks:
+  - id: test.torch.load
+    severity: high
+    message: "{{FN}} with weights_only=False"
+    files: ["**/*.py"]
+${when}
+    match:
+      language: python
+      rule:
+        kind: call
+        all:
+          - has: { field: function, pattern: $FN, regex: "^torch\\\\.load$" }
+          - any:
+              - has: { field: arguments, has: { kind: keyword_argument, all: [{ has: { field: name, regex: "^weights_only$" } }, { has: { field: value, kind: "false" } }] } }
+              - has: { field: arguments, pattern: $DEFAULTED, not: { has: { kind: keyword_argument, has: { field: name, regex: "^weights_only$" } } } }
+`;
+const CONDITION = `    when:
+      dependency: torch
+      mayBeBelow: "2.6"
+      captured: DEFAULTED
+      message: "{{FN}} defaults to unpickling ({{DEPENDENCY}})"`;
+const SOURCE = "import torch\na = torch.load(p)\nb = torch.load(p, weights_only=False)\nc = torch.load(p, weights_only=True)\n";
+
+describe("a check's when condition", () => {
+  const checks = parsePolicy(WHEN_POLICY(CONDITION), "when.policy.yaml").checks;
+
+  async function scan(files: Record<string, string>) {
+    const s = scratch();
+    for (const [rel, text] of Object.entries(files)) s.write(rel, text);
+    return scanDirectory(s.root, { checks });
+  }
+  const lines = (r: { findings: { path: string; line: number; message: string }[] }) => r.findings.map((f) => `${f.path}:${f.line} ${f.message}`);
+
+  it("keeps the matches it applies to only where the package can be below the version, and says why", async () => {
+    const r = await scan({
+      "old/requirements.txt": "torch>=1.9\n",
+      "old/app.py": SOURCE,
+      "new/pyproject.toml": '[project]\ndependencies = ["torch>=2.6"]\n',
+      "new/app.py": SOURCE,
+      "bare/app.py": SOURCE,
+    });
+    expect(r.errors).toEqual([]);
+    expect(lines(r)).toEqual([
+      "bare/app.py:2 torch.load defaults to unpickling (torch is not pinned)",
+      "bare/app.py:3 torch.load with weights_only=False",
+      "new/app.py:3 torch.load with weights_only=False",
+      "old/app.py:2 torch.load defaults to unpickling (torch>=1.9 in old/requirements.txt)",
+      "old/app.py:3 torch.load with weights_only=False",
+    ]);
+  });
+
+  it("applies to every match of the check when it names no metavariable", async () => {
+    const all = parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6" }'), "when.policy.yaml").checks;
+    const s = scratch();
+    s.write("requirements.txt", "torch~=2.7\n");
+    s.write("app.py", SOURCE);
+    expect((await scanDirectory(s.root, { checks: all })).findings).toEqual([]);
+  });
+
+  it("treats one file scanned on its own as unpinned", () => {
+    const r = scanText(compileChecks(checks), "app.py", SOURCE);
+    expect(r.findings.map((f) => `${f.line} ${f.message}`)).toEqual(["2 torch.load defaults to unpickling (torch is not pinned)", "3 torch.load with weights_only=False"]);
+  });
+
+  it("reports a manifest it cannot read in errors and goes on", async () => {
+    const r = await scan({ "pyproject.toml": "[project\n", "app.py": SOURCE });
+    expect(r.errors).toEqual([{ path: "pyproject.toml", message: expect.stringMatching(/^cannot read dependency declarations: /) }]);
+    expect(r.findings).toHaveLength(2);
+  });
+
+  it("does not follow an include out of the repository through a symbolic link", async () => {
+    const outside = scratch();
+    outside.write("pins.txt", "torch>=2.6\n");
+    const s = scratch();
+    s.write("requirements.txt", "-r pins/pins.txt\n");
+    symlinkSync(outside.root, s.path("pins"));
+    s.write("app.py", SOURCE);
+    const r = await scanDirectory(s.root, { checks });
+    expect(r.errors).toEqual([{ path: "pins/pins.txt", message: "included by a requirements file but not found in the repository" }]);
+    expect(lines(r)[0]).toBe("app.py:2 torch.load defaults to unpickling (torch is not pinned)");
+  });
+
+  it("is validated when the policy loads", () => {
+    expect(() => parsePolicy(WHEN_POLICY("    when: { dependency: torch, mayBeBelow: 2.6 }"), "bad.policy.yaml")).toThrow(/when\.mayBeBelow: a PEP 440 version in quotes/);
+    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "two" }'), "bad.policy.yaml")).toThrow(RulebookError);
+    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: "torch>=2", mayBeBelow: "2.6" }'), "bad.policy.yaml")).toThrow(/when\.dependency: a Python package name/);
+    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: lower }'), "bad.policy.yaml")).toThrow(/when\.captured/);
+    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeAbove: "2.6" }'), "bad.policy.yaml")).toThrow(/when/);
   });
 });
