@@ -62,6 +62,7 @@ describe(".posture.yaml parsing", () => {
     ["exclude:\n  - path: vendor\n", "exclude[0].reason: required"],
     ["exclude:\n  - path: vendor\n    reason: '  '\n", "exclude[0].reason: required"],
     ["exclude: vendor\n", "exclude: must be a list"],
+    ["exclude:\n  - vendor\n", "exclude[0]: must be a mapping of path and reason"],
     ["exclude:\n  - path: ../outside\n    reason: x\n", "exclude[0].path: must stay inside the repository (no '..')"],
     ["contexts:\n  - path: x/**\n    context: testing\n", "contexts[0].context: must be one of production, example, test, docs, build"],
     ["disable:\n  - check: Modal Secrets\n    reason: x\n", "disable[0].check: must be a check id or an id glob such as modal.secrets.*"],

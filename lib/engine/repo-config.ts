@@ -33,9 +33,9 @@ const pathGlob = text.refine((p) => !p.split("/").includes(".."), "must stay ins
 
 const schema = z
   .object({
-    exclude: z.array(z.object({ path: pathGlob, reason: text }).strict(), required("a list")).optional(),
+    exclude: z.array(z.object({ path: pathGlob, reason: text }, required("a mapping of path and reason")).strict(), required("a list")).optional(),
     contexts: z
-      .array(z.object({ path: pathGlob, context: z.enum(CODE_CONTEXTS, { error: (i) => (i.input === undefined ? "required" : `must be one of ${CODE_CONTEXTS.join(", ")}`) }) }).strict(), required("a list"))
+      .array(z.object({ path: pathGlob, context: z.enum(CODE_CONTEXTS, { error: (i) => (i.input === undefined ? "required" : `must be one of ${CODE_CONTEXTS.join(", ")}`) }) }, required("a mapping of path and context")).strict(), required("a list"))
       .optional(),
     disable: z
       .array(
@@ -44,7 +44,7 @@ const schema = z
             check: text.regex(/^[a-z0-9.*?{},[\]!-]+$/, "must be a check id or an id glob such as modal.secrets.*"),
             paths: z.array(pathGlob, required("a list of path globs")).min(1, "give at least one path glob").default(["**"]),
             reason: text,
-          })
+          }, required("a mapping of check, paths and reason"))
           .strict(),
         required("a list"),
       )
