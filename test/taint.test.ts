@@ -154,6 +154,13 @@ describe("one level of module-local helpers", () => {
     expect(lines).toEqual([6]);
   });
 
+  it("throughHelpersOnly keeps only the values that reach a sink through a helper", () => {
+    ensureLanguages();
+    const root = parse("python", ["def _read(p):", "    return open(p)", "", "def handle(data):", "    open(data)", "    _read(data)", ""].join("\n"));
+    const r = analyseTaint(root, compileTaint({ ...spec, throughHelpersOnly: true }));
+    expect(r.hits.map((h) => [h.node.range().start.line + 1, h.via])).toEqual([[6, "_read"]]);
+  });
+
   it("a sink already reached inside a handler is reported once, not again at its callers", () => {
     const { lines } = flow(["class H:", "    def preprocess(self, data):", "        return open(data)", "", "    def handle(self, data):", "        return self.preprocess(data)", ""].join("\n"));
     expect(lines).toEqual([3]);

@@ -40,6 +40,8 @@ const taintSpec = z
     sanitizers: z.array(astGrepRule).optional(),
     /** Statements after which the variable bound to $X is safe (allow-list checks that raise or return). */
     guards: z.array(astGrepRule).optional(),
+    /** Report only values that reach the sink through a module-local helper: the direct cases are another check's. */
+    throughHelpersOnly: z.boolean().optional(),
   })
   .strict();
 

@@ -18,12 +18,14 @@ export interface TaintSpec {
   sinks: Rule[];
   sanitizers?: Rule[];
   guards?: Rule[];
+  throughHelpersOnly?: boolean;
 }
 
 type Role = "source" | "sink" | "sanitizer" | "guard";
 
 export interface CompiledTaint {
   config: NapiConfig;
+  throughHelpersOnly: boolean;
   /** Tag metavariable → role, in the order the branches are tried. */
   tags: [string, Role][];
 }
@@ -53,7 +55,7 @@ export function compileTaint(spec: TaintSpec, utils?: Record<string, unknown>, c
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
   if (utils) config.utils = utils as NapiConfig["utils"];
   if (constraints) config.constraints = constraints as NapiConfig["constraints"];
-  return { config, tags };
+  return { config, tags, throughHelpersOnly: spec.throughHelpersOnly ?? false };
 }
 
 export interface TaintHit {
@@ -616,7 +618,7 @@ export function analyseTaint(root: SgRoot, compiled: CompiledTaint): TaintResult
   const direct = new Set(hits.filter((h) => !h.via).map((h) => key(h.sink)));
   for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
   hits.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
-  return { hits, parseErrorLine };
+  return { hits: compiled.throughHelpersOnly ? hits.filter((h) => h.via) : hits, parseErrorLine };
 }
 
 /** Parameters that are sources (e.g. a handler's data parameter) are tainted from the function's first line. */
