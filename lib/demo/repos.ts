@@ -1373,9 +1373,8 @@ export const DEMO_TRIAGE: readonly DemoTriage[] = [
   { day: 22.4, by: "search", repo: "catalog-embeddings", check: "modal.image.copies-whole-project", status: "in_progress", comment: "Moving to add_local_dir with an ignore list." },
   { day: 27.3, by: "lead", repo: "llm-gateway-bento", check: "bentoml.api.cors-allow-all-origins", assign: "engineer", comment: "Only the docs site and the support console call this from a browser." },
   { day: 30.5, by: "lead", repo: "llm-finetune-monitor", check: "training-monitor.path.request-data", assign: "engineer", comment: "send_file with a user-supplied name lets anyone download /etc/passwd from the training node." },
+  { day: 31.4, by: "lead", repo: "torchserve-handlers", check: "torchserve.handler.request-path-traversal", assign: "vision", comment: "The file name comes straight from the request body, so ../../etc/passwd reads outside SPEC_ROOT. Keep only the base name, or resolve the path and check it stays under SPEC_ROOT." },
   { day: 35.4, by: "lead", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", assign: "engineer", comment: "This came back with the partner hotfix. Can we list the partner domains instead of *?" },
   { day: 36.5, by: "engineer", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", status: "in_progress", comment: "Collecting the partner domains from account management." },
   { day: 44.6, by: "lead", repo: "recsys-ray-serve", check: "ray-serve.deployment.pickle-model-load", assign: "search", comment: "The pickled index is back (rollback on the 43rd day). Let's get faiss memory sorted and remove pickle again." },
-  { day: 46.5, by: "vision", repo: "torchserve-handlers", check: "torchserve.handler.request-path-traversal", status: "in_progress", comment: "basename() took care of the training-monitor finding; looking at why this one is still reported." },
-  { day: 48.4, by: "lead", repo: "torchserve-handlers", check: "torchserve.handler.request-path-traversal", comment: "basename(\"..\") is still \"..\", so join(SPEC_ROOT, name) can still step out one level. Resolve the path and check it stays under SPEC_ROOT." },
 ];

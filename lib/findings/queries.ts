@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
-import { contextWhere, DEFAULT_VISIBILITY, loadVisibility, visibleSql, type Visibility } from "./visibility.ts";
+import { countedWhere, DEFAULT_VISIBILITY, loadVisibility, visibleSql, type Visibility } from "./visibility.ts";
 
 export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "accepted_risk", "reopened"] as const;
 /** Statuses that still need work. */
@@ -33,8 +33,9 @@ export const findingFilters = z
   .strict();
 export type FindingFilters = z.infer<typeof findingFilters>;
 
-export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me?: string): Prisma.FindingWhereInput {
-  const where: Prisma.FindingWhereInput = { check: { enabled: true } };
+/** The API's filter: visible findings (lib/findings/visibility.ts) of the asked contexts, every context by default. */
+export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me: string | undefined, v: Pick<Visibility, "disabledChecks">): Prisma.FindingWhereInput {
+  const where: Prisma.FindingWhereInput = countedWhere({ disabledChecks: v.disabledChecks, contexts: f.context ?? CODE_CONTEXTS });
   if (f.repository) where.repositoryId = f.repository;
   if (f.team) where.repository = { teamId: f.team };
   if (f.policy) where.policyId = f.policy;
@@ -42,7 +43,6 @@ export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me?: s
   if (f.framework) where.framework = { in: f.framework.map(frameworkToDb) };
   if (f.severity) where.severity = { in: f.severity };
   if (f.status) where.status = { in: f.status };
-  if (f.context) Object.assign(where, contextWhere(f.context));
   if (f.assignee) where.assigneeId = f.assignee === "none" ? null : f.assignee === "me" ? (me ?? "\0") : f.assignee;
   return where;
 }
@@ -66,10 +66,10 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 
 /** Newest first, keyset-paginated: stable while findings are added. */
 export async function listFindings(db: Db, filters: FindingFilters, me?: string) {
-  const where = findingWhere(filters, me);
+  const where = findingWhere(filters, me, await loadVisibility(db));
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
-    where.AND = [{ OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] }];
+    where.AND = [...(Array.isArray(where.AND) ? where.AND : where.AND ? [where.AND] : []), { OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] }];
   }
   const rows = await db.finding.findMany({
     where,
