@@ -207,7 +207,8 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
   const vars: Record<string, string> = {
     SOURCE: oneLine(hit.source.text()),
     SOURCE_LINE: String(hit.source.range().start.line + 1),
-    SINK: oneLine(hit.sink.kind() === "call" ? (hit.sink.field("function")?.text() ?? hit.sink.text()) : hit.sink.text()),
+    // CALL, not SINK: sink rules bind $SINK to the tainted argument.
+    CALL: oneLine(hit.sink.kind() === "call" ? (hit.sink.field("function")?.text() ?? hit.sink.text()) : hit.sink.text()),
     VIA: hit.via ? ` through ${hit.via}()` : "",
   };
   for (const name of varNamesOf(c.check)) {

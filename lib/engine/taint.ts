@@ -421,7 +421,8 @@ class FunctionFlow {
         if (helper?.returnsSource) return { source: helper.returnsSource };
         // A value passes through calls we know nothing of (Semgrep's default): str(x), x.strip(), Path(x).
         if (fn?.kind() === "attribute") {
-          const o = this.taintOf(fn.field("object")!);
+          // request.get_json(): the method itself may be the source
+          const o = this.taintOf(fn);
           if (o) return o;
         }
         const args = e.field("arguments");

@@ -68,3 +68,26 @@ def rotate_logs(log_dir: str) -> None:
     for entry in os.listdir(log_dir):
         # ok: training-monitor.path.request-data
         os.remove(os.path.join(log_dir, entry))
+
+
+ALLOWED_RUNS = {"baseline", "sweep-3"}
+
+
+@app.route("/runs")
+def run_log():
+    run = request.args["run"]
+    if run not in ALLOWED_RUNS:
+        abort(404)
+    # ok: training-monitor.path.request-data
+    return send_file(os.path.join("/srv/runs", run, "log.txt"))
+
+
+def _read_metrics(path):
+    with open(path) as fh:
+        return fh.read()
+
+
+@app.route("/metrics")
+def metrics():
+    # ruleid: training-monitor.path.request-data
+    return _read_metrics(os.path.join("/srv/metrics", request.args["file"]))

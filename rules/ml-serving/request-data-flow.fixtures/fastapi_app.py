@@ -1,0 +1,95 @@
+# A FastAPI model server: request data followed from routes to dangerous calls.
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import requests
+import sympy
+from fastapi import FastAPI, File, Request, UploadFile
+from pydantic import BaseModel
+
+app = FastAPI()
+MODELS = {"small", "large"}
+BASE = Path("/srv/data")
+
+
+class Query(BaseModel):
+    name: str
+
+
+@app.post("/predict")
+async def predict(request: Request):
+    body = await request.json()
+    expr = body["inputs"][0]["formula"]
+    # ruleid: ml-serving.request.code-eval
+    value = sympy.parse_expr(expr)
+    # ok: ml-serving.request.code-eval
+    fixed = sympy.parse_expr("x + 1")
+    return {"value": str(value), "fixed": str(fixed)}
+
+
+@app.post("/upload")
+async def upload(file: UploadFile = File(...)):
+    blob = await file.read()
+    # ruleid: ml-serving.request.deserialization
+    model = pickle.loads(blob)
+    # ok: ml-serving.request.deserialization
+    labels = pickle.loads(Path("/srv/labels.pkl").read_bytes())
+    # ruleid: ml-serving.request.path-traversal
+    with open(f"/tmp/uploads/{file.filename}", "wb") as out:
+        out.write(blob)
+    # ok: ml-serving.request.path-traversal
+    safe = open(os.path.join("/tmp/uploads", os.path.basename(file.filename)), "wb")
+    return {"ok": bool(model), "safe": bool(safe), "labels": labels}
+
+
+@app.get("/table")
+def table(name: str, limit: int = 10):
+    if name not in MODELS:
+        raise ValueError("unknown")
+    # ok: ml-serving.request.path-traversal
+    frame = pd.read_csv(BASE / name)
+    return frame.head(limit).to_dict()
+
+
+@app.get("/report")
+def report(path: str):
+    target = (BASE / path).resolve()
+    if not target.is_relative_to(BASE):
+        raise ValueError("outside")
+    # ok: ml-serving.request.path-traversal
+    return target.read_text()
+
+
+def _convert(src):
+    return subprocess.run(f"ffmpeg -i {src} /tmp/out.wav", shell=True)
+
+
+@app.post("/convert")
+def convert(q: Query):
+    # ruleid: ml-serving.request.shell-injection
+    _convert(q.name)
+    # ok: ml-serving.request.shell-injection
+    subprocess.run(["ffmpeg", "-i", q.name, "/tmp/out.wav"])
+    return {}
+
+
+@app.get("/proxy")
+def proxy(url: str):
+    # ok: ml-serving.request.ssrf
+    health = requests.get("http://127.0.0.1:8080/health", timeout=5)
+    # ruleid: ml-serving.request.ssrf
+    return requests.get(url, timeout=5).text + health.text
+
+
+@app.get("/count")
+def count(n: int):
+    # ok: ml-serving.request.code-eval
+    return eval(str(n))
+
+
+def not_a_route(expr):
+    # ok: ml-serving.request.code-eval
+    return eval(expr)
