@@ -24,6 +24,7 @@ CUDA_TAG = "12.4.1-devel-ubuntu22.04"
 templated = modal.Image.from_registry(f"nvidia/cuda:{CUDA_TAG}")
 
 tools = (
+    # ruleid: modal.image.runs-as-root
     modal.Image.debian_slim()
     # ruleid: modal.image.apt-install-remote-access-tool, modal.image.apt-install-download-tool
     .apt_install(
@@ -33,20 +34,26 @@ tools = (
 )
 
 # ruleid: modal.image.apt-install-remote-access-tool
+# ruleid: modal.image.runs-as-root
 debug = modal.Image.debian_slim().apt_install(["netcat-openbsd", "htop"])
 
 # ruleid: modal.image.apt-install-download-tool
+# ruleid: modal.image.runs-as-root
 fetcher = modal.Image.debian_slim().apt_install("wget")
 
 # ok: modal.image.apt-install-remote-access-tool, modal.image.apt-install-download-tool
+# ruleid: modal.image.runs-as-root
 needed = modal.Image.debian_slim(python_version="3.11").apt_install("libgomp1", "ffmpeg", "git")
 
 # ruleid: modal.image.copies-whole-project
+# ruleid: modal.image.runs-as-root
 everything = modal.Image.debian_slim().copy_local_dir(".", "/app")
 
 # ruleid: modal.image.copies-whole-project
+# ruleid: modal.image.runs-as-root
 cwd_copy = modal.Image.debian_slim().add_local_dir(Path.cwd(), remote_path="/root/project")
 
+# ruleid: modal.image.runs-as-root
 project = modal.Image.debian_slim().add_local_dir(
     # ruleid: modal.image.copies-whole-project
     local_path="./",
@@ -55,10 +62,13 @@ project = modal.Image.debian_slim().add_local_dir(
 )
 
 # ok: modal.image.copies-whole-project
+# ruleid: modal.image.runs-as-root
 filtered = modal.Image.debian_slim().add_local_dir(".", remote_path="/app", ignore=["*.env", ".git", "**/__pycache__"])
 
 # ok: modal.image.copies-whole-project
+# ruleid: modal.image.runs-as-root
 only_src = modal.Image.debian_slim().add_local_dir("src/inference", remote_path="/root/inference")
 
 # ok: modal.image.copies-whole-project
+# ruleid: modal.image.runs-as-root
 model_file = modal.Image.debian_slim().add_local_file("model.py", "/app/model.py")

@@ -16,7 +16,8 @@ def predict(item: dict):
 
 
 web_image = (
-    # ruleid: modal.image.runs-as-root
+    # micromamba images are not judged: the rulebook presents one without a user as safe
+    # ok: modal.image.runs-as-root
     modal.Image.micromamba(python_version="3.11")
     .pip_install("fastapi==0.115.0")
 )
@@ -53,3 +54,28 @@ batch_image = modal.Image.debian_slim().pip_install("torch==2.4.0")
 @app.function(image=batch_image, timeout=600)
 def train():
     return None
+
+
+# no function in this module runs on it: a shared image, its endpoints out of sight
+# ruleid: modal.image.runs-as-root
+shared_image = modal.Image.debian_slim(python_version="3.12").pip_install("fastapi==0.115.0")
+
+
+@app.cls(image=modal.Image.debian_slim(), timeout=60)
+class Inline:
+    # an image built inline in the decorator has no name to follow: not judged
+    # ok: modal.image.runs-as-root
+    @modal.method()
+    def run(self):
+        return 1
+
+
+def sandbox(app):
+    # an inline image belongs to the call it is passed to, not to the assignment around that call
+    sb = modal.Sandbox.create(
+        "sleep", "infinity",
+        # ok: modal.image.runs-as-root
+        image=modal.Image.debian_slim(python_version="3.12"),
+        app=app,
+    )
+    return sb
