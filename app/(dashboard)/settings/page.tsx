@@ -46,13 +46,13 @@ export default async function SettingsPage() {
             Every finding has a code context from its path and content. The posture score, grades, SLA and overdue figures, overview, trends, heatmap and remediation count{" "}
             {ALWAYS_COUNTED_CONTEXTS.map((c) => CONTEXT_LABELS[c].toLowerCase()).join(" and ")} code always; the others only when ticked here. The findings table shows the counted ones by default and every context on request.
           </p>
-          <fieldset className="filters" aria-label="Also count findings in">
+          <div className="filters" role="group" aria-label="Also count findings in">
             {OPTIONAL_CONTEXTS.map((c) => (
-              <label key={c} className="inline">
-                <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count {CONTEXT_LABELS[c].toLowerCase()} code
+              <label key={c} style={{ flexDirection: "row", alignItems: "center" }}>
+                <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count findings in {CONTEXT_LABELS[c]} code
               </label>
             ))}
-          </fieldset>
+          </div>
         </section>
         <section className="panel">
           <h2>Org-wide rescan schedule</h2>
