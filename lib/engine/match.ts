@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { analyseTaint, compileTaint, type CompiledTaint, type TaintHit } from "./taint.ts";
+import { analyseTaintNodes, compileTaint, compileTaintSet, parseErrorLine, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
 import { redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
@@ -104,8 +104,9 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
         redact: m.redact ?? [],
       };
     } else {
-      const taint = m.taint ? compileTaint(m.taint, m.utils, m.constraints) : undefined;
-      const config: NapiConfig = taint ? taint.config : { rule: m.rule as NapiConfig["rule"] };
+      // A data-flow check is tried alone here (an error names it); it runs as part of the rulebook's TaintSet below.
+      const taint = m.taint ? compileTaint(m.taint, m.utils) : undefined;
+      const config: NapiConfig = taint ? taint.set.config : { rule: m.rule as NapiConfig["rule"] };
       if (!taint && m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
       if (!taint && m.utils) config.utils = m.utils as NapiConfig["utils"];
       try {
@@ -128,6 +129,9 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     }
     return { check, globSet, prefilter, matcher };
   });
+  const flow = compiled.filter((c): c is CompiledCheck & { matcher: CompiledAst & { taint: CompiledTaint } } => c.matcher.kind === "ast" && !!c.matcher.taint);
+  const set = compileTaintSet(flow.map((c) => ({ spec: (c.check.match as { taint: TaintSpec }).taint, utils: (c.check.match as { utils?: Record<string, unknown> }).utils, rank: SEVERITY_RANK[c.check.severity] })));
+  flow.forEach((c, i) => (c.matcher.taint = set[i]!));
   return { checks: compiled, globSets, needles: new NeedleSet(needles), isTarget: (p) => globSets.some((m) => m(p)) };
 }
 
@@ -220,15 +224,17 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
 }
 
 /** Runs a file's data-flow checks on its one parse; the first parse error's line comes back too. */
-export function taintMatches(root: SgRoot, checks: readonly (CompiledCheck & { matcher: CompiledAst })[]): { raw: RawMatch[]; parseErrorLine?: number } {
+export function taintMatches(
+  root: SgRoot,
+  checks: readonly (CompiledCheck & { matcher: CompiledAst })[],
+  /** What the checks' TaintSet query found in this file, when the caller ran it already (findInFiles). */
+  nodes?: readonly SgNode[],
+): { raw: RawMatch[]; parseErrorLine?: number } {
+  if (checks.length === 0) return { raw: [] };
+  const found = nodes ?? root.root().findAll(checks[0]!.matcher.taint!.set.config);
   const raw: RawMatch[] = [];
-  let parseErrorLine: number | undefined;
-  for (const c of checks) {
-    const r = analyseTaint(root, c.matcher.taint!);
-    if (r.parseErrorLine !== undefined) parseErrorLine = Math.min(parseErrorLine ?? Infinity, r.parseErrorLine);
-    for (const h of r.hits) raw.push(taintToRaw(h, c));
-  }
-  return { raw, parseErrorLine };
+  for (const c of checks) for (const h of analyseTaintNodes(root, found, c.matcher.taint!).hits) raw.push(taintToRaw(h, c));
+  return { raw, parseErrorLine: parseErrorLine(found) };
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();

@@ -173,7 +173,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     line !== undefined && result.errors.push({ path: rel, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
   const taintPass = async () => {
     if (taintOf.size === 0) return;
-    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: { rule: { kind: "module" } } } } as unknown as AstCheck;
+    // One query for every data-flow check (their TaintSet): compiled once, each file parsed once.
+    const first = taintOf.values().next().value![0]!;
+    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: first.matcher.taint!.set.config } } as unknown as AstCheck;
     await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
       if (err) {
         result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
@@ -182,7 +184,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       const root = nodes[0]?.getRoot();
       const file = root && byAbs.get(root.filename());
       if (!file) return;
-      const t = taintMatches(root, taintOf.get(file.abs)!);
+      const t = taintMatches(root, taintOf.get(file.abs)!, nodes);
       for (const r of t.raw) add(file.rel, r);
       parseError(file.rel, t.parseErrorLine);
     });

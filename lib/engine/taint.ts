@@ -23,39 +23,89 @@ export interface TaintSpec {
 
 type Role = "source" | "sink" | "sanitizer" | "guard";
 
+/** One data-flow check's part of a TaintSet: which tags are its sources, sinks, sanitizers and guards. */
 export interface CompiledTaint {
-  config: NapiConfig;
+  set: TaintSet;
+  roles: Map<string, Role>;
   throughHelpersOnly: boolean;
-  /** Tag metavariable → role, in the order the branches are tried. */
-  tags: [string, Role][];
 }
 
-/** The tag metavariable on a branch; ast-grep's `any` binds the first branch that matches. */
-const tagName = (role: Role, i: number) => `POSTURE_TAINT_${role.toUpperCase()}_${i}`;
+/**
+ * Every data-flow check of a rulebook in ONE ast-grep query: compiling a rule (its regexes above all) costs
+ * milliseconds, so a query per check and file would cost more than the analysis. Each distinct role rule is a
+ * branch tagged with a metavariable; checks that share a rule (the shared sinks, sanitizers, guards) share its
+ * branch. ast-grep's `any` binds the first branch that matches, so sinks come first, the most severe check's
+ * first: a call that two different sink rules match counts for the more severe risk.
+ */
+export interface TaintSet {
+  config: NapiConfig;
+}
+
+export interface TaintCheckInput {
+  spec: TaintSpec;
+  utils?: Record<string, unknown>;
+  /** Higher is more severe: orders the sink branches. */
+  rank?: number;
+}
+
 export const PARSE_ERROR_TAG = "POSTURE_TAINT_ERROR";
 
-/**
- * Compiles a spec into one ast-grep rule. Sinks come first: a node that is a sink must never be lost to another
- * role. Parse errors are tagged too, so the same query tells the caller that a file did not parse cleanly.
- */
-export function compileTaint(spec: TaintSpec, utils?: Record<string, unknown>, constraints?: Record<string, unknown>): CompiledTaint {
-  const tags: [string, Role][] = [];
-  const branches: Rule[] = [];
-  const add = (role: Role, rules: Rule[] | undefined) =>
-    (rules ?? []).forEach((rule, i) => {
-      const tag = tagName(role, i);
-      tags.push([tag, role]);
-      branches.push({ all: [{ pattern: `$${tag}` }, rule] });
-    });
-  add("sink", spec.sinks);
-  add("source", spec.sources);
-  add("sanitizer", spec.sanitizers);
-  add("guard", spec.guards);
-  branches.push({ all: [{ pattern: `$${PARSE_ERROR_TAG}` }, { kind: "ERROR" }] });
+export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTaint[] {
+  const utils: Record<string, unknown> = {};
+  const utilKeys = new Map<string, string>();
+  const rules = new Map<string, { tag: string; rule: Rule; order: number }>();
+  const perCheck: Map<string, Role>[] = [];
+  const ORDER: Record<Role, number> = { sink: 0, source: 1, sanitizer: 2, guard: 3 };
+  checks.forEach((c, ci) => {
+    // This check's utils, renamed where another check defines the same name differently.
+    const renames = new Map<string, string>();
+    for (const [name, def] of Object.entries(c.utils ?? {})) {
+      const json = JSON.stringify(def);
+      let target = name;
+      for (let k = 2; utilKeys.has(target) && utilKeys.get(target) !== json; k++) target = `${name}--${k}`;
+      if (target !== name) renames.set(name, target);
+    }
+    for (const [name, def] of Object.entries(c.utils ?? {})) {
+      const target = renames.get(name) ?? name;
+      utilKeys.set(target, JSON.stringify(def));
+      utils[target] = renamed(def, renames);
+    }
+    const roles = new Map<string, Role>();
+    const add = (role: Role, list: Rule[] | undefined) =>
+      (list ?? []).forEach((raw) => {
+        const rule = renamed(raw, renames) as Rule;
+        const key = JSON.stringify(rule);
+        let entry = rules.get(key);
+        const order = ORDER[role] * 100 - (role === "sink" ? (c.rank ?? 0) : 0);
+        if (!entry) rules.set(key, (entry = { tag: `POSTURE_TAINT_${rules.size}`, rule, order }));
+        else entry.order = Math.min(entry.order, order);
+        roles.set(entry.tag, role);
+      });
+    add("sink", c.spec.sinks);
+    add("source", c.spec.sources);
+    add("sanitizer", c.spec.sanitizers);
+    add("guard", c.spec.guards);
+    perCheck[ci] = roles;
+  });
+  const branches: Rule[] = [...rules.values()].sort((x, y) => x.order - y.order).map((r) => ({ all: [r.rule, { pattern: `$${r.tag}` }] }));
+  branches.push({ all: [{ kind: "ERROR" }, { pattern: `$${PARSE_ERROR_TAG}` }] });
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
-  if (utils) config.utils = utils as NapiConfig["utils"];
-  if (constraints) config.constraints = constraints as NapiConfig["constraints"];
-  return { config, tags, throughHelpersOnly: spec.throughHelpersOnly ?? false };
+  if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
+  const set: TaintSet = { config };
+  return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
+}
+
+/** One check on its own (tests, and a check validated at load). */
+export function compileTaint(spec: TaintSpec, utils?: Record<string, unknown>): CompiledTaint {
+  return compileTaintSet([{ spec, utils }])[0]!;
+}
+
+function renamed(v: unknown, renames: Map<string, string>): unknown {
+  if (renames.size === 0) return v;
+  if (Array.isArray(v)) return v.map((x) => renamed(x, renames));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "matches" && typeof x === "string" ? (renames.get(x) ?? x) : renamed(x, renames)]));
+  return v;
 }
 
 export interface TaintHit {
@@ -498,22 +548,33 @@ function statementOf(n: SgNode): SgNode {
  * file is parsed once.
  */
 export function analyseTaint(root: SgRoot, compiled: CompiledTaint): TaintResult {
-  const nodes = root.root().findAll(compiled.config);
+  const nodes = root.root().findAll(compiled.set.config);
+  return { ...analyseTaintNodes(root, nodes, compiled), parseErrorLine: parseErrorLine(nodes) };
+}
+
+/** The first line (1-based) of a parse error among a TaintSet query's nodes. */
+export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
+  let line: number | undefined;
+  for (const n of nodes) if (n.getMatch(PARSE_ERROR_TAG)) line = Math.min(line ?? Infinity, n.range().start.line + 1);
+  return line;
+}
+
+/** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
+export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint): { hits: TaintHit[] } {
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: [] };
-  let parseErrorLine: number | undefined;
   for (const n of nodes) {
-    if (n.getMatch(PARSE_ERROR_TAG)) {
-      const line = n.range().start.line + 1;
-      if (parseErrorLine === undefined || line < parseErrorLine) parseErrorLine = line;
-      continue;
-    }
-    const role = compiled.tags.find(([tag]) => n.getMatch(tag))?.[1];
+    let role: Role | undefined;
+    for (const [tag, r] of compiled.roles)
+      if (n.getMatch(tag)) {
+        role = r;
+        break;
+      }
     if (role === "sink") roles.sinks.set(key(n), n);
     else if (role === "source") roles.sources.set(key(n), n);
     else if (role === "sanitizer") roles.sanitizers.add(key(n));
     else if (role === "guard") roles.guards.push(n);
   }
-  if (roles.sinks.size === 0 || roles.sources.size === 0) return { hits: [], parseErrorLine };
+  if (roles.sinks.size === 0 || roles.sources.size === 0) return { hits: [] };
 
   // Group the roles by function; module-level code is its own unit.
   const fns = new Map<string, SgNode>();
@@ -619,7 +680,7 @@ export function analyseTaint(root: SgRoot, compiled: CompiledTaint): TaintResult
   const direct = new Set(hits.filter((h) => !h.via).map((h) => key(h.sink)));
   for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
   hits.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
-  return { hits: compiled.throughHelpersOnly ? hits.filter((h) => h.via) : hits, parseErrorLine };
+  return { hits: compiled.throughHelpersOnly ? hits.filter((h) => h.via) : hits };
 }
 
 /** Parameters that are sources (e.g. a handler's data parameter) are tainted from the function's first line. */
