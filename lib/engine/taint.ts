@@ -87,7 +87,15 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
     add("guard", c.spec.guards);
     perCheck[ci] = roles;
   });
-  const branches: Rule[] = [...rules.values()].sort((x, y) => x.order - y.order).map((r) => ({ all: [r.rule, { pattern: `$${r.tag}` }] }));
+  // ast-grep tries every node on a rule whose kinds it cannot see (a `matches` hides them), and the tag pattern
+  // hides them too: state each branch's kinds up front, so the query skips every other node.
+  const branches: Rule[] = [...rules.values()]
+    .sort((x, y) => x.order - y.order)
+    .map((r) => {
+      const kinds = potentialKinds(r.rule, utils, new Set());
+      const hint = kinds ? [{ any: [...kinds].sort().map((kind) => ({ kind })) }] : [];
+      return { all: [...hint, r.rule, { pattern: `$${r.tag}` }] };
+    });
   branches.push({ all: [{ kind: "ERROR" }, { pattern: `$${PARSE_ERROR_TAG}` }] });
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
   if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
@@ -98,6 +106,27 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
 /** One check on its own (tests, and a check validated at load). */
 export function compileTaint(spec: TaintSpec, utils?: Record<string, unknown>): CompiledTaint {
   return compileTaintSet([{ spec, utils }])[0]!;
+}
+
+/** The node kinds a rule can match, when its structure says (kind, any, all, matches); undefined when any kind. */
+export function potentialKinds(rule: unknown, utils: Record<string, unknown>, seen: Set<string>): Set<string> | undefined {
+  if (!rule || typeof rule !== "object") return undefined;
+  const r = rule as Record<string, unknown>;
+  const parts: (Set<string> | undefined)[] = [];
+  if (typeof r.kind === "string") parts.push(new Set([r.kind]));
+  if (typeof r.matches === "string" && !seen.has(r.matches)) {
+    const next = new Set(seen).add(r.matches);
+    parts.push(potentialKinds(utils[r.matches], utils, next));
+  }
+  if (Array.isArray(r.all)) for (const x of r.all) parts.push(potentialKinds(x, utils, seen));
+  if (Array.isArray(r.any)) {
+    const each = r.any.map((x) => potentialKinds(x, utils, seen));
+    parts.push(each.some((k) => !k) ? undefined : new Set(each.flatMap((k) => [...k!])));
+  }
+  // A rule object is the conjunction of its keys: the known kind sets intersect.
+  let out: Set<string> | undefined;
+  for (const p of parts) if (p) out = out ? new Set([...out].filter((k) => p.has(k))) : p;
+  return out;
 }
 
 function renamed(v: unknown, renames: Map<string, string>): unknown {
@@ -155,9 +184,47 @@ interface Helper {
   method: boolean;
 }
 
+/**
+ * Per-file memo of parent walks: every data-flow check of a file asks where the same nodes sit, and each step up
+ * the tree is a call into napi.
+ */
+const enclosingMemo = new WeakMap<object, Map<number, SgNode | null>>();
+let currentMemo: Map<number, SgNode | null> = new Map();
+
+const textMemo = new WeakMap<object, string>();
+function fileText(root: SgRoot): string {
+  let t = textMemo.get(root);
+  if (t === undefined) textMemo.set(root, (t = root.root().text()));
+  return t;
+}
+
+function useFileMemo(root: SgRoot): void {
+  let m = enclosingMemo.get(root);
+  if (!m) enclosingMemo.set(root, (m = new Map()));
+  currentMemo = m;
+}
+
 function enclosingFunction(n: SgNode): SgNode | null {
-  for (let p = n.parent(); p; p = p.parent()) if (p.kind() === FUNCTION) return p;
-  return null;
+  const id = n.id();
+  const hit = currentMemo.get(id);
+  if (hit !== undefined) return hit;
+  const path: number[] = [id];
+  let found: SgNode | null = null;
+  for (let p = n.parent(); p; p = p.parent()) {
+    if (p.kind() === FUNCTION) {
+      found = p;
+      break;
+    }
+    const pid = p.id();
+    const known = currentMemo.get(pid);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    path.push(pid);
+  }
+  for (const x of path) currentMemo.set(x, found);
+  return found;
 }
 
 function paramNames(fn: SgNode): string[] {
@@ -497,7 +564,21 @@ class FunctionFlow {
    * A name bound by an enclosing comprehension's `for x in it`: tainted when `it` is; null when bound but clean,
    * undefined when the comprehension does not bind it.
    */
+  /** Names that some comprehension in this function binds: most identifiers need no walk up the tree. */
+  private comprehensionNames?: Set<string>;
+
   private comprehensionBinding(id: SgNode, name: string): Origin | null | undefined {
+    if (!this.comprehensionNames) {
+      this.comprehensionNames = new Set();
+      if (this.fn.text().includes("for"))
+        for (const clause of descendants(this.fn, (n) => n.kind() === "for_in_clause")) {
+          const left = clause.field("left");
+          const t = { names: [] as string[], containers: [] as string[] };
+          if (left) targetNames(left, t);
+          for (const n of t.names) this.comprehensionNames.add(n);
+        }
+    }
+    if (!this.comprehensionNames.has(name)) return undefined;
     for (let p = id.parent(); p && p.kind() !== FUNCTION && p.kind() !== "block"; p = p.parent()) {
       if (!COMPREHENSIONS.has(p.kind() as string)) continue;
       for (const clause of p.children()) {
@@ -561,6 +642,7 @@ export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
 
 /** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
 export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint): { hits: TaintHit[] } {
+  useFileMemo(root);
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: [] };
   for (const n of nodes) {
     let role: Role | undefined;
@@ -614,9 +696,17 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
     if (parent?.kind() === "block" && owner?.kind() === "class_definition") return { name: `self.${name}`, method: true };
     return undefined;
   };
+  // Summaries cost a walk of the helper; most functions holding a sink are never called from this file, which
+  // the text tells for free.
+  const text = fileText(root);
+  const calledHere = (id: { name: string; method: boolean }) => {
+    const bare = id.name.replace(/^self\./, "");
+    const re = id.method ? new RegExp(`\\bself\\.${escapeRegex(bare)}\\s*\\(`) : new RegExp(`(?<![A-Za-z0-9_.])${escapeRegex(bare)}\\s*\\(`, "g");
+    return id.method ? re.test(text) : (text.match(re)?.length ?? 0) >= 2;
+  };
   for (const [k, f] of fns) {
     const id = helperName(f);
-    if (!id) continue;
+    if (!id || !calledHere(id)) continue;
     const names = paramNames(f);
     const sinks = sinksOf.get(k);
     const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
@@ -686,11 +776,11 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
 /** Parameters that are sources (e.g. a handler's data parameter) are tainted from the function's first line. */
 function initialSources(fn: SgNode, roles: Roles): Map<string, Origin> {
   const initial = new Map<string, Origin>();
+  const fk = key(fn);
   for (const src of roles.sources.values()) {
-    if (enclosingFunction(src) !== null && key(enclosingFunction(src)!) !== key(fn)) {
-      // a source in a nested function's parameters belongs to that function
-      continue;
-    }
+    const owner = enclosingFunction(src);
+    // a source in a nested function's parameters belongs to that function
+    if (owner !== null && key(owner) !== fk) continue;
     const name = sourceParam(fn, src);
     if (name) initial.set(name, { source: src });
   }
