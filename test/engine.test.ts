@@ -240,3 +240,50 @@ describe("rule files", () => {
     expect(loadRulebook(a.root).version).not.toBe(v1);
   });
 });
+
+describe("honest output for files that do not parse", () => {
+  const FLOW_POLICY = `policy: Flow Test
+framework: ml-serving
+level: strict
+references: [CWE-78]
+why: test
+remediation: test
+checks:
+  - id: test.flow.shell
+    severity: critical
+    message: "{{SOURCE}} reaches {{CALL}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      taint:
+        sources: [{ kind: identifier, regex: "^cmd$", inside: { kind: parameters } }]
+        sinks: [{ pattern: "os.system($SINK)" }]
+  - id: test.flow.eval
+    severity: high
+    message: "{{SOURCE}} reaches {{CALL}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      taint:
+        sources: [{ kind: identifier, regex: "^cmd$", inside: { kind: parameters } }]
+        sinks: [{ pattern: "eval($SINK)" }]
+`;
+  const flowChecks = [...parsePolicy(FLOW_POLICY, "flow.policy.yaml").checks, ...checks];
+
+  it("names each file that parsed with errors, still reports what parsed, and parses a file once for all data-flow checks", async () => {
+    const s = scratch();
+    s.write("flow.py", "import os\n\ndef run(cmd):\n    os.system(cmd)\n    eval(cmd)\n\nx = = 1\n");
+    s.write("pattern_only.py", "eval(y)\n\ndef broken(:\n    pass\nif True\n    z = 1\n");
+    s.write("clean.py", "def run(cmd):\n    os.system(cmd)\n");
+    const r = await scanDirectory(s.root, { checks: flowChecks });
+    expect(r.errors).toEqual([
+      { path: "flow.py", message: "parsed with errors near line 7; findings come from the parts that parsed" },
+      { path: "pattern_only.py", message: "parsed with errors near line 5; findings come from the parts that parsed" },
+    ]);
+    expect(r.findings.filter((f) => f.path === "flow.py").map((f) => `${f.line}:${f.ruleId}`)).toEqual(["4:test.flow.shell", "5:test.flow.eval", "5:test.python.eval"]);
+    // Two data-flow checks over three files: one parse of each file for both.
+    const flowOnly = await scanDirectory(s.root, { checks: flowChecks.filter((c) => c.id.startsWith("test.flow.")) });
+    expect(flowOnly.stats.parses).toEqual({ total: 3, files: 3, maxPerFile: 1, dataFlowFiles: 3 });
+    expect(flowOnly.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["clean.py:2", "flow.py:4", "flow.py:5"]);
+  });
+});

@@ -189,7 +189,29 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       parseError(file.rel, t.parseErrorLine);
     });
   };
-  await Promise.all([taintPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
+  // Python files that only pattern checks parse are parsed once more for syntax errors alone (honest output:
+  // a file that did not parse is named, whatever checks read it); a one-kind query costs little beyond the parse.
+  const syntaxOnly = new Set<string>();
+  for (const [c, paths] of filesOf) if (c.matcher.language === "python") for (const p of paths) if (!taintOf.has(p)) syntaxOnly.add(p);
+  const syntaxPass = async () => {
+    if (syntaxOnly.size === 0) return;
+    const probe = { check: { id: "(syntax)" }, matcher: { language: "python", config: { rule: { kind: "ERROR" } } } } as unknown as AstCheck;
+    await findInFilesComplete(probe, [...syntaxOnly], (err, nodes) => {
+      const file = !err && nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
+      if (file) parseError(file.rel, Math.min(...nodes.map((n) => n.range().start.line + 1)));
+    });
+  };
+  // How often files are parsed: once per pattern check that selected them, once for all data-flow checks.
+  const perFile = new Map<string, number>();
+  for (const paths of filesOf.values()) for (const p of paths) perFile.set(p, (perFile.get(p) ?? 0) + 1);
+  for (const p of [...taintOf.keys(), ...syntaxOnly]) perFile.set(p, (perFile.get(p) ?? 0) + 1);
+  result.stats.parses = {
+    total: [...perFile.values()].reduce((a, b) => a + b, 0),
+    files: perFile.size,
+    maxPerFile: Math.max(0, ...perFile.values()),
+    dataFlowFiles: taintOf.size,
+  };
+  await Promise.all([taintPass(), syntaxPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
   for (const { file, checks } of notUtf8) {
     const root = new Map<string, ReturnType<typeof parse>>();
     const text = decode(readFileSync(file.abs)).text;

@@ -76,6 +76,11 @@ export interface ScanStats {
   durationMs: number;
   /** Number of checks that were active for this scan. */
   rules: number;
+  /**
+   * ast-grep parses: one per (pattern check, file) it selected, one per file for all data-flow checks together,
+   * one for the syntax check of files only pattern checks read. Set by scanDirectory.
+   */
+  parses?: { total: number; files: number; maxPerFile: number; dataFlowFiles: number };
 }
 
 /** What a repository's .posture.yaml asked for, so a reader of the results sees what was not scanned and why. */
