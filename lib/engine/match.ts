@@ -12,7 +12,7 @@ import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { analyseTaintNodes, compileTaint, compileTaintSet, parseErrorLine, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
-import { redact } from "./redact.ts";
+import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
 
 let registered = false;
@@ -387,7 +387,11 @@ export function severityIn(check: Pick<Check, "severity" | "contextSeverity">, c
 export function finalizeFile(path: string, lines: readonly string[], raw: readonly RawMatch[], context: CodeContext): FileScan {
   // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
-  for (const r of raw) unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
+  for (const r of raw) {
+    // A credential check's match whose secret captures are all stand-ins (changeme, <your-key>, xxxx) is no credential.
+    if (r.secrets.length > 0 && r.secrets.every(isPlaceholderSecret)) continue;
+    unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
+  }
   const ordered = [...keepOnePerConcern(unique.values(), context)].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
 
   const redactedTexts = ordered.map((r) => redact(r.text, r.secrets));

@@ -18,6 +18,13 @@ key_id = os.environ["AWS_ACCESS_KEY_ID"]
 region = os.environ.get("AWS_REGION", "us-east-1")
 # ok: training-monitor.credential.python-environ-literal
 token = os.getenv("HF_TOKEN", "")
+# stand-ins for the value, not the value
+# ok: training-monitor.credential.python-environ-literal
+os.environ["HF_TOKEN"] = "YOUR_HF_TOKEN"
+# ok: training-monitor.credential.python-environ-literal
+os.environ.setdefault("OPENAI_API_KEY", "<your-key>")
+# ok: training-monitor.credential.python-environ-literal
+os.environ["WANDB_API_KEY"] = "changeme"
 # ok: training-monitor.credential.python-environ-literal
 os.environ["AWS_ACCESS_KEY_ID"] = os.environ["TRAINING_AWS_KEY_ID"]
 # ok: training-monitor.credential.python-environ-literal

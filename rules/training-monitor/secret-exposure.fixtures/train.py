@@ -8,7 +8,8 @@ from huggingface_hub import login
 api_key = "sk-5550123456"
 # ruleid: training-monitor.secret.hardcoded-literal
 openai_api_key = "sk-4f9Qm2Lx8Rt7"
-# ruleid: training-monitor.secret.hardcoded-literal
+# a known prefix with a filler body is a placeholder, not a token
+# ok: training-monitor.secret.hardcoded-literal
 token = "ghp_xxxxxxxxxxxxxxxx"
 # ruleid: training-monitor.secret.hardcoded-literal
 TRACKER_SECRET = "9c1d7f0b2e6a4c3d8e5f7a1b"

@@ -5,8 +5,13 @@ set -euo pipefail
 export AWS_ACCESS_KEY_ID=AKIAQ3EXAMPLE7TRAIN1
 # ruleid: training-monitor.credential.shell-literal
 export AWS_SECRET_ACCESS_KEY="tR4inJ0b/Sec7etK3y+ExAmPlE9zQ2wV8uN5mL1x"
-# ruleid: training-monitor.credential.shell-literal
+# a filler value stands for the token (redact.ts isPlaceholderSecret)
+# ok: training-monitor.credential.shell-literal
 export MODAL_TOKEN_ID=xxxx
+# ok: training-monitor.credential.shell-literal
+export HF_TOKEN=YOUR_HF_TOKEN
+# ok: training-monitor.credential.shell-literal
+export OPENAI_API_KEY="<your-key>"
 # ruleid: training-monitor.credential.shell-literal
 MODAL_TOKEN_SECRET='as-3Kx4Vw9Zp1Qm2Lx8Rt7W' modal run train.py
 # ruleid: training-monitor.credential.shell-literal
