@@ -32,6 +32,17 @@ class Ranker:
     def rank_raw(self, payload: dict[str, t.Any]) -> list[float]:
         return payload.get("scores", [])
 
+    # input_spec: BentoML validates the request against Query before the method sees **params
+    @bentoml.api(route="/rank/spec", input_spec=Query)
+    # ok: bentoml.service.unvalidated-json-input
+    def rank_spec(self, **params: t.Any) -> list[float]:
+        return [0.0] * Query(**params).top_k
+
+    @bentoml.api(route="/rank/loose")
+    # ruleid: bentoml.service.unvalidated-json-input
+    def rank_loose(self, **params: t.Any) -> list[float]:
+        return params.get("scores", [])
+
     @bentoml.api()
     def transform(
         self,
