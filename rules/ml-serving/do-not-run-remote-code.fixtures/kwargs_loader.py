@@ -1,0 +1,33 @@
+# trust_remote_code handed to a loader inside a dict of arguments.
+from datasets import load_dataset
+from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM, pipeline
+
+
+def load(model_name):
+    init_kwargs = dict(trust_remote_code=True, revision="main")
+    # ruleid: ml-serving.python.trust-remote-code-kwargs
+    tokenizer = AutoTokenizer.from_pretrained(model_name, **init_kwargs)
+    config = {"trust_remote_code": True, "torch_dtype": "auto"}
+    # ruleid: ml-serving.python.trust-remote-code-kwargs
+    model = AutoModelForCausalLM.from_pretrained(model_name, **config)
+    # ok: ml-serving.python.trust-remote-code-kwargs
+    plain = LlamaForCausalLM.from_pretrained(model_name, **config)
+    return tokenizer, model, plain
+
+
+def build_pipeline(name):
+    kwargs = {"device_map": "auto"}
+    kwargs["trust_remote_code"] = True
+    # ruleid: ml-serving.python.trust-remote-code-kwargs
+    return pipeline("text-generation", model=name, model_kwargs=kwargs)
+
+
+def dataset(name, args):
+    opts = {}
+    opts.update(trust_remote_code=True)
+    # ruleid: ml-serving.python.trust-remote-code-kwargs
+    ds = load_dataset(name, **opts)
+    safe = {"trust_remote_code": False}
+    # ok: ml-serving.python.trust-remote-code-kwargs
+    other = load_dataset(name, **safe)
+    return ds, other
