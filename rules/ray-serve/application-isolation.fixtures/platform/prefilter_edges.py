@@ -1,6 +1,7 @@
 """Edge cases: `.remote (` with a space, a call split over lines, ray imported with odd spacing."""
 import  ray
 from ray import serve
+from transformers import AutoModel
 
 # ruleid: ray-serve.isolation.detached-default-namespace
 serve.start(
@@ -18,7 +19,8 @@ class Churn:
 # ruleid: ray-serve.isolation.missing-actor-resources
 @serve.deployment(max_ongoing_requests=4)
 class Ltv:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 @serve.deployment(ray_actor_options={"num_cpus": 0.5})

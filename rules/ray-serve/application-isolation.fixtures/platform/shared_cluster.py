@@ -1,6 +1,7 @@
 """Everything on one cluster, nothing separated."""
 from ray import serve
 from ray.serve import deployment
+from transformers import AutoModel
 
 # ruleid: ray-serve.isolation.detached-default-namespace
 serve.start(detached=True, http_options={"port": 8000})
@@ -15,6 +16,9 @@ serve.start(detached=False)
 # ruleid: ray-serve.isolation.missing-actor-resources
 @serve.deployment(name="churn_model", num_replicas=3)
 class ChurnModel:
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
+
     def __call__(self, payload):
         return 0.1
 
@@ -22,12 +26,14 @@ class ChurnModel:
 # ruleid: ray-serve.isolation.missing-actor-resources
 @serve.deployment
 class LtvModel:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ruleid: ray-serve.isolation.missing-actor-resources
 @deployment(max_ongoing_requests=8)
 def score(payload):
+    model = AutoModel.from_pretrained("org/model")
     return 1
 
 
@@ -75,3 +81,14 @@ class BodyRouter:
         body = await request.json()
         # ok: ray-serve.isolation.path-routed-handle
         return await self.handles[body["route"]].remote(body)
+
+
+# fetches objects and saves uploads; no model in this process: Ray's defaults are sound for it
+# ok: ray-serve.isolation.missing-actor-resources
+@serve.deployment
+class UploadGateway:
+    def __init__(self):
+        self.store = ObjectStore("s3://bucket")
+
+    async def __call__(self, request):
+        return await self.store.put(await request.body())

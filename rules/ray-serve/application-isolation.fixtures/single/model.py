@@ -1,11 +1,13 @@
 """A module with one deployment: it still shares the cluster, so a missing reservation counts here too."""
 from ray import serve
+from transformers import AutoModel
 
 
 # ruleid: ray-serve.isolation.missing-actor-resources
 @serve.deployment
 class OnlyModel:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ok: ray-serve.isolation.missing-actor-resources

@@ -2,6 +2,7 @@
 from ray import serve
 from ray.serve.config import AutoscalingConfig
 from ray.serve import deployment
+from transformers import AutoModel
 
 BURST_AUTOSCALING = {
     "min_replicas": 1,
@@ -22,13 +23,15 @@ BURST_AUTOSCALING = {
     ),
 )
 class Embedder:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ruleid: ray-serve.autoscaling.missing-replica-resources
 @serve.deployment(autoscaling_config=AutoscalingConfig(max_replicas=100))
 class NoReservation:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ruleid: ray-serve.autoscaling.missing-replica-resources
@@ -43,7 +46,8 @@ class NoReservation:
     }
 )
 class Jittery:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ok: ray-serve.autoscaling.missing-replica-resources

@@ -1,6 +1,7 @@
 """Edge cases: ray imported as a dotted module (odd spacing) with an alias, settings spread over lines."""
 import  ray.serve as serve
 from ray.serve.config import AutoscalingConfig
+from transformers import AutoModel
 
 spiky = AutoscalingConfig(
     min_replicas=0,
@@ -21,7 +22,8 @@ spiky = AutoscalingConfig(
     },
 )
 class Spiky:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ok: ray-serve.autoscaling.missing-replica-resources

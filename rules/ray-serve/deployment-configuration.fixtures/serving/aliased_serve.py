@@ -1,11 +1,15 @@
 # Serve imported under another name: the decorator is still a Serve deployment.
 import ray.serve as rs
 from ray import serve as sv
+from transformers import AutoModel
 
 
 # ruleid: ray-serve.deployment.missing-resource-limits
 @rs.deployment
 class Summarizer:
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
+
     def __call__(self, text: str):
         return text[:100]
 
@@ -13,6 +17,9 @@ class Summarizer:
 # ruleid: ray-serve.deployment.missing-resource-limits
 @sv.deployment(name="titles")
 class Titler:
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
+
     def __call__(self, text: str):
         return text.title()
 

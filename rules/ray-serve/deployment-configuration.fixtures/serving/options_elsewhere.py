@@ -1,5 +1,6 @@
 # Limits given later with .options(...) excuse only the deployment they are given to.
 from ray import serve
+from transformers import AutoModel
 
 
 # ok: ray-serve.deployment.missing-resource-limits
@@ -12,6 +13,9 @@ class Embedder:
 # ruleid: ray-serve.deployment.missing-resource-limits
 @serve.deployment
 class Classifier:
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
+
     def __call__(self, vector):
         return self.head(vector)
 

@@ -3,6 +3,7 @@ import  ray.serve as serve
 from  ray.serve.config import HTTPOptions
 import joblib
 from joblib import load as restore
+from transformers import AutoModel
 
 
 # ruleid: ray-serve.deployment.missing-resource-limits
@@ -25,7 +26,8 @@ class Scorer:
 # ruleid: ray-serve.deployment.missing-resource-limits
 @serve.deployment(max_ongoing_requests=8)
 class Bounded:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ruleid: ray-serve.http.public-bind

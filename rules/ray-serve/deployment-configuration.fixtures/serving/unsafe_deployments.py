@@ -7,28 +7,40 @@ from joblib import load as load_estimator
 from pickle import load
 
 import pandas as pd
+import torch
 from ray import serve
 from ray.serve.config import HTTPOptions
 from ray.serve import deployment
+from transformers import AutoModel
 
 
-# ruleid: ray-serve.deployment.missing-resource-limits
+# holds no model: Ray's default reservation (1 CPU) and max_ongoing_requests default bound a handler like this
+# ok: ray-serve.deployment.missing-resource-limits
 @serve.deployment
 class Unbounded:
     def __call__(self, request):
         return "ok"
 
 
-# ruleid: ray-serve.deployment.missing-resource-limits
+# ok: ray-serve.deployment.missing-resource-limits
 @serve.deployment(name="echo", num_replicas=4, health_check_period_s=10)
 def echo(request):
     return request.query_params
 
 
+# the weights are the replica's memory: nothing reserves it
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment(name="embedder", num_replicas=2)
+def embed(request):
+    model = torch.jit.load("/models/embedder.pt")
+    return model(request.query_params["q"])
+
+
 # ruleid: ray-serve.deployment.missing-resource-limits
 @deployment(num_replicas=2)
 class ImportedDecorator:
-    pass
+    def __init__(self):
+        self.model = AutoModel.from_pretrained("org/model")
 
 
 # ruleid: ray-serve.deployment.missing-resource-limits
