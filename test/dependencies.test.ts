@@ -187,6 +187,19 @@ describe("DependencyIndex.mayBeBelow", () => {
     expect(torch({ Pipfile: '[packages]\ntorch = {version = ">=2.6", index = "pytorch"}\n' }).below).toBe(false);
   });
 
+  it("stays fast on hostile input: a diamond of includes, megabyte lines, a huge wheel name", () => {
+    const files: Record<string, string> = { "requirements.txt": "-r r0.txt\n-r missing.txt\n" };
+    for (let i = 0; i < 40; i++) files[`r${i}.txt`] = `-r r${i + 1}.txt\n-c r${i + 1}.txt\n-r missing.txt\n`;
+    files["r40.txt"] = `torch>=2.6\nfastapi${" ".repeat(1_000_000)}x\n./${"a-1".repeat(300_000)}.whl\n`;
+    files["setup.cfg"] = `[options]\ninstall_requires${" ".repeat(1_000_000)}x\n`;
+    files["environment.yml"] = `dependencies:\n  - "pytorch ${"[".repeat(100_000)}"\n`;
+    const started = performance.now();
+    const { index, errors } = buildDependencyIndex(Object.entries(files).map(([path, text]) => ({ path, text })), (p) => files[p]);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(errors).toEqual([{ path: "missing.txt", message: "included by a requirements file but not found in the repository" }]);
+    expect(index.mayBeBelow("a.py", "torch", "2.6").below).toBe(false);
+  });
+
   it("reports a manifest it cannot parse and answers from the rest", () => {
     const { index, errors } = buildDependencyIndex([
       { path: "pyproject.toml", text: "[project\ndependencies = [" },

@@ -187,11 +187,27 @@ export function toPep440(constraint: string, opts: { fuzzyBare?: boolean } = {})
 // ---------------------------------------------------------------------------------------------------------------
 // Reading manifests
 
-/** `name-1.2.3-...whl` / `name-1.2.3.tar.gz` at the end of a URL or path: the version it installs. */
+/** `name-1.2.3-py3-none-any.whl` / `name-1.2.3.tar.gz` at the end of a URL or path: the version it installs. */
 function versionFromArchive(location: string): { name: string; version: string } | undefined {
-  const file = decodeURIComponent(location.split(/[?#]/)[0]!.split("/").at(-1) ?? "");
-  const m = /^([A-Za-z0-9][A-Za-z0-9._]*?)-(\d[A-Za-z0-9.+!]*?)(?:-[^/]*\.whl|\.tar\.gz|\.zip)$/.exec(file);
-  return m ? { name: m[1]!, version: m[2]! } : undefined;
+  let file = location.split(/[?#]/)[0]!.split("/").at(-1) ?? "";
+  try {
+    file = decodeURIComponent(file);
+  } catch {
+    return undefined;
+  }
+  let name: string | undefined;
+  let version: string | undefined;
+  if (file.endsWith(".whl")) {
+    // name-version(-build)?-python-abi-platform: a wheel's name has no "-" (it is normalized to "_")
+    const parts = file.slice(0, -4).split("-");
+    if (parts.length >= 5) [name, version] = parts;
+  } else {
+    const stem = file.endsWith(".tar.gz") ? file.slice(0, -7) : file.endsWith(".zip") ? file.slice(0, -4) : undefined;
+    const dash = stem?.lastIndexOf("-") ?? -1;
+    if (stem && dash > 0) [name, version] = [stem.slice(0, dash), stem.slice(dash + 1)];
+  }
+  if (!name || !version || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !/^\d[A-Za-z0-9.+!]*$/.test(version)) return undefined;
+  return { name, version };
 }
 
 /** One PEP 508 requirement (`torch[extra]>=1.9; python_version>"3.8"`, `torch @ https://…/torch-2.1.0-….whl`). */
@@ -199,8 +215,9 @@ export function parseRequirement(text: string, file: string): Declaration | unde
   const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(text);
   if (!m) return undefined;
   // Markers say when the requirement applies; any platform it applies to can install it, so they are not read.
-  let rest = m[3]!.replace(/\s;.*$|;.*$/s, "").trim();
-  const written = text.replace(/\s*;.*$/s, "").trim();
+  const beforeMarker = (t: string) => (t.includes(";") ? t.slice(0, t.indexOf(";")) : t).trim();
+  let rest = beforeMarker(m[3]!);
+  const written = beforeMarker(text);
   if (rest.startsWith("@")) {
     const archive = versionFromArchive(rest.slice(1).trim());
     return { name: normalizeName(m[1]!), specs: [archive ? `==${archive.version}` : ""], text: written, file };
@@ -239,7 +256,8 @@ export function readRequirementsText(text: string, file: string, opts: { constra
       continue;
     }
     // Per-requirement options (--hash=…) follow the requirement.
-    const req = line.replace(/\s+--[a-z-]+(?:[=\s]\S+)?.*$/, "").trim();
+    const cut = line.search(/\s--[a-z]/);
+    const req = (cut < 0 ? line : line.slice(0, cut)).trim();
     if (/^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.whl$|\.tar\.gz$/i.test(req)) {
       const archive = versionFromArchive(req);
       if (archive) out.declarations.push({ name: normalizeName(archive.name), specs: [`==${archive.version}`], text: req, file, constraint: opts.constraint });
@@ -359,11 +377,12 @@ export function readSetupCfg(text: string, file: string): Declaration[] {
       if (key !== undefined && wanted()) take(line.trim());
       continue;
     }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (!kv) continue;
-    key = kv[1]!.trim().toLowerCase().replace(/-/g, "_");
-    if (section === "options.extras_require") key = kv[1]!.trim();
-    if (wanted() && kv[2]!.trim()) take(kv[2]!.trim());
+    const sep = line.search(/[=:]/);
+    if (sep < 0) continue;
+    const name = line.slice(0, sep).trim();
+    const value = line.slice(sep + 1).trim();
+    key = section === "options.extras_require" ? name : name.toLowerCase().replace(/-/g, "_");
+    if (wanted() && value) take(value);
   }
   return out;
 }
@@ -414,7 +433,8 @@ export function readCondaEnvironment(text: string, file: string): Reading {
   const out: Reading = { declarations: [], includes: [] };
   const deps = isTable(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
   for (const dep of deps) {
-    if (typeof dep === "string") {
+    // A conda spec is a few dozen characters; a longer string is not one.
+    if (typeof dep === "string" && dep.length <= 1000) {
       const spec = dep.replace(/^[^\s:]*::/, "").replace(/\[.*\]\s*$/, "").trim();
       const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)$/.exec(spec);
       if (!m) continue;
@@ -492,20 +512,31 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const add = (dir: string, ds: Declaration[]) => ds.length && (byDir.get(dir) ?? byDir.set(dir, []).get(dir)!).push(...ds);
 
-  // A requirements file with the files it includes, transitively; each file once per chain.
-  const requirements = (path: string, text: string, constraint: boolean, seen: Set<string>): Declaration[] => {
+  // A requirements file with the files it includes, transitively. Each included file is read once (a diamond of
+  // includes would otherwise be read exponentially often); one that includes itself, directly or not, adds nothing
+  // the second time.
+  const expanded = new Map<string, Declaration[]>();
+  const missing = new Set<string>();
+  const requirements = (path: string, text: string, constraint: boolean): Declaration[] => {
+    const key = `${constraint ? "c" : "r"}:${path}`;
+    const done = expanded.get(key);
+    if (done) return done;
+    expanded.set(key, []);
     const r = readRequirementsText(text, path, { constraint });
-    return [...r.declarations, ...included(r.includes, seen)];
+    // A file reached along several paths contributes its declarations once (else a diamond doubles them per level).
+    const all = [...new Set([...r.declarations, ...included(r.includes)])];
+    expanded.set(key, all);
+    return all;
   };
-  const included = (includes: Reading["includes"], seen: Set<string>): Declaration[] =>
+  const included = (includes: Reading["includes"]): Declaration[] =>
     includes.flatMap((inc) => {
-      if (seen.has(inc.path)) return [];
       const text = texts.get(inc.path) ?? read(inc.path);
       if (text === undefined) {
-        errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
+        if (!missing.has(inc.path)) errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
+        missing.add(inc.path);
         return [];
       }
-      return requirements(inc.path, text, inc.constraint, new Set([...seen, inc.path]));
+      return requirements(inc.path, text, inc.constraint);
     });
 
   for (const { path, text } of files) {
@@ -519,8 +550,8 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
       else if (base === "setup.cfg") ds = readSetupCfg(text, path);
       else if (CONDA_FILE.test(base)) {
         const r = readCondaEnvironment(text, path);
-        ds = [...r.declarations, ...included(r.includes, new Set([path]))];
-      } else ds = requirements(path, text, /^constraints/i.test(base), new Set([path]));
+        ds = [...r.declarations, ...included(r.includes)];
+      } else ds = requirements(path, text, /^constraints/i.test(base));
       add(declaringDir(path), ds);
     } catch (e) {
       errors.push({ path, message: `cannot read dependency declarations: ${(e as Error).message.split("\n")[0]}` });
