@@ -310,5 +310,8 @@ describe("a check's when condition", () => {
     expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: "torch>=2", mayBeBelow: "2.6" }'), "bad.policy.yaml")).toThrow(/when\.dependency: a Python package name/);
     expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: lower }'), "bad.policy.yaml")).toThrow(/when\.captured/);
     expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeAbove: "2.6" }'), "bad.policy.yaml")).toThrow(/when/);
+    // a metavariable the rule never binds would leave every match outside the condition
+    const misspelt = parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: DEFAULTD }'), "bad.policy.yaml").checks;
+    expect(() => compileChecks(misspelt)).toThrow(/check test\.torch\.load: when\.captured is DEFAULTD, which its rule never binds/);
   });
 });

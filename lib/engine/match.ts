@@ -94,6 +94,8 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       globKeys.set(key, globSet);
     }
     const m = check.match;
+    // A misspelt `captured` would leave every match outside the condition, silently.
+    if (check.when?.captured && !bindsVariable(check, check.when.captured)) throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
     let matcher: CompiledCheck["matcher"];
     if (m.language === "regex") {
       const flags = m.ignoreCase ? "iu" : "u";
@@ -133,6 +135,13 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
   const set = compileTaintSet(flow.map((c) => ({ spec: (c.check.match as { taint: TaintSpec }).taint, utils: (c.check.match as { utils?: Record<string, unknown> }).utils, rank: SEVERITY_RANK[c.check.severity] })));
   flow.forEach((c, i) => (c.matcher.taint = set[i]!));
   return { checks: compiled, globSets, needles: new NeedleSet(needles), isTarget: (p) => globSets.some((m) => m(p)) };
+}
+
+/** Whether a check's rule (with its utils, shared ones merged) or regex can bind this metavariable or named group. */
+function bindsVariable(check: Check, name: string): boolean {
+  const m = check.match;
+  if (m.language === "regex") return m.pattern.includes(`(?<${name}>`);
+  return new RegExp(`\\$(?:\\$\\$)?${name}(?![A-Z0-9_])`).test(JSON.stringify(m));
 }
 
 export interface RawMatch {
