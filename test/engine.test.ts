@@ -287,3 +287,36 @@ checks:
     expect(flowOnly.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["clean.py:2", "flow.py:4", "flow.py:5"]);
   });
 });
+
+describe("YAML documents inside YAML block scalars", () => {
+  it("finds literal blocks that read as YAML, not scripts or certificates", async () => {
+    const { embeddedYamlDocuments } = await import("../lib/engine/match.ts");
+    const text = ["spec:", "  serveConfigV2: |", "    http_options:", "      host: 0.0.0.0", "  script: |", "    #!/bin/sh", "    echo a: b", "  cert: |-", "    -----BEGIN CERTIFICATE-----", "  tail: 1", ""].join("\n");
+    expect(embeddedYamlDocuments(text)).toEqual([{ line: 2, indent: 4, key: "serveConfigV2", text: "http_options:\n  host: 0.0.0.0\n" }]);
+  });
+
+  it("reports a match inside one at its line and column in the host file", async () => {
+    const policy = parsePolicy(
+      `policy: Embedded
+framework: ray-serve
+level: strict
+references: [CWE-668]
+why: t
+remediation: t
+checks:
+  - id: test.yaml.public-host
+    severity: high
+    message: bound to {{HOST}}
+    files: ["**/*.yaml"]
+    match:
+      language: yaml
+      rule: { kind: block_mapping_pair, all: [{ has: { field: key, regex: "^host$" } }, { has: { field: value, pattern: $HOST, regex: "0\\\\.0\\\\.0\\\\.0" } }] }
+`,
+      "embedded.policy.yaml",
+    );
+    const s = scratch();
+    s.write("rayservice.yaml", "kind: RayService\nspec:\n  serveConfigV2: |\n    http_options:\n      host: 0.0.0.0\n");
+    const r = await scanDirectory(s.root, { checks: policy.checks });
+    expect(r.findings.map((f) => [f.line, f.column, f.message, f.snippet])).toEqual([[5, 7, "bound to 0.0.0.0", "      host: 0.0.0.0"]]);
+  });
+});

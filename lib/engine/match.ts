@@ -440,6 +440,69 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
   return { findings, suppressed };
 }
 
+/** A YAML document held in a literal block scalar of another (KubeRay's serveConfigV2: |, a ConfigMap's data). */
+export interface EmbeddedDocument {
+  /** 0-based line of the document's first line in the host file, and the indentation stripped from each line. */
+  line: number;
+  indent: number;
+  key: string;
+  text: string;
+}
+
+const BLOCK_SCALAR = /^(\s*)(?:-\s+)?([A-Za-z0-9_.\/-]+|"[^"\n]*"|'[^'\n]*'):\s*\|[-+0-9]*\s*(?:#.*)?$/;
+const YAML_LIKE = /^(?:[A-Za-z0-9_"'-][A-Za-z0-9_ "'.\/-]*:(?:\s|$)|-\s)/;
+
+/**
+ * Literal block scalars (`key: |`) whose first line reads as YAML (a `key:` or a `- ` item). Scripts, property
+ * files and certificates in a block do not start that way and are left alone.
+ */
+export function embeddedYamlDocuments(text: string): EmbeddedDocument[] {
+  if (!text.includes("|")) return [];
+  const lines = splitLines(text);
+  const docs: EmbeddedDocument[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = BLOCK_SCALAR.exec(lines[i]!);
+    if (!m) continue;
+    const keyIndent = m[1]!.length;
+    let first = i + 1;
+    while (first < lines.length && lines[first]!.trim() === "") first++;
+    if (first >= lines.length) break;
+    const indent = lines[first]!.length - lines[first]!.trimStart().length;
+    if (indent <= keyIndent || !YAML_LIKE.test(lines[first]!.trimStart())) continue;
+    let end = first;
+    while (end < lines.length && (lines[end]!.trim() === "" || lines[end]!.length - lines[end]!.trimStart().length >= indent)) end++;
+    docs.push({ line: first, indent, key: m[2]!.replace(/^["']|["']$/g, ""), text: lines.slice(first, end).map((l) => l.slice(indent)).join("\n") + "\n" });
+    i = end - 1;
+  }
+  return docs;
+}
+
+/**
+ * Runs a YAML file's YAML checks on the documents embedded in its block scalars, as though each were a file at
+ * the host's path, and places the matches at their lines and columns in the host.
+ */
+export function embeddedYamlMatches(rulebook: CompiledRulebook, path: string, text: string): RawMatch[] {
+  if (!/\.ya?ml$/i.test(path)) return [];
+  const out: RawMatch[] = [];
+  for (const doc of embeddedYamlDocuments(text)) {
+    const checks = applicableChecks(rulebook, path, doc.text).filter((c): c is CompiledCheck & { matcher: CompiledAst } => c.matcher.kind === "ast" && c.matcher.language === "yaml");
+    if (checks.length === 0) continue;
+    const root = parse("yaml", doc.text);
+    for (const c of checks)
+      for (const node of root.root().findAll(c.matcher.config)) {
+        const r = nodeToRaw(node, c);
+        if (!r) continue;
+        out.push({
+          ...r,
+          start: { line: r.start.line + doc.line, column: r.start.column + doc.indent },
+          end: { line: r.end.line + doc.line, column: r.end.column + (r.end.column === 0 && r.end.line > r.start.line ? 0 : doc.indent) },
+          scope: [doc.key, r.scope].filter(Boolean).join(" > "),
+        });
+      }
+  }
+  return out;
+}
+
 /**
  * Runs every applicable check on one file's text, parsing it here (each ast-grep rule is compiled per call:
  * fine for one file; scanDirectory batches rules across files instead). `path` is relative with "/" separators;
@@ -472,5 +535,6 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
     }
   }
   // One file has no repository around it: its dependencies are not pinned.
+  raw.push(...embeddedYamlMatches(rulebook, path, text));
   return finalizeFile(path, lines, applyWhen(path, raw, () => DependencyIndex.EMPTY), context);
 }

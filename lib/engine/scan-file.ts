@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { applicableChecks, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { applicableChecks, embeddedYamlMatches, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { ScanError, SkipReason } from "./types.ts";
 import type { WalkedFile } from "./walk.ts";
 
@@ -57,5 +57,7 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
     if (c.matcher.kind === "regex") raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
     else astChecks.push(c);
   }
+  // YAML inside YAML (KubeRay's serveConfigV2: |): rare, so parsed here rather than batched.
+  raw.push(...embeddedYamlMatches(rulebook, file.rel, text));
   return { kind: "read", bytes: buf.length, raw, astChecks, validUtf8 };
 }
