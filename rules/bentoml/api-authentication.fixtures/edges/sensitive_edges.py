@@ -3,6 +3,8 @@
 import bentoml
 
 
+# each service has endpoints and the module no authentication: reported once, at the service
+# ruleid: bentoml.api.no-authentication
 @bentoml.service
 class Stats:
     # ruleid: bentoml.api.no-authentication
@@ -11,6 +13,7 @@ class Stats:
         return {}
 
 
+# ruleid: bentoml.api.no-authentication
 @bentoml.service
 class Indexes:
     # ruleid: bentoml.api.no-authentication
@@ -19,6 +22,7 @@ class Indexes:
         return name
 
 
+# ruleid: bentoml.api.no-authentication
 @bentoml.service
 class Lifecycle:
     # ruleid: bentoml.api.no-authentication
@@ -27,6 +31,7 @@ class Lifecycle:
         return "stopping"
 
 
+# ruleid: bentoml.api.no-authentication
 @bentoml.service
 class Promotion:
     # ruleid: bentoml.api.no-authentication
@@ -37,6 +42,7 @@ class Promotion:
         return tag
 
 
+# ruleid: bentoml.api.no-authentication
 @bentoml.service
 class Health:
     # ok: bentoml.api.no-authentication
