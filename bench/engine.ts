@@ -7,8 +7,9 @@
  * untimed first, which builds bin/posture's bundle and the rulebook cache as any first use would.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { loadavg } from "node:os";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dump as dumpYaml, load as loadYaml } from "js-yaml";
 import { join, resolve } from "node:path";
 import { machine, median, writeSection } from "./report.ts";
 
@@ -55,19 +56,36 @@ const repos = readdirSync(corpus).filter((d) => !d.startsWith("."));
 const report = JSON.parse(execFileSync(posture, ["scan", corpus, "--format", "json"], { maxBuffer: 512 * 1024 * 1024 }).toString());
 const banditVersion = execFileSync("bandit", ["--version"]).toString().split("\n")[0]!.trim();
 
+// The same rulebook less its data-flow checks, to state what the flow layer costs.
+const noFlowRules = mkdtempSync(join(tmpdir(), "posture-noflow-"));
+cpSync(join(ROOT, "rules"), noFlowRules, { recursive: true, filter: (src) => !src.endsWith(".fixtures") });
+let flowChecks = 0;
+for (const f of readdirSync(noFlowRules, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".policy.yaml"))) {
+  const doc = loadYaml(readFileSync(join(noFlowRules, f), "utf8")) as { checks: { match: { taint?: unknown } }[] };
+  const kept = doc.checks.filter((c) => !c.match.taint);
+  flowChecks += doc.checks.length - kept.length;
+  if (kept.length === 0) rmSync(join(noFlowRules, f));
+  else writeFileSync(join(noFlowRules, f), dumpYaml({ ...doc, checks: kept }, { lineWidth: -1, noRefs: true }));
+}
+
 const postureRuns: Run[] = [];
+const noFlowRuns: Run[] = [];
 const banditRuns: Run[] = [];
 for (let i = 0; i < RUNS; i++) {
   // Exit 1 from either tool only means "found something".
   postureRuns.push(timed(posture, ["scan", corpus, "--format", "json"], (s) => s === 0 || s === 1));
+  noFlowRuns.push(timed(posture, ["scan", corpus, "--format", "json", "--rules", noFlowRules], (s) => s === 0 || s === 1));
   banditRuns.push(timed("bandit", ["-r", corpus, "-q", "-f", "json", "-o", "/dev/null"], (s) => s === 0 || s === 1));
-  const [pr, br] = [postureRuns[i]!, banditRuns[i]!];
-  console.log(`run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`);
+  const [pr, nr, br] = [postureRuns[i]!, noFlowRuns[i]!, banditRuns[i]!];
+  console.log(`run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, without data flow ${nr.seconds}s (cpu ${nr.cpu.toFixed(2)}s), bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`);
 }
+rmSync(noFlowRules, { recursive: true, force: true });
 
 const summary = (runs: Run[]) => ({ s: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpu)), mb: median(runs.map((r) => r.rssMb)) });
 const p = summary(postureRuns);
+const n = summary(noFlowRuns);
 const b = summary(banditRuns);
+const parses = report.stats.parses as { total: number; files: number; maxPerFile: number; dataFlowFiles: number } | undefined;
 const load = loadavg()[0]!.toFixed(1);
 const speedup = b.s / p.s;
 const rulebookVersion = JSON.parse(execFileSync(posture, ["rules", "--format", "json"]).toString()).version;
@@ -89,6 +107,11 @@ writeSection(
 | Bandit | ${b.s.toFixed(2)} s | ${b.cpu.toFixed(2)} s | ${b.mb} MB | ${banditRuns.map((r) => r.seconds.toFixed(2)).join(", ")} |
 
 Posture is **${speedup.toFixed(1)}×** faster than Bandit in wall time (${(b.cpu / p.cpu).toFixed(1)}× in CPU time). Target: ≥ 10× and peak RSS < 400 MB — **${pass ? "met" : "not met"}**.
+
+### What the data-flow layer costs
+
+The same runs, interleaved, with the rulebook less its ${flowChecks} data-flow checks (\`--rules\` on a copy): ${n.s.toFixed(2)} s wall, ${n.cpu.toFixed(2)} s CPU, ${n.mb} MB (runs: ${noFlowRuns.map((r) => r.seconds.toFixed(2)).join(", ")}). The flow layer adds **${(p.s - n.s).toFixed(2)} s wall** and **${(p.cpu - n.cpu).toFixed(2)} s CPU** (${((p.cpu / n.cpu - 1) * 100).toFixed(0)}% of the CPU time without it).
+${parses ? `Parses: ${parses.total} file parses over ${parses.files} files (${(parses.total / Math.max(1, parses.files)).toFixed(2)} a file, at most ${parses.maxPerFile} for one file); all ${flowChecks} data-flow checks together parse each of their ${parses.dataFlowFiles} files once.` : ""}
 `,
 );
 console.log(`posture ${p.s}s cpu ${p.cpu.toFixed(2)}s ${p.mb}MB; bandit ${b.s}s cpu ${b.cpu.toFixed(2)}s ${b.mb}MB; load ${load}; ${speedup.toFixed(1)}x; ${pass ? "target met" : "TARGET NOT MET"}`);
