@@ -41,6 +41,29 @@ class ExpressionService:
         return value
 
 
+ALLOWED_FORMULAS = {"x + 1", "x * 2"}
+
+
+@serve.deployment(ray_actor_options={"num_cpus": 1})
+class FormulaService:
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    async def __call__(self, request):
+        params = await request.json()
+        # the developer's own formula, given at .bind() time, not the caller's
+        # ok: ray-serve.serialization.eval-exec
+        base = eval(self.formula, {"x": 1})
+        chosen = params["formula"]
+        if chosen not in ALLOWED_FORMULAS:
+            raise ValueError("unknown formula")
+        # ok: ray-serve.serialization.eval-exec
+        picked = eval(chosen, {"x": base})
+        expr = "(" + params.get("extra", "0") + ")"
+        # ruleid: ray-serve.serialization.eval-exec
+        return picked + eval(expr, {})
+
+
 @serve.deployment
 class NoSchema:
     async def __call__(self, request):
