@@ -41,3 +41,18 @@ class Reader:
         # ruleid: ml-serving.request.path-traversal
         with open(payload["path"]) as f:
             return f.read()
+
+
+def streamlit_page():
+    import glob
+
+    import requests
+    import streamlit as st
+
+    url = st.text_input("Dataset URL")
+    if st.button("Preview"):
+        # ruleid: ml-serving.request.ssrf
+        st.write(requests.get(url, timeout=10).text[:500])
+    pattern = st.text_input("Files")
+    # ruleid: ml-serving.request.path-traversal
+    return glob.glob(pattern)
