@@ -84,6 +84,15 @@ def proxy(url: str):
     return requests.get(url, timeout=5).text + health.text
 
 
+@app.get("/artifacts/{name}")
+def artifact(request: Request, name: str):
+    store = request.app.state.artifacts
+    # ok: ml-serving.request.path-traversal
+    store_dir = open(store.root_manifest)
+    # ruleid: ml-serving.request.path-traversal
+    return open(f"{store.root}/{name}"), store_dir
+
+
 @app.get("/count")
 def count(n: int):
     # ok: ml-serving.request.code-eval
