@@ -7,7 +7,7 @@ from pathlib import Path
 class Reports:
     @bentoml.api
     def report(self, name: str) -> str:
+        # ruleid: bentoml.service.path-from-request
         return Path(  # the client's file name, as given
-            # ruleid: bentoml.service.path-from-request
             name
         ).read_text()

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import bentoml
 import numpy as np
+import sympy
 from bentoml.validators import DType, Shape
 from pydantic import BaseModel
 from typing_extensions import Annotated
 
 MODEL_DIR = Path("/models")
+THRESHOLDS = {"strict": "0.9", "loose": "0.5"}
 
 
 class Query(BaseModel):
@@ -57,6 +59,21 @@ class Ranker:
     def score_expression(self, expression: str) -> float:
         # ruleid: bentoml.service.eval-request-data
         return float(eval(expression))
+
+    @bentoml.api
+    def simplify(self, query: Query) -> str:
+        formula = query.text.strip()
+        # SymPy's parser calls eval on what it is given
+        # ruleid: bentoml.service.eval-request-data
+        return str(sympy.sympify(formula))
+
+    @bentoml.api
+    def threshold(self, name: str) -> float:
+        # the service's own expression; the caller only picks a known name
+        if name not in THRESHOLDS:
+            raise ValueError("unknown threshold")
+        # ok: bentoml.service.eval-request-data
+        return float(eval(THRESHOLDS[name]))
 
     @bentoml.api
     def transcript(self, audio: Path) -> str:
