@@ -23,3 +23,19 @@ def page():
 
 
 page()
+
+
+# ok: ml-serving.streamlit.management-without-auth
+def report_page(rows):
+    choice = st.selectbox("Format", ["csv", "json"])
+    if st.button("Export"):
+        export_csv(rows, choice)
+        update_chart(rows)
+
+
+def export_csv(rows, fmt):
+    return rows
+
+
+def update_chart(rows):
+    return rows
