@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { analyseTaintNodes, compileTaint, compileTaintSet, parseErrorLine, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
+import { analyseTaintNodes, compileTaint, compileTaintSet, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
@@ -240,9 +240,11 @@ export function taintMatches(
   nodes?: readonly SgNode[],
 ): { raw: RawMatch[]; parseErrorLine?: number } {
   if (checks.length === 0) return { raw: [] };
-  const found = nodes ?? root.root().findAll(checks[0]!.matcher.taint!.set.config);
+  const set = checks[0]!.matcher.taint!.set;
+  const found = nodes ?? root.root().findAll(set.config);
+  const tags = tagNodes(found, set);
   const raw: RawMatch[] = [];
-  for (const c of checks) for (const h of analyseTaintNodes(root, found, c.matcher.taint!).hits) raw.push(taintToRaw(h, c));
+  for (const c of checks) for (const h of analyseTaintNodes(root, found, c.matcher.taint!, tags).hits) raw.push(taintToRaw(h, c));
   return { raw, parseErrorLine: parseErrorLine(found) };
 }
 

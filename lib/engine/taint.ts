@@ -39,6 +39,8 @@ export interface CompiledTaint {
  */
 export interface TaintSet {
   config: NapiConfig;
+  /** The branches' tags in the order ast-grep tries them (a node carries the first that matched). */
+  tags: string[];
 }
 
 export interface TaintCheckInput {
@@ -89,8 +91,8 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   });
   // ast-grep tries every node on a rule whose kinds it cannot see (a `matches` hides them), and the tag pattern
   // hides them too: state each branch's kinds up front, so the query skips every other node.
-  const branches: Rule[] = [...rules.values()]
-    .sort((x, y) => x.order - y.order)
+  const ordered = [...rules.values()].sort((x, y) => x.order - y.order);
+  const branches: Rule[] = ordered
     .map((r) => {
       const kinds = potentialKinds(r.rule, utils, new Set());
       const hint = kinds ? [{ any: [...kinds].sort().map((kind) => ({ kind })) }] : [];
@@ -99,7 +101,7 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   branches.push({ all: [{ kind: "ERROR" }, { pattern: `$${PARSE_ERROR_TAG}` }] });
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
   if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
-  const set: TaintSet = { config };
+  const set: TaintSet = { config, tags: ordered.map((r) => r.tag) };
   return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
 }
 
@@ -641,16 +643,17 @@ export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
 }
 
 /** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
-export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint): { hits: TaintHit[] } {
+/** Each node's tag: the first branch of the set that matched it (one lookup per node for all checks of a file). */
+export function tagNodes(nodes: readonly SgNode[], set: TaintSet): (string | undefined)[] {
+  return nodes.map((n) => set.tags.find((t) => n.getMatch(t)));
+}
+
+export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
   useFileMemo(root);
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: [] };
-  for (const n of nodes) {
-    let role: Role | undefined;
-    for (const [tag, r] of compiled.roles)
-      if (n.getMatch(tag)) {
-        role = r;
-        break;
-      }
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const role = tags[i] === undefined ? undefined : compiled.roles.get(tags[i]!);
     if (role === "sink") roles.sinks.set(key(n), n);
     else if (role === "source") roles.sources.set(key(n), n);
     else if (role === "sanitizer") roles.sanitizers.add(key(n));
