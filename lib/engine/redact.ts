@@ -60,6 +60,9 @@ export function isPlaceholderSecret(secret: string): boolean {
   if (assignment) v = assignment[1]!.trim();
   const quoted = /^(["'])([\s\S]*)\1$/.exec(v);
   if (quoted) v = quoted[2]!.trim();
+  // An Authorization value is judged by its credential: "Bearer <token>", "Basic changeme".
+  const scheme = /^(?:Bearer|Basic|Token|Bot)\s+(\S+)$/i.exec(v);
+  if (scheme) v = scheme[1]!;
   if (v === "") return true;
   return PLACEHOLDER_WORD.test(v) || PLACEHOLDER_REFERENCE.test(v) || PLACEHOLDER_PART.test(v) || (!/\s/.test(v) && FAKE_WORD.test(v));
 }

@@ -1,0 +1,12 @@
+"""A tutorial app: the same gaps as in production code, reported as notes (low) in an example."""
+import modal
+
+app = modal.App("hello-gpu")
+# ruleid: modal.image.unpinned-pip-install (low)
+image = modal.Image.debian_slim().pip_install("torch", "transformers==4.44.2")
+
+
+# ruleid: modal.function.missing-timeout (low)
+@app.function(image=image, gpu="T4")
+def generate(prompt: str) -> str:
+    return prompt[::-1]
