@@ -104,6 +104,11 @@ describe("taint flow inside a function", () => {
     expect(lines).toEqual([]);
   });
 
+  it("an `or` is one of its operands, a `not` is a bool", () => {
+    const { lines } = flow(["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""].join("\n"));
+    expect(lines).toEqual([3]);
+  });
+
   it("keeps taint that only one branch removes", () => {
     const { lines } = flow(["def handle(data, flag):", "    p = data", "    if flag:", '        p = "x"', "    open(p)", ""].join("\n"));
     expect(lines).toEqual([5]);

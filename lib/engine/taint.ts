@@ -161,7 +161,8 @@ const key = (n: SgNode) => String(n.id());
 const FUNCTION = "function_definition";
 const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 /** Expressions whose value says something about tainted data but carries none of it. */
-const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "boolean_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
+// `a or b` is one of its operands, so boolean_operator carries taint; `not x` is a bool.
+const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
 /** Methods that put their argument into the object they are called on (a list, dict, set). */
 const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
 
