@@ -49,6 +49,9 @@ describe("isPlaceholderSecret", () => {
     "hunter2-very-secret-value",
     "S3cr3t!Passw0rd",
     "Bearer 9fK2mQ7xLp4RtV8wZc1NbY6aa",
+    // a committed bcrypt hash of a built-in account's password: a value, not a $VAR reference
+    "$2b$12$yt8KzuZvmaFpb8L4w96mhuQCgA9HJdUM91Yz/8JoGOUC4fxsBR16a",
+    "%2Fpath-encoded-s3cr3t-9f",
     "latest-contest-2024-k9",
     "API_KEY=Zm9vYmFyLWxpdmUta2V5LTQ4",
     "AKIAQ3EXAMPLE7TRAIN1",
