@@ -108,7 +108,11 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     } else {
       // A data-flow check is tried alone here (an error names it); it runs as part of the rulebook's TaintSet below.
       const taint = m.taint ? compileTaint(m.taint, m.utils) : undefined;
-      const config: NapiConfig = taint ? taint.set.config : { rule: m.rule as NapiConfig["rule"] };
+      // A Python pattern check also returns the file's parse errors (tagged, never findings): the scan learns which
+      // files did not parse cleanly from the parses it makes anyway.
+      const config: NapiConfig = taint
+        ? taint.set.config
+        : { rule: (m.language === "python" ? { any: [m.rule, { all: [{ kind: "ERROR" }, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] } : m.rule) as NapiConfig["rule"] };
       if (!taint && m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
       if (!taint && m.utils) config.utils = m.utils as NapiConfig["utils"];
       try {
@@ -191,9 +195,18 @@ function yamlScope(node: SgNode): string {
   return keys.reverse().join(" > ");
 }
 
-/** Converts one ast-grep match to a raw match, or null when a numeric bound rules it out. */
+/** Tags the parse errors a Python pattern check's query returns beside its matches. */
+export const SYNTAX_ERROR_TAG = "POSTURE_SYNTAX_ERROR";
+
+/** The 1-based line of a parse error node a pattern check's query returned, or undefined for a real match. */
+export function syntaxErrorLine(node: SgNode): number | undefined {
+  return node.getMatch(SYNTAX_ERROR_TAG) ? node.range().start.line + 1 : undefined;
+}
+
+/** Converts one ast-grep match to a raw match, or null when a numeric bound rules it out (or it is a parse error). */
 export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAst }): RawMatch | null {
   const m = c.matcher;
+  if (m.language === "python" && !m.taint && node.getMatch(SYNTAX_ERROR_TAG)) return null;
   if (!m.where.every(([name, bound]) => withinBounds(parseNumber(node.getMatch(name)?.text() ?? ""), bound))) return null;
   const target = (m.report && node.getMatch(m.report)) || node;
   const r = target.range();

@@ -2,7 +2,7 @@ import { realpathSync, statSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { findInFiles, parse } from "@ast-grep/napi";
-import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, syntaxErrorLine, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
 import { buildDependencyIndex, isDependencyManifest, type DependencyIndex } from "./dependencies.ts";
@@ -153,6 +153,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   // A check over a handful of files cannot keep every core busy on its own; run a few at once, the largest
   // first so that no long check is left running alone at the end.
   const queue = [...filesOf].sort((a, b) => b[1].length - a[1].length);
+  // Every query of a file reports its parse errors: keep the first line once per file.
+  const parseErrors = new Map<string, number>();
+  const parseError = (rel: string, line: number | undefined) => line !== undefined && parseErrors.set(rel, Math.min(parseErrors.get(rel) ?? Infinity, line));
   const runNext = async (): Promise<void> => {
     const next = queue.shift();
     if (!next) return;
@@ -163,14 +166,17 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         return;
       }
       const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
-      if (file) for (const n of nodes) add(file.rel, nodeToRaw(n, check));
+      if (!file) return;
+      for (const n of nodes) {
+        const bad = syntaxErrorLine(n);
+        if (bad === undefined) add(file.rel, nodeToRaw(n, check));
+        else parseError(file.rel, bad);
+      }
     });
     return runNext();
   };
   // Pass 2b: ast-grep parses each file that a data-flow check selected once, on its native threads, and hands
   // back the tree; every data-flow check of that file runs on it.
-  const parseError = (rel: string, line: number | undefined) =>
-    line !== undefined && result.errors.push({ path: rel, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
   const taintPass = async () => {
     if (taintOf.size === 0) return;
     // One query for every data-flow check (their TaintSet): compiled once, each file parsed once.
@@ -189,29 +195,17 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       parseError(file.rel, t.parseErrorLine);
     });
   };
-  // Python files that only pattern checks parse are parsed once more for syntax errors alone (honest output:
-  // a file that did not parse is named, whatever checks read it); a one-kind query costs little beyond the parse.
-  const syntaxOnly = new Set<string>();
-  for (const [c, paths] of filesOf) if (c.matcher.language === "python") for (const p of paths) if (!taintOf.has(p)) syntaxOnly.add(p);
-  const syntaxPass = async () => {
-    if (syntaxOnly.size === 0) return;
-    const probe = { check: { id: "(syntax)" }, matcher: { language: "python", config: { rule: { kind: "ERROR" } } } } as unknown as AstCheck;
-    await findInFilesComplete(probe, [...syntaxOnly], (err, nodes) => {
-      const file = !err && nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
-      if (file) parseError(file.rel, Math.min(...nodes.map((n) => n.range().start.line + 1)));
-    });
-  };
   // How often files are parsed: once per pattern check that selected them, once for all data-flow checks.
   const perFile = new Map<string, number>();
   for (const paths of filesOf.values()) for (const p of paths) perFile.set(p, (perFile.get(p) ?? 0) + 1);
-  for (const p of [...taintOf.keys(), ...syntaxOnly]) perFile.set(p, (perFile.get(p) ?? 0) + 1);
+  for (const p of taintOf.keys()) perFile.set(p, (perFile.get(p) ?? 0) + 1);
   result.stats.parses = {
     total: [...perFile.values()].reduce((a, b) => a + b, 0),
     files: perFile.size,
     maxPerFile: Math.max(0, ...perFile.values()),
     dataFlowFiles: taintOf.size,
   };
-  await Promise.all([taintPass(), syntaxPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
+  await Promise.all([taintPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
   for (const { file, checks } of notUtf8) {
     const root = new Map<string, ReturnType<typeof parse>>();
     const text = decode(readFileSync(file.abs)).text;
@@ -219,7 +213,12 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     for (const c of checks) {
       const tree = root.get(c.matcher.language) ?? root.set(c.matcher.language, parse(c.matcher.language, text)).get(c.matcher.language)!;
       if (c.matcher.taint) flow.push(c);
-      else for (const n of tree.root().findAll(c.matcher.config)) add(file.rel, nodeToRaw(n, c));
+      else
+        for (const n of tree.root().findAll(c.matcher.config)) {
+          const bad = syntaxErrorLine(n);
+          if (bad === undefined) add(file.rel, nodeToRaw(n, c));
+          else parseError(file.rel, bad);
+        }
     }
     if (flow.length) {
       const t = taintMatches(root.get("python")!, flow);
@@ -227,6 +226,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       parseError(file.rel, t.parseErrorLine);
     }
   }
+
+  for (const [path, line] of parseErrors) result.errors.push({ path, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
 
   // Pass 3.
   for (const [rel, matches] of raw) {
