@@ -156,7 +156,9 @@ export interface TaintResult {
 }
 
 /** tree-sitter's node id: the same node found by different queries of one tree has the same id. */
-const key = (n: SgNode) => String(n.id());
+const key = (n: SgNode): number => n.id();
+/** The key of module-level code, which is no function. */
+const MODULE = -1;
 
 const FUNCTION = "function_definition";
 const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
@@ -167,10 +169,11 @@ const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator"
 const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
 
 interface Roles {
-  sinks: Map<string, SgNode>;
-  sources: Map<string, SgNode>;
-  sanitizers: Set<string>;
-  guards: SgNode[];
+  sinks: Map<number, SgNode>;
+  sources: Map<number, SgNode>;
+  sanitizers: Set<number>;
+  /** Guard statements by their key. */
+  guards: Map<number, SgNode[]>;
 }
 
 /** Where a tainted value came from: a source node, or the index of a parameter (when summarising a helper). */
@@ -274,7 +277,7 @@ function targetNames(target: SgNode, out: { names: string[]; containers: string[
 class FunctionFlow {
   private tainted = new Map<string, Origin>();
   readonly hits: { sink: SgNode; origin: Origin; via?: { helper: Helper; inner: SgNode } }[] = [];
-  private reported = new Set<string>();
+  private reported = new Set<number>();
   returned?: Origin;
 
   constructor(
@@ -283,9 +286,9 @@ class FunctionFlow {
     private helpers: Map<string, Helper>,
     initial: Map<string, Origin>,
     /** Sinks inside this function, by the statement that holds them. */
-    private sinksByStatement: Map<string, SgNode[]>,
+    private sinksByStatement: Map<number, SgNode[]>,
     /** Helper calls inside this function by statement: checked like sinks. */
-    private helperCalls: Map<string, { call: SgNode; helper: Helper }[]>,
+    private helperCalls: Map<number, { call: SgNode; helper: Helper }[]>,
   ) {
     this.tainted = new Map(initial);
   }
@@ -396,9 +399,7 @@ class FunctionFlow {
   }
 
   private applyGuards(s: SgNode): void {
-    const ks = key(s);
-    for (const g of this.roles.guards) {
-      if (key(g) !== ks) continue;
+    for (const g of this.roles.guards.get(key(s)) ?? []) {
       const x = g.getMatch("X");
       if (x) this.tainted.delete(x.text());
     }
@@ -651,36 +652,39 @@ export function tagNodes(nodes: readonly SgNode[], set: TaintSet): (string | und
 
 export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
   useFileMemo(root);
-  const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: [] };
+  const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: new Map() };
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     const role = tags[i] === undefined ? undefined : compiled.roles.get(tags[i]!);
     if (role === "sink") roles.sinks.set(key(n), n);
     else if (role === "source") roles.sources.set(key(n), n);
     else if (role === "sanitizer") roles.sanitizers.add(key(n));
-    else if (role === "guard") roles.guards.push(n);
+    else if (role === "guard") {
+      const k = key(n);
+      (roles.guards.get(k) ?? roles.guards.set(k, []).get(k)!).push(n);
+    }
   }
   if (roles.sinks.size === 0 || roles.sources.size === 0) return { hits: [] };
 
   // Group the roles by function; module-level code is its own unit.
-  const fns = new Map<string, SgNode>();
-  const sinksOf = new Map<string, SgNode[]>();
-  const sourcesOf = new Set<string>();
+  const fns = new Map<number, SgNode>();
+  const sinksOf = new Map<number, SgNode[]>();
+  const sourcesOf = new Set<number>();
   for (const s of roles.sinks.values()) {
     const f = enclosingFunction(s);
-    const k = f ? key(f) : "module";
+    const k = f ? key(f) : MODULE;
     if (f) fns.set(k, f);
     (sinksOf.get(k) ?? sinksOf.set(k, []).get(k)!).push(s);
   }
   for (const s of roles.sources.values()) {
     const f = enclosingFunction(s);
-    const k = f ? key(f) : "module";
+    const k = f ? key(f) : MODULE;
     if (f) fns.set(k, f);
     sourcesOf.add(k);
   }
 
   const bySink = (list: SgNode[]) => {
-    const m = new Map<string, SgNode[]>();
+    const m = new Map<number, SgNode[]>();
     for (const s of list) {
       const k = key(statementOf(s));
       (m.get(k) ?? m.set(k, []).get(k)!).push(s);
@@ -730,8 +734,8 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
   }
 
   // Calls of helpers, by the function and statement that hold them.
-  const helperCallsOf = new Map<string, Map<string, { call: SgNode; helper: Helper }[]>>();
-  const callersOfSourceHelpers = new Set<string>();
+  const helperCallsOf = new Map<number, Map<number, { call: SgNode; helper: Helper }[]>>();
+  const callersOfSourceHelpers = new Set<number>();
   if (helpers.size) {
     const names = [...helpers.values()].map((h) => h.name.replace(/^self\./, ""));
     const calls = root.root().findAll({
@@ -742,7 +746,7 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
       const h = helpers.get(fn.kind() === "identifier" ? fn.text() : `self.${fn.field("attribute")?.text()}`);
       if (!h || (fn.kind() === "identifier" && h.method)) continue;
       const f = enclosingFunction(call);
-      const k = f ? key(f) : "module";
+      const k = f ? key(f) : MODULE;
       if (f) fns.set(k, f);
       if (h.returnsSource) callersOfSourceHelpers.add(k);
       if (h.sinkParams.size) {
@@ -754,8 +758,8 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
   }
 
   const hits: TaintHit[] = [];
-  const seen = new Set<string>();
-  const analyse = (k: string, unit: SgNode, initial: Map<string, Origin>) => {
+  const seen = new Set<number>();
+  const analyse = (k: number, unit: SgNode, initial: Map<string, Origin>) => {
     const hasSource = sourcesOf.has(k) || callersOfSourceHelpers.has(k);
     const hasSink = sinksOf.has(k) || helperCallsOf.has(k);
     if (!hasSource || !hasSink) return;
@@ -769,7 +773,7 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
     }
   };
   for (const [k, f] of fns) analyse(k, f, initialSources(f, roles));
-  analyse("module", root.root(), new Map());
+  analyse(MODULE, root.root(), new Map());
   // A helper's sink that a source reaches inside the helper itself is reported there; its callers add nothing.
   const direct = new Set(hits.filter((h) => !h.via).map((h) => key(h.sink)));
   for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
