@@ -166,6 +166,7 @@ const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension
 // `a or b` is one of its operands, so boolean_operator carries taint; `not x` is a bool.
 const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
 /** Methods that put their argument into the object they are called on (a list, dict, set). */
+const EFFECT_TEXT = /:=|\.\s*(?:append|extend|update|insert|add|appendleft|setdefault)\s*\(/;
 const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
 
 interface Roles {
@@ -427,6 +428,8 @@ class FunctionFlow {
       const o = right && this.taintOf(right);
       if (o && left) this.bind(left, o);
     } else {
+      // Walking the expression costs napi calls per node; its text says whether there is anything to find.
+      if (!EFFECT_TEXT.test(e.text())) return;
       for (const w of descendants(e, (n) => n.kind() === "named_expression" || (n.kind() === "call" && n.field("function")?.kind() === "attribute"))) {
         if (w.kind() === "named_expression") {
           const o = this.taintOf(w.field("value")!);
@@ -456,7 +459,7 @@ class FunctionFlow {
     for (const sink of this.sinksByStatement.get(ks) ?? []) {
       const kk = key(sink);
       if (this.reported.has(kk)) continue;
-      const o = this.sinkTaint(sink);
+      const o = this.inComprehensions(sink, () => this.sinkTaint(sink));
       if (o) {
         this.reported.add(kk);
         this.hits.push({ sink, origin: o });
@@ -465,7 +468,7 @@ class FunctionFlow {
     for (const { call, helper } of this.helperCalls.get(ks) ?? []) {
       const kk = key(call);
       if (this.reported.has(kk)) continue;
-      const o = this.helperArgTaint(call, helper);
+      const o = this.inComprehensions(call, () => this.helperArgTaint(call, helper));
       if (o) {
         this.reported.add(kk);
         this.hits.push({ sink: call, origin: o.origin, via: { helper, inner: o.inner } });
@@ -526,8 +529,6 @@ class FunctionFlow {
     switch (k) {
       case "identifier": {
         const name = e.text();
-        const bound = this.comprehensionBinding(e, name);
-        if (bound !== undefined) return bound || undefined;
         return this.tainted.get(name);
       }
       case "attribute": {
@@ -568,36 +569,37 @@ class FunctionFlow {
    * A name bound by an enclosing comprehension's `for x in it`: tainted when `it` is; null when bound but clean,
    * undefined when the comprehension does not bind it.
    */
-  /** Names that some comprehension in this function binds: most identifiers need no walk up the tree. */
-  private comprehensionNames?: Set<string>;
-
-  private comprehensionBinding(id: SgNode, name: string): Origin | null | undefined {
-    if (!this.comprehensionNames) {
-      this.comprehensionNames = new Set();
-      if (this.fn.text().includes("for"))
-        for (const clause of descendants(this.fn, (n) => n.kind() === "for_in_clause")) {
-          const left = clause.field("left");
-          const t = { names: [] as string[], containers: [] as string[] };
-          if (left) targetNames(left, t);
-          for (const n of t.names) this.comprehensionNames.add(n);
-        }
-    }
-    if (!this.comprehensionNames.has(name)) return undefined;
-    for (let p = id.parent(); p && p.kind() !== FUNCTION && p.kind() !== "block"; p = p.parent()) {
+  /**
+   * Evaluates `f` with the loop variables of the comprehensions around `node` bound: `[open(r["p"]) for r in
+   * data]` makes r as tainted as data for the sink inside, and a clean iterable shadows a tainted outer name.
+   */
+  private inComprehensions<T>(node: SgNode, f: () => T): T {
+    const saved: [string, Origin | undefined][] = [];
+    for (let p = node.parent(); p && p.kind() !== FUNCTION && p.kind() !== "block" && p.kind() !== "module"; p = p.parent()) {
       if (!COMPREHENSIONS.has(p.kind() as string)) continue;
       for (const clause of p.children()) {
         if (clause.kind() !== "for_in_clause") continue;
-        const left = clause.field("left");
-        const t = { names: [] as string[], containers: [] as string[] };
-        if (left) targetNames(left, t);
-        if (!t.names.includes(name)) continue;
         const right = clause.field("right");
-        const r = right && right.range().start.index <= id.range().start.index && id.range().end.index <= right.range().end.index;
-        if (r) continue;
-        return (right && this.taintOf(right)) ?? null;
+        const left = clause.field("left");
+        if (!left) continue;
+        const o = right ? this.taintOf(right) : undefined;
+        const t = { names: [] as string[], containers: [] as string[] };
+        targetNames(left, t);
+        for (const n of t.names) {
+          saved.push([n, this.tainted.get(n)]);
+          if (o) this.tainted.set(n, o);
+          else this.tainted.delete(n);
+        }
       }
     }
-    return undefined;
+    try {
+      return f();
+    } finally {
+      for (const [n, prev] of saved.reverse()) {
+        if (prev) this.tainted.set(n, prev);
+        else this.tainted.delete(n);
+      }
+    }
   }
 
   private helperOf(fn: SgNode): Helper | undefined {
