@@ -135,6 +135,23 @@ const checkSchema = z
       .strict()
       .optional(),
     /**
+     * Another file of the repository can settle the match: each match of `rule` (ast-grep, in `language`) in a file
+     * of the repository matching `files` declares a value of its metavariable `captured`, and a match of this check
+     * whose `captured` has one of those values is not reported, e.g. a Serve deployment without ray_actor_options in
+     * its decorator whose name a Serve config file gives them (lib/engine/declared.ts). Tested only when the check
+     * matched; `scanText` (one file, no repository) reports the match.
+     */
+    unlessDeclared: z
+      .object({
+        files: z.array(z.string().min(1)).min(1),
+        language: z.enum(["python", "yaml"]),
+        rule: astGrepRule,
+        utils: z.record(z.string(), astGrepRule).optional(),
+        captured: metavarName,
+      })
+      .strict()
+      .optional(),
+    /**
      * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
      * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
      * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text
@@ -156,6 +173,9 @@ const checkSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // A match keeps the metavariables its message names; the declared value is compared with one of them.
+    if (c.unlessDeclared && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
+      ctx.addIssue({ code: "custom", path: ["unlessDeclared", "captured"], message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses` });
     if (c.match.language === "regex") return;
     const m = c.match;
     if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
@@ -341,19 +361,27 @@ function loadSharedUtils(dir: string, policyFiles: readonly string[]) {
 /** Gives each ast-grep check the shared utils its rules refer to (transitively), and no others: every util costs compile time. */
 function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Policy {
   if (Object.keys(shared).length === 0) return policy;
-  const checks = policy.checks.map((c): Check => {
-    if (c.match.language === "regex") return c;
-    const own = c.match.utils ?? {};
+  const usedBy = (roots: unknown[], own: Record<string, unknown>) => {
     const used: Record<string, unknown> = {};
-    const pending = [...referencedUtils([c.match.rule, c.match.taint, c.match.constraints, own])];
+    const pending = [...referencedUtils([...roots, own])];
     while (pending.length) {
       const name = pending.pop()!;
       if (name in own || name in used || !(name in shared)) continue;
       used[name] = shared[name];
       pending.push(...referencedUtils([shared[name]]));
     }
-    if (Object.keys(used).length === 0) return c;
-    return { ...c, match: { ...c.match, utils: { ...used, ...own } } as Check["match"] };
+    return used;
+  };
+  const checks = policy.checks.map((c): Check => {
+    // an unlessDeclared rule is compiled on its own, so it gets the shared utils it refers to, as a match does
+    const d = c.unlessDeclared;
+    const declared = d && usedBy([d.rule], d.utils ?? {});
+    const withDeclared: Check = d && declared && Object.keys(declared).length ? ({ ...c, unlessDeclared: { ...d, utils: { ...declared, ...d.utils } } } as Check) : c;
+    if (c.match.language === "regex") return withDeclared;
+    const own = c.match.utils ?? {};
+    const used = usedBy([c.match.rule, c.match.taint, c.match.constraints], own);
+    if (Object.keys(used).length === 0) return withDeclared;
+    return { ...withDeclared, match: { ...c.match, utils: { ...used, ...own } } as Check["match"] };
   });
   return { ...policy, checks };
 }

@@ -2,9 +2,11 @@ import { realpathSync, statSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { findInFiles, parse } from "@ast-grep/napi";
+import picomatch from "picomatch";
 import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, syntaxErrorLine, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
+import { DeclaredIndex } from "./declared.ts";
 import { buildDependencyIndex, isDependencyManifest, type DependencyIndex } from "./dependencies.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
@@ -86,9 +88,12 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
   const readsDependencies = compiled.checks.some((c) => c.check.when);
+  // The files a check's unlessDeclared condition reads need not be scan targets.
+  const declaredGlobs = compiled.checks.flatMap((c) => c.check.unlessDeclared?.files ?? []);
+  const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
   let walked;
   try {
-    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) });
+    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p) });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
@@ -229,7 +234,19 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 
   for (const [path, line] of parseErrors) result.errors.push({ path, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
 
-  // Pass 3.
+  // Pass 3. A check's unlessDeclared condition reads the other files it names only once one of its matches asks.
+  const byRel = new Map([...walked.noticed, ...walked.files].map((f) => [f.rel, f]));
+  const declared = new DeclaredIndex(
+    [...byRel.keys()],
+    (rel) => {
+      try {
+        return decode(readFileSync(byRel.get(rel)!.abs)).text;
+      } catch {
+        return undefined;
+      }
+    },
+    (check, message) => result.errors.push({ path: "", message: `check ${check.id}: unlessDeclared failed: ${message}; its matches are reported` }),
+  );
   for (const [rel, matches] of raw) {
     const abs = walked.files.find((f) => f.rel === rel)!.abs;
     let lines: string[];
@@ -240,7 +257,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       continue;
     }
     const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
-    const { findings, suppressed } = finalizeFile(rel, lines, applyWhen(rel, matches, dependencyIndex), context);
+    const { findings, suppressed } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context);
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
   }
