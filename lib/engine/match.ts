@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { analyseTaintNodes, compileTaint, compileTaintSet, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
+import { analyseTaintChecks, compileTaint, compileTaintSet, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
@@ -257,7 +257,10 @@ export function taintMatches(
   const found = nodes ?? root.root().findAll(set.config);
   const tags = tagNodes(found, set);
   const raw: RawMatch[] = [];
-  for (const c of checks) for (const h of analyseTaintNodes(root, found, c.matcher.taint!, tags).hits) raw.push(taintToRaw(h, c));
+  const hits = analyseTaintChecks(root, found, checks.map((c) => c.matcher.taint!), tags);
+  checks.forEach((c, i) => {
+    for (const h of hits[i]!) raw.push(taintToRaw(h, c));
+  });
   return { raw, parseErrorLine: parseErrorLine(found) };
 }
 

@@ -652,6 +652,40 @@ export function tagNodes(nodes: readonly SgNode[], set: TaintSet): (string | und
   return nodes.map((n) => set.tags.find((t) => n.getMatch(t)));
 }
 
+/**
+ * Runs several checks over one file at once where they differ only in their sinks (the shared request sources,
+ * sanitizers and guards): the flow through each function is followed once for the group, and each hit goes to
+ * the checks whose sink it reached. Returns the hits of each check, in the order given.
+ */
+export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: (string | undefined)[]): TaintHit[][] {
+  const out: TaintHit[][] = checks.map(() => []);
+  const groups = new Map<string, number[]>();
+  checks.forEach((c, i) => {
+    const k = JSON.stringify([...c.roles].filter(([, r]) => r !== "sink").sort());
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
+  });
+  const tagOf = new Map<number, string>();
+  nodes.forEach((n, i) => tags[i] !== undefined && tagOf.set(key(n), tags[i]!));
+  for (const members of groups.values()) {
+    if (members.length === 1) {
+      out[members[0]!] = analyseTaintNodes(root, nodes, checks[members[0]!]!, tags).hits;
+      continue;
+    }
+    const roles = new Map(checks[members[0]!]!.roles);
+    for (const i of members) for (const [t, r] of checks[i]!.roles) if (r === "sink" && !roles.has(t)) roles.set(t, "sink");
+    const merged: CompiledTaint = { set: checks[members[0]!]!.set, roles, throughHelpersOnly: false };
+    for (const hit of analyseTaintNodes(root, nodes, merged, tags).hits) {
+      const t = tagOf.get(key(hit.sink));
+      for (const i of members) {
+        const c = checks[i]!;
+        if (t === undefined || c.roles.get(t) !== "sink" || (c.throughHelpersOnly && !hit.via)) continue;
+        out[i]!.push(hit);
+      }
+    }
+  }
+  return out;
+}
+
 export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
   useFileMemo(root);
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: new Map() };
