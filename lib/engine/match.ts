@@ -229,10 +229,12 @@ export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAs
 
 /** Converts one taint hit (a source reaching a sink) to a raw match at the sink, or the helper call that leads to it. */
 export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: CompiledAst }): RawMatch {
-  const r = hit.node.range();
+  const at = (c.check.match as { taint?: TaintSpec }).taint?.reportAt === "source" ? hit.source : hit.node;
+  const r = at.range();
   const vars: Record<string, string> = {
     SOURCE: oneLine(hit.source.text()),
     SOURCE_LINE: String(hit.source.range().start.line + 1),
+    SINK_LINE: String(hit.node.range().start.line + 1),
     // CALL, not SINK: sink rules bind $SINK to the tainted argument.
     CALL: oneLine(hit.sink.kind() === "call" ? (hit.sink.field("function")?.text() ?? hit.sink.text()) : hit.sink.text()),
     VIA: hit.via ? ` through ${hit.via}()` : "",
@@ -242,7 +244,7 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
     if (v) vars[name] = v.text();
   }
   const secrets = c.matcher.redact.map((name) => hit.sink.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
-  return { check: c.check, start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column }, text: hit.node.text(), scope: pythonScope(hit.node), secrets, vars };
+  return { check: c.check, start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column }, text: at.text(), scope: pythonScope(at), secrets, vars };
 }
 
 /** Runs a file's data-flow checks on its one parse; the first parse error's line comes back too. */

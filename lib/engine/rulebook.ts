@@ -42,6 +42,8 @@ const taintSpec = z
     guards: z.array(astGrepRule).optional(),
     /** Report only values that reach the sink through a module-local helper: the direct cases are another check's. */
     throughHelpersOnly: z.boolean().optional(),
+    /** Where the finding sits: the sink (default) or the source, when the source is the line to change. */
+    reportAt: z.enum(["sink", "source"]).optional(),
   })
   .strict();
 

@@ -19,6 +19,7 @@ export interface TaintSpec {
   sanitizers?: Rule[];
   guards?: Rule[];
   throughHelpersOnly?: boolean;
+  reportAt?: "sink" | "source";
 }
 
 type Role = "source" | "sink" | "sanitizer" | "guard";

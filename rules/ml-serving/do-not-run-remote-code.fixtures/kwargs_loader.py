@@ -4,11 +4,11 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM, 
 
 
 def load(model_name):
+    # ruleid: ml-serving.python.trust-remote-code-kwargs
     init_kwargs = dict(trust_remote_code=True, revision="main")
-    # ruleid: ml-serving.python.trust-remote-code-kwargs
     tokenizer = AutoTokenizer.from_pretrained(model_name, **init_kwargs)
-    config = {"trust_remote_code": True, "torch_dtype": "auto"}
     # ruleid: ml-serving.python.trust-remote-code-kwargs
+    config = {"trust_remote_code": True, "torch_dtype": "auto"}
     model = AutoModelForCausalLM.from_pretrained(model_name, **config)
     # ok: ml-serving.python.trust-remote-code-kwargs
     plain = LlamaForCausalLM.from_pretrained(model_name, **config)
@@ -17,15 +17,15 @@ def load(model_name):
 
 def build_pipeline(name):
     kwargs = {"device_map": "auto"}
-    kwargs["trust_remote_code"] = True
     # ruleid: ml-serving.python.trust-remote-code-kwargs
+    kwargs["trust_remote_code"] = True
     return pipeline("text-generation", model=name, model_kwargs=kwargs)
 
 
 def dataset(name, args):
     opts = {}
-    opts.update(trust_remote_code=True)
     # ruleid: ml-serving.python.trust-remote-code-kwargs
+    opts.update(trust_remote_code=True)
     ds = load_dataset(name, **opts)
     safe = {"trust_remote_code": False}
     # ok: ml-serving.python.trust-remote-code-kwargs
