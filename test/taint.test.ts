@@ -104,6 +104,11 @@ describe("taint flow inside a function", () => {
     expect(lines).toEqual([]);
   });
 
+  it("a subscript carries its container's taint, not its index's", () => {
+    const { lines } = flow(["def handle(data):", "    rec = RECORDS[data]", '    open(rec["path"])', '    open(data["path"])', ""].join("\n"));
+    expect(lines).toEqual([4]);
+  });
+
   it("an `or` is one of its operands, a `not` is a bool", () => {
     const { lines } = flow(["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""].join("\n"));
     expect(lines).toEqual([3]);

@@ -555,6 +555,12 @@ class FunctionFlow {
         const v = e.field("value");
         return v ? this.taintOf(v) : undefined;
       }
+      case "subscript": {
+        // records[key] is the container's value, not the key's (Semgrep's taint_assume_safe_indexes): a caller's
+        // id looking up the server's own record yields the server's data; data[0]["path"] stays tainted.
+        const v = e.field("value");
+        return v ? this.taintOf(v) : undefined;
+      }
       case "string":
         for (const c of e.children()) if (c.kind() === "interpolation") {
           const o = this.taintOfChildren(c);

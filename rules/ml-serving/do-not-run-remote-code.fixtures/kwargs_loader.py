@@ -1,6 +1,7 @@
 # trust_remote_code handed to a loader inside a dict of arguments.
 from datasets import load_dataset
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM, pipeline
+from vllm import LLM
 
 
 def load(model_name):
@@ -31,3 +32,20 @@ def dataset(name, args):
     # ok: ml-serving.python.trust-remote-code-kwargs
     other = load_dataset(name, **safe)
     return ds, other
+
+
+def load_multiline(name):
+    engine_args = {
+        "model": name,
+        # ruleid: ml-serving.python.trust-remote-code-kwargs
+        "trust_remote_code": True,
+    }
+    return LLM(**engine_args)
+
+
+def pass_on(model_args):
+    kwargs = {}
+    if model_args.trust_remote_code:
+        # ok: ml-serving.python.trust-remote-code-config
+        kwargs["trust_remote_code"] = True
+    return kwargs

@@ -93,6 +93,16 @@ def artifact(request: Request, name: str):
     return open(f"{store.root}/{name}"), store_dir
 
 
+RECORDINGS = {}
+
+
+@app.get("/recordings/{recording_id}")
+def recording(recording_id: str):
+    record = RECORDINGS[recording_id]
+    # ok: ml-serving.request.path-traversal
+    return open(record["path"], "rb")
+
+
 @app.get("/count")
 def count(n: int):
     # ok: ml-serving.request.code-eval
