@@ -6,7 +6,14 @@ import { CODE_CONTEXTS } from "./engine/types.ts";
 import { normaliseContexts } from "./findings/contexts.ts";
 
 export async function getSettings(db: Pick<Db, "settings">): Promise<Settings> {
-  return db.settings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+  try {
+    return await db.settings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+  } catch (e) {
+    // Prisma's upsert reads, then inserts: two processes starting on an empty table (two workers) race, and the
+    // loser's insert hits the row the winner just made. That row is the answer.
+    if ((e as { code?: string }).code === "P2002") return db.settings.findUniqueOrThrow({ where: { id: 1 } });
+    throw e;
+  }
 }
 
 export function slaDays(settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): number {
