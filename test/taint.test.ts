@@ -104,9 +104,9 @@ describe("taint flow inside a function", () => {
     expect(lines).toEqual([]);
   });
 
-  it("a subscript carries its container's taint, not its index's", () => {
-    const { lines } = flow(["def handle(data):", "    rec = RECORDS[data]", '    open(rec["path"])', '    open(data["path"])', ""].join("\n"));
-    expect(lines).toEqual([4]);
+  it("a subscript or a .get() carries its container's taint, not its key's", () => {
+    const { lines } = flow(["def handle(data):", "    rec = RECORDS[data]", '    open(rec["path"])', '    open(data["path"])', "    other = RECORDS.get(data)", "    open(other)", '    open(data.get("path"))', ""].join("\n"));
+    expect(lines).toEqual([4, 7]);
   });
 
   it("an `or` is one of its operands, a `not` is a bool", () => {

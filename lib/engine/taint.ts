@@ -167,6 +167,8 @@ const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension
 // `a or b` is one of its operands, so boolean_operator carries taint; `not x` is a bool.
 const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
 /** Methods that put their argument into the object they are called on (a list, dict, set). */
+/** Methods that look a key up in their object: with a clean object the result is clean, whatever the key. */
+const LOOKUPS = new Set(["get", "pop", "__getitem__"]);
 const EFFECT_TEXT = /:=|\.\s*(?:append|extend|update|insert|add|appendleft|setdefault)\s*\(/;
 const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
 
@@ -547,6 +549,8 @@ class FunctionFlow {
           // request.get_json(): the method itself may be the source
           const o = this.taintOf(fn);
           if (o) return o;
+          // store.get(key) on a clean object is a lookup, like store[key]: the server's value, not the caller's.
+          if (LOOKUPS.has(fn.field("attribute")?.text() ?? "")) return undefined;
         }
         const args = e.field("arguments");
         return args ? this.taintOfChildren(args) : undefined;
