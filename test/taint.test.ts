@@ -183,3 +183,20 @@ describe("parse errors", () => {
     expect(r.parseErrorLine).toBe(4);
   });
 });
+
+describe("a rulebook's data-flow checks in one query", () => {
+  it("a parameter that two checks' different sources both match is a source to both", async () => {
+    const { compileTaintSet, analyseTaintChecks, tagNodes } = await import("../lib/engine/taint.ts");
+    const param = { kind: "identifier", inside: { kind: "parameters" } };
+    const [a, b] = compileTaintSet([
+      { spec: { sources: [{ all: [param, { regex: "^data$" }] }], sinks: [{ pattern: "open($SINK)" }] } },
+      { spec: { sources: [{ all: [param, { inside: { kind: "parameters", inside: { kind: "function_definition", has: { field: "name", regex: "^handle$" } } } }] }], sinks: [{ pattern: "eval($SINK)" }] } },
+    ]);
+    ensureLanguages();
+    const root = parse("python", "def handle(data):\n    open(data)\n    eval(data)\n");
+    const nodes = root.root().findAll(a!.set.config);
+    const [ha, hb] = analyseTaintChecks(root, nodes, [a!, b!], tagNodes(nodes, a!.set));
+    expect(ha!.map((h) => h.node.text())).toEqual(["open(data)"]);
+    expect(hb!.map((h) => h.node.text())).toEqual(["eval(data)"]);
+  });
+});

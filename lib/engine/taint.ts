@@ -93,17 +93,68 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   // ast-grep tries every node on a rule whose kinds it cannot see (a `matches` hides them), and the tag pattern
   // hides them too: state each branch's kinds up front, so the query skips every other node.
   const ordered = [...rules.values()].sort((x, y) => x.order - y.order);
-  const branches: Rule[] = ordered
-    .map((r) => {
-      const kinds = potentialKinds(r.rule, utils, new Set());
-      const hint = kinds ? [{ any: [...kinds].sort().map((kind) => ({ kind })) }] : [];
-      return { all: [...hint, r.rule, { pattern: `$${r.tag}` }] };
-    });
+  const hintOf = (rule: Rule) => {
+    const kinds = potentialKinds(rule, utils, new Set());
+    return kinds ? [{ any: [...kinds].sort().map((kind) => ({ kind })) }] : [];
+  };
+  const branches: Rule[] = [];
+  // Sources that begin with the same test (most are "a parameter of a function ...") share one branch: the test
+  // runs once per node, and every source whose rest matches binds its tag (each member is optional: `any` of it
+  // and a pattern that matches anything), so a parameter that is request data to two frameworks' checks is a
+  // source to both. Other roles keep one branch a rule: any binds the first that matches.
+  const sourceGroups = new Map<string, { head: Rule; members: { tag: string; rest: Rule[] }[] }>();
+  const sourceOrder: string[] = [];
+  for (const r of ordered) {
+    if (r.order < ORDER.source * 100 || r.order >= ORDER.sanitizer * 100) {
+      if (sourceOrder.length && r.order >= ORDER.sanitizer * 100) flushSources();
+      branches.push({ all: [...hintOf(r.rule), r.rule, { pattern: `$${r.tag}` }] });
+      continue;
+    }
+    for (const alt of alternativesOf(r.rule, utils)) {
+      const k = JSON.stringify(alt.head);
+      let g = sourceGroups.get(k);
+      if (!g) {
+        sourceGroups.set(k, (g = { head: alt.head, members: [] }));
+        sourceOrder.push(k);
+      }
+      g.members.push({ tag: r.tag, rest: alt.rest });
+    }
+  }
+  flushSources();
+  function flushSources() {
+    for (const k of sourceOrder.splice(0)) {
+      const g = sourceGroups.get(k)!;
+      if (g.members.length === 1) branches.push({ all: [...hintOf(g.head), g.head, ...g.members[0]!.rest, { pattern: `$${g.members[0]!.tag}` }] });
+      else
+        branches.push({
+          all: [...hintOf(g.head), g.head, ...g.members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
+        });
+    }
+    sourceGroups.clear();
+  }
   branches.push({ all: [{ kind: "ERROR" }, { pattern: `$${PARSE_ERROR_TAG}` }] });
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
   if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
   const set: TaintSet = { config, tags: ordered.map((r) => r.tag) };
   return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
+}
+
+/**
+ * A rule as alternatives that each begin with one test: `matches` resolved, an `any` split into its members, an
+ * `all` cut after its first entry. Matching any alternative is matching the rule.
+ */
+function alternativesOf(rule: Rule, utils: Record<string, unknown>, depth = 0): { head: Rule; rest: Rule[] }[] {
+  const keys = Object.keys(rule);
+  if (depth < 4 && keys.length === 1) {
+    const only = rule[keys[0]!];
+    if (keys[0] === "matches" && typeof only === "string" && utils[only] && typeof utils[only] === "object") return alternativesOf(utils[only] as Rule, utils, depth + 1);
+    if (keys[0] === "any" && Array.isArray(only)) return (only as Rule[]).flatMap((r) => alternativesOf(r, utils, depth + 1));
+    if (keys[0] === "all" && Array.isArray(only) && only.length >= 2) {
+      const [head, ...rest] = only as Rule[];
+      return [{ head: head!, rest }];
+    }
+  }
+  return [{ head: rule, rest: [] }];
 }
 
 /** One check on its own (tests, and a check validated at load). */
@@ -659,8 +710,8 @@ export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
 
 /** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
 /** Each node's tag: the first branch of the set that matched it (one lookup per node for all checks of a file). */
-export function tagNodes(nodes: readonly SgNode[], set: TaintSet): (string | undefined)[] {
-  return nodes.map((n) => set.tags.find((t) => n.getMatch(t)));
+export function tagNodes(nodes: readonly SgNode[], set: TaintSet): string[][] {
+  return nodes.map((n) => set.tags.filter((t) => n.getMatch(t)));
 }
 
 /**
@@ -668,15 +719,15 @@ export function tagNodes(nodes: readonly SgNode[], set: TaintSet): (string | und
  * sanitizers and guards): the flow through each function is followed once for the group, and each hit goes to
  * the checks whose sink it reached. Returns the hits of each check, in the order given.
  */
-export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: (string | undefined)[]): TaintHit[][] {
+export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: string[][]): TaintHit[][] {
   const out: TaintHit[][] = checks.map(() => []);
   const groups = new Map<string, number[]>();
   checks.forEach((c, i) => {
     const k = JSON.stringify([...c.roles].filter(([, r]) => r !== "sink").sort());
     (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
   });
-  const tagOf = new Map<number, string>();
-  nodes.forEach((n, i) => tags[i] !== undefined && tagOf.set(key(n), tags[i]!));
+  const tagOf = new Map<number, string[]>();
+  nodes.forEach((n, i) => tags[i]!.length && tagOf.set(key(n), tags[i]!));
   for (const members of groups.values()) {
     if (members.length === 1) {
       out[members[0]!] = analyseTaintNodes(root, nodes, checks[members[0]!]!, tags).hits;
@@ -686,10 +737,10 @@ export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], check
     for (const i of members) for (const [t, r] of checks[i]!.roles) if (r === "sink" && !roles.has(t)) roles.set(t, "sink");
     const merged: CompiledTaint = { set: checks[members[0]!]!.set, roles, throughHelpersOnly: false };
     for (const hit of analyseTaintNodes(root, nodes, merged, tags).hits) {
-      const t = tagOf.get(key(hit.sink));
+      const ts = tagOf.get(key(hit.sink)) ?? [];
       for (const i of members) {
         const c = checks[i]!;
-        if (t === undefined || c.roles.get(t) !== "sink" || (c.throughHelpersOnly && !hit.via)) continue;
+        if (!ts.some((t) => c.roles.get(t) === "sink") || (c.throughHelpersOnly && !hit.via)) continue;
         out[i]!.push(hit);
       }
     }
@@ -697,12 +748,13 @@ export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], check
   return out;
 }
 
-export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
+export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
   useFileMemo(root);
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: new Map() };
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    const role = tags[i] === undefined ? undefined : compiled.roles.get(tags[i]!);
+    let role: Role | undefined;
+    for (const t of tags[i]!) if ((role = compiled.roles.get(t))) break;
     if (role === "sink") roles.sinks.set(key(n), n);
     else if (role === "source") roles.sources.set(key(n), n);
     else if (role === "sanitizer") roles.sanitizers.add(key(n));
