@@ -183,8 +183,12 @@ function plainTable(rows: string[][]): string {
   return all.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
 }
 
+/** A share beside its target: one decimal, so a figure just under the target never reads as reaching it. */
+const pct1 = (r: number | null) => (r === null ? "-" : `${(r * 100).toFixed(1)}%`);
+
 function targetsLine(c: Counts): string {
   const r = rates(c);
+  const pct = pct1;
   const mark = (ok: boolean | null) => (ok === null ? "no data" : ok ? "met" : "NOT met");
   return [
     `high-impact recall ${pct(r.highImpactRecall)} (target >= ${pct(TARGETS.highImpactRecall)}: ${mark(r.highImpactRecall === null ? null : r.highImpactRecall >= TARGETS.highImpactRecall)})`,
