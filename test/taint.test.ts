@@ -159,6 +159,27 @@ describe("one level of module-local helpers", () => {
     expect(lines).toEqual([6, 7]);
   });
 
+  it("a helper handed to a runner (BackgroundTasks, an executor, a thread) is called with the arguments given", () => {
+    const { lines, hits } = flow(
+      [
+        "def _run(cmd, quiet=False):",
+        "    os.system(cmd)",
+        "",
+        "def handle(data, background_tasks):",
+        "    background_tasks.add_task(_run, data['cmd'])",
+        "    executor.submit(_run, cmd=data['cmd'])",
+        "    loop.run_in_executor(None, _run, data['cmd'])",
+        "    threading.Thread(target=_run, args=(data['cmd'],)).start()",
+        "    threading.Thread(target=_run, kwargs={'cmd': data['cmd']}).start()",
+        "    background_tasks.add_task(_run, 'ls', quiet=data)",
+        "    background_tasks.add_task(print, data)",
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([5, 6, 7, 8, 9]);
+    expect(hits.every((h) => h.via === "_run")).toBe(true);
+  });
+
   it("a helper returning a source's value is a source", () => {
     const { lines } = flow(["def _ask():", "    v = input()", "    return v", "", "def main():", "    os.system(_ask())", ""].join("\n"));
     expect(lines).toEqual([6]);

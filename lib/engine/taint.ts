@@ -343,7 +343,7 @@ class FunctionFlow {
     /** Sinks inside this function, by the statement that holds them. */
     private sinksByStatement: Map<number, SgNode[]>,
     /** Helper calls inside this function by statement: checked like sinks. */
-    private helperCalls: Map<number, { call: SgNode; helper: Helper }[]>,
+    private helperCalls: Map<number, HelperCall[]>,
   ) {
     this.tainted = new Map(initial);
   }
@@ -519,10 +519,10 @@ class FunctionFlow {
         this.hits.push({ sink, origin: o });
       }
     }
-    for (const { call, helper } of this.helperCalls.get(ks) ?? []) {
+    for (const { call, helper, deferred } of this.helperCalls.get(ks) ?? []) {
       const kk = key(call);
       if (this.reported.has(kk)) continue;
-      const o = this.inComprehensions(call, () => this.helperArgTaint(call, helper));
+      const o = this.inComprehensions(call, () => this.helperArgTaint(call, helper, deferred));
       if (o) {
         this.reported.add(kk);
         this.hits.push({ sink: call, origin: o.origin, via: { helper, inner: o.inner } });
@@ -539,7 +539,24 @@ class FunctionFlow {
     return this.taintOf(sink);
   }
 
-  private helperArgTaint(call: SgNode, helper: Helper): { origin: Origin; inner: SgNode } | undefined {
+  private helperArgTaint(call: SgNode, helper: Helper, deferred?: DeferredArgs): { origin: Origin; inner: SgNode } | undefined {
+    if (deferred) {
+      const at = (index: number, value: SgNode) => {
+        const inner = index >= 0 ? helper.sinkParams.get(index) : undefined;
+        const o = inner ? this.taintOf(value) : undefined;
+        return o && inner ? { origin: o, inner } : undefined;
+      };
+      const first = helper.method ? 1 : 0;
+      for (let i = 0; i < deferred.positional.length; i++) {
+        const r = at(first + i, deferred.positional[i]!);
+        if (r) return r;
+      }
+      for (const [name, value] of deferred.keywords) {
+        const r = at(helper.paramNames.indexOf(name), value);
+        if (r) return r;
+      }
+      return undefined;
+    }
     const args = call.field("arguments");
     if (!args) return undefined;
     let pos = helper.method ? 1 : 0;
@@ -808,7 +825,8 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
   const text = fileText(root);
   const calledHere = (id: { name: string; method: boolean }) => {
     const bare = id.name.replace(/^self\./, "");
-    const re = id.method ? new RegExp(`\\bself\\.${escapeRegex(bare)}\\s*\\(`) : new RegExp(`(?<![A-Za-z0-9_.])${escapeRegex(bare)}\\s*\\(`, "g");
+    // a call, or a reference handed to a runner (background_tasks.add_task(helper, cmd)); the def is one of them
+    const re = id.method ? new RegExp(`\\bself\\.${escapeRegex(bare)}(?![A-Za-z0-9_])`) : new RegExp(`(?<![A-Za-z0-9_.])${escapeRegex(bare)}(?![A-Za-z0-9_])`, "g");
     return id.method ? re.test(text) : (text.match(re)?.length ?? 0) >= 2;
   };
   for (const [k, f] of fns) {
@@ -833,17 +851,28 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
   }
 
   // Calls of helpers, by the function and statement that hold them.
-  const helperCallsOf = new Map<number, Map<number, { call: SgNode; helper: Helper }[]>>();
+  const helperCallsOf = new Map<number, Map<number, HelperCall[]>>();
   const callersOfSourceHelpers = new Set<number>();
   if (helpers.size) {
     const names = [...helpers.values()].map((h) => h.name.replace(/^self\./, ""));
+    const nameRe = `^(self\\.)?(${names.map(escapeRegex).join("|")})$`;
     const calls = root.root().findAll({
-      rule: { kind: "call", has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], regex: `^(self\\.)?(${names.map(escapeRegex).join("|")})$` } },
+      rule: {
+        kind: "call",
+        any: [
+          { has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], regex: nameRe } },
+          // a helper handed to a runner that calls it later with the arguments given here
+          { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: nameRe }, { kind: "attribute", regex: nameRe }, { kind: "keyword_argument", has: { field: "value", regex: nameRe } }] } } }] },
+        ],
+      } as NapiConfig["rule"],
     });
     for (const call of calls) {
       const fn = call.field("function")!;
-      const h = helpers.get(fn.kind() === "identifier" ? fn.text() : `self.${fn.field("attribute")?.text()}`);
-      if (!h || (fn.kind() === "identifier" && h.method)) continue;
+      const deferred = new RegExp(DEFERRED_RUNNERS).test(fn.text()) ? deferredArgs(call) : undefined;
+      const target = deferred ? deferred.target : fn;
+      if (!target) continue;
+      const h = helpers.get(target.kind() === "identifier" ? target.text() : `self.${target.field("attribute")?.text()}`);
+      if (!h || (target.kind() === "identifier" && h.method) || (target.kind() === "attribute" && target.field("object")?.text() !== "self")) continue;
       const f = enclosingFunction(call);
       const k = f ? key(f) : MODULE;
       if (f) fns.set(k, f);
@@ -851,7 +880,7 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
       if (h.sinkParams.size) {
         const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
         const sk = key(statementOf(call));
-        (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h });
+        (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h, deferred });
       }
     }
   }
@@ -892,6 +921,47 @@ function initialSources(fn: SgNode, roles: Roles): Map<string, Origin> {
     if (name) initial.set(name, { source: src });
   }
   return initial;
+}
+
+/** Runners that call a function later with the arguments they are given: BackgroundTasks, executors, threads. */
+const DEFERRED_RUNNERS = "(^|\\.)(add_task|submit|run_in_executor|to_thread|Thread|Process|start_soon)$";
+
+interface DeferredArgs {
+  target: SgNode | undefined;
+  /** The arguments the runner passes on, in the helper's positional order, and by name. */
+  positional: SgNode[];
+  keywords: [string, SgNode][];
+}
+
+interface HelperCall {
+  call: SgNode;
+  helper: Helper;
+  /** Set when the helper is handed to a runner rather than called here. */
+  deferred?: DeferredArgs;
+}
+
+function deferredArgs(call: SgNode): DeferredArgs {
+  const fnText = call.field("function")?.text() ?? "";
+  const args = (call.field("arguments")?.children() ?? []).filter((a) => a.isNamed() && a.kind() !== "comment");
+  const positional = args.filter((a) => a.kind() !== "keyword_argument");
+  const keywordsOf = (list: SgNode[]) =>
+    list.filter((a) => a.kind() === "keyword_argument").map((a) => [a.field("name")?.text() ?? "", a.field("value")!] as [string, SgNode]);
+  if (/(^|\.)(Thread|Process)$/.test(fnText)) {
+    // Thread(target=f, args=(a, b), kwargs={"k": v})
+    const kw = new Map(keywordsOf(args));
+    const tuple = kw.get("args");
+    const dict = kw.get("kwargs");
+    return {
+      target: kw.get("target") ?? positional[1],
+      positional: (tuple?.children() ?? []).filter((a) => a.isNamed() && a.kind() !== "comment"),
+      keywords: (dict?.kind() === "dictionary" ? dict.children().filter((p) => p.kind() === "pair") : []).map(
+        (p) => [(p.field("key")?.text() ?? "").replace(/^["']|["']$/g, ""), p.field("value")!] as [string, SgNode],
+      ),
+    };
+  }
+  // loop.run_in_executor(executor, f, *args); add_task / submit / to_thread / start_soon(f, *args, **kwargs)
+  const skip = /run_in_executor$/.test(fnText) ? 1 : 0;
+  return { target: positional[skip], positional: positional.slice(skip + 1), keywords: keywordsOf(args).filter(([n]) => n !== "name") };
 }
 
 /** Descendants of `n` (itself included) that satisfy `pred`, in source order, walked in JavaScript. */

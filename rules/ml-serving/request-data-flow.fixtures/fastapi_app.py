@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 import sympy
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import BackgroundTasks, FastAPI, File, Request, UploadFile
 from pydantic import BaseModel
 
 app = FastAPI()
@@ -73,6 +73,19 @@ def convert(q: Query):
     _convert(q.name)
     # ok: ml-serving.request.shell-injection
     subprocess.run(["ffmpeg", "-i", q.name, "/tmp/out.wav"])
+    return {}
+
+
+def _train(script_args):
+    subprocess.run(f"python train.py {script_args}", shell=True, check=False)
+
+
+@app.post("/train")
+def train(q: Query, background_tasks: BackgroundTasks):
+    # ruleid: ml-serving.request.shell-injection
+    background_tasks.add_task(_train, q.name)
+    # ok: ml-serving.request.shell-injection
+    background_tasks.add_task(_train, "--epochs 1")
     return {}
 
 
