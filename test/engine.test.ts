@@ -275,16 +275,19 @@ checks:
     s.write("flow.py", "import os\n\ndef run(cmd):\n    os.system(cmd)\n    eval(cmd)\n\nx = = 1\n");
     s.write("pattern_only.py", "eval(y)\n\ndef broken(:\n    pass\nif True\n    z = 1\n");
     s.write("clean.py", "def run(cmd):\n    os.system(cmd)\n");
+    // tree-sitter invents the missing ")" here (a zero-width node) instead of an ERROR node
+    s.write("missing.py", "import os\n\ndef run(cmd):\n    os.system(cmd)\n\ndef broken(:\n    pass\n");
     const r = await scanDirectory(s.root, { checks: flowChecks });
     expect(r.errors).toEqual([
       { path: "flow.py", message: "parsed with errors near line 7; findings come from the parts that parsed" },
-      { path: "pattern_only.py", message: "parsed with errors near line 5; findings come from the parts that parsed" },
+      { path: "missing.py", message: "parsed with errors near line 6; findings come from the parts that parsed" },
+      { path: "pattern_only.py", message: "parsed with errors near line 3; findings come from the parts that parsed" },
     ]);
     expect(r.findings.filter((f) => f.path === "flow.py").map((f) => `${f.line}:${f.ruleId}`)).toEqual(["4:test.flow.shell", "5:test.flow.eval", "5:test.python.eval"]);
     // Two data-flow checks over three files: one parse of each file for both.
     const flowOnly = await scanDirectory(s.root, { checks: flowChecks.filter((c) => c.id.startsWith("test.flow.")) });
-    expect(flowOnly.stats.parses).toEqual({ total: 3, files: 3, maxPerFile: 1, dataFlowFiles: 3 });
-    expect(flowOnly.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["clean.py:2", "flow.py:4", "flow.py:5"]);
+    expect(flowOnly.stats.parses).toEqual({ total: 4, files: 4, maxPerFile: 1, dataFlowFiles: 4 });
+    expect(flowOnly.findings.map((f) => `${f.path}:${f.line}`)).toEqual(["clean.py:2", "flow.py:4", "flow.py:5", "missing.py:4"]);
   });
 });
 

@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { analyseTaintChecks, compileTaint, compileTaintSet, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
+import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
 import { NeedleSet } from "./needles.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
@@ -112,7 +112,7 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       // files did not parse cleanly from the parses it makes anyway.
       const config: NapiConfig = taint
         ? taint.set.config
-        : { rule: (m.language === "python" ? { any: [m.rule, { all: [{ kind: "ERROR" }, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] } : m.rule) as NapiConfig["rule"] };
+        : { rule: (m.language === "python" ? { any: [m.rule, { all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] } : m.rule) as NapiConfig["rule"] };
       if (!taint && m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
       if (!taint && m.utils) config.utils = m.utils as NapiConfig["utils"];
       try {

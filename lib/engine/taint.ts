@@ -52,6 +52,14 @@ export interface TaintCheckInput {
 }
 
 export const PARSE_ERROR_TAG = "POSTURE_TAINT_ERROR";
+/** Where tree-sitter could not parse: an ERROR node. */
+export const PARSE_ERROR_RULE = { kind: "ERROR" };
+/**
+ * The same, or a node holding a token tree-sitter had to invent (a MISSING node, zero-width and unnamed, so no
+ * pattern binds it: in `def f(:` the parameters' `)`); the only other empty node is an empty file's module.
+ * Looking at every node's children costs more, so only the data-flow query, run once per file, does it.
+ */
+const PARSE_ERROR_OR_MISSING_RULE = { any: [PARSE_ERROR_RULE, { has: { all: [{ regex: "^$" }, { not: { kind: "module" } }] } }] };
 
 export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTaint[] {
   const utils: Record<string, unknown> = {};
@@ -132,7 +140,7 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
     }
     sourceGroups.clear();
   }
-  branches.push({ all: [{ kind: "ERROR" }, { pattern: `$${PARSE_ERROR_TAG}` }] });
+  branches.push({ all: [PARSE_ERROR_OR_MISSING_RULE, { pattern: `$${PARSE_ERROR_TAG}` }] });
   const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
   if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
   const set: TaintSet = { config, tags: ordered.map((r) => r.tag) };
