@@ -19,10 +19,11 @@ export function StatusBadge({ status }: { status: StatusName }) {
 
 /**
  * A finding's code context: production is the norm and stays plain text, anything else is a quiet badge so a
- * reader sees at a glance that the finding is in tests, docs, examples or build tooling.
+ * reader sees at a glance that the finding is in tests, docs, examples or build tooling. In a table (`inList`)
+ * production says nothing visible: the word on every row only hid the few rows that differ.
  */
-export function ContextBadge({ context }: { context: CodeContext }) {
-  if (context === "production") return <span className="muted small">{CONTEXT_LABELS.production}</span>;
+export function ContextBadge({ context, inList = false }: { context: CodeContext; inList?: boolean }) {
+  if (context === "production") return <span className={inList ? "visually-hidden" : "muted small"}>{CONTEXT_LABELS.production}</span>;
   return (
     <span className="badge context-badge" title={`Found in ${CONTEXT_LABELS[context].toLowerCase()} code`}>
       {CONTEXT_LABELS[context]}

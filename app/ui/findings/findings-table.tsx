@@ -50,7 +50,7 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { 
           </span>
         ),
       },
-      { id: "context", header: "Context", enableSorting: false, cell: ({ row }) => <ContextBadge context={row.original.codeContext} /> },
+      { id: "context", header: "Context", enableSorting: false, cell: ({ row }) => <ContextBadge context={row.original.codeContext} inList /> },
       {
         id: "assignee",
         header: "Assignee",
