@@ -11,6 +11,7 @@ import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
+import { MESSAGE_VAR } from "./message.ts";
 import { NeedleSet } from "./needles.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
@@ -273,7 +274,6 @@ function stripQuotes(s: string): string {
   return m ? m[2]! : s;
 }
 
-const MESSAGE_VAR = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
 function collectVarNames(message: string): string[] {
   return [...message.matchAll(MESSAGE_VAR)].map((x) => x[1]!);

@@ -1,4 +1,5 @@
 import type * as Sarif from "sarif";
+import { messageOutline } from "../engine/message.ts";
 import type { Check, Policy } from "../engine/rulebook.ts";
 import type { Finding, ScanError, Severity, Suppression } from "../engine/types.ts";
 
@@ -25,7 +26,7 @@ function ruleDescriptor(check: SarifPolicy["checks"][number], policy: SarifPolic
   return {
     id: check.id,
     name: check.id.replace(/[.-](\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()),
-    shortDescription: { text: `${check.policy}: ${check.message.replace(/\{\{\w+\}\}/g, "…")}` },
+    shortDescription: { text: `${check.policy}: ${messageOutline(check.message)}` },
     fullDescription: { text: policy.why.trim() },
     help: {
       text: `${policy.why.trim()}\n\nRemediation: ${policy.remediation.trim()}\n\nReferences: ${refs}`,

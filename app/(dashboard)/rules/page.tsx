@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { can } from "@/lib/auth/permissions.ts";
+import { messageOutline } from "@/lib/engine/message.ts";
 import { referenceLink, rulesCatalogue, type RulePolicy } from "@/lib/rules/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
@@ -102,7 +103,7 @@ export default async function RulesPage() {
                       <td>
                         <SeverityBadge severity={c.severity} />
                       </td>
-                      <td className="small wrap-anywhere">{c.message}</td>
+                      <td className="small wrap-anywhere">{messageOutline(c.message)}</td>
                       <td className="num">
                         {c.enabled ? (
                           <Link href={`/findings?check=${encodeURIComponent(c.id)}`}>{fmtInt(c.open)}</Link>

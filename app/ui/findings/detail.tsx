@@ -1,3 +1,4 @@
+import { messageOutline } from "@/lib/engine/message.ts";
 import type { FindingDetail } from "@/lib/findings/queries.ts";
 import { fmtDateTime } from "../format.ts";
 import { STATUS_LABELS, type StatusName } from "../palette.ts";
@@ -58,7 +59,7 @@ export function PolicyPanel({ policy, checkMessage }: { policy: FindingDetail["c
     <section className="panel stack" aria-labelledby="policy-h">
       <h2 id="policy-h">{policy.title}</h2>
       <p className="muted small">
-        {checkMessage.replace(/\{\{\s*\w+\s*\}\}/g, "…")} · level {policy.level}
+        {messageOutline(checkMessage)} · level {policy.level}
       </p>
       <div>
         <h3>Why it matters</h3>
