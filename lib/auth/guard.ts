@@ -32,8 +32,28 @@ export function authorize(user: SignedInUser | null, action: Action): SignedInUs
   return user;
 }
 
-/** Where to go after signing in: only a path on this site, never another origin (open redirect). */
+// Any absolute URL would do: only its origin matters, as the thing a `next` value must not leave.
+const HERE = new URL("http://posture.invalid");
+
+/**
+ * Where to go after signing in: a path on this site, or "/" (open redirect). `next` is resolved against this
+ * origin the way a browser would resolve it, and kept only when that changes nothing: the same origin, and a
+ * path that is already normalised. Dot segments (`/.//evil.example` resolves to `//evil.example`, which a
+ * browser reads as another host), backslashes (browsers read `\` as `/`), their percent-encoded forms and
+ * control characters or whitespace are refused outright.
+ */
 export function safeNextPath(raw: unknown): string {
-  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\") || raw.length > 2000) return "/";
-  return /[\u0000-\u001f]/.test(raw) ? "/" : raw;
+  if (typeof raw !== "string" || !raw.startsWith("/") || raw.length > 2000) return "/";
+  if (/[\\\s\u0000-\u001f\u007f]/.test(raw)) return "/";
+  const path = raw.split(/[?#]/, 1)[0]!;
+  if (/%(2e|2f|5c|[01][0-9a-f]|7f)/i.test(path) || /%00/.test(raw)) return "/";
+  let resolved: URL;
+  try {
+    resolved = new URL(raw, HERE);
+  } catch {
+    return "/";
+  }
+  const normal = resolved.pathname + resolved.search + resolved.hash;
+  if (resolved.origin !== HERE.origin || normal !== raw || normal.startsWith("//")) return "/";
+  return normal;
 }
