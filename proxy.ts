@@ -1,13 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { clientView, expectedOrigin } from "@/lib/security/forwarded.ts";
 import { buildCsp, csrfRefusal, newNonce, RETURN_TO_HEADER, securityHeaders } from "@/lib/security/headers.ts";
 
 /** Every request: refuse cross-site state changes, and send a fresh-nonce CSP and the security headers. */
 export function proxy(request: NextRequest) {
-  const https = request.nextUrl.protocol === "https:" || (process.env.POSTURE_TRUSTED_PROXY === "1" && request.headers.get("x-forwarded-proto") === "https");
-  // The origin the browser used is the Host header's (nextUrl is normalised, e.g. 127.0.0.1 becomes localhost).
-  const trusted = process.env.POSTURE_TRUSTED_PROXY === "1";
-  const host = (trusted && request.headers.get("x-forwarded-host")) || request.headers.get("host") || request.nextUrl.host;
-  const refusal = csrfRefusal(request.method, request.headers, new URL(`${https ? "https:" : request.nextUrl.protocol}//${host}`));
+  // Never request.nextUrl.protocol or .host: Next.js builds them from X-Forwarded-* whoever sent those.
+  const client = clientView(request.headers);
+  const https = client.https;
+  const refusal = csrfRefusal(request.method, request.headers, expectedOrigin(client), request.nextUrl.pathname);
   if (refusal) {
     return NextResponse.json({ error: { code: "cross_site_request", message: `refused: ${refusal}` } }, { status: 403, headers: securityHeaders({ https }) });
   }
@@ -25,6 +25,11 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+/**
+ * Everything but Next's build assets, its image endpoint and the favicon, each matched exactly: a prefix
+ * ("_next/static" without the slash) would also let /_next/staticx or /favicon.icox through with no headers
+ * and no CSRF check.
+ */
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static/|_next/image$|favicon\\.ico$).*)" }],
 };

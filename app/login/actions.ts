@@ -6,7 +6,7 @@ import { safeNextPath } from "@/lib/auth/guard.ts";
 import { login } from "@/lib/auth/login.ts";
 import { revokeAllSessions, revokeSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
 import { getDb, getRedis } from "@/lib/server/context.ts";
-import { currentSession, requestIp } from "@/lib/server/session.ts";
+import { currentSession, requestClient, requestIp } from "@/lib/server/session.ts";
 
 export interface LoginState {
   error?: string;
@@ -14,8 +14,7 @@ export interface LoginState {
 }
 
 async function secureCookies(): Promise<boolean> {
-  const h = await headers();
-  return process.env.POSTURE_TRUSTED_PROXY === "1" ? h.get("x-forwarded-proto") === "https" : process.env.POSTURE_SECURE_COOKIES === "1";
+  return (await requestClient()).https;
 }
 
 export async function signIn(_prev: LoginState, form: FormData): Promise<LoginState> {

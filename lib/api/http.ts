@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { Actor } from "../audit.ts";
 import { can, readOnlyAction, type Action } from "../auth/permissions.ts";
-import { verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
+import { bearerToken, verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { BadCursorError } from "../findings/queries.ts";
@@ -10,6 +10,7 @@ import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
 import { RepositoryNotScannableError } from "../scan/enqueue.ts";
+import { clientView } from "../security/forwarded.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -70,10 +71,9 @@ export function searchParams(req: Request): Record<string, string> {
 }
 
 export async function authenticate(db: Db, req: Request, action: Action): Promise<TokenPrincipal> {
-  const header = req.headers.get("authorization") ?? "";
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new ApiError(401, "unauthenticated", "send an API token as Authorization: Bearer <token>");
-  const principal = await verifyApiToken(db, m[1]!);
+  const token = bearerToken(req.headers.get("authorization"));
+  if (!token) throw new ApiError(401, "unauthenticated", "send an API token as Authorization: Bearer <token>");
+  const principal = await verifyApiToken(db, token);
   if (!principal) throw new ApiError(401, "unauthenticated", "the API token is unknown, expired or revoked");
   if (principal.scope === "read" && !readOnlyAction(action)) throw new ApiError(403, "insufficient_scope", "this token is read-only");
   if (!can(principal.user.role, action)) throw new ApiError(403, "forbidden", `the ${principal.user.role.replace("_", " ")} role cannot do this`);
@@ -93,17 +93,8 @@ export function toErrorResponse(e: unknown): Response {
   return errorResponse(500, "internal_error", "something went wrong on the server");
 }
 
-/**
- * The client address for the audit log. Route handlers do not see the socket, and a client can write any
- * X-Forwarded-For it likes, so the header is only believed behind a proxy the operator vouches for.
- */
-export function clientIp(req: Request): string | null {
-  if (process.env.POSTURE_TRUSTED_PROXY !== "1") return null;
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 64) || null;
-}
-
 export function actorOf(principal: TokenPrincipal, req: Request): Actor {
-  return { id: principal.user.id, label: `${principal.user.email} (API token)`, ip: clientIp(req) };
+  return { id: principal.user.id, label: `${principal.user.email} (API token)`, ip: clientView(req.headers).ip };
 }
 
 type Handler<C> = (ctx: { req: Request; principal: TokenPrincipal; actor: Actor; params: C }) => Promise<Response>;

@@ -3,6 +3,17 @@ import { audit, type Actor } from "../audit.ts";
 import type { ApiToken, Db, Role, TokenScope, User } from "../db/client.ts";
 
 export const TOKEN_PREFIX = "pst_";
+/** What createApiToken makes: the prefix and 32 random bytes in base64url. */
+const TOKEN_SHAPE = new RegExp(`^${TOKEN_PREFIX}[A-Za-z0-9_-]{43}$`);
+
+export function isApiTokenShaped(value: string | null | undefined): boolean {
+  return typeof value === "string" && TOKEN_SHAPE.test(value);
+}
+
+/** The credential of an `Authorization: Bearer <token>` header, or null when there is none. */
+export function bearerToken(authorization: string | null): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? null;
+}
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -25,7 +36,7 @@ export interface TokenPrincipal {
 
 /** Resolves a bearer token to its user, or null when unknown, revoked, expired or the user is disabled. */
 export async function verifyApiToken(db: Db, token: string, now = new Date()): Promise<TokenPrincipal | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  if (!isApiTokenShaped(token)) return null;
   const record = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true, name: true, role: true, disabledAt: true } } } });
   if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now) || record.user.disabledAt) return null;
   // Last-used is informational; one write a minute per token is plenty.

@@ -2,6 +2,7 @@
  * The dashboard's own HTTP protections, as pure functions so they can be tested without a server:
  * a nonce-based Content-Security-Policy, the other security headers, and the CSRF origin rule.
  */
+import { bearerToken, isApiTokenShaped } from "../auth/tokens.ts";
 
 export function buildCsp(nonce: string, opts: { dev: boolean; https: boolean }): string {
   return [
@@ -37,15 +38,22 @@ export function securityHeaders(opts: { https: boolean }): Record<string, string
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** The HTTP API: its handlers authenticate by bearer token only and never read a cookie (lib/api/http.ts). */
+export const API_PATH_PREFIX = "/api/v1/";
+
 /**
- * Why a state-changing request must be refused as cross-site, or null to let it through. Requests that
- * authenticate with a bearer token carry no ambient credential and are not subject to CSRF.
+ * Why a state-changing request must be refused as cross-site, or null to let it through. Only a request to
+ * the token-only API that carries something shaped like an API token is exempt: it has no ambient credential
+ * to abuse, and its handler refuses a token that is not valid. Anywhere else (server actions, the dashboard's
+ * own routes) an Authorization header changes nothing here, and lib/server/session.ts ignores the session
+ * cookie of any request that carries one.
  */
-export function csrfRefusal(method: string, headers: Headers, url: URL): string | null {
+export function csrfRefusal(method: string, headers: Headers, expected: string | null, pathname: string): string | null {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return null;
-  if (/^Bearer\s/i.test(headers.get("authorization") ?? "")) return null;
+  if (pathname.startsWith(API_PATH_PREFIX) && isApiTokenShaped(bearerToken(headers.get("authorization")))) return null;
+  if (!expected) return "the request's Host header is not valid";
   const origin = headers.get("origin");
-  if (origin) return origin === url.origin ? null : "the request comes from another site";
+  if (origin) return origin === expected ? null : "the request comes from another site";
   // Browsers that send no Origin still send Sec-Fetch-Site on every request they make.
   const site = headers.get("sec-fetch-site");
   if (site === "same-origin") return null;

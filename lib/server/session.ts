@@ -4,13 +4,20 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "../audit.ts";
 import { AccessDenied, authorize, safeNextPath, type SignedInUser } from "../auth/guard.ts";
+import { clientView, type ClientView } from "../security/forwarded.ts";
 import { RETURN_TO_HEADER } from "../security/headers.ts";
 import type { Action } from "../auth/permissions.ts";
 import { SESSION_COOKIE, verifySession } from "../auth/sessions.ts";
 import { getDb } from "./context.ts";
 
-/** The signed-in user for this request (one lookup per request however many components ask). */
+/**
+ * The signed-in user for this request (one lookup per request however many components ask). A request that
+ * carries an Authorization header is an API client's, never a browser session's: its cookie is ignored, so a
+ * junk bearer header (which browsers never add cross-site without CORS, but which scripts can) cannot pair a
+ * victim's cookie with an exemption from the Origin check.
+ */
 export const currentSession = cache(async () => {
+  if ((await headers()).has("authorization")) return null;
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   return verifySession(getDb(), token);
 });
@@ -19,13 +26,13 @@ export async function currentUser(): Promise<SignedInUser | null> {
   return (await currentSession())?.user ?? null;
 }
 
-/**
- * Route handlers and server actions cannot see the socket, and a client can send any X-Forwarded-For, so the
- * address is only believed behind a proxy the operator vouches for (POSTURE_TRUSTED_PROXY=1).
- */
+/** What this request may be believed to say about its client (lib/security/forwarded.ts). */
+export async function requestClient(): Promise<ClientView> {
+  return clientView(await headers());
+}
+
 export async function requestIp(): Promise<string | null> {
-  if (process.env.POSTURE_TRUSTED_PROXY !== "1") return null;
-  return (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 64) || null;
+  return (await requestClient()).ip;
 }
 
 export async function actorFor(user: SignedInUser): Promise<Actor> {
