@@ -42,11 +42,12 @@ export async function findingsToSarif(db: Db, findings: Finding[], toolVersion: 
 
 /**
  * A CSV cell. File names, messages and snippets come from scanned repositories: a cell that a spreadsheet
- * would read as a formula is prefixed with a quote (CWE-1236).
+ * would read as a formula is prefixed with a quote (CWE-1236). Spreadsheets trim leading whitespace before
+ * deciding, so " =1+1" is a formula too, and a leading tab or carriage return is guarded whatever follows.
  */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (/^[\t\r]|^\s*[=+\-@]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
