@@ -216,3 +216,40 @@ describe("audit log", () => {
     expect(rows.filter((r) => r.actorLabel.startsWith("viewer@"))).toEqual([]);
   });
 });
+
+describe("text no query can hold (issue 15 §5)", () => {
+  // Each of these was a 500: PostgreSQL refuses NUL in text and jsonb, and an unpaired surrogate in jsonb.
+  const refused = (r: { status: number; body: { error: { code: string; message: string } } }, field: string) => {
+    expect([r.status, r.body.error.code]).toEqual([400, "invalid_input"]);
+    expect(r.body.error.message).toBe(`${field}: contains a NUL character or an unpaired surrogate, which is not text this application accepts`);
+  };
+
+  it("refuses NUL in query parameters with a 400 that names the parameter", async () => {
+    for (const [q, field] of [["repository=%00", "repository"], ["team=a%00b", "team"], ["check=x%00", "check"], ["assignee=%00", "assignee"], ["cursor=%00", "cursor"], ["%00=1", "\u0000"]] as const) {
+      refused(await json(await call(findings, "GET", { token: tokens.viewer, path: `/findings?${q}` })), field);
+    }
+  });
+
+  it("refuses NUL and unpaired surrogates anywhere in PATCH and POST bodies, keys included", async () => {
+    const [f] = (await json(await call(findings, "GET", { token: tokens.viewer, path: "/findings?limit=1" }))).body.items;
+    const before = await t.db.findingEvent.count();
+    refused(await json(await call(findings, "PATCH", { token: tokens.engineer, body: { ids: ["a\u0000"], change: { status: "open" } } })), "ids.0");
+    refused(await json(await call(findings, "PATCH", { token: tokens.engineer, body: { ids: ["\ud800"], change: { status: "open" } } })), "ids.0");
+    refused(await json(await call(findings, "PATCH", { token: tokens.engineer, body: { ids: [f.id], change: { comment: "x\udc00y" } } })), "change.comment");
+    refused(await json(await call(finding, "PATCH", { token: tokens.engineer, params: { id: f.id }, body: { comment: "hi\u0000" } })), "comment");
+    refused(await json(await call(finding, "PATCH", { token: tokens.engineer, params: { id: f.id }, body: { status: "false_positive", reason: "\ud83d" } })), "reason");
+    refused(await json(await call(finding, "PATCH", { token: tokens.engineer, params: { id: f.id }, raw: '{"comment":"ok","\\u0000":1}' })), "\u0000");
+    refused(await json(await call(repositories, "POST", { token: tokens.engineer, body: { url: "https://example.com/o/nul", team: "t\u0000" } })), "team");
+    refused(await json(await call(repositories, "POST", { token: tokens.engineer, body: { url: "https://example.com/o/sur", team: "t\ud800" } })), "team");
+    refused(await json(await call(bulk, "POST", { token: tokens.engineer, body: { urls: ["https://example.com/o/a\u0000"], team: "t" } })), "urls.0");
+    expect(await t.db.findingEvent.count()).toBe(before);
+    expect(await t.db.repository.count({ where: { url: { startsWith: "https://example.com/o/" } } })).toBe(0);
+  });
+
+  it("still takes real text, emoji (paired surrogates) included", async () => {
+    const [f] = (await json(await call(findings, "GET", { token: tokens.viewer, path: "/findings?limit=1" }))).body.items;
+    const ok = await json(await call(finding, "PATCH", { token: tokens.engineer, params: { id: f.id }, body: { comment: "checked 🙂 — naïve" } }));
+    expect(ok.status).toBe(200);
+    expect((await t.db.findingEvent.findFirstOrThrow({ where: { findingId: f.id, type: "commented" }, orderBy: { createdAt: "desc" } })).comment).toBe("checked 🙂 — naïve");
+  });
+});

@@ -13,6 +13,7 @@ import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError, type Queues } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
 import { RepositoryNotScannableError } from "../scan/enqueue.ts";
+import { safeText } from "../security/text.ts";
 
 export interface ActionContext {
   db: Db;
@@ -54,11 +55,14 @@ export function describeError(e: unknown): { error: string; field?: string } {
   return { error: "something went wrong on the server; nothing was changed" };
 }
 
-/** Authorises, validates and runs; permission is checked before the input is even looked at. */
+/**
+ * Authorises, validates and runs; permission is checked before the input is even looked at, and text no
+ * query could hold (NUL, unpaired surrogates) is refused with the schema's own errors.
+ */
 export async function runAs<S extends z.ZodType, R>(def: ActionDef<S, R>, ctx: { db: Db; user: SignedInUser | null; actor?: Actor; queues?: () => Queues }, raw: unknown): Promise<ActionResult<R>> {
   try {
     const user = authorize(ctx.user, def.permission);
-    const parsed = def.input.safeParse(raw);
+    const parsed = safeText(def.input).safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = issue.path.join(".");

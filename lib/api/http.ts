@@ -11,6 +11,7 @@ import { QueueUnavailableError } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
 import { RepositoryNotScannableError } from "../scan/enqueue.ts";
 import { clientView } from "../security/forwarded.ts";
+import { safeText } from "../security/text.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -57,8 +58,9 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T, max
   return parseWith(schema, raw);
 }
 
+/** Every query and body of the API is parsed here; NUL and unpaired surrogates are refused first (lib/security/text.ts). */
 export function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
+  const parsed = safeText(schema).safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new ApiError(400, "invalid_input", `${i.path.join(".") || "input"}: ${i.message}`);

@@ -1,4 +1,5 @@
-import { errorResponse } from "@/lib/api/http.ts";
+import { z } from "zod";
+import { errorResponse, parseWith, searchParams } from "@/lib/api/http.ts";
 import { findingsToCsv, findingsToSarif } from "@/lib/findings/export.ts";
 import { exportFindings, FINDINGS_EXPORT_LIMIT, parseFindingView } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
@@ -10,7 +11,7 @@ import pkg from "@/package.json";
  * at most FINDINGS_EXPORT_LIMIT findings (the response says when it was cut short).
  */
 export const GET = sessionRoute("findings:read", async ({ req, user }) => {
-  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const params = parseWith(z.record(z.string(), z.string()), searchParams(req));
   const format = params.format ?? "csv";
   if (format !== "csv" && format !== "sarif") return errorResponse(400, "invalid_input", "format: csv or sarif");
   delete params.format;
