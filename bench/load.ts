@@ -334,7 +334,7 @@ async function main() {
     const admin = (await createUser(db, system, { email: ADMIN_EMAIL, role: "admin", name: "Load admin" })).user;
     const lead = (await createUser(db, system, { email: LEAD_EMAIL, role: "security_lead", name: "Load lead" })).user;
     const adminActor: Actor = { id: admin.id, label: admin.email };
-    const { token } = await issueToken(db, adminActor, { userId: lead.id, name: "bench:load rescan", scope: "write", expiresDays: 1 });
+    const { token } = await issueToken(db, adminActor, { id: admin.id, role: "admin" }, { userId: lead.id, name: "bench:load rescan", scope: "write", expiresDays: 1 });
     const cookie = await benchSessionCookie(databaseUrl, ADMIN_EMAIL);
 
     let t = performance.now();

@@ -1,10 +1,9 @@
 "use server";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { audit } from "@/lib/audit.ts";
 import { safeNextPath } from "@/lib/auth/guard.ts";
 import { login } from "@/lib/auth/login.ts";
-import { revokeAllSessions, revokeSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
+import { signOutEverywhere as endEverywhere, revokeSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
 import { getDb, getRedis } from "@/lib/server/context.ts";
 import { currentSession, requestClient, requestIp } from "@/lib/server/session.ts";
 
@@ -38,13 +37,12 @@ export async function signOut(): Promise<void> {
   redirect("/login");
 }
 
-/** Ends every session of the signed-in user, on every device. */
-export async function signOutEverywhere(): Promise<void> {
+/** Ends every session of the signed-in user, on every device, and their API tokens when the box is ticked. */
+export async function signOutEverywhere(form?: FormData): Promise<void> {
   const session = await currentSession();
   if (session) {
-    const db = getDb();
-    const count = await revokeAllSessions(db, session.user.id);
-    await audit(db, { id: session.user.id, label: session.user.email, ip: await requestIp() }, { action: "user.sessions.revoke_all", targetType: "user", targetId: session.user.id, after: { sessionsEnded: count } });
+    const actor = { id: session.user.id, label: session.user.email, ip: await requestIp() };
+    await endEverywhere(getDb(), actor, session.user.id, { tokens: form?.get("tokens") === "1" });
   }
   (await cookies()).delete(SESSION_COOKIE);
   redirect("/login");

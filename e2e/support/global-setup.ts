@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
       const email = `${key}@e2e.example`;
       const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, password: PASSWORD });
       // A write token for each: what it may do is still bounded by the role (scenario 4 relies on that).
-      const { token } = await issueToken(db, { id: null, label: "e2e" }, { userId: user.id, name: "e2e", scope: "write" });
+      const { token } = await issueToken(db, { id: null, label: "e2e" }, "operator", { userId: user.id, name: "e2e", scope: "write" });
       users[key] = { email, password: PASSWORD, id: user.id, token };
     }
   } finally {

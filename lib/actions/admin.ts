@@ -57,8 +57,8 @@ export const createTokenAction = defineAction({
     scope: z.enum(["read", "write"]),
     expiresDays: z.preprocess((v) => (v === "" || v === "never" ? undefined : v), z.coerce.number().int().min(1).max(3650).optional()),
   }),
-  run: ({ db, actor }, input) => domain(async () => {
-    const { token, record, user } = await issueToken(db, actor, input);
+  run: ({ db, actor, user: issuer }, input) => domain(async () => {
+    const { token, record, user } = await issueToken(db, actor, issuer, input);
     return { token, name: record.name, user: user.email };
   }),
 });
@@ -67,7 +67,7 @@ export const revokeTokenAction = defineAction({
   name: "tokens.revoke",
   permission: "tokens:manage",
   input: z.object({ tokenId: id }),
-  run: ({ db, actor }, input) => domain(() => revokeTokenAudited(db, actor, input.tokenId)),
+  run: ({ db, actor, user }, input) => domain(() => revokeTokenAudited(db, actor, user, input.tokenId)),
 });
 
 export const updateSettingsAction = defineAction({

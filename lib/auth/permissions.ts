@@ -23,6 +23,15 @@ export function can(role: Role, action: Action): boolean {
   return (ACTIONS[action] as readonly Role[]).includes(role);
 }
 
+/**
+ * Whose API tokens a user may create and revoke: an admin anyone's, everyone else (with tokens:manage) only
+ * their own. A token acts with its owner's role and is audited as its owner, so minting one for someone else
+ * is acting as them.
+ */
+export function canManageTokensOf(user: { id: string; role: Role }, ownerId: string): boolean {
+  return can(user.role, "tokens:manage") && (user.role === "admin" || user.id === ownerId);
+}
+
 /** Actions a read-scoped API token may perform: reading only. */
 export function readOnlyAction(action: Action): boolean {
   return action.endsWith(":read");

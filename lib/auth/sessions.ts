@@ -1,6 +1,8 @@
 /** Server-side sessions behind an opaque cookie: expiring (absolute and idle), revocable, "log out everywhere". */
 import { createHash, randomBytes } from "node:crypto";
+import { audit, type Actor } from "../audit.ts";
 import type { Db, Role } from "../db/client.ts";
+import { revokeUserTokens } from "./tokens.ts";
 
 export const SESSION_COOKIE = "posture_session";
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -37,10 +39,20 @@ export async function revokeSession(db: Db, token: string): Promise<void> {
   await db.session.updateMany({ where: { tokenHash: hashToken(token), revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
-/** Log out everywhere: every session of the user ends now. */
-export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
+/** Every session of the user ends now. */
+export async function revokeAllSessions(db: Pick<Db, "session">, userId: string): Promise<number> {
   const { count } = await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   return count;
+}
+
+/** "Sign out everywhere": every session of the user ends, and, when asked, every API token; audited. */
+export async function signOutEverywhere(db: Db, actor: Actor, userId: string, opts: { tokens: boolean }): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+  return db.$transaction(async (tx) => {
+    const sessionsEnded = await revokeAllSessions(tx, userId);
+    await audit(tx, actor, { action: "user.sessions.revoke_all", targetType: "user", targetId: userId, after: { sessionsEnded, tokens: opts.tokens } });
+    const tokensRevoked = opts.tokens ? await revokeUserTokens(tx, actor, userId, "signed out everywhere") : 0;
+    return { sessionsEnded, tokensRevoked };
+  });
 }
 
 /** The Set-Cookie value: httpOnly, SameSite=Lax, Secure when served over https. */

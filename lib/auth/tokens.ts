@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { audit, type Actor } from "../audit.ts";
-import type { ApiToken, Db, Role, TokenScope, User } from "../db/client.ts";
+import type { ApiToken, Db, Prisma, Role, TokenScope, User } from "../db/client.ts";
+import { canManageTokensOf } from "./permissions.ts";
 
 export const TOKEN_PREFIX = "pst_";
 /** What createApiToken makes: the prefix and 32 random bytes in base64url. */
@@ -47,12 +48,20 @@ export async function verifyApiToken(db: Db, token: string, now = new Date()): P
   return { user: user as { id: string; email: string; name: string; role: Role }, scope: record.scope, tokenId: record.id };
 }
 
-export async function revokeApiToken(db: Db, id: string): Promise<void> {
-  await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+/**
+ * Who asks to create or revoke a token: a signed-in user, whose role and id decide (canManageTokensOf), or the
+ * operator at the machine (the CLI, test and bench setup), who can already do anything to the database.
+ */
+export type TokenIssuer = { id: string; role: Role } | "operator";
+
+function mayManage(issuer: TokenIssuer, ownerId: string): boolean {
+  return issuer === "operator" || canManageTokensOf(issuer, ownerId);
 }
 
 /** A token for a user, audited; the plain value is returned once. */
-export async function issueToken(db: Db, actor: Actor, opts: { userId: string; name: string; scope: TokenScope; expiresDays?: number | null }): Promise<{ token: string; record: ApiToken; user: Pick<User, "email"> }> {
+export async function issueToken(db: Db, actor: Actor, issuer: TokenIssuer, opts: { userId: string; name: string; scope: TokenScope; expiresDays?: number | null }): Promise<{ token: string; record: ApiToken; user: Pick<User, "email"> }> {
+  // Before looking the user up, so the answer says nothing about which ids exist.
+  if (!mayManage(issuer, opts.userId)) throw new TokenError("only an admin can create a token for another user");
   const user = await db.user.findUnique({ where: { id: opts.userId } });
   if (!user || user.disabledAt) throw new TokenError("no active user with that id");
   const expiresAt = opts.expiresDays ? new Date(Date.now() + opts.expiresDays * 86_400_000) : null;
@@ -61,18 +70,35 @@ export async function issueToken(db: Db, actor: Actor, opts: { userId: string; n
   return { token, record, user };
 }
 
-export async function revokeTokenAudited(db: Db, actor: Actor, id: string): Promise<void> {
+export async function revokeTokenAudited(db: Db, actor: Actor, issuer: TokenIssuer, id: string): Promise<void> {
   await db.$transaction(async (tx) => {
     const t = await tx.apiToken.findUnique({ where: { id }, include: { user: { select: { email: true } } } });
     if (!t) throw new TokenError("no such token");
+    if (!mayManage(issuer, t.userId)) throw new TokenError("only an admin can revoke another user's token");
     if (t.revokedAt) return;
     await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await audit(tx, actor, { action: "token.revoke", targetType: "api_token", targetId: id, before: { user: t.user.email, name: t.name, scope: t.scope } });
   });
 }
 
+export type TokenRevocationReason = "user disabled" | "password reset" | "signed out everywhere";
+
+/**
+ * Ends every live token of a user for good (re-enabling the user later brings none back), in the caller's
+ * transaction, with one audit entry naming the tokens; nothing is written when there were none.
+ */
+export async function revokeUserTokens(tx: Prisma.TransactionClient, actor: Actor, userId: string, reason: TokenRevocationReason): Promise<number> {
+  const live = await tx.apiToken.findMany({ where: { userId, revokedAt: null }, select: { id: true, name: true, prefix: true } });
+  if (live.length === 0) return 0;
+  await tx.apiToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: new Date() } });
+  await audit(tx, actor, { action: "user.tokens.revoke_all", targetType: "user", targetId: userId, after: { reason, tokensRevoked: live.length, tokens: live } });
+  return live.length;
+}
+
 export class TokenError extends Error {}
 
-export async function listTokens(db: Db) {
-  return db.apiToken.findMany({ orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }], take: 500, include: { user: { select: { email: true } } } });
+/** The tokens an issuer may see and revoke: everyone's for an admin, their own for anyone else. */
+export async function listTokens(db: Db, issuer: TokenIssuer) {
+  const where = issuer === "operator" || issuer.role === "admin" ? {} : { userId: issuer.id };
+  return db.apiToken.findMany({ where, orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }], take: 500, include: { user: { select: { email: true } } } });
 }

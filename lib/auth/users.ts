@@ -4,6 +4,7 @@ import { audit, type Actor } from "../audit.ts";
 import type { Db, Role } from "../db/client.ts";
 import { checkPasswordPolicy, generatePassword, hashPassword, PasswordPolicyError } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
+import { revokeUserTokens } from "./tokens.ts";
 
 export const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const satisfies readonly Role[];
 
@@ -56,7 +57,11 @@ export async function changeRole(db: Db, actor: Actor, userId: string, role: Rol
   });
 }
 
-/** A disabled user's sessions and tokens stop working at once (both check disabledAt); nothing is deleted. */
+/**
+ * A disabled user's sessions and API tokens end at once and stay ended: re-enabling the account brings back
+ * neither, so whoever held a token of a departed user does not regain it with a later "enable". Nothing is
+ * deleted.
+ */
 export async function setDisabled(db: Db, actor: Actor, userId: string, disabled: boolean): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId } });
@@ -65,12 +70,15 @@ export async function setDisabled(db: Db, actor: Actor, userId: string, disabled
     if (disabled && userId === actor.id) throw new UserError("you cannot disable your own account");
     if (disabled && before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin");
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
-    if (disabled) await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
     await audit(tx, actor, { action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: userId, before: { disabled: Boolean(before.disabledAt) }, after: { disabled } });
+    if (disabled) {
+      await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      await revokeUserTokens(tx, actor, userId, "user disabled");
+    }
   });
 }
 
-/** A new generated password, shown once; every session of the user ends. */
+/** A new generated password, shown once; every session and API token of the user ends. */
 export async function resetPassword(db: Db, actor: Actor, userId: string): Promise<string> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
@@ -79,6 +87,8 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
     if (!user) throw new UserError("no such user");
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     await audit(tx, actor, { action: "user.password_reset", targetType: "user", targetId: userId });
+    // A reset is what one does when the account may be in someone else's hands: whatever they hold ends too.
+    await revokeUserTokens(tx, actor, userId, "password reset");
   });
   await revokeAllSessions(db, userId);
   return password;

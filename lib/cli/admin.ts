@@ -71,7 +71,7 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
   try {
     const found = await db.user.findUnique({ where: { email: o.email.toLowerCase() } });
     if (!found || found.disabledAt) throw new UsageError(`no active user with email ${o.email}`);
-    const { token, record, user } = await issueToken(db, { id: null, label: "cli" }, { userId: found.id, name: o.name, scope: o.scope, expiresDays: o["expires-days"] });
+    const { token, record, user } = await issueToken(db, { id: null, label: "cli" }, "operator", { userId: found.id, name: o.name, scope: o.scope, expiresDays: o["expires-days"] });
     const expiresAt = record.expiresAt;
     io.stderr(`created ${record.scope} token "${record.name}" for ${user.email}${expiresAt ? `, expires ${expiresAt.toISOString().slice(0, 10)}` : ""}; it is shown only once:\n`);
     io.stdout(`${token}\n`);

@@ -44,7 +44,7 @@ describe("administration", () => {
     expect(log.map((l) => [l.before, l.after])).toEqual([[{ role: "admin" }, { role: "viewer" }]]);
   });
 
-  it("disabling a user ends their sessions and tokens; resetting a password ends sessions", async () => {
+  it("disabling a user ends their sessions and tokens for good; resetting a password ends sessions", async () => {
     const admin = await user("admin2@example.test", "admin");
     const eng = await user("eng2@example.test", "engineer");
     const session = await createSession(t.db, eng.id);
@@ -56,15 +56,18 @@ describe("administration", () => {
     expect(await verifySession(t.db, session)).toBeNull();
     expect(await verifyApiToken(t.db, tok.data.token)).toBeNull();
     await runAs(setDisabledAction, { db: t.db, user: admin }, { userId: eng.id, disabled: "false" });
-    expect((await verifyApiToken(t.db, tok.data.token))?.user.id).toBe(eng.id);
+    // Issue 15 §4: re-enabling the account does not bring the token back.
+    expect(await verifyApiToken(t.db, tok.data.token)).toBeNull();
     const s2 = await createSession(t.db, eng.id);
     const reset = await runAs(resetPasswordAction, { db: t.db, user: admin }, { userId: eng.id });
     expect(reset.ok).toBe(true);
     expect(await verifySession(t.db, s2)).toBeNull();
     expect(await runAs(revokeTokenAction, { db: t.db, user: admin }, { tokenId: tok.data.token })).toMatchObject({ ok: false, error: "no such token" });
-    const rec = await t.db.apiToken.findFirstOrThrow({ where: { userId: eng.id } });
+    const tok2 = await runAs(createTokenAction, { db: t.db, user: admin }, { userId: eng.id, name: "ci2", scope: "write", expiresDays: "30" });
+    if (!tok2.ok) throw new Error(tok2.error);
+    const rec = await t.db.apiToken.findFirstOrThrow({ where: { userId: eng.id, name: "ci2" } });
     expect((await runAs(revokeTokenAction, { db: t.db, user: admin }, { tokenId: rec.id })).ok).toBe(true);
-    expect(await verifyApiToken(t.db, tok.data.token)).toBeNull();
+    expect(await verifyApiToken(t.db, tok2.data.token)).toBeNull();
     const actions = (await listAudit(t.db, auditFilters.parse({ target: eng.id }))).rows.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["user.disable", "user.enable", "user.password_reset"]));
   });

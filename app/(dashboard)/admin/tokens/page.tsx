@@ -10,9 +10,11 @@ import { createToken, revokeToken } from "../actions.ts";
 export const metadata: Metadata = { title: "API tokens · Posture" };
 
 export default async function TokensPage() {
-  await requirePage("tokens:manage", "/admin/tokens");
+  const me = await requirePage("tokens:manage", "/admin/tokens");
   const db = getDb();
-  const [tokens, users] = await Promise.all([listTokens(db), assignableUsers(db)]);
+  // Only an admin makes tokens for others (canManageTokensOf); anyone else is offered, and shown, their own.
+  const forOthers = me.role === "admin";
+  const [tokens, users] = await Promise.all([listTokens(db, me), forOthers ? assignableUsers(db) : [{ id: me.id, email: me.email }]]);
   const now = new Date();
   return (
     <>
@@ -50,6 +52,7 @@ export default async function TokensPage() {
         </ActionForm>
         <p className="muted small">
           Use it as <code>Authorization: Bearer &lt;token&gt;</code>. A write token can do what its user&apos;s role allows; a read token only reads. Only a hash is stored.
+          {forOthers ? null : " You can create and revoke tokens for your own account only; an admin manages everyone's."}
         </p>
       </section>
       <section className="panel" style={{ marginTop: 16 }}>
