@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type Db, type FindingStatus, type Settings } from "../db/client.ts";
 import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
-import { CODE_CONTEXTS, findingLocation, type CodeContext, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
+import { CODE_CONTEXTS, type CodeContext, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
 import { dueDate } from "../settings.ts";
 import type { FindingContext } from "./context.ts";
 
@@ -52,6 +52,94 @@ function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil
   if (f.triageDecision === "false_positive") return "false_positive";
   if (f.triageDecision === "accepted_risk" && f.acceptedUntil && f.acceptedUntil > now) return "accepted_risk";
   return "reopened";
+}
+
+/**
+ * New findings and events are written with one INSERT per part from arrays, not Prisma's createMany: the
+ * client builds a createMany on the event loop (about a millisecond a row), so a scan of 18,000 findings held
+ * the worker's event loop for ~40 s and starved its BullMQ lock renewal; the job looked stalled and another
+ * worker took it over. These run in milliseconds and leave the event loop free.
+ */
+const INSERT_CHUNK = 5000;
+
+interface NewFinding {
+  id: string;
+  f: EngineFinding;
+  policyId: string;
+  dueAt: Date;
+  context: string | null;
+}
+
+async function insertFindings(tx: Tx, rows: NewFinding[], repositoryId: string, scanId: string, commitSha: string, now: Date) {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const part = rows.slice(i, i + INSERT_CHUNK);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "Finding" ("id", "repositoryId", "fingerprint", "checkId", "policyId", "framework", "severity", "status",
+         "path", "line", "column", "endLine", "endColumn", "message", "snippet", "commitSha",
+         "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "dueAt", "context", "codeContext", "updatedAt")
+       SELECT v.id, $2, v.fingerprint, v.check_id, v.policy_id, v.framework::"Framework", v.severity::"Severity", 'open'::"FindingStatus",
+         v.path, v.line, v.col, v.end_line, v.end_col, v.message, v.snippet, $3,
+         $4, $5, $4, $5, v.due_at::timestamp(3), v.context::jsonb, v.code_context::"CodeContext", $4
+       FROM unnest($1::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::int[], $15::int[],
+         $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
+         AS v(id, fingerprint, check_id, policy_id, framework, severity, path, line, col, end_line, end_col, message, snippet, due_at, context, code_context)`,
+      part.map((r) => r.id),
+      repositoryId,
+      commitSha,
+      now,
+      scanId,
+      part.map((r) => r.f.fingerprint),
+      part.map((r) => r.f.ruleId),
+      part.map((r) => r.policyId),
+      part.map((r) => frameworkToDb(r.f.framework)),
+      part.map((r) => r.f.severity),
+      part.map((r) => r.f.path),
+      part.map((r) => r.f.line),
+      part.map((r) => r.f.column),
+      part.map((r) => r.f.endLine),
+      part.map((r) => r.f.endColumn),
+      part.map((r) => r.f.message),
+      part.map((r) => r.f.snippet),
+      // ISO text: cast to timestamp it keeps the UTC wall time, as Prisma stores DateTime.
+      part.map((r) => r.dueAt.toISOString()),
+      part.map((r) => r.context),
+      part.map((r) => codeContextOf(r.f)),
+    );
+  }
+}
+
+interface NewEvent {
+  findingId: string;
+  type: "detected" | "reopened" | "fixed";
+  fromStatus: FindingStatus | null;
+  toStatus: FindingStatus;
+  severity: string;
+  checkId: string;
+  codeContext: CodeContext;
+}
+
+async function insertEvents(tx: Tx, rows: NewEvent[], repositoryId: string, scanId: string, now: Date) {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const part = rows.slice(i, i + INSERT_CHUNK);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "FindingEvent" ("id", "findingId", "type", "scanId", "fromStatus", "toStatus", "createdAt", "severity", "repositoryId", "checkId", "codeContext")
+       SELECT v.id, v.finding_id, v.type::"FindingEventType", $2, v.from_status::"FindingStatus", v.to_status::"FindingStatus", $3,
+         v.severity::"Severity", $4, v.check_id, v.code_context::"CodeContext"
+       FROM unnest($1::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS v(id, finding_id, type, from_status, to_status, severity, check_id, code_context)`,
+      part.map(() => randomUUID()),
+      scanId,
+      now,
+      repositoryId,
+      part.map((r) => r.findingId),
+      part.map((r) => r.type),
+      part.map((r) => r.fromStatus),
+      part.map((r) => r.toStatus),
+      part.map((r) => r.severity),
+      part.map((r) => r.checkId),
+      part.map((r) => r.codeContext),
+    );
+  }
 }
 
 /** One UPDATE for every finding seen again, instead of one round trip each. */
@@ -115,8 +203,8 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       });
       const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
 
-      const creates: Prisma.FindingCreateManyInput[] = [];
-      const events: Prisma.FindingEventCreateManyInput[] = [];
+      const creates: NewFinding[] = [];
+      const events: NewEvent[] = [];
       const seen: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[] = [];
       const present = new Set<string>();
       let reopened = 0;
@@ -127,30 +215,13 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
         const prior = byFingerprint.get(f.fingerprint);
         if (!prior) {
           const id = randomUUID();
-          creates.push({
-            id,
-            repositoryId,
-            fingerprint: f.fingerprint,
-            checkId: f.ruleId,
-            policyId: policyOf.get(f.ruleId)!,
-            framework: frameworkToDb(f.framework),
-            severity: f.severity,
-            status: "open",
-            ...findingLocation(f),
-            commitSha,
-            firstSeenAt: now,
-            firstScanId: scanId,
-            lastSeenAt: now,
-            lastScanId: scanId,
-            dueAt: dueDate(now, input.settings, f.severity),
-            context: contexts?.get(f.fingerprint) as Prisma.InputJsonValue | undefined,
-            codeContext: codeContextOf(f),
-          });
-          events.push({ findingId: id, type: "detected", scanId, toStatus: "open", createdAt: now, severity: f.severity, repositoryId, checkId: f.ruleId, codeContext: codeContextOf(f) });
+          const context = contexts?.get(f.fingerprint);
+          creates.push({ id, f, policyId: policyOf.get(f.ruleId)!, dueAt: dueDate(now, input.settings, f.severity), context: context ? JSON.stringify(context) : null });
+          events.push({ findingId: id, type: "detected", fromStatus: null, toStatus: "open", severity: f.severity, checkId: f.ruleId, codeContext: codeContextOf(f) });
         } else if (prior.status === "fixed") {
           const status = statusOnReturn(prior, now);
           seen.push({ id: prior.id, f, status, reopened: true });
-          events.push({ findingId: prior.id, type: "reopened", scanId, fromStatus: "fixed", toStatus: status, createdAt: now, severity: f.severity, repositoryId, checkId: prior.checkId, codeContext: codeContextOf(f) });
+          events.push({ findingId: prior.id, type: "reopened", fromStatus: "fixed", toStatus: status, severity: f.severity, checkId: prior.checkId, codeContext: codeContextOf(f) });
           reopened++;
         } else {
           seen.push({ id: prior.id, f, status: prior.status, reopened: false });
@@ -158,9 +229,9 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       }
 
       const fixed = existing.filter((e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path));
-      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", scanId, fromStatus: e.status, toStatus: "fixed", createdAt: now, severity: e.severity, repositoryId, checkId: e.checkId, codeContext: e.codeContext });
+      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", fromStatus: e.status, toStatus: "fixed", severity: e.severity, checkId: e.checkId, codeContext: e.codeContext });
 
-      if (creates.length) await tx.finding.createMany({ data: creates });
+      await insertFindings(tx, creates, repositoryId, scanId, commitSha, now);
       await refreshSeen(tx, seen, scanId, commitSha, now, contexts);
       // Trends count a finding under its current severity and context, so its past events follow a rulebook
       // re-grading or a change of context.
@@ -172,7 +243,7 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
         .map((r) => r.id);
       if (changed.length) await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity", "codeContext" = f."codeContext" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${changed}::text[])`;
       if (fixed.length) await tx.finding.updateMany({ where: { id: { in: fixed.map((e) => e.id) } }, data: { status: "fixed", fixedAt: now, fixedScanId: scanId } });
-      if (events.length) await tx.findingEvent.createMany({ data: events });
+      await insertEvents(tx, events, repositoryId, scanId, now);
 
       const counts: PersistCounts = { findingsNew: creates.length, findingsFixed: fixed.length, findingsReopened: reopened, findingsPresent: present.size };
       await tx.scan.update({
