@@ -10,7 +10,7 @@ import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type TaintHit, type TaintSpec } from "./taint.ts";
+import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
 import { NeedleSet } from "./needles.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
@@ -52,9 +52,12 @@ export interface CompiledCheck {
   /** Index into the rulebook's distinct glob sets (many checks share one, e.g. all Python files). */
   globSet: number;
   /** The prefilter as indexes into the rulebook's distinct needles: every `all` entry needs one of its needles. */
-  prefilter?: { all: number[][]; any: number[] };
+  prefilter?: CompiledPrefilter;
+  /** A data-flow check's sink side: the file, or a repository module it imports, must pass it. */
+  sinkPrefilter?: CompiledPrefilter;
   matcher: CompiledAst | CompiledRegex;
 }
+type CompiledPrefilter = { all: number[][]; any: number[] };
 
 export interface CompiledRulebook {
   checks: CompiledCheck[];
@@ -123,18 +126,18 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       }
       matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report, taint };
     }
-    let prefilter: CompiledCheck["prefilter"];
-    if (check.prefilter) {
-      const { all, any } = Array.isArray(check.prefilter) ? { all: undefined, any: check.prefilter } : check.prefilter;
+    const compilePrefilter = (spec: Check["prefilter"]): CompiledPrefilter | undefined => {
+      if (!spec) return undefined;
+      const { all, any } = Array.isArray(spec) ? { all: undefined, any: spec } : spec;
       // Literals are found for every file in one pass; a regex costs a scan of its own. Test literal-only groups
       // first and literals before regexes within a group, so a regex runs only when the literals leave it open.
       const isRegex = (i: number) => typeof needles[i] !== "string";
       const cheapFirst = (ids: number[]) => [...ids].sort((a, b) => Number(isRegex(a)) - Number(isRegex(b)));
       const groups = (all ?? []).map((n) => cheapFirst((Array.isArray(n) ? n : [n]).map(needle)));
       groups.sort((a, b) => Number(a.some(isRegex)) - Number(b.some(isRegex)));
-      prefilter = { all: groups, any: cheapFirst((any ?? []).map(needle)) };
-    }
-    return { check, globSet, prefilter, matcher };
+      return { all: groups, any: cheapFirst((any ?? []).map(needle)) };
+    };
+    return { check, globSet, prefilter: compilePrefilter(check.prefilter), sinkPrefilter: compilePrefilter(check.sinkPrefilter), matcher };
   });
   const flow = compiled.filter((c): c is CompiledCheck & { matcher: CompiledAst & { taint: CompiledTaint } } => c.matcher.kind === "ast" && !!c.matcher.taint);
   const set = compileTaintSet(flow.map((c) => ({ spec: (c.check.match as { taint: TaintSpec }).taint, utils: (c.check.match as { utils?: Record<string, unknown> }).utils, rank: SEVERITY_RANK[c.check.severity] })));
@@ -252,15 +255,20 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
 export function taintMatches(
   root: SgRoot,
   checks: readonly (CompiledCheck & { matcher: CompiledAst })[],
-  /** What the checks' TaintSet query found in this file, when the caller ran it already (findInFiles). */
-  nodes?: readonly SgNode[],
+  ran?: {
+    /** What the checks' TaintSet query found in this file, when the caller ran it already (findInFiles), and their tags. */
+    nodes: readonly SgNode[];
+    tags?: string[][];
+    /** Helpers of the repository's other modules that this file calls (RepositoryFlow). */
+    imports?: ImportedHelpersOf;
+  },
 ): { raw: RawMatch[]; parseErrorLine?: number } {
   if (checks.length === 0) return { raw: [] };
   const set = checks[0]!.matcher.taint!.set;
-  const found = nodes ?? root.root().findAll(set.config);
-  const tags = tagNodes(found, set);
+  const found = ran?.nodes ?? root.root().findAll(set.config);
+  const tags = ran?.tags ?? tagNodes(found, set);
   const raw: RawMatch[] = [];
-  const hits = analyseTaintChecks(root, found, checks.map((c) => c.matcher.taint!), tags);
+  const hits = analyseTaintChecks(root, found, checks.map((c) => c.matcher.taint!), tags, ran?.imports);
   checks.forEach((c, i) => {
     for (const h of hits[i]!) raw.push(taintToRaw(h, c));
   });
@@ -365,16 +373,33 @@ export interface FileScan {
 
 /** Checks whose globs take this path and whose prefilter (if any) the text passes. */
 export function applicableChecks(rulebook: CompiledRulebook, path: string, text: string): CompiledCheck[] {
+  return selectChecks(rulebook, path, text).applicable;
+}
+
+/**
+ * The checks for one file: `applicable` pass globs and prefilters; `pending` are data-flow checks whose prefilter
+ * passes but whose sink side does not (applicable if a module the file imports passes it); `sinkSide` are the
+ * data-flow checks whose sink side the file passes (so it may hold a helper for an importer's check).
+ */
+export function selectChecks(rulebook: CompiledRulebook, path: string, text: string): { applicable: CompiledCheck[]; pending: CompiledCheck[]; sinkSide: CompiledCheck[] } {
   // Runs for every file and check: plain loops, and needles found once per file.
   const globs = rulebook.globSets.map((m) => m(path));
   let contains: ((needle: number) => boolean) | undefined;
   const has = (i: number) => (contains ??= rulebook.needles.tester(text))(i);
-  const out: CompiledCheck[] = [];
-  for (const c of rulebook.checks) if (globs[c.globSet] && (!c.prefilter || passesPrefilter(c.prefilter, has))) out.push(c);
-  return out;
+  const applicable: CompiledCheck[] = [];
+  const pending: CompiledCheck[] = [];
+  const sinkSide: CompiledCheck[] = [];
+  for (const c of rulebook.checks) {
+    if (!globs[c.globSet]) continue;
+    const sinks = !c.sinkPrefilter || passesPrefilter(c.sinkPrefilter, has);
+    if (c.sinkPrefilter && sinks) sinkSide.push(c);
+    if (c.prefilter && !passesPrefilter(c.prefilter, has)) continue;
+    (sinks ? applicable : pending).push(c);
+  }
+  return { applicable, pending, sinkSide };
 }
 
-function passesPrefilter(p: NonNullable<CompiledCheck["prefilter"]>, contains: (needle: number) => boolean): boolean {
+function passesPrefilter(p: CompiledPrefilter, contains: (needle: number) => boolean): boolean {
   for (const alternatives of p.all) if (!alternatives.some(contains)) return false;
   return p.any.length === 0 || p.any.some(contains);
 }

@@ -100,6 +100,17 @@ const regexMatch = z
   })
   .strict();
 
+const prefilterSpec = z.union([
+  z.array(needle).min(1),
+  z
+    .object({
+      all: z.array(z.union([needle, z.array(needle).min(1)])).min(1).optional(),
+      any: z.array(needle).min(1).optional(),
+    })
+    .strict()
+    .refine((p) => p.all || p.any, "give all, any or both"),
+]);
+
 const checkSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/, "ids are dotted lower-case words, e.g. modal.function.trust-remote-code"),
@@ -159,18 +170,13 @@ const checkSchema = z
      * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text
      * (multi-line mode: ^ and $ match at line breaks). It must hold for every file the check can match.
      */
-    prefilter: z
-      .union([
-        z.array(needle).min(1),
-        z
-          .object({
-            all: z.array(z.union([needle, z.array(needle).min(1)])).min(1).optional(),
-            any: z.array(needle).min(1).optional(),
-          })
-          .strict()
-          .refine((p) => p.all || p.any, "give all, any or both"),
-      ])
-      .optional(),
+    prefilter: prefilterSpec.optional(),
+    /**
+     * A data-flow check's sink side of its prefilter: text a file must hold for a sink to be in it. A file the
+     * prefilter selects without it is still checked when a repository module it imports holds it (the sink may
+     * sit in that module's helper), and such modules are parsed for their helpers.
+     */
+    sinkPrefilter: prefilterSpec.optional(),
     match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch]),
   })
   .strict()
@@ -182,6 +188,7 @@ const checkSchema = z
     const m = c.match;
     if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
     if (m.taint && m.language !== "python") ctx.addIssue({ code: "custom", path: ["match", "taint"], message: "taint checks are for Python" });
+    if (c.sinkPrefilter && !m.taint) ctx.addIssue({ code: "custom", path: ["sinkPrefilter"], message: "sinkPrefilter is for data-flow (taint) checks" });
   });
 
 const reference = z.string().regex(/^(CWE-\d+|OWASP [A-Z0-9:]+|MITRE ATLAS [A-Z0-9.]+)$/, "references look like CWE-502, OWASP A01:2025, OWASP LLM04 or MITRE ATLAS AML.T0010");

@@ -1,11 +1,22 @@
 import { readFileSync } from "node:fs";
-import { applicableChecks, embeddedYamlMatches, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { embeddedYamlMatches, selectChecks, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { ScanError, SkipReason } from "./types.ts";
 import type { WalkedFile } from "./walk.ts";
 
 /** What the first pass learns of a file: its regex matches now, and which ast-grep checks must look at it. */
 export type FileOutcome =
-  | { kind: "read"; bytes: number; raw: RawMatch[]; astChecks: CompiledCheck[]; validUtf8: boolean }
+  | {
+      kind: "read";
+      bytes: number;
+      raw: RawMatch[];
+      astChecks: CompiledCheck[];
+      validUtf8: boolean;
+      text: string;
+      /** Data-flow checks that apply if a repository module this file imports holds their sink side (selectChecks). */
+      pendingFlow: CompiledCheck[];
+      /** Data-flow checks whose sink side this file holds: it may hold a helper for an importer. */
+      sinkSide: CompiledCheck[];
+    }
   | { kind: "skipped"; reason: SkipReason }
   | { kind: "error"; error: ScanError };
 
@@ -49,7 +60,7 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
   if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { kind: "skipped", reason: "binary" };
   const { text, validUtf8 } = decode(buf);
   if (looksMinified(text)) return { kind: "skipped", reason: "minified" };
-  const applicable = applicableChecks(rulebook, file.rel, text);
+  const { applicable, pending, sinkSide } = selectChecks(rulebook, file.rel, text);
   const raw: RawMatch[] = [];
   const astChecks: CompiledCheck[] = [];
   let lines: string[] | undefined;
@@ -59,5 +70,5 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
   }
   // YAML inside YAML (KubeRay's serveConfigV2: |): rare, so parsed here rather than batched.
   raw.push(...embeddedYamlMatches(rulebook, file.rel, text));
-  return { kind: "read", bytes: buf.length, raw, astChecks, validUtf8 };
+  return { kind: "read", bytes: buf.length, raw, astChecks, validUtf8, text, pendingFlow: pending, sinkSide };
 }

@@ -1,12 +1,14 @@
 import { realpathSync, statSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
-import { findInFiles, parse } from "@ast-grep/napi";
+import { findInFiles, parse, type SgNode, type SgRoot } from "@ast-grep/napi";
 import picomatch from "picomatch";
 import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, syntaxErrorLine, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
 import { DeclaredIndex } from "./declared.ts";
+import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
+import { tagNodes } from "./taint.ts";
 import { buildDependencyIndex, isDependencyManifest, type DependencyIndex } from "./dependencies.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
@@ -114,6 +116,12 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const total = walked.files.length;
 
   // Pass 1.
+  const modules = new ModuleIndex(walked.files.map((f) => f.rel));
+  // Files with data-flow checks and the repository modules they import, and which checks' sink side each file
+  // holds: a check whose sink side is only in an imported module still runs, and that module is parsed by the
+  // same query, so a value can be followed into its helpers.
+  const importers: { file: WalkedFile; imports: string[]; pending: AstCheck[] }[] = [];
+  const sinkSideOf = new Map<string, Set<string>>();
   const raw = new Map<string, RawMatch[]>();
   const byAbs = new Map<string, WalkedFile>();
   const filesOf = new Map<AstCheck, string[]>();
@@ -132,6 +140,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         const on = (c: { check: { id: string } }) => !repo.config.disabled(c.check.id, file.rel);
         o.raw = o.raw.filter(on);
         o.astChecks = o.astChecks.filter(on);
+        o.pendingFlow = o.pendingFlow.filter(on);
       }
       result.stats.files++;
       result.stats.bytes += o.bytes;
@@ -145,6 +154,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
           if (c.matcher.taint) (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
           else (filesOf.get(c) ?? filesOf.set(c, []).get(c)!).push(file.abs);
         }
+      if (o.validUtf8 && o.sinkSide.length) sinkSideOf.set(file.rel, new Set(o.sinkSide.map((c) => c.check.id)));
+      if (o.validUtf8 && (taintOf.has(file.abs) || o.pendingFlow.length))
+        importers.push({ file, imports: importedFiles(file.rel, o.text, modules), pending: o.pendingFlow as AstCheck[] });
     }
     if (++done % 200 === 0) {
       opts.onProgress?.(done, total);
@@ -182,11 +194,28 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   };
   // Pass 2b: ast-grep parses each file that a data-flow check selected once, on its native threads, and hands
   // back the tree; every data-flow check of that file runs on it.
+  // An imported module no data-flow check selected is parsed for its helpers only (no check runs on it).
+  const helperModules = new Set<string>();
+  for (const { file, imports, pending } of importers) {
+    const own = taintOf.get(file.abs) ?? [];
+    for (const c of pending)
+      if (imports.some((rel) => sinkSideOf.get(rel)?.has(c.check.id))) (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
+    const checks = taintOf.get(file.abs) ?? own;
+    for (const rel of imports) if (checks.some((c) => sinkSideOf.get(rel)?.has(c.check.id))) helperModules.add(rel);
+  }
+  const absOf = new Map(walked.files.map((f) => [f.rel, f.abs]));
+  for (const rel of helperModules) {
+    const abs = absOf.get(rel);
+    if (abs && byAbs.has(abs) && !taintOf.has(abs)) taintOf.set(abs, []);
+  }
+  const flow = new RepositoryFlow(modules);
   const taintPass = async () => {
     if (taintOf.size === 0) return;
     // One query for every data-flow check (their TaintSet): compiled once, each file parsed once.
-    const first = taintOf.values().next().value![0]!;
-    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: first.matcher.taint!.set.config } } as unknown as AstCheck;
+    const first = [...taintOf.values()].find((cs) => cs.length)![0]!;
+    const set = first.matcher.taint!.set;
+    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.config } } as unknown as AstCheck;
+    const parsed: { file: WalkedFile; root: SgRoot; nodes: SgNode[]; tags: string[][] }[] = [];
     await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
       if (err) {
         result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
@@ -195,10 +224,18 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       const root = nodes[0]?.getRoot();
       const file = root && byAbs.get(root.filename());
       if (!file) return;
-      const t = taintMatches(root, taintOf.get(file.abs)!, nodes);
+      const tags = tagNodes(nodes, set);
+      flow.add(file.rel, root, nodes, tags);
+      parsed.push({ file, root, nodes, tags });
+    });
+    // Every file's helpers are known now: run each file's checks.
+    for (const { file, root, nodes, tags } of parsed) {
+      const checks = taintOf.get(file.abs)!;
+      if (!checks.length) continue;
+      const t = taintMatches(root, checks, { nodes, tags, imports: flow.importsOf(file.rel) });
       for (const r of t.raw) add(file.rel, r);
       parseError(file.rel, t.parseErrorLine);
-    });
+    }
   };
   // How often files are parsed: once per pattern check that selected them, once for all data-flow checks.
   const perFile = new Map<string, number>();

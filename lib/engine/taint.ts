@@ -205,8 +205,11 @@ export interface TaintHit {
   /** The matched sink node (inside the helper for a helper call). */
   sink: SgNode;
   source: SgNode;
-  /** Set when the value reached the sink through a module-local helper. */
+  /** Set when the value reached the sink through a helper. */
   via?: string;
+  /** The helper is another module's: `sink` is in that module's tree, and these are its tags. */
+  viaImported?: boolean;
+  sinkTags?: string[];
 }
 
 export interface TaintResult {
@@ -242,16 +245,31 @@ interface Roles {
 /** Where a tainted value came from: a source node, or the index of a parameter (when summarising a helper). */
 type Origin = { source: SgNode } | { param: number };
 
-interface Helper {
+export interface Helper {
+  /** How the caller names it: `run_cmd`, `self.run_cmd`, `launch_utils.run` (the message's "through ...()"). */
   name: string;
   /** Parameter index → the sink inside the helper that it reaches. */
   sinkParams: Map<number, SgNode>;
   paramNames: string[];
   /** Set when the helper returns a value derived from a source. */
   returnsSource?: SgNode;
-  /** A method: called as self.name(...). */
+  /** A method: its first parameter is the instance (self.name(...), or obj.name(...) across modules). */
   method: boolean;
+  /** Defined in another module of the repository: its sink nodes belong to that file's tree. */
+  imported?: boolean;
+  /** For an imported helper, each inner sink's tags (by that tree's node id: the caller's tags cannot tell). */
+  sinkTags?: Map<number, string[]>;
 }
+
+/**
+ * Helpers of other modules a file calls, for one check (their summaries depend on its roles): the callees as
+ * written here (a regex over a call's function text) and what each one is.
+ */
+export interface ImportedHelpers {
+  calleeRegex: string;
+  helperOf(callee: string): Helper | undefined;
+}
+export type ImportedHelpersOf = (compiled: CompiledTaint) => ImportedHelpers | undefined;
 
 /**
  * Per-file memo of parent walks: every data-flow check of a file asks where the same nodes sit, and each step up
@@ -530,11 +548,10 @@ class FunctionFlow {
     for (const { call, helper, deferred } of this.helperCalls.get(ks) ?? []) {
       const kk = key(call);
       if (this.reported.has(kk)) continue;
-      const o = this.inComprehensions(call, () => this.helperArgTaint(call, helper, deferred));
-      if (o) {
-        this.reported.add(kk);
-        this.hits.push({ sink: call, origin: o.origin, via: { helper, inner: o.inner } });
-      }
+      // Every inner sink a tainted argument reaches: two arguments may reach two different checks' sinks.
+      const found = this.inComprehensions(call, () => this.helperArgTaint(call, helper, deferred));
+      if (found.length) this.reported.add(kk);
+      for (const o of found) this.hits.push({ sink: call, origin: o.origin, via: { helper, inner: o.inner } });
     }
   }
 
@@ -547,45 +564,41 @@ class FunctionFlow {
     return this.taintOf(sink);
   }
 
-  private helperArgTaint(call: SgNode, helper: Helper, deferred?: DeferredArgs): { origin: Origin; inner: SgNode } | undefined {
+  private helperArgTaint(call: SgNode, helper: Helper, deferred?: DeferredArgs): { origin: Origin; inner: SgNode }[] {
+    const out: { origin: Origin; inner: SgNode }[] = [];
+    const seen = new Set<SgNode>();
+    const at = (index: number | undefined, value: SgNode | null) => {
+      const inner = index !== undefined && index >= 0 ? helper.sinkParams.get(index) : undefined;
+      if (!inner || !value || seen.has(inner)) return;
+      const o = this.taintOf(value);
+      if (o) {
+        seen.add(inner);
+        out.push({ origin: o, inner });
+      }
+    };
     if (deferred) {
-      const at = (index: number, value: SgNode) => {
-        const inner = index >= 0 ? helper.sinkParams.get(index) : undefined;
-        const o = inner ? this.taintOf(value) : undefined;
-        return o && inner ? { origin: o, inner } : undefined;
-      };
       const first = helper.method ? 1 : 0;
-      for (let i = 0; i < deferred.positional.length; i++) {
-        const r = at(first + i, deferred.positional[i]!);
-        if (r) return r;
-      }
-      for (const [name, value] of deferred.keywords) {
-        const r = at(helper.paramNames.indexOf(name), value);
-        if (r) return r;
-      }
-      return undefined;
+      deferred.positional.forEach((v, i) => at(first + i, v));
+      for (const [name, value] of deferred.keywords) at(helper.paramNames.indexOf(name), value);
+      return out;
     }
     const args = call.field("arguments");
-    if (!args) return undefined;
+    if (!args) return out;
     let pos = helper.method ? 1 : 0;
     for (const a of args.children()) {
       if (!a.isNamed() || a.kind() === "comment") continue;
-      let index: number | undefined;
-      let value: SgNode | null = a;
-      if (a.kind() === "keyword_argument") {
-        index = helper.paramNames.indexOf(a.field("name")?.text() ?? "");
-        value = a.field("value");
-      } else if (a.kind() === "list_splat" || a.kind() === "dictionary_splat") {
+      if (a.kind() === "keyword_argument") at(helper.paramNames.indexOf(a.field("name")?.text() ?? ""), a.field("value"));
+      else if (a.kind() === "list_splat" || a.kind() === "dictionary_splat") {
+        // *args / **kwargs may fill any parameter
         const o = this.taintOf(a);
         const first = [...helper.sinkParams.values()][0];
-        if (o && first) return { origin: o, inner: first };
-        continue;
-      } else index = pos++;
-      const inner = index !== undefined && index >= 0 ? helper.sinkParams.get(index) : undefined;
-      const o = inner && value ? this.taintOf(value) : undefined;
-      if (o && inner) return { origin: o, inner };
+        if (o && first && !seen.has(first)) {
+          seen.add(first);
+          out.push({ origin: o, inner: first });
+        }
+      } else at(pos++, a);
     }
-    return undefined;
+    return out;
   }
 
   private taintOfChildren(n: SgNode): Origin | undefined {
@@ -744,7 +757,7 @@ export function tagNodes(nodes: readonly SgNode[], set: TaintSet): string[][] {
  * sanitizers and guards): the flow through each function is followed once for the group, and each hit goes to
  * the checks whose sink it reached. Returns the hits of each check, in the order given.
  */
-export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: string[][]): TaintHit[][] {
+export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: string[][], imports?: ImportedHelpersOf): TaintHit[][] {
   const out: TaintHit[][] = checks.map(() => []);
   const groups = new Map<string, number[]>();
   checks.forEach((c, i) => {
@@ -755,26 +768,33 @@ export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], check
   nodes.forEach((n, i) => tags[i]!.length && tagOf.set(key(n), tags[i]!));
   for (const members of groups.values()) {
     if (members.length === 1) {
-      out[members[0]!] = analyseTaintNodes(root, nodes, checks[members[0]!]!, tags).hits;
+      out[members[0]!] = onePerNode(analyseTaintNodes(root, nodes, checks[members[0]!]!, tags, imports).hits);
       continue;
     }
     const roles = new Map(checks[members[0]!]!.roles);
     for (const i of members) for (const [t, r] of checks[i]!.roles) if (r === "sink" && !roles.has(t)) roles.set(t, "sink");
     const merged: CompiledTaint = { set: checks[members[0]!]!.set, roles, throughHelpersOnly: false };
-    for (const hit of analyseTaintNodes(root, nodes, merged, tags).hits) {
-      const ts = tagOf.get(key(hit.sink)) ?? [];
+    for (const hit of analyseTaintNodes(root, nodes, merged, tags, imports).hits) {
+      const ts = (hit.viaImported ? hit.sinkTags : tagOf.get(key(hit.sink))) ?? [];
       for (const i of members) {
         const c = checks[i]!;
         if (!ts.some((t) => c.roles.get(t) === "sink") || (c.throughHelpersOnly && !hit.via)) continue;
         out[i]!.push(hit);
       }
     }
+    for (const i of members) out[i] = onePerNode(out[i]!);
   }
   return out;
 }
 
-export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): { hits: TaintHit[] } {
-  useFileMemo(root);
+/** One hit per reported node and check: a helper call passing two tainted arguments to two sinks is one finding. */
+function onePerNode(hits: TaintHit[]): TaintHit[] {
+  const seen = new Set<number>();
+  return hits.filter((h) => !seen.has(key(h.node)) && !!seen.add(key(h.node)));
+}
+
+/** Each node's role for one check: the first of its tags that the check gives a role. */
+function rolesOf(nodes: readonly SgNode[], tags: string[][], compiled: CompiledTaint): Roles {
   const roles: Roles = { sinks: new Map(), sources: new Map(), sanitizers: new Set(), guards: new Map() };
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
@@ -788,7 +808,87 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
       (roles.guards.get(k) ?? roles.guards.set(k, []).get(k)!).push(n);
     }
   }
-  if (roles.sinks.size === 0 || roles.sources.size === 0) return { hits: [] };
+  return roles;
+}
+
+/**
+ * What a module offers the others for one check: its top-level functions (`name`) and its classes' methods
+ * (`Class.name`) whose parameter reaches a sink of the check inside them. One level: a helper calling another
+ * helper is not followed.
+ */
+export function exportedHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): Map<string, Helper> {
+  const saved = currentMemo;
+  useFileMemo(root);
+  try {
+    const roles = rolesOf(nodes, tags, compiled);
+    const tagOf = new Map(nodes.map((n, i) => [key(n), tags[i]!]));
+    const out = new Map<string, Helper>();
+    const byFunction = new Map<number, { fn: SgNode; sinks: SgNode[] }>();
+    for (const s of roles.sinks.values()) {
+      const f = enclosingFunction(s);
+      if (!f) continue;
+      (byFunction.get(key(f)) ?? byFunction.set(key(f), { fn: f, sinks: [] }).get(key(f))!).sinks.push(s);
+    }
+    for (const { fn, sinks } of byFunction.values()) {
+      const name = fn.field("name")?.text();
+      const parent = fn.parent()?.kind() === "decorated_definition" ? fn.parent()!.parent() : fn.parent();
+      let id: string | undefined;
+      let method = false;
+      if (name && parent?.kind() === "module") id = name;
+      else if (name && parent?.kind() === "block") {
+        const cls = parent.parent();
+        const clsParent = cls?.parent()?.kind() === "decorated_definition" ? cls.parent()!.parent() : cls?.parent();
+        const clsName = cls?.kind() === "class_definition" ? cls.field("name")?.text() : undefined;
+        const isStatic = fn.parent()?.kind() === "decorated_definition" && /@(staticmethod|classmethod)\b/.test(fn.parent()!.text().slice(0, fn.range().start.index - fn.parent()!.range().start.index));
+        if (clsName && clsParent?.kind() === "module" && !isStatic) {
+          id = `${clsName}.${name}`;
+          method = true;
+        }
+      }
+      if (!id) continue;
+      const helper = summariseSinkHelper(fn, id, method, roles, sinks);
+      if (helper) out.set(id, { ...helper, imported: true, sinkTags: new Map([...helper.sinkParams.values()].map((n) => [key(n), tagOf.get(key(n)) ?? []])) });
+    }
+    return out;
+  } finally {
+    currentMemo = saved;
+  }
+}
+
+/** A function as a helper whose parameters reach sinks inside it (undefined when none does). */
+function summariseSinkHelper(fn: SgNode, name: string, method: boolean, roles: Roles, sinks: SgNode[]): Helper | undefined {
+  const names = paramNames(fn);
+  const helper: Helper = { name, sinkParams: new Map(), paramNames: names, method };
+  const initial = new Map<string, Origin>();
+  names.forEach((n, i) => {
+    if (!(method && i === 0)) initial.set(n, { param: i });
+  });
+  const flow = new FunctionFlow(fn, roles, new Map(), initial, bySinkStatement(sinks), new Map()).run();
+  for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
+  return helper.sinkParams.size ? helper : undefined;
+}
+
+function bySinkStatement(list: SgNode[]): Map<number, SgNode[]> {
+  const m = new Map<number, SgNode[]>();
+  for (const s of list) {
+    const k = key(statementOf(s));
+    (m.get(k) ?? m.set(k, []).get(k)!).push(s);
+  }
+  return m;
+}
+
+export function analyseTaintNodes(
+  root: SgRoot,
+  nodes: readonly SgNode[],
+  compiled: CompiledTaint,
+  tags: string[][] = tagNodes(nodes, compiled.set),
+  imports?: ImportedHelpersOf,
+): { hits: TaintHit[] } {
+  // Other modules' summaries first: they switch the per-file memo.
+  const importedHelpers = imports?.(compiled);
+  useFileMemo(root);
+  const roles = rolesOf(nodes, tags, compiled);
+  if (roles.sources.size === 0 || (roles.sinks.size === 0 && !importedHelpers)) return { hits: [] };
 
   // Group the roles by function; module-level code is its own unit.
   const fns = new Map<number, SgNode>();
@@ -807,14 +907,7 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
     sourcesOf.add(k);
   }
 
-  const bySink = (list: SgNode[]) => {
-    const m = new Map<number, SgNode[]>();
-    for (const s of list) {
-      const k = key(statementOf(s));
-      (m.get(k) ?? m.set(k, []).get(k)!).push(s);
-    }
-    return m;
-  };
+  const bySink = bySinkStatement;
 
   // One level of module-local helpers: a top-level function or a method whose parameter reaches a sink, and a
   // function returning a source's value.
@@ -840,17 +933,8 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
   for (const [k, f] of fns) {
     const id = helperName(f);
     if (!id || !calledHere(id)) continue;
-    const names = paramNames(f);
     const sinks = sinksOf.get(k);
-    const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
-    if (sinks) {
-      const initial = new Map<string, Origin>();
-      names.forEach((n, i) => {
-        if (!(id.method && i === 0)) initial.set(n, { param: i });
-      });
-      const flow = new FunctionFlow(f, roles, new Map(), initial, bySink(sinks), new Map()).run();
-      for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
-    }
+    const helper: Helper = (sinks && summariseSinkHelper(f, id.name, id.method, roles, sinks)) || { name: id.name, sinkParams: new Map(), paramNames: paramNames(f), method: id.method };
     if (sourcesOf.has(k)) {
       const flow = new FunctionFlow(f, roles, new Map(), initialSources(f, roles), new Map(), new Map()).run();
       if (flow.returned && "source" in flow.returned) helper.returnsSource = flow.returned.source;
@@ -893,8 +977,36 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
     }
   }
 
+  // Calls of other modules' helpers: `launch_utils.run(cmd)`, `api.register_model(path)`, and the same handed to
+  // a runner (`add_task(launch_utils.run, cmd)`).
+  if (importedHelpers) {
+    const re = importedHelpers.calleeRegex;
+    const calls = root.root().findAll({
+      rule: {
+        kind: "call",
+        any: [
+          { has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute" }], regex: re } },
+          { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: re }, { kind: "attribute", regex: re }, { kind: "keyword_argument", has: { field: "value", regex: re } }] } } }] },
+        ],
+      } as NapiConfig["rule"],
+    });
+    for (const call of calls) {
+      const fn = call.field("function")!;
+      const deferred = new RegExp(DEFERRED_RUNNERS).test(fn.text()) ? deferredArgs(call) : undefined;
+      const target = deferred ? deferred.target : fn;
+      const h = target && importedHelpers.helperOf(target.text());
+      if (!h) continue;
+      const f = enclosingFunction(call);
+      const k = f ? key(f) : MODULE;
+      if (f) fns.set(k, f);
+      const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
+      const sk = key(statementOf(call));
+      (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h, deferred });
+    }
+  }
+
   const hits: TaintHit[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   const analyse = (k: number, unit: SgNode, initial: Map<string, Origin>) => {
     const hasSource = sourcesOf.has(k) || callersOfSourceHelpers.has(k);
     const hasSink = sinksOf.has(k) || helperCallsOf.has(k);
@@ -902,17 +1014,19 @@ export function analyseTaintNodes(root: SgRoot, nodes: readonly SgNode[], compil
     const flow = new FunctionFlow(unit, roles, helpers, initial, bySink(sinksOf.get(k) ?? []), helperCallsOf.get(k) ?? new Map()).run();
     for (const h of flow.hits) {
       if (!("source" in h.origin)) continue;
-      const kk = key(h.sink);
+      const kk = `${key(h.sink)}:${h.via ? key(h.via.inner) : ""}`;
       if (seen.has(kk)) continue;
       seen.add(kk);
-      hits.push({ node: h.sink, sink: h.via?.inner ?? h.sink, source: h.origin.source, via: h.via?.helper.name });
+      const imported = h.via?.helper.imported ? { viaImported: true, sinkTags: h.via.helper.sinkTags?.get(key(h.via.inner)) ?? [] } : {};
+      hits.push({ node: h.sink, sink: h.via?.inner ?? h.sink, source: h.origin.source, via: h.via?.helper.name, ...imported });
     }
   };
   for (const [k, f] of fns) analyse(k, f, initialSources(f, roles));
   analyse(MODULE, root.root(), new Map());
   // A helper's sink that a source reaches inside the helper itself is reported there; its callers add nothing.
   const direct = new Set(hits.filter((h) => !h.via).map((h) => key(h.sink)));
-  for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
+  // (Node ids are per tree: another module's sink is never this file's.)
+  for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && !hits[i]!.viaImported && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
   hits.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
   return { hits: compiled.throughHelpersOnly ? hits.filter((h) => h.via) : hits };
 }
