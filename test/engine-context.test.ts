@@ -46,6 +46,8 @@ describe("code context from the path", () => {
     [".buildkite/pipeline.yml", "build"],
     ["noxfile.py", "build"],
     ["scripts/release.py", "build"],
+    ["scripts/validate_tutorials.py", "build"],
+    ["scripts/validate.py", "production"],
     ["tools/lint_rules.sh", "build"],
     ["scripts/serve.py", "production"],
   ];

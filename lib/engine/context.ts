@@ -25,7 +25,7 @@ const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
 const EXAMPLE_FILE = /\.ipynb$|\.(example|sample)(\.[a-z0-9]+)?$/;
 /** A helper in a scripts/tools directory named for release, lint or formatting work is tooling, not service code. */
 const TOOL_DIRS = new Set(["scripts", "script", "tools", "tool", "dev", "hack"]);
-const TOOL_NAME = /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
+const TOOL_NAME = /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|validate_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
 
 /** A Python module that imports a test framework is test code wherever it lives (a helper module of a test suite). */
 const IMPORTS_TEST_FRAMEWORK = /^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)(?:\.[A-Za-z_.]+)?[ \t]+import\b)/m;
