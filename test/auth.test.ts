@@ -75,17 +75,17 @@ describe("login", () => {
 
   it("locks an account after repeated failures, even from many addresses, and then refuses the right password", async () => {
     await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead", passwordHash: await hashPassword(PASSWORD) } });
-    for (let i = 0; i < LOGIN_LIMITS.accountFailures; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.unknownDeviceAttempts; i++) {
       const r = await login(t.db, redis, { email: "lead@example.test", password: `wrong-${i}-password` }, { ip: `10.1.0.${i}` }, prefix);
       expect(r.ok).toBe(false);
     }
     const locked = await login(t.db, redis, { email: "lead@example.test", password: PASSWORD }, { ip: "10.1.1.1" }, prefix);
     expect(locked).toMatchObject({ ok: false, reason: "locked" });
-    if (!locked.ok && locked.reason === "locked") expect(locked.retryAfterSeconds).toBeGreaterThan(LOGIN_LIMITS.lockSeconds - 10);
+    if (!locked.ok && locked.reason === "locked") expect(locked.retryAfterSeconds).toBeGreaterThan(LOGIN_LIMITS.windowSeconds - 10);
   });
 
   it("locks an address that tries many accounts", async () => {
-    for (let i = 0; i < LOGIN_LIMITS.ipFailures; i++) await login(t.db, redis, { email: `user${i}@example.test`, password: "guess guess guess" }, { ip: "10.9.9.9" }, prefix);
+    for (let i = 0; i < LOGIN_LIMITS.ipAttempts; i++) await login(t.db, redis, { email: `user${i}@example.test`, password: "guess guess guess" }, { ip: "10.9.9.9" }, prefix);
     const r = await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: "10.9.9.9" }, prefix);
     expect(r).toMatchObject({ ok: false, reason: "locked" });
     const elsewhere = await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: "10.9.9.10" }, prefix);
@@ -93,7 +93,7 @@ describe("login", () => {
   });
 
   it("without a known client address, failures on other accounts never lock anyone else out", async () => {
-    for (let i = 0; i < LOGIN_LIMITS.ipFailures + 2; i++) await login(t.db, redis, { email: `noip${i}@example.test`, password: "guess guess guess" }, { ip: null }, prefix);
+    for (let i = 0; i < LOGIN_LIMITS.ipAttempts + 2; i++) await login(t.db, redis, { email: `noip${i}@example.test`, password: "guess guess guess" }, { ip: null }, prefix);
     expect((await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: null }, prefix)).ok).toBe(true);
   });
 

@@ -2,7 +2,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { safeNextPath } from "@/lib/auth/guard.ts";
-import { login } from "@/lib/auth/login.ts";
+import { DEVICE_COOKIE, deviceCookieOptions, login } from "@/lib/auth/login.ts";
 import { signOutEverywhere as endEverywhere, revokeSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
 import { getDb, getRedis } from "@/lib/server/context.ts";
 import { currentSession, requestClient, requestIp } from "@/lib/server/session.ts";
@@ -18,14 +18,17 @@ async function secureCookies(): Promise<boolean> {
 
 export async function signIn(_prev: LoginState, form: FormData): Promise<LoginState> {
   const email = String(form.get("email") ?? "").slice(0, 254);
+  const jar = await cookies();
   let result;
   try {
-    result = await login(getDb(), getRedis(), { email, password: form.get("password") }, { ip: await requestIp(), userAgent: (await headers()).get("user-agent") });
+    result = await login(getDb(), getRedis(), { email, password: form.get("password") }, { ip: await requestIp(), userAgent: (await headers()).get("user-agent"), device: jar.get(DEVICE_COOKIE)?.value });
   } catch {
     return { error: "sign-in is unavailable right now (the server cannot reach its database or Redis); try again shortly", email };
   }
-  if (!result.ok) return { error: result.reason === "locked" ? `${result.message} (in ${Math.ceil(result.retryAfterSeconds / 60)} min)` : result.message, email };
-  (await cookies()).set(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: "lax", secure: await secureCookies(), path: "/", maxAge: SESSION_ABSOLUTE_MS / 1000 });
+  if (!result.ok) return { error: result.message, email };
+  const secure = await secureCookies();
+  jar.set(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: SESSION_ABSOLUTE_MS / 1000 });
+  jar.set(DEVICE_COOKIE, result.device, deviceCookieOptions(secure));
   redirect(safeNextPath(form.get("next")));
 }
 
