@@ -5,7 +5,7 @@
  * data-flow query need not grow a branch for them. Pure: no file system.
  */
 import type { SgNode, SgRoot } from "@ast-grep/napi";
-import { exportedHelpers, type CompiledTaint, type Helper, type ImportedHelpersOf } from "./taint.ts";
+import { moduleHelpers, type CompiledTaint, type ImportedHelpersOf, type ModuleHelpers } from "./taint.ts";
 
 /** One name an import statement binds in the importing module. */
 export interface ImportBinding {
@@ -181,9 +181,16 @@ export function resolveCallee(
  * the repository modules those import), kept until each file's checks have run: a file's calls into another
  * module are resolved against that module's own parse, so each file is still parsed once.
  */
+const rolesKeys = new WeakMap<CompiledTaint, string>();
+function rolesKeyOf(compiled: CompiledTaint): string {
+  let k = rolesKeys.get(compiled);
+  if (k === undefined) rolesKeys.set(compiled, (k = JSON.stringify([...compiled.roles].sort())));
+  return k;
+}
+
 export class RepositoryFlow {
   private files = new Map<string, { root: SgRoot; nodes: readonly SgNode[]; tags: string[][] }>();
-  private exports = new Map<string, Map<string, Map<string, Helper>>>();
+  private exports = new Map<string, Map<string, ModuleHelpers>>();
 
   constructor(private index: ModuleIndex) {}
 
@@ -199,31 +206,42 @@ export class RepositoryFlow {
     const imported = new Map([...importedSymbols(rel, text, this.index)].filter(([, s]) => s.file !== rel && this.files.has(s.file)));
     if (!imported.size) return undefined;
     const instances = instanceBindings(text, imported);
-    const alternatives: string[] = [];
-    const symbols = [...imported].filter(([, s]) => s.kind === "symbol").map(([l]) => escapeRegex(l));
-    const modules = [...imported].filter(([, s]) => s.kind === "module").map(([l]) => escapeRegex(l));
-    if (symbols.length) alternatives.push(`(${symbols.join("|")})`);
-    if (modules.length) alternatives.push(`(${modules.join("|")})\\.[A-Za-z_]\\w*`);
-    if (instances.size) alternatives.push(`(${[...instances.keys()].map(escapeRegex).join("|")})\\.[A-Za-z_]\\w*`);
-    const calleeRegex = `^(?:${alternatives.join("|")})$`;
-    return (compiled) => ({
-      calleeRegex,
-      helperOf: (callee) => {
-        const target = resolveCallee(callee, imported, instances);
-        if (!target) return undefined;
-        const h = this.exportsOf(target.file, compiled).get(target.name);
-        return h && h.method === target.method ? { ...h, name: callee } : undefined;
-      },
-    });
+    return (compiled) => {
+      // Only callees that can name a helper with a sink of this check: most imports name none, and then the
+      // file needs no search for calls at all.
+      const alternatives: string[] = [];
+      const names = (file: string) => this.exportsOf(file, compiled).names();
+      for (const [local, s] of imported) {
+        if (s.kind === "symbol" && names(s.file).includes(s.name)) alternatives.push(escapeRegex(local));
+        if (s.kind === "module") {
+          const fns = names(s.file).filter((n) => !n.includes("."));
+          if (fns.length) alternatives.push(`${escapeRegex(local)}\\.(?:${fns.map(escapeRegex).join("|")})`);
+        }
+      }
+      for (const [local, cls] of instances) {
+        const methods = names(cls.file).filter((n) => n.startsWith(`${cls.name}.`)).map((n) => n.slice(cls.name.length + 1));
+        if (methods.length) alternatives.push(`${escapeRegex(local)}\\.(?:${methods.map(escapeRegex).join("|")})`);
+      }
+      if (!alternatives.length) return undefined;
+      return {
+        calleeRegex: `^(?:${alternatives.join("|")})$`,
+        helperOf: (callee) => {
+          const target = resolveCallee(callee, imported, instances);
+          if (!target) return undefined;
+          const h = this.exportsOf(target.file, compiled).get(target.name);
+          return h && h.method === target.method ? { ...h, name: callee } : undefined;
+        },
+      };
+    };
   }
 
-  private exportsOf(rel: string, compiled: CompiledTaint): Map<string, Helper> {
+  private exportsOf(rel: string, compiled: CompiledTaint): ModuleHelpers {
     const byRoles = this.exports.get(rel) ?? this.exports.set(rel, new Map()).get(rel)!;
-    const rolesKey = JSON.stringify([...compiled.roles].sort());
+    const rolesKey = rolesKeyOf(compiled);
     let out = byRoles.get(rolesKey);
     if (!out) {
       const f = this.files.get(rel)!;
-      byRoles.set(rolesKey, (out = exportedHelpers(f.root, f.nodes, compiled, f.tags)));
+      byRoles.set(rolesKey, (out = moduleHelpers(f.root, f.nodes, compiled, f.tags)));
     }
     return out;
   }

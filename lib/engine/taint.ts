@@ -135,7 +135,9 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
       if (g.members.length === 1) branches.push({ all: [...hintOf(g.head), g.head, ...g.members[0]!.rest, { pattern: `$${g.members[0]!.tag}` }] });
       else
         branches.push({
-          all: [...hintOf(g.head), g.head, ...g.members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
+          // ...and at least one member must match: a parameter no framework calls with request data (most of
+          // them) is then not handed back to JavaScript at all.
+          all: [...hintOf(g.head), g.head, { any: g.members.map((m) => (m.rest.length ? { all: m.rest } : { pattern: "$_" })) }, ...g.members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
         });
     }
     sourceGroups.clear();
@@ -814,45 +816,68 @@ function rolesOf(nodes: readonly SgNode[], tags: string[][], compiled: CompiledT
 /**
  * What a module offers the others for one check: its top-level functions (`name`) and its classes' methods
  * (`Class.name`) whose parameter reaches a sink of the check inside them. One level: a helper calling another
- * helper is not followed.
+ * helper is not followed. Lazy: a module is indexed on the first lookup and each function summarised only when
+ * a caller names it (a large module's other functions cost nothing).
  */
-export function exportedHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): Map<string, Helper> {
-  const saved = currentMemo;
-  useFileMemo(root);
-  try {
+export interface ModuleHelpers {
+  /** The functions and methods that hold a sink of the check: the only names worth resolving a call to. */
+  names(): string[];
+  get(name: string): Helper | undefined;
+}
+
+export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): ModuleHelpers {
+  let index: { roles: Roles; tagOf: Map<number, string[]>; byId: Map<string, { fn: SgNode; method: boolean; sinks: SgNode[] }> } | undefined;
+  const done = new Map<string, Helper | undefined>();
+  const withFileMemo = <T>(f: () => T): T => {
+    const saved = currentMemo;
+    useFileMemo(root);
+    try {
+      return f();
+    } finally {
+      currentMemo = saved;
+    }
+  };
+  const build = () => {
     const roles = rolesOf(nodes, tags, compiled);
     const tagOf = new Map(nodes.map((n, i) => [key(n), tags[i]!]));
-    const out = new Map<string, Helper>();
-    const byFunction = new Map<number, { fn: SgNode; sinks: SgNode[] }>();
+    const byId = new Map<string, { fn: SgNode; method: boolean; sinks: SgNode[] }>();
     for (const s of roles.sinks.values()) {
-      const f = enclosingFunction(s);
-      if (!f) continue;
-      (byFunction.get(key(f)) ?? byFunction.set(key(f), { fn: f, sinks: [] }).get(key(f))!).sinks.push(s);
-    }
-    for (const { fn, sinks } of byFunction.values()) {
-      const name = fn.field("name")?.text();
-      const parent = fn.parent()?.kind() === "decorated_definition" ? fn.parent()!.parent() : fn.parent();
-      let id: string | undefined;
-      let method = false;
-      if (name && parent?.kind() === "module") id = name;
-      else if (name && parent?.kind() === "block") {
-        const cls = parent.parent();
-        const clsParent = cls?.parent()?.kind() === "decorated_definition" ? cls.parent()!.parent() : cls?.parent();
-        const clsName = cls?.kind() === "class_definition" ? cls.field("name")?.text() : undefined;
-        const isStatic = fn.parent()?.kind() === "decorated_definition" && /@(staticmethod|classmethod)\b/.test(fn.parent()!.text().slice(0, fn.range().start.index - fn.parent()!.range().start.index));
-        if (clsName && clsParent?.kind() === "module" && !isStatic) {
-          id = `${clsName}.${name}`;
-          method = true;
-        }
-      }
+      const fn = enclosingFunction(s);
+      const id = fn && exportedName(fn);
       if (!id) continue;
-      const helper = summariseSinkHelper(fn, id, method, roles, sinks);
-      if (helper) out.set(id, { ...helper, imported: true, sinkTags: new Map([...helper.sinkParams.values()].map((n) => [key(n), tagOf.get(key(n)) ?? []])) });
+      (byId.get(id.name) ?? byId.set(id.name, { fn: fn!, method: id.method, sinks: [] }).get(id.name)!).sinks.push(s);
     }
-    return out;
-  } finally {
-    currentMemo = saved;
-  }
+    return { roles, tagOf, byId };
+  };
+  const get = (name: string) => {
+    if (done.has(name)) return done.get(name);
+    const helper = withFileMemo(() => {
+      index ??= build();
+      const entry = index.byId.get(name);
+      const h = entry && summariseSinkHelper(entry.fn, name, entry.method, index.roles, entry.sinks);
+      return h && { ...h, imported: true, sinkTags: new Map([...h.sinkParams.values()].map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])) };
+    });
+    done.set(name, helper);
+    return helper;
+  };
+  return { get, names: () => [...withFileMemo(() => (index ??= build())).byId.keys()] };
+}
+
+/** How another module names a function: `name` at the top level, `Class.name` for a method of a top-level class. */
+function exportedName(fn: SgNode): { name: string; method: boolean } | undefined {
+  const name = fn.field("name")?.text();
+  const parent = fn.parent()?.kind() === "decorated_definition" ? fn.parent()!.parent() : fn.parent();
+  if (!name || !parent) return undefined;
+  if (parent.kind() === "module") return { name, method: false };
+  if (parent.kind() !== "block") return undefined;
+  const cls = parent.parent();
+  if (cls?.kind() !== "class_definition") return undefined;
+  const clsParent = cls.parent()?.kind() === "decorated_definition" ? cls.parent()!.parent() : cls.parent();
+  const clsName = cls.field("name")?.text();
+  // a static or class method takes no instance first: not callable as obj.name(...) with self skipped
+  const decorators = fn.parent()?.kind() === "decorated_definition" ? fn.parent()!.text().slice(0, fn.range().start.index - fn.parent()!.range().start.index) : "";
+  if (!clsName || clsParent?.kind() !== "module" || /@(staticmethod|classmethod)\b/.test(decorators)) return undefined;
+  return { name: `${clsName}.${name}`, method: true };
 }
 
 /** A function as a helper whose parameters reach sinks inside it (undefined when none does). */
