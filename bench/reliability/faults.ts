@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueueUnavailableError } from "../../lib/queue/queues.ts";
+import { SCAN_LOCK } from "../../lib/queue/worker.ts";
 import { listRepositories } from "../../lib/repos/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { checkoutsLeft, cleanFingerprints, makeRepo, sameSets, scratchEnvironment, sleep, spawnWorker, stopWorker, storedFingerprints, waitFor, type Service } from "./support.ts";
+import { checkoutsLeft, cleanFingerprints, makeRepo, sameSets, scratchEnvironment, sleep, spawnWorker, stopWorker, storedFingerprints, waitFor, type Service, type WorkerProcess } from "./support.ts";
 
 export interface Outcome {
   id: string;
@@ -27,13 +28,19 @@ function scratchDir(label: string) {
   return mkdtempSync(join(tmpdir(), `posture-rel-${label}-`));
 }
 
+const seconds = (ms: number) => `${ms / 1000} s`;
+const LOCK_TEXT = `BullMQ lock ${seconds(SCAN_LOCK.lockDuration)} renewed every ${seconds(SCAN_LOCK.lockRenewTime)}, stalled check every ${seconds(SCAN_LOCK.stalledInterval)}`;
+/** The recovery a SIGKILLed worker's scan must meet: picked up and finished by another worker. */
+const RECOVERY_TARGET_MS = 30_000;
+
 export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Outcome> {
   const env = await scratchEnvironment(pg, redis, "kill");
   const repos = scratchDir("kill-repo");
   const happened: string[] = [];
-  const workers = [];
+  const workers: WorkerProcess[] = [];
   try {
     const dir = makeRepo(join(repos, "big"), 6000, 3);
+    const frozenDir = makeRepo(join(repos, "frozen"), 6000, 3);
     const clean = await cleanFingerprints(dir, env.rulebook);
     const a = await spawnWorker(env.env);
     workers.push(a);
@@ -46,26 +53,33 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     happened.push(`worker A (pid ${a.pid}) killed with SIGKILL while the scan was \`${at.status}\` (files ${at.filesDone ?? 0}/${at.filesTotal ?? "?"}).`);
     const b = await spawnWorker(env.env);
     workers.push(b);
-    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 250);
+    const bReadyMs = Date.now() - killedAt;
+    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 100);
     const recoveredMs = Date.now() - killedAt;
     const stored = await storedFingerprints(env.db, repo.id);
     const cmp = sameSets(clean, stored.fps);
     // The scan row says succeeded before the worker has removed its checkout and completed the job.
     const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
-    happened.push(`worker B (pid ${b.pid}) picked the stalled job up; the scan ended \`${done.status}\` ${(recoveredMs / 1000).toFixed(1)} s after the kill (BullMQ lock 60 s, stalled check every 30 s).`);
+    const took = job?.processedOn && job.finishedOn ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)` : "";
+    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}).`);
     happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`);
     const left = checkoutsLeft(env.workRoot);
     const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
     happened.push(`worker B's scan log: ${bLog.join("; ") || "(nothing)"}.`);
     happened.push(`checkouts left in the work directory after B finished: ${left.length}${left.length ? " (a dead worker's checkout should have been removed when worker B started)" : " (worker B removed the killed worker's checkout when it started)"}.`);
-    const ok = done.status === "succeeded" && cmp.equal && stored.distinct === stored.fps.length && stored.detectedEvents === clean.length;
+    const killOk = done.status === "succeeded" && recoveredMs <= RECOVERY_TARGET_MS && cmp.equal && stored.distinct === stored.fps.length && stored.detectedEvents === clean.length;
+
+    // A short lock is lost by a worker that is alive but stuck: the other worker takes the job over, and must
+    // not scan the repository while the stuck one still is.
+    const frozen = await frozenWorkerScan(env, frozenDir, b);
+    happened.push(...frozen.happened);
     return {
       id: "kill-worker",
-      title: "kill -9 of a worker in the middle of a scan",
-      did: "Registered a repository of 6,000 Python files with 3 `eval()` calls each (18,000 findings), queued a scan, and sent SIGKILL to the only worker process (concurrency 1) once the scan row said `scanning`. Then started a second worker process.",
-      expected: "The job is recovered as stalled and run again by the second worker; the repository's findings are exactly those of one clean scan (same fingerprints, no duplicates, one `detected` event each).",
+      title: "kill -9 of a worker in the middle of a scan; a worker frozen past its lock",
+      did: "Registered a repository of 6,000 Python files with 3 `eval()` calls each (18,000 findings), queued a scan, and sent SIGKILL to the only worker process (concurrency 1) once the scan row said `scanning`. Then started a second worker process (B). Then, with B running, started a third (C), queued a scan of a second repository of the same size, and froze whichever worker took it (SIGSTOP) once its scan row said `scanning`, for longer than the lock, so the other worker claims the stalled job while the frozen one still holds the repository; then let it go on (SIGCONT).",
+      expected: `The killed worker's job is recovered as stalled and finished by the second worker within ${seconds(RECOVERY_TARGET_MS)} of the kill; the repository's findings are exactly those of one clean scan (same fingerprints, no duplicates, one \`detected\` event each). The frozen worker's job is claimed by the other worker, which finds the repository busy (the per-repository advisory lock) and waits instead of scanning it a second time at once; the frozen worker finishes its scan, and the findings again equal one clean scan.`,
       happened,
-      ok,
+      ok: killOk && frozen.ok,
     };
   } finally {
     for (const w of workers) await stopWorker(w);
@@ -73,6 +87,41 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     rmSync(repos, { recursive: true, force: true });
   }
 }
+
+async function frozenWorkerScan(env: Awaited<ReturnType<typeof scratchEnvironment>>, dir: string, running: WorkerProcess): Promise<{ ok: boolean; happened: string[] }> {
+  const happened: string[] = [];
+  const clean = await cleanFingerprints(dir, env.rulebook);
+  const c = await spawnWorker(env.env);
+  try {
+    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
+    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+    await waitFor("scan to reach scanning", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "scanning" || FINISHED.includes(s.status), 120_000, 25);
+    const holder = [running, c].find((w) => w.logs.some((l) => l.msg === "scan job started" && l.scanId === scan.id));
+    if (!holder) throw new Error("neither worker logged that it started the scan's job");
+    const other = holder === c ? running : c;
+    holder.proc.kill("SIGSTOP");
+    const frozenAt = Date.now();
+    const busy = await waitFor("the other worker to find the repository busy", async () => other.logs.filter((l) => l.msg === "repository busy, scan delayed" && l.scanId === scan.id).length, (n) => n >= 2, 60_000, 100).catch(() => 0);
+    const busyAfterMs = Date.now() - frozenAt;
+    const statusWhileFrozen = (await env.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).status;
+    holder.proc.kill("SIGCONT");
+    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 100);
+    const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 60_000).catch(() => undefined);
+    const stored = await storedFingerprints(env.db, repo.id);
+    const cmp = sameSets(clean, stored.fps);
+    const scansBy = (w: WorkerProcess) => w.logs.filter((l) => l.msg.startsWith("scan ") && l.scanId === scan.id && l.msg !== "scan job started").map((l) => l.msg);
+    const otherScanned = scansBy(other).filter((m) => m === "scan succeeded" || m.startsWith("scan failed") || m.startsWith("scan attempt failed"));
+    happened.push(`worker ${holder.pid} frozen with SIGSTOP while scanning the second repository; ${busy ? `${seconds(Math.round(busyAfterMs / 100) * 100)} later the other worker (${other.pid}) had claimed the stalled job and been refused the repository ${busy} times ("repository busy, scan delayed")` : `the other worker (${other.pid}) never claimed the job within 60 s`}; the scan row still said \`${statusWhileFrozen}\`.`);
+    happened.push(`after SIGCONT: the scan ended \`${done.status}\`; the frozen worker logged ${JSON.stringify(scansBy(holder))}, the other worker ${JSON.stringify(scansBy(other))}; job ${job?.finishedOn ? `finished (attemptsMade ${job.attemptsMade}, stalledCounter ${(job as unknown as { stalledCounter?: number }).stalledCounter ?? "?"})` : "NOT finished"}.`);
+    happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`);
+    const ok = busy >= 1 && otherScanned.length === 0 && done.status === "succeeded" && !!job?.finishedOn && cmp.equal && stored.detectedEvents === clean.length;
+    return { ok, happened };
+  } finally {
+    c.proc.kill("SIGCONT");
+    await stopWorker(c);
+  }
+}
+
 
 export async function restartRedis(pg: Service, redis: Service): Promise<Outcome> {
   const env = await scratchEnvironment(pg, redis, "redis");

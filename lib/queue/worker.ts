@@ -35,6 +35,18 @@ export interface RunningWorker {
 
 const BUSY_RETRY_MS = 3000;
 
+/**
+ * A killed worker's scan goes back to the queue once its lock has expired and a stalled check has seen it
+ * twice (BullMQ marks active jobs on one check and moves those still unlocked on the next), so recovery takes
+ * about lockDuration + stalledInterval after the kill. The lock is renewed four times per lockDuration, so a
+ * live worker loses it only after 4.5 s without a renewal (the longest event-loop stall measured in a scan of
+ * 18,000 findings is 1.5 s; a Redis hiccup can be longer); if it does,
+ * the per-repository advisory lock in lib/scan/pipeline.ts keeps the second worker from scanning the same
+ * repository at the same time (it waits, then finds the scan finished). Two stalls are tolerated before
+ * BullMQ fails a job, since a short lock makes a spurious stall on a busy machine likelier.
+ */
+export const SCAN_LOCK = { lockDuration: 6_000, lockRenewTime: 1_500, stalledInterval: 3_000, maxStalledCount: 2 } as const;
+
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
   await syncCatalogue(opts.db, opts.rulebook);
@@ -58,18 +70,20 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const scanWorker = new Worker<ScanJobData>(
     SCAN_QUEUE,
     async (job: Job<ScanJobData>, token?: string) => {
+      log("scan job started", { scanId: job.data.scanId, attempt: job.attemptsMade + 1, stalledCounter: job.stalledCounter });
       try {
         return await runScan(ctx, job.data.scanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
       } catch (e) {
         if (e instanceof PermanentScanError) throw new UnrecoverableError(e.message);
         if (e instanceof RepositoryBusyError) {
+          log("repository busy, scan delayed", { scanId: job.data.scanId, retryInMs: BUSY_RETRY_MS });
           await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
           throw new DelayedError();
         }
         throw e;
       }
     },
-    { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: opts.concurrency ?? 2, lockDuration: 60_000 },
+    { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: opts.concurrency ?? 2, ...SCAN_LOCK },
   );
   const orgWorker = new Worker(
     ORG_QUEUE,
