@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -13,5 +14,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Tests build their git repositories in scratch directories under the OS temp directory: that is where
+    // local repositories may be when a test allows them (lib/repos/url.ts localReposRoot).
+    env: { POSTURE_LOCAL_REPOS_ROOT: tmpdir() },
   },
 });

@@ -296,6 +296,8 @@ async function main() {
   const prefix = `posture-load-${id}`;
   const work = mkdtempSync(join(tmpdir(), `posture-load-${id}-`));
   Object.assign(res, { databaseUrl, prefix, work });
+  // The bench's repositories are local: they must be under the one folder local repositories may be in.
+  process.env.POSTURE_LOCAL_REPOS_ROOT = work;
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -30,6 +30,8 @@ const id = randomBytes(4).toString("hex");
 const url = `${PG}/posture_bench_${id}`;
 const prefix = `posture-bench-${id}`;
 const work = mkdtempSync(join(tmpdir(), "posture-bench-"));
+// The bench's repositories are local: they must be under the one folder local repositories may be in.
+process.env.POSTURE_LOCAL_REPOS_ROOT = work;
 
 async function waitAll(db: ReturnType<typeof createDb>, where: object, count: number) {
   for (;;) {

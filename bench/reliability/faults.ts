@@ -237,9 +237,12 @@ export async function scanTimeout(pg: Service, redis: Service): Promise<Outcome>
   const port = (server.address() as { port: number }).port;
   const workers = [];
   try {
-    const w = await spawnWorker({ ...env.env, POSTURE_CLONE_TIMEOUT_MS: "3000" });
+    // The silent server is on this machine: its address must be let through as an internal git server's would.
+    const networks = { POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" };
+    const w = await spawnWorker({ ...env.env, ...networks, POSTURE_CLONE_TIMEOUT_MS: "3000" });
     workers.push(w);
-    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true);
+    Object.assign(process.env, networks);
+    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true).finally(() => delete process.env.POSTURE_GIT_ALLOWED_NETWORKS);
     const t0 = Date.now();
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
     const done = await waitFor("scan to fail", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 60_000, 100);

@@ -15,6 +15,9 @@ import { createQueues, type Queues } from "../../lib/queue/queues.ts";
 import { TEST_POLICY_TEXT } from "./policy.ts";
 
 export const ROOT = join(import.meta.dirname, "../..");
+/** The scenarios build their repositories under the temp directory: the folder local repositories may be in. */
+export const LOCAL_REPOS_ROOT = tmpdir();
+process.env.POSTURE_LOCAL_REPOS_ROOT = LOCAL_REPOS_ROOT;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 180_000, everyMs = 100): Promise<T> {
@@ -182,6 +185,7 @@ export async function scratchEnvironment(pg: Service, redis: Service, label: str
     POSTURE_QUEUE_PREFIX: prefix,
     POSTURE_RULES_DIR: rulesDir,
     POSTURE_ALLOW_LOCAL_REPOS: "1",
+    POSTURE_LOCAL_REPOS_ROOT: LOCAL_REPOS_ROOT,
     POSTURE_WORKER_CONCURRENCY: "1",
     // Checkouts land here (os.tmpdir() follows TMPDIR), so "the checkout was removed" can be checked.
     TMPDIR: workRoot,

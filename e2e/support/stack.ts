@@ -21,12 +21,14 @@ export interface StackState {
   users: Record<"admin" | "lead" | "engineer" | "viewer", { email: string; password: string; id: string; token: string }>;
 }
 
-export function env(state: Pick<StackState, "databaseUrl" | "queuePrefix">): NodeJS.ProcessEnv {
+export function env(state: Pick<StackState, "databaseUrl" | "queuePrefix" | "workDir">): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATABASE_URL: state.databaseUrl,
     POSTURE_QUEUE_PREFIX: state.queuePrefix,
     POSTURE_ALLOW_LOCAL_REPOS: "1",
+    // The scenarios' repositories are built in the work directory: the one folder local repositories may be in.
+    POSTURE_LOCAL_REPOS_ROOT: state.workDir,
     NEXT_DIST_DIR: ".next-e2e",
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",

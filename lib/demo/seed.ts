@@ -13,7 +13,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Actor } from "../audit.ts";
 import { generatePassword } from "../auth/passwords.ts";
@@ -26,6 +25,7 @@ import { updateFindings } from "../findings/triage.ts";
 import { registerRepository } from "../repos/service.ts";
 import { runScan } from "../scan/pipeline.ts";
 import { getSettings } from "../settings.ts";
+import { demoReposDir } from "./dir.ts";
 import { DEMO_DAYS, DEMO_EMAIL_DOMAIN, DEMO_REPOS, DEMO_TEAMS, DEMO_TRIAGE, DEMO_USERS, type DemoCommit, type DemoRepo, type DemoTriage, type DemoUserKey } from "./repos.ts";
 
 const run = promisify(execFile);
@@ -34,11 +34,7 @@ const DAY_MS = 86_400_000;
 const MARKER = ".posture-demo";
 const SEEDER: Actor = { id: null, label: "demo" };
 
-/** Where demo repositories live: $POSTURE_DATA_DIR/demo-repos, by default .posture/demo-repos in the checkout. */
-export function demoReposDir(env = process.env): string {
-  const dataDir = env.POSTURE_DATA_DIR ? resolve(env.POSTURE_DATA_DIR) : fileURLToPath(new URL("../../.posture", import.meta.url));
-  return join(dataDir, "demo-repos");
-}
+export { demoReposDir };
 
 export const demoEmail = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
 

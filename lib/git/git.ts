@@ -1,22 +1,28 @@
 /**
  * The git CLI, run so that nothing in a repository can act on this machine: no hooks, no submodules, no
  * prompts, no tags, one branch, depth 1, a timeout and a size cap; the checkout is the caller's to remove.
+ * And so that no repository URL can make it reach this machine or its networks: it connects only to the
+ * addresses checked right before (remoteFor), follows no redirect, uses no proxy and speaks only the URL's
+ * protocol; what it says when it fails is mapped to a few reasons (classify), its own words kept for the log.
  */
 import { spawn } from "node:child_process";
-import { lookup } from "node:dns/promises";
 import { readdir, lstat } from "node:fs/promises";
+import { isIP } from "node:net";
 import { join } from "node:path";
-import { isLocalHost } from "../repos/url.ts";
+import { AddressRefusedError, checkedAddresses, HostUnresolvedError, localRepoPath, parseRepoUrl, RepoUrlError } from "../repos/url.ts";
 
-export type GitFailure = "not_found" | "auth_required" | "branch_not_found" | "timeout" | "too_large" | "local_address" | "network" | "git_error";
+export type GitFailure = "not_found" | "auth_required" | "branch_not_found" | "redirect" | "timeout" | "too_large" | "local_address" | "invalid_url" | "network" | "git_error";
 
 /** Failures that will not go away by retrying. */
-export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set(["not_found", "auth_required", "branch_not_found", "timeout", "too_large", "local_address"]);
+export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set(["not_found", "auth_required", "branch_not_found", "redirect", "timeout", "too_large", "local_address", "invalid_url"]);
 
 export class GitError extends Error {
   constructor(
     readonly code: GitFailure,
+    /** Shown to people (the scan's failure reason): never git's own output, which can describe internal hosts. */
     message: string,
+    /** For the worker's log only: git's stderr, or what was refused. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = "GitError";
@@ -31,13 +37,24 @@ const SAFE_CONFIG = [
   "-c", "core.fsmonitor=false",
   "-c", "core.symlinks=true",
   "-c", "submodule.recurse=false",
-  "-c", "protocol.ext.allow=never",
   "-c", "credential.helper=",
   "-c", "advice.detachedHead=false",
+  // A redirect is a second, unchecked destination (an allowed host answering 302 to an internal URL).
+  "-c", "http.followRedirects=false",
+  "-c", "http.proxy=",
+  // Resolution entries from the worker's own git config are cleared; the remote's checked addresses follow.
+  "-c", "http.curloptResolve=",
+  // Every transport off; the one the URL was checked for is turned back on per call.
+  "-c", "protocol.allow=never",
 ];
 
-/** git sees none of the worker's own environment (database and Redis URLs, tokens): only what it needs. */
-function gitEnv(): NodeJS.ProcessEnv {
+const SSH = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20";
+
+/**
+ * git sees none of the worker's own environment (database and Redis URLs, tokens, http_proxy and the like):
+ * only what it needs.
+ */
+function gitEnv(sshCommand = SSH): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -46,7 +63,7 @@ function gitEnv(): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: "0",
     GIT_ASKPASS: "/bin/false",
     SSH_ASKPASS: "/bin/false",
-    GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20",
+    GIT_SSH_COMMAND: sshCommand,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_LFS_SKIP_SMUDGE: "1",
     GIT_PROTOCOL_FROM_USER: "0",
@@ -54,32 +71,44 @@ function gitEnv(): NodeJS.ProcessEnv {
   return env as NodeJS.ProcessEnv;
 }
 
-function classify(stderr: string): GitError {
+/**
+ * git's stderr mapped to a few reasons a person can act on. Connection failures share one reason whatever
+ * happened (refused, reset, TLS handshake, not speaking git): telling them apart would let anyone who can
+ * register a URL map which ports answer where the worker is.
+ */
+export function classify(stderr: string): GitError {
   const s = stderr.toLowerCase();
-  const line = stderr.trim().split("\n").filter(Boolean).pop() ?? "git failed";
-  if (/remote branch .* not found|couldn't find remote ref|not our ref/.test(s)) return new GitError("branch_not_found", "the branch does not exist in the repository");
-  if (/authentication failed|could not read username|permission denied \(publickey|terminal prompts disabled|invalid username or password|403/.test(s))
-    return new GitError("auth_required", "the repository needs credentials the worker does not have (private repository or wrong URL)");
-  if (/repository .* not found|not found|does not appear to be a git repository|does not exist|no such file or directory|404/.test(s))
-    return new GitError("not_found", "the repository was not found at that URL");
-  if (/could not resolve host|connection refused|connection timed out|network is unreachable|early eof|rpc failed|remote end hung up|temporary failure/.test(s))
-    return new GitError("network", `network error talking to the git server: ${line}`);
-  return new GitError("git_error", `git failed: ${line.slice(0, 300)}`);
+  const detail = stderr.trim().slice(-2000);
+  if (/remote branch .* not found|couldn't find remote ref|not our ref/.test(s)) return new GitError("branch_not_found", "the branch does not exist in the repository", detail);
+  if (/returned error: 30\d/.test(s)) return new GitError("redirect", "the git server answered with a redirect, which is not followed: register the URL it redirects to", detail);
+  if (/authentication failed|could not read username|permission denied \(publickey|terminal prompts disabled|invalid username or password|returned error: 40[13]/.test(s))
+    return new GitError("auth_required", "the repository needs credentials the worker does not have (private repository or wrong URL)", detail);
+  if (/not found|returned error: 404|does not appear to be a git repository|does not exist|no such file or directory/.test(s))
+    return new GitError("not_found", "the repository was not found at that URL", detail);
+  if (/could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution/.test(s)) return new GitError("network", "the git server's host name could not be resolved", detail);
+  if (/unable to access|connection|timed out|unreachable|no route|ssl|tls|certificate|handshake|early eof|rpc failed|hung up|unexpected disconnect|protocol error|invalid server response|not valid: is this a git repository|ssh:/.test(s))
+    return new GitError("network", "could not fetch from the git server: it could not be reached, or did not answer as a git server", detail);
+  return new GitError("git_error", "git could not fetch the repository", detail);
+}
+
+/** Where git connects, decided once the URL has been checked: only there, over the transport the URL names. */
+export interface Remote {
+  url: string;
+  config: string[];
+  sshCommand?: string;
 }
 
 interface RunOptions {
   cwd?: string;
   timeoutMs: number;
-  /** Local paths and file:// (demo and tests only; see POSTURE_ALLOW_LOCAL_REPOS). */
-  allowLocal?: boolean;
+  remote?: Remote;
   /** Called periodically while git runs; throw to abort (e.g. a size cap). */
   watch?: () => Promise<void>;
 }
 
 function runGit(args: string[], opts: RunOptions): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const protocol = ["-c", `protocol.file.allow=${opts.allowLocal ? "always" : "never"}`];
-    const child = spawn("git", [...SAFE_CONFIG, ...protocol, ...args], { cwd: opts.cwd, env: gitEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("git", [...SAFE_CONFIG, ...(opts.remote?.config ?? []), ...args], { cwd: opts.cwd, env: gitEnv(opts.remote?.sshCommand), stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
     let failure: GitError | undefined;
@@ -100,13 +129,13 @@ function runGit(args: string[], opts: RunOptions): Promise<string> {
     const timer = setTimeout(() => kill(new GitError("timeout", `git did not finish within ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
     const watcher = opts.watch
       ? setInterval(() => {
-          opts.watch!().catch((e) => kill(e instanceof GitError ? e : new GitError("git_error", String(e))));
+          opts.watch!().catch((e) => kill(e instanceof GitError ? e : new GitError("git_error", "git could not fetch the repository", String(e))));
         }, 250)
       : undefined;
     child.on("error", (e) => {
       clearTimeout(timer);
       if (watcher) clearInterval(watcher);
-      reject(new GitError("git_error", `cannot run git: ${e.message}`));
+      reject(new GitError("git_error", "git could not be run on the worker", e.message));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -118,43 +147,48 @@ function runGit(args: string[], opts: RunOptions): Promise<string> {
   });
 }
 
-function hostOf(url: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    try {
-      return new URL(url).hostname || undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return /^[^@/\s]+@([^:/\s]+):/.exec(url)?.[1];
-}
-
 /**
- * Registration refuses local and private addresses written out, but a public-looking name can resolve to
- * one (localtest.me, *.nip.io, an internal DNS entry): look at what the host resolves to right before git
- * connects. (A resolver that answers differently a moment later is not covered; egress rules are.)
+ * Checks the stored URL again with today's rules (it may predate them), resolves its host and checks every
+ * address, and pins git to those addresses: libcurl's resolver is given them for https, and ssh connects to
+ * the address checked while its host key stays filed under the name. A name resolving to something else by
+ * the time git runs (DNS rebinding) changes nothing. Local repositories must still lie under their root,
+ * symlinks resolved; git is given that real path.
  */
-async function refuseLocalAddress(url: string, allowLocal: boolean | undefined): Promise<void> {
-  if (allowLocal) return;
-  const host = hostOf(url);
-  // Local paths and file:// are refused by git itself (protocol.file.allow=never).
-  if (!host) return;
-  const refuse = () => new GitError("local_address", `${host} is a local or private address; local repositories are not allowed`);
-  if (isLocalHost(host)) throw refuse();
-  let addresses: { address: string }[];
+export async function remoteFor(storedUrl: string, allowLocal: boolean | undefined): Promise<Remote> {
+  let parsed;
   try {
-    addresses = await lookup(host.replace(/^\[|\]$/g, ""), { all: true, verbatim: true });
-  } catch {
-    return; // unresolvable here (e.g. an ssh config alias): git reports what it finds
+    parsed = parseRepoUrl(storedUrl, allowLocal);
+    if (parsed.kind === "local") {
+      const path = localRepoPath(parsed.url.replace(/^file:\/\//, ""));
+      return { url: path, config: ["-c", "protocol.file.allow=always"] };
+    }
+  } catch (e) {
+    if (e instanceof AddressRefusedError) throw new GitError("local_address", e.message, JSON.stringify(e.refused));
+    if (e instanceof RepoUrlError) throw new GitError("invalid_url", `the repository URL is not accepted: ${e.message}`);
+    throw e;
   }
-  if (addresses.some((a) => isLocalHost(a.address))) throw refuse();
+  const host = parsed.host!;
+  let addresses: string[];
+  try {
+    addresses = await checkedAddresses(host);
+  } catch (e) {
+    if (e instanceof AddressRefusedError) throw new GitError("local_address", e.message, JSON.stringify(e.refused));
+    if (e instanceof HostUnresolvedError) throw new GitError("network", "the git server's host name could not be resolved", e.message);
+    throw e;
+  }
+  if (parsed.kind === "https") {
+    const pin = isIP(host) ? [] : ["-c", `http.curloptResolve=${host}:${parsed.port ?? 443}:${addresses.map((a) => (isIP(a) === 6 ? `[${a}]` : a)).join(",")}`];
+    return { url: parsed.url, config: ["-c", "protocol.https.allow=always", ...pin] };
+  }
+  const pin = isIP(host) ? "" : ` -o HostName=${addresses[0]} -o HostKeyAlias=${host} -o CheckHostIP=no`;
+  return { url: parsed.url, config: ["-c", "protocol.ssh.allow=always"], sshCommand: `${SSH}${pin}` };
 }
 
 /** The commit the remote branch (or default branch) points at, without cloning. */
 export async function remoteHead(url: string, branch: string | null, opts: { timeoutMs: number; allowLocal?: boolean }): Promise<string> {
-  await refuseLocalAddress(url, opts.allowLocal);
+  const remote = await remoteFor(url, opts.allowLocal);
   const ref = branch ? `refs/heads/${branch}` : "HEAD";
-  const out = await runGit(["ls-remote", "--", url, ref], opts);
+  const out = await runGit(["ls-remote", "--", remote.url, ref], { timeoutMs: opts.timeoutMs, remote });
   const sha = out.split("\n").find((l) => l.trim())?.split(/\s+/)[0];
   if (!sha) throw branch ? new GitError("branch_not_found", "the branch does not exist in the repository") : new GitError("not_found", "the repository has no commits");
   return sha;
@@ -195,14 +229,14 @@ export interface CloneOptions {
 
 /** Shallow, single-branch clone into `dest` (which must not exist); returns the checked-out commit. */
 export async function shallowClone(url: string, branch: string | null, dest: string, opts: CloneOptions): Promise<string> {
-  await refuseLocalAddress(url, opts.allowLocal);
+  const remote = await remoteFor(url, opts.allowLocal);
   const started = Date.now();
   const args = ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules", "--quiet"];
   if (branch) args.push("--branch", branch);
-  args.push("--", url, dest);
+  args.push("--", remote.url, dest);
   await runGit(args, {
     timeoutMs: opts.timeoutMs,
-    allowLocal: opts.allowLocal,
+    remote,
     watch: async () => {
       if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
     },
@@ -210,5 +244,5 @@ export async function shallowClone(url: string, branch: string | null, dest: str
   // The watcher samples; a fast clone can overshoot between samples.
   if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
   const remaining = Math.max(1000, opts.timeoutMs - (Date.now() - started));
-  return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: remaining, allowLocal: opts.allowLocal })).trim();
+  return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: remaining })).trim();
 }

@@ -3,7 +3,7 @@ import { audit, SYSTEM, type Actor } from "../audit.ts";
 import { Prisma, type Db, type Repository } from "../db/client.ts";
 import { enqueueScan } from "../scan/enqueue.ts";
 import type { Queues } from "../queue/queues.ts";
-import { parseRepoUrl, RepoUrlError } from "./url.ts";
+import { checkedAddresses, HostUnresolvedError, parseRepoUrl, RepoUrlError } from "./url.ts";
 
 const branch = z
   .string()
@@ -49,6 +49,9 @@ export async function registerRepository(db: Db, raw: unknown, allowLocal?: bool
   let url;
   try {
     url = parseRepoUrl(input.url, allowLocal);
+    // A name that does not resolve from here is accepted: the worker resolves and checks it again right
+    // before every connection, and that check is the one that counts.
+    if (url.host) await checkedAddresses(url.host).catch((e) => (e instanceof HostUnresolvedError ? undefined : Promise.reject(e)));
   } catch (e) {
     if (e instanceof RepoUrlError) throw new RegistrationError("invalid_url", e.message);
     throw e;

@@ -1,45 +1,81 @@
-import { isAbsolute, resolve } from "node:path";
+import { lookup } from "node:dns/promises";
+import { realpathSync } from "node:fs";
+import type { BlockList } from "node:net";
 import { isIP } from "node:net";
+import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { domainToASCII } from "node:url";
+import { demoReposDir } from "../demo/dir.ts";
+import { addressAllowed, allowedNetworks, nonPublicKind } from "./address.ts";
 
 export class RepoUrlError extends Error {}
 
+/** The host is (or resolves to) an address git may not connect to. */
+export class AddressRefusedError extends RepoUrlError {
+  constructor(
+    message: string,
+    /** For the worker's log only: the address is itself a detail of the internal network. */
+    readonly refused: { address: string; kind: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** The host name has no address (no DNS answer): not a refusal; git could not connect either. */
+export class HostUnresolvedError extends Error {}
+
 export interface ParsedRepoUrl {
-  /** What git clones. */
+  /**
+   * What git is given: for https and ssh, rebuilt from the parts checked (host normalised), so git and libcurl
+   * cannot read a different host out of it than the one checked; for local repositories, the path.
+   */
   url: string;
   /** Identity for duplicate detection: host lower-cased, no trailing slash or ".git". */
   key: string;
   kind: "https" | "ssh" | "scp" | "local";
   /** Last path segment without ".git": a default display name. */
   name: string;
+  /** https, ssh, scp: lower case, IDNA (punycode), no trailing dot; an IPv6 address without brackets. */
+  host?: string;
+  port?: number;
 }
 
 export function localReposAllowed(env = process.env): boolean {
   return env.POSTURE_ALLOW_LOCAL_REPOS === "1";
 }
 
-/** Also used by lib/git at clone time, on the addresses a host name resolves to. */
-export function isLocalHost(host: string): boolean {
-  let h = host.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
-  // git and ssh accept IPv4 spellings the URL parser leaves alone in ssh:// and scp-like URLs (127.1,
-  // 2130706433, 0x7f.1): normalise them the way the WHATWG parser does for https.
-  if (isIP(h) === 0 && /^[0-9a-fx.]+$/.test(h)) {
+/**
+ * The path with symlinks resolved in the part that exists; a part that does not exist yet has none. (A
+ * repository registered before it is created is checked again, fully resolved, before every clone.)
+ */
+function realPath(p: string): string {
+  const missing: string[] = [];
+  let head = resolve(p);
+  for (;;) {
     try {
-      h = new URL(`http://${h}/`).hostname;
+      return join(realpathSync(head), ...missing);
     } catch {
-      /* not an address */
+      const parent = dirname(head);
+      if (parent === head) return resolve(p);
+      missing.unshift(basename(head));
+      head = parent;
     }
   }
-  // IPv4-mapped IPv6 (::ffff:127.0.0.1, or its hex form ::ffff:7f00:1) reaches the IPv4 address.
-  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(h);
-  if (mapped) {
-    const hi = parseInt(mapped[2] ?? "0", 16);
-    const lo = parseInt(mapped[3] ?? "0", 16);
-    h = mapped[1] ?? `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  if (h === "localhost" || h.endsWith(".localhost") || h === "0.0.0.0") return true;
-  if (isIP(h) === 4) return h.startsWith("127.") || h.startsWith("10.") || h.startsWith("169.254.") || h.startsWith("192.168.") || /^172\.(1[6-9]|2\d|3[01])\./.test(h);
-  if (isIP(h) === 6) return h === "::1" || h.startsWith("fe80:") || h.startsWith("fc") || h.startsWith("fd") || h === "::";
-  return false;
+}
+
+/** The one folder local repositories may be in, symlinks resolved: POSTURE_LOCAL_REPOS_ROOT, by default the demo's. */
+export function localReposRoot(env: Record<string, string | undefined> = process.env): string {
+  return realPath(env.POSTURE_LOCAL_REPOS_ROOT || demoReposDir(env));
+}
+
+/**
+ * The real path of a local repository (symlinks resolved), which must lie inside localReposRoot(): git is given
+ * this path, so a link swapped in after the check leads nowhere else.
+ */
+export function localRepoPath(path: string, env: Record<string, string | undefined> = process.env): string {
+  const root = localReposRoot(env);
+  const real = realPath(path);
+  if (!real.startsWith(root + sep)) throw new RepoUrlError("local repositories must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT (by default the demo's repositories)");
+  return real;
 }
 
 function baseName(path: string): string {
@@ -51,55 +87,144 @@ function stripGit(path: string): string {
   return path.replace(/\/+$/, "").replace(/\.git$/, "");
 }
 
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * One spelling per host, the one that is checked and the one git gets: lower case, IDNA to punycode, one
+ * trailing dot dropped, IPv4 in dotted decimal (the WHATWG host parser turns 127.1, 2130706433 and 0x7f.1
+ * into 127.0.0.1; git, ssh and libcurl may read those spellings the same way, so they must be checked as
+ * that), IPv6 compressed. Anything that is not then a plain host name or address is refused.
+ */
+function normaliseHost(raw: string): string {
+  if (raw.startsWith("[")) {
+    const inner = raw.endsWith("]") ? raw.slice(1, -1) : "";
+    if (isIP(inner) !== 6) throw new RepoUrlError("the URL is malformed (its IPv6 address)");
+    return new URL(`http://[${inner}]/`).hostname.slice(1, -1);
+  }
+  const ascii = domainToASCII(raw.toLowerCase());
+  const host = ascii.endsWith(".") ? ascii.slice(0, -1) : ascii;
+  if (isIP(host) === 4) return host;
+  if (!host || host.length > 253 || !host.split(".").every((l) => LABEL.test(l))) throw new RepoUrlError(`${raw} is not a valid host name`);
+  return host;
+}
+
+/** Refuses, without DNS, hosts that are addresses git may not connect to, and names for this machine. */
+function refuseLiteral(host: string, networks: BlockList): void {
+  const isLocalName = host === "localhost" || host.endsWith(".localhost");
+  const address = isLocalName ? "127.0.0.1" : isIP(host) ? host : null;
+  if (address && !addressAllowed(address, networks)) {
+    const kind = nonPublicKind(address)!;
+    throw new AddressRefusedError(`${host} is a local or private address (${kind}); only git hosts on the public internet can be scanned`, [{ address, kind }]);
+  }
+}
+
+function urlHost(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
 /**
  * Accepts https://, ssh:// and scp-like git@host:path URLs; local paths and file:// only when local repositories
- * are allowed (demo and tests). Rejects credentials in URLs, options smuggled as URLs, and hosts on this machine
- * or private networks unless local repositories are allowed.
+ * are allowed (demo and tests), and only inside localReposRoot(). Refuses credentials in URLs, options smuggled
+ * as URLs, spellings that URL parsers read differently (backslashes, percent-encoding, whitespace and control
+ * characters in the scheme or authority), and hosts that are addresses on this machine or private networks.
+ * A host name is only parsed here; what it resolves to is checked by checkedAddresses().
  */
-export function parseRepoUrl(input: string, allowLocal = localReposAllowed()): ParsedRepoUrl {
+export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), networks: BlockList = allowedNetworks()): ParsedRepoUrl {
   const raw = input.trim();
   if (!raw) throw new RepoUrlError("the URL is empty");
   if (raw.length > 2048) throw new RepoUrlError("the URL is too long");
   if (/[\s\x00-\x1f\x7f]/.test(raw)) throw new RepoUrlError("the URL contains spaces or control characters");
   if (raw.startsWith("-")) throw new RepoUrlError("the URL cannot start with '-'");
+  // The WHATWG parser reads a backslash as a slash, libcurl and git as part of the user name: the host each
+  // sees differs (https://192.0.2.1\@127.0.0.1/). No repository URL needs one.
+  if (raw.includes("\\")) throw new RepoUrlError("the URL cannot contain a backslash");
 
-  const scp = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(raw);
-  if (scp) {
-    const [, , host, path] = scp as unknown as [string, string, string, string];
-    if (!allowLocal && isLocalHost(host)) throw new RepoUrlError(`${host} is a local or private address`);
+  const scp = /^([^@/:]+)@([^/:]+):(?!\/\/)(.+)$/.exec(raw);
+  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    const [, user, rawHost, path] = scp as unknown as [string, string, string, string];
+    if (/%/.test(user + rawHost)) throw new RepoUrlError("percent-encoded characters are not accepted in the host or user name");
+    if (!/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user)) throw new RepoUrlError(`${user} is not a valid user name`);
+    const host = normaliseHost(rawHost);
+    refuseLiteral(host, networks);
     if (path.includes("..")) throw new RepoUrlError("the repository path cannot contain '..'");
-    return { url: raw, key: `ssh://${host.toLowerCase()}/${stripGit(path.replace(/^\/+/, ""))}`, kind: "scp", name: baseName(path) };
+    return { url: `${user}@${host}:${path}`, key: `ssh://${host}/${stripGit(path.replace(/^\/+/, ""))}`, kind: "scp", name: baseName(path), host };
   }
 
-  if (/^(https|ssh|file):\/\//i.test(raw)) {
+  if (/^file:\/\//i.test(raw)) {
+    if (!allowLocal) throw new RepoUrlError("local repositories are not allowed (set POSTURE_ALLOW_LOCAL_REPOS=1 for demos and tests)");
     let u: URL;
     try {
       u = new URL(raw);
     } catch {
       throw new RepoUrlError("the URL is malformed");
     }
-    const scheme = u.protocol.slice(0, -1).toLowerCase();
-    if (scheme === "file") {
-      if (!allowLocal) throw new RepoUrlError("local repositories are not allowed (set POSTURE_ALLOW_LOCAL_REPOS=1 for demos and tests)");
-      const path = decodeURIComponent(u.pathname);
-      return { url: `file://${path}`, key: `file://${stripGit(path)}`, kind: "local", name: baseName(path) };
-    }
-    if (!u.hostname) throw new RepoUrlError("the URL has no host");
-    if (scheme === "https" && (u.username || u.password)) throw new RepoUrlError("credentials in the URL are not accepted; use a deploy key or a credential helper on the worker");
-    if (u.password) throw new RepoUrlError("passwords in the URL are not accepted");
-    if (u.search || u.hash) throw new RepoUrlError("the URL cannot have a query or fragment");
-    if (!allowLocal && isLocalHost(u.hostname)) throw new RepoUrlError(`${u.hostname} is a local or private address`);
-    const path = stripGit(u.pathname);
-    if (path.replace(/\//g, "") === "") throw new RepoUrlError("the URL has no repository path");
-    const port = u.port ? `:${u.port}` : "";
-    return { url: raw.replace(/\/+$/, ""), key: `${scheme === "https" ? "https" : "ssh"}://${u.hostname.toLowerCase()}${port}${path}`, kind: scheme as "https" | "ssh", name: baseName(u.pathname) };
+    if (u.host && u.host !== "localhost") throw new RepoUrlError("a file:// URL cannot name a host");
+    const path = decodeURIComponent(u.pathname);
+    localRepoPath(path);
+    return { url: `file://${path}`, key: `file://${stripGit(path)}`, kind: "local", name: baseName(path) };
+  }
+
+  const net = /^(https|ssh):\/\/([^/]*)(.*)$/i.exec(raw);
+  if (net) {
+    const scheme = net[1]!.toLowerCase() as "https" | "ssh";
+    const authority = net[2]!;
+    const rest = net[3]!;
+    if (/[?#]/.test(authority) || /[?#]/.test(rest)) throw new RepoUrlError("the URL cannot have a query or fragment");
+    if (authority.includes("%")) throw new RepoUrlError("percent-encoded characters are not accepted in the host or user name");
+    const at = authority.lastIndexOf("@");
+    const userinfo = at === -1 ? "" : authority.slice(0, at);
+    const hostport = authority.slice(at + 1);
+    if (userinfo.includes("@")) throw new RepoUrlError("the URL cannot have more than one '@'");
+    if (scheme === "https" && at !== -1) throw new RepoUrlError("credentials in the URL are not accepted; use a deploy key or a credential helper on the worker");
+    if (userinfo.includes(":")) throw new RepoUrlError("passwords in the URL are not accepted");
+    if (at !== -1 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(userinfo)) throw new RepoUrlError(`${userinfo || "(empty)"} is not a valid user name`);
+    const hp = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(hostport);
+    if (!hp) throw new RepoUrlError("the URL is malformed");
+    if (!hp[1]) throw new RepoUrlError("the URL has no host");
+    const host = normaliseHost(hp[1]);
+    const port = hp[2] === undefined ? undefined : Number(hp[2]);
+    if (port !== undefined && (port < 1 || port > 65535)) throw new RepoUrlError("the URL's port is not valid");
+    refuseLiteral(host, networks);
+    // https paths as every HTTP client sends them (dot segments resolved, unsafe characters encoded).
+    const path = scheme === "https" ? new URL(`https://h${rest.startsWith("/") ? rest : `/${rest}`}`).pathname : rest;
+    if (stripGit(path).replace(/\//g, "") === "") throw new RepoUrlError("the URL has no repository path");
+    const origin = `${urlHost(host)}${port === undefined ? "" : `:${port}`}`;
+    return {
+      url: `${scheme}://${at === -1 ? "" : `${userinfo}@`}${origin}${path.replace(/\/+$/, "")}`,
+      key: `${scheme}://${origin}${stripGit(path)}`,
+      kind: scheme,
+      name: baseName(path),
+      host,
+      port,
+    };
   }
 
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new RepoUrlError(`unsupported scheme ${raw.split(":")[0]}: use https://, ssh:// or git@host:path`);
   if (isAbsolute(raw) || raw.startsWith(".")) {
     if (!allowLocal) throw new RepoUrlError("local repositories are not allowed (set POSTURE_ALLOW_LOCAL_REPOS=1 for demos and tests)");
     const path = resolve(raw);
+    localRepoPath(path);
     return { url: path, key: `file://${stripGit(path)}`, kind: "local", name: baseName(path) };
   }
   throw new RepoUrlError("not a repository URL: use https://host/org/repo, ssh://git@host/org/repo or git@host:org/repo");
+}
+
+/**
+ * Every address the host resolves to, each one allowed (public, or in POSTURE_GIT_ALLOWED_NETWORKS); throws
+ * AddressRefusedError when any is not (one bad address is enough: the resolver picks which one git gets), and
+ * HostUnresolvedError when the name does not resolve.
+ */
+export async function checkedAddresses(host: string, networks: BlockList = allowedNetworks()): Promise<string[]> {
+  refuseLiteral(host, networks);
+  if (isIP(host)) return [host];
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  } catch {
+    throw new HostUnresolvedError(`${host} does not resolve`);
+  }
+  if (addresses.length === 0) throw new HostUnresolvedError(`${host} does not resolve`);
+  const refused = addresses.filter((a) => !addressAllowed(a, networks)).map((address) => ({ address, kind: nonPublicKind(address) ?? "unknown" }));
+  if (refused.length) throw new AddressRefusedError(`${host} resolves to an address on this machine or a private network; only git hosts on the public internet can be scanned`, refused);
+  return addresses;
 }

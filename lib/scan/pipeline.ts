@@ -216,7 +216,9 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
     } catch (e) {
       const d = describe(e);
       const final = d.permanent || attempt.number >= attempt.max;
-      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number });
+      // git's own words stay here: they can describe internal hosts, so the scan's reason is the mapped one.
+      const detail = e instanceof GitError && e.detail ? { detail: e.detail } : {};
+      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number, ...detail });
       await db.scan
         .update({
           where: { id: scanId },

@@ -170,6 +170,8 @@ describe("scan failures", () => {
     const server = net.createServer((s) => sockets.push(s)).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     const port = (server.address() as import("node:net").AddressInfo).port;
+    // The silent server is on this machine: let its address through, as an internal git server's would be.
+    process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
     try {
       const r = await registerRepository(t.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "ml-platform" }, true);
       const started = Date.now();
@@ -177,6 +179,7 @@ describe("scan failures", () => {
       expect(s).toMatchObject({ status: "failed", failureCode: "timeout" });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
+      delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
       for (const s of sockets) s.destroy();
       server.close();
     }

@@ -324,9 +324,11 @@ describe("regular expressions cannot backtrack without bound", () => {
 describe("repository URLs that point at this machine", () => {
   const local = ["https://127.0.0.1:6379/x", "https://localhost:5432/org/repo", "ssh://git@127.1:6379/x", "git@2130706433:org/repo", "https://[::ffff:127.0.0.1]:6379/x", "https://LOCALHOST./x", "file:///etc", "/etc"];
 
-  it.each(local)("refuses %s unless local repositories are allowed", async (url) => {
+  // Allowing local repositories (the demo) allows paths inside one folder, not this machine's network services
+  // or the rest of its disk (issue 15).
+  it.each(local)("refuses %s, whether or not local repositories are allowed", async (url) => {
     await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url" });
-    if (url !== "/etc") await expect(registerRepository(t.db, { url, team: "red-team" }, true)).resolves.toMatchObject({ url: expect.any(String) });
+    await expect(registerRepository(t.db, { url, team: "red-team" }, true)).rejects.toMatchObject({ code: "invalid_url" });
   });
 
   it("refuses, at clone time, a host name that resolves to this machine", async () => {
@@ -334,8 +336,11 @@ describe("repository URLs that point at this machine", () => {
     const addresses = await lookup(name, { all: true }).catch(() => []);
     expect(addresses.length, `${name} resolves here (it is in /etc/hosts)`).toBeGreaterThan(0);
     const url = `https://${name}:6379/org/repo.git`;
-    // A plain name passes registration; what it resolves to is only known when the worker connects.
-    const r = await registerRepository(t.db, { url, team: "red-team" }, false);
+    // Registration resolves the name too (issue 15); a row from before that, or a name whose DNS answer has
+    // changed since, is refused when the worker resolves it again right before connecting.
+    await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url", message: expect.stringMatching(/resolves to an address on this machine/) });
+    const team = await t.db.team.upsert({ where: { name: "red-team" }, create: { name: "red-team" }, update: {} });
+    const r = await t.db.repository.create({ data: { url, urlKey: url, name: "resolves-here", teamId: team.id } });
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
     await expect(runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root }, scan.id, { number: 1, max: 3 })).rejects.toBeInstanceOf(PermanentScanError);
     expect(await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).toMatchObject({ status: "failed", failureCode: "local_address" });

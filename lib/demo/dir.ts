@@ -1,0 +1,12 @@
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Where demo repositories live: $POSTURE_DATA_DIR/demo-repos, by default .posture/demo-repos in the checkout.
+ * Apart from lib/demo/seed.ts, lib/repos/url.ts needs it (the default root for local repositories) without
+ * the seeding code.
+ */
+export function demoReposDir(env: Record<string, string | undefined> = process.env): string {
+  const dataDir = env.POSTURE_DATA_DIR ? resolve(env.POSTURE_DATA_DIR) : fileURLToPath(new URL("../../.posture", import.meta.url));
+  return join(dataDir, "demo-repos");
+}
