@@ -61,7 +61,8 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     // The scan row says succeeded before the worker has removed its checkout and completed the job.
     const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
     const took = job?.processedOn && job.finishedOn ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)` : "";
-    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}).`);
+    const pickedUp = job?.processedOn ? ` ${((job.processedOn - killedAt) / 1000).toFixed(1)} s after the kill` : "";
+    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up${pickedUp}; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}).`);
     happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`);
     const left = checkoutsLeft(env.workRoot);
     const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
