@@ -198,6 +198,15 @@ describe("one level of module-local helpers", () => {
   });
 });
 
+describe("guards", () => {
+  it("a validating call on the value guards what follows it, not what came before", () => {
+    ensureLanguages();
+    const guarded: TaintSpec = { ...spec, guards: [...spec.guards!, { kind: "expression_statement", has: { pattern: "validate_input($X)" } }] };
+    const root = parse("python", ["def handle(data):", "    open(data)", "    validate_input(data)", "    open(data)", ""].join("\n"));
+    expect(analyseTaint(root, compileTaint(guarded)).hits.map((h) => h.node.range().start.line + 1)).toEqual([2]);
+  });
+});
+
 describe("parse errors", () => {
   it("reports the first line that did not parse", () => {
     const r = flow(["def handle(data):", "    open(data)", "", "x = = 1", ""].join("\n"));
@@ -215,6 +224,22 @@ describe("a rulebook's data-flow checks in one query", () => {
     ]);
     ensureLanguages();
     const root = parse("python", "def handle(data):\n    open(data)\n    eval(data)\n");
+    const nodes = root.root().findAll(a!.set.config);
+    const [ha, hb] = analyseTaintChecks(root, nodes, [a!, b!], tagNodes(nodes, a!.set));
+    expect(ha!.map((h) => h.node.text())).toEqual(["open(data)"]);
+    expect(hb!.map((h) => h.node.text())).toEqual(["eval(data)"]);
+  });
+
+  it("a source written as another check's shared source plus a condition still binds for its check", async () => {
+    const { compileTaintSet, analyseTaintChecks, tagNodes } = await import("../lib/engine/taint.ts");
+    const utils = { "handler-param": { all: [{ any: [{ kind: "identifier" }, { kind: "typed_parameter" }] }, { inside: { kind: "parameters" } }] } };
+    const [a, b] = compileTaintSet([
+      { spec: { sources: [{ matches: "handler-param" }], sinks: [{ pattern: "open($SINK)" }] }, utils },
+      // only parameters of preprocess: without sharing the first check's branch, `any` would never reach this one
+      { spec: { sources: [{ all: [{ matches: "handler-param" }, { inside: { stopBy: "end", kind: "function_definition", has: { field: "name", regex: "^preprocess$" } } }] }], sinks: [{ pattern: "eval($SINK)" }] }, utils },
+    ]);
+    ensureLanguages();
+    const root = parse("python", "def preprocess(data):\n    open(data)\n    eval(data)\n\ndef postprocess(out):\n    eval(out)\n");
     const nodes = root.root().findAll(a!.set.config);
     const [ha, hb] = analyseTaintChecks(root, nodes, [a!, b!], tagNodes(nodes, a!.set));
     expect(ha!.map((h) => h.node.text())).toEqual(["open(data)"]);

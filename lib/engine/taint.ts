@@ -155,13 +155,16 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
  */
 function alternativesOf(rule: Rule, utils: Record<string, unknown>, depth = 0): { head: Rule; rest: Rule[] }[] {
   const keys = Object.keys(rule);
-  if (depth < 4 && keys.length === 1) {
+  if (depth < 8 && keys.length === 1) {
     const only = rule[keys[0]!];
     if (keys[0] === "matches" && typeof only === "string" && utils[only] && typeof utils[only] === "object") return alternativesOf(utils[only] as Rule, utils, depth + 1);
     if (keys[0] === "any" && Array.isArray(only)) return (only as Rule[]).flatMap((r) => alternativesOf(r, utils, depth + 1));
     if (keys[0] === "all" && Array.isArray(only) && only.length >= 2) {
-      const [head, ...rest] = only as Rule[];
-      return [{ head: head!, rest }];
+      // The first entry's own alternatives, each with the rest appended: a source written as "the framework's
+      // request source, and ..." shares the framework source's branch (a separate branch would never bind: `any`
+      // stops at the first that matches).
+      const [first, ...rest] = only as Rule[];
+      return alternativesOf(first!, utils, depth + 1).map((a) => ({ head: a.head, rest: [...a.rest, ...rest] }));
     }
   }
   return [{ head: rule, rest: [] }];
@@ -403,6 +406,8 @@ class FunctionFlow {
     switch (k) {
       case "expression_statement":
         for (const c of s.children()) if (c.isNamed()) this.expressionEffects(c);
+        // a validating call (`validate_input(x)`, raising on a bad value) guards what follows
+        this.applyGuards(s);
         break;
       case "return_statement": {
         const v = s.children().find((c) => c.isNamed());
