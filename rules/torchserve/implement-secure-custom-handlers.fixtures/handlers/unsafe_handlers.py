@@ -49,6 +49,7 @@ class FormulaHandler(BaseHandler):
         parsed = ast.literal_eval(expr)
         # ok: torchserve.handler.request-code-eval
         self.model.eval()
+        # ruleid: torchserve.handler.unvalidated-tensor
         return torch.tensor([weights, parsed])
 
     def postprocess(self, data):
@@ -91,3 +92,26 @@ class ArchiveHandler(BaseHandler):
         # ok: torchserve.handler.request-shell-injection
         subprocess.run("nvidia-smi", shell=True)
         return [proc.communicate()[0]]
+
+
+class TabularHandler(BaseHandler):
+    def preprocess(self, data):
+        rows = json.loads(data[0]["data"].decode("utf-8"))
+        df = pd.DataFrame(rows)
+        _enforce_schema(df, self.schema)
+        # ok: torchserve.handler.unvalidated-tensor
+        return torch.Tensor(list(df.iloc[0]))
+
+
+class LiteralHandler(BaseHandler):
+    def preprocess(self, data):
+        body = data[0].get("body").decode("utf-8")
+        # ruleid: torchserve.handler.unvalidated-tensor
+        return torch.Tensor(ast.literal_eval(body))
+
+    def _bounded(self, data):
+        values = data[0]["body"]
+        if len(values) > 1024:
+            raise ValueError("too many values")
+        # ok: torchserve.handler.unvalidated-tensor
+        return torch.tensor(values)
