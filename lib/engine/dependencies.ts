@@ -11,11 +11,12 @@
  * nobody declares is not pinned, so it can be anything.
  */
 import { parse as parseSpecifier } from "@renovatebot/pep440/lib/specifier.js";
-import { compare, lt, satisfies, valid } from "@renovatebot/pep440";
+import { valid } from "@renovatebot/pep440";
 import { parse as parseToml } from "smol-toml";
 import { load as parseYaml } from "js-yaml";
 import { parse as parseAst, type SgNode } from "@ast-grep/napi";
 import { ensureLanguages } from "./match.ts";
+import { intersect, specInterval } from "./pep440.ts";
 import type { ScanError } from "./types.ts";
 
 export interface Declaration {
@@ -34,6 +35,8 @@ export interface Declaration {
   locked?: boolean;
   /** From a constraints file (or `-c`): it bounds what the requirements beside it install. */
   constraint?: boolean;
+  /** 1-based line of the declaration in `file` (locateDeclarations), for findings about it. */
+  line?: number;
 }
 
 export interface DependencyAnswer {
@@ -45,13 +48,14 @@ export interface DependencyAnswer {
 const LOCK_FILES = new Set(["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"]);
 const REQUIREMENTS_FILE = /^(?:requirements|constraints)[^/]*\.(?:txt|in)$/i;
 const CONDA_FILE = /^(?:environment|conda)(?:[-_.][^/]*)?\.ya?ml$/i;
+const BENTOFILE = /^bentofile\.ya?ml$/;
 
 /** Whether a repository path (relative, "/" separators) is a file this module reads declarations from. */
 export function isDependencyManifest(rel: string): boolean {
   const parts = rel.split("/");
   const base = parts.at(-1)!;
   if (LOCK_FILES.has(base) || base === "pyproject.toml" || base === "setup.py" || base === "setup.cfg" || base === "Pipfile") return true;
-  if (REQUIREMENTS_FILE.test(base) || CONDA_FILE.test(base)) return true;
+  if (REQUIREMENTS_FILE.test(base) || CONDA_FILE.test(base) || BENTOFILE.test(base)) return true;
   return parts.length > 1 && parts.at(-2)!.toLowerCase() === "requirements" && /\.(?:txt|in)$/i.test(base);
 }
 
@@ -91,58 +95,15 @@ function resolveInside(dir: string, written: string): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading version specifiers
 
-interface Bound {
-  v: string;
-  inclusive: boolean;
-}
-
 /**
- * Whether a PEP 440 specifier set lets some version below `limit` be installed: its lowest allowed version is
- * below the limit and the set is not empty there. Pre-releases are not treated apart.
+ * Whether a PEP 440 specifier set lets some version below `limit` be installed (lib/engine/pep440.ts: the set and
+ * `<limit` share a version). Pre-releases are not treated apart; an unreadable set allows anything.
  */
 export function specAllowsBelow(spec: string | null, limit: string): boolean {
   if (spec === null || spec.trim() === "") return true;
-  const clauses = parseSpecifier(spec);
-  if (!clauses) return true;
-  let low: Bound | undefined;
-  let high: Bound | undefined;
-  const pins: string[] = [];
-  const raise = (b: Bound) => {
-    const c = low ? compare(b.v, low.v) : 1;
-    if (c > 0 || (c === 0 && !b.inclusive)) low = b;
-  };
-  for (const c of clauses) {
-    const v = c.version;
-    switch (c.operator) {
-      case ">=":
-      case "~=":
-        raise({ v, inclusive: true });
-        break;
-      case ">":
-        raise({ v, inclusive: false });
-        break;
-      case "==":
-      case "===":
-        if (c.prefix === ".*") raise({ v, inclusive: true });
-        else pins.push(v);
-        break;
-      case "<":
-      case "<=": {
-        const b = { v, inclusive: c.operator === "<=" };
-        const cmp = high ? compare(b.v, high.v) : -1;
-        if (cmp < 0 || (cmp === 0 && !b.inclusive)) high = b;
-        break;
-      }
-      // != removes single versions, never a whole range below the limit.
-    }
-  }
-  if (pins.length) return pins.some((p) => valid(p) !== null && lt(p, limit) && satisfies(p, spec));
-  if (low && compare(low.v, limit) >= 0) return false;
-  if (low && high) {
-    const c = compare(high.v, low.v);
-    if (c < 0 || (c === 0 && !(high.inclusive && low.inclusive))) return false;
-  }
-  return true;
+  const range = specInterval(spec);
+  if (range === null) return true;
+  return range !== undefined && intersect(range, { hi: { v: limit, inclusive: false } }) !== undefined;
 }
 
 function bumpAt(release: number[], index: number): string {
@@ -393,16 +354,22 @@ function stringLiteral(node: SgNode): string | undefined {
   return m?.[2];
 }
 
-/** setup.py: the literal lists given to setup(install_requires=…, extras_require=…), directly or by a module-level name. */
-export function readSetupPy(text: string, file: string): Declaration[] {
-  ensureLanguages();
-  const root = parseAst("python", text).root();
-  const assigned = (name: string): SgNode | undefined =>
+/** The value a module-level statement `name = value` assigns. */
+function moduleAssignment(root: SgNode, name: string): SgNode | undefined {
+  return (
     root
       .children()
       .map((s) => s.child(0))
       .find((a) => a?.kind() === "assignment" && a.field("left")?.text() === name)
-      ?.field("right") ?? undefined;
+      ?.field("right") ?? undefined
+  );
+}
+
+/** setup.py: the literal lists given to setup(install_requires=…, extras_require=…), directly or by a module-level name. */
+export function readSetupPy(text: string, file: string): Declaration[] {
+  ensureLanguages();
+  const root = parseAst("python", text).root();
+  const assigned = (name: string) => moduleAssignment(root, name);
   const lists = (value: SgNode | null | undefined, depth = 0): SgNode[] => {
     if (!value || depth > 2) return [];
     const k = value.kind();
@@ -452,6 +419,137 @@ export function readCondaEnvironment(text: string, file: string): Reading {
   return out;
 }
 
+/** bentofile.yaml: `python.packages` (PEP 508 strings) and the requirements file `python.requirements_txt` names. */
+export function readBentofile(text: string, file: string): Reading {
+  const doc = parseYaml(text);
+  const out: Reading = { declarations: [], includes: [] };
+  const python = isTable(doc) && isTable(doc.python) ? doc.python : {};
+  for (const s of stringsOf(python.packages)) {
+    const d = s.length <= 1000 ? parseRequirement(s, file) : undefined;
+    if (d) out.declarations.push(d);
+  }
+  // BentoML resolves the path against the build context, the bentofile's directory.
+  const path = typeof python.requirements_txt === "string" ? resolveInside(dirOf(file), python.requirements_txt) : undefined;
+  if (path) out.includes.push({ path, constraint: false });
+  return out;
+}
+
+/**
+ * Image build steps in Python code install packages too: Modal's `Image…pip_install("torch==2.1.0")` and
+ * `uv_pip_install`, BentoML's `Image(...).python_packages(...)`, and the requirements files they name
+ * (`pip_install_from_requirements`, `requirements_file`). A file is read only if its text names one.
+ */
+const IMAGE_STEP_CALL = "^(?:pip_install|uv_pip_install|python_packages|pip_install_from_requirements|uv_pip_install_from_requirements|requirements_file)$";
+const IMAGE_STEP_TEXT = /\b(?:pip_install|python_packages|requirements_file)\b/;
+
+export function isImageStepSource(rel: string, text: string): boolean {
+  return rel.endsWith(".py") && IMAGE_STEP_TEXT.test(text);
+}
+
+/** The packages a Python file's image build steps install: string literals, literal lists, module-level names of lists. */
+export function readImageSteps(text: string, file: string): Reading {
+  ensureLanguages();
+  const root = parseAst("python", text).root();
+  const out: Reading = { declarations: [], includes: [] };
+  const strings = (value: SgNode | null | undefined, depth = 0): SgNode[] => {
+    if (!value || depth > 2) return [];
+    const k = value.kind();
+    if (k === "string") return [value];
+    if (k === "identifier") return strings(moduleAssignment(root, value.text()), depth + 1);
+    if (k === "list_splat") return strings(value.child(1), depth + 1);
+    if (k === "list" || k === "tuple") return value.children().flatMap((c) => strings(c, depth + 1));
+    return [];
+  };
+  const calls = root.findAll({ rule: { kind: "call", has: { field: "function", kind: "attribute", has: { field: "attribute", regex: IMAGE_STEP_CALL } } } });
+  for (const call of calls) {
+    const method = call.field("function")!.field("attribute")!.text();
+    // Keyword arguments choose indexes, GPUs and options, never packages.
+    const args = (call.field("arguments")?.children() ?? []).filter((a) => a.kind() !== "keyword_argument");
+    if (/requirements/.test(method)) {
+      const written = args[0] && stringLiteral(args[0]);
+      const path = written === undefined ? undefined : resolveInside(dirOf(file), written);
+      if (path) out.includes.push({ path, constraint: false });
+      continue;
+    }
+    for (const node of args.flatMap((a) => strings(a))) {
+      const s = stringLiteral(node);
+      const d = s === undefined ? undefined : parseRequirement(s, file);
+      if (d) out.declarations.push({ ...d, line: node.range().start.line + 1 });
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a line can name a package it declares: at its start (requirements, setup.cfg, a TOML key, a JSON key), as a
+ * YAML list item (conda, bentofile; after a `channel::`), at the start of a string (PEP 508 in pyproject.toml,
+ * setup.py) or after `=` (setup.cfg's `install_requires = torch`). A word in the middle of a description is not.
+ */
+const DECLARED_NAME = /(?:^\s*(?:-\s*)?["']?|["']\s*|=\s*|::)([A-Za-z0-9][A-Za-z0-9._-]*)/g;
+const TOML_LOCK_ENTRY = /^\s*name\s*=\s*["']([^"'\n]+)["']/;
+const COMMENT_LINE = /^\s*(?:#|;|\/\/)/;
+/** How many of a package's next lines are searched for one that holds the declaration as written. */
+const LOCATE_WINDOW = 16;
+
+/**
+ * Gives each declaration of one file that has none the line that declares it, in one pass over the text: a lock
+ * file's `name = "torch"` entry, otherwise the next line not yet given to this package that names it where a
+ * declaration can (DECLARED_NAME), preferring one that holds the declaration as written; so `torch` in the
+ * dependencies and again in an optional group get a line each. A conda name (`pytorch`) counts for the PyPI name
+ * it stands for. A declaration no line names as a package (a wheel URL) gets the line that holds it exactly.
+ */
+export function locateDeclarations(text: string, file: string, ds: readonly Declaration[]): void {
+  if (ds.every((d) => d.line !== undefined)) return;
+  const lines = text.split(/\r?\n/);
+  const lock = /(?:^|\/)(?:poetry|uv|pdm)\.lock$/.test(file);
+  const byName = new Map<string, number[]>();
+  const exact = new Map<string, number>();
+  const note = (name: string, i: number) => {
+    const n = normalizeName(name.replace(/[._-]+$/, ""));
+    const key = CONDA_TO_PYPI[n] ?? n;
+    const at = byName.get(key) ?? byName.set(key, []).get(key)!;
+    if (at.at(-1) !== i) at.push(i);
+  };
+  lines.forEach((line, i) => {
+    if (lock) {
+      const m = TOML_LOCK_ENTRY.exec(line);
+      if (m) note(m[1]!, i);
+      return;
+    }
+    if (COMMENT_LINE.test(line)) return;
+    for (const m of line.matchAll(DECLARED_NAME)) note(m[1]!, i);
+    const trimmed = line.replace(/(^|\s)#.*$/, "").trim();
+    if (trimmed && !exact.has(trimmed)) exact.set(trimmed, i);
+  });
+  const taken = new Set<string>();
+  const cursor = new Map<string, number>();
+  for (const d of ds) {
+    if (d.line !== undefined) continue;
+    const c = byName.get(d.name);
+    if (!c?.length) {
+      const i = exact.get(d.text.trim());
+      if (i !== undefined) d.line = i + 1;
+      continue;
+    }
+    // Lines are handed out in order; the cursor skips those already given, so the pass stays linear.
+    let k = cursor.get(d.name) ?? 0;
+    while (k < c.length && taken.has(`${d.name}:${c[k]}`)) k++;
+    cursor.set(d.name, k);
+    if (k >= c.length) {
+      d.line = c[0]! + 1;
+      continue;
+    }
+    let pick = c[k]!;
+    for (let j = k; j < Math.min(c.length, k + LOCATE_WINDOW); j++)
+      if (d.text && !taken.has(`${d.name}:${c[j]}`) && lines[c[j]!]!.includes(d.text)) {
+        pick = c[j]!;
+        break;
+      }
+    taken.add(`${d.name}:${pick}`);
+    d.line = pick + 1;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The index
 
@@ -465,7 +563,16 @@ export class DependencyIndex {
   /** No declarations at all: what a single file scanned on its own sees. */
   static readonly EMPTY = new DependencyIndex(new Map());
 
-  constructor(private readonly byDir: ReadonlyMap<string, readonly Declaration[]>) {}
+  /** `sources`: the text of every file a declaration came from, by relative path. */
+  constructor(
+    private readonly byDir: ReadonlyMap<string, readonly Declaration[]>,
+    readonly sources: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  /** Each directory's declarations (see declaringDir), for a check that reads them all (lib/engine/advisories.ts). */
+  directories(): Iterable<[string, readonly Declaration[]]> {
+    return this.byDir.entries();
+  }
 
   /** Whether `pkg` can be installed below `limit` for the code in `file` (a relative path). */
   mayBeBelow(file: string, pkg: string, limit: string): DependencyAnswer {
@@ -502,14 +609,16 @@ function join(a: string | null, b: string | null): string | null {
 }
 
 /**
- * Reads every manifest given (`files`: relative path and text) and the requirement files they include (through
- * `read`, which returns undefined for a file that is not there). Never throws: a manifest that cannot be parsed
- * is reported in `errors` and contributes nothing.
+ * Reads every manifest given (`files`: relative path and text; Python files too, for their image build steps:
+ * isImageStepSource) and the requirement files they include (through `read`, which returns undefined for a file
+ * that is not there), and locates each declaration's line. Never throws: a manifest that cannot be parsed is
+ * reported in `errors` and contributes nothing.
  */
 export function buildDependencyIndex(files: readonly { path: string; text: string }[], read: (path: string) => string | undefined = () => undefined): DependencyIndexResult {
   const byDir = new Map<string, Declaration[]>();
   const errors: ScanError[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
+  const sources = new Map<string, string>();
   const add = (dir: string, ds: Declaration[]) => ds.length && (byDir.get(dir) ?? byDir.set(dir, []).get(dir)!).push(...ds);
 
   // A requirements file with the files it includes, transitively. Each included file is read once (a diamond of
@@ -531,6 +640,7 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
   const included = (includes: Reading["includes"]): Declaration[] =>
     includes.flatMap((inc) => {
       const text = texts.get(inc.path) ?? read(inc.path);
+      if (text !== undefined) sources.set(inc.path, text);
       if (text === undefined) {
         if (!missing.has(inc.path)) errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
         missing.add(inc.path);
@@ -548,14 +658,21 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
       else if (base === "Pipfile") ds = readPipfile(text, path);
       else if (base === "setup.py") ds = readSetupPy(text, path);
       else if (base === "setup.cfg") ds = readSetupCfg(text, path);
-      else if (CONDA_FILE.test(base)) {
-        const r = readCondaEnvironment(text, path);
+      else if (CONDA_FILE.test(base) || BENTOFILE.test(base) || base.endsWith(".py")) {
+        const r = CONDA_FILE.test(base) ? readCondaEnvironment(text, path) : base.endsWith(".py") ? readImageSteps(text, path) : readBentofile(text, path);
         ds = [...r.declarations, ...included(r.includes)];
       } else ds = requirements(path, text, /^constraints/i.test(base));
+      sources.set(path, text);
       add(declaringDir(path), ds);
     } catch (e) {
       errors.push({ path, message: `cannot read dependency declarations: ${(e as Error).message.split("\n")[0]}` });
     }
   }
-  return { index: new DependencyIndex(byDir), errors };
+  const byFile = new Map<string, Set<Declaration>>();
+  for (const ds of byDir.values()) for (const d of ds) (byFile.get(d.file) ?? byFile.set(d.file, new Set()).get(d.file)!).add(d);
+  for (const [file, ds] of byFile) {
+    const text = sources.get(file);
+    if (text !== undefined) locateDeclarations(text, file, [...ds]);
+  }
+  return { index: new DependencyIndex(byDir, sources), errors };
 }

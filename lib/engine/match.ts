@@ -9,6 +9,7 @@ import type { Check, Needle } from "./rulebook.ts";
 import { needleRegExp, RulebookError } from "./rulebook.ts";
 import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
+import { compileAdvisoryCheck, type CompiledAdvisories } from "./advisories.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
@@ -55,7 +56,7 @@ export interface CompiledCheck {
   prefilter?: CompiledPrefilter;
   /** A data-flow check's sink side: the file, or a repository module it imports, must pass it. */
   sinkPrefilter?: CompiledPrefilter;
-  matcher: CompiledAst | CompiledRegex;
+  matcher: CompiledAst | CompiledRegex | CompiledAdvisories;
 }
 type CompiledPrefilter = { all: number[][]; any: number[] };
 
@@ -101,7 +102,8 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     // A misspelt `captured` would leave every match outside the condition, silently.
     if (check.when?.captured && !bindsVariable(check, check.when.captured)) throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
     let matcher: CompiledCheck["matcher"];
-    if (m.language === "regex") {
+    if (m.language === "advisories") matcher = compileAdvisoryCheck(check);
+    else if (m.language === "regex") {
       const flags = m.ignoreCase ? "iu" : "u";
       matcher = {
         kind: "regex",
@@ -163,6 +165,8 @@ export interface RawMatch {
   vars: Record<string, string>;
   /** The message template when not the check's own (a `when` condition's). */
   message?: string;
+  /** The finding's own severity (an advisory's), at most the check's. */
+  severity?: Severity;
 }
 
 function parseNumber(text: string): number | undefined {
@@ -470,7 +474,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       ruleId: r.check.id,
       policy: r.check.policy,
       framework: r.check.framework,
-      severity: severityIn(r.check, context),
+      severity: r.severity && SEVERITY_RANK[r.severity] < SEVERITY_RANK[severityIn(r.check, context)] ? r.severity : severityIn(r.check, context),
       path,
       line: r.start.line + 1,
       column: r.start.column + 1,
@@ -564,6 +568,8 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
       raw.push(...regexMatches(lines, c as CompiledCheck & { matcher: CompiledRegex }));
       continue;
     }
+    // Advisory checks read a repository's manifests together (scanDirectory).
+    if (c.matcher.kind === "advisories") continue;
     const lang = c.matcher.language;
     let root = roots.get(lang);
     if (!root) {

@@ -6,6 +6,7 @@ import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
 import { valid as validVersion } from "@renovatebot/pep440";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "./types.ts";
+import { advisoryFiles, loadAdvisories, type Advisory } from "./advisory-set.ts";
 
 /** A policy file is a few hundred lines; anything near this is a mistake, not a policy. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -100,6 +101,22 @@ const regexMatch = z
   })
   .strict();
 
+/**
+ * A check of the repository's dependency declarations against the rulebook's advisory set (rules/advisories/,
+ * lib/engine/advisories.ts): run once per scan, not per file. A finding is at its advisory's severity, at most the
+ * check's.
+ */
+const advisoriesMatch = z
+  .object({
+    language: z.literal("advisories"),
+    /** pinned: a declaration of one version (==, ===, a lock file) that an advisory affects; range: a declaration
+     * (a range, or no bound) that admits affected versions. */
+    versions: z.enum(["pinned", "range"]),
+    /** Only advisories at least this severe. */
+    minSeverity: z.enum(SEVERITIES).optional(),
+  })
+  .strict();
+
 const prefilterSpec = z.union([
   z.array(needle).min(1),
   z
@@ -177,14 +194,14 @@ const checkSchema = z
      * sit in that module's helper), and such modules are parsed for their helpers.
      */
     sinkPrefilter: prefilterSpec.optional(),
-    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch]),
+    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch, advisoriesMatch]),
   })
   .strict()
   .superRefine((c, ctx) => {
     // A match keeps the metavariables its message names; the declared value is compared with one of them.
     if (c.unlessDeclared && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
       ctx.addIssue({ code: "custom", path: ["unlessDeclared", "captured"], message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses` });
-    if (c.match.language === "regex") return;
+    if (c.match.language === "regex" || c.match.language === "advisories") return;
     const m = c.match;
     if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
     if (m.taint && m.language !== "python") ctx.addIssue({ code: "custom", path: ["match", "taint"], message: "taint checks are for Python" });
@@ -213,6 +230,8 @@ export interface Check extends CheckSpec {
   framework: PolicyFile["framework"];
   /** The policy file it came from, for error messages. */
   source: string;
+  /** A check whose match is `advisories`: the rulebook's advisory set, given by loadRulebook. */
+  advisories?: Advisory[];
 }
 
 export interface Policy extends Omit<PolicyFile, "checks"> {
@@ -304,6 +323,8 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
 
   const hash = createHash("sha256");
   for (const u of utilFiles(dir, files)) hash.update(relative(dir, u).split(sep).join("/")).update("\0").update(readFileSync(u, "utf8")).update("\0");
+  const advisories = advisoryFiles(dir);
+  for (const a of advisories) hash.update(a).update("\0").update(readFileSync(join(dir, a), "utf8")).update("\0");
   const texts = files.map((abs) => {
     const rel = relative(dir, abs).split(sep).join("/");
     const text = readFileSync(abs, "utf8");
@@ -334,7 +355,12 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
     }
     policies.push({ ...policy, file: rel });
   }
-  return { policies, checks: policies.flatMap((p) => p.checks), version };
+  const checks = policies.flatMap((p) => p.checks);
+  if (checks.some((c) => c.match.language === "advisories")) {
+    const set = loadAdvisories(dir, advisories);
+    for (const c of checks) if (c.match.language === "advisories") c.advisories = set;
+  }
+  return { policies, checks, version };
 }
 
 /**
@@ -386,7 +412,7 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
     const d = c.unlessDeclared;
     const declared = d && usedBy([d.rule], d.utils ?? {});
     const withDeclared: Check = d && declared && Object.keys(declared).length ? ({ ...c, unlessDeclared: { ...d, utils: { ...declared, ...d.utils } } } as Check) : c;
-    if (c.match.language === "regex") return withDeclared;
+    if (c.match.language === "regex" || c.match.language === "advisories") return withDeclared;
     const own = c.match.utils ?? {};
     const used = usedBy([c.match.rule, c.match.taint, c.match.constraints], own);
     if (Object.keys(used).length === 0) return withDeclared;
@@ -439,7 +465,7 @@ function cacheEntry(cache: RulebookCache, dir: string, version: string): string 
   // A cached rulebook is only as good as the code that validated it: key it by this module's source and types'.
   if (engineSource === undefined) {
     try {
-      engineSource = ["./rulebook.ts", "./types.ts"].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8")).join("\0");
+      engineSource = ["./rulebook.ts", "./types.ts", "./advisory-set.ts"].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8")).join("\0");
     } catch {
       engineSource = null;
     }

@@ -66,7 +66,7 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
   let lines: string[] | undefined;
   for (const c of applicable) {
     if (c.matcher.kind === "regex") raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
-    else astChecks.push(c);
+    else if (c.matcher.kind === "ast") astChecks.push(c);
   }
   // YAML inside YAML (KubeRay's serveConfigV2: |): rare, so parsed here rather than batched.
   raw.push(...embeddedYamlMatches(rulebook, file.rel, text));

@@ -9,7 +9,8 @@ import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts
 import { DeclaredIndex } from "./declared.ts";
 import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
 import { tagNodes } from "./taint.ts";
-import { buildDependencyIndex, isDependencyManifest, type DependencyIndex } from "./dependencies.ts";
+import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
+import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
 import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
@@ -89,7 +90,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const repo = readRepoConfig(root);
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
-  const readsDependencies = compiled.checks.some((c) => c.check.when);
+  const advisoryChecks = compiled.checks.filter((c): c is AdvisoryCheck => c.matcher.kind === "advisories");
+  const readsDependencies = advisoryChecks.length > 0 || compiled.checks.some((c) => c.check.when);
   // The files a check's unlessDeclared condition reads need not be scan targets.
   const declaredGlobs = compiled.checks.flatMap((c) => c.check.unlessDeclared?.files ?? []);
   const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
@@ -112,7 +114,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: m });
   const ciOnly = ciOnlyScriptsOf(walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)), walked.files, maxFileBytes);
   let dependencies: DependencyIndex | undefined;
-  const dependencyIndex = () => (dependencies ??= readDependencies(root, walked.noticed, result.errors));
+  // Python files whose image build steps install packages (Modal's pip_install), noted as pass 1 reads them.
+  const imageSteps: { path: string; text: string }[] = [];
+  const dependencyIndex = () => (dependencies ??= readDependencies(root, walked.noticed, result.errors, imageSteps));
   const total = walked.files.length;
 
   // Pass 1.
@@ -144,6 +148,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       }
       result.stats.files++;
       result.stats.bytes += o.bytes;
+      if (readsDependencies && isImageStepSource(file.rel, o.text)) imageSteps.push({ path: file.rel, text: o.text });
       if (o.raw.length) raw.set(file.rel, [...o.raw]);
       byAbs.set(file.abs, file);
       // ast-grep reads files itself and needs UTF-8; the rare other file is parsed here instead.
@@ -298,6 +303,14 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
   }
+  if (advisoryChecks.length) {
+    const a = advisoryFindings(advisoryChecks, dependencyIndex(), {
+      contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, { ciOnlyScripts: ciOnly }),
+      disabled: (id, rel) => repo.config.disabled(id, rel),
+    });
+    result.findings.push(...a.findings);
+    result.suppressed.push(...a.suppressed);
+  }
   opts.onProgress?.(total, total);
 
   result.findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)));
@@ -314,7 +327,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /** The repository's dependency declarations, from the manifests the walk noticed and the files they include. */
-function readDependencies(root: string, noticed: readonly WalkedFile[], errors: ScanResult["errors"]): DependencyIndex {
+function readDependencies(root: string, noticed: readonly WalkedFile[], errors: ScanResult["errors"], imageSteps: readonly { path: string; text: string }[]): DependencyIndex {
   let realRoot: string | undefined;
   const read = (rel: string): string | undefined => {
     try {
@@ -335,7 +348,7 @@ function readDependencies(root: string, noticed: readonly WalkedFile[], errors: 
     if (text === undefined) errors.push({ path: f.rel, message: `cannot read dependency declarations (unreadable or over ${MAX_MANIFEST_BYTES} bytes)` });
     else manifests.push({ path: f.rel, text });
   }
-  const built = buildDependencyIndex(manifests, read);
+  const built = buildDependencyIndex([...manifests, ...imageSteps], read);
   errors.push(...built.errors);
   return built.index;
 }

@@ -1,0 +1,193 @@
+/**
+ * Known vulnerabilities in a repository's declared dependencies: the rulebook's advisory set (advisory-set.ts)
+ * against the declarations dependencies.ts reads, compared in memory once per scan (the manifests are read once,
+ * for this and for `when` conditions alike).
+ *
+ * - A declaration of one version (`==2.1.0`, `===2.1.0`, a lock file's entry) is reported by a `versions: pinned`
+ *   check when an advisory's range holds that version (PEP 440, pre-releases included), at the advisory's
+ *   severity.
+ * - Any other declaration (a range, or no bound at all) is reported by a `versions: range` check when it admits
+ *   a version an advisory affects (pep440.ts: the two sets share a version), at the check's lower severity, and
+ *   the message names the affected versions it admits. The check's `minSeverity` keeps this to the advisories
+ *   that matter enough to report on a range (critical ones, in the bundled policy).
+ * - Which declarations count is dependencies.ts's rule for a directory: where a lock file names the package, the
+ *   lock decides and the ranges beside it are not reported; a constraints file narrows the requirements beside it
+ *   (a requirement that a constraint pins is the constraint's finding).
+ * - Each (package, advisory, manifest) is reported once, at the line of the declaration; a pinned finding wins
+ *   over a range one. The fingerprint is made of check, manifest path, package and advisory id, so bumping the
+ *   version within the affected range or moving the line keeps the finding.
+ */
+import type { Advisory } from "./advisory-set.ts";
+import type { Check } from "./rulebook.ts";
+import type { Declaration, DependencyIndex } from "./dependencies.ts";
+import { finalizeFile, splitLines, type CompiledCheck, type FileScan, type RawMatch } from "./match.ts";
+import { ANY_VERSION, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
+import { SEVERITY_RANK, type CodeContext } from "./types.ts";
+
+interface CompiledAdvisory {
+  advisory: Advisory;
+  ranges: Interval[];
+}
+
+export interface CompiledAdvisories {
+  kind: "advisories";
+  versions: "pinned" | "range";
+  minRank: number;
+  /** By PEP 503 name. */
+  byPackage: ReadonlyMap<string, readonly CompiledAdvisory[]>;
+}
+
+export type AdvisoryCheck = CompiledCheck & { matcher: CompiledAdvisories };
+
+const normalized = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
+
+// A rulebook's advisory checks share one set: index it once.
+const indexed = new WeakMap<readonly Advisory[], Map<string, CompiledAdvisory[]>>();
+
+function indexAdvisories(set: readonly Advisory[]): Map<string, CompiledAdvisory[]> {
+  let byPackage = indexed.get(set);
+  if (byPackage) return byPackage;
+  byPackage = new Map();
+  for (const advisory of set) {
+    const ranges = advisory.affected.map((s) => specInterval(s)).filter((r): r is Interval => !!r);
+    const name = normalized(advisory.package);
+    (byPackage.get(name) ?? byPackage.set(name, []).get(name)!).push({ advisory, ranges });
+  }
+  indexed.set(set, byPackage);
+  return byPackage;
+}
+
+export function compileAdvisoryCheck(check: Check): CompiledAdvisories {
+  const m = check.match as { versions: "pinned" | "range"; minSeverity?: keyof typeof SEVERITY_RANK };
+  return { kind: "advisories", versions: m.versions, minRank: m.minSeverity ? SEVERITY_RANK[m.minSeverity] : 0, byPackage: indexAdvisories(check.advisories ?? []) };
+}
+
+export interface AdvisoryScope {
+  /** The code context of a manifest (lib/engine/context.ts, or the repository's .posture.yaml). */
+  contextOf: (rel: string, text: string) => CodeContext;
+  /** Whether the repository turned this check off for this file. */
+  disabled: (checkId: string, rel: string) => boolean;
+}
+
+interface Hit {
+  check: AdvisoryCheck;
+  declaration: Declaration;
+  advisory: Advisory;
+  vars: Record<string, string>;
+}
+
+function join(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return [a, b].filter(Boolean).join(",");
+}
+
+/** The version a declaration itself names, if it names one: a lock entry, `==2.1.0`, Poetry's bare `2.1.0`. */
+function ownPin(d: Declaration): string | undefined {
+  return d.specs.length === 1 && d.specs[0] ? pinnedVersion(d.specs[0]) : undefined;
+}
+
+function fixedText(a: Advisory): string {
+  return a.fixed.length ? `fixed in ${a.fixed.join(", ")}` : "no release fixes it yet";
+}
+
+function declaredText(d: Declaration): string {
+  return d.specs.every((s) => s === "") ? `${d.text}, with no version bound,` : d.text;
+}
+
+/** What one directory's declarations of one package are reported for. */
+function directoryHits(here: readonly Declaration[], advisories: (check: AdvisoryCheck) => readonly CompiledAdvisory[], checks: readonly AdvisoryCheck[]): Hit[] {
+  const locked = here.filter((d) => d.locked);
+  const considered = locked.length ? locked : here;
+  const constraints = considered.filter((d) => d.constraint);
+  const requirements = considered.filter((d) => !d.constraint);
+  const hits: Hit[] = [];
+  for (const d of considered) {
+    const pin = ownPin(d);
+    // A requirement is installed within the constraints beside it.
+    const alternatives = !d.constraint && constraints.length ? d.specs.flatMap((s) => constraints.flatMap((c) => c.specs.map((cs) => join(s, cs)))) : d.specs;
+    for (const check of checks) {
+      for (const { advisory, ranges } of advisories(check)) {
+        if (SEVERITY_RANK[advisory.severity] < check.matcher.minRank) continue;
+        const common = { ADVISORY: [advisory.id, ...advisory.aliases.slice(0, 1)].join(" / "), ADVISORY_SEVERITY: advisory.severity, PACKAGE: advisory.package, SUMMARY: advisory.summary, FIXED: fixedText(advisory), URL: advisory.url };
+        if (check.matcher.versions === "pinned") {
+          if (pin !== undefined && advisory.affected.some((r) => versionIn(pin, r))) hits.push({ check, declaration: d, advisory, vars: { ...common, VERSION: pin } });
+          continue;
+        }
+        if (pin !== undefined || d.locked || (d.constraint && requirements.length)) continue;
+        let admitted: Interval | undefined;
+        for (const alt of alternatives) {
+          // A constraint that pins the requirement decides; that pin is the constraint's own finding.
+          if (alt && pinnedVersion(alt) !== undefined) continue;
+          const own = alt === null || alt === "" ? ANY_VERSION : specInterval(alt);
+          const interval = own === null ? ANY_VERSION : own;
+          if (!interval) continue;
+          for (const r of ranges) if ((admitted = intersect(interval, r))) break;
+          if (admitted) break;
+        }
+        if (admitted) hits.push({ check, declaration: d, advisory, vars: { ...common, DECLARED: declaredText(d), AFFECTED: describeInterval(admitted) } });
+      }
+    }
+  }
+  return hits;
+}
+
+/** Where on its line a declaration is: from the package's name to the end of what was written. */
+function position(line: string, d: Declaration): { start: number; end: number } {
+  const name = new RegExp(d.name.split("-").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[-_.]+"), "i").exec(line);
+  const written = d.text ? line.indexOf(d.text) : -1;
+  const start = written >= 0 ? written : (name?.index ?? line.length - line.trimStart().length);
+  const end = written >= 0 ? written + d.text.length : Math.max(start + 1, line.trimEnd().length);
+  return { start, end: Math.max(end, start) };
+}
+
+/** The findings of a repository's advisory checks. */
+export function advisoryFindings(checks: readonly AdvisoryCheck[], index: DependencyIndex, scope: AdvisoryScope): FileScan {
+  const out: FileScan = { findings: [], suppressed: [] };
+  if (checks.length === 0) return out;
+  const packages = new Set(checks.flatMap((c) => [...c.matcher.byPackage.keys()]));
+  // (manifest, package, advisory) → the hit reported for it: pinned before range, then the first line.
+  const chosen = new Map<string, Hit>();
+  const rank = (h: Hit) => (h.check.matcher.versions === "pinned" ? 0 : 1);
+  for (const [, declarations] of index.directories()) {
+    const byName = new Map<string, Declaration[]>();
+    for (const d of declarations) if (packages.has(d.name)) (byName.get(d.name) ?? byName.set(d.name, []).get(d.name)!).push(d);
+    for (const [name, here] of byName) {
+      for (const hit of directoryHits(here, (c) => c.matcher.byPackage.get(name) ?? [], checks)) {
+        if (scope.disabled(hit.check.check.id, hit.declaration.file)) continue;
+        const key = `${hit.declaration.file}\0${name}\0${hit.advisory.id}`;
+        const other = chosen.get(key);
+        if (!other || rank(hit) < rank(other) || (rank(hit) === rank(other) && (hit.declaration.line ?? 1) < (other.declaration.line ?? 1))) chosen.set(key, hit);
+      }
+    }
+  }
+  const byFile = new Map<string, Hit[]>();
+  for (const h of chosen.values()) (byFile.get(h.declaration.file) ?? byFile.set(h.declaration.file, []).get(h.declaration.file)!).push(h);
+  for (const [file, hits] of byFile) {
+    const text = index.sources.get(file) ?? "";
+    const lines = splitLines(text);
+    const context = scope.contextOf(file, text);
+    // finalizeFile keeps one finding per check and position; several advisories on one line are one call each.
+    const byAdvisory = new Map<string, RawMatch[]>();
+    for (const h of hits) {
+      const line = Math.min(Math.max((h.declaration.line ?? 1) - 1, 0), lines.length - 1);
+      const { start, end } = position(lines[line] ?? "", h.declaration);
+      const raw: RawMatch = {
+        check: h.check.check,
+        start: { line, column: start },
+        end: { line, column: end },
+        text: `${h.declaration.name} ${h.advisory.id}`,
+        scope: "",
+        secrets: [],
+        vars: h.vars,
+        severity: h.advisory.severity,
+      };
+      (byAdvisory.get(h.advisory.id) ?? byAdvisory.set(h.advisory.id, []).get(h.advisory.id)!).push(raw);
+    }
+    for (const raws of byAdvisory.values()) {
+      const r = finalizeFile(file, lines, raws, context);
+      out.findings.push(...r.findings);
+      out.suppressed.push(...r.suppressed);
+    }
+  }
+  return out;
+}
