@@ -8,6 +8,7 @@ import { rescanAll, requeueOrphans } from "../scan/enqueue.ts";
 import { PermanentScanError, removeOrphanedCheckouts, RepositoryBusyError, runScan, type PipelineContext } from "../scan/pipeline.ts";
 import { expireAcceptedRisks } from "../findings/triage.ts";
 import { getSettings } from "../settings.ts";
+import { allowedNetworks } from "../repos/address.ts";
 import { redisConnection } from "./connection.ts";
 import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "./queues.ts";
 
@@ -45,10 +46,12 @@ const BUSY_RETRY_MS = 3000;
  * repository at the same time (it waits, then finds the scan finished). Two stalls are tolerated before
  * BullMQ fails a job, since a short lock makes a spurious stall on a busy machine likelier.
  */
-export const SCAN_LOCK = { lockDuration: 6_000, lockRenewTime: 1_500, stalledInterval: 3_000, maxStalledCount: 2 } as const;
+export const SCAN_LOCK = { lockDuration: 6_000, lockRenewTime: 1_500, stalledInterval: 2_000, maxStalledCount: 2 } as const;
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
+  // A mistyped network would otherwise fail each scan as an internal error: refuse to start instead.
+  allowedNetworks();
   await syncCatalogue(opts.db, opts.rulebook);
   const orphans = await removeOrphanedCheckouts(opts.workRoot);
   if (orphans.length) log("removed checkouts of workers that are gone", { count: orphans.length });
