@@ -460,7 +460,7 @@ class FunctionFlow {
       case "try_statement":
         this.branch(() => this.blockOf(s.field("body")));
         for (const c of s.children()) {
-          if (c.kind() === "except_clause" || c.kind() === "except_group_clause") this.branch(() => this.block(c));
+          if (c.kind() === "except_clause" || c.kind() === "except_group_clause") this.branch(() => this.exceptClause(c));
           else if (c.kind() === "else_clause" || c.kind() === "finally_clause") this.branch(() => this.blockOf(c.field("body") ?? c));
         }
         break;
@@ -484,6 +484,18 @@ class FunctionFlow {
     if (!b) return;
     if (b.kind() === "block") this.block(b);
     else this.statement(b);
+  }
+
+  /** `except E as name:` binds name; a source matched at that name (a caught exception's text) taints it. */
+  private exceptClause(c: SgNode): void {
+    const target = c.children().find((x) => x.kind() === "as_pattern")?.children().find((x) => x.kind() === "as_pattern_target");
+    const name = target?.children().find((x) => x.kind() === "identifier");
+    if (name) {
+      const src = this.roles.sources.get(key(name));
+      if (src) this.tainted.set(name.text(), { source: src });
+      else this.tainted.delete(name.text());
+    }
+    this.block(c);
   }
 
   private applyGuards(s: SgNode): void {

@@ -22,8 +22,8 @@ async def predict(body: dict):
     try:
         return run(body)
     except Exception as exc:
-        # ruleid: ml-serving.web.error-detail-leak
         detail = f"prediction failed: {exc}"
+        # ruleid: ml-serving.web.error-detail-leak
         raise HTTPException(status_code=500, detail=detail)
 
 
