@@ -11,6 +11,7 @@ import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { compileAdvisoryCheck, type CompiledAdvisories } from "./advisories.ts";
 import { fingerprintAll } from "./fingerprint.ts";
+import { compileArtifactMatch, isArtifactMatch, type CompiledArtifact } from "./artifacts/checks.ts";
 import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
 import { NeedleSet } from "./needles.ts";
@@ -56,7 +57,7 @@ export interface CompiledCheck {
   prefilter?: CompiledPrefilter;
   /** A data-flow check's sink side: the file, or a repository module it imports, must pass it. */
   sinkPrefilter?: CompiledPrefilter;
-  matcher: CompiledAst | CompiledRegex | CompiledAdvisories;
+  matcher: CompiledArtifact | CompiledAst | CompiledRegex | CompiledAdvisories;
 }
 type CompiledPrefilter = { all: number[][]; any: number[] };
 
@@ -102,7 +103,8 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     // A misspelt `captured` would leave every match outside the condition, silently.
     if (check.when?.captured && !bindsVariable(check, check.when.captured)) throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
     let matcher: CompiledCheck["matcher"];
-    if (m.language === "advisories") matcher = compileAdvisoryCheck(check);
+    if (isArtifactMatch(m)) matcher = compileArtifactMatch(m);
+    else if (m.language === "advisories") matcher = compileAdvisoryCheck(check);
     else if (m.language === "regex") {
       const flags = m.ignoreCase ? "iu" : "u";
       matcher = {
@@ -361,7 +363,7 @@ function snippetOf(lines: readonly string[], start: number, end: number, secrets
   return masked.length > SNIPPET_MAX_LINES ? `${shown.join("\n")}\n…` : shown.join("\n");
 }
 
-function renderMessage(template: string, vars: Record<string, string>, secrets: string[]): string {
+export function renderMessage(template: string, vars: Record<string, string>, secrets: string[]): string {
   const filled = template.replace(MESSAGE_VAR, (_, name: string) => {
     const v = vars[name];
     if (v === undefined) return name;
@@ -570,6 +572,7 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
     }
     // Advisory checks read a repository's manifests together (scanDirectory).
     if (c.matcher.kind === "advisories") continue;
+    if (c.matcher.kind === "artifact") continue; // model files: scanDirectory reads them (lib/engine/artifacts)
     const lang = c.matcher.language;
     let root = roots.get(lang);
     if (!root) {

@@ -6,6 +6,7 @@ import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
 import { valid as validVersion } from "@renovatebot/pep440";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "./types.ts";
+import { artifactCheckIssue, isArtifactMatch, kerasMatchSchema, pickleMatchSchema } from "./artifacts/checks.ts";
 import { advisoryFiles, loadAdvisories, type Advisory } from "./advisory-set.ts";
 
 /** A policy file is a few hundred lines; anything near this is a mistake, not a policy. */
@@ -194,13 +195,19 @@ const checkSchema = z
      * sit in that module's helper), and such modules are parsed for their helpers.
      */
     sinkPrefilter: prefilterSpec.optional(),
-    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), regexMatch, advisoriesMatch]),
+    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), pickleMatchSchema, kerasMatchSchema, regexMatch, advisoriesMatch]),
   })
   .strict()
   .superRefine((c, ctx) => {
     // A match keeps the metavariables its message names; the declared value is compared with one of them.
     if (c.unlessDeclared && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
       ctx.addIssue({ code: "custom", path: ["unlessDeclared", "captured"], message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses` });
+    // Model-file checks (lib/engine/artifacts/checks.ts) have no rule and none of the text-file options.
+    if (isArtifactMatch(c.match)) {
+      const issue = artifactCheckIssue(c);
+      if (issue) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      return;
+    }
     if (c.match.language === "regex" || c.match.language === "advisories") return;
     const m = c.match;
     if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
@@ -412,6 +419,7 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
     const d = c.unlessDeclared;
     const declared = d && usedBy([d.rule], d.utils ?? {});
     const withDeclared: Check = d && declared && Object.keys(declared).length ? ({ ...c, unlessDeclared: { ...d, utils: { ...declared, ...d.utils } } } as Check) : c;
+    if (isArtifactMatch(c.match)) return withDeclared;
     if (c.match.language === "regex" || c.match.language === "advisories") return withDeclared;
     const own = c.match.utils ?? {};
     const used = usedBy([c.match.rule, c.match.taint, c.match.constraints], own);

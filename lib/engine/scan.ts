@@ -13,6 +13,9 @@ import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type Dep
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
+import { renderMessage, severityIn } from "./match.ts";
+import { ArtifactScan } from "./artifacts/scan.ts";
+import type { ArtifactLimits } from "./artifacts/inspect.ts";
 import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
 import { walk, type WalkedFile } from "./walk.ts";
 
@@ -26,6 +29,8 @@ export interface ScanOptions {
   compiled?: CompiledRulebook;
   maxFileBytes?: number;
   maxFiles?: number;
+  /** Limits of the model-file reader (lib/engine/artifacts/inspect.ts): tests and benchmarks set them. */
+  artifactLimits?: Partial<ArtifactLimits>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -87,6 +92,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   }
   ensureLanguages();
   const compiled: CompiledRulebook = opts.compiled ?? compileChecks(opts.checks);
+  const artifacts = ArtifactScan.of(compiled, opts.artifactLimits, (check, vars, context) => ({ message: renderMessage(check.message, vars, []), severity: severityIn(check, context) }));
   const repo = readRepoConfig(root);
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
@@ -97,7 +103,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
   let walked;
   try {
-    walked = walk(root, { maxFileBytes, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p) });
+    walked = walk(root, { maxFileBytes, streamed: artifacts?.isArtifact, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p) });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
@@ -133,8 +139,12 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const notUtf8: { file: WalkedFile; checks: AstCheck[] }[] = [];
   let done = 0;
   for (const file of walked.files) {
-    const o = readAndMatchText(compiled, file);
-    if (o.kind === "skipped") {
+    const o = artifacts?.isArtifact(file.rel)
+      ? await artifacts.scan(file, result, walked.listed, repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, { ciOnlyScripts: ciOnly }), (id) => repo.config.disabled(id, file.rel))
+      : readAndMatchText(compiled, file);
+    if (o.kind === "artifact") {
+      // read, matched and reported by the artifact scan
+    } else if (o.kind === "skipped") {
       result.stats.skipped[o.reason] = (result.stats.skipped[o.reason] ?? 0) + 1;
       walked.listed.add(file.rel, o.reason);
     } else if (o.kind === "error") result.errors.push(o.error);

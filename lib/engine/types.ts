@@ -1,3 +1,5 @@
+import type { ArtifactStats } from "./artifacts/scan.ts";
+
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -57,7 +59,9 @@ export type SkipReason =
   | "special-file"
   | "file-limit"
   /** The repository's .posture.yaml excludes it (the entry's reason is the detail). */
-  | "excluded";
+  | "excluded"
+  /** A Git LFS pointer where a model file would be: the model itself is not in the repository. */
+  | "lfs-pointer";
 
 /** One skipped file or directory (a skipped directory is one entry, not one per file in it). */
 export interface SkippedFile {
@@ -81,6 +85,8 @@ export interface ScanStats {
    * one for the syntax check of files only pattern checks read. Set by scanDirectory.
    */
   parses?: { total: number; files: number; maxPerFile: number; dataFlowFiles: number };
+  /** Model files read by the artifact checks, by format (lib/engine/artifacts/). */
+  artifacts?: ArtifactStats;
 }
 
 /** What a repository's .posture.yaml asked for, so a reader of the results sees what was not scanned and why. */

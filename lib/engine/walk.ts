@@ -23,6 +23,8 @@ export const IGNORED_DIRECTORIES = new Set([
 export interface WalkOptions {
   /** Files larger than this are skipped as too large. */
   maxFileBytes: number;
+  /** Files the size cap does not apply to: model artifacts, which are streamed within limits of their own. */
+  streamed?: (relPath: string) => boolean;
   /** Stop collecting after this many target files; the rest count as skipped. */
   maxFiles: number;
   isTarget: (relPath: string) => boolean;
@@ -110,7 +112,7 @@ export function walk(root: string, opts: WalkOptions): WalkResult {
           result.errors.push({ path: rel, message: `cannot stat file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
           continue;
         }
-        if (size > opts.maxFileBytes) skip("too-large", rel);
+        if (size > opts.maxFileBytes && !opts.streamed?.(rel)) skip("too-large", rel);
         else if (result.files.length >= opts.maxFiles) skip("file-limit", rel);
         else result.files.push({ abs: join(absDir, entry.name), rel, size });
         if (opts.notice?.(rel) && size <= opts.maxFileBytes) result.noticed.push({ abs: join(absDir, entry.name), rel, size });
