@@ -114,17 +114,21 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
           continue;
         }
         if (pin !== undefined || d.locked || (d.constraint && requirements.length)) continue;
-        let admitted: Interval | undefined;
+        // Every affected run of versions the declaration admits, for the message.
+        const admitted: string[] = [];
         for (const alt of alternatives) {
           // A constraint that pins the requirement decides; that pin is the constraint's own finding.
           if (alt && pinnedVersion(alt) !== undefined) continue;
           const own = alt === null || alt === "" ? ANY_VERSION : specInterval(alt);
           const interval = own === null ? ANY_VERSION : own;
           if (!interval) continue;
-          for (const r of ranges) if ((admitted = intersect(interval, r))) break;
-          if (admitted) break;
+          for (const r of ranges) {
+            const shared = intersect(interval, r);
+            const text = shared && describeInterval(shared);
+            if (text && !admitted.includes(text)) admitted.push(text);
+          }
         }
-        if (admitted) hits.push({ check, declaration: d, advisory, vars: { ...common, DECLARED: declaredText(d), AFFECTED: describeInterval(admitted) } });
+        if (admitted.length) hits.push({ check, declaration: d, advisory, vars: { ...common, DECLARED: declaredText(d), AFFECTED: admitted.join(" or ") } });
       }
     }
   }

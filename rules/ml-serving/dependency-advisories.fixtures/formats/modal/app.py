@@ -1,0 +1,9 @@
+import modal
+
+image = modal.Image.debian_slim().pip_install(
+    # ruleid: ml-serving.dependency.vulnerable-version
+    "ray==2.8.1",
+    # ok: ml-serving.dependency.vulnerable-version
+    "torch==2.10.0",
+)
+app = modal.App("ray-client", image=image)
