@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
  * the seeding code.
  */
 export function demoReposDir(env: Record<string, string | undefined> = process.env): string {
-  const dataDir = env.POSTURE_DATA_DIR ? resolve(env.POSTURE_DATA_DIR) : fileURLToPath(new URL("../../.posture", import.meta.url));
+  // Not new URL("../../.posture", import.meta.url): the web app's bundler takes that for an asset to bundle.
+  const dataDir = env.POSTURE_DATA_DIR ? resolve(env.POSTURE_DATA_DIR) : join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".posture");
   return join(dataDir, "demo-repos");
 }
