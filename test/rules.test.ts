@@ -2,12 +2,14 @@
  * The one generic test for the whole rulebook: every policy's fixtures are scanned with that policy's checks,
  * and the findings must be exactly the lines annotated `# ruleid: <check-id>` (annotations apply to the next
  * non-annotation line). `# ok: <check-id>` marks lines that must stay clean. `# ruleid: <check-id> (low)` also
- * requires the finding's severity (e.g. a check's contextSeverity in a tests/ file).
+ * requires the finding's severity (e.g. a check's contextSeverity in a tests/ file). A binary fixture (a model
+ * file) cannot hold comments: `<file>.expect.yaml` beside it lists `ruleid:` and `ok:` the same way, for line 1.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
+import { load as parseYaml } from "js-yaml";
 import { compileChecks, ensureLanguages, selectChecks } from "../lib/engine/match.ts";
 import { FIXTURES_SUFFIX, loadRulebook, POLICY_SUFFIX, type Check } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
@@ -37,14 +39,31 @@ function filesBelow(dir: string): string[] {
 }
 
 const ANNOTATION = /^\s*#\s*(ruleid|ok):\s*([\w.,\s()-]+?)\s*$/;
+const EXPECT_SUFFIX = ".expect.yaml";
 const ANNOTATED_ID = /^([\w.-]+)(?:\s*\((critical|high|medium|low)\))?$/;
 
 function annotations(dir: string) {
   const expected = new Set<string>();
   const ok = new Set<string>();
   const severities = new Map<string, string>();
-  for (const abs of filesBelow(dir)) {
+  const files = filesBelow(dir);
+  const sidecars = new Set(files.filter((f) => f.endsWith(EXPECT_SUFFIX)));
+  for (const abs of files) {
     const rel = relative(dir, abs).split("\\").join("/");
+    if (sidecars.has(abs)) {
+      const expect = parseYaml(readFileSync(abs, "utf8")) as { ruleid?: string[]; ok?: string[] };
+      const target = rel.slice(0, -EXPECT_SUFFIX.length);
+      for (const [kind, ids] of [["ruleid", expect.ruleid ?? []], ["ok", expect.ok ?? []]] as const)
+        for (const entry of ids) {
+          const m = ANNOTATED_ID.exec(entry);
+          if (!m) throw new Error(`${rel}: bad entry '${entry}' (want <check-id> or <check-id> (<severity>))`);
+          const key = `${target}:1:${m[1]}`;
+          (kind === "ruleid" ? expected : ok).add(key);
+          if (m[2]) severities.set(key, m[2]);
+        }
+      continue;
+    }
+    if (sidecars.has(abs + EXPECT_SUFFIX)) continue;
     const lines = readFileSync(abs, "utf8").split(/\r?\n/);
     let pending: { kind: string; ids: string[] }[] = [];
     lines.forEach((line, i) => {

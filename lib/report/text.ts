@@ -44,6 +44,11 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
     .filter(([, n]) => n > 0);
   out.push("");
   if (byContext.length) out.push(`Not production code: ${byContext.map(([x, n]) => `${n} in ${x}`).join(", ")}`);
+  const models = result.stats.artifacts;
+  if (models) {
+    const formats = Object.entries(models.formats).sort(([a], [b]) => a.localeCompare(b)).map(([f, n]) => `${n} ${f}`);
+    out.push(`Model files: ${models.files} read (${formats.join(", ")}), ${models.pickles} pickle${models.pickles === 1 ? "" : "s"}${models.safe ? `, ${models.safe} in formats that cannot carry code` : ""}`);
+  }
   out.push(
     `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"}${bySeverity} in ${result.stats.files} files` +
       `, ${result.stats.suppressed} suppressed, ${skipped} skipped, ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}` +

@@ -7,12 +7,13 @@
  * for well-known token formats. Matched lines the snippet does not cover (a long match is cut short) are not
  * shown at all: the engine's redaction of them cannot be reproduced here.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import { splitLines } from "../engine/match.ts";
 import { KNOWN_TOKEN_PATTERNS, mask } from "../engine/redact.ts";
 import { decode } from "../engine/scan-file.ts";
 import type { Finding } from "../engine/types.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../engine/scan.ts";
 
 export interface FindingContext {
   /** 1-based number of the first line. */
@@ -92,7 +93,12 @@ export async function readContexts(root: string, findings: readonly (Located & P
     if (!abs.startsWith(base + sep)) continue;
     let text: string;
     try {
-      text = decode(await readFile(abs)).text;
+      // A model file's finding (lib/engine/artifacts) has no lines around it, its snippet lists what it imports:
+      // never read a large or binary file for it.
+      if ((await stat(abs)).size > DEFAULT_MAX_FILE_BYTES) continue;
+      const bytes = await readFile(abs);
+      if (bytes.subarray(0, 8192).includes(0)) continue;
+      text = decode(bytes).text;
     } catch {
       continue;
     }

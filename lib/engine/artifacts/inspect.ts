@@ -263,7 +263,7 @@ function findLayers(config: unknown, classes: ReadonlySet<string>, out: { classN
 }
 
 function zipFormat(names: readonly string[], name: string): ArtifactFormat {
-  if (names.some((n) => n === "MAR-INF/MANIFEST.json")) return "torchserve-mar";
+  if (/\.mar$/i.test(name) || names.some((n) => n === "MAR-INF/MANIFEST.json")) return "torchserve-mar";
   if (names.some((n) => /(^|\/)data\.pkl$/.test(n))) return "torch-zip";
   if (/\.keras$/i.test(name) || (names.includes("config.json") && names.includes("metadata.json"))) return "keras";
   if (names.length && names.every((n) => n.endsWith("/") || /\.npy$/i.test(n))) return "numpy-zip";
