@@ -35,7 +35,8 @@ through the real pipeline (clone, scan, save; local repositories allowed) or the
 | invalid UTF-8 in a file; NUL bytes after the binary sniff; a file name that is not UTF-8 | scanned; NUL cannot break the save; the unnamable file is an error, not a crash | findings in both files; the NUL reaches the stored snippet as U+FFFD; \`errors\` names the file |
 | a YAML "billion laughs" bentofile.yaml (12 levels of 9 aliases) | bounded | the real rulebook scans it (tree-sitter never expands aliases): no error, RSS grows < 256 MB |
 | regex checks | no super-linear time | no rulebook regex nests unbounded quantifiers; a line over \`MAX_REGEX_LINE\` is never matched; growth is measured below |
-| repository URLs at this machine: \`https://127.0.0.1:6379/…\`, \`localhost\`, \`127.1\`, \`2130706433\`, \`[::ffff:127.0.0.1]\`, \`LOCALHOST.\`, \`file://\`, paths; a host name that resolves to 127.0.0.1 | refused unless local repositories are allowed | registration refuses the literal ones; the host name is refused when the worker resolves it (\`failureCode\` \`local_address\`) |
+| repository URLs at this machine: \`https://127.0.0.1:6379/…\`, \`localhost\`, \`127.1\`, \`2130706433\`, \`[::ffff:127.0.0.1]\`, \`LOCALHOST.\`, \`file://\`, paths; a host name that resolves to 127.0.0.1 | refused, whether or not local repositories are allowed (those allow paths inside one folder only) | registration refuses them all (the host name by resolving it); a stored row with the host name is refused when the worker resolves it again (\`failureCode\` \`local_address\`) |
+| URLs that git or libcurl read differently from the check (issue 15): \`https://192.0.2.1\\@127.0.0.1:…\`, \`ssh://git@%31%32%37.0.0.1:…\`, \`ssh://git@localhos%74:…\`; 100.64/10, \`[::127.0.0.1]\`, \`[64:ff9b::7f00:1]\`, \`[fec0::1]\`; a 302 to \`http://127.0.0.1:…\`; git's own resolution of a checked name pointing elsewhere; proxies; local paths outside the allowed folder or behind a symlink | nothing on this machine is contacted | \`test/reliability/ssrf.test.ts\`: each first shown to work with plain git against a listener on 127.0.0.x, then refused at registration and by the worker with the listener untouched (details in docs/SECURITY.md) |
 
 ### Fixed while writing these
 
@@ -44,14 +45,20 @@ through the real pipeline (clone, scan, save; local repositories allowed) or the
   \`internal_error\`. lib/scan/persist.ts now stores NUL as U+FFFD.
 - **Local addresses got through registration** when written as \`127.1\`, \`2130706433\` or \`0\` in ssh:// and
   scp-like URLs (the WHATWG parser normalises them only for https), as \`[::ffff:127.0.0.1]\`, or with a
-  trailing dot (\`localhost.\`). lib/repos/url.ts normalises them; lib/git/git.ts also resolves the host right
-  before \`git ls-remote\` and \`git clone\` and refuses local and private addresses (\`failureCode\`
-  \`local_address\`, permanent), which covers names such as \`localtest.me\`. A resolver answering differently
-  between our lookup and git's (DNS rebinding) is not covered: egress rules on the worker are.
+  trailing dot (\`localhost.\`). lib/repos/url.ts normalises them; the host is also resolved at registration and
+  again right before \`git ls-remote\` and \`git clone\`, and local and private addresses are refused
+  (\`failureCode\` \`local_address\`, permanent), which covers names such as \`localtest.me\`. Since issue 15 git
+  is pinned to the addresses checked, so a resolver answering differently a moment later (DNS rebinding)
+  changes nothing.
 - **A PostgreSQL restart could kill the worker.** The connection holding the per-repository advisory lock had
   no \`error\` listener; pg emits \`error\` on an idle client whose server goes away, which is fatal
   unhandled. lib/scan/pipeline.ts now listens.
 - **Quadratic regex.** \`training-monitor.credential.dockerfile-literal\` (see the regex section).
+- **A scan with many findings starved its own lock renewal.** Prisma's createMany builds its query on the
+  event loop, about a millisecond a row: saving 18,000 findings held the worker's event loop for ~40 s, so with
+  a short lock (issue 15) the job looked stalled and another worker took it over. lib/scan/persist.ts inserts
+  new findings and events with \`INSERT … SELECT FROM unnest(…)\` instead (that scan 72 s → 13 s, longest
+  event-loop stall 1.5 s).
 
 ### Known gaps
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueueUnavailableError } from "../../lib/queue/queues.ts";
 import { SCAN_LOCK } from "../../lib/queue/worker.ts";
@@ -62,7 +62,7 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
     const took = job?.processedOn && job.finishedOn ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)` : "";
     const pickedUp = job?.processedOn ? ` ${((job.processedOn - killedAt) / 1000).toFixed(1)} s after the kill` : "";
-    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up${pickedUp}; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}).`);
+    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up${pickedUp}; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}; 1-minute load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores).`);
     happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`);
     const left = checkoutsLeft(env.workRoot);
     const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
