@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { deflateSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ByteReader } from "../lib/engine/artifacts/bytes.ts";
 import { readPickles } from "../lib/engine/artifacts/pickle.ts";
@@ -124,6 +125,22 @@ describe("model files in a scan", () => {
       ["w/several.pt", 1, "ml-serving.artifact.code-execution", ["os.system", "archive/a.pkl"]],
       ["w/several.pt", 1, "ml-serving.artifact.code-execution", ["webbrowser.open", "archive/b.pkl"]],
     ]);
+  });
+
+  it("reads compressed joblib files and finds Lambda layers in Keras HDF5 models", async () => {
+    const dir = scratch("posture-artifacts-more-");
+    dir.write("m/model.joblib", gzipSync(callPickle("os", "system", "id", 4)));
+    dir.write("m/zlib.joblib", deflateSync(callPickle("nt", "system", "id", 4)));
+    dir.write("m/old.joblib", Buffer.concat([Buffer.from("\xfd7zXZ\x00", "latin1"), Buffer.alloc(20)]));
+    const config = JSON.stringify({ class_name: "Sequential", config: { layers: [{ class_name: "Lambda", config: { name: "l" } }] } });
+    dir.write("m/model.h5", Buffer.concat([Buffer.from("\x89HDF\r\n\x1a\n", "latin1"), Buffer.alloc(300_000), Buffer.from(config), Buffer.alloc(1000)]));
+    const r = await scanDirectory(dir.root, { checks });
+    expect(r.findings.map((f) => [f.path, f.ruleId, f.message.match(/imports (\S+)|defines (.*?),/)?.slice(1).find(Boolean)])).toEqual([
+      ["m/model.h5", "ml-serving.artifact.keras-code-layer", "Lambda layer"],
+      ["m/model.joblib", "ml-serving.artifact.code-execution", "os.system,"],
+      ["m/zlib.joblib", "ml-serving.artifact.code-execution", "nt.system,"],
+    ]);
+    expect(r.errors).toEqual([{ path: "m/old.joblib", message: "not scanned: old.joblib is compressed with xz, which this scanner does not read" }]);
   });
 
   it("keeps a finding's fingerprint while its file changes elsewhere, and gives a new one when its imports change", async () => {
