@@ -24,6 +24,7 @@ const USAGE = `usage:
   posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture demo [--reset]
+  posture advisories import <file.json|directory> [--rules <dir>] [--unrated critical|high|medium|low]
   posture --version`;
 
 
@@ -107,6 +108,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return command ? 0 : 2;
     }
     if (command === "demo") return await (await import("./demo.ts")).demoCommand(rest, io);
+    if (command === "advisories") return await (await import("./advisories.ts")).advisoriesCommand(rest, io, process.env.POSTURE_RULES_DIR || DEFAULT_RULES_DIR);
     if (command === "db" || command === "user" || command === "token") {
       const admin = await import("./admin.ts");
       return await { db: admin.dbCommand, user: admin.userCommand, token: admin.tokenCommand }[command](rest, io);

@@ -81,9 +81,19 @@ function join(a: string | null, b: string | null): string | null {
   return [a, b].filter(Boolean).join(",");
 }
 
+// Specifier sets repeat across a repository's manifests (and a hostile one repeats one): read each once.
+const pinMemo = new Map<string, string | undefined>();
+function pinOf(spec: string): string | undefined {
+  if (!pinMemo.has(spec)) {
+    if (pinMemo.size > 10_000) pinMemo.clear();
+    pinMemo.set(spec, pinnedVersion(spec));
+  }
+  return pinMemo.get(spec);
+}
+
 /** The version a declaration itself names, if it names one: a lock entry, `==2.1.0`, Poetry's bare `2.1.0`. */
 function ownPin(d: Declaration): string | undefined {
-  return d.specs.length === 1 && d.specs[0] ? pinnedVersion(d.specs[0]) : undefined;
+  return d.specs.length === 1 && d.specs[0] ? pinOf(d.specs[0]) : undefined;
 }
 
 function fixedText(a: Advisory): string {
@@ -94,6 +104,18 @@ function declaredText(d: Declaration): string {
   return d.specs.every((s) => s === "") ? `${d.text}, with no version bound,` : d.text;
 }
 
+// A version tested against a range once per scan: a lock file or a long requirements file repeats them.
+const affectsMemo = new Map<string, boolean>();
+function affects(version: string, range: string): boolean {
+  const key = `${version}\0${range}`;
+  let hit = affectsMemo.get(key);
+  if (hit === undefined) {
+    if (affectsMemo.size > 10_000) affectsMemo.clear();
+    affectsMemo.set(key, (hit = versionIn(version, range)));
+  }
+  return hit;
+}
+
 /** What one directory's declarations of one package are reported for. */
 function directoryHits(here: readonly Declaration[], advisories: (check: AdvisoryCheck) => readonly CompiledAdvisory[], checks: readonly AdvisoryCheck[]): Hit[] {
   const locked = here.filter((d) => d.locked);
@@ -101,6 +123,8 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
   const constraints = considered.filter((d) => d.constraint);
   const requirements = considered.filter((d) => !d.constraint);
   const hits: Hit[] = [];
+  // A manifest's first declaration to hit an advisory is the one reported; later ones need not be looked at.
+  const hit = new Set<string>();
   for (const d of considered) {
     const pin = ownPin(d);
     // A requirement is installed within the constraints beside it.
@@ -108,9 +132,14 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
     for (const check of checks) {
       for (const { advisory, ranges } of advisories(check)) {
         if (SEVERITY_RANK[advisory.severity] < check.matcher.minRank) continue;
-        const common = { ADVISORY: [advisory.id, ...advisory.aliases.slice(0, 1)].join(" / "), ADVISORY_SEVERITY: advisory.severity, PACKAGE: advisory.package, SUMMARY: advisory.summary, FIXED: fixedText(advisory), URL: advisory.url };
+        const key = `${check.check.id}\0${d.file}\0${advisory.id}`;
+        if (hit.has(key)) continue;
+        const common = () => ({ ADVISORY: [advisory.id, ...advisory.aliases.slice(0, 1)].join(" / "), ADVISORY_SEVERITY: advisory.severity, PACKAGE: advisory.package, SUMMARY: advisory.summary, FIXED: fixedText(advisory), URL: advisory.url });
         if (check.matcher.versions === "pinned") {
-          if (pin !== undefined && advisory.affected.some((r) => versionIn(pin, r))) hits.push({ check, declaration: d, advisory, vars: { ...common, VERSION: pin } });
+          if (pin !== undefined && advisory.affected.some((r) => affects(pin, r))) {
+            hit.add(key);
+            hits.push({ check, declaration: d, advisory, vars: { ...common(), VERSION: pin } });
+          }
           continue;
         }
         if (pin !== undefined || d.locked || (d.constraint && requirements.length)) continue;
@@ -118,7 +147,7 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
         const admitted: string[] = [];
         for (const alt of alternatives) {
           // A constraint that pins the requirement decides; that pin is the constraint's own finding.
-          if (alt && pinnedVersion(alt) !== undefined) continue;
+          if (alt && pinOf(alt) !== undefined) continue;
           const own = alt === null || alt === "" ? ANY_VERSION : specInterval(alt);
           const interval = own === null ? ANY_VERSION : own;
           if (!interval) continue;
@@ -128,7 +157,10 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
             if (text && !admitted.includes(text)) admitted.push(text);
           }
         }
-        if (admitted.length) hits.push({ check, declaration: d, advisory, vars: { ...common, DECLARED: declaredText(d), AFFECTED: admitted.join(" or ") } });
+        if (admitted.length) {
+          hit.add(key);
+          hits.push({ check, declaration: d, advisory, vars: { ...common(), DECLARED: declaredText(d), AFFECTED: admitted.join(" or ") } });
+        }
       }
     }
   }

@@ -452,7 +452,8 @@ export function readImageSteps(text: string, file: string): Reading {
   const root = parseAst("python", text).root();
   const out: Reading = { declarations: [], includes: [] };
   const strings = (value: SgNode | null | undefined, depth = 0): SgNode[] => {
-    if (!value || depth > 2) return [];
+    // An argument, a *splat of a name, the name's list, its strings: four steps at most.
+    if (!value || depth > 4) return [];
     const k = value.kind();
     if (k === "string") return [value];
     if (k === "identifier") return strings(moduleAssignment(root, value.text()), depth + 1);
@@ -464,7 +465,7 @@ export function readImageSteps(text: string, file: string): Reading {
   for (const call of calls) {
     const method = call.field("function")!.field("attribute")!.text();
     // Keyword arguments choose indexes, GPUs and options, never packages.
-    const args = (call.field("arguments")?.children() ?? []).filter((a) => a.kind() !== "keyword_argument");
+    const args = (call.field("arguments")?.children() ?? []).filter((a) => a.isNamed() && a.kind() !== "keyword_argument" && a.kind() !== "comment");
     if (/requirements/.test(method)) {
       const written = args[0] && stringLiteral(args[0]);
       const path = written === undefined ? undefined : resolveInside(dirOf(file), written);

@@ -108,9 +108,20 @@ export function pinnedVersion(spec: string): string | undefined {
   return pin?.version;
 }
 
-/** Whether one version is in a specifier set, pre-releases included (an advisory's range covers them too). */
+/**
+ * Whether one version is in a specifier set, pre-releases included (an advisory's range covers them too). Clause
+ * by clause: the library treats `>V` as never admitting V's own release, which PEP 440 gets right only when V is
+ * not a post-release (`>1.7.post2` admits 1.7.0.post3).
+ */
 export function versionIn(version: string, spec: string): boolean {
-  return valid(version) !== null && satisfies(version, spec, { prereleases: true });
+  if (valid(version) === null) return false;
+  const clauses = parseSpecifier(spec);
+  if (!clauses) return false;
+  return clauses.every((c) => {
+    const v = c.version && c.operator === ">" ? explain(c.version) : null;
+    if (v?.is_postrelease) return compare(explain(version)!.public, v.public) > 0;
+    return satisfies(version, `${c.operator}${c.version ?? (c as { legacy?: string }).legacy ?? ""}${c.prefix ?? ""}`, { prereleases: true });
+  });
 }
 
 /** An interval as a specifier set a person reads: ">=1.9,<2.6.0", "==2.1.0", "<=0.8.1", or "any version". */

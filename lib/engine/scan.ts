@@ -314,7 +314,17 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     result.suppressed.push(...suppressed);
   }
   if (advisoryChecks.length) {
-    const a = advisoryFindings(advisoryChecks, dependencyIndex(), {
+    const index = dependencyIndex();
+    // Manifests no other check reads were still read and checked: they count as scanned files.
+    const counted = new Set(walked.files.map((f) => f.rel));
+    for (const [rel, text] of index.sources)
+      if (!counted.has(rel)) {
+        result.stats.files++;
+        result.stats.bytes += Buffer.byteLength(text);
+        // The walk counted it as a file no check reads.
+        if (result.stats.skipped["not-a-target"]) result.stats.skipped["not-a-target"]--;
+      }
+    const a = advisoryFindings(advisoryChecks, index, {
       contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, { ciOnlyScripts: ciOnly }),
       disabled: (id, rel) => repo.config.disabled(id, rel),
     });
