@@ -73,7 +73,7 @@ export class ArtifactScan {
     }
     for (const message of inv.problems) result.errors.push({ path: file.rel, message });
     if (!inv.format) {
-      if (!inv.problems.length) skip("binary", "not a model format Posture reads");
+      if (!inv.problems.length) skip("binary", file.size === 0 ? "empty" : "not a model format Posture reads");
       return { kind: "artifact" };
     }
     this.stats.files++;
