@@ -41,7 +41,7 @@ export const advisorySchema = z
     fixed: z.array(z.string().refine((v) => validVersion(v) !== null, "a PEP 440 version")).default([]),
     severity: z.enum(SEVERITIES),
     /** In our own words, short: it is part of every finding's message. */
-    summary: z.string().min(1).max(160),
+    summary: z.string().min(1).max(80),
     url: z.url({ protocol: /^https$/ }),
     /** When the advisory was published (YYYY-MM-DD), if known. */
     published: z.iso.date().optional(),
