@@ -187,3 +187,12 @@ describe("advisory checks over a repository's declarations", () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
+
+describe("what is not a dependency", () => {
+  it("a project's own extras in its pyproject.toml (bentoml[grpc] in bentoml's) are not a declaration of it", async () => {
+    const r = await scan({ "pyproject.toml": '[project]\nname = "BentoML"\ndependencies = ["starlette>=0.40"]\n\n[project.optional-dependencies]\nall = ["bentoml[grpc,tracing]"]\n' });
+    expect(r.findings).toEqual([]);
+    const other = await scan({ "pyproject.toml": '[project]\nname = "my-service"\ndependencies = ["bentoml[grpc]"]\n' });
+    expect(summary(other).length).toBeGreaterThan(0);
+  });
+});

@@ -255,13 +255,15 @@ function poetryDeclarations(deps: unknown, file: string): Declaration[] {
 export function readPyproject(text: string, file: string): Declaration[] {
   const doc = parseToml(text) as Record<string, unknown>;
   const out: Declaration[] = [];
+  const project = isTable(doc.project) ? doc.project : {};
+  // `bentoml[grpc]` in bentoml's own optional dependencies installs its extras, not another release of it.
+  const own = typeof project.name === "string" ? normalizeName(project.name) : undefined;
   const pep508 = (list: unknown, constraint?: boolean) => {
     for (const s of stringsOf(list)) {
       const d = parseRequirement(s, file);
-      if (d) out.push(constraint ? { ...d, constraint } : d);
+      if (d && d.name !== own) out.push(constraint ? { ...d, constraint } : d);
     }
   };
-  const project = isTable(doc.project) ? doc.project : {};
   pep508(project.dependencies);
   if (isTable(project["optional-dependencies"])) for (const list of Object.values(project["optional-dependencies"])) pep508(list);
   // PEP 735 groups; a group's {include-group = …} entries name other groups, which are read on their own.
