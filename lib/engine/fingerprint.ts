@@ -20,6 +20,9 @@ import { createHash } from "node:crypto";
  * (the old one is reported fixed). Inserting a second identical match *above* an existing one in the same
  * scope swaps their occurrence numbers; the set of fingerprints stays the same, which is what matters
  * for tracking open findings.
+ *
+ * An advisory finding (lib/engine/advisories.ts) has no scope and "package advisory-id" as its text, and its
+ * path is the manifest's: bumping the version within the affected range keeps it, leaving the range fixes it.
  */
 export function normalizeMatchText(text: string): string {
   return text.replace(/\s+/g, " ").trim();
