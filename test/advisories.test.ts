@@ -180,6 +180,15 @@ describe("advisory checks over a repository's declarations", () => {
     ]);
   });
 
+  it("reads uv_pip_install alone and the requirements file a bentofile names", async () => {
+    const r = await scan({
+      "modal_app.py": 'import modal\nimage = modal.Image.debian_slim().uv_pip_install("gradio==4.12.0", extra_options="--no-cache")\n',
+      "bento/bentofile.yaml": "service: svc:Svc\npython:\n  requirements_txt: ./reqs/serve.txt\n",
+      "bento/reqs/serve.txt": "starlette==0.47.1\n",
+    });
+    expect(summary(r)).toEqual(["bento/reqs/serve.txt:1 pinned CVE-2025-54121 medium", "modal_app.py:2 pinned CVE-2024-1561 high"]);
+  });
+
   it("stays linear on a hostile manifest: ten thousand declarations of one package", async () => {
     const started = performance.now();
     const r = await scan({ "requirements.txt": Array.from({ length: 10_000 }, (_, i) => `torch==2.5.${i % 2}`).join("\n") });

@@ -442,7 +442,7 @@ export function readBentofile(text: string, file: string): Reading {
  * (`pip_install_from_requirements`, `requirements_file`). A file is read only if its text names one.
  */
 const IMAGE_STEP_CALL = "^(?:pip_install|uv_pip_install|python_packages|pip_install_from_requirements|uv_pip_install_from_requirements|requirements_file)$";
-const IMAGE_STEP_TEXT = /\b(?:pip_install|python_packages|requirements_file)\b/;
+const IMAGE_STEP_TEXT = /\b(?:uv_)?pip_install|\bpython_packages\b|\brequirements_file\b/;
 
 export function isImageStepSource(rel: string, text: string): boolean {
   return rel.endsWith(".py") && IMAGE_STEP_TEXT.test(text);
