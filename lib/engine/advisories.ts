@@ -19,7 +19,7 @@
  */
 import type { Advisory } from "./advisory-set.ts";
 import type { Check } from "./rulebook.ts";
-import type { Declaration, DependencyIndex } from "./dependencies.ts";
+import { decidingDeclarations, joinSpecs, type Declaration, type DependencyIndex } from "./dependencies.ts";
 import { finalizeFile, splitLines, type CompiledCheck, type FileScan, type RawMatch } from "./match.ts";
 import { ANY_VERSION, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
 import { SEVERITY_RANK, type CodeContext } from "./types.ts";
@@ -76,11 +76,6 @@ interface Hit {
   vars: Record<string, string>;
 }
 
-function join(a: string | null, b: string | null): string | null {
-  if (a === null || b === null) return a ?? b;
-  return [a, b].filter(Boolean).join(",");
-}
-
 // Specifier sets repeat across a repository's manifests (and a hostile one repeats one): read each once.
 const pinMemo = new Map<string, string | undefined>();
 function pinOf(spec: string): string | undefined {
@@ -118,17 +113,15 @@ function affects(version: string, range: string): boolean {
 
 /** What one directory's declarations of one package are reported for. */
 function directoryHits(here: readonly Declaration[], advisories: (check: AdvisoryCheck) => readonly CompiledAdvisory[], checks: readonly AdvisoryCheck[]): Hit[] {
-  const locked = here.filter((d) => d.locked);
-  const considered = locked.length ? locked : here;
-  const constraints = considered.filter((d) => d.constraint);
-  const requirements = considered.filter((d) => !d.constraint);
+  const { requirements, constraints } = decidingDeclarations(here);
+  const considered = [...requirements, ...constraints];
   const hits: Hit[] = [];
   // A manifest's first declaration to hit an advisory is the one reported; later ones need not be looked at.
   const hit = new Set<string>();
   for (const d of considered) {
     const pin = ownPin(d);
     // A requirement is installed within the constraints beside it.
-    const alternatives = !d.constraint && constraints.length ? d.specs.flatMap((s) => constraints.flatMap((c) => c.specs.map((cs) => join(s, cs)))) : d.specs;
+    const alternatives = !d.constraint && constraints.length ? d.specs.flatMap((s) => constraints.flatMap((c) => c.specs.map((cs) => joinSpecs(s, cs)))) : d.specs;
     for (const check of checks) {
       for (const { advisory, ranges } of advisories(check)) {
         if (SEVERITY_RANK[advisory.severity] < check.matcher.minRank) continue;

@@ -583,13 +583,8 @@ export class DependencyIndex {
     for (let dir: string | undefined = dirOf(file); dir !== undefined; dir = dir === "" ? undefined : dirOf(dir)) {
       const here = (this.byDir.get(dir) ?? []).filter((d) => d.name === name);
       if (here.length === 0) continue;
-      const locked = here.filter((d) => d.locked);
-      if (locked.length) return this.decide(locked, [], limit);
-      return this.decide(
-        here.filter((d) => !d.constraint),
-        here.filter((d) => d.constraint),
-        limit,
-      );
+      const { requirements, constraints } = decidingDeclarations(here);
+      return this.decide(requirements, constraints, limit);
     }
     return { below: true, found: `${pkg} is not pinned` };
   }
@@ -599,14 +594,25 @@ export class DependencyIndex {
     const effective = requirements.length ? requirements : constraints;
     const constraintSpecs = constraints.length && requirements.length ? constraints.flatMap((c) => c.specs) : [];
     const allowsBelow = (d: Declaration) =>
-      d.specs.some((s) => (constraintSpecs.length ? constraintSpecs.some((c) => specAllowsBelow(join(s, c), limit)) : specAllowsBelow(s, limit)));
+      d.specs.some((s) => (constraintSpecs.length ? constraintSpecs.some((c) => specAllowsBelow(joinSpecs(s, c), limit)) : specAllowsBelow(s, limit)));
     const describe = (d: Declaration) => (d.specs.every((s) => s === "") && !d.locked ? `${d.text} in ${d.file}, with no version bound` : `${d.text} in ${d.file}`);
     const open = effective.find(allowsBelow);
     return open ? { below: true, found: describe(open) } : { below: false, found: describe(effective[0]!) };
   }
 }
 
-function join(a: string | null, b: string | null): string | null {
+/**
+ * Of one directory's declarations of one package, those that decide what is installed: a lock file's, when one
+ * names it (it pins what is installed); else the requirements, with the constraints that narrow them apart.
+ */
+export function decidingDeclarations(here: readonly Declaration[]): { requirements: Declaration[]; constraints: Declaration[] } {
+  const locked = here.filter((d) => d.locked);
+  if (locked.length) return { requirements: locked, constraints: [] };
+  return { requirements: here.filter((d) => !d.constraint), constraints: here.filter((d) => d.constraint) };
+}
+
+/** A requirement's specifier set narrowed by a constraint's (null: unreadable, allows anything). */
+export function joinSpecs(a: string | null, b: string | null): string | null {
   if (a === null || b === null) return a ?? b;
   return [a, b].filter(Boolean).join(",");
 }
