@@ -987,65 +987,37 @@ export function analyseTaintNodes(
   // Calls of helpers, by the function and statement that hold them.
   const helperCallsOf = new Map<number, Map<number, HelperCall[]>>();
   const callersOfSourceHelpers = new Set<number>();
+  /** The key of the function (or module code) holding a call, now a unit the flow must walk. */
+  const callerOf = (call: SgNode) => {
+    const f = enclosingFunction(call);
+    const k = f ? key(f) : MODULE;
+    if (f) fns.set(k, f);
+    return k;
+  };
+  const addHelperCall = (call: SgNode, helper: Helper, deferred: DeferredArgs | undefined) => {
+    const k = callerOf(call);
+    const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
+    const sk = key(statementOf(call));
+    (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper, deferred });
+  };
   if (helpers.size) {
     const names = [...helpers.values()].map((h) => h.name.replace(/^self\./, ""));
     const nameRe = `^(self\\.)?(${names.map(escapeRegex).join("|")})$`;
-    const calls = root.root().findAll({
-      rule: {
-        kind: "call",
-        any: [
-          { has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], regex: nameRe } },
-          // a helper handed to a runner that calls it later with the arguments given here
-          { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: nameRe }, { kind: "attribute", regex: nameRe }, { kind: "keyword_argument", has: { field: "value", regex: nameRe } }] } } }] },
-        ],
-      } as NapiConfig["rule"],
-    });
-    for (const call of calls) {
-      const fn = call.field("function")!;
-      const deferred = new RegExp(DEFERRED_RUNNERS).test(fn.text()) ? deferredArgs(call) : undefined;
-      const target = deferred ? deferred.target : fn;
-      if (!target) continue;
+    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], nameRe)) {
       const h = helpers.get(target.kind() === "identifier" ? target.text() : `self.${target.field("attribute")?.text()}`);
       if (!h || (target.kind() === "identifier" && h.method) || (target.kind() === "attribute" && target.field("object")?.text() !== "self")) continue;
-      const f = enclosingFunction(call);
-      const k = f ? key(f) : MODULE;
-      if (f) fns.set(k, f);
-      if (h.returnsSource) callersOfSourceHelpers.add(k);
-      if (h.sinkParams.size) {
-        const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
-        const sk = key(statementOf(call));
-        (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h, deferred });
-      }
+      if (h.returnsSource) callersOfSourceHelpers.add(callerOf(call));
+      if (h.sinkParams.size) addHelperCall(call, h, deferred);
     }
   }
 
   // Calls of other modules' helpers: `launch_utils.run(cmd)`, `api.register_model(path)`, and the same handed to
   // a runner (`add_task(launch_utils.run, cmd)`).
-  if (importedHelpers) {
-    const re = importedHelpers.calleeRegex;
-    const calls = root.root().findAll({
-      rule: {
-        kind: "call",
-        any: [
-          { has: { field: "function", any: [{ kind: "identifier" }, { kind: "attribute" }], regex: re } },
-          { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: re }, { kind: "attribute", regex: re }, { kind: "keyword_argument", has: { field: "value", regex: re } }] } } }] },
-        ],
-      } as NapiConfig["rule"],
-    });
-    for (const call of calls) {
-      const fn = call.field("function")!;
-      const deferred = new RegExp(DEFERRED_RUNNERS).test(fn.text()) ? deferredArgs(call) : undefined;
-      const target = deferred ? deferred.target : fn;
-      const h = target && importedHelpers.helperOf(target.text());
-      if (!h) continue;
-      const f = enclosingFunction(call);
-      const k = f ? key(f) : MODULE;
-      if (f) fns.set(k, f);
-      const m = helperCallsOf.get(k) ?? helperCallsOf.set(k, new Map()).get(k)!;
-      const sk = key(statementOf(call));
-      (m.get(sk) ?? m.set(sk, []).get(sk)!).push({ call, helper: h, deferred });
+  if (importedHelpers)
+    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute" }], importedHelpers.calleeRegex)) {
+      const h = importedHelpers.helperOf(target.text());
+      if (h) addHelperCall(call, h, deferred);
     }
-  }
 
   const hits: TaintHit[] = [];
   const seen = new Set<string>();
@@ -1126,6 +1098,30 @@ function deferredArgs(call: SgNode): DeferredArgs {
   // loop.run_in_executor(executor, f, *args); add_task / submit / to_thread / start_soon(f, *args, **kwargs)
   const skip = /run_in_executor$/.test(fnText) ? 1 : 0;
   return { target: positional[skip], positional: positional.slice(skip + 1), keywords: keywordsOf(args).filter(([n]) => n !== "name") };
+}
+
+/**
+ * Calls of helpers: a callee of one of `kinds` whose text matches `nameRe`, or such a function handed to a runner
+ * that calls it later with the arguments given here; `target` is the helper's name as written.
+ */
+function helperCalls(root: SgRoot, kinds: Rule[], nameRe: string): { call: SgNode; target: SgNode; deferred?: DeferredArgs }[] {
+  const calls = root.root().findAll({
+    rule: {
+      kind: "call",
+      any: [
+        { has: { field: "function", any: kinds, regex: nameRe } },
+        { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: nameRe }, { kind: "attribute", regex: nameRe }, { kind: "keyword_argument", has: { field: "value", regex: nameRe } }] } } }] },
+      ],
+    } as NapiConfig["rule"],
+  });
+  const out: { call: SgNode; target: SgNode; deferred?: DeferredArgs }[] = [];
+  for (const call of calls) {
+    const fn = call.field("function")!;
+    const deferred = new RegExp(DEFERRED_RUNNERS).test(fn.text()) ? deferredArgs(call) : undefined;
+    const target = deferred ? deferred.target : fn;
+    if (target) out.push({ call, target, deferred });
+  }
+  return out;
 }
 
 /** Descendants of `n` (itself included) that satisfy `pred`, in source order, walked in JavaScript. */
