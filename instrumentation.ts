@@ -1,15 +1,7 @@
-/**
- * Next.js calls register() once when the web server starts. Settings that are otherwise read on first use (and
- * would then fail a user's request with a 500) are read here, so a bad value stops the server with its name, as
- * it stops the worker.
- */
+/** Next.js calls register() once when the web server starts (lib/server/startup.ts says what it checks). */
 export async function register(): Promise<void> {
+  // Node-only code stays behind this test and a dynamic import, out of the Edge build.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { allowedNetworks } = await import("./lib/repos/address.ts");
-  try {
-    allowedNetworks();
-  } catch (e) {
-    console.error(`posture: ${(e as Error).message}`);
-    process.exit(1);
-  }
+  const { checkSettingsOrExit } = await import("./lib/server/startup.ts");
+  checkSettingsOrExit();
 }

@@ -50,7 +50,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <button type="submit" className="link small">
               Sign out everywhere
             </button>
-            <label className="muted small">
+            <label className="check muted">
               <input type="checkbox" name="tokens" value="1" /> and end my API tokens
             </label>
           </form>

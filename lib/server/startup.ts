@@ -1,0 +1,14 @@
+import { allowedNetworks } from "../repos/address.ts";
+
+/**
+ * Settings the web app would otherwise read on first use (and then fail a user's request with a 500), read once at
+ * start: a bad value stops the server with its name, as it stops the worker.
+ */
+export function checkSettingsOrExit(): void {
+  try {
+    allowedNetworks();
+  } catch (e) {
+    console.error(`posture: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
