@@ -1,7 +1,7 @@
 "use client";
 import { rowSelectionFeature, rowSortingFeature, tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import type { FindingRow } from "@/lib/findings/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "../badges.tsx";
 import { fmtDate } from "../format.ts";
@@ -20,7 +20,11 @@ export interface SortLink {
  * The page of findings the server rendered: sorting and paging happen on the server (through the URL), the
  * table only renders these rows and keeps the row selection for the bulk bar.
  */
-export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { rows: FindingRow[]; sortLinks: Partial<Record<string, SortLink>>; canTriage: boolean; users: UserOption[]; caption: string }) {
+/**
+ * `empty` is shown instead of the table when no row is left. The table stays mounted then, so a bulk change that
+ * moves every row out of the view still says what it did.
+ */
+export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empty }: { rows: FindingRow[]; sortLinks: Partial<Record<string, SortLink>>; canTriage: boolean; users: UserOption[]; caption: string; empty: ReactNode }) {
   const columns = useMemo<Col[]>(() => {
     const cols: Col[] = [
       { id: "severity", header: "Severity", cell: ({ row }) => <SeverityBadge severity={row.original.severity} /> },
@@ -110,7 +114,7 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { 
 
   return (
     <>
-      {canTriage ? (
+      {canTriage && (rows.length > 0 || done) ? (
         <div className="panel bulk" aria-live="polite">
           {selected.length === 0 ? (
             <p className="small">
@@ -141,6 +145,9 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { 
           )}
         </div>
       ) : null}
+      {rows.length === 0 ? (
+        empty
+      ) : (
       <div className="table-scroll">
         <table className="data findings">
           <caption className="visually-hidden">{caption}</caption>
@@ -179,6 +186,7 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption }: { 
           </tbody>
         </table>
       </div>
+      )}
     </>
   );
 }

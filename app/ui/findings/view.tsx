@@ -163,18 +163,22 @@ export async function FindingsResults({ view, path, user, exportable = true, emp
           </div>
         ) : null}
       </div>
-      {page.rows.length === 0 ? (
-        <div className="panel">
-          <EmptyState title={emptyHint.title} action={emptyHint.action}>
-            {emptyHint.text}
-          </EmptyState>
-        </div>
-      ) : (
-        <>
-          <FindingsTable key={`${path}?${findingViewQuery(view)}`} rows={page.rows} sortLinks={sortLinks(view, path, defaultSort)} canTriage={canTriage} users={users} caption={`Findings, page ${page.page}`} />
-          <Pagination view={view} path={path} capped={page.capped} pages={page.pages} defaultSort={defaultSort} />
-        </>
-      )}
+      <FindingsTable
+        key={`${path}?${findingViewQuery(view)}`}
+        rows={page.rows}
+        sortLinks={sortLinks(view, path, defaultSort)}
+        canTriage={canTriage}
+        users={users}
+        caption={`Findings, page ${page.page}`}
+        empty={
+          <div className="panel">
+            <EmptyState title={emptyHint.title} action={emptyHint.action}>
+              {emptyHint.text}
+            </EmptyState>
+          </div>
+        }
+      />
+      {page.rows.length > 0 ? <Pagination view={view} path={path} capped={page.capped} pages={page.pages} defaultSort={defaultSort} /> : null}
     </section>
   );
 }
