@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
 import { ensureLanguages } from "../lib/engine/match.ts";
-import { analyseTaint, compileTaint, type TaintSpec } from "../lib/engine/taint.ts";
+import { analyseTaint, analyseTaintChecks, compileTaint, compileTaintSet, tagNodes, type TaintCheckInput, type TaintSpec } from "../lib/engine/taint.ts";
 
 const spec: TaintSpec = {
   sources: [{ kind: "identifier", regex: "^(data|request)$", inside: { kind: "parameters" } }, { pattern: "input()" }],
@@ -215,34 +215,37 @@ describe("parse errors", () => {
 });
 
 describe("a rulebook's data-flow checks in one query", () => {
-  it("a parameter that two checks' different sources both match is a source to both", async () => {
-    const { compileTaintSet, analyseTaintChecks, tagNodes } = await import("../lib/engine/taint.ts");
-    const param = { kind: "identifier", inside: { kind: "parameters" } };
-    const [a, b] = compileTaintSet([
-      { spec: { sources: [{ all: [param, { regex: "^data$" }] }], sinks: [{ pattern: "open($SINK)" }] } },
-      { spec: { sources: [{ all: [param, { inside: { kind: "parameters", inside: { kind: "function_definition", has: { field: "name", regex: "^handle$" } } } }] }], sinks: [{ pattern: "eval($SINK)" }] } },
-    ]);
+  /** Compiles the checks into one TaintSet, runs its query once over `src`, and returns each check's hit texts. */
+  function runTogether(checks: TaintCheckInput[], src: string): string[][] {
+    const compiled = compileTaintSet(checks);
     ensureLanguages();
-    const root = parse("python", "def handle(data):\n    open(data)\n    eval(data)\n");
-    const nodes = root.root().findAll(a!.set.config);
-    const [ha, hb] = analyseTaintChecks(root, nodes, [a!, b!], tagNodes(nodes, a!.set));
-    expect(ha!.map((h) => h.node.text())).toEqual(["open(data)"]);
-    expect(hb!.map((h) => h.node.text())).toEqual(["eval(data)"]);
+    const root = parse("python", src);
+    const nodes = root.root().findAll(compiled[0]!.set.config);
+    return analyseTaintChecks(root, nodes, compiled, tagNodes(nodes, compiled[0]!.set)).map((hits) => hits.map((h) => h.node.text()));
+  }
+
+  it("a parameter that two checks' different sources both match is a source to both", () => {
+    const param = { kind: "identifier", inside: { kind: "parameters" } };
+    const hits = runTogether(
+      [
+        { spec: { sources: [{ all: [param, { regex: "^data$" }] }], sinks: [{ pattern: "open($SINK)" }] } },
+        { spec: { sources: [{ all: [param, { inside: { kind: "parameters", inside: { kind: "function_definition", has: { field: "name", regex: "^handle$" } } } }] }], sinks: [{ pattern: "eval($SINK)" }] } },
+      ],
+      "def handle(data):\n    open(data)\n    eval(data)\n",
+    );
+    expect(hits).toEqual([["open(data)"], ["eval(data)"]]);
   });
 
-  it("a source written as another check's shared source plus a condition still binds for its check", async () => {
-    const { compileTaintSet, analyseTaintChecks, tagNodes } = await import("../lib/engine/taint.ts");
+  it("a source written as another check's shared source plus a condition still binds for its check", () => {
     const utils = { "handler-param": { all: [{ any: [{ kind: "identifier" }, { kind: "typed_parameter" }] }, { inside: { kind: "parameters" } }] } };
-    const [a, b] = compileTaintSet([
-      { spec: { sources: [{ matches: "handler-param" }], sinks: [{ pattern: "open($SINK)" }] }, utils },
-      // only parameters of preprocess: without sharing the first check's branch, `any` would never reach this one
-      { spec: { sources: [{ all: [{ matches: "handler-param" }, { inside: { stopBy: "end", kind: "function_definition", has: { field: "name", regex: "^preprocess$" } } }] }], sinks: [{ pattern: "eval($SINK)" }] }, utils },
-    ]);
-    ensureLanguages();
-    const root = parse("python", "def preprocess(data):\n    open(data)\n    eval(data)\n\ndef postprocess(out):\n    eval(out)\n");
-    const nodes = root.root().findAll(a!.set.config);
-    const [ha, hb] = analyseTaintChecks(root, nodes, [a!, b!], tagNodes(nodes, a!.set));
-    expect(ha!.map((h) => h.node.text())).toEqual(["open(data)"]);
-    expect(hb!.map((h) => h.node.text())).toEqual(["eval(data)"]);
+    const hits = runTogether(
+      [
+        { spec: { sources: [{ matches: "handler-param" }], sinks: [{ pattern: "open($SINK)" }] }, utils },
+        // only parameters of preprocess: without sharing the first check's branch, `any` would never reach this one
+        { spec: { sources: [{ all: [{ matches: "handler-param" }, { inside: { stopBy: "end", kind: "function_definition", has: { field: "name", regex: "^preprocess$" } } }] }], sinks: [{ pattern: "eval($SINK)" }] }, utils },
+      ],
+      "def preprocess(data):\n    open(data)\n    eval(data)\n\ndef postprocess(out):\n    eval(out)\n",
+    );
+    expect(hits).toEqual([["open(data)"], ["eval(data)"]]);
   });
 });
