@@ -1,11 +1,16 @@
-import { findings, triage } from "./support/api.ts";
+import { join } from "node:path";
+import { findings, register, triage, waitForScan } from "./support/api.ts";
 import { expect, signIn, test } from "./support/fixtures.ts";
+import { inferenceRepo } from "./support/repos.ts";
 
-test("viewer: no triage controls anywhere, and the server refuses a triage even with a write token", async ({ page, request }) => {
-  const [any] = await findings(request, "limit=1");
+test("viewer: no triage controls anywhere, and the server refuses a triage even with a write token", async ({ page, state, request }) => {
+  // Findings of its own, so the scenario means the same whether it runs alone or after the others.
+  const { repositoryId, scanId } = await register(request, inferenceRepo(join(state.workDir, "viewer")).dir, "viewer-scenario");
+  await waitForScan(request, scanId);
+  const [any] = await findings(request, `repository=${repositoryId}&limit=1`);
   expect(any).toBeDefined();
   await signIn(page, "viewer");
-  await page.goto("/findings?status=all");
+  await page.goto(`/findings?status=all&repository=${repositoryId}`);
   await expect(page.locator("table tbody tr").first()).toBeVisible();
   await expect(page.getByRole("checkbox", { name: /^Select/ })).toHaveCount(0);
   await expect(page.locator(".bulk")).toHaveCount(0);
