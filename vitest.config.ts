@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // One migrated database that every file's own database is copied from (test/support/db.ts).
+    globalSetup: ["test/support/global-setup.ts"],
+    reporters: ["default", "./test/support/slowest-reporter.ts"],
     // Tests build their git repositories in scratch directories under the OS temp directory: that is where
     // local repositories may be when a test allows them (lib/repos/url.ts localReposRoot).
     env: { POSTURE_LOCAL_REPOS_ROOT: tmpdir() },
