@@ -6,9 +6,11 @@ import { z } from "zod";
 import { loadRulebook, RulebookError, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
 import { compileChecks, type CompiledRulebook } from "../engine/match.ts";
 import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
+import { compareFindings } from "../engine/baseline.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { toSarif } from "../report/sarif.ts";
 import { toText } from "../report/text.ts";
+import { BaselineError, baselineTree } from "./baseline.ts";
 import { UsageError, type Io } from "./io.ts";
 
 export { UsageError, type Io };
@@ -18,7 +20,7 @@ const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", im
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/posture", import.meta.url));
 
 const USAGE = `usage:
-  posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>] [--verbose]
+  posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>] [--baseline <git-ref>] [--verbose]
   posture rules [--format text|json] [--rules <dir>]
   posture db migrate
   posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
@@ -33,6 +35,7 @@ const scanOptions = z.object({
   "fail-on": z.enum(SEVERITIES).optional(),
   rules: z.string().min(1).default(DEFAULT_RULES_DIR),
   verbose: z.boolean().default(false),
+  baseline: z.string().min(1).optional(),
 });
 const rulesOptions = z.object({ format: z.enum(["text", "json"]).default("text"), rules: z.string().min(1).default(DEFAULT_RULES_DIR) });
 
@@ -118,7 +121,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       parsed = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" }, ...(command === "scan" ? { verbose: { type: "boolean" as const } } : {}) },
+        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" }, ...(command === "scan" ? { verbose: { type: "boolean" as const }, baseline: { type: "string" as const } } : {}) },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -134,15 +137,35 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? "scan takes one path" : "scan needs a path");
     const opts = validate(scanOptions, parsed.values);
     const { rulebook, compiled } = loadCompiled(opts.rules);
-    const result = await scanDirectory(parsed.positionals[0]!, { checks: rulebook.checks, compiled });
+    const path = parsed.positionals[0]!;
+    // With a baseline, the report is the scan of <path> with only the findings the baseline's tree does not have.
+    let scanned;
+    let baseline;
+    if (opts.baseline) {
+      const tree = await baselineTree(path, opts.baseline);
+      try {
+        const before = await scanDirectory(tree.dir, { checks: rulebook.checks, compiled });
+        scanned = await scanDirectory(path, { checks: rulebook.checks, compiled });
+        const change = compareFindings(before.findings, scanned.findings);
+        baseline = { ref: opts.baseline, commit: tree.commit, fixed: change.fixed, unchanged: change.unchanged.length, errors: before.errors, introduced: change.introduced };
+      } finally {
+        await tree.remove();
+      }
+    } else scanned = await scanDirectory(path, { checks: rulebook.checks, compiled });
+    const result = baseline ? { ...scanned, findings: baseline.introduced } : scanned;
 
     if (opts.format === "json") {
       const { repoConfig, findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted } = result;
-      io.stdout(`${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted }, null, 2)}\n`);
+      const compared = baseline ? { baseline: { ref: baseline.ref, commit: baseline.commit, fixed: baseline.fixed, unchanged: baseline.unchanged, errors: baseline.errors } } : {};
+      io.stdout(`${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted, ...compared }, null, 2)}\n`);
     } else if (opts.format === "sarif") {
       io.stdout(`${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`);
     } else {
       io.stdout(toText(result, io.isTTY && !process.env.NO_COLOR, { verbose: opts.verbose }));
+      if (baseline) {
+        const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
+        io.stdout(`Compared with ${baseline.ref} (${baseline.commit.slice(0, 12)}): ${n(baseline.introduced.length, "new finding")} shown, ${n(baseline.fixed.length, "finding")} fixed, ${baseline.unchanged} already there\n`);
+      }
     }
     const threshold = opts["fail-on"];
     return threshold && result.findings.some((f) => atOrAbove(f.severity, threshold)) ? 1 : 0;
@@ -151,7 +174,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`posture: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof RulebookError || e instanceof ScanRootError) {
+    if (e instanceof RulebookError || e instanceof ScanRootError || e instanceof BaselineError) {
       io.stderr(`posture: ${e.message}\n`);
       return 2;
     }
