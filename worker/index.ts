@@ -3,7 +3,7 @@ import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
 import { createDb, databaseUrl, redactUrl } from "../lib/db/client.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { redisUrl } from "../lib/queue/connection.ts";
-import { startWorker } from "../lib/queue/worker.ts";
+import { startWorker } from "../lib/worker/processors.ts";
 
 const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueueUnavailableError } from "../../lib/queue/queues.ts";
-import { SCAN_LOCK } from "../../lib/queue/worker.ts";
+import { SCAN_LOCK } from "../../lib/worker/processors.ts";
 import { listRepositories } from "../../lib/repos/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";

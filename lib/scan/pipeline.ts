@@ -1,6 +1,6 @@
 /**
  * One scan of one repository: queued → cloning → scanning → saving → succeeded | failed | unchanged.
- * Knows nothing of BullMQ: the queue's processor (lib/queue/processor.ts) maps its errors to retries.
+ * Knows nothing of BullMQ: the queue's processor (lib/worker/processors.ts) maps its errors to retries.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

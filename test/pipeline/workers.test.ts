@@ -5,12 +5,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { applySchedule, ORG_RESCAN_SCHEDULER } from "../../lib/queue/queues.ts";
-import { startWorker, type RunningWorker } from "../../lib/queue/worker.ts";
+import { startWorker, type RunningWorker } from "../../lib/worker/processors.ts";
 import { registerBulk, registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan, requestRescanAll, requeueOrphans, rescanAll } from "../../lib/scan/enqueue.ts";
+import { dropDatabase } from "../../lib/db/migrate.ts";
+import { useTestDatabase } from "../support/db.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
-import { REDIS_URL } from "../support/queue.ts";
+import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 
 const p = usePipelineTest("work");
 const { t, prefix, work } = p;
@@ -199,12 +201,33 @@ describe("worker processes", () => {
       const scans = await waitFor(() => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }), (ss) => ss.length === 6 && ss.every(finished));
       expect(scans.map((s) => s.status)).toEqual(Array(6).fill("succeeded"));
       expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(60);
-      // Each scan was run by exactly one of the processes.
+      // Each scan was run by exactly one of the processes, and each process ran some: six scans queued at once
+      // reach both idle workers (one at a time each, concurrency 1), so one doing them all means it took work
+      // the other was free for.
       expect(succeededLogs).toHaveLength(6);
+      expect([0, 1].map((i) => succeededLogs.filter((w) => w === i).length > 0)).toEqual([true, true]);
     } finally {
       for (const p of procs) p.kill("SIGTERM");
       await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once("exit", r)))));
     }
     expect(procs.map((p) => p.exitCode)).toEqual([0, 0]);
   }, 90_000);
+});
+
+describe("housekeeping", () => {
+  const lost = useTestDatabase("work-lost");
+  const lostPrefix = useQueuePrefix("work-lost");
+
+  it("logs each periodic task that fails (its database gone) instead of swallowing the error, and keeps trying", async () => {
+    const lines: { msg: string; task?: string; error?: string }[] = [];
+    const w = await startWorker({ db: lost.db, databaseUrl: lost.url, rulebook: p.rulebook, redisUrl: REDIS_URL, prefix: lostPrefix, reconcileEveryMs: 200, log: (msg, f) => lines.push({ msg, ...f }) });
+    workers.push(w);
+    await dropDatabase(lost.url);
+    const failed = () => lines.filter((l) => l.msg === "housekeeping failed");
+    const tasks = ["requeue orphaned scans", "expire accepted risks", "apply the rescan schedule"];
+    const failuresByTask = async () => Object.fromEntries(tasks.map((task) => [task, failed().filter((l) => l.task === task).length]));
+    // Twice each: a failed round does not stop the timer.
+    await waitFor(failuresByTask, (counts) => tasks.every((task) => counts[task]! >= 2), 10_000);
+    expect(failed().every((l) => typeof l.error === "string" && l.error.length > 0)).toBe(true);
+  });
 });

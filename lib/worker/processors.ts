@@ -1,4 +1,8 @@
-/** The scan worker: BullMQ processors that are thin calls into lib/scan, plus the periodic housekeeping. */
+/**
+ * The scan worker: BullMQ processors that are thin calls into lib/scan, plus the periodic housekeeping. It sits
+ * above both lib/scan and lib/queue (the queue definitions, which lib/scan uses to enqueue), so neither folder
+ * imports the other's dependents back.
+ */
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { SYSTEM, type Actor } from "../audit.ts";
 import { syncCatalogue } from "../catalogue.ts";
@@ -9,8 +13,8 @@ import { PermanentScanError, removeOrphanedCheckouts, RepositoryBusyError, runSc
 import { expireAcceptedRisks } from "../findings/triage.ts";
 import { getSettings } from "../settings.ts";
 import { allowedNetworks } from "../repos/address.ts";
-import { redisConnection } from "./connection.ts";
-import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "./queues.ts";
+import { redisConnection } from "../queue/connection.ts";
+import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "../queue/queues.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -103,18 +107,20 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   for (const w of [scanWorker, orgWorker]) w.on("error", (e) => log("queue error", { error: e.message }));
 
   const reconcileEvery = opts.reconcileEveryMs ?? 60_000;
+  // Each round's failures (the database or Redis down for a while) are logged and the next round tries again.
+  const failed = (task: string) => (e: unknown) => log("housekeeping failed", { task, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
   const timer = reconcileEvery
     ? setInterval(() => {
         requeueOrphans(opts.db, queues)
           .then((n) => n && log("requeued orphaned scans", { count: n }))
-          .catch(() => undefined);
+          .catch(failed("requeue orphaned scans"));
         expireAcceptedRisks(opts.db)
           .then((n) => n && log("accepted risks expired", { count: n }))
-          .catch(() => undefined);
+          .catch(failed("expire accepted risks"));
         // The settings page applies a new schedule at once, but not while Redis was down: catch up here.
         getSettings(opts.db)
           .then((s) => applySchedule(queues, s))
-          .catch(() => undefined);
+          .catch(failed("apply the rescan schedule"));
       }, reconcileEvery)
     : undefined;
 
