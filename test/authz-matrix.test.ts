@@ -1,16 +1,22 @@
 /**
  * The role × action matrix, walked completely: the permission table itself, every server-action definition
- * with every role (and no one signed in), and a structural check that every page, server action and route
- * handler goes through the guards. Pages over HTTP are walked by the e2e suite.
+ * run by every role (and no one signed in), each allowed run with a small valid input and its effect checked
+ * in the database and the queue, and a structural check that every page, server action and route handler goes
+ * through the guards. Pages over HTTP are walked by the e2e suite.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAs, type ActionDef } from "../lib/actions/define.ts";
-import { authorize, roleLabel } from "../lib/auth/guard.ts";
+import { roleLabel, type SignedInUser } from "../lib/auth/guard.ts";
 import { ACTIONS, can, type Action } from "../lib/auth/permissions.ts";
+import { createApiToken } from "../lib/auth/tokens.ts";
 import type { Role } from "../lib/db/client.ts";
-import { useTestDatabase } from "./support/db.ts";
+import { registerRepository } from "../lib/repos/service.ts";
+import { enqueueScan } from "../lib/scan/enqueue.ts";
+import { runScan } from "../lib/scan/pipeline.ts";
+import { TestRepo } from "./support/git.ts";
+import { usePipelineTest } from "./support/pipeline.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const ROLES: Role[] = ["admin", "security_lead", "engineer", "viewer"];
@@ -71,30 +77,240 @@ async function allActionDefs(): Promise<ActionDef[]> {
   return [...defs.values()];
 }
 
+/**
+ * For one action run by one allowed role: a small valid input (arranged in the database first when the action
+ * needs something to act on), and a check of what running it did. Each role's run gets its own target, so
+ * one role's run cannot make another's look successful.
+ */
+type Case = (user: SignedInUser) => Promise<{ input: unknown; verify(data: unknown): Promise<void> }>;
+
 describe("authorisation matrix", () => {
   it("grants exactly the issue's permissions to each role", () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const action of Object.keys(EXPECTED) as Action[]) for (const role of ROLES) expect([action, role, can(role, action)]).toEqual([action, role, EXPECTED[action].includes(role)]);
   });
 
-  const t = useTestDatabase("authz");
+  const p = usePipelineTest("authz");
+  const { t } = p;
+  const users = {} as Record<Role, SignedInUser>;
+  let findingIds: string[] = [];
+  let n = 0;
+  const fresh = (label: string) => `${label}-${++n}`;
+  const savedAllowLocal = process.env.POSTURE_ALLOW_LOCAL_REPOS;
 
-  it("every server action refuses roles without its permission before reading its input, and lets the others through", async () => {
+  beforeAll(async () => {
+    // Registration from the dashboard takes local paths only when the installation allows them (demos, tests).
+    process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
+    for (const role of ROLES) {
+      const u = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role } });
+      users[role] = { id: u.id, email: u.email, name: u.name, role };
+    }
+    // Findings to triage, from a real scan of a small repository.
+    const repo = new TestRepo(p.work.path("scanned"));
+    repo.write("app.py", "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n\ndef c(z):\n    return eval(z)\n").commit("init");
+    const registered = await registerRepository(t.db, { url: repo.dir, team: "authz" }, true);
+    const { scan } = await enqueueScan(t.db, p.queues, registered.id, "manual");
+    await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 });
+    findingIds = (await t.db.finding.findMany({ where: { repositoryId: registered.id }, orderBy: { line: "asc" }, select: { id: true } })).map((f) => f.id);
+  });
+  afterAll(() => {
+    if (savedAllowLocal === undefined) delete process.env.POSTURE_ALLOW_LOCAL_REPOS;
+    else process.env.POSTURE_ALLOW_LOCAL_REPOS = savedAllowLocal;
+  });
+
+  const newUser = async (role: Role = "viewer") => t.db.user.create({ data: { email: `${fresh("target")}@example.test`, name: "target", role } });
+  const newRepoDir = (label: string) => {
+    const r = new TestRepo(p.work.path(fresh(label)));
+    r.write("svc.py", "x = 1\n").commit("init");
+    return r.dir;
+  };
+  const newRepository = async () => registerRepository(t.db, { url: newRepoDir("repo"), team: "authz" }, true);
+  const audited = (action: string, actor: SignedInUser, targetId?: string) => t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
+
+  const CASES: Record<string, Case> = {
+    "users.create": async (actor) => {
+      const email = `${fresh("created")}@example.test`;
+      return {
+        input: { email, role: "engineer" },
+        verify: async (data) => {
+          expect(data).toMatchObject({ email, password: expect.any(String) });
+          const u = await t.db.user.findUniqueOrThrow({ where: { email } });
+          expect([u.role, u.passwordHash?.startsWith("$argon2id$"), await audited("user.create", actor, u.id)]).toEqual(["engineer", true, 1]);
+        },
+      };
+    },
+    "users.role": async (actor) => {
+      const target = await newUser("viewer");
+      return {
+        input: { userId: target.id, role: "engineer" },
+        verify: async () => {
+          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("engineer");
+          expect(await audited("user.role", actor, target.id)).toBe(1);
+        },
+      };
+    },
+    "users.disable": async (actor) => {
+      const target = await newUser();
+      return {
+        input: { userId: target.id, disabled: "true" },
+        verify: async () => {
+          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).disabledAt).toBeInstanceOf(Date);
+          expect(await audited("user.disable", actor, target.id)).toBe(1);
+        },
+      };
+    },
+    "users.reset-password": async (actor) => {
+      const target = await newUser();
+      return {
+        input: { userId: target.id },
+        verify: async (data) => {
+          expect(data).toEqual({ password: expect.any(String) });
+          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).passwordHash).toMatch(/^\$argon2id\$/);
+          expect(await audited("user.password_reset", actor, target.id)).toBe(1);
+        },
+      };
+    },
+    // A security lead manages their own tokens only (test/auth/tokens.test.ts): each role's own account.
+    "tokens.create": async (actor) => {
+      const name = fresh("token");
+      return {
+        input: { userId: actor.id, name, scope: "read" },
+        verify: async (data) => {
+          expect(data).toMatchObject({ token: expect.stringMatching(/^pst_/), name, user: actor.email });
+          expect(await t.db.apiToken.count({ where: { userId: actor.id, name, scope: "read", revokedAt: null } })).toBe(1);
+        },
+      };
+    },
+    "tokens.revoke": async (actor) => {
+      const { record } = await createApiToken(t.db, { userId: actor.id, name: fresh("to-revoke"), scope: "write" });
+      return {
+        input: { tokenId: record.id },
+        verify: async () => {
+          expect((await t.db.apiToken.findUniqueOrThrow({ where: { id: record.id } })).revokedAt).toBeInstanceOf(Date);
+          expect(await audited("token.revoke", actor, record.id)).toBe(1);
+        },
+      };
+    },
+    "settings.update": async (actor) => {
+      const critical = 2 + ROLES.indexOf(actor.role);
+      return {
+        input: { slaCriticalDays: String(critical), slaHighDays: "30", slaMediumDays: "90", slaLowDays: "180", scheduleEnabled: "on", scheduleCron: "0 3 * * *", scheduleTimezone: "UTC", countedContexts: ["production", "example"] },
+        verify: async () => {
+          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ slaCriticalDays: critical, scheduleCron: "0 3 * * *" });
+          expect(await audited("settings.update", actor)).toBe(1);
+        },
+      };
+    },
+    "findings.triage": async (actor) => {
+      const id = findingIds[ROLES.indexOf(actor.role)]!;
+      const comment = `looked at by the ${actor.role}`;
+      return {
+        input: { ids: id, status: "in_progress", comment },
+        verify: async (data) => {
+          expect(data).toEqual({ updated: 1 });
+          expect((await t.db.finding.findUniqueOrThrow({ where: { id } })).status).toBe("in_progress");
+          expect(await t.db.findingEvent.count({ where: { findingId: id, type: "commented", comment, actorId: actor.id } })).toBe(1);
+        },
+      };
+    },
+    "repositories.register": async (actor) => {
+      const url = newRepoDir("register");
+      return {
+        input: { url, team: "authz", name: "", branch: "" },
+        verify: async (data) => {
+          const repo = await t.db.repository.findFirstOrThrow({ where: { url } });
+          expect(data).toMatchObject({ repositoryId: repo.id, scanId: expect.any(String), warning: null });
+          const scanId = (data as { scanId: string }).scanId;
+          expect((await t.db.scan.findUniqueOrThrow({ where: { id: scanId } })).repositoryId).toBe(repo.id);
+          expect(await p.queues.scans.getJob(scanId)).toBeTruthy();
+          expect(await audited("repository.register", actor, repo.id)).toBe(1);
+        },
+      };
+    },
+    "repositories.register-bulk": async (actor) => {
+      const urls = [newRepoDir("bulk"), newRepoDir("bulk")];
+      return {
+        input: { urls: urls.join("\n"), team: "authz-bulk" },
+        verify: async (data) => {
+          expect(data).toMatchObject({ registered: 2, failed: 0 });
+          const repos = await t.db.repository.findMany({ where: { url: { in: urls } }, select: { id: true } });
+          expect(repos).toHaveLength(2);
+          for (const r of repos) expect(await audited("repository.register", actor, r.id)).toBe(1);
+        },
+      };
+    },
+    "scans.trigger": async (actor) => {
+      const repo = await newRepository();
+      return {
+        input: { repositoryId: repo.id },
+        verify: async (data) => {
+          expect(data).toMatchObject({ scanId: expect.any(String), created: true });
+          const scanId = (data as { scanId: string }).scanId;
+          expect(await t.db.scan.findUniqueOrThrow({ where: { id: scanId } })).toMatchObject({ repositoryId: repo.id, status: "queued", trigger: "manual" });
+          expect(await p.queues.scans.getJob(scanId)).toBeTruthy();
+          expect(await audited("scan.trigger", actor, repo.id)).toBe(1);
+        },
+      };
+    },
+    "scans.rescan-all": async (actor) => {
+      const before = await p.queues.org.count();
+      const active = await t.db.repository.count({ where: { archivedAt: null } });
+      return {
+        input: {},
+        verify: async (data) => {
+          expect(data).toEqual({ requested: true, repositories: active });
+          // Nothing consumes the org queue here: the request is the job left waiting on it.
+          expect(await p.queues.org.count()).toBe(before + 1);
+          expect(await audited("scan.rescan_all", actor)).toBe(1);
+        },
+      };
+    },
+    "repositories.archive": async (actor) => {
+      const repo = await newRepository();
+      return {
+        input: { repositoryId: repo.id },
+        verify: async () => {
+          expect((await t.db.repository.findUniqueOrThrow({ where: { id: repo.id } })).archivedAt).toBeInstanceOf(Date);
+          expect(await audited("repository.archive", actor, repo.id)).toBe(1);
+        },
+      };
+    },
+    "rules.set-check-enabled": async (actor) => {
+      const checkId = "test.python.eval";
+      // Each run flips the check, so each role's run is a real change (and the second one undoes the first).
+      const enabled = !(await t.db.check.findUniqueOrThrow({ where: { id: checkId } })).enabled;
+      return {
+        input: { checkId, enabled: String(enabled) },
+        verify: async (data) => {
+          expect(data).toEqual({ checkId, enabled, changed: true });
+          expect((await t.db.check.findUniqueOrThrow({ where: { id: checkId } })).enabled).toBe(enabled);
+          expect(await audited(enabled ? "check.enable" : "check.disable", actor, checkId)).toBe(1);
+        },
+      };
+    },
+  };
+
+  it("every server action refuses roles without its permission before reading its input, and does its work for the others", async () => {
     const defs = await allActionDefs();
     expect(Object.fromEntries(defs.map((d) => [d.name, d.permission]))).toEqual(ACTION_PERMISSIONS);
+    // A new action needs a case here, or this fails.
+    expect(Object.keys(CASES).sort()).toEqual(defs.map((d) => d.name).sort());
     const checked: string[] = [];
     for (const def of defs) {
       expect(Object.keys(ACTIONS)).toContain(def.permission);
       const anonymous = await runAs(def, { db: t.db, user: null }, {});
       expect([def.name, anonymous]).toEqual([def.name, { ok: false, error: "sign in to continue" }]);
       for (const role of ROLES) {
-        const user = { id: `u-${role}`, email: `${role}@example.test`, name: role, role };
+        const user = users[role];
+        const ctx = { db: t.db, user, queues: () => p.queues };
         if (can(role, def.permission)) {
-          // Running it would change things; that its permission lets this role through is what matters here.
-          expect(() => authorize(user, def.permission)).not.toThrow();
+          const { input, verify } = await CASES[def.name]!(user);
+          const r = await runAs(def, ctx, input);
+          expect([def.name, role, r.ok, r.ok ? null : r.error]).toEqual([def.name, role, true, null]);
+          await verify((r as { data: unknown }).data);
         } else {
           // Garbage input: the refusal must come first, whatever the input.
-          const r = await runAs(def, { db: t.db, user }, { "\u0000": 1 });
+          const r = await runAs(def, ctx, { "\u0000": 1 });
           expect([def.name, role, r]).toEqual([def.name, role, { ok: false, error: `the ${roleLabel(role)} role cannot do this` }]);
         }
         checked.push(`${def.name}:${role}`);
