@@ -52,3 +52,10 @@ export function hostileRepo(root: string): TestRepo {
   r.write(HOSTILE_FILE, CLEANUP_VULNERABLE.replace(`rm -rf {target_dir}"`, `rm -rf {target_dir} # ${HOSTILE_SNIPPET}"`)).commit("hostile names and snippets");
   return r;
 }
+
+/** A repository with the vulnerable job under a name of its own (the list and its rows are found by name). */
+export function namedRepo(root: string, name: string): TestRepo {
+  const r = new TestRepo(join(root, name));
+  r.write("jobs/cleanup.py", CLEANUP_VULNERABLE).commit("cleanup job");
+  return r;
+}

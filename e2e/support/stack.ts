@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const STATE_FILE = join(ROOT, "test-results", "e2e-state.json");
+// E2E_STATE_FILE keeps two e2e runs on one machine (each with its own E2E_BASE_URL port) apart.
+export const STATE_FILE = process.env.E2E_STATE_FILE || join(ROOT, "test-results", "e2e-state.json");
 export const PASSWORD = "e2e correct horse battery";
 
 export interface StackState {
@@ -29,7 +30,8 @@ export function env(state: Pick<StackState, "databaseUrl" | "queuePrefix" | "wor
     POSTURE_ALLOW_LOCAL_REPOS: "1",
     // The scenarios' repositories are built in the work directory: the one folder local repositories may be in.
     POSTURE_LOCAL_REPOS_ROOT: state.workDir,
-    NEXT_DIST_DIR: ".next-e2e",
+    // E2E_DIST_DIR lets a second checkout's (or engineer's) e2e run build beside this one instead of over it.
+    NEXT_DIST_DIR: process.env.E2E_DIST_DIR || ".next-e2e",
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
   };
@@ -55,7 +57,7 @@ export function newStackIdentity() {
 
 /** A production build in .next-e2e; E2E_SKIP_BUILD=1 reuses the last one (while iterating on tests). */
 export function build(e: NodeJS.ProcessEnv): void {
-  if (process.env.E2E_SKIP_BUILD === "1" && existsSync(join(ROOT, ".next-e2e", "BUILD_ID"))) return;
+  if (process.env.E2E_SKIP_BUILD === "1" && existsSync(join(ROOT, e.NEXT_DIST_DIR ?? ".next-e2e", "BUILD_ID"))) return;
   execFileSync("npx", ["next", "build"], { cwd: ROOT, env: e, stdio: ["ignore", "ignore", "inherit"] });
 }
 

@@ -6,6 +6,7 @@ import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
 import { countedSql, countedWhere, loadVisibility, type Visibility } from "../findings/visibility.ts";
 import type { SeverityCounts } from "./grade.ts";
+import { getSettings, nextRuns } from "../settings.ts";
 
 export type { SeverityCounts };
 
@@ -204,25 +205,36 @@ export async function topOpenFindings(db: Db, repositoryId: string, take = 20, v
 }
 
 export const ACTIVE_SCAN_LIMIT = 200;
+/** How many repositories one progress request may ask about by id (a page of the list is 50). */
+export const WATCHED_REPOSITORIES_LIMIT = 100;
 
-/** Scans queued or running, for the live progress panel: bounded, oldest first (those are the ones running). */
-export async function activeScans(db: Db, limit = ACTIVE_SCAN_LIMIT) {
+/**
+ * Scans queued or running, for the live progress panel: bounded, oldest first (those are the ones running).
+ * `repositoryIds` (a page of the list, or one repository's page) also gets each of those repositories' own
+ * active scan, so a row shows its state even when its scan is not among the oldest `limit`.
+ */
+export async function activeScans(db: Db, limit = ACTIVE_SCAN_LIMIT, repositoryIds: readonly string[] = []) {
   const where = { status: { in: [...ACTIVE_SCAN_STATUSES] } };
-  const [scans, total] = await Promise.all([
-    db.scan.findMany({
-      where,
-      orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
-      take: limit,
-      select: { id: true, repositoryId: true, status: true, trigger: true, filesDone: true, filesTotal: true, queuedAt: true, startedAt: true, repository: { select: { name: true } } },
-    }),
+  const select = { id: true, repositoryId: true, status: true, trigger: true, filesDone: true, filesTotal: true, queuedAt: true, startedAt: true, repository: { select: { name: true } } } as const;
+  const ids = [...new Set(repositoryIds)].slice(0, WATCHED_REPOSITORIES_LIMIT);
+  const [scans, total, watched] = await Promise.all([
+    db.scan.findMany({ where, orderBy: [{ queuedAt: "asc" }, { id: "asc" }], take: limit, select }),
     db.scan.count({ where }),
+    ids.length ? db.scan.findMany({ where: { ...where, repositoryId: { in: ids } }, orderBy: [{ queuedAt: "asc" }, { id: "asc" }], select }) : Promise.resolve([]),
   ]);
-  return {
-    total,
-    scans: scans.map((s) => ({ id: s.id, repositoryId: s.repositoryId, repository: s.repository.name, status: s.status, trigger: s.trigger, filesDone: s.filesDone, filesTotal: s.filesTotal, queuedAt: s.queuedAt.toISOString(), startedAt: s.startedAt?.toISOString() ?? null })),
-  };
+  const shape = (s: (typeof scans)[number]) => ({ id: s.id, repositoryId: s.repositoryId, repository: s.repository.name, status: s.status, trigger: s.trigger, filesDone: s.filesDone, filesTotal: s.filesTotal, queuedAt: s.queuedAt.toISOString(), startedAt: s.startedAt?.toISOString() ?? null });
+  // One active scan per repository is the rule (lib/scan/enqueue.ts); the oldest wins should it ever break.
+  const byRepository: Record<string, ReturnType<typeof shape>> = {};
+  for (const s of [...scans, ...watched]) if (ids.includes(s.repositoryId) && !byRepository[s.repositoryId]) byRepository[s.repositoryId] = shape(s);
+  return { total, scans: scans.map(shape), byRepository };
 }
 export type ActiveScans = Awaited<ReturnType<typeof activeScans>>;
+
+/** When the org-wide rescan next fires (ISO), so an open page looks at the scans then; null when the schedule is off. */
+export async function nextScheduledRun(db: Db, from = new Date()): Promise<string | null> {
+  const s = await getSettings(db);
+  return s.scheduleEnabled ? (nextRuns(s.scheduleCron, s.scheduleTimezone, 1, from)[0]?.toISOString() ?? null) : null;
+}
 
 const SHOWN_CONFIG_ENTRIES = 200;
 const text = (max: number) => z.unknown().transform((v) => String(v ?? "").slice(0, max));

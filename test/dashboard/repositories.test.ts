@@ -196,6 +196,14 @@ describe("repository actions", () => {
     const bounded = await activeScans(t.db, 1);
     expect(bounded.scans).toHaveLength(1);
     expect(bounded.total).toBe(progress.total);
+    // A row the page shows gets its scan's state even when the panel's bounded list leaves it out.
+    const other = await repo(t.db, "other-active", "Platform");
+    const older = await t.db.scan.create({ data: { repositoryId: other.id, trigger: "manual", status: "scanning", queuedAt: new Date(Date.now() - 3_600_000) } });
+    const watched = await activeScans(t.db, 1, [created.id, "no-such-repository"]);
+    expect(watched.scans.map((s) => s.id)).toEqual([older.id]);
+    expect(Object.keys(watched.byRepository)).toEqual([created.id]);
+    expect(watched.byRepository[created.id]).toMatchObject({ id: a.data.scanId, status: "queued" });
+    await t.db.scan.update({ where: { id: older.id }, data: { status: "succeeded", finishedAt: new Date() } });
 
     const archived = await runAs(archiveRepositoryAction, { db: t.db, user: user("security_lead"), queues: () => queues }, { repositoryId: created.id });
     expect(archived.ok).toBe(true);

@@ -3,13 +3,13 @@ import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
 import { can } from "@/lib/auth/permissions.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
-import { activeScans, listTeams, repositoryListParams, repositoryPage, REPOSITORY_SORTS, type RepositoryListParams, type RepositorySort } from "@/lib/repos/queries.ts";
+import { activeScans, listTeams, nextScheduledRun, repositoryListParams, repositoryPage, REPOSITORY_SORTS, type RepositoryListParams, type RepositorySort } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
 import { GradeLegend } from "@/app/ui/repositories/grade.tsx";
-import { ScanProgress } from "@/app/ui/repositories/progress.tsx";
+import { LiveScans, ScanProgress } from "@/app/ui/repositories/live-scans.tsx";
 import { RegisterForms } from "@/app/ui/repositories/register-forms.tsx";
 import { RepositoryTable, type SortLink } from "@/app/ui/repositories/repo-table.tsx";
 import { RescanAllButton } from "@/app/ui/repositories/scan-controls.tsx";
@@ -34,16 +34,16 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
   const user = await requirePage("repositories:read", "/repositories");
   const params = repositoryListParams.parse(await searchParams);
   const db = getDb();
-  const [teams, progress] = await Promise.all([listTeams(db), activeScans(db)]);
+  const [teams, progress, nextRun] = await Promise.all([listTeams(db), activeScans(db), nextScheduledRun(db)]);
   const canRegister = can(user.role, "repositories:register");
   return (
-    <>
+    <LiveScans initial={progress} nextScheduledRun={nextRun}>
       <div className="page-header">
         <h1>Repositories</h1>
         {can(user.role, "scans:rescan-all") ? <RescanAllButton /> : null}
       </div>
       {canRegister ? <RegisterForms teams={teams.map((t) => t.name)} /> : null}
-      <ScanProgress initial={progress} />
+      <ScanProgress />
       <form method="get" action="/repositories" className="filters" role="search" aria-label="Filter repositories">
         <label>
           Name or URL
@@ -68,7 +68,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
       <Suspense key={JSON.stringify(params)} fallback={<TableSkeleton rows={12} />}>
         <RepositoryList params={params} canRegister={canRegister} canScan={can(user.role, "scans:trigger")} canArchive={can(user.role, "repositories:archive")} />
       </Suspense>
-    </>
+    </LiveScans>
   );
 }
 

@@ -3,11 +3,10 @@ import Link from "next/link";
 import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import type { Grade } from "@/lib/repos/grade.ts";
 import type { RepositoryRow, RepositorySort } from "@/lib/repos/queries.ts";
-import { fmtAgo, fmtDateTime } from "../format.ts";
 import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
 import { GradeBadge } from "./grade.tsx";
 import { ArchiveButton, ScanNowButton } from "./scan-controls.tsx";
-import { ScanStatusBadge } from "./scan-status.tsx";
+import { LiveLastScan } from "./live-scans.tsx";
 
 export type RepoTableRow = RepositoryRow & { grade: Grade | null };
 
@@ -56,15 +55,12 @@ export function RepositoryTable({ rows, sortLinks, canScan, canArchive, now }: {
       header: sortHeader("lastScan", "Last scan"),
       cell: ({ row }) => {
         const s = row.original.lastScan;
-        if (!s) return <span className="muted">never</span>;
         return (
-          <div>
-            <ScanStatusBadge status={s.status} />{" "}
-            <time dateTime={new Date(s.finishedAt ?? s.queuedAt).toISOString()} title={fmtDateTime(s.finishedAt ?? s.queuedAt)} className="small muted">
-              {fmtAgo(s.finishedAt ?? s.queuedAt, now)}
-            </time>
-            {s.status === "failed" && s.failureReason ? <div className="small error wrap-anywhere">{s.failureReason}</div> : null}
-          </div>
+          <LiveLastScan
+            repositoryId={row.original.id}
+            now={now}
+            last={s ? { status: s.status, at: new Date(s.finishedAt ?? s.queuedAt).toISOString(), failureReason: s.failureReason } : null}
+          />
         );
       },
     },

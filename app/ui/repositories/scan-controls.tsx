@@ -1,7 +1,8 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import type { ActionResult } from "@/lib/actions/define.ts";
 import { archive, rescanEverything, scanNow } from "@/app/(dashboard)/repositories/actions.ts";
+import { useLiveScans } from "./live-scans.tsx";
 
 type R = ActionResult<unknown> | null;
 
@@ -14,8 +15,17 @@ function ErrorLine({ state }: { state: R }) {
   );
 }
 
+/** After a scan was requested, the page's live scan state polls until it has run. */
+function useWatchAfter(state: R) {
+  const watch = useLiveScans()?.watch;
+  useEffect(() => {
+    if (state?.ok) watch?.();
+  }, [state, watch]);
+}
+
 export function ScanNowButton({ repositoryId, name }: { repositoryId: string; name: string }) {
   const [state, action, pending] = useActionState<R, FormData>(scanNow, null);
+  useWatchAfter(state);
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="repositoryId" value={repositoryId} />
@@ -30,6 +40,7 @@ export function ScanNowButton({ repositoryId, name }: { repositoryId: string; na
 
 export function RescanAllButton() {
   const [state, action, pending] = useActionState<R, FormData>(rescanEverything, null);
+  useWatchAfter(state);
   const summary = state?.ok ? (state.data as { requested: true; repositories: number }) : null;
   return (
     <form action={action} className="inline-form">

@@ -6,7 +6,7 @@ import { can } from "@/lib/auth/permissions.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
 import { CONTEXT_LABELS } from "@/lib/findings/contexts.ts";
-import { completedScanCount, latestRepoConfig, listRepositories, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
+import { ACTIVE_SCAN_LIMIT, activeScans, completedScanCount, latestRepoConfig, listRepositories, nextScheduledRun, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
@@ -16,7 +16,7 @@ import { SEVERITY_ORDER } from "@/app/ui/palette.ts";
 import { GradeBadge, GradeLegend } from "@/app/ui/repositories/grade.tsx";
 import { SeverityCounts } from "@/app/ui/repositories/repo-table.tsx";
 import { ArchiveButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
-import { ScanStatusBadge } from "@/app/ui/repositories/scan-status.tsx";
+import { FailureReason, LiveLastScan, LiveScans, LiveScanStatus } from "@/app/ui/repositories/live-scans.tsx";
 import { OpenTrendChart } from "@/app/ui/repositories/trend-chart.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
 
@@ -29,11 +29,11 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
   const id = idParam.safeParse(rawId);
   if (!id.success) notFound();
   const db = getDb();
-  const [[repo], completedScans] = await Promise.all([listRepositories(db, { id: id.data }), completedScanCount(db, id.data)]);
+  const [[repo], completedScans, progress, nextRun] = await Promise.all([listRepositories(db, { id: id.data }), completedScanCount(db, id.data), activeScans(db, ACTIVE_SCAN_LIMIT, [id.data]), nextScheduledRun(db)]);
   if (!repo) notFound();
   const { grade, score } = postureGrade(repo.openFindings);
   return (
-    <>
+    <LiveScans initial={progress} nextScheduledRun={nextRun}>
       <nav className="small breadcrumbs" aria-label="Breadcrumb">
         <Link href="/repositories">Repositories</Link> / <span className="wrap-anywhere">{repo.name}</span>
       </nav>
@@ -72,12 +72,15 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
             <Link href={`/findings?repository=${encodeURIComponent(repo.id)}`}>All findings of this repository</Link>
           </p>
         </section>
-        <section className="panel">
-          <h2>Last scan</h2>
+        <section className="panel" aria-labelledby="last-scan-h">
+          <h2 id="last-scan-h">Last scan</h2>
           {repo.lastScan ? (
-            <p>
-              <ScanStatusBadge status={repo.lastScan.status} /> <span className="small muted">{fmtDateTime(repo.lastScan.finishedAt ?? repo.lastScan.queuedAt)}</span>
-            </p>
+            <LiveLastScan
+              repositoryId={repo.id}
+              now={Date.now()}
+              detail
+              last={{ status: repo.lastScan.status, at: (repo.lastScan.finishedAt ?? repo.lastScan.queuedAt).toISOString(), failureReason: repo.lastScan.failureReason }}
+            />
           ) : (
             <p className="muted">Never scanned{can(user.role, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
           )}
@@ -97,7 +100,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
           <ScanHistory repositoryId={repo.id} />
         </Suspense>
       </div>
-    </>
+    </LiveScans>
   );
 }
 
@@ -300,8 +303,8 @@ const SHOWN_ERRORS = 50;
 async function ScanHistory({ repositoryId }: { repositoryId: string }) {
   const scans = await scanHistory(getDb(), repositoryId, 30);
   return (
-    <section className="panel">
-      <h2>
+    <section className="panel" aria-labelledby="scan-history-h">
+      <h2 id="scan-history-h">
         Scan history <span className="muted small">(last 30)</span>
       </h2>
       {scans.length === 0 ? (
@@ -327,8 +330,8 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
                 <tr key={s.id}>
                   <td className="small">{fmtDateTime(s.queuedAt)}</td>
                   <td>
-                    <ScanStatusBadge status={s.status} />
-                    {s.failureReason ? <div className="small error wrap-anywhere">{s.failureReason}</div> : null}
+                    <LiveScanStatus repositoryId={repositoryId} scanId={s.id} status={s.status} />
+                    {s.failureReason ? <FailureReason text={s.failureReason} /> : null}
                     {errors.length ? (
                       <details className="small">
                         <summary>
