@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { z } from "zod";
 import { syncCatalogue } from "../lib/catalogue.ts";
-import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
+import { config } from "../lib/config.ts";
 import { createDb } from "../lib/db/client.ts";
 import { dropDatabase, ensureDatabase, migrate } from "../lib/db/migrate.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
@@ -79,7 +79,7 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
   await ensureDatabase(url);
   await migrate(url);
   const db = createDb(url, { max: 2 });
-  const rulebook = loadRulebook(process.env.POSTURE_RULES_DIR || DEFAULT_RULES_DIR);
+  const rulebook = loadRulebook(config().rulesDir);
   try {
     await syncCatalogue(db, rulebook);
   } finally {

@@ -23,7 +23,7 @@ import type { Actor } from "../lib/audit.ts";
 import { issueToken } from "../lib/auth/tokens.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { syncCatalogue } from "../lib/catalogue.ts";
-import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
+import { RULES_DIR } from "../lib/config.ts";
 import { createDb, type Db, type ScanTrigger } from "../lib/db/client.ts";
 import { dropDatabase, ensureDatabase, migrate } from "../lib/db/migrate.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
@@ -330,7 +330,7 @@ async function main() {
     // One connection for the queue (producer) and for removing the prefix's keys at the end.
     res.redis = new Redis(cfg.REDIS_URL);
     const queues = (res.queues = createQueues({ prefix, connection: res.redis }));
-    const rulebook = loadRulebook(DEFAULT_RULES_DIR);
+    const rulebook = loadRulebook(RULES_DIR);
     await syncCatalogue(db, rulebook);
     const system: Actor = { id: null, label: "bench:load" };
     const admin = (await createUser(db, system, { email: ADMIN_EMAIL, role: "admin", name: "Load admin" })).user;

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
 import { syncCatalogue } from "../lib/catalogue.ts";
+import { config, RULES_DIR } from "../lib/config.ts";
 import { createDb } from "../lib/db/client.ts";
 import { dropDatabase, ensureDatabase, migrate } from "../lib/db/migrate.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
@@ -23,7 +23,7 @@ import { generateRepository, git } from "./generate.ts";
 import { cpuTimes, machine, median, writeSection } from "./report.ts";
 
 const PG = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
-const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS = config().redisUrl;
 const ORG_REPOS = Number(process.env.BENCH_ORG_REPOS ?? 200);
 const ORG_FILES = Number(process.env.BENCH_ORG_FILES ?? 40);
 const id = randomBytes(4).toString("hex");
@@ -47,7 +47,7 @@ async function main() {
   const db = createDb(url);
   const connection = new Redis(REDIS);
   const queues = createQueues({ prefix, connection });
-  const rulebook = loadRulebook(DEFAULT_RULES_DIR);
+  const rulebook = loadRulebook(RULES_DIR);
   await syncCatalogue(db, rulebook);
   const ctx = { db, databaseUrl: url, rulebook, allowLocalRepos: true };
   const lines: string[] = [];

@@ -8,7 +8,7 @@
 // slow on any repository where its prefilter passes. --check ID also lists the selected files with no match.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
+import { RULES_DIR } from "../lib/config.ts";
 import { applicableChecks, compileChecks, ensureLanguages } from "../lib/engine/match.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { findInFilesComplete, type AstCheck } from "../lib/engine/scan.ts";
@@ -19,7 +19,7 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { r
 const dir = positionals[0];
 if (!dir) throw new Error("usage: profile-checks.ts DIR [--rules DIR] [--check ID] [--unfiltered]");
 ensureLanguages();
-const rulebook = compileChecks(loadRulebook(values.rules ?? DEFAULT_RULES_DIR).checks);
+const rulebook = compileChecks(loadRulebook(values.rules ?? RULES_DIR).checks);
 const astChecks = rulebook.checks.filter((c): c is AstCheck => c.matcher.kind === "ast" && (!values.check || c.check.id === values.check));
 if (astChecks.length === 0) throw new Error(`no ast-grep check ${values.check ?? ""}`);
 

@@ -2,8 +2,8 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { allowedNetworks, nonPublicKind } from "../lib/repos/address.ts";
-import { AddressRefusedError, checkedAddresses, HostUnresolvedError, localReposRoot, parseRepoUrl } from "../lib/repos/url.ts";
+import { AddressRefusedError, allowedNetworks, checkedAddresses, HostUnresolvedError, nonPublicKind } from "../lib/net/address.ts";
+import { localReposRoot, parseRepoUrl } from "../lib/repos/url.ts";
 import { scratch } from "./helpers.ts";
 
 describe("repository URLs", () => {

@@ -1,6 +1,6 @@
 /** `posture demo [--reset]`: seeds the demo organisation (lib/demo/seed.ts) and shows its sign-in once. */
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { config } from "../config.ts";
 import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
 import { DemoError, DemoExistsError, demoReposDir, seedDemo } from "../demo/seed.ts";
 import { loadRulebook } from "../engine/rulebook.ts";
@@ -16,7 +16,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`${(e as Error).message}\n${DEMO_USAGE}`);
   }
   // The worker loads the same rules, so its later rescans of the demo find them unchanged.
-  const rulebook = loadRulebook(process.env.POSTURE_RULES_DIR || fileURLToPath(new URL("../../rules", import.meta.url)));
+  const rulebook = loadRulebook(config().rulesDir);
   const url = databaseUrl();
   const db = createDb(url);
   try {

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { config, ConfigError, RULES_DIR } from "../config.ts";
 import { loadRulebook, RulebookError, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
 import { compileChecks, type CompiledRulebook } from "../engine/match.ts";
 import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
@@ -15,7 +16,8 @@ import { UsageError, type Io } from "./io.ts";
 
 export { UsageError, type Io };
 
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
+/** The shipped rulebook: what scan and rules read without --rules (POSTURE_RULES_DIR is the worker's). */
+export const DEFAULT_RULES_DIR = RULES_DIR;
 const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/posture", import.meta.url));
 
@@ -111,7 +113,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return command ? 0 : 2;
     }
     if (command === "demo") return await (await import("./demo.ts")).demoCommand(rest, io);
-    if (command === "advisories") return await (await import("./advisories.ts")).advisoriesCommand(rest, io, process.env.POSTURE_RULES_DIR || DEFAULT_RULES_DIR);
+    if (command === "advisories") return await (await import("./advisories.ts")).advisoriesCommand(rest, io, config().rulesDir);
     if (command === "db" || command === "user" || command === "token") {
       const admin = await import("./admin.ts");
       return await { db: admin.dbCommand, user: admin.userCommand, token: admin.tokenCommand }[command](rest, io);
@@ -161,7 +163,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     } else if (opts.format === "sarif") {
       io.stdout(`${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`);
     } else {
-      io.stdout(toText(result, io.isTTY && !process.env.NO_COLOR, { verbose: opts.verbose }));
+      io.stdout(toText(result, io.isTTY && !config().noColor, { verbose: opts.verbose }));
       if (baseline) {
         const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
         io.stdout(`Compared with ${baseline.ref} (${baseline.commit.slice(0, 12)}): ${n(baseline.introduced.length, "new finding")} shown, ${n(baseline.fixed.length, "finding")} fixed, ${baseline.unchanged} already there\n`);
@@ -174,7 +176,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`posture: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof RulebookError || e instanceof ScanRootError || e instanceof BaselineError) {
+    if (e instanceof RulebookError || e instanceof ScanRootError || e instanceof BaselineError || e instanceof ConfigError) {
       io.stderr(`posture: ${e.message}\n`);
       return 2;
     }

@@ -1,12 +1,13 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { config } from "../config.ts";
 import { PrismaClient } from "./generated/client.ts";
 
 export * from "./generated/client.ts";
+export { DEFAULT_DATABASE_URL } from "../config.ts";
 
-export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/posture";
-
+/** DATABASE_URL (lib/config.ts). */
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return config().databaseUrl;
 }
 
 export type Db = PrismaClient;

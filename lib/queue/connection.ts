@@ -1,14 +1,16 @@
 import { Redis } from "ioredis";
+import { config } from "../config.ts";
 
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export { DEFAULT_REDIS_URL } from "../config.ts";
 
+/** REDIS_URL (lib/config.ts). */
 export function redisUrl(): string {
-  return process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  return config().redisUrl;
 }
 
 /** Key prefix for every queue: one Redis can serve several Posture installations (and test runs). */
 export function queuePrefix(): string {
-  return process.env.POSTURE_QUEUE_PREFIX || "posture";
+  return config().queuePrefix;
 }
 
 /**

@@ -3,7 +3,8 @@ import { audit, SYSTEM, type Actor } from "../audit.ts";
 import { Prisma, type Db, type Repository } from "../db/client.ts";
 import { enqueueScan } from "../scan/enqueue.ts";
 import type { Queues } from "../queue/queues.ts";
-import { checkedAddresses, HostUnresolvedError, parseRepoUrl, RepoUrlError } from "./url.ts";
+import { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
+import { parseRepoUrl, RepoUrlError } from "./url.ts";
 
 const branch = z
   .string()
@@ -53,7 +54,7 @@ export async function registerRepository(db: Db, raw: unknown, allowLocal?: bool
     // before every connection, and that check is the one that counts.
     if (url.host) await checkedAddresses(url.host).catch((e) => (e instanceof HostUnresolvedError ? undefined : Promise.reject(e)));
   } catch (e) {
-    if (e instanceof RepoUrlError) throw new RegistrationError("invalid_url", e.message);
+    if (e instanceof RepoUrlError || e instanceof AddressRefusedError) throw new RegistrationError("invalid_url", e.message);
     throw e;
   }
   try {
@@ -103,7 +104,7 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
       const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal, actor);
       results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id, actor)) });
     } catch (e) {
-      if (e instanceof RepoUrlError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
+      if (e instanceof RepoUrlError || e instanceof AddressRefusedError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
       else if (e instanceof RegistrationError) results.push({ line, url, ok: false, error: { code: e.code, message: e.message } });
       else throw e;
     }

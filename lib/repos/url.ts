@@ -1,27 +1,18 @@
-import { lookup } from "node:dns/promises";
 import { realpathSync } from "node:fs";
 import type { BlockList } from "node:net";
 import { isIP } from "node:net";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { domainToASCII } from "node:url";
+import { config, type Env } from "../config.ts";
 import { demoReposDir } from "../demo/dir.ts";
-import { addressAllowed, allowedNetworks, nonPublicKind } from "./address.ts";
+import { allowedNetworks, refuseLiteralAddress } from "../net/address.ts";
 
+// The address rules moved to lib/net/address.ts; these stay importable from here until lib/git and lib/forge
+// import them from there.
+export { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
+
+/** The URL is not one Posture accepts. A host that is a refused address is an AddressRefusedError instead. */
 export class RepoUrlError extends Error {}
-
-/** The host is (or resolves to) an address git may not connect to. */
-export class AddressRefusedError extends RepoUrlError {
-  constructor(
-    message: string,
-    /** For the worker's log only: the address is itself a detail of the internal network. */
-    readonly refused: { address: string; kind: string }[],
-  ) {
-    super(message);
-  }
-}
-
-/** The host name has no address (no DNS answer): not a refusal; git could not connect either. */
-export class HostUnresolvedError extends Error {}
 
 export interface ParsedRepoUrl {
   /**
@@ -39,8 +30,8 @@ export interface ParsedRepoUrl {
   port?: number;
 }
 
-export function localReposAllowed(env = process.env): boolean {
-  return env.POSTURE_ALLOW_LOCAL_REPOS === "1";
+export function localReposAllowed(env?: Env): boolean {
+  return config(env).allowLocalRepos;
 }
 
 /**
@@ -63,15 +54,15 @@ function realPath(p: string): string {
 }
 
 /** The one folder local repositories may be in, symlinks resolved: POSTURE_LOCAL_REPOS_ROOT, by default the demo's. */
-export function localReposRoot(env: Record<string, string | undefined> = process.env): string {
-  return realPath(env.POSTURE_LOCAL_REPOS_ROOT || demoReposDir(env));
+export function localReposRoot(env?: Env): string {
+  return realPath(config(env).localReposRoot ?? demoReposDir(env));
 }
 
 /**
  * The real path of a local repository (symlinks resolved), which must lie inside localReposRoot(): git is given
  * this path, so a link swapped in after the check leads nowhere else.
  */
-export function localRepoPath(path: string, env: Record<string, string | undefined> = process.env): string {
+export function localRepoPath(path: string, env?: Env): string {
   const root = localReposRoot(env);
   const real = realPath(path);
   if (!real.startsWith(root + sep)) throw new RepoUrlError("local repositories must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT (by default the demo's repositories)");
@@ -108,16 +99,6 @@ function normaliseHost(raw: string): string {
   return host;
 }
 
-/** Refuses, without DNS, hosts that are addresses git may not connect to, and names for this machine. */
-function refuseLiteral(host: string, networks: BlockList): void {
-  const isLocalName = host === "localhost" || host.endsWith(".localhost");
-  const address = isLocalName ? "127.0.0.1" : isIP(host) ? host : null;
-  if (address && !addressAllowed(address, networks)) {
-    const kind = nonPublicKind(address)!;
-    throw new AddressRefusedError(`${host} is a local or private address (${kind}); only git hosts on the public internet can be scanned`, [{ address, kind }]);
-  }
-}
-
 function urlHost(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
@@ -127,7 +108,7 @@ function urlHost(host: string): string {
  * are allowed (demo and tests), and only inside localReposRoot(). Refuses credentials in URLs, options smuggled
  * as URLs, spellings that URL parsers read differently (backslashes, percent-encoding, whitespace and control
  * characters in the scheme or authority), and hosts that are addresses on this machine or private networks.
- * A host name is only parsed here; what it resolves to is checked by checkedAddresses().
+ * A host name is only parsed here; what it resolves to is checked by checkedAddresses() (lib/net/address.ts).
  */
 export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), networks: BlockList = allowedNetworks()): ParsedRepoUrl {
   const raw = input.trim();
@@ -145,7 +126,7 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     if (/%/.test(user + rawHost)) throw new RepoUrlError("percent-encoded characters are not accepted in the host or user name");
     if (!/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user)) throw new RepoUrlError(`${user} is not a valid user name`);
     const host = normaliseHost(rawHost);
-    refuseLiteral(host, networks);
+    refuseLiteralAddress(host, networks);
     if (path.includes("..")) throw new RepoUrlError("the repository path cannot contain '..'");
     return { url: `${user}@${host}:${path}`, key: `ssh://${host}/${stripGit(path.replace(/^\/+/, ""))}`, kind: "scp", name: baseName(path), host };
   }
@@ -184,7 +165,7 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     const host = normaliseHost(hp[1]);
     const port = hp[2] === undefined ? undefined : Number(hp[2]);
     if (port !== undefined && (port < 1 || port > 65535)) throw new RepoUrlError("the URL's port is not valid");
-    refuseLiteral(host, networks);
+    refuseLiteralAddress(host, networks);
     // https paths as every HTTP client sends them (dot segments resolved, unsafe characters encoded).
     const path = scheme === "https" ? new URL(`https://h${rest.startsWith("/") ? rest : `/${rest}`}`).pathname : rest;
     if (stripGit(path).replace(/\//g, "") === "") throw new RepoUrlError("the URL has no repository path");
@@ -207,24 +188,4 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     return { url: path, key: `file://${stripGit(path)}`, kind: "local", name: baseName(path) };
   }
   throw new RepoUrlError("not a repository URL: use https://host/org/repo, ssh://git@host/org/repo or git@host:org/repo");
-}
-
-/**
- * Every address the host resolves to, each one allowed (public, or in POSTURE_GIT_ALLOWED_NETWORKS); throws
- * AddressRefusedError when any is not (one bad address is enough: the resolver picks which one git gets), and
- * HostUnresolvedError when the name does not resolve.
- */
-export async function checkedAddresses(host: string, networks: BlockList = allowedNetworks()): Promise<string[]> {
-  refuseLiteral(host, networks);
-  if (isIP(host)) return [host];
-  let addresses: string[];
-  try {
-    addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  } catch {
-    throw new HostUnresolvedError(`${host} does not resolve`);
-  }
-  if (addresses.length === 0) throw new HostUnresolvedError(`${host} does not resolve`);
-  const refused = addresses.filter((a) => !addressAllowed(a, networks)).map((address) => ({ address, kind: nonPublicKind(address) ?? "unknown" }));
-  if (refused.length) throw new AddressRefusedError(`${host} resolves to an address on this machine or a private network; only git hosts on the public internet can be scanned`, refused);
-  return addresses;
 }

@@ -5,7 +5,9 @@
  * `request.nextUrl.protocol` from X-Forwarded-Proto). So no forwarded header is believed unless the operator
  * vouches for exactly one reverse proxy in front (POSTURE_TRUSTED_PROXY=1), and then only the value that proxy
  * wrote: the last one in each list, because a proxy that appends leaves whatever the client sent before it.
+ * This is the one place forwarded headers are read (the proxy, route handlers and server actions all ask it).
  */
+import { config, type Env } from "../config.ts";
 
 export interface ClientView {
   /** The client's address, or null when nothing trustworthy says it. */
@@ -16,8 +18,8 @@ export interface ClientView {
   host: string | null;
 }
 
-export function trustedProxy(env: Record<string, string | undefined> = process.env): boolean {
-  return env.POSTURE_TRUSTED_PROXY === "1";
+export function trustedProxy(env?: Env): boolean {
+  return config(env).trustedProxy;
 }
 
 function lastValue(headers: Headers, name: string): string | null {
@@ -25,10 +27,11 @@ function lastValue(headers: Headers, name: string): string | null {
   return v ? v.slice(0, 255) : null;
 }
 
-export function clientView(headers: Headers, env: Record<string, string | undefined> = process.env): ClientView {
-  if (!trustedProxy(env)) {
+export function clientView(headers: Headers, env?: Env): ClientView {
+  const settings = config(env);
+  if (!settings.trustedProxy) {
     // Served directly: https only when the operator says so (POSTURE_SECURE_COOKIES=1 means TLS ends here).
-    return { ip: null, https: env.POSTURE_SECURE_COOKIES === "1", host: headers.get("host") };
+    return { ip: null, https: settings.secureCookies, host: headers.get("host") };
   }
   return {
     ip: lastValue(headers, "x-forwarded-for")?.slice(0, 64) ?? null,

@@ -12,7 +12,7 @@ import { rescanAll, requeueOrphans } from "../scan/enqueue.ts";
 import { PermanentScanError, removeOrphanedCheckouts, RepositoryBusyError, runScan, type PipelineContext } from "../scan/pipeline.ts";
 import { expireAcceptedRisks } from "../findings/triage.ts";
 import { getSettings } from "../settings.ts";
-import { allowedNetworks } from "../repos/address.ts";
+import { config } from "../config.ts";
 import { redisConnection } from "../queue/connection.ts";
 import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "../queue/queues.ts";
 
@@ -54,8 +54,8 @@ export const SCAN_LOCK = { lockDuration: 6_000, lockRenewTime: 1_500, stalledInt
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
-  // A mistyped network would otherwise fail each scan as an internal error: refuse to start instead.
-  allowedNetworks();
+  // A mistyped setting (a network, a number) would otherwise fail each scan as an internal error: refuse to start instead.
+  config();
   await syncCatalogue(opts.db, opts.rulebook);
   const orphans = await removeOrphanedCheckouts(opts.workRoot);
   if (orphans.length) log("removed checkouts of workers that are gone", { count: orphans.length });
