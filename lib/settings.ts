@@ -1,9 +1,11 @@
-import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { audit, type Actor } from "./audit.ts";
 import type { Db, Settings, Severity } from "./db/client.ts";
 import { CODE_CONTEXTS } from "./engine/types.ts";
 import { normaliseContexts } from "./findings/contexts.ts";
+import { cronProblem, nextRuns, validTimeZone } from "./schedule.ts";
+
+export { nextRuns };
 
 export async function getSettings(db: Pick<Db, "settings">): Promise<Settings> {
   try {
@@ -22,15 +24,6 @@ export function slaDays(settings: Pick<Settings, "slaCriticalDays" | "slaHighDay
 
 export function dueDate(from: Date, settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): Date {
   return new Date(from.getTime() + slaDays(settings, severity) * 86_400_000);
-}
-
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const days = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
@@ -52,28 +45,12 @@ export const settingsInput = z
     ),
   })
   .superRefine((s, ctx) => {
-    // Five fields only: a seconds field would let a typo rescan the org every second.
-    if (s.scheduleCron.split(/\s+/).length !== 5) ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: "a cron expression has five fields: minute hour day-of-month month day-of-week" });
-    else
-      try {
-        CronExpressionParser.parse(s.scheduleCron, { tz: validTimeZone(s.scheduleTimezone) ? s.scheduleTimezone : "UTC" });
-      } catch (e) {
-        ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: `not a valid cron expression (${(e as Error).message})` });
-      }
+    const problem = cronProblem(s.scheduleCron, s.scheduleTimezone);
+    if (problem) ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: problem });
     const order = [s.slaCriticalDays, s.slaHighDays, s.slaMediumDays, s.slaLowDays];
     if (order.some((d, i) => i > 0 && d < order[i - 1]!)) ctx.addIssue({ code: "custom", path: ["slaHighDays"], message: "a more severe finding cannot have a longer SLA than a less severe one" });
   });
 export type SettingsInput = z.infer<typeof settingsInput>;
-
-/** The next few times the schedule fires, to show what a cron expression means. */
-export function nextRuns(cron: string, tz: string, count = 3, from = new Date()): Date[] {
-  try {
-    const it = CronExpressionParser.parse(cron, { tz, currentDate: from });
-    return Array.from({ length: count }, () => it.next().toDate());
-  } catch {
-    return [];
-  }
-}
 
 /**
  * Saves settings. A changed SLA moves the due dates of findings still open, so "overdue" always means the

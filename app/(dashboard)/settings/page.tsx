@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { getSettings, nextRuns } from "@/lib/settings.ts";
+import { getSettings } from "@/lib/settings.ts";
 import { ALWAYS_COUNTED_CONTEXTS, CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/lib/findings/contexts.ts";
 import { countedContexts } from "@/lib/findings/visibility.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
-import { fmtDateTime } from "@/app/ui/format.ts";
+import { ScheduleFields } from "@/app/ui/settings/schedule-fields.tsx";
 import { updateSettings } from "../admin/actions.ts";
 
 export const metadata: Metadata = { title: "Settings · Posture" };
@@ -21,7 +21,6 @@ export default async function SettingsPage() {
   await requirePage("settings:manage", "/settings");
   const s = await getSettings(getDb());
   const counted = countedContexts(s);
-  const runs = s.scheduleEnabled ? nextRuns(s.scheduleCron, s.scheduleTimezone) : [];
   return (
     <>
       <div className="page-header">
@@ -48,7 +47,7 @@ export default async function SettingsPage() {
           </p>
           <div className="filters" role="group" aria-label="Also count findings in">
             {OPTIONAL_CONTEXTS.map((c) => (
-              <label key={c} style={{ flexDirection: "row", alignItems: "center" }}>
+              <label key={c} className="check-row">
                 <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count findings in {CONTEXT_LABELS[c]} code
               </label>
             ))}
@@ -56,20 +55,7 @@ export default async function SettingsPage() {
         </section>
         <section className="panel">
           <h2>Org-wide rescan schedule</h2>
-          <div className="filters">
-            <label style={{ flexDirection: "row", alignItems: "center" }}>
-              <input name="scheduleEnabled" type="checkbox" defaultChecked={s.scheduleEnabled} value="true" /> Rescan every repository on a schedule
-            </label>
-            <label>
-              Cron (minute hour day month weekday)
-              <input name="scheduleCron" required defaultValue={s.scheduleCron} className="mono" />
-            </label>
-            <label>
-              Time zone
-              <input name="scheduleTimezone" required defaultValue={s.scheduleTimezone} />
-            </label>
-          </div>
-          <p className="muted small">{runs.length ? `Next runs: ${runs.map((d) => fmtDateTime(d)).join(" · ")}` : "The schedule is off: repositories are scanned when registered or when someone asks."}</p>
+          <ScheduleFields enabled={s.scheduleEnabled} cron={s.scheduleCron} timezone={s.scheduleTimezone} />
         </section>
       </ActionForm>
     </>

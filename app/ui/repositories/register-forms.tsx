@@ -1,12 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useState } from "react";
-import type { ActionResult } from "@/lib/actions/define.ts";
+import { useEffect, useRef, useState } from "react";
 import type { BulkLineResult } from "@/lib/repos/service.ts";
 import { registerMany, registerOne } from "@/app/(dashboard)/repositories/actions.ts";
+import { useActionForm, type FormAction } from "../action-form.tsx";
 
-type OneResult = ActionResult<{ repositoryId: string; name: string; scanId: string | null; warning: string | null }> | null;
-type ManyResult = ActionResult<{ results: BulkLineResult[]; registered: number; failed: number }> | null;
+type OneData = { repositoryId: string; name: string; scanId: string | null; warning: string | null };
+type ManyData = { results: BulkLineResult[]; registered: number; failed: number };
 
 /** A team is picked from the existing ones or typed; a new name creates the team on registration. */
 function TeamField({ teams, id }: { teams: string[]; id: string }) {
@@ -24,9 +24,9 @@ function TeamField({ teams, id }: { teams: string[]; id: string }) {
 }
 
 function RegisterOne({ teams }: { teams: string[] }) {
-  const [state, action, pending] = useActionState(registerOne as (s: OneResult, f: FormData) => Promise<OneResult>, null);
+  const { state, pending, error, formProps } = useActionForm(registerOne as FormAction<OneData>, { resetOnSuccess: true });
   return (
-    <form action={action} className="register-form">
+    <form {...formProps} className="register-form">
       <label className="wide">
         Git URL
         <input name="url" required maxLength={2048} placeholder="https://github.com/org/repo.git" autoComplete="off" spellCheck={false} />
@@ -45,9 +45,9 @@ function RegisterOne({ teams }: { teams: string[] }) {
           {pending ? "Registering…" : "Register"}
         </button>
       </div>
-      {state && !state.ok ? (
+      {error ? (
         <p role="alert" className="error wide">
-          {state.error}
+          {error}
         </p>
       ) : null}
       {state?.ok ? (
@@ -62,13 +62,49 @@ function RegisterOne({ teams }: { teams: string[] }) {
 }
 
 function RegisterMany({ teams }: { teams: string[] }) {
-  const [state, action, pending] = useActionState(registerMany as (s: ManyResult, f: FormData) => Promise<ManyResult>, null);
+  const { state, pending, error, formProps } = useActionForm(registerMany as FormAction<ManyData>);
+  const urls = useRef<HTMLTextAreaElement>(null);
+  const data = state?.ok ? state.data : null;
+  const refused = data ? data.results.filter((r) => !r.ok) : [];
+  const registered = data ? data.results.filter((r) => r.ok) : [];
+  // The accepted lines are done; the refused ones stay to be fixed and sent again, their reasons beside them.
+  useEffect(() => {
+    if (data && urls.current) urls.current.value = data.results.filter((r) => !r.ok).map((r) => r.url).join("\n");
+  }, [data]);
   return (
-    <form action={action} className="register-form">
-      <label className="wide">
-        Git URLs <span className="muted small">(one a line; blank lines and # comments are ignored)</span>
-        <textarea name="urls" required rows={6} spellCheck={false} placeholder={"https://github.com/org/serving-a.git\ngit@github.com:org/serving-b.git"} />
-      </label>
+    <form {...formProps} className="register-form">
+      <div className={`wide bulk-lines${refused.length ? " with-reasons" : ""}`}>
+        <label>
+          Git URLs <span className="muted small">(one a line; blank lines and # comments are ignored)</span>
+          <textarea ref={urls} name="urls" required rows={Math.max(6, refused.length + 1)} spellCheck={false} placeholder={"https://github.com/org/serving-a.git\ngit@github.com:org/serving-b.git"} aria-describedby={refused.length ? "bulk-refused" : undefined} />
+        </label>
+        {refused.length ? (
+          <div id="bulk-refused" className="refused-lines">
+            <p className="small">
+              <strong className="error">Refused</strong> <span className="muted">— left in the box to fix and register again</span>
+            </p>
+            <table className="data compact">
+              <caption className="visually-hidden">Refused lines and why</caption>
+              <thead>
+                <tr>
+                  <th className="num">Line</th>
+                  <th>URL</th>
+                  <th>Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {refused.map((r, i) => (
+                  <tr key={r.line}>
+                    <td className="num">{i + 1}</td>
+                    <td className="mono wrap-anywhere">{r.url}</td>
+                    <td className="error wrap-anywhere">{r.error?.message ?? "refused"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
       <TeamField teams={teams} id="many" />
       <label>
         Branch <span className="muted small">(optional, for all)</span>
@@ -79,44 +115,28 @@ function RegisterMany({ teams }: { teams: string[] }) {
           {pending ? "Registering…" : "Register all"}
         </button>
       </div>
-      {state && !state.ok ? (
+      {error ? (
         <p role="alert" className="error wide">
-          {state.error}
+          {error}
         </p>
       ) : null}
-      {state?.ok ? (
+      {data ? (
         <div className="wide" role="status">
           <p>
-            <span className="success">{state.data.registered} registered</span>, <span className={state.data.failed ? "error" : "muted"}>{state.data.failed} refused</span>
+            <span className="success">{data.registered} registered</span>, <span className={data.failed ? "error" : "muted"}>{data.failed} refused</span>
           </p>
-          <table className="data compact">
-            <caption className="visually-hidden">Result per line</caption>
-            <thead>
-              <tr>
-                <th className="num">Line</th>
-                <th>URL</th>
-                <th>Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.results.map((r) => (
-                <tr key={r.line}>
-                  <td className="num">{r.line}</td>
-                  <td className="mono wrap-anywhere">{r.url}</td>
-                  <td>
-                    {r.ok && r.repositoryId ? (
-                      <>
-                        <Link href={`/repositories/${r.repositoryId}`}>registered</Link>
-                        {r.error ? <span className="error"> — first scan not queued: {r.error.message}</span> : null}
-                      </>
-                    ) : (
-                      <span className="error">{r.error?.message ?? "refused"}</span>
-                    )}
-                  </td>
-                </tr>
+          {registered.length ? (
+            <ul className="registered-list small">
+              {registered.map((r) => (
+                <li key={r.line}>
+                  <Link href={`/repositories/${r.repositoryId}`} className="mono wrap-anywhere">
+                    {r.url}
+                  </Link>
+                  {r.error ? <span className="error"> — first scan not queued: {r.error.message}</span> : <span className="muted"> — first scan queued</span>}
+                </li>
               ))}
-            </tbody>
-          </table>
+            </ul>
+          ) : null}
         </div>
       ) : null}
     </form>
