@@ -12,6 +12,7 @@ import { DependencyIndex } from "./dependencies.ts";
 import { compileAdvisoryCheck, type CompiledAdvisories } from "./advisories.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { compileArtifactMatch, isArtifactMatch, type CompiledArtifact } from "./artifacts/checks.ts";
+import { mergeMember, sharedUtils, type MergeMember } from "./merge.ts";
 import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
 import { NeedleSet } from "./needles.ts";
@@ -41,6 +42,8 @@ export interface CompiledAst {
   report?: string;
   /** Set for a data-flow check: `config` is then its tagged query, run by analyseTaint on a shared parse. */
   taint?: CompiledTaint;
+  /** Set for a pattern check that can share a query with the others of a file (lib/engine/merge.ts). */
+  merge?: MergeMember;
 }
 export interface CompiledRegex {
   kind: "regex";
@@ -92,7 +95,8 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     }
     return id;
   };
-  const compiled = checks.map((check): CompiledCheck => {
+  const shared = sharedUtils(checks.map((c) => (c.match.language === "python" || c.match.language === "yaml") && !c.match.taint ? c.match.utils : undefined));
+  const compiled = checks.map((check, index): CompiledCheck => {
     const key = JSON.stringify(check.files);
     let globSet = globKeys.get(key);
     if (globSet === undefined) {
@@ -128,7 +132,9 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       } catch (e) {
         throw new RulebookError(check.source, `check ${check.id}: invalid ast-grep rule: ${(e as Error).message.split("\n")[0]}`);
       }
-      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report, taint };
+      // Constraints apply to a whole query's match, so a check with them keeps a query of its own.
+      const merge = taint || m.constraints ? undefined : mergeMember(index, m.rule as Record<string, unknown>, m.utils, shared);
+      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report, taint, merge };
     }
     const compilePrefilter = (spec: Check["prefilter"]): CompiledPrefilter | undefined => {
       if (!spec) return undefined;
@@ -214,18 +220,21 @@ export function syntaxErrorLine(node: SgNode): number | undefined {
 }
 
 /** Converts one ast-grep match to a raw match, or null when a numeric bound rules it out (or it is a parse error). */
-export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAst }): RawMatch | null {
+export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAst }, merged = false): RawMatch | null {
   const m = c.matcher;
-  if (m.language === "python" && !m.taint && node.getMatch(SYNTAX_ERROR_TAG)) return null;
-  if (!m.where.every(([name, bound]) => withinBounds(parseNumber(node.getMatch(name)?.text() ?? ""), bound))) return null;
-  const target = (m.report && node.getMatch(m.report)) || node;
+  // In a merged query the node is this check's match (its tag is bound); a parse error is tagged apart.
+  if (!merged && m.language === "python" && !m.taint && node.getMatch(SYNTAX_ERROR_TAG)) return null;
+  const prefix = merged ? m.merge!.prefix : "";
+  const get = (name: string) => node.getMatch(prefix + name);
+  if (!m.where.every(([name, bound]) => withinBounds(parseNumber(get(name)?.text() ?? ""), bound))) return null;
+  const target = (m.report && get(m.report)) || node;
   const r = target.range();
   const vars: Record<string, string> = {};
   for (const name of varNamesOf(c.check)) {
-    const v = node.getMatch(name);
+    const v = get(name);
     if (v) vars[name] = v.text();
   }
-  const secrets = m.redact.map((name) => node.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+  const secrets = m.redact.map((name) => get(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
   return {
     check: c.check,
     start: { line: r.start.line, column: r.start.column },

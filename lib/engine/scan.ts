@@ -3,12 +3,13 @@ import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { findInFiles, parse, type SgNode, type SgRoot } from "@ast-grep/napi";
 import picomatch from "picomatch";
-import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, syntaxErrorLine, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { applyWhen, compileChecks, ensureLanguages, finalizeFile, nodeToRaw, splitLines, SYNTAX_ERROR_TAG, syntaxErrorLine, taintMatches, type CompiledAst, type CompiledCheck, type CompiledRulebook, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
 import { DeclaredIndex } from "./declared.ts";
 import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
-import { tagNodes } from "./taint.ts";
+import { PARSE_ERROR_RULE, tagNodes } from "./taint.ts";
+import { mergedConfig } from "./merge.ts";
 import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
@@ -134,7 +135,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const sinkSideOf = new Map<string, Set<string>>();
   const raw = new Map<string, RawMatch[]>();
   const byAbs = new Map<string, WalkedFile>();
-  const filesOf = new Map<AstCheck, string[]>();
+  // Pattern checks by file: each file is parsed once (pass 2) and all of them run on that tree.
+  const patternOf = new Map<string, AstCheck[]>();
   const taintOf = new Map<string, AstCheck[]>();
   const notUtf8: { file: WalkedFile; checks: AstCheck[] }[] = [];
   let done = 0;
@@ -167,7 +169,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         for (const c of o.astChecks as AstCheck[]) {
           // Data-flow checks share one parse of the file (pass 2b); pattern checks batch across files.
           if (c.matcher.taint) (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
-          else (filesOf.get(c) ?? filesOf.set(c, []).get(c)!).push(file.abs);
+          else (patternOf.get(file.abs) ?? patternOf.set(file.abs, []).get(file.abs)!).push(c);
         }
       if (o.validUtf8 && o.sinkSide.length) sinkSideOf.set(file.rel, new Set(o.sinkSide.map((c) => c.check.id)));
       if (o.validUtf8 && (taintOf.has(file.abs) || o.pendingFlow.length))
@@ -180,31 +182,59 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     }
   }
 
-  // Pass 2.
+  // Pass 2. ast-grep reads and parses each file once, on its native threads (findInFiles), and hands back the
+  // tree: the data-flow query's matches for a file with data-flow checks, its root node for any other; every
+  // pattern check of the file then runs on that tree here. Parsing costs more than most checks' matching, and
+  // a file selected by ten pattern checks was parsed ten times.
   const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
-  // A check over a handful of files cannot keep every core busy on its own; run a few at once, the largest
-  // first so that no long check is left running alone at the end.
-  const queue = [...filesOf].sort((a, b) => b[1].length - a[1].length);
   // Every query of a file reports its parse errors: keep the first line once per file.
   const parseErrors = new Map<string, number>();
   const parseError = (rel: string, line: number | undefined) => line !== undefined && parseErrors.set(rel, Math.min(parseErrors.get(rel) ?? Infinity, line));
+  /** One query's matches in one file: a merged query's nodes go to each check whose tag they bind. */
+  const onMatches = (checks: readonly AstCheck[], merged: boolean, label: string) => (err: Error | null, nodes: SgNode[]) => {
+    if (err) {
+      result.errors.push({ path: "", message: `${label} failed: ${err.message.split("\n")[0]}` });
+      return;
+    }
+    const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
+    if (!file) return;
+    for (const n of nodes) {
+      const hits = merged ? checks.filter((c) => n.getMatch(c.matcher.merge!.tag)) : checks;
+      for (const c of hits) add(file.rel, nodeToRaw(n, c, merged));
+      if (!hits.length || !merged) parseError(file.rel, syntaxErrorLine(n));
+    }
+  };
+  // The files that select the same pattern checks share one merged query; a check that cannot be merged has a
+  // query of its own over all the files that select it, as before.
+  const jobs: { paths: string[]; run: (paths: string[]) => Promise<void> }[] = [];
+  {
+    const groups = new Map<string, { checks: AstCheck[]; paths: string[] }>();
+    const solo = new Map<AstCheck, string[]>();
+    for (const [abs, checks] of patternOf) {
+      for (const language of new Set(checks.map((c) => c.matcher.language))) {
+        const own = checks.filter((c) => c.matcher.language === language);
+        const merged = own.filter((c) => c.matcher.merge);
+        for (const c of own) if (!c.matcher.merge) (solo.get(c) ?? solo.set(c, []).get(c)!).push(abs);
+        if (!merged.length) continue;
+        const key = `${language}:${merged.map((c) => c.matcher.merge!.tag).join(",")}`;
+        (groups.get(key) ?? groups.set(key, { checks: merged, paths: [] }).get(key)!).paths.push(abs);
+      }
+    }
+    for (const { checks, paths } of groups.values()) {
+      const language = checks[0]!.matcher.language;
+      const config = mergedConfig(checks.map((c) => c.matcher.merge!), language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : []);
+      const probe = { check: { id: checks.map((c) => c.check.id).join("+") }, matcher: { language, config } } as unknown as AstCheck;
+      jobs.push({ paths, run: (p) => findInFilesComplete(probe, p, onMatches(checks, true, `checks ${probe.check.id}`)) });
+    }
+    for (const [check, paths] of solo) jobs.push({ paths, run: (p) => findInFilesComplete(check, p, onMatches([check], false, `check ${check.check.id}`)) });
+  }
+  // A query over a handful of files cannot keep every core busy on its own; run a few at once, the largest first
+  // so that no long one is left running alone at the end.
+  jobs.sort((a, b) => b.paths.length - a.paths.length);
   const runNext = async (): Promise<void> => {
-    const next = queue.shift();
+    const next = jobs.shift();
     if (!next) return;
-    const [check, paths] = next;
-    await findInFilesComplete(check, paths, (err, nodes) => {
-      if (err) {
-        result.errors.push({ path: "", message: `check ${check.check.id} failed: ${err.message.split("\n")[0]}` });
-        return;
-      }
-      const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
-      if (!file) return;
-      for (const n of nodes) {
-        const bad = syntaxErrorLine(n);
-        if (bad === undefined) add(file.rel, nodeToRaw(n, check));
-        else parseError(file.rel, bad);
-      }
-    });
+    await next.run(next.paths);
     return runNext();
   };
   // Pass 2b: ast-grep parses each file that a data-flow check selected once, on its native threads, and hands
@@ -252,9 +282,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       parseError(file.rel, t.parseErrorLine);
     }
   };
-  // How often files are parsed: once per pattern check that selected them, once for all data-flow checks.
+  // How often files are parsed: once per pattern query that selected them, once for all data-flow checks.
   const perFile = new Map<string, number>();
-  for (const paths of filesOf.values()) for (const p of paths) perFile.set(p, (perFile.get(p) ?? 0) + 1);
+  for (const { paths } of jobs) for (const p of paths) perFile.set(p, (perFile.get(p) ?? 0) + 1);
   for (const p of taintOf.keys()) perFile.set(p, (perFile.get(p) ?? 0) + 1);
   result.stats.parses = {
     total: [...perFile.values()].reduce((a, b) => a + b, 0),
@@ -262,7 +292,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     maxPerFile: Math.max(0, ...perFile.values()),
     dataFlowFiles: taintOf.size,
   };
-  await Promise.all([taintPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, queue.length) }, runNext)]);
+  await Promise.all([taintPass(), ...Array.from({ length: Math.min(AST_CONCURRENCY, jobs.length) }, runNext)]);
   for (const { file, checks } of notUtf8) {
     const root = new Map<string, ReturnType<typeof parse>>();
     const text = decode(readFileSync(file.abs)).text;

@@ -132,6 +132,13 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   function flushSources() {
     for (const k of sourceOrder.splice(0)) {
       const g = sourceGroups.get(k)!;
+      // Tests every member begins with run once, in the shared part: most nodes of a tree fail there (an
+      // identifier that is no parameter), instead of failing each member's copy of the test in turn.
+      const shared = commonPrefix(g.members.map((m) => m.rest));
+      if (shared.length) {
+        g.head = { all: [g.head, ...shared] };
+        for (const m of g.members) m.rest = m.rest.slice(shared.length);
+      }
       if (g.members.length === 1) branches.push({ all: [...hintOf(g.head), g.head, ...g.members[0]!.rest, { pattern: `$${g.members[0]!.tag}` }] });
       else
         branches.push({
@@ -147,6 +154,15 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
   const set: TaintSet = { config, tags: ordered.map((r) => r.tag) };
   return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
+}
+
+/** The leading rules every list begins with (compared as JSON). */
+function commonPrefix(lists: readonly Rule[][]): Rule[] {
+  const [first, ...others] = lists;
+  if (!first) return [];
+  let n = 0;
+  while (n < first.length && others.every((l) => n < l.length && JSON.stringify(l[n]) === JSON.stringify(first[n]))) n++;
+  return first.slice(0, n);
 }
 
 /**

@@ -1,0 +1,86 @@
+import { parse } from "@ast-grep/napi";
+import { describe, expect, it } from "vitest";
+import { ensureLanguages } from "../lib/engine/match.ts";
+import { matchedMembers, mergedConfig, mergeMember, sharedUtils } from "../lib/engine/merge.ts";
+import { parsePolicy } from "../lib/engine/rulebook.ts";
+import { scanDirectory } from "../lib/engine/scan.ts";
+import { scratch } from "./helpers.ts";
+
+ensureLanguages();
+
+describe("pattern checks merged into one query", () => {
+  it("keeps each check's metavariables its own, so two checks binding $X to different nodes both match", () => {
+    // Alone each rule matches `f(g(1))`; merged without renaming, $X would have to be both `g(1)` and `1`.
+    const a = mergeMember(0, { pattern: "f($X)" }, undefined);
+    const b = mergeMember(1, { pattern: "f(g($X))" }, undefined);
+    const root = parse("python", "f(g(1))\nf(2)\n").root();
+    const nodes = root.findAll(mergedConfig([a, b]));
+    const rows = nodes.map((n) => ({ text: n.text(), checks: matchedMembers(n, [{ merge: a, id: "a" }, { merge: b, id: "b" }]).map((m) => m.id), a: n.getMatch(`${a.prefix}X`)?.text(), b: n.getMatch(`${b.prefix}X`)?.text() }));
+    expect(rows).toEqual([
+      { text: "f(g(1))", checks: ["a", "b"], a: "g(1)", b: "1" },
+      { text: "f(2)", checks: ["a"], a: "2", b: undefined },
+    ]);
+  });
+
+  it("renames a util per check unless every check defines it alike and it binds nothing", () => {
+    const shared = sharedUtils([
+      { imported: { kind: "import_statement" }, arg: { pattern: "$A" }, same: { kind: "call" }, uses: { matches: "arg" } },
+      { imported: { kind: "import_statement" }, same: { kind: "identifier" } },
+    ]);
+    // `same` differs between the checks, `arg` binds $A, `uses` reaches `arg`.
+    expect([...shared]).toEqual(["imported"]);
+    const m = mergeMember(3, { all: [{ matches: "imported" }, { matches: "arg" }] }, { imported: { kind: "import_statement" }, arg: { pattern: "$A" } }, shared);
+    expect(m.rule).toEqual({ all: [{ matches: "imported" }, { matches: "arg--c3" }] });
+    expect(m.utils).toEqual({ imported: { kind: "import_statement" }, "arg--c3": { pattern: "$C3_A" } });
+  });
+
+  it("reports what each check reports alone, with one parse of a file for all its pattern checks", async () => {
+    const policy = parsePolicy(
+      `policy: Merge
+framework: ml-serving
+level: strict
+references: [CWE-20]
+why: Because.
+remediation: Do not.
+checks:
+  - id: test.merge.call
+    severity: high
+    message: "f called with {{ARG}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      rule: { pattern: "f($ARG)" }
+  - id: test.merge.inner
+    severity: high
+    message: "g called with {{ARG}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      rule: { pattern: "f(g($ARG))" }
+  - id: test.merge.numbered
+    severity: high
+    message: "number {{N}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      rule: { pattern: "limit($N)" }
+      where: { N: { gt: 10 } }
+`,
+      "merge.policy.yaml",
+    );
+    const s = scratch();
+    s.write("a.py", "f(g(1))\nlimit(5)\nlimit(50)\n");
+    s.write("b.py", "f(2)\n");
+    const merged = await scanDirectory(s.root, { checks: policy.checks });
+    const alone = await Promise.all(policy.checks.map((c) => scanDirectory(s.root, { checks: [c] })));
+    const row = (f: { path: string; line: number; ruleId: string; message: string }) => `${f.path}:${f.line} ${f.ruleId} ${f.message}`;
+    expect(merged.findings.map(row)).toEqual(alone.flatMap((r) => r.findings).map(row).sort());
+    expect(merged.findings.map(row)).toEqual([
+      "a.py:1 test.merge.call f called with g(1)",
+      "a.py:1 test.merge.inner g called with 1",
+      "a.py:3 test.merge.numbered number 50",
+      "b.py:1 test.merge.call f called with 2",
+    ]);
+    expect(merged.stats.parses).toEqual({ total: 2, files: 2, maxPerFile: 1, dataFlowFiles: 0 });
+  });
+});
