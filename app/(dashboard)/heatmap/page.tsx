@@ -13,6 +13,7 @@ import { fmtInt } from "@/app/ui/format.ts";
 import { HeatLegend, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
 import { FRAMEWORK_LABELS, SEVERITY_COLORS, STATUS_LABELS } from "@/app/ui/palette.ts";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
+import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -103,7 +104,11 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
 }
 
 async function HeatmapPanel({ p }: { p: HeatmapParams }) {
-  const data = await heatmap(getDb(), p);
+  const asked = await heatmap(getDb(), p);
+  // A page of columns past the end shows the last page, and the address bar says so.
+  const past = asked.columns.length === 0 && asked.columnCount > 0 && p.page > asked.pages;
+  if (past) p = { ...p, page: asked.pages };
+  const data = past ? await heatmap(getDb(), p) : asked;
   const kind = p.columns === "teams" ? "teams" : "repositories";
   if (data.columnCount === 0) {
     return (
@@ -132,10 +137,9 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   const to = from + data.columns.length - 1;
   return (
     <section className="panel flush">
+      {past ? <ReplaceUrl href={toQuery(p)} /> : null}
       <p className="heat-note small" role="status">
-        {data.columns.length === 0
-          ? `Page ${data.page} is past the end.`
-          : `Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first.`}
+        {`Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first.`}
         {kind === "repositories" && data.columnCount > data.perPage && !p.team ? " Filter by team to narrow." : ""}
       </p>
       {data.columns.length ? <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} /> : null}

@@ -14,6 +14,7 @@ import { RegisterForms } from "@/app/ui/repositories/register-forms.tsx";
 import { RepositoryTable, type SortLink } from "@/app/ui/repositories/repo-table.tsx";
 import { RescanAllButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
+import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -73,7 +74,11 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
 }
 
 async function RepositoryList({ params, canRegister, canScan, canArchive }: { params: RepositoryListParams; canRegister: boolean; canScan: boolean; canArchive: boolean }) {
-  const data = await repositoryPage(getDb(), params);
+  const asked = await repositoryPage(getDb(), params);
+  // A page past the end shows the last page, and the address bar says so.
+  const past = asked.rows.length === 0 && asked.total > 0 && params.page > asked.pages;
+  if (past) params = { ...params, page: asked.pages };
+  const data = past ? await repositoryPage(getDb(), params) : asked;
   const filtered = Boolean(params.q || params.team || params.archived !== "exclude");
   if (data.total === 0) {
     return (
@@ -105,10 +110,11 @@ async function RepositoryList({ params, canRegister, canScan, canArchive }: { pa
   const first = (data.page - 1) * data.pageSize + 1;
   return (
     <div className="panel flush">
+      {past ? <ReplaceUrl href={href(params, {})} /> : null}
       <RepositoryTable rows={rows} sortLinks={sortLinks} canScan={canScan} canArchive={canArchive} now={Date.now()} />
       <nav className="pagination" aria-label="Pages">
         <span className="muted small">
-          {data.rows.length ? `${fmtInt(first)}–${fmtInt(first + data.rows.length - 1)} of ${fmtInt(data.total)}` : `page ${data.page} is past the end (${fmtInt(data.total)} repositories)`}
+          {fmtInt(first)}–{fmtInt(first + data.rows.length - 1)} of {fmtInt(data.total)}
         </span>
         {data.page > 1 ? <Link href={href(params, { page: Math.min(data.page - 1, data.pages) })}>Previous</Link> : null}
         <span className="small">

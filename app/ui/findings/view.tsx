@@ -23,6 +23,12 @@ import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
 import { FRAMEWORK_LABELS, STATUS_LABELS } from "../palette.ts";
 import { FindingsTable, type SortLink } from "./findings-table.tsx";
+import { ReplaceUrl } from "../replace-url.tsx";
+
+function pageHref(view: FindingViewParams, path: string, defaultSort: string): string {
+  const q = findingViewQuery(view, {}, defaultSort);
+  return q ? `${path}?${q}` : path;
+}
 
 type Option = readonly [value: string, label: string];
 
@@ -140,11 +146,16 @@ function Pagination({ view, path, capped, pages, defaultSort }: { view: FindingV
 export async function FindingsResults({ view, path, user, exportable = true, emptyHint, defaultSort = DEFAULT_SORT }: { view: FindingViewParams; path: string; user: SignedInUser; exportable?: boolean; defaultSort?: string; emptyHint: { title: string; text: string; action?: { href: string; label: string } } }) {
   const db = getDb();
   const canTriage = can(user.role, "findings:triage");
-  const [page, users] = await Promise.all([findingPage(db, view, user.id), canTriage ? assignableUsers(db) : Promise.resolve([])]);
+  const [asked, users] = await Promise.all([findingPage(db, view, user.id), canTriage ? assignableUsers(db) : Promise.resolve([])]);
+  // A page past the end (an old link, a filter that now matches less) shows the last page, and says so in the URL.
+  const past = asked.rows.length === 0 && asked.total > 0 && view.page > asked.pages;
+  if (past) view = { ...view, page: asked.pages };
+  const page = past ? await findingPage(db, view, user.id) : asked;
   const q = findingViewQuery(view, { page: 1 }, defaultSort);
   const count = page.capped ? `${fmtInt(FINDINGS_COUNT_CAP)}+` : fmtInt(page.total);
   return (
     <section aria-label="Results" className="stack">
+      {past ? <ReplaceUrl href={pageHref(view, path, defaultSort)} /> : null}
       <div className="results-head">
         <p className="muted" role="status">
           <strong className="count">{count}</strong> finding{page.total === 1 ? "" : "s"}
