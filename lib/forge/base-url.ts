@@ -7,8 +7,8 @@
  */
 import type { BlockList } from "node:net";
 import { isIP } from "node:net";
-import { allowedNetworks } from "../repos/address.ts";
-import { AddressRefusedError, parseRepoUrl, RepoUrlError } from "../repos/url.ts";
+import { AddressRefusedError, allowedNetworks } from "../net/address.ts";
+import { parseRepoUrl, RepoUrlError } from "../repos/url.ts";
 import { ForgeError } from "./errors.ts";
 
 export interface ForgeBase {
@@ -31,6 +31,7 @@ function parseBase(input: string, networks: BlockList): { host: string; port?: n
     if (/^http:\/\//i.test(raw)) throw new ForgeError("invalid_config", "the forge's URL must use https: credentials are never sent over plain http");
     throw new ForgeError("invalid_config", "the forge's URL must be https://host[/path] without a query or fragment");
   }
+  if (m[1]!.includes("@")) throw new ForgeError("invalid_config", "the forge's URL cannot hold credentials: the token is given separately");
   const path = m[2]!.replace(/\/+$/, "");
   if (path.split("/").some((s) => s === "." || s === "..") || !PATH.test(path)) throw new ForgeError("invalid_config", "the forge's URL path may only contain letters, digits and . _ ~ - between slashes");
   let parsed;

@@ -33,6 +33,8 @@ export class ForgeError extends Error {
       status?: number;
       /** When a rate limit lifts, if the forge said. */
       retryAt?: Date;
+      /** A connection refused or broken, which a retry may get through (a TLS failure is not). */
+      transient?: boolean;
     } = {},
   ) {
     super(message);

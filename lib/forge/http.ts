@@ -15,8 +15,7 @@ import type { BlockList, LookupFunction } from "node:net";
 import { isIP } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
-import { allowedNetworks } from "../repos/address.ts";
-import { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../repos/url.ts";
+import { AddressRefusedError, allowedNetworks, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
 import type { ForgeBase } from "./base-url.ts";
 import { ForgeError, oneLine } from "./errors.ts";
 
@@ -160,7 +159,7 @@ export class ForgeHttp {
         raw = await this.send(method, url, body, { ...this.defaultHeaders, ...(await this.auth()), ...opts.headers });
       } catch (e) {
         // A request that may have reached the forge is not repeated unless repeating it is harmless.
-        if (e instanceof ForgeError && e.code === "network" && method === "GET" && retries < this.maxRetries) {
+        if (e instanceof ForgeError && e.info.transient && method === "GET" && retries < this.maxRetries) {
           await sleep(500 * 2 ** retries++);
           continue;
         }
@@ -318,13 +317,17 @@ export class ForgeHttp {
             clearTimeout(timer);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
           });
-          res.on("error", () => fail(new ForgeError("network", `the connection to ${host} broke while ${this.name} answered ${url.pathname}`)));
+          res.on("error", () => fail(new ForgeError("network", `the connection to ${host} broke while ${this.name} answered ${url.pathname}`, { transient: true })));
         },
       );
       const timer = setTimeout(() => fail(new ForgeError("timeout", `${this.name} did not answer ${method} ${url.pathname} within ${Math.round(this.timeoutMs / 100) / 10} s`)), this.timeoutMs);
       req.on("error", (e: NodeJS.ErrnoException) => {
         const tls = /CERT|SSL|TLS|self.signed|altname/i.test(`${e.code ?? ""} ${e.message}`);
-        fail(new ForgeError("network", tls ? `the TLS certificate of ${host} is not trusted (${oneLine(e.code ?? e.message, 80)})` : `could not reach ${this.name} at ${this.base.origin} (${oneLine(e.code ?? "connection failed", 40)})`));
+        fail(
+          tls
+            ? new ForgeError("network", `the TLS certificate of ${host} is not trusted (${oneLine(e.code ?? e.message, 80)})`)
+            : new ForgeError("network", `could not reach ${this.name} at ${this.base.origin} (${oneLine(e.code ?? "connection failed", 40)})`, { transient: true }),
+        );
       });
       req.end(body);
     });

@@ -1,6 +1,6 @@
 /**
  * A forge for tests: a real HTTPS server on 127.0.0.x (its own certificate, made with openssl, for the client
- * to trust) answering the subset of GitHub's REST API (under /api/v3, as GitHub Enterprise Server) and
+ * to trust; valid for 127.0.0.1-3, localhost and this machine's host name) answering the subset of GitHub's REST API (under /api/v3, as GitHub Enterprise Server) and
  * GitLab's (under /api/v4) that lib/forge calls, the way they answer: pagination by Link header (GitLab also
  * X-Next-Page), rate-limit headers and refusals, App JWTs checked against the App's public key, installation
  * tokens, commit statuses, issue comments and merge-request notes. Everything received is recorded.
@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface Received {
@@ -128,7 +128,7 @@ export class FakeForge {
     let cert: string;
     try {
       execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=posture-fake-forge",
-        "-addext", "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+        "-addext", `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost,DNS:${hostname()}`, "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
       key = readFileSync(join(dir, "key.pem"), "utf8");
       cert = readFileSync(join(dir, "cert.pem"), "utf8");
     } finally {
