@@ -24,6 +24,8 @@ const rules = scratch("posture-baseline-rules-");
 rules.write("test.policy.yaml", TEST_POLICY);
 const work = scratch("posture-baseline-repo-");
 const hookRan = work.path("hook-ran");
+const plain = scratch("posture-baseline-plain-");
+plain.write("a.py", "eval(x)\n");
 
 const repo = new TestRepo(work.path("repo"));
 repo.write("svc/app.py", "def handle(x):\n    return eval(x)\n").write("svc/conf/config.properties", "address=0.0.0.0\n");
@@ -115,8 +117,6 @@ describe("posture scan --baseline", () => {
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     const option = await cli("scan", repo.dir, "--rules", rules.root, "--baseline=--output=/tmp/x");
     expect([option.code, option.stderr]).toEqual([2, 'posture: --baseline: "--output=/tmp/x" is not a git ref\n']);
-    const plain = scratch("posture-baseline-r-plain-");
-    plain.write("a.py", "eval(x)\n");
     const outside = await cli("scan", plain.root, "--rules", rules.root, "--baseline", "HEAD");
     expect([outside.code, outside.stderr]).toEqual([2, `posture: --baseline: ${plain.root} is not inside a git repository\n`]);
     const nodir = await cli("scan", join(repo.dir, "nope"), "--rules", rules.root, "--baseline", "HEAD");
