@@ -144,7 +144,7 @@ describe("repositories", () => {
     const csvRes = await call(exportRoute, "GET", { token: tokens.viewer, params: { id: repoId }, path: `/repositories/${repoId}/export?format=csv` });
     expect(csvRes.headers.get("content-disposition")).toContain("svc-findings.csv");
     const lines = (await csvRes.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context");
+    expect(lines[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url");
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.includes("cmd.py"))).toContain(",'=cmd.py,");
     expect((await call(exportRoute, "GET", { token: tokens.viewer, params: { id: repoId }, path: `/x?format=pdf` })).status).toBe(400);

@@ -187,11 +187,14 @@ describe("export of a filter", () => {
     expect(findings.map((f) => f.id)).toEqual([ids.f1, ids.f2, ids.f5]);
     const csv = findingsToCsv(findings).trimEnd().split("\r\n");
     expect(csv).toHaveLength(4);
-    expect(csv[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context");
-    expect(csv[1]).toBe(`${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production`);
+    expect(csv[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url");
+    expect(csv[1]).toBe(`${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production,,,/findings/${ids.f1}`);
     expect(csv[2]).toContain(",'=2+3.py,3,high,in_progress,");
+    // SARIF describes the code as it is: the fixed f5 is left out unless asked for.
     const sarif = await findingsToSarif(t.db, findings, "0.0.0");
-    expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.locations![0]!.physicalLocation!.region!.startLine])).toEqual([["test.python.secret", 3], ["test.python.eval", 3], ["test.python.eval", 3]]);
+    expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.locations![0]!.physicalLocation!.region!.startLine])).toEqual([["test.python.secret", 3], ["test.python.eval", 3]]);
+    const withFixed = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
+    expect(withFixed.runs[0]!.results!.map((r) => [r.ruleId, r.baselineState])).toEqual([["test.python.secret", undefined], ["test.python.eval", undefined], ["test.python.eval", "absent"]]);
     const cut = await exportFindings(t.db, view(), users.eng.id, 2, now);
     expect([cut.findings.length, cut.truncated]).toEqual([2, true]);
   });
