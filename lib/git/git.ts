@@ -4,17 +4,62 @@
  * And so that no repository URL can make it reach this machine or its networks: it connects only to the
  * addresses checked right before (remoteFor), follows no redirect, uses no proxy and speaks only the URL's
  * protocol; what it says when it fails is mapped to a few reasons (classify), its own words kept for the log.
+ *
+ * A stored credential (lib/credentials) is given to one git call at a time and to nothing else: an HTTPS token
+ * as an `Authorization` header in configuration passed through the environment (never argv, which `ps` shows),
+ * scoped to the remote's own origin; an SSH deploy key as a 0600 file in a private temporary folder, used with
+ * only that identity and only the host keys pinned with it, the folder removed when git ends. The credential
+ * names the host and port it is for, and is refused for any other remote.
  */
 import { spawn } from "node:child_process";
-import { readdir, lstat } from "node:fs/promises";
+import { mkdtemp, readdir, lstat, rm, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AddressRefusedError, checkedAddresses, HostUnresolvedError, localRepoPath, parseRepoUrl, RepoUrlError } from "../repos/url.ts";
 
-export type GitFailure = "not_found" | "auth_required" | "branch_not_found" | "redirect" | "timeout" | "too_large" | "local_address" | "invalid_url" | "network" | "git_error";
+export type GitFailure =
+  | "not_found"
+  | "auth_required"
+  | "credential_rejected"
+  | "access_denied"
+  | "host_key_mismatch"
+  | "credential_unusable"
+  | "branch_not_found"
+  | "redirect"
+  | "timeout"
+  | "too_large"
+  | "local_address"
+  | "invalid_url"
+  | "network"
+  | "git_error";
 
 /** Failures that will not go away by retrying. */
-export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set(["not_found", "auth_required", "branch_not_found", "redirect", "timeout", "too_large", "local_address", "invalid_url"]);
+export const PERMANENT_FAILURES: ReadonlySet<GitFailure> = new Set([
+  "not_found",
+  "auth_required",
+  "credential_rejected",
+  "access_denied",
+  "host_key_mismatch",
+  "credential_unusable",
+  "branch_not_found",
+  "redirect",
+  "timeout",
+  "too_large",
+  "local_address",
+  "invalid_url",
+]);
+
+/**
+ * A credential for one git call, already decrypted (lib/credentials/use.ts). `host` and `port` are those of the
+ * scope it was stored for: git.ts refuses it for a remote anywhere else.
+ */
+export type GitCredential =
+  | { type: "http"; host: string; port: number; username: string; password: string }
+  | { type: "ssh"; host: string; port: number; privateKey: string; hostKeys: readonly string[] };
+
+/** Where temporary key folders go, so the worker's orphan sweep (lib/scan/pipeline.ts) finds a killed worker's. */
+export const KEY_DIR_PREFIX = "posture-gitkey-";
 
 export class GitError extends Error {
   constructor(
@@ -52,10 +97,11 @@ const SSH = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o Connect
 
 /**
  * git sees none of the worker's own environment (database and Redis URLs, tokens, http_proxy and the like):
- * only what it needs.
+ * only what it needs, plus `extra` (a credential's configuration).
  */
-function gitEnv(sshCommand = SSH): NodeJS.ProcessEnv {
+function gitEnv(sshCommand = SSH, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {
+    ...extra,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     LANG: "C",
@@ -76,13 +122,23 @@ function gitEnv(sshCommand = SSH): NodeJS.ProcessEnv {
  * happened (refused, reset, TLS handshake, not speaking git): telling them apart would let anyone who can
  * register a URL map which ports answer where the worker is.
  */
-export function classify(stderr: string): GitError {
+export function classify(stderr: string, used?: GitCredential["type"]): GitError {
   const s = stderr.toLowerCase();
   const detail = stderr.trim().slice(-2000);
   if (/remote branch .* not found|couldn't find remote ref|not our ref/.test(s)) return new GitError("branch_not_found", "the branch does not exist in the repository", detail);
   if (/returned error: 30\d/.test(s)) return new GitError("redirect", "the git server answered with a redirect, which is not followed: register the URL it redirects to", detail);
+  if (/host key verification failed|remote host identification has changed|host key is known for .* and you have requested strict checking|host key for .* has changed/.test(s))
+    return new GitError("host_key_mismatch", "host key mismatch: the SSH server's host key is not the one pinned for it (the server changed its key, or it is not the real server)", detail);
+  if (used === "http") {
+    // A 401 makes git ask for a user name, which it cannot: the token itself was refused.
+    if (/authentication failed|could not read username|could not read password|terminal prompts disabled|invalid username or password|returned error: 401/.test(s))
+      return new GitError("credential_rejected", "the git server refused the token: it has expired, been revoked or is wrong", detail);
+    if (/returned error: 403/.test(s)) return new GitError("access_denied", "no access: the git server accepted the token, but it cannot read this repository", detail);
+  }
+  if (used === "ssh" && /permission denied \(publickey|permission to .* denied|denied to deploy key|access denied/.test(s))
+    return new GitError("access_denied", "no access: the SSH server refused the deploy key for this repository", detail);
   if (/authentication failed|could not read username|permission denied \(publickey|terminal prompts disabled|invalid username or password|returned error: 40[13]/.test(s))
-    return new GitError("auth_required", "the repository needs credentials the worker does not have (private repository or wrong URL)", detail);
+    return new GitError("auth_required", "no access: the repository needs credentials, and no stored credential matches its URL (an admin or security lead adds one under Credentials)", detail);
   if (/not found|returned error: 404|does not appear to be a git repository|does not exist|no such file or directory/.test(s))
     return new GitError("not_found", "the repository was not found at that URL", detail);
   if (/could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution/.test(s)) return new GitError("network", "the git server's host name could not be resolved", detail);
@@ -96,19 +152,90 @@ export interface Remote {
   url: string;
   config: string[];
   sshCommand?: string;
+  /** For network remotes: what a credential must be scoped to. */
+  target?: { transport: "https" | "ssh"; host: string; port: number };
+  /** ssh: the checked address ssh is pinned to (none when the host is an address). */
+  sshAddress?: string;
 }
 
 interface RunOptions {
   cwd?: string;
   timeoutMs: number;
   remote?: Remote;
+  credential?: GitCredential;
+  /** Where a deploy key's temporary folder goes (default: the OS temp directory). */
+  tmpRoot?: string;
   /** Called periodically while git runs; throw to abort (e.g. a size cap). */
   watch?: () => Promise<void>;
 }
 
-function runGit(args: string[], opts: RunOptions): Promise<string> {
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The host key lines ssh may accept, filed under one alias ssh is told to look up, whatever the port. */
+const PINNED_ALIAS = "posture-pinned-host";
+
+/**
+ * What one git call needs for its credential: environment entries, an ssh command, and a folder to remove.
+ * Refuses a credential for a remote other than the one it is scoped to, and any credential for a local
+ * repository or over a transport it is not for.
+ */
+async function credentialSetup(remote: Remote | undefined, credential: GitCredential, tmpRoot: string): Promise<{ env: Record<string, string>; sshCommand?: string; dir?: string }> {
+  const t = remote?.target;
+  const wanted = credential.type === "http" ? "https" : "ssh";
+  if (!t || t.transport !== wanted || t.host !== credential.host || t.port !== credential.port)
+    throw new GitError("credential_unusable", "the credential is not scoped to this repository's host, port and protocol, so it was not used", `credential for ${wanted}://${credential.host}:${credential.port}`);
+  const host = isIP(t.host) === 6 ? `[${t.host}]` : t.host;
+  if (credential.type === "http") {
+    const origin = `https://${host}${t.port === 443 ? "" : `:${t.port}`}/`;
+    const basic = Buffer.from(`${credential.username}:${credential.password}`, "utf8").toString("base64");
+    // http.<url>.extraHeader: git sends it only to this origin; the environment keeps it out of argv.
+    return { env: { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${origin}.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` } };
+  }
+  const dir = await mkdtemp(join(tmpRoot, `${KEY_DIR_PREFIX}${process.pid}-`));
+  try {
+    const key = join(dir, "id");
+    const knownHosts = join(dir, "known_hosts");
+    await writeFile(key, `${credential.privateKey.replace(/\r\n?/g, "\n").trim()}\n`, { mode: 0o600, flag: "wx" });
+    await writeFile(knownHosts, credential.hostKeys.map((k) => `${PINNED_ALIAS} ${k}\n`).join(""), { mode: 0o600, flag: "wx" });
+    const opts = [
+      // Nothing from ~/.ssh/config (a ProxyCommand there would be a second route), no agent, no other key.
+      "-F /dev/null",
+      "-o BatchMode=yes",
+      "-o ConnectTimeout=20",
+      "-o StrictHostKeyChecking=yes",
+      `-o UserKnownHostsFile=${quote(knownHosts)}`,
+      "-o GlobalKnownHostsFile=/dev/null",
+      `-o HostKeyAlias=${PINNED_ALIAS}`,
+      "-o UpdateHostKeys=no",
+      "-o CheckHostIP=no",
+      `-o IdentityFile=${quote(key)}`,
+      "-o IdentitiesOnly=yes",
+      "-o IdentityAgent=none",
+      "-o PreferredAuthentications=publickey",
+      "-o PasswordAuthentication=no",
+      "-o KbdInteractiveAuthentication=no",
+      ...(remote.sshAddress ? [`-o HostName=${remote.sshAddress}`] : []),
+    ];
+    return { env: {}, sshCommand: `ssh ${opts.join(" ")}`, dir };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function runGit(args: string[], opts: RunOptions): Promise<string> {
+  const setup = opts.credential ? await credentialSetup(opts.remote, opts.credential, opts.tmpRoot ?? tmpdir()) : undefined;
+  try {
+    return await spawnGit(args, opts, setup);
+  } finally {
+    if (setup?.dir) await rm(setup.dir, { recursive: true, force: true });
+  }
+}
+
+function spawnGit(args: string[], opts: RunOptions, setup: { env: Record<string, string>; sshCommand?: string } | undefined): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("git", [...SAFE_CONFIG, ...(opts.remote?.config ?? []), ...args], { cwd: opts.cwd, env: gitEnv(opts.remote?.sshCommand), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const env = gitEnv(setup?.sshCommand ?? opts.remote?.sshCommand, setup?.env);
+    const child = spawn("git", [...SAFE_CONFIG, ...(opts.remote?.config ?? []), ...args], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
     let failure: GitError | undefined;
@@ -142,7 +269,7 @@ function runGit(args: string[], opts: RunOptions): Promise<string> {
       if (watcher) clearInterval(watcher);
       if (failure) reject(failure);
       else if (code === 0) resolvePromise(stdout);
-      else reject(classify(stderr));
+      else reject(classify(stderr, opts.credential?.type));
     });
   });
 }
@@ -178,17 +305,32 @@ export async function remoteFor(storedUrl: string, allowLocal: boolean | undefin
   }
   if (parsed.kind === "https") {
     const pin = isIP(host) ? [] : ["-c", `http.curloptResolve=${host}:${parsed.port ?? 443}:${addresses.map((a) => (isIP(a) === 6 ? `[${a}]` : a)).join(",")}`];
-    return { url: parsed.url, config: ["-c", "protocol.https.allow=always", ...pin] };
+    return { url: parsed.url, config: ["-c", "protocol.https.allow=always", ...pin], target: { transport: "https", host, port: parsed.port ?? 443 } };
   }
   const pin = isIP(host) ? "" : ` -o HostName=${addresses[0]} -o HostKeyAlias=${host} -o CheckHostIP=no`;
-  return { url: parsed.url, config: ["-c", "protocol.ssh.allow=always"], sshCommand: `${SSH}${pin}` };
+  return {
+    url: parsed.url,
+    config: ["-c", "protocol.ssh.allow=always"],
+    sshCommand: `${SSH}${pin}`,
+    target: { transport: "ssh", host, port: parsed.port ?? 22 },
+    sshAddress: isIP(host) ? undefined : addresses[0],
+  };
+}
+
+export interface RemoteOptions {
+  timeoutMs: number;
+  allowLocal?: boolean;
+  /** A stored credential for this repository (lib/credentials/use.ts); none for public repositories. */
+  credential?: GitCredential;
+  /** Where a deploy key's temporary folder goes (default: the OS temp directory). */
+  tmpRoot?: string;
 }
 
 /** The commit the remote branch (or default branch) points at, without cloning. */
-export async function remoteHead(url: string, branch: string | null, opts: { timeoutMs: number; allowLocal?: boolean }): Promise<string> {
+export async function remoteHead(url: string, branch: string | null, opts: RemoteOptions): Promise<string> {
   const remote = await remoteFor(url, opts.allowLocal);
   const ref = branch ? `refs/heads/${branch}` : "HEAD";
-  const out = await runGit(["ls-remote", "--", remote.url, ref], { timeoutMs: opts.timeoutMs, remote });
+  const out = await runGit(["ls-remote", "--", remote.url, ref], { timeoutMs: opts.timeoutMs, remote, credential: opts.credential, tmpRoot: opts.tmpRoot });
   const sha = out.split("\n").find((l) => l.trim())?.split(/\s+/)[0];
   if (!sha) throw branch ? new GitError("branch_not_found", "the branch does not exist in the repository") : new GitError("not_found", "the repository has no commits");
   return sha;
@@ -221,10 +363,8 @@ export async function directorySize(dir: string, cap = Number.POSITIVE_INFINITY)
   return total;
 }
 
-export interface CloneOptions {
-  timeoutMs: number;
+export interface CloneOptions extends RemoteOptions {
   maxBytes: number;
-  allowLocal?: boolean;
 }
 
 /** Shallow, single-branch clone into `dest` (which must not exist); returns the checked-out commit. */
@@ -237,6 +377,8 @@ export async function shallowClone(url: string, branch: string | null, dest: str
   await runGit(args, {
     timeoutMs: opts.timeoutMs,
     remote,
+    credential: opts.credential,
+    tmpRoot: opts.tmpRoot,
     watch: async () => {
       if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
     },
