@@ -12,7 +12,8 @@ import { disabledCheckIds } from "../catalogue.ts";
 import type { CompiledRulebook } from "../engine/match.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../engine/scan.ts";
-import { GitError, remoteHead, shallowClone } from "../git/git.ts";
+import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
+import { GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
 import { readContexts } from "./context.ts";
@@ -73,7 +74,8 @@ export async function removeOrphanedCheckouts(workRoot = tmpdir()): Promise<stri
     return removed;
   }
   for (const name of names) {
-    const m = new RegExp(`^${CHECKOUT_PREFIX}(\\d+)-`).exec(name);
+    // A killed worker's deploy-key folder too (lib/git/git.ts): it holds a private key.
+    const m = new RegExp(`^(?:${CHECKOUT_PREFIX}|${KEY_DIR_PREFIX})(\\d+)-`).exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || processAlive(pid)) continue;
@@ -160,18 +162,23 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
 
   return withRepositoryLock(ctx.databaseUrl, repo.id, async () => {
     let checkout: string | undefined;
+    let credential: CredentialForGit | null = null;
     try {
       if (repo.archivedAt) throw new PermanentScanError("the repository is archived");
       await db.scan.update({ where: { id: scanId }, data: { status: "cloning", startedAt: now(), failureReason: null, failureCode: null } });
 
       const allowLocal = ctx.allowLocalRepos ?? localReposAllowed();
-      const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), allowLocal });
+      // The stored credential matching the URL, opened (or minted) for this scan's git calls only.
+      credential = await credentialForGit(db, repo.url);
+      const git = { allowLocal, credential: credential?.git, tmpRoot: ctx.workRoot };
+      const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git });
       const last = await db.scan.findFirst({
         where: { repositoryId: repo.id, status: { in: ["succeeded", "unchanged"] }, id: { not: scanId } },
         orderBy: { finishedAt: "desc" },
         select: { commitSha: true, rulebookVersion: true },
       });
       if (last && last.commitSha === head && last.rulebookVersion === ctx.rulebook.version) {
+        await credential?.report("ok");
         await db.scan.update({ where: { id: scanId }, data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: now() } });
         log("scan unchanged", { scanId, repository: repo.name });
         return "unchanged";
@@ -179,7 +186,8 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
 
       checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), `${CHECKOUT_PREFIX}${process.pid}-`));
       const dest = join(checkout, "repo");
-      const sha = await shallowClone(repo.url, repo.branch, dest, { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, allowLocal });
+      const sha = await shallowClone(repo.url, repo.branch, dest, { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, ...git });
+      await credential?.report("ok");
 
       const disabled = await disabledCheckIds(db);
       const checks = ctx.rulebook.checks.filter((c) => !disabled.has(c.id));
@@ -218,7 +226,9 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       const final = d.permanent || attempt.number >= attempt.max;
       // git's own words stay here: they can describe internal hosts, so the scan's reason is the mapped one.
       const detail = e instanceof GitError && e.detail ? { detail: e.detail } : {};
-      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number, ...detail });
+      if (credential && e instanceof GitError) await credential.report(e.code);
+      const used = credential ? { credential: credential.summary.name } : {};
+      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number, ...used, ...detail });
       await db.scan
         .update({
           where: { id: scanId },
