@@ -11,6 +11,7 @@ import { runAs, type ActionDef } from "../lib/actions/define.ts";
 import { roleLabel, type SignedInUser } from "../lib/auth/guard.ts";
 import { ACTIONS, can, type Action } from "../lib/auth/permissions.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
+import { createCredential } from "../lib/credentials/service.ts";
 import type { Role } from "../lib/db/client.ts";
 import { registerRepository } from "../lib/repos/service.ts";
 import { enqueueScan } from "../lib/scan/enqueue.ts";
@@ -35,6 +36,8 @@ const EXPECTED: Record<Action, Role[]> = {
   "settings:manage": ["admin", "security_lead"],
   "users:manage": ["admin"],
   "tokens:manage": ["admin", "security_lead"],
+  // Issue 14: credentials are managed by admins and security leads.
+  "credentials:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
 };
 
@@ -55,6 +58,10 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "scans.rescan-all": "scans:rescan-all",
   "repositories.archive": "repositories:archive",
   "rules.set-check-enabled": "rules:manage",
+  "credentials.create": "credentials:manage",
+  "credentials.delete": "credentials:manage",
+  // Whoever may register a repository may ask whether the worker could clone it.
+  "credentials.check": "repositories:register",
 };
 
 function files(dir: string, match: (p: string) => boolean): string[] {
@@ -285,6 +292,40 @@ describe("authorisation matrix", () => {
           expect(data).toEqual({ checkId, enabled, changed: true });
           expect((await t.db.check.findUniqueOrThrow({ where: { id: checkId } })).enabled).toBe(enabled);
           expect(await audited(enabled ? "check.enable" : "check.disable", actor, checkId)).toBe(1);
+        },
+      };
+    },
+    "credentials.create": async (actor) => {
+      const name = fresh("credential");
+      const scope = `git.example.com/${name}/*`;
+      return {
+        input: { kind: "https_token", name, scope, token: `tok-${name}-0123456789` },
+        verify: async (data) => {
+          expect(data).toMatchObject({ name, kind: "https_token", scope, fingerprint: expect.stringMatching(/^sha256:/) });
+          expect(JSON.stringify(data)).not.toContain(`tok-${name}`);
+          const row = await t.db.credential.findUniqueOrThrow({ where: { name } });
+          expect(await audited("credential.create", actor, row.id)).toBe(1);
+        },
+      };
+    },
+    "credentials.delete": async (actor) => {
+      const name = fresh("doomed");
+      const c = await createCredential(t.db, { id: null, label: "setup" }, { kind: "https_token", name, scope: `git.example.com/${name}`, token: "tok-doomed-0123456789" });
+      return {
+        input: { credentialId: c.id },
+        verify: async (data) => {
+          expect(data).toEqual({ name });
+          expect(await t.db.credential.count({ where: { id: c.id } })).toBe(0);
+          expect(await audited("credential.delete", actor, c.id)).toBe(1);
+        },
+      };
+    },
+    "credentials.check": async () => {
+      const url = newRepoDir("check");
+      return {
+        input: { url },
+        verify: async (data) => {
+          expect(data).toMatchObject({ ok: true, verdict: "access works", credential: null, head: expect.stringMatching(/^[0-9a-f]{40}$/) });
         },
       };
     },

@@ -1,5 +1,6 @@
 /** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive. */
 import { z } from "zod";
+import { matchingCredential } from "../credentials/queries.ts";
 import { archiveRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
 import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
@@ -20,7 +21,10 @@ export const registerRepositoryAction = defineAction({
     const repo = await registerRepository(db, input, undefined, actor);
     // Registration stands even when the queue is down; the warning says the first scan did not start.
     const scan = await firstScan(db, queues(), repo.id, actor);
-    return { repositoryId: repo.id, name: repo.name, scanId: scan.scanId ?? null, warning: scan.error?.message ?? null };
+    // Which stored credential the worker will clone it with (none: anonymously).
+    const c = await matchingCredential(db, repo.url);
+    const credential = c ? { name: c.name, kind: c.kind, scope: c.scope } : null;
+    return { repositoryId: repo.id, name: repo.name, scanId: scan.scanId ?? null, warning: scan.error?.message ?? null, credential };
   },
 });
 
@@ -29,8 +33,9 @@ export const registerBulkAction = defineAction({
   permission: "repositories:register",
   input: z.preprocess(blankToUndefined, registerBulkInput),
   run: async ({ db, actor, queues }, input) => {
-    const results = await registerBulk(db, queues(), input, undefined, actor);
-    if (results.length === 0) throw new ActionError("no URLs given (one a line; blank lines and # comments are ignored)", "urls");
+    const registered = await registerBulk(db, queues(), input, undefined, actor);
+    if (registered.length === 0) throw new ActionError("no URLs given (one a line; blank lines and # comments are ignored)", "urls");
+    const results = await Promise.all(registered.map(async (r) => (r.ok ? { ...r, credential: (await matchingCredential(db, r.url))?.name ?? null } : r)));
     return { results, registered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
   },
 });

@@ -14,6 +14,8 @@ export const ACTIONS = {
   "settings:manage": ["admin", "security_lead"],
   "users:manage": ["admin"],
   "tokens:manage": ["admin", "security_lead"],
+  // Stored git credentials for private repositories (lib/credentials): write-only, audited.
+  "credentials:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
