@@ -19,6 +19,8 @@ export default defineConfig({
     reporters: ["default", "./test/support/slowest-reporter.ts"],
     // Tests build their git repositories in scratch directories under the OS temp directory: that is where
     // local repositories may be when a test allows them (lib/repos/url.ts localReposRoot).
-    env: { POSTURE_LOCAL_REPOS_ROOT: tmpdir() },
+    // POSTURE_SECRET_KEY: the worker and web app refuse to start without one (lib/credentials/key.ts); a
+    // fixed test value, never a real installation's.
+    env: { POSTURE_LOCAL_REPOS_ROOT: tmpdir(), POSTURE_SECRET_KEY: "posture-test-key-not-secret-0123456789abcdef" },
   },
 });

@@ -298,6 +298,8 @@ async function main() {
   Object.assign(res, { databaseUrl, prefix, work });
   // The bench's repositories are local: they must be under the one folder local repositories may be in.
   process.env.POSTURE_LOCAL_REPOS_ROOT = work;
+  // The worker and web app it starts refuse to start without one (lib/credentials/key.ts); the bench stores no credential.
+  process.env.POSTURE_SECRET_KEY ||= "posture-bench-key-not-secret-0123456789abcdef";
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -1,11 +1,20 @@
 // The scan worker process: `npm run worker`. Run as many as you like against one Redis and one Postgres.
 import { DEFAULT_RULES_DIR } from "../lib/cli/main.ts";
+import { checkSecretKey } from "../lib/credentials/key.ts";
 import { createDb, databaseUrl, redactUrl } from "../lib/db/client.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { redisUrl } from "../lib/queue/connection.ts";
 import { startWorker } from "../lib/worker/processors.ts";
 
 const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
+
+// Stored git credentials are sealed with POSTURE_SECRET_KEY: refuse to start without a usable one.
+try {
+  checkSecretKey();
+} catch (e) {
+  console.error(`posture worker: ${(e as Error).message}`);
+  process.exit(1);
+}
 
 const url = databaseUrl();
 const db = createDb(url);

@@ -18,6 +18,8 @@ export const ROOT = join(import.meta.dirname, "../..");
 /** The scenarios build their repositories under the temp directory: the folder local repositories may be in. */
 export const LOCAL_REPOS_ROOT = tmpdir();
 process.env.POSTURE_LOCAL_REPOS_ROOT = LOCAL_REPOS_ROOT;
+// The worker and web app it starts refuse to start without one (lib/credentials/key.ts); the bench stores no credential.
+process.env.POSTURE_SECRET_KEY ||= "posture-bench-key-not-secret-0123456789abcdef";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 180_000, everyMs = 100): Promise<T> {

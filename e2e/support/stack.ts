@@ -28,6 +28,8 @@ export function env(state: Pick<StackState, "databaseUrl" | "queuePrefix" | "wor
     DATABASE_URL: state.databaseUrl,
     POSTURE_QUEUE_PREFIX: state.queuePrefix,
     POSTURE_ALLOW_LOCAL_REPOS: "1",
+    // The app and the worker refuse to start without it (lib/credentials/key.ts).
+    POSTURE_SECRET_KEY: process.env.POSTURE_SECRET_KEY || "posture-e2e-key-not-secret-0123456789abcdef",
     // The scenarios' repositories are built in the work directory: the one folder local repositories may be in.
     POSTURE_LOCAL_REPOS_ROOT: state.workDir,
     // E2E_DIST_DIR lets a second checkout's (or engineer's) e2e run build beside this one instead of over it.

@@ -1,3 +1,4 @@
+import { checkSecretKey } from "../credentials/key.ts";
 import { allowedNetworks } from "../repos/address.ts";
 
 /**
@@ -7,6 +8,8 @@ import { allowedNetworks } from "../repos/address.ts";
 export function checkSettingsOrExit(): void {
   try {
     allowedNetworks();
+    // Stored git credentials are sealed with it: a missing or short key stops the server here, not a scan later.
+    checkSecretKey();
   } catch (e) {
     console.error(`posture: ${(e as Error).message}`);
     process.exit(1);
