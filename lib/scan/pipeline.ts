@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { createHash } from "node:crypto";
+import { DEFAULT_CLONE_TIMEOUT_MS, DEFAULT_MAX_REPO_BYTES, DEFAULT_SCAN_TIMEOUT_MS } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { disabledCheckIds } from "../catalogue.ts";
 import type { CompiledRulebook } from "../engine/match.ts";
@@ -26,7 +27,7 @@ export interface PipelineContext {
   rulebook: Rulebook;
   workRoot?: string;
   cloneTimeoutMs?: number;
-  /** Limit for the engine's pass over the checkout (default DEFAULT_SCAN_TIMEOUT_MS). */
+  /** Limit for the engine's pass over the checkout (default DEFAULT_SCAN_TIMEOUT_MS, lib/config.ts). */
   scanTimeoutMs?: number;
   maxRepoBytes?: number;
   /** Clone local paths (demo and tests); defaults to POSTURE_ALLOW_LOCAL_REPOS. */
@@ -37,10 +38,6 @@ export interface PipelineContext {
   /** `rulebook.checks` compiled once (compileChecks) for every scan while no check is disabled org-wide. */
   compiled?: CompiledRulebook;
 }
-
-export const DEFAULT_CLONE_TIMEOUT_MS = 120_000;
-/** The engine's share of a scan (git has its own limit): a repository that takes longer fails instead of holding a worker. */
-export const DEFAULT_SCAN_TIMEOUT_MS = 10 * 60_000;
 
 export class ScanTimeoutError extends Error {}
 
@@ -94,7 +91,6 @@ function processAlive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
-export const DEFAULT_MAX_REPO_BYTES = 500 * 1024 * 1024;
 
 /** The scan cannot succeed by retrying; it has been marked failed. */
 export class PermanentScanError extends Error {}
