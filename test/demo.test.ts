@@ -79,6 +79,16 @@ describe("posture demo", () => {
     expect(summary.findings).toBe(findings.length);
   });
 
+  it("has a malicious model file linked with the script that loads it, and a vulnerable pin", async () => {
+    const findings = await t.db.finding.findMany({ where: { repositoryId: { in: await demoRepoIds() } }, include: { repository: { select: { name: true } } } });
+    const model = findings.find((f) => f.checkId === "ml-serving.artifact.code-execution");
+    expect(model && [model.repository.name, model.path, model.severity, model.status]).toEqual(["product-image-classifier", "model-store/reranker.pkl", "critical", "open"]);
+    expect(model!.message).toContain("os.system");
+    expect((model!.related as { path: string; link: string }[]).map((r) => [r.path, r.link])).toEqual([["scripts/rescore.py", "loaded-by"]]);
+    const pins = findings.filter((f) => f.checkId === "ml-serving.dependency.vulnerable-version" && f.status === "open");
+    expect(pins.some((f) => f.repository.name === "llm-finetune-monitor" && f.path === "requirements.txt" && f.message.includes("torch 2.4.1"))).toBe(true);
+  });
+
   it("has fixes at their commit's date and regressions that reopened fixed findings", async () => {
     const findings = await t.db.finding.findMany({ where: { repositoryId: { in: await demoRepoIds() } } });
     const fixed = findings.filter((f) => f.status === "fixed");

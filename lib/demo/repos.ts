@@ -17,8 +17,8 @@ export interface DemoCommit {
   day: number;
   author: string;
   message: string;
-  /** Whole files to write; null removes the file. */
-  files?: Record<string, string | null>;
+  /** Whole files to write (text, or bytes for a model file); null removes the file. */
+  files?: Record<string, string | Uint8Array | null>;
   /** Exact text replacements in existing files, [before, after] in order; each `before` must occur. */
   edits?: Record<string, [string, string][]>;
 }
@@ -477,6 +477,35 @@ def classify(image: bytes, model: str = "product_classifier") -> dict:
     return resp.json()
 `;
 
+/**
+ * A pickle that runs a shell command when loaded (GLOBAL os.system, the command, REDUCE), built here so that no
+ * such file sits in Posture's source. The demo's command only writes a marker; Posture never loads it.
+ */
+export function maliciousPickle(command: string): Uint8Array {
+  const cmd = Buffer.from(command, "utf8");
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(cmd.length);
+  // PROTO 2, GLOBAL "os system", BINUNICODE cmd, TUPLE1, REDUCE, STOP
+  return Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from("cos\nsystem\n", "latin1"), Buffer.from([0x58]), len, cmd, Buffer.from([0x85, 0x52, 0x2e])]);
+}
+
+const classifierRescore = `"""Nightly re-scoring of low-confidence catalogue photos with the distilled re-ranker."""
+import os
+import pickle
+
+MODEL_STORE = "model-store"
+
+
+def load_reranker():
+    with open(os.path.join(MODEL_STORE, "reranker.pkl"), "rb") as fh:
+        return pickle.load(fh)
+
+
+if __name__ == "__main__":
+    reranker = load_reranker()
+    print(type(reranker))
+`;
+
 const productClassifier: DemoRepo = {
   name: "product-image-classifier",
   team: "vision",
@@ -521,6 +550,12 @@ const productClassifier: DemoRepo = {
       edits: { "config.properties": [["management_address=http://0.0.0.0:8081", "management_address=http://127.0.0.1:8081"]] },
     },
     { day: 49.6, author: L, message: "Add an inference client for the catalogue ingestion service", files: { "client/classifier_client.py": classifierClient } },
+    {
+      day: 52.3,
+      author: M,
+      message: "Distilled re-ranker from the vendor's model hub, and a nightly re-scoring script",
+      files: { "model-store/reranker.pkl": maliciousPickle("touch /tmp/posture-demo-pickle-ran"), "scripts/rescore.py": classifierRescore },
+    },
   ],
 };
 

@@ -171,7 +171,7 @@ function position(line: string, d: Declaration): { start: number; end: number } 
 
 /** The findings of a repository's advisory checks. */
 export function advisoryFindings(checks: readonly AdvisoryCheck[], index: DependencyIndex, scope: AdvisoryScope): FileScan {
-  const out: FileScan = { findings: [], suppressed: [] };
+  const out: FileScan = { findings: [], suppressed: [], loads: new Map() };
   if (checks.length === 0) return out;
   const packages = new Set(checks.flatMap((c) => [...c.matcher.byPackage.keys()]));
   // (manifest, package, advisory) → the hit reported for it: pinned before range, then the first line.

@@ -13,6 +13,7 @@ import { compileAdvisoryCheck, type CompiledAdvisories } from "./advisories.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { compileArtifactMatch, isArtifactMatch, type CompiledArtifact } from "./artifacts/checks.ts";
 import { mergeMember, sharedUtils, type MergeMember } from "./merge.ts";
+import { loadedPath, type LoadedPath } from "./artifact-links.ts";
 import { analyseTaintChecks, compileTaint, compileTaintSet, PARSE_ERROR_RULE, parseErrorLine, tagNodes, type CompiledTaint, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
 import { NeedleSet } from "./needles.ts";
@@ -175,6 +176,8 @@ export interface RawMatch {
   message?: string;
   /** The finding's own severity (an advisory's), at most the check's. */
   severity?: Severity;
+  /** The model file a loader call names (checks with loadsModelFile). */
+  loads?: LoadedPath;
 }
 
 function parseNumber(text: string): number | undefined {
@@ -235,7 +238,9 @@ export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAs
     if (v) vars[name] = v.text();
   }
   const secrets = m.redact.map((name) => get(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+  const loads = c.check.loadsModelFile && node.kind() === "call" ? loadedPath(node) : undefined;
   return {
+    ...(loads ? { loads } : {}),
     check: c.check,
     start: { line: r.start.line, column: r.start.column },
     end: { line: r.end.line, column: r.end.column },
@@ -384,6 +389,8 @@ export function renderMessage(template: string, vars: Record<string, string>, se
 export interface FileScan {
   findings: Finding[];
   suppressed: Suppression[];
+  /** The model file each loader finding's call names. */
+  loads: Map<Finding, LoadedPath>;
 }
 
 /** Checks whose globs take this path and whose prefilter (if any) the text passes. */
@@ -468,6 +475,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
 
   const findings: Finding[] = [];
   const suppressed: Suppression[] = [];
+  const loads = new Map<Finding, LoadedPath>();
   ordered.forEach((r, i) => {
     const reason = suppressionFor(lines, r.start.line, r.check.id);
     if (reason !== undefined) {
@@ -481,7 +489,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       endLine -= 1;
       endColumn = lines[endLine]?.length ?? 0;
     }
-    findings.push({
+    const finding: Finding = {
       ruleId: r.check.id,
       policy: r.check.policy,
       framework: r.check.framework,
@@ -495,9 +503,11 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
       fingerprint: fingerprints[i]!,
       context,
-    });
+    };
+    findings.push(finding);
+    if (r.loads) loads.set(finding, r.loads);
   });
-  return { findings, suppressed };
+  return { findings, suppressed, loads };
 }
 
 /** A YAML document held in a literal block scalar of another (KubeRay's serveConfigV2: |, a ConfigMap's data). */
@@ -570,7 +580,7 @@ export function embeddedYamlMatches(rulebook: CompiledRulebook, path: string, te
  */
 export function scanText(rulebook: CompiledRulebook, path: string, text: string, context: CodeContext = codeContext(path, text)): FileScan {
   const applicable = applicableChecks(rulebook, path, text);
-  if (applicable.length === 0) return { findings: [], suppressed: [] };
+  if (applicable.length === 0) return { findings: [], suppressed: [], loads: new Map() };
   const lines = splitLines(text);
   const roots = new Map<AstLanguage, SgRoot>();
   const raw: RawMatch[] = [];

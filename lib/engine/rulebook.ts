@@ -183,6 +183,12 @@ const checkSchema = z
       .strict()
       .optional(),
     /**
+     * The match is a call that loads a model file (pickle.load, torch.load, joblib.load...): the path its argument
+     * names (a literal, or a path built from literals) links the finding to the model-file findings at that path
+     * (lib/engine/artifact-links.ts), so the code and the file it loads are seen together.
+     */
+    loadsModelFile: z.boolean().optional(),
+    /**
      * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
      * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
      * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text

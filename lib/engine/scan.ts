@@ -10,6 +10,7 @@ import { DeclaredIndex } from "./declared.ts";
 import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
 import { PARSE_ERROR_RULE, tagNodes } from "./taint.ts";
 import { mergedConfig } from "./merge.ts";
+import { linkModelLoads, type LoadedPath } from "./artifact-links.ts";
 import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
@@ -17,7 +18,7 @@ import { decode, readAndMatchText } from "./scan-file.ts";
 import { renderMessage, severityIn } from "./match.ts";
 import { ArtifactScan } from "./artifacts/scan.ts";
 import type { ArtifactLimits } from "./artifacts/inspect.ts";
-import { SEVERITY_RANK, type ScanResult, type ScanStats } from "./types.ts";
+import { SEVERITY_RANK, type Finding, type ScanResult, type ScanStats } from "./types.ts";
 import { walk, type WalkedFile } from "./walk.ts";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -329,8 +330,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     },
     (check, message) => result.errors.push({ path: "", message: `check ${check.id}: unlessDeclared failed: ${message}; its matches are reported` }),
   );
+  const modelLoads = new Map<Finding, LoadedPath>();
   for (const [rel, matches] of raw) {
-    const abs = walked.files.find((f) => f.rel === rel)!.abs;
+    const abs = byRel.get(rel)!.abs;
     let lines: string[];
     try {
       lines = splitLines(decode(readFileSync(abs)).text);
@@ -339,10 +341,13 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       continue;
     }
     const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
-    const { findings, suppressed } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context);
+    const { findings, suppressed, loads } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context);
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
+    for (const [f, l] of loads) modelLoads.set(f, l);
   }
+  const modelChecks = new Set(compiled.checks.filter((c) => c.matcher.kind === "artifact").map((c) => c.check.id));
+  linkModelLoads(result.findings, modelLoads, (f) => modelChecks.has(f.ruleId));
   if (advisoryChecks.length) {
     const index = dependencyIndex();
     // Manifests no other check reads were still read and checked: they count as scanned files.

@@ -34,6 +34,22 @@ export interface Finding {
   snippet: string;
   fingerprint: string;
   context: CodeContext;
+  /**
+   * Findings this one is linked with: for code that loads a model file, the findings in that file; for a model
+   * file, the code that loads it (lib/engine/artifact-links.ts).
+   */
+  related?: RelatedFinding[];
+}
+
+export interface RelatedFinding {
+  /** loads: this finding's code loads the file the related finding is in; loaded-by: the other way round. */
+  link: "loads" | "loaded-by";
+  ruleId: string;
+  path: string;
+  line: number;
+  severity: Severity;
+  message: string;
+  fingerprint: string;
 }
 
 export interface Suppression {

@@ -330,3 +330,18 @@ export async function findingDetail(db: Db, findingId: string) {
   return { ...finding, userNames: new Map(named.map((u) => [u.id, u.name || u.email])) };
 }
 export type FindingDetail = NonNullable<Awaited<ReturnType<typeof findingDetail>>>;
+
+const storedRelated = z.array(z.object({ link: z.enum(["loads", "loaded-by"]), ruleId: z.string(), path: z.string(), line: z.number().int(), severity: z.enum(SEVERITIES), message: z.string(), fingerprint: z.string() }));
+
+/**
+ * The findings a finding is linked with by its last scan (a model file and the code that loads it), each with its
+ * id and status where the repository still has it. A stored value this version cannot read shows nothing.
+ */
+export async function relatedFindings(db: Db, finding: { repositoryId: string; related: unknown }) {
+  const parsed = storedRelated.safeParse(finding.related ?? []);
+  if (!parsed.success || parsed.data.length === 0) return [];
+  const rows = await db.finding.findMany({ where: { repositoryId: finding.repositoryId, fingerprint: { in: parsed.data.map((r) => r.fingerprint) } }, select: { id: true, fingerprint: true, status: true } });
+  const byFingerprint = new Map(rows.map((r) => [r.fingerprint, r]));
+  return parsed.data.map((r) => ({ ...r, id: byFingerprint.get(r.fingerprint)?.id, status: byFingerprint.get(r.fingerprint)?.status }));
+}
+export type RelatedFinding = Awaited<ReturnType<typeof relatedFindings>>[number];

@@ -80,6 +80,8 @@ export function toSarif(input: SarifInput): Sarif.Log {
     return {
       ...result(f.ruleId, f.severity, message, location(f.path, f.line, f.column, f.endLine, f.endColumn, f.snippet), f.fingerprint),
       properties: { context: f.context, tags: [`context/${f.context}`] },
+      // The model file this code loads, or the code that loads this model file.
+      ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r.path, r.line), message: { text: `${r.message} [${r.ruleId}]` } })) } : {}),
     };
   });
   for (const s of input.suppressed ?? []) {

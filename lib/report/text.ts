@@ -30,6 +30,8 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
     const where = f.context === "production" ? "" : `${c("bold", `(${f.context})`)} `;
     out.push(`  ${c("dim", `${f.line}:${f.column}`.padEnd(8))} ${c(f.severity, f.severity.padEnd(8))} ${where}${f.message} ${c("dim", `[${f.ruleId}]`)}`);
     for (const l of f.snippet.split("\n").slice(0, 3)) out.push(`  ${" ".repeat(8)} ${c("dim", "│")} ${l}`);
+    // Code that loads a model file and the findings in that file name each other.
+    for (const r of f.related ?? []) out.push(`  ${" ".repeat(8)} ${c("dim", "↳")} ${r.path}:${r.line} ${c(r.severity, r.severity)} ${r.message} ${c("dim", `[${r.ruleId}]`)}`);
   }
   if (result.errors.length) {
     out.push("", c("bold", "Errors"));

@@ -76,13 +76,13 @@ async function insertFindings(tx: Tx, rows: NewFinding[], repositoryId: string, 
     await tx.$executeRawUnsafe(
       `INSERT INTO "Finding" ("id", "repositoryId", "fingerprint", "checkId", "policyId", "framework", "severity", "status",
          "path", "line", "column", "endLine", "endColumn", "message", "snippet", "commitSha",
-         "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "dueAt", "context", "codeContext", "updatedAt")
+         "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "dueAt", "context", "codeContext", "related", "updatedAt")
        SELECT v.id, $2, v.fingerprint, v.check_id, v.policy_id, v.framework::"Framework", v.severity::"Severity", 'open'::"FindingStatus",
          v.path, v.line, v.col, v.end_line, v.end_col, v.message, v.snippet, $3,
-         $4, $5, $4, $5, v.due_at::timestamp(3), v.context::jsonb, v.code_context::"CodeContext", $4
+         $4, $5, $4, $5, v.due_at::timestamp(3), v.context::jsonb, v.code_context::"CodeContext", v.related::jsonb, $4
        FROM unnest($1::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::int[], $15::int[],
-         $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
-         AS v(id, fingerprint, check_id, policy_id, framework, severity, path, line, col, end_line, end_col, message, snippet, due_at, context, code_context)`,
+         $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+         AS v(id, fingerprint, check_id, policy_id, framework, severity, path, line, col, end_line, end_col, message, snippet, due_at, context, code_context, related)`,
       part.map((r) => r.id),
       repositoryId,
       commitSha,
@@ -104,8 +104,14 @@ async function insertFindings(tx: Tx, rows: NewFinding[], repositoryId: string, 
       part.map((r) => r.dueAt.toISOString()),
       part.map((r) => r.context),
       part.map((r) => codeContextOf(r.f)),
+      part.map((r) => relatedOf(r.f)),
     );
   }
+}
+
+/** The findings linked with this one in the same scan (a model file and the code that loads it), as stored. */
+function relatedOf(f: EngineFinding): string | null {
+  return f.related?.length ? JSON.stringify(f.related.map((r) => ({ ...r, message: r.message.replaceAll("\0", "\uFFFD") }))) : null;
 }
 
 interface NewEvent {
@@ -156,9 +162,9 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
          "fixedScanId" = CASE WHEN v.reopened THEN NULL ELSE t."fixedScanId" END,
          "lastSeenAt" = $10, "lastScanId" = $11, "commitSha" = $12, "updatedAt" = $10,
          "context" = CASE WHEN $15 THEN v.context::jsonb ELSE t."context" END,
-         "codeContext" = v.code_context::"CodeContext"
-       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[], $14::text[], $16::text[])
-         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context, code_context)
+         "codeContext" = v.code_context::"CodeContext", "related" = v.related::jsonb
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $13::boolean[], $14::text[], $16::text[], $17::text[])
+         AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context, code_context, related)
        WHERE t.id = v.id`,
       part.map((r) => r.id),
       part.map((r) => r.f.line),
@@ -179,6 +185,7 @@ async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status:
       }),
       contexts !== undefined,
       part.map((r) => codeContextOf(r.f)),
+      part.map((r) => relatedOf(r.f)),
     );
   }
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/permissions.ts";
 import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
@@ -8,6 +9,8 @@ import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { CodeContext, PolicyPanel, Timeline } from "@/app/ui/findings/detail.tsx";
 import { TriageForm } from "@/app/ui/findings/triage-form.tsx";
+import { RelatedFindings } from "@/app/ui/findings/related.tsx";
+import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { fmtDate, fmtDateTime } from "@/app/ui/format.ts";
 import { FRAMEWORK_LABELS } from "@/app/ui/palette.ts";
 
@@ -58,6 +61,9 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             </p>
             <CodeContext finding={f} />
           </section>
+          <Suspense fallback={<PanelSkeleton height={120} />}>
+            <RelatedFindings finding={f} />
+          </Suspense>
           <PolicyPanel policy={f.check.policy} checkMessage={f.check.message} />
           <section className="panel stack" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Timeline and comments</h2>
