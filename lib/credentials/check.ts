@@ -3,6 +3,7 @@
  * same hardened git (lib/git/git.ts), and the outcome in plain words. Nothing is cloned.
  */
 import type { Db } from "../db/client.ts";
+import type { HttpOptions } from "../forge/http.ts";
 import { GitError, remoteHead, type GitFailure } from "../git/git.ts";
 import { RepoUrlError, parseRepoUrl } from "../repos/url.ts";
 import { matchingCredential } from "./queries.ts";
@@ -49,7 +50,7 @@ function words(code: GitFailure, message: string, credential: CredentialSummary 
 }
 
 /** Runs the check; never throws for anything git or the URL can cause. */
-export async function checkAccess(db: Db, url: string, branch: string | null, opts: { allowLocal?: boolean; timeoutMs?: number; now?: () => Date } = {}): Promise<AccessCheck> {
+export async function checkAccess(db: Db, url: string, branch: string | null, opts: { allowLocal?: boolean; timeoutMs?: number; now?: () => Date; forge?: HttpOptions } = {}): Promise<AccessCheck> {
   const now = opts.now?.() ?? new Date();
   try {
     parseRepoUrl(url, opts.allowLocal);
@@ -61,7 +62,7 @@ export async function checkAccess(db: Db, url: string, branch: string | null, op
   const credential = summary ? { id: summary.id, name: summary.name, kind: summary.kind, scope: summary.scope } : null;
   let used = null;
   try {
-    used = await credentialForGit(db, url);
+    used = await credentialForGit(db, url, { forge: opts.forge });
     const head = await remoteHead(url, branch, { timeoutMs: opts.timeoutMs ?? 20_000, allowLocal: opts.allowLocal, credential: used?.git });
     await used?.report("ok");
     return {

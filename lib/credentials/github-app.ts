@@ -1,16 +1,34 @@
 /**
- * SEAM — GitHub App installation tokens for cloning. The forge client (lib/forge/, built alongside this) owns
- * talking to GitHub's API, including minting an installation token from an app id and private key
- * (`installationToken` in lib/forge/github-app.ts). Until that exists, a GitHub App credential is stored,
- * matched and shown like any other, and a clone with it fails with this reason instead of cloning anonymously.
+ * A GitHub App credential clones with a short-lived installation token minted for that clone, as GitHub
+ * recommends, through the forge client (lib/forge/github-app.ts): the App's JWT is exchanged for a token
+ * narrowed to the one repository being cloned. The token is used for that scan's git calls and never stored.
  */
+import { installationToken } from "../forge/github-app.ts";
+import type { HttpOptions } from "../forge/http.ts";
+import type { Target } from "./scope.ts";
 import type { CredentialSecret } from "./types.ts";
 
 export type GithubAppSecret = Extract<CredentialSecret, { kind: "github_app" }>;
 
-export class GithubAppTokenUnavailable extends Error {}
+/** github.com's API is api.github.com; a GitHub Enterprise Server's is on its own host (lib/forge/base-url.ts adds /api/v3). */
+export function githubApiBase(app: GithubAppSecret, target: Pick<Target, "host" | "port">): string {
+  if (app.apiUrl) return app.apiUrl;
+  if (target.host === "github.com" && target.port === 443) return "https://api.github.com";
+  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+  return `https://${host}${target.port === 443 ? "" : `:${target.port}`}`;
+}
 
-/** A short-lived installation token for the app's installation on the scope's owner (or the given installation). */
-export async function mintGithubAppToken(_app: GithubAppSecret, _where: { host: string; port: number }): Promise<string> {
-  throw new GithubAppTokenUnavailable("minting installation tokens is not available in this build (lib/forge/github-app.ts)");
+export async function mintGithubAppToken(app: GithubAppSecret, target: Target, http: HttpOptions = {}): Promise<string> {
+  const [owner, repo, ...rest] = target.path;
+  const t = await installationToken({
+    ...http,
+    apiBase: githubApiBase(app, target),
+    appId: app.appId,
+    privateKeyPem: app.privateKey,
+    installationId: app.installationId ? Number(app.installationId) : undefined,
+    owner: app.owner ?? owner,
+    // Least privilege: a token for owner/repo reads that repository only.
+    repositories: repo && rest.length === 0 ? [repo] : undefined,
+  });
+  return t.token;
 }

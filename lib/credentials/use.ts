@@ -4,10 +4,12 @@
  * installation token minted now (lib/credentials/github-app.ts), as GitHub recommends, never stored.
  */
 import type { Db } from "../db/client.ts";
+import type { HttpOptions } from "../forge/http.ts";
 import { GitError, type GitCredential } from "../git/git.ts";
 import { secretKeys, SecretKeyError, type SecretKeys } from "./key.ts";
 import { mintGithubAppToken } from "./github-app.ts";
 import { matchingCredentialId, toSummary } from "./queries.ts";
+import { repositoryTarget } from "./scope.ts";
 import { SealError } from "./seal.ts";
 import { openCredential, recordCredentialUse } from "./service.ts";
 import type { CredentialSummary } from "./types.ts";
@@ -29,7 +31,7 @@ function unusable(name: string, why: string, detail?: string): GitError {
  * ("credential_unusable") when one matches but cannot be opened or minted: cloning without it would only fail
  * less clearly.
  */
-export async function credentialForGit(db: Db, url: string, opts: { keys?: SecretKeys; now?: () => Date } = {}): Promise<CredentialForGit | null> {
+export async function credentialForGit(db: Db, url: string, opts: { keys?: SecretKeys; now?: () => Date; forge?: HttpOptions } = {}): Promise<CredentialForGit | null> {
   const id = await matchingCredentialId(db, url);
   if (!id) return null;
   const row = await db.credential.findUnique({ where: { id } });
@@ -49,7 +51,7 @@ export async function credentialForGit(db: Db, url: string, opts: { keys?: Secre
   if (secret.kind === "ssh_key") return { summary, report, git: { type: "ssh", ...scope, privateKey: secret.privateKey, hostKeys: secret.hostKeys } };
   let token: string;
   try {
-    token = await mintGithubAppToken(secret, { host: row.host, port: row.port });
+    token = await mintGithubAppToken(secret, repositoryTarget(url)!, opts.forge);
   } catch (e) {
     await report("credential_unusable");
     throw unusable(row.name, `GitHub did not give the app an installation token (${(e as Error).message})`);

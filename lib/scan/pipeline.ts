@@ -14,6 +14,7 @@ import type { CompiledRulebook } from "../engine/match.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
+import type { HttpOptions } from "../forge/http.ts";
 import { GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
@@ -37,6 +38,8 @@ export interface PipelineContext {
   clock?: () => Date;
   /** `rulebook.checks` compiled once (compileChecks) for every scan while no check is disabled org-wide. */
   compiled?: CompiledRulebook;
+  /** How a GitHub App credential's installation token is asked for (tests trust their fake forge's certificate). */
+  forge?: HttpOptions;
 }
 
 export class ScanTimeoutError extends Error {}
@@ -165,7 +168,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
 
       const allowLocal = ctx.allowLocalRepos ?? localReposAllowed();
       // The stored credential matching the URL, opened (or minted) for this scan's git calls only.
-      credential = await credentialForGit(db, repo.url);
+      credential = await credentialForGit(db, repo.url, { forge: ctx.forge });
       const git = { allowLocal, credential: credential?.git, tmpRoot: ctx.workRoot };
       const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git });
       const last = await db.scan.findFirst({

@@ -7,6 +7,7 @@
  * the secrets.
  */
 import { execFile, execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ import { PermanentScanError, removeOrphanedCheckouts, runScan } from "../../lib/
 import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { sshKeyPair, startSmartHttpServer, startSshServer, testTls, type SmartHttpServer, type SshServer } from "../support/git-servers.ts";
+import { FakeForge } from "../support/fake-forge.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("private");
@@ -39,16 +41,17 @@ const admin = { id: "u-admin", email: "admin@example.test", name: "Admin", role:
 const engineer = { id: "u-eng", email: "eng@example.test", name: "Eng", role: "engineer" as const };
 const actor = { id: null, label: admin.email };
 
-/** Every log line and error of every scan in this file, for the final grep. */
+/** Every log line and error of every scan in this file, and the secrets to look for in them, for the final grep. */
 const logs: string[] = [];
 const errors: string[] = [];
+const secrets: string[] = [];
 
-async function scan(repositoryId: string) {
+async function scan(repositoryId: string, forge?: { ca: string }) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
   let outcome: string;
   try {
     outcome = await runScan(
-      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root, cloneTimeoutMs: 30_000, log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })) },
+      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root, cloneTimeoutMs: 30_000, forge, log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })) },
       scan.id,
       { number: 1, max: 1 },
     );
@@ -327,13 +330,54 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   });
 });
 
+describe("with a GitHub App (an installation token minted per scan by the forge client)", () => {
+  const APP_ID = 424242;
+  const APP_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  let api: FakeForge;
+  let git: SmartHttpServer;
+  const minted: string[] = [];
+  beforeAll(async () => {
+    api = await FakeForge.start();
+    api.githubApp(APP_ID, "posture-scanner", APP_KEY, [{ id: 71, account: "acme" }]);
+    api.githubOwner("acme", "Organization", [{ name: "serving", private: true }]);
+    // The git host takes the tokens the App's API minted, as github.com does.
+    git = await startSmartHttpServer({ root, tls, tokens: (tok) => (tok.startsWith("ghs_") && api.tokens.has(tok) ? (minted.push(tok), ["acme/serving"]) : undefined) });
+    return async () => {
+      await git.close();
+      await api.close();
+    };
+  });
+
+  it("clones with a token narrowed to the repository, minted for the scan and never stored", async () => {
+    await createCredential(t.db, actor, { kind: "github_app", name: "posture-scanner app", scope: `127.0.0.1:${git.port}/acme/*`, appId: String(APP_ID), privateKey: APP_KEY, apiUrl: api.url });
+    const repo = await registerRepository(t.db, { url: `${git.origin}/acme/serving.git`, team: "ml" }, false);
+    const s = await scan(repo.id, { ca: api.ca });
+    expect(s.row).toMatchObject({ status: "succeeded" });
+    expect(s.findings).toHaveLength(1);
+    // Found the installation on the scope's owner, then asked for a token for acme/serving only.
+    expect(api.log()).toEqual(["GET /api/v3/orgs/acme/installation", "POST /api/v3/app/installations/71/access_tokens"]);
+    expect(api.received.at(-1)?.body).toEqual({ repositories: ["serving"] });
+    const tokens = new Set(minted);
+    expect(tokens.size).toBe(1);
+    expect(git.requests.every((r) => r.authorization === `Basic ${basic("x-access-token", [...tokens][0]!)}`)).toBe(true);
+    secrets.push(...tokens, APP_KEY.split("\n")[1]!);
+
+    // Without the App's API (wrong address for it): the scan says the credential could not be used, and why.
+    await t.db.credential.deleteMany({ where: { name: "posture-scanner app" } });
+    await createCredential(t.db, actor, { kind: "github_app", name: "app, API unreachable", scope: `127.0.0.1:${git.port}/acme/*`, appId: String(APP_ID), privateKey: APP_KEY, apiUrl: `https://127.0.0.1:${git.port}` });
+    const failed = await scan(repo.id, { ca: api.ca });
+    expect(failed.row).toMatchObject({ status: "failed", failureCode: "credential_unusable" });
+    expect(failed.row.failureReason).toMatch(/^the credential "app, API unreachable" could not be used: GitHub did not give the app an installation token \(/);
+  });
+});
+
 describe("no secret anywhere", () => {
   it("in any log line, error or stored row of the scans above (scans, audit log, findings, every table)", async () => {
     expect(logs.length).toBeGreaterThan(10);
     const dump = execFileSync("pg_dump", ["--data-only", t.url], { maxBuffer: 64 * 2 ** 20 }).toString();
     expect(dump).toContain("acme read token");
     const deployKey = readFileSync(files.path("ssh-keys/deploy"), "utf8");
-    const secrets = [TOKEN, WRONG_TOKEN, OTHER_TOKEN, basic("x-access-token", TOKEN), basic("x-access-token", WRONG_TOKEN), ...deployKey.split("\n").slice(1, -2)];
+    secrets.push(TOKEN, WRONG_TOKEN, OTHER_TOKEN, basic("x-access-token", TOKEN), basic("x-access-token", WRONG_TOKEN), ...deployKey.split("\n").slice(1, -2));
     const haystacks = { logs: logs.join("\n"), errors: errors.join("\n"), database: dump };
     for (const [where, text] of Object.entries(haystacks)) for (const s of secrets) expect(text.includes(s), `${where} contains ${s.slice(0, 10)}…`).toBe(false);
     // The failures' git output is in the log, so the grep looked at what git said too.

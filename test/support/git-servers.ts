@@ -49,7 +49,13 @@ export interface SmartHttpServer {
  * challenge, as a forge answers for a private repository. `tokens[t]` lists the repository paths (under root,
  * without ".git") the token may read; another repository answers 403, a missing one 404 (http-backend's).
  */
-export async function startSmartHttpServer(opts: { root: string; tls: { key: string; cert: string }; tokens: Record<string, string[] | "*">; answer?: (req: IncomingMessage, res: ServerResponse) => boolean }): Promise<SmartHttpServer> {
+export async function startSmartHttpServer(opts: {
+  root: string;
+  tls: { key: string; cert: string };
+  /** token → the repositories it reads; or a function, for tokens minted elsewhere (a fake forge's). */
+  tokens: Record<string, string[] | "*"> | ((token: string) => string[] | "*" | undefined);
+  answer?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}): Promise<SmartHttpServer> {
   const sockets = new Set<Socket>();
   let hold: (() => Promise<void>) | undefined;
   const s: SmartHttpServer = {
@@ -82,7 +88,7 @@ export async function startSmartHttpServer(opts: { root: string; tls: { key: str
     }
     const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? "");
     const password = auth ? Buffer.from(auth[1]!, "base64").toString("utf8").split(":").slice(1).join(":") : undefined;
-    const allowed = password === undefined ? undefined : opts.tokens[password];
+    const allowed = password === undefined ? undefined : typeof opts.tokens === "function" ? opts.tokens(password) : opts.tokens[password];
     if (!allowed) return finish(401, { "www-authenticate": 'Basic realm="posture-test"' }, "unauthorized\n");
     const path = new URL(req.url ?? "/", "https://x").pathname;
     const repo = path.replace(/^\//, "").replace(/\.git\/(info\/refs|git-upload-pack|HEAD|objects\/.*)$/, "").replace(/\.git$/, "");

@@ -1,2 +1,0 @@
-// Moved to lib/net/address.ts (below lib/git, lib/repos and lib/forge); kept until lib/forge imports it from there.
-export * from "../net/address.ts";
