@@ -1,7 +1,9 @@
 /**
  * lib/config.ts: every setting's default, a clear error naming the variable for each kind of bad value, and
- * the CLI stopping on one with exit code 2.
+ * the worker process and the CLI stopping on one.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../lib/cli/main.ts";
 import { config, ConfigError, parseConfig, RULES_DIR } from "../lib/config.ts";
@@ -110,5 +112,14 @@ describe("configuration", () => {
     } finally {
       delete process.env.POSTURE_WORKER_CONCURRENCY;
     }
+  });
+
+  it("stops the worker process at start with the variable's name, before it connects to anything", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "worker", "index.ts")], {
+      env: { ...process.env, POSTURE_SCAN_TIMEOUT_MS: "10m", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nowhere" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect([r.status, r.stderr.trim()]).toEqual([1, "posture worker: POSTURE_SCAN_TIMEOUT_MS: must be a whole number (milliseconds), e.g. 600000"]);
   });
 });
