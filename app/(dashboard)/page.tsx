@@ -44,7 +44,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <Suspense key={`trend-${range}`} fallback={<PanelSkeleton title={`Open findings by severity, last ${range} days`} height={338} />}>
               <TrendPanel range={range} />
             </Suspense>
-            <Suspense fallback={<PanelSkeleton title="New vs fixed, last 30 days" height={338} />}>
+            <Suspense key={`flow-${range}`} fallback={<PanelSkeleton title={`New vs fixed, last ${range} days`} height={338} />}>
               <FlowPanel range={range} />
             </Suspense>
           </div>

@@ -130,6 +130,14 @@ export interface Mttr {
  * from first detection to the fix. A finding fixed, reopened and fixed again counts once, from its first
  * detection: the time it was exposed in total, not only since the reopen.
  */
+/** Mondays (ISO weeks, as date_trunc('week') has them) from the week of `from` to the week of `to`. */
+export function weeksBetween(from: string, to: string): string[] {
+  const monday = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const out: string[] = [];
+  for (let w = monday(from); w <= to; w = addDays(w, 7)) out.push(w);
+  return out;
+}
+
 export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));
@@ -157,7 +165,8 @@ export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   return {
     bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, { days: mean(tot[s].sum, tot[s].n), count: tot[s].n }])) as Mttr["bySeverity"],
     all: { days: mean(allSum, allN), count: allN },
-    weeks: [...weeks.entries()].map(([week, w]) => {
+    // Every week of the range, a week without a fix as nulls: the chart draws a gap there, not a line through it.
+    weeks: weeksBetween(first, today).map((week) => [week, weeks.get(week) ?? { sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }> }] as const).map(([week, w]) => {
       const sum = SEVERITIES.reduce((a, s) => a + w.sums[s].sum, 0);
       const n = SEVERITIES.reduce((a, s) => a + w.sums[s].n, 0);
       return { week, all: mean(sum, n), count: n, ...(Object.fromEntries(SEVERITIES.map((s) => [s, mean(w.sums[s].sum, w.sums[s].n)])) as Record<Severity, number | null>) };

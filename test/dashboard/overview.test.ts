@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openTrend, weekly } from "../../lib/dashboard/trends.ts";
-import { coverage, mttr, openFindings, overviewParams } from "../../lib/dashboard/overview.ts";
+import { coverage, mttr, openFindings, overviewParams, weeksBetween } from "../../lib/dashboard/overview.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { at, catalogue, finding, repository, team, TODAY, windowDay } from "./lifecycle-fixtures.ts";
@@ -204,6 +204,11 @@ describe("the overview's figures", () => {
     expect(m.bySeverity.critical.days).toBeCloseTo(13, 3);
     expect(m.bySeverity.low.count).toBe(0);
     expect(m.bySeverity.low.days).toBeNull();
+    // Every week of the range is there, in order; a week without a fix has no value (a gap, not a line).
+    expect(m.weeks.map((w) => w.week)).toEqual(weeksBetween(m.weeks[0]!.week, new Date().toISOString().slice(0, 10)));
+    expect(m.weeks.reduce((n, w) => n + w.count, 0)).toBe(m.all.count);
+    for (const w of m.weeks) if (w.count === 0) expect([w.all, w.critical, w.high, w.medium, w.low]).toEqual([null, null, null, null, null]);
+    expect(weeksBetween("2026-11-25", "2026-12-08")).toEqual(["2026-11-23", "2026-11-30", "2026-12-07"]);
   });
 
   it("reports coverage: scanned in the last 24 h and 7 days, failed scans", async () => {

@@ -67,7 +67,9 @@ export function TimeChart({
             ) : s.kind === "bar" ? (
               <Bar key={s.key} dataKey={s.key} name={s.label} stackId={s.stack} fill={s.color} isAnimationActive={false} maxBarSize={18} />
             ) : (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? "4 3" : undefined} dot={false} connectNulls isAnimationActive={false} />
+              // Straight segments between measured points, a dot on each, and a gap where there is no value:
+              // a curve would invent values between points, and joining across nulls would invent whole weeks.
+              <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? "4 3" : undefined} dot={{ r: 2.5, fill: s.color, strokeWidth: 0 }} connectNulls={false} isAnimationActive={false} />
             ),
           )}
         </ComposedChart>

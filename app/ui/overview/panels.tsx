@@ -3,14 +3,14 @@ import Link from "next/link";
 import { cache } from "react";
 import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
 import { singleFlight } from "@/lib/dashboard/shared.ts";
-import { openTrend } from "@/lib/dashboard/trends.ts";
+import { addDays, openTrend } from "@/lib/dashboard/trends.ts";
 import { loadVisibility, type Visibility } from "@/lib/findings/visibility.ts";
-import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
+import { OpenTrendChart } from "../charts/open-trend.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
 import { fmtDays, fmtInt } from "../format.ts";
-import { SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
+import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
 
 // One lookup per request, however many panels ask.
 const visible = cache(() => loadVisibility(getDb()));
@@ -29,8 +29,10 @@ const openAll = cache(async () => {
 
 const sevLabel = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
+/** The findings behind a figure: open ones (the findings page's default status) with these filters. */
 export function findingsHref(params: Record<string, string>): string {
-  return `/findings?${new URLSearchParams({ ...params, status: OPEN_STATUSES.join(",") }).toString()}`;
+  const q = new URLSearchParams(params).toString();
+  return q ? `/findings?${q}` : "/findings";
 }
 
 export async function SummaryCards() {
@@ -58,12 +60,16 @@ export async function SummaryCards() {
       </section>
       <section className="panel" aria-labelledby="card-overdue">
         <h2 id="card-overdue">Overdue (past SLA)</h2>
-        <div className={`stat${overdueTotal ? " error" : ""}`}>{fmtInt(overdueTotal)}</div>
+        <div className={`stat${overdueTotal ? " error" : ""}`}>
+          <Link href={findingsHref({ overdue: "1" })}>{fmtInt(overdueTotal)}</Link>
+        </div>
         <ul className="sev-counts" aria-label="Overdue findings by severity">
           {SEVERITY_ORDER.map((s) => (
             <li key={s}>
               <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
-              {sevLabel(s)} <strong>{fmtInt(overdue[s])}</strong>
+              <Link href={findingsHref({ severity: s, overdue: "1" })}>
+                {sevLabel(s)} <strong>{fmtInt(overdue[s])}</strong>
+              </Link>
             </li>
           ))}
         </ul>
@@ -111,7 +117,6 @@ export async function TrendPanel({ range }: { range: number }) {
   const today = days.at(-1)!;
   const start = days[0]!;
   const delta = today.total - start.total;
-  const rows = days.map((d) => ({ day: d.day, critical: d.critical, high: d.high, medium: d.medium, low: d.low, total: d.total }));
   return (
     <section className="panel" aria-labelledby="trend-h">
       <h2 id="trend-h">Open findings by severity, last {range} days</h2>
@@ -119,25 +124,37 @@ export async function TrendPanel({ range }: { range: number }) {
         {fmtInt(today.total)} open today, {delta === 0 ? "the same as" : `${fmtInt(Math.abs(delta))} ${delta > 0 ? "more" : "fewer"} than`} on {start.day}. Counted from each finding&apos;s lifecycle: open on a day if first seen by then and not yet fixed,
         marked false positive or accepted as a risk.
       </p>
-      <TimeChart data={rows} x="day" height={260} series={[...SEVERITY_ORDER].reverse().map((s) => ({ key: s, label: sevLabel(s), color: SEVERITY_COLORS[s], kind: "area" as const, stack: "open" }))} />
-      <ChartTable
-        caption={`Open findings by severity per day, last ${range} days`}
-        columns={[{ key: "day", label: "Day" }, ...SEVERITY_ORDER.map((s) => ({ key: s, label: sevLabel(s), numeric: true })), { key: "total", label: "Total", numeric: true }]}
-        rows={[...rows].reverse()}
-      />
+      <OpenTrendChart days={days} caption={`Open findings by severity per day, last ${range} days`} />
     </section>
   );
 }
 
+/** Days, or weeks (from Monday) when a range's daily bars would be too thin to read. */
+function flowBuckets(days: { day: string; detected: number; fixed: number; opened: number; closed: number }[], byWeek: boolean) {
+  const out = new Map<string, { day: string; new: number; fixed: number; opened: number; closed: number }>();
+  for (const d of days) {
+    const key = byWeek ? addDays(d.day, -((new Date(`${d.day}T00:00:00Z`).getUTCDay() + 6) % 7)) : d.day;
+    const b = out.get(key) ?? { day: key, new: 0, fixed: 0, opened: 0, closed: 0 };
+    b.new += d.detected;
+    b.fixed += d.fixed;
+    b.opened += d.opened;
+    b.closed += d.closed;
+    out.set(key, b);
+  }
+  return [...out.values()];
+}
+
 export async function FlowPanel({ range }: { range: number }) {
-  const days = (await trend(Math.max(range, FLOW_DAYS))).slice(-FLOW_DAYS);
-  const rows = days.map((d) => ({ day: d.day, new: d.detected, fixed: d.fixed, opened: d.opened, closed: d.closed }));
+  const days = await trend(range);
+  const byWeek = range > FLOW_DAYS * 3;
+  const rows = flowBuckets(days, byWeek);
   const sum = (k: "new" | "fixed") => rows.reduce((a, r) => a + r[k], 0);
+  const per = byWeek ? "week (from Monday)" : "day";
   return (
     <section className="panel" aria-labelledby="flow-h">
-      <h2 id="flow-h">New vs fixed, last {FLOW_DAYS} days</h2>
+      <h2 id="flow-h">New vs fixed, last {range} days</h2>
       <p className="small muted">
-        {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}).
+        {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}); per {per}.
       </p>
       <TimeChart
         data={rows}
@@ -149,9 +166,9 @@ export async function FlowPanel({ range }: { range: number }) {
         ]}
       />
       <ChartTable
-        caption={`New and fixed findings per day, last ${FLOW_DAYS} days`}
+        caption={`New and fixed findings per ${per}, last ${range} days`}
         columns={[
-          { key: "day", label: "Day" },
+          { key: "day", label: byWeek ? "Week of" : "Day" },
           { key: "new", label: "New", numeric: true },
           { key: "fixed", label: "Fixed", numeric: true },
           { key: "opened", label: "Entered open (incl. reopened)", numeric: true },
@@ -221,7 +238,7 @@ function RiskTable({ rows, kind }: { rows: (RiskRow & { teamName?: string; frame
           <tr key={r.id}>
             <td className="wrap-anywhere">
               <Link href={findingsHref({ [kind]: r.id })}>{r.name}</Link>
-              <div className="muted small">{kind === "policy" ? r.framework : r.teamName}</div>
+              <div className="muted small">{kind === "policy" ? frameworkLabel(r.framework ?? "") : r.teamName}</div>
             </td>
             {SEVERITY_ORDER.map((s) => (
               <td key={s} className="num">
