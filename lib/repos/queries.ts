@@ -5,7 +5,7 @@ import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
 import { countedSql, countedWhere, loadVisibility, type Visibility } from "../findings/visibility.ts";
-import type { SeverityCounts } from "./grade.ts";
+import { GRADE_SCALE, type SeverityCounts } from "./grade.ts";
 import { getSettings, nextRuns } from "../settings.ts";
 
 export type { SeverityCounts };
@@ -109,7 +109,9 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
     name: Prisma.sql`lower(r.name) ${dir}, r.id`,
     team: Prisma.sql`lower(t.name) ${dir}, lower(r.name), r.id`,
     lastScan: Prisma.sql`ls."queuedAt" ${dir} ${nulls}, r.id`,
-    risk: Prisma.sql`risk ${dir}, critical ${dir}, lower(r.name), r.id`,
+    // The Grade column sorts by grade (an open critical makes a low score a D), then by score within a
+    // grade; repositories without a completed scan have no grade and come last either way.
+    risk: Prisma.sql`"gradeRank" ${dir} ${nulls}, risk ${dir}, critical ${dir}, lower(r.name), r.id`,
   }[p.sort];
   const where: Prisma.Sql[] = [];
   if (p.archived === "exclude") where.push(Prisma.sql`r."archivedAt" IS NULL`);
@@ -138,6 +140,7 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
            ls.id AS "scanId", ls.status AS "scanStatus", ls.trigger AS "scanTrigger", ls."queuedAt" AS "scanQueuedAt",
            ls."finishedAt" AS "scanFinishedAt", ls."failureReason" AS "scanFailure",
            (SELECT max(s2."finishedAt") FROM "Scan" s2 WHERE s2."repositoryId" = r.id AND s2.status IN ('succeeded', 'unchanged')) AS "lastCompletedAt",
+           ${gradeRankSql(Prisma.sql`coalesce(${weightedCountsSql("c.")}, 0)`, Prisma.sql`coalesce(c.critical, 0)`, Prisma.sql`r.id`)} AS "gradeRank",
            count(*) OVER () AS total
     FROM "Repository" r
     JOIN "Team" t ON t.id = r."teamId"
@@ -168,6 +171,21 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
     pageSize: REPOSITORY_PAGE_SIZE,
     pages: Math.max(1, Math.ceil(total / REPOSITORY_PAGE_SIZE)),
   };
+}
+
+/**
+ * postureGrade (lib/repos/grade.ts) in SQL, as a rank: 0 for A to 4 for F, null before the first completed scan.
+ * Built from GRADE_SCALE, so the sort and the badge cannot disagree.
+ */
+function gradeRankSql(score: Prisma.Sql, critical: Prisma.Sql, repositoryId: Prisma.Sql): Prisma.Sql {
+  const max = (g: string) => GRADE_SCALE.find((x) => x.grade === g)!.maxScore!;
+  return Prisma.sql`CASE
+    WHEN NOT EXISTS (SELECT 1 FROM "Scan" s3 WHERE s3."repositoryId" = ${repositoryId} AND s3.status IN ('succeeded', 'unchanged')) THEN NULL
+    WHEN ${score} <= ${max("A")} THEN 0
+    WHEN ${score} <= ${max("B")} AND ${critical} = 0 THEN 1
+    WHEN ${score} <= ${max("C")} AND ${critical} = 0 THEN 2
+    WHEN ${score} <= ${max("D")} THEN 3
+    ELSE 4 END`;
 }
 
 /** Only for a page past the end (no rows came back to carry the window count). */

@@ -104,8 +104,27 @@ describe("repository list", () => {
     expect(byName.beta!.openFindings).toEqual({ critical: 0, high: 0, medium: 3, low: 2 });
     expect(byName.beta!.risk).toBe(8);
     expect(byName.gamma!.openFindings).toEqual({ critical: 0, high: 0, medium: 0, low: 0 });
-    // Default sort: highest weighted risk first.
-    expect(page.rows.map((r) => r.name)).toEqual(["alpha", "beta", "gamma"]);
+    // Default sort: worst grade first; alpha and beta have no completed scan, so no grade, and come after
+    // the graded gamma, by weighted risk.
+    expect(page.rows.map((r) => r.name)).toEqual(["gamma", "alpha", "beta"]);
+  });
+
+  it("sorts the Grade column by grade, not by score: one open critical makes a low score a D", async () => {
+    const c = await repo(t.db, "grade-c", "Grading");
+    const d = await repo(t.db, "grade-d", "Grading");
+    const none = await repo(t.db, "grade-none", "Grading");
+    for (let i = 0; i < 7; i++) await finding(t.db, c.id, "c.high", "high"); // 35: C
+    await finding(t.db, d.id, "c.critical", "critical"); // 10 + 1 = 11, with a critical: D
+    await finding(t.db, d.id, "c.low", "low");
+    for (let i = 0; i < 20; i++) await finding(t.db, none.id, "c.high", "high"); // 100, but never scanned: no grade
+    for (const r of [c, d]) await t.db.scan.create({ data: { repositoryId: r.id, trigger: "registration", status: "succeeded", finishedAt: new Date() } });
+    const team = (await t.db.team.findUniqueOrThrow({ where: { name: "Grading" } })).id;
+    const order = async (dir?: "asc" | "desc") => (await repositoryPage(t.db, repositoryListParams.parse({ team, sort: "risk", dir }))).rows.map((r) => [r.name, r.risk]);
+    expect(await order()).toEqual([["grade-d", 11], ["grade-c", 35], ["grade-none", 100]]);
+    expect(await order("asc")).toEqual([["grade-c", 35], ["grade-d", 11], ["grade-none", 100]]);
+    // The other tests count this file's repositories: these leave with their findings and scans.
+    await t.db.repository.deleteMany({ where: { teamId: team } });
+    await t.db.team.delete({ where: { id: team } });
   });
 
   it("shows the last scan and when one last completed", async () => {

@@ -234,7 +234,7 @@ export function LiveLastScan({ repositoryId, last, now, detail = false }: { repo
       <time dateTime={last.at} title={fmtDateTime(last.at)} className="small muted">
         {detail ? fmtDateTime(last.at) : fmtAgo(last.at, now)}
       </time>
-      {last.status === "failed" && last.failureReason ? <FailureReason text={last.failureReason} /> : null}
+      {last.status === "failed" && last.failureReason ? <FailureReason text={last.failureReason} full={detail} /> : null}
     </div>
   );
 }
@@ -248,15 +248,18 @@ export function LiveScanStatus({ repositoryId, scanId, status }: { repositoryId:
 
 const SHORT_REASON = 90;
 
-/** A failure reason in full; a long one starts folded to one line with a control to show the rest. */
-export function FailureReason({ text }: { text: string }) {
+/**
+ * A failure reason, always whole: `full` shows it as it is (a repository's page); in the list a long one
+ * starts folded to one line (never squeezing the name column) with a control that unfolds it in place.
+ */
+export function FailureReason({ text, full = false }: { text: string; full?: boolean }) {
   const [open, setOpen] = useState(false);
-  if (text.length <= SHORT_REASON) return <div className="small error wrap-anywhere failure-reason">{text}</div>;
+  if (full || text.length <= SHORT_REASON) return <div className="small error wrap-anywhere failure-reason full">{text}</div>;
   return (
     <div className={`small error failure-reason${open ? " open" : ""}`}>
       <span className={open ? "wrap-anywhere" : "failure-fold"} title={open ? undefined : text}>
         {text}
-      </span>{" "}
+      </span>
       <button type="button" className="link small" aria-expanded={open} onClick={() => setOpen(!open)}>
         {open ? "less" : "more"}
       </button>

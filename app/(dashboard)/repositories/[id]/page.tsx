@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { z } from "zod";
 import { can } from "@/lib/auth/permissions.ts";
-import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
+import { openTrend } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
 import { CONTEXT_LABELS } from "@/lib/findings/contexts.ts";
 import { ACTIVE_SCAN_LIMIT, activeScans, completedScanCount, latestRepoConfig, listRepositories, nextScheduledRun, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
@@ -17,7 +17,7 @@ import { GradeBadge, GradeLegend } from "@/app/ui/repositories/grade.tsx";
 import { SeverityCounts } from "@/app/ui/repositories/repo-table.tsx";
 import { ArchiveButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { FailureReason, LiveLastScan, LiveScans, LiveScanStatus } from "@/app/ui/repositories/live-scans.tsx";
-import { OpenTrendChart } from "@/app/ui/repositories/trend-chart.tsx";
+import { OpenTrendChart } from "@/app/ui/charts/open-trend.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
 
 const TREND_DAYS = 90;
@@ -86,7 +86,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
           )}
         </section>
       </div>
-      <Suspense fallback={<PanelSkeleton title={`Open findings over ${TREND_DAYS} days`} height={300} />}>
+      <Suspense fallback={<PanelSkeleton title={`Open findings by severity, last ${TREND_DAYS} days`} height={300} />}>
         <Trend repositoryId={repo.id} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
@@ -94,7 +94,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </Suspense>
       <div className="grid cols-2 detail-grid">
         <Suspense fallback={<TableSkeleton rows={10} />}>
-          <TopFindings repositoryId={repo.id} />
+          <TopFindings repositoryId={repo.id} scanned={completedScans > 0} lastScan={repo.lastScan ? { status: repo.lastScan.status, failureReason: repo.lastScan.failureReason } : null} />
         </Suspense>
         <Suspense fallback={<TableSkeleton rows={10} />}>
           <ScanHistory repositoryId={repo.id} />
@@ -108,49 +108,34 @@ async function Trend({ repositoryId }: { repositoryId: string }) {
   const days = await openTrend(getDb(), { days: TREND_DAYS, repositoryId });
   const last = days.at(-1);
   const first = days[0];
-  const weeks = weekly(days);
   return (
-    <section className="panel trend-panel">
-      <h2>Open findings over {TREND_DAYS} days</h2>
+    <section className="panel trend-panel" aria-labelledby="repo-trend-h">
+      <h2 id="repo-trend-h">Open findings by severity, last {TREND_DAYS} days</h2>
       <p className="small muted">
         {first && last ? `${fmtInt(first.total)} open on ${first.day}, ${fmtInt(last.total)} open today (${SEVERITY_ORDER.map((s) => `${last[s]} ${s}`).join(", ")}).` : "No data."} Counted from each finding’s lifecycle.
       </p>
-      <OpenTrendChart data={days.map((d) => ({ day: d.day, critical: d.critical, high: d.high, medium: d.medium, low: d.low }))} />
-      <details>
-        <summary className="small">Table: open findings at the end of each week</summary>
-        <table className="data compact">
-          <thead>
-            <tr>
-              <th>Week of</th>
-              <th className="num">Open</th>
-              <th className="num">Opened</th>
-              <th className="num">Closed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {weeks.map((w) => (
-              <tr key={w.week}>
-                <td>{w.week}</td>
-                <td className="num">{w.open}</td>
-                <td className="num">{w.opened}</td>
-                <td className="num">{w.closed}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <OpenTrendChart days={days} height={220} caption={`Open findings of this repository by severity per day, last ${TREND_DAYS} days`} />
     </section>
   );
 }
 
-async function TopFindings({ repositoryId }: { repositoryId: string }) {
+async function TopFindings({ repositoryId, scanned, lastScan }: { repositoryId: string; scanned: boolean; lastScan: { status: string; failureReason: string | null } | null }) {
   const findings = await topOpenFindings(getDb(), repositoryId, 20);
   return (
     <section className="panel">
       <h2>
         Worst open findings <span className="muted small">(top 20)</span>
       </h2>
-      {findings.length === 0 ? (
+      {findings.length === 0 && !scanned ? (
+        // No completed scan means no verdict: "nothing to fix" would claim a clean repository nobody has read.
+        lastScan?.status === "failed" ? (
+          <EmptyState title="Not scanned: its scan failed">
+            {lastScan.failureReason ? `The scan failed: ${lastScan.failureReason}.` : "The scan failed."} Nothing is known about this repository’s code until a scan succeeds; fix the cause and use “Scan now”.
+          </EmptyState>
+        ) : (
+          <EmptyState title="Not scanned yet">Findings appear when its first scan completes.</EmptyState>
+        )
+      ) : findings.length === 0 ? (
         <EmptyState title="No open findings">Nothing to fix here. Findings appear after a scan matches a check.</EmptyState>
       ) : (
         <table className="data compact">
@@ -318,8 +303,8 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
               <th>Trigger</th>
               <th>Commit</th>
               <th className="num">Duration</th>
-              <th className="num" title="new / fixed / reopened / present">
-                Findings
+              <th className="num">
+                Findings <span aria-hidden="true">(+ / − / ↺ / =)</span>
               </th>
             </tr>
           </thead>
@@ -331,7 +316,7 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
                   <td className="small">{fmtDateTime(s.queuedAt)}</td>
                   <td>
                     <LiveScanStatus repositoryId={repositoryId} scanId={s.id} status={s.status} />
-                    {s.failureReason ? <FailureReason text={s.failureReason} /> : null}
+                    {s.failureReason ? <FailureReason text={s.failureReason} full /> : null}
                     {errors.length ? (
                       <details className="small">
                         <summary>
@@ -362,6 +347,22 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
           </tbody>
         </table>
       )}
+      {scans.length ? (
+        <dl className="scan-legend small muted" aria-label="What the scan history columns mean">
+          <dt>Findings</dt>
+          <dd>
+            <strong>+</strong> new, <strong>−</strong> fixed (gone since the last scan), <strong>↺</strong> reopened, and the number present in the scanned tree
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            <em>unchanged</em>: the branch head and the rules were the same as at the last scan, so nothing was cloned and the findings stand
+          </dd>
+          <dt>Trigger</dt>
+          <dd>registration (first scan), manual (Scan now or the API), schedule (the org-wide rescan)</dd>
+          <dt>Duration</dt>
+          <dd>from the start of cloning to the last finding saved</dd>
+        </dl>
+      ) : null}
     </section>
   );
 }
