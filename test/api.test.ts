@@ -12,7 +12,7 @@ const { t, prefix, work } = p;
 const tokens: Record<string, string> = {};
 
 type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>>;
-let repositories: Route, bulk: Route, repository: Route, repoScans: Route, exportRoute: Route, scanRoute: Route, findings: Route, finding: Route;
+let repositories: Route, bulk: Route, repository: Route, repoScans: Route, exportRoute: Route, restoreRoute: Route, scanRoute: Route, findings: Route, finding: Route;
 
 beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
@@ -34,6 +34,7 @@ beforeAll(async () => {
   repository = (await import("../app/api/v1/repositories/[id]/route.ts")) as unknown as Route;
   repoScans = (await import("../app/api/v1/repositories/[id]/scans/route.ts")) as unknown as Route;
   exportRoute = (await import("../app/api/v1/repositories/[id]/export/route.ts")) as unknown as Route;
+  restoreRoute = (await import("../app/api/v1/repositories/[id]/restore/route.ts")) as unknown as Route;
   scanRoute = (await import("../app/api/v1/scans/[id]/route.ts")) as unknown as Route;
   findings = (await import("../app/api/v1/findings/route.ts")) as unknown as Route;
   finding = (await import("../app/api/v1/findings/[id]/route.ts")) as unknown as Route;
@@ -160,6 +161,21 @@ describe("repositories", () => {
     const refused = await json(await call(repoScans, "POST", { token: tokens.engineer, params: { id: repoId } }));
     expect([refused.status, refused.body.error.code]).toEqual([409, "archived"]);
     expect(await t.db.finding.count({ where: { repositoryId: repoId } })).toBe(2);
+  });
+
+  it("restores an archived repository (security lead or admin), audited; it takes scans again", async () => {
+    expect((await call(restoreRoute, "POST", { token: tokens.engineer, params: { id: repoId } })).status).toBe(403);
+    expect((await call(restoreRoute, "POST", { token: tokens.admin, params: { id: "nope" } })).status).toBe(404);
+    const restored = await json(await call(restoreRoute, "POST", { token: tokens.admin, params: { id: repoId } }));
+    expect(restored.status).toBe(200);
+    expect(restored.body.repository.archivedAt).toBeNull();
+    expect(await t.db.auditLog.count({ where: { action: "repository.restore", targetId: repoId } })).toBe(1);
+    // Restoring twice changes nothing and writes nothing more.
+    expect((await call(restoreRoute, "POST", { token: tokens.admin, params: { id: repoId } })).status).toBe(200);
+    expect(await t.db.auditLog.count({ where: { action: "repository.restore", targetId: repoId } })).toBe(1);
+    const scan = await call(repoScans, "POST", { token: tokens.engineer, params: { id: repoId } });
+    expect([200, 202]).toContain(scan.status);
+    await t.db.scan.updateMany({ where: { repositoryId: repoId, status: "queued" }, data: { status: "failed" } });
   });
 });
 

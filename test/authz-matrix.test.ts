@@ -57,6 +57,7 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "scans.trigger": "scans:trigger",
   "scans.rescan-all": "scans:rescan-all",
   "repositories.archive": "repositories:archive",
+  "repositories.restore": "repositories:archive",
   "rules.set-check-enabled": "rules:manage",
   "credentials.create": "credentials:manage",
   "credentials.delete": "credentials:manage",
@@ -279,6 +280,17 @@ describe("authorisation matrix", () => {
         verify: async () => {
           expect((await t.db.repository.findUniqueOrThrow({ where: { id: repo.id } })).archivedAt).toBeInstanceOf(Date);
           expect(await audited("repository.archive", actor, repo.id)).toBe(1);
+        },
+      };
+    },
+    "repositories.restore": async (actor) => {
+      const repo = await newRepository();
+      await t.db.repository.update({ where: { id: repo.id }, data: { archivedAt: new Date() } });
+      return {
+        input: { repositoryId: repo.id },
+        verify: async () => {
+          expect((await t.db.repository.findUniqueOrThrow({ where: { id: repo.id } })).archivedAt).toBeNull();
+          expect(await audited("repository.restore", actor, repo.id)).toBe(1);
         },
       };
     },

@@ -1,7 +1,7 @@
-/** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive. */
+/** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive and restore. */
 import { z } from "zod";
-import { matchingCredential } from "../credentials/queries.ts";
-import { archiveRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
+import { credentialFor } from "../credentials/queries.ts";
+import { archiveRepository, restoreRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
 import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
 
@@ -22,8 +22,7 @@ export const registerRepositoryAction = defineAction({
     // Registration stands even when the queue is down; the warning says the first scan did not start.
     const scan = await firstScan(db, queues(), repo.id, actor);
     // Which stored credential the worker will clone it with (none: anonymously).
-    const c = await matchingCredential(db, repo.url);
-    const credential = c ? { name: c.name, kind: c.kind, scope: c.scope } : null;
+    const credential = await credentialFor(db, repo.url);
     return { repositoryId: repo.id, name: repo.name, scanId: scan.scanId ?? null, warning: scan.error?.message ?? null, credential };
   },
 });
@@ -35,7 +34,7 @@ export const registerBulkAction = defineAction({
   run: async ({ db, actor, queues }, input) => {
     const registered = await registerBulk(db, queues(), input, undefined, actor);
     if (registered.length === 0) throw new ActionError("no URLs given (one a line; blank lines and # comments are ignored)", "urls");
-    const results = await Promise.all(registered.map(async (r) => (r.ok ? { ...r, credential: (await matchingCredential(db, r.url))?.name ?? null } : r)));
+    const results = await Promise.all(registered.map(async (r) => (r.ok ? { ...r, credential: await credentialFor(db, r.url) } : r)));
     return { results, registered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
   },
 });
@@ -64,8 +63,20 @@ export const archiveRepositoryAction = defineAction({
   run: async ({ db, actor }, { repositoryId }) => {
     const repo = await archiveRepository(db, repositoryId, actor);
     if (!repo) throw new ActionError("no such repository");
-    return { repositoryId: repo.id, archivedAt: repo.archivedAt };
+    return { repositoryId: repo.id, name: repo.name, archivedAt: repo.archivedAt };
   },
 });
 
-export const repositoriesActions = [registerRepositoryAction, registerBulkAction, scanNowAction, rescanAllAction, archiveRepositoryAction];
+export const restoreRepositoryAction = defineAction({
+  name: "repositories.restore",
+  // Whoever may archive may undo it.
+  permission: "repositories:archive",
+  input: repositoryId,
+  run: async ({ db, actor }, { repositoryId }) => {
+    const repo = await restoreRepository(db, repositoryId, actor);
+    if (!repo) throw new ActionError("no such repository");
+    return { repositoryId: repo.id, name: repo.name };
+  },
+});
+
+export const repositoriesActions = [registerRepositoryAction, registerBulkAction, scanNowAction, rescanAllAction, archiveRepositoryAction, restoreRepositoryAction];

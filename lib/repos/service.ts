@@ -131,3 +131,14 @@ export async function archiveRepository(db: Db, id: string, actor: Actor = SYSTE
     return archived;
   });
 }
+
+/** Undoes an archive: scans are accepted again (none is queued; "Scan now" or the schedule starts one). */
+export async function restoreRepository(db: Db, id: string, actor: Actor = SYSTEM): Promise<Repository | null> {
+  return db.$transaction(async (tx) => {
+    const repo = await tx.repository.findUnique({ where: { id } });
+    if (!repo || !repo.archivedAt) return repo;
+    const restored = await tx.repository.update({ where: { id }, data: { archivedAt: null } });
+    await audit(tx, actor, { action: "repository.restore", targetType: "repository", targetId: id, before: { archivedAt: repo.archivedAt }, after: { archivedAt: null } });
+    return restored;
+  });
+}

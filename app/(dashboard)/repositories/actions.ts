@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { formToObject, type ActionResult } from "@/lib/actions/define.ts";
-import { archiveRepositoryAction, registerBulkAction, registerRepositoryAction, rescanAllAction, scanNowAction } from "@/lib/actions/repositories.ts";
+import { archiveRepositoryAction, restoreRepositoryAction, registerBulkAction, registerRepositoryAction, rescanAllAction, scanNowAction } from "@/lib/actions/repositories.ts";
 import { perform } from "@/lib/server/actions.ts";
 
 type Result<T> = ActionResult<T> | null;
@@ -32,6 +32,12 @@ export async function rescanEverything(_prev: Result<unknown>, form: FormData) {
 
 export async function archive(_prev: Result<unknown>, form: FormData) {
   const r = await perform(archiveRepositoryAction, formToObject(form));
+  if (r.ok) revalidatePath("/repositories", "layout");
+  return r;
+}
+
+export async function restore(_prev: Result<unknown>, form: FormData) {
+  const r = await perform(restoreRepositoryAction, formToObject(form));
   if (r.ok) revalidatePath("/repositories", "layout");
   return r;
 }

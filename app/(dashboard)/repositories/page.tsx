@@ -12,7 +12,7 @@ import { GradeLegend } from "@/app/ui/repositories/grade.tsx";
 import { LiveScans, ScanProgress } from "@/app/ui/repositories/live-scans.tsx";
 import { RegisterForms } from "@/app/ui/repositories/register-forms.tsx";
 import { RepositoryTable, type SortLink } from "@/app/ui/repositories/repo-table.tsx";
-import { RescanAllButton } from "@/app/ui/repositories/scan-controls.tsx";
+import { Notices, RescanAllButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
 import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
 
@@ -43,6 +43,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         <h1>Repositories</h1>
         {can(user.role, "scans:rescan-all") ? <RescanAllButton /> : null}
       </div>
+      <Notices />
       {canRegister ? <RegisterForms teams={teams.map((t) => t.name)} /> : null}
       <ScanProgress />
       <form method="get" action="/repositories" className="filters" role="search" aria-label="Filter repositories">

@@ -5,7 +5,7 @@ import type { Grade } from "@/lib/repos/grade.ts";
 import type { RepositoryRow, RepositorySort } from "@/lib/repos/queries.ts";
 import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
 import { GradeBadge } from "./grade.tsx";
-import { ArchiveButton, ScanNowButton } from "./scan-controls.tsx";
+import { ArchiveButton, RestoreButton, ScanNowButton } from "./scan-controls.tsx";
 import { LiveLastScan } from "./live-scans.tsx";
 
 export type RepoTableRow = RepositoryRow & { grade: Grade | null };
@@ -80,7 +80,13 @@ export function RepositoryTable({ rows, sortLinks, canScan, canArchive, now }: {
       id: "actions",
       header: () => <span className="visually-hidden">Actions</span>,
       cell: ({ row }) =>
-        row.original.archivedAt ? null : (
+        row.original.archivedAt ? (
+          canArchive ? (
+            <div className="row-actions">
+              <RestoreButton repositoryId={row.original.id} name={row.original.name} />
+            </div>
+          ) : null
+        ) : (
           <div className="row-actions">
             {canScan ? <ScanNowButton repositoryId={row.original.id} name={row.original.name} /> : null}
             {canArchive ? <ArchiveButton repositoryId={row.original.id} name={row.original.name} /> : null}

@@ -15,9 +15,10 @@ import { fmtDate, fmtDateTime, fmtInt } from "@/app/ui/format.ts";
 import { SEVERITY_ORDER } from "@/app/ui/palette.ts";
 import { GradeBadge, GradeLegend } from "@/app/ui/repositories/grade.tsx";
 import { SeverityCounts } from "@/app/ui/repositories/repo-table.tsx";
-import { ArchiveButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
+import { ArchiveButton, Notices, RestoreButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { FailureReason, LiveLastScan, LiveScans, LiveScanStatus } from "@/app/ui/repositories/live-scans.tsx";
 import { OpenTrendChart } from "@/app/ui/charts/open-trend.tsx";
+import { RepositoryAccess } from "@/app/ui/credentials/repository-access.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
 
 const TREND_DAYS = 90;
@@ -47,13 +48,20 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
             {repo.branch ? ` @ ${repo.branch}` : " (default branch)"} · team <Link href={`/repositories?team=${encodeURIComponent(repo.team.id)}`}>{repo.team.name}</Link> · registered {fmtDate(repo.createdAt)}
           </div>
         </div>
-        {repo.archivedAt ? null : (
+        {repo.archivedAt ? (
+          can(user.role, "repositories:archive") ? (
+            <div className="row-actions">
+              <RestoreButton repositoryId={repo.id} name={repo.name} />
+            </div>
+          ) : null
+        ) : (
           <div className="row-actions">
             {can(user.role, "scans:trigger") ? <ScanNowButton repositoryId={repo.id} name={repo.name} /> : null}
             {can(user.role, "repositories:archive") ? <ArchiveButton repositoryId={repo.id} name={repo.name} /> : null}
           </div>
         )}
       </div>
+      <Notices />
       <div className="grid cols-3 repo-summary">
         <section className="panel">
           <h2>Posture grade</h2>
@@ -88,6 +96,9 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </div>
       <Suspense fallback={<PanelSkeleton title={`Open findings by severity, last ${TREND_DAYS} days`} height={300} />}>
         <Trend repositoryId={repo.id} />
+      </Suspense>
+      <Suspense fallback={<PanelSkeleton title="Access" height={90} />}>
+        <RepositoryAccess repositoryId={repo.id} url={repo.url} canCheck={can(user.role, "repositories:register") && !repo.archivedAt} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
         <RepoConfigPanel repositoryId={repo.id} />
