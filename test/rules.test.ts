@@ -15,6 +15,7 @@ import { FIXTURES_SUFFIX, loadRulebook, POLICY_SUFFIX, type Check } from "../lib
 import { scanDirectory } from "../lib/engine/scan.ts";
 
 const RULES = join(import.meta.dirname, "..", "rules");
+const REPOSITORIES_DIR = "repositories";
 const rulebook = loadRulebook(RULES);
 
 /**
@@ -120,6 +121,15 @@ describe("rulebook", () => {
       it("reports exactly the annotated lines", async () => {
         const { expected, ok, severities } = annotations(fixtures);
         const result = await scanDirectory(fixtures, { checks: policy.checks });
+        // repositories/<name>/ are repositories of their own (a check's repository conditions read all of one
+        // repository's code); the fixture root's .posture.yaml leaves them out of its own scan.
+        const repositories = join(fixtures, REPOSITORIES_DIR);
+        if (existsSync(repositories))
+          for (const name of readdirSync(repositories)) {
+            const own = await scanDirectory(join(repositories, name), { checks: policy.checks });
+            result.errors.push(...own.errors);
+            result.findings.push(...own.findings.map((f) => ({ ...f, path: `${REPOSITORIES_DIR}/${name}/${f.path}` })));
+          }
         expect(result.errors).toEqual([]);
         const actual = new Set(result.findings.map((f) => `${f.path}:${f.line}:${f.ruleId}`));
         const missed = [...expected].filter((k) => !actual.has(k));

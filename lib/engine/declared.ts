@@ -19,7 +19,7 @@ export function declaredValue(text: string): string {
 }
 
 export class DeclaredIndex {
-  private readonly values = new Map<string, Set<string>>();
+  private readonly values = new Map<string, { values: Set<string>; any: boolean }>();
 
   constructor(
     /** Repository-relative paths of the files the scan walked. */
@@ -30,14 +30,19 @@ export class DeclaredIndex {
     private readonly onError: (check: Check, message: string) => void,
   ) {}
 
-  /** The values the check's condition declares across the repository (empty when it has none or fails). */
-  declared(check: Check): ReadonlySet<string> {
-    const known = this.values.get(check.id);
+  /**
+   * What the repository declares for one of the check's conditions: the values of its metavariable (`captured`),
+   * and whether the rule matched at all. A condition that fails to run declares nothing, and is reported.
+   */
+  private declared(check: Check, which: "unless" | "if"): { values: ReadonlySet<string>; any: boolean } | undefined {
+    const d = which === "unless" ? check.unlessDeclared : check.ifDeclared;
+    if (!d) return undefined;
+    const key = `${which}:${check.id}`;
+    const known = this.values.get(key);
     if (known) return known;
-    const out = new Set<string>();
-    this.values.set(check.id, out);
-    const d = check.unlessDeclared;
-    if (!d) return out;
+    const out = { values: new Set<string>(), any: false };
+    this.values.set(key, out);
+    const captured: string | undefined = "captured" in d ? (d.captured as string | undefined) : undefined;
     const isTarget = picomatch(d.files, { dot: true });
     const config = { rule: d.rule, ...(d.utils ? { utils: d.utils } : {}) } as NapiConfig;
     try {
@@ -46,24 +51,32 @@ export class DeclaredIndex {
         const text = this.read(rel);
         if (text === undefined) continue;
         for (const n of parse(d.language, text).root().findAll(config)) {
-          const v = n.getMatch(d.captured)?.text();
-          if (v) out.add(declaredValue(v));
+          out.any = true;
+          const v = captured ? n.getMatch(captured)?.text() : undefined;
+          if (v) out.values.add(declaredValue(v));
         }
+        // Without a metavariable the first match settles it.
+        if (out.any && !captured) break;
       }
     } catch (e) {
-      out.clear();
-      this.onError(check, (e as Error).message.split("\n")[0]!);
+      // Failed: as if the repository settled nothing and confirmed everything, so the matches are reported.
+      out.values.clear();
+      out.any = which === "if";
+      this.onError(check, `${which === "unless" ? "unlessDeclared" : "ifDeclared"} failed: ${(e as Error).message.split("\n")[0]!}`);
     }
     return out;
   }
 
-  /** The matches whose value another file does not declare. */
+  /** The matches the repository's other files do not settle (unlessDeclared) and do confirm (ifDeclared). */
   filter(matches: readonly RawMatch[]): RawMatch[] {
     return matches.filter((r) => {
+      if (r.check.ifDeclared && !this.declared(r.check, "if")!.any) return false;
       const d = r.check.unlessDeclared;
       if (!d) return true;
+      const declared = this.declared(r.check, "unless")!;
+      if (!d.captured) return !declared.any;
       const v = r.vars[d.captured];
-      return v === undefined || !this.declared(r.check).has(declaredValue(v));
+      return v === undefined || !declared.values.has(declaredValue(v));
     });
   }
 }

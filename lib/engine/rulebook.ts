@@ -129,6 +129,14 @@ const prefilterSpec = z.union([
     .refine((p) => p.all || p.any, "give all, any or both"),
 ]);
 
+/** A condition on the other files of the repository: an ast-grep rule over the files matching the globs. */
+const repositoryCondition = z.object({
+  files: z.array(z.string().min(1)).min(1),
+  language: z.enum(["python", "yaml"]),
+  rule: astGrepRule,
+  utils: z.record(z.string(), astGrepRule).optional(),
+});
+
 const checkSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/, "ids are dotted lower-case words, e.g. modal.function.trust-remote-code"),
@@ -169,19 +177,16 @@ const checkSchema = z
      * Another file of the repository can settle the match: each match of `rule` (ast-grep, in `language`) in a file
      * of the repository matching `files` declares a value of its metavariable `captured`, and a match of this check
      * whose `captured` has one of those values is not reported, e.g. a Serve deployment without ray_actor_options in
-     * its decorator whose name a Serve config file gives them (lib/engine/declared.ts). Tested only when the check
-     * matched; `scanText` (one file, no repository) reports the match.
+     * its decorator whose name a Serve config file gives them (lib/engine/declared.ts). Without `captured`, any
+     * match of `rule` in those files settles every match of the check (the repository authenticates somewhere).
+     * Tested only when the check matched; `scanText` (one file, no repository) reports the match.
      */
-    unlessDeclared: z
-      .object({
-        files: z.array(z.string().min(1)).min(1),
-        language: z.enum(["python", "yaml"]),
-        rule: astGrepRule,
-        utils: z.record(z.string(), astGrepRule).optional(),
-        captured: metavarName,
-      })
-      .strict()
-      .optional(),
+    unlessDeclared: repositoryCondition.extend({ captured: metavarName.optional() }).strict().optional(),
+    /**
+     * The other way round: the match is reported only when some file of the repository matching `files` has a match
+     * of `rule`, e.g. a published container port counts where the repository's code serves a web API.
+     */
+    ifDeclared: repositoryCondition.strict().optional(),
     /**
      * The match is a call that loads a model file (pickle.load, torch.load, joblib.load...): the path its argument
      * names (a literal, or a path built from literals) links the finding to the model-file findings at that path
@@ -206,7 +211,7 @@ const checkSchema = z
   .strict()
   .superRefine((c, ctx) => {
     // A match keeps the metavariables its message names; the declared value is compared with one of them.
-    if (c.unlessDeclared && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
+    if (c.unlessDeclared?.captured && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
       ctx.addIssue({ code: "custom", path: ["unlessDeclared", "captured"], message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses` });
     // Model-file checks (lib/engine/artifacts/checks.ts) have no rule and none of the text-file options.
     if (isArtifactMatch(c.match)) {
@@ -421,10 +426,13 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
     return used;
   };
   const checks = policy.checks.map((c): Check => {
-    // an unlessDeclared rule is compiled on its own, so it gets the shared utils it refers to, as a match does
-    const d = c.unlessDeclared;
-    const declared = d && usedBy([d.rule], d.utils ?? {});
-    const withDeclared: Check = d && declared && Object.keys(declared).length ? ({ ...c, unlessDeclared: { ...d, utils: { ...declared, ...d.utils } } } as Check) : c;
+    // a repository condition's rule is compiled on its own, so it gets the shared utils it refers to, as a match does
+    const withUtils = <T extends { rule: unknown; utils?: Record<string, unknown> }>(d: T | undefined): T | undefined => {
+      if (!d) return d;
+      const used = usedBy([d.rule], d.utils ?? {});
+      return Object.keys(used).length ? { ...d, utils: { ...used, ...d.utils } } : d;
+    };
+    const withDeclared: Check = c.unlessDeclared || c.ifDeclared ? ({ ...c, unlessDeclared: withUtils(c.unlessDeclared), ifDeclared: withUtils(c.ifDeclared) } as Check) : c;
     if (isArtifactMatch(c.match)) return withDeclared;
     if (c.match.language === "regex" || c.match.language === "advisories") return withDeclared;
     const own = c.match.utils ?? {};

@@ -100,8 +100,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
   const advisoryChecks = compiled.checks.filter((c): c is AdvisoryCheck => c.matcher.kind === "advisories");
   const readsDependencies = advisoryChecks.length > 0 || compiled.checks.some((c) => c.check.when);
-  // The files a check's unlessDeclared condition reads need not be scan targets.
-  const declaredGlobs = compiled.checks.flatMap((c) => c.check.unlessDeclared?.files ?? []);
+  // The files a check's repository conditions (unlessDeclared, ifDeclared) read need not be scan targets.
+  const declaredGlobs = compiled.checks.flatMap((c) => [...(c.check.unlessDeclared?.files ?? []), ...(c.check.ifDeclared?.files ?? [])]);
   const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
   let walked;
   try {
@@ -328,7 +328,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         return undefined;
       }
     },
-    (check, message) => result.errors.push({ path: "", message: `check ${check.id}: unlessDeclared failed: ${message}; its matches are reported` }),
+    (check, message) => result.errors.push({ path: "", message: `check ${check.id}: ${message}; its matches are reported` }),
   );
   const modelLoads = new Map<Finding, LoadedPath>();
   for (const [rel, matches] of raw) {
