@@ -15,6 +15,7 @@ const PAGES: [string, Action][] = [
   ["/settings", "settings:manage"],
   ["/admin/users", "users:manage"],
   ["/admin/tokens", "tokens:manage"],
+  ["/admin/credentials", "credentials:manage"],
   ["/admin/audit", "audit:read"],
 ];
 

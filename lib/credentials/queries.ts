@@ -51,3 +51,9 @@ export async function matchingCredential(db: Db, url: string): Promise<Credentia
   const row = await db.credential.findUnique({ where: { id }, select: SUMMARY });
   return row ? toSummary(row) : null;
 }
+
+/** What registration answers about the credential a URL will be cloned with: enough to recognise it, no more. */
+export async function credentialFor(db: Db, url: string): Promise<Pick<CredentialSummary, "name" | "kind" | "scope"> | null> {
+  const c = await matchingCredential(db, url);
+  return c ? { name: c.name, kind: c.kind, scope: c.scope } : null;
+}

@@ -4,8 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import type { BulkLineResult } from "@/lib/repos/service.ts";
 import { registerMany, registerOne } from "@/app/(dashboard)/repositories/actions.ts";
 import { useActionForm, type FormAction } from "../action-form.tsx";
+import { useCheckTypedUrl } from "../credentials/check-access.tsx";
 
-type OneData = { repositoryId: string; name: string; scanId: string | null; warning: string | null };
+type OneData = { repositoryId: string; name: string; scanId: string | null; warning: string | null; credential: { name: string; scope: string } | null };
 type ManyData = { results: BulkLineResult[]; registered: number; failed: number };
 
 /** A team is picked from the existing ones or typed; a new name creates the team on registration. */
@@ -25,6 +26,7 @@ function TeamField({ teams, id }: { teams: string[]; id: string }) {
 
 function RegisterOne({ teams }: { teams: string[] }) {
   const { state, pending, error, formProps } = useActionForm(registerOne as FormAction<OneData>, { resetOnSuccess: true });
+  const check = useCheckTypedUrl(formProps.ref);
   return (
     <form {...formProps} className="register-form">
       <label className="wide">
@@ -44,7 +46,9 @@ function RegisterOne({ teams }: { teams: string[] }) {
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Registering…" : "Register"}
         </button>
+        {check.button}
       </div>
+      {check.result}
       {error ? (
         <p role="alert" className="error wide">
           {error}
@@ -55,6 +59,9 @@ function RegisterOne({ teams }: { teams: string[] }) {
           <span className="success">Registered </span>
           <Link href={`/repositories/${state.data.repositoryId}`}>{state.data.name}</Link>
           {state.data.warning ? <span className="error"> — first scan not queued: {state.data.warning}</span> : <span className="muted"> — first scan queued.</span>}
+          <span className="muted">
+            {state.data.credential ? ` Cloned with the stored credential “${state.data.credential.name}” (${state.data.credential.scope}).` : " No stored credential matches its URL: cloned without one (public access)."}
+          </span>
         </p>
       ) : null}
     </form>

@@ -1,4 +1,5 @@
 import { apiRoute, readJson } from "@/lib/api/http.ts";
+import { credentialFor } from "@/lib/credentials/queries.ts";
 import { listRepositories } from "@/lib/repos/queries.ts";
 import { firstScan, registerRepository, registerRepositoryInput } from "@/lib/repos/service.ts";
 import { getDb, getQueues } from "@/lib/server/context.ts";
@@ -12,5 +13,7 @@ export const POST = apiRoute(getDb, "repositories:register", async ({ req, actor
   const input = await readJson(req, registerRepositoryInput);
   const repository = await registerRepository(getDb(), input, undefined, actor);
   const scan = await firstScan(getDb(), getQueues(), repository.id, actor);
-  return Response.json({ repository, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) }, { status: 201 });
+  // Which stored credential the worker will clone it with (null: none matches, cloned anonymously).
+  const credential = await credentialFor(getDb(), repository.url);
+  return Response.json({ repository, credential, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) }, { status: 201 });
 });
