@@ -6,6 +6,8 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { runAs } from "../lib/actions/define.ts";
+import { keyEnvironment } from "../lib/cli/credentials.ts";
+import { run } from "../lib/cli/main.ts";
 import { createCredentialAction, deleteCredentialAction } from "../lib/actions/credentials.ts";
 import { checkSecretKey, secretKeys, SecretKeyError } from "../lib/credentials/key.ts";
 import { parseHostKeys } from "../lib/credentials/material.ts";
@@ -205,6 +207,43 @@ describe("stored credentials", () => {
     ]);
     expect(JSON.stringify(log)).not.toContain("glpat-action-secret-1234");
     expect(await deleteCredential(t.db, actor, id)).toBe(null);
+  });
+
+  it("posture credentials list and rotate: the re-encryption step of a key rotation, from the command line", async () => {
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, POSTURE_SECRET_KEY: process.env.POSTURE_SECRET_KEY, POSTURE_SECRET_KEY_PREVIOUS: process.env.POSTURE_SECRET_KEY_PREVIOUS };
+    const out = { stdout: "", stderr: "" };
+    const io = { stdout: (x: string) => void (out.stdout += x), stderr: (x: string) => void (out.stderr += x), isTTY: false };
+    try {
+      process.env.DATABASE_URL = t.url;
+      const n = await t.db.credential.count();
+      // The rows are sealed with OTHER since the rotation above: back to KEY, OTHER being the previous key.
+      Object.assign(process.env, { POSTURE_SECRET_KEY: KEY, POSTURE_SECRET_KEY_PREVIOUS: OTHER });
+      expect(await run(["credentials", "rotate"], io)).toBe(0);
+      expect(out.stdout).toBe(`re-encrypted ${n} credential(s) with the current key; 0 already were\n`);
+      expect(new Set((await t.db.credential.findMany()).map((c) => c.keyId))).toEqual(new Set([keys.current.id]));
+
+      out.stdout = "";
+      expect(await run(["credentials", "list"], io)).toBe(0);
+      expect(out.stdout).toContain("acme/payments\tHTTPS token\tgit.example.com/acme/payments/*\tsha256:");
+      for (const secret of ["tok-pay-cccccccc", deploy.privateKey.split("\n")[1]!]) expect(out.stdout).not.toContain(secret);
+
+      // A key that opens none of them: nothing changes, and the command says which ones and fails.
+      Object.assign(process.env, { POSTURE_SECRET_KEY: "a-third-key-that-is-long-enough-000000000" });
+      delete process.env.POSTURE_SECRET_KEY_PREVIOUS;
+      out.stdout = "";
+      expect(await run(["credentials", "rotate"], io)).toBe(1);
+      expect(out.stderr).toMatch(/^not readable with any configured key \(set the key that encrypted them in POSTURE_SECRET_KEY_PREVIOUS\): /);
+      expect(new Set((await t.db.credential.findMany()).map((c) => c.keyId))).toEqual(new Set([keys.current.id]));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    // ./bin/start's key file stands in for an unset POSTURE_SECRET_KEY.
+    const file = files.write("secret-key", `${KEY}\n`);
+    expect(keyEnvironment({}, file).POSTURE_SECRET_KEY).toBe(KEY);
+    expect(keyEnvironment({ POSTURE_SECRET_KEY: OTHER }, file).POSTURE_SECRET_KEY).toBe(OTHER);
   });
 
   it("host keys are read from ssh-keyscan or known_hosts lines, host names ignored", () => {

@@ -28,6 +28,7 @@ const USAGE = `usage:
   posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture demo [--reset]
+  posture credentials list | rotate
   posture advisories import <file.json|directory> [--rules <dir>] [--unrated critical|high|medium|low]
   posture --version`;
 
@@ -113,6 +114,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return command ? 0 : 2;
     }
     if (command === "demo") return await (await import("./demo.ts")).demoCommand(rest, io);
+    if (command === "credentials") return await (await import("./credentials.ts")).credentialsCommand(rest, io);
     if (command === "advisories") return await (await import("./advisories.ts")).advisoriesCommand(rest, io, config().rulesDir);
     if (command === "db" || command === "user" || command === "token") {
       const admin = await import("./admin.ts");
