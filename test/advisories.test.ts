@@ -126,6 +126,16 @@ describe("advisory checks over a repository's declarations", () => {
     expect((await scan({ "requirements.txt": "torch>=2.6\n" })).findings).toEqual([]);
   });
 
+  it("reports a range once however many critical advisories it admits, detailing the one whose fix is highest", async () => {
+    const r = await scan({ "requirements.txt": "torch>=2.0\n" });
+    expect(summary(r)).toEqual(["requirements.txt:1 range CVE-2025-32434 medium"]);
+    expect(r.findings[0]!.message).toMatch(/^torch>=2\.0 admits torch >=2\.0,<2\.6\.0, affected by CVE-2025-32434 .*; it also admits versions affected by CVE-2024-5480 \(fixed in 2\.2\.2\)\.$/);
+    // The finding is the declaration's: narrowing the range past one advisory keeps it.
+    const narrower = await scan({ "requirements.txt": "torch>=2.3\n" });
+    expect(narrower.findings.map((f) => f.fingerprint)).toEqual(r.findings.map((f) => f.fingerprint));
+    expect(narrower.findings[0]!.message).not.toContain("it also admits");
+  });
+
   it("lets a lock file decide: its pin is reported and the range beside it is not", async () => {
     const r = await scan({
       "pyproject.toml": '[project]\nname = "svc"\ndependencies = ["torch>=1.0"]\n',

@@ -21,7 +21,7 @@ import type { Advisory } from "./advisory-set.ts";
 import type { Check } from "./rulebook.ts";
 import { decidingDeclarations, joinSpecs, type Declaration, type DependencyIndex } from "./dependencies.ts";
 import { finalizeFile, splitLines, type CompiledCheck, type FileScan, type RawMatch } from "./match.ts";
-import { ANY_VERSION, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
+import { ANY_VERSION, compareVersions, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
 import { SEVERITY_RANK, type CodeContext } from "./types.ts";
 
 interface CompiledAdvisory {
@@ -160,6 +160,33 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
   return hits;
 }
 
+/**
+ * One finding per too-wide declaration, not one per advisory it admits: `torch>=2.0` is one thing to change.
+ * The advisory the message details is the most severe with the highest fixed release (the upgrade that clears
+ * it most likely clears the others); the others are named after it.
+ */
+function groupRanges(hits: readonly Hit[]): Hit[] {
+  const out: Hit[] = [];
+  const ranges = new Map<string, Hit[]>();
+  for (const h of hits) {
+    if (h.check.matcher.versions === "pinned") out.push(h);
+    else {
+      const key = `${h.check.check.id}\0${h.declaration.line ?? 1}\0${h.declaration.name}`;
+      (ranges.get(key) ?? ranges.set(key, []).get(key)!).push(h);
+    }
+  }
+  const highestFixed = (a: Advisory) => [...a.fixed].sort(compareVersions).at(-1);
+  for (const group of ranges.values()) {
+    const sorted = [...group].sort(
+      (a, b) => SEVERITY_RANK[b.advisory.severity] - SEVERITY_RANK[a.advisory.severity] || compareVersions(highestFixed(b.advisory) ?? "0", highestFixed(a.advisory) ?? "0") || a.advisory.id.localeCompare(b.advisory.id),
+    );
+    const [primary, ...others] = sorted as [Hit, ...Hit[]];
+    const more = others.length ? `; it also admits versions affected by ${others.map((o) => `${o.advisory.id} (${fixedText(o.advisory)})`).join(", ")}` : "";
+    out.push({ ...primary, vars: { ...primary.vars, MORE: more } });
+  }
+  return out;
+}
+
 /** Where on its line a declaration is: from the package's name to the end of what was written. */
 function position(line: string, d: Declaration): { start: number; end: number } {
   const name = new RegExp(d.name.split("-").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[-_.]+"), "i").exec(line);
@@ -197,14 +224,15 @@ export function advisoryFindings(checks: readonly AdvisoryCheck[], index: Depend
     const context = scope.contextOf(file, text);
     // finalizeFile keeps one finding per check and position; several advisories on one line are one call each.
     const byAdvisory = new Map<string, RawMatch[]>();
-    for (const h of hits) {
+    for (const h of groupRanges(hits)) {
       const line = Math.min(Math.max((h.declaration.line ?? 1) - 1, 0), lines.length - 1);
       const { start, end } = position(lines[line] ?? "", h.declaration);
       const raw: RawMatch = {
         check: h.check.check,
         start: { line, column: start },
         end: { line, column: end },
-        text: `${h.declaration.name} ${h.advisory.id}`,
+        // A range's finding is the declaration's, whichever advisories it admits today (new advisories join it).
+        text: h.check.matcher.versions === "pinned" ? `${h.declaration.name} ${h.advisory.id}` : `${h.declaration.name} range`,
         scope: "",
         secrets: [],
         vars: h.vars,

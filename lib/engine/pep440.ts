@@ -133,3 +133,8 @@ export function describeInterval(i: Interval): string {
   if (i.hi) parts.push(`${i.hi.inclusive ? "<=" : "<"}${strip(i.hi.v)}`);
   return parts.length ? parts.join(",") : "any version";
 }
+
+/** PEP 440 order of two valid versions (negative, zero, positive). */
+export function compareVersions(a: string, b: string): number {
+  return compare(a, b);
+}
