@@ -156,7 +156,7 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     const userinfo = at === -1 ? "" : authority.slice(0, at);
     const hostport = authority.slice(at + 1);
     if (userinfo.includes("@")) throw new RepoUrlError("the URL cannot have more than one '@'");
-    if (scheme === "https" && at !== -1) throw new RepoUrlError("credentials in the URL are not accepted; use a deploy key or a credential helper on the worker");
+    if (scheme === "https" && at !== -1) throw new RepoUrlError("credentials in the URL are not accepted: an admin or security lead stores a token for the host under Credentials");
     if (userinfo.includes(":")) throw new RepoUrlError("passwords in the URL are not accepted");
     if (at !== -1 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(userinfo)) throw new RepoUrlError(`${userinfo || "(empty)"} is not a valid user name`);
     const hp = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(hostport);
