@@ -13,7 +13,8 @@ import { weightedScore } from "./risk.ts";
 import { weightedCountsSql } from "./risk-sql.ts";
 import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
 
-export const HEATMAP_COLUMNS_PER_PAGE = 40;
+// As many as fit beside the policy names at 1280 px with a readable count in each cell; wider screens widen the cells.
+export const HEATMAP_COLUMNS_PER_PAGE = 25;
 
 const one = (v: unknown) => (Array.isArray(v) ? v.join(",") : v);
 /** Comma-separated values; unknown ones are dropped so a stale or hand-edited URL still renders. */

@@ -121,9 +121,10 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
       </section>
     );
   }
-  const statusParam = data.statuses.join(",");
+  // The open statuses are the findings page's default: leave them out, so its filter reads "Open (any)".
+  const defaultStatuses = data.statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => data.statuses.includes(s));
   const extra = (q: URLSearchParams) => {
-    q.set("status", statusParam);
+    if (!defaultStatuses) q.set("status", data.statuses.join(","));
     if (p.severity) q.set("severity", p.severity.join(","));
     return q;
   };
@@ -136,10 +137,10 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   const from = (data.page - 1) * data.perPage + 1;
   const to = from + data.columns.length - 1;
   return (
-    <section className="panel flush">
+    <section className="panel heat-panel">
       {past ? <ReplaceUrl href={toQuery(p)} /> : null}
       <p className="heat-note small" role="status">
-        {`Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first.`}
+        {`Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first. Total is each policy’s findings across the ${kind} shown.`}
         {kind === "repositories" && data.columnCount > data.perPage && !p.team ? " Filter by team to narrow." : ""}
       </p>
       {data.columns.length ? <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} /> : null}

@@ -8,6 +8,7 @@ import {
   DEFAULT_DIR,
   DEFAULT_SORT,
   FINDING_STATUSES,
+  OPEN_STATUSES,
   FINDINGS_COUNT_CAP,
   FINDINGS_EXPORT_LIMIT,
   FINDINGS_MAX_PAGE,
@@ -21,7 +22,7 @@ import {
 import { getDb } from "@/lib/server/context.ts";
 import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
-import { FRAMEWORK_LABELS, STATUS_LABELS } from "../palette.ts";
+import { frameworkLabel, STATUS_LABELS } from "../palette.ts";
 import { FindingsTable, type SortLink } from "./findings-table.tsx";
 import { ReplaceUrl } from "../replace-url.tsx";
 
@@ -33,8 +34,14 @@ function pageHref(view: FindingViewParams, path: string, defaultSort: string): s
 type Option = readonly [value: string, label: string];
 
 function Select({ name, label, value, options, any = "Any" }: { name: string; label: string; value: string | undefined; options: readonly Option[]; any?: string }) {
-  // A value the list does not offer (a shared link with several values, an archived repository) stays selectable.
-  const all = value && !options.some(([v]) => v === value) ? [[value, value] as const, ...options] : options;
+  // A value the list does not offer (a shared link with several values, an archived repository) stays
+  // selectable, named by its parts' labels ("Fixed + False positive") rather than its raw value.
+  const readable = (v: string) =>
+    v
+      .split(",")
+      .map((part) => options.find(([o]) => o === part)?.[1] ?? part)
+      .join(" + ");
+  const all = value && !options.some(([v]) => v === value) ? [[value, readable(value)] as const, ...options] : options;
   return (
     <label>
       {label}
@@ -60,9 +67,15 @@ export function FindingFilters({ view, options, path, hide = [], defaultSort = D
       {show("team") ? <Select name="team" label="Team" value={view.team} options={options.teams.map((t) => [t.id, t.name])} /> : null}
       <Select name="policy" label="Policy" value={view.policy} options={options.policies.map((p) => [p.id, p.title])} />
       <Select name="check" label="Check" value={view.check} options={options.checks.map((c) => [c.id, c.id])} />
-      <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, FRAMEWORK_LABELS[f.replace("-", "_") as keyof typeof FRAMEWORK_LABELS]])} />
+      <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, frameworkLabel(f)])} />
       <Select name="severity" label="Severity" value={join(view.severity)} options={[...SEVERITIES.map((s) => [s, s] as const), ["critical,high", "critical + high"]]} />
-      <Select name="status" label="Status" value={view.status === "all" ? "all" : join(view.status)} any="Open (open, in progress, reopened)" options={[...FINDING_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ["all", "Any status"]]} />
+      <Select
+        name="status"
+        label="Status"
+        value={view.status === "all" ? "all" : isOpenSet(view.status) ? undefined : join(view.status)}
+        any="Open (any)"
+        options={[...FINDING_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const), ["all", "Any status"]]}
+      />
       <Select
         name="context"
         label="Context"
@@ -91,6 +104,11 @@ export function FindingFilters({ view, options, path, hide = [], defaultSort = D
       </div>
     </form>
   );
+}
+
+/** The open statuses, in any order: the default filter ("Open (any)"), however a link spelled it. */
+function isOpenSet(status: FindingViewParams["status"]): boolean {
+  return Array.isArray(status) && status.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => status.includes(s));
 }
 
 const sortParam = (v: FindingViewParams) => `${v.dir === "desc" ? "-" : ""}${v.sort}`;

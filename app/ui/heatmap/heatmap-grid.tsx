@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Heatmap, HeatmapCell } from "@/lib/dashboard/heatmap.ts";
 import { HEAT_BUCKETS, heatBucket } from "@/lib/dashboard/heatmap.ts";
-import { FRAMEWORK_LABELS, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS } from "../palette.ts";
+import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS } from "../palette.ts";
 
 /** Sequential scale for the weighted count, lightest to darkest; index = heatBucket(weight). */
 export const HEAT_COLORS = ["#ffffff", "#fde7df", "#fbc3b0", "#f49378", "#dd5a3e", "#a61d12"] as const;
@@ -24,25 +24,37 @@ export function HeatmapGrid({ data, group, cellHref, columnHref, columnKind }: {
     else last.policies.push(p);
   }
   const colSpan = data.columns.length + 2;
+  // Few columns are wide enough for their names across; many get them turned upright, whole either way.
+  const dense = data.columns.length > 10;
   return (
     <div className="heatmap-scroll">
-      <table className="heatmap">
+      <table className={`heatmap${dense ? " dense" : ""}`}>
         <caption className="visually-hidden">
-          Open findings per policy (rows) and {columnKind === "teams" ? "team" : "repository"} (columns); each cell links to those findings.
+          Open findings per policy (rows) and {columnKind === "teams" ? "team" : "repository"} (columns); each cell links to those findings. Total is the policy&apos;s findings across the columns shown.
         </caption>
+        <colgroup>
+          <col className="policy-col" />
+          <col className="total-col" />
+          {data.columns.map((col) => (
+            <col key={col.id} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
             <th scope="col" className="policy-head">
               Policy
             </th>
             <th scope="col" className="num total-head">
-              Shown
+              Total
             </th>
-            {data.columns.map((col) => (
-              <th key={col.id} scope="col" className="col-head" title={`${col.name}: ${col.total} open, weighted ${col.weight}`}>
-                <Link href={columnHref(col.id)}>
-                  <span>{col.name}</span>
+            {data.columns.map((col, i) => (
+              <th key={col.id} scope="col" className="col-head">
+                <Link href={columnHref(col.id)} aria-describedby={`col-tip-${i}`}>
+                  <span className="col-name">{col.name}</span>
                 </Link>
+                <span className="col-tip" role="tooltip" id={`col-tip-${i}`}>
+                  {col.name}: {col.total} open, weighted {col.weight}
+                </span>
               </th>
             ))}
           </tr>
@@ -52,14 +64,14 @@ export function HeatmapGrid({ data, group, cellHref, columnHref, columnKind }: {
             {group ? (
               <tr className="group-row">
                 <th scope="rowgroup" colSpan={colSpan}>
-                  {FRAMEWORK_LABELS[g.framework as keyof typeof FRAMEWORK_LABELS] ?? g.framework}
+                  {frameworkLabel(g.framework)}
                 </th>
               </tr>
             ) : null}
             {g.policies.map((p) => (
               <tr key={p.id}>
                 <th scope="row" className="policy-name" title={`${p.title} (${p.level})`}>
-                  {group ? null : <span className="muted small">{FRAMEWORK_LABELS[p.framework as keyof typeof FRAMEWORK_LABELS] ?? p.framework} · </span>}
+                  {group ? null : <span className="muted small">{frameworkLabel(p.framework)} · </span>}
                   {p.title}
                 </th>
                 <td className="num total">{rowTotals.get(p.id) ?? 0}</td>
