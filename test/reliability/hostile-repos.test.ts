@@ -367,6 +367,8 @@ describe("hostile model files", () => {
   const modelRules = scratch("posture-hostile-model-rules-");
   modelRules.write("test.policy.yaml", TEST_POLICY);
   modelRules.write("model-artifacts.policy.yaml", readFileSync(join(REAL_RULES, "ml-serving/model-artifacts.policy.yaml"), "utf8"));
+  // its loader check uses the shared utils (deserialization-sink)
+  modelRules.write("utils.yaml", readFileSync(join(REAL_RULES, "utils.yaml"), "utf8"));
   const artifactChecks = loadRulebook(REAL_RULES).checks.filter((c) => c.policy === "Model artifacts carry no executable code");
   const scanModels = (root: string, artifactLimits?: Parameters<typeof scanDirectory>[1]["artifactLimits"]) => scanDirectory(root, { checks: [...parsePolicy(TEST_POLICY, "t.yaml").checks, ...artifactChecks], artifactLimits });
   const errorsOf = (r: Awaited<ReturnType<typeof scanModels>>) => r.errors.map((e) => [e.path, e.message]);
