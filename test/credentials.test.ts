@@ -156,7 +156,7 @@ describe("stored credentials", () => {
 
   it("show only name, kind, scope, fingerprint and use; the stored row and the audit log hold no secret", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const app = await createCredential(t.db, actor, { kind: "github_app", name: "acme app", scope: "github.com/acme/*", appId: "123456", installationId: "987", privateKey }, keys);
+    const app = await createCredential(t.db, actor, { kind: "github_app", name: "acme app", scope: "github.com/acme/*", appId: "123456", installationId: "4815162342", privateKey }, keys);
     expect(app.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}=$/);
     const list = await listCredentials(t.db);
     const ssh = list.find((c) => c.name === "acme ssh")!;
@@ -165,14 +165,14 @@ describe("stored credentials", () => {
     expect(Object.keys(list[0]!).sort()).toEqual(["createdAt", "createdBy", "expiresAt", "fingerprint", "id", "kind", "lastResult", "lastUsedAt", "name", "scope"]);
 
     const dump = execFileSync("pg_dump", ["--data-only", t.url]).toString();
-    const secrets = ["tok-host-aaaaaaaa", "tok-acme-bbbbbbbb", "tok-pay-cccccccc", "tok-port-dddddddd", privateKey.split("\n")[1]!, deploy.privateKey.split("\n")[1]!, "987", hostKey.split(" ")[1]!];
+    const secrets = ["tok-host-aaaaaaaa", "tok-acme-bbbbbbbb", "tok-pay-cccccccc", "tok-port-dddddddd", privateKey.split("\n")[1]!, deploy.privateKey.split("\n")[1]!, "4815162342", hostKey.split(" ")[1]!];
     for (const s of secrets) expect(dump.includes(s), `the database holds ${s.slice(0, 12)}…`).toBe(false);
     const audit = await t.db.auditLog.findMany({ where: { targetType: "credential" } });
     expect(audit.map((a) => a.action)).toContain("credential.create");
     expect(audit.find((a) => a.targetId === app.id)?.after).toEqual({ name: "acme app", kind: "github_app", scope: "github.com/acme/*", fingerprint: app.fingerprint });
     // What is sealed opens, with the row it belongs to.
     const row = await t.db.credential.findUniqueOrThrow({ where: { id: app.id } });
-    expect(openCredential(row, keys)).toMatchObject({ kind: "github_app", appId: "123456", installationId: "987", owner: "acme" });
+    expect(openCredential(row, keys)).toMatchObject({ kind: "github_app", appId: "123456", installationId: "4815162342", owner: "acme" });
   });
 
   it("re-seal every credential under a new key; an old key is still read until then, an unknown one is named", async () => {
