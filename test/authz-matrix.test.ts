@@ -299,7 +299,7 @@ describe("authorisation matrix", () => {
       // Each run flips the check, so each role's run is a real change (and the second one undoes the first).
       const enabled = !(await t.db.check.findUniqueOrThrow({ where: { id: checkId } })).enabled;
       return {
-        input: { checkId, enabled: String(enabled) },
+        input: { checkId, enabled: String(enabled), ...(enabled ? {} : { reason: "authz matrix run" }) },
         verify: async (data) => {
           expect(data).toEqual({ checkId, enabled, changed: true });
           expect((await t.db.check.findUniqueOrThrow({ where: { id: checkId } })).enabled).toBe(enabled);

@@ -4,7 +4,7 @@ import { rulesActions, setCheckEnabledAction } from "../../lib/actions/rules.ts"
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import type { Db, Framework, Severity } from "../../lib/db/client.ts";
 import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashboard/heatmap.ts";
-import { referenceLink, rulesCatalogue } from "../../lib/rules/queries.ts";
+import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 
 const t = useTestDatabase("dash_heat");
@@ -146,6 +146,22 @@ describe("rules", () => {
     expect(referenceLink("javascript:alert(1)")).toBeNull();
   });
 
+  it("searches by text, framework and severity", async () => {
+    const rules = await rulesCatalogue(t.db);
+    const ids = (q: Record<string, string>) => filterCatalogue(rules, rulesParams.parse(q)).flatMap((p) => p.checks.map((c) => c.id));
+    const all = rules.flatMap((p) => p.checks);
+    expect(ids({})).toEqual(all.map((c) => c.id));
+    // A check's id or message matches that check; a policy's title matches all its checks.
+    expect(ids({ q: "M.ENV" })).toEqual(["m.env"]);
+    expect(ids({ q: rules.find((p) => p.id === "modal/secrets")!.title })).toEqual(["m.env", "m.key"]);
+    expect(filterCatalogue(rules, rulesParams.parse({ framework: "ray_serve" })).every((p) => p.framework === "ray_serve")).toBe(true);
+    expect(ids({ framework: "ray_serve" }).length).toBeGreaterThan(0);
+    const sev = all[0]!.severity;
+    expect(ids({ severity: sev })).toEqual(all.filter((c) => c.severity === sev).map((c) => c.id));
+    expect(ids({ q: "no such words anywhere" })).toEqual([]);
+    expect(rulesParams.parse({ framework: "nope", severity: ["x"], q: ["a", "b"] })).toEqual({ q: "a", framework: undefined, severity: undefined, state: undefined });
+  });
+
   it("disables a check org-wide with an audit entry, and refuses engineers and viewers", async () => {
     for (const role of ["engineer", "viewer"] as const) {
       expect(await runAs(setCheckEnabledAction, { db: t.db, user: user(role) }, { checkId: "m.key", enabled: "false" })).toEqual({ ok: false, error: `the ${role} role cannot do this` });
@@ -153,21 +169,29 @@ describe("rules", () => {
     expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(true);
     expect(await t.db.auditLog.count({ where: { targetType: "check" } })).toBe(0);
 
-    const off = await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false" });
+    // Disabling says why, or is refused.
+    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false", reason: "  " })).toEqual({
+      ok: false,
+      error: "reason: say why the check is disabled for the whole organisation",
+      field: "reason",
+    });
+    expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(true);
+    const off = await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false", reason: "keys here are test fixtures" });
     expect(off).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: true } });
     expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(false);
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { targetType: "check", targetId: "m.key" } });
-    expect(entry).toMatchObject({ action: "check.disable", actorLabel: "security_lead@example.test", before: { enabled: true }, after: { enabled: false } });
+    expect(entry).toMatchObject({ action: "check.disable", actorLabel: "security_lead@example.test", before: { enabled: true }, after: { enabled: false, reason: "keys here are test fixtures" } });
 
     // Its findings leave the heatmap; the rules page still shows them as hidden.
     const h = await heatmap(t.db, heatmapParams.parse({}));
     expect(h.cells.reduce((s, c) => s + c.critical, 0)).toBe(0);
     const secrets = (await rulesCatalogue(t.db)).find((p) => p.id === "modal/secrets")!;
-    expect(secrets.checks.find((c) => c.id === "m.key")).toMatchObject({ enabled: false, open: 2 });
+    expect(secrets.checks.find((c) => c.id === "m.key")).toMatchObject({ enabled: false, open: 2, disabled: { reason: "keys here are test fixtures", by: "security_lead@example.test" } });
     expect(secrets.open).toBe(3);
+    expect(filterCatalogue(await rulesCatalogue(t.db), rulesParams.parse({ state: "disabled" })).flatMap((p) => p.checks.map((c) => c.id))).toEqual(["m.key"]);
 
     // Setting the same state again changes nothing and writes nothing.
-    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: false })).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: false } });
+    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: false, reason: "again" })).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: false } });
     expect(await t.db.auditLog.count({ where: { targetType: "check" } })).toBe(1);
 
     const on = await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: "true" });

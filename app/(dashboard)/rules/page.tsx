@@ -1,32 +1,87 @@
 import Link from "next/link";
 import { can } from "@/lib/auth/permissions.ts";
-import { messageOutline } from "@/lib/engine/message.ts";
-import { referenceLink, rulesCatalogue, type RulePolicy } from "@/lib/rules/queries.ts";
+import { SEVERITIES } from "@/lib/engine/types.ts";
+import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams, type RulePolicy } from "@/lib/rules/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { SeverityBadge } from "@/app/ui/badges.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
-import { fmtInt } from "@/app/ui/format.ts";
-import { FRAMEWORK_LABELS } from "@/app/ui/palette.ts";
+import { fmtDate, fmtInt } from "@/app/ui/format.ts";
+import { FRAMEWORK_LABELS, frameworkLabel } from "@/app/ui/palette.ts";
 import { CheckToggle } from "@/app/ui/rules/check-toggle.tsx";
+import { GenericMessage } from "@/app/ui/rules/generic-message.tsx";
 
-export default async function RulesPage() {
+export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage("findings:read", "/rules");
   const manage = can(user.role, "rules:manage");
-  const policies = await rulesCatalogue(getDb());
+  const params = rulesParams.parse(await searchParams);
+  const all = await rulesCatalogue(getDb());
+  const policies = filterCatalogue(all, params);
+  const filtered = Boolean(params.q || params.framework || params.severity || params.state);
   const frameworks = new Map<string, RulePolicy[]>();
   for (const p of policies) frameworks.set(p.framework, [...(frameworks.get(p.framework) ?? []), p]);
-  const checks = policies.flatMap((p) => p.checks);
+  const checks = all.flatMap((p) => p.checks);
+  const shown = policies.reduce((n, p) => n + p.checks.length, 0);
   const disabled = checks.filter((c) => !c.enabled).length;
   return (
     <>
       <div className="page-header">
         <h1>Rules</h1>
         <span className="muted">
-          {policies.length} policies · {checks.length} checks{disabled ? ` · ${disabled} disabled org-wide` : ""}
+          {all.length} policies · {checks.length} checks{disabled ? ` · ${disabled} disabled org-wide` : ""}
         </span>
       </div>
-      {policies.length === 0 ? (
+      <form method="get" action="/rules" className="filters rule-filters" role="search" aria-label="Search the rules">
+        <label>
+          Text
+          <input type="search" name="q" defaultValue={params.q} maxLength={200} placeholder="policy, check id or message" />
+        </label>
+        <label>
+          Framework
+          <select name="framework" defaultValue={params.framework ?? ""}>
+            <option value="">Any</option>
+            {Object.entries(FRAMEWORK_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Severity
+          <select name="severity" defaultValue={params.severity ?? ""}>
+            <option value="">Any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State
+          <select name="state" defaultValue={params.state ?? ""}>
+            <option value="">Any</option>
+            <option value="enabled">Enabled</option>
+            <option value="disabled">Disabled org-wide</option>
+          </select>
+        </label>
+        <button type="submit">Search</button>
+        {filtered ? <Link href="/rules">Clear</Link> : null}
+        {filtered ? (
+          <span className="muted small" role="status">
+            {fmtInt(shown)} of {fmtInt(checks.length)} checks match
+          </span>
+        ) : null}
+      </form>
+      {filtered && policies.length === 0 ? (
+        <div className="panel">
+          <EmptyState title="No check matches" action={{ href: "/rules", label: "Clear the search" }}>
+            Try fewer words, or another framework or severity.
+          </EmptyState>
+        </div>
+      ) : null}
+      {all.length === 0 ? (
         <div className="panel">
           <EmptyState title="The rule catalogue is empty">The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.</EmptyState>
         </div>
@@ -39,14 +94,14 @@ export default async function RulesPage() {
       <nav className="tabs rule-jump" aria-label="Frameworks">
         {[...frameworks.keys()].map((f) => (
           <a key={f} href={`#fw-${f}`}>
-            {FRAMEWORK_LABELS[f as keyof typeof FRAMEWORK_LABELS] ?? f}
+            {frameworkLabel(f)}
           </a>
         ))}
       </nav>
       {[...frameworks.entries()].map(([framework, list]) => (
         <section key={framework} id={`fw-${framework}`} className="rules-framework">
           <h2>
-            {FRAMEWORK_LABELS[framework as keyof typeof FRAMEWORK_LABELS] ?? framework} <span className="muted small">({list.length} policies)</span>
+            {frameworkLabel(framework)} <span className="muted small">({list.length} policies)</span>
           </h2>
           {list.map((p) => (
             <article key={p.id} className="panel policy" aria-labelledby={`policy-${p.id}`}>
@@ -103,7 +158,9 @@ export default async function RulesPage() {
                       <td>
                         <SeverityBadge severity={c.severity} />
                       </td>
-                      <td className="small wrap-anywhere">{messageOutline(c.message)}</td>
+                      <td className="small wrap-anywhere">
+                        <GenericMessage template={c.message} />
+                      </td>
                       <td className="num">
                         {c.enabled ? (
                           <Link href={`/findings?check=${encodeURIComponent(c.id)}`}>{fmtInt(c.open)}</Link>
@@ -112,7 +169,19 @@ export default async function RulesPage() {
                         )}
                       </td>
                       <td className="small">
-                        {c.enabled ? <span className="success">enabled</span> : <span className="error">disabled org-wide</span>}
+                        {c.enabled ? (
+                          <span className="success">enabled</span>
+                        ) : (
+                          <>
+                            <span className="error">disabled org-wide</span>
+                            {c.disabled ? (
+                              <div className="muted disabled-why">
+                                {c.disabled.reason ? <>“{c.disabled.reason}”, </> : "no reason recorded, "}
+                                {c.disabled.by}, {fmtDate(c.disabled.at)}
+                              </div>
+                            ) : null}
+                          </>
+                        )}
                         {c.active ? null : <div className="muted">retired from the rulebook</div>}
                       </td>
                       {manage ? (
