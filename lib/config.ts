@@ -106,6 +106,15 @@ const schema = z
     POSTURE_GIT_ALLOWED_NETWORKS: z.preprocess(blank, z.string().default("")).transform(networks),
     POSTURE_TRUSTED_PROXY: flag,
     POSTURE_SECURE_COOKIES: flag,
+    /** The dashboard's address as people reach it: the link in commit statuses and comments, and the webhook URL shown. */
+    POSTURE_PUBLIC_URL: z.preprocess(
+      blank,
+      z
+        .string()
+        .refine((v) => URL.canParse(v) && ["http:", "https:"].includes(new URL(v).protocol) && !new URL(v).username && !new URL(v).password && !new URL(v).search && !new URL(v).hash, "must be the dashboard's address, e.g. https://posture.example.com")
+        .transform((v) => v.replace(/\/+$/, ""))
+        .optional(),
+    ),
     // https://no-color.org: any value but the empty string.
     NO_COLOR: z.string().optional().transform((v) => Boolean(v)),
   })
@@ -128,6 +137,8 @@ const schema = z
     gitAllowedNetworks: e.POSTURE_GIT_ALLOWED_NETWORKS,
     trustedProxy: e.POSTURE_TRUSTED_PROXY,
     secureCookies: e.POSTURE_SECURE_COOKIES,
+    /** No trailing slash; null when unset (statuses then carry no link). */
+    publicUrl: e.POSTURE_PUBLIC_URL ?? null,
     noColor: e.NO_COLOR,
   }));
 

@@ -11,6 +11,7 @@ import { runAs, type ActionDef } from "../lib/actions/define.ts";
 import { roleLabel, type SignedInUser } from "../lib/auth/guard.ts";
 import { ACTIONS, can, type Action } from "../lib/auth/permissions.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
+import { createConnection, openWebhookSecret } from "../lib/connections/service.ts";
 import { createCredential } from "../lib/credentials/service.ts";
 import type { Role } from "../lib/db/client.ts";
 import { registerRepository } from "../lib/repos/service.ts";
@@ -38,6 +39,8 @@ const EXPECTED: Record<Action, Role[]> = {
   "tokens:manage": ["admin", "security_lead"],
   // Issue 14: credentials are managed by admins and security leads.
   "credentials:manage": ["admin", "security_lead"],
+  // Issue 14 §2–3: connected organisations, their webhooks and policies, like credentials.
+  "connections:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
 };
 
@@ -63,6 +66,12 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "credentials.delete": "credentials:manage",
   // Whoever may register a repository may ask whether the worker could clone it.
   "credentials.check": "repositories:register",
+  "connections.create": "connections:manage",
+  "connections.update": "connections:manage",
+  "connections.sync": "connections:manage",
+  "connections.rotate-secret": "connections:manage",
+  "connections.delete": "connections:manage",
+  "repositories.set-policy": "connections:manage",
 };
 
 function files(dir: string, match: (p: string) => boolean): string[] {
@@ -133,6 +142,12 @@ describe("authorisation matrix", () => {
     return r.dir;
   };
   const newRepository = async () => registerRepository(t.db, { url: newRepoDir("repo"), team: "authz" }, true);
+  // A connection for each role's run, through a token scoped to the forge's host.
+  let credentialId = "";
+  const newConnection = async () => {
+    if (!credentialId) credentialId = (await createCredential(t.db, { id: null, label: "authz" }, { kind: "https_token", name: "authz forge token", scope: "ghe.authz.example/acme/*", token: "ghp_authzToken0123456789" })).id;
+    return (await createConnection(t.db, { id: null, label: "authz" }, { name: fresh("conn"), forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId, defaultTeam: "authz" })).connection;
+  };
   const audited = (action: string, actor: SignedInUser, targetId?: string) => t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
 
   const CASES: Record<string, Case> = {
@@ -294,6 +309,77 @@ describe("authorisation matrix", () => {
         },
       };
     },
+    "connections.create": async (actor) => {
+      const connection = await newConnection();
+      const name = fresh("org");
+      return {
+        input: { name, forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId: connection.credentialId, defaultTeam: "authz", skipArchived: "on", topics: "ml, serving", teamRules: "topic:serving = Serving", policyMode: "block", blockAt: "critical" },
+        verify: async (data) => {
+          const row = await t.db.forgeConnection.findUniqueOrThrow({ where: { name } });
+          expect(data).toMatchObject({ connectionId: row.id, name, webhookSecret: expect.stringMatching(/^whsec_/), warning: null });
+          expect(openWebhookSecret(row)).toBe((data as { webhookSecret: string }).webhookSecret);
+          expect(row).toMatchObject({ skipArchived: true, skipForks: false, topics: ["ml", "serving"], teamRules: [{ by: "topic", value: "serving", team: "Serving" }], policyMode: "block", blockAt: "critical" });
+          expect(await p.queues.forge.getJob(`sync-${row.id}`)).toBeTruthy();
+          expect(await audited("connection.create", actor, row.id)).toBe(1);
+        },
+      };
+    },
+    "connections.update": async (actor) => {
+      const c = await newConnection();
+      return {
+        input: { connectionId: c.id, defaultTeam: "elsewhere", policyMode: "monitor", blockAt: "low", skipForks: "on", topics: "", namePattern: "ml-*" },
+        verify: async () => {
+          expect(await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ defaultTeam: "elsewhere", policyMode: "monitor", blockAt: "low", skipArchived: false, skipForks: true, namePattern: "ml-*" });
+          expect(await audited("connection.update", actor, c.id)).toBe(1);
+        },
+      };
+    },
+    "connections.sync": async () => {
+      const c = await newConnection();
+      return {
+        input: { connectionId: c.id },
+        verify: async (data) => {
+          expect(data).toEqual({ connectionId: c.id, queued: true });
+          expect((await p.queues.forge.getJob(`sync-${c.id}`))?.name).toBe("sync");
+        },
+      };
+    },
+    "connections.rotate-secret": async (actor) => {
+      const c = await newConnection();
+      const before = openWebhookSecret(await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } }));
+      return {
+        input: { connectionId: c.id },
+        verify: async (data) => {
+          const now = openWebhookSecret(await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } }));
+          expect(data).toEqual({ connectionId: c.id, webhookSecret: now });
+          expect(now).not.toBe(before);
+          expect(await audited("connection.webhook_secret", actor, c.id)).toBe(1);
+        },
+      };
+    },
+    "connections.delete": async (actor) => {
+      const c = await newConnection();
+      return {
+        input: { connectionId: c.id },
+        verify: async () => {
+          expect(await t.db.forgeConnection.count({ where: { id: c.id } })).toBe(0);
+          expect(await audited("connection.delete", actor, c.id)).toBe(1);
+        },
+      };
+    },
+    "repositories.set-policy": async (actor) => {
+      const c = await newConnection();
+      const repo = await newRepository();
+      await t.db.forgeRepository.create({ data: { connectionId: c.id, forgeId: fresh("forge-id"), fullName: "acme/x", webUrl: "https://ghe.authz.example/acme/x", repositoryId: repo.id, lastSeenAt: new Date() } });
+      return {
+        input: { repositoryId: repo.id, mode: "block", blockAt: "" },
+        verify: async (data) => {
+          expect(data).toEqual({ repositoryId: repo.id, mode: "block", blockAt: null });
+          expect(await t.db.forgeRepository.findUniqueOrThrow({ where: { repositoryId: repo.id } })).toMatchObject({ policyMode: "block", blockAt: null });
+          expect(await audited("repository.policy", actor, repo.id)).toBe(1);
+        },
+      };
+    },
     "rules.set-check-enabled": async (actor) => {
       const checkId = "test.python.eval";
       // Each run flips the check, so each role's run is a real change (and the second one undoes the first).
@@ -392,7 +478,9 @@ describe("authorisation matrix", () => {
 
     for (const p of files(app, (f) => /route\.tsx?$/.test(f))) {
       const src = readFileSync(p, "utf8");
-      const guard = relative(app, p).startsWith("api/v1") ? /apiRoute(<[^>]*>)?\(/ : /sessionRoute(<[^>]*>)?\(/;
+      // The forges' webhooks have neither a session nor an API token: their guard checks the delivery's signature.
+      const path = relative(app, p);
+      const guard = path.startsWith("api/v1/hooks/") ? /hookRoute\("(github|gitlab)"\)/ : path.startsWith("api/v1") ? /apiRoute(<[^>]*>)?\(/ : /sessionRoute(<[^>]*>)?\(/;
       const handlers = [...src.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b\s*=?\s*([^\n]*)/g)];
       expect(handlers.length).toBeGreaterThan(0);
       for (const [, method, rest] of handlers) expect([relative(ROOT, p), method, guard.test(rest!)]).toEqual([relative(ROOT, p), method, true]);

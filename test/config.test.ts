@@ -25,6 +25,7 @@ describe("configuration", () => {
       gitAllowedNetworks: [],
       trustedProxy: false,
       secureCookies: false,
+      publicUrl: null,
       noColor: false,
     });
     // An empty value is "not set", as `VAR= command` means in a shell.
@@ -40,8 +41,9 @@ describe("configuration", () => {
       POSTURE_GIT_ALLOWED_NETWORKS: "10.20.0.0/16, fd00:1::/48",
       POSTURE_RULES_DIR: "/srv/rules",
       NO_COLOR: "1",
+      POSTURE_PUBLIC_URL: "https://posture.example.com/",
     });
-    expect(c).toMatchObject({ workerConcurrency: 8, cloneTimeoutMs: 30_000, allowLocalRepos: true, trustedProxy: false, rulesDir: "/srv/rules", noColor: true });
+    expect(c).toMatchObject({ publicUrl: "https://posture.example.com", workerConcurrency: 8, cloneTimeoutMs: 30_000, allowLocalRepos: true, trustedProxy: false, rulesDir: "/srv/rules", noColor: true });
     expect(c.gitAllowedNetworks).toEqual([
       { address: "10.20.0.0", prefix: 16, family: "ipv4" },
       { address: "fd00:1::", prefix: 48, family: "ipv6" },
@@ -64,6 +66,8 @@ describe("configuration", () => {
       [{ POSTURE_QUEUE_PREFIX: "my posture" }, "POSTURE_QUEUE_PREFIX", /without spaces/],
       [{ DATABASE_URL: "mysql://root:hunter2@db/posture" }, "DATABASE_URL", /^DATABASE_URL: must be a URL such as postgresql:/],
       [{ REDIS_URL: "127.0.0.1:6379" }, "REDIS_URL", /must be a URL such as redis:/],
+      [{ POSTURE_PUBLIC_URL: "posture.example.com" }, "POSTURE_PUBLIC_URL", /must be the dashboard's address, e\.g\. https:\/\/posture\.example\.com/],
+      [{ POSTURE_PUBLIC_URL: "https://admin:pw@posture.example.com" }, "POSTURE_PUBLIC_URL", /must be the dashboard's address/],
     ];
     for (const [env, variable, message] of cases) {
       let error: unknown;

@@ -16,6 +16,8 @@ export const ACTIONS = {
   "tokens:manage": ["admin", "security_lead"],
   // Stored git credentials for private repositories (lib/credentials): write-only, audited.
   "credentials:manage": ["admin", "security_lead"],
+  // Connected organisations (lib/connections): what is registered from a forge, its webhooks and policies.
+  "connections:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -53,6 +53,11 @@ export function effectivePolicy(org: Policy, override?: PolicyOverride | null): 
   return { mode, blockAt, source: override?.mode || override?.blockAt ? "repository" : "organisation" };
 }
 
+/** A connected repository's policy: its connection's, with the repository's own override. */
+export function repositoryPolicy(connection: { policyMode: PolicyMode; blockAt: Severity }, link: { policyMode: PolicyMode | null; blockAt: Severity | null }): EffectivePolicy {
+  return effectivePolicy({ mode: connection.policyMode, blockAt: connection.blockAt }, { mode: link.policyMode, blockAt: link.blockAt });
+}
+
 export type SeverityCounts = Record<Severity, number>;
 
 export function severityCounts(findings: readonly { severity: Severity }[]): SeverityCounts {

@@ -6,6 +6,8 @@ import { queuePrefix, redisConnection } from "./connection.ts";
 export const SCAN_QUEUE = "scans";
 export const ORG_QUEUE = "org";
 export const ORG_RESCAN_SCHEDULER = "org-rescan";
+/** Forge work (lib/connections, lib/hooks, lib/changes): connection syncs, push scans, change scans, statuses. */
+export const FORGE_QUEUE = "forge";
 export const SCAN_ATTEMPTS = 3;
 
 export interface ScanJobData {
@@ -15,6 +17,7 @@ export interface ScanJobData {
 export interface Queues {
   scans: Queue<ScanJobData>;
   org: Queue;
+  forge: Queue;
   prefix: string;
   close(): Promise<void>;
 }
@@ -30,15 +33,18 @@ export function createQueues(opts: { prefix?: string; connection?: Redis; role?:
   const prefix = opts.prefix ?? queuePrefix();
   const scans = new Queue<ScanJobData>(SCAN_QUEUE, { connection, prefix });
   const org = new Queue(ORG_QUEUE, { connection, prefix });
+  const forge = new Queue(FORGE_QUEUE, { connection, prefix });
   // A producer's Redis outage surfaces as QueueUnavailableError on use; don't crash on the emitted event.
   scans.on("error", () => undefined);
   org.on("error", () => undefined);
+  forge.on("error", () => undefined);
   return {
     scans,
     org,
+    forge,
     prefix,
     async close() {
-      await Promise.allSettled([scans.close(), org.close()]);
+      await Promise.allSettled([scans.close(), org.close(), forge.close()]);
       if (!opts.connection) connection.disconnect();
     },
   };

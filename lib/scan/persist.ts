@@ -13,7 +13,7 @@
  * (repository, fingerprint) unique key makes a duplicate finding impossible.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type Db, type FindingStatus, type Settings } from "../db/client.ts";
+import { Prisma, type Db, type FindingStatus, type Framework as DbFramework, type Settings } from "../db/client.ts";
 import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { CODE_CONTEXTS, type CodeContext, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
@@ -32,6 +32,8 @@ export interface PersistInput {
   now?: Date;
   /** Lines around each finding, by fingerprint (lib/scan/context.ts); without it, stored contexts are kept. */
   contexts?: ReadonlyMap<string, FindingContext>;
+  /** The frameworks the scanned tree uses (lib/repos/frameworks.ts): the scan's, and now the repository's. */
+  frameworks?: readonly DbFramework[];
 }
 
 export interface PersistCounts {
@@ -266,8 +268,10 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
           finishedAt: input.now ?? new Date(),
           failureReason: null,
           failureCode: null,
+          ...(input.frameworks ? { frameworks: [...input.frameworks] } : {}),
         },
       });
+      if (input.frameworks) await tx.repository.update({ where: { id: repositoryId }, data: { frameworks: [...input.frameworks] } });
       return counts;
     },
     { timeout: 120_000, maxWait: 30_000 },

@@ -19,6 +19,7 @@ import { GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.t
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
 import { readContexts } from "./context.ts";
+import { detectFrameworks } from "../repos/frameworks.ts";
 import { persistScan } from "./persist.ts";
 
 export interface PipelineContext {
@@ -217,6 +218,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         now: ctx.clock?.(),
         // Cut now: the checkout is removed when this attempt ends.
         contexts: await readContexts(dest, result.findings),
+        frameworks: detectFrameworks(dest, result),
       });
       log("scan succeeded", { scanId, repository: repo.name, ...counts });
       return "succeeded";

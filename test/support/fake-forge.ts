@@ -179,6 +179,11 @@ export class FakeForge {
     this.ghRepos.set(login.toLowerCase(), repos.map((r) => ({ ...r, id: this.nextId++, owner: login })));
   }
 
+  /** An owner's repositories as seeded, to change in place (rename, archive, delete) while keeping their ids. */
+  githubRepos(login: string): (GitHubRepoSeed & { id: number; owner: string })[] {
+    return this.ghRepos.get(login.toLowerCase()) ?? [];
+  }
+
   /** A group (or user namespace) and projects in it or its subgroups. */
   gitlabNamespace(path: string, kind: "group" | "user", projects: GitLabProjectSeed[] = []): void {
     this.glNamespaces.set(path.toLowerCase(), kind);

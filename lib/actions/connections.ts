@@ -1,0 +1,108 @@
+/**
+ * Connected organisations from the dashboard (admins and security leads): connect, change, sync now, replace
+ * the webhook secret, disconnect; and a repository's own policy. Forms send text: checkboxes, a comma list of
+ * topics and team rules one a line are turned into what lib/connections validates.
+ */
+import { z } from "zod";
+import { addForgeJob } from "../connections/jobs.ts";
+import { parseTeamRules } from "../connections/selection.ts";
+import { ConnectionError, createConnection, deleteConnection, rotateWebhookSecret, setRepositoryPolicy, updateConnection } from "../connections/service.ts";
+import { SecretKeyError } from "../credentials/key.ts";
+import { ActionError, defineAction } from "./define.ts";
+
+const form = z.record(z.string(), z.unknown());
+const connectionId = z.object({ connectionId: z.string().trim().min(1, "a connection is required").max(64) });
+
+const flag = (v: unknown) => v === true || v === "on" || v === "true" || v === "1";
+
+/** A form's fields as lib/connections/service.ts takes them. */
+function fromForm(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!(typeof v === "string" && v.trim() === "")) out[k] = v;
+  out.skipArchived = flag(raw.skipArchived);
+  out.skipForks = flag(raw.skipForks);
+  if (typeof raw.topics === "string") out.topics = raw.topics.split(/[\s,]+/).filter(Boolean);
+  if (typeof raw.teamRules === "string") {
+    const { rules, error } = parseTeamRules(raw.teamRules);
+    if (error) throw new ActionError(error, "teamRules");
+    out.teamRules = rules;
+  }
+  return out;
+}
+
+async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ConnectionError) throw new ActionError(e.message, e.field);
+    if (e instanceof SecretKeyError) throw new ActionError(`connections cannot be stored: ${e.message}`);
+    throw e;
+  }
+}
+
+export const createConnectionAction = defineAction({
+  name: "connections.create",
+  permission: "connections:manage",
+  input: form,
+  run: ({ db, actor, queues }, input) =>
+    domain(async () => {
+      const { connection, webhookSecret } = await createConnection(db, actor, fromForm(input));
+      // Its repositories are listed and registered by the worker; the page shows the sync's result.
+      let warning: string | null = null;
+      await addForgeJob(queues(), { name: "sync", data: { connectionId: connection.id, actor } }).catch((e) => (warning = `the first sync was not queued (${(e as Error).message}); use Sync now`));
+      return { connectionId: connection.id, name: connection.name, webhookSecret, warning };
+    }),
+});
+
+export const updateConnectionAction = defineAction({
+  name: "connections.update",
+  permission: "connections:manage",
+  input: form,
+  run: ({ db, actor }, input) => domain(async () => ({ connectionId: (await updateConnection(db, actor, fromForm(input))).id })),
+});
+
+export const syncConnectionAction = defineAction({
+  name: "connections.sync",
+  permission: "connections:manage",
+  input: connectionId,
+  run: ({ db, actor, queues }, { connectionId }) =>
+    domain(async () => {
+      const c = await db.forgeConnection.findUnique({ where: { id: connectionId }, select: { id: true } });
+      if (!c) throw new ActionError("no such connection (reload the page)");
+      await addForgeJob(queues(), { name: "sync", data: { connectionId, actor } });
+      return { connectionId, queued: true };
+    }),
+});
+
+export const rotateWebhookSecretAction = defineAction({
+  name: "connections.rotate-secret",
+  permission: "connections:manage",
+  input: connectionId,
+  run: ({ db, actor }, { connectionId }) =>
+    domain(async () => {
+      const r = await rotateWebhookSecret(db, actor, connectionId);
+      if (!r) throw new ActionError("no such connection (reload the page)");
+      return { connectionId, webhookSecret: r.webhookSecret };
+    }),
+});
+
+export const deleteConnectionAction = defineAction({
+  name: "connections.delete",
+  permission: "connections:manage",
+  input: connectionId,
+  run: ({ db, actor }, { connectionId }) =>
+    domain(async () => {
+      const gone = await deleteConnection(db, actor, connectionId);
+      if (!gone) throw new ActionError("it no longer exists (reload the page)");
+      return { name: gone.name };
+    }),
+});
+
+export const setRepositoryPolicyAction = defineAction({
+  name: "repositories.set-policy",
+  permission: "connections:manage",
+  input: form,
+  run: ({ db, actor }, input) => domain(() => setRepositoryPolicy(db, actor, input)),
+});
+
+export const connectionsActions = [createConnectionAction, updateConnectionAction, syncConnectionAction, rotateWebhookSecretAction, deleteConnectionAction, setRepositoryPolicyAction];
