@@ -118,3 +118,32 @@ serve.start(http_options={"port": 8000, "host": "0.0.0.0"})
 serve.start(detached=True, http_host="0.0.0.0")
 # ruleid: ray-serve.http.public-bind
 ipv6 = HTTPOptions(port=8000, host="::")
+
+
+# ruleid: ray-serve.deployment.missing-resource-limits
+@serve.deployment
+class BatchEmbedder:
+    async def __call__(self, request):
+        data = await request.json()
+        texts = data["inputs"]
+        batch = [t.strip() for t in texts]
+        # any number of texts, each of any length: one key and two assignments away from the body
+        # ruleid: ray-serve.request.unbounded-payload
+        return self.model.encode(batch)
+
+    async def score(self, request):
+        payload = await request.json()
+        # the model call is in a helper method: reported where the payload is handed to it
+        # ruleid: ray-serve.request.unbounded-payload
+        return self._run(payload["pairs"])
+
+    def _run(self, pairs):
+        return self.model.predict(pairs)
+
+    async def bounded(self, request):
+        payload = await request.json()
+        texts = payload["inputs"]
+        if len(texts) > 32:
+            raise ValueError("at most 32 texts")
+        # ok: ray-serve.request.unbounded-payload
+        return self.model.encode(texts)
