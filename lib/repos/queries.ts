@@ -282,3 +282,11 @@ export async function latestRepoConfig(db: Db, repositoryId: string): Promise<{ 
   };
   return { scanId: scan.id, finishedAt: scan.finishedAt, commitSha: scan.commitSha, config: cut, truncated };
 }
+
+/**
+ * The latest scan after `since` that found the branch head and rules unchanged (so it did not look at the
+ * findings again): a finding's "last seen" is then older than the last scan that vouches for it.
+ */
+export async function lastUnchangedScanSince(db: Db, repositoryId: string, since: Date) {
+  return db.scan.findFirst({ where: { repositoryId, status: "unchanged", finishedAt: { gt: since } }, orderBy: { finishedAt: "desc" }, select: { id: true, finishedAt: true, commitSha: true } });
+}

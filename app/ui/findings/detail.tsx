@@ -1,4 +1,4 @@
-import { messageOutline } from "@/lib/engine/message.ts";
+import { GenericMessage } from "../rules/generic-message.tsx";
 import type { FindingDetail } from "@/lib/findings/queries.ts";
 import { fmtDateTime } from "../format.ts";
 import { STATUS_LABELS, type StatusName } from "../palette.ts";
@@ -54,12 +54,16 @@ function ReferenceLink({ reference }: { reference: string }) {
   return <span>{reference}</span>;
 }
 
+/** What the policy says about this finding's check: first on the page, before the code, so the finding is read knowing why it matters. */
 export function PolicyPanel({ policy, checkMessage }: { policy: FindingDetail["check"]["policy"]; checkMessage: string }) {
   return (
     <section className="panel stack" aria-labelledby="policy-h">
-      <h2 id="policy-h">{policy.title}</h2>
+      <h2 id="policy-h">
+        <span className="muted small">Policy · </span>
+        {policy.title}
+      </h2>
       <p className="muted small">
-        {messageOutline(checkMessage)} · level {policy.level}
+        This check reports: <GenericMessage template={checkMessage} /> · level {policy.level}
       </p>
       <div>
         <h3>Why it matters</h3>

@@ -6,13 +6,14 @@ import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { loadVisibility } from "@/lib/findings/visibility.ts";
+import { lastUnchangedScanSince } from "@/lib/repos/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { CodeContext, PolicyPanel, Timeline } from "@/app/ui/findings/detail.tsx";
 import { TriageForm } from "@/app/ui/findings/triage-form.tsx";
 import { RelatedFindings } from "@/app/ui/findings/related.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { fmtDate, fmtDateTime } from "@/app/ui/format.ts";
-import { FRAMEWORK_LABELS } from "@/app/ui/palette.ts";
+import { frameworkLabel } from "@/app/ui/palette.ts";
 
 export const metadata = { title: "Finding · Posture" };
 
@@ -23,7 +24,11 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const f = await findingDetail(db, id);
   if (!f) notFound();
   const canTriage = can(user.role, "findings:triage");
-  const [users, visibility] = await Promise.all([canTriage ? assignableUsers(db) : Promise.resolve([]), loadVisibility(db)]);
+  const [users, visibility, unchangedSince] = await Promise.all([
+    canTriage ? assignableUsers(db) : Promise.resolve([]),
+    loadVisibility(db),
+    f.status === "fixed" ? Promise.resolve(null) : lastUnchangedScanSince(db, f.repositoryId, f.lastSeenAt),
+  ]);
   const counted = visibility.contexts.includes(f.codeContext);
   const names = f.userNames;
   const open = f.status === "open" || f.status === "in_progress" || f.status === "reopened";
@@ -35,14 +40,15 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
         <Link href="/findings">Findings</Link> / <Link href={`/findings?repository=${encodeURIComponent(f.repositoryId)}`}>{f.repository.name}</Link>
       </nav>
       <div className="page-header">
-        <h1 className="finding-title">
-          <SeverityBadge severity={f.severity} /> <StatusBadge status={f.status} /> <span className="mono wrap-anywhere">{f.checkId}</span>
-        </h1>
+        <h1 className="finding-heading wrap-anywhere">{f.message}</h1>
       </div>
-      <p className="finding-message wrap-anywhere">{f.message}</p>
+      <p className="finding-title">
+        <SeverityBadge severity={f.severity} /> <StatusBadge status={f.status} /> <span className="mono small wrap-anywhere">{f.checkId}</span>
+      </p>
       {!f.check.enabled ? <p className="notice">This check is disabled org-wide: scans no longer report it.</p> : null}
       <div className="finding-layout">
         <div className="stack">
+          <PolicyPanel policy={f.check.policy} checkMessage={f.check.message} />
           <section className="panel stack" aria-labelledby="code-h">
             <h2 id="code-h">
               <span className="mono wrap-anywhere">
@@ -64,7 +70,6 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           <Suspense fallback={<PanelSkeleton height={120} />}>
             <RelatedFindings finding={f} />
           </Suspense>
-          <PolicyPanel policy={f.check.policy} checkMessage={f.check.message} />
           <section className="panel stack" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Timeline and comments</h2>
             <Timeline events={f.events} names={names} />
@@ -87,7 +92,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
                 <Link href={`/findings?policy=${encodeURIComponent(f.policyId)}`}>{f.check.policy.title}</Link>
               </dd>
               <dt>Framework</dt>
-              <dd>{FRAMEWORK_LABELS[f.framework]}</dd>
+              <dd>{frameworkLabel(f.framework)}</dd>
               <dt>Context</dt>
               <dd>
                 <ContextBadge context={f.codeContext} />
@@ -103,7 +108,16 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               <dt>First seen</dt>
               <dd>{fmtDateTime(f.firstSeenAt)}</dd>
               <dt>Last seen</dt>
-              <dd>{fmtDateTime(f.lastSeenAt)}</dd>
+              <dd>
+                {fmtDateTime(f.lastSeenAt)}
+                <div className="muted small">
+                  {unchangedSince
+                    ? `by the last scan that read the code; scans since, the latest ${fmtDateTime(unchangedSince.finishedAt)}, found the branch and rules unchanged, so it still stands there.`
+                    : f.status === "fixed"
+                      ? "by the last scan that found it, before the one that found it fixed."
+                      : "by the last scan, which read the code."}
+                </div>
+              </dd>
               {f.fixedAt ? (
                 <>
                   <dt>Fixed</dt>
