@@ -307,8 +307,9 @@ export async function findingFilterOptions(db: Db) {
 }
 export type FindingFilterOptions = Awaited<ReturnType<typeof findingFilterOptions>>;
 
+/** Who a finding can be assigned to: active users who can triage (a viewer could not act on it). */
 export async function assignableUsers(db: Db) {
-  return db.user.findMany({ where: { disabledAt: null }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
+  return db.user.findMany({ where: { disabledAt: null, role: { not: "viewer" } }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
 }
 
 /** One finding with everything its page shows; null when there is no such finding. */

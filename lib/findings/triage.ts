@@ -57,8 +57,9 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
   if (ids.length > 1000) throw new TriageError("invalid_input", "at most 1000 findings at once");
   return db.$transaction(async (tx) => {
     if (change.assigneeId) {
-      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true } });
+      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true, role: true } });
       if (!user) throw new TriageError("unknown_assignee", "no such user to assign to");
+      if (user.role === "viewer") throw new TriageError("unknown_assignee", "a viewer cannot be assigned findings: they cannot change them");
     }
     const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
     if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");

@@ -8,7 +8,7 @@ import { runAs } from "../../lib/actions/define.ts";
 import { triageFindings } from "../../lib/actions/findings.ts";
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import { findingsToCsv, findingsToSarif } from "../../lib/findings/export.ts";
-import { exportFindings, findingDetail, findingPage, findingViewQuery, FINDINGS_COUNT_CAP, FINDINGS_MAX_PAGE, parseFindingView, type FindingViewParams } from "../../lib/findings/queries.ts";
+import { assignableUsers, exportFindings, findingDetail, findingPage, findingViewQuery, FINDINGS_COUNT_CAP, FINDINGS_MAX_PAGE, parseFindingView, type FindingViewParams } from "../../lib/findings/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { CONTEXT_MAX_LINE_CHARS, cutContexts, OMITTED_LINE, readContexts, sweepKnownSecrets } from "../../lib/scan/context.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
@@ -201,6 +201,13 @@ describe("export of a filter", () => {
 });
 
 describe("bulk triage action", () => {
+  it("offers no viewer as an assignee, and refuses to assign one", async () => {
+    const offered = (await assignableUsers(t.db)).map((u) => u.id);
+    expect(offered).toContain(users.eng.id);
+    expect(offered).not.toContain(users.viewer.id);
+    expect(await runAs(triageFindings, { db: t.db, user: users.eng }, { ids: [ids.f1], assignee: users.viewer.id })).toMatchObject({ ok: false, error: "a viewer cannot be assigned findings: they cannot change them" });
+  });
+
   it("refuses viewers before looking at the input", async () => {
     const r = await runAs(triageFindings, { db: t.db, user: users.viewer }, { ids: [ids.f1], status: "in_progress" });
     expect(r).toEqual({ ok: false, error: "the viewer role cannot do this", field: undefined });

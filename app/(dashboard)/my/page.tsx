@@ -27,7 +27,11 @@ export default async function MyFindingsPage({ searchParams }: { searchParams: P
           user={user}
           exportable={false}
           defaultSort="-overdue"
-          emptyHint={{ title: "Nothing assigned to you", text: "Findings assigned to you appear here. Pick some from the findings table.", action: { href: "/findings?assignee=none", label: "Unassigned findings" } }}
+          emptyHint={
+            user.role === "viewer"
+              ? { title: "Nothing is assigned to viewers", text: "Findings are assigned to the people who fix or triage them; as a viewer you can read every finding in the findings table.", action: { href: "/findings", label: "All findings" } }
+              : { title: "Nothing assigned to you", text: "Findings assigned to you appear here. Pick some from the findings table.", action: { href: "/findings?assignee=none", label: "Unassigned findings" } }
+          }
         />
       </Suspense>
     </>
