@@ -42,6 +42,13 @@ describe("CSRF", () => {
     expect(csrfRefusal("GET", h({ origin: "https://evil.example" }), origin, "/")).toBeNull();
     expect(csrfRefusal("POST", h({ authorization: `Bearer ${token}`, origin: "https://evil.example" }), origin, api)).toBeNull();
   });
+  it("lets the forges' webhook POSTs through (their signature is checked by the handler), and nothing else under /api/v1/hooks", () => {
+    expect(csrfRefusal("POST", h({}), origin, "/api/v1/hooks/github")).toBeNull();
+    expect(csrfRefusal("POST", h({ "user-agent": "GitLab/17.0" }), origin, "/api/v1/hooks/gitlab")).toBeNull();
+    expect(csrfRefusal("DELETE", h({}), origin, "/api/v1/hooks/github")).toMatch(/does not say/);
+    expect(csrfRefusal("POST", h({}), origin, "/api/v1/hooks/github/x")).toMatch(/does not say/);
+    expect(csrfRefusal("POST", h({}), origin, "/api/v1/hooks")).toMatch(/does not say/);
+  });
   it("accepts same-origin state changes and refuses cross-site or unlabelled ones", () => {
     expect(csrfRefusal("POST", h({ origin }), origin, "/")).toBeNull();
     expect(csrfRefusal("PATCH", h({ "sec-fetch-site": "same-origin" }), origin, "/")).toBeNull();

@@ -81,6 +81,8 @@ export interface CommentInput {
   policy: Policy;
   verdict: Verdict;
   introduced: readonly RenderedFinding[];
+  /** All introduced findings by severity, when \`introduced\` holds only some of them (a stored, bounded list). */
+  introducedCounts?: SeverityCounts;
   fixed: number;
   unchanged: number;
   headSha: string;
@@ -93,9 +95,10 @@ const SEVERITY_ICON: Record<Severity, string> = { critical: "🟥", high: "🟧"
 
 /** The pull request's comment: counts, the verdict, and the new findings worst first. */
 export function changeComment(c: CommentInput): string {
-  const counts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
-  for (const f of c.introduced) counts[f.severity]++;
-  const n = c.introduced.length;
+  const listed: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const f of c.introduced) listed[f.severity]++;
+  const counts = c.introducedCounts ?? listed;
+  const n = total(counts);
   const lines: string[] = [];
   const head = c.headSha.slice(0, 12);
   lines.push(`### Posture: ${n ? `${plural(n, "new finding")} (${countsText(counts)})` : "no new findings"}${c.fixed ? `, ${c.fixed} fixed` : ""}`);
@@ -103,13 +106,14 @@ export function changeComment(c: CommentInput): string {
   if (c.verdict.state === "failure") lines.push(`**Blocking:** ${plural(c.verdict.blocking, "new finding")} at or above **${c.policy.blockAt}** (policy: block).`);
   else if (c.policy.mode === "block") lines.push(`Nothing at or above **${c.policy.blockAt}** is introduced (policy: block).`);
   lines.push(`Commit \`${head}\` compared with ${inertMarkdown(c.baseRef, 100)} by finding fingerprint: ${c.unchanged} unchanged.`);
-  if (n) {
+  if (c.introduced.length) {
     const order = [...c.introduced].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
     lines.push("", "| Severity | Check | Where | Finding |", "|---|---|---|---|");
-    for (const f of order.slice(0, COMMENT_FINDINGS)) {
+    const shown = order.slice(0, COMMENT_FINDINGS);
+    for (const f of shown) {
       lines.push(`| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${inertMarkdown(f.checkId, 120)} | ${inertMarkdown(f.path, 200)}:${f.line} | ${inertMarkdown(f.message, 300)} |`);
     }
-    if (n > COMMENT_FINDINGS) lines.push("", `… and ${n - COMMENT_FINDINGS} more.`);
+    if (n > shown.length) lines.push("", `… and ${n - shown.length} more.`);
   }
   if (c.link) lines.push("", `[All results in Posture](${c.link})`);
   lines.push("", "<sub>This comment is updated in place on every push to the change.</sub>");

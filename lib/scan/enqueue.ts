@@ -10,14 +10,15 @@ export class RepositoryNotScannableError extends Error {}
  * Queues a scan unless one is already queued or running for the repository (then returns that one).
  * The repository row lock makes two concurrent requests agree on one scan.
  */
-export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger, actor: Actor = SYSTEM): Promise<{ scan: Scan; created: boolean }> {
+export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger, actor: Actor = SYSTEM, opts: { requestedSha?: string } = {}): Promise<{ scan: Scan; created: boolean }> {
   const { scan, created } = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<{ archivedAt: Date | null }[]>('SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
     if (rows.length === 0) throw new RepositoryNotScannableError("no such repository");
     if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("the repository is archived");
     const active = await tx.scan.findFirst({ where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } }, orderBy: { queuedAt: "desc" } });
     if (active) return { scan: active, created: false };
-    const scan = await tx.scan.create({ data: { repositoryId, trigger, status: "queued" } });
+    // A push scan names its commit (lib/hooks/push.ts): its status is posted for that commit only.
+    const scan = await tx.scan.create({ data: { repositoryId, trigger, status: "queued", requestedSha: opts.requestedSha ?? null } });
     await audit(tx, actor, { action: "scan.trigger", targetType: "repository", targetId: repositoryId, after: { scanId: scan.id, trigger } });
     return { scan, created: true };
   });

@@ -42,6 +42,13 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const API_PATH_PREFIX = "/api/v1/";
 
 /**
+ * The forges' webhooks (lib/hooks/receive.ts): a server-to-server POST without Origin, authenticated by the
+ * connection's signature or token alone; its handler reads no cookie and no session, so there is nothing
+ * ambient for a cross-site request to use.
+ */
+export const HOOKS_PATH_PREFIX = "/api/v1/hooks/";
+
+/**
  * Why a state-changing request must be refused as cross-site, or null to let it through. Only a request to
  * the token-only API that carries something shaped like an API token is exempt: it has no ambient credential
  * to abuse, and its handler refuses a token that is not valid. Anywhere else (server actions, the dashboard's
@@ -51,6 +58,7 @@ export const API_PATH_PREFIX = "/api/v1/";
 export function csrfRefusal(method: string, headers: Headers, expected: string | null, pathname: string): string | null {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return null;
   if (pathname.startsWith(API_PATH_PREFIX) && isApiTokenShaped(bearerToken(headers.get("authorization")))) return null;
+  if (method.toUpperCase() === "POST" && (pathname === `${HOOKS_PATH_PREFIX}github` || pathname === `${HOOKS_PATH_PREFIX}gitlab`)) return null;
   if (!expected) return "the request's Host header is not valid";
   const origin = headers.get("origin");
   if (origin) return origin === expected ? null : "the request comes from another site";

@@ -14,7 +14,14 @@ import { expireAcceptedRisks } from "../findings/triage.ts";
 import { getSettings } from "../settings.ts";
 import { config } from "../config.ts";
 import { redisConnection } from "../queue/connection.ts";
-import { applySchedule, createQueues, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "../queue/queues.ts";
+import { applySchedule, createQueues, FORGE_QUEUE, ORG_QUEUE, SCAN_QUEUE, type ScanJobData } from "../queue/queues.ts";
+import type { HttpOptions } from "../forge/http.ts";
+import { addForgeJob, type ForgeJob } from "../connections/jobs.ts";
+import { syncConnection } from "../connections/sync.ts";
+import { requestPushScan, PUSH_RETRY_MS } from "../hooks/push.ts";
+import { reportPushScan } from "../hooks/report.ts";
+import { runChangeScan } from "../changes/run.ts";
+import { reportChangeScan } from "../changes/report.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -29,6 +36,10 @@ export interface WorkerOptions {
   allowLocalRepos?: boolean;
   /** Where checkouts go (default: the OS temp directory). */
   workRoot?: string;
+  /** How the forges' APIs are reached (tests trust their fake forge's certificate). */
+  forge?: HttpOptions;
+  /** The dashboard's address for links in statuses and comments (default POSTURE_PUBLIC_URL). */
+  publicUrl?: string | null;
   /** How often orphaned scans are looked for; 0 disables. */
   reconcileEveryMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -71,17 +82,29 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     maxRepoBytes: opts.maxRepoBytes,
     allowLocalRepos: opts.allowLocalRepos,
     workRoot: opts.workRoot,
+    forge: opts.forge,
     log,
   };
 
+  // A push scan's status goes to the forge once the scan is done (or has failed): a job of its own, so a
+  // forge's rate limit never holds a scan slot.
+  const afterScan = async (scanId: string) => {
+    const s = await opts.db.scan.findUnique({ where: { id: scanId }, select: { requestedSha: true, status: true } });
+    if (s?.requestedSha && ["succeeded", "unchanged", "failed"].includes(s.status)) await addForgeJob(queues, { name: "report", data: { scanId, sha: s.requestedSha } }).catch((e) => log("could not queue the push status", { scanId, error: (e as Error).message }));
+  };
   const scanWorker = new Worker<ScanJobData>(
     SCAN_QUEUE,
     async (job: Job<ScanJobData>, token?: string) => {
       log("scan job started", { scanId: job.data.scanId, attempt: job.attemptsMade + 1, stalledCounter: job.stalledCounter });
       try {
-        return await runScan(ctx, job.data.scanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
+        const outcome = await runScan(ctx, job.data.scanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
+        await afterScan(job.data.scanId);
+        return outcome;
       } catch (e) {
-        if (e instanceof PermanentScanError) throw new UnrecoverableError(e.message);
+        if (e instanceof PermanentScanError) {
+          await afterScan(job.data.scanId);
+          throw new UnrecoverableError(e.message);
+        }
         if (e instanceof RepositoryBusyError) {
           log("repository busy, scan delayed", { scanId: job.data.scanId, retryInMs: BUSY_RETRY_MS });
           await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
@@ -98,13 +121,47 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       if (job.name === "rescan-all") {
         const requested = job.data?.trigger === "manual";
         const by = job.data?.actor as Actor | undefined;
+        // On the schedule, every connected organisation is synced too: new repositories registered (and
+        // scanned), gone ones archived, renames followed.
+        if (!requested) {
+          for (const c of await opts.db.forgeConnection.findMany({ select: { id: true } })) await addForgeJob(queues, { name: "sync", data: { connectionId: c.id } }).catch((e) => log("could not queue a connection sync", { connectionId: c.id, error: (e as Error).message }));
+        }
         return rescanAll(opts.db, queues, requested ? "manual" : "schedule", requested && by ? by : SYSTEM, log);
       }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     },
     { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: 1 },
   );
-  for (const w of [scanWorker, orgWorker]) w.on("error", (e) => log("queue error", { error: e.message }));
+  const forgeWorker = new Worker(
+    FORGE_QUEUE,
+    async (job: Job, token?: string) => {
+      const j = { name: job.name, data: job.data } as ForgeJob;
+      const http = { forge: opts.forge, publicUrl: opts.publicUrl };
+      switch (j.name) {
+        case "sync":
+          return (await syncConnection(opts.db, queues, j.data.connectionId, { http: opts.forge, actor: j.data.actor ?? SYSTEM, log })).message;
+        case "push": {
+          const outcome = await requestPushScan(opts.db, queues, j.data.repositoryId, j.data.sha, { fromJob: true });
+          if (outcome === "busy") {
+            await job.moveToDelayed(Date.now() + PUSH_RETRY_MS, token);
+            throw new DelayedError();
+          }
+          return outcome;
+        }
+        case "change": {
+          const run = await runChangeScan({ ...ctx }, j.data.changeScanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
+          if (run === "succeeded" || run === "failed" || run === "skipped") return `${run}; ${await reportChangeScan(opts.db, j.data.changeScanId, { http: http.forge, publicUrl: http.publicUrl })}`;
+          return run;
+        }
+        case "report":
+          return reportPushScan(opts.db, j.data.scanId, j.data.sha, { http: http.forge, publicUrl: http.publicUrl });
+        default:
+          throw new UnrecoverableError(`unknown job ${job.name}`);
+      }
+    },
+    { connection: redisConnection("worker", opts.redisUrl), prefix: queues.prefix, concurrency: 2 },
+  );
+  for (const w of [scanWorker, orgWorker, forgeWorker]) w.on("error", (e) => log("queue error", { error: e.message }));
 
   const reconcileEvery = opts.reconcileEveryMs ?? 60_000;
   // Each round's failures (the database or Redis down for a while) are logged and the next round tries again.
@@ -127,7 +184,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   return {
     async close() {
       if (timer) clearInterval(timer);
-      await Promise.allSettled([scanWorker.close(), orgWorker.close()]);
+      await Promise.allSettled([scanWorker.close(), orgWorker.close(), forgeWorker.close()]);
       await queues.close();
     },
   };
