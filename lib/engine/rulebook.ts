@@ -443,7 +443,7 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
   return { ...policy, checks };
 }
 
-function referencedUtils(values: unknown[]): Set<string> {
+export function referencedUtils(values: unknown[]): Set<string> {
   const out = new Set<string>();
   const visit = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(visit);

@@ -257,23 +257,45 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const flow = new RepositoryFlow(modules);
   const taintPass = async () => {
     if (taintOf.size === 0) return;
-    // One query for every data-flow check (their TaintSet): compiled once, each file parsed once.
+    // The data-flow checks' shared query (their TaintSet), each file parsed once for all of its checks. A file
+    // runs only the branches its checks use, and those of the checks of files that import it (its helpers are
+    // theirs too): most files need a few of the rulebook's sources and sinks. Files that need the same branches
+    // share one query.
     const first = [...taintOf.values()].find((cs) => cs.length)![0]!;
     const set = first.matcher.taint!.set;
-    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.config } } as unknown as AstCheck;
-    const parsed: { file: WalkedFile; root: SgRoot; nodes: SgNode[]; tags: string[][] }[] = [];
-    await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
-      if (err) {
-        result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
-        return;
+    const tagsOf = new Map<string, Set<string>>([...taintOf].map(([abs, checks]) => [abs, new Set(checks.flatMap((c) => [...c.matcher.taint!.roles.keys()]))]));
+    for (const { file, imports } of importers) {
+      const checks = taintOf.get(file.abs) ?? [];
+      for (const rel of imports) {
+        const into = tagsOf.get(absOf.get(rel) ?? "");
+        if (into) for (const c of checks) for (const t of c.matcher.taint!.roles.keys()) into.add(t);
       }
-      const root = nodes[0]?.getRoot();
-      const file = root && byAbs.get(root.filename());
-      if (!file) return;
-      const tags = tagNodes(nodes, set);
-      flow.add(file.rel, root, nodes, tags);
-      parsed.push({ file, root, nodes, tags });
-    });
+    }
+    const groups = new Map<string, { tags: Set<string>; paths: string[] }>();
+    for (const [abs, tags] of tagsOf) {
+      const key = set.tags.filter((t) => tags.has(t)).join(",");
+      (groups.get(key) ?? groups.set(key, { tags: tags.size ? tags : new Set(set.tags), paths: [] }).get(key)!).paths.push(abs);
+    }
+    const parsed: { file: WalkedFile; root: SgRoot; nodes: SgNode[]; tags: string[][] }[] = [];
+    await Promise.all(
+      [...groups.values()].map(({ tags, paths }) => {
+        const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.configFor(tags) } } as unknown as AstCheck;
+        return findInFilesComplete(probe, paths, (err, nodes) => {
+          if (err) {
+            result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
+            return;
+          }
+          const root = nodes[0]?.getRoot();
+          const file = root && byAbs.get(root.filename());
+          if (!file) return;
+          const found = tagNodes(nodes, set);
+          flow.add(file.rel, root, nodes, found);
+          parsed.push({ file, root, nodes, tags: found });
+        });
+      }),
+    );
+    // Files in a stable order, whatever order the queries finished in.
+    parsed.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
     // Every file's helpers are known now: run each file's checks.
     for (const { file, root, nodes, tags } of parsed) {
       const checks = taintOf.get(file.abs)!;

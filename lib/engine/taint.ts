@@ -9,6 +9,7 @@
  * roles in one `any`, each branch tagged with a metavariable that tells the role), and JavaScript walks only the
  * functions that hold a sink or a source. Pure: no file system, no network.
  */
+import { referencedUtils } from "./rulebook.ts";
 import type { NapiConfig, SgNode, SgRoot } from "@ast-grep/napi";
 
 type Rule = Record<string, unknown>;
@@ -42,6 +43,11 @@ export interface TaintSet {
   config: NapiConfig;
   /** The branches' tags in the order ast-grep tries them (a node carries the first that matched). */
   tags: string[];
+  /**
+   * The query with only the branches of these tags (and the parse errors): a file whose checks use a few of the
+   * rulebook's sources and sinks need not try every node on the others. Built once per set of tags.
+   */
+  configFor(tags: ReadonlySet<string>): NapiConfig;
 }
 
 export interface TaintCheckInput {
@@ -105,7 +111,8 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
     const kinds = potentialKinds(rule, utils, new Set());
     return kinds ? [{ any: [...kinds].sort().map((kind) => ({ kind })) }] : [];
   };
-  const branches: Rule[] = [];
+  // Each branch is built for the tags a query keeps (all of them, or those of one file's checks).
+  const branches: ((keep: ReadonlySet<string>) => Rule | undefined)[] = [];
   // Sources that begin with the same test (most are "a parameter of a function ...") share one branch: the test
   // runs once per node, and every source whose rest matches binds its tag (each member is optional: `any` of it
   // and a pattern that matches anything), so a parameter that is request data to two frameworks' checks is a
@@ -115,7 +122,8 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
   for (const r of ordered) {
     if (r.order < ORDER.source * 100 || r.order >= ORDER.sanitizer * 100) {
       if (sourceOrder.length && r.order >= ORDER.sanitizer * 100) flushSources();
-      branches.push({ all: [...hintOf(r.rule), r.rule, { pattern: `$${r.tag}` }] });
+      const branch = { all: [...hintOf(r.rule), r.rule, { pattern: `$${r.tag}` }] };
+      branches.push((keep) => (keep.has(r.tag) ? branch : undefined));
       continue;
     }
     for (const alt of alternativesOf(r.rule, utils)) {
@@ -139,20 +147,45 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
         g.head = { all: [g.head, ...shared] };
         for (const m of g.members) m.rest = m.rest.slice(shared.length);
       }
-      if (g.members.length === 1) branches.push({ all: [...hintOf(g.head), g.head, ...g.members[0]!.rest, { pattern: `$${g.members[0]!.tag}` }] });
-      else
-        branches.push({
+      const { head } = g;
+      const all = g.members;
+      branches.push((keep) => {
+        const members = all.filter((m) => keep.has(m.tag));
+        if (members.length === 0) return undefined;
+        if (members.length === 1) return { all: [...hintOf(head), head, ...members[0]!.rest, { pattern: `$${members[0]!.tag}` }] };
+        return {
           // ...and at least one member must match: a parameter no framework calls with request data (most of
           // them) is then not handed back to JavaScript at all.
-          all: [...hintOf(g.head), g.head, { any: g.members.map((m) => (m.rest.length ? { all: m.rest } : { pattern: "$_" })) }, ...g.members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
-        });
+          all: [...hintOf(head), head, { any: members.map((m) => (m.rest.length ? { all: m.rest } : { pattern: "$_" })) }, ...members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
+        };
+      });
     }
     sourceGroups.clear();
   }
-  branches.push({ all: [PARSE_ERROR_OR_MISSING_RULE, { pattern: `$${PARSE_ERROR_TAG}` }] });
-  const config: NapiConfig = { rule: { any: branches } as NapiConfig["rule"] };
-  if (Object.keys(utils).length) config.utils = utils as NapiConfig["utils"];
-  const set: TaintSet = { config, tags: ordered.map((r) => r.tag) };
+  const parseErrors = { all: [PARSE_ERROR_OR_MISSING_RULE, { pattern: `$${PARSE_ERROR_TAG}` }] };
+  const tags = ordered.map((r) => r.tag);
+  const built = new Map<string, NapiConfig>();
+  const configFor = (keep: ReadonlySet<string>): NapiConfig => {
+    const key = tags.filter((t) => keep.has(t)).join(",");
+    let config = built.get(key);
+    if (!config) {
+      const rules = branches.map((b) => b(keep)).filter((r): r is Rule => r !== undefined);
+      config = { rule: { any: [...rules, parseErrors] } as NapiConfig["rule"] };
+      // Only the utils these branches use: compiling a query costs more the more utils it holds.
+      const used: Record<string, unknown> = {};
+      const pending = [...referencedUtils(rules)];
+      while (pending.length) {
+        const name = pending.pop()!;
+        if (name in used || !(name in utils)) continue;
+        used[name] = utils[name];
+        pending.push(...referencedUtils([utils[name]]));
+      }
+      if (Object.keys(used).length) config.utils = used as NapiConfig["utils"];
+      built.set(key, config);
+    }
+    return config;
+  };
+  const set: TaintSet = { config: configFor(new Set(tags)), tags, configFor };
   return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
 }
 
