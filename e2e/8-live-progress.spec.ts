@@ -54,7 +54,7 @@ test.describe("live scan progress", () => {
     await markPage(page);
 
     await q.queue.pause();
-    await r.getByRole("button", { name: "Scan live-list now" }).click();
+    await r.getByRole("button", { name: "Scan now: live-list" }).click();
     await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "queued");
     await expect(r).toContainText("queued");
     await expect(page.getByRole("region", { name: "Scans in progress" })).toContainText("live-list");
@@ -80,7 +80,7 @@ test.describe("live scan progress", () => {
     await markPage(page);
 
     await q.queue.pause();
-    await page.getByRole("button", { name: "Scan live-detail now" }).click();
+    await page.getByRole("button", { name: "Scan now: live-detail" }).click();
     await expect(last.locator("[data-live-status]")).toHaveAttribute("data-live-status", "queued");
     const history = page.getByRole("region", { name: /Scan history/ });
     await expect(history.locator("tbody tr").first()).toContainText("queued");

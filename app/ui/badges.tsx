@@ -1,9 +1,9 @@
 import { CONTEXT_LABELS, type CodeContext } from "@/lib/findings/contexts.ts";
-import { SEVERITY_COLORS, STATUS_COLORS, STATUS_LABELS, type SeverityName, type StatusName } from "./palette.ts";
+import { SEVERITY_COLORS, SEVERITY_INK, STATUS_COLORS, STATUS_LABELS, type SeverityName, type StatusName } from "./palette.ts";
 
 export function SeverityBadge({ severity }: { severity: SeverityName }) {
   return (
-    <span className="badge" style={{ borderColor: SEVERITY_COLORS[severity], color: SEVERITY_COLORS[severity] }}>
+    <span className="badge" style={{ borderColor: SEVERITY_COLORS[severity], color: SEVERITY_INK[severity] }}>
       {severity}
     </span>
   );

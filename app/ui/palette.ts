@@ -1,17 +1,23 @@
 /** One set of colours for severities and statuses, used by badges, charts and the heatmap alike. */
-export const SEVERITY_COLORS = { critical: "#b42318", high: "#e8590c", medium: "#d9a400", low: "#5b7bb2" } as const;
+/** Fills (charts, chips, heatmap): each severity's chip text (SEVERITY_ON) reads on it at 4.5:1 or better. */
+export const SEVERITY_COLORS = { critical: "#b42318", high: "#c2410c", medium: "#d9a400", low: "#4a6aa5" } as const;
+/** Text on a severity fill. */
+export const SEVERITY_ON = { critical: "#fff", high: "#fff", medium: "#1d2330", low: "#fff" } as const;
+/** A severity as coloured text on the page's light backgrounds (badges, legends): the same hues, dark enough to read. */
+export const SEVERITY_INK = { critical: "#b42318", high: "#b54708", medium: "#8a6100", low: "#3d5a94" } as const;
 export const SEVERITY_ORDER = ["critical", "high", "medium", "low"] as const;
 export type SeverityName = (typeof SEVERITY_ORDER)[number];
 /** Weights for "weighted risk" and heatmap colouring: one critical outweighs many lows (defined in lib so SQL uses them too). */
 export { SEVERITY_WEIGHTS } from "@/lib/dashboard/risk.ts";
 
+/** Dark enough to read as badge text on white and on a hovered row (4.5:1). */
 export const STATUS_COLORS = {
   open: "#b42318",
-  reopened: "#c2255c",
-  in_progress: "#1c7ed6",
-  fixed: "#2b8a3e",
-  false_positive: "#868e96",
-  accepted_risk: "#7048e8",
+  reopened: "#a61e4d",
+  in_progress: "#1864ab",
+  fixed: "#237a36",
+  false_positive: "#5f6b7a",
+  accepted_risk: "#6741d9",
 } as const;
 export type StatusName = keyof typeof STATUS_COLORS;
 export const STATUS_LABELS: Record<StatusName, string> = {

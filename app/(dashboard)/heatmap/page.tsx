@@ -11,7 +11,7 @@ import { requirePage } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
 import { HeatLegend, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
-import { FRAMEWORK_LABELS, SEVERITY_COLORS, STATUS_LABELS } from "@/app/ui/palette.ts";
+import { FRAMEWORK_LABELS, SEVERITY_INK, STATUS_LABELS } from "@/app/ui/palette.ts";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
 
@@ -78,7 +78,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
           {SEVERITIES.map((s) => (
             <label key={s} className="check">
               <input type="checkbox" name="severity" value={s} defaultChecked={p.severity?.includes(s)} />
-              <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span>
+              <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span>
             </label>
           ))}
         </fieldset>

@@ -14,7 +14,8 @@ export function ChartTable({ caption, columns, rows, summary = "Data table" }: {
   return (
     <details className="chart-table">
       <summary>{summary}</summary>
-      <div className="chart-table-scroll">
+      {/* A scroll box a keyboard can reach and scroll. */}
+      <div className="chart-table-scroll" tabIndex={0} role="region" aria-label={caption}>
         <table className="data">
           <caption className="visually-hidden">{caption}</caption>
           <thead>

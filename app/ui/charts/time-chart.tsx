@@ -54,7 +54,8 @@ export function TimeChart({
   return (
     <div className="chart-box" style={{ height }} aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
+        {/* The chart is hidden from assistive technology (its table says the same), so it takes no focus either. */}
+        <ComposedChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" vertical={false} />
           <XAxis dataKey={x} tick={{ fontSize: 11 }} tickFormatter={shortDay} minTickGap={28} />
           <YAxis allowDecimals={yDecimals} tick={{ fontSize: 11 }} width={44} tickFormatter={compact} />

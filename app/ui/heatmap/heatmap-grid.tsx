@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { Heatmap, HeatmapCell } from "@/lib/dashboard/heatmap.ts";
 import { HEAT_BUCKETS, heatBucket } from "@/lib/dashboard/heatmap.ts";
-import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS } from "../palette.ts";
+import { frameworkLabel, SEVERITY_INK, SEVERITY_ORDER, SEVERITY_WEIGHTS } from "../palette.ts";
 
 /** Sequential scale for the weighted count, lightest to darkest; index = heatBucket(weight). */
-export const HEAT_COLORS = ["#ffffff", "#fde7df", "#fbc3b0", "#f49378", "#dd5a3e", "#a61d12"] as const;
+// The two darkest carry white numbers at 4.5:1 or better.
+export const HEAT_COLORS = ["#ffffff", "#fde7df", "#fbc3b0", "#f49378", "#c8452b", "#a61d12"] as const;
 const DARK_FROM = 4;
 
 function breakdown(c: Pick<HeatmapCell, "critical" | "high" | "medium" | "low">): string {
@@ -124,7 +125,7 @@ export function HeatLegend() {
         {SEVERITY_ORDER.map((s, i) => (
           <span key={s}>
             {i ? ", " : ""}
-            <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
+            <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}
         . The number in a cell is its count of findings.

@@ -1,6 +1,6 @@
 import { SEVERITY_WEIGHTS } from "@/lib/dashboard/risk.ts";
 import { GRADE_SCALE, type Grade } from "@/lib/repos/grade.ts";
-import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
+import { SEVERITY_INK, SEVERITY_ORDER } from "../palette.ts";
 
 export const GRADE_COLORS: Record<Grade, string> = { A: "#2b8a3e", B: "#5c940d", C: "#d9a400", D: "#e8590c", F: "#b42318" };
 
@@ -33,7 +33,7 @@ export function GradeLegend() {
         {SEVERITY_ORDER.map((s, i) => (
           <span key={s}>
             {i > 0 ? ", " : null}
-            <span style={{ color: SEVERITY_COLORS[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
+            <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}{" "}
         — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test, docs or build code.

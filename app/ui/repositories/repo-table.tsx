@@ -3,7 +3,7 @@ import Link from "next/link";
 import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import type { Grade } from "@/lib/repos/grade.ts";
 import type { RepositoryRow, RepositorySort } from "@/lib/repos/queries.ts";
-import { SEVERITY_COLORS, SEVERITY_ORDER } from "../palette.ts";
+import { SEVERITY_COLORS, SEVERITY_ON, SEVERITY_ORDER } from "../palette.ts";
 import { GradeBadge } from "./grade.tsx";
 import { ArchiveButton, RestoreButton, ScanNowButton } from "./scan-controls.tsx";
 import { LiveLastScan } from "./live-scans.tsx";
@@ -130,7 +130,7 @@ export function SeverityCounts({ counts, href }: { counts: Record<(typeof SEVERI
   const body = (
     <span className="sev-counts" aria-label={label} title={label}>
       {SEVERITY_ORDER.map((s) => (
-        <span key={s} className={counts[s] ? "sev-count" : "sev-count zero"} style={counts[s] ? { background: SEVERITY_COLORS[s] } : undefined}>
+        <span key={s} className={counts[s] ? "sev-count" : "sev-count zero"} style={counts[s] ? { background: SEVERITY_COLORS[s], color: SEVERITY_ON[s] } : undefined}>
           {counts[s]}
         </span>
       ))}

@@ -29,7 +29,7 @@ export function ScanNowButton({ repositoryId, name }: { repositoryId: string; na
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="repositoryId" value={repositoryId} />
-      <button type="submit" disabled={pending} aria-label={`Scan ${name} now`}>
+      <button type="submit" disabled={pending} aria-label={`Scan now: ${name}`}>
         {pending ? "Queuing…" : "Scan now"}
       </button>
       {state?.ok ? <span className="success small">{(state.data as { created: boolean }).created ? "queued" : "already queued"}</span> : null}

@@ -1,10 +1,10 @@
 const SCAN_STATUS_COLORS: Record<string, string> = {
   queued: "#5f6b7a",
-  cloning: "#1c7ed6",
-  scanning: "#1c7ed6",
-  saving: "#1c7ed6",
-  succeeded: "#2b8a3e",
-  unchanged: "#2b8a3e",
+  cloning: "#1864ab",
+  scanning: "#1864ab",
+  saving: "#1864ab",
+  succeeded: "#237a36",
+  unchanged: "#237a36",
   failed: "#b42318",
 };
 

@@ -13,7 +13,7 @@ export function CheckToggle({ checkId, enabled, open }: { checkId: string; enabl
   const { pending, error, formProps } = useActionForm(setCheckEnabled as FormAction);
   if (enabled && !asking) {
     return (
-      <button type="button" onClick={() => setAsking(true)} aria-label={`Disable ${checkId} org-wide`}>
+      <button type="button" onClick={() => setAsking(true)} aria-label={`Disable ${checkId}`}>
         Disable
       </button>
     );
@@ -34,7 +34,7 @@ export function CheckToggle({ checkId, enabled, open }: { checkId: string; enabl
         </>
       ) : null}
       <div className="row-flex">
-        <button type="submit" disabled={pending} className={enabled ? "danger" : "primary"} aria-label={`${enabled ? "Disable" : "Enable"} ${checkId} org-wide`}>
+        <button type="submit" disabled={pending} className={enabled ? "danger" : "primary"} aria-label={enabled ? `Disable org-wide: ${checkId}` : `Enable ${checkId}`}>
           {pending ? "Saving…" : enabled ? "Disable org-wide" : "Enable"}
         </button>
         {enabled ? (

@@ -314,9 +314,7 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
               <th>Trigger</th>
               <th>Commit</th>
               <th className="num">Duration</th>
-              <th className="num">
-                Findings <span aria-hidden="true">(+ / − / ↺ / =)</span>
-              </th>
+              <th className="num">Findings</th>
             </tr>
           </thead>
           <tbody>
