@@ -18,7 +18,7 @@ export function AccessResult({ state }: { state: State }) {
   const c = state.data;
   return (
     <p role="status" className="wide access-result">
-      <span className={`badge ${c.ok ? "success" : "error"}`}>{c.verdict}</span> {c.words}
+      <strong className={c.ok ? undefined : "error"}>{c.verdict}:</strong> {c.words}
       {c.credential ? (
         <span className="muted small">
           {" "}
