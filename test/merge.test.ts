@@ -1,7 +1,7 @@
 import { parse } from "@ast-grep/napi";
 import { describe, expect, it } from "vitest";
 import { ensureLanguages } from "../lib/engine/match.ts";
-import { matchedMembers, mergedConfig, mergeMember, sharedUtils } from "../lib/engine/merge.ts";
+import { coarsen, matchedMembers, mergedConfig, mergeMember, sharedUtils } from "../lib/engine/merge.ts";
 import { parsePolicy } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";
@@ -82,5 +82,55 @@ checks:
       "b.py:1 test.merge.call f called with 2",
     ]);
     expect(merged.stats.parses).toEqual({ total: 2, files: 2, maxPerFile: 1, dataFlowFiles: 0 });
+  });
+
+  it("gives a file only the matches of the checks it selected when its group shares a query with others", async () => {
+    const policy = parsePolicy(
+      `policy: Coarse
+framework: ml-serving
+level: strict
+references: [CWE-20]
+why: Because.
+remediation: Do not.
+checks:
+  - id: test.coarse.f
+    severity: high
+    message: f
+    files: ["**/*.py"]
+    prefilter: [alpha]
+    match: { language: python, rule: { pattern: "f($A)" } }
+  - id: test.coarse.g
+    severity: high
+    message: g
+    files: ["**/*.py"]
+    prefilter: [beta]
+    match: { language: python, rule: { pattern: "g($A)" } }
+`,
+      "coarse.policy.yaml",
+    );
+    const s = scratch();
+    // each file holds both calls, but its prefilter word selects one check
+    s.write("a.py", "alpha = 1\nf(1)\ng(1)\n");
+    s.write("b.py", "beta = 1\nf(2)\ng(2)\n");
+    const one = await scanDirectory(s.root, { checks: policy.checks, maxPatternQueries: 1 });
+    expect(one.findings.map((f) => `${f.path}:${f.line} ${f.ruleId}`)).toEqual(["a.py:2 test.coarse.f", "b.py:3 test.coarse.g"]);
+    expect(one.stats.parses).toMatchObject({ total: 2, maxPerFile: 1 });
+  });
+});
+
+describe("coarsening merged queries", () => {
+  it("merges the smallest group into the one whose checks grow least, down to the maximum", () => {
+    const groups = [
+      { members: ["a", "b"], paths: ["1", "2", "3"] },
+      { members: ["a"], paths: ["4"] },
+      { members: ["c", "d"], paths: ["5", "6"] },
+      { members: ["d"], paths: ["7"] },
+    ];
+    const out = coarsen(groups, 2).map((g) => ({ members: [...g.members].sort(), paths: [...g.paths].sort() }));
+    expect(out.sort((x, y) => x.members[0]!.localeCompare(y.members[0]!))).toEqual([
+      { members: ["a", "b"], paths: ["1", "2", "3", "4"] },
+      { members: ["c", "d"], paths: ["5", "6", "7"] },
+    ]);
+    expect(coarsen(groups, 10)).toHaveLength(4);
   });
 });

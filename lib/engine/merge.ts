@@ -104,3 +104,30 @@ export function mergedConfig(members: readonly MergeMember[], extra: readonly Ru
 export function matchedMembers<T extends { merge: MergeMember }>(node: SgNode, members: readonly T[]): T[] {
   return members.filter((m) => node.getMatch(m.merge.tag));
 }
+
+/**
+ * Fewer, larger groups. Compiling a query runs on the main thread (findInFiles compiles its rule before it hands
+ * the files to its threads), so a hundred small groups cost more there than running a few extra checks on some
+ * files costs on the native threads: the smallest group is merged into the one whose check set grows least, until
+ * `max` are left. A file keeps only its own checks' matches (the caller filters).
+ */
+export function coarsen<T>(groups: readonly { members: readonly T[]; paths: string[] }[], max: number): { members: T[]; paths: string[] }[] {
+  const out = groups.map((g) => ({ members: new Set(g.members), paths: [...g.paths] }));
+  while (out.length > max) {
+    out.sort((a, b) => a.paths.length - b.paths.length || a.members.size - b.members.size);
+    const small = out.shift()!;
+    let best = 0;
+    let bestGrowth = Infinity;
+    out.forEach((g, i) => {
+      let growth = 0;
+      for (const m of small.members) if (!g.members.has(m)) growth += g.paths.length;
+      for (const m of g.members) if (!small.members.has(m)) growth += small.paths.length;
+      if (growth < bestGrowth) [best, bestGrowth] = [i, growth];
+    });
+    const into = out[best]!;
+    for (const m of small.members) into.members.add(m);
+    into.paths.push(...small.paths);
+  }
+  return out.map((g) => ({ members: [...g.members], paths: g.paths }));
+}
+

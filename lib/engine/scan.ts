@@ -9,7 +9,7 @@ import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts
 import { DeclaredIndex } from "./declared.ts";
 import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
 import { PARSE_ERROR_RULE, tagNodes } from "./taint.ts";
-import { mergedConfig } from "./merge.ts";
+import { coarsen, mergedConfig } from "./merge.ts";
 import { linkModelLoads, type LoadedPath } from "./artifact-links.ts";
 import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
@@ -24,6 +24,13 @@ import { walk, type WalkedFile } from "./walk.ts";
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FILES = 100_000;
 const AST_CONCURRENCY = Math.max(2, availableParallelism());
+/** Merged pattern queries per language at most (see coarsen). */
+const MAX_PATTERN_QUERIES = 12;
+
+/** A merged query's checks in rulebook order, so one set of checks is always one query text. */
+function orderedChecks(checks: readonly AstCheck[]): AstCheck[] {
+  return [...checks].sort((a, b) => (a.matcher.merge!.tag < b.matcher.merge!.tag ? -1 : a.matcher.merge!.tag > b.matcher.merge!.tag ? 1 : 0));
+}
 
 export interface ScanOptions {
   checks: readonly Check[];
@@ -34,6 +41,8 @@ export interface ScanOptions {
   /** Limits of the model-file reader (lib/engine/artifacts/inspect.ts): tests and benchmarks set them. */
   artifactLimits?: Partial<ArtifactLimits>;
   onProgress?: (done: number, total: number) => void;
+  /** Merged pattern queries per language at most (coarsen); tests set it low. */
+  maxPatternQueries?: number;
 }
 
 export class ScanRootError extends Error {
@@ -199,8 +208,10 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     }
     const file = nodes.length ? byAbs.get(nodes[0]!.getRoot().filename()) : undefined;
     if (!file) return;
+    // A file in a coarsened group keeps only the matches of the checks it selected.
+    const own = merged ? patternOf.get(file.abs) : undefined;
     for (const n of nodes) {
-      const hits = merged ? checks.filter((c) => n.getMatch(c.matcher.merge!.tag)) : checks;
+      const hits = merged ? checks.filter((c) => own?.includes(c) && n.getMatch(c.matcher.merge!.tag)) : checks;
       for (const c of hits) add(file.rel, nodeToRaw(n, c, merged));
       if (!hits.length || !merged) parseError(file.rel, syntaxErrorLine(n));
     }
@@ -221,7 +232,13 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         (groups.get(key) ?? groups.set(key, { checks: merged, paths: [] }).get(key)!).paths.push(abs);
       }
     }
+    const byLanguage = new Map<string, { members: AstCheck[]; paths: string[] }[]>();
     for (const { checks, paths } of groups.values()) {
+      const language = checks[0]!.matcher.language;
+      (byLanguage.get(language) ?? byLanguage.set(language, []).get(language)!).push({ members: checks, paths });
+    }
+    const coarse = [...byLanguage.values()].flatMap((gs) => coarsen(gs, opts.maxPatternQueries ?? MAX_PATTERN_QUERIES).map((g) => ({ checks: orderedChecks(g.members), paths: g.paths })));
+    for (const { checks, paths } of coarse) {
       const language = checks[0]!.matcher.language;
       const config = mergedConfig(checks.map((c) => c.matcher.merge!), language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : []);
       const probe = { check: { id: checks.map((c) => c.check.id).join("+") }, matcher: { language, config } } as unknown as AstCheck;
@@ -257,43 +274,24 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const flow = new RepositoryFlow(modules);
   const taintPass = async () => {
     if (taintOf.size === 0) return;
-    // The data-flow checks' shared query (their TaintSet), each file parsed once for all of its checks. A file
-    // runs only the branches its checks use, and those of the checks of files that import it (its helpers are
-    // theirs too): most files need a few of the rulebook's sources and sinks. Files that need the same branches
-    // share one query.
+    // One query for every data-flow check (their TaintSet): compiled once (compiling it costs more than matching
+    // a small file: one query per set of checks was slower), each file parsed once.
     const first = [...taintOf.values()].find((cs) => cs.length)![0]!;
     const set = first.matcher.taint!.set;
-    const tagsOf = new Map<string, Set<string>>([...taintOf].map(([abs, checks]) => [abs, new Set(checks.flatMap((c) => [...c.matcher.taint!.roles.keys()]))]));
-    for (const { file, imports } of importers) {
-      const checks = taintOf.get(file.abs) ?? [];
-      for (const rel of imports) {
-        const into = tagsOf.get(absOf.get(rel) ?? "");
-        if (into) for (const c of checks) for (const t of c.matcher.taint!.roles.keys()) into.add(t);
-      }
-    }
-    const groups = new Map<string, { tags: Set<string>; paths: string[] }>();
-    for (const [abs, tags] of tagsOf) {
-      const key = set.tags.filter((t) => tags.has(t)).join(",");
-      (groups.get(key) ?? groups.set(key, { tags: tags.size ? tags : new Set(set.tags), paths: [] }).get(key)!).paths.push(abs);
-    }
+    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.config } } as unknown as AstCheck;
     const parsed: { file: WalkedFile; root: SgRoot; nodes: SgNode[]; tags: string[][] }[] = [];
-    await Promise.all(
-      [...groups.values()].map(({ tags, paths }) => {
-        const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.configFor(tags) } } as unknown as AstCheck;
-        return findInFilesComplete(probe, paths, (err, nodes) => {
-          if (err) {
-            result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
-            return;
-          }
-          const root = nodes[0]?.getRoot();
-          const file = root && byAbs.get(root.filename());
-          if (!file) return;
-          const found = tagNodes(nodes, set);
-          flow.add(file.rel, root, nodes, found);
-          parsed.push({ file, root, nodes, tags: found });
-        });
-      }),
-    );
+    await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
+      if (err) {
+        result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
+        return;
+      }
+      const root = nodes[0]?.getRoot();
+      const file = root && byAbs.get(root.filename());
+      if (!file) return;
+      const found = tagNodes(nodes, set);
+      flow.add(file.rel, root, nodes, found);
+      parsed.push({ file, root, nodes, tags: found });
+    });
     // Files in a stable order, whatever order the queries finished in.
     parsed.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
     // Every file's helpers are known now: run each file's checks.
