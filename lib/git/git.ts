@@ -16,7 +16,8 @@ import { mkdtemp, readdir, lstat, rm, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AddressRefusedError, checkedAddresses, HostUnresolvedError, localRepoPath, parseRepoUrl, RepoUrlError } from "../repos/url.ts";
+import { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
+import { localRepoPath, parseRepoUrl, RepoUrlError } from "../repos/url.ts";
 
 export type GitFailure =
   | "not_found"

@@ -7,9 +7,6 @@ import { config, type Env } from "../config.ts";
 import { demoReposDir } from "../demo/dir.ts";
 import { allowedNetworks, refuseLiteralAddress } from "../net/address.ts";
 
-// The address rules moved to lib/net/address.ts; these stay importable from here until lib/git and lib/forge
-// import them from there.
-export { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
 
 /** The URL is not one Posture accepts. A host that is a refused address is an AddressRefusedError instead. */
 export class RepoUrlError extends Error {}
