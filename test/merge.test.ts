@@ -8,6 +8,11 @@ import { scratch } from "./helpers.ts";
 
 ensureLanguages();
 
+/** A policy of the given checks (YAML list items), the rest of the policy file fixed. */
+function policyOf(checks: string) {
+  return parsePolicy(`policy: Merge\nframework: ml-serving\nlevel: strict\nreferences: [CWE-20]\nwhy: Because.\nremediation: Do not.\nchecks:\n${checks}`, "merge.policy.yaml");
+}
+
 describe("pattern checks merged into one query", () => {
   it("keeps each check's metavariables its own, so two checks binding $X to different nodes both match", () => {
     // Alone each rule matches `f(g(1))`; merged without renaming, $X would have to be both `g(1)` and `1`.
@@ -35,15 +40,8 @@ describe("pattern checks merged into one query", () => {
   });
 
   it("reports what each check reports alone, with one parse of a file for all its pattern checks", async () => {
-    const policy = parsePolicy(
-      `policy: Merge
-framework: ml-serving
-level: strict
-references: [CWE-20]
-why: Because.
-remediation: Do not.
-checks:
-  - id: test.merge.call
+    const policy = policyOf(
+      `  - id: test.merge.call
     severity: high
     message: "f called with {{ARG}}"
     files: ["**/*.py"]
@@ -66,7 +64,6 @@ checks:
       rule: { pattern: "limit($N)" }
       where: { N: { gt: 10 } }
 `,
-      "merge.policy.yaml",
     );
     const s = scratch();
     s.write("a.py", "f(g(1))\nlimit(5)\nlimit(50)\n");
@@ -85,15 +82,8 @@ checks:
   });
 
   it("gives a file only the matches of the checks it selected when its group shares a query with others", async () => {
-    const policy = parsePolicy(
-      `policy: Coarse
-framework: ml-serving
-level: strict
-references: [CWE-20]
-why: Because.
-remediation: Do not.
-checks:
-  - id: test.coarse.f
+    const policy = policyOf(
+      `  - id: test.coarse.f
     severity: high
     message: f
     files: ["**/*.py"]
@@ -106,7 +96,6 @@ checks:
     prefilter: [beta]
     match: { language: python, rule: { pattern: "g($A)" } }
 `,
-      "coarse.policy.yaml",
     );
     const s = scratch();
     // each file holds both calls, but its prefilter word selects one check

@@ -3,30 +3,18 @@
  * under the catalogue's new policy, at the advisory's severity, and the same finding across rescans while the
  * version moves inside the affected range (fingerprint: package + advisory + manifest), fixed when it leaves it.
  */
-import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { syncCatalogue } from "../../lib/catalogue.ts";
-import { loadRulebook } from "../../lib/engine/rulebook.ts";
+import { describe, expect, it } from "vitest";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
-import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { usePipelineTest, useRealRules } from "../support/pipeline.ts";
 
 const p = usePipelineTest("advisories");
 const { t, work } = p;
-const RULES = join(import.meta.dirname, "..", "..", "rules");
-const rules = scratch("posture-advisory-rules-");
-
-beforeAll(async () => {
-  cpSync(join(RULES, "advisories"), join(rules.root, "advisories"), { recursive: true, filter: (src) => !src.includes(join("advisories", "local")) });
-  mkdirSync(join(rules.root, "ml-serving"));
-  cpSync(join(RULES, "ml-serving", "dependency-advisories.policy.yaml"), join(rules.root, "ml-serving", "dependency-advisories.policy.yaml"));
-  p.rulebook = loadRulebook(rules.root);
-  await syncCatalogue(t.db, p.rulebook);
-});
+// the bundled advisory set, not an installation's own imports
+useRealRules(p, ["advisories", "ml-serving/dependency-advisories.policy.yaml"], (src) => !src.includes(join("advisories", "local")));
 
 async function scan(repositoryId: string) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");

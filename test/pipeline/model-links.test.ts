@@ -2,31 +2,17 @@
  * A model file and the code that loads it, through the pipeline: both findings are stored with each other's
  * location, and a rescan after the file is replaced by safe weights drops the link with the file's finding.
  */
-import { cpSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { syncCatalogue } from "../../lib/catalogue.ts";
-import { loadRulebook } from "../../lib/engine/rulebook.ts";
+import { describe, expect, it } from "vitest";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
-import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { callPickle, torchStateDict } from "../support/pickle-writer.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { usePipelineTest, useRealRules } from "../support/pipeline.ts";
 
 const p = usePipelineTest("model-links");
 const { t, work } = p;
-const RULES = join(import.meta.dirname, "..", "..", "rules");
-const rules = scratch("posture-model-link-rules-");
-
-beforeAll(async () => {
-  mkdirSync(join(rules.root, "ml-serving"));
-  cpSync(join(RULES, "utils.yaml"), join(rules.root, "utils.yaml"));
-  cpSync(join(RULES, "ml-serving", "model-artifacts.policy.yaml"), join(rules.root, "ml-serving", "model-artifacts.policy.yaml"));
-  p.rulebook = loadRulebook(rules.root);
-  await syncCatalogue(t.db, p.rulebook);
-});
+useRealRules(p, ["ml-serving/model-artifacts.policy.yaml"]);
 
 async function scan(repositoryId: string) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");

@@ -1,3 +1,5 @@
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
 import { beforeAll } from "vitest";
 import { syncCatalogue } from "../../lib/catalogue.ts";
@@ -29,3 +31,22 @@ export function usePipelineTest(label: string) {
   });
   return p;
 }
+
+const RULES = join(import.meta.dirname, "..", "..", "rules");
+
+/**
+ * A pipeline test's rulebook from some of the real rule files (paths below rules/, a folder copied whole), in
+ * place of the small test rulebook; rules/utils.yaml always comes along, as the policies use it.
+ */
+export function useRealRules(p: ReturnType<typeof usePipelineTest>, paths: readonly string[], filter?: (src: string) => boolean) {
+  const rules = scratch("posture-real-rules-");
+  beforeAll(async () => {
+    for (const rel of ["utils.yaml", ...paths]) {
+      mkdirSync(dirname(join(rules.root, rel)), { recursive: true });
+      cpSync(join(RULES, rel), join(rules.root, rel), { recursive: true, ...(filter ? { filter } : {}) });
+    }
+    p.rulebook = loadRulebook(rules.root);
+    await syncCatalogue(p.t.db, p.rulebook);
+  });
+}
+
