@@ -16,6 +16,7 @@ const PAGES: [string, Action][] = [
   ["/admin/users", "users:manage"],
   ["/admin/tokens", "tokens:manage"],
   ["/admin/credentials", "credentials:manage"],
+  ["/admin/connections", "connections:manage"],
   ["/admin/audit", "audit:read"],
 ];
 

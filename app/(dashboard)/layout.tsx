@@ -21,6 +21,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     ...(can(user.role, "users:manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can(user.role, "tokens:manage") ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
     ...(can(user.role, "credentials:manage") ? [{ href: "/admin/credentials", label: "Credentials" }] : []),
+    ...(can(user.role, "connections:manage") ? [{ href: "/admin/connections", label: "Connections" }] : []),
     ...(can(user.role, "audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
   ];
   return (

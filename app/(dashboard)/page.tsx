@@ -7,6 +7,7 @@ import { requirePage } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { FlowPanel, MttrPanel, SummaryCards, TopPoliciesPanel, TopRepositoriesPanel, TrendPanel } from "@/app/ui/overview/panels.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
+import { CoverageTrendPanel } from "@/app/ui/overview/coverage-trend.tsx";
 
 export const metadata = { title: "Overview · Posture" };
 
@@ -58,6 +59,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </div>
           <Suspense key={`mttr-${range}`} fallback={<PanelSkeleton title={`Mean time to remediate, last ${range} days`} height={330} />}>
             <MttrPanel range={range} />
+          </Suspense>
+          <Suspense key={`coverage-${range}`} fallback={<PanelSkeleton title="Scan coverage" height={330} />}>
+            <CoverageTrendPanel range={range} />
           </Suspense>
         </div>
       )}

@@ -19,24 +19,14 @@
  * shell script says nothing about training).
  */
 import { readFileSync } from "node:fs";
-import type { Framework as DbFramework } from "../db/client.ts";
 import { isDependencyManifest, buildDependencyIndex } from "../engine/dependencies.ts";
 import { parseImports } from "../engine/imports.ts";
 import { readRepoConfig } from "../engine/repo-config.ts";
 import type { ScanResult } from "../engine/types.ts";
 import { walk } from "../engine/walk.ts";
+import { USED_FRAMEWORKS, type UsedFramework } from "./framework-names.ts";
 
-/** The frameworks a repository can be filtered by, in the order the dashboard lists them. */
-export const USED_FRAMEWORKS = ["modal", "torchserve", "bentoml", "ray_serve", "training_monitor"] as const satisfies readonly DbFramework[];
-export type UsedFramework = (typeof USED_FRAMEWORKS)[number];
-
-export const USED_FRAMEWORK_LABELS: Record<UsedFramework, string> = {
-  modal: "Modal",
-  torchserve: "TorchServe",
-  bentoml: "BentoML",
-  ray_serve: "Ray Serve",
-  training_monitor: "Training code",
-};
+export { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS, type UsedFramework } from "./framework-names.ts";
 
 // Big enough for any real service module or manifest; a larger file is data, not evidence.
 const MAX_FILE_BYTES = 1024 * 1024;

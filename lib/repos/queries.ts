@@ -6,6 +6,7 @@ import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
 import { countedSql, countedWhere, loadVisibility, type Visibility } from "../findings/visibility.ts";
 import { GRADE_SCALE, type SeverityCounts } from "./grade.ts";
+import { USED_FRAMEWORKS } from "./framework-names.ts";
 import { getSettings, nextRuns } from "../settings.ts";
 
 export type { SeverityCounts };
@@ -51,6 +52,8 @@ export const REPOSITORY_PAGE_SIZE = 50;
 export const repositoryListParams = z.object({
   q: lenient(z.string().trim().max(200), ""),
   team: lenient(z.string().trim().min(1).max(64).optional(), undefined),
+  /** Repositories whose last successful scan saw this framework (lib/repos/frameworks.ts). */
+  framework: lenient(z.enum(USED_FRAMEWORKS).optional(), undefined),
   sort: lenient(z.enum(REPOSITORY_SORTS), "risk"),
   dir: lenient(z.enum(["asc", "desc"]).optional(), undefined),
   page: lenient(z.coerce.number().int().min(1).max(100_000), 1),
@@ -117,6 +120,7 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
   if (p.archived === "exclude") where.push(Prisma.sql`r."archivedAt" IS NULL`);
   if (p.archived === "only") where.push(Prisma.sql`r."archivedAt" IS NOT NULL`);
   if (p.team) where.push(Prisma.sql`r."teamId" = ${p.team}`);
+  if (p.framework) where.push(Prisma.sql`${p.framework}::"Framework" = ANY(r.frameworks)`);
   if (p.q) where.push(Prisma.sql`(r.name ILIKE ${`%${escapeLike(p.q)}%`} OR r.url ILIKE ${`%${escapeLike(p.q)}%`})`);
   const whereSql = where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
   const offset = (p.page - 1) * REPOSITORY_PAGE_SIZE;

@@ -6,6 +6,7 @@ import { postureGrade } from "@/lib/repos/grade.ts";
 import { activeScans, listTeams, nextScheduledRun, repositoryListParams, repositoryPage, REPOSITORY_SORTS, type RepositoryListParams, type RepositorySort } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
+import { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS } from "@/lib/repos/framework-names.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
 import { GradeLegend } from "@/app/ui/repositories/grade.tsx";
@@ -23,6 +24,7 @@ function href(p: RepositoryListParams, change: Partial<RepositoryListParams>): s
   const q = new URLSearchParams();
   if (next.q) q.set("q", next.q);
   if (next.team) q.set("team", next.team);
+  if (next.framework) q.set("framework", next.framework);
   if (next.archived !== "exclude") q.set("archived", next.archived);
   if (next.sort !== "risk") q.set("sort", next.sort);
   if (next.dir) q.set("dir", next.dir);
@@ -53,6 +55,17 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         </label>
         <TeamSelect teams={teams} value={params.team} />
         <label>
+          Framework
+          <select name="framework" defaultValue={params.framework ?? ""}>
+            <option value="">Any</option>
+            {USED_FRAMEWORKS.map((f) => (
+              <option key={f} value={f}>
+                {USED_FRAMEWORK_LABELS[f]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Archived
           <select name="archived" defaultValue={params.archived}>
             <option value="exclude">Hide archived</option>
@@ -63,7 +76,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         {params.sort !== "risk" ? <input type="hidden" name="sort" value={params.sort} /> : null}
         {params.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
         <button type="submit">Apply</button>
-        {params.q || params.team || params.archived !== "exclude" ? <Link href="/repositories">Clear</Link> : null}
+        {params.q || params.team || params.framework || params.archived !== "exclude" ? <Link href="/repositories">Clear</Link> : null}
         <span className="spacer" />
         <GradeLegend />
       </form>
@@ -80,7 +93,7 @@ async function RepositoryList({ params, canRegister, canScan, canArchive }: { pa
   const past = asked.rows.length === 0 && asked.total > 0 && params.page > asked.pages;
   if (past) params = { ...params, page: asked.pages };
   const data = past ? await repositoryPage(getDb(), params) : asked;
-  const filtered = Boolean(params.q || params.team || params.archived !== "exclude");
+  const filtered = Boolean(params.q || params.team || params.framework || params.archived !== "exclude");
   if (data.total === 0) {
     return (
       <div className="panel">

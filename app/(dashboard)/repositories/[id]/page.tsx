@@ -19,6 +19,8 @@ import { ArchiveButton, Notices, RestoreButton, ScanNowButton } from "@/app/ui/r
 import { FailureReason, LiveLastScan, LiveScans, LiveScanStatus } from "@/app/ui/repositories/live-scans.tsx";
 import { OpenTrendChart } from "@/app/ui/charts/open-trend.tsx";
 import { RepositoryAccess } from "@/app/ui/credentials/repository-access.tsx";
+import { RepositoryForge } from "@/app/ui/connections/repository-forge.tsx";
+import { ChangeList } from "@/app/ui/changes/change-list.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
 
 const TREND_DAYS = 90;
@@ -99,6 +101,12 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Access" height={90} />}>
         <RepositoryAccess repositoryId={repo.id} url={repo.url} canCheck={can(user.role, "repositories:register") && !repo.archivedAt} />
+      </Suspense>
+      <Suspense fallback={<PanelSkeleton title="Forge and frameworks" height={90} />}>
+        <RepositoryForge repositoryId={repo.id} frameworks={repo.frameworks} canManage={can(user.role, "connections:manage")} />
+      </Suspense>
+      <Suspense fallback={<PanelSkeleton title="Recent changes" height={120} />}>
+        <ChangeList repositoryId={repo.id} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
         <RepoConfigPanel repositoryId={repo.id} />

@@ -1,0 +1,71 @@
+import Link from "next/link";
+import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
+import { repositoryForge } from "@/lib/connections/queries.ts";
+import { USED_FRAMEWORK_LABELS, type UsedFramework } from "@/lib/repos/framework-names.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { setRepositoryPolicy } from "@/app/(dashboard)/admin/connections/actions.ts";
+import { ActionForm } from "../action-form.tsx";
+import { fmtAgo } from "../format.ts";
+
+const FORGE = { github: "GitHub", gitlab: "GitLab" } as const;
+
+/** Where the repository comes from (a connected organisation), what it uses, and the policy its changes meet. */
+export async function RepositoryForge({ repositoryId, frameworks, canManage }: { repositoryId: string; frameworks: readonly string[]; canManage: boolean }) {
+  const f = await repositoryForge(getDb(), repositoryId);
+  const used = frameworks.filter((x): x is UsedFramework => x in USED_FRAMEWORK_LABELS);
+  return (
+    <section className="panel" aria-labelledby="forge-h">
+      <h2 id="forge-h">Forge and frameworks</h2>
+      <dl className="facts small">
+        <dt>Frameworks</dt>
+        <dd data-testid="frameworks">{used.length ? used.map((x) => USED_FRAMEWORK_LABELS[x]).join(", ") : "none seen by the last successful scan"}</dd>
+        {f ? (
+          <>
+            <dt>From</dt>
+            <dd>
+              {FORGE[f.connection.forge]} {f.connection.owner} ({canManage ? <Link href="/admin/connections">{f.connection.name}</Link> : f.connection.name}) as {f.fullName}
+              {f.archivedOnForge ? " · archived on the forge" : ""} · last seen {fmtAgo(f.lastSeenAt)}
+            </dd>
+            <dt>Policy</dt>
+            <dd>
+              {POLICY_MODE_LABELS[f.policy.mode]}
+              {f.policy.mode === "block" ? `, at ${f.policy.blockAt}${f.policy.blockAt === "critical" ? "" : " and above"}` : ""} ({f.policy.source === "repository" ? "this repository's own" : "the organisation's"})
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>From</dt>
+            <dd>registered by hand, not from a connected organisation: no webhooks or pull request scans</dd>
+          </>
+        )}
+      </dl>
+      {f && canManage ? (
+        <details>
+          <summary>This repository&apos;s own policy</summary>
+          <ActionForm action={setRepositoryPolicy} submit="Save policy" className="row-flex">
+            <input type="hidden" name="repositoryId" value={repositoryId} />
+            <label>
+              Mode
+              <select name="mode" defaultValue={f.override.mode ?? ""}>
+                <option value="">The organisation&apos;s ({f.policy.source === "organisation" ? f.policy.mode : "inherit"})</option>
+                <option value="monitor">Monitor</option>
+                <option value="comment">Comment</option>
+                <option value="block">Block</option>
+              </select>
+            </label>
+            <label>
+              Block at
+              <select name="blockAt" defaultValue={f.override.blockAt ?? ""}>
+                <option value="">The organisation&apos;s</option>
+                <option value="critical">critical</option>
+                <option value="high">high and above</option>
+                <option value="medium">medium and above</option>
+                <option value="low">any severity</option>
+              </select>
+            </label>
+          </ActionForm>
+        </details>
+      ) : null}
+    </section>
+  );
+}
