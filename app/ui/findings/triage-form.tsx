@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/define.ts";
 import { triage } from "../../(dashboard)/findings/actions.ts";
+import { fieldLabel } from "../action-form.tsx";
 
 export interface UserOption {
   id: string;
@@ -27,11 +28,13 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
   const [status, setStatus] = useState("");
   const [result, setResult] = useState<ActionResult<{ updated: number }> | null>(null);
   const [pending, start] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
   const needsReason = status === "false_positive" || status === "accepted_risk";
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
   return (
     <form
+      ref={formRef}
       className={layout === "bar" ? "triage-bar" : "stack"}
       aria-label={commentOnly ? "Add a comment" : `Triage ${ids.length} finding${ids.length === 1 ? "" : "s"}`}
       onSubmit={(e) => {
@@ -71,13 +74,13 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
           {needsReason ? (
             <label htmlFor={`${uid}-reason`}>
               Reason (required)
-              <input id={`${uid}-reason`} name="reason" required maxLength={2000} placeholder={status === "false_positive" ? "why this is not a problem" : "the compensating control"} />
+              <input id={`${uid}-reason`} name="reason" data-label="Reason" required maxLength={2000} placeholder={status === "false_positive" ? "why this is not a problem" : "the compensating control"} />
             </label>
           ) : null}
           {status === "accepted_risk" ? (
             <label htmlFor={`${uid}-until`}>
               Accepted until (required)
-              <input id={`${uid}-until`} name="acceptedUntil" type="date" required min={tomorrow} />
+              <input id={`${uid}-until`} name="acceptedUntil" data-label="Accepted until" type="date" required min={tomorrow} />
             </label>
           ) : null}
           <label htmlFor={`${uid}-assignee`}>
@@ -104,7 +107,7 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
         </button>
         {result && !result.ok ? (
           <span role="alert" className="error">
-            {result.error}
+            {labelledError(result, formRef.current)}
           </span>
         ) : null}
         {result?.ok ? (
@@ -115,4 +118,15 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
       </div>
     </form>
   );
+}
+
+/**
+ * "acceptedUntil: …" as the form labels the field ("Accepted until: …"). Triage errors name their field as a
+ * prefix of the message (with or without `field`): any prefix that is a field of this form is relabelled.
+ */
+function labelledError(r: { error: string; field?: string }, form: HTMLFormElement | null): string {
+  const name = r.field ?? /^([A-Za-z]+): /.exec(r.error)?.[1];
+  const el = name && form ? form.elements.namedItem(name) : null;
+  const label = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ? fieldLabel(el) : null;
+  return label && name && r.error.startsWith(`${name}: `) ? `${label}: ${r.error.slice(name.length + 2)}` : r.error;
 }
