@@ -13,9 +13,9 @@ export async function RelatedFindings({ finding }: { finding: { repositoryId: st
   return (
     <section className="panel stack" aria-labelledby="related-h">
       <h2 id="related-h">{related.every((r) => r.link === "loaded-by") ? "Code that loads this model file" : "What the loaded model file holds"}</h2>
-      <ul className="stack related-findings">
+      <div className="stack">
         {related.map((r) => (
-          <li key={r.fingerprint}>
+          <div key={r.fingerprint}>
             <div>
               <SeverityBadge severity={r.severity} /> {r.status ? <StatusBadge status={r.status} /> : null}{" "}
               {r.id ? (
@@ -29,10 +29,10 @@ export async function RelatedFindings({ finding }: { finding: { repositoryId: st
               )}{" "}
               <span className="muted small mono">{r.ruleId}</span>
             </div>
-            <p className="wrap-anywhere">{r.message}</p>
-          </li>
+            <p className="wrap-anywhere" style={{ margin: "4px 0 0" }}>{r.message}</p>
+          </div>
         ))}
-      </ul>
+      </div>
     </section>
   );
 }
