@@ -4,6 +4,7 @@ import { createUser } from "../../lib/auth/users.ts";
 import { createDb } from "../../lib/db/client.ts";
 import { ensureDatabase, migrate } from "../../lib/db/migrate.ts";
 import { build, env, newStackIdentity, PASSWORD, startProcess, waitForHttp, writeState, type StackState } from "./stack.ts";
+import { forgeStackEnv } from "./forge.ts";
 
 export default async function globalSetup(): Promise<void> {
   const id = newStackIdentity();
@@ -30,8 +31,10 @@ export default async function globalSetup(): Promise<void> {
   // Written before anything can fail, so teardown always finds what to clean up.
   writeState({ baseURL: `http://127.0.0.1:${port}`, ...id, pids: [], users });
   build(e);
-  const web = startProcess("npx", ["next", "start", "-H", "127.0.0.1", "-p", port], e, "e2e-web");
-  const worker = startProcess("node", ["--import", "tsx", "worker/index.ts"], { ...e, POSTURE_WORKER_CONCURRENCY: "2" }, "e2e-worker");
+  // The connection scenario's forge on 127.0.0.1, trusted by both (e2e/support/forge.ts).
+  const forge = forgeStackEnv(id.workDir, `http://127.0.0.1:${port}`);
+  const web = startProcess("npx", ["next", "start", "-H", "127.0.0.1", "-p", port], { ...e, ...forge.web }, "e2e-web");
+  const worker = startProcess("node", ["--import", "tsx", "worker/index.ts"], { ...e, ...forge.worker, POSTURE_WORKER_CONCURRENCY: "2" }, "e2e-worker");
   const state: StackState = { baseURL: `http://127.0.0.1:${port}`, ...id, pids: [web.pid!, worker.pid!], users };
   writeState(state);
   await waitForHttp(`${state.baseURL}/login`);
