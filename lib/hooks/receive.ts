@@ -49,6 +49,17 @@ export interface Delivery {
 const fail = (status: number, code: string, message: string, headers?: Record<string, string>): HookAnswer => ({ status, body: { error: { code, message } }, headers });
 const done = (status: number, outcome: string, extra: { duplicate?: boolean } = {}): HookAnswer => ({ status, body: { outcome, ...extra } });
 
+/**
+ * How long a delivery id is remembered. GitHub lets a delivery be redelivered for 3 days, GitLab retries within
+ * hours: a month covers both with room, and keeps the table small.
+ */
+export const DELIVERY_MEMORY_DAYS = 30;
+
+/** Forgets deliveries older than DELIVERY_MEMORY_DAYS (the worker's housekeeping); returns how many. */
+export async function pruneDeliveries(db: Db, now = new Date()): Promise<number> {
+  return (await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_DAYS * 86_400_000) } } })).count;
+}
+
 /** Counts one request in the current window; true when the bucket is over its limit. */
 async function limited(redis: Redis, key: string, limit: number): Promise<boolean> {
   const n = await redis.incr(key);

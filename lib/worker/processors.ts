@@ -20,6 +20,7 @@ import { addForgeJob, type ForgeJob } from "../connections/jobs.ts";
 import { syncConnection } from "../connections/sync.ts";
 import { requestPushScan, PUSH_RETRY_MS } from "../hooks/push.ts";
 import { reportPushScan } from "../hooks/report.ts";
+import { pruneDeliveries } from "../hooks/receive.ts";
 import { runChangeScan } from "../changes/run.ts";
 import { reportChangeScan } from "../changes/report.ts";
 
@@ -174,6 +175,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         expireAcceptedRisks(opts.db)
           .then((n) => n && log("accepted risks expired", { count: n }))
           .catch(failed("expire accepted risks"));
+        pruneDeliveries(opts.db)
+          .then((n) => n && log("old webhook deliveries forgotten", { count: n }))
+          .catch(failed("prune webhook deliveries"));
         // The settings page applies a new schedule at once, but not while Redis was down: catch up here.
         getSettings(opts.db)
           .then((s) => applySchedule(queues, s))

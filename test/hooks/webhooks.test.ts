@@ -252,6 +252,15 @@ describe("webhook deliveries", () => {
     expect(forge.api.notes.get("ml/model!4")![0]!.body).toContain("1 new finding (1 critical)");
   });
 
+  it("forgets delivery ids after a month, and only those", async () => {
+    const { pruneDeliveries } = await import("../../lib/hooks/receive.ts");
+    const before = await t.db.webhookDelivery.count();
+    expect(before).toBeGreaterThan(0);
+    await t.db.webhookDelivery.create({ data: { id: "github:old", connectionId: gh.id, event: "push", outcome: "x", receivedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    expect(await pruneDeliveries(t.db)).toBe(1);
+    expect(await t.db.webhookDelivery.count()).toBe(before);
+  });
+
   it("rate-limits deliveries per client address before verifying them", async () => {
     const saved = HOOK_LIMITS.perAddress;
     HOOK_LIMITS.perAddress = 2;
