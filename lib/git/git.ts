@@ -389,3 +389,34 @@ export async function shallowClone(url: string, branch: string | null, dest: str
   const remaining = Math.max(1000, opts.timeoutMs - (Date.now() - started));
   return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: remaining })).trim();
 }
+
+/**
+ * Moves a shallow clone to one exact commit of the same remote: a push scan scans the pushed commit, not whatever
+ * the branch points at by the time the worker clones (forges serve a reachable commit by its id; git's protocol
+ * v2 asks for it as any other object). Returns the commit checked out; throws GitError("not_found") when the
+ * remote does not serve it (rewritten away, or a server that refuses objects by id).
+ */
+export async function checkoutCommit(url: string, dest: string, sha: string, opts: CloneOptions): Promise<string> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitError("invalid_url", "not a commit id");
+  const remote = await remoteFor(url, opts.allowLocal);
+  const started = Date.now();
+  const left = () => Math.max(1000, opts.timeoutMs - (Date.now() - started));
+  try {
+    await runGit(["fetch", "--depth", "1", "--no-tags", "--no-recurse-submodules", "--quiet", "--", remote.url, sha], {
+      cwd: dest,
+      timeoutMs: opts.timeoutMs,
+      remote,
+      credential: opts.credential,
+      tmpRoot: opts.tmpRoot,
+      watch: async () => {
+        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof GitError && (e.code === "git_error" || e.code === "branch_not_found")) throw new GitError("not_found", "the remote does not serve that commit", e.detail);
+    throw e;
+  }
+  await runGit(["checkout", "--quiet", "--detach", "FETCH_HEAD"], { cwd: dest, timeoutMs: left() });
+  return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: left() })).trim();
+}
+

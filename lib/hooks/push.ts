@@ -5,9 +5,9 @@
  *  - while a scan is running, the push waits on the forge queue and asks again when it is done (one active
  *    scan per repository is the rule, lib/scan/enqueue.ts);
  *  - otherwise a scan is queued with the commit as its requestedSha.
- * The scan clones the branch; when the branch has moved on by then, the scan is of the newer head and says
- * so (Scan.commitSha is what was scanned), and no status is posted for the older commit under the newer
- * commit's results: that push's own webhook posts the newer one's.
+ * The scan clones the branch and, when the branch has moved on by then, fetches the pushed commit by its id
+ * (lib/git/git.ts checkoutCommit). Only when the remote no longer serves it (force-pushed away) is the newer head
+ * scanned instead, which the scan records (Scan.commitSha) and the status report then says.
  */
 import { SYSTEM } from "../audit.ts";
 import type { Db } from "../db/client.ts";

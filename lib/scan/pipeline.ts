@@ -15,7 +15,7 @@ import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
 import type { HttpOptions } from "../forge/http.ts";
-import { GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.ts";
+import { checkoutCommit, GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
 import { readContexts } from "./context.ts";
@@ -171,7 +171,8 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       // The stored credential matching the URL, opened (or minted) for this scan's git calls only.
       credential = await credentialForGit(db, repo.url, { forge: ctx.forge });
       const git = { allowLocal, credential: credential?.git, tmpRoot: ctx.workRoot };
-      const head = await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git });
+      // A push scan is of the pushed commit, whatever the branch points at now.
+      const head = scan.requestedSha ?? (await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git }));
       const last = await db.scan.findFirst({
         where: { repositoryId: repo.id, status: { in: ["succeeded", "unchanged"] }, id: { not: scanId } },
         orderBy: { finishedAt: "desc" },
@@ -186,7 +187,18 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
 
       checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), `${CHECKOUT_PREFIX}${process.pid}-`));
       const dest = join(checkout, "repo");
-      const sha = await shallowClone(repo.url, repo.branch, dest, { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, ...git });
+      const cloneOpts = { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, ...git };
+      let sha = await shallowClone(repo.url, repo.branch, dest, cloneOpts);
+      if (scan.requestedSha && sha !== scan.requestedSha) {
+        try {
+          sha = await checkoutCommit(repo.url, dest, scan.requestedSha, cloneOpts);
+        } catch (e) {
+          // A commit the remote no longer serves (force-pushed away): the branch's head is scanned, and is what the
+          // scan records; the push's status says so (lib/hooks/report.ts).
+          if (!(e instanceof GitError && e.code === "not_found")) throw e;
+          log("pushed commit not served; scanning the branch head", { scanId, repository: repo.name, requested: scan.requestedSha, head: sha });
+        }
+      }
       await credential?.report("ok");
 
       const disabled = await disabledCheckIds(db);
