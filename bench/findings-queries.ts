@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "../lib/db/client.ts";
 import { findingPage, findingPageSql, parseFindingView } from "../lib/findings/queries.ts";
+import { loadVisibility, ORG_WIDE } from "../lib/findings/visibility.ts";
 
 const { values: args } = parseArgs({ options: { database: { type: "string", default: "posture_bench" }, runs: { type: "string", default: "30" }, plans: { type: "boolean", default: false }, only: { type: "string" } } });
 if (!/^[a-z][a-z0-9_]*$/.test(args.database)) throw new Error("--database: a plain database name");
@@ -67,7 +68,9 @@ console.log(`database ${args.database}; ${runs} runs per view; times in ms`);
 console.log("view | EXPLAIN page | EXPLAIN count | findingPage p50 | p95 | total");
 for (const q of args.only !== undefined ? [Object.fromEntries(new URLSearchParams(args.only))] : VIEWS) {
   const view = parseFindingView(q);
-  const sql = findingPageSql(view, ids.assignee);
+  // An org-wide reader: the widest (slowest) view.
+  const visibility = await loadVisibility(db, ORG_WIDE);
+  const sql = findingPageSql(view, ids.assignee, new Date(), visibility);
   const page = await explain(sql.rows);
   const count = await explain(sql.count);
   if (args.plans) console.log(`\n--- ${label(q)}\n${page.plan}\n${count.plan}\n`);
@@ -75,7 +78,7 @@ for (const q of args.only !== undefined ? [Object.fromEntries(new URLSearchParam
   let total = "";
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = await findingPage(db, view, ids.assignee);
+    const r = await findingPage(db, view, ids.assignee, new Date(), visibility);
     times.push(performance.now() - t0);
     total = r.capped ? `${r.total}+` : String(r.total);
   }

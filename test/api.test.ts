@@ -19,7 +19,8 @@ beforeAll(async () => {
   process.env.POSTURE_QUEUE_PREFIX = prefix;
   process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
   for (const role of ["admin", "engineer", "viewer"] as const) {
-    const user = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role } });
+    // Org-wide: the role dimension; the team dimension is test/authz-matrix.test.ts.
+    const user = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role, orgWide: true } });
     tokens[role] = (await createApiToken(t.db, { userId: user.id, name: "t", scope: role === "viewer" ? "read" : "write" })).token;
     if (role === "engineer") {
       tokens.engineerRead = (await createApiToken(t.db, { userId: user.id, name: "ro", scope: "read" })).token;

@@ -14,6 +14,7 @@ import { createApiToken } from "../lib/auth/tokens.ts";
 import { createConnection, openWebhookSecret } from "../lib/connections/service.ts";
 import { createCredential } from "../lib/credentials/service.ts";
 import type { Role } from "../lib/db/client.ts";
+import { ORG_WIDE } from "../lib/findings/visibility.ts";
 import { registerRepository } from "../lib/repos/service.ts";
 import { enqueueScan } from "../lib/scan/enqueue.ts";
 import { runScan } from "../lib/scan/pipeline.ts";
@@ -42,6 +43,8 @@ const EXPECTED: Record<Action, Role[]> = {
   // Issue 14 §2–3: connected organisations, their webhooks and policies, like credentials.
   "connections:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
+  // Issue 16 §1: team membership, by admins and by security leads for their own teams.
+  "teams:manage": ["admin", "security_lead"],
 };
 
 // Every dashboard write and the permission it must need: a new action, or a changed permission, is a
@@ -72,6 +75,9 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "connections.rotate-secret": "connections:manage",
   "connections.delete": "connections:manage",
   "repositories.set-policy": "connections:manage",
+  "users.org-wide": "users:manage",
+  "teams.add-member": "teams:manage",
+  "teams.remove-member": "teams:manage",
 };
 
 function files(dir: string, match: (p: string) => boolean): string[] {
@@ -119,8 +125,9 @@ describe("authorisation matrix", () => {
     // Registration from the dashboard takes local paths only when the installation allows them (demos, tests).
     process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
     for (const role of ROLES) {
-      const u = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role } });
-      users[role] = { id: u.id, email: u.email, name: u.name, role };
+      // The role dimension is walked org-wide; the team dimension (below) walks the same actions scoped.
+      const u = await t.db.user.create({ data: { email: `${role}@example.test`, name: role, role, orgWide: true } });
+      users[role] = { id: u.id, email: u.email, name: u.name, role, access: ORG_WIDE };
     }
     // Findings to triage, from a real scan of a small repository.
     const repo = new TestRepo(p.work.path("scanned"));
@@ -418,6 +425,41 @@ describe("authorisation matrix", () => {
         },
       };
     },
+    "users.org-wide": async (actor) => {
+      const target = await newUser("engineer");
+      return {
+        input: { userId: target.id, orgWide: "true" },
+        verify: async () => {
+          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).orgWide).toBe(true);
+          expect(await audited("user.org_wide", actor, target.id)).toBe(1);
+        },
+      };
+    },
+    "teams.add-member": async (actor) => {
+      const team = await t.db.team.create({ data: { name: fresh("team") } });
+      const target = await newUser("engineer");
+      return {
+        input: { teamId: team.id, userId: target.id },
+        verify: async (data) => {
+          expect(data).toEqual({ added: true });
+          expect(await t.db.teamMember.count({ where: { teamId: team.id, userId: target.id } })).toBe(1);
+          expect(await audited("team.member_add", actor, team.id)).toBe(1);
+        },
+      };
+    },
+    "teams.remove-member": async (actor) => {
+      const team = await t.db.team.create({ data: { name: fresh("team") } });
+      const target = await newUser("engineer");
+      await t.db.teamMember.create({ data: { teamId: team.id, userId: target.id } });
+      return {
+        input: { teamId: team.id, userId: target.id },
+        verify: async (data) => {
+          expect(data).toEqual({ removed: true });
+          expect(await t.db.teamMember.count({ where: { teamId: team.id, userId: target.id } })).toBe(0);
+          expect(await audited("team.member_remove", actor, team.id)).toBe(1);
+        },
+      };
+    },
     "credentials.check": async () => {
       const url = newRepoDir("check");
       return {
@@ -462,7 +504,11 @@ describe("authorisation matrix", () => {
     const app = join(ROOT, "app");
     const pages = files(join(app, "(dashboard)"), (p) => p.endsWith("page.tsx"));
     expect(pages.length).toBeGreaterThanOrEqual(5);
-    for (const p of pages) expect([relative(ROOT, p), /requirePage\("[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
+    for (const p of pages) expect([relative(ROOT, p), /require(Repository)?Page\("[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
+    // A page of one repository answers 404 for another team's (issue 16): it starts with requireRepositoryPage.
+    for (const p of pages.filter((f) => relative(app, f).startsWith("(dashboard)/repositories/[id]/"))) expect([relative(ROOT, p), /requireRepositoryPage\(/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
+    // Nothing in the UI reads as the system: no org-wide shortcut past the reader's scope.
+    for (const p of files(app, (f) => /\.tsx?$/.test(f))) expect([relative(ROOT, p), /\b(ORG_WIDE|DEFAULT_VISIBILITY)\b/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), false]);
 
     const serverFiles = files(app, (p) => /\.tsx?$/.test(p)).filter((p) => /^["']use server["']/.test(readFileSync(p, "utf8").trimStart()));
     // Signing in and out is for anyone with (or without) a session; every other server action performs an ActionDef.
@@ -480,10 +526,342 @@ describe("authorisation matrix", () => {
       const src = readFileSync(p, "utf8");
       // The forges' webhooks have neither a session nor an API token: their guard checks the delivery's signature.
       const path = relative(app, p);
-      const guard = path.startsWith("api/v1/hooks/") ? /hookRoute\("(github|gitlab)"\)/ : path.startsWith("api/v1") ? /apiRoute(<[^>]*>)?\(/ : /sessionRoute(<[^>]*>)?\(/;
+      // Routes of one repository check its scope before their handler runs (repositoryRoute, issue 16).
+      const guard = path.startsWith("api/v1/hooks/")
+        ? /hookRoute\("(github|gitlab)"\)/
+        : path.startsWith("api/v1/repositories/[id]/")
+          ? /repositoryRoute(<[^>]*>)?\(/
+          : path.startsWith("api/v1")
+            ? /apiRoute(<[^>]*>)?\(/
+            : /sessionRoute(<[^>]*>)?\(/;
       const handlers = [...src.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b\s*=?\s*([^\n]*)/g)];
       expect(handlers.length).toBeGreaterThan(0);
       for (const [, method, rest] of handlers) expect([relative(ROOT, p), method, guard.test(rest!)]).toEqual([relative(ROOT, p), method, true]);
     }
+  });
+});
+
+/**
+ * The team dimension (issue 16): users of team A, scoped to it, in every role that can be scoped, against team
+ * B's repository, findings, scans and team. Every read (pages' queries, aggregates, exports, the API and its
+ * tokens, pickers) shows nothing of B, and what an A-scoped reader sees org-wide is exactly what an org-wide
+ * reader sees filtered to A; every action refuses B's targets exactly as unknown ones and changes nothing;
+ * actions that reach every team are refused to scoped users. Random filters (a seeded generator) as a scoped
+ * user return only rows in scope.
+ */
+describe("authorisation matrix: the team dimension", () => {
+  const p = usePipelineTest("authz_team");
+  const { t } = p;
+  const SCOPED: Role[] = ["security_lead", "engineer", "viewer"];
+  const ids = {} as Record<"teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB", string>;
+  const scoped = {} as Record<Role, SignedInUser>;
+  const tokens = {} as Record<Role, string>;
+  let admin: SignedInUser;
+  const savedAllowLocal = process.env.POSTURE_ALLOW_LOCAL_REPOS;
+
+  beforeAll(async () => {
+    process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
+    process.env.DATABASE_URL = t.url;
+    process.env.POSTURE_QUEUE_PREFIX = p.prefix;
+    for (const team of ["A", "B"] as const) {
+      const repo = new TestRepo(p.work.path(`team-${team}`));
+      repo.write("app.py", "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n").commit("init");
+      const registered = await registerRepository(t.db, { url: repo.dir, team: `team-${team}` }, true);
+      const { scan } = await enqueueScan(t.db, p.queues, registered.id, "manual");
+      await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 });
+      ids[`team${team}`] = registered.teamId;
+      ids[`repo${team}`] = registered.id;
+      ids[`scan${team}`] = scan.id;
+      ids[`finding${team}`] = (await t.db.finding.findFirstOrThrow({ where: { repositoryId: registered.id }, orderBy: { line: "asc" } })).id;
+    }
+    const a = await t.db.user.create({ data: { email: "admin@team.test", name: "admin", role: "admin" } });
+    admin = { id: a.id, email: a.email, name: a.name, role: "admin", access: ORG_WIDE };
+    for (const role of SCOPED) {
+      const u = await t.db.user.create({ data: { email: `${role}@team-a.test`, name: role, role, teams: { create: { teamId: ids.teamA } } } });
+      scoped[role] = { id: u.id, email: u.email, name: u.name, role, access: { all: false, teamIds: [ids.teamA] } };
+      tokens[role] = (await createApiToken(t.db, { userId: u.id, name: "t", scope: "write" })).token;
+    }
+    // An engineer of team B only: someone team A's people do not know of, and who cannot see A's findings.
+    ids.onlyB = (await t.db.user.create({ data: { email: "engineer@team-b.test", name: "b", role: "engineer", teams: { create: { teamId: ids.teamB } } } })).id;
+  });
+  afterAll(() => {
+    if (savedAllowLocal === undefined) delete process.env.POSTURE_ALLOW_LOCAL_REPOS;
+    else process.env.POSTURE_ALLOW_LOCAL_REPOS = savedAllowLocal;
+  });
+
+  const teamOf = async (repositoryIds: string[]) => new Set((await t.db.repository.findMany({ where: { id: { in: repositoryIds } }, select: { teamId: true } })).map((r) => r.teamId));
+  const onlyA = async (repositoryIds: string[]) => {
+    for (const team of await teamOf(repositoryIds)) expect(team).toBe(ids.teamA);
+  };
+
+  it("a scoped user's session and API token carry their teams; an admin's and an org-wide user's carry all", async () => {
+    const { verifyApiToken } = await import("../lib/auth/tokens.ts");
+    for (const role of SCOPED) expect((await verifyApiToken(t.db, tokens[role]))?.user.access).toEqual({ all: false, teamIds: [ids.teamA] });
+    const org = await t.db.user.create({ data: { email: "org@team.test", name: "org", role: "viewer", orgWide: true } });
+    expect((await verifyApiToken(t.db, (await createApiToken(t.db, { userId: org.id, name: "o", scope: "read" })).token))?.user.access).toEqual(ORG_WIDE);
+    // Moved out of the team, the token loses the team at once: the scope is read with the token, not stored in it.
+    const lead = scoped.security_lead;
+    await t.db.teamMember.delete({ where: { teamId_userId: { teamId: ids.teamA, userId: lead.id } } });
+    expect((await verifyApiToken(t.db, tokens.security_lead))?.user.access).toEqual({ all: false, teamIds: [] });
+    await t.db.teamMember.create({ data: { teamId: ids.teamA, userId: lead.id } });
+  });
+
+  it("every read shows a scoped user their teams' repositories only, and exactly what an org-wide reader sees of them", async () => {
+    const { loadVisibility } = await import("../lib/findings/visibility.ts");
+    const q = await import("../lib/findings/queries.ts");
+    const o = await import("../lib/dashboard/overview.ts");
+    const r = await import("../lib/dashboard/remediation.ts");
+    const tr = await import("../lib/dashboard/trends.ts");
+    const h = await import("../lib/dashboard/heatmap.ts");
+    const cov = await import("../lib/dashboard/coverage.ts");
+    const repos = await import("../lib/repos/queries.ts");
+    const rules = await import("../lib/rules/queries.ts");
+    const org = await loadVisibility(t.db, ORG_WIDE);
+    const now = new Date();
+    const all = q.parseFindingView({ status: "all", context: "all" });
+    // The fixture can tell: both teams have findings.
+    expect((await q.findingPage(t.db, q.parseFindingView({ team: ids.teamB, status: "all", context: "all" }), undefined, now, org)).total).toBeGreaterThan(0);
+    for (const role of SCOPED) {
+      const user = scoped[role];
+      const v = await loadVisibility(t.db, user.access);
+      const label = (what: string) => `${role}: ${what}`;
+      const page = await q.findingPage(t.db, all, user.id, now, v);
+      expect(page.total, label("findings table")).toBeGreaterThan(0);
+      await onlyA(page.rows.map((x) => x.repositoryId));
+      expect(page).toEqual(await q.findingPage(t.db, { ...all, team: ids.teamA }, user.id, now, org));
+      expect((await q.findingPage(t.db, { ...all, repository: ids.repoB }, user.id, now, v)).total, label("table asked for B")).toBe(0);
+      expect((await q.findingPage(t.db, { ...all, team: ids.teamB }, user.id, now, v)).total).toBe(0);
+      const exported = await q.exportFindings(t.db, all, user.id, 1000, now, v);
+      expect(exported.findings.length).toBe(page.total);
+      await onlyA(exported.findings.map((f) => f.repositoryId));
+      const api = await q.listFindings(t.db, q.findingFilters.parse({}), user.id, v);
+      await onlyA(api.items.map((f) => f.repositoryId));
+      expect((await q.listFindings(t.db, q.findingFilters.parse({ repository: ids.repoB }), user.id, v)).items).toEqual([]);
+      expect(await q.findingDetail(t.db, ids.findingB, user.access), label("finding page of B")).toBeNull();
+      expect(await q.findingDetail(t.db, ids.findingA, user.access)).not.toBeNull();
+      expect(await q.apiFinding(t.db, ids.findingB, user.access)).toBeNull();
+      const options = await q.findingFilterOptions(t.db, user.access);
+      expect(options.repositories.map((x) => x.id)).toEqual([ids.repoA]);
+      expect(options.teams.map((x) => x.id)).toEqual([ids.teamA]);
+      expect(options.users.map((x) => x.id), label("assignee picker")).not.toContain(ids.onlyB);
+      expect((await q.assignableUsers(t.db, user.access)).map((x) => x.id)).not.toContain(ids.onlyB);
+
+      const eq = async <T,>(what: string, mine: T, reference: T) => expect(mine, label(what)).toEqual(reference);
+      await eq("open findings", await o.openFindings(t.db, { visibility: v, now }), await o.openFindings(t.db, { teamId: ids.teamA, visibility: org, now }));
+      await eq("mttr", await o.mttr(t.db, { days: 30, visibility: v, now }), await o.mttr(t.db, { days: 30, teamId: ids.teamA, visibility: org, now }));
+      await eq("coverage", await o.coverage(t.db, { now, access: user.access }), await o.coverage(t.db, { now, teamId: ids.teamA, access: ORG_WIDE }));
+      await eq("trend", await tr.openTrend(t.db, { days: 5, visibility: v, now }), await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }));
+      // The reused past flows are keyed by the scope too: an org-wide reader's cached figures never reach a scoped one.
+      await tr.openTrend(t.db, { days: 5, visibility: org, now, reusePast: true });
+      await eq("cached trend", await tr.openTrend(t.db, { days: 5, visibility: v, now, reusePast: true }), await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }));
+      await eq("status breakdown", await r.statusBreakdown(t.db, { visibility: v }), await r.statusBreakdown(t.db, { teamId: ids.teamA, visibility: org }));
+      await eq("sla", await r.slaView(t.db, { visibility: v, now }), await r.slaView(t.db, { teamId: ids.teamA, visibility: org, now }));
+      await eq("accepted risks", await r.acceptedRisks(t.db, { visibility: v, now }), await r.acceptedRisks(t.db, { teamId: ids.teamA, visibility: org, now }));
+      const remOptions = await r.remediationFilterOptions(t.db, r.remediationParams.parse({ team: ids.teamB, repository: ids.repoB }), user.access);
+      expect([remOptions.teams.map((x) => x.id), remOptions.repositories, remOptions.chosen]).toEqual([[ids.teamA], [], null]);
+      for (const columns of ["repositories", "teams"]) {
+        await eq(`heatmap by ${columns}`, await h.heatmap(t.db, h.heatmapParams.parse({ columns }), v), await h.heatmap(t.db, h.heatmapParams.parse({ columns, team: ids.teamA }), org));
+      }
+      expect((await cov.coverageTrend(t.db, { days: 2, now, access: user.access })).at(-1)?.repositories).toBe(1);
+      expect((await repos.listRepositories(t.db, { visibility: v, includeArchived: true })).map((x) => x.id)).toEqual([ids.repoA]);
+      expect(await repos.listRepositories(t.db, { id: ids.repoB, visibility: v })).toEqual([]);
+      expect((await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ archived: "include" }), v)).rows.map((x) => x.id)).toEqual([ids.repoA]);
+      expect((await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ team: ids.teamB }), v)).total).toBe(0);
+      expect((await repos.listTeams(t.db, user.access)).map((x) => x.id)).toEqual([ids.teamA]);
+      expect(await repos.activeRepositoryCount(t.db, user.access)).toBe(1);
+      expect(await repos.scanInScope(t.db, ids.scanB, user.access)).toBeNull();
+      expect(await repos.scanInScope(t.db, ids.scanA, user.access)).not.toBeNull();
+      const open = (cat: Awaited<ReturnType<typeof rules.rulesCatalogue>>) => cat.flatMap((pol) => pol.checks.map((c) => [c.id, c.open]));
+      await eq("rules counts", open(await rules.rulesCatalogue(t.db, user.access)), open(await rules.rulesCatalogue(t.db, ORG_WIDE)).map(([id, n]) => [id, id === "test.python.eval" ? (n as number) / 2 : n]));
+    }
+  });
+
+  it("the API answers 404 for another team's repository, scan and finding, and lists none of them", async () => {
+    type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>>;
+    const call = (route: Route, method: string, token: string, params: Record<string, string> = {}, body?: unknown) =>
+      route[method]!(new Request("http://localhost/api/v1/x", { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined }), { params: Promise.resolve(params) });
+    const byId = {
+      repository: (await import("../app/api/v1/repositories/[id]/route.ts")) as unknown as Route,
+      scans: (await import("../app/api/v1/repositories/[id]/scans/route.ts")) as unknown as Route,
+      export: (await import("../app/api/v1/repositories/[id]/export/route.ts")) as unknown as Route,
+      restore: (await import("../app/api/v1/repositories/[id]/restore/route.ts")) as unknown as Route,
+      changes: (await import("../app/api/v1/repositories/[id]/changes/route.ts")) as unknown as Route,
+      change: (await import("../app/api/v1/repositories/[id]/changes/[changeId]/route.ts")) as unknown as Route,
+      scan: (await import("../app/api/v1/scans/[id]/route.ts")) as unknown as Route,
+      finding: (await import("../app/api/v1/findings/[id]/route.ts")) as unknown as Route,
+    };
+    const list = { repositories: (await import("../app/api/v1/repositories/route.ts")) as unknown as Route, findings: (await import("../app/api/v1/findings/route.ts")) as unknown as Route };
+    for (const role of SCOPED) {
+      const token = tokens[role];
+      const cases: [Route, string, Record<string, string>, unknown?][] = [
+        [byId.repository, "GET", { id: ids.repoB }],
+        [byId.repository, "DELETE", { id: ids.repoB }],
+        [byId.scans, "GET", { id: ids.repoB }],
+        [byId.scans, "POST", { id: ids.repoB }],
+        [byId.export, "GET", { id: ids.repoB }],
+        [byId.restore, "POST", { id: ids.repoB }],
+        [byId.changes, "GET", { id: ids.repoB }],
+        [byId.change, "GET", { id: ids.repoB, changeId: "x" }],
+        [byId.scan, "GET", { id: ids.scanB }],
+        [byId.finding, "GET", { id: ids.findingB }],
+        [byId.finding, "PATCH", { id: ids.findingB }, { comment: "hello" }],
+      ];
+      for (const [route, method, params, body] of cases) {
+        const res = await call(route, method, token, params, body);
+        // Roles without the permission are refused before the scope is looked at (403); none gets past to B.
+        expect([role, method, params, res.status]).toEqual([role, method, params, res.status === 403 ? 403 : 404]);
+      }
+      expect((await call(byId.repository, "GET", token, { id: ids.repoA })).status).toBe(200);
+      const repos = (await (await call(list.repositories, "GET", token)).json()) as { repositories: { id: string }[] };
+      expect(repos.repositories.map((x) => x.id)).toEqual([ids.repoA]);
+      const findings = (await (await call(list.findings, "GET", token)).json()) as { items: { repositoryId: string }[] };
+      expect(findings.items.length).toBeGreaterThan(0);
+      await onlyA(findings.items.map((f) => f.repositoryId));
+    }
+    expect(await t.db.findingEvent.count({ where: { findingId: ids.findingB, type: "commented" } })).toBe(0);
+    expect((await t.db.repository.findUniqueOrThrow({ where: { id: ids.repoB } })).archivedAt).toBeNull();
+    expect(await t.db.scan.count({ where: { repositoryId: ids.repoB } })).toBe(1);
+  });
+
+  /**
+   * What each action does to team B's things when run by a team-A user: refused as unknown ("target"), refused
+   * because it reaches every team ("org-wide"), or it has no team target at all ("none", with why). A new action
+   * needs its entry here.
+   */
+  type TeamCase = { kind: "target"; input: () => unknown; error: RegExp; unchanged: () => Promise<unknown> } | { kind: "org-wide" } | { kind: "none"; why: string };
+  const snapshotB = async () => ({
+    finding: await t.db.finding.findUniqueOrThrow({ where: { id: ids.findingB }, select: { status: true, assigneeId: true } }),
+    repo: await t.db.repository.findUniqueOrThrow({ where: { id: ids.repoB }, select: { archivedAt: true } }),
+    scans: await t.db.scan.count({ where: { repositoryId: ids.repoB } }),
+    members: await t.db.teamMember.count({ where: { teamId: ids.teamB } }),
+    repos: await t.db.repository.count({ where: { teamId: ids.teamB } }),
+  });
+  const TEAM_CASES: Record<string, TeamCase> = {
+    "findings.triage": { kind: "target", input: () => ({ ids: ids.findingB, status: "in_progress", comment: "x" }), error: /do not exist/, unchanged: snapshotB },
+    "scans.trigger": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
+    "repositories.archive": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
+    "repositories.restore": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
+    "repositories.register": { kind: "target", input: () => ({ url: new TestRepo(p.work.path(`reg-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }), error: /only in your own teams/, unchanged: snapshotB },
+    "repositories.register-bulk": { kind: "target", input: () => ({ urls: new TestRepo(p.work.path(`bulk-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }), error: /only in your own teams/, unchanged: snapshotB },
+    "teams.add-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: scoped.engineer.id }), error: /no such team/, unchanged: snapshotB },
+    "teams.remove-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: ids.onlyB }), error: /no such team/, unchanged: snapshotB },
+    "scans.rescan-all": { kind: "org-wide" },
+    "settings.update": { kind: "org-wide" },
+    "rules.set-check-enabled": { kind: "org-wide" },
+    "users.create": { kind: "org-wide" },
+    "users.role": { kind: "org-wide" },
+    "users.disable": { kind: "org-wide" },
+    "users.reset-password": { kind: "org-wide" },
+    "users.org-wide": { kind: "org-wide" },
+    "credentials.create": { kind: "org-wide" },
+    "credentials.delete": { kind: "org-wide" },
+    "connections.create": { kind: "org-wide" },
+    "connections.update": { kind: "org-wide" },
+    "connections.sync": { kind: "org-wide" },
+    "connections.rotate-secret": { kind: "org-wide" },
+    "connections.delete": { kind: "org-wide" },
+    "repositories.set-policy": { kind: "org-wide" },
+    "tokens.create": { kind: "none", why: "a user's own token; it has its user's scope (tested above)" },
+    "tokens.revoke": { kind: "none", why: "a user's own token" },
+    "credentials.check": { kind: "none", why: "asks whether a URL can be cloned; reads no repository of Posture's" },
+  };
+
+  it("every action refuses another team's targets as unknown ones and changes nothing; actions reaching every team refuse scoped users", async () => {
+    const defs = await allActionDefs();
+    expect(Object.keys(TEAM_CASES).sort()).toEqual(defs.map((d) => d.name).sort());
+    let refused = 0;
+    for (const def of defs) {
+      const c = TEAM_CASES[def.name]!;
+      for (const role of SCOPED) {
+        const user = scoped[role];
+        const ctx = { db: t.db, user, queues: () => p.queues };
+        if (!can(role, def.permission) || c.kind === "none") continue;
+        if (c.kind === "org-wide") {
+          const r = await runAs(def, ctx, { "\u0000": 1 });
+          expect([def.name, role, r]).toEqual([def.name, role, { ok: false, error: `this affects every team: a ${roleLabel(role)} scoped to teams cannot do it` }]);
+        } else {
+          const before = await c.unchanged();
+          const r = await runAs(def, ctx, c.input());
+          const failed = !r.ok || (def.name === "repositories.register-bulk" && (r.data as { registered: number }).registered === 0);
+          expect([def.name, role, failed, r.ok ? JSON.stringify(r.data) : r.error]).toEqual([def.name, role, true, expect.stringMatching(c.error)]);
+          expect([def.name, role, await c.unchanged()]).toEqual([def.name, role, before]);
+        }
+        refused++;
+      }
+      // An admin is never scoped: the same targets are theirs.
+      if (c.kind === "org-wide") expect(await runAs(def, { db: t.db, user: admin, queues: () => p.queues }, { "\u0000": 1 })).not.toMatchObject({ error: expect.stringMatching(/every team/) });
+    }
+    expect(refused).toBeGreaterThan(20);
+  });
+
+  it("assigns only to people who can see the finding, and a scoped user cannot name someone of another team", async () => {
+    const { triageFindings } = await import("../lib/actions/findings.ts");
+    const ctx = { db: t.db, user: scoped.engineer };
+    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: ids.onlyB })).toEqual({ ok: false, error: "no such user to assign to" });
+    const r = await runAs(triageFindings, { db: t.db, user: admin }, { ids: ids.findingA, assignee: ids.onlyB });
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/cannot see/) });
+    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: scoped.security_lead.id })).toEqual({ ok: true, data: { updated: 1 } });
+    expect((await t.db.finding.findUniqueOrThrow({ where: { id: ids.findingA } })).assigneeId).toBe(scoped.security_lead.id);
+  });
+
+  it("a security lead manages the members of their own teams, audited; an admin those of every team", async () => {
+    const { addTeamMemberAction, removeTeamMemberAction } = await import("../lib/actions/admin.ts");
+    const lead = scoped.security_lead;
+    const newcomer = await t.db.user.create({ data: { email: "new@team.test", name: "new", role: "viewer" } });
+    expect(await runAs(addTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({ ok: true, data: { added: true } });
+    expect(await t.db.auditLog.count({ where: { action: "team.member_add", actorId: lead.id, targetId: ids.teamA } })).toBe(1);
+    expect(await runAs(removeTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({ ok: true, data: { removed: true } });
+    expect(await runAs(addTeamMemberAction, { db: t.db, user: admin }, { teamId: ids.teamB, userId: newcomer.id })).toEqual({ ok: true, data: { added: true } });
+    expect(await t.db.teamMember.count({ where: { userId: newcomer.id } })).toBe(1);
+  });
+
+  it("random filters as a scoped user return only rows in scope (a seeded property test)", async () => {
+    const { loadVisibility } = await import("../lib/findings/visibility.ts");
+    const q = await import("../lib/findings/queries.ts");
+    const h = await import("../lib/dashboard/heatmap.ts");
+    const repos = await import("../lib/repos/queries.ts");
+    // mulberry32: a seed printed on failure reproduces the run.
+    const seed = Number(process.env.AUTHZ_SEED ?? 1616);
+    let a = seed;
+    const rand = () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let x = Math.imul(a ^ (a >>> 15), 1 | a);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const some = (xs: readonly string[]) => xs.filter(() => rand() < 0.5).join(",") || undefined;
+    const anyId = () => pick([undefined, ids.repoA, ids.repoB, ids.teamA, ids.teamB, "nope", ids.findingB]);
+    let rows = 0;
+    for (let i = 0; i < 150; i++) {
+      const role = pick(SCOPED);
+      const user = scoped[role];
+      const v = await loadVisibility(t.db, user.access);
+      const raw = {
+        repository: pick([undefined, ids.repoA, ids.repoB, anyId()]),
+        team: pick([undefined, ids.teamA, ids.teamB, anyId()]),
+        severity: some(["critical", "high", "medium", "low"]),
+        status: pick([undefined, "all", some(["open", "in_progress", "fixed", "false_positive", "accepted_risk", "reopened"])]),
+        context: pick([undefined, "all", some(["production", "example", "test", "docs", "build"])]),
+        assignee: pick([undefined, "me", "none", ids.onlyB]),
+        sort: pick(["-severity", "dueAt", "repository", "-firstSeenAt", "status", "overdue"]),
+        page: pick(["1", "2", "999"]),
+        check: pick([undefined, "test.python.eval"]),
+        q: pick(["", "team", "A"]),
+      };
+      const why = JSON.stringify({ seed, i, role, raw });
+      const view = q.parseFindingView(raw);
+      const page = await q.findingPage(t.db, view, user.id, new Date(), v);
+      const exported = await q.exportFindings(t.db, view, user.id, 500, new Date(), v);
+      const api = await q.listFindings(t.db, q.findingFilters.parse(Object.fromEntries(Object.entries({ repository: raw.repository, team: raw.team, severity: raw.severity, check: raw.check }).filter(([, x]) => x !== undefined))), user.id, v);
+      const heat = await h.heatmap(t.db, h.heatmapParams.parse({ team: raw.team, severity: raw.severity, columns: pick(["repositories", "teams"]) }), v);
+      const list = await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ q: raw.q, team: raw.team, archived: pick(["include", "exclude", "only"]) }), v);
+      const seen = [...page.rows.map((x) => x.repositoryId), ...exported.findings.map((f) => f.repositoryId), ...api.items.map((f) => f.repositoryId), ...list.rows.map((x) => x.id)];
+      rows += seen.length;
+      for (const team of await teamOf(seen)) expect([why, team]).toEqual([why, ids.teamA]);
+      for (const col of heat.columns) expect([why, col.id === ids.repoA || col.id === ids.teamA]).toEqual([why, true]);
+    }
+    // Enough of the random views were non-empty for the property to mean something.
+    expect(rows).toBeGreaterThan(100);
   });
 });

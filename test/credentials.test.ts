@@ -18,6 +18,7 @@ import { createCredential, CredentialError, deleteCredential, openCredential, ro
 import { scratch } from "./helpers.ts";
 import { sshKeyPair } from "./support/git-servers.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { ORG_WIDE } from "../lib/findings/visibility.ts";
 
 const KEY = "a-test-key-that-is-long-enough-0123456789";
 const OTHER = "another-test-key-that-is-long-enough-9876543210";
@@ -189,7 +190,7 @@ describe("stored credentials", () => {
   });
 
   it("are added and deleted through permission-checked actions, audited, the secret never in the result", async () => {
-    const lead = { id: "u-lead", email: "lead@example.test", name: "Lead", role: "security_lead" as const };
+    const lead = { id: "u-lead", email: "lead@example.test", name: "Lead", role: "security_lead" as const, access: ORG_WIDE };
     const engineer = { ...lead, id: "u-eng", role: "engineer" as const };
     const input = { kind: "https_token", name: "via action", scope: "gitlab.example.com/ml", token: "glpat-action-secret-1234", username: "", expiresAt: "" };
     expect(await runAs(createCredentialAction, { db: t.db, user: engineer }, input)).toEqual({ ok: false, error: "the engineer role cannot do this" });

@@ -12,6 +12,7 @@ import { setCheckEnabledAction } from "../lib/actions/rules.ts";
 import { isSafeText, UNSAFE_TEXT_MESSAGE, unsafeTextPath } from "../lib/security/text.ts";
 import { proxy } from "../proxy.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { ORG_WIDE } from "../lib/findings/visibility.ts";
 
 describe("the rule", () => {
   it("refuses NUL and unpaired surrogates, and nothing else", () => {
@@ -32,7 +33,7 @@ describe("the rule", () => {
 
 describe("server actions", () => {
   const t = useTestDatabase("inputtext");
-  const lead = { id: "u-lead", email: "lead@example.test", name: "lead", role: "security_lead" as const };
+  const lead = { id: "u-lead", email: "lead@example.test", name: "lead", role: "security_lead" as const, access: ORG_WIDE };
 
   it("refuse unsafe text in any field with the field's name, before running", async () => {
     const cases = [

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { roleLabel } from "@/lib/auth/guard.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { signOut, signOutEverywhere } from "../login/actions.ts";
@@ -17,12 +17,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/rules", label: "Rules" },
   ];
   const admin: NavItem[] = [
-    ...(can(user.role, "settings:manage") ? [{ href: "/settings", label: "Settings" }] : []),
-    ...(can(user.role, "users:manage") ? [{ href: "/admin/users", label: "Users" }] : []),
-    ...(can(user.role, "tokens:manage") ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
-    ...(can(user.role, "credentials:manage") ? [{ href: "/admin/credentials", label: "Credentials" }] : []),
-    ...(can(user.role, "connections:manage") ? [{ href: "/admin/connections", label: "Connections" }] : []),
-    ...(can(user.role, "audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
+    ...(canWithScope(user, "settings:manage") ? [{ href: "/settings", label: "Settings" }] : []),
+    ...(canWithScope(user, "users:manage") ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(canWithScope(user, "teams:manage") ? [{ href: "/admin/teams", label: "Teams" }] : []),
+    ...(canWithScope(user, "tokens:manage") ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+    ...(canWithScope(user, "credentials:manage") ? [{ href: "/admin/credentials", label: "Credentials" }] : []),
+    ...(canWithScope(user, "connections:manage") ? [{ href: "/admin/connections", label: "Connections" }] : []),
+    ...(canWithScope(user, "audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
   ];
   return (
     <div className="shell">

@@ -12,9 +12,9 @@ import { CoverageTrendPanel } from "@/app/ui/overview/coverage-trend.tsx";
 export const metadata = { title: "Overview · Posture" };
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePage("findings:read", "/");
+  const user = await requirePage("findings:read", "/");
   const { range } = overviewParams.parse(await searchParams);
-  const repositories = await activeRepositoryCount(getDb());
+  const repositories = await activeRepositoryCount(getDb(), user.access);
 
   return (
     <>

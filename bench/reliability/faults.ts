@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { QueueUnavailableError } from "../../lib/queue/queues.ts";
 import { SCAN_LOCK } from "../../lib/worker/processors.ts";
 import { listRepositories } from "../../lib/repos/queries.ts";
+import { DEFAULT_VISIBILITY } from "../../lib/findings/visibility.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { checkoutsLeft, cleanFingerprints, makeRepo, sameSets, scratchEnvironment, sleep, spawnWorker, stopWorker, storedFingerprints, waitFor, type Service, type WorkerProcess } from "./support.ts";
@@ -156,7 +157,7 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
     }
     const enqueueMs = Date.now() - t0;
     const t1 = Date.now();
-    const listed = await listRepositories(env.db);
+    const listed = await listRepositories(env.db, { visibility: DEFAULT_VISIBILITY });
     const listMs = Date.now() - t1;
     const spareScan = await env.db.scan.findFirst({ where: { repositoryId: spareRepo.id } });
     happened.push(`while Redis was down: \`enqueueScan\` failed after ${enqueueMs} ms with ${enqueueError} (the HTTP API maps it to 503 \`queue_unavailable\`); its scan row was left \`${spareScan?.status}\` / \`${spareScan?.failureCode}\`, not queued forever. \`listRepositories\` (a page that needs only Postgres) returned ${listed.length} repositories in ${listMs} ms.`);

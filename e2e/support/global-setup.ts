@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
   try {
     for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["engineer", "engineer"], ["viewer", "viewer"]] as const) {
       const email = `${key}@e2e.example`;
-      const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, password: PASSWORD });
+      // Org-wide, as every scenario before teams had them (issue 16); team scope is test/authz-matrix.test.ts.
+      const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, orgWide: true, password: PASSWORD });
       // A write token for each: what it may do is still bounded by the role (scenario 4 relies on that).
       const { token } = await issueToken(db, { id: null, label: "e2e" }, "operator", { userId: user.id, name: "e2e", scope: "write" });
       users[key] = { email, password: PASSWORD, id: user.id, token };

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { issueToken, revokeTokenAudited, TokenError } from "../auth/tokens.ts";
 import { changeRole, createUser, resetPassword, ROLES, setDisabled, UserError } from "../auth/users.ts";
+import { addTeamMember, removeTeamMember, setOrgWide } from "../auth/teams.ts";
 import { settingsInput, updateSettings } from "../settings.ts";
 import { ActionError, defineAction } from "./define.ts";
 
@@ -20,7 +21,7 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
 export const createUserAction = defineAction({
   name: "users.create",
   permission: "users:manage",
-  input: z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address").max(254), name: z.string().trim().max(120).optional(), role: z.enum(ROLES) }),
+  input: z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address").max(254), name: z.string().trim().max(120).optional(), role: z.enum(ROLES), orgWide: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional() }),
   run: ({ db, actor }, input) => domain(async () => {
     const { user, password } = await createUser(db, actor, input);
     return { email: user.email, password };
@@ -46,6 +47,28 @@ export const resetPasswordAction = defineAction({
   permission: "users:manage",
   input: z.object({ userId: id }),
   run: ({ db, actor }, input) => domain(async () => ({ password: await resetPassword(db, actor, input.userId) })),
+});
+
+export const setOrgWideAction = defineAction({
+  name: "users.org-wide",
+  permission: "users:manage",
+  input: z.object({ userId: id, orgWide: z.enum(["true", "false"]).transform((v) => v === "true") }),
+  run: ({ db, actor }, input) => domain(() => setOrgWide(db, actor, input.userId, input.orgWide)),
+});
+
+// A security lead manages the members of the teams in their scope; the team is checked in lib/auth/teams.ts.
+export const addTeamMemberAction = defineAction({
+  name: "teams.add-member",
+  permission: "teams:manage",
+  input: z.object({ teamId: id, userId: z.string().min(1, "choose a user").max(64) }),
+  run: ({ db, actor, user }, input) => domain(() => addTeamMember(db, actor, user.access, input.teamId, input.userId)),
+});
+
+export const removeTeamMemberAction = defineAction({
+  name: "teams.remove-member",
+  permission: "teams:manage",
+  input: z.object({ teamId: id, userId: id }),
+  run: ({ db, actor, user }, input) => domain(() => removeTeamMember(db, actor, user.access, input.teamId, input.userId)),
 });
 
 export const createTokenAction = defineAction({
@@ -77,4 +100,4 @@ export const updateSettingsAction = defineAction({
   run: ({ db, actor }, input) => updateSettings(db, actor, input),
 });
 
-export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction];
+export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction, setOrgWideAction, addTeamMemberAction, removeTeamMemberAction];

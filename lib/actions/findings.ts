@@ -26,7 +26,7 @@ export const triageFindings = defineAction({
       comment: optional(z.string().trim().max(10_000)),
     })
     .strict(),
-  run: async ({ db, actor }, input) => {
+  run: async ({ db, actor, user }, input) => {
     const change = {
       status: input.status,
       reason: input.reason || undefined,
@@ -35,7 +35,7 @@ export const triageFindings = defineAction({
       assigneeId: input.assignee === undefined ? undefined : input.assignee === "none" ? null : input.assignee,
       comment: input.comment || undefined,
     };
-    const updated = await updateFindings(db, [...new Set(input.ids)], Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), actor);
+    const updated = await updateFindings(db, [...new Set(input.ids)], Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), actor, user.access);
     return { updated };
   },
 });

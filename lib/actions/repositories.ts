@@ -4,6 +4,7 @@ import { credentialFor } from "../credentials/queries.ts";
 import { archiveRepository, restoreRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
 import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
+import { requireRepository } from "./scope.ts";
 
 /** Empty form fields mean "not given". */
 const blankToUndefined = (v: unknown) => {
@@ -17,8 +18,8 @@ export const registerRepositoryAction = defineAction({
   name: "repositories.register",
   permission: "repositories:register",
   input: z.preprocess(blankToUndefined, registerRepositoryInput),
-  run: async ({ db, actor, queues }, input) => {
-    const repo = await registerRepository(db, input, undefined, actor);
+  run: async ({ db, actor, queues, user }, input) => {
+    const repo = await registerRepository(db, input, undefined, actor, user.access);
     // Registration stands even when the queue is down; the warning says the first scan did not start.
     const scan = await firstScan(db, queues(), repo.id, actor);
     // Which stored credential the worker will clone it with (none: anonymously).
@@ -31,8 +32,8 @@ export const registerBulkAction = defineAction({
   name: "repositories.register-bulk",
   permission: "repositories:register",
   input: z.preprocess(blankToUndefined, registerBulkInput),
-  run: async ({ db, actor, queues }, input) => {
-    const registered = await registerBulk(db, queues(), input, undefined, actor);
+  run: async ({ db, actor, queues, user }, input) => {
+    const registered = await registerBulk(db, queues(), input, undefined, actor, user.access);
     if (registered.length === 0) throw new ActionError("no URLs given (one a line; blank lines and # comments are ignored)", "urls");
     const results = await Promise.all(registered.map(async (r) => (r.ok ? { ...r, credential: await credentialFor(db, r.url) } : r)));
     return { results, registered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
@@ -43,7 +44,8 @@ export const scanNowAction = defineAction({
   name: "scans.trigger",
   permission: "scans:trigger",
   input: repositoryId,
-  run: async ({ db, actor, queues }, { repositoryId }) => {
+  run: async ({ db, actor, queues, user }, { repositoryId }) => {
+    await requireRepository(db, user, repositoryId);
     const { scan, created } = await enqueueScan(db, queues(), repositoryId, "manual", actor);
     return { scanId: scan.id, created };
   },
@@ -60,7 +62,8 @@ export const archiveRepositoryAction = defineAction({
   name: "repositories.archive",
   permission: "repositories:archive",
   input: repositoryId,
-  run: async ({ db, actor }, { repositoryId }) => {
+  run: async ({ db, actor, user }, { repositoryId }) => {
+    await requireRepository(db, user, repositoryId);
     const repo = await archiveRepository(db, repositoryId, actor);
     if (!repo) throw new ActionError("no such repository");
     return { repositoryId: repo.id, name: repo.name, archivedAt: repo.archivedAt };
@@ -72,7 +75,8 @@ export const restoreRepositoryAction = defineAction({
   // Whoever may archive may undo it.
   permission: "repositories:archive",
   input: repositoryId,
-  run: async ({ db, actor }, { repositoryId }) => {
+  run: async ({ db, actor, user }, { repositoryId }) => {
+    await requireRepository(db, user, repositoryId);
     const repo = await restoreRepository(db, repositoryId, actor);
     if (!repo) throw new ActionError("no such repository");
     return { repositoryId: repo.id, name: repo.name };

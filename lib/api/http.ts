@@ -1,11 +1,12 @@
 /** Route-handler plumbing for the HTTP API: bearer-token auth, permission checks, bounded JSON bodies, JSON errors. */
 import type { z } from "zod";
 import type { Actor } from "../audit.ts";
-import { can, readOnlyAction, type Action } from "../auth/permissions.ts";
+import { can, canWithScope, readOnlyAction, type Action } from "../auth/permissions.ts";
 import { bearerToken, verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { BadCursorError } from "../findings/queries.ts";
+import { repositoryInScope } from "../findings/visibility.ts";
 import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
@@ -79,6 +80,7 @@ export async function authenticate(db: Db, req: Request, action: Action): Promis
   if (!principal) throw new ApiError(401, "unauthenticated", "the API token is unknown, expired or revoked");
   if (principal.scope === "read" && !readOnlyAction(action)) throw new ApiError(403, "insufficient_scope", "this token is read-only");
   if (!can(principal.user.role, action)) throw new ApiError(403, "forbidden", `the ${principal.user.role.replace("_", " ")} role cannot do this`);
+  if (!canWithScope(principal.user, action)) throw new ApiError(403, "forbidden", "this affects every team: a role scoped to teams cannot do it");
   return principal;
 }
 
@@ -112,4 +114,16 @@ export function apiRoute<C = Record<string, never>>(db: () => Db, action: Action
       return toErrorResponse(e);
     }
   };
+}
+
+/**
+ * A route under /api/v1/repositories/:id: as apiRoute, and a repository outside the token's scope (its user's)
+ * answers 404 before the handler runs, exactly as an unknown id does. test/authz-matrix.test.ts checks every
+ * such route is built with this.
+ */
+export function repositoryRoute<C extends { id: string }>(db: () => Db, action: Action, handler: Handler<C>) {
+  return apiRoute<C>(db, action, async (ctx) => {
+    if (!(await repositoryInScope(db(), ctx.principal.user.access, ctx.params.id))) throw new ApiError(404, "not_found", "no such repository");
+    return handler(ctx);
+  });
 }

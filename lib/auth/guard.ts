@@ -3,13 +3,16 @@
  * without a server. Next-specific plumbing (cookies, redirects) lives in lib/server/session.ts.
  */
 import type { Role } from "../db/client.ts";
-import { can, type Action } from "./permissions.ts";
+import type { AccessScope } from "../findings/visibility.ts";
+import { can, canWithScope, type Action } from "./permissions.ts";
 
 export interface SignedInUser {
   id: string;
   email: string;
   name: string;
   role: Role;
+  /** Which repositories this user may see and act on (lib/findings/visibility.ts). */
+  access: AccessScope;
 }
 
 export class AccessDenied extends Error {
@@ -29,6 +32,7 @@ export function roleLabel(role: Role): string {
 export function authorize(user: SignedInUser | null, action: Action): SignedInUser {
   if (!user) throw new AccessDenied("unauthenticated", "sign in to continue");
   if (!can(user.role, action)) throw new AccessDenied("forbidden", `the ${roleLabel(user.role)} role cannot do this`);
+  if (!canWithScope(user, action)) throw new AccessDenied("forbidden", `this affects every team: a ${roleLabel(user.role)} scoped to teams cannot do it`);
   return user;
 }
 

@@ -19,12 +19,26 @@ export const ACTIONS = {
   // Connected organisations (lib/connections): what is registered from a forge, its webhooks and policies.
   "connections:manage": ["admin", "security_lead"],
   "audit:read": ["admin"],
+  // Team membership (issue 16): admins for every team, security leads for the teams in their scope.
+  "teams:manage": ["admin", "security_lead"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;
 
 export function can(role: Role, action: Action): boolean {
   return (ACTIONS[action] as readonly Role[]).includes(role);
+}
+
+/**
+ * Actions whose effect reaches every team (org settings, the rulebook, every repository's rescan, credentials
+ * and connections used for all, accounts, the audit log): a role scoped to teams may not do them, whatever
+ * it may do within its teams.
+ */
+export const ORG_WIDE_ACTIONS: readonly Action[] = ["scans:rescan-all", "rules:manage", "settings:manage", "users:manage", "credentials:manage", "connections:manage", "audit:read"];
+
+/** `can`, and for an org-wide action an org-wide scope. */
+export function canWithScope(user: { role: Role; access: { all: boolean } }, action: Action): boolean {
+  return can(user.role, action) && (user.access.all || !ORG_WIDE_ACTIONS.includes(action));
 }
 
 /**

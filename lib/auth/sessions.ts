@@ -2,6 +2,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { audit, type Actor } from "../audit.ts";
 import type { Db, Role } from "../db/client.ts";
+import type { AccessScope } from "../findings/visibility.ts";
+import { PRINCIPAL_SELECT, principalOf } from "./principal.ts";
 import { revokeUserTokens } from "./tokens.ts";
 
 export const SESSION_COOKIE = "posture_session";
@@ -22,17 +24,17 @@ export async function createSession(db: Db, userId: string, meta: { ip?: string 
 
 export interface SessionUser {
   sessionId: string;
-  user: { id: string; email: string; name: string; role: Role };
+  user: { id: string; email: string; name: string; role: Role; access: AccessScope };
 }
+
 
 /** The session's user, or null when the session is unknown, revoked, expired, idle too long, or its user disabled. */
 export async function verifySession(db: Db, token: string | undefined, now = new Date()): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
-  const s = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true, name: true, role: true, disabledAt: true } } } });
+  const s = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: PRINCIPAL_SELECT } } });
   if (!s || s.revokedAt || s.expiresAt <= now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS || s.user.disabledAt) return null;
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) await db.session.update({ where: { id: s.id }, data: { lastSeenAt: now } }).catch(() => undefined);
-  const { disabledAt: _d, ...user } = s.user;
-  return { sessionId: s.id, user };
+  return { sessionId: s.id, user: principalOf(s.user) };
 }
 
 export async function revokeSession(db: Db, token: string): Promise<void> {

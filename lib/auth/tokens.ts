@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { audit, type Actor } from "../audit.ts";
 import type { ApiToken, Db, Prisma, Role, TokenScope, User } from "../db/client.ts";
+import type { AccessScope } from "../findings/visibility.ts";
 import { canManageTokensOf } from "./permissions.ts";
+import { PRINCIPAL_SELECT, principalOf } from "./principal.ts";
 
 export const TOKEN_PREFIX = "pst_";
 /** What createApiToken makes: the prefix and 32 random bytes in base64url. */
@@ -30,7 +32,7 @@ export async function createApiToken(db: Db, opts: { userId: string; name: strin
 }
 
 export interface TokenPrincipal {
-  user: Pick<User, "id" | "email" | "name" | "role">;
+  user: Pick<User, "id" | "email" | "name" | "role"> & { access: AccessScope };
   scope: TokenScope;
   tokenId: string;
 }
@@ -38,14 +40,14 @@ export interface TokenPrincipal {
 /** Resolves a bearer token to its user, or null when unknown, revoked, expired or the user is disabled. */
 export async function verifyApiToken(db: Db, token: string, now = new Date()): Promise<TokenPrincipal | null> {
   if (!isApiTokenShaped(token)) return null;
-  const record = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true, name: true, role: true, disabledAt: true } } } });
+  const record = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: PRINCIPAL_SELECT } } });
   if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now) || record.user.disabledAt) return null;
   // Last-used is informational; one write a minute per token is plenty.
   if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: now } }).catch(() => undefined);
   }
-  const { disabledAt: _disabled, ...user } = record.user;
-  return { user: user as { id: string; email: string; name: string; role: Role }, scope: record.scope, tokenId: record.id };
+  // A token has its user's scope as it is now: a user moved out of a team takes their tokens with them.
+  return { user: principalOf(record.user), scope: record.scope, tokenId: record.id };
 }
 
 /**

@@ -21,6 +21,8 @@ export const newUserInput = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   name: z.string().trim().max(120).optional(),
   role: z.enum(ROLES).default("viewer"),
+  /** The role applies org-wide; otherwise only to the user's teams (issue 16: need-to-know by default). */
+  orgWide: z.boolean().default(false),
   /** Omitted: a password is generated and returned once. */
   password: z.string().optional(),
 });
@@ -36,8 +38,8 @@ export async function createUser(db: Db, actor: Actor, raw: z.input<typeof newUs
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email } })) throw new UserError(`a user with email ${input.email} already exists`, "email");
-    const user = await tx.user.create({ data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, passwordHash } });
-    await audit(tx, actor, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role } });
+    const user = await tx.user.create({ data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, orgWide: input.orgWide, passwordHash } });
+    await audit(tx, actor, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role, orgWide: user.orgWide } });
     return { user: { id: user.id, email: user.email, role: user.role }, password: input.password ? null : password };
   });
 }
@@ -97,6 +99,6 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
 export async function listUsers(db: Db) {
   return db.user.findMany({
     orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: new Date() } } }, apiTokens: { where: { revokedAt: null } } } } },
+    select: { id: true, email: true, name: true, role: true, orgWide: true, teams: { orderBy: { team: { name: "asc" } }, select: { team: { select: { name: true } } } }, createdAt: true, disabledAt: true, _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: new Date() } } }, apiTokens: { where: { revokedAt: null } } } } },
   });
 }

@@ -38,9 +38,11 @@ async function readStdin(): Promise<string> {
 }
 
 export async function userCommand(args: string[], io: Io): Promise<number> {
-  if (args[0] !== "create") throw new UsageError("usage: posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]");
+  if (args[0] !== "create") throw new UsageError("usage: posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--org-wide] [--password-stdin]");
   let passwordFromStdin = false;
-  const rest = args.slice(1).filter((a) => (a === "--password-stdin" ? ((passwordFromStdin = true), false) : true));
+  // Without --org-wide the role applies only to the teams the user is added to (issue 16).
+  let orgWide = false;
+  const rest = args.slice(1).filter((a) => (a === "--password-stdin" ? ((passwordFromStdin = true), false) : a === "--org-wide" ? ((orgWide = true), false) : true));
   const o = options(
     rest,
     { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
@@ -48,7 +50,7 @@ export async function userCommand(args: string[], io: Io): Promise<number> {
   );
   const db = createDb();
   try {
-    const { user, password } = await createUser(db, { id: null, label: "cli" }, { ...o, password: passwordFromStdin ? await readStdin() : undefined });
+    const { user, password } = await createUser(db, { id: null, label: "cli" }, { ...o, orgWide, password: passwordFromStdin ? await readStdin() : undefined });
     io.stdout(`created ${user.role} ${user.email} (${user.id})\n`);
     if (password) io.stdout(`password (shown only once): ${password}\n`);
     return 0;

@@ -5,6 +5,7 @@
  * the same time of day as now, so today's point is the live figure the overview's card shows.
  */
 import { Prisma, type Db } from "../db/client.ts";
+import { repositoryAccessSql, type AccessScope } from "../findings/visibility.ts";
 import { tsSql } from "./overview.ts";
 
 export interface CoveragePoint {
@@ -17,12 +18,12 @@ export interface CoveragePoint {
   pct7d: number | null;
 }
 
-export async function coverageTrend(db: Db, o: { days?: number; now?: Date; connectionId?: string } = {}): Promise<CoveragePoint[]> {
+export async function coverageTrend(db: Db, o: { days?: number; now?: Date; connectionId?: string; access: AccessScope }): Promise<CoveragePoint[]> {
   const days = Math.min(Math.max(o.days ?? 30, 1), 365);
   const now = o.now ?? new Date();
   const first = new Date(now.getTime() - (days - 1) * 86_400_000);
   const since = new Date(first.getTime() - 7 * 86_400_000);
-  const scope = o.connectionId ? Prisma.sql`WHERE r.id IN (SELECT fr."repositoryId" FROM "ForgeRepository" fr WHERE fr."connectionId" = ${o.connectionId})` : Prisma.empty;
+  const scope = Prisma.sql`WHERE TRUE ${o.connectionId ? Prisma.sql`AND r.id IN (SELECT fr."repositoryId" FROM "ForgeRepository" fr WHERE fr."connectionId" = ${o.connectionId})` : Prisma.empty} ${repositoryAccessSql("r", o.access)}`;
   const rows = await db.$queryRaw<Omit<CoveragePoint, "pct24h" | "pct7d">[]>`
     WITH points AS (
       SELECT ${tsSql(first)} + (n * interval '1 day') AS at FROM generate_series(0, ${days - 1}::int) AS n

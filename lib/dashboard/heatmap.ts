@@ -11,7 +11,7 @@ import { FINDING_STATUSES, OPEN_STATUSES } from "../findings/queries.ts";
 import type { SeverityCounts } from "../repos/grade.ts";
 import { weightedScore } from "./risk.ts";
 import { weightedCountsSql } from "./risk-sql.ts";
-import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
+import { visibleSql, type Visibility } from "../findings/visibility.ts";
 
 // As many as fit beside the policy names at 1280 px with a readable count in each cell; wider screens widen the cells.
 export const HEATMAP_COLUMNS_PER_PAGE = 25;
@@ -84,8 +84,7 @@ interface RawCell {
 }
 
 
-export async function heatmap(db: Db, p: HeatmapParams, visibility?: Visibility): Promise<Heatmap> {
-  visibility ??= await loadVisibility(db);
+export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility): Promise<Heatmap> {
   const statuses = p.status ?? [...OPEN_STATUSES];
   const byTeam = p.columns === "teams";
   const where: Prisma.Sql[] = [

@@ -9,7 +9,7 @@ import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { weightSql } from "./risk-sql.ts";
 import { addDays, OPEN_SET_SQL, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
-import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
+import { repositoryAccessSql, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
@@ -36,7 +36,8 @@ export const tsSql = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
 interface Opts extends TrendScope {
   now?: Date;
-  visibility?: Visibility;
+  /** Required: what counts and whose (lib/findings/visibility.ts). */
+  visibility: Visibility;
 }
 
 export interface RiskRow extends SeverityCounts {
@@ -72,10 +73,10 @@ interface BreakdownRow extends SeverityCounts {
  * pass over the open findings (an index-only scan of Finding(status, severity, repositoryId, policyId, dueAt)):
  * grouped once by (severity, policy, repository), then folded three ways.
  */
-export async function openFindings(db: Db, o: Opts & { limit?: number } = {}): Promise<OpenFindings> {
+export async function openFindings(db: Db, o: Opts & { limit?: number }): Promise<OpenFindings> {
   const now = o.now ?? new Date();
   const limit = Math.max(1, Math.min(100, o.limit ?? 10));
-  const visibility = o.visibility ?? (await loadVisibility(db));
+  const visibility = o.visibility;
   const bySeverity = Prisma.sql`
     SUM(g.n) FILTER (WHERE g.severity = 'critical')::int AS critical,
     SUM(g.n) FILTER (WHERE g.severity = 'high')::int AS high,
@@ -141,7 +142,7 @@ export function weeksBetween(from: string, to: string): string[] {
 export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));
-  const visibility = o.visibility ?? (await loadVisibility(db));
+  const visibility = o.visibility;
   const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
     SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
     SELECT date_trunc('week', f."fixedAt") AS week, f."severity"::text AS severity, COUNT(*)::int AS n,
@@ -188,13 +189,13 @@ export interface Coverage {
   failingRepositories: number;
 }
 
-export async function coverage(db: Db, o: { now?: Date; teamId?: string } = {}): Promise<Coverage> {
+export async function coverage(db: Db, o: { now?: Date; teamId?: string; access: AccessScope }): Promise<Coverage> {
   const now = o.now ?? new Date();
   const day = new Date(now.getTime() - 86_400_000);
   const week = new Date(now.getTime() - 7 * 86_400_000);
   const team = o.teamId ? Prisma.sql`AND r."teamId" = ${o.teamId}` : Prisma.empty;
   const [row] = await db.$queryRaw<Coverage[]>`
-    WITH repos AS (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NULL ${team}),
+    WITH repos AS (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NULL ${team} ${repositoryAccessSql("r", o.access)}),
     recent AS (
       SELECT s."repositoryId", s."status", s."finishedAt"
         FROM "Scan" s

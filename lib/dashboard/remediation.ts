@@ -9,7 +9,7 @@ import { FINDING_STATUSES } from "../findings/queries.ts";
 import { getSettings, slaDays } from "../settings.ts";
 import { rangeParam, tsSql } from "./overview.ts";
 import { OPEN_SET_SQL, type TrendScope } from "./trends.ts";
-import { loadVisibility, visibleSql, type Visibility } from "../findings/visibility.ts";
+import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
 import { SEVERITIES } from "../engine/types.ts";
 
 const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -60,9 +60,9 @@ export interface StatusBreakdown {
  * Findings by status per team and per repository: one pass over Finding(repositoryId, status) (index-only),
  * grouped by repository and status, then folded by team.
  */
-export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; visibility?: Visibility } = {}): Promise<StatusBreakdown> {
+export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; visibility: Visibility }): Promise<StatusBreakdown> {
   const limit = Math.max(1, Math.min(REPOSITORIES_SHOWN_MORE, o.limit ?? REPOSITORIES_SHOWN));
-  const visibility = o.visibility ?? (await loadVisibility(db));
+  const visibility = o.visibility;
   const rows = await db.$queryRaw<{ repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]>`
     SELECT g."repositoryId", r."name", r."teamId", t."name" AS "teamName", g.status::text AS status, g.n
       FROM (SELECT f."repositoryId", f."status", COUNT(*)::int AS n
@@ -123,10 +123,10 @@ export interface SlaView {
   due: DueFinding[];
 }
 
-export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility?: Visibility } = {}): Promise<SlaView> {
+export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility: Visibility }): Promise<SlaView> {
   const now = o.now ?? new Date();
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
-  const visibility = o.visibility ?? (await loadVisibility(db));
+  const visibility = o.visibility;
   const [settings, counts, due] = await Promise.all([
     getSettings(db),
     db.$queryRaw<{ severity: Severity; open: number; overdue: number; soon: number }[]>`
@@ -189,10 +189,10 @@ export interface AcceptedRisks {
  * Accepted risks, soonest expiry first, and those whose acceptance ran out (lib/findings/triage.ts
  * expireAcceptedRisks, run by the worker, writes a `risk_expired` event and returns them to open).
  */
-export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibility?: Visibility } = {}): Promise<AcceptedRisks> {
+export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibility: Visibility }): Promise<AcceptedRisks> {
   const now = o.now ?? new Date();
   const since = new Date(now.getTime() - RETURNED_DAYS * 86_400_000);
-  const visibility = o.visibility ?? (await loadVisibility(db));
+  const visibility = o.visibility;
   const [active, activeCount, returned, returnedCount] = await Promise.all([
     db.$queryRaw<AcceptedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
@@ -222,11 +222,11 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibi
 }
 
 /** Teams for the filter, and the chosen team's repositories (all active ones would be 1,000 options). */
-export async function remediationFilterOptions(db: Db, p: RemediationParams) {
+export async function remediationFilterOptions(db: Db, p: RemediationParams, access: AccessScope) {
   const [teams, repositories, chosen] = await Promise.all([
-    db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    p.team ? db.repository.findMany({ where: { teamId: p.team, archivedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }) : Promise.resolve([]),
-    p.repository ? db.repository.findUnique({ where: { id: p.repository }, select: { id: true, name: true, teamId: true } }) : Promise.resolve(null),
+    db.team.findMany({ where: teamAccessWhere(access), orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    p.team ? db.repository.findMany({ where: { AND: [{ teamId: p.team, archivedAt: null }, repositoryAccessWhere(access)] }, orderBy: { name: "asc" }, select: { id: true, name: true } }) : Promise.resolve([]),
+    p.repository ? db.repository.findFirst({ where: { id: p.repository, ...repositoryAccessWhere(access) }, select: { id: true, name: true, teamId: true } }) : Promise.resolve(null),
   ]);
   return { teams, repositories, chosen };
 }

@@ -20,7 +20,7 @@
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
-import { loadVisibility, visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
+import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
 
 /** Which findings: all, one repository's, or one team's. */
 export type TrendScope = FindingScope;
@@ -111,7 +111,7 @@ const pastCache = new WeakMap<Db, Map<string, { expires: number; flows: Promise<
 
 async function pastFlows(db: Db, first: string, today: string, scope: TrendScope, visibility: Visibility): Promise<Flow[]> {
   const archived = scope.repositoryId ? [] : (await db.repository.findMany({ where: { archivedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
-  const key = JSON.stringify([first, today, scope.repositoryId ?? null, scope.teamId ?? null, visibility.disabledChecks, visibility.contexts, archived]);
+  const key = JSON.stringify([first, today, scope.repositoryId ?? null, scope.teamId ?? null, visibility.disabledChecks, visibility.contexts, visibility.access, archived]);
   let cache = pastCache.get(db);
   if (!cache) pastCache.set(db, (cache = new Map()));
   const now = Date.now();
@@ -131,11 +131,11 @@ async function pastFlows(db: Db, first: string, today: string, scope: TrendScope
  * days before today may come from a recent identical call (see PAST_TTL_MS): for org-wide and team dashboards
  * read by many; a single repository's trend is cheap enough to always count in full.
  */
-export async function openTrend(db: Db, opts: TrendOptions & { visibility?: Visibility; reusePast?: boolean }): Promise<TrendDay[]> {
+export async function openTrend(db: Db, opts: TrendOptions & { visibility: Visibility; reusePast?: boolean }): Promise<TrendDay[]> {
   const days = Math.max(1, Math.min(3650, Math.floor(opts.days)));
   const today = utcDay(opts.now ?? new Date());
   const first = addDays(today, -(days - 1));
-  const visibility = opts.visibility ?? (await loadVisibility(db));
+  const visibility = opts.visibility;
   const scope: TrendScope = { repositoryId: opts.repositoryId, teamId: opts.teamId };
   const past = opts.reusePast && days > 1 ? await pastFlows(db, first, today, scope, visibility) : null;
   const flows = past

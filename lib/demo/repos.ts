@@ -31,11 +31,13 @@ export interface DemoRepo {
 
 /** Demo people: a key, the part of the email before @, a display name, and a role. */
 export const DEMO_USERS = [
-  { key: "lead", local: "lead", name: "Sam Okafor", role: "security_lead", teams: ["ml-platform", "search", "vision", "llm-apps"] },
-  { key: "engineer", local: "engineer", name: "Priya Raman", role: "engineer", teams: ["llm-apps", "ml-platform"] },
-  { key: "vision", local: "marco", name: "Marco Bianchi", role: "engineer", teams: ["vision"] },
-  { key: "search", local: "yuki", name: "Yuki Tanaka", role: "engineer", teams: ["search"] },
-  { key: "viewer", local: "viewer", name: "Alex Morgan", role: "viewer", teams: [] as string[] },
+  // Team-scoped (issue 16): each sees only their teams' repositories; the lead leads every team, the viewer
+  // (an auditor) reads org-wide.
+  { key: "lead", local: "lead", name: "Sam Okafor", role: "security_lead", teams: ["ml-platform", "search", "vision", "llm-apps"], orgWide: false },
+  { key: "engineer", local: "engineer", name: "Priya Raman", role: "engineer", teams: ["llm-apps", "ml-platform"], orgWide: false },
+  { key: "vision", local: "marco", name: "Marco Bianchi", role: "engineer", teams: ["vision"], orgWide: false },
+  { key: "search", local: "yuki", name: "Yuki Tanaka", role: "engineer", teams: ["search"], orgWide: false },
+  { key: "viewer", local: "viewer", name: "Alex Morgan", role: "viewer", teams: [] as string[], orgWide: true },
 ] as const;
 export type DemoUserKey = (typeof DEMO_USERS)[number]["key"];
 export const DEMO_EMAIL_DOMAIN = "demo.posture.local";

@@ -22,6 +22,7 @@ import type { Db, FindingStatus, Role, ScanStatus, Severity } from "../db/client
 import { compileChecks } from "../engine/match.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { updateFindings } from "../findings/triage.ts";
+import { ORG_WIDE } from "../findings/visibility.ts";
 import { registerRepository } from "../repos/service.ts";
 import { runScan } from "../scan/pipeline.ts";
 import { getSettings } from "../settings.ts";
@@ -248,7 +249,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
   const password = generatePassword();
   const users = new Map<DemoUserKey, { id: string; email: string; label: string }>();
   for (const u of DEMO_USERS) {
-    const { user } = await createUser(db, SEEDER, { email: demoEmail(u.local), name: u.name, role: u.role, password });
+    const { user } = await createUser(db, SEEDER, { email: demoEmail(u.local), name: u.name, role: u.role, orgWide: u.orgWide, password });
     await db.user.update({ where: { id: user.id }, data: { createdAt: at(-1) } });
     await db.teamMember.createMany({ data: u.teams.map((t) => ({ teamId: teamIds.get(t)!, userId: user.id })), skipDuplicates: true });
     users.set(u.key, { id: user.id, email: user.email, label: user.email });
@@ -352,7 +353,7 @@ async function applyTriage(db: Db, t: DemoTriage, when: Date, historyEnd: Date, 
   if (t.acceptedForDays) change.acceptedUntil = new Date(Date.now() + t.acceptedForDays * DAY_MS);
   if (t.assign !== undefined) change.assigneeId = t.assign === null ? null : users.get(t.assign)!.id;
   if (t.comment) change.comment = t.comment;
-  await updateFindings(db, [finding.id], change, actor(t.by));
+  await updateFindings(db, [finding.id], change, actor(t.by), ORG_WIDE);
   // triage.ts stamps the real time; the demo's history needs the step's day. Every row of this finding still
   // stamped after the history's end is this step's (steps of one repository run one after another).
   await db.findingEvent.updateMany({ where: { findingId: finding.id, createdAt: { gt: historyEnd }, scanId: null }, data: { createdAt: when } });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
-import { countedWhere, DEFAULT_VISIBILITY, loadVisibility, visibleSql, type Visibility } from "./visibility.ts";
+import { countedWhere, repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
 
 export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "accepted_risk", "reopened"] as const;
 /** Statuses that still need work. */
@@ -34,8 +34,8 @@ export const findingFilters = z
 export type FindingFilters = z.infer<typeof findingFilters>;
 
 /** The API's filter: visible findings (lib/findings/visibility.ts) of the asked contexts, every context by default. */
-export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me: string | undefined, v: Pick<Visibility, "disabledChecks">): Prisma.FindingWhereInput {
-  const where: Prisma.FindingWhereInput = countedWhere({ disabledChecks: v.disabledChecks, contexts: f.context ?? CODE_CONTEXTS });
+export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me: string | undefined, v: Pick<Visibility, "disabledChecks" | "access">): Prisma.FindingWhereInput {
+  const where: Prisma.FindingWhereInput = countedWhere({ disabledChecks: v.disabledChecks, contexts: f.context ?? CODE_CONTEXTS, access: v.access });
   if (f.repository) where.repositoryId = f.repository;
   if (f.team) where.repository = { teamId: f.team };
   if (f.policy) where.policyId = f.policy;
@@ -65,8 +65,8 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 /** Newest first, keyset-paginated: stable while findings are added. */
-export async function listFindings(db: Db, filters: FindingFilters, me?: string) {
-  const where = findingWhere(filters, me, await loadVisibility(db));
+export async function listFindings(db: Db, filters: FindingFilters, me: string | undefined, visibility: Visibility) {
+  const where = findingWhere(filters, me, visibility);
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
     where.AND = [...(Array.isArray(where.AND) ? where.AND : where.AND ? [where.AND] : []), { OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] }];
@@ -241,7 +241,7 @@ function viewOrder(p: FindingViewParams, now: Date): Prisma.Sql {
 type RawRow = Omit<FindingRow, "dueAt" | "firstSeenAt"> & { dueAt: Date; firstSeenAt: Date };
 
 /** The two statements behind a page (exported for EXPLAIN in bench/findings-queries.ts). */
-export function findingPageSql(p: FindingViewParams, me?: string, now = new Date(), visibility: Visibility = DEFAULT_VISIBILITY): { rows: Prisma.Sql; count: Prisma.Sql } {
+export function findingPageSql(p: FindingViewParams, me: string | undefined, now: Date, visibility: Visibility): { rows: Prisma.Sql; count: Prisma.Sql } {
   const where = viewConditions(p, me, now, visibility);
   const offset = (p.page - 1) * FINDINGS_PAGE_SIZE;
   return {
@@ -262,8 +262,8 @@ export function findingPageSql(p: FindingViewParams, me?: string, now = new Date
 }
 
 /** One page of a view and its (capped) count: two queries, run side by side. */
-export async function findingPage(db: Db, p: FindingViewParams, me?: string, now = new Date(), visibility?: Visibility): Promise<FindingPage> {
-  const sql = findingPageSql(p, me, now, visibility ?? (await loadVisibility(db)));
+export async function findingPage(db: Db, p: FindingViewParams, me: string | undefined, now: Date, visibility: Visibility): Promise<FindingPage> {
+  const sql = findingPageSql(p, me, now, visibility);
   const [rows, count] = await Promise.all([db.$queryRaw<RawRow[]>(sql.rows), db.$queryRaw<{ n: number }[]>(sql.count)]);
   const n = count[0]?.n ?? 0;
   const total = Math.min(n, FINDINGS_COUNT_CAP);
@@ -280,8 +280,7 @@ export async function findingPage(db: Db, p: FindingViewParams, me?: string, now
 export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null };
 
 /** A view's findings for CSV / SARIF, in the view's order, at most `limit` of them. */
-export async function exportFindings(db: Db, p: FindingViewParams, me?: string, limit = FINDINGS_EXPORT_LIMIT, now = new Date(), visibility?: Visibility): Promise<{ findings: ExportRow[]; truncated: boolean }> {
-  visibility ??= await loadVisibility(db);
+export async function exportFindings(db: Db, p: FindingViewParams, me: string | undefined, limit: number, now: Date, visibility: Visibility): Promise<{ findings: ExportRow[]; truncated: boolean }> {
   const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null })[]>`
     SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail"
     FROM "Finding" f
@@ -295,28 +294,47 @@ export async function exportFindings(db: Db, p: FindingViewParams, me?: string, 
 }
 
 /** What the filter bar offers. */
-export async function findingFilterOptions(db: Db) {
+export async function findingFilterOptions(db: Db, access: AccessScope) {
   const [repositories, teams, policies, checks, users] = await Promise.all([
-    db.repository.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.repository.findMany({ where: { archivedAt: null, ...repositoryAccessWhere(access) }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.team.findMany({ where: teamAccessWhere(access), orderBy: { name: "asc" }, select: { id: true, name: true } }),
     db.policy.findMany({ orderBy: { title: "asc" }, select: { id: true, title: true, framework: true } }),
     db.check.findMany({ where: { active: true }, orderBy: { id: "asc" }, select: { id: true, policyId: true } }),
-    assignableUsers(db),
+    assignableUsers(db, access),
   ]);
   return { repositories, teams, policies, checks, users };
 }
 export type FindingFilterOptions = Awaited<ReturnType<typeof findingFilterOptions>>;
 
-/** Who a finding can be assigned to: active users who can triage (a viewer could not act on it). */
-export async function assignableUsers(db: Db) {
-  return db.user.findMany({ where: { disabledAt: null, role: { not: "viewer" } }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
+/**
+ * Who a finding can be assigned to: active users who can triage (a viewer could not act on it) and can see
+ * what they are assigned. `teamId` given: those who can see that team's repositories; `access` limits the list
+ * to people the reader may know of: a scoped reader is offered people of their own teams (and org-wide ones).
+ */
+export async function assignableUsers(db: Db, access: AccessScope, teamId?: string) {
+  return db.user.findMany({ where: { AND: [{ disabledAt: null, role: { not: "viewer" } }, canSeeTeamsWhere(access.all ? undefined : access.teamIds), teamId ? canSeeTeamsWhere([teamId]) : {}] }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
 }
 
-/** One finding with everything its page shows; null when there is no such finding. */
-export async function findingDetail(db: Db, findingId: string) {
+/** A finding as the API gives it, with its events; null when unknown or outside the reader's scope. */
+export async function apiFinding(db: Db, findingId: string, access: AccessScope) {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(findingId)) return null;
-  const finding = await db.finding.findUnique({
-    where: { id: findingId },
+  return db.finding.findFirst({
+    where: { id: findingId, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
+    include: { repository: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true, email: true } }, events: { orderBy: { createdAt: "asc" } } },
+  });
+}
+
+/** Users who can see a repository of one of `teamIds` (undefined: anyone): admins, org-wide roles, members. */
+function canSeeTeamsWhere(teamIds: readonly string[] | undefined): Prisma.UserWhereInput {
+  if (!teamIds) return {};
+  return { OR: [{ role: "admin" }, { orgWide: true }, { teams: { some: { teamId: { in: [...teamIds] } } } }] };
+}
+
+/** One finding with everything its page shows; null when there is no such finding or it is out of the reader's scope. */
+export async function findingDetail(db: Db, findingId: string, access: AccessScope) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(findingId)) return null;
+  const finding = await db.finding.findFirst({
+    where: { id: findingId, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
     include: {
       repository: { select: { id: true, name: true, url: true, branch: true, archivedAt: true, team: { select: { id: true, name: true } } } },
       check: { select: { id: true, message: true, enabled: true, policy: { select: { id: true, title: true, framework: true, level: true, why: true, remediation: true, references: true } } } },

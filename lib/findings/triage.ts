@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { audit, SYSTEM, type Actor } from "../audit.ts";
+import { audit, type Actor } from "../audit.ts";
 import type { Db, FindingStatus, Prisma } from "../db/client.ts";
+import { repositoryAccessWhere, type AccessScope } from "./visibility.ts";
 
 /** Statuses a person can set; `fixed` and `reopened` are the scans' to decide. */
 export const TRIAGE_STATUSES = ["open", "in_progress", "false_positive", "accepted_risk"] as const;
@@ -50,19 +51,30 @@ export function parseFindingChange(raw: unknown): FindingChange {
  * A fixed finding keeps status `fixed` (the code is gone) but remembers a false-positive or accepted-risk
  * decision for the day it comes back.
  */
-export async function updateFindings(db: Db, ids: string[], raw: unknown, actor: Actor = SYSTEM): Promise<number> {
+export async function updateFindings(db: Db, ids: string[], raw: unknown, actor: Actor, access: AccessScope): Promise<number> {
   const actorId = actor.id;
   const change = parseFindingChange(raw);
   if (ids.length === 0) return 0;
   if (ids.length > 1000) throw new TriageError("invalid_input", "at most 1000 findings at once");
   return db.$transaction(async (tx) => {
-    if (change.assigneeId) {
-      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true, role: true } });
-      if (!user) throw new TriageError("unknown_assignee", "no such user to assign to");
-      if (user.role === "viewer") throw new TriageError("unknown_assignee", "a viewer cannot be assigned findings: they cannot change them");
-    }
-    const findings = await tx.finding.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
+    // Findings outside the actor's scope do not exist for them: the same answer as an unknown id.
+    const findings = await tx.finding.findMany({
+      where: { id: { in: ids }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
+      select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true, codeContext: true, repository: { select: { teamId: true } } },
+    });
     if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");
+    if (change.assigneeId) {
+      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true, role: true, orgWide: true, teams: { select: { teamId: true } } } });
+      // Someone the actor cannot know of (outside their teams) is as unknown as a wrong id.
+      const visibleToActor = user && (access.all || user.role === "admin" || user.orgWide || user.teams.some((t) => access.teamIds.includes(t.teamId)));
+      if (!user || !visibleToActor) throw new TriageError("unknown_assignee", "no such user to assign to");
+      if (user.role === "viewer") throw new TriageError("unknown_assignee", "a viewer cannot be assigned findings: they cannot change them");
+      // An assignee must be able to see what they are given (issue 16): a repository of one of their teams.
+      if (user.role !== "admin" && !user.orgWide) {
+        const theirs = new Set(user.teams.map((t) => t.teamId));
+        if (findings.some((f) => !theirs.has(f.repository.teamId))) throw new TriageError("unknown_assignee", "that user cannot see every selected finding's repository: assign someone of its team");
+      }
+    }
     const events: Prisma.FindingEventCreateManyInput[] = [];
     const now = new Date();
     for (const f of findings) {

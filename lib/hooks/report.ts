@@ -12,7 +12,7 @@ import { ForgeError } from "../forge/errors.ts";
 import type { CommitState } from "../forge/types.ts";
 import type { HttpOptions } from "../forge/http.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
-import { countedWhere, loadVisibility } from "../findings/visibility.ts";
+import { countedWhere, loadVisibility, ORG_WIDE } from "../findings/visibility.ts";
 import { clientFor } from "../connections/client.ts";
 import { repositoryPolicy, verdict, type SeverityCounts } from "../connections/policy.ts";
 import { pushStatusDescription, STATUS_CONTEXT } from "../changes/render.ts";
@@ -56,7 +56,8 @@ export async function reportPushScan(db: Db, scanId: string, sha: string, opts: 
     state = "error";
     description = `The scan failed: ${scan.failureReason ?? "unknown reason"}`;
   } else {
-    const visibility = await loadVisibility(db);
+    // The forge sees what the system sees: the commit status is about this one repository.
+    const visibility = await loadVisibility(db, ORG_WIDE);
     const open = zero();
     for (const g of await db.finding.groupBy({ by: ["severity"], where: { repositoryId: scan.repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) }, _count: { _all: true } })) open[g.severity] = g._count._all;
     // What this push brought: findings first seen by this scan, and those it reopened.

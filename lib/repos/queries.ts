@@ -4,7 +4,7 @@ import { CODE_CONTEXTS } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
-import { countedSql, countedWhere, loadVisibility, type Visibility } from "../findings/visibility.ts";
+import { countedSql, countedWhere, repositoryAccessSql, repositoryAccessWhere, teamAccessWhere, type AccessScope, type Visibility } from "../findings/visibility.ts";
 import { GRADE_SCALE, type SeverityCounts } from "./grade.ts";
 import { USED_FRAMEWORKS } from "./framework-names.ts";
 import { getSettings, nextRuns } from "../settings.ts";
@@ -14,10 +14,10 @@ export type { SeverityCounts };
 const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
 /** Repositories with their last scan and open findings by severity (the counted ones: the grade): a few queries, whatever the count. */
-export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string; visibility?: Visibility } = {}) {
-  const visibility = opts.visibility ?? (await loadVisibility(db));
+export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string; visibility: Visibility }) {
+  const visibility = opts.visibility;
   const repos = await db.repository.findMany({
-    where: { ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }), ...(opts.id ? { id: opts.id } : {}) },
+    where: { ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }), ...(opts.id ? { id: opts.id } : {}), ...repositoryAccessWhere(visibility.access) },
     include: { team: { select: { id: true, name: true } } },
     orderBy: { name: "asc" },
   });
@@ -34,6 +34,12 @@ export async function listRepositories(db: Db, opts: { includeArchived?: boolean
   }
   const last = new Map(lastScans.map((s) => [s.repositoryId, s]));
   return repos.map((r) => ({ ...r, openFindings: open.get(r.id) ?? zero(), lastScan: last.get(r.id) ?? null }));
+}
+
+/** One scan by id, when its repository is in the reader's scope; null otherwise (404 either way). */
+export async function scanInScope(db: Db, scanId: string, access: AccessScope) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(scanId)) return null;
+  return db.scan.findFirst({ where: { id: scanId, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) } });
 }
 
 export async function scanHistory(db: Db, repositoryId: string, take = 50) {
@@ -104,8 +110,7 @@ interface RawRow {
  * One page of repositories with open counts by severity, weighted risk and the last scan: one SQL statement,
  * whatever the page size. Counts are of the counted findings (lib/findings/visibility.ts), as the grade is.
  */
-export async function repositoryPage(db: Db, p: RepositoryListParams, visibility?: Visibility): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
-  visibility ??= await loadVisibility(db);
+export async function repositoryPage(db: Db, p: RepositoryListParams, visibility: Visibility): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
   const dir = (p.dir ?? DEFAULT_DIR[p.sort]) === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const nulls = Prisma.sql`NULLS LAST`;
   const order = {
@@ -116,7 +121,7 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
     // grade; repositories without a completed scan have no grade and come last either way.
     risk: Prisma.sql`"gradeRank" ${dir} ${nulls}, risk ${dir}, critical ${dir}, lower(r.name), r.id`,
   }[p.sort];
-  const where: Prisma.Sql[] = [];
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE ${repositoryAccessSql("r", visibility.access)}`];
   if (p.archived === "exclude") where.push(Prisma.sql`r."archivedAt" IS NULL`);
   if (p.archived === "only") where.push(Prisma.sql`r."archivedAt" IS NOT NULL`);
   if (p.team) where.push(Prisma.sql`r."teamId" = ${p.team}`);
@@ -203,21 +208,21 @@ function escapeLike(s: string): string {
 }
 
 /** Repositories not archived: the dashboard's empty states ask whether there are any. */
-export async function activeRepositoryCount(db: Db): Promise<number> {
-  return db.repository.count({ where: { archivedAt: null } });
+export async function activeRepositoryCount(db: Db, access: AccessScope): Promise<number> {
+  return db.repository.count({ where: { archivedAt: null, ...repositoryAccessWhere(access) } });
 }
 
 export async function completedScanCount(db: Db, repositoryId: string): Promise<number> {
   return db.scan.count({ where: { repositoryId, status: { in: ["succeeded", "unchanged"] } } });
 }
 
-export async function listTeams(db: Db) {
-  return db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+/** The teams a reader can pick from: all for org-wide readers, their own otherwise. */
+export async function listTeams(db: Db, access: AccessScope) {
+  return db.team.findMany({ where: teamAccessWhere(access), orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
 
 /** The worst open findings of one repository, for its detail page (the full list is the findings table). */
-export async function topOpenFindings(db: Db, repositoryId: string, take = 20, visibility?: Visibility) {
-  visibility ??= await loadVisibility(db);
+export async function topOpenFindings(db: Db, repositoryId: string, take: number, visibility: Visibility) {
   return db.finding.findMany({
     where: { repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) },
     orderBy: [{ severity: "asc" }, { firstSeenAt: "asc" }, { id: "asc" }],
@@ -235,8 +240,8 @@ export const WATCHED_REPOSITORIES_LIMIT = 100;
  * `repositoryIds` (a page of the list, or one repository's page) also gets each of those repositories' own
  * active scan, so a row shows its state even when its scan is not among the oldest `limit`.
  */
-export async function activeScans(db: Db, limit = ACTIVE_SCAN_LIMIT, repositoryIds: readonly string[] = []) {
-  const where = { status: { in: [...ACTIVE_SCAN_STATUSES] } };
+export async function activeScans(db: Db, access: AccessScope, limit = ACTIVE_SCAN_LIMIT, repositoryIds: readonly string[] = []) {
+  const where = { status: { in: [...ACTIVE_SCAN_STATUSES] }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) };
   const select = { id: true, repositoryId: true, status: true, trigger: true, filesDone: true, filesTotal: true, queuedAt: true, startedAt: true, repository: { select: { name: true } } } as const;
   const ids = [...new Set(repositoryIds)].slice(0, WATCHED_REPOSITORIES_LIMIT);
   const [scans, total, watched] = await Promise.all([

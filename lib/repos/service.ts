@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ORG_WIDE, teamInScope, type AccessScope } from "../findings/visibility.ts";
 import { audit, SYSTEM, type Actor } from "../audit.ts";
 import { Prisma, type Db, type Repository } from "../db/client.ts";
 import { enqueueScan } from "../scan/enqueue.ts";
@@ -39,8 +40,12 @@ export class RegistrationError extends Error {
   }
 }
 
-/** Registers one repository in one transaction (team created on first use). Throws RegistrationError. */
-export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM): Promise<Repository> {
+/**
+ * Registers one repository in one transaction (team created on first use). Throws RegistrationError. A user
+ * scoped to teams (`access`) registers only into one of their teams, and a duplicate of another team's
+ * repository is "already registered" without its name.
+ */
+export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM, access: AccessScope = ORG_WIDE): Promise<Repository> {
   const parsed = registerRepositoryInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -59,8 +64,13 @@ export async function registerRepository(db: Db, raw: unknown, allowLocal?: bool
   }
   try {
     return await db.$transaction(async (tx) => {
-      const existing = await tx.repository.findUnique({ where: { urlKey: url.key }, select: { name: true, archivedAt: true } });
+      const existing = await tx.repository.findUnique({ where: { urlKey: url.key }, select: { name: true, archivedAt: true, teamId: true } });
+      if (existing && !teamInScope(access, existing.teamId)) throw new RegistrationError("duplicate", "already registered");
       if (existing) throw new RegistrationError("duplicate", `already registered as "${existing.name}"${existing.archivedAt ? " (archived)" : ""}`);
+      if (!access.all) {
+        const own = await tx.team.findUnique({ where: { name: input.team }, select: { id: true } });
+        if (!own || !teamInScope(access, own.id)) throw new RegistrationError("invalid_input", "team: you can register repositories only in your own teams");
+      }
       const team = await tx.team.upsert({ where: { name: input.team }, create: { name: input.team }, update: {} });
       const repo = await tx.repository.create({ data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id } });
       await audit(tx, actor, { action: "repository.register", targetType: "repository", targetId: repo.id, after: { name: repo.name, url: repo.url, branch: repo.branch, team: team.name } });
@@ -88,7 +98,7 @@ function bulkLines(urls: string | string[]): { line: number; url: string }[] {
 }
 
 /** Registers each line on its own (one bad line never blocks the others) and queues a first scan for each new one. */
-export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM): Promise<BulkLineResult[]> {
+export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM, access: AccessScope = ORG_WIDE): Promise<BulkLineResult[]> {
   const parsed = registerBulkInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -101,7 +111,7 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
       const key = parseRepoUrl(url, allowLocal).key;
       if (seen.has(key)) throw new RegistrationError("duplicate", "listed twice");
       seen.add(key);
-      const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal, actor);
+      const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal, actor, access);
       results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id, actor)) });
     } catch (e) {
       if (e instanceof RepoUrlError || e instanceof AddressRefusedError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db, Framework, Severity } from "../db/client.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
+import { repositoryAccessWhere, type AccessScope } from "../findings/visibility.ts";
 
 export interface RuleCheck {
   id: string;
@@ -29,11 +30,11 @@ export interface RulePolicy {
   checks: RuleCheck[];
 }
 
-/** The catalogue with open counts per check: two queries (policies with checks, one grouped count). */
-export async function rulesCatalogue(db: Db): Promise<RulePolicy[]> {
+/** The catalogue with open counts per check (of the reader's repositories): two queries (policies with checks, one grouped count). */
+export async function rulesCatalogue(db: Db, access: AccessScope): Promise<RulePolicy[]> {
   const [policies, counts, disables] = await Promise.all([
     db.policy.findMany({ orderBy: [{ framework: "asc" }, { title: "asc" }], include: { checks: { orderBy: { id: "asc" } } } }),
-    db.finding.groupBy({ by: ["checkId"], where: { status: { in: [...OPEN_STATUSES] } }, _count: { _all: true } }),
+    db.finding.groupBy({ by: ["checkId"], where: { status: { in: [...OPEN_STATUSES] }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) }, _count: { _all: true } }),
     // The reason lives in the audit log with the change it explains (disabled checks are few).
     db.auditLog.findMany({ where: { action: "check.disable", targetType: "check", targetId: { in: (await db.check.findMany({ where: { enabled: false }, select: { id: true } })).map((c) => c.id) } }, orderBy: { createdAt: "desc" }, select: { targetId: true, actorLabel: true, after: true, createdAt: true } }),
   ]);

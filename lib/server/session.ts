@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { forbidden, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "../audit.ts";
 import { AccessDenied, authorize, safeNextPath, type SignedInUser } from "../auth/guard.ts";
@@ -8,6 +8,7 @@ import { clientView, type ClientView } from "../security/forwarded.ts";
 import { RETURN_TO_HEADER } from "../security/headers.ts";
 import type { Action } from "../auth/permissions.ts";
 import { SESSION_COOKIE, verifySession } from "../auth/sessions.ts";
+import { loadVisibility, NO_ACCESS, repositoryInScope, type Visibility } from "../findings/visibility.ts";
 import { getDb } from "./context.ts";
 
 /**
@@ -51,4 +52,21 @@ export async function requirePage(action: Action, returnTo?: string): Promise<Si
     if (e instanceof AccessDenied) forbidden();
     throw e;
   }
+}
+
+/**
+ * What this request's reader counts and may see (lib/findings/visibility.ts), once per request. Without a
+ * signed-in user it is nothing: pages authorise first anyway, so this only matters if one forgot to.
+ */
+export const requestVisibility = cache(async (): Promise<Visibility> => loadVisibility(getDb(), (await currentUser())?.access ?? NO_ACCESS));
+
+/**
+ * For pages of one repository (app/(dashboard)/repositories/[id]/**): requirePage, and the 404 page when the
+ * repository is not in the user's scope, exactly as for an unknown id. test/authz-matrix.test.ts checks every
+ * such page starts with it.
+ */
+export async function requireRepositoryPage(action: Action, repositoryId: string, returnTo: string): Promise<SignedInUser> {
+  const user = await requirePage(action, returnTo);
+  if (!(await repositoryInScope(getDb(), user.access, repositoryId))) notFound();
+  return user;
 }

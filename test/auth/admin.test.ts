@@ -7,12 +7,13 @@ import { createSession, verifySession } from "../../lib/auth/sessions.ts";
 import { verifyApiToken } from "../../lib/auth/tokens.ts";
 import { listAudit, auditFilters } from "../../lib/audit.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("admin");
 
 async function user(email: string, role: SignedInUser["role"]): Promise<SignedInUser> {
   const u = await t.db.user.create({ data: { email, name: email.split("@")[0]!, role, passwordHash: await hashPassword("a long enough password") } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role };
+  return { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
 }
 
 describe("administration", () => {

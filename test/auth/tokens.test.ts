@@ -11,6 +11,7 @@ import { canManageTokensOf } from "../../lib/auth/permissions.ts";
 import { signOutEverywhere } from "../../lib/auth/sessions.ts";
 import { issueToken, listTokens, TokenError, verifyApiToken } from "../../lib/auth/tokens.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("tokens");
 const u = {} as Record<"admin" | "lead" | "lead2" | "eng", SignedInUser>;
@@ -18,7 +19,7 @@ const u = {} as Record<"admin" | "lead" | "lead2" | "eng", SignedInUser>;
 beforeAll(async () => {
   for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["lead2", "security_lead"], ["eng", "engineer"]] as const) {
     const row = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role } });
-    u[key] = { id: row.id, email: row.email, name: row.name, role: row.role };
+    u[key] = { id: row.id, email: row.email, name: row.name, role: row.role, access: ORG_WIDE };
   }
 });
 

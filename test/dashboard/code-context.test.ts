@@ -14,7 +14,7 @@ import { slaView, statusBreakdown } from "../../lib/dashboard/remediation.ts";
 import { openTrend } from "../../lib/dashboard/trends.ts";
 import { findingsToCsv, findingsToSarif } from "../../lib/findings/export.ts";
 import { exportFindings, findingPage, findingViewQuery, parseFindingView } from "../../lib/findings/queries.ts";
-import { loadVisibility } from "../../lib/findings/visibility.ts";
+import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 import { latestRepoConfig, listRepositories, repositoryPage, repositoryListParams, topOpenFindings } from "../../lib/repos/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
@@ -23,6 +23,7 @@ import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("codectx");
+const vis = () => loadVisibility(p.t.db, ORG_WIDE);
 const { t } = p;
 
 // One eval (check test.python.eval, high) in each kind of file: production, example, test, docs-ish tooling.
@@ -47,8 +48,8 @@ async function count(contexts: string[]) {
 }
 
 beforeAll(async () => {
-  const u = await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead" } });
-  lead = { id: u.id, email: u.email, name: u.name, role: u.role } as SignedInUser;
+  const u = await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead", orgWide: true } });
+  lead = { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE } as SignedInUser;
   repo = new TestRepo(p.work.path("ctx"));
   repo.write("app.py", EVAL).write("examples/demo.py", EVAL).write("tests/test_app.py", EVAL).write(".github/scripts/release_check.py", EVAL).commit("one");
   repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml" }, true)).id;
@@ -102,7 +103,7 @@ describe("code context in the database", () => {
 describe("what the posture counts", () => {
   // Four high findings: production, example, test, build. Production and example always count.
   const figures = async () => {
-    const v = await loadVisibility(t.db);
+    const v = await loadVisibility(t.db, ORG_WIDE);
     const [open, sla, heat, repos, [listed], trend, status, top] = await Promise.all([
       openFindings(t.db, { visibility: v }),
       slaView(t.db, { visibility: v }),
@@ -143,9 +144,9 @@ describe("what the posture counts", () => {
     const f = await byPath();
     await t.db.finding.update({ where: { id: f["tests/test_app.py"]!.id }, data: { status: "fixed", fixedAt: new Date() } });
     try {
-      expect((await mttr(t.db, { days: 7 })).all.count).toBe(0);
+      expect((await mttr(t.db, { visibility: await vis(), days: 7 })).all.count).toBe(0);
       await count(["test"]);
-      expect((await mttr(t.db, { days: 7 })).all.count).toBe(1);
+      expect((await mttr(t.db, { visibility: await vis(), days: 7 })).all.count).toBe(1);
     } finally {
       await t.db.finding.update({ where: { id: f["tests/test_app.py"]!.id }, data: { status: "open", fixedAt: null } });
       await count([]);
@@ -162,7 +163,7 @@ describe("what the posture counts", () => {
 });
 
 describe("the findings view, API and exports", () => {
-  const paths = async (q: Record<string, string>) => (await findingPage(t.db, parseFindingView(q))).rows.map((r) => r.path).sort();
+  const paths = async (q: Record<string, string>) => (await findingPage(t.db, parseFindingView(q), undefined, new Date(), await vis())).rows.map((r) => r.path).sort();
 
   it("shows the counted contexts by default, one or several on request, or all; the filter lives in the URL", async () => {
     expect(await paths({})).toEqual(["app.py", "examples/demo.py"]);
@@ -173,7 +174,7 @@ describe("the findings view, API and exports", () => {
     expect(await paths({ context: "bogus" })).toEqual(["app.py", "examples/demo.py"]);
     expect(findingViewQuery(parseFindingView({ context: "test,build" }))).toBe("context=test%2Cbuild");
     expect(findingViewQuery(parseFindingView({}))).toBe("");
-    const row = (await findingPage(t.db, parseFindingView({ context: "test" }))).rows[0]!;
+    const row = (await findingPage(t.db, parseFindingView({ context: "test" }), undefined, new Date(), await vis())).rows[0]!;
     expect(row.codeContext).toBe("test");
     // The default follows the setting, so a figure and the list behind it agree.
     await count(["test"]);
@@ -182,7 +183,7 @@ describe("the findings view, API and exports", () => {
   });
 
   it("exports the context in CSV and SARIF", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ context: "all" }));
+    const { findings } = await exportFindings(t.db, parseFindingView({ context: "all" }), undefined, 50_000, new Date(), await vis());
     const csv = findingsToCsv(findings).trim().split("\r\n");
     const at = csv[0]!.split(",").indexOf("context");
     expect(at).toBeGreaterThan(0);

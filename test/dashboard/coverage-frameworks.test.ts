@@ -3,8 +3,11 @@ import type { Db, Framework } from "../../lib/db/client.ts";
 import { coverageTrend } from "../../lib/dashboard/coverage.ts";
 import { repositoryListParams, repositoryPage } from "../../lib/repos/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("coverage_fw");
+
+const vis = () => loadVisibility(t.db, ORG_WIDE);
 const DAY = 86_400_000;
 const NOW = new Date("2026-12-02T12:00:00Z");
 const ago = (days: number, hours = 0) => new Date(NOW.getTime() - days * DAY - hours * 3_600_000);
@@ -26,7 +29,7 @@ describe("coverage over time", () => {
     await scan(t.db, b.id, ago(5, 1));
     await scan(t.db, b.id, ago(0, 2), "failed");
     await scan(t.db, c.id, ago(1, 1));
-    const points = await coverageTrend(t.db, { days: 4, now: NOW });
+    const points = await coverageTrend(t.db, { access: ORG_WIDE, days: 4, now: NOW });
     expect(points.map((p) => [p.day, p.repositories, p.scanned24h, p.scanned7d, p.pct24h, p.pct7d])).toEqual([
       // Three days ago: a, b and "gone" exist; a was scanned an hour before, b two days before.
       ["2026-11-29", 3, 1, 2, 33.3, 66.7],
@@ -40,7 +43,7 @@ describe("coverage over time", () => {
   });
 
   it("is null, not 0 %, on a day without repositories", async () => {
-    const points = await coverageTrend(t.db, { days: 2, now: ago(200) });
+    const points = await coverageTrend(t.db, { access: ORG_WIDE, days: 2, now: ago(200) });
     expect(points.map((p) => [p.repositories, p.pct24h])).toEqual([
       [0, null],
       [0, null],
@@ -52,7 +55,7 @@ describe("the repositories page's framework filter", () => {
   it("lists the repositories whose last successful scan saw the framework, and ignores an unknown one", async () => {
     await repo(t.db, "modal-app", { frameworks: ["modal", "training_monitor"] });
     await repo(t.db, "bento", { frameworks: ["bentoml"] });
-    const page = async (framework: string) => (await repositoryPage(t.db, repositoryListParams.parse({ framework, sort: "name" }))).rows.map((r) => r.name);
+    const page = async (framework: string) => (await repositoryPage(t.db, repositoryListParams.parse({ framework, sort: "name" }), await vis())).rows.map((r) => r.name);
     expect(await page("modal")).toEqual(["modal-app"]);
     expect(await page("training_monitor")).toEqual(["modal-app"]);
     expect(await page("bentoml")).toEqual(["bento"]);

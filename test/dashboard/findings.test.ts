@@ -16,8 +16,10 @@ import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
+import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const p = usePipelineTest("findings");
+const vis = () => loadVisibility(p.t.db, ORG_WIDE);
 const { t } = p;
 const DAY = 86_400_000;
 const now = new Date();
@@ -69,8 +71,8 @@ async function mk(f: Mk) {
 
 beforeAll(async () => {
   for (const [key, role] of [["admin", "admin"], ["eng", "engineer"], ["viewer", "viewer"]] as const) {
-    const u = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role } });
-    users[key] = { id: u.id, email: u.email, name: u.name, role: u.role };
+    const u = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role, orgWide: true } });
+    users[key] = { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
   }
   const ml = await t.db.team.create({ data: { name: "ml" } });
   const data = await t.db.team.create({ data: { name: "data" } });
@@ -94,7 +96,7 @@ beforeAll(async () => {
 
 const view = (q: Record<string, string> = {}) => parseFindingView(q);
 const keysOf = async (v: FindingViewParams, me = users.eng.id) => {
-  const page = await findingPage(t.db, v, me, now);
+  const page = await findingPage(t.db, v, me, now, await vis());
   const byId = new Map(Object.entries(ids).map(([k, id]) => [id, k]));
   return { keys: page.rows.map((r) => byId.get(r.id)), page };
 };
@@ -170,19 +172,19 @@ describe("findings table query", () => {
       SELECT 'bulk-' || g, ${repos.bulk}, 'bulk-' || g, 'test.python.eval', 'test', 'modal', 'medium', 'open', 'b.py', g, 1, g, 2, 'm', 's', ${now}, 's', ${now}, 's', ${now}::timestamp + g * interval '1 minute', ${now}
       FROM generate_series(1, ${FINDINGS_COUNT_CAP + 50}) g`;
     const v = (page: number) => view({ repository: repos.bulk, sort: "dueAt", page: String(page) });
-    const one = await findingPage(t.db, v(1), undefined, now);
-    const two = await findingPage(t.db, v(2), undefined, now);
+    const one = await findingPage(t.db, v(1), undefined, now, await vis());
+    const two = await findingPage(t.db, v(2), undefined, now, await vis());
     expect([one.total, one.capped, one.pages, one.rows.length, two.rows.length]).toEqual([FINDINGS_COUNT_CAP, true, FINDINGS_MAX_PAGE, 50, 50]);
     expect(one.rows.map((r) => r.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(two.rows.map((r) => r.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51));
-    const few = await findingPage(t.db, view({ repository: repos.bulk, age: "1" }), undefined, now);
+    const few = await findingPage(t.db, view({ repository: repos.bulk, age: "1" }), undefined, now, await vis());
     expect([few.total, few.capped, few.rows.length]).toEqual([0, false, 0]);
   });
 });
 
 describe("export of a filter", () => {
   it("writes the filter's findings as CSV, formula-guarded, and as SARIF; says when it was cut short", async () => {
-    const { findings, truncated } = await exportFindings(t.db, view({ repository: repos.r1, status: "all" }), users.eng.id, 50_000, now);
+    const { findings, truncated } = await exportFindings(t.db, view({ repository: repos.r1, status: "all" }), users.eng.id, 50_000, now, await vis());
     expect(truncated).toBe(false);
     expect(findings.map((f) => f.id)).toEqual([ids.f1, ids.f2, ids.f5]);
     const csv = findingsToCsv(findings).trimEnd().split("\r\n");
@@ -195,14 +197,14 @@ describe("export of a filter", () => {
     expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.locations![0]!.physicalLocation!.region!.startLine])).toEqual([["test.python.secret", 3], ["test.python.eval", 3]]);
     const withFixed = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
     expect(withFixed.runs[0]!.results!.map((r) => [r.ruleId, r.baselineState])).toEqual([["test.python.secret", undefined], ["test.python.eval", undefined], ["test.python.eval", "absent"]]);
-    const cut = await exportFindings(t.db, view(), users.eng.id, 2, now);
+    const cut = await exportFindings(t.db, view(), users.eng.id, 2, now, await vis());
     expect([cut.findings.length, cut.truncated]).toEqual([2, true]);
   });
 });
 
 describe("bulk triage action", () => {
   it("offers no viewer as an assignee, and refuses to assign one", async () => {
-    const offered = (await assignableUsers(t.db)).map((u) => u.id);
+    const offered = (await assignableUsers(t.db, ORG_WIDE)).map((u) => u.id);
     expect(offered).toContain(users.eng.id);
     expect(offered).not.toContain(users.viewer.id);
     expect(await runAs(triageFindings, { db: t.db, user: users.eng }, { ids: [ids.f1], assignee: users.viewer.id })).toMatchObject({ ok: false, error: "a viewer cannot be assigned findings: they cannot change them" });
@@ -253,11 +255,11 @@ describe("bulk triage action", () => {
   });
 
   it("shows a finding's timeline with actor names, and nothing for an unknown id", async () => {
-    const d = await findingDetail(t.db, ids.f3!);
+    const d = await findingDetail(t.db, ids.f3!, ORG_WIDE);
     expect(d?.events.map((e) => [e.type, e.actor?.name])).toEqual(expect.arrayContaining([["commented", "eng"]]));
     expect(d?.check.policy).toMatchObject({ title: "Test Policy", references: ["CWE-94"] });
-    expect(await findingDetail(t.db, "no-such-finding")).toBeNull();
-    expect(await findingDetail(t.db, "../../etc/passwd")).toBeNull();
+    expect(await findingDetail(t.db, "no-such-finding", ORG_WIDE)).toBeNull();
+    expect(await findingDetail(t.db, "../../etc/passwd", ORG_WIDE)).toBeNull();
   });
 });
 

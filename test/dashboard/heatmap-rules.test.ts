@@ -6,9 +6,12 @@ import type { Db, Framework, Severity } from "../../lib/db/client.ts";
 import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashboard/heatmap.ts";
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("dash_heat");
-const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role });
+
+const vis = () => loadVisibility(t.db, ORG_WIDE);
+const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role, access: ORG_WIDE });
 
 let n = 0;
 async function finding(db: Db, repositoryId: string, checkId: string, policyId: string, framework: Framework, severity: Severity, status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open") {
@@ -63,7 +66,7 @@ const cell = (h: Awaited<ReturnType<typeof heatmap>>, policyId: string, columnId
 
 describe("heatmap", () => {
   it("counts open findings per policy × repository, weighted by severity, riskiest columns first", async () => {
-    const h = await heatmap(t.db, heatmapParams.parse({}));
+    const h = await heatmap(t.db, heatmapParams.parse({}), await vis());
     expect(h.columns.map((c) => [c.name, c.weight, c.total])).toEqual([
       ["r2", 17, 4],
       ["r1", 14, 3],
@@ -79,35 +82,35 @@ describe("heatmap", () => {
   });
 
   it("groups by team and applies framework, severity, status and team filters", async () => {
-    const teams = await heatmap(t.db, heatmapParams.parse({ columns: "teams" }));
+    const teams = await heatmap(t.db, heatmapParams.parse({ columns: "teams" }), await vis());
     expect(teams.columns.map((c) => [c.name, c.weight])).toEqual([
       ["A", 31],
       ["B", 2],
     ]);
     expect(cell(teams, "modal/secrets", ids.teamA!)).toMatchObject({ critical: 1, medium: 3, total: 4, weight: 16 });
 
-    const ray = await heatmap(t.db, heatmapParams.parse({ framework: "ray-serve" }));
+    const ray = await heatmap(t.db, heatmapParams.parse({ framework: "ray-serve" }), await vis());
     expect(ray.policies.map((p) => p.id)).toEqual(["ray-serve/iso"]);
     expect(ray.cells.map((c) => c.policyId)).toEqual(["ray-serve/iso", "ray-serve/iso"]);
 
-    const crit = await heatmap(t.db, heatmapParams.parse({ severity: "critical,bogus" }));
+    const crit = await heatmap(t.db, heatmapParams.parse({ severity: "critical,bogus" }), await vis());
     expect(crit.cells).toHaveLength(1);
     expect(crit.cells[0]).toMatchObject({ columnId: ids.r1, critical: 1, total: 1 });
 
-    const closed = await heatmap(t.db, heatmapParams.parse({ status: ["fixed", "false_positive"] }));
+    const closed = await heatmap(t.db, heatmapParams.parse({ status: ["fixed", "false_positive"] }), await vis());
     expect(closed.cells).toEqual([expect.objectContaining({ columnId: ids.r1, critical: 1, medium: 1, total: 2 })]);
 
-    const teamB = await heatmap(t.db, heatmapParams.parse({ team: ids.teamB }));
+    const teamB = await heatmap(t.db, heatmapParams.parse({ team: ids.teamB }), await vis());
     expect(teamB.columns.map((c) => c.name)).toEqual(["r3"]);
   });
 
   it("pages columns and hides findings of disabled checks", async () => {
-    const page2 = await heatmap(t.db, { ...heatmapParams.parse({ page: "2" }) });
+    const page2 = await heatmap(t.db, { ...heatmapParams.parse({ page: "2" }) }, await vis());
     expect(page2.columns).toEqual([]);
     expect(page2.columnCount).toBe(3);
     await t.db.check.update({ where: { id: "r.iso" }, data: { enabled: false } });
     try {
-      const h = await heatmap(t.db, heatmapParams.parse({}));
+      const h = await heatmap(t.db, heatmapParams.parse({}), await vis());
       expect(cell(h, "ray-serve/iso", ids.r2!)).toBeUndefined();
       expect(h.columns.find((c) => c.id === ids.r2)?.weight).toBe(2);
     } finally {
@@ -132,7 +135,7 @@ describe("heatmap", () => {
 
 describe("rules", () => {
   it("lists policies with their checks and open counts", async () => {
-    const rules = await rulesCatalogue(t.db);
+    const rules = await rulesCatalogue(t.db, ORG_WIDE);
     const secrets = rules.find((p) => p.id === "modal/secrets")!;
     expect(secrets.references).toEqual(["CWE-798", "OWASP A02:2021"]);
     // Every open finding of the check counts here, the archived repository's critical included.
@@ -147,7 +150,7 @@ describe("rules", () => {
   });
 
   it("searches by text, framework and severity", async () => {
-    const rules = await rulesCatalogue(t.db);
+    const rules = await rulesCatalogue(t.db, ORG_WIDE);
     const ids = (q: Record<string, string>) => filterCatalogue(rules, rulesParams.parse(q)).flatMap((p) => p.checks.map((c) => c.id));
     const all = rules.flatMap((p) => p.checks);
     expect(ids({})).toEqual(all.map((c) => c.id));
@@ -183,12 +186,12 @@ describe("rules", () => {
     expect(entry).toMatchObject({ action: "check.disable", actorLabel: "security_lead@example.test", before: { enabled: true }, after: { enabled: false, reason: "keys here are test fixtures" } });
 
     // Its findings leave the heatmap; the rules page still shows them as hidden.
-    const h = await heatmap(t.db, heatmapParams.parse({}));
+    const h = await heatmap(t.db, heatmapParams.parse({}), await vis());
     expect(h.cells.reduce((s, c) => s + c.critical, 0)).toBe(0);
-    const secrets = (await rulesCatalogue(t.db)).find((p) => p.id === "modal/secrets")!;
+    const secrets = (await rulesCatalogue(t.db, ORG_WIDE)).find((p) => p.id === "modal/secrets")!;
     expect(secrets.checks.find((c) => c.id === "m.key")).toMatchObject({ enabled: false, open: 2, disabled: { reason: "keys here are test fixtures", by: "security_lead@example.test" } });
     expect(secrets.open).toBe(3);
-    expect(filterCatalogue(await rulesCatalogue(t.db), rulesParams.parse({ state: "disabled" })).flatMap((p) => p.checks.map((c) => c.id))).toEqual(["m.key"]);
+    expect(filterCatalogue(await rulesCatalogue(t.db, ORG_WIDE), rulesParams.parse({ state: "disabled" })).flatMap((p) => p.checks.map((c) => c.id))).toEqual(["m.key"]);
 
     // Setting the same state again changes nothing and writes nothing.
     expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: false, reason: "again" })).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: false } });

@@ -1,11 +1,15 @@
+import { SYSTEM } from "../../lib/audit.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openTrend, weekly } from "../../lib/dashboard/trends.ts";
 import { coverage, mttr, openFindings, overviewParams, weeksBetween } from "../../lib/dashboard/overview.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { at, catalogue, finding, repository, team, TODAY, windowDay } from "./lifecycle-fixtures.ts";
+import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("overview");
+
+const vis = () => loadVisibility(t.db, ORG_WIDE);
 const N = 10;
 const d = (i: number) => windowDay(N, i);
 const ids: Record<string, string> = {};
@@ -84,7 +88,7 @@ const counts = (days: Awaited<ReturnType<typeof openTrend>>) => days.map((x) => 
 
 describe("openTrend", () => {
   it("counts each finding on exactly the days it was open, through reopen and triage cycles", async () => {
-    const days = await openTrend(t.db, { days: N });
+    const days = await openTrend(t.db, { visibility: await vis(), days: N });
     expect(days.map((x) => x.day)).toEqual(Array.from({ length: N }, (_, i) => d(i)));
     expect(days.at(-1)!.day).toBe(TODAY);
     expect(counts(days)).toEqual(EXPECTED);
@@ -92,7 +96,7 @@ describe("openTrend", () => {
   });
 
   it("reports the day's flows: first detections, scan fixes, entries to and exits from the open set", async () => {
-    const days = await openTrend(t.db, { days: N });
+    const days = await openTrend(t.db, { visibility: await vis(), days: N });
     // Detections: H on 0; A, I on 1; C on 2; D on 4; F on 6; E on 9 (G is a disabled check, X archived).
     expect(days.map((x) => x.detected)).toEqual([1, 2, 1, 0, 1, 0, 1, 0, 0, 1]);
     // Fixes of open findings: B on 3, A on 5, F on 6, B on 8 (I's fix on 3 was of a false positive).
@@ -104,7 +108,7 @@ describe("openTrend", () => {
   });
 
   it("is the same counted over a longer window, and earlier days only see what existed then", async () => {
-    const days = await openTrend(t.db, { days: 20 });
+    const days = await openTrend(t.db, { visibility: await vis(), days: 20 });
     expect(days).toHaveLength(20);
     expect(counts(days.slice(10))).toEqual(EXPECTED);
     // Before the window of 10: only B, detected 14 days ago.
@@ -112,31 +116,31 @@ describe("openTrend", () => {
   });
 
   it("narrows to one repository or one team", async () => {
-    const one = await openTrend(t.db, { days: N, repositoryId: repo1 });
+    const one = await openTrend(t.db, { visibility: await vis(), days: N, repositoryId: repo1 });
     expect(counts(one)).toEqual(EXPECTED.map(([c, h, m, l]) => [c, h, m, l! - 1]));
-    const other = await openTrend(t.db, { days: N, teamId: team2 });
+    const other = await openTrend(t.db, { visibility: await vis(), days: N, teamId: team2 });
     expect(other.map((x) => x.low)).toEqual(Array(N).fill(1));
     expect(other.map((x) => x.total)).toEqual(Array(N).fill(1));
   });
 
   it("shows an archived repository when asked for by id", async () => {
     const archived = await t.db.repository.findFirstOrThrow({ where: { name: "repo-archived" } });
-    const days = await openTrend(t.db, { days: 3, repositoryId: archived.id });
+    const days = await openTrend(t.db, { visibility: await vis(), days: 3, repositoryId: archived.id });
     expect(days.map((x) => x.high)).toEqual([1, 1, 1]);
   });
 
   it("gives the same answer when the past days' flows are reused, and today's changes show at once", async () => {
     for (const scope of [{}, { teamId: team1 }, { repositoryId: repo1 }]) {
-      const exact = await openTrend(t.db, { days: N, ...scope });
-      expect(await openTrend(t.db, { days: N, ...scope, reusePast: true })).toEqual(exact); // fills the cache
-      expect(await openTrend(t.db, { days: N, ...scope, reusePast: true })).toEqual(exact); // from the cache
+      const exact = await openTrend(t.db, { visibility: await vis(), days: N, ...scope });
+      expect(await openTrend(t.db, { visibility: await vis(), days: N, ...scope, reusePast: true })).toEqual(exact); // fills the cache
+      expect(await openTrend(t.db, { visibility: await vis(), days: N, ...scope, reusePast: true })).toEqual(exact); // from the cache
     }
     const id = await finding(t.db, { repositoryId: repo1, severity: "medium", steps: [[TODAY, "detected", "open"]] });
-    const warm = await openTrend(t.db, { days: N, reusePast: true });
+    const warm = await openTrend(t.db, { visibility: await vis(), days: N, reusePast: true });
     expect(warm.at(-1)!.medium).toBe(EXPECTED[9]![2]! + 1);
     expect(warm.at(-1)!.detected).toBe(2);
     expect(counts(warm.slice(0, -1))).toEqual(EXPECTED.slice(0, -1));
-    expect(warm).toEqual(await openTrend(t.db, { days: N }));
+    expect(warm).toEqual(await openTrend(t.db, { visibility: await vis(), days: N }));
     await t.db.finding.delete({ where: { id } });
   });
 
@@ -162,14 +166,14 @@ describe("the overview's figures", () => {
   });
 
   it("counts open and overdue findings by severity", async () => {
-    const s = await openFindings(t.db, { now: new Date() });
+    const s = await openFindings(t.db, { visibility: await vis(), now: new Date() });
     expect(s.open).toEqual({ critical: 0, high: 1, medium: 1, low: 2 });
     // H's due date (day 5) has passed; the others are due 30 days after detection.
     expect(s.overdue).toEqual({ critical: 0, high: 0, medium: 0, low: 1 });
   });
 
   it("ranks policies and repositories by weighted risk", async () => {
-    const r = await openFindings(t.db, { limit: 5 });
+    const r = await openFindings(t.db, { visibility: await vis(), limit: 5 });
     // Open: E high (5) + C medium (2) + D low (1) in the test policy / repo one; H low (1) in the other.
     expect(r.policies.map((p) => [p.id, p.risk, p.open])).toEqual([
       ["modal/test-policy", 8, 3],
@@ -183,20 +187,20 @@ describe("the overview's figures", () => {
 
   it("tracks the triage functions' events: accepting a risk and its expiry move the trend", async () => {
     const id = await finding(t.db, { repositoryId: repo2, severity: "critical", steps: [[TODAY, "detected", "open"]] });
-    const before = (await openTrend(t.db, { days: 1, teamId: team2 })).at(-1)!;
+    const before = (await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!;
     expect(before.critical).toBe(1);
-    await updateFindings(t.db, [id], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 3_600_000) });
-    expect((await openTrend(t.db, { days: 1, teamId: team2 })).at(-1)!.critical).toBe(0);
+    await updateFindings(t.db, [id], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 3_600_000) }, SYSTEM, ORG_WIDE);
+    expect((await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!.critical).toBe(0);
     const ev = await t.db.findingEvent.findFirstOrThrow({ where: { findingId: id, type: "status_changed" } });
     expect([ev.severity, ev.repositoryId, ev.checkId]).toEqual(["critical", repo2, "t.check"]);
     expect(await expireAcceptedRisks(t.db, new Date(Date.now() + 7_200_000))).toBe(1);
-    const after = (await openTrend(t.db, { days: 1, teamId: team2 })).at(-1)!;
+    const after = (await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!;
     expect([after.critical, after.opened, after.closed]).toEqual([1, 2, 1]);
     await t.db.finding.delete({ where: { id } });
   });
 
   it("computes mean time to remediate from detection to fix", async () => {
-    const m = await mttr(t.db, { days: N });
+    const m = await mttr(t.db, { visibility: await vis(), days: N });
     // A: detected day 1, fixed day 5 (4 days + 1 s between the event times); B: first seen 14 days ago, fixed day 8; F: same day.
     expect(m.bySeverity.high.count).toBe(2);
     expect(m.bySeverity.high.days).toBeCloseTo((4 + 0) / 2, 3);
@@ -221,7 +225,7 @@ describe("the overview's figures", () => {
         { repositoryId: repo2, trigger: "manual", status: "failed", queuedAt: new Date(now.getTime() - 1 * h), finishedAt: new Date(now.getTime() - 1 * h), failureReason: "x" },
       ],
     });
-    const c = await coverage(t.db, { now });
+    const c = await coverage(t.db, { access: ORG_WIDE, now });
     expect(c).toMatchObject({ repositories: 2, scanned24h: 1, scanned7d: 2, failedScans24h: 1, failedScans7d: 1, failingRepositories: 1, neverScanned: 0 });
   });
 });

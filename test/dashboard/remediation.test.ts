@@ -1,11 +1,15 @@
+import { SYSTEM } from "../../lib/audit.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { acceptedRisks, remediationParams, slaView, statusBreakdown } from "../../lib/dashboard/remediation.ts";
 import { openTrend, weekly } from "../../lib/dashboard/trends.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { catalogue, finding, repository, team, TODAY, windowDay } from "./lifecycle-fixtures.ts";
+import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("remediation");
+
+const vis = () => loadVisibility(t.db, ORG_WIDE);
 const DAY = 86_400_000;
 const inDays = (n: number) => new Date(Date.now() + n * DAY);
 const f: Record<string, string> = {};
@@ -52,7 +56,7 @@ beforeAll(async () => {
   f.R = await finding(db, { repositoryId: b1, severity: "high", steps: [[d(0), "detected", "open"]], dueAt: inDays(20) });
   f.S = await finding(db, { repositoryId: b1, severity: "medium", steps: [[d(0), "detected", "open"]], dueAt: inDays(5) });
   // R goes through the real triage functions: accepted for an hour, then the worker's housekeeping expires it.
-  await updateFindings(db, [f.R], { status: "accepted_risk", reason: "temporary", acceptedUntil: inDays(1 / 24) });
+  await updateFindings(db, [f.R], { status: "accepted_risk", reason: "temporary", acceptedUntil: inDays(1 / 24) }, SYSTEM, ORG_WIDE);
   expect(await expireAcceptedRisks(db, inDays(2 / 24))).toBe(1);
 });
 
@@ -66,7 +70,7 @@ describe("remediation params", () => {
 
 describe("statusBreakdown", () => {
   it("counts every status per team and per repository, most open first", async () => {
-    const b = await statusBreakdown(t.db, { limit: 2 });
+    const b = await statusBreakdown(t.db, { visibility: await vis(), limit: 2 });
     expect(b.teams.map((x) => [x.name, x.counts, x.open, x.total])).toEqual([
       ["alpha", { open: 3, in_progress: 1, fixed: 1, false_positive: 1, accepted_risk: 1, reopened: 1 }, 5, 8],
       ["beta", { open: 2, in_progress: 0, fixed: 0, false_positive: 0, accepted_risk: 0, reopened: 0 }, 2, 2],
@@ -81,17 +85,17 @@ describe("statusBreakdown", () => {
   });
 
   it("narrows to a team or a repository", async () => {
-    const beta = await statusBreakdown(t.db, { teamId: teamB });
+    const beta = await statusBreakdown(t.db, { visibility: await vis(), teamId: teamB });
     expect(beta.teams.map((x) => x.name)).toEqual(["beta"]);
     expect(beta.repositories.map((x) => x.name)).toEqual(["b1"]);
-    const one = await statusBreakdown(t.db, { repositoryId: a1 });
+    const one = await statusBreakdown(t.db, { visibility: await vis(), repositoryId: a1 });
     expect(one.repositories.map((x) => [x.name, x.open, x.total])).toEqual([["a1", 4, 7]]);
   });
 });
 
 describe("slaView", () => {
   it("counts open, overdue and due-soon findings per severity with the SLA from settings, and lists the earliest due first", async () => {
-    const v = await slaView(t.db);
+    const v = await slaView(t.db, { visibility: await vis() });
     expect(v.bySeverity).toEqual([
       { severity: "critical", days: 7, open: 1, overdue: 1, dueSoon: 0 },
       { severity: "high", days: 30, open: 2, overdue: 0, dueSoon: 1 },
@@ -104,7 +108,7 @@ describe("slaView", () => {
 
   it("follows the SLA days set in settings", async () => {
     await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, slaCriticalDays: 3 }, update: { slaCriticalDays: 3 } });
-    expect((await slaView(t.db, { teamId: teamB })).bySeverity.map((r) => [r.severity, r.days, r.open, r.dueSoon])).toEqual([
+    expect((await slaView(t.db, { visibility: await vis(), teamId: teamB })).bySeverity.map((r) => [r.severity, r.days, r.open, r.dueSoon])).toEqual([
       ["critical", 3, 0, 0],
       ["high", 30, 1, 0],
       ["medium", 90, 1, 1],
@@ -116,12 +120,12 @@ describe("slaView", () => {
 
 describe("acceptedRisks", () => {
   it("lists accepted risks by expiry, and expired ones as returned to open", async () => {
-    const a = await acceptedRisks(t.db);
+    const a = await acceptedRisks(t.db, { visibility: await vis() });
     expect(a.activeCount).toBe(1);
     expect(a.active.map((x) => [x.id, x.reason, x.repositoryName])).toEqual([[f.acc, "behind the VPN until the migration", "a1"]]);
     expect(a.returnedCount).toBe(1);
     expect(a.returned.map((x) => [x.id, x.status, x.repositoryName])).toEqual([[f.R, "open", "b1"]]);
-    const alpha = await acceptedRisks(t.db, { teamId: teamA });
+    const alpha = await acceptedRisks(t.db, { visibility: await vis(), teamId: teamA });
     expect([alpha.activeCount, alpha.returnedCount]).toEqual([1, 0]);
   });
 });
@@ -130,7 +134,7 @@ describe("burndown", () => {
   it("counts the team's open findings per day and week from the lifecycle", async () => {
     // Days 0..4 (4 = today). Alpha: crit, med, fixed, fp, acc, low detected on 0; high on 1; fp closes and low is
     // fixed on 1; acc accepted on 2; fixed fixed on 3 and low reopened; low2 detected on 4.
-    const days = await openTrend(t.db, { days: 5, teamId: teamA });
+    const days = await openTrend(t.db, { visibility: await vis(), days: 5, teamId: teamA });
     expect(days.map((x) => x.day)).toEqual([0, 1, 2, 3, 4].map((i) => windowDay(5, i)));
     expect(days.map((x) => x.total)).toEqual([6, 5, 4, 4, 5]);
     expect(days.map((x) => [x.opened, x.closed])).toEqual([
@@ -148,7 +152,7 @@ describe("burndown", () => {
   });
 
   it("counts the accepted risk that expired back as open today", async () => {
-    const beta = await openTrend(t.db, { days: 5, teamId: teamB });
+    const beta = await openTrend(t.db, { visibility: await vis(), days: 5, teamId: teamB });
     // R and S detected on day 0; R accepted today and expired (today) again: closed 1, opened 1.
     expect(beta.map((x) => x.total)).toEqual([2, 2, 2, 2, 2]);
     expect([beta.at(-1)!.opened, beta.at(-1)!.closed]).toEqual([1, 1]);

@@ -9,8 +9,11 @@ import { postureGrade, weightedScore } from "../../lib/repos/grade.ts";
 import { activeScans, repositoryListParams, repositoryPage } from "../../lib/repos/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
+import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("dash_repos");
+
+const vis = () => loadVisibility(t.db, ORG_WIDE);
 const prefix = useQueuePrefix("dash-repos");
 let queues: Queues;
 
@@ -23,7 +26,7 @@ beforeAll(async () => {
   };
 });
 
-const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role });
+const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role, access: ORG_WIDE });
 
 let n = 0;
 /** A minimal catalogue row set and findings with the given severities and statuses. */
@@ -96,7 +99,7 @@ describe("repository list", () => {
   });
 
   it("aggregates open counts by severity, leaving out closed findings and disabled checks", async () => {
-    const page = await repositoryPage(t.db, repositoryListParams.parse({}));
+    const page = await repositoryPage(t.db, repositoryListParams.parse({}), await vis());
     expect(page.total).toBe(3);
     const byName = Object.fromEntries(page.rows.map((r) => [r.name, r]));
     expect(byName.alpha!.openFindings).toEqual({ critical: 2, high: 1, medium: 0, low: 0 });
@@ -119,7 +122,7 @@ describe("repository list", () => {
     for (let i = 0; i < 20; i++) await finding(t.db, none.id, "c.high", "high"); // 100, but never scanned: no grade
     for (const r of [c, d]) await t.db.scan.create({ data: { repositoryId: r.id, trigger: "registration", status: "succeeded", finishedAt: new Date() } });
     const team = (await t.db.team.findUniqueOrThrow({ where: { name: "Grading" } })).id;
-    const order = async (dir?: "asc" | "desc") => (await repositoryPage(t.db, repositoryListParams.parse({ team, sort: "risk", dir }))).rows.map((r) => [r.name, r.risk]);
+    const order = async (dir?: "asc" | "desc") => (await repositoryPage(t.db, repositoryListParams.parse({ team, sort: "risk", dir }), await vis())).rows.map((r) => [r.name, r.risk]);
     expect(await order()).toEqual([["grade-d", 11], ["grade-c", 35], ["grade-none", 100]]);
     expect(await order("asc")).toEqual([["grade-c", 35], ["grade-d", 11], ["grade-none", 100]]);
     // The other tests count this file's repositories: these leave with their findings and scans.
@@ -128,25 +131,25 @@ describe("repository list", () => {
   });
 
   it("shows the last scan and when one last completed", async () => {
-    const page = await repositoryPage(t.db, repositoryListParams.parse({ q: "gam" }));
+    const page = await repositoryPage(t.db, repositoryListParams.parse({ q: "gam" }), await vis());
     expect(page.rows).toHaveLength(1);
     expect(page.rows[0]!.lastScan?.status).toBe("failed");
     expect(page.rows[0]!.lastScan?.failureReason).toBe("repository not found");
     expect(page.rows[0]!.lastCompletedAt).toBeInstanceOf(Date);
-    const alpha = (await repositoryPage(t.db, repositoryListParams.parse({ q: "alpha" }))).rows[0]!;
+    const alpha = (await repositoryPage(t.db, repositoryListParams.parse({ q: "alpha" }), await vis())).rows[0]!;
     expect(alpha.lastScan).toBeNull();
     expect(alpha.lastCompletedAt).toBeNull();
   });
 
   it("filters by team and name, sorts, pages, and includes archived on request", async () => {
     const team = (await t.db.team.findUniqueOrThrow({ where: { name: "Research" } })).id;
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ team }))).rows.map((r) => r.name)).toEqual(["gamma"]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ team, archived: "include", sort: "name" }))).rows.map((r) => r.name)).toEqual(["gamma", "zeta-archived"]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ archived: "only" }))).rows.map((r) => r.id)).toEqual([ids.archived]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ sort: "name", dir: "desc" }))).rows.map((r) => r.name)).toEqual(["gamma", "beta", "alpha"]);
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ team }), await vis())).rows.map((r) => r.name)).toEqual(["gamma"]);
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ team, archived: "include", sort: "name" }), await vis())).rows.map((r) => r.name)).toEqual(["gamma", "zeta-archived"]);
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ archived: "only" }), await vis())).rows.map((r) => r.id)).toEqual([ids.archived]);
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ sort: "name", dir: "desc" }), await vis())).rows.map((r) => r.name)).toEqual(["gamma", "beta", "alpha"]);
     // LIKE wildcards in the search are literal.
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "%" }))).total).toBe(0);
-    const past = await repositoryPage(t.db, repositoryListParams.parse({ page: "9" }));
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "%" }), await vis())).total).toBe(0);
+    const past = await repositoryPage(t.db, repositoryListParams.parse({ page: "9" }), await vis());
     expect(past.rows).toEqual([]);
     expect(past.total).toBe(3);
   });
@@ -209,16 +212,16 @@ describe("repository actions", () => {
     if (!a.ok || !b.ok) return;
     expect(a.data.created).toBe(true);
     expect(b.data).toEqual({ scanId: a.data.scanId, created: false });
-    const progress = await activeScans(t.db);
+    const progress = await activeScans(t.db, ORG_WIDE);
     expect(progress.scans.find((s) => s.id === a.data.scanId)).toMatchObject({ repository: "scan-me", status: "queued", filesDone: 0 });
     expect(progress.total).toBe(progress.scans.length);
-    const bounded = await activeScans(t.db, 1);
+    const bounded = await activeScans(t.db, ORG_WIDE, 1);
     expect(bounded.scans).toHaveLength(1);
     expect(bounded.total).toBe(progress.total);
     // A row the page shows gets its scan's state even when the panel's bounded list leaves it out.
     const other = await repo(t.db, "other-active", "Platform");
     const older = await t.db.scan.create({ data: { repositoryId: other.id, trigger: "manual", status: "scanning", queuedAt: new Date(Date.now() - 3_600_000) } });
-    const watched = await activeScans(t.db, 1, [created.id, "no-such-repository"]);
+    const watched = await activeScans(t.db, ORG_WIDE, 1, [created.id, "no-such-repository"]);
     expect(watched.scans.map((s) => s.id)).toEqual([older.id]);
     expect(Object.keys(watched.byRepository)).toEqual([created.id]);
     expect(watched.byRepository[created.id]).toMatchObject({ id: a.data.scanId, status: "queued" });
@@ -249,7 +252,7 @@ describe("repository actions", () => {
       const all = await runAs(rescanAllAction, { db: t.db, user: user("admin"), queues: () => down }, {});
       expect(all).toEqual({ ok: false, error: "the scan queue is unavailable (Redis cannot be reached); try again shortly" });
       // Reads keep working.
-      expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "queue-down" }))).rows[0]!.lastScan?.status).toBe("failed");
+      expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "queue-down" }), await vis())).rows[0]!.lastScan?.status).toBe("failed");
     } finally {
       await down.close();
       dead.disconnect();

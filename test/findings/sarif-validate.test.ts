@@ -18,9 +18,11 @@ import { CSV_COLUMNS, findingsToCsv, findingsToSarif, repositoryUri } from "../.
 import { exportFindings, parseFindingView } from "../../lib/findings/queries.ts";
 import { scratch } from "../helpers.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const t = useTestDatabase("sarifvalid");
+const vis = () => loadVisibility(t.db, ORG_WIDE);
 const work = scratch("posture-sarif-");
 
 function multitool(): string {
@@ -118,7 +120,7 @@ beforeAll(async () => {
       }),
     });
   }
-  const lead = await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead" } });
+  const lead = await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead", orgWide: true } });
   token = (await createApiToken(t.db, { userId: lead.id, name: "t", scope: "read" })).token;
 });
 
@@ -152,7 +154,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("org-wide: one run per repository with provenance and automation id, suppressions for triaged findings, no fixed ones", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "all", context: "all" }));
+    const { findings } = await exportFindings(t.db, parseFindingView({ status: "all", context: "all" }), undefined, 50_000, new Date(), await vis());
     const log = await findingsToSarif(t.db, findings, "0.0.0", { baseUrl: "https://posture.example.com" });
     expect(log.runs.map((r) => r.versionControlProvenance?.[0]?.repositoryUri)).toEqual([
       "ssh://git@gitlab.example.com/ml/bento-svc.git",
@@ -181,7 +183,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("fixed findings are in only when asked for, as absent", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "fixed", context: "all" }));
+    const { findings } = await exportFindings(t.db, parseFindingView({ status: "fixed", context: "all" }), undefined, 50_000, new Date(), await vis());
     expect(findings.length).toBeGreaterThan(0);
     expect(results(await findingsToSarif(t.db, findings, "0.0.0"))).toHaveLength(0);
     const log = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
@@ -217,7 +219,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("CSV: reason, accepted until and the finding's URL", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "false_positive", context: "all" }));
+    const { findings } = await exportFindings(t.db, parseFindingView({ status: "false_positive", context: "all" }), undefined, 50_000, new Date(), await vis());
     const lines = parseCsv(findingsToCsv(findings, { baseUrl: "https://posture.example.com" }));
     expect(lines).toHaveLength(findings.length + 1);
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);

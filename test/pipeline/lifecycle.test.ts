@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { SYSTEM } from "../../lib/audit.ts";
 import { updateFindings } from "../../lib/findings/triage.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
@@ -12,6 +13,7 @@ import { PermanentScanError, runScan } from "../../lib/scan/pipeline.ts";
 import { TestRepo } from "../support/git.ts";
 import { CHECKOUT_PREFIX } from "../../lib/scan/pipeline.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
+import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const p = usePipelineTest("life");
 // Scans here run in this process, so its checkouts are the ones named after its pid (other test files run beside it).
@@ -91,7 +93,7 @@ describe("finding lifecycle across scans", () => {
 
   it("keeps a false positive decision across rescans, fixes and returns", async () => {
     const { debug: debugFinding } = await handlerFindings(repositoryId);
-    await updateFindings(t.db, [debugFinding!.id], { status: "false_positive", reason: "debug helper never reachable from requests" });
+    await updateFindings(t.db, [debugFinding!.id], { status: "false_positive", reason: "debug helper never reachable from requests" }, SYSTEM, ORG_WIDE);
 
     repo.write("app/handler.py", HANDLER("import sys\n") + "\n# touch\n").commit("unrelated change");
     await scan(repositoryId);

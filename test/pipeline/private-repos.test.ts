@@ -25,6 +25,7 @@ import { TestRepo } from "../support/git.ts";
 import { sshKeyPair, startSmartHttpServer, startSshServer, testTls, type SmartHttpServer, type SshServer } from "../support/git-servers.ts";
 import { FakeForge } from "../support/fake-forge.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
+import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const p = usePipelineTest("private");
 const { t } = p;
@@ -38,7 +39,7 @@ const WRONG_TOKEN = "ghp_RevokedToken9876543210zyxwvuZYXWVU";
 const basic = (user: string, token: string) => Buffer.from(`${user}:${token}`).toString("base64");
 
 const admin = { id: "u-admin", email: "admin@example.test", name: "Admin", role: "admin" as const };
-const engineer = { id: "u-eng", email: "eng@example.test", name: "Eng", role: "engineer" as const };
+const engineer = { id: "u-eng", email: "eng@example.test", name: "Eng", role: "engineer" as const, access: ORG_WIDE };
 const actor = { id: null, label: admin.email };
 
 /** Every log line and error of every scan in this file, and the secrets to look for in them, for the final grep. */

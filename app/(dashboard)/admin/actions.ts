@@ -46,3 +46,12 @@ export async function updateSettings(_: Prev, form: FormData): Promise<ActionRes
   }
   return { ok: true, data: null, message: `Saved.${moved}` };
 }
+export async function setOrgWide(_: Prev, form: FormData) {
+  return run(admin.setOrgWideAction, form, "/admin/users");
+}
+export async function addTeamMember(_: Prev, form: FormData) {
+  return run(admin.addTeamMemberAction, form, "/admin/teams");
+}
+export async function removeTeamMember(_: Prev, form: FormData) {
+  return run(admin.removeTeamMemberAction, form, "/admin/teams");
+}

@@ -7,7 +7,7 @@ import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/queries.ts";
 import { listTeams } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
-import { requirePage } from "@/lib/server/session.ts";
+import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
 import { HeatLegend, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
@@ -32,9 +32,9 @@ function toQuery(p: HeatmapParams, change: Partial<HeatmapParams> = {}): string 
 }
 
 export default async function HeatmapPage({ searchParams }: { searchParams: SearchParams }) {
-  await requirePage("findings:read", "/heatmap");
+  const user = await requirePage("findings:read", "/heatmap");
   const p = heatmapParams.parse(await searchParams);
-  const teams = await listTeams(getDb());
+  const teams = await listTeams(getDb(), user.access);
   const statuses = p.status ?? [...OPEN_STATUSES];
   return (
     <>
@@ -104,11 +104,12 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
 }
 
 async function HeatmapPanel({ p }: { p: HeatmapParams }) {
-  const asked = await heatmap(getDb(), p);
+  const visibility = await requestVisibility();
+  const asked = await heatmap(getDb(), p, visibility);
   // A page of columns past the end shows the last page, and the address bar says so.
   const past = asked.columns.length === 0 && asked.columnCount > 0 && p.page > asked.pages;
   if (past) p = { ...p, page: asked.pages };
-  const data = past ? await heatmap(getDb(), p) : asked;
+  const data = past ? await heatmap(getDb(), p, visibility) : asked;
   const kind = p.columns === "teams" ? "teams" : "repositories";
   if (data.columnCount === 0) {
     return (

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { activeRepositoryCount } from "@/lib/repos/queries.ts";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { RANGES } from "@/lib/dashboard/overview.ts";
 import { remediationFilterOptions, remediationParams } from "@/lib/dashboard/remediation.ts";
 import { getDb } from "@/lib/server/context.ts";
@@ -16,7 +16,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   const user = await requirePage("findings:read", "/remediation");
   const parsed = remediationParams.parse(await searchParams);
   const db = getDb();
-  const [repositories, options] = await Promise.all([activeRepositoryCount(db), remediationFilterOptions(db, parsed)]);
+  const [repositories, options] = await Promise.all([activeRepositoryCount(db, user.access), remediationFilterOptions(db, parsed, user.access)]);
   // Switching team in the form keeps the old team's repository in the query: it no longer applies.
   const params = parsed.team && options.chosen && options.chosen.teamId !== parsed.team ? { ...parsed, repository: undefined } : parsed;
   const scopeKey = `${params.team ?? ""}|${params.repository ?? ""}`;
@@ -93,7 +93,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
             <BurndownPanel params={params} />
           </Suspense>
           <Suspense key={`sla-${scopeKey}`} fallback={<PanelSkeleton title="SLA: due dates by severity" height={300} />}>
-            <SlaPanel params={params} canManageSettings={can(user.role, "settings:manage")} />
+            <SlaPanel params={params} canManageSettings={canWithScope(user, "settings:manage")} />
           </Suspense>
         </div>
         <Suspense key={`due-${scopeKey}`} fallback={<PanelSkeleton title="Next due" height={420} />}>

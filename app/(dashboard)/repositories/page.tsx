@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
 import { activeScans, listTeams, nextScheduledRun, repositoryListParams, repositoryPage, REPOSITORY_SORTS, type RepositoryListParams, type RepositorySort } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
-import { requirePage } from "@/lib/server/session.ts";
+import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS } from "@/lib/repos/framework-names.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
@@ -37,13 +37,13 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
   const user = await requirePage("repositories:read", "/repositories");
   const params = repositoryListParams.parse(await searchParams);
   const db = getDb();
-  const [teams, progress, nextRun] = await Promise.all([listTeams(db), activeScans(db), nextScheduledRun(db)]);
-  const canRegister = can(user.role, "repositories:register");
+  const [teams, progress, nextRun] = await Promise.all([listTeams(db, user.access), activeScans(db, user.access), nextScheduledRun(db)]);
+  const canRegister = canWithScope(user, "repositories:register");
   return (
     <LiveScans initial={progress} nextScheduledRun={nextRun}>
       <div className="page-header">
         <h1>Repositories</h1>
-        {can(user.role, "scans:rescan-all") ? <RescanAllButton /> : null}
+        {canWithScope(user, "scans:rescan-all") ? <RescanAllButton /> : null}
       </div>
       <Notices />
       {canRegister ? <RegisterForms teams={teams.map((t) => t.name)} /> : null}
@@ -81,18 +81,19 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         <GradeLegend />
       </form>
       <Suspense key={JSON.stringify(params)} fallback={<TableSkeleton rows={12} />}>
-        <RepositoryList params={params} canRegister={canRegister} canScan={can(user.role, "scans:trigger")} canArchive={can(user.role, "repositories:archive")} />
+        <RepositoryList params={params} canRegister={canRegister} canScan={canWithScope(user, "scans:trigger")} canArchive={canWithScope(user, "repositories:archive")} />
       </Suspense>
     </LiveScans>
   );
 }
 
 async function RepositoryList({ params, canRegister, canScan, canArchive }: { params: RepositoryListParams; canRegister: boolean; canScan: boolean; canArchive: boolean }) {
-  const asked = await repositoryPage(getDb(), params);
+  const visibility = await requestVisibility();
+  const asked = await repositoryPage(getDb(), params, visibility);
   // A page past the end shows the last page, and the address bar says so.
   const past = asked.rows.length === 0 && asked.total > 0 && params.page > asked.pages;
   if (past) params = { ...params, page: asked.pages };
-  const data = past ? await repositoryPage(getDb(), params) : asked;
+  const data = past ? await repositoryPage(getDb(), params, visibility) : asked;
   const filtered = Boolean(params.q || params.team || params.framework || params.archived !== "exclude");
   if (data.total === 0) {
     return (

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { SEVERITIES } from "@/lib/engine/types.ts";
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams, type RulePolicy } from "@/lib/rules/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
@@ -13,9 +13,9 @@ import { GenericMessage } from "@/app/ui/rules/generic-message.tsx";
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage("findings:read", "/rules");
-  const manage = can(user.role, "rules:manage");
+  const manage = canWithScope(user, "rules:manage");
   const params = rulesParams.parse(await searchParams);
-  const all = await rulesCatalogue(getDb());
+  const all = await rulesCatalogue(getDb(), user.access);
   const policies = filterCatalogue(all, params);
   const filtered = Boolean(params.q || params.framework || params.severity || params.state);
   const frameworks = new Map<string, RulePolicy[]>();

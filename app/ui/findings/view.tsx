@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import type { SignedInUser } from "@/lib/auth/guard.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/lib/findings/contexts.ts";
@@ -19,7 +19,9 @@ import {
   type FindingSort,
   type FindingViewParams,
 } from "@/lib/findings/queries.ts";
+import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
 import { frameworkLabel, STATUS_LABELS } from "../palette.ts";
@@ -163,12 +165,14 @@ function Pagination({ view, path, capped, pages, defaultSort }: { view: FindingV
 /** The table of one view with its count, export links and paging: the panel the findings pages stream in. */
 export async function FindingsResults({ view, path, user, exportable = true, emptyHint, defaultSort = DEFAULT_SORT }: { view: FindingViewParams; path: string; user: SignedInUser; exportable?: boolean; defaultSort?: string; emptyHint: { title: string; text: string; action?: { href: string; label: string } } }) {
   const db = getDb();
-  const canTriage = can(user.role, "findings:triage");
-  const [asked, users] = await Promise.all([findingPage(db, view, user.id), canTriage ? assignableUsers(db) : Promise.resolve([])]);
+  const canTriage = canWithScope(user, "findings:triage");
+  const visibility = await loadVisibility(db, user.access);
+  const now = new Date();
+  const [asked, users] = await Promise.all([findingPage(db, view, user.id, now, visibility), canTriage ? assignableUsers(db, user.access) : Promise.resolve([])]);
   // A page past the end (an old link, a filter that now matches less) shows the last page, and says so in the URL.
   const past = asked.rows.length === 0 && asked.total > 0 && view.page > asked.pages;
   if (past) view = { ...view, page: asked.pages };
-  const page = past ? await findingPage(db, view, user.id) : asked;
+  const page = past ? await findingPage(db, view, user.id, now, visibility) : asked;
   const q = findingViewQuery(view, { page: 1 }, defaultSort);
   const count = page.capped ? `${fmtInt(FINDINGS_COUNT_CAP)}+` : fmtInt(page.total);
   return (
@@ -213,5 +217,5 @@ export async function FindingsResults({ view, path, user, exportable = true, emp
 }
 
 export async function FindingFiltersPanel({ view, path, hide, defaultSort }: { view: FindingViewParams; path: string; hide?: (keyof FindingViewParams)[]; defaultSort?: string }) {
-  return <FindingFilters view={view} options={await findingFilterOptions(getDb())} path={path} hide={hide} defaultSort={defaultSort} />;
+  return <FindingFilters view={view} options={await findingFilterOptions(getDb(), (await requestVisibility()).access)} path={path} hide={hide} defaultSort={defaultSort} />;
 }

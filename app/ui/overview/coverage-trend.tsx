@@ -1,14 +1,17 @@
 import "server-only";
 import { coverageTrend } from "@/lib/dashboard/coverage.ts";
 import { singleFlight } from "@/lib/dashboard/shared.ts";
+import { accessKey } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
 
 /** Scan coverage as a percentage over time (issue 14 §2): the share of repositories scanned in the last 24 h and 7 days. */
 export async function CoverageTrendPanel({ range }: { range: number }) {
   const days = Math.min(range, 90);
-  const points = await singleFlight(`overview:coverage-trend:${days}`, () => coverageTrend(getDb(), { days }));
+  const { access } = await requestVisibility();
+  const points = await singleFlight(`overview:coverage-trend:${days}:${accessKey(access)}`, () => coverageTrend(getDb(), { days, access }));
   const today = points.at(-1);
   return (
     <section className="panel" aria-labelledby="coverage-trend-h">

@@ -4,8 +4,9 @@ import { cache } from "react";
 import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
 import { singleFlight } from "@/lib/dashboard/shared.ts";
 import { addDays, openTrend } from "@/lib/dashboard/trends.ts";
-import { loadVisibility, type Visibility } from "@/lib/findings/visibility.ts";
+import { accessKey, visibilityKey } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { OpenTrendChart } from "../charts/open-trend.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
@@ -13,9 +14,9 @@ import { fmtDays, fmtInt } from "../format.ts";
 import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
 
 // One lookup per request, however many panels ask.
-const visible = cache(() => loadVisibility(getDb()));
-/** Identical questions share one query (singleFlight) only if they count the same findings. */
-const visibilityKey = (v: Visibility) => `${v.disabledChecks.join(",")}:${v.contexts.join(",")}`;
+// The reader's visibility, scope included; identical questions share one query (singleFlight) only when
+// visibilityKey says they count the same findings of the same teams.
+const visible = requestVisibility;
 /** The trend and "new vs fixed" panels share one statement. */
 const trend = cache(async (days: number) => {
   const visibility = await visible();
@@ -37,7 +38,8 @@ export function findingsHref(params: Record<string, string>): string {
 
 export async function SummaryCards() {
   const db = getDb();
-  const [{ open, overdue }, cov] = await Promise.all([openAll(), singleFlight("overview:coverage", () => coverage(db))]);
+  const { access } = await visible();
+  const [{ open, overdue }, cov] = await Promise.all([openAll(), singleFlight(`overview:coverage:${accessKey(access)}`, () => coverage(db, { access }))]);
   const total = SEVERITY_ORDER.reduce((a, s) => a + open[s], 0);
   const overdueTotal = SEVERITY_ORDER.reduce((a, s) => a + overdue[s], 0);
   return (

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { cache } from "react";
 import { acceptedRisks, DUE_SOON_DAYS, REPOSITORIES_SHOWN, REPOSITORIES_SHOWN_MORE, RETURNED_DAYS, scopeOf, slaView, statusBreakdown, type RemediationParams, type StatusRow } from "@/lib/dashboard/remediation.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
-import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { FINDING_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { requestVisibility } from "@/lib/server/session.ts";
 import { SeverityBadge, StatusBadge } from "../badges.tsx";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
@@ -13,7 +13,8 @@ import { EmptyState } from "../empty.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
 import { STATUS_COLORS, STATUS_LABELS } from "../palette.ts";
 
-const visible = cache(() => loadVisibility(getDb()));
+// The reader's visibility, scope included (lib/findings/visibility.ts), once per request.
+const visible = requestVisibility;
 
 /** A link to the remediation page with some parameters changed (others kept, empty ones dropped). */
 export function remediationHref(p: RemediationParams, change: Partial<Record<keyof RemediationParams, string | undefined>>): string {

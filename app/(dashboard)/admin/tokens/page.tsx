@@ -14,7 +14,7 @@ export default async function TokensPage() {
   const db = getDb();
   // Only an admin makes tokens for others (canManageTokensOf); anyone else is offered, and shown, their own.
   const forOthers = me.role === "admin";
-  const [tokens, users] = await Promise.all([listTokens(db, me), forOthers ? assignableUsers(db) : [{ id: me.id, email: me.email }]]);
+  const [tokens, users] = await Promise.all([listTokens(db, me), forOthers ? assignableUsers(db, me.access) : [{ id: me.id, email: me.email }]]);
   const now = new Date();
   return (
     <>

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { fmtDate } from "@/app/ui/format.ts";
-import { changeRole, createUser, resetPassword, setDisabled } from "../actions.ts";
+import { changeRole, createUser, resetPassword, setDisabled, setOrgWide } from "../actions.ts";
 
 export const metadata: Metadata = { title: "Users · Posture" };
 
@@ -42,6 +42,9 @@ export default async function UsersPage() {
               <RoleOptions />
             </select>
           </label>
+          <label className="checkbox">
+            <input type="checkbox" name="orgWide" /> Org-wide (otherwise only their teams’ repositories)
+          </label>
         </ActionForm>
         <p className="muted small">A password is generated and shown once; give it to the person over a channel you trust.</p>
       </section>
@@ -52,6 +55,7 @@ export default async function UsersPage() {
             <tr>
               <th>User</th>
               <th>Role</th>
+              <th>Scope</th>
               <th>Status</th>
               <th className="num">Sessions</th>
               <th className="num">Tokens</th>
@@ -73,6 +77,17 @@ export default async function UsersPage() {
                       <RoleOptions />
                     </select>
                   </ActionForm>
+                </td>
+                <td>
+                  {u.role === "admin" ? (
+                    "org-wide"
+                  ) : (
+                    <ActionForm action={setOrgWide} submit={u.orgWide ? "Limit to teams" : "Make org-wide"} className="stack">
+                      <span>{u.orgWide ? "org-wide" : u.teams.length ? u.teams.map((t) => t.team.name).join(", ") : "no team"}</span>
+                      <input type="hidden" name="userId" value={u.id} />
+                      <input type="hidden" name="orgWide" value={u.orgWide ? "false" : "true"} />
+                    </ActionForm>
+                  )}
                 </td>
                 <td>{u.disabledAt ? <span className="error">disabled {fmtDate(u.disabledAt)}</span> : "active"}</td>
                 <td className="num">{u._count.sessions}</td>

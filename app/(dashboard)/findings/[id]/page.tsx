@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
@@ -21,12 +21,12 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const user = await requirePage("findings:read", `/findings/${encodeURIComponent(id)}`);
   const db = getDb();
-  const f = await findingDetail(db, id);
+  const f = await findingDetail(db, id, user.access);
   if (!f) notFound();
-  const canTriage = can(user.role, "findings:triage");
+  const canTriage = canWithScope(user, "findings:triage");
   const [users, visibility, unchangedSince] = await Promise.all([
-    canTriage ? assignableUsers(db) : Promise.resolve([]),
-    loadVisibility(db),
+    canTriage ? assignableUsers(db, user.access, f.repository.team.id) : Promise.resolve([]),
+    loadVisibility(db, user.access),
     f.status === "fixed" ? Promise.resolve(null) : lastUnchangedScanSince(db, f.repositoryId, f.lastSeenAt),
   ]);
   const counted = visibility.contexts.includes(f.codeContext);

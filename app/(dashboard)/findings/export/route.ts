@@ -3,6 +3,7 @@ import { errorResponse, parseWith, searchParams } from "@/lib/api/http.ts";
 import { findingsToCsv, findingsToSarif } from "@/lib/findings/export.ts";
 import { exportFindings, FINDINGS_EXPORT_LIMIT, parseFindingView } from "@/lib/findings/queries.ts";
 import { clientView, expectedOrigin } from "@/lib/security/forwarded.ts";
+import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { sessionRoute } from "@/lib/server/route.ts";
 import pkg from "@/package.json";
@@ -19,7 +20,7 @@ export const GET = sessionRoute("findings:read", async ({ req, user }) => {
   delete params.format;
   const view = parseFindingView({ ...params, page: undefined });
   const db = getDb();
-  const { findings, truncated } = await exportFindings(db, view, user.id);
+  const { findings, truncated } = await exportFindings(db, view, user.id, FINDINGS_EXPORT_LIMIT, new Date(), await loadVisibility(db, user.access));
   const stamp = new Date().toISOString().slice(0, 10);
   const baseUrl = expectedOrigin(clientView(req.headers)) ?? new URL(req.url).origin;
   const headers: Record<string, string> = { "cache-control": "no-store", "x-posture-export-limit": String(FINDINGS_EXPORT_LIMIT), "x-posture-export-truncated": String(truncated) };

@@ -2,13 +2,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions.ts";
+import { canWithScope } from "@/lib/auth/permissions.ts";
 import { openTrend } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
 import { CONTEXT_LABELS } from "@/lib/findings/contexts.ts";
 import { ACTIVE_SCAN_LIMIT, activeScans, completedScanCount, latestRepoConfig, listRepositories, nextScheduledRun, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
-import { requirePage } from "@/lib/server/session.ts";
+import { requireRepositoryPage, requestVisibility } from "@/lib/server/session.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtDateTime, fmtInt } from "@/app/ui/format.ts";
@@ -28,11 +28,12 @@ const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
 export default async function RepositoryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: rawId } = await params;
-  const user = await requirePage("repositories:read", `/repositories/${encodeURIComponent(rawId)}`);
+  const user = await requireRepositoryPage("repositories:read", rawId, `/repositories/${encodeURIComponent(rawId)}`);
   const id = idParam.safeParse(rawId);
   if (!id.success) notFound();
   const db = getDb();
-  const [[repo], completedScans, progress, nextRun] = await Promise.all([listRepositories(db, { id: id.data }), completedScanCount(db, id.data), activeScans(db, ACTIVE_SCAN_LIMIT, [id.data]), nextScheduledRun(db)]);
+  const visibility = await requestVisibility();
+  const [[repo], completedScans, progress, nextRun] = await Promise.all([listRepositories(db, { id: id.data, visibility }), completedScanCount(db, id.data), activeScans(db, user.access, ACTIVE_SCAN_LIMIT, [id.data]), nextScheduledRun(db)]);
   if (!repo) notFound();
   const { grade, score } = postureGrade(repo.openFindings);
   return (
@@ -51,15 +52,15 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
           </div>
         </div>
         {repo.archivedAt ? (
-          can(user.role, "repositories:archive") ? (
+          canWithScope(user, "repositories:archive") ? (
             <div className="row-actions">
               <RestoreButton repositoryId={repo.id} name={repo.name} />
             </div>
           ) : null
         ) : (
           <div className="row-actions">
-            {can(user.role, "scans:trigger") ? <ScanNowButton repositoryId={repo.id} name={repo.name} /> : null}
-            {can(user.role, "repositories:archive") ? <ArchiveButton repositoryId={repo.id} name={repo.name} /> : null}
+            {canWithScope(user, "scans:trigger") ? <ScanNowButton repositoryId={repo.id} name={repo.name} /> : null}
+            {canWithScope(user, "repositories:archive") ? <ArchiveButton repositoryId={repo.id} name={repo.name} /> : null}
           </div>
         )}
       </div>
@@ -92,7 +93,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
               last={{ status: repo.lastScan.status, at: (repo.lastScan.finishedAt ?? repo.lastScan.queuedAt).toISOString(), failureReason: repo.lastScan.failureReason }}
             />
           ) : (
-            <p className="muted">Never scanned{can(user.role, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
+            <p className="muted">Never scanned{canWithScope(user, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
           )}
         </section>
       </div>
@@ -100,10 +101,10 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
         <Trend repositoryId={repo.id} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Access" height={90} />}>
-        <RepositoryAccess repositoryId={repo.id} url={repo.url} canCheck={can(user.role, "repositories:register") && !repo.archivedAt} />
+        <RepositoryAccess repositoryId={repo.id} url={repo.url} canCheck={canWithScope(user, "repositories:register") && !repo.archivedAt} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Forge and frameworks" height={90} />}>
-        <RepositoryForge repositoryId={repo.id} frameworks={repo.frameworks} canManage={can(user.role, "connections:manage")} />
+        <RepositoryForge repositoryId={repo.id} frameworks={repo.frameworks} canManage={canWithScope(user, "connections:manage")} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Recent changes" height={120} />}>
         <ChangeList repositoryId={repo.id} />
@@ -124,7 +125,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
 }
 
 async function Trend({ repositoryId }: { repositoryId: string }) {
-  const days = await openTrend(getDb(), { days: TREND_DAYS, repositoryId });
+  const days = await openTrend(getDb(), { days: TREND_DAYS, repositoryId, visibility: await requestVisibility() });
   const last = days.at(-1);
   const first = days[0];
   return (
@@ -139,7 +140,7 @@ async function Trend({ repositoryId }: { repositoryId: string }) {
 }
 
 async function TopFindings({ repositoryId, scanned, lastScan }: { repositoryId: string; scanned: boolean; lastScan: { status: string; failureReason: string | null } | null }) {
-  const findings = await topOpenFindings(getDb(), repositoryId, 20);
+  const findings = await topOpenFindings(getDb(), repositoryId, 20, await requestVisibility());
   return (
     <section className="panel">
       <h2>

@@ -14,7 +14,7 @@ const watched = z
  * Live progress of queued and running scans (at most 200), and the active scan of each repository the page
  * names in `?repositories=`: polled by the repositories list and a repository's page (app/ui/repositories/live-scans.tsx).
  */
-export const GET = sessionRoute("repositories:read", async ({ req }) => {
+export const GET = sessionRoute("repositories:read", async ({ req, user }) => {
   const ids = watched.parse(new URL(req.url).searchParams.get("repositories") ?? "");
-  return Response.json(await activeScans(getDb(), ACTIVE_SCAN_LIMIT, ids), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await activeScans(getDb(), user.access, ACTIVE_SCAN_LIMIT, ids), { headers: { "Cache-Control": "no-store" } });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { changeScan, type ChangeFinding } from "@/lib/changes/queries.ts";
 import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
 import { getDb } from "@/lib/server/context.ts";
-import { requirePage } from "@/lib/server/session.ts";
+import { requireRepositoryPage } from "@/lib/server/session.ts";
 import { ContextBadge, SeverityBadge } from "@/app/ui/badges.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
@@ -16,7 +16,7 @@ export const metadata = { title: "Change scan · Posture" };
 /** One pull or merge request's change scan: what its head introduces and fixes against its base. */
 export default async function ChangeScanPage({ params }: { params: Promise<{ id: string; changeId: string }> }) {
   const { id: rawId, changeId: rawChange } = await params;
-  await requirePage("repositories:read", `/repositories/${encodeURIComponent(rawId)}/changes/${encodeURIComponent(rawChange)}`);
+  await requireRepositoryPage("repositories:read", rawId, `/repositories/${encodeURIComponent(rawId)}/changes/${encodeURIComponent(rawChange)}`);
   const id = idParam.safeParse(rawId);
   const changeId = idParam.safeParse(rawChange);
   if (!id.success || !changeId.success) notFound();

@@ -1,4 +1,4 @@
-import { ApiError, apiRoute } from "@/lib/api/http.ts";
+import { ApiError, repositoryRoute } from "@/lib/api/http.ts";
 import { findingsToCsv, findingsToSarif } from "@/lib/findings/export.ts";
 import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
 import { clientView, expectedOrigin } from "@/lib/security/forwarded.ts";
@@ -11,7 +11,7 @@ import pkg from "@/package.json";
  * ones, and false positives and accepted risks (in SARIF as suppressed results, so a code-scanning alert is
  * dismissed with the reason). `?fixed=include` adds the fixed ones.
  */
-export const GET = apiRoute<{ id: string }>(getDb, "findings:read", async ({ req, params }) => {
+export const GET = repositoryRoute<{ id: string }>(getDb, "findings:read", async ({ req, params }) => {
   const query = new URL(req.url).searchParams;
   const format = query.get("format") ?? "sarif";
   if (format !== "sarif" && format !== "csv") throw new ApiError(400, "invalid_input", "format: sarif or csv");

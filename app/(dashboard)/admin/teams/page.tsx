@@ -1,0 +1,96 @@
+import type { Metadata } from "next";
+import { roleLabel } from "@/lib/auth/guard.ts";
+import { listTeamMembers, memberCandidates } from "@/lib/auth/teams.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { requirePage } from "@/lib/server/session.ts";
+import { ActionForm } from "@/app/ui/action-form.tsx";
+import { EmptyState } from "@/app/ui/empty.tsx";
+import { addTeamMember, removeTeamMember } from "../actions.ts";
+
+export const metadata: Metadata = { title: "Teams · Posture" };
+
+/** Team membership: who sees which repositories (issue 16). Admins manage every team, security leads their own. */
+export default async function TeamsPage() {
+  const me = await requirePage("teams:manage", "/admin/teams");
+  const db = getDb();
+  const [teams, candidates] = await Promise.all([listTeamMembers(db, me.access), memberCandidates(db)]);
+  return (
+    <>
+      <div className="page-header">
+        <h1>Teams</h1>
+      </div>
+      <p className="muted">
+        Engineers, viewers and security leads whose role is not org-wide see only the repositories of their teams: their findings, figures, exports and API tokens.
+        {me.access.all ? " Whether a role is org-wide is set on the Users page." : " You manage the members of your own teams."}
+      </p>
+      {teams.length === 0 ? (
+        <div className="panel">
+          <EmptyState title="No teams yet">A team is created when a repository is registered into it.</EmptyState>
+        </div>
+      ) : (
+        <div className="stack">
+          {teams.map((t) => {
+            const memberIds = new Set(t.members.map((m) => m.user.id));
+            const addable = candidates.filter((c) => !memberIds.has(c.id));
+            return (
+              <section key={t.id} className="panel" aria-labelledby={`team-${t.id}`}>
+                <h2 id={`team-${t.id}`}>
+                  {t.name} <span className="muted small">· {t._count.repositories} repositor{t._count.repositories === 1 ? "y" : "ies"}</span>
+                </h2>
+                {t.members.length === 0 ? (
+                  <p className="muted small">No members: only admins and org-wide roles see this team’s repositories.</p>
+                ) : (
+                  <table className="data">
+                    <caption className="visually-hidden">Members of {t.name}</caption>
+                    <thead>
+                      <tr>
+                        <th>Member</th>
+                        <th>Role</th>
+                        <th>Scope</th>
+                        <th>Actions</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {t.members.map(({ user: u }) => (
+                        <tr key={u.id}>
+                          <td className="wrap-anywhere">
+                            <div>{u.name}</div>
+                            <div className="muted small">{u.email}</div>
+                          </td>
+                          <td>{roleLabel(u.role)}</td>
+                          <td>{u.role === "admin" || u.orgWide ? "org-wide" : "their teams"}</td>
+                          <td>
+                            <ActionForm action={removeTeamMember} submit="Remove" className="row-flex" danger confirm={`Remove ${u.email} from ${t.name}?`}>
+                              <input type="hidden" name="teamId" value={t.id} />
+                              <input type="hidden" name="userId" value={u.id} />
+                            </ActionForm>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+                {addable.length > 0 ? (
+                  <ActionForm action={addTeamMember} submit="Add member" className="filters" resetOnSuccess>
+                    <input type="hidden" name="teamId" value={t.id} />
+                    <label>
+                      User
+                      <select name="userId" defaultValue="">
+                        <option value="">Choose a user…</option>
+                        {addable.map((c) => (
+                          <option key={c.id} value={c.id}>
+                            {c.email} ({roleLabel(c.role)})
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  </ActionForm>
+                ) : null}
+              </section>
+            );
+          })}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Who belongs to which team (issue 16): the scope of every role but admin. Admins manage every team and
+ * whether a user's role is org-wide; security leads manage the members of the teams in their own scope. Every
+ * change is audited in its transaction.
+ */
+import { audit, type Actor } from "../audit.ts";
+import type { Db } from "../db/client.ts";
+import { teamAccessWhere, teamInScope, type AccessScope } from "../findings/visibility.ts";
+import { UserError } from "./users.ts";
+
+/** The teams the manager may manage, with their members. */
+export async function listTeamMembers(db: Db, access: AccessScope) {
+  return db.team.findMany({
+    where: teamAccessWhere(access),
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      _count: { select: { repositories: { where: { archivedAt: null } } } },
+      members: { orderBy: { user: { email: "asc" } }, select: { user: { select: { id: true, email: true, name: true, role: true, orgWide: true, disabledAt: true } } } },
+    },
+  });
+}
+
+/** Everyone who can be added to a team: active users, as the picker lists them. */
+export async function memberCandidates(db: Db) {
+  return db.user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, select: { id: true, email: true, name: true, role: true } });
+}
+
+async function teamFor(db: Pick<Db, "team">, access: AccessScope, teamId: string) {
+  const team = await db.team.findUnique({ where: { id: teamId }, select: { id: true, name: true } });
+  // Another team than the manager's own is as unknown as a wrong id.
+  if (!team || !teamInScope(access, team.id)) throw new UserError("no such team", "teamId");
+  return team;
+}
+
+export async function addTeamMember(db: Db, actor: Actor, access: AccessScope, teamId: string, userId: string): Promise<{ added: boolean }> {
+  return db.$transaction(async (tx) => {
+    const team = await teamFor(tx, access, teamId);
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, disabledAt: true } });
+    if (!user || user.disabledAt) throw new UserError("no active user with that id", "userId");
+    const existing = await tx.teamMember.findUnique({ where: { teamId_userId: { teamId, userId } } });
+    if (existing) return { added: false };
+    await tx.teamMember.create({ data: { teamId, userId } });
+    await audit(tx, actor, { action: "team.member_add", targetType: "team", targetId: team.id, after: { team: team.name, user: user.email } });
+    return { added: true };
+  });
+}
+
+export async function removeTeamMember(db: Db, actor: Actor, access: AccessScope, teamId: string, userId: string): Promise<{ removed: boolean }> {
+  return db.$transaction(async (tx) => {
+    const team = await teamFor(tx, access, teamId);
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+    const { count } = await tx.teamMember.deleteMany({ where: { teamId, userId } });
+    if (count === 0) return { removed: false };
+    await audit(tx, actor, { action: "team.member_remove", targetType: "team", targetId: team.id, before: { team: team.name, user: user?.email ?? userId } });
+    return { removed: true };
+  });
+}
+
+/** Whether the user's role applies org-wide or only to their teams (admins are org-wide whatever this says). */
+export async function setOrgWide(db: Db, actor: Actor, userId: string, orgWide: boolean): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: userId }, select: { orgWide: true } });
+    if (!before) throw new UserError("no such user");
+    if (before.orgWide === orgWide) return;
+    await tx.user.update({ where: { id: userId }, data: { orgWide } });
+    await audit(tx, actor, { action: "user.org_wide", targetType: "user", targetId: userId, before: { orgWide: before.orgWide }, after: { orgWide } });
+  });
+}
