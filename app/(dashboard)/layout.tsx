@@ -1,12 +1,16 @@
 import type { ReactNode } from "react";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { roleLabel } from "@/lib/auth/guard.ts";
+import { listTeams } from "@/lib/repos/queries.ts";
+import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { signOut, signOutEverywhere } from "../login/actions.ts";
 import { NavLinks, type NavItem } from "../ui/nav-links.tsx";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePage("findings:read");
+  // A scoped user is told whose repositories they see.
+  const teams = user.access.all ? [] : await listTeams(getDb(), user.access);
   const items: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/heatmap", label: "Heatmap" },
@@ -43,7 +47,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </nav>
         <div className="whoami">
           <div title={user.email}>{user.name || user.email}</div>
-          <div className="muted small">{roleLabel(user.role)}</div>
+          <div className="muted small">
+            {roleLabel(user.role)}
+            {user.access.all ? null : ` · ${teams.length ? teams.map((t) => t.name).join(", ") : "no team yet"}`}
+          </div>
           <form action={signOut}>
             <button type="submit" className="link">
               Sign out

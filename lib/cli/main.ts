@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { config, ConfigError, RULES_DIR } from "../config.ts";
 import { loadRulebook, RulebookError, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
-import { compileChecks, type CompiledRulebook } from "../engine/match.ts";
+import { compileChecks, type CompiledRulebook } from "../engine/compile.ts";
 import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { compareFindings } from "../engine/baseline.ts";
 import { SEVERITIES } from "../engine/types.ts";
@@ -25,7 +25,7 @@ const USAGE = `usage:
   posture scan <path> [--format text|json|sarif] [--fail-on critical|high|medium|low] [--rules <dir>] [--baseline <git-ref>] [--verbose]
   posture rules [--format text|json] [--rules <dir>]
   posture db migrate
-  posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--password-stdin]
+  posture user create --email <email> [--name <name>] [--role admin|security_lead|engineer|viewer] [--org-wide] [--password-stdin]
   posture token create --email <user email> --name <name> [--scope read|write] [--expires-days N]
   posture demo [--reset]
   posture credentials list | rotate

@@ -31,9 +31,9 @@ export interface DemoRepo {
 
 /** Demo people: a key, the part of the email before @, a display name, and a role. */
 export const DEMO_USERS = [
-  // Team-scoped (issue 16): each sees only their teams' repositories; the lead leads every team, the viewer
-  // (an auditor) reads org-wide.
-  { key: "lead", local: "lead", name: "Sam Okafor", role: "security_lead", teams: ["ml-platform", "search", "vision", "llm-apps"], orgWide: false },
+  // Team-scoped (issue 16): the engineers see only their teams' repositories; the lead (who also keeps the
+  // org's settings and rules) and the viewer (an auditor) are org-wide.
+  { key: "lead", local: "lead", name: "Sam Okafor", role: "security_lead", teams: ["ml-platform", "search", "vision", "llm-apps"], orgWide: true },
   { key: "engineer", local: "engineer", name: "Priya Raman", role: "engineer", teams: ["llm-apps", "ml-platform"], orgWide: false },
   { key: "vision", local: "marco", name: "Marco Bianchi", role: "engineer", teams: ["vision"], orgWide: false },
   { key: "search", local: "yuki", name: "Yuki Tanaka", role: "engineer", teams: ["search"], orgWide: false },

@@ -42,6 +42,13 @@ export default async function TeamsPage() {
                 ) : (
                   <table className="data">
                     <caption className="visually-hidden">Members of {t.name}</caption>
+                    {/* The same columns in every team's table, so the tables line up down the page. */}
+                    <colgroup>
+                      <col style={{ width: "40%" }} />
+                      <col style={{ width: "20%" }} />
+                      <col style={{ width: "20%" }} />
+                      <col style={{ width: "20%" }} />
+                    </colgroup>
                     <thead>
                       <tr>
                         <th>Member</th>
