@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { compileChecks } from "../lib/engine/match.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
 import { loadRulebook, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { commitMarker, CORPUS, REPOS_FILE } from "./detection/prepare.ts";

@@ -9,7 +9,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RULES_DIR } from "../lib/config.ts";
-import { applicableChecks, compileChecks, ensureLanguages } from "../lib/engine/match.ts";
+import { compileChecks, ensureLanguages } from "../lib/engine/compile.ts";
+import { applicableChecks } from "../lib/engine/match.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { findInFilesComplete, type AstCheck } from "../lib/engine/scan.ts";
 import { decode } from "../lib/engine/scan-file.ts";

@@ -2,7 +2,7 @@ import { parse } from "@ast-grep/napi";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadedPath } from "../lib/engine/artifact-links.ts";
-import { ensureLanguages } from "../lib/engine/match.ts";
+import { ensureLanguages } from "../lib/engine/compile.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { declaredValue } from "../lib/engine/declared.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
-import { compileChecks, scanText } from "../lib/engine/match.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
+import { scanText } from "../lib/engine/match.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";
 

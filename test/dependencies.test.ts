@@ -1,7 +1,8 @@
 import { symlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildDependencyIndex, DependencyIndex, isDependencyManifest, specAllowsBelow, toPep440 } from "../lib/engine/dependencies.ts";
-import { compileChecks, scanText } from "../lib/engine/match.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
+import { scanText } from "../lib/engine/match.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ciOnlyScripts, codeContext } from "../lib/engine/context.ts";
-import { compileChecks, scanText } from "../lib/engine/match.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
+import { scanText } from "../lib/engine/match.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NeedleSet } from "../lib/engine/needles.ts";
-import { compileChecks } from "../lib/engine/match.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
 import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../lib/engine/scan.ts";
 import { readAndMatchText } from "../lib/engine/scan-file.ts";

@@ -1,6 +1,6 @@
 import { parse } from "@ast-grep/napi";
 import { describe, expect, it } from "vitest";
-import { ensureLanguages } from "../lib/engine/match.ts";
+import { ensureLanguages } from "../lib/engine/compile.ts";
 import { coarsen, matchedMembers, mergedConfig, mergeMember, sharedUtils } from "../lib/engine/merge.ts";
 import { parsePolicy } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";

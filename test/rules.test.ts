@@ -10,7 +10,8 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
 import { load as parseYaml } from "js-yaml";
-import { compileChecks, ensureLanguages, selectChecks } from "../lib/engine/match.ts";
+import { compileChecks, ensureLanguages } from "../lib/engine/compile.ts";
+import { selectChecks } from "../lib/engine/match.ts";
 import { FIXTURES_SUFFIX, loadRulebook, POLICY_SUFFIX, type Check } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileChecks, scanText, type CompiledRulebook } from "../lib/engine/match.ts";
+import { compileChecks, type CompiledRulebook } from "../lib/engine/compile.ts";
+import { scanText } from "../lib/engine/match.ts";
 import { loadRulebook, type Policy } from "../lib/engine/rulebook.ts";
 import type { Finding } from "../lib/engine/types.ts";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
-import { ensureLanguages } from "../lib/engine/match.ts";
+import { ensureLanguages } from "../lib/engine/compile.ts";
 import { analyseTaint, analyseTaintChecks, compileTaint, compileTaintSet, tagNodes, type TaintCheckInput, type TaintSpec } from "../lib/engine/taint.ts";
 
 const spec: TaintSpec = {

@@ -19,7 +19,7 @@ import { generatePassword } from "../auth/passwords.ts";
 import { createUser } from "../auth/users.ts";
 import { syncCatalogue } from "../catalogue.ts";
 import type { Db, FindingStatus, Role, ScanStatus, Severity } from "../db/client.ts";
-import { compileChecks } from "../engine/match.ts";
+import { compileChecks } from "../engine/compile.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { updateFindings } from "../findings/triage.ts";
 import { ORG_WIDE } from "../findings/visibility.ts";

@@ -20,7 +20,9 @@
 import type { Advisory } from "./advisory-set.ts";
 import type { Check } from "./rulebook.ts";
 import { decidingDeclarations, joinSpecs, type Declaration, type DependencyIndex } from "./dependencies.ts";
-import { finalizeFile, splitLines, type CompiledCheck, type FileScan, type RawMatch } from "./match.ts";
+import { type CompiledCheck } from "./compile.ts";
+import { finalizeFile, splitLines, type FileScan } from "./finalize.ts";
+import { type RawMatch } from "./match.ts";
 import { ANY_VERSION, compareVersions, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
 import { SEVERITY_RANK, type CodeContext } from "./types.ts";
 

@@ -15,7 +15,7 @@ import { valid } from "@renovatebot/pep440";
 import { parse as parseToml } from "smol-toml";
 import { load as parseYaml } from "js-yaml";
 import { parse as parseAst, type SgNode } from "@ast-grep/napi";
-import { ensureLanguages } from "./match.ts";
+import { ensureLanguages } from "./compile.ts";
 import { intersect, specInterval } from "./pep440.ts";
 import type { ScanError } from "./types.ts";
 

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { embeddedYamlMatches, selectChecks, regexMatches, splitLines, type CompiledCheck, type CompiledRegex, type CompiledRulebook, type RawMatch } from "./match.ts";
+import { type CompiledCheck, type CompiledRegex, type CompiledRulebook } from "./compile.ts";
+import { splitLines } from "./finalize.ts";
+import { embeddedYamlMatches, selectChecks, regexMatches, type RawMatch } from "./match.ts";
 import type { ScanError, SkipReason } from "./types.ts";
 import type { WalkedFile } from "./walk.ts";
 

@@ -9,7 +9,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import { splitLines } from "../engine/match.ts";
+import { splitLines } from "../engine/finalize.ts";
 import { KNOWN_TOKEN_PATTERNS, mask } from "../engine/redact.ts";
 import { decode } from "../engine/scan-file.ts";
 import type { Finding } from "../engine/types.ts";

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_CLONE_TIMEOUT_MS, DEFAULT_MAX_REPO_BYTES, DEFAULT_SCAN_TIMEOUT_MS } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { disabledCheckIds } from "../catalogue.ts";
-import type { CompiledRulebook } from "../engine/match.ts";
+import type { CompiledRulebook } from "../engine/compile.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory, ScanRootError } from "../engine/scan.ts";
 import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
