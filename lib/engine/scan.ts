@@ -87,11 +87,13 @@ export function findInFilesComplete(check: AstCheck, paths: string[], onFile: Pa
 
 /**
  * Scans a directory tree in three passes:
- *  1. each file is read once: skipped if binary or minified, its plain-text (regex) checks run, and the
- *     ast-grep checks its globs and prefilters select are noted;
- *  2. each ast-grep check runs once over all the files that selected it (ast-grep's findInFiles compiles the
- *     rule once and matches on native threads across all cores);
- *  3. files with matches are re-read to fingerprint them, apply suppressions and cut redacted snippets.
+ *  1. each file is read once: skipped if binary or minified, model files inspected, its plain-text (regex)
+ *     checks run, and the ast-grep checks its globs and prefilters select are noted;
+ *  2. ast-grep reads and parses the files on its native threads (findInFiles): the files that select the same
+ *     pattern checks share one merged query (patternJobs), and every data-flow check runs on one query of all
+ *     their files, whose trees are kept until every file's helpers are known;
+ *  3. files with matches are re-read to fingerprint them, apply conditions and suppressions, cut redacted
+ *     snippets, and link code that loads a model file with what the file holds.
  * Throws ScanRootError only when the root itself cannot be scanned; every problem below the root is
  * reported in `errors` and the scan goes on.
  */
@@ -194,10 +196,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     }
   }
 
-  // Pass 2. ast-grep reads and parses each file once, on its native threads (findInFiles), and hands back the
-  // tree: the data-flow query's matches for a file with data-flow checks, its root node for any other; every
-  // pattern check of the file then runs on that tree here. Parsing costs more than most checks' matching, and
-  // a file selected by ten pattern checks was parsed ten times.
+  // Pass 2.
   const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
   // Every query of a file reports its parse errors: keep the first line once per file.
   const parseErrors = new Map<string, number>();
@@ -218,36 +217,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       if (!hits.length || !merged) parseError(file.rel, syntaxErrorLine(n));
     }
   };
-  // The files that select the same pattern checks share one merged query; a check that cannot be merged has a
-  // query of its own over all the files that select it, as before.
-  const jobs: { paths: string[]; run: (paths: string[]) => Promise<void> }[] = [];
-  {
-    const groups = new Map<string, { checks: AstCheck[]; paths: string[] }>();
-    const solo = new Map<AstCheck, string[]>();
-    for (const [abs, checks] of patternOf) {
-      for (const language of new Set(checks.map((c) => c.matcher.language))) {
-        const own = checks.filter((c) => c.matcher.language === language);
-        const merged = own.filter((c) => c.matcher.merge);
-        for (const c of own) if (!c.matcher.merge) (solo.get(c) ?? solo.set(c, []).get(c)!).push(abs);
-        if (!merged.length) continue;
-        const key = `${language}:${merged.map((c) => c.matcher.merge!.tag).join(",")}`;
-        (groups.get(key) ?? groups.set(key, { checks: merged, paths: [] }).get(key)!).paths.push(abs);
-      }
-    }
-    const byLanguage = new Map<string, { members: AstCheck[]; paths: string[] }[]>();
-    for (const { checks, paths } of groups.values()) {
-      const language = checks[0]!.matcher.language;
-      (byLanguage.get(language) ?? byLanguage.set(language, []).get(language)!).push({ members: checks, paths });
-    }
-    const coarse = [...byLanguage.values()].flatMap((gs) => coarsen(gs, opts.maxPatternQueries ?? MAX_PATTERN_QUERIES).map((g) => ({ checks: orderedChecks(g.members), paths: g.paths })));
-    for (const { checks, paths } of coarse) {
-      const language = checks[0]!.matcher.language;
-      const config = mergedConfig(checks.map((c) => c.matcher.merge!), language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : []);
-      const probe = { check: { id: checks.map((c) => c.check.id).join("+") }, matcher: { language, config } } as unknown as AstCheck;
-      jobs.push({ paths, run: (p) => findInFilesComplete(probe, p, onMatches(checks, true, `checks ${probe.check.id}`)) });
-    }
-    for (const [check, paths] of solo) jobs.push({ paths, run: (p) => findInFilesComplete(check, p, onMatches([check], false, `check ${check.check.id}`)) });
-  }
+  const jobs = patternJobs(patternOf, onMatches, opts.maxPatternQueries ?? MAX_PATTERN_QUERIES);
   // A query over a handful of files cannot keep every core busy on its own; run a few at once, the largest first
   // so that no long one is left running alone at the end.
   jobs.sort((a, b) => b.paths.length - a.paths.length);
@@ -398,6 +368,47 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   result.skippedFilesOmitted = walked.listed.omitted;
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
+}
+
+/** A query to run over some files: findInFiles with its paths. */
+interface QueryJob {
+  paths: string[];
+  run: (paths: string[]) => Promise<void>;
+}
+
+/**
+ * The pattern checks' queries: the files that select the same checks share one merged query (coarsened to at most
+ * `max` per language, see merge.ts), and a check that cannot be merged has a query of its own over all the files
+ * that select it. `onMatches` hands each query's matches on (merged: by the tags they bind).
+ */
+function patternJobs(patternOf: ReadonlyMap<string, AstCheck[]>, onMatches: (checks: readonly AstCheck[], merged: boolean, label: string) => Parameters<typeof findInFiles>[2], max: number): QueryJob[] {
+  const jobs: QueryJob[] = [];
+  const groups = new Map<string, { checks: AstCheck[]; paths: string[] }>();
+  const solo = new Map<AstCheck, string[]>();
+  for (const [abs, checks] of patternOf) {
+    for (const language of new Set(checks.map((c) => c.matcher.language))) {
+      const own = checks.filter((c) => c.matcher.language === language);
+      const merged = own.filter((c) => c.matcher.merge);
+      for (const c of own) if (!c.matcher.merge) (solo.get(c) ?? solo.set(c, []).get(c)!).push(abs);
+      if (!merged.length) continue;
+      const key = `${language}:${merged.map((c) => c.matcher.merge!.tag).join(",")}`;
+      (groups.get(key) ?? groups.set(key, { checks: merged, paths: [] }).get(key)!).paths.push(abs);
+    }
+  }
+  const byLanguage = new Map<string, { members: AstCheck[]; paths: string[] }[]>();
+  for (const { checks, paths } of groups.values()) {
+    const language = checks[0]!.matcher.language;
+    (byLanguage.get(language) ?? byLanguage.set(language, []).get(language)!).push({ members: checks, paths });
+  }
+  const coarse = [...byLanguage.values()].flatMap((gs) => coarsen(gs, max).map((g) => ({ checks: orderedChecks(g.members), paths: g.paths })));
+  for (const { checks, paths } of coarse) {
+    const language = checks[0]!.matcher.language;
+    const config = mergedConfig(checks.map((c) => c.matcher.merge!), language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : []);
+    const probe = { check: { id: checks.map((c) => c.check.id).join("+") }, matcher: { language, config } } as unknown as AstCheck;
+    jobs.push({ paths, run: (p) => findInFilesComplete(probe, p, onMatches(checks, true, `checks ${probe.check.id}`)) });
+  }
+  for (const [check, paths] of solo) jobs.push({ paths, run: (p) => findInFilesComplete(check, p, onMatches([check], false, `check ${check.check.id}`)) });
+  return jobs;
 }
 
 /** A lock file can be large; past this it is not a manifest anyone wrote by hand, nor one worth parsing. */
