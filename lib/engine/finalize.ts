@@ -108,6 +108,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
   // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
   for (const r of raw) {
+    if (r.check.notIn?.includes(context as Exclude<CodeContext, "production">)) continue;
     // A credential check's match whose secret captures are all stand-ins (changeme, <your-key>, xxxx) is no credential.
     if (r.secrets.length > 0 && r.secrets.every(isPlaceholderSecret)) continue;
     unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);

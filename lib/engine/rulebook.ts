@@ -149,6 +149,12 @@ const checkSchema = z
       .partialRecord(z.enum(CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]]), z.enum(SEVERITIES))
       .refine((o) => Object.keys(o).length > 0, "give the severity of at least one of example, test, docs, build (production is the check's severity)")
       .optional(),
+    /**
+     * Code contexts where the check reports nothing at all: a missing timeout, rate limit or resource limit in a
+     * test or the docs is no risk to anyone (`notIn: [test, docs]`); a lower severity (contextSeverity) is for what
+     * still matters there, such as a real credential in a test.
+     */
+    notIn: z.array(z.enum(CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]])).min(1).optional(),
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
     /**
