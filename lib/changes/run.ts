@@ -19,7 +19,7 @@ import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory } from "../engine/scan.ts";
 import type { Finding } from "../engine/types.ts";
 import { GitError, shallowClone } from "../git/git.ts";
-import { CHECKOUT_PREFIX } from "../scan/pipeline.ts";
+import { CHECKOUT_PREFIX } from "../scan/checkout.ts";
 import type { HttpOptions } from "../forge/http.ts";
 import { config } from "../config.ts";
 import { disabledCheckIds } from "../catalogue.ts";

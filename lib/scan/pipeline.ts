@@ -2,20 +2,21 @@
  * One scan of one repository: queued → cloning → scanning → saving → succeeded | failed | unchanged.
  * Knows nothing of BullMQ: the queue's processor (lib/worker/processors.ts) maps its errors to retries.
  */
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
-import { createHash } from "node:crypto";
 import { DEFAULT_CLONE_TIMEOUT_MS, DEFAULT_MAX_REPO_BYTES, DEFAULT_SCAN_TIMEOUT_MS } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { disabledCheckIds } from "../catalogue.ts";
 import type { CompiledRulebook } from "../engine/compile.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
-import { scanDirectory, ScanRootError } from "../engine/scan.ts";
+import { scanDirectory } from "../engine/scan.ts";
 import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
 import type { HttpOptions } from "../forge/http.ts";
-import { checkoutCommit, GitError, KEY_DIR_PREFIX, remoteHead, shallowClone } from "../git/git.ts";
+import { checkoutCommit, GitError, remoteHead, shallowClone } from "../git/git.ts";
+import { CHECKOUT_PREFIX } from "./checkout.ts";
+import { describeFailure, PermanentScanError, withinScanTimeout } from "./failure.ts";
+import { withRepositoryLock } from "./lock.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { getSettings } from "../settings.ts";
 import { readContexts } from "./context.ts";
@@ -43,102 +44,7 @@ export interface PipelineContext {
   forge?: HttpOptions;
 }
 
-export class ScanTimeoutError extends Error {}
-
-/**
- * The engine cannot be interrupted mid-file (its matching runs on native threads), so at the deadline the scan
- * is failed and its checkout removed at once; the abandoned engine run finishes on its own and its result is
- * dropped. Retrying would only time out again, so the failure is final.
- */
-async function withinScanTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ScanTimeoutError(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-/** Checkouts are named after the worker's pid, so a worker killed mid-scan leaves a folder the next one can claim. */
-export const CHECKOUT_PREFIX = "posture-checkout-";
-
-/**
- * Removes checkouts left by worker processes that no longer exist (kill -9, a crash, a power cut). Folders of
- * live processes, this one's included, are left alone: they may be scans in progress.
- */
-export async function removeOrphanedCheckouts(workRoot = tmpdir()): Promise<string[]> {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = await readdir(workRoot);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    // A killed worker's deploy-key folder too (lib/git/git.ts): it holds a private key.
-    const m = new RegExp(`^(?:${CHECKOUT_PREFIX}|${KEY_DIR_PREFIX})(\\d+)-`).exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || processAlive(pid)) continue;
-    await rm(join(workRoot, name), { recursive: true, force: true }).catch(() => undefined);
-    removed.push(name);
-  }
-  return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The scan cannot succeed by retrying; it has been marked failed. */
-export class PermanentScanError extends Error {}
-/** Another worker holds this repository; try again shortly (not a failed attempt). */
-export class RepositoryBusyError extends Error {}
-
 const RUNNING = ["queued", "cloning", "scanning", "saving"] as const;
-
-function lockKey(repositoryId: string): [number, number] {
-  const h = createHash("sha256").update(`posture:repo:${repositoryId}`).digest();
-  return [h.readInt32BE(0), h.readInt32BE(4)];
-}
-
-async function withRepositoryLock<T>(databaseUrl: string, repositoryId: string, fn: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  // The connection sits idle while the scan runs; if Postgres restarts, pg emits "error" on it, and an
-  // unhandled "error" event would kill the whole worker process. The lock is gone with the connection;
-  // persistScan's row lock still keeps two saves of one repository apart.
-  client.on("error", () => undefined);
-  await client.connect();
-  try {
-    const [a, b] = lockKey(repositoryId);
-    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [a, b]);
-    if (!rows[0]?.ok) throw new RepositoryBusyError(`repository ${repositoryId} is being scanned by another worker`);
-    try {
-      return await fn();
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1, $2)", [a, b]).catch(() => undefined);
-    }
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function describe(e: unknown): { code: string; reason: string; permanent: boolean } {
-  if (e instanceof GitError) return { code: e.code, reason: e.message, permanent: e.permanent };
-  if (e instanceof ScanRootError) return { code: "unreadable_checkout", reason: "the checkout could not be read", permanent: true };
-  if (e instanceof ScanTimeoutError) return { code: "timeout", reason: e.message, permanent: true };
-  if (e instanceof PermanentScanError) return { code: "permanent", reason: e.message, permanent: true };
-  const msg = (e as Error)?.message ?? String(e);
-  if (/ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|timeout|Can't reach database|P1001|P1017|P2024|57P01/i.test(msg))
-    return { code: "database_unavailable", reason: "the database was unavailable", permanent: false };
-  return { code: "internal_error", reason: "an internal error stopped the scan", permanent: false };
-}
 
 export interface Attempt {
   /** 1-based. */
@@ -235,7 +141,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       log("scan succeeded", { scanId, repository: repo.name, ...counts });
       return "succeeded";
     } catch (e) {
-      const d = describe(e);
+      const d = describeFailure(e);
       const final = d.permanent || attempt.number >= attempt.max;
       // git's own words stay here: they can describe internal hosts, so the scan's reason is the mapped one.
       const detail = e instanceof GitError && e.detail ? { detail: e.detail } : {};

@@ -9,9 +9,10 @@ import { SYSTEM } from "../../lib/audit.ts";
 import { updateFindings } from "../../lib/findings/triage.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError, runScan } from "../../lib/scan/pipeline.ts";
+import { PermanentScanError } from "../../lib/scan/failure.ts";
+import { runScan } from "../../lib/scan/pipeline.ts";
 import { TestRepo } from "../support/git.ts";
-import { CHECKOUT_PREFIX } from "../../lib/scan/pipeline.ts";
+import { CHECKOUT_PREFIX } from "../../lib/scan/checkout.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 

@@ -19,7 +19,9 @@ import { createCredential, deleteCredential } from "../../lib/credentials/servic
 import { KEY_DIR_PREFIX, remoteHead } from "../../lib/git/git.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError, removeOrphanedCheckouts, runScan } from "../../lib/scan/pipeline.ts";
+import { PermanentScanError } from "../../lib/scan/failure.ts";
+import { removeOrphanedCheckouts } from "../../lib/scan/checkout.ts";
+import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { sshKeyPair, startSmartHttpServer, startSshServer, testTls, type SmartHttpServer, type SshServer } from "../support/git-servers.ts";
