@@ -52,6 +52,34 @@ export const settingsInput = z
   });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
+const SEVERITY_LIST = ["critical", "high", "medium", "low"] as const;
+const severities = z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(SEVERITY_LIST)).max(8).transform((xs) => SEVERITY_LIST.filter((s) => xs.includes(s))));
+const acceptDays = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
+
+/** Issue 16 §2: how exceptions are governed (lib/findings/exceptions.ts). */
+export const exceptionSettingsInput = z
+  .object({
+    riskMaxCriticalDays: acceptDays,
+    riskMaxHighDays: acceptDays,
+    riskMaxMediumDays: acceptDays,
+    riskMaxLowDays: acceptDays,
+    approveAcceptedRisk: severities,
+    approveFalsePositive: severities,
+    riskExpiryRestartsSla: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+  })
+  .strict();
+export type ExceptionSettingsInput = z.infer<typeof exceptionSettingsInput>;
+
+export async function updateExceptionSettings(db: Db, actor: Actor, input: ExceptionSettingsInput): Promise<Settings> {
+  return db.$transaction(async (tx) => {
+    const before = await getSettings(tx);
+    const settings = await tx.settings.update({ where: { id: 1 }, data: input });
+    const pick = (s: Settings) => ({ riskMaxCriticalDays: s.riskMaxCriticalDays, riskMaxHighDays: s.riskMaxHighDays, riskMaxMediumDays: s.riskMaxMediumDays, riskMaxLowDays: s.riskMaxLowDays, approveAcceptedRisk: s.approveAcceptedRisk, approveFalsePositive: s.approveFalsePositive, riskExpiryRestartsSla: s.riskExpiryRestartsSla });
+    await audit(tx, actor, { action: "settings.exceptions", targetType: "settings", targetId: "1", before: pick(before), after: pick(settings) });
+    return settings;
+  });
+}
+
 /**
  * Saves settings. A changed SLA moves the due dates of findings still open, so "overdue" always means the
  * SLA in force; fixed and closed findings keep theirs.

@@ -15,6 +15,8 @@ type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<strin
 let repositories: Route, bulk: Route, repository: Route, repoScans: Route, exportRoute: Route, restoreRoute: Route, scanRoute: Route, findings: Route, finding: Route;
 
 beforeAll(async () => {
+  // Triage itself is tested here: no severity waits for an approver (approvals: test/findings/exceptions.test.ts).
+  await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, approveAcceptedRisk: [], approveFalsePositive: [] }, update: { approveAcceptedRisk: [], approveFalsePositive: [] } });
   process.env.DATABASE_URL = t.url;
   process.env.POSTURE_QUEUE_PREFIX = prefix;
   process.env.POSTURE_ALLOW_LOCAL_REPOS = "1";
@@ -146,7 +148,7 @@ describe("repositories", () => {
     const csvRes = await call(exportRoute, "GET", { token: tokens.viewer, params: { id: repoId }, path: `/repositories/${repoId}/export?format=csv` });
     expect(csvRes.headers.get("content-disposition")).toContain("svc-findings.csv");
     const lines = (await csvRes.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url");
+    expect(lines[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url,requested_by,approved_by,exception");
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.includes("cmd.py"))).toContain(",'=cmd.py,");
     expect((await call(exportRoute, "GET", { token: tokens.viewer, params: { id: repoId }, path: `/x?format=pdf` })).status).toBe(400);

@@ -45,6 +45,8 @@ const EXPECTED: Record<Action, Role[]> = {
   "audit:read": ["admin"],
   // Issue 16 §1: team membership, by admins and by security leads for their own teams.
   "teams:manage": ["admin", "security_lead"],
+  // Issue 16 §2: approving accepted risks and false positives.
+  "exceptions:approve": ["admin", "security_lead"],
 };
 
 // Every dashboard write and the permission it must need: a new action, or a changed permission, is a
@@ -78,6 +80,9 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "users.org-wide": "users:manage",
   "teams.add-member": "teams:manage",
   "teams.remove-member": "teams:manage",
+  "exceptions.approve": "exceptions:approve",
+  "exceptions.reject": "exceptions:approve",
+  "settings.exceptions": "settings:manage",
 };
 
 function files(dir: string, match: (p: string) => boolean): string[] {
@@ -154,6 +159,19 @@ describe("authorisation matrix", () => {
   const newConnection = async () => {
     if (!credentialId) credentialId = (await createCredential(t.db, { id: null, label: "authz" }, { kind: "https_token", name: "authz forge token", scope: "ghe.authz.example/acme/*", token: "ghp_authzToken0123456789" })).id;
     return (await createConnection(t.db, { id: null, label: "authz" }, { name: fresh("conn"), forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId, defaultTeam: "authz" })).connection;
+  };
+  // A finding of its own for a run, and a request for it waiting for an approver (asked by someone else).
+  const newFinding = async () => {
+    const { id: _id, exceptionId: _x, ...f } = await t.db.finding.findUniqueOrThrow({ where: { id: findingIds[0]! } });
+    return t.db.finding.create({ data: { ...f, fingerprint: fresh("fp"), status: "open", related: undefined, context: undefined, severity: "high" } });
+  };
+  const pendingRequest = async () => {
+    const finding = await newFinding();
+    const asker = await t.db.user.create({ data: { email: `${fresh("asker")}@example.test`, name: "asker", role: "engineer", orgWide: true } });
+    const { triage } = await import("../lib/findings/triage.ts");
+    expect(await triage(t.db, [finding.id], { status: "accepted_risk", reason: "behind the VPN", acceptedUntil: new Date(Date.now() + 30 * 86_400_000) }, { id: asker.id, label: asker.email }, ORG_WIDE)).toEqual({ updated: 1, pending: 1 });
+    const request = await t.db.exceptionRequest.findFirstOrThrow({ where: { findingId: finding.id, state: "pending" } });
+    return { finding, request, asker };
   };
   const audited = (action: string, actor: SignedInUser, targetId?: string) => t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
 
@@ -460,6 +478,40 @@ describe("authorisation matrix", () => {
         },
       };
     },
+    "exceptions.approve": async (actor) => {
+      const { finding, request } = await pendingRequest();
+      return {
+        input: { requestId: request.id, comment: "ok until the migration" },
+        verify: async (data) => {
+          expect(data).toEqual({ findingId: finding.id, status: "accepted_risk" });
+          expect(await t.db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "accepted_risk", exceptionId: request.id });
+          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: "approved", decidedById: actor.id, decisionComment: "ok until the migration" });
+          expect(await audited("finding.exception_approve", actor, finding.id)).toBe(1);
+        },
+      };
+    },
+    "exceptions.reject": async (actor) => {
+      const { finding, request } = await pendingRequest();
+      return {
+        input: { requestId: request.id, comment: "fix it instead" },
+        verify: async (data) => {
+          expect(data).toEqual({ findingId: finding.id });
+          expect(await t.db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "open", exceptionId: null });
+          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: "rejected", decidedById: actor.id });
+          expect(await audited("finding.exception_reject", actor, finding.id)).toBe(1);
+        },
+      };
+    },
+    "settings.exceptions": async (actor) => {
+      const days = 30 + ROLES.indexOf(actor.role);
+      return {
+        input: { riskMaxCriticalDays: String(days), riskMaxHighDays: "180", riskMaxMediumDays: "365", riskMaxLowDays: "365", approveAcceptedRisk: ["critical", "high"], approveFalsePositive: "critical", riskExpiryRestartsSla: "on" },
+        verify: async () => {
+          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ riskMaxCriticalDays: days, approveAcceptedRisk: ["critical", "high"], approveFalsePositive: ["critical"], riskExpiryRestartsSla: true });
+          expect(await audited("settings.exceptions", actor)).toBe(1);
+        },
+      };
+    },
     "credentials.check": async () => {
       const url = newRepoDir("check");
       return {
@@ -498,6 +550,24 @@ describe("authorisation matrix", () => {
       }
     }
     expect(checked.length).toBe(defs.length * ROLES.length);
+  });
+
+  it("asking for an accepted risk: applied for approvers, waiting for an engineer, refused to a viewer", async () => {
+    const { triageFindings } = await import("../lib/actions/findings.ts");
+    const expected: Record<Role, unknown> = {
+      admin: { ok: true, data: { updated: 1 } },
+      security_lead: { ok: true, data: { updated: 1 } },
+      engineer: { ok: true, data: { updated: 1, pending: 1 } },
+      viewer: { ok: false, error: "the viewer role cannot do this" },
+    };
+    for (const role of ROLES) {
+      const f = await newFinding();
+      const r = await runAs(triageFindings, { db: t.db, user: users[role] }, { ids: f.id, status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) });
+      expect([role, r]).toEqual([role, expected[role]]);
+      const after = await t.db.finding.findUniqueOrThrow({ where: { id: f.id }, include: { exception: true } });
+      const status = { admin: "accepted_risk", security_lead: "accepted_risk", engineer: "open", viewer: "open" }[role];
+      expect([role, after.status, after.exception?.state ?? null]).toEqual([role, status, role === "viewer" ? null : role === "engineer" ? "pending" : "approved"]);
+    }
   });
 
   it("every dashboard page, server action and route handler goes through a guard", () => {
@@ -553,7 +623,7 @@ describe("authorisation matrix: the team dimension", () => {
   const p = usePipelineTest("authz_team");
   const { t } = p;
   const SCOPED: Role[] = ["security_lead", "engineer", "viewer"];
-  const ids = {} as Record<"teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB", string>;
+  const ids = {} as Record<"teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB" | "requestB", string>;
   const scoped = {} as Record<Role, SignedInUser>;
   const tokens = {} as Record<Role, string>;
   let admin: SignedInUser;
@@ -583,6 +653,11 @@ describe("authorisation matrix: the team dimension", () => {
     }
     // An engineer of team B only: someone team A's people do not know of, and who cannot see A's findings.
     ids.onlyB = (await t.db.user.create({ data: { email: "engineer@team-b.test", name: "b", role: "engineer", teams: { create: { teamId: ids.teamB } } } })).id;
+    // Team B's engineer asks to accept a risk of a second B finding: a request no team-A lead may decide.
+    const { triage } = await import("../lib/findings/triage.ts");
+    const second = await t.db.finding.findFirstOrThrow({ where: { repositoryId: ids.repoB, id: { not: ids.findingB } } });
+    expect(await triage(t.db, [second.id], { status: "accepted_risk", reason: "b's call", acceptedUntil: new Date(Date.now() + 86_400_000) }, { id: ids.onlyB, label: "engineer@team-b.test" }, { all: false, teamIds: [ids.teamB] })).toEqual({ updated: 1, pending: 1 });
+    ids.requestB = (await t.db.exceptionRequest.findFirstOrThrow({ where: { findingId: second.id } })).id;
   });
   afterAll(() => {
     if (savedAllowLocal === undefined) delete process.env.POSTURE_ALLOW_LOCAL_REPOS;
@@ -735,6 +810,7 @@ describe("authorisation matrix: the team dimension", () => {
     scans: await t.db.scan.count({ where: { repositoryId: ids.repoB } }),
     members: await t.db.teamMember.count({ where: { teamId: ids.teamB } }),
     repos: await t.db.repository.count({ where: { teamId: ids.teamB } }),
+    requests: await t.db.exceptionRequest.findMany({ where: { finding: { repositoryId: ids.repoB } }, select: { id: true, state: true }, orderBy: { id: "asc" } }),
   });
   const TEAM_CASES: Record<string, TeamCase> = {
     "findings.triage": { kind: "target", input: () => ({ ids: ids.findingB, status: "in_progress", comment: "x" }), error: /do not exist/, unchanged: snapshotB },
@@ -745,6 +821,9 @@ describe("authorisation matrix: the team dimension", () => {
     "repositories.register-bulk": { kind: "target", input: () => ({ urls: new TestRepo(p.work.path(`bulk-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }), error: /only in your own teams/, unchanged: snapshotB },
     "teams.add-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: scoped.engineer.id }), error: /no such team/, unchanged: snapshotB },
     "teams.remove-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: ids.onlyB }), error: /no such team/, unchanged: snapshotB },
+    "exceptions.approve": { kind: "target", input: () => ({ requestId: ids.requestB }), error: /no such request/, unchanged: snapshotB },
+    "exceptions.reject": { kind: "target", input: () => ({ requestId: ids.requestB, comment: "no" }), error: /no such request/, unchanged: snapshotB },
+    "settings.exceptions": { kind: "org-wide" },
     "scans.rescan-all": { kind: "org-wide" },
     "settings.update": { kind: "org-wide" },
     "rules.set-check-enabled": { kind: "org-wide" },

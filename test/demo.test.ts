@@ -115,6 +115,10 @@ describe("posture demo", () => {
     expect(accepted).toHaveLength(1);
     expect(accepted[0]!.acceptedUntil!.getTime()).toBeGreaterThan(seededAt.getTime());
     expect(accepted[0]!.statusReason).toBeTruthy();
+    // Issue 16 §2: an engineer's acceptance of a critical finding waits for an approver; the finding stays open.
+    const pending = await t.db.exceptionRequest.findMany({ where: { state: "pending" }, include: { finding: true } });
+    expect(pending.map((r) => [r.decision, r.requestedBy, r.finding.severity, r.finding.status])).toEqual([["accepted_risk", demoEmail("engineer"), "critical", "in_progress"]]);
+    expect(pending[0]!.requestedAt.getTime()).toBeLessThan(seededAt.getTime() - DAY);
     expect(await t.db.finding.count({ where: { repositoryId: { in: ids }, status: "in_progress" } })).toBeGreaterThanOrEqual(1);
     expect(await t.db.finding.count({ where: { repositoryId: { in: ids }, assigneeId: { not: null } } })).toBeGreaterThanOrEqual(3);
 

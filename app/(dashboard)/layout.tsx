@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { roleLabel } from "@/lib/auth/guard.ts";
+import { pendingExceptionCount } from "@/lib/findings/exceptions.ts";
 import { listTeams } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
@@ -11,6 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const user = await requirePage("findings:read");
   // A scoped user is told whose repositories they see.
   const teams = user.access.all ? [] : await listTeams(getDb(), user.access);
+  const pendingCount = canWithScope(user, "exceptions:approve") ? await pendingExceptionCount(getDb(), user.access) : 0;
   const items: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/heatmap", label: "Heatmap" },
@@ -19,6 +21,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/my", label: "My findings" },
     { href: "/repositories", label: "Repositories" },
     { href: "/rules", label: "Rules" },
+    // Approvers see how many requests wait for them (issue 16 §2).
+    ...(canWithScope(user, "exceptions:approve") ? [{ href: "/approvals", label: `Approvals${pendingCount ? ` (${pendingCount})` : ""}` }] : []),
   ];
   const admin: NavItem[] = [
     ...(canWithScope(user, "settings:manage") ? [{ href: "/settings", label: "Settings" }] : []),

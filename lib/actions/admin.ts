@@ -3,7 +3,7 @@ import { z } from "zod";
 import { issueToken, revokeTokenAudited, TokenError } from "../auth/tokens.ts";
 import { changeRole, createUser, resetPassword, ROLES, setDisabled, UserError } from "../auth/users.ts";
 import { addTeamMember, removeTeamMember, setOrgWide } from "../auth/teams.ts";
-import { settingsInput, updateSettings } from "../settings.ts";
+import { exceptionSettingsInput, settingsInput, updateExceptionSettings, updateSettings } from "../settings.ts";
 import { ActionError, defineAction } from "./define.ts";
 
 const id = z.string().min(1).max(64);
@@ -100,4 +100,14 @@ export const updateSettingsAction = defineAction({
   run: ({ db, actor }, input) => updateSettings(db, actor, input),
 });
 
-export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction, setOrgWideAction, addTeamMemberAction, removeTeamMemberAction];
+export const updateExceptionSettingsAction = defineAction({
+  name: "settings.exceptions",
+  permission: "settings:manage",
+  input: exceptionSettingsInput,
+  run: async ({ db, actor }, input) => {
+    await updateExceptionSettings(db, actor, input);
+    return { saved: true };
+  },
+});
+
+export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction, setOrgWideAction, addTeamMemberAction, removeTeamMemberAction, updateExceptionSettingsAction];

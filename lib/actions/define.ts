@@ -9,6 +9,7 @@ import { AccessDenied, authorize, type SignedInUser } from "../auth/guard.ts";
 import type { Action } from "../auth/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
+import { ExceptionError } from "../findings/exceptions.ts";
 import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError, type Queues } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
@@ -49,7 +50,7 @@ export class ActionError extends Error {
 
 export function describeError(e: unknown): { error: string; field?: string } {
   if (e instanceof AccessDenied || e instanceof ActionError) return { error: e.message, field: e instanceof ActionError ? e.field : undefined };
-  if (e instanceof RegistrationError || e instanceof TriageError || e instanceof QueueUnavailableError || e instanceof RepositoryNotScannableError) return { error: e.message };
+  if (e instanceof RegistrationError || e instanceof TriageError || e instanceof ExceptionError || e instanceof QueueUnavailableError || e instanceof RepositoryNotScannableError) return { error: e.message };
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return { error: "it no longer exists (reload the page)" };
   console.error(JSON.stringify({ time: new Date().toISOString(), msg: "action error", error: e instanceof Error ? e.name : "unknown" }));
   return { error: "something went wrong on the server; nothing was changed" };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { TRIAGE_STATUSES, updateFindings } from "../findings/triage.ts";
+import { triage, TRIAGE_STATUSES } from "../findings/triage.ts";
+import { approveException, rejectException } from "../findings/exceptions.ts";
 import { defineAction } from "./define.ts";
 
 // Forms send "" for a field left alone; that means "no change", not an invalid value.
@@ -35,9 +36,28 @@ export const triageFindings = defineAction({
       assigneeId: input.assignee === undefined ? undefined : input.assignee === "none" ? null : input.assignee,
       comment: input.comment || undefined,
     };
-    const updated = await updateFindings(db, [...new Set(input.ids)], Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), actor, user.access);
-    return { updated };
+    const { updated, pending } = await triage(db, [...new Set(input.ids)], Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), actor, user.access);
+    // Requests waiting for an approver are named, so the form can say the status did not change yet.
+    return pending ? { updated, pending } : { updated };
   },
 });
 
-export const findingsActions = [triageFindings];
+const decision = z.object({ requestId: z.string().trim().min(1).max(64), comment: optional(z.string().trim().max(2000)) }).strict();
+
+/** An approver (admin, or security lead in scope) approves a pending accepted risk or false positive. */
+export const approveExceptionAction = defineAction({
+  name: "exceptions.approve",
+  permission: "exceptions:approve",
+  input: decision,
+  run: ({ db, actor, user }, input) => approveException(db, actor, user.access, input),
+});
+
+/** ...or rejects it, saying why; the finding stays open. */
+export const rejectExceptionAction = defineAction({
+  name: "exceptions.reject",
+  permission: "exceptions:approve",
+  input: decision,
+  run: ({ db, actor, user }, input) => rejectException(db, actor, user.access, input),
+});
+
+export const findingsActions = [triageFindings, approveExceptionAction, rejectExceptionAction];

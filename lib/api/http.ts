@@ -7,6 +7,7 @@ import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { BadCursorError } from "../findings/queries.ts";
 import { repositoryInScope } from "../findings/visibility.ts";
+import { ExceptionError } from "../findings/exceptions.ts";
 import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError } from "../queue/queues.ts";
 import { RegistrationError } from "../repos/service.ts";
@@ -89,6 +90,7 @@ export function toErrorResponse(e: unknown): Response {
   if (e instanceof ApiError) return errorResponse(e.status, e.code, e.message);
   if (e instanceof RegistrationError) return errorResponse(e.code === "duplicate" ? 409 : 400, e.code, e.message);
   if (e instanceof TriageError) return errorResponse(e.code === "not_found" ? 404 : 400, e.code, e.message);
+  if (e instanceof ExceptionError) return errorResponse(e.code === "not_found" ? 404 : e.code === "invalid_input" ? 400 : 409, e.code, e.message);
   if (e instanceof RepositoryNotScannableError) return errorResponse(e.message === "no such repository" ? 404 : 409, e.message === "no such repository" ? "not_found" : "archived", e.message);
   if (e instanceof QueueUnavailableError) return errorResponse(503, "queue_unavailable", e.message);
   if (e instanceof BadCursorError) return errorResponse(400, "invalid_input", e.message);

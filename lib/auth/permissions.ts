@@ -21,6 +21,8 @@ export const ACTIONS = {
   "audit:read": ["admin"],
   // Team membership (issue 16): admins for every team, security leads for the teams in their scope.
   "teams:manage": ["admin", "security_lead"],
+  // Issue 16 §2: approving or rejecting accepted risks and false positives (security leads for their scope).
+  "exceptions:approve": ["admin", "security_lead"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;

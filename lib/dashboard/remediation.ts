@@ -163,6 +163,9 @@ export interface AcceptedRisk {
   repositoryName: string;
   reason: string | null;
   acceptedUntil: Date | null;
+  /** Who asked for the acceptance and who approved it (null: approval was not required, or before approvals). */
+  requestedBy: string | null;
+  approvedBy: string | null;
 }
 
 export interface ReturnedRisk {
@@ -196,10 +199,11 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibi
   const [active, activeCount, returned, returnedCount] = await Promise.all([
     db.$queryRaw<AcceptedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
-             f."statusReason" AS reason, f."acceptedUntil"
+             f."statusReason" AS reason, f."acceptedUntil", x."requestedBy", x."decidedBy" AS "approvedBy"
         FROM "Finding" f
         JOIN "Repository" r ON r.id = f."repositoryId"
         JOIN "Policy" p ON p.id = f."policyId"
+        LEFT JOIN "ExceptionRequest" x ON x.id = f."exceptionId"
        WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}
        ORDER BY f."acceptedUntil" NULLS LAST, f.id
        LIMIT ${LIST_LIMIT}`,

@@ -1413,5 +1413,7 @@ export const DEMO_TRIAGE: readonly DemoTriage[] = [
   { day: 31.4, by: "lead", repo: "torchserve-handlers", check: "torchserve.handler.request-path-traversal", assign: "vision", comment: "The file name comes straight from the request body, so ../../etc/passwd reads outside SPEC_ROOT. Keep only the base name, or resolve the path and check it stays under SPEC_ROOT." },
   { day: 35.4, by: "lead", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", assign: "engineer", comment: "This came back with the partner hotfix. Can we list the partner domains instead of *?" },
   { day: 36.5, by: "engineer", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", status: "in_progress", comment: "Collecting the partner domains from account management." },
+  // Issue 16 §2: a critical finding's acceptance asked for by an engineer waits for the lead's approval.
+  { day: 38.2, by: "engineer", repo: "support-assistant-llm", check: "modal.function.trust-remote-code", status: "accepted_risk", acceptedForDays: 30, reason: "The tokenizer still needs the custom code until the v0.3 release; the model repo is pinned to a reviewed commit." },
   { day: 44.6, by: "lead", repo: "recsys-ray-serve", check: "ray-serve.deployment.pickle-model-load", assign: "search", comment: "The pickled index is back (rollback on the 43rd day). Let's get faiss memory sorted and remove pickle again." },
 ];

@@ -357,5 +357,6 @@ async function applyTriage(db: Db, t: DemoTriage, when: Date, historyEnd: Date, 
   // triage.ts stamps the real time; the demo's history needs the step's day. Every row of this finding still
   // stamped after the history's end is this step's (steps of one repository run one after another).
   await db.findingEvent.updateMany({ where: { findingId: finding.id, createdAt: { gt: historyEnd }, scanId: null }, data: { createdAt: when } });
-  await db.auditLog.updateMany({ where: { action: "finding.triage", targetId: finding.id, createdAt: { gt: historyEnd } }, data: { createdAt: when } });
+  await db.auditLog.updateMany({ where: { action: { in: ["finding.triage", "finding.exception_request"] }, targetId: finding.id, createdAt: { gt: historyEnd } }, data: { createdAt: when } });
+  await db.exceptionRequest.updateMany({ where: { findingId: finding.id, requestedAt: { gt: historyEnd } }, data: { requestedAt: when } });
 }

@@ -129,13 +129,30 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ["id", "repository", "path", "line", "severity", "status", "policy", "check", "framework", "message", "first_seen", "due", "assignee", "fingerprint", "context", "reason", "accepted_until", "url"] as const;
+export const CSV_COLUMNS = ["id", "repository", "path", "line", "severity", "status", "policy", "check", "framework", "message", "first_seen", "due", "assignee", "fingerprint", "context", "reason", "accepted_until", "url", "requested_by", "approved_by", "exception"] as const;
+
+/** Who asked for a finding's exception and who approved it (lib/findings/exceptions.ts), as exports show them. */
+export interface ExportException {
+  requestedBy: string;
+  decidedBy: string | null;
+  state: string;
+  needsApproval: boolean;
+}
+
+/** "pending", "approved", or "not required" (a severity the settings let through without an approver). */
+function exceptionCell(x: ExportException | null | undefined): string {
+  if (!x) return "";
+  if (x.state === "approved" && !x.needsApproval) return "not required";
+  return x.state;
+}
 
 /**
  * One line per finding. `reason` is the triage reason (false positive, accepted risk), `accepted_until` the
- * accepted risk's expiry, `url` the finding's page on this dashboard (absolute when `baseUrl` is given).
+ * accepted risk's expiry, `url` the finding's page on this dashboard (absolute when `baseUrl` is given);
+ * `requested_by`, `approved_by` and `exception` say who asked for the false positive or accepted risk (pending
+ * or in force), who approved it, and where it stands.
  */
-export function findingsToCsv(rows: (Finding & { repository: Pick<Repository, "name">; assignee: { email: string } | null })[], opts: { baseUrl?: string } = {}): string {
+export function findingsToCsv(rows: (Finding & { repository: Pick<Repository, "name">; assignee: { email: string } | null; exception?: ExportException | null })[], opts: { baseUrl?: string } = {}): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const f of rows) {
     lines.push(
@@ -158,6 +175,9 @@ export function findingsToCsv(rows: (Finding & { repository: Pick<Repository, "n
         f.statusReason ?? "",
         f.acceptedUntil,
         `${opts.baseUrl ?? ""}/findings/${f.id}`,
+        f.exception?.requestedBy ?? "",
+        f.exception?.decidedBy ?? "",
+        exceptionCell(f.exception),
       ]
         .map(csvCell)
         .join(","),

@@ -277,19 +277,26 @@ export async function findingPage(db: Db, p: FindingViewParams, me: string | und
   };
 }
 
-export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null };
+export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null; exception: { requestedBy: string; decidedBy: string | null; state: string; needsApproval: boolean } | null };
 
 /** A view's findings for CSV / SARIF, in the view's order, at most `limit` of them. */
 export async function exportFindings(db: Db, p: FindingViewParams, me: string | undefined, limit: number, now: Date, visibility: Visibility): Promise<{ findings: ExportRow[]; truncated: boolean }> {
-  const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null })[]>`
-    SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail"
+  const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null; xRequestedBy: string | null; xDecidedBy: string | null; xState: string | null; xNeedsApproval: boolean | null })[]>`
+    SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail",
+           x."requestedBy" AS "xRequestedBy", x."decidedBy" AS "xDecidedBy", x.state::text AS "xState", x."needsApproval" AS "xNeedsApproval"
     FROM "Finding" f
     JOIN "Repository" r ON r.id = f."repositoryId"
     LEFT JOIN "User" u ON u.id = f."assigneeId"
+    LEFT JOIN "ExceptionRequest" x ON x.id = f."exceptionId"
     WHERE ${viewConditions(p, me, now, visibility)}
     ORDER BY ${viewOrder(p, now)}
     LIMIT ${limit + 1}`;
-  const findings = rows.slice(0, limit).map(({ repositoryName, assigneeEmail, ...f }) => ({ ...f, repository: { name: repositoryName }, assignee: assigneeEmail ? { email: assigneeEmail } : null }));
+  const findings = rows.slice(0, limit).map(({ repositoryName, assigneeEmail, xRequestedBy, xDecidedBy, xState, xNeedsApproval, ...f }) => ({
+    ...f,
+    repository: { name: repositoryName },
+    assignee: assigneeEmail ? { email: assigneeEmail } : null,
+    exception: xRequestedBy && xState ? { requestedBy: xRequestedBy, decidedBy: xDecidedBy, state: xState, needsApproval: Boolean(xNeedsApproval) } : null,
+  }));
   return { findings, truncated: rows.length > limit };
 }
 
@@ -340,6 +347,7 @@ export async function findingDetail(db: Db, findingId: string, access: AccessSco
       check: { select: { id: true, message: true, enabled: true, policy: { select: { id: true, title: true, framework: true, level: true, why: true, remediation: true, references: true } } } },
       assignee: { select: { id: true, name: true, email: true } },
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 500, include: { actor: { select: { id: true, name: true, email: true } } } },
+      exception: { select: { id: true, state: true, decision: true, reason: true, acceptedUntil: true, requestedBy: true, requestedAt: true, decidedBy: true, decidedAt: true, needsApproval: true } },
     },
   });
   if (!finding) return null;

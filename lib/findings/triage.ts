@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { audit, type Actor } from "../audit.ts";
 import type { Db, FindingStatus, Prisma } from "../db/client.ts";
+import { dueDate, getSettings } from "../settings.ts";
+import { approverOf, ExceptionError, recordRequest, supersedePending } from "./exceptions.ts";
 import { repositoryAccessWhere, type AccessScope } from "./visibility.ts";
 
 /** Statuses a person can set; `fixed` and `reopened` are the scans' to decide. */
@@ -49,12 +51,19 @@ export function parseFindingChange(raw: unknown): FindingChange {
 /**
  * Applies one change to many findings in one transaction, writing an event for each thing that changed.
  * A fixed finding keeps status `fixed` (the code is gone) but remembers a false-positive or accepted-risk
- * decision for the day it comes back.
+ * decision for the day it comes back. A false positive or accepted risk is an exception request
+ * (exceptions.ts): of a severity needing approval, asked by someone who is not an approver for the repository,
+ * it waits (the finding stays open) instead of applying; the returned count is of findings changed or asked for.
  */
 export async function updateFindings(db: Db, ids: string[], raw: unknown, actor: Actor, access: AccessScope): Promise<number> {
+  return (await triage(db, ids, raw, actor, access)).updated;
+}
+
+/** updateFindings, also saying how many of the findings now wait for an approver. */
+export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, access: AccessScope): Promise<{ updated: number; pending: number }> {
   const actorId = actor.id;
   const change = parseFindingChange(raw);
-  if (ids.length === 0) return 0;
+  if (ids.length === 0) return { updated: 0, pending: 0 };
   if (ids.length > 1000) throw new TriageError("invalid_input", "at most 1000 findings at once");
   return db.$transaction(async (tx) => {
     // Findings outside the actor's scope do not exist for them: the same answer as an unknown id.
@@ -77,10 +86,30 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
     }
     const events: Prisma.FindingEventCreateManyInput[] = [];
     const now = new Date();
+    const settings = await getSettings(tx);
+    const who = await approverOf(tx, actor);
+    let pending = 0;
     for (const f of findings) {
       const data: Prisma.FindingUpdateInput = {};
       const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext };
+      let waits = false;
       if (change.status && change.status !== f.status) {
+        const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as "false_positive" | "accepted_risk") : null;
+        if (decision) {
+          try {
+            waits = (await recordRequest(tx, actor, who, settings, f, { decision, reason: change.reason!, acceptedUntil: change.acceptedUntil }, now)).outcome === "pending";
+            if (waits) pending++;
+          } catch (e) {
+            if (e instanceof ExceptionError) throw new TriageError("invalid_input", e.message);
+            throw e;
+          }
+        } else {
+          // Set back to open or in progress by hand: no decision stands, and nothing waits for one.
+          await supersedePending(tx, f.id);
+          data.exception = { disconnect: true };
+        }
+      }
+      if (change.status && change.status !== f.status && !waits) {
         const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as FindingStatus) : null;
         data.triageDecision = decision;
         data.statusReason = change.reason ?? null;
@@ -98,7 +127,7 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
       await audit(tx, actor, { action: "finding.triage", targetType: "finding", targetId: f.id, before: { status: f.status, assigneeId: f.assigneeId }, after });
     }
     if (events.length) await tx.findingEvent.createMany({ data: events });
-    return findings.length;
+    return { updated: findings.length, pending };
   });
 }
 
@@ -107,7 +136,10 @@ export async function expireAcceptedRisks(db: Db, now = new Date()): Promise<num
   return db.$transaction(async (tx) => {
     const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
     if (!expired.length) return 0;
-    await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null } });
+    await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null, exceptionId: null } });
+    // Whether the SLA clock restarts is the org's choice (Settings.riskExpiryRestartsSla): a new due date from today.
+    const settings = await getSettings(tx);
+    if (settings.riskExpiryRestartsSla) for (const e of expired) await tx.finding.update({ where: { id: e.id }, data: { dueAt: dueDate(now, settings, e.severity) } });
     await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now, severity: e.severity, repositoryId: e.repositoryId, checkId: e.checkId, codeContext: e.codeContext })) });
     return expired.length;
   });

@@ -70,6 +70,8 @@ async function mk(f: Mk) {
 }
 
 beforeAll(async () => {
+  // Triage itself is tested here: no severity waits for an approver (approvals: test/findings/exceptions.test.ts).
+  await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, approveAcceptedRisk: [], approveFalsePositive: [] }, update: { approveAcceptedRisk: [], approveFalsePositive: [] } });
   for (const [key, role] of [["admin", "admin"], ["eng", "engineer"], ["viewer", "viewer"]] as const) {
     const u = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role, orgWide: true } });
     users[key] = { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
@@ -189,8 +191,8 @@ describe("export of a filter", () => {
     expect(findings.map((f) => f.id)).toEqual([ids.f1, ids.f2, ids.f5]);
     const csv = findingsToCsv(findings).trimEnd().split("\r\n");
     expect(csv).toHaveLength(4);
-    expect(csv[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url");
-    expect(csv[1]).toBe(`${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production,,,/findings/${ids.f1}`);
+    expect(csv[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url,requested_by,approved_by,exception");
+    expect(csv[1]).toBe(`${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production,,,/findings/${ids.f1},,,`);
     expect(csv[2]).toContain(",'=2+3.py,3,high,in_progress,");
     // SARIF describes the code as it is: the fixed f5 is left out unless asked for.
     const sarif = await findingsToSarif(t.db, findings, "0.0.0");

@@ -13,6 +13,8 @@ let userId: string;
 const actor = () => ({ id: userId, label: "eng@example.test", ip: "10.0.0.7" });
 
 beforeAll(async () => {
+  // Triage itself is tested here: no severity waits for an approver (approvals: test/findings/exceptions.test.ts).
+  await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, approveAcceptedRisk: [], approveFalsePositive: [] }, update: { approveAcceptedRisk: [], approveFalsePositive: [] } });
   const rules = scratch();
   rules.write("test.policy.yaml", TEST_POLICY);
   await syncCatalogue(t.db, loadRulebook(rules.root));

@@ -55,3 +55,6 @@ export async function addTeamMember(_: Prev, form: FormData) {
 export async function removeTeamMember(_: Prev, form: FormData) {
   return run(admin.removeTeamMemberAction, form, "/admin/teams");
 }
+export async function updateExceptionSettings(_: Prev, form: FormData) {
+  return run(admin.updateExceptionSettingsAction, form, "/settings");
+}

@@ -6,7 +6,7 @@ import { ALWAYS_COUNTED_CONTEXTS, CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/li
 import { countedContexts } from "@/lib/findings/visibility.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { ScheduleFields } from "@/app/ui/settings/schedule-fields.tsx";
-import { updateSettings } from "../admin/actions.ts";
+import { updateExceptionSettings, updateSettings } from "../admin/actions.ts";
 
 export const metadata: Metadata = { title: "Settings · Posture" };
 
@@ -16,6 +16,14 @@ const SLA = [
   ["slaMediumDays", "Medium"],
   ["slaLowDays", "Low"],
 ] as const;
+
+const RISK_MAX = [
+  ["riskMaxCriticalDays", "Critical"],
+  ["riskMaxHighDays", "High"],
+  ["riskMaxMediumDays", "Medium"],
+  ["riskMaxLowDays", "Low"],
+] as const;
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
 export default async function SettingsPage() {
   await requirePage("settings:manage", "/settings");
@@ -56,6 +64,43 @@ export default async function SettingsPage() {
         <section className="panel">
           <h2>Org-wide rescan schedule</h2>
           <ScheduleFields enabled={s.scheduleEnabled} cron={s.scheduleCron} timezone={s.scheduleTimezone} />
+        </section>
+      </ActionForm>
+      <ActionForm action={updateExceptionSettings} submit="Save exception rules" className="stack" successMessage="Saved.">
+        <section className="panel" style={{ marginTop: 16 }}>
+          <h2>Accepted risks and false positives</h2>
+          <p className="muted small">
+            For the severities ticked, an engineer’s request waits for an approver (an admin, or a security lead of the repository’s team) and the finding keeps counting as open meanwhile. An accepted risk runs at most the days
+            below; when it ends the finding reopens.
+          </p>
+          <div className="filters">
+            {RISK_MAX.map(([name, label]) => (
+              <label key={name}>
+                {label}: accept for at most (days)
+                <input name={name} type="number" min={1} max={3650} required defaultValue={s[name]} />
+              </label>
+            ))}
+          </div>
+          <fieldset className="filters">
+            <legend>Accepted risk needs approval for</legend>
+            {SEVERITIES.map((sev) => (
+              <label key={sev} className="check-row">
+                <input name="approveAcceptedRisk" type="checkbox" value={sev} defaultChecked={s.approveAcceptedRisk.includes(sev)} /> {sev}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="filters">
+            <legend>False positive needs approval for</legend>
+            {SEVERITIES.map((sev) => (
+              <label key={sev} className="check-row">
+                <input name="approveFalsePositive" type="checkbox" value={sev} defaultChecked={s.approveFalsePositive.includes(sev)} /> {sev}
+              </label>
+            ))}
+          </fieldset>
+          <label className="check-row">
+            <input name="riskExpiryRestartsSla" type="checkbox" defaultChecked={s.riskExpiryRestartsSla} /> When an acceptance ends, the reopened finding gets a new SLA from that day (otherwise it keeps its due
+            date from first detection, and is usually overdue at once)
+          </label>
         </section>
       </ActionForm>
     </>

@@ -118,6 +118,14 @@ function describe(e: Event, names: Map<string, string>): string {
       return "Its check was disabled org-wide";
     case "check_enabled":
       return "Its check was enabled again";
+    case "exception_requested": {
+      const until = typeof data.acceptedUntil === "string" ? ` until ${fmtDateTime(data.acceptedUntil)}` : "";
+      return `Asked to mark it ${statusLabel(String(data.decision ?? ""))}${until}: waiting for approval`;
+    }
+    case "exception_approved":
+      return `Approved: ${statusLabel(String(data.decision ?? ""))}, as asked by ${typeof data.requestedBy === "string" ? data.requestedBy : "someone"}`;
+    case "exception_rejected":
+      return `Rejected: ${statusLabel(String(data.decision ?? ""))} asked by ${typeof data.requestedBy === "string" ? data.requestedBy : "someone"}`;
     default:
       return e.type;
   }

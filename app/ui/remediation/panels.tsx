@@ -301,6 +301,7 @@ export async function AcceptedRisksPanel({ params }: { params: RemediationParams
                   <th scope="col">Severity</th>
                   <th scope="col">Finding</th>
                   <th scope="col">Reason</th>
+                  <th scope="col">Requested · approved</th>
                 </tr>
               </thead>
               <tbody>
@@ -320,6 +321,10 @@ export async function AcceptedRisksPanel({ params }: { params: RemediationParams
                         <div className="muted small">{r.repositoryName}</div>
                       </td>
                       <td className="wrap-anywhere small">{r.reason ?? "—"}</td>
+                      <td className="wrap-anywhere small">
+                        <div>{r.requestedBy ?? "—"}</div>
+                        <div className="muted">{r.approvedBy ? `approved by ${r.approvedBy}` : r.requestedBy ? "no approval needed" : ""}</div>
+                      </td>
                     </tr>
                   );
                 })}

@@ -142,6 +142,18 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
             <section className="panel" aria-labelledby="triage-h">
               <h2 id="triage-h">Triage</h2>
               {f.status === "fixed" ? <p className="muted small">Fixed by a scan; a decision made now applies if it comes back.</p> : null}
+              {f.exception?.state === "pending" ? (
+                <p className="small" role="status">
+                  <strong>Waiting for approval:</strong> {f.exception.requestedBy} asked to mark it {f.exception.decision === "accepted_risk" ? "accepted risk" : "false positive"}
+                  {f.exception.acceptedUntil ? ` until ${fmtDate(f.exception.acceptedUntil)}` : ""}. It counts as open, with its due date, until approved.
+                </p>
+              ) : null}
+              {f.exception?.state === "approved" && (f.status === "accepted_risk" || f.status === "false_positive") ? (
+                <p className="small muted">
+                  Asked by {f.exception.requestedBy}
+                  {f.exception.decidedBy ? `, approved by ${f.exception.decidedBy} on ${fmtDate(f.exception.decidedAt)}` : " (no approval needed for this severity)"}.
+                </p>
+              ) : null}
               <TriageForm ids={[f.id]} users={users} layout="stack" />
             </section>
           ) : null}

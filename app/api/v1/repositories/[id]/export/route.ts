@@ -24,7 +24,7 @@ export const GET = repositoryRoute<{ id: string }>(getDb, "findings:read", async
   const findings = await db.finding.findMany({
     where: { repositoryId: params.id, status: { in: statuses }, check: { enabled: true } },
     orderBy: [{ path: "asc" }, { line: "asc" }],
-    include: { repository: { select: { name: true } }, assignee: { select: { email: true } } },
+    include: { repository: { select: { name: true } }, assignee: { select: { email: true } }, exception: { select: { requestedBy: true, decidedBy: true, state: true, needsApproval: true } } },
   });
   const baseUrl = expectedOrigin(clientView(req.headers)) ?? new URL(req.url).origin;
   const safeName = repo.name.replace(/[^A-Za-z0-9._-]/g, "_");
