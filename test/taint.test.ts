@@ -159,6 +159,31 @@ describe("one level of module-local helpers", () => {
     expect(lines).toEqual([6, 7]);
   });
 
+  it("a second level: a function handing its parameter to such a helper is a helper too; a third is not followed", () => {
+    const { lines, hits } = flow(
+      [
+        "def _run(cmd):",
+        "    os.system(cmd)",
+        "",
+        "def start_job(name, cmd):",
+        '    log(name)',
+        "    _run(cmd)",
+        "",
+        "def schedule(cmd):",
+        "    start_job('nightly', cmd)",
+        "",
+        "def handle(data):",
+        '    start_job("x", data["cmd"])',
+        '    start_job(data["name"], "ls")',
+        '    schedule(data["cmd"])',
+        "",
+      ].join("\n"),
+    );
+    expect(lines).toEqual([12]);
+    expect(hits[0]!.via).toBe("start_job");
+    expect(hits[0]!.sink.text()).toBe("os.system(cmd)");
+  });
+
   it("a helper handed to a runner (BackgroundTasks, an executor, a thread) is called with the arguments given", () => {
     const { lines, hits } = flow(
       [

@@ -1033,6 +1033,36 @@ export function analyseTaintNodes(
     if (helper.sinkParams.size || helper.returnsSource) helpers.set(helper.name, helper);
   }
 
+  // A second level: a module-local function that hands its parameter to one of those helpers (a route's
+  // `start_job(cmd)` calling `_run(cmd)`, which holds the sink) is a helper too, reported at its callers'
+  // calls "through start_job()". Deeper chains are not followed.
+  const sinkHelpers = [...helpers.values()].filter((h) => h.sinkParams.size);
+  if (sinkHelpers.length) {
+    const nameRe = `^(self\\.)?(${sinkHelpers.map((h) => escapeRegex(h.name.replace(/^self\./, ""))).join("|")})$`;
+    const callsIn = new Map<number, { f: SgNode; calls: Map<number, HelperCall[]> }>();
+    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], nameRe)) {
+      const h = helpers.get(target.kind() === "identifier" ? target.text() : `self.${target.field("attribute")?.text()}`);
+      const f = enclosingFunction(call);
+      if (!h || !f || (target.kind() === "identifier" && h.method)) continue;
+      const entry = callsIn.get(key(f)) ?? callsIn.set(key(f), { f, calls: new Map() }).get(key(f))!;
+      const sk = key(statementOf(call));
+      (entry.calls.get(sk) ?? entry.calls.set(sk, []).get(sk)!).push({ call, helper: h, deferred });
+    }
+    for (const { f, calls } of callsIn.values()) {
+      const id = helperName(f);
+      if (!id || helpers.has(id.name) || !calledHere(id)) continue;
+      const names = paramNames(f);
+      const initial = new Map<string, Origin>();
+      names.forEach((n, i) => {
+        if (!(id.method && i === 0)) initial.set(n, { param: i });
+      });
+      const flow = new FunctionFlow(f, roles, helpers, initial, new Map(), calls).run();
+      const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
+      for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+      if (helper.sinkParams.size) helpers.set(helper.name, helper);
+    }
+  }
+
   // Calls of helpers, by the function and statement that hold them.
   const helperCallsOf = new Map<number, Map<number, HelperCall[]>>();
   const callersOfSourceHelpers = new Set<number>();
