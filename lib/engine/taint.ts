@@ -2,7 +2,7 @@
  * Data flow inside Python functions, in the manner of Semgrep's taint mode: a check names sources (values an
  * attacker controls), sinks (where such a value does harm), sanitizers (expressions whose value is safe) and
  * guards (statements after which a variable is safe), each an ast-grep rule; the engine follows values from
- * sources to sinks through the statements of each function, and one level of module-local helpers.
+ * sources to sinks through the statements of each function, and two levels of module-local helpers.
  *
  * Cost model (measured on the benchmark corpus): every napi call that takes a rule compiles it (~0.15 ms), and
  * walking nodes from JavaScript costs ~2 µs a node. So each check makes ONE native query per file (all of its
