@@ -5,7 +5,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import type { FindingRow } from "@/lib/findings/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "../badges.tsx";
 import { fmtDate } from "../format.ts";
-import { TriageForm, type UserOption } from "./triage-form.tsx";
+import { TriageForm, type UserOption, updatedMessage } from "./triage-form.tsx";
 
 const features = tableFeatures({ rowSelectionFeature, rowSortingFeature });
 type Col = ColumnDef<typeof features, FindingRow>;
@@ -136,8 +136,8 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empt
               <TriageForm
                 ids={selected}
                 users={users}
-                onDone={(n) => {
-                  setDone(`Updated ${n} finding${n === 1 ? "" : "s"}.`);
+                onDone={(r) => {
+                  setDone(updatedMessage(r));
                   table.resetRowSelection(true);
                 }}
               />

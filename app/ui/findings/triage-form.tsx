@@ -22,11 +22,11 @@ const STATUS_OPTIONS = [
  * Status (with reason and expiry where needed), assignee and an optional comment, for the given findings.
  * The server validates everything again; its error is shown here as it comes.
  */
-export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = false }: { ids: string[]; users: UserOption[]; onDone?: (updated: number) => void; layout?: "bar" | "stack"; commentOnly?: boolean }) {
+export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = false }: { ids: string[]; users: UserOption[]; onDone?: (result: { updated: number; pending?: number }) => void; layout?: "bar" | "stack"; commentOnly?: boolean }) {
   const router = useRouter();
   const uid = useId();
   const [status, setStatus] = useState("");
-  const [result, setResult] = useState<ActionResult<{ updated: number }> | null>(null);
+  const [result, setResult] = useState<ActionResult<{ updated: number; pending?: number }> | null>(null);
   const [pending, start] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
   const needsReason = status === "false_positive" || status === "accepted_risk";
@@ -52,7 +52,7 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
           if (r.ok) {
             form.reset();
             setStatus("");
-            onDone?.(r.data.updated);
+            onDone?.(r.data);
             router.refresh();
           }
         });
@@ -112,7 +112,7 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
         ) : null}
         {result?.ok ? (
           <span role="status" className="success">
-            {commentOnly ? "Comment added." : `Updated ${result.data.updated} finding${result.data.updated === 1 ? "" : "s"}.`}
+            {commentOnly ? "Comment added." : updatedMessage(result.data)}
           </span>
         ) : null}
       </div>
@@ -129,4 +129,10 @@ function labelledError(r: { error: string; field?: string }, form: HTMLFormEleme
   const el = name && form ? form.elements.namedItem(name) : null;
   const label = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ? fieldLabel(el) : null;
   return label && name && r.error.startsWith(`${name}: `) ? `${label}: ${r.error.slice(name.length + 2)}` : r.error;
+}
+
+/** What a triage did; requests waiting for an approver are said so, as their status has not changed yet. */
+export function updatedMessage(d: { updated: number; pending?: number }): string {
+  const base = `Updated ${d.updated} finding${d.updated === 1 ? "" : "s"}.`;
+  return d.pending ? `${base} ${d.pending} wait${d.pending === 1 ? "s" : ""} for approval and count${d.pending === 1 ? "s" : ""} as open until then.` : base;
 }
