@@ -135,6 +135,14 @@ describe("a scan follows request data into another module's helper", () => {
     expect(r.stats.parses).toMatchObject({ total: 2, files: 2, maxPerFile: 1, dataFlowFiles: 2 });
   });
 
+  it("a function of the other module that hands its parameter to that module's own sink holder is a helper too", async () => {
+    const t = scratch();
+    t.write("jobs.py", ["import subprocess", "def _run(cmd):", "    subprocess.run(cmd, shell=True)", "", "def start(name, cmd):", "    print(name)", "    _run(cmd)", ""].join("\n"));
+    t.write("api.py", ["from jobs import start", "def route_jobs(body):", "    start('nightly', body)", "    start(body, 'ls')", ""].join("\n"));
+    const r = await scanDirectory(t.root, { checks: POLICY.checks });
+    expect(r.findings.map((f) => `${f.path}:${f.line} ${f.message}`)).toEqual(["api.py:3 Request data (body) reaches subprocess.run through start()."]);
+  });
+
   it("a module imported only by files the check does not select is not parsed for it", async () => {
     const t = scratch();
     t.write("launch.py", "import subprocess\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n");

@@ -881,8 +881,8 @@ function rolesOf(nodes: readonly SgNode[], tags: string[][], compiled: CompiledT
 
 /**
  * What a module offers the others for one check: its top-level functions (`name`) and its classes' methods
- * (`Class.name`) whose parameter reaches a sink of the check inside them. One level: a helper calling another
- * helper is not followed. Lazy: a module is indexed on the first lookup and each function summarised only when
+ * (`Class.name`) whose parameter reaches a sink of the check inside them, or reaches one of the module's own
+ * top-level functions that does (two levels; a third is not followed). Lazy: a module is indexed on the first lookup and each function summarised only when
  * a caller names it (a large module's other functions cost nothing).
  */
 export interface ModuleHelpers {
@@ -892,7 +892,14 @@ export interface ModuleHelpers {
 }
 
 export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): ModuleHelpers {
-  let index: { roles: Roles; tagOf: Map<number, string[]>; byId: Map<string, { fn: SgNode; method: boolean; sinks: SgNode[] }> } | undefined;
+  let index:
+    | {
+        roles: Roles;
+        tagOf: Map<number, string[]>;
+        byId: Map<string, { fn: SgNode; method: boolean; sinks: SgNode[] }>;
+        callers: Map<string, { fn: SgNode; method: boolean; calls: { call: SgNode; target: string; deferred?: DeferredArgs }[] }>;
+      }
+    | undefined;
   const done = new Map<string, Helper | undefined>();
   const withFileMemo = <T>(f: () => T): T => {
     const saved = currentMemo;
@@ -913,20 +920,63 @@ export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: 
       if (!id) continue;
       (byId.get(id.name) ?? byId.set(id.name, { fn: fn!, method: id.method, sinks: [] }).get(id.name)!).sinks.push(s);
     }
-    return { roles, tagOf, byId };
+    // The module's second level, as inside a file: a function that hands its parameter to one of its own
+    // sink-holding functions (`run_job(path)` calling `_run_subprocess(path)`) is a helper for importers too.
+    const callers = new Map<string, { fn: SgNode; method: boolean; calls: { call: SgNode; target: string; deferred?: DeferredArgs }[] }>();
+    const local = [...byId].filter(([, e]) => !e.method).map(([n]) => n);
+    if (local.length)
+      for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }], `^(${local.map(escapeRegex).join("|")})$`)) {
+        const fn = enclosingFunction(call);
+        const id = fn && exportedName(fn);
+        if (!id || byId.has(id.name)) continue;
+        (callers.get(id.name) ?? callers.set(id.name, { fn: fn!, method: id.method, calls: [] }).get(id.name)!).calls.push({ call, target: target.text(), deferred });
+      }
+    return { roles, tagOf, byId, callers };
+  };
+  const summarise = (name: string): Helper | undefined => {
+    index ??= build();
+    const entry = index.byId.get(name);
+    if (entry) return summariseSinkHelper(entry.fn, name, entry.method, index.roles, entry.sinks);
+    const caller = index.callers.get(name);
+    if (!caller) return undefined;
+    const inner = new Map<string, Helper>();
+    const calls = new Map<number, HelperCall[]>();
+    for (const c of caller.calls) {
+      const e = index.byId.get(c.target);
+      const h = inner.get(c.target) ?? (e && summariseSinkHelper(e.fn, c.target, false, index.roles, e.sinks));
+      if (!h) continue;
+      inner.set(c.target, h);
+      const sk = key(statementOf(c.call));
+      (calls.get(sk) ?? calls.set(sk, []).get(sk)!).push({ call: c.call, helper: h, deferred: c.deferred });
+    }
+    if (!calls.size) return undefined;
+    const names = paramNames(caller.fn);
+    const initial = new Map<string, Origin>();
+    names.forEach((n, i) => {
+      if (!(caller.method && i === 0)) initial.set(n, { param: i });
+    });
+    const flow = new FunctionFlow(caller.fn, index.roles, inner, initial, new Map(), calls).run();
+    const helper: Helper = { name, sinkParams: new Map(), paramNames: names, method: caller.method };
+    for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+    return helper.sinkParams.size ? helper : undefined;
   };
   const get = (name: string) => {
     if (done.has(name)) return done.get(name);
     const helper = withFileMemo(() => {
-      index ??= build();
-      const entry = index.byId.get(name);
-      const h = entry && summariseSinkHelper(entry.fn, name, entry.method, index.roles, entry.sinks);
+      const h = summarise(name);
       return h && { ...h, imported: true, sinkTags: new Map([...h.sinkParams.values()].map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])) };
     });
     done.set(name, helper);
     return helper;
   };
-  return { get, names: () => [...withFileMemo(() => (index ??= build())).byId.keys()] };
+  return {
+    get,
+    names: () =>
+      withFileMemo(() => {
+        index ??= build();
+        return [...index.byId.keys(), ...index.callers.keys()];
+      }),
+  };
 }
 
 /** How another module names a function: `name` at the top level, `Class.name` for a method of a top-level class. */
