@@ -129,3 +129,22 @@ export function ActionForm({
     </form>
   );
 }
+
+/** A wide form's submit button and the action's refusal under it, as the grid-laid forms (register, credentials, connections) show them. */
+export function SubmitAndError({ pending, label, pendingLabel, error }: { pending: boolean; label: string; pendingLabel: string; error?: string | null }) {
+  return (
+    <>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? pendingLabel : label}
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="error wide">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+

@@ -158,15 +158,7 @@ export async function createConnection(db: Db, actor: Actor, raw: unknown, opts:
           owner: input.owner,
           ownerKind: input.ownerKind || null,
           credentialId: credential.id,
-          cloneProtocol: input.cloneProtocol,
-          skipArchived: input.skipArchived,
-          skipForks: input.skipForks,
-          topics: input.topics,
-          namePattern: input.namePattern,
-          teamRules: input.teamRules,
-          defaultTeam: input.defaultTeam,
-          policyMode: input.policyMode,
-          blockAt: input.blockAt,
+          ...selectionOf(input),
           webhookKeyId: sealed.keyId,
           webhookSealed: sealed.sealed,
           createdBy: actor.label,
@@ -182,6 +174,12 @@ export async function createConnection(db: Db, actor: Actor, raw: unknown, opts:
   }
 }
 
+/** What a connection registers and how it reports: the settings both creating and editing one set. */
+function selectionOf(input: Pick<z.infer<typeof updateConnectionInput>, "cloneProtocol" | "skipArchived" | "skipForks" | "topics" | "namePattern" | "teamRules" | "defaultTeam" | "policyMode" | "blockAt">) {
+  const { cloneProtocol, skipArchived, skipForks, topics, namePattern, teamRules, defaultTeam, policyMode, blockAt } = input;
+  return { cloneProtocol, skipArchived, skipForks, topics, namePattern, teamRules, defaultTeam, policyMode, blockAt };
+}
+
 export async function updateConnection(db: Db, actor: Actor, raw: unknown, opts: { http?: HttpOptions } = {}): Promise<ConnectionSummary> {
   const input = parse(updateConnectionInput, raw);
   return db.$transaction(async (tx) => {
@@ -192,15 +190,7 @@ export async function updateConnection(db: Db, actor: Actor, raw: unknown, opts:
       where: { id: before.id },
       data: {
         credentialId: input.credentialId ?? before.credentialId,
-        cloneProtocol: input.cloneProtocol,
-        skipArchived: input.skipArchived,
-        skipForks: input.skipForks,
-        topics: input.topics,
-        namePattern: input.namePattern,
-        teamRules: input.teamRules,
-        defaultTeam: input.defaultTeam,
-        policyMode: input.policyMode,
-        blockAt: input.blockAt,
+        ...selectionOf(input),
       },
     });
     const after = toConnectionSummary(row);

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { createConnection } from "@/app/(dashboard)/admin/connections/actions.ts";
-import { useActionForm, type FormAction } from "../action-form.tsx";
+import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
 
 export interface CredentialOption {
   id: string;
@@ -127,16 +127,7 @@ export function ConnectionForm({ credentials, webhooks }: { credentials: Credent
         </select>
       </label>
       <SelectionFields />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Connecting…" : "Connect"}
-        </button>
-      </div>
-      {error ? (
-        <p role="alert" className="error wide">
-          {error}
-        </p>
-      ) : null}
+      <SubmitAndError pending={pending} label="Connect" pendingLabel="Connecting…" error={error} />
       {state?.ok ? (
         <div role="status" className="notice wide">
           <p>

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { CredentialSummary } from "@/lib/credentials/types.ts";
 import { createCredential } from "@/app/(dashboard)/admin/credentials/actions.ts";
-import { useActionForm, type FormAction } from "../action-form.tsx";
+import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
 
 type Kind = CredentialSummary["kind"];
 
@@ -86,16 +86,7 @@ export function CredentialForm() {
           </label>
         </>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Storing…" : "Store credential"}
-        </button>
-      </div>
-      {error ? (
-        <p role="alert" className="error wide">
-          {error}
-        </p>
-      ) : null}
+      <SubmitAndError pending={pending} label="Store credential" pendingLabel="Storing…" error={error} />
       {state?.ok ? (
         <p role="status" className="wide">
           <span className="success">Stored “{state.data.name}”</span> for <code>{state.data.scope}</code>, fingerprint <code>{state.data.fingerprint}</code>. The secret is not shown again.

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { BulkLineResult } from "@/lib/repos/service.ts";
 import { registerMany, registerOne } from "@/app/(dashboard)/repositories/actions.ts";
-import { useActionForm, type FormAction } from "../action-form.tsx";
+import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
 import { useCheckTypedUrl } from "../credentials/check-access.tsx";
 
 type OneData = { repositoryId: string; name: string; scanId: string | null; warning: string | null; credential: { name: string; scope: string } | null };
@@ -117,16 +117,7 @@ function RegisterMany({ teams }: { teams: string[] }) {
         Branch <span className="muted small">(optional, for all)</span>
         <input name="branch" maxLength={200} placeholder="default branch" spellCheck={false} />
       </label>
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Registering…" : "Register all"}
-        </button>
-      </div>
-      {error ? (
-        <p role="alert" className="error wide">
-          {error}
-        </p>
-      ) : null}
+      <SubmitAndError pending={pending} label="Register all" pendingLabel="Registering…" error={error} />
       {data ? (
         <div className="wide" role="status">
           <p>
