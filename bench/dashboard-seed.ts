@@ -40,9 +40,26 @@ const options = z.object({
 type Options = z.infer<typeof options>;
 
 const TEAMS = [
-  "ml-platform", "search-ranking", "recommendations", "fraud-detection", "vision", "speech", "nlp-core", "ads-quality",
-  "forecasting", "risk-models", "personalisation", "trust-safety", "data-science", "mlops", "research-infra",
-  "payments-ml", "growth-ml", "support-automation", "maps-ml", "health-ml",
+  "ml-platform",
+  "search-ranking",
+  "recommendations",
+  "fraud-detection",
+  "vision",
+  "speech",
+  "nlp-core",
+  "ads-quality",
+  "forecasting",
+  "risk-models",
+  "personalisation",
+  "trust-safety",
+  "data-science",
+  "mlops",
+  "research-infra",
+  "payments-ml",
+  "growth-ml",
+  "support-automation",
+  "maps-ml",
+  "health-ml",
 ];
 const FIRST = ["Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemi", "Lars", "Mona", "Nikhil", "Olga"];
 const LAST = ["Okafor", "Schmidt", "Tanaka", "Silva", "Nguyen", "Kowalski", "Haddad", "Moreau", "Larsen", "Patel", "Rossi", "Ivanova"];
@@ -63,7 +80,10 @@ function coprimeStep(n: number): number {
 
 type Step = { label: string; ms: number; rows?: number };
 
-export async function seed(opts: Options, log: (s: string) => void = console.log): Promise<{ url: string; steps: Step[]; password: string; generated: boolean }> {
+export async function seed(
+  opts: Options,
+  log: (s: string) => void = console.log,
+): Promise<{ url: string; steps: Step[]; password: string; generated: boolean }> {
   const url = benchDatabaseUrl(opts.database);
   const steps: Step[] = [];
   const t0 = performance.now();
@@ -111,7 +131,9 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
     await c.query(`CREATE FUNCTION pg_temp.sha(a bigint, b bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
       $$ SELECT md5(a || ':' || b) || left(md5(b || ':' || a), 8) $$`);
 
-    const { rows: [p] } = await c.query<{ base: Date; now: Date }>(
+    const {
+      rows: [p],
+    } = await c.query<{ base: Date; now: Date }>(
       // Day 0 starts days-1 days before today; the last day's 02:00 schedule has finished (now is at least 03:00 of it).
       "SELECT date_trunc('day', now() - interval '3 hours') - ($1::int - 1) * interval '1 day' AS base, now() AS now",
       [opts.days],
@@ -165,7 +187,15 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
       `INSERT INTO "User" (id, email, name, role, "passwordHash", "createdAt", "disabledAt")
        SELECT id, email, name, role::"Role", hash, $7::timestamptz - interval '30 days', CASE WHEN disabled THEN $7::timestamptz + interval '60 days' END
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[]) AS x(id, email, name, role, hash, disabled)`,
-      [users.map((u) => u.id), users.map((u) => u.email), users.map((u) => u.name), users.map((u) => u.role), users.map((u) => u.hash), users.map((u) => u.disabled), base],
+      [
+        users.map((u) => u.id),
+        users.map((u) => u.email),
+        users.map((u) => u.name),
+        users.map((u) => u.role),
+        users.map((u) => u.hash),
+        users.map((u) => u.disabled),
+        base,
+      ],
     );
     await q(
       "team members",
@@ -257,7 +287,8 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
     );
 
     const stepK = coprimeStep(R);
-    const sev = (c: string, h: string, m: string, l: string) => `CASE severity WHEN 'critical' THEN ${c} WHEN 'high' THEN ${h} WHEN 'medium' THEN ${m} ELSE ${l} END`;
+    const sev = (c: string, h: string, m: string, l: string) =>
+      `CASE severity WHEN 'critical' THEN ${c} WHEN 'high' THEN ${h} WHEN 'medium' THEN ${m} ELSE ${l} END`;
     // The plan of each finding's life. Repository: a few large ones and a long tail (a power law, permuted over
     // the ids). Framework: mostly the repository's own. Then the days of first detection, fix (sooner for higher
     // severities; a fifth never fixed), reopening, second fix, triage (false positive / accepted risk, only on
@@ -329,7 +360,10 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
     );
     await c.query("ALTER TABLE b_ft ADD COLUMN expired_at timestamptz, ADD COLUMN status text");
     // Accepted risks past their expiry were put back to open by the worker's housekeeping (risk_expired).
-    await c.query(`UPDATE b_ft SET expired_at = accepted_until + least(pg_temp.r(n, 43) * interval '30 minutes', $1::timestamptz - accepted_until) WHERE accepted_until <= $1::timestamptz`, [now]);
+    await c.query(
+      `UPDATE b_ft SET expired_at = accepted_until + least(pg_temp.r(n, 43) * interval '30 minutes', $1::timestamptz - accepted_until) WHERE accepted_until <= $1::timestamptz`,
+      [now],
+    );
     await c.query(
       `UPDATE b_ft SET status = CASE WHEN refix_day IS NOT NULL THEN 'fixed' WHEN reopen_day IS NOT NULL THEN 'reopened' WHEN fix_day IS NOT NULL THEN 'fixed'
                                      WHEN tri = 'false_positive' THEN 'false_positive' WHEN tri = 'accepted_risk' AND expired_at IS NULL THEN 'accepted_risk'
@@ -388,7 +422,8 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
       [rulebook.version, rulebook.checks.length],
     );
 
-    const hasContext = (await c.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Finding' AND column_name = 'context'`)).rowCount === 1;
+    const hasContext =
+      (await c.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Finding' AND column_name = 'context'`)).rowCount === 1;
     await q(
       "Finding rows",
       `INSERT INTO "Finding" (id, "repositoryId", fingerprint, "checkId", "policyId", framework, severity, status, "triageDecision", "statusReason",
@@ -478,14 +513,18 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
     );
     log(`  rows: ${counts.map((r) => `${r.what} ${Number(r.n).toLocaleString("en")}`).join(", ")}`);
     const dist = async (col: string) => {
-      const { rows } = await c.query<{ k: string; n: string }>(`SELECT ${col}::text AS k, count(*)::text AS n FROM "Finding" GROUP BY 1 ORDER BY 2::bigint DESC`);
+      const { rows } = await c.query<{ k: string; n: string }>(
+        `SELECT ${col}::text AS k, count(*)::text AS n FROM "Finding" GROUP BY 1 ORDER BY 2::bigint DESC`,
+      );
       return rows.map((r) => `${r.k} ${Number(r.n).toLocaleString("en")}`).join(", ");
     };
     log(`  findings by severity: ${await dist("severity")}`);
     log(`  findings by status: ${await dist("status")}`);
     log(`  findings by framework: ${await dist("framework")}`);
     await c.query("DISCARD TEMP");
-    const { rows: [sz] } = await c.query<{ db: string; finding: string; events: string }>(
+    const {
+      rows: [sz],
+    } = await c.query<{ db: string; finding: string; events: string }>(
       `SELECT pg_size_pretty(pg_database_size(current_database())) AS db, pg_size_pretty(pg_total_relation_size('"Finding"')) AS finding,
               pg_size_pretty(pg_total_relation_size('"FindingEvent"')) AS events`,
     );
@@ -497,7 +536,10 @@ export async function seed(opts: Options, log: (s: string) => void = console.log
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { database: { type: "string" }, repos: { type: "string" }, findings: { type: "string" }, days: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    options: { database: { type: "string" }, repos: { type: "string" }, findings: { type: "string" }, days: { type: "string" } },
+    strict: true,
+  });
   const parsed = options.safeParse(values);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;

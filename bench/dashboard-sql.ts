@@ -18,11 +18,18 @@ function usage(message: string): never {
 }
 let values: { database?: string; plans?: boolean; "closed-at"?: boolean };
 try {
-  ({ values } = parseArgs({ options: { database: { type: "string" }, plans: { type: "boolean" }, "closed-at": { type: "boolean" } }, strict: true }));
+  ({ values } = parseArgs({
+    options: { database: { type: "string" }, plans: { type: "boolean" }, "closed-at": { type: "boolean" } },
+    strict: true,
+  }));
 } catch (e) {
   usage((e as Error).message);
 }
-const parsedDatabase = z.string().regex(/^[a-z][a-z0-9_]*$/, "--database: lower-case letters, digits and _").default(BENCH_DATABASE).safeParse(values.database);
+const parsedDatabase = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "--database: lower-case letters, digits and _")
+  .default(BENCH_DATABASE)
+  .safeParse(values.database);
 if (!parsedDatabase.success) usage(parsedDatabase.error.issues[0]!.message);
 const database = parsedDatabase.data;
 
@@ -40,7 +47,10 @@ interface PlanNode {
 }
 
 function scans(node: PlanNode, out: string[] = []): string[] {
-  if (node["Relation Name"]) out.push(`${node["Node Type"]} ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""} rows=${node["Actual Rows"]}`);
+  if (node["Relation Name"])
+    out.push(
+      `${node["Node Type"]} ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""} rows=${node["Actual Rows"]}`,
+    );
   for (const p of node.Plans ?? []) scans(p, out);
   return out;
 }
@@ -52,7 +62,10 @@ async function measure(c: pg.Client, label: string, sql: string, params: unknown
     let rows: { "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }[];
     try {
       await c.query("SAVEPOINT m");
-      ({ rows } = await c.query<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params));
+      ({ rows } = await c.query<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+        params,
+      ));
       await c.query("RELEASE SAVEPOINT m");
     } catch (e) {
       if ((e as { code?: string }).code !== "57014") throw e;
@@ -80,7 +93,9 @@ async function measure(c: pg.Client, label: string, sql: string, params: unknown
 }
 
 async function hasColumn(c: pg.Client, table: string, column: string): Promise<boolean> {
-  return (await c.query("SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2", [table, column])).rowCount === 1;
+  return (
+    (await c.query("SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2", [table, column])).rowCount === 1
+  );
 }
 
 const TIMEOUT_S = 60;
@@ -92,20 +107,30 @@ async function main() {
     await c.query(`SET statement_timeout = '${TIMEOUT_S}s'`);
     // Savepoints (used to survive a timeout) need a transaction; everything here is rolled back at the end.
     await c.query("BEGIN");
-    const { rows: [ids] } = await c.query<{ repo: string; policy: string; assignee: string }>(
+    const {
+      rows: [ids],
+    } = await c.query<{ repo: string; policy: string; assignee: string }>(
       `SELECT (SELECT "repositoryId" FROM "Finding" f WHERE ${OPEN} GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) AS repo,
               (SELECT "policyId" FROM "Finding" f WHERE ${OPEN} GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) AS policy,
               (SELECT "assigneeId" FROM "Finding" f WHERE ${OPEN} AND "assigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) AS assignee`,
     );
     if (!ids?.repo) throw new Error(`${database} has no findings: run npm run bench:seed first`);
-    const { rows: [size] } = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM "Finding"`);
-    console.log(`database ${database}: ${Number(size!.n).toLocaleString("en")} findings; busiest repository ${ids.repo}, policy ${ids.policy}, assignee ${ids.assignee}\n`);
+    const {
+      rows: [size],
+    } = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM "Finding"`);
+    console.log(
+      `database ${database}: ${Number(size!.n).toLocaleString("en")} findings; busiest repository ${ids.repo}, policy ${ids.policy}, assignee ${ids.assignee}\n`,
+    );
 
     console.log("(a) open findings by severity");
     await measure(c, "a  open by severity", `SELECT f.severity, count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1`);
 
     console.log("\n(c) heatmap: open findings per policy x repository");
-    await measure(c, "c  heatmap policy x repository", `SELECT f."policyId", f."repositoryId", count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1, 2`);
+    await measure(
+      c,
+      "c  heatmap policy x repository",
+      `SELECT f."policyId", f."repositoryId", count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1, 2`,
+    );
     await measure(
       c,
       "c' heatmap policy x team",
@@ -203,8 +228,16 @@ async function main() {
       await c.query(`ANALYZE "Finding"`);
       await c.query(`SET statement_timeout = '${TIMEOUT_S}s'`);
       console.log(`${extra.length} indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-      await measure(c, "a  open by severity, partial index", `SELECT f.severity, count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1`);
-      await measure(c, "c  heatmap, partial index", `SELECT f."policyId", f."repositoryId", count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1, 2`);
+      await measure(
+        c,
+        "a  open by severity, partial index",
+        `SELECT f.severity, count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1`,
+      );
+      await measure(
+        c,
+        "c  heatmap, partial index",
+        `SELECT f."policyId", f."repositoryId", count(*) FROM "Finding" f ${ENABLED} WHERE ${OPEN} GROUP BY 1, 2`,
+      );
       for (const [label, where, order, params] of pages) await measure(c, `d  ${label}`, page(where, order), params);
 
       // 2. A daily roll-up of lifecycle deltas per check (what persist/triage would maintain in the same
@@ -221,8 +254,12 @@ async function main() {
           GROUP BY 1, 2, 3 HAVING sum(CASE WHEN e."toStatus" IS DISTINCT FROM e."fromStatus" THEN 1 ELSE 0 END) > 0`,
       );
       await c.query("ANALYZE posture_daily");
-      const { rows: [pd] } = await c.query<{ n: string }>("SELECT count(*)::text AS n FROM posture_daily");
-      console.log(`\nroll-up (day, check, severity, delta): ${Number(pd!.n).toLocaleString("en")} rows, built from the events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const {
+        rows: [pd],
+      } = await c.query<{ n: string }>("SELECT count(*)::text AS n FROM posture_daily");
+      console.log(
+        `\nroll-up (day, check, severity, delta): ${Number(pd!.n).toLocaleString("en")} rows, built from the events in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
       await c.query(`SET statement_timeout = '${TIMEOUT_S}s'`);
       await measure(
         c,
@@ -242,7 +279,9 @@ async function main() {
       t = performance.now();
       await c.query(`ALTER TABLE "Finding" ADD COLUMN "closedAt" timestamp(3)`);
       await c.query(`UPDATE "Finding" f SET "closedAt" = ${closedFromEvents}`);
-      await c.query(`CREATE INDEX "Finding_firstSeenAt_closedAt_severity_idx" ON "Finding" ("firstSeenAt", "closedAt", severity, "checkId")`);
+      await c.query(
+        `CREATE INDEX "Finding_firstSeenAt_closedAt_severity_idx" ON "Finding" ("firstSeenAt", "closedAt", severity, "checkId")`,
+      );
       await c.query(`ANALYZE "Finding"`);
       await c.query(`SET statement_timeout = '${TIMEOUT_S}s'`);
       console.log(`\nclosedAt added, back-filled and indexed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -253,7 +292,11 @@ async function main() {
            LEFT JOIN ("Finding" f ${ENABLED}) ON f."firstSeenAt" < d.day + interval '1 day' AND (f."closedAt" IS NULL OR f."closedAt" >= d.day + interval '1 day')
           GROUP BY 1, 2`,
       );
-      await measure(c, "b5 running sums on closedAt", running(`(SELECT f.severity, f."firstSeenAt", f."closedAt" AS closed_at FROM "Finding" f ${ENABLED}) f WHERE true`));
+      await measure(
+        c,
+        "b5 running sums on closedAt",
+        running(`(SELECT f.severity, f."firstSeenAt", f."closedAt" AS closed_at FROM "Finding" f ${ENABLED}) f WHERE true`),
+      );
     } finally {
       await c.query("ROLLBACK");
       if (values["closed-at"]) {

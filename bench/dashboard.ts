@@ -41,23 +41,33 @@ const PAGES: Page[] = [
   { name: "heatmap", path: () => "/heatmap", targetP95: 300 },
   { name: "findings: severity=critical, sort -dueAt", path: () => "/findings?severity=critical&sort=-dueAt", targetP95: 150 },
   { name: "findings: status=open, sort -firstSeenAt", path: () => "/findings?status=open&sort=-firstSeenAt", targetP95: 150 },
-  { name: "findings: repository, sort -severity", path: (i) => `/findings?repository=${encodeURIComponent(i.repository)}&sort=-severity`, targetP95: 150 },
+  {
+    name: "findings: repository, sort -severity",
+    path: (i) => `/findings?repository=${encodeURIComponent(i.repository)}&sort=-severity`,
+    targetP95: 150,
+  },
   { name: "findings: policy, sort dueAt", path: (i) => `/findings?policy=${encodeURIComponent(i.policy)}&sort=dueAt`, targetP95: 150 },
   { name: "findings: framework=bentoml, sort -firstSeenAt", path: () => "/findings?framework=bentoml&sort=-firstSeenAt", targetP95: 150 },
-  { name: "findings: assignee, sort dueAt", path: (i) => `/findings?assignee=${encodeURIComponent(i.assignee)}&sort=dueAt`, targetP95: 150 },
+  {
+    name: "findings: assignee, sort dueAt",
+    path: (i) => `/findings?assignee=${encodeURIComponent(i.assignee)}&sort=dueAt`,
+    targetP95: 150,
+  },
   { name: "remediation", path: () => "/remediation" },
   { name: "repositories", path: () => "/repositories" },
 ];
 
-const envSchema = z
-  .object({
-    POSTURE_BENCH_URL: z.string().url().default("http://127.0.0.1:3100"),
-    POSTURE_BENCH_COOKIE: z.string().min(1).optional(),
-    POSTURE_BENCH_DATABASE: z.string().regex(/^[a-z][a-z0-9_]*$/).default(BENCH_DATABASE),
-    POSTURE_BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
-    POSTURE_BENCH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
-    POSTURE_BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(600).default(3),
-  });
+const envSchema = z.object({
+  POSTURE_BENCH_URL: z.string().url().default("http://127.0.0.1:3100"),
+  POSTURE_BENCH_COOKIE: z.string().min(1).optional(),
+  POSTURE_BENCH_DATABASE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .default(BENCH_DATABASE),
+  POSTURE_BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
+  POSTURE_BENCH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  POSTURE_BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(600).default(3),
+});
 function readEnv(): z.infer<typeof envSchema> {
   const parsedEnv = envSchema.safeParse(process.env);
   if (!parsedEnv.success) {
@@ -80,11 +90,20 @@ interface AutocannonInstance {
   on(event: "response", fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
   stop(): void;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  opts: { url: string; connections: number; duration: number; headers: Record<string, string> },
+  cb: (err: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 /** One autocannon run against one URL; `stop()` ends it early (the result covers what ran until then). */
-export function startAutocannon(url: string, cookie: string, connections: number, seconds: number, record?: (ms: number, status: number) => void): { result: Promise<AutocannonResult>; stop(): void } {
+export function startAutocannon(
+  url: string,
+  cookie: string,
+  connections: number,
+  seconds: number,
+  record?: (ms: number, status: number) => void,
+): { result: Promise<AutocannonResult>; stop(): void } {
   let instance!: AutocannonInstance;
   const result = new Promise<AutocannonResult>((resolve, reject) => {
     instance = autocannon({ url, connections, duration: seconds, headers: { cookie } }, (err, r) => (err ? reject(err) : resolve(r)));
@@ -123,7 +142,9 @@ async function lookupIds(databaseUrl: string): Promise<BenchIds> {
     return {
       repository: await one(`SELECT "repositoryId" AS id FROM "Finding" WHERE ${open} GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
       policy: await one(`SELECT "policyId" AS id FROM "Finding" WHERE ${open} GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
-      assignee: await one(`SELECT "assigneeId" AS id FROM "Finding" WHERE ${open} AND "assigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
+      assignee: await one(
+        `SELECT "assigneeId" AS id FROM "Finding" WHERE ${open} AND "assigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+      ),
     };
   } finally {
     await c.end();
@@ -138,15 +159,22 @@ export async function probe(url: string, cookie: string): Promise<Probe> {
   try {
     res = await fetch(url, { headers: { cookie }, redirect: "manual" });
   } catch (e) {
-    throw new Error(`cannot reach ${url} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start a production build first`);
+    throw new Error(
+      `cannot reach ${url} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start a production build first`,
+    );
   }
   await res.arrayBuffer();
   if (res.status >= 300 && res.status < 400) {
     const location = res.headers.get("location") ?? "";
     const authFailed = new URL(location, url).pathname === "/login";
-    return { ok: false, authFailed, why: `${res.status} redirect to ${location}${authFailed ? " - AUTH FAILED: the session cookie was not accepted" : ""}` };
+    return {
+      ok: false,
+      authFailed,
+      why: `${res.status} redirect to ${location}${authFailed ? " - AUTH FAILED: the session cookie was not accepted" : ""}`,
+    };
   }
-  if (res.status < 200 || res.status >= 300) return { ok: false, authFailed: false, why: `HTTP ${res.status}${res.status === 404 ? " (page not built yet?)" : ""}` };
+  if (res.status < 200 || res.status >= 300)
+    return { ok: false, authFailed: false, why: `HTTP ${res.status}${res.status === 404 ? " (page not built yet?)" : ""}` };
   return { ok: true };
 }
 
@@ -174,13 +202,16 @@ async function main() {
     process.exit(2);
   }
   const env = readEnv();
-  const run = (url: string, cookie: string, seconds: number, record?: (ms: number, status: number) => void) => startAutocannon(url, cookie, env.POSTURE_BENCH_CONNECTIONS, seconds, record).result;
+  const run = (url: string, cookie: string, seconds: number, record?: (ms: number, status: number) => void) =>
+    startAutocannon(url, cookie, env.POSTURE_BENCH_CONNECTIONS, seconds, record).result;
   const base = env.POSTURE_BENCH_URL.replace(/\/+$/, "");
   const databaseUrl = benchDatabaseUrl(env.POSTURE_BENCH_DATABASE);
   const ids = await lookupIds(databaseUrl);
   const cookie = env.POSTURE_BENCH_COOKIE ?? (await benchSessionCookie(databaseUrl));
   const auth = env.POSTURE_BENCH_COOKIE ? "cookie from POSTURE_BENCH_COOKIE" : `session created in the database for ${BENCH_ADMIN_EMAIL}`;
-  console.log(`bench:dashboard against ${base} (${auth}); ${env.POSTURE_BENCH_CONNECTIONS} connections, ${env.POSTURE_BENCH_WARMUP_SECONDS} s warm-up + ${env.POSTURE_BENCH_SECONDS} s per page`);
+  console.log(
+    `bench:dashboard against ${base} (${auth}); ${env.POSTURE_BENCH_CONNECTIONS} connections, ${env.POSTURE_BENCH_WARMUP_SECONDS} s warm-up + ${env.POSTURE_BENCH_SECONDS} s per page`,
+  );
 
   const rows: Row[] = [];
   for (const page of PAGES) {
@@ -210,12 +241,22 @@ async function main() {
       non2xx: result.non2xx,
       statuses: [...statuses].map(([s, n]) => `${s}×${n}`).join(" "),
     });
-    const verdict = page.targetP95 === undefined ? "" : row.p95! < page.targetP95 && !row.errors && !row.non2xx ? ` (target < ${page.targetP95} ms: met)` : ` (target < ${page.targetP95} ms: NOT met)`;
-    console.log(`${page.name}: ${path}: ${row.requests} requests, p50 ${fmt(row.p50)}, p95 ${fmt(row.p95)}, p99 ${fmt(row.p99)}, errors ${row.errors}, non-2xx ${row.non2xx} [${row.statuses}]${verdict}`);
+    const verdict =
+      page.targetP95 === undefined
+        ? ""
+        : row.p95! < page.targetP95 && !row.errors && !row.non2xx
+          ? ` (target < ${page.targetP95} ms: met)`
+          : ` (target < ${page.targetP95} ms: NOT met)`;
+    console.log(
+      `${page.name}: ${path}: ${row.requests} requests, p50 ${fmt(row.p50)}, p95 ${fmt(row.p95)}, p99 ${fmt(row.p99)}, errors ${row.errors}, non-2xx ${row.non2xx} [${row.statuses}]${verdict}`,
+    );
   }
 
   const authFailed = rows.some((r) => !r.probe.ok && r.probe.authFailed);
-  if (authFailed) console.error("AUTH FAILED: pages redirect to /login; the session cookie was not accepted (is the server running on the seeded database?)");
+  if (authFailed)
+    console.error(
+      "AUTH FAILED: pages redirect to /login; the session cookie was not accepted (is the server running on the seeded database?)",
+    );
 
   const status = (r: Row) => {
     if (!r.probe.ok) return `not measured: ${r.probe.why}`;

@@ -95,7 +95,10 @@ async function run(rulesDir: string): Promise<BenchResult> {
     const marker = existsSync(commitMarker(entry.repo)) ? readFileSync(commitMarker(entry.repo), "utf8").trim() : null;
     if (marker === null) warnings.push("prepared without prepare.ts: the exported commit is unknown");
     else if (marker !== entry.commit) {
-      notScored.push({ repo: entry.repo, reason: `prepared at ${marker.slice(0, 12)}, repos.yaml pins ${entry.commit.slice(0, 12)}: prepare again` });
+      notScored.push({
+        repo: entry.repo,
+        reason: `prepared at ${marker.slice(0, 12)}, repos.yaml pins ${entry.commit.slice(0, 12)}: prepare again`,
+      });
       continue;
     }
     let labels: LabelFile | null;
@@ -120,13 +123,17 @@ async function run(rulesDir: string): Promise<BenchResult> {
       message: f.message,
       context: f.context,
     }));
-    repos.push({ entry, score: scoreRepo(entry.repo, findings, labels), labelled: labels !== null, errors: result.errors.length, warnings });
+    repos.push({
+      entry,
+      score: scoreRepo(entry.repo, findings, labels),
+      labelled: labels !== null,
+      errors: result.errors.length,
+      warnings,
+    });
   }
 
   const listed = new Set(entries.map((e) => labelFileName(e.repo)));
-  const strayLabelFiles = existsSync(LABELS_DIR)
-    ? readdirSync(LABELS_DIR).filter((f) => f.endsWith(".yaml") && !listed.has(f))
-    : [];
+  const strayLabelFiles = existsSync(LABELS_DIR) ? readdirSync(LABELS_DIR).filter((f) => f.endsWith(".yaml") && !listed.has(f)) : [];
   const { overall, perCheck } = total(repos.filter((r) => r.labelled).map((r) => r.score));
   const cpu = cpus();
   return {
@@ -170,7 +177,20 @@ function row(name: string, c: Counts): string[] {
   ];
 }
 
-const HEADER = ["", "findings", "labelled", "true", "noise", "false", "precision", "noise", "false share", "prod. true", "recall", "high-impact recall"];
+const HEADER = [
+  "",
+  "findings",
+  "labelled",
+  "true",
+  "noise",
+  "false",
+  "precision",
+  "noise",
+  "false share",
+  "prod. true",
+  "recall",
+  "high-impact recall",
+];
 
 function markdownTable(rows: string[][]): string {
   const lines = [HEADER, HEADER.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
@@ -204,7 +224,10 @@ function report(res: BenchResult, markdown: boolean): string {
   const item = (s: string) => (markdown ? `- ${s}` : `  ${s}`);
   const code = (s: string) => (markdown ? `\`${s}\`` : s);
   const out: string[] = [];
-  out.push(`${markdown ? "" : "detection benchmark: "}${res.date}, commit ${code(res.commit.slice(0, 12))}, rulebook ${code(res.rulebook.version.slice(0, 12))} (${res.rulebook.dir}), ${res.machine}`, "");
+  out.push(
+    `${markdown ? "" : "detection benchmark: "}${res.date}, commit ${code(res.commit.slice(0, 12))}, rulebook ${code(res.rulebook.version.slice(0, 12))} (${res.rulebook.dir}), ${res.machine}`,
+    "",
+  );
   out.push(h("Overall (labelled repositories)"), "", table([row("overall", res.overall)]), "", targetsLine(res.overall), "");
 
   out.push(h("Per repository"), "");
@@ -217,7 +240,13 @@ function report(res: BenchResult, markdown: boolean): string {
     ...(r.errors ? [`${r.entry.repo}: the scan reported ${r.errors} file error(s)`] : []),
   ]);
   if (warnings.length || res.strayLabelFiles.length) {
-    out.push(h("Warnings"), "", ...warnings.map(item), ...res.strayLabelFiles.map((f) => item(`labels/${f}: no repository of repos.yaml`)), "");
+    out.push(
+      h("Warnings"),
+      "",
+      ...warnings.map(item),
+      ...res.strayLabelFiles.map((f) => item(`labels/${f}: no repository of repos.yaml`)),
+      "",
+    );
   }
 
   const checks = Object.keys(res.perCheck).sort();
@@ -226,7 +255,9 @@ function report(res: BenchResult, markdown: boolean): string {
   const missed = res.repos.flatMap((r) => r.score.missed.map((e) => ({ repo: r.entry.repo, e })));
   out.push(h(`Missed expected items (${missed.length})`), "");
   for (const { repo, e } of missed) {
-    out.push(item(`[${e.impact}] ${repo} ${code(`${e.path}:${e.line}`)} ${e.class}${e.checks ? ` (${e.checks.join(", ")})` : ""}: ${e.note}`));
+    out.push(
+      item(`[${e.impact}] ${repo} ${code(`${e.path}:${e.line}`)} ${e.class}${e.checks ? ` (${e.checks.join(", ")})` : ""}: ${e.note}`),
+    );
   }
   out.push("");
 
@@ -272,7 +303,14 @@ async function main(): Promise<number> {
       ...rest,
       rates: rates(res.overall),
       targets: TARGETS,
-      repos: repos.map((r) => ({ commit: r.entry.commit, labelled: r.labelled, errors: r.errors, warnings: r.warnings, ...r.score, rates: rates(r.score.overall) })),
+      repos: repos.map((r) => ({
+        commit: r.entry.commit,
+        labelled: r.labelled,
+        errors: r.errors,
+        warnings: r.warnings,
+        ...r.score,
+        rates: rates(r.score.overall),
+      })),
     };
     console.log(JSON.stringify(json, null, 2));
   } else {

@@ -29,7 +29,15 @@ if (!existsSync(corpus) || readdirSync(corpus).length === 0) {
 }
 
 function pythonFiles(dir: string): { files: number; lines: number } {
-  const out = execFileSync("sh", ["-c", `find "$1" -name '*.py' -type f -print0 | xargs -0 cat | wc -l; find "$1" -name '*.py' -type f | wc -l`, "sh", dir]).toString().trim().split("\n");
+  const out = execFileSync("sh", [
+    "-c",
+    `find "$1" -name '*.py' -type f -print0 | xargs -0 cat | wc -l; find "$1" -name '*.py' -type f | wc -l`,
+    "sh",
+    dir,
+  ])
+    .toString()
+    .trim()
+    .split("\n");
   return { lines: Number(out[0]), files: Number(out[1]) };
 }
 
@@ -77,11 +85,17 @@ for (let i = 0; i < RUNS; i++) {
   noFlowRuns.push(timed(posture, ["scan", corpus, "--format", "json", "--rules", noFlowRules], (s) => s === 0 || s === 1));
   banditRuns.push(timed("bandit", ["-r", corpus, "-q", "-f", "json", "-o", "/dev/null"], (s) => s === 0 || s === 1));
   const [pr, nr, br] = [postureRuns[i]!, noFlowRuns[i]!, banditRuns[i]!];
-  console.log(`run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, without data flow ${nr.seconds}s (cpu ${nr.cpu.toFixed(2)}s), bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`);
+  console.log(
+    `run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, without data flow ${nr.seconds}s (cpu ${nr.cpu.toFixed(2)}s), bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`,
+  );
 }
 rmSync(noFlowRules, { recursive: true, force: true });
 
-const summary = (runs: Run[]) => ({ s: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpu)), mb: median(runs.map((r) => r.rssMb)) });
+const summary = (runs: Run[]) => ({
+  s: median(runs.map((r) => r.seconds)),
+  cpu: median(runs.map((r) => r.cpu)),
+  mb: median(runs.map((r) => r.rssMb)),
+});
 const p = summary(postureRuns);
 const n = summary(noFlowRuns);
 const b = summary(banditRuns);
@@ -114,4 +128,6 @@ The same runs, interleaved, with the rulebook less its ${flowChecks} data-flow c
 ${parses ? `Parses: ${parses.total} file parses over ${parses.files} files (${(parses.total / Math.max(1, parses.files)).toFixed(2)} a file, at most ${parses.maxPerFile} for one file); all ${flowChecks} data-flow checks together parse each of their ${parses.dataFlowFiles} files once.` : ""}
 `,
 );
-console.log(`posture ${p.s}s cpu ${p.cpu.toFixed(2)}s ${p.mb}MB; bandit ${b.s}s cpu ${b.cpu.toFixed(2)}s ${b.mb}MB; load ${load}; ${speedup.toFixed(1)}x; ${pass ? "target met" : "TARGET NOT MET"}`);
+console.log(
+  `posture ${p.s}s cpu ${p.cpu.toFixed(2)}s ${p.mb}MB; bandit ${b.s}s cpu ${b.cpu.toFixed(2)}s ${b.mb}MB; load ${load}; ${speedup.toFixed(1)}x; ${pass ? "target met" : "TARGET NOT MET"}`,
+);

@@ -11,7 +11,14 @@ import { createDb } from "../lib/db/client.ts";
 import { findingPage, findingPageSql, parseFindingView } from "../lib/findings/queries.ts";
 import { loadVisibility, ORG_WIDE } from "../lib/findings/visibility.ts";
 
-const { values: args } = parseArgs({ options: { database: { type: "string", default: "posture_bench" }, runs: { type: "string", default: "30" }, plans: { type: "boolean", default: false }, only: { type: "string" } } });
+const { values: args } = parseArgs({
+  options: {
+    database: { type: "string", default: "posture_bench" },
+    runs: { type: "string", default: "30" },
+    plans: { type: "boolean", default: false },
+    only: { type: "string" },
+  },
+});
 if (!/^[a-z][a-z0-9_]*$/.test(args.database)) throw new Error("--database: a plain database name");
 const url = `postgresql://postgres@127.0.0.1:5432/${args.database}`;
 const runs = Number(args.runs);
@@ -19,10 +26,14 @@ const runs = Number(args.runs);
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 await client.query("SET default_transaction_read_only = on");
-const pick = async (sql: string) => ((await client.query<{ id: string }>(sql)).rows[0]?.id ?? "none");
+const pick = async (sql: string) => (await client.query<{ id: string }>(sql)).rows[0]?.id ?? "none";
 const ids = {
-  repository: await pick(`SELECT "repositoryId" AS id FROM "Finding" WHERE status IN ('open','in_progress','reopened') GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
-  team: await pick(`SELECT r."teamId" AS id FROM "Finding" f JOIN "Repository" r ON r.id = f."repositoryId" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
+  repository: await pick(
+    `SELECT "repositoryId" AS id FROM "Finding" WHERE status IN ('open','in_progress','reopened') GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+  ),
+  team: await pick(
+    `SELECT r."teamId" AS id FROM "Finding" f JOIN "Repository" r ON r.id = f."repositoryId" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+  ),
   policy: await pick(`SELECT "policyId" AS id FROM "Finding" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
   check: await pick(`SELECT "checkId" AS id FROM "Finding" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
   assignee: await pick(`SELECT "assigneeId" AS id FROM "Finding" WHERE "assigneeId" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
@@ -54,7 +65,10 @@ const VIEWS: Record<string, string>[] = [
   { page: "200" },
 ];
 
-const label = (q: Record<string, string>) => Object.entries(q).map(([k, v]) => `${k}=${v === ids.repository || v === ids.team || v === ids.assignee ? "<busiest>" : v}`).join("&") || "(default)";
+const label = (q: Record<string, string>) =>
+  Object.entries(q)
+    .map(([k, v]) => `${k}=${v === ids.repository || v === ids.team || v === ids.assignee ? "<busiest>" : v}`)
+    .join("&") || "(default)";
 
 async function explain(sql: { text: string; values: unknown[] }): Promise<{ ms: number; plan: string }> {
   const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, sql.values);
@@ -82,7 +96,9 @@ for (const q of args.only !== undefined ? [Object.fromEntries(new URLSearchParam
     times.push(performance.now() - t0);
     total = r.capped ? `${r.total}+` : String(r.total);
   }
-  console.log(`${label(q)} | ${page.ms.toFixed(1)} | ${count.ms.toFixed(1)} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${total}`);
+  console.log(
+    `${label(q)} | ${page.ms.toFixed(1)} | ${count.ms.toFixed(1)} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${total}`,
+  );
 }
 await db.$disconnect();
 await client.end();

@@ -98,8 +98,13 @@ export function generateRepository(dir: string, files: number, opts: { riskyEver
   for (let i = 0; i < files; i++) {
     const n = i + seed;
     if (i % 33 === 32) write(dir, `deploy/k8s/svc-${i}.yaml`, MANIFEST(n));
-    else if (i % 50 === 49) write(dir, `serving/config-${i}.properties`, `inference_address=http://127.0.0.1:8080\nmanagement_address=http://${i % 100 === 99 ? "0.0.0.0" : "127.0.0.1"}:8081\n`);
-    else write(dir, `src/pkg${i % 20}/module_${i}.py`, i % riskyEvery === 0 ? SERVICE(n) + "\n" + RISKY[n % RISKY.length]!(n) : SERVICE(n));
+    else if (i % 50 === 49)
+      write(
+        dir,
+        `serving/config-${i}.properties`,
+        `inference_address=http://127.0.0.1:8080\nmanagement_address=http://${i % 100 === 99 ? "0.0.0.0" : "127.0.0.1"}:8081\n`,
+      );
+    else write(dir, `src/pkg${i % 20}/module_${i}.py`, i % riskyEvery === 0 ? `${SERVICE(n)}\n${RISKY[n % RISKY.length]!(n)}` : SERVICE(n));
   }
   git(dir, "init", "-q", "-b", "main");
   git(dir, "-c", "user.email=bench@example.test", "-c", "user.name=bench", "add", "-A");

@@ -88,12 +88,14 @@ class Resources {
   private async undo(): Promise<void> {
     // The server and workers first: they hold database connections and Redis keys.
     for (const { child } of this.procs) stopGroup(child, "SIGTERM");
-    const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once("exit", () => r())));
+    const exited = (c: ChildProcess) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once("exit", () => r()));
     await Promise.race([Promise.all(this.procs.map((p) => exited(p.child))), sleep(15_000)]);
     for (const { child } of this.procs) if (child.exitCode === null && child.signalCode === null) stopGroup(child, "SIGKILL");
     await this.queues?.close().catch(() => undefined);
     await this.db?.$disconnect().catch(() => undefined);
-    if (this.databaseUrl) await dropDatabase(this.databaseUrl).catch((e) => console.error(`dropping ${this.databaseUrl}: ${(e as Error).message}`));
+    if (this.databaseUrl)
+      await dropDatabase(this.databaseUrl).catch((e) => console.error(`dropping ${this.databaseUrl}: ${(e as Error).message}`));
     if (this.redis && this.prefix) {
       try {
         let n = 0;
@@ -120,7 +122,13 @@ function stopGroup(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
-function startChild(res: Resources, name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): { child: ChildProcess; output: () => string } {
+function startChild(
+  res: Resources,
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   res.procs.push({ name, child });
   const out = createWriteStream(logFile);
@@ -193,7 +201,13 @@ interface Phase {
  * LOAD_CONNECTIONS connections split over the pages, all running at once; runs `seconds`, or, with `until`,
  * from `seconds` on until `until()` says so (checked twice a second) or `maxSeconds` has passed.
  */
-async function loadPhase(base: string, cookie: string, cfg: Config, seconds: number, until?: { done: () => Promise<boolean>; maxSeconds: number }): Promise<Phase> {
+async function loadPhase(
+  base: string,
+  cookie: string,
+  cfg: Config,
+  seconds: number,
+  until?: { done: () => Promise<boolean>; maxSeconds: number },
+): Promise<Phase> {
   const loadBefore = loadavg()[0]!;
   const cpuBefore = cpuTimes();
   const started = performance.now();
@@ -219,7 +233,14 @@ async function loadPhase(base: string, cookie: string, cfg: Config, seconds: num
   await stopper;
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuTimes();
-  const stats = (name: string, path: string, connections: number, times: number[], statuses: Map<number, number>, rs: AutocannonResult[]): PageStats => {
+  const stats = (
+    name: string,
+    path: string,
+    connections: number,
+    times: number[],
+    statuses: Map<number, number>,
+    rs: AutocannonResult[],
+  ): PageStats => {
     const sorted = [...times].sort((a, b) => a - b);
     return {
       name,
@@ -232,20 +253,40 @@ async function loadPhase(base: string, cookie: string, cfg: Config, seconds: num
       errors: rs.reduce((n, r) => n + r.errors + r.timeouts, 0),
       non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
       redirects: [...statuses].reduce((n, [s, c]) => n + (s >= 300 && s < 400 ? c : 0), 0),
-      statuses: [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" "),
+      statuses: [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(" "),
     };
   };
   const pages = runs.map((r, i) => stats(r.page.name, r.page.path, r.connections, r.times, r.statuses, [results[i]!]));
   const allStatuses = new Map<number, number>();
   for (const r of runs) for (const [s, n] of r.statuses) allStatuses.set(s, (allStatuses.get(s) ?? 0) + n);
-  const all = stats("all pages", "", cfg.LOAD_CONNECTIONS, runs.flatMap((r) => r.times), allStatuses, results);
-  return { seconds: elapsed, pages, all, load: [loadBefore, loadavg()[0]!], cpu: (100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total) };
+  const all = stats(
+    "all pages",
+    "",
+    cfg.LOAD_CONNECTIONS,
+    runs.flatMap((r) => r.times),
+    allStatuses,
+    results,
+  );
+  return {
+    seconds: elapsed,
+    pages,
+    all,
+    load: [loadBefore, loadavg()[0]!],
+    cpu: (100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total),
+  };
 }
 
 function printPhase(label: string, p: Phase) {
-  log(`${label}: ${p.seconds.toFixed(1)} s, load average ${p.load[0].toFixed(2)} → ${p.load[1].toFixed(2)}, machine CPU ${p.cpu.toFixed(0)}% busy`);
+  log(
+    `${label}: ${p.seconds.toFixed(1)} s, load average ${p.load[0].toFixed(2)} → ${p.load[1].toFixed(2)}, machine CPU ${p.cpu.toFixed(0)}% busy`,
+  );
   for (const s of [...p.pages, p.all]) {
-    console.log(`  ${s.name}: ${s.requests} requests, p50 ${fmt(s.p50)}, p95 ${fmt(s.p95)}, p99 ${fmt(s.p99)}, errors ${s.errors}, non-2xx ${s.non2xx}${s.redirects ? ` (${s.redirects} redirects: AUTH FAILED?)` : ""} [${s.statuses}]`);
+    console.log(
+      `  ${s.name}: ${s.requests} requests, p50 ${fmt(s.p50)}, p95 ${fmt(s.p95)}, p99 ${fmt(s.p99)}, errors ${s.errors}, non-2xx ${s.non2xx}${s.redirects ? ` (${s.redirects} redirects: AUTH FAILED?)` : ""} [${s.statuses}]`,
+    );
   }
 }
 
@@ -320,7 +361,11 @@ async function main() {
     } else {
       log(`build: next build into ${DIST_DIR}`);
       const t = performance.now();
-      execFileSync("npx", ["next", "build"], { cwd: ROOT, env: { ...childEnv, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync("npx", ["next", "build"], {
+        cwd: ROOT,
+        env: { ...childEnv, NODE_ENV: "production" },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
       buildSeconds = (performance.now() - t) / 1000;
       log(`build: ${buildSeconds.toFixed(0)} s`);
     }
@@ -338,7 +383,12 @@ async function main() {
     const admin = (await createUser(db, system, { email: ADMIN_EMAIL, role: "admin", name: "Load admin" })).user;
     const lead = (await createUser(db, system, { email: LEAD_EMAIL, role: "security_lead", name: "Load lead" })).user;
     const adminActor: Actor = { id: admin.id, label: admin.email };
-    const { token } = await issueToken(db, adminActor, { id: admin.id, role: "admin" }, { userId: lead.id, name: "bench:load rescan", scope: "write", expiresDays: 1 });
+    const { token } = await issueToken(
+      db,
+      adminActor,
+      { id: admin.id, role: "admin" },
+      { userId: lead.id, name: "bench:load rescan", scope: "write", expiresDays: 1 },
+    );
     const cookie = await benchSessionCookie(databaseUrl, ADMIN_EMAIL);
 
     let t = performance.now();
@@ -349,7 +399,9 @@ async function main() {
       const repo = await registerRepository(db, { url: dir, team: `team-${i % 8}` }, true, adminActor);
       repos.push({ id: repo.id, dir });
     }
-    log(`setup: ${cfg.LOAD_REPOS} repositories × ${cfg.LOAD_REPO_FILES} files generated and registered in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(
+      `setup: ${cfg.LOAD_REPOS} repositories × ${cfg.LOAD_REPO_FILES} files generated and registered in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // 3. Workers and the web server.
     mkdirSync(join(work, "tmp"));
@@ -358,14 +410,32 @@ async function main() {
       const file = join(work, `worker-${i}.log`);
       logs.push(file);
       // Checkouts go under the work directory, so even a killed worker's are removed with it.
-      const w = startChild(res, `worker ${i}`, ["--import", "tsx", join(ROOT, "worker/index.ts")], { ...childEnv, TMPDIR: join(work, "tmp") }, file);
+      const w = startChild(
+        res,
+        `worker ${i}`,
+        ["--import", "tsx", join(ROOT, "worker/index.ts")],
+        { ...childEnv, TMPDIR: join(work, "tmp") },
+        file,
+      );
       workerOutputs.push(w.output);
-      await waitFor(`worker ${i} to be ready`, 60_000, () => (w.output().includes("worker ready") ? true : w.child.exitCode !== null ? Promise.reject(new Error(`worker ${i} exited: ${w.output().slice(-2000)}`)) : undefined));
+      await waitFor(`worker ${i} to be ready`, 60_000, () =>
+        w.output().includes("worker ready")
+          ? true
+          : w.child.exitCode !== null
+            ? Promise.reject(new Error(`worker ${i} exited: ${w.output().slice(-2000)}`))
+            : undefined,
+      );
     }
     const serverLog = join(work, "server.log");
     logs.push(serverLog);
     const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-    const server = startChild(res, "next start", [nextBin, "start", "-H", "127.0.0.1", "-p", String(cfg.LOAD_PORT)], { ...childEnv, NODE_ENV: "production" }, serverLog);
+    const server = startChild(
+      res,
+      "next start",
+      [nextBin, "start", "-H", "127.0.0.1", "-p", String(cfg.LOAD_PORT)],
+      { ...childEnv, NODE_ENV: "production" },
+      serverLog,
+    );
     await waitFor(`next start on ${base}`, 60_000, async () => {
       if (server.child.exitCode !== null) throw new Error(`next start exited: ${server.output().slice(-2000)}`);
       return fetch(`${base}/login`, { redirect: "manual" }).then(
@@ -403,14 +473,31 @@ async function main() {
     // 7. A new commit in every repository, so each rescan clones, scans and saves (one new finding each).
     t = performance.now();
     for (const [i, r] of repos.entries()) {
-      writeFileSync(join(r.dir, "src", `load_change_${i}.py`), `import subprocess\n\n\ndef rebuild_${i}(name):\n    subprocess.run(f"make -C models/{name}", shell=True, check=True)\n`);
+      writeFileSync(
+        join(r.dir, "src", `load_change_${i}.py`),
+        `import subprocess\n\n\ndef rebuild_${i}(name):\n    subprocess.run(f"make -C models/{name}", shell=True, check=True)\n`,
+      );
       git(r.dir, "-c", "user.email=bench@example.test", "-c", "user.name=bench", "add", "-A");
-      git(r.dir, "-c", "user.email=bench@example.test", "-c", "user.name=bench", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "load change");
+      git(
+        r.dir,
+        "-c",
+        "user.email=bench@example.test",
+        "-c",
+        "user.name=bench",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "-q",
+        "-m",
+        "load change",
+      );
     }
     log(`commits: a new commit in each of ${repos.length} repositories (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 
     // 8. Load: the rescan is triggered over HTTP and the same users keep browsing until it has finished.
-    log(`load: POST /api/v1/scans/rescan-all, then ${cfg.LOAD_CONNECTIONS} connections until every rescan has finished (at least ${cfg.LOAD_SECONDS} s, at most ${cfg.LOAD_MAX_SECONDS} s)`);
+    log(
+      `load: POST /api/v1/scans/rescan-all, then ${cfg.LOAD_CONNECTIONS} connections until every rescan has finished (at least ${cfg.LOAD_SECONDS} s, at most ${cfg.LOAD_MAX_SECONDS} s)`,
+    );
     const windowStart = new Date();
     let trigger: { status: number; ms: number; body: string } | undefined;
     const triggered = (async () => {
@@ -430,7 +517,7 @@ async function main() {
     const windowEnd = new Date();
     await triggered;
     printPhase("load", loaded);
-    if (!trigger || trigger.status !== 202) throw new Error(`rescan-all did not answer 202: ${JSON.stringify(trigger)}`);
+    if (trigger?.status !== 202) throw new Error(`rescan-all did not answer 202: ${JSON.stringify(trigger)}`);
     const summary = JSON.parse(trigger.body) as RescanSummary;
 
     // 9. What the workers did in the window.
@@ -441,12 +528,19 @@ async function main() {
     if (!rescanFinished) log("load window ended before the rescan did; waiting for the rest (not under load)");
     await waitFor("the rescan to finish", 30 * 60_000, async () => ((await active(db, "manual")) === 0 ? true : undefined));
     const rescanned = await finished(db, "manual");
-    const rescan = await db.scan.aggregate({ where: { trigger: "manual" }, _min: { startedAt: true }, _max: { finishedAt: true }, _sum: { findingsNew: true } });
+    const rescan = await db.scan.aggregate({
+      where: { trigger: "manual" },
+      _min: { startedAt: true },
+      _max: { finishedAt: true },
+      _sum: { findingsNew: true },
+    });
     const rescanStatus = await db.scan.groupBy({ by: ["status"], where: { trigger: "manual" }, _count: { _all: true } });
     const rescanSeconds = (rescan._max.finishedAt!.getTime() - windowStart.getTime()) / 1000;
     const perMinute = (scansInWindow / loaded.seconds) * 60;
     const retries = workerOutputs.reduce((n, o) => n + (o().match(/will retry/g)?.length ?? 0), 0);
-    log(`rescan: ${scansInWindow} scans finished inside the ${loaded.seconds.toFixed(1)} s window (${perMinute.toFixed(0)} scans/min); ${rescanned} of ${repos.length} repositories rescanned: ${rescanStatus.map((s) => `${s._count._all} ${s.status}`).join(", ")}, ${rescan._sum.findingsNew ?? 0} new findings, ${rescanSeconds.toFixed(1)} s from the trigger to the last; ${retries} retried attempts`);
+    log(
+      `rescan: ${scansInWindow} scans finished inside the ${loaded.seconds.toFixed(1)} s window (${perMinute.toFixed(0)} scans/min); ${rescanned} of ${repos.length} repositories rescanned: ${rescanStatus.map((s) => `${s._count._all} ${s.status}`).join(", ")}, ${rescan._sum.findingsNew ?? 0} new findings, ${rescanSeconds.toFixed(1)} s from the trigger to the last; ${retries} retried attempts`,
+    );
 
     // 10. Verdict: zero errors in both phases (a repository the rescan could not queue is one); p95 under load
     // within 2x idle, per page and overall.
@@ -457,13 +551,21 @@ async function main() {
     const rescanOk = summary.failed === 0 && rescanned === repos.length;
     const ok = rows.every(pageOk) && rescanOk;
     failedRun = !ok;
-    log(`verdict: ${ok ? "PASS" : "FAIL"}${rescanOk ? "" : ` (rescan-all could not queue ${summary.failed} repositories; ${rescanned} of ${repos.length} rescanned)`}`);
-    for (const [i, l] of rows) console.log(`  ${l.name}: p95 idle ${fmt(i.p95)} → load ${fmt(l.p95)} (×${ratio(l, i).toFixed(2)}), errors+non-2xx ${i.errors + i.non2xx} / ${l.errors + l.non2xx}: ${pageOk([i, l]) ? "ok" : "NOT ok"}`);
+    log(
+      `verdict: ${ok ? "PASS" : "FAIL"}${rescanOk ? "" : ` (rescan-all could not queue ${summary.failed} repositories; ${rescanned} of ${repos.length} rescanned)`}`,
+    );
+    for (const [i, l] of rows)
+      console.log(
+        `  ${l.name}: p95 idle ${fmt(i.p95)} → load ${fmt(l.p95)} (×${ratio(l, i).toFixed(2)}), errors+non-2xx ${i.errors + i.non2xx} / ${l.errors + l.non2xx}: ${pageOk([i, l]) ? "ok" : "NOT ok"}`,
+      );
 
     const phaseTable = (p: Phase) => [
       "| page | path | connections | requests | p50 | p95 | p99 | errors | non-2xx | statuses |",
       "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
-      ...[...p.pages, p.all].map((s) => `| ${s.name === "all pages" ? "**all pages**" : s.name} | ${s.path ? `\`${s.path}\`` : ""} | ${s.connections} | ${s.requests} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.errors} | ${s.non2xx}${s.redirects ? ` (${s.redirects} redirects: auth failed)` : ""} | ${s.statuses} |`),
+      ...[...p.pages, p.all].map(
+        (s) =>
+          `| ${s.name === "all pages" ? "**all pages**" : s.name} | ${s.path ? `\`${s.path}\`` : ""} | ${s.connections} | ${s.requests} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.errors} | ${s.non2xx}${s.redirects ? ` (${s.redirects} redirects: auth failed)` : ""} | ${s.statuses} |`,
+      ),
     ];
     const date = new Date().toISOString().slice(0, 16).replace("T", " ");
     const md = [
@@ -490,7 +592,10 @@ async function main() {
       "",
       "| page | idle p95 | load p95 | ratio | target | |",
       "|---|---:|---:|---:|---|---|",
-      ...rows.map(([i, l]) => `| ${l.name} | ${fmt(i.p95)} | ${fmt(l.p95)} | ×${ratio(l, i).toFixed(2)} | ≤ ×2, no errors | ${pageOk([i, l]) ? "met" : "**not met**"} |`),
+      ...rows.map(
+        ([i, l]) =>
+          `| ${l.name} | ${fmt(i.p95)} | ${fmt(l.p95)} | ×${ratio(l, i).toFixed(2)} | ≤ ×2, no errors | ${pageOk([i, l]) ? "met" : "**not met**"} |`,
+      ),
     ].join("\n");
     if (noReport) log("report: not written (--no-report)");
     else {

@@ -76,7 +76,8 @@ async function main() {
       t = performance.now();
       await runScan(ctx, again.scan.id, { number: 1, max: 1 });
       unchangedRuns.push(performance.now() - t);
-      if ((await db.scan.findUniqueOrThrow({ where: { id: again.scan.id } })).status !== "unchanged") throw new Error("rescan was not unchanged");
+      if ((await db.scan.findUniqueOrThrow({ where: { id: again.scan.id } })).status !== "unchanged")
+        throw new Error("rescan was not unchanged");
     }
     const full = median(fullRuns);
     const unchanged = median(unchangedRuns);
@@ -93,10 +94,20 @@ async function main() {
       generateRepository(dir, ORG_FILES, { riskyEvery: 7, seed: i });
       await registerRepository(db, { url: dir, team: `team-${i % 8}` }, true);
     }
-    const env = { ...process.env, DATABASE_URL: url, REDIS_URL: REDIS, POSTURE_QUEUE_PREFIX: prefix, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "2" };
+    const env = {
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL: REDIS,
+      POSTURE_QUEUE_PREFIX: prefix,
+      POSTURE_ALLOW_LOCAL_REPOS: "1",
+      POSTURE_WORKER_CONCURRENCY: "2",
+    };
     const ready: Promise<void>[] = [];
     for (let i = 0; i < 2; i++) {
-      const p = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../worker/index.ts")], { env, stdio: ["ignore", "pipe", "inherit"] });
+      const p = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../worker/index.ts")], {
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       procs.push(p);
       ready.push(new Promise((r) => p.stdout!.on("data", (d: Buffer) => d.toString().includes("worker ready") && r())));
     }
@@ -108,7 +119,11 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     const after = cpuTimes();
     const cpu = (100 * (after.busy - before.busy)) / (after.total - before.total);
-    const statuses = await db.scan.groupBy({ by: ["status"], where: { repository: { team: { name: { startsWith: "team-" } } } }, _count: { _all: true } });
+    const statuses = await db.scan.groupBy({
+      by: ["status"],
+      where: { repository: { team: { name: { startsWith: "team-" } } } },
+      _count: { _all: true },
+    });
     const orgFindings = await db.finding.count({ where: { repository: { team: { name: { startsWith: "team-" } } } } });
     lines.push(
       `| org-wide rescan: ${ORG_REPOS} repositories × ${ORG_FILES} files, 2 worker processes × concurrency 2 | ${seconds.toFixed(1)} s, **${Math.round((ORG_REPOS / seconds) * 60)} scans/min**; machine CPU ${cpu.toFixed(0)}% busy | report | ${statuses.map((s) => `${s._count._all} ${s.status}`).join(", ")}; ${orgFindings.toLocaleString("en")} findings; ${summary.queued} queued |`,

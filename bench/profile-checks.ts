@@ -16,7 +16,10 @@ import { findInFilesComplete, type AstCheck } from "../lib/engine/scan.ts";
 import { decode } from "../lib/engine/scan-file.ts";
 import { walk } from "../lib/engine/walk.ts";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { rules: { type: "string" }, check: { type: "string" }, unfiltered: { type: "boolean" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rules: { type: "string" }, check: { type: "string" }, unfiltered: { type: "boolean" } },
+});
 const dir = positionals[0];
 if (!dir) throw new Error("usage: profile-checks.ts DIR [--rules DIR] [--check ID] [--unfiltered]");
 ensureLanguages();
@@ -27,7 +30,9 @@ if (astChecks.length === 0) throw new Error(`no ast-grep check ${values.check ??
 const selected = new Map<AstCheck, string[]>(astChecks.map((c) => [c, []]));
 for (const file of walk(dir, { maxFileBytes: 1 << 20, maxFiles: 100_000, isTarget: rulebook.isTarget }).files) {
   const text = decode(readFileSync(file.abs)).text;
-  const chosen = values.unfiltered ? rulebook.checks.filter((c) => rulebook.globSets[c.globSet]!(file.rel)) : applicableChecks(rulebook, file.rel, text);
+  const chosen = values.unfiltered
+    ? rulebook.checks.filter((c) => rulebook.globSets[c.globSet]!(file.rel))
+    : applicableChecks(rulebook, file.rel, text);
   for (const c of chosen) selected.get(c as AstCheck)?.push(file.abs);
 }
 
@@ -51,6 +56,11 @@ for (const [c, paths] of selected) {
   if (values.check) for (const p of paths) if (!matched.has(p)) console.log(`  selected, no match: ${p}`);
 }
 rows.sort((a, b) => b.ms - a.ms);
-console.log(`${values.unfiltered ? "unfiltered (globs only)" : "with prefilters"}: ${rows.reduce((n, r) => n + r.files, 0)} (file, check) pairs, ${rows.reduce((n, r) => n + r.ms, 0)} ms CPU`);
+console.log(
+  `${values.unfiltered ? "unfiltered (globs only)" : "with prefilters"}: ${rows.reduce((n, r) => n + r.files, 0)} (file, check) pairs, ${rows.reduce((n, r) => n + r.ms, 0)} ms CPU`,
+);
 console.log("     ms  files    KiB matched  check");
-for (const r of rows) console.log(`${String(r.ms).padStart(7)} ${String(r.files).padStart(6)} ${String(r.kib).padStart(6)} ${String(r.matched).padStart(7)}  ${r.id}`);
+for (const r of rows)
+  console.log(
+    `${String(r.ms).padStart(7)} ${String(r.files).padStart(6)} ${String(r.kib).padStart(6)} ${String(r.matched).padStart(7)}  ${r.id}`,
+  );

@@ -134,11 +134,20 @@ try {
     try {
       o = await s.run(pg!, redis!);
     } catch (e) {
-      o = { id: s.id, title: s.id, did: "(the scenario did not complete)", expected: "", happened: [`error: ${(e as Error).stack ?? e}`], ok: false };
+      o = {
+        id: s.id,
+        title: s.id,
+        did: "(the scenario did not complete)",
+        expected: "",
+        happened: [`error: ${(e as Error).stack ?? e}`],
+        ok: false,
+      };
     }
     if (!o.ok) failed++;
     writeSection(o);
-    console.log(`${o.ok ? "ok" : "NOT OK"} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n${o.happened.filter((h) => !h.startsWith("|")).join("\n")}\n`);
+    console.log(
+      `${o.ok ? "ok" : "NOT OK"} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n${o.happened.filter((h) => !h.startsWith("|")).join("\n")}\n`,
+    );
   }
 } finally {
   await redis?.stop().catch((e) => console.error("stopping redis:", e));

@@ -15,7 +15,12 @@ const esbuild = createRequire(`${root}/package.json`)("esbuild");
 const tmp = `${out}.${process.pid}.tmp`;
 mkdirSync(dirname(out), { recursive: true });
 await esbuild.build({
-  stdin: { contents: 'import { main } from "./lib/cli/main.ts"; await main();', resolveDir: root, sourcefile: "posture-cli.ts", loader: "ts" },
+  stdin: {
+    contents: 'import { main } from "./lib/cli/main.ts"; await main();',
+    resolveDir: root,
+    sourcefile: "posture-cli.ts",
+    loader: "ts",
+  },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -35,7 +40,10 @@ await esbuild.build({
         // Each module keeps its own import.meta.url (rules/ and package.json are found relative to it).
         b.onLoad({ filter: /\.ts$/ }, (a) => ({
           loader: "ts",
-          contents: readFileSync(a.path, "utf8").replaceAll("import.meta.url", `new URL(${JSON.stringify(relative(dirname(out), a.path))}, import.meta.url).href`),
+          contents: readFileSync(a.path, "utf8").replaceAll(
+            "import.meta.url",
+            `new URL(${JSON.stringify(relative(dirname(out), a.path))}, import.meta.url).href`,
+          ),
         }));
       },
     },

@@ -1,7 +1,12 @@
 import { ACTIONS, can, type Action } from "../lib/auth/permissions.ts";
 import { expect, signIn, test, type RoleKey } from "./support/fixtures.ts";
 
-const ROLE: Record<RoleKey, "admin" | "security_lead" | "engineer" | "viewer"> = { admin: "admin", lead: "security_lead", engineer: "engineer", viewer: "viewer" };
+const ROLE: Record<RoleKey, "admin" | "security_lead" | "engineer" | "viewer"> = {
+  admin: "admin",
+  lead: "security_lead",
+  engineer: "engineer",
+  viewer: "viewer",
+};
 
 // Every page and the permission it needs: the HTTP half of the role × action matrix (test/authz-matrix.test.ts has the rest).
 const PAGES: [string, Action][] = [
@@ -45,7 +50,7 @@ for (const role of Object.keys(ROLE) as RoleKey[]) {
 test("signed out, every page sends you to sign in and the API wants a token", async ({ request }) => {
   for (const [path] of PAGES) {
     const r = await request.get(path, { maxRedirects: 0 });
-    expect([path, r.status(), r.headers()["location"]?.startsWith("/login")]).toEqual([path, 307, true]);
+    expect([path, r.status(), r.headers().location?.startsWith("/login")]).toEqual([path, 307, true]);
   }
   expect((await request.get("/api/v1/findings")).status()).toBe(401);
 });
@@ -62,7 +67,10 @@ test("security headers: nonce CSP, no framing, no sniffing, no referrer", async 
 });
 
 test("a cross-site form post is refused", async ({ request }) => {
-  const r = await request.post("/login", { headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" }, data: "email=a&password=b" });
+  const r = await request.post("/login", {
+    headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+    data: "email=a&password=b",
+  });
   expect(r.status()).toBe(403);
 });
 

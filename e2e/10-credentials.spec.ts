@@ -5,10 +5,17 @@ import { namedRepo } from "./support/repos.ts";
 
 const TOKEN = "ghp_e2eCredentialNeverShownAgain0123456789";
 
-test("security lead: stores a token for a scope, sees only its name, scope and fingerprint, checks access, deletes it", async ({ page, state, request }) => {
+test("security lead: stores a token for a scope, sees only its name, scope and fingerprint, checks access, deletes it", async ({
+  page,
+  state,
+  request,
+}) => {
   await signIn(page, "lead", "/admin/credentials");
   await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credentials" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credentials" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
 
   const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Store credential" }) });
   await form.getByLabel("Kind").selectOption("https_token");
@@ -45,8 +52,15 @@ test("security lead: stores a token for a scope, sees only its name, scope and f
   await snap(page, "credentials");
   // The page's content as a person uses it (a stored credential, a refused form, a check's verdict): no serious or
   // critical axe violation. The shell around it is 11-accessibility's.
-  const axe = await new AxeBuilder({ page }).include("main").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  const axe = await new AxeBuilder({ page })
+    .include("main")
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  expect(
+    axe.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 
   page.once("dialog", (d) => void d.accept());
   await row.getByRole("button", { name: "Delete" }).click();

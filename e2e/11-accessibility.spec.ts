@@ -14,13 +14,22 @@ async function axe(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.split("\n").slice(1, 2).join("").trim()}`).join("\n")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.split("\n").slice(1, 2).join("").trim()}`)
+          .join("\n")}`,
+    );
   // Soft: one run lists every page's violations, not only the first page's.
   expect.soft(bad, `${name}: ${bad.length} serious or critical axe violations\n${bad.join("\n")}`).toEqual([]);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [[1280, 900], [1920, 1080]] as const) {
+  for (const [width, height] of [
+    [1280, 900],
+    [1920, 1080],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
     await snap(page, `${name}-${width}`);
@@ -71,7 +80,10 @@ test("every main page passes axe-core without serious or critical violations, at
   await page.getByRole("button", { name: "Many (one URL a line)" }).click();
   await axe(page, "repositories with the register form open");
   await page.goto("/rules");
-  await page.getByRole("button", { name: /^Disable \S+$/ }).first().click();
+  await page
+    .getByRole("button", { name: /^Disable \S+$/ })
+    .first()
+    .click();
   await axe(page, "rules with a disable form open");
   await page.goto("/");
   await page.locator("details.chart-table summary").first().click();

@@ -65,17 +65,29 @@ let delivery = 0;
 async function webhook(request: APIRequestContext, event: string, body: unknown, secret: string) {
   const raw = JSON.stringify(body);
   return request.post("/api/v1/hooks/github", {
-    headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": `e2e-${Date.now()}-${++delivery}`, "x-hub-signature-256": githubSignature(secret, raw), "user-agent": "GitHub-Hookshot/e2e" },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": `e2e-${Date.now()}-${++delivery}`,
+      "x-hub-signature-256": githubSignature(secret, raw),
+      "user-agent": "GitHub-Hookshot/e2e",
+    },
     data: raw,
   });
 }
 
 async function statusOf(sha: string) {
-  await expect.poll(() => forge.api.statuses.filter((s) => s.sha === sha).length, { timeout: 90_000, message: `a status for ${sha}` }).toBeGreaterThan(0);
+  await expect
+    .poll(() => forge.api.statuses.filter((s) => s.sha === sha).length, { timeout: 90_000, message: `a status for ${sha}` })
+    .toBeGreaterThan(0);
   return forge.api.statuses.filter((s) => s.sha === sha).at(-1)!;
 }
 
-test("security lead: connects an organisation; its push and pull request webhooks are scanned and reported on the forge", async ({ page, request, state }) => {
+test("security lead: connects an organisation; its push and pull request webhooks are scanned and reported on the forge", async ({
+  page,
+  request,
+  state,
+}) => {
   test.setTimeout(240_000);
   const lead = { authorization: `Bearer ${state.users.lead.token}` };
 
@@ -92,7 +104,10 @@ test("security lead: connects an organisation; its push and pull request webhook
   // Connect the organisation.
   await page.goto("/admin/connections");
   await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connections" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connections" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Connect" }) });
   await form.locator('select[name="forge"]').selectOption("github");
   await form.getByLabel("Name", { exact: true }).fill("acme");
@@ -113,7 +128,11 @@ test("security lead: connects an organisation; its push and pull request webhook
   await expect
     .poll(
       async () => {
-        const list = ((await (await request.get("/api/v1/repositories", { headers: lead })).json()) as { repositories: { id: string; name: string; lastScan: { status: string } | null }[] }).repositories;
+        const list = (
+          (await (await request.get("/api/v1/repositories", { headers: lead })).json()) as {
+            repositories: { id: string; name: string; lastScan: { status: string } | null }[];
+          }
+        ).repositories;
         const r = list.find((x) => x.name === "acme/ml-serving");
         repositoryId = r?.id ?? "";
         return [r?.lastScan?.status ?? "none", list.some((x) => x.name === "acme/old-notes")];
@@ -143,8 +162,21 @@ test("security lead: connects an organisation; its push and pull request webhook
   const answer = await webhook(request, "push", { ref: "refs/heads/main", after: pushed, repository }, secret);
   expect([answer.status(), await answer.json()]).toEqual([202, { outcome: `push ${pushed.slice(0, 12)}: scan queued` }]);
   const status = await statusOf(pushed);
-  expect(status).toMatchObject({ repo: "acme/ml-serving", login: "acme-bot", body: { state: "success", context: "posture", description: "1 open finding (1 high); 0 new, 1 fixed by this push", target_url: `${state.baseURL}/repositories/${repositoryId}` } });
-  const scans = ((await (await request.get(`/api/v1/repositories/${repositoryId}/scans`, { headers: lead })).json()) as { scans: { commitSha: string; trigger: string; status: string }[] }).scans;
+  expect(status).toMatchObject({
+    repo: "acme/ml-serving",
+    login: "acme-bot",
+    body: {
+      state: "success",
+      context: "posture",
+      description: "1 open finding (1 high); 0 new, 1 fixed by this push",
+      target_url: `${state.baseURL}/repositories/${repositoryId}`,
+    },
+  });
+  const scans = (
+    (await (await request.get(`/api/v1/repositories/${repositoryId}/scans`, { headers: lead })).json()) as {
+      scans: { commitSha: string; trigger: string; status: string }[];
+    }
+  ).scans;
   expect(scans[0]).toMatchObject({ commitSha: pushed, trigger: "push", status: "succeeded" });
 
   // Block mode, for critical findings.
@@ -164,12 +196,21 @@ test("security lead: connects an organisation; its push and pull request webhook
   const pr = (action: string, sha: string) => ({
     action,
     number: 12,
-    pull_request: { title: "Serve the new model", html_url: `${forge.origin}/acme/ml-serving/pull/12`, head: { ref: "feature", sha, repo: { id: repo.id, full_name: "acme/ml-serving" } }, base: { ref: "main" } },
+    pull_request: {
+      title: "Serve the new model",
+      html_url: `${forge.origin}/acme/ml-serving/pull/12`,
+      head: { ref: "feature", sha, repo: { id: repo.id, full_name: "acme/ml-serving" } },
+      base: { ref: "main" },
+    },
     repository,
   });
   expect((await webhook(request, "pull_request", pr("opened", head1), secret)).status()).toBe(202);
   const failing = await statusOf(head1);
-  expect(failing.body).toMatchObject({ state: "failure", context: "posture", description: "Blocked: 1 new finding at or above critical (1 critical)" });
+  expect(failing.body).toMatchObject({
+    state: "failure",
+    context: "posture",
+    description: "Blocked: 1 new finding at or above critical (1 critical)",
+  });
   const comments = () => forge.api.comments.get("acme/ml-serving#12") ?? [];
   await expect.poll(() => comments().length, { timeout: 30_000 }).toBe(1);
   const first = comments()[0]!;
@@ -188,12 +229,20 @@ test("security lead: connects an organisation; its push and pull request webhook
   expect(forge.api.log().filter((l) => l === "POST /api/v3/repos/acme/ml-serving/issues/12/comments")).toHaveLength(1);
 
   // The change scans are on the repository's page and in the API; the branch's findings are untouched.
-  const changes = ((await (await request.get(`/api/v1/repositories/${repositoryId}/changes`, { headers: lead })).json()) as { changes: { number: number; headSha: string; introduced: number; status: string }[] }).changes;
+  const changes = (
+    (await (await request.get(`/api/v1/repositories/${repositoryId}/changes`, { headers: lead })).json()) as {
+      changes: { number: number; headSha: string; introduced: number; status: string }[];
+    }
+  ).changes;
   expect(changes.map((c) => [c.number, c.headSha, c.status, c.introduced])).toEqual([
     [12, head2, "succeeded", 2],
     [12, head1, "succeeded", 1],
   ]);
-  const open = ((await (await request.get(`/api/v1/findings?repository=${repositoryId}&status=open`, { headers: lead })).json()) as { items: { checkId: string }[] }).items;
+  const open = (
+    (await (await request.get(`/api/v1/findings?repository=${repositoryId}&status=open`, { headers: lead })).json()) as {
+      items: { checkId: string }[];
+    }
+  ).items;
   expect(open.map((f) => f.checkId)).not.toContain("ml-serving.python.trust-remote-code");
   await page.goto(`/repositories/${repositoryId}`);
   const recent = page.getByRole("region", { name: "Recent changes" });

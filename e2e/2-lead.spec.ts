@@ -2,7 +2,11 @@ import { waitForScan } from "./support/api.ts";
 import { expect, signIn, snap, test } from "./support/fixtures.ts";
 import { inferenceRepo } from "./support/repos.ts";
 
-test("security lead: sees the overview and heatmap, registers a repository, watches its scan finish, and drills from a heatmap cell into its findings", async ({ page, state, request }) => {
+test("security lead: sees the overview and heatmap, registers a repository, watches its scan finish, and drills from a heatmap cell into its findings", async ({
+  page,
+  state,
+  request,
+}) => {
   const repo = inferenceRepo(state.workDir);
   await signIn(page, "lead");
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
@@ -22,7 +26,9 @@ test("security lead: sees the overview and heatmap, registers a repository, watc
   const repositoryId = href!.split("/").pop()!;
 
   // The scan runs in the real worker; the page polls its progress until it is done.
-  const scan = (await (await request.get(`/api/v1/repositories/${repositoryId}/scans`, { headers: { authorization: `Bearer ${state.users.lead.token}` } })).json()) as { scans: { id: string }[] };
+  const scan = (await (
+    await request.get(`/api/v1/repositories/${repositoryId}/scans`, { headers: { authorization: `Bearer ${state.users.lead.token}` } })
+  ).json()) as { scans: { id: string }[] };
   await waitForScan(request, scan.scans[0]!.id);
   await link.click();
   await expect(page.getByText("succeeded").first()).toBeVisible();
@@ -38,7 +44,12 @@ test("security lead: sees the overview and heatmap, registers a repository, watc
   await expect(page.locator("table tbody tr").first()).toContainText("cleanup.py");
   await snap(page, "findings");
 
-  for (const [path, name] of [["/", "overview"], ["/remediation", "remediation"], ["/repositories", "repositories"], ["/rules", "rules"]] as const) {
+  for (const [path, name] of [
+    ["/", "overview"],
+    ["/remediation", "remediation"],
+    ["/repositories", "repositories"],
+    ["/rules", "rules"],
+  ] as const) {
     await page.goto(path);
     await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
     await snap(page, name);

@@ -2,11 +2,15 @@ import { findings, register, rescan, triage, waitForScan } from "./support/api.t
 import { expect, signIn, snap, test } from "./support/fixtures.ts";
 import { fixTriageRepo, triageRepo } from "./support/repos.ts";
 
-test("engineer: opens My findings, sets one in progress with a comment; the code is fixed, a rescan runs, and it shows fixed with its history", async ({ page, state, request }) => {
+test("engineer: opens My findings, sets one in progress with a comment; the code is fixed, a rescan runs, and it shows fixed with its history", async ({
+  page,
+  state,
+  request,
+}) => {
   const repo = triageRepo(state.workDir);
   const { repositoryId, scanId } = await register(request, repo.dir, "vision");
   await waitForScan(request, scanId);
-  const [target] = (await findings(request, `repository=${repositoryId}&check=training-monitor.shell.os-system-interpolated`));
+  const [target] = await findings(request, `repository=${repositoryId}&check=training-monitor.shell.os-system-interpolated`);
   expect(target).toBeDefined();
   expect((await triage(request, target!.id, { assigneeId: state.users.engineer.id })).status()).toBe(200);
 

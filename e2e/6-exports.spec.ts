@@ -21,7 +21,10 @@ test("SARIF and CSV exports of the current filter download and parse", async ({ 
   expect(csv).not.toMatch(/(^|,)(medium|low)(,|$)/m);
 
   const [sarifDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /SARIF/ }).click()]);
-  const sarif = JSON.parse(readFileSync((await sarifDownload.path())!, "utf8")) as { version: string; runs: { tool: { driver: { name: string } }; results: { ruleId: string; level: string }[] }[] };
+  const sarif = JSON.parse(readFileSync((await sarifDownload.path())!, "utf8")) as {
+    version: string;
+    runs: { tool: { driver: { name: string } }; results: { ruleId: string; level: string }[] }[];
+  };
   expect(sarif.version).toBe("2.1.0");
   expect(sarif.runs[0]!.results.length).toBe(lines.length - 1);
   expect(sarif.runs[0]!.results.every((r) => r.ruleId)).toBe(true);

@@ -10,7 +10,7 @@ test("hostile content: HTML in a file name and in a snippet is shown as text, ne
   const repo = hostileRepo(state.workDir);
   const { repositoryId, scanId } = await register(request, repo.dir, "red-team");
   await waitForScan(request, scanId);
-  const [f] = (await findings(request, `repository=${repositoryId}&check=training-monitor.shell.os-system-interpolated`));
+  const [f] = await findings(request, `repository=${repositoryId}&check=training-monitor.shell.os-system-interpolated`);
   expect(f?.path).toBe(HOSTILE_FILE);
 
   const dialogs: string[] = [];
@@ -19,7 +19,12 @@ test("hostile content: HTML in a file name and in a snippet is shown as text, ne
     void d.dismiss();
   });
   await signIn(page, "lead");
-  for (const path of [`/findings?repository=${repositoryId}`, `/findings/${f!.id}`, `/repositories/${repositoryId}`, `/heatmap?columns=repositories`]) {
+  for (const path of [
+    `/findings?repository=${repositoryId}`,
+    `/findings/${f!.id}`,
+    `/repositories/${repositoryId}`,
+    `/heatmap?columns=repositories`,
+  ]) {
     await page.goto(path);
     await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
     await expect(page.locator('img[src="x"]')).toHaveCount(0);
@@ -28,7 +33,9 @@ test("hostile content: HTML in a file name and in a snippet is shown as text, ne
   await expect(page.getByText(HOSTILE_FILE).first()).toBeVisible();
   await expect(page.getByRole("region", { name: "Code around the match" })).toContainText(HOSTILE_SNIPPET);
   // Shown as text: the markup arrives escaped, and no element was made from it.
-  expect(await page.getByRole("region", { name: "Code around the match" }).innerHTML()).toContain("&lt;script&gt;alert('xss')&lt;/script&gt;");
+  expect(await page.getByRole("region", { name: "Code around the match" }).innerHTML()).toContain(
+    "&lt;script&gt;alert('xss')&lt;/script&gt;",
+  );
   expect(await page.locator("script").evaluateAll((all) => all.filter((x) => x.textContent === "alert('xss')").length)).toBe(0);
   await page.goto(`/findings?repository=${repositoryId}`);
   await expect(page.getByText(HOSTILE_FILE).first()).toBeVisible();
@@ -41,7 +48,14 @@ test("hostile content: HTML in a file name and in a snippet is shown as text, ne
 
 test("issue 15 §2: signing in with next=/.//evil.example and its relatives stays on this origin", async ({ browser, state }) => {
   const origin = new URL(state.baseURL).origin;
-  for (const next of ["/.//evil.example", "/..//evil.example", "/./\\evil.example", "//evil.example", "/%2e//evil.example", "/\\/evil.example"]) {
+  for (const next of [
+    "/.//evil.example",
+    "/..//evil.example",
+    "/./\\evil.example",
+    "//evil.example",
+    "/%2e//evil.example",
+    "/\\/evil.example",
+  ]) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const offsite: string[] = [];
@@ -76,7 +90,11 @@ async function captureSignIn(page: Page, email: string): Promise<{ headers: Reco
   return { ...captured!, marker };
 }
 
-test("issue 15 §3: 150 parallel sign-ins with the right password inside do not sign in; the owner's browser still does", async ({ browser, request, state }) => {
+test("issue 15 §3: 150 parallel sign-ins with the right password inside do not sign in; the owner's browser still does", async ({
+  browser,
+  request,
+  state,
+}) => {
   const email = `burst-${Date.now()}@e2e.example`;
   const db = createDb(state.databaseUrl, { max: 1 });
   try {
@@ -103,10 +121,20 @@ test("issue 15 §3: 150 parallel sign-ins with the right password inside do not 
   const RIGHT_AT = 75;
   const burst = await Promise.all(
     Array.from({ length: 150 }, async (_, i) => {
-      const r = await request.post("/login", { headers: { ...form.headers, origin: state.baseURL }, data: form.body.replace(form.marker, i === RIGHT_AT ? PASSWORD : `wrong password ${i}`), maxRedirects: 0 });
+      const r = await request.post("/login", {
+        headers: { ...form.headers, origin: state.baseURL },
+        data: form.body.replace(form.marker, i === RIGHT_AT ? PASSWORD : `wrong password ${i}`),
+        maxRedirects: 0,
+      });
       const text = await r.text();
       const session = r.headersArray().some((h) => h.name.toLowerCase() === "set-cookie" && /^posture_session=[^;]+/.test(h.value));
-      return session ? "signed in" : /too many failed sign-ins/.test(text) ? "locked" : /email or password is incorrect/.test(text) ? "invalid" : `other ${r.status()}`;
+      return session
+        ? "signed in"
+        : /too many failed sign-ins/.test(text)
+          ? "locked"
+          : /email or password is incorrect/.test(text)
+            ? "invalid"
+            : `other ${r.status()}`;
     }),
   );
   expect(burst[RIGHT_AT]).toBe("locked");
@@ -132,11 +160,16 @@ test("issue 15 §3: 150 parallel sign-ins with the right password inside do not 
   await attackerContext.close();
 });
 
-test("issue 15 §4: a security lead is offered only their own account for a token, and a forged user id is refused", async ({ page, state }) => {
+test("issue 15 §4: a security lead is offered only their own account for a token, and a forged user id is refused", async ({
+  page,
+  state,
+}) => {
   await signIn(page, "lead", "/admin/tokens");
   await page.goto("/admin/tokens");
   await expect(page.locator('select[name="userId"] option')).toHaveText([state.users.lead.email]);
-  await expect(page.locator("table.data tbody td:nth-child(2)")).toHaveText(Array(await page.locator("table.data tbody tr").count()).fill(state.users.lead.email));
+  await expect(page.locator("table.data tbody td:nth-child(2)")).toHaveText(
+    Array(await page.locator("table.data tbody tr").count()).fill(state.users.lead.email),
+  );
   // The issue's attack: the admin's id put into the form by hand.
   await page.locator('select[name="userId"]').evaluate((el, id) => {
     const o = document.createElement("option");
@@ -169,30 +202,50 @@ test("issue 15 §5: NUL in the query of pages, exports and the API is a 400 with
     expect([body, r.status(), (await r.json()).error.code]).toEqual([body, 400, "invalid_input"]);
   }
   for (const team of ["t\u0000", "t\ud800"]) {
-    const r = await request.post("/api/v1/repositories", { headers: { ...auth, "content-type": "application/json" }, data: JSON.stringify({ url: "https://example.com/o/r", team }) });
+    const r = await request.post("/api/v1/repositories", {
+      headers: { ...auth, "content-type": "application/json" },
+      data: JSON.stringify({ url: "https://example.com/o/r", team }),
+    });
     expect([team, r.status()]).toEqual([team, 400]);
   }
 });
 
-test("issue 15 §5: forwarded headers from a client change nothing; the proxy covers look-alike paths; a junk bearer is no exemption", async ({ page, request, state }) => {
+test("issue 15 §5: forwarded headers from a client change nothing; the proxy covers look-alike paths; a junk bearer is no exemption", async ({
+  page,
+  request,
+  state,
+}) => {
   const r = await request.get("/login", { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "evil.example" } });
   expect(r.headers()["strict-transport-security"]).toBeUndefined();
   expect(r.headers()["content-security-policy"]).not.toContain("upgrade-insecure-requests");
   const host = new URL(state.baseURL).host;
-  const asHttps = await request.post("/login", { headers: { "x-forwarded-proto": "https", origin: `https://${host}`, "content-type": "application/x-www-form-urlencoded" }, data: "a=b" });
+  const asHttps = await request.post("/login", {
+    headers: { "x-forwarded-proto": "https", origin: `https://${host}`, "content-type": "application/x-www-form-urlencoded" },
+    data: "a=b",
+  });
   expect(asHttps.status()).toBe(403);
-  const asForwardedHost = await request.post("/login", { headers: { "x-forwarded-host": "evil.example", origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" }, data: "a=b" });
+  const asForwardedHost = await request.post("/login", {
+    headers: { "x-forwarded-host": "evil.example", origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
+    data: "a=b",
+  });
   expect(asForwardedHost.status()).toBe(403);
 
   for (const path of ["/favicon.icox", "/_next/imagex", "/_next/staticx", "/_next/staticx/a.js"]) {
     const get = await request.get(path);
-    expect([path, get.headers()["content-security-policy"]?.includes("frame-ancestors 'none'"), get.headers()["x-frame-options"]]).toEqual([path, true, "DENY"]);
+    expect([path, get.headers()["content-security-policy"]?.includes("frame-ancestors 'none'"), get.headers()["x-frame-options"]]).toEqual([
+      path,
+      true,
+      "DENY",
+    ]);
     const post = await request.post(path, { headers: { origin: "https://evil.example" }, data: "x" });
     expect([path, post.status()]).toEqual([path, 403]);
   }
 
   for (const authorization of ["Bearer junk", `Bearer pst_${"a".repeat(43)}`]) {
-    const post = await request.post("/login", { headers: { authorization, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" }, data: "a=b" });
+    const post = await request.post("/login", {
+      headers: { authorization, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      data: "a=b",
+    });
     expect([authorization, post.status()]).toEqual([authorization, 403]);
   }
   // A request that carries a token is never the cookie's: the session is not used.

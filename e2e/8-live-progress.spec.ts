@@ -67,7 +67,11 @@ test.describe("live scan progress", () => {
     await expectNotReloaded(page);
   });
 
-  test("“Scan now” on a repository's page: last scan and history go from queued to the result without a reload", async ({ page, state, request }) => {
+  test("“Scan now” on a repository's page: last scan and history go from queued to the result without a reload", async ({
+    page,
+    state,
+    request,
+  }) => {
     const repo = namedRepo(state.workDir, "live-detail");
     const { repositoryId, scanId } = await register(request, repo.dir, "live-progress");
     await waitForScan(request, scanId);

@@ -2,7 +2,9 @@ import { register, waitForScan } from "./support/api.ts";
 import { expect, signIn, test } from "./support/fixtures.ts";
 import { namedRepo } from "./support/repos.ts";
 
-test("settings: a refused cron expression stays in the field, named as the page labels it; next runs follow the typing", async ({ page }) => {
+test("settings: a refused cron expression stays in the field, named as the page labels it; next runs follow the typing", async ({
+  page,
+}) => {
   await signIn(page, "admin", "/settings");
   const cron = page.getByLabel("Cron schedule");
   const hint = page.locator("p[aria-live=polite]").filter({ hasText: /Next runs|Cron schedule|schedule is off/ });

@@ -56,8 +56,17 @@ export async function listAudit(db: Db, f: AuditFilters) {
   if (f.actor) where.actorLabel = { contains: f.actor, mode: "insensitive" };
   if (f.action) where.action = { startsWith: f.action };
   if (f.target) where.OR = [{ targetType: f.target }, { targetId: f.target }];
-  if (f.from || f.to) where.createdAt = { ...(f.from ? { gte: new Date(`${f.from}T00:00:00Z`) } : {}), ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) };
-  const rows = await db.auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (f.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE + 1 });
+  if (f.from || f.to)
+    where.createdAt = {
+      ...(f.from ? { gte: new Date(`${f.from}T00:00:00Z`) } : {}),
+      ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+    };
+  const rows = await db.auditLog.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (f.page - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE + 1,
+  });
   const actions = await db.auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
   return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE, actions: actions.map((a) => a.action) };
 }

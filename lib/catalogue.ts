@@ -21,7 +21,14 @@ export async function syncCatalogue(db: Db, rulebook: Rulebook): Promise<void> {
     async (tx) => {
       for (const p of rulebook.policies) {
         const id = policyId(p.file);
-        const data = { title: p.policy, framework: frameworkToDb(p.framework), level: p.level, references: p.references, why: p.why.trim(), remediation: p.remediation.trim() };
+        const data = {
+          title: p.policy,
+          framework: frameworkToDb(p.framework),
+          level: p.level,
+          references: p.references,
+          why: p.why.trim(),
+          remediation: p.remediation.trim(),
+        };
         await tx.policy.upsert({ where: { id }, create: { id, ...data }, update: data });
         for (const c of p.checks) {
           const check = { policyId: id, severity: c.severity, message: c.message, active: true };

@@ -62,7 +62,13 @@ function wholeNumber(fallback: number, min: number, max: number, unit = "") {
 }
 
 /** On with 1, off with 0 or unset: anything else (yes, true, on) is refused rather than read as off. */
-const flag = z.preprocess(blank, z.enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" }).transform((v) => v === "1").default(false));
+const flag = z.preprocess(
+  blank,
+  z
+    .enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" })
+    .transform((v) => v === "1")
+    .default(false),
+);
 
 const path = z.preprocess(blank, z.string().optional());
 
@@ -79,11 +85,15 @@ function url(fallback: string, protocols: string[], example: string) {
 
 function networks(value: string, ctx: z.RefinementCtx): Network[] {
   const out: Network[] = [];
-  for (const entry of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^/]+)\/(\d{1,3})$/.exec(entry);
     const family = m ? isIP(m[1]!) : 0;
     const prefix = m ? Number(m[2]) : NaN;
-    if (!m || family === 0 || prefix > (family === 4 ? 32 : 128)) ctx.addIssue({ code: "custom", message: `"${entry}" is not a network such as 10.20.0.0/16` });
+    if (!m || family === 0 || prefix > (family === 4 ? 32 : 128))
+      ctx.addIssue({ code: "custom", message: `"${entry}" is not a network such as 10.20.0.0/16` });
     else out.push({ address: m[1]!, prefix, family: family === 4 ? "ipv4" : "ipv6" });
   }
   return out;
@@ -94,7 +104,13 @@ const schema = z
     DATABASE_URL: url(DEFAULT_DATABASE_URL, ["postgresql:", "postgres:"], DEFAULT_DATABASE_URL),
     REDIS_URL: url(DEFAULT_REDIS_URL, ["redis:", "rediss:"], DEFAULT_REDIS_URL),
     /** Key prefix for every queue: one Redis can serve several Posture installations (and test runs). */
-    POSTURE_QUEUE_PREFIX: z.preprocess(blank, z.string().regex(/^[^\s]{1,200}$/, "must be a word without spaces, e.g. posture").default(DEFAULT_QUEUE_PREFIX)),
+    POSTURE_QUEUE_PREFIX: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^[^\s]{1,200}$/, "must be a word without spaces, e.g. posture")
+        .default(DEFAULT_QUEUE_PREFIX),
+    ),
     POSTURE_WORKER_CONCURRENCY: wholeNumber(DEFAULT_WORKER_CONCURRENCY, 1, 256),
     POSTURE_CLONE_TIMEOUT_MS: wholeNumber(DEFAULT_CLONE_TIMEOUT_MS, 1000, 24 * 3_600_000, " (milliseconds)"),
     POSTURE_SCAN_TIMEOUT_MS: wholeNumber(DEFAULT_SCAN_TIMEOUT_MS, 1000, 24 * 3_600_000, " (milliseconds)"),
@@ -111,12 +127,24 @@ const schema = z
       blank,
       z
         .string()
-        .refine((v) => URL.canParse(v) && ["http:", "https:"].includes(new URL(v).protocol) && !new URL(v).username && !new URL(v).password && !new URL(v).search && !new URL(v).hash, "must be the dashboard's address, e.g. https://posture.example.com")
+        .refine(
+          (v) =>
+            URL.canParse(v) &&
+            ["http:", "https:"].includes(new URL(v).protocol) &&
+            !new URL(v).username &&
+            !new URL(v).password &&
+            !new URL(v).search &&
+            !new URL(v).hash,
+          "must be the dashboard's address, e.g. https://posture.example.com",
+        )
         .transform((v) => v.replace(/\/+$/, ""))
         .optional(),
     ),
     // https://no-color.org: any value but the empty string.
-    NO_COLOR: z.string().optional().transform((v) => Boolean(v)),
+    NO_COLOR: z
+      .string()
+      .optional()
+      .transform((v) => Boolean(v)),
   })
   .transform((e) => ({
     databaseUrl: e.DATABASE_URL,

@@ -18,11 +18,20 @@ export async function getSettings(db: Pick<Db, "settings">): Promise<Settings> {
   }
 }
 
-export function slaDays(settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): number {
-  return { critical: settings.slaCriticalDays, high: settings.slaHighDays, medium: settings.slaMediumDays, low: settings.slaLowDays }[severity];
+export function slaDays(
+  settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">,
+  severity: Severity,
+): number {
+  return { critical: settings.slaCriticalDays, high: settings.slaHighDays, medium: settings.slaMediumDays, low: settings.slaLowDays }[
+    severity
+  ];
 }
 
-export function dueDate(from: Date, settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">, severity: Severity): Date {
+export function dueDate(
+  from: Date,
+  settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">,
+  severity: Severity,
+): Date {
   return new Date(from.getTime() + slaDays(settings, severity) * 86_400_000);
 }
 
@@ -40,7 +49,9 @@ export const settingsInput = z
     // A form sends one value per ticked box (none: the field is absent).
     countedContexts: z.preprocess(
       (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.enum(CODE_CONTEXTS, { message: `a code context is one of ${CODE_CONTEXTS.join(", ")}` })).max(CODE_CONTEXTS.length * 2)
+      z
+        .array(z.enum(CODE_CONTEXTS, { message: `a code context is one of ${CODE_CONTEXTS.join(", ")}` }))
+        .max(CODE_CONTEXTS.length * 2)
         .transform(normaliseContexts),
     ),
   })
@@ -48,12 +59,23 @@ export const settingsInput = z
     const problem = cronProblem(s.scheduleCron, s.scheduleTimezone);
     if (problem) ctx.addIssue({ code: "custom", path: ["scheduleCron"], message: problem });
     const order = [s.slaCriticalDays, s.slaHighDays, s.slaMediumDays, s.slaLowDays];
-    if (order.some((d, i) => i > 0 && d < order[i - 1]!)) ctx.addIssue({ code: "custom", path: ["slaHighDays"], message: "a more severe finding cannot have a longer SLA than a less severe one" });
+    if (order.some((d, i) => i > 0 && d < order[i - 1]!))
+      ctx.addIssue({
+        code: "custom",
+        path: ["slaHighDays"],
+        message: "a more severe finding cannot have a longer SLA than a less severe one",
+      });
   });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
 const SEVERITY_LIST = ["critical", "high", "medium", "low"] as const;
-const severities = z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(SEVERITY_LIST)).max(8).transform((xs) => SEVERITY_LIST.filter((s) => xs.includes(s))));
+const severities = z.preprocess(
+  (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+  z
+    .array(z.enum(SEVERITY_LIST))
+    .max(8)
+    .transform((xs) => SEVERITY_LIST.filter((s) => xs.includes(s))),
+);
 const acceptDays = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
 
 /** Issue 16 §2: how exceptions are governed (lib/findings/exceptions.ts). */
@@ -74,8 +96,22 @@ export async function updateExceptionSettings(db: Db, actor: Actor, input: Excep
   return db.$transaction(async (tx) => {
     const before = await getSettings(tx);
     const settings = await tx.settings.update({ where: { id: 1 }, data: input });
-    const pick = (s: Settings) => ({ riskMaxCriticalDays: s.riskMaxCriticalDays, riskMaxHighDays: s.riskMaxHighDays, riskMaxMediumDays: s.riskMaxMediumDays, riskMaxLowDays: s.riskMaxLowDays, approveAcceptedRisk: s.approveAcceptedRisk, approveFalsePositive: s.approveFalsePositive, riskExpiryRestartsSla: s.riskExpiryRestartsSla });
-    await audit(tx, actor, { action: "settings.exceptions", targetType: "settings", targetId: "1", before: pick(before), after: pick(settings) });
+    const pick = (s: Settings) => ({
+      riskMaxCriticalDays: s.riskMaxCriticalDays,
+      riskMaxHighDays: s.riskMaxHighDays,
+      riskMaxMediumDays: s.riskMaxMediumDays,
+      riskMaxLowDays: s.riskMaxLowDays,
+      approveAcceptedRisk: s.approveAcceptedRisk,
+      approveFalsePositive: s.approveFalsePositive,
+      riskExpiryRestartsSla: s.riskExpiryRestartsSla,
+    });
+    await audit(tx, actor, {
+      action: "settings.exceptions",
+      targetType: "settings",
+      targetId: "1",
+      before: pick(before),
+      after: pick(settings),
+    });
     return settings;
   });
 }
@@ -92,10 +128,26 @@ export async function updateSettings(db: Db, actor: Actor, input: SettingsInput)
     for (const sev of ["critical", "high", "medium", "low"] as const) {
       const d = slaDays(settings, sev);
       if (d === slaDays(before, sev)) continue;
-      moved += await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ('open', 'in_progress', 'reopened')`;
+      moved +=
+        await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ('open', 'in_progress', 'reopened')`;
     }
-    const pick = (s: Settings) => ({ slaCriticalDays: s.slaCriticalDays, slaHighDays: s.slaHighDays, slaMediumDays: s.slaMediumDays, slaLowDays: s.slaLowDays, scheduleEnabled: s.scheduleEnabled, scheduleCron: s.scheduleCron, scheduleTimezone: s.scheduleTimezone, countedContexts: s.countedContexts });
-    await audit(tx, actor, { action: "settings.update", targetType: "settings", targetId: "1", before: pick(before), after: pick(settings) });
+    const pick = (s: Settings) => ({
+      slaCriticalDays: s.slaCriticalDays,
+      slaHighDays: s.slaHighDays,
+      slaMediumDays: s.slaMediumDays,
+      slaLowDays: s.slaLowDays,
+      scheduleEnabled: s.scheduleEnabled,
+      scheduleCron: s.scheduleCron,
+      scheduleTimezone: s.scheduleTimezone,
+      countedContexts: s.countedContexts,
+    });
+    await audit(tx, actor, {
+      action: "settings.update",
+      targetType: "settings",
+      targetId: "1",
+      before: pick(before),
+      after: pick(settings),
+    });
     return { settings, dueDatesMoved: moved };
   });
 }

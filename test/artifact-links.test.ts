@@ -12,7 +12,9 @@ ensureLanguages();
 
 /** The path the last loader call of `source` names. */
 function pathOfLastCall(source: string) {
-  const calls = parse("python", source).root().findAll({ rule: { kind: "call", has: { field: "function", regex: "(^|\\.)load$" } } });
+  const calls = parse("python", source)
+    .root()
+    .findAll({ rule: { kind: "call", has: { field: "function", regex: "(^|\\.)load$" } } });
   return loadedPath(calls[calls.length - 1]!);
 }
 
@@ -25,7 +27,10 @@ describe("the path a loader call names", () => {
     ['torch.load(f"{model_dir}/weights/model.pt")', { path: "weights/model.pt", suffix: true }],
     ['torch.load("/home/model-server/" + "model.pt")', { path: "/home/model-server/model.pt", suffix: false }],
     ['p = "models/clf.pkl"\nwith open(p, "rb") as f:\n    pickle.load(f)', { path: "models/clf.pkl", suffix: false }],
-    ['def load():\n    path = os.path.join("store", "clf.joblib")\n    return joblib.load(filename=path)', { path: "store/clf.joblib", suffix: false }],
+    [
+      'def load():\n    path = os.path.join("store", "clf.joblib")\n    return joblib.load(filename=path)',
+      { path: "store/clf.joblib", suffix: false },
+    ],
   ])("%s", (source, expected) => {
     expect(pathOfLastCall(source)).toEqual(expected);
   });
@@ -65,7 +70,15 @@ describe("code that loads a model file, linked to the findings in that file", ()
     const model = byKey.get("model-store/classifier.pkl:1:ml-serving.artifact.code-execution")!;
     expect(model).toBeDefined();
     const loaders = ["serving/handler.py:5:ml-serving.artifact.unsafe-load", "serving/handler.py:7:ml-serving.artifact.unsafe-load"];
-    for (const k of loaders) expect(byKey.get(k)?.related).toEqual([expect.objectContaining({ path: "model-store/classifier.pkl", line: 1, ruleId: "ml-serving.artifact.code-execution", fingerprint: model.fingerprint })]);
+    for (const k of loaders)
+      expect(byKey.get(k)?.related).toEqual([
+        expect.objectContaining({
+          path: "model-store/classifier.pkl",
+          line: 1,
+          ruleId: "ml-serving.artifact.code-execution",
+          fingerprint: model.fingerprint,
+        }),
+      ]);
     expect(model.related?.map((x) => `${x.path}:${x.line}`)).toEqual(["serving/handler.py:5", "serving/handler.py:7"]);
     // A state dict holds no code: its loader is still reported (torch may be < 2.6) but links to nothing.
     expect(byKey.get("serving/handler.py:6:ml-serving.artifact.unsafe-load")?.related).toBeUndefined();

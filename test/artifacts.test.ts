@@ -27,7 +27,10 @@ function chunked(bytes: Buffer, size = 3) {
 
 const importsOf = async (bytes: Buffer, size?: number) => {
   const report = await readPickles(chunked(bytes, size));
-  return { ...report, imports: report.pickles.flatMap((p) => p.imports.map((i) => `${i.opcode} ${i.module}.${i.name}${i.computed ? " (computed)" : ""}`)) };
+  return {
+    ...report,
+    imports: report.pickles.flatMap((p) => p.imports.map((i) => `${i.opcode} ${i.module}.${i.name}${i.computed ? " (computed)" : ""}`)),
+  };
 };
 
 describe("the pickle opcode reader", () => {
@@ -41,16 +44,41 @@ describe("the pickle opcode reader", () => {
   });
 
   it("resolves STACK_GLOBAL names fetched from the memo (binary and text memo opcodes)", async () => {
-    const binary = new PickleWriter().proto(4).shortUnicode("posix").memoize().pop().shortUnicode("system").binPut(7).pop().binGet(0).binGet(7).stackGlobal().stop().bytes();
+    const binary = new PickleWriter()
+      .proto(4)
+      .shortUnicode("posix")
+      .memoize()
+      .pop()
+      .shortUnicode("system")
+      .binPut(7)
+      .pop()
+      .binGet(0)
+      .binGet(7)
+      .stackGlobal()
+      .stop()
+      .bytes();
     expect((await importsOf(binary)).imports).toEqual(["STACK_GLOBAL posix.system"]);
     const text = new PickleWriter().unicode("nt").put(3).pop().unicode("system").put(4).pop().get(3).get(4).stackGlobal().stop().bytes();
     expect((await importsOf(text)).imports).toEqual(["STACK_GLOBAL nt.system"]);
   });
 
   it("reports a STACK_GLOBAL whose names are not literal strings, and an extension code, as computed", async () => {
-    const built = new PickleWriter().proto(4).shortUnicode("builtins").shortUnicode("str.lower").stackGlobal().shortUnicode("OS").tuple1().reduce().shortUnicode("system").stackGlobal().stop().bytes();
+    const built = new PickleWriter()
+      .proto(4)
+      .shortUnicode("builtins")
+      .shortUnicode("str.lower")
+      .stackGlobal()
+      .shortUnicode("OS")
+      .tuple1()
+      .reduce()
+      .shortUnicode("system")
+      .stackGlobal()
+      .stop()
+      .bytes();
     expect((await importsOf(built)).imports).toEqual(["STACK_GLOBAL builtins.str.lower", "STACK_GLOBAL ?.system (computed)"]);
-    expect((await importsOf(new PickleWriter().proto(2).ext1(42).stop().bytes())).imports).toEqual(["EXT1 copyreg.extension 42 (computed)"]);
+    expect((await importsOf(new PickleWriter().proto(2).ext1(42).stop().bytes())).imports).toEqual([
+      "EXT1 copyreg.extension 42 (computed)",
+    ]);
   });
 
   it("reads a second pickle after the first STOP, and stops quietly at bytes that are not a pickle", async () => {
@@ -78,17 +106,39 @@ describe("the pickle opcode reader", () => {
 
   /** A NumpyArrayWrapper as joblib pickles it, with `body` (the array's bytes) straight after its BUILD. */
   function joblibArray(dtype: string, shape: number[], body: Buffer) {
-    const w = new PickleWriter().proto(4).shortUnicode("joblib.numpy_pickle").shortUnicode("NumpyArrayWrapper").stackGlobal().emptyTuple().newObj().emptyDict().mark();
+    const w = new PickleWriter()
+      .proto(4)
+      .shortUnicode("joblib.numpy_pickle")
+      .shortUnicode("NumpyArrayWrapper")
+      .stackGlobal()
+      .emptyTuple()
+      .newObj()
+      .emptyDict()
+      .mark();
     w.shortUnicode("shape").mark();
     for (const n of shape) w.binInt1(n);
-    w.tuple().shortUnicode("dtype").shortUnicode("numpy").shortUnicode("dtype").stackGlobal().shortUnicode(dtype).raw(0x89, 0x88).raw(0x87).reduce();
+    w.tuple()
+      .shortUnicode("dtype")
+      .shortUnicode("numpy")
+      .shortUnicode("dtype")
+      .stackGlobal()
+      .shortUnicode(dtype)
+      .raw(0x89, 0x88)
+      .raw(0x87)
+      .reduce();
     w.shortUnicode("numpy_array_alignment_bytes").binInt1(16).setItems().build();
     return Buffer.concat([w.bytes(), Buffer.from([3, 0xff, 0xff, 0xff]), body]);
   }
 
   it("skips the array bytes joblib writes inside its pickle, and reads an object array's own pickle", async () => {
     // 2x3 float64 = 48 bytes that are not opcodes, then the pickle goes on and imports os.system
-    const floats = Buffer.concat([joblibArray("f8", [2, 3], Buffer.alloc(48, 0xfe)), new PickleWriter().pop().raw(callPickle("os", "system", "id", 4).subarray(2)).bytes()]);
+    const floats = Buffer.concat([
+      joblibArray("f8", [2, 3], Buffer.alloc(48, 0xfe)),
+      new PickleWriter()
+        .pop()
+        .raw(callPickle("os", "system", "id", 4).subarray(2))
+        .bytes(),
+    ]);
     const r = await importsOf(floats, 5);
     expect(r.error).toBeUndefined();
     expect(r.imports).toEqual(["STACK_GLOBAL joblib.numpy_pickle.NumpyArrayWrapper", "STACK_GLOBAL numpy.dtype", "STACK_GLOBAL os.system"]);
@@ -113,7 +163,14 @@ describe("model files in a scan", () => {
     dir.write("w/model.gguf", Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(20)]));
     dir.write("w/big.pt", "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 5000000000\n");
     dir.write("w/firmware.bin", Buffer.alloc(100, 0x55));
-    dir.write("w/several.pt", zipArchive([{ name: "archive/data.pkl", data: torchStateDict() }, { name: "archive/a.pkl", data: callPickle("os", "system", "x") }, { name: "archive/b.pkl", data: callPickle("webbrowser", "open", "x", 4), method: "deflate" }]));
+    dir.write(
+      "w/several.pt",
+      zipArchive([
+        { name: "archive/data.pkl", data: torchStateDict() },
+        { name: "archive/a.pkl", data: callPickle("os", "system", "x") },
+        { name: "archive/b.pkl", data: callPickle("webbrowser", "open", "x", 4), method: "deflate" },
+      ]),
+    );
     const r = await scanDirectory(dir.root, { checks });
     expect(r.errors).toEqual([]);
     expect(r.stats.artifacts).toMatchObject({ files: 4, safe: 3, formats: { safetensors: 1, onnx: 1, gguf: 1, "torch-zip": 1 } });
@@ -133,14 +190,28 @@ describe("model files in a scan", () => {
     dir.write("m/zlib.joblib", deflateSync(callPickle("nt", "system", "id", 4)));
     dir.write("m/old.joblib", Buffer.concat([Buffer.from("\xfd7zXZ\x00", "latin1"), Buffer.alloc(20)]));
     const config = JSON.stringify({ class_name: "Sequential", config: { layers: [{ class_name: "Lambda", config: { name: "l" } }] } });
-    dir.write("m/model.h5", Buffer.concat([Buffer.from("\x89HDF\r\n\x1a\n", "latin1"), Buffer.alloc(300_000), Buffer.from(config), Buffer.alloc(1000)]));
+    dir.write(
+      "m/model.h5",
+      Buffer.concat([Buffer.from("\x89HDF\r\n\x1a\n", "latin1"), Buffer.alloc(300_000), Buffer.from(config), Buffer.alloc(1000)]),
+    );
     const r = await scanDirectory(dir.root, { checks });
-    expect(r.findings.map((f) => [f.path, f.ruleId, f.message.match(/imports (\S+)|defines (.*?),/)?.slice(1).find(Boolean)])).toEqual([
+    expect(
+      r.findings.map((f) => [
+        f.path,
+        f.ruleId,
+        f.message
+          .match(/imports (\S+)|defines (.*?),/)
+          ?.slice(1)
+          .find(Boolean),
+      ]),
+    ).toEqual([
       ["m/model.h5", "ml-serving.artifact.keras-code-layer", "Lambda layer"],
       ["m/model.joblib", "ml-serving.artifact.code-execution", "os.system,"],
       ["m/zlib.joblib", "ml-serving.artifact.code-execution", "nt.system,"],
     ]);
-    expect(r.errors).toEqual([{ path: "m/old.joblib", message: "not scanned: old.joblib is compressed with xz, which this scanner does not read" }]);
+    expect(r.errors).toEqual([
+      { path: "m/old.joblib", message: "not scanned: old.joblib is compressed with xz, which this scanner does not read" },
+    ]);
   });
 
   it("keeps a finding's fingerprint while its file changes elsewhere, and gives a new one when its imports change", async () => {
@@ -158,27 +229,50 @@ describe("model files in a scan", () => {
   it("lets .posture.yaml turn a check off for a path, as for any check", async () => {
     const dir = scratch("posture-artifacts-cfg-");
     dir.write("research/notebook-cache.pkl", callPickle("os", "system", "x"));
-    dir.write(".posture.yaml", "disable:\n  - check: ml-serving.artifact.code-execution\n    paths: [research/**]\n    reason: scratch files of a researcher, never served\n");
+    dir.write(
+      ".posture.yaml",
+      "disable:\n  - check: ml-serving.artifact.code-execution\n    paths: [research/**]\n    reason: scratch files of a researcher, never served\n",
+    );
     const r = await scanDirectory(dir.root, { checks });
     expect(r.findings).toEqual([]);
     expect(r.stats.artifacts?.pickles).toBe(1);
   });
 
   it("rejects an artifact check with text-file options or without anything to report", () => {
-    const base = (extra: string) => `policy: P\nframework: ml-serving\nlevel: critical\nreferences: [CWE-502]\nwhy: w\nremediation: r\nchecks:\n  - id: x.artifact.y\n    severity: high\n    message: m\n    files: ["**/*.pkl"]\n${extra}`;
-    expect(() => parsePolicy(base("    prefilter: [os]\n    match: { language: pickle, computed: true }\n"), "p.yaml")).toThrow(/prefilter is for text files/);
+    const base = (extra: string) =>
+      `policy: P\nframework: ml-serving\nlevel: critical\nreferences: [CWE-502]\nwhy: w\nremediation: r\nchecks:\n  - id: x.artifact.y\n    severity: high\n    message: m\n    files: ["**/*.pkl"]\n${extra}`;
+    expect(() => parsePolicy(base("    prefilter: [os]\n    match: { language: pickle, computed: true }\n"), "p.yaml")).toThrow(
+      /prefilter is for text files/,
+    );
     expect(() => parsePolicy(base("    match: { language: pickle }\n"), "p.yaml")).toThrow(/give imports, computed: true, or both/);
-    expect(() => parsePolicy(base("    match: { language: pickle, imports: { 'os system': '*' } }\n"), "p.yaml")).toThrow(/match\.imports\.os system: Invalid key/);
-    expect(parsePolicy(base("    match: { language: pickle, imports: { os: '*' }, except: { os.path: [join] } }\n"), "p.yaml").checks).toHaveLength(1);
+    expect(() => parsePolicy(base("    match: { language: pickle, imports: { 'os system': '*' } }\n"), "p.yaml")).toThrow(
+      /match\.imports\.os system: Invalid key/,
+    );
+    expect(
+      parsePolicy(base("    match: { language: pickle, imports: { os: '*' }, except: { os.path: [join] } }\n"), "p.yaml").checks,
+    ).toHaveLength(1);
   });
 
   it("shows artifact findings in the CLI's text, JSON and SARIF", async () => {
     const dir = scratch("posture-artifacts-cli-");
-    dir.write("store/model.mar", zipArchive([{ name: "model.pt", data: zipArchive([{ name: "archive/data.pkl", data: callPickle("subprocess", "Popen", "sh") }]), method: "deflate" }]));
+    dir.write(
+      "store/model.mar",
+      zipArchive([
+        {
+          name: "model.pt",
+          data: zipArchive([{ name: "archive/data.pkl", data: callPickle("subprocess", "Popen", "sh") }]),
+          method: "deflate",
+        },
+      ]),
+    );
     dir.write("store/arrays.npy", npy("|O", "(1,)", callPickle("os", "system", "id")));
     const out = async (format: string) => {
       let stdout = "";
-      const code = await run(["scan", dir.root, "--format", format, "--fail-on", "critical"], { stdout: (s) => (stdout += s), stderr: () => undefined, isTTY: false });
+      const code = await run(["scan", dir.root, "--format", format, "--fail-on", "critical"], {
+        stdout: (s) => (stdout += s),
+        stderr: () => undefined,
+        isTTY: false,
+      });
       return { code, stdout };
     };
     const text = await out("text");
@@ -194,7 +288,14 @@ describe("model files in a scan", () => {
     expect(json.stats.artifacts).toMatchObject({ files: 2, pickles: 2 });
     const sarif = JSON.parse((await out("sarif")).stdout);
     const results = sarif.runs[0].results;
-    expect(results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine])).toEqual([
+    expect(
+      results.map(
+        (r: {
+          ruleId: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine],
+      ),
+    ).toEqual([
       ["ml-serving.artifact.code-execution", "store/arrays.npy", 1],
       ["ml-serving.artifact.code-execution", "store/model.mar", 1],
     ]);

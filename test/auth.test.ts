@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, SYSTEM } from "../lib/audit.ts";
 import { LOGIN_LIMITS, login } from "../lib/auth/login.ts";
 import { generatePassword, hashPassword, verifyPassword } from "../lib/auth/passwords.ts";
-import { createSession, revokeAllSessions, revokeSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionCookie, verifySession } from "../lib/auth/sessions.ts";
+import {
+  createSession,
+  revokeAllSessions,
+  revokeSession,
+  SESSION_ABSOLUTE_MS,
+  SESSION_IDLE_MS,
+  sessionCookie,
+  verifySession,
+} from "../lib/auth/sessions.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "./support/queue.ts";
 
@@ -15,7 +23,11 @@ const PASSWORD = "correct horse battery staple";
 let userId: string;
 
 beforeAll(async () => {
-  userId = (await t.db.user.create({ data: { email: "eng@example.test", name: "Eng", role: "engineer", passwordHash: await hashPassword(PASSWORD) } })).id;
+  userId = (
+    await t.db.user.create({
+      data: { email: "eng@example.test", name: "Eng", role: "engineer", passwordHash: await hashPassword(PASSWORD) },
+    })
+  ).id;
 });
 
 describe("passwords", () => {
@@ -74,7 +86,9 @@ describe("login", () => {
   });
 
   it("locks an account after repeated failures, even from many addresses, and then refuses the right password", async () => {
-    await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead", passwordHash: await hashPassword(PASSWORD) } });
+    await t.db.user.create({
+      data: { email: "lead@example.test", name: "Lead", role: "security_lead", passwordHash: await hashPassword(PASSWORD) },
+    });
     for (let i = 0; i < LOGIN_LIMITS.unknownDeviceAttempts; i++) {
       const r = await login(t.db, redis, { email: "lead@example.test", password: `wrong-${i}-password` }, { ip: `10.1.0.${i}` }, prefix);
       expect(r.ok).toBe(false);
@@ -85,7 +99,8 @@ describe("login", () => {
   });
 
   it("locks an address that tries many accounts", async () => {
-    for (let i = 0; i < LOGIN_LIMITS.ipAttempts; i++) await login(t.db, redis, { email: `user${i}@example.test`, password: "guess guess guess" }, { ip: "10.9.9.9" }, prefix);
+    for (let i = 0; i < LOGIN_LIMITS.ipAttempts; i++)
+      await login(t.db, redis, { email: `user${i}@example.test`, password: "guess guess guess" }, { ip: "10.9.9.9" }, prefix);
     const r = await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: "10.9.9.9" }, prefix);
     expect(r).toMatchObject({ ok: false, reason: "locked" });
     const elsewhere = await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: "10.9.9.10" }, prefix);
@@ -93,20 +108,34 @@ describe("login", () => {
   });
 
   it("without a known client address, failures on other accounts never lock anyone else out", async () => {
-    for (let i = 0; i < LOGIN_LIMITS.ipAttempts + 2; i++) await login(t.db, redis, { email: `noip${i}@example.test`, password: "guess guess guess" }, { ip: null }, prefix);
+    for (let i = 0; i < LOGIN_LIMITS.ipAttempts + 2; i++)
+      await login(t.db, redis, { email: `noip${i}@example.test`, password: "guess guess guess" }, { ip: null }, prefix);
     expect((await login(t.db, redis, { email: "eng@example.test", password: PASSWORD }, { ip: null }, prefix)).ok).toBe(true);
   });
 
   it("refuses disabled accounts and accounts without a password", async () => {
-    await t.db.user.create({ data: { email: "gone@example.test", name: "Gone", role: "viewer", passwordHash: await hashPassword(PASSWORD), disabledAt: new Date() } });
+    await t.db.user.create({
+      data: {
+        email: "gone@example.test",
+        name: "Gone",
+        role: "viewer",
+        passwordHash: await hashPassword(PASSWORD),
+        disabledAt: new Date(),
+      },
+    });
     await t.db.user.create({ data: { email: "nopass@example.test", name: "No", role: "viewer" } });
-    for (const email of ["gone@example.test", "nopass@example.test"]) expect((await login(t.db, redis, { email, password: PASSWORD }, { ip: "10.2.0.1" }, prefix)).ok).toBe(false);
+    for (const email of ["gone@example.test", "nopass@example.test"])
+      expect((await login(t.db, redis, { email, password: PASSWORD }, { ip: "10.2.0.1" }, prefix)).ok).toBe(false);
   });
 });
 
 describe("audit log", () => {
   it("records actor, action, target, address and the state before and after", async () => {
-    await audit(t.db, { id: userId, label: "eng@example.test", ip: "10.0.0.1" }, { action: "finding.status", targetType: "finding", targetId: "f1", before: { status: "open" }, after: { status: "in_progress" } });
+    await audit(
+      t.db,
+      { id: userId, label: "eng@example.test", ip: "10.0.0.1" },
+      { action: "finding.status", targetType: "finding", targetId: "f1", before: { status: "open" }, after: { status: "in_progress" } },
+    );
     await audit(t.db, SYSTEM, { action: "scan.scheduled", targetType: "organisation" });
     const rows = await t.db.auditLog.findMany({ orderBy: { createdAt: "asc" } });
     expect(rows.map((r) => [r.actorLabel, r.action, r.targetId, r.ip, r.before, r.after])).toEqual([

@@ -115,7 +115,8 @@ type Case = (user: SignedInUser) => Promise<{ input: unknown; verify(data: unkno
 describe("authorisation matrix", () => {
   it("grants exactly the issue's permissions to each role", () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
-    for (const action of Object.keys(EXPECTED) as Action[]) for (const role of ROLES) expect([action, role, can(role, action)]).toEqual([action, role, EXPECTED[action].includes(role)]);
+    for (const action of Object.keys(EXPECTED) as Action[])
+      for (const role of ROLES) expect([action, role, can(role, action)]).toEqual([action, role, EXPECTED[action].includes(role)]);
   });
 
   const p = usePipelineTest("authz");
@@ -136,18 +137,23 @@ describe("authorisation matrix", () => {
     }
     // Findings to triage, from a real scan of a small repository.
     const repo = new TestRepo(p.work.path("scanned"));
-    repo.write("app.py", "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n\ndef c(z):\n    return eval(z)\n").commit("init");
+    repo
+      .write("app.py", "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n\ndef c(z):\n    return eval(z)\n")
+      .commit("init");
     const registered = await registerRepository(t.db, { url: repo.dir, team: "authz" }, true);
     const { scan } = await enqueueScan(t.db, p.queues, registered.id, "manual");
     await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 });
-    findingIds = (await t.db.finding.findMany({ where: { repositoryId: registered.id }, orderBy: { line: "asc" }, select: { id: true } })).map((f) => f.id);
+    findingIds = (
+      await t.db.finding.findMany({ where: { repositoryId: registered.id }, orderBy: { line: "asc" }, select: { id: true } })
+    ).map((f) => f.id);
   });
   afterAll(() => {
     if (savedAllowLocal === undefined) delete process.env.POSTURE_ALLOW_LOCAL_REPOS;
     else process.env.POSTURE_ALLOW_LOCAL_REPOS = savedAllowLocal;
   });
 
-  const newUser = async (role: Role = "viewer") => t.db.user.create({ data: { email: `${fresh("target")}@example.test`, name: "target", role } });
+  const newUser = async (role: Role = "viewer") =>
+    t.db.user.create({ data: { email: `${fresh("target")}@example.test`, name: "target", role } });
   const newRepoDir = (label: string) => {
     const r = new TestRepo(p.work.path(fresh(label)));
     r.write("svc.py", "x = 1\n").commit("init");
@@ -157,23 +163,49 @@ describe("authorisation matrix", () => {
   // A connection for each role's run, through a token scoped to the forge's host.
   let credentialId = "";
   const newConnection = async () => {
-    if (!credentialId) credentialId = (await createCredential(t.db, { id: null, label: "authz" }, { kind: "https_token", name: "authz forge token", scope: "ghe.authz.example/acme/*", token: "ghp_authzToken0123456789" })).id;
-    return (await createConnection(t.db, { id: null, label: "authz" }, { name: fresh("conn"), forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId, defaultTeam: "authz" })).connection;
+    if (!credentialId)
+      credentialId = (
+        await createCredential(
+          t.db,
+          { id: null, label: "authz" },
+          { kind: "https_token", name: "authz forge token", scope: "ghe.authz.example/acme/*", token: "ghp_authzToken0123456789" },
+        )
+      ).id;
+    return (
+      await createConnection(
+        t.db,
+        { id: null, label: "authz" },
+        { name: fresh("conn"), forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId, defaultTeam: "authz" },
+      )
+    ).connection;
   };
   // A finding of its own for a run, and a request for it waiting for an approver (asked by someone else).
   const newFinding = async () => {
     const { id: _id, exceptionId: _x, ...f } = await t.db.finding.findUniqueOrThrow({ where: { id: findingIds[0]! } });
-    return t.db.finding.create({ data: { ...f, fingerprint: fresh("fp"), status: "open", related: undefined, context: undefined, severity: "high" } });
+    return t.db.finding.create({
+      data: { ...f, fingerprint: fresh("fp"), status: "open", related: undefined, context: undefined, severity: "high" },
+    });
   };
   const pendingRequest = async () => {
     const finding = await newFinding();
-    const asker = await t.db.user.create({ data: { email: `${fresh("asker")}@example.test`, name: "asker", role: "engineer", orgWide: true } });
+    const asker = await t.db.user.create({
+      data: { email: `${fresh("asker")}@example.test`, name: "asker", role: "engineer", orgWide: true },
+    });
     const { triage } = await import("../lib/findings/triage.ts");
-    expect(await triage(t.db, [finding.id], { status: "accepted_risk", reason: "behind the VPN", acceptedUntil: new Date(Date.now() + 30 * 86_400_000) }, { id: asker.id, label: asker.email }, ORG_WIDE)).toEqual({ updated: 1, pending: 1 });
+    expect(
+      await triage(
+        t.db,
+        [finding.id],
+        { status: "accepted_risk", reason: "behind the VPN", acceptedUntil: new Date(Date.now() + 30 * 86_400_000) },
+        { id: asker.id, label: asker.email },
+        ORG_WIDE,
+      ),
+    ).toEqual({ updated: 1, pending: 1 });
     const request = await t.db.exceptionRequest.findFirstOrThrow({ where: { findingId: finding.id, state: "pending" } });
     return { finding, request, asker };
   };
-  const audited = (action: string, actor: SignedInUser, targetId?: string) => t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
+  const audited = (action: string, actor: SignedInUser, targetId?: string) =>
+    t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
 
   const CASES: Record<string, Case> = {
     "users.create": async (actor) => {
@@ -183,7 +215,11 @@ describe("authorisation matrix", () => {
         verify: async (data) => {
           expect(data).toMatchObject({ email, password: expect.any(String) });
           const u = await t.db.user.findUniqueOrThrow({ where: { email } });
-          expect([u.role, u.passwordHash?.startsWith("$argon2id$"), await audited("user.create", actor, u.id)]).toEqual(["engineer", true, 1]);
+          expect([u.role, u.passwordHash?.startsWith("$argon2id$"), await audited("user.create", actor, u.id)]).toEqual([
+            "engineer",
+            true,
+            1,
+          ]);
         },
       };
     },
@@ -242,9 +278,21 @@ describe("authorisation matrix", () => {
     "settings.update": async (actor) => {
       const critical = 2 + ROLES.indexOf(actor.role);
       return {
-        input: { slaCriticalDays: String(critical), slaHighDays: "30", slaMediumDays: "90", slaLowDays: "180", scheduleEnabled: "on", scheduleCron: "0 3 * * *", scheduleTimezone: "UTC", countedContexts: ["production", "example"] },
+        input: {
+          slaCriticalDays: String(critical),
+          slaHighDays: "30",
+          slaMediumDays: "90",
+          slaLowDays: "180",
+          scheduleEnabled: "on",
+          scheduleCron: "0 3 * * *",
+          scheduleTimezone: "UTC",
+          countedContexts: ["production", "example"],
+        },
         verify: async () => {
-          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ slaCriticalDays: critical, scheduleCron: "0 3 * * *" });
+          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+            slaCriticalDays: critical,
+            scheduleCron: "0 3 * * *",
+          });
           expect(await audited("settings.update", actor)).toBe(1);
         },
       };
@@ -294,7 +342,11 @@ describe("authorisation matrix", () => {
         verify: async (data) => {
           expect(data).toMatchObject({ scanId: expect.any(String), created: true });
           const scanId = (data as { scanId: string }).scanId;
-          expect(await t.db.scan.findUniqueOrThrow({ where: { id: scanId } })).toMatchObject({ repositoryId: repo.id, status: "queued", trigger: "manual" });
+          expect(await t.db.scan.findUniqueOrThrow({ where: { id: scanId } })).toMatchObject({
+            repositoryId: repo.id,
+            status: "queued",
+            trigger: "manual",
+          });
           expect(await p.queues.scans.getJob(scanId)).toBeTruthy();
           expect(await audited("scan.trigger", actor, repo.id)).toBe(1);
         },
@@ -338,12 +390,31 @@ describe("authorisation matrix", () => {
       const connection = await newConnection();
       const name = fresh("org");
       return {
-        input: { name, forge: "github", baseUrl: "https://ghe.authz.example", owner: "acme", credentialId: connection.credentialId, defaultTeam: "authz", skipArchived: "on", topics: "ml, serving", teamRules: "topic:serving = Serving", policyMode: "block", blockAt: "critical" },
+        input: {
+          name,
+          forge: "github",
+          baseUrl: "https://ghe.authz.example",
+          owner: "acme",
+          credentialId: connection.credentialId,
+          defaultTeam: "authz",
+          skipArchived: "on",
+          topics: "ml, serving",
+          teamRules: "topic:serving = Serving",
+          policyMode: "block",
+          blockAt: "critical",
+        },
         verify: async (data) => {
           const row = await t.db.forgeConnection.findUniqueOrThrow({ where: { name } });
           expect(data).toMatchObject({ connectionId: row.id, name, webhookSecret: expect.stringMatching(/^whsec_/), warning: null });
           expect(openWebhookSecret(row)).toBe((data as { webhookSecret: string }).webhookSecret);
-          expect(row).toMatchObject({ skipArchived: true, skipForks: false, topics: ["ml", "serving"], teamRules: [{ by: "topic", value: "serving", team: "Serving" }], policyMode: "block", blockAt: "critical" });
+          expect(row).toMatchObject({
+            skipArchived: true,
+            skipForks: false,
+            topics: ["ml", "serving"],
+            teamRules: [{ by: "topic", value: "serving", team: "Serving" }],
+            policyMode: "block",
+            blockAt: "critical",
+          });
           expect(await p.queues.forge.getJob(`sync-${row.id}`)).toBeTruthy();
           expect(await audited("connection.create", actor, row.id)).toBe(1);
         },
@@ -352,9 +423,24 @@ describe("authorisation matrix", () => {
     "connections.update": async (actor) => {
       const c = await newConnection();
       return {
-        input: { connectionId: c.id, defaultTeam: "elsewhere", policyMode: "monitor", blockAt: "low", skipForks: "on", topics: "", namePattern: "ml-*" },
+        input: {
+          connectionId: c.id,
+          defaultTeam: "elsewhere",
+          policyMode: "monitor",
+          blockAt: "low",
+          skipForks: "on",
+          topics: "",
+          namePattern: "ml-*",
+        },
         verify: async () => {
-          expect(await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ defaultTeam: "elsewhere", policyMode: "monitor", blockAt: "low", skipArchived: false, skipForks: true, namePattern: "ml-*" });
+          expect(await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+            defaultTeam: "elsewhere",
+            policyMode: "monitor",
+            blockAt: "low",
+            skipArchived: false,
+            skipForks: true,
+            namePattern: "ml-*",
+          });
           expect(await audited("connection.update", actor, c.id)).toBe(1);
         },
       };
@@ -395,12 +481,24 @@ describe("authorisation matrix", () => {
     "repositories.set-policy": async (actor) => {
       const c = await newConnection();
       const repo = await newRepository();
-      await t.db.forgeRepository.create({ data: { connectionId: c.id, forgeId: fresh("forge-id"), fullName: "acme/x", webUrl: "https://ghe.authz.example/acme/x", repositoryId: repo.id, lastSeenAt: new Date() } });
+      await t.db.forgeRepository.create({
+        data: {
+          connectionId: c.id,
+          forgeId: fresh("forge-id"),
+          fullName: "acme/x",
+          webUrl: "https://ghe.authz.example/acme/x",
+          repositoryId: repo.id,
+          lastSeenAt: new Date(),
+        },
+      });
       return {
         input: { repositoryId: repo.id, mode: "block", blockAt: "" },
         verify: async (data) => {
           expect(data).toEqual({ repositoryId: repo.id, mode: "block", blockAt: null });
-          expect(await t.db.forgeRepository.findUniqueOrThrow({ where: { repositoryId: repo.id } })).toMatchObject({ policyMode: "block", blockAt: null });
+          expect(await t.db.forgeRepository.findUniqueOrThrow({ where: { repositoryId: repo.id } })).toMatchObject({
+            policyMode: "block",
+            blockAt: null,
+          });
           expect(await audited("repository.policy", actor, repo.id)).toBe(1);
         },
       };
@@ -433,7 +531,11 @@ describe("authorisation matrix", () => {
     },
     "credentials.delete": async (actor) => {
       const name = fresh("doomed");
-      const c = await createCredential(t.db, { id: null, label: "setup" }, { kind: "https_token", name, scope: `git.example.com/${name}`, token: "tok-doomed-0123456789" });
+      const c = await createCredential(
+        t.db,
+        { id: null, label: "setup" },
+        { kind: "https_token", name, scope: `git.example.com/${name}`, token: "tok-doomed-0123456789" },
+      );
       return {
         input: { credentialId: c.id },
         verify: async (data) => {
@@ -484,8 +586,15 @@ describe("authorisation matrix", () => {
         input: { requestId: request.id, comment: "ok until the migration" },
         verify: async (data) => {
           expect(data).toEqual({ findingId: finding.id, status: "accepted_risk" });
-          expect(await t.db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "accepted_risk", exceptionId: request.id });
-          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: "approved", decidedById: actor.id, decisionComment: "ok until the migration" });
+          expect(await t.db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({
+            status: "accepted_risk",
+            exceptionId: request.id,
+          });
+          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+            state: "approved",
+            decidedById: actor.id,
+            decisionComment: "ok until the migration",
+          });
           expect(await audited("finding.exception_approve", actor, finding.id)).toBe(1);
         },
       };
@@ -497,7 +606,10 @@ describe("authorisation matrix", () => {
         verify: async (data) => {
           expect(data).toEqual({ findingId: finding.id });
           expect(await t.db.finding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({ status: "open", exceptionId: null });
-          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: "rejected", decidedById: actor.id });
+          expect(await t.db.exceptionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+            state: "rejected",
+            decidedById: actor.id,
+          });
           expect(await audited("finding.exception_reject", actor, finding.id)).toBe(1);
         },
       };
@@ -505,9 +617,22 @@ describe("authorisation matrix", () => {
     "settings.exceptions": async (actor) => {
       const days = 30 + ROLES.indexOf(actor.role);
       return {
-        input: { riskMaxCriticalDays: String(days), riskMaxHighDays: "180", riskMaxMediumDays: "365", riskMaxLowDays: "365", approveAcceptedRisk: ["critical", "high"], approveFalsePositive: "critical", riskExpiryRestartsSla: "on" },
+        input: {
+          riskMaxCriticalDays: String(days),
+          riskMaxHighDays: "180",
+          riskMaxMediumDays: "365",
+          riskMaxLowDays: "365",
+          approveAcceptedRisk: ["critical", "high"],
+          approveFalsePositive: "critical",
+          riskExpiryRestartsSla: "on",
+        },
         verify: async () => {
-          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ riskMaxCriticalDays: days, approveAcceptedRisk: ["critical", "high"], approveFalsePositive: ["critical"], riskExpiryRestartsSla: true });
+          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+            riskMaxCriticalDays: days,
+            approveAcceptedRisk: ["critical", "high"],
+            approveFalsePositive: ["critical"],
+            riskExpiryRestartsSla: true,
+          });
           expect(await audited("settings.exceptions", actor)).toBe(1);
         },
       };
@@ -517,7 +642,12 @@ describe("authorisation matrix", () => {
       return {
         input: { url },
         verify: async (data) => {
-          expect(data).toMatchObject({ ok: true, verdict: "access works", credential: null, head: expect.stringMatching(/^[0-9a-f]{40}$/) });
+          expect(data).toMatchObject({
+            ok: true,
+            verdict: "access works",
+            credential: null,
+            head: expect.stringMatching(/^[0-9a-f]{40}$/),
+          });
         },
       };
     },
@@ -562,11 +692,24 @@ describe("authorisation matrix", () => {
     };
     for (const role of ROLES) {
       const f = await newFinding();
-      const r = await runAs(triageFindings, { db: t.db, user: users[role] }, { ids: f.id, status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) });
+      const r = await runAs(
+        triageFindings,
+        { db: t.db, user: users[role] },
+        {
+          ids: f.id,
+          status: "accepted_risk",
+          reason: "compensating control",
+          acceptedUntil: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+        },
+      );
       expect([role, r]).toEqual([role, expected[role]]);
       const after = await t.db.finding.findUniqueOrThrow({ where: { id: f.id }, include: { exception: true } });
       const status = { admin: "accepted_risk", security_lead: "accepted_risk", engineer: "open", viewer: "open" }[role];
-      expect([role, after.status, after.exception?.state ?? null]).toEqual([role, status, role === "viewer" ? null : role === "engineer" ? "pending" : "approved"]);
+      expect([role, after.status, after.exception?.state ?? null]).toEqual([
+        role,
+        status,
+        role === "viewer" ? null : role === "engineer" ? "pending" : "approved",
+      ]);
     }
   });
 
@@ -574,11 +717,17 @@ describe("authorisation matrix", () => {
     const app = join(ROOT, "app");
     const pages = files(join(app, "(dashboard)"), (p) => p.endsWith("page.tsx"));
     expect(pages.length).toBeGreaterThanOrEqual(5);
-    for (const p of pages) expect([relative(ROOT, p), /require(Repository)?Page\("[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
+    for (const p of pages)
+      expect([relative(ROOT, p), /require(Repository)?Page\("[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([
+        relative(ROOT, p),
+        true,
+      ]);
     // A page of one repository answers 404 for another team's (issue 16): it starts with requireRepositoryPage.
-    for (const p of pages.filter((f) => relative(app, f).startsWith("(dashboard)/repositories/[id]/"))) expect([relative(ROOT, p), /requireRepositoryPage\(/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
+    for (const p of pages.filter((f) => relative(app, f).startsWith("(dashboard)/repositories/[id]/")))
+      expect([relative(ROOT, p), /requireRepositoryPage\(/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), true]);
     // Nothing in the UI reads as the system: no org-wide shortcut past the reader's scope.
-    for (const p of files(app, (f) => /\.tsx?$/.test(f))) expect([relative(ROOT, p), /\b(ORG_WIDE|DEFAULT_VISIBILITY)\b/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), false]);
+    for (const p of files(app, (f) => /\.tsx?$/.test(f)))
+      expect([relative(ROOT, p), /\b(ORG_WIDE|DEFAULT_VISIBILITY)\b/.test(readFileSync(p, "utf8"))]).toEqual([relative(ROOT, p), false]);
 
     const serverFiles = files(app, (p) => /\.tsx?$/.test(p)).filter((p) => /^["']use server["']/.test(readFileSync(p, "utf8").trimStart()));
     // Signing in and out is for anyone with (or without) a session; every other server action performs an ActionDef.
@@ -606,7 +755,8 @@ describe("authorisation matrix", () => {
             : /sessionRoute(<[^>]*>)?\(/;
       const handlers = [...src.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b\s*=?\s*([^\n]*)/g)];
       expect(handlers.length).toBeGreaterThan(0);
-      for (const [, method, rest] of handlers) expect([relative(ROOT, p), method, guard.test(rest!)]).toEqual([relative(ROOT, p), method, true]);
+      for (const [, method, rest] of handlers)
+        expect([relative(ROOT, p), method, guard.test(rest!)]).toEqual([relative(ROOT, p), method, true]);
     }
   });
 });
@@ -623,7 +773,10 @@ describe("authorisation matrix: the team dimension", () => {
   const p = usePipelineTest("authz_team");
   const { t } = p;
   const SCOPED: Role[] = ["security_lead", "engineer", "viewer"];
-  const ids = {} as Record<"teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB" | "requestB", string>;
+  const ids = {} as Record<
+    "teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB" | "requestB",
+    string
+  >;
   const scoped = {} as Record<Role, SignedInUser>;
   const tokens = {} as Record<Role, string>;
   let admin: SignedInUser;
@@ -642,21 +795,37 @@ describe("authorisation matrix: the team dimension", () => {
       ids[`team${team}`] = registered.teamId;
       ids[`repo${team}`] = registered.id;
       ids[`scan${team}`] = scan.id;
-      ids[`finding${team}`] = (await t.db.finding.findFirstOrThrow({ where: { repositoryId: registered.id }, orderBy: { line: "asc" } })).id;
+      ids[`finding${team}`] = (
+        await t.db.finding.findFirstOrThrow({ where: { repositoryId: registered.id }, orderBy: { line: "asc" } })
+      ).id;
     }
     const a = await t.db.user.create({ data: { email: "admin@team.test", name: "admin", role: "admin" } });
     admin = { id: a.id, email: a.email, name: a.name, role: "admin", access: ORG_WIDE };
     for (const role of SCOPED) {
-      const u = await t.db.user.create({ data: { email: `${role}@team-a.test`, name: role, role, teams: { create: { teamId: ids.teamA } } } });
+      const u = await t.db.user.create({
+        data: { email: `${role}@team-a.test`, name: role, role, teams: { create: { teamId: ids.teamA } } },
+      });
       scoped[role] = { id: u.id, email: u.email, name: u.name, role, access: { all: false, teamIds: [ids.teamA] } };
       tokens[role] = (await createApiToken(t.db, { userId: u.id, name: "t", scope: "write" })).token;
     }
     // An engineer of team B only: someone team A's people do not know of, and who cannot see A's findings.
-    ids.onlyB = (await t.db.user.create({ data: { email: "engineer@team-b.test", name: "b", role: "engineer", teams: { create: { teamId: ids.teamB } } } })).id;
+    ids.onlyB = (
+      await t.db.user.create({
+        data: { email: "engineer@team-b.test", name: "b", role: "engineer", teams: { create: { teamId: ids.teamB } } },
+      })
+    ).id;
     // Team B's engineer asks to accept a risk of a second B finding: a request no team-A lead may decide.
     const { triage } = await import("../lib/findings/triage.ts");
     const second = await t.db.finding.findFirstOrThrow({ where: { repositoryId: ids.repoB, id: { not: ids.findingB } } });
-    expect(await triage(t.db, [second.id], { status: "accepted_risk", reason: "b's call", acceptedUntil: new Date(Date.now() + 86_400_000) }, { id: ids.onlyB, label: "engineer@team-b.test" }, { all: false, teamIds: [ids.teamB] })).toEqual({ updated: 1, pending: 1 });
+    expect(
+      await triage(
+        t.db,
+        [second.id],
+        { status: "accepted_risk", reason: "b's call", acceptedUntil: new Date(Date.now() + 86_400_000) },
+        { id: ids.onlyB, label: "engineer@team-b.test" },
+        { all: false, teamIds: [ids.teamB] },
+      ),
+    ).toEqual({ updated: 1, pending: 1 });
     ids.requestB = (await t.db.exceptionRequest.findFirstOrThrow({ where: { findingId: second.id } })).id;
   });
   afterAll(() => {
@@ -664,16 +833,20 @@ describe("authorisation matrix: the team dimension", () => {
     else process.env.POSTURE_ALLOW_LOCAL_REPOS = savedAllowLocal;
   });
 
-  const teamOf = async (repositoryIds: string[]) => new Set((await t.db.repository.findMany({ where: { id: { in: repositoryIds } }, select: { teamId: true } })).map((r) => r.teamId));
+  const teamOf = async (repositoryIds: string[]) =>
+    new Set((await t.db.repository.findMany({ where: { id: { in: repositoryIds } }, select: { teamId: true } })).map((r) => r.teamId));
   const onlyA = async (repositoryIds: string[]) => {
     for (const team of await teamOf(repositoryIds)) expect(team).toBe(ids.teamA);
   };
 
   it("a scoped user's session and API token carry their teams; an admin's and an org-wide user's carry all", async () => {
     const { verifyApiToken } = await import("../lib/auth/tokens.ts");
-    for (const role of SCOPED) expect((await verifyApiToken(t.db, tokens[role]))?.user.access).toEqual({ all: false, teamIds: [ids.teamA] });
+    for (const role of SCOPED)
+      expect((await verifyApiToken(t.db, tokens[role]))?.user.access).toEqual({ all: false, teamIds: [ids.teamA] });
     const org = await t.db.user.create({ data: { email: "org@team.test", name: "org", role: "viewer", orgWide: true } });
-    expect((await verifyApiToken(t.db, (await createApiToken(t.db, { userId: org.id, name: "o", scope: "read" })).token))?.user.access).toEqual(ORG_WIDE);
+    expect(
+      (await verifyApiToken(t.db, (await createApiToken(t.db, { userId: org.id, name: "o", scope: "read" })).token))?.user.access,
+    ).toEqual(ORG_WIDE);
     // Moved out of the team, the token loses the team at once: the scope is read with the token, not stored in it.
     const lead = scoped.security_lead;
     await t.db.teamMember.delete({ where: { teamId_userId: { teamId: ids.teamA, userId: lead.id } } });
@@ -695,7 +868,9 @@ describe("authorisation matrix: the team dimension", () => {
     const now = new Date();
     const all = q.parseFindingView({ status: "all", context: "all" });
     // The fixture can tell: both teams have findings.
-    expect((await q.findingPage(t.db, q.parseFindingView({ team: ids.teamB, status: "all", context: "all" }), undefined, now, org)).total).toBeGreaterThan(0);
+    expect(
+      (await q.findingPage(t.db, q.parseFindingView({ team: ids.teamB, status: "all", context: "all" }), undefined, now, org)).total,
+    ).toBeGreaterThan(0);
     for (const role of SCOPED) {
       const user = scoped[role];
       const v = await loadVisibility(t.db, user.access);
@@ -718,43 +893,95 @@ describe("authorisation matrix: the team dimension", () => {
       const options = await q.findingFilterOptions(t.db, user.access);
       expect(options.repositories.map((x) => x.id)).toEqual([ids.repoA]);
       expect(options.teams.map((x) => x.id)).toEqual([ids.teamA]);
-      expect(options.users.map((x) => x.id), label("assignee picker")).not.toContain(ids.onlyB);
+      expect(
+        options.users.map((x) => x.id),
+        label("assignee picker"),
+      ).not.toContain(ids.onlyB);
       expect((await q.assignableUsers(t.db, user.access)).map((x) => x.id)).not.toContain(ids.onlyB);
 
-      const eq = async <T,>(what: string, mine: T, reference: T) => expect(mine, label(what)).toEqual(reference);
-      await eq("open findings", await o.openFindings(t.db, { visibility: v, now }), await o.openFindings(t.db, { teamId: ids.teamA, visibility: org, now }));
-      await eq("mttr", await o.mttr(t.db, { days: 30, visibility: v, now }), await o.mttr(t.db, { days: 30, teamId: ids.teamA, visibility: org, now }));
-      await eq("coverage", await o.coverage(t.db, { now, access: user.access }), await o.coverage(t.db, { now, teamId: ids.teamA, access: ORG_WIDE }));
-      await eq("trend", await tr.openTrend(t.db, { days: 5, visibility: v, now }), await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }));
+      const eq = async <T>(what: string, mine: T, reference: T) => expect(mine, label(what)).toEqual(reference);
+      await eq(
+        "open findings",
+        await o.openFindings(t.db, { visibility: v, now }),
+        await o.openFindings(t.db, { teamId: ids.teamA, visibility: org, now }),
+      );
+      await eq(
+        "mttr",
+        await o.mttr(t.db, { days: 30, visibility: v, now }),
+        await o.mttr(t.db, { days: 30, teamId: ids.teamA, visibility: org, now }),
+      );
+      await eq(
+        "coverage",
+        await o.coverage(t.db, { now, access: user.access }),
+        await o.coverage(t.db, { now, teamId: ids.teamA, access: ORG_WIDE }),
+      );
+      await eq(
+        "trend",
+        await tr.openTrend(t.db, { days: 5, visibility: v, now }),
+        await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }),
+      );
       // The reused past flows are keyed by the scope too: an org-wide reader's cached figures never reach a scoped one.
       await tr.openTrend(t.db, { days: 5, visibility: org, now, reusePast: true });
-      await eq("cached trend", await tr.openTrend(t.db, { days: 5, visibility: v, now, reusePast: true }), await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }));
-      await eq("status breakdown", await r.statusBreakdown(t.db, { visibility: v }), await r.statusBreakdown(t.db, { teamId: ids.teamA, visibility: org }));
+      await eq(
+        "cached trend",
+        await tr.openTrend(t.db, { days: 5, visibility: v, now, reusePast: true }),
+        await tr.openTrend(t.db, { days: 5, teamId: ids.teamA, visibility: org, now }),
+      );
+      await eq(
+        "status breakdown",
+        await r.statusBreakdown(t.db, { visibility: v }),
+        await r.statusBreakdown(t.db, { teamId: ids.teamA, visibility: org }),
+      );
       await eq("sla", await r.slaView(t.db, { visibility: v, now }), await r.slaView(t.db, { teamId: ids.teamA, visibility: org, now }));
-      await eq("accepted risks", await r.acceptedRisks(t.db, { visibility: v, now }), await r.acceptedRisks(t.db, { teamId: ids.teamA, visibility: org, now }));
-      const remOptions = await r.remediationFilterOptions(t.db, r.remediationParams.parse({ team: ids.teamB, repository: ids.repoB }), user.access);
+      await eq(
+        "accepted risks",
+        await r.acceptedRisks(t.db, { visibility: v, now }),
+        await r.acceptedRisks(t.db, { teamId: ids.teamA, visibility: org, now }),
+      );
+      const remOptions = await r.remediationFilterOptions(
+        t.db,
+        r.remediationParams.parse({ team: ids.teamB, repository: ids.repoB }),
+        user.access,
+      );
       expect([remOptions.teams.map((x) => x.id), remOptions.repositories, remOptions.chosen]).toEqual([[ids.teamA], [], null]);
       for (const columns of ["repositories", "teams"]) {
-        await eq(`heatmap by ${columns}`, await h.heatmap(t.db, h.heatmapParams.parse({ columns }), v), await h.heatmap(t.db, h.heatmapParams.parse({ columns, team: ids.teamA }), org));
+        await eq(
+          `heatmap by ${columns}`,
+          await h.heatmap(t.db, h.heatmapParams.parse({ columns }), v),
+          await h.heatmap(t.db, h.heatmapParams.parse({ columns, team: ids.teamA }), org),
+        );
       }
       expect((await cov.coverageTrend(t.db, { days: 2, now, access: user.access })).at(-1)?.repositories).toBe(1);
       expect((await repos.listRepositories(t.db, { visibility: v, includeArchived: true })).map((x) => x.id)).toEqual([ids.repoA]);
       expect(await repos.listRepositories(t.db, { id: ids.repoB, visibility: v })).toEqual([]);
-      expect((await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ archived: "include" }), v)).rows.map((x) => x.id)).toEqual([ids.repoA]);
+      expect(
+        (await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ archived: "include" }), v)).rows.map((x) => x.id),
+      ).toEqual([ids.repoA]);
       expect((await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ team: ids.teamB }), v)).total).toBe(0);
       expect((await repos.listTeams(t.db, user.access)).map((x) => x.id)).toEqual([ids.teamA]);
       expect(await repos.activeRepositoryCount(t.db, user.access)).toBe(1);
       expect(await repos.scanInScope(t.db, ids.scanB, user.access)).toBeNull();
       expect(await repos.scanInScope(t.db, ids.scanA, user.access)).not.toBeNull();
       const open = (cat: Awaited<ReturnType<typeof rules.rulesCatalogue>>) => cat.flatMap((pol) => pol.checks.map((c) => [c.id, c.open]));
-      await eq("rules counts", open(await rules.rulesCatalogue(t.db, user.access)), open(await rules.rulesCatalogue(t.db, ORG_WIDE)).map(([id, n]) => [id, id === "test.python.eval" ? (n as number) / 2 : n]));
+      await eq(
+        "rules counts",
+        open(await rules.rulesCatalogue(t.db, user.access)),
+        open(await rules.rulesCatalogue(t.db, ORG_WIDE)).map(([id, n]) => [id, id === "test.python.eval" ? (n as number) / 2 : n]),
+      );
     }
   });
 
   it("the API answers 404 for another team's repository, scan and finding, and lists none of them", async () => {
     type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>>;
     const call = (route: Route, method: string, token: string, params: Record<string, string> = {}, body?: unknown) =>
-      route[method]!(new Request("http://localhost/api/v1/x", { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined }), { params: Promise.resolve(params) });
+      route[method]!(
+        new Request("http://localhost/api/v1/x", {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        }),
+        { params: Promise.resolve(params) },
+      );
     const byId = {
       repository: (await import("../app/api/v1/repositories/[id]/route.ts")) as unknown as Route,
       scans: (await import("../app/api/v1/repositories/[id]/scans/route.ts")) as unknown as Route,
@@ -765,7 +992,10 @@ describe("authorisation matrix: the team dimension", () => {
       scan: (await import("../app/api/v1/scans/[id]/route.ts")) as unknown as Route,
       finding: (await import("../app/api/v1/findings/[id]/route.ts")) as unknown as Route,
     };
-    const list = { repositories: (await import("../app/api/v1/repositories/route.ts")) as unknown as Route, findings: (await import("../app/api/v1/findings/route.ts")) as unknown as Route };
+    const list = {
+      repositories: (await import("../app/api/v1/repositories/route.ts")) as unknown as Route,
+      findings: (await import("../app/api/v1/findings/route.ts")) as unknown as Route,
+    };
     for (const role of SCOPED) {
       const token = tokens[role];
       const cases: [Route, string, Record<string, string>, unknown?][] = [
@@ -803,26 +1033,73 @@ describe("authorisation matrix: the team dimension", () => {
    * because it reaches every team ("org-wide"), or it has no team target at all ("none", with why). A new action
    * needs its entry here.
    */
-  type TeamCase = { kind: "target"; input: () => unknown; error: RegExp; unchanged: () => Promise<unknown> } | { kind: "org-wide" } | { kind: "none"; why: string };
+  type TeamCase =
+    | { kind: "target"; input: () => unknown; error: RegExp; unchanged: () => Promise<unknown> }
+    | { kind: "org-wide" }
+    | { kind: "none"; why: string };
   const snapshotB = async () => ({
     finding: await t.db.finding.findUniqueOrThrow({ where: { id: ids.findingB }, select: { status: true, assigneeId: true } }),
     repo: await t.db.repository.findUniqueOrThrow({ where: { id: ids.repoB }, select: { archivedAt: true } }),
     scans: await t.db.scan.count({ where: { repositoryId: ids.repoB } }),
     members: await t.db.teamMember.count({ where: { teamId: ids.teamB } }),
     repos: await t.db.repository.count({ where: { teamId: ids.teamB } }),
-    requests: await t.db.exceptionRequest.findMany({ where: { finding: { repositoryId: ids.repoB } }, select: { id: true, state: true }, orderBy: { id: "asc" } }),
+    requests: await t.db.exceptionRequest.findMany({
+      where: { finding: { repositoryId: ids.repoB } },
+      select: { id: true, state: true },
+      orderBy: { id: "asc" },
+    }),
   });
   const TEAM_CASES: Record<string, TeamCase> = {
-    "findings.triage": { kind: "target", input: () => ({ ids: ids.findingB, status: "in_progress", comment: "x" }), error: /do not exist/, unchanged: snapshotB },
+    "findings.triage": {
+      kind: "target",
+      input: () => ({ ids: ids.findingB, status: "in_progress", comment: "x" }),
+      error: /do not exist/,
+      unchanged: snapshotB,
+    },
     "scans.trigger": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
-    "repositories.archive": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
-    "repositories.restore": { kind: "target", input: () => ({ repositoryId: ids.repoB }), error: /no such repository/, unchanged: snapshotB },
-    "repositories.register": { kind: "target", input: () => ({ url: new TestRepo(p.work.path(`reg-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }), error: /only in your own teams/, unchanged: snapshotB },
-    "repositories.register-bulk": { kind: "target", input: () => ({ urls: new TestRepo(p.work.path(`bulk-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }), error: /only in your own teams/, unchanged: snapshotB },
-    "teams.add-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: scoped.engineer.id }), error: /no such team/, unchanged: snapshotB },
-    "teams.remove-member": { kind: "target", input: () => ({ teamId: ids.teamB, userId: ids.onlyB }), error: /no such team/, unchanged: snapshotB },
+    "repositories.archive": {
+      kind: "target",
+      input: () => ({ repositoryId: ids.repoB }),
+      error: /no such repository/,
+      unchanged: snapshotB,
+    },
+    "repositories.restore": {
+      kind: "target",
+      input: () => ({ repositoryId: ids.repoB }),
+      error: /no such repository/,
+      unchanged: snapshotB,
+    },
+    "repositories.register": {
+      kind: "target",
+      input: () => ({ url: new TestRepo(p.work.path(`reg-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }),
+      error: /only in your own teams/,
+      unchanged: snapshotB,
+    },
+    "repositories.register-bulk": {
+      kind: "target",
+      input: () => ({ urls: new TestRepo(p.work.path(`bulk-${Math.random()}`)).write("a.py", "x=1\n").dir, team: "team-B" }),
+      error: /only in your own teams/,
+      unchanged: snapshotB,
+    },
+    "teams.add-member": {
+      kind: "target",
+      input: () => ({ teamId: ids.teamB, userId: scoped.engineer.id }),
+      error: /no such team/,
+      unchanged: snapshotB,
+    },
+    "teams.remove-member": {
+      kind: "target",
+      input: () => ({ teamId: ids.teamB, userId: ids.onlyB }),
+      error: /no such team/,
+      unchanged: snapshotB,
+    },
     "exceptions.approve": { kind: "target", input: () => ({ requestId: ids.requestB }), error: /no such request/, unchanged: snapshotB },
-    "exceptions.reject": { kind: "target", input: () => ({ requestId: ids.requestB, comment: "no" }), error: /no such request/, unchanged: snapshotB },
+    "exceptions.reject": {
+      kind: "target",
+      input: () => ({ requestId: ids.requestB, comment: "no" }),
+      error: /no such request/,
+      unchanged: snapshotB,
+    },
     "settings.exceptions": { kind: "org-wide" },
     "scans.rescan-all": { kind: "org-wide" },
     "settings.update": { kind: "org-wide" },
@@ -857,18 +1134,30 @@ describe("authorisation matrix: the team dimension", () => {
         if (!can(role, def.permission) || c.kind === "none") continue;
         if (c.kind === "org-wide") {
           const r = await runAs(def, ctx, { "\u0000": 1 });
-          expect([def.name, role, r]).toEqual([def.name, role, { ok: false, error: `this affects every team: a ${roleLabel(role)} scoped to teams cannot do it` }]);
+          expect([def.name, role, r]).toEqual([
+            def.name,
+            role,
+            { ok: false, error: `this affects every team: a ${roleLabel(role)} scoped to teams cannot do it` },
+          ]);
         } else {
           const before = await c.unchanged();
           const r = await runAs(def, ctx, c.input());
           const failed = !r.ok || (def.name === "repositories.register-bulk" && (r.data as { registered: number }).registered === 0);
-          expect([def.name, role, failed, r.ok ? JSON.stringify(r.data) : r.error]).toEqual([def.name, role, true, expect.stringMatching(c.error)]);
+          expect([def.name, role, failed, r.ok ? JSON.stringify(r.data) : r.error]).toEqual([
+            def.name,
+            role,
+            true,
+            expect.stringMatching(c.error),
+          ]);
           expect([def.name, role, await c.unchanged()]).toEqual([def.name, role, before]);
         }
         refused++;
       }
       // An admin is never scoped: the same targets are theirs.
-      if (c.kind === "org-wide") expect(await runAs(def, { db: t.db, user: admin, queues: () => p.queues }, { "\u0000": 1 })).not.toMatchObject({ error: expect.stringMatching(/every team/) });
+      if (c.kind === "org-wide")
+        expect(await runAs(def, { db: t.db, user: admin, queues: () => p.queues }, { "\u0000": 1 })).not.toMatchObject({
+          error: expect.stringMatching(/every team/),
+        });
     }
     expect(refused).toBeGreaterThan(20);
   });
@@ -876,10 +1165,16 @@ describe("authorisation matrix: the team dimension", () => {
   it("assigns only to people who can see the finding, and a scoped user cannot name someone of another team", async () => {
     const { triageFindings } = await import("../lib/actions/findings.ts");
     const ctx = { db: t.db, user: scoped.engineer };
-    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: ids.onlyB })).toEqual({ ok: false, error: "no such user to assign to" });
+    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: ids.onlyB })).toEqual({
+      ok: false,
+      error: "no such user to assign to",
+    });
     const r = await runAs(triageFindings, { db: t.db, user: admin }, { ids: ids.findingA, assignee: ids.onlyB });
     expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/cannot see/) });
-    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: scoped.security_lead.id })).toEqual({ ok: true, data: { updated: 1 } });
+    expect(await runAs(triageFindings, ctx, { ids: ids.findingA, assignee: scoped.security_lead.id })).toEqual({
+      ok: true,
+      data: { updated: 1 },
+    });
     expect((await t.db.finding.findUniqueOrThrow({ where: { id: ids.findingA } })).assigneeId).toBe(scoped.security_lead.id);
   });
 
@@ -887,10 +1182,19 @@ describe("authorisation matrix: the team dimension", () => {
     const { addTeamMemberAction, removeTeamMemberAction } = await import("../lib/actions/admin.ts");
     const lead = scoped.security_lead;
     const newcomer = await t.db.user.create({ data: { email: "new@team.test", name: "new", role: "viewer" } });
-    expect(await runAs(addTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({ ok: true, data: { added: true } });
+    expect(await runAs(addTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({
+      ok: true,
+      data: { added: true },
+    });
     expect(await t.db.auditLog.count({ where: { action: "team.member_add", actorId: lead.id, targetId: ids.teamA } })).toBe(1);
-    expect(await runAs(removeTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({ ok: true, data: { removed: true } });
-    expect(await runAs(addTeamMemberAction, { db: t.db, user: admin }, { teamId: ids.teamB, userId: newcomer.id })).toEqual({ ok: true, data: { added: true } });
+    expect(await runAs(removeTeamMemberAction, { db: t.db, user: lead }, { teamId: ids.teamA, userId: newcomer.id })).toEqual({
+      ok: true,
+      data: { removed: true },
+    });
+    expect(await runAs(addTeamMemberAction, { db: t.db, user: admin }, { teamId: ids.teamB, userId: newcomer.id })).toEqual({
+      ok: true,
+      data: { added: true },
+    });
     expect(await t.db.teamMember.count({ where: { userId: newcomer.id } })).toBe(1);
   });
 
@@ -908,7 +1212,7 @@ describe("authorisation matrix: the team dimension", () => {
       x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
       return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
     };
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const some = (xs: readonly string[]) => xs.filter(() => rand() < 0.5).join(",") || undefined;
     const anyId = () => pick([undefined, ids.repoA, ids.repoB, ids.teamA, ids.teamB, "nope", ids.findingB]);
     let rows = 0;
@@ -932,10 +1236,34 @@ describe("authorisation matrix: the team dimension", () => {
       const view = q.parseFindingView(raw);
       const page = await q.findingPage(t.db, view, user.id, new Date(), v);
       const exported = await q.exportFindings(t.db, view, user.id, 500, new Date(), v);
-      const api = await q.listFindings(t.db, q.findingFilters.parse(Object.fromEntries(Object.entries({ repository: raw.repository, team: raw.team, severity: raw.severity, check: raw.check }).filter(([, x]) => x !== undefined))), user.id, v);
-      const heat = await h.heatmap(t.db, h.heatmapParams.parse({ team: raw.team, severity: raw.severity, columns: pick(["repositories", "teams"]) }), v);
-      const list = await repos.repositoryPage(t.db, repos.repositoryListParams.parse({ q: raw.q, team: raw.team, archived: pick(["include", "exclude", "only"]) }), v);
-      const seen = [...page.rows.map((x) => x.repositoryId), ...exported.findings.map((f) => f.repositoryId), ...api.items.map((f) => f.repositoryId), ...list.rows.map((x) => x.id)];
+      const api = await q.listFindings(
+        t.db,
+        q.findingFilters.parse(
+          Object.fromEntries(
+            Object.entries({ repository: raw.repository, team: raw.team, severity: raw.severity, check: raw.check }).filter(
+              ([, x]) => x !== undefined,
+            ),
+          ),
+        ),
+        user.id,
+        v,
+      );
+      const heat = await h.heatmap(
+        t.db,
+        h.heatmapParams.parse({ team: raw.team, severity: raw.severity, columns: pick(["repositories", "teams"]) }),
+        v,
+      );
+      const list = await repos.repositoryPage(
+        t.db,
+        repos.repositoryListParams.parse({ q: raw.q, team: raw.team, archived: pick(["include", "exclude", "only"]) }),
+        v,
+      );
+      const seen = [
+        ...page.rows.map((x) => x.repositoryId),
+        ...exported.findings.map((f) => f.repositoryId),
+        ...api.items.map((f) => f.repositoryId),
+        ...list.rows.map((x) => x.id),
+      ];
       rows += seen.length;
       for (const team of await teamOf(seen)) expect([why, team]).toEqual([why, ids.teamA]);
       for (const col of heat.columns) expect([why, col.id === ids.repoA || col.id === ids.teamA]).toEqual([why, true]);

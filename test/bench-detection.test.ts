@@ -66,7 +66,10 @@ describe("bench:detection scoring", () => {
   });
 
   it("does not meet an expected item 4 lines away, in another file, or by another check", () => {
-    const e = parseLabels("l.yaml", `repo: a/b\ncommit: ${SHA}\nexpected:\n  - { path: a.py, line: 10, impact: high, class: other, checks: [x.a], note: n }\n`);
+    const e = parseLabels(
+      "l.yaml",
+      `repo: a/b\ncommit: ${SHA}\nexpected:\n  - { path: a.py, line: 10, impact: high, class: other, checks: [x.a], note: n }\n`,
+    );
     for (const f of [finding("x.a", "a.py", 14), finding("x.a", "b.py", 10), finding("x.b", "a.py", 10)]) {
       expect(scoreRepo("a/b", [f], e).overall.expectedMet).toBe(0);
     }
@@ -75,7 +78,14 @@ describe("bench:detection scoring", () => {
 
   it("has no rate where nothing was labelled or expected, rather than 0% or 100%", () => {
     const none = scoreRepo("a/b", [finding("x.a", "a.py", 1)], null);
-    expect(rates(none.overall)).toEqual({ precision: null, noiseShare: null, falseShare: null, productionTrue: null, recall: null, highImpactRecall: null });
+    expect(rates(none.overall)).toEqual({
+      precision: null,
+      noiseShare: null,
+      falseShare: null,
+      productionTrue: null,
+      recall: null,
+      highImpactRecall: null,
+    });
     expect(none.unlabelled).toHaveLength(1);
   });
 
@@ -93,7 +103,11 @@ describe("bench:detection data files", () => {
   });
 
   it.each([
-    ["a label that is not true, noise or false", `findings:\n  - { check: c, path: p.py, line: 1, label: maybe, note: n }`, /findings\.0\.label/],
+    [
+      "a label that is not true, noise or false",
+      `findings:\n  - { check: c, path: p.py, line: 1, label: maybe, note: n }`,
+      /findings\.0\.label/,
+    ],
     ["an unknown class", `expected:\n  - { path: p.py, line: 1, impact: high, class: rce, note: n }`, /expected\.0\.class/],
     ["a path leaving the repository", `findings:\n  - { check: c, path: ../p.py, line: 1, label: true, note: n }`, /findings\.0\.path/],
     ["a line of 0", `findings:\n  - { check: c, path: p.py, line: 0, label: true, note: n }`, /findings\.0\.line/],

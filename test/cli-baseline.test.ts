@@ -39,7 +39,10 @@ const head = repo.commit("head");
 writeFileSync(join(repo.dir, ".git/hooks/post-checkout"), `#!/bin/sh\ntouch ${hookRan}\n`);
 chmodSync(join(repo.dir, ".git/hooks/post-checkout"), 0o755);
 
-type Out = { findings: { ruleId: string; path: string; line: number; fingerprint: string }[]; baseline: { ref: string; commit: string; fixed: { ruleId: string }[]; unchanged: number } };
+type Out = {
+  findings: { ruleId: string; path: string; line: number; fingerprint: string }[];
+  baseline: { ref: string; commit: string; fixed: { ruleId: string }[]; unchanged: number };
+};
 
 const baselineDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith("posture-baseline-tree-"));
 
@@ -87,13 +90,17 @@ describe("posture scan --baseline", () => {
   });
 
   it("a subdirectory is compared with the same subdirectory at the ref, one added since with an empty tree", async () => {
-    const sub = JSON.parse((await cli("scan", join(repo.dir, "svc"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout) as Out;
+    const sub = JSON.parse(
+      (await cli("scan", join(repo.dir, "svc"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
+    ) as Out;
     expect(sub.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(["test.python.secret app.py"]);
     expect(sub.baseline.unchanged).toBe(1);
     repo.write("later/job.py", "eval(a)\n");
     repo.commit("later");
     try {
-      const added = JSON.parse((await cli("scan", join(repo.dir, "later"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout) as Out;
+      const added = JSON.parse(
+        (await cli("scan", join(repo.dir, "later"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
+      ) as Out;
       expect(added.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(["test.python.eval job.py"]);
       expect(added.baseline.unchanged).toBe(0);
     } finally {
@@ -105,7 +112,9 @@ describe("posture scan --baseline", () => {
     const text = await cli("scan", repo.dir, "--rules", rules.root, "--baseline", base);
     expect(text.stdout).toContain("API_KEY");
     expect(text.stdout).not.toContain("eval(x)");
-    expect(text.stdout).toMatch(new RegExp(`Compared with ${base} \\(${base.slice(0, 12)}\\): 1 new finding shown, 1 finding fixed, 1 already there`));
+    expect(text.stdout).toMatch(
+      new RegExp(`Compared with ${base} \\(${base.slice(0, 12)}\\): 1 new finding shown, 1 finding fixed, 1 already there`),
+    );
     const sarif = JSON.parse((await cli("scan", repo.dir, "--format", "sarif", "--rules", rules.root, "--baseline", base)).stdout);
     expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(["test.python.secret"]);
   });
@@ -125,7 +134,16 @@ describe("posture scan --baseline", () => {
   });
 
   it("bin/posture (the bundled CLI) takes the flag", () => {
-    const r = spawnSync(join(import.meta.dirname, "../bin/posture"), ["scan", repo.dir, "--format", "json", "--rules", rules.root, "--baseline", base]);
+    const r = spawnSync(join(import.meta.dirname, "../bin/posture"), [
+      "scan",
+      repo.dir,
+      "--format",
+      "json",
+      "--rules",
+      rules.root,
+      "--baseline",
+      base,
+    ]);
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout.toString()) as Out).findings.map((f) => f.ruleId)).toEqual(["test.python.secret"]);
   });

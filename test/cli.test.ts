@@ -33,7 +33,21 @@ describe("posture scan", () => {
       "test.props.bind-all svc/conf/config.properties:1",
     ]);
     expect(Object.keys(out.findings[0]).sort()).toEqual(
-      ["column", "context", "endColumn", "endLine", "fingerprint", "framework", "line", "message", "path", "policy", "ruleId", "severity", "snippet"].sort(),
+      [
+        "column",
+        "context",
+        "endColumn",
+        "endLine",
+        "fingerprint",
+        "framework",
+        "line",
+        "message",
+        "path",
+        "policy",
+        "ruleId",
+        "severity",
+        "snippet",
+      ].sort(),
     );
     expect(out.findings[0]).toMatchObject({ policy: "Test Policy", framework: "modal", severity: "critical", context: "production" });
     expect(stdout).not.toContain("abcd-1234-efgh-5678-ijkl");
@@ -79,7 +93,9 @@ describe("posture scan", () => {
     const { stdout } = await cli("scan", src.root, "--rules", rules.root);
     expect(stdout).toMatch(/^svc\/app\.py\n/);
     expect(stdout).not.toContain("\x1b[");
-    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^3 findings \(1 critical, 1 high, 1 medium\) in 3 files, 1 suppressed, 1 skipped, 0 errors/);
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^3 findings \(1 critical, 1 high, 1 medium\) in 3 files, 1 suppressed, 1 skipped, 0 errors/,
+    );
   });
 
   it("--fail-on exits 1 only when a finding is at or above the threshold", async () => {
@@ -126,13 +142,21 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
     const { code, stdout } = await cli("scan", ctx.root, "--format", "json", "--rules", rules.root);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(out.findings.map((f: { path: string; context: string }) => `${f.path} ${f.context}`)).toEqual(["svc/app.py production", "tests/test_app.py test", "tools/gen.py build"]);
+    expect(out.findings.map((f: { path: string; context: string }) => `${f.path} ${f.context}`)).toEqual([
+      "svc/app.py production",
+      "tests/test_app.py test",
+      "tools/gen.py build",
+    ]);
     expect(out.skippedFiles).toEqual([
       { path: "node_modules", reason: "ignored-directory" },
       { path: "vendor", reason: "excluded", detail: "upstream copy" },
     ]);
     expect(out.skippedFilesOmitted).toBe(0);
-    expect(out.repoConfig).toEqual({ exclusions: [{ path: "vendor", reason: "upstream copy" }], contextOverrides: [{ path: "tools/**", context: "build" }], disabledChecks: [] });
+    expect(out.repoConfig).toEqual({
+      exclusions: [{ path: "vendor", reason: "upstream copy" }],
+      contextOverrides: [{ path: "tools/**", context: "build" }],
+      disabledChecks: [],
+    });
   });
 
   it("text shows a context other than production, and --verbose lists the skipped files and the configuration", async () => {
@@ -152,10 +176,20 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
 
   it("SARIF carries the context as a property and a tag, and says it in the message", async () => {
     const log = JSON.parse((await cli("scan", ctx.root, "--format", "sarif", "--rules", rules.root)).stdout);
-    const results = log.runs[0].results as { locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; message: { text: string }; properties: { context: string; tags: string[] } }[];
+    const results = log.runs[0].results as {
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      message: { text: string };
+      properties: { context: string; tags: string[] };
+    }[];
     const byPath = new Map(results.map((r) => [r.locations[0]!.physicalLocation.artifactLocation.uri, r]));
-    expect(byPath.get("svc/app.py")).toMatchObject({ message: { text: "eval of a" }, properties: { context: "production", tags: ["context/production"] } });
-    expect(byPath.get("tests/test_app.py")).toMatchObject({ message: { text: "eval of b (in test code)" }, properties: { context: "test", tags: ["context/test"] } });
+    expect(byPath.get("svc/app.py")).toMatchObject({
+      message: { text: "eval of a" },
+      properties: { context: "production", tags: ["context/production"] },
+    });
+    expect(byPath.get("tests/test_app.py")).toMatchObject({
+      message: { text: "eval of b (in test code)" },
+      properties: { context: "test", tags: ["context/test"] },
+    });
     expect(byPath.get("tools/gen.py")?.properties.context).toBe("build");
   });
 
@@ -187,7 +221,9 @@ describe("bin/posture", () => {
   it("runs the real executable and writes a large report completely to a pipe", () => {
     const big = scratch();
     for (let i = 0; i < 40; i++) big.write(`m${i}.py`, Array.from({ length: 50 }, (_, j) => `eval(v${j})`).join("\n"));
-    const out = execFileSync(join(repo, "bin/posture"), ["scan", big.root, "--format", "json", "--rules", rules.root], { maxBuffer: 64 * 1024 * 1024 });
+    const out = execFileSync(join(repo, "bin/posture"), ["scan", big.root, "--format", "json", "--rules", rules.root], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(JSON.parse(out.toString()).findings).toHaveLength(2000);
     const missing = spawnSync(join(repo, "bin/posture"), ["scan", join(big.root, "nope")]);
     expect(missing.status).toBe(2);
@@ -208,21 +244,39 @@ describe("database commands", () => {
       expect(first.stdout.toString()).not.toContain("hunter2");
       expect(spawnSync(bin, ["db", "migrate"], { env }).stdout.toString()).toMatch(/database is up to date/);
       const user = spawnSync(bin, ["user", "create", "--email", "Lead@Example.test", "--role", "security_lead"], { env });
-      expect([user.status, user.stdout.toString()]).toEqual([0, expect.stringMatching(/^created security_lead lead@example\.test .*\npassword \(shown only once\): [A-Za-z0-9_-]{24}\n$/)]);
-      const piped = spawnSync(bin, ["user", "create", "--email", "eng@example.test", "--role", "engineer", "--password-stdin"], { env, input: "a long enough passphrase\n" });
-      expect([piped.status, piped.stdout.toString()]).toEqual([0, expect.stringMatching(/^created engineer eng@example\.test \([^)]+\)\n$/)]);
+      expect([user.status, user.stdout.toString()]).toEqual([
+        0,
+        expect.stringMatching(/^created security_lead lead@example\.test .*\npassword \(shown only once\): [A-Za-z0-9_-]{24}\n$/),
+      ]);
+      const piped = spawnSync(bin, ["user", "create", "--email", "eng@example.test", "--role", "engineer", "--password-stdin"], {
+        env,
+        input: "a long enough passphrase\n",
+      });
+      expect([piped.status, piped.stdout.toString()]).toEqual([
+        0,
+        expect.stringMatching(/^created engineer eng@example\.test \([^)]+\)\n$/),
+      ]);
       const weak = spawnSync(bin, ["user", "create", "--email", "weak@example.test", "--password-stdin"], { env, input: "short\n" });
       expect([weak.status, weak.stderr.toString()]).toEqual([2, expect.stringMatching(/at least 12 characters/)]);
       const again = spawnSync(bin, ["user", "create", "--email", "lead@example.test"], { env });
       expect([again.status, again.stderr.toString()]).toEqual([2, expect.stringMatching(/already exists/)]);
       const badRole = spawnSync(bin, ["user", "create", "--email", "x@example.test", "--role", "root"], { env });
       expect([badRole.status, badRole.stderr.toString()]).toEqual([2, expect.stringMatching(/--role/)]);
-      const token = spawnSync(bin, ["token", "create", "--email", "lead@example.test", "--name", "ci", "--scope", "write", "--expires-days", "30"], { env });
+      const token = spawnSync(
+        bin,
+        ["token", "create", "--email", "lead@example.test", "--name", "ci", "--scope", "write", "--expires-days", "30"],
+        { env },
+      );
       expect(token.status).toBe(0);
       expect(token.stdout.toString().trim()).toMatch(/^pst_[A-Za-z0-9_-]{40,}$/);
       expect(token.stderr.toString()).toMatch(/shown only once/);
-      const unreachable = spawnSync(bin, ["db", "migrate"], { env: { ...process.env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" } });
-      expect([unreachable.status, unreachable.stderr.toString().trim()]).toEqual([2, "posture: cannot reach the database (is PostgreSQL running? set DATABASE_URL)"]);
+      const unreachable = spawnSync(bin, ["db", "migrate"], {
+        env: { ...process.env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" },
+      });
+      expect([unreachable.status, unreachable.stderr.toString().trim()]).toEqual([
+        2,
+        "posture: cannot reach the database (is PostgreSQL running? set DATABASE_URL)",
+      ]);
     } finally {
       await dropDatabase(url);
     }

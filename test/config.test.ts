@@ -43,7 +43,15 @@ describe("configuration", () => {
       NO_COLOR: "1",
       POSTURE_PUBLIC_URL: "https://posture.example.com/",
     });
-    expect(c).toMatchObject({ publicUrl: "https://posture.example.com", workerConcurrency: 8, cloneTimeoutMs: 30_000, allowLocalRepos: true, trustedProxy: false, rulesDir: "/srv/rules", noColor: true });
+    expect(c).toMatchObject({
+      publicUrl: "https://posture.example.com",
+      workerConcurrency: 8,
+      cloneTimeoutMs: 30_000,
+      allowLocalRepos: true,
+      trustedProxy: false,
+      rulesDir: "/srv/rules",
+      noColor: true,
+    });
     expect(c.gitAllowedNetworks).toEqual([
       { address: "10.20.0.0", prefix: 16, family: "ipv4" },
       { address: "fd00:1::", prefix: 48, family: "ipv6" },
@@ -52,7 +60,11 @@ describe("configuration", () => {
 
   it("refuses a bad value with a message that names the variable", () => {
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{ POSTURE_WORKER_CONCURRENCY: "two" }, "POSTURE_WORKER_CONCURRENCY", /^POSTURE_WORKER_CONCURRENCY: must be a whole number, e\.g\. 2$/],
+      [
+        { POSTURE_WORKER_CONCURRENCY: "two" },
+        "POSTURE_WORKER_CONCURRENCY",
+        /^POSTURE_WORKER_CONCURRENCY: must be a whole number, e\.g\. 2$/,
+      ],
       [{ POSTURE_WORKER_CONCURRENCY: "0" }, "POSTURE_WORKER_CONCURRENCY", /at least 1/],
       [{ POSTURE_CLONE_TIMEOUT_MS: "2m" }, "POSTURE_CLONE_TIMEOUT_MS", /whole number \(milliseconds\), e\.g\. 120000/],
       [{ POSTURE_SCAN_TIMEOUT_MS: "1.5" }, "POSTURE_SCAN_TIMEOUT_MS", /whole number/],
@@ -61,12 +73,20 @@ describe("configuration", () => {
       [{ POSTURE_TRUSTED_PROXY: "true" }, "POSTURE_TRUSTED_PROXY", /must be 1 \(on\) or 0 \(off\)/],
       [{ POSTURE_SECURE_COOKIES: "yes" }, "POSTURE_SECURE_COOKIES", /must be 1 \(on\) or 0 \(off\)/],
       [{ POSTURE_ALLOW_LOCAL_REPOS: "on" }, "POSTURE_ALLOW_LOCAL_REPOS", /must be 1 \(on\) or 0 \(off\)/],
-      [{ POSTURE_GIT_ALLOWED_NETWORKS: "10.0.0.0/8,banana" }, "POSTURE_GIT_ALLOWED_NETWORKS", /"banana" is not a network such as 10\.20\.0\.0\/16/],
+      [
+        { POSTURE_GIT_ALLOWED_NETWORKS: "10.0.0.0/8,banana" },
+        "POSTURE_GIT_ALLOWED_NETWORKS",
+        /"banana" is not a network such as 10\.20\.0\.0\/16/,
+      ],
       [{ POSTURE_GIT_ALLOWED_NETWORKS: "10.0.0.0/33" }, "POSTURE_GIT_ALLOWED_NETWORKS", /not a network/],
       [{ POSTURE_QUEUE_PREFIX: "my posture" }, "POSTURE_QUEUE_PREFIX", /without spaces/],
       [{ DATABASE_URL: "mysql://root:hunter2@db/posture" }, "DATABASE_URL", /^DATABASE_URL: must be a URL such as postgresql:/],
       [{ REDIS_URL: "127.0.0.1:6379" }, "REDIS_URL", /must be a URL such as redis:/],
-      [{ POSTURE_PUBLIC_URL: "posture.example.com" }, "POSTURE_PUBLIC_URL", /must be the dashboard's address, e\.g\. https:\/\/posture\.example\.com/],
+      [
+        { POSTURE_PUBLIC_URL: "posture.example.com" },
+        "POSTURE_PUBLIC_URL",
+        /must be the dashboard's address, e\.g\. https:\/\/posture\.example\.com/,
+      ],
       [{ POSTURE_PUBLIC_URL: "https://admin:pw@posture.example.com" }, "POSTURE_PUBLIC_URL", /must be the dashboard's address/],
     ];
     for (const [env, variable, message] of cases) {
@@ -111,7 +131,11 @@ describe("configuration", () => {
     process.env.POSTURE_WORKER_CONCURRENCY = "lots";
     try {
       let stderr = "";
-      const code = await run(["advisories", "import", "/nonexistent.json"], { stdout: () => undefined, stderr: (s) => (stderr += s), isTTY: false });
+      const code = await run(["advisories", "import", "/nonexistent.json"], {
+        stdout: () => undefined,
+        stderr: (s) => (stderr += s),
+        isTTY: false,
+      });
       expect([code, stderr]).toEqual([2, "posture: POSTURE_WORKER_CONCURRENCY: must be a whole number, e.g. 2\n"]);
     } finally {
       delete process.env.POSTURE_WORKER_CONCURRENCY;
@@ -124,6 +148,9 @@ describe("configuration", () => {
       encoding: "utf8",
       timeout: 30_000,
     });
-    expect([r.status, r.stderr.trim()]).toEqual([1, "posture worker: POSTURE_SCAN_TIMEOUT_MS: must be a whole number (milliseconds), e.g. 600000"]);
+    expect([r.status, r.stderr.trim()]).toEqual([
+      1,
+      "posture worker: POSTURE_SCAN_TIMEOUT_MS: must be a whole number (milliseconds), e.g. 600000",
+    ]);
   });
 });

@@ -63,7 +63,10 @@ describe("unlessDeclared", () => {
   });
 
   it("reports the error and keeps the matches when the condition's rule does not compile", async () => {
-    const broken = parsePolicy(POLICY.replace('kind: block_mapping_pair\n        all:', 'kind: no_such_kind\n        all:'), "declared.policy.yaml").checks;
+    const broken = parsePolicy(
+      POLICY.replace("kind: block_mapping_pair\n        all:", "kind: no_such_kind\n        all:"),
+      "declared.policy.yaml",
+    ).checks;
     const s = scratch();
     s.write("app.py", 'worker("alpha")\n');
     s.write("config.yaml", "reserve: alpha\n");
@@ -73,7 +76,9 @@ describe("unlessDeclared", () => {
   });
 
   it("requires the message to name the captured metavariable", () => {
-    expect(() => parsePolicy(POLICY.replace('"worker {{NAME}} reserves nothing"', '"a worker reserves nothing"'), "declared.policy.yaml")).toThrow(RulebookError);
+    expect(() =>
+      parsePolicy(POLICY.replace('"worker {{NAME}} reserves nothing"', '"a worker reserves nothing"'), "declared.policy.yaml"),
+    ).toThrow(RulebookError);
   });
 
   it("compares names without their quotes", () => {

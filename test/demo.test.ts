@@ -4,7 +4,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../lib/auth/passwords.ts";
 import { run } from "../lib/cli/main.ts";
 import { DEMO_REPOS, DEMO_TEAMS, DEMO_TRIAGE, DEMO_USERS } from "../lib/demo/repos.ts";
-import { applyChanges, DemoError, DemoExistsError, demoEmail, demoPresence, removeDemo, seedDemo, type SeedSummary } from "../lib/demo/seed.ts";
+import {
+  applyChanges,
+  DemoError,
+  DemoExistsError,
+  demoEmail,
+  demoPresence,
+  removeDemo,
+  seedDemo,
+  type SeedSummary,
+} from "../lib/demo/seed.ts";
 import { loadRulebook, type Rulebook } from "../lib/engine/rulebook.ts";
 import { latestRepoConfig } from "../lib/repos/queries.ts";
 import { SEVERITIES } from "../lib/engine/types.ts";
@@ -26,7 +35,8 @@ beforeAll(async () => {
   summary = await seedDemo({ db: t.db, databaseUrl: t.url, rulebook, reposDir, now: seededAt });
 }, 300_000);
 
-const demoRepoIds = async () => (await t.db.repository.findMany({ where: { url: { startsWith: reposDir } }, select: { id: true } })).map((r) => r.id);
+const demoRepoIds = async () =>
+  (await t.db.repository.findMany({ where: { url: { startsWith: reposDir } }, select: { id: true } })).map((r) => r.id);
 
 describe("posture demo", () => {
   it("registers the demo repositories as local git repositories with their whole history", async () => {
@@ -68,7 +78,9 @@ describe("posture demo", () => {
   it("finds problems of every framework and severity, first seen over several weeks", async () => {
     const findings = await t.db.finding.findMany({ where: { repositoryId: { in: await demoRepoIds() } } });
     // ml_serving: the framework-neutral checks (the quickstart example's trust_remote_code among them).
-    expect(new Set(findings.map((f) => f.framework))).toEqual(new Set(["modal", "torchserve", "bentoml", "ray_serve", "training_monitor", "ml_serving"]));
+    expect(new Set(findings.map((f) => f.framework))).toEqual(
+      new Set(["modal", "torchserve", "bentoml", "ray_serve", "training_monitor", "ml_serving"]),
+    );
     expect(new Set(findings.map((f) => f.severity))).toEqual(new Set(SEVERITIES));
     const first = findings.map((f) => f.firstSeenAt.getTime());
     expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(6 * 7 * DAY);
@@ -80,13 +92,25 @@ describe("posture demo", () => {
   });
 
   it("has a malicious model file linked with the script that loads it, and a vulnerable pin", async () => {
-    const findings = await t.db.finding.findMany({ where: { repositoryId: { in: await demoRepoIds() } }, include: { repository: { select: { name: true } } } });
+    const findings = await t.db.finding.findMany({
+      where: { repositoryId: { in: await demoRepoIds() } },
+      include: { repository: { select: { name: true } } },
+    });
     const model = findings.find((f) => f.checkId === "ml-serving.artifact.code-execution");
-    expect(model && [model.repository.name, model.path, model.severity, model.status]).toEqual(["product-image-classifier", "model-store/reranker.pkl", "critical", "open"]);
+    expect(model && [model.repository.name, model.path, model.severity, model.status]).toEqual([
+      "product-image-classifier",
+      "model-store/reranker.pkl",
+      "critical",
+      "open",
+    ]);
     expect(model!.message).toContain("os.system");
-    expect((model!.related as { path: string; link: string }[]).map((r) => [r.path, r.link])).toEqual([["scripts/rescore.py", "loaded-by"]]);
+    expect((model!.related as { path: string; link: string }[]).map((r) => [r.path, r.link])).toEqual([
+      ["scripts/rescore.py", "loaded-by"],
+    ]);
     const pins = findings.filter((f) => f.checkId === "ml-serving.dependency.vulnerable-version" && f.status === "open");
-    expect(pins.some((f) => f.repository.name === "llm-finetune-monitor" && f.path === "requirements.txt" && f.message.includes("torch 2.4.1"))).toBe(true);
+    expect(
+      pins.some((f) => f.repository.name === "llm-finetune-monitor" && f.path === "requirements.txt" && f.message.includes("torch 2.4.1")),
+    ).toBe(true);
   });
 
   it("has fixes at their commit's date and regressions that reopened fixed findings", async () => {
@@ -95,15 +119,29 @@ describe("posture demo", () => {
     expect(fixed.length).toBeGreaterThanOrEqual(20);
     for (const f of fixed) expect(f.fixedAt!.getTime()).toBeGreaterThan(f.firstSeenAt.getTime());
     expect(findings.some((f) => f.status === "reopened")).toBe(true);
-    const reopenedEvents = await t.db.findingEvent.findMany({ where: { type: "reopened" }, include: { finding: { include: { repository: true } } } });
+    const reopenedEvents = await t.db.findingEvent.findMany({
+      where: { type: "reopened" },
+      include: { finding: { include: { repository: true } } },
+    });
     // Reverts in four repositories bring back a finding an earlier commit had fixed.
-    expect(new Set(reopenedEvents.map((e) => e.finding.repository.name))).toEqual(new Set(["support-assistant-llm", "product-image-classifier", "fraud-scoring-bento", "recsys-ray-serve"]));
+    expect(new Set(reopenedEvents.map((e) => e.finding.repository.name))).toEqual(
+      new Set(["support-assistant-llm", "product-image-classifier", "fraud-scoring-bento", "recsys-ray-serve"]),
+    );
     for (const e of reopenedEvents) {
-      const fixedBefore = await t.db.findingEvent.findFirst({ where: { findingId: e.findingId, type: "fixed", createdAt: { lt: e.createdAt } } });
+      const fixedBefore = await t.db.findingEvent.findFirst({
+        where: { findingId: e.findingId, type: "fixed", createdAt: { lt: e.createdAt } },
+      });
       expect(fixedBefore).not.toBeNull();
     }
     // Every lifecycle event carries what the trends need.
-    expect(await t.db.findingEvent.count({ where: { type: { in: ["detected", "fixed", "reopened", "status_changed"] }, OR: [{ severity: null }, { repositoryId: null }, { checkId: null }] } })).toBe(0);
+    expect(
+      await t.db.findingEvent.count({
+        where: {
+          type: { in: ["detected", "fixed", "reopened", "status_changed"] },
+          OR: [{ severity: null }, { repositoryId: null }, { checkId: null }],
+        },
+      }),
+    ).toBe(0);
   });
 
   it("has triage history: assignments, comments, work in progress, a false positive and an accepted risk", async () => {
@@ -117,7 +155,9 @@ describe("posture demo", () => {
     expect(accepted[0]!.statusReason).toBeTruthy();
     // Issue 16 §2: an engineer's acceptance of a critical finding waits for an approver; the finding stays open.
     const pending = await t.db.exceptionRequest.findMany({ where: { state: "pending" }, include: { finding: true } });
-    expect(pending.map((r) => [r.decision, r.requestedBy, r.finding.severity, r.finding.status])).toEqual([["accepted_risk", demoEmail("engineer"), "critical", "in_progress"]]);
+    expect(pending.map((r) => [r.decision, r.requestedBy, r.finding.severity, r.finding.status])).toEqual([
+      ["accepted_risk", demoEmail("engineer"), "critical", "in_progress"],
+    ]);
     expect(pending[0]!.requestedAt.getTime()).toBeLessThan(seededAt.getTime() - DAY);
     expect(await t.db.finding.count({ where: { repositoryId: { in: ids }, status: "in_progress" } })).toBeGreaterThanOrEqual(1);
     expect(await t.db.finding.count({ where: { repositoryId: { in: ids }, assigneeId: { not: null } } })).toBeGreaterThanOrEqual(3);
@@ -145,14 +185,20 @@ describe("posture demo", () => {
     expect(quickstart.length).toBeGreaterThan(0);
     expect(quickstart.every((f) => f.codeContext === "example")).toBe(true);
     // Events carry their finding's context, so trends count it as the other figures do.
-    expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids }, codeContext: "test" }, codeContext: { not: "test" } } })).toBe(0);
+    expect(
+      await t.db.findingEvent.count({
+        where: { finding: { repositoryId: { in: ids }, codeContext: "test" }, codeContext: { not: "test" } },
+      }),
+    ).toBe(0);
     expect(await t.db.findingEvent.count({ where: { finding: { repositoryId: { in: ids }, codeContext: "test" } } })).toBeGreaterThan(0);
 
     const recsys = await t.db.repository.findFirstOrThrow({ where: { name: "recsys-ray-serve", url: { startsWith: reposDir } } });
     const config = await latestRepoConfig(t.db, recsys.id);
     expect(config?.config?.exclusions).toEqual([{ path: "vendor", reason: "vendored faiss build scripts, reviewed upstream" }]);
     expect(config?.config?.contextOverrides).toEqual([{ path: "scripts/**", context: "build" }]);
-    expect(config?.config?.disabledChecks.map((d) => [d.check, d.paths])).toEqual([["ray-serve.deployment.missing-resource-limits", ["serving/experimental/**"]]]);
+    expect(config?.config?.disabledChecks.map((d) => [d.check, d.paths])).toEqual([
+      ["ray-serve.deployment.missing-resource-limits", ["serving/experimental/**"]],
+    ]);
   });
 
   it("creates the demo users with one generated password, and no admin", async () => {
@@ -182,11 +228,12 @@ describe("posture demo", () => {
       const code = await run(["demo"], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
       expect([code, stdout]).toEqual([2, ""]);
       expect(stderr).toMatch(/already seeded.*posture demo --reset/);
-      expect((await run(["demo", "--bogus"], { stdout: () => undefined, stderr: (s) => (stderr = s), isTTY: false }))).toBe(2);
+      expect(await run(["demo", "--bogus"], { stdout: () => undefined, stderr: (s) => (stderr = s), isTTY: false })).toBe(2);
       expect(stderr).toContain("usage: posture demo");
     } finally {
-      for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(env))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     expect(await t.db.finding.count()).toBe(before);
   });
@@ -194,8 +241,17 @@ describe("posture demo", () => {
   it("stops with a clear error on content that does not apply", async () => {
     const dir = data.path("content");
     await applyChanges(dir, "x", { day: 0, author: "A <a@example.test>", message: "first", files: { "app.py": "import modal\n" } });
-    await expect(applyChanges(dir, "x", { day: 1, author: "A <a@example.test>", message: "edit", edits: { "app.py": [["import ray", "import modal"]] } })).rejects.toThrow(/x: "edit": app.py has no "import ray"/);
-    await expect(applyChanges(dir, "x", { day: 1, author: "A <a@example.test>", message: "escape", files: { "../outside.py": "" } })).rejects.toThrow(DemoError);
+    await expect(
+      applyChanges(dir, "x", {
+        day: 1,
+        author: "A <a@example.test>",
+        message: "edit",
+        edits: { "app.py": [["import ray", "import modal"]] },
+      }),
+    ).rejects.toThrow(/x: "edit": app.py has no "import ray"/);
+    await expect(
+      applyChanges(dir, "x", { day: 1, author: "A <a@example.test>", message: "escape", files: { "../outside.py": "" } }),
+    ).rejects.toThrow(DemoError);
     expect(existsSync(data.path("outside.py"))).toBe(false);
   });
 

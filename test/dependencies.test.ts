@@ -9,7 +9,10 @@ import { scratch } from "./helpers.ts";
 
 /** Whether torch can be below 2.6 for `file` in a repository made of `files`. */
 function torch(files: Record<string, string>, file = "app/handler.py") {
-  const { index, errors } = buildDependencyIndex(Object.entries(files).map(([path, text]) => ({ path, text })), (p) => files[p]);
+  const { index, errors } = buildDependencyIndex(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    (p) => files[p],
+  );
   expect(errors).toEqual([]);
   return index.mayBeBelow(file, "torch", "2.6");
 }
@@ -92,18 +95,29 @@ describe("DependencyIndex.mayBeBelow", () => {
   });
 
   it("reads requirements files with options, hashes, extras, markers and local versions", () => {
-    expect(torch({ "requirements.txt": "--extra-index-url https://download.pytorch.org/whl/cu118\ntorch>=2.6 --hash=sha256:00\n" })).toEqual({ below: false, found: "torch>=2.6 in requirements.txt" });
-    expect(torch({ "requirements.txt": "Torch[opt] >= 1.9 ; python_version > '3.8'  # gpu\n" })).toEqual({ below: true, found: "Torch[opt] >= 1.9 in requirements.txt" });
+    expect(
+      torch({ "requirements.txt": "--extra-index-url https://download.pytorch.org/whl/cu118\ntorch>=2.6 --hash=sha256:00\n" }),
+    ).toEqual({ below: false, found: "torch>=2.6 in requirements.txt" });
+    expect(torch({ "requirements.txt": "Torch[opt] >= 1.9 ; python_version > '3.8'  # gpu\n" })).toEqual({
+      below: true,
+      found: "Torch[opt] >= 1.9 in requirements.txt",
+    });
     expect(torch({ "requirements.txt": "torch==2.1.0+cu118\n" }).below).toBe(true);
     expect(torch({ "requirements.txt": "torch==2.7.1+cu126\n" }).below).toBe(false);
     expect(torch({ "requirements.txt": "torch\n" })).toEqual({ below: true, found: "torch in requirements.txt, with no version bound" });
-    expect(torch({ "requirements.txt": "torch @ https://download.pytorch.org/whl/cu118/torch-2.1.0%2Bcu118-cp310-cp310-linux_x86_64.whl\n" }).below).toBe(true);
+    expect(
+      torch({ "requirements.txt": "torch @ https://download.pytorch.org/whl/cu118/torch-2.1.0%2Bcu118-cp310-cp310-linux_x86_64.whl\n" })
+        .below,
+    ).toBe(true);
     expect(torch({ "requirements.txt": "https://download.pytorch.org/whl/torch-2.7.0-cp310-none-any.whl\n" }).below).toBe(false);
     expect(torch({ "requirements.txt": "torch>=2.6,\\\n    <3\n" }).below).toBe(false);
   });
 
   it("follows -r includes inside the repository and intersects -c constraints", () => {
-    expect(torch({ "app/requirements.txt": "-r ../common/base.txt\n", "common/base.txt": "torch>=1.9\n" })).toEqual({ below: true, found: "torch>=1.9 in common/base.txt" });
+    expect(torch({ "app/requirements.txt": "-r ../common/base.txt\n", "common/base.txt": "torch>=1.9\n" })).toEqual({
+      below: true,
+      found: "torch>=1.9 in common/base.txt",
+    });
     expect(torch({ "requirements.txt": "-c constraints.txt\ntorch\n", "constraints.txt": "torch>=2.6\n" }).below).toBe(false);
     expect(torch({ "requirements.txt": "torch>=1.9\n", "constraints.txt": "torch>=2.6,<3\n" }).below).toBe(false);
     // an include loop ends
@@ -132,18 +146,32 @@ describe("DependencyIndex.mayBeBelow", () => {
 
   it("counts every declaration of a directory: one that allows below is enough", () => {
     expect(torch({ "requirements.txt": "torch>=2.6\n", "requirements-legacy.txt": "torch>=1.13\n" }).below).toBe(true);
-    expect(torch({ "pyproject.toml": '[project]\ndependencies = ["torch>=2.6"]\n[project.optional-dependencies]\nold = ["torch<2"]\n' }).below).toBe(true);
+    expect(
+      torch({ "pyproject.toml": '[project]\ndependencies = ["torch>=2.6"]\n[project.optional-dependencies]\nold = ["torch<2"]\n' }).below,
+    ).toBe(true);
   });
 
   it("reads PEP 621, PEP 735 groups, Poetry with groups, uv and pdm tables", () => {
     expect(torch({ "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch>=2.6", "numpy"]\n' }).below).toBe(false);
     expect(torch({ "pyproject.toml": '[dependency-groups]\ngpu = ["torch>=2.0", {include-group = "base"}]\n' }).below).toBe(true);
-    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "^2.1"\n' })).toEqual({ below: true, found: 'torch = "^2.1" in pyproject.toml' });
+    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "^2.1"\n' })).toEqual({
+      below: true,
+      found: 'torch = "^2.1" in pyproject.toml',
+    });
     expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\ntorch = { version = "~2.6", source = "pytorch" }\n' }).below).toBe(false);
-    expect(torch({ "pyproject.toml": '[tool.poetry.group.gpu.dependencies]\ntorch = [{ version = "^2.6", markers = "sys_platform == \'linux\'" }, { version = "^1.13", markers = "sys_platform == \'darwin\'" }]\n' }).below).toBe(true);
-    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\ntorch = { git = "https://github.com/pytorch/pytorch" }\n' }).below).toBe(true);
+    expect(
+      torch({
+        "pyproject.toml":
+          '[tool.poetry.group.gpu.dependencies]\ntorch = [{ version = "^2.6", markers = "sys_platform == \'linux\'" }, { version = "^1.13", markers = "sys_platform == \'darwin\'" }]\n',
+      }).below,
+    ).toBe(true);
+    expect(torch({ "pyproject.toml": '[tool.poetry.dependencies]\ntorch = { git = "https://github.com/pytorch/pytorch" }\n' }).below).toBe(
+      true,
+    );
     expect(torch({ "pyproject.toml": '[tool.pdm.dev-dependencies]\ntest = ["torch>=1.9"]\n' }).below).toBe(true);
-    expect(torch({ "pyproject.toml": '[project]\ndependencies = ["torch"]\n[tool.uv]\nconstraint-dependencies = ["torch>=2.6"]\n' }).below).toBe(false);
+    expect(
+      torch({ "pyproject.toml": '[project]\ndependencies = ["torch"]\n[tool.uv]\nconstraint-dependencies = ["torch>=2.6"]\n' }).below,
+    ).toBe(false);
   });
 
   it("reads setup.py literals with ast-grep: direct, through a module-level name, extras", () => {
@@ -157,26 +185,38 @@ describe("DependencyIndex.mayBeBelow", () => {
   });
 
   it("reads setup.cfg options", () => {
-    const cfg = "[metadata]\nname = x\n\n[options]\npackages = find:\ninstall_requires =\n    numpy\n    torch>=2.6\n\n[options.extras_require]\nold =\n    torch>=1.9\n";
+    const cfg =
+      "[metadata]\nname = x\n\n[options]\npackages = find:\ninstall_requires =\n    numpy\n    torch>=2.6\n\n[options.extras_require]\nold =\n    torch>=1.9\n";
     expect(torch({ "setup.cfg": cfg })).toEqual({ below: true, found: "torch>=1.9 in setup.cfg" });
     expect(torch({ "setup.cfg": "[options]\ninstall_requires = torch>=2.6\n" }).below).toBe(false);
   });
 
   it("reads conda environments: pytorch is torch, =2.1 is the 2.1 series, the pip list counts", () => {
-    expect(torch({ "environment.yml": "channels: [pytorch]\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n" })).toEqual({ below: true, found: "pytorch=2.1 in environment.yml" });
+    expect(torch({ "environment.yml": "channels: [pytorch]\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n" })).toEqual({
+      below: true,
+      found: "pytorch=2.1 in environment.yml",
+    });
     expect(torch({ "environment.yml": "dependencies:\n  - pytorch::pytorch>=2.6=py3.10_cuda12.4_0\n" }).below).toBe(false);
     expect(torch({ "environment.yml": "dependencies:\n  - pytorch 2.7.* cuda*\n" }).below).toBe(false);
     expect(torch({ "environment.yml": "dependencies:\n  - pip\n  - pip:\n    - torch>=1.9\n" }).below).toBe(true);
-    expect(torch({ "environment.yml": "dependencies:\n  - pip:\n    - -r requirements-serve.txt\n", "requirements-serve.txt": "torch>=2.6\n" }).below).toBe(false);
+    expect(
+      torch({ "environment.yml": "dependencies:\n  - pip:\n    - -r requirements-serve.txt\n", "requirements-serve.txt": "torch>=2.6\n" })
+        .below,
+    ).toBe(false);
   });
 
   it("lets a lock file decide over the ranges beside it", () => {
     const pyproject = '[project]\ndependencies = ["torch>=1.9"]\n';
-    expect(torch({ "pyproject.toml": pyproject, "uv.lock": 'version = 1\n[[package]]\nname = "torch"\nversion = "2.7.1"\n' })).toEqual({ below: false, found: "torch 2.7.1 in uv.lock" });
+    expect(torch({ "pyproject.toml": pyproject, "uv.lock": 'version = 1\n[[package]]\nname = "torch"\nversion = "2.7.1"\n' })).toEqual({
+      below: false,
+      found: "torch 2.7.1 in uv.lock",
+    });
     expect(torch({ "pyproject.toml": pyproject, "poetry.lock": '[[package]]\nname = "torch"\nversion = "2.1.2"\n' }).below).toBe(true);
     expect(torch({ "pdm.lock": '[[package]]\nname = "torch"\nversion = "2.6.0"\n' }).below).toBe(false);
     // uv forks a resolution per platform: any fork below counts
-    expect(torch({ "uv.lock": '[[package]]\nname = "torch"\nversion = "2.7.0"\n[[package]]\nname = "torch"\nversion = "2.2.2"\n' }).below).toBe(true);
+    expect(
+      torch({ "uv.lock": '[[package]]\nname = "torch"\nversion = "2.7.0"\n[[package]]\nname = "torch"\nversion = "2.2.2"\n' }).below,
+    ).toBe(true);
     expect(torch({ "Pipfile.lock": JSON.stringify({ default: { torch: { version: "==2.6.0" } }, develop: {} }) }).below).toBe(false);
     expect(torch({ "Pipfile.lock": JSON.stringify({ default: {}, develop: { torch: { version: "==2.0.1" } } }) }).below).toBe(true);
     // a lock that does not name the package leaves it to the manifests
@@ -195,7 +235,10 @@ describe("DependencyIndex.mayBeBelow", () => {
     files["setup.cfg"] = `[options]\ninstall_requires${" ".repeat(1_000_000)}x\n`;
     files["environment.yml"] = `dependencies:\n  - "pytorch ${"[".repeat(100_000)}"\n`;
     const started = performance.now();
-    const { index, errors } = buildDependencyIndex(Object.entries(files).map(([path, text]) => ({ path, text })), (p) => files[p]);
+    const { index, errors } = buildDependencyIndex(
+      Object.entries(files).map(([path, text]) => ({ path, text })),
+      (p) => files[p],
+    );
     expect(performance.now() - started).toBeLessThan(2000);
     expect(errors).toEqual([{ path: "missing.txt", message: "included by a requirements file but not found in the repository" }]);
     expect(index.mayBeBelow("a.py", "torch", "2.6").below).toBe(false);
@@ -254,7 +297,8 @@ describe("a check's when condition", () => {
     for (const [rel, text] of Object.entries(files)) s.write(rel, text);
     return scanDirectory(s.root, { checks });
   }
-  const lines = (r: { findings: { path: string; line: number; message: string }[] }) => r.findings.map((f) => `${f.path}:${f.line} ${f.message}`);
+  const lines = (r: { findings: { path: string; line: number; message: string }[] }) =>
+    r.findings.map((f) => `${f.path}:${f.line} ${f.message}`);
 
   it("keeps the matches it applies to only where the package can be below the version, and says why", async () => {
     const r = await scan({
@@ -284,7 +328,10 @@ describe("a check's when condition", () => {
 
   it("treats one file scanned on its own as unpinned", () => {
     const r = scanText(compileChecks(checks), "app.py", SOURCE);
-    expect(r.findings.map((f) => `${f.line} ${f.message}`)).toEqual(["2 torch.load defaults to unpickling (torch is not pinned)", "3 torch.load with weights_only=False"]);
+    expect(r.findings.map((f) => `${f.line} ${f.message}`)).toEqual([
+      "2 torch.load defaults to unpickling (torch is not pinned)",
+      "3 torch.load with weights_only=False",
+    ]);
   });
 
   it("reports a manifest it cannot read in errors and goes on", async () => {
@@ -306,13 +353,22 @@ describe("a check's when condition", () => {
   });
 
   it("is validated when the policy loads", () => {
-    expect(() => parsePolicy(WHEN_POLICY("    when: { dependency: torch, mayBeBelow: 2.6 }"), "bad.policy.yaml")).toThrow(/when\.mayBeBelow: a PEP 440 version in quotes/);
+    expect(() => parsePolicy(WHEN_POLICY("    when: { dependency: torch, mayBeBelow: 2.6 }"), "bad.policy.yaml")).toThrow(
+      /when\.mayBeBelow: a PEP 440 version in quotes/,
+    );
     expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "two" }'), "bad.policy.yaml")).toThrow(RulebookError);
-    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: "torch>=2", mayBeBelow: "2.6" }'), "bad.policy.yaml")).toThrow(/when\.dependency: a Python package name/);
-    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: lower }'), "bad.policy.yaml")).toThrow(/when\.captured/);
+    expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: "torch>=2", mayBeBelow: "2.6" }'), "bad.policy.yaml")).toThrow(
+      /when\.dependency: a Python package name/,
+    );
+    expect(() =>
+      parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: lower }'), "bad.policy.yaml"),
+    ).toThrow(/when\.captured/);
     expect(() => parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeAbove: "2.6" }'), "bad.policy.yaml")).toThrow(/when/);
     // a metavariable the rule never binds would leave every match outside the condition
-    const misspelt = parsePolicy(WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: DEFAULTD }'), "bad.policy.yaml").checks;
+    const misspelt = parsePolicy(
+      WHEN_POLICY('    when: { dependency: torch, mayBeBelow: "2.6", captured: DEFAULTD }'),
+      "bad.policy.yaml",
+    ).checks;
     expect(() => compileChecks(misspelt)).toThrow(/check test\.torch\.load: when\.captured is DEFAULTD, which its rule never binds/);
   });
 });

@@ -75,8 +75,10 @@ describe("code context from the path", () => {
   });
 
   it("takes a script that CI runs and nothing shipped runs for build tooling", () => {
-    const ci = ["jobs:\n  t:\n    steps:\n      - run: python scripts/check_models.py\n      - run: ./scripts/deploy.sh\n      - run: python -m tools.sync\n"];
-    const launchers = ["FROM python:3.12\nCOPY . .\nCMD [\"bash\", \"scripts/deploy.sh\"]\n"];
+    const ci = [
+      "jobs:\n  t:\n    steps:\n      - run: python scripts/check_models.py\n      - run: ./scripts/deploy.sh\n      - run: python -m tools.sync\n",
+    ];
+    const launchers = ['FROM python:3.12\nCOPY . .\nCMD ["bash", "scripts/deploy.sh"]\n'];
     const files = ["scripts/check_models.py", "scripts/deploy.sh", "tools/sync.py", "scripts/serve.py"];
     const only = ciOnlyScripts(ci, launchers, files);
     expect([...only].sort()).toEqual(["scripts/check_models.py", "tools/sync.py"]);
@@ -132,9 +134,26 @@ describe("findings carry their context", () => {
   });
 
   it("is validated: only non-production contexts and real severities", () => {
-    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { tests: low }\n"), "x.policy.yaml")).toThrow(RulebookError);
-    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { production: low }\n"), "x.policy.yaml")).toThrow(/contextSeverity/);
-    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { test: minor }\n"), "x.policy.yaml")).toThrow(/checks\.1\.contextSeverity\.test/);
-    expect(() => parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: {}\n"), "x.policy.yaml")).toThrow(/at least one/);
+    expect(() =>
+      parsePolicy(
+        TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { tests: low }\n"),
+        "x.policy.yaml",
+      ),
+    ).toThrow(RulebookError);
+    expect(() =>
+      parsePolicy(
+        TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { production: low }\n"),
+        "x.policy.yaml",
+      ),
+    ).toThrow(/contextSeverity/);
+    expect(() =>
+      parsePolicy(
+        TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: { test: minor }\n"),
+        "x.policy.yaml",
+      ),
+    ).toThrow(/checks\.1\.contextSeverity\.test/);
+    expect(() =>
+      parsePolicy(TEST_POLICY.replace("    severity: critical\n", "    severity: critical\n    contextSeverity: {}\n"), "x.policy.yaml"),
+    ).toThrow(/at least one/);
   });
 });

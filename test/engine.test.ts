@@ -62,13 +62,16 @@ describe("walking a tree", () => {
 
   it("finds in a directory exactly what it finds file by file", async () => {
     const many: Record<string, string> = {};
-    for (let i = 0; i < 60; i++) many[`pkg${i % 7}/m${i}.py`] = `import os\n\ndef f():\n    eval(a${i})\n    key = "value-${i}-abcdef"\n    g(timeout=${i * 3})\n`;
+    for (let i = 0; i < 60; i++)
+      many[`pkg${i % 7}/m${i}.py`] = `import os\n\ndef f():\n    eval(a${i})\n    key = "value-${i}-abcdef"\n    g(timeout=${i * 3})\n`;
     many["conf/config.properties"] = "address=0.0.0.0\n";
     many[".ci/hidden.py"] = "eval(hidden)\n";
     const batched = await scanSource(many);
     const oneByOne = Object.entries(many)
       .flatMap(([path, text]) => scanText(compiled, path, text).findings)
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)));
+      .sort((a, b) =>
+        a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId),
+      );
     expect(batched.findings).toEqual(oneByOne);
     // eval and key in each module, timeout above 60 in modules 21..59, the properties line, the hidden module
     expect(batched.findings.length).toBe(60 * 2 + 39 + 1 + 1);
@@ -77,7 +80,19 @@ describe("walking a tree", () => {
 
 describe("matching", () => {
   it("runs a check only on files that pass its prefilter", () => {
-    const withPrefilter = (prefilter: string) => compileChecks(parsePolicy(TEST_POLICY.replace("      rule: { pattern: \"eval($ARG)\" }", `      rule: { pattern: "eval($ARG)" }\n    prefilter: ${prefilter}`).replace("    match:\n      language: python\n      rule: { pattern", "    match:\n      language: python\n      rule: { pattern"), "p.policy.yaml").checks.slice(0, 1));
+    const withPrefilter = (prefilter: string) =>
+      compileChecks(
+        parsePolicy(
+          TEST_POLICY.replace(
+            '      rule: { pattern: "eval($ARG)" }',
+            `      rule: { pattern: "eval($ARG)" }\n    prefilter: ${prefilter}`,
+          ).replace(
+            "    match:\n      language: python\n      rule: { pattern",
+            "    match:\n      language: python\n      rule: { pattern",
+          ),
+          "p.policy.yaml",
+        ).checks.slice(0, 1),
+      );
     const src = "import modal\neval(x)\n";
     expect(scanText(withPrefilter("[modal]"), "a.py", src).findings).toHaveLength(1);
     expect(scanText(withPrefilter("[bentoml, ray]"), "a.py", src).findings).toHaveLength(0);
@@ -109,7 +124,10 @@ describe("matching", () => {
   });
 
   it("rejects a prefilter regex that does not compile, naming the file", () => {
-    const bad = TEST_POLICY.replace("      rule: { pattern: \"eval($ARG)\" }", '      rule: { pattern: "eval($ARG)" }\n    prefilter: [{ regex: "eval(" }]');
+    const bad = TEST_POLICY.replace(
+      '      rule: { pattern: "eval($ARG)" }',
+      '      rule: { pattern: "eval($ARG)" }\n    prefilter: [{ regex: "eval(" }]',
+    );
     expect(() => parsePolicy(bad, "p.policy.yaml")).toThrow(/p\.policy\.yaml.*prefilter.*invalid regular expression/s);
   });
 
@@ -144,8 +162,10 @@ describe("secrets", () => {
   });
 
   it("masks a secret that a long line would cut in half", async () => {
-    const secret = "Q".repeat(20) + "-live-secret-" + "Z".repeat(20);
-    const r = await scanSource({ "s.py": `API_KEY = ${" ".repeat(0)}"${secret}"  ${"#".repeat(0)}\napi_token = "${"p".repeat(220)}${secret}"\n` });
+    const secret = `${"Q".repeat(20)}-live-secret-${"Z".repeat(20)}`;
+    const r = await scanSource({
+      "s.py": `API_KEY = ${" ".repeat(0)}"${secret}"  ${"#".repeat(0)}\napi_token = "${"p".repeat(220)}${secret}"\n`,
+    });
     const text = JSON.stringify(r.findings);
     expect(r.findings.filter((f) => f.ruleId === "test.python.secret")).toHaveLength(2);
     expect(text).not.toContain("-live-secret-");
@@ -214,11 +234,15 @@ describe("rule files", () => {
     const bad = TEST_POLICY.replace("severity: high", "severity: urgent");
     expect(() => parsePolicy(bad, "rules/x.policy.yaml")).toThrow(/rules\/x\.policy\.yaml: checks\.0\.severity: /);
     expect(() => parsePolicy("policy: [unclosed", "rules/y.policy.yaml")).toThrow(/rules\/y\.policy\.yaml: not valid YAML/);
-    expect(() => parsePolicy(TEST_POLICY.replace("framework: modal", "framework: flask"), "z.policy.yaml")).toThrow(/z\.policy\.yaml: framework:/);
+    expect(() => parsePolicy(TEST_POLICY.replace("framework: modal", "framework: flask"), "z.policy.yaml")).toThrow(
+      /z\.policy\.yaml: framework:/,
+    );
   });
 
   it("reject regular expressions and ast-grep rules that cannot compile", () => {
-    expect(() => parsePolicy(TEST_POLICY.replace("'^\\s*address", "'^(\\s*address"), "r.policy.yaml")).toThrow(/r\.policy\.yaml: checks\.3\.match\.pattern: invalid regular expression/);
+    expect(() => parsePolicy(TEST_POLICY.replace("'^\\s*address", "'^(\\s*address"), "r.policy.yaml")).toThrow(
+      /r\.policy\.yaml: checks\.3\.match\.pattern: invalid regular expression/,
+    );
     const broken = parsePolicy(TEST_POLICY.replace('rule: { pattern: "eval($ARG)" }', "rule: { kind: no_such_kind }"), "k.policy.yaml");
     expect(() => compileChecks(broken.checks)).toThrow(RulebookError);
     expect(() => compileChecks(broken.checks)).toThrow(/k\.policy\.yaml: check test\.python\.eval: invalid ast-grep rule/);
@@ -283,7 +307,11 @@ checks:
       { path: "missing.py", message: "parsed with errors near line 6; findings come from the parts that parsed" },
       { path: "pattern_only.py", message: "parsed with errors near line 3; findings come from the parts that parsed" },
     ]);
-    expect(r.findings.filter((f) => f.path === "flow.py").map((f) => `${f.line}:${f.ruleId}`)).toEqual(["4:test.flow.shell", "5:test.flow.eval", "5:test.python.eval"]);
+    expect(r.findings.filter((f) => f.path === "flow.py").map((f) => `${f.line}:${f.ruleId}`)).toEqual([
+      "4:test.flow.shell",
+      "5:test.flow.eval",
+      "5:test.python.eval",
+    ]);
     // Two data-flow checks over three files: one parse of each file for both.
     const flowOnly = await scanDirectory(s.root, { checks: flowChecks.filter((c) => c.id.startsWith("test.flow.")) });
     expect(flowOnly.stats.parses).toEqual({ total: 4, files: 4, maxPerFile: 1, dataFlowFiles: 4 });
@@ -294,7 +322,19 @@ checks:
 describe("YAML documents inside YAML block scalars", () => {
   it("finds literal blocks that read as YAML, not scripts or certificates", async () => {
     const { embeddedYamlDocuments } = await import("../lib/engine/match.ts");
-    const text = ["spec:", "  serveConfigV2: |", "    http_options:", "      host: 0.0.0.0", "  script: |", "    #!/bin/sh", "    echo a: b", "  cert: |-", "    -----BEGIN CERTIFICATE-----", "  tail: 1", ""].join("\n");
+    const text = [
+      "spec:",
+      "  serveConfigV2: |",
+      "    http_options:",
+      "      host: 0.0.0.0",
+      "  script: |",
+      "    #!/bin/sh",
+      "    echo a: b",
+      "  cert: |-",
+      "    -----BEGIN CERTIFICATE-----",
+      "  tail: 1",
+      "",
+    ].join("\n");
     expect(embeddedYamlDocuments(text)).toEqual([{ line: 2, indent: 4, key: "serveConfigV2", text: "http_options:\n  host: 0.0.0.0\n" }]);
   });
 

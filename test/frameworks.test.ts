@@ -42,7 +42,14 @@ describe("framework detection", () => {
   it("takes a framework's findings as evidence, but not the framework-neutral checks'", () => {
     const s = scratch();
     const finding = (framework: Finding["framework"]) => ({ framework, ruleId: `${framework}.x` }) as Finding;
-    expect(detectFrameworks(s.root, { findings: [finding("bentoml"), finding("ml-serving"), finding("training-monitor")], suppressed: [] })).toEqual(["bentoml"]);
-    expect(detectFrameworks(s.root, { findings: [], suppressed: [{ ruleId: "modal.function.x", path: "a.py", line: 1, reason: "ok", fingerprint: "f" }] })).toEqual(["modal"]);
+    expect(
+      detectFrameworks(s.root, { findings: [finding("bentoml"), finding("ml-serving"), finding("training-monitor")], suppressed: [] }),
+    ).toEqual(["bentoml"]);
+    expect(
+      detectFrameworks(s.root, {
+        findings: [],
+        suppressed: [{ ruleId: "modal.function.x", path: "a.py", line: 1, reason: "ok", fingerprint: "f" }],
+      }),
+    ).toEqual(["modal"]);
   });
 });

@@ -37,7 +37,15 @@ describe("reading imports", () => {
 });
 
 describe("resolving modules to the repository's files", () => {
-  const index = new ModuleIndex(["src/pkg/__init__.py", "src/pkg/api.py", "src/pkg/dash.py", "src/pkg/sub/utils.py", "tools/utils.py", "lib/one.py", "README.md"]);
+  const index = new ModuleIndex([
+    "src/pkg/__init__.py",
+    "src/pkg/api.py",
+    "src/pkg/dash.py",
+    "src/pkg/sub/utils.py",
+    "tools/utils.py",
+    "lib/one.py",
+    "README.md",
+  ]);
 
   it("absolute names by any suffix of the path (src/ layouts), packages by __init__.py", () => {
     expect(index.resolve("src/pkg/dash.py", "pkg.api", 0)).toBe("src/pkg/api.py");
@@ -61,15 +69,30 @@ describe("resolving modules to the repository's files", () => {
   });
 
   it("callees: a module's function, an imported function, a method of an imported class's instance", () => {
-    const text = ["from pkg import api", "from pkg.api import ManagementAPI, register", "import requests", "client = ManagementAPI(url)", "def f():", "    self.mgmt = ManagementAPI(u)"].join("\n");
+    const text = [
+      "from pkg import api",
+      "from pkg.api import ManagementAPI, register",
+      "import requests",
+      "client = ManagementAPI(url)",
+      "def f():",
+      "    self.mgmt = ManagementAPI(u)",
+    ].join("\n");
     const imported = importedSymbols("src/pkg/dash.py", text, index);
     expect([...imported.keys()]).toEqual(["api", "ManagementAPI", "register"]);
     const instances = instanceBindings(text, imported);
     expect([...instances.keys()]).toEqual(["client", "self.mgmt"]);
     expect(resolveCallee("api.register", imported, instances)).toEqual({ file: "src/pkg/api.py", name: "register", method: false });
     expect(resolveCallee("register", imported, instances)).toEqual({ file: "src/pkg/api.py", name: "register", method: false });
-    expect(resolveCallee("client.register_model", imported, instances)).toEqual({ file: "src/pkg/api.py", name: "ManagementAPI.register_model", method: true });
-    expect(resolveCallee("self.mgmt.delete", imported, instances)).toEqual({ file: "src/pkg/api.py", name: "ManagementAPI.delete", method: true });
+    expect(resolveCallee("client.register_model", imported, instances)).toEqual({
+      file: "src/pkg/api.py",
+      name: "ManagementAPI.register_model",
+      method: true,
+    });
+    expect(resolveCallee("self.mgmt.delete", imported, instances)).toEqual({
+      file: "src/pkg/api.py",
+      name: "ManagementAPI.delete",
+      method: true,
+    });
     expect(resolveCallee("requests.post", imported, instances)).toBeUndefined();
   });
 
@@ -106,7 +129,19 @@ checks:
 
 describe("a scan follows request data into another module's helper", () => {
   const s = scratch();
-  s.write("app/launch.py", ["import subprocess", "def run(cmd, desc=None):", "    subprocess.run(cmd, shell=True)", "", "class Runner:", "    def go(self, cmd):", "        subprocess.run(cmd, shell=True)", ""].join("\n"));
+  s.write(
+    "app/launch.py",
+    [
+      "import subprocess",
+      "def run(cmd, desc=None):",
+      "    subprocess.run(cmd, shell=True)",
+      "",
+      "class Runner:",
+      "    def go(self, cmd):",
+      "        subprocess.run(cmd, shell=True)",
+      "",
+    ].join("\n"),
+  );
   s.write(
     "app/api.py",
     [
@@ -137,10 +172,27 @@ describe("a scan follows request data into another module's helper", () => {
 
   it("a function of the other module that hands its parameter to that module's own sink holder is a helper too", async () => {
     const t = scratch();
-    t.write("jobs.py", ["import subprocess", "def _run(cmd):", "    subprocess.run(cmd, shell=True)", "", "def start(name, cmd):", "    print(name)", "    _run(cmd)", ""].join("\n"));
-    t.write("api.py", ["from jobs import start", "def route_jobs(body):", "    start('nightly', body)", "    start(body, 'ls')", ""].join("\n"));
+    t.write(
+      "jobs.py",
+      [
+        "import subprocess",
+        "def _run(cmd):",
+        "    subprocess.run(cmd, shell=True)",
+        "",
+        "def start(name, cmd):",
+        "    print(name)",
+        "    _run(cmd)",
+        "",
+      ].join("\n"),
+    );
+    t.write(
+      "api.py",
+      ["from jobs import start", "def route_jobs(body):", "    start('nightly', body)", "    start(body, 'ls')", ""].join("\n"),
+    );
     const r = await scanDirectory(t.root, { checks: POLICY.checks });
-    expect(r.findings.map((f) => `${f.path}:${f.line} ${f.message}`)).toEqual(["api.py:3 Request data (body) reaches subprocess.run through start()."]);
+    expect(r.findings.map((f) => `${f.path}:${f.line} ${f.message}`)).toEqual([
+      "api.py:3 Request data (body) reaches subprocess.run through start().",
+    ]);
   });
 
   it("a module imported only by files the check does not select is not parsed for it", async () => {

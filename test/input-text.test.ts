@@ -16,13 +16,15 @@ import { ORG_WIDE } from "../lib/findings/visibility.ts";
 
 describe("the rule", () => {
   it("refuses NUL and unpaired surrogates, and nothing else", () => {
-    for (const s of ["\u0000", "a\u0000b", "\ud800", "x\udbff", "\udc00y", "\udfff", "\udc00\ud800"]) expect([s, isSafeText(s)]).toEqual([s, false]);
-    for (const s of ["", "plain", "🙂", "\ud83d\ude42", "naïve", "\u0001\u001f", "\ufffd", "日本"]) expect([s, isSafeText(s)]).toEqual([s, true]);
+    for (const s of ["\u0000", "a\u0000b", "\ud800", "x\udbff", "\udc00y", "\udfff", "\udc00\ud800"])
+      expect([s, isSafeText(s)]).toEqual([s, false]);
+    for (const s of ["", "plain", "🙂", "\ud83d\ude42", "naïve", "\u0001\u001f", "\ufffd", "日本"])
+      expect([s, isSafeText(s)]).toEqual([s, true]);
   });
 
   it("finds the first unsafe value or key anywhere in a parsed body, however deep", () => {
     expect(unsafeTextPath({ a: ["ok", { b: "x\u0000" }] })).toEqual(["a", 1, "b"]);
-    expect(unsafeTextPath({ ok: 1, ["k\ud800"]: 1 })).toEqual(["k\ud800"]);
+    expect(unsafeTextPath({ ok: 1, "k\ud800": 1 })).toEqual(["k\ud800"]);
     expect(unsafeTextPath("\u0000")).toEqual([]);
     expect(unsafeTextPath({ a: [1, true, null, "🙂"], b: { c: "d" } })).toBeNull();
     let deep: unknown = "\u0000";
@@ -56,7 +58,15 @@ describe("page queries (proxy.ts)", () => {
   const get = (path: string) => proxy(new NextRequest(`http://127.0.0.1:3000${path}`, { headers: { host: "127.0.0.1:3000" } }));
 
   it("answer 400 with a message naming the parameter, for every page", async () => {
-    for (const [path, field] of [["/remediation?team=%00", "team"], ["/admin/audit?actor=%00", "actor"], ["/findings?team=a%00", "team"], ["/findings/export?format=csv&check=%00", "check"], ["/api/v1/findings?repository=%00", "repository"], ["/heatmap?%00=1", "a parameter name"], ["/findings/%00", "the path"]] as const) {
+    for (const [path, field] of [
+      ["/remediation?team=%00", "team"],
+      ["/admin/audit?actor=%00", "actor"],
+      ["/findings?team=a%00", "team"],
+      ["/findings/export?format=csv&check=%00", "check"],
+      ["/api/v1/findings?repository=%00", "repository"],
+      ["/heatmap?%00=1", "a parameter name"],
+      ["/findings/%00", "the path"],
+    ] as const) {
       const res = get(path);
       expect([path, res.status]).toEqual([path, 400]);
       expect(await res.json()).toEqual({ error: { code: "invalid_input", message: `${field}: ${UNSAFE_TEXT_MESSAGE}` } });
@@ -65,6 +75,13 @@ describe("page queries (proxy.ts)", () => {
   });
 
   it("let ordinary queries through, replacement characters from malformed UTF-8 included", () => {
-    for (const path of ["/remediation?team=abc", "/findings?severity=critical,high", "/admin/audit?actor=%C3%A9", "/remediation?team=%ED%A0%80", "/findings?q=%F0%9F%99%82"]) expect([path, get(path).status]).toEqual([path, 200]);
+    for (const path of [
+      "/remediation?team=abc",
+      "/findings?severity=critical,high",
+      "/admin/audit?actor=%C3%A9",
+      "/remediation?team=%ED%A0%80",
+      "/findings?q=%F0%9F%99%82",
+    ])
+      expect([path, get(path).status]).toEqual([path, 200]);
   });
 });

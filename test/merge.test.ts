@@ -10,7 +10,10 @@ ensureLanguages();
 
 /** A policy of the given checks (YAML list items), the rest of the policy file fixed. */
 function policyOf(checks: string) {
-  return parsePolicy(`policy: Merge\nframework: ml-serving\nlevel: strict\nreferences: [CWE-20]\nwhy: Because.\nremediation: Do not.\nchecks:\n${checks}`, "merge.policy.yaml");
+  return parsePolicy(
+    `policy: Merge\nframework: ml-serving\nlevel: strict\nreferences: [CWE-20]\nwhy: Because.\nremediation: Do not.\nchecks:\n${checks}`,
+    "merge.policy.yaml",
+  );
 }
 
 describe("pattern checks merged into one query", () => {
@@ -20,7 +23,15 @@ describe("pattern checks merged into one query", () => {
     const b = mergeMember(1, { pattern: "f(g($X))" }, undefined);
     const root = parse("python", "f(g(1))\nf(2)\n").root();
     const nodes = root.findAll(mergedConfig([a, b]));
-    const rows = nodes.map((n) => ({ text: n.text(), checks: matchedMembers(n, [{ merge: a, id: "a" }, { merge: b, id: "b" }]).map((m) => m.id), a: n.getMatch(`${a.prefix}X`)?.text(), b: n.getMatch(`${b.prefix}X`)?.text() }));
+    const rows = nodes.map((n) => ({
+      text: n.text(),
+      checks: matchedMembers(n, [
+        { merge: a, id: "a" },
+        { merge: b, id: "b" },
+      ]).map((m) => m.id),
+      a: n.getMatch(`${a.prefix}X`)?.text(),
+      b: n.getMatch(`${b.prefix}X`)?.text(),
+    }));
     expect(rows).toEqual([
       { text: "f(g(1))", checks: ["a", "b"], a: "g(1)", b: "1" },
       { text: "f(2)", checks: ["a"], a: "2", b: undefined },
@@ -34,7 +45,12 @@ describe("pattern checks merged into one query", () => {
     ]);
     // `same` differs between the checks, `arg` binds $A, `uses` reaches `arg`.
     expect([...shared]).toEqual(["imported"]);
-    const m = mergeMember(3, { all: [{ matches: "imported" }, { matches: "arg" }] }, { imported: { kind: "import_statement" }, arg: { pattern: "$A" } }, shared);
+    const m = mergeMember(
+      3,
+      { all: [{ matches: "imported" }, { matches: "arg" }] },
+      { imported: { kind: "import_statement" }, arg: { pattern: "$A" } },
+      shared,
+    );
     expect(m.rule).toEqual({ all: [{ matches: "imported" }, { matches: "arg--c3" }] });
     expect(m.utils).toEqual({ imported: { kind: "import_statement" }, "arg--c3": { pattern: "$C3_A" } });
   });
@@ -71,7 +87,12 @@ describe("pattern checks merged into one query", () => {
     const merged = await scanDirectory(s.root, { checks: policy.checks });
     const alone = await Promise.all(policy.checks.map((c) => scanDirectory(s.root, { checks: [c] })));
     const row = (f: { path: string; line: number; ruleId: string; message: string }) => `${f.path}:${f.line} ${f.ruleId} ${f.message}`;
-    expect(merged.findings.map(row)).toEqual(alone.flatMap((r) => r.findings).map(row).sort());
+    expect(merged.findings.map(row)).toEqual(
+      alone
+        .flatMap((r) => r.findings)
+        .map(row)
+        .sort(),
+    );
     expect(merged.findings.map(row)).toEqual([
       "a.py:1 test.merge.call f called with g(1)",
       "a.py:1 test.merge.inner g called with 1",

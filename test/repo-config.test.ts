@@ -100,7 +100,10 @@ describe("scanDirectory honours .posture.yaml", () => {
   it("excludes paths with their reason, overrides contexts and turns checks off", async () => {
     const r = await scanDirectory(repo(CONFIG).root, { checks });
     expect(r.errors).toEqual([]);
-    expect(r.findings.map((f) => `${f.path} ${f.ruleId} ${f.context}`)).toEqual(["app.py test.python.eval production", "tools/gen.py test.python.eval build"]);
+    expect(r.findings.map((f) => `${f.path} ${f.ruleId} ${f.context}`)).toEqual([
+      "app.py test.python.eval production",
+      "tools/gen.py test.python.eval build",
+    ]);
     expect(r.skippedFiles).toEqual([
       { path: "api/model_pb2.py", reason: "excluded", detail: "generated protobuf stubs" },
       { path: "third_party", reason: "excluded", detail: "vendored upstream code" },

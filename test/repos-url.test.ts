@@ -16,14 +16,30 @@ describe("repository URLs", () => {
     // git is given the host as it was checked: lower case, no trailing dot.
     expect(a).toMatchObject({ kind: "https", name: "serve", url: "https://github.com/pytorch/serve.git", host: "github.com" });
     expect(c.url).toBe("https://github.com/pytorch/serve");
-    expect(parseRepoUrl("ssh://git@github.com/bentoml/BentoML.git", false)).toMatchObject({ kind: "ssh", name: "BentoML", url: "ssh://git@github.com/bentoml/BentoML.git" });
-    expect(parseRepoUrl("ssh://git@gitlab.example.com:2222/ml/serving.git", false)).toMatchObject({ url: "ssh://git@gitlab.example.com:2222/ml/serving.git", port: 2222, key: "ssh://gitlab.example.com:2222/ml/serving" });
-    expect(parseRepoUrl("git@github.com:bentoml/BentoML.git", false)).toMatchObject({ kind: "scp", name: "BentoML", key: "ssh://github.com/bentoml/BentoML", url: "git@github.com:bentoml/BentoML.git" });
+    expect(parseRepoUrl("ssh://git@github.com/bentoml/BentoML.git", false)).toMatchObject({
+      kind: "ssh",
+      name: "BentoML",
+      url: "ssh://git@github.com/bentoml/BentoML.git",
+    });
+    expect(parseRepoUrl("ssh://git@gitlab.example.com:2222/ml/serving.git", false)).toMatchObject({
+      url: "ssh://git@gitlab.example.com:2222/ml/serving.git",
+      port: 2222,
+      key: "ssh://gitlab.example.com:2222/ml/serving",
+    });
+    expect(parseRepoUrl("git@github.com:bentoml/BentoML.git", false)).toMatchObject({
+      kind: "scp",
+      name: "BentoML",
+      key: "ssh://github.com/bentoml/BentoML",
+      url: "git@github.com:bentoml/BentoML.git",
+    });
     expect(parseRepoUrl("https://8.8.8.8/o/r", false).host).toBe("8.8.8.8");
   });
 
   it("normalises an internationalised host name to the punycode git connects to", () => {
-    expect(parseRepoUrl("https://Bücher.example/o/r", false)).toMatchObject({ host: "xn--bcher-kva.example", url: "https://xn--bcher-kva.example/o/r" });
+    expect(parseRepoUrl("https://Bücher.example/o/r", false)).toMatchObject({
+      host: "xn--bcher-kva.example",
+      url: "https://xn--bcher-kva.example/o/r",
+    });
     expect(parseRepoUrl("git@bücher.example:o/r", false).url).toBe("git@xn--bcher-kva.example:o/r");
   });
 
@@ -111,7 +127,8 @@ describe("repository URLs", () => {
   });
 
   it("tells public addresses from every other kind", () => {
-    for (const ip of ["8.8.8.8", "140.82.112.3", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::200e"]) expect(nonPublicKind(ip), ip).toBeNull();
+    for (const ip of ["8.8.8.8", "140.82.112.3", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::200e"])
+      expect(nonPublicKind(ip), ip).toBeNull();
     expect(nonPublicKind("172.31.255.255")).toBe("private");
     expect(nonPublicKind("172.32.0.1")).toBeNull();
     expect(nonPublicKind("198.18.0.1")).toBe("benchmarking");
@@ -155,7 +172,12 @@ describe("local repositories", () => {
   });
 
   it("takes local paths and file:// inside the root, only when local repositories are allowed", () => {
-    expect(parseRepoUrl(`${root}/demo.git`, true)).toMatchObject({ kind: "local", url: `${root}/demo.git`, key: `file://${root}/demo`, name: "demo" });
+    expect(parseRepoUrl(`${root}/demo.git`, true)).toMatchObject({
+      kind: "local",
+      url: `${root}/demo.git`,
+      key: `file://${root}/demo`,
+      name: "demo",
+    });
     expect(parseRepoUrl(`file://${root}/demo`, true).key).toBe(`file://${root}/demo`);
     // Not created yet: checked again, fully resolved, before each clone.
     expect(parseRepoUrl(`${root}/later/one`, true).kind).toBe("local");

@@ -28,10 +28,20 @@ function localText(source: string, line: number, withHelpers: boolean): string {
   const root = parse("python", source).root();
   const imports = root.findAll({ rule: { any: [{ kind: "import_statement" }, { kind: "import_from_statement" }] } }).map((n) => n.text());
   // A data-flow check follows values into module-level helper functions, which are statements of their own.
-  if (withHelpers) imports.push(...root.children().filter((n) => n.kind() === "function_definition").map((n) => n.text()));
+  if (withHelpers)
+    imports.push(
+      ...root
+        .children()
+        .filter((n) => n.kind() === "function_definition")
+        .map((n) => n.text()),
+    );
   const statement = root.children().find((n) => n.range().start.line <= line - 1 && n.range().end.line >= line - 1);
   // The annotations name the check ("# ruleid: bentoml...") and would satisfy many a prefilter by themselves.
-  return [...imports, statement?.text() ?? ""].join("\n").split("\n").filter((l) => !ANNOTATION.test(l)).join("\n");
+  return [...imports, statement?.text() ?? ""]
+    .join("\n")
+    .split("\n")
+    .filter((l) => !ANNOTATION.test(l))
+    .join("\n");
 }
 
 function filesBelow(dir: string): string[] {
@@ -55,7 +65,10 @@ function annotations(dir: string) {
     if (sidecars.has(abs)) {
       const expect = parseYaml(readFileSync(abs, "utf8")) as { ruleid?: string[]; ok?: string[] };
       const target = rel.slice(0, -EXPECT_SUFFIX.length);
-      for (const [kind, ids] of [["ruleid", expect.ruleid ?? []], ["ok", expect.ok ?? []]] as const)
+      for (const [kind, ids] of [
+        ["ruleid", expect.ruleid ?? []],
+        ["ok", expect.ok ?? []],
+      ] as const)
         for (const entry of ids) {
           const m = ANNOTATED_ID.exec(entry);
           if (!m) throw new Error(`${rel}: bad entry '${entry}' (want <check-id> or <check-id> (<severity>))`);
@@ -71,7 +84,13 @@ function annotations(dir: string) {
     lines.forEach((line, i) => {
       const m = ANNOTATION.exec(line);
       if (m) {
-        pending.push({ kind: m[1]!, ids: m[2]!.split(",").map((s) => s.trim()).filter(Boolean) });
+        pending.push({
+          kind: m[1]!,
+          ids: m[2]!
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        });
         return;
       }
       for (const p of pending)
@@ -97,11 +116,18 @@ describe("rulebook", () => {
   const seeds = join(import.meta.dirname, "..", "..", "shared", "seeds");
   it.skipIf(!existsSync(seeds))("names each policy exactly as the rulebooks in shared/seeds head it", () => {
     const titles: string[] = [];
-    for (const f of readdirSync(seeds).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort()) {
+    for (const f of readdirSync(seeds)
+      .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+      .sort()) {
       const text = readFileSync(join(seeds, f), "utf8");
       for (const m of text.matchAll(/^### (?:Rule: (.+)|\d+\. (.+))$/gm)) titles.push((m[1] ?? m[2])!.trim());
     }
-    expect(rulebook.policies.filter((p) => p.framework !== "ml-serving").map((p) => p.policy).sort()).toEqual(titles.sort());
+    expect(
+      rulebook.policies
+        .filter((p) => p.framework !== "ml-serving")
+        .map((p) => p.policy)
+        .sort(),
+    ).toEqual(titles.sort());
   });
 
   for (const policy of rulebook.policies) {
@@ -112,8 +138,14 @@ describe("rulebook", () => {
         expect(existsSync(fixtures), `missing ${relative(process.cwd(), fixtures)}`).toBe(true);
         const { expected, ok } = annotations(fixtures);
         for (const check of policy.checks) {
-          expect([...expected].some((k) => k.endsWith(`:${check.id}`)), `${check.id} has no '# ruleid:' line`).toBe(true);
-          expect([...ok].some((k) => k.endsWith(`:${check.id}`)), `${check.id} has no '# ok:' line`).toBe(true);
+          expect(
+            [...expected].some((k) => k.endsWith(`:${check.id}`)),
+            `${check.id} has no '# ruleid:' line`,
+          ).toBe(true);
+          expect(
+            [...ok].some((k) => k.endsWith(`:${check.id}`)),
+            `${check.id} has no '# ok:' line`,
+          ).toBe(true);
         }
         const known = new Set(policy.checks.map((c) => c.id));
         for (const k of [...expected, ...ok]) expect(known.has(k.split(":").at(-1)!), `annotation for unknown check: ${k}`).toBe(true);
@@ -137,8 +169,13 @@ describe("rulebook", () => {
         const unexpected = [...actual].filter((k) => !expected.has(k));
         expect({ missed, unexpected }).toEqual({ missed: [], unexpected: [] });
         const wrongSeverity = result.findings
-          .filter((f) => severities.has(`${f.path}:${f.line}:${f.ruleId}`) && severities.get(`${f.path}:${f.line}:${f.ruleId}`) !== f.severity)
-          .map((f) => `${f.path}:${f.line}:${f.ruleId} is ${f.severity} (${f.context}), annotated ${severities.get(`${f.path}:${f.line}:${f.ruleId}`)}`);
+          .filter(
+            (f) => severities.has(`${f.path}:${f.line}:${f.ruleId}`) && severities.get(`${f.path}:${f.line}:${f.ruleId}`) !== f.severity,
+          )
+          .map(
+            (f) =>
+              `${f.path}:${f.line}:${f.ruleId} is ${f.severity} (${f.context}), annotated ${severities.get(`${f.path}:${f.line}:${f.ruleId}`)}`,
+          );
         expect(wrongSeverity).toEqual([]);
         for (const k of ok) expect(actual.has(k), `${k} is marked ok`).toBe(false);
       });
@@ -154,14 +191,16 @@ describe("rulebook", () => {
         const sinkSides = new Map<string, string[]>();
         for (const abs of filesBelow(fixtures).filter((p) => p.endsWith(".py"))) {
           const rel = relative(fixtures, abs).split("\\").join("/");
-          for (const c of selectChecks(compiled, rel, readFileSync(abs, "utf8")).sinkSide) (sinkSides.get(c.check.id) ?? sinkSides.set(c.check.id, []).get(c.check.id)!).push(rel);
+          for (const c of selectChecks(compiled, rel, readFileSync(abs, "utf8")).sinkSide)
+            (sinkSides.get(c.check.id) ?? sinkSides.set(c.check.id, []).get(c.check.id)!).push(rel);
         }
         const dropped: string[] = [];
         for (const f of result.findings) {
           const taint = prefiltered.find((c) => c.id === f.ruleId)?.match;
           const text = localText(readFileSync(join(fixtures, f.path), "utf8"), f.line, !!taint && "taint" in taint && !!taint.taint);
           const chosen = selectChecks(compiled, f.path, text);
-          const viaOtherModule = chosen.pending.some((c) => c.check.id === f.ruleId) && (sinkSides.get(f.ruleId) ?? []).some((rel) => rel !== f.path);
+          const viaOtherModule =
+            chosen.pending.some((c) => c.check.id === f.ruleId) && (sinkSides.get(f.ruleId) ?? []).some((rel) => rel !== f.path);
           if (!chosen.applicable.some((c) => c.check.id === f.ruleId) && !viaOtherModule) dropped.push(`${f.path}:${f.line}:${f.ruleId}`);
         }
         expect(dropped, "findings whose own text fails their check's prefilter").toEqual([]);

@@ -61,19 +61,32 @@ describe("CSRF", () => {
   it("issue 15 §5: a bearer header is no exemption outside the API, and junk is none inside it", () => {
     // The attack: any "Bearer <junk>" skipped the Origin check on a cookie-authenticated server action.
     for (const authorization of ["Bearer junk", "Bearer x", `Bearer ${token}`, "bearer pst_nope"]) {
-      expect([authorization, csrfRefusal("POST", h({ authorization, origin: "https://evil.example" }), origin, "/login")]).toEqual([authorization, "the request comes from another site"]);
+      expect([authorization, csrfRefusal("POST", h({ authorization, origin: "https://evil.example" }), origin, "/login")]).toEqual([
+        authorization,
+        "the request comes from another site",
+      ]);
       expect(csrfRefusal("POST", h({ authorization }), origin, "/admin/tokens")).toMatch(/does not say/);
     }
     for (const authorization of ["Bearer junk", "Bearer pst_nope", `Bearer ${token}x`, `Basic ${token}`]) {
-      expect([authorization, csrfRefusal("PATCH", h({ authorization, origin: "https://evil.example" }), origin, api)]).toEqual([authorization, "the request comes from another site"]);
+      expect([authorization, csrfRefusal("PATCH", h({ authorization, origin: "https://evil.example" }), origin, api)]).toEqual([
+        authorization,
+        "the request comes from another site",
+      ]);
     }
     // A path that merely starts like the API's is not the API.
-    expect(csrfRefusal("POST", h({ authorization: `Bearer ${token}`, origin: "https://evil.example" }), origin, "/api/v1x")).toMatch(/another site/);
+    expect(csrfRefusal("POST", h({ authorization: `Bearer ${token}`, origin: "https://evil.example" }), origin, "/api/v1x")).toMatch(
+      /another site/,
+    );
   });
 });
 
 describe("forwarded headers (issue 15 §5)", () => {
-  const forged = { host: "127.0.0.1:3000", "x-forwarded-proto": "https", "x-forwarded-host": "evil.example", "x-forwarded-for": "203.0.113.9" };
+  const forged = {
+    host: "127.0.0.1:3000",
+    "x-forwarded-proto": "https",
+    "x-forwarded-host": "evil.example",
+    "x-forwarded-for": "203.0.113.9",
+  };
   it("believes none of them without POSTURE_TRUSTED_PROXY=1", () => {
     const c = clientView(new Headers(forged), {});
     expect(c).toEqual({ ip: null, https: false, host: "127.0.0.1:3000" });
@@ -82,18 +95,29 @@ describe("forwarded headers (issue 15 §5)", () => {
     expect(clientView(new Headers(forged), { POSTURE_SECURE_COOKIES: "1" }).https).toBe(true);
   });
   it("behind a trusted proxy, believes the value that proxy wrote: the last in each list", () => {
-    const appended = { ...forged, "x-forwarded-for": "198.51.100.1, 203.0.113.9", "x-forwarded-proto": "http, https", "x-forwarded-host": "evil.example, posture.example.com" };
-    expect(clientView(new Headers(appended), { POSTURE_TRUSTED_PROXY: "1" })).toEqual({ ip: "203.0.113.9", https: true, host: "posture.example.com" });
+    const appended = {
+      ...forged,
+      "x-forwarded-for": "198.51.100.1, 203.0.113.9",
+      "x-forwarded-proto": "http, https",
+      "x-forwarded-host": "evil.example, posture.example.com",
+    };
+    expect(clientView(new Headers(appended), { POSTURE_TRUSTED_PROXY: "1" })).toEqual({
+      ip: "203.0.113.9",
+      https: true,
+      host: "posture.example.com",
+    });
     expect(expectedOrigin({ ip: null, https: true, host: "posture.example.com" })).toBe("https://posture.example.com");
   });
   it("refuses a Host that is not a host", () => {
-    for (const host of ["evil.example/x", "a@b", "a b", "", "[::1"]) expect([host, expectedOrigin({ ip: null, https: false, host })]).toEqual([host, null]);
+    for (const host of ["evil.example/x", "a@b", "a b", "", "[::1"])
+      expect([host, expectedOrigin({ ip: null, https: false, host })]).toEqual([host, null]);
     expect(expectedOrigin({ ip: null, https: false, host: "[::1]:3000" })).toBe("http://[::1]:3000");
     expect(expectedOrigin({ ip: null, https: false, host: "Posture.Example:80" })).toBe("http://posture.example");
   });
 
   // Next.js builds request.nextUrl from X-Forwarded-Proto whoever sent it: this is the request it hands the proxy.
-  const asNextBuildsIt = (headers: Record<string, string>, method = "GET", path = "/login") => new NextRequest(`https://127.0.0.1:3000${path}`, { method, headers });
+  const asNextBuildsIt = (headers: Record<string, string>, method = "GET", path = "/login") =>
+    new NextRequest(`https://127.0.0.1:3000${path}`, { method, headers });
   it("an untrusted X-Forwarded-Proto changes neither HSTS, upgrade-insecure-requests nor the expected CSRF origin", () => {
     const saved = { ...process.env };
     try {
@@ -120,16 +144,34 @@ describe("forwarded headers (issue 15 §5)", () => {
 describe("the proxy's matcher (issue 15 §5)", () => {
   // Compiled and applied exactly as Next.js does it.
   const require = createRequire(import.meta.url);
-  const { getMiddlewareMatchers } = require("next/dist/build/analysis/get-page-static-info.js") as { getMiddlewareMatchers: (m: unknown, c: unknown) => unknown[] };
-  const { getMiddlewareRouteMatcher } = require("next/dist/shared/lib/router/utils/middleware-route-matcher.js") as { getMiddlewareRouteMatcher: (m: unknown[]) => (p: string, req: unknown, q: unknown) => boolean };
+  const { getMiddlewareMatchers } = require("next/dist/build/analysis/get-page-static-info.js") as {
+    getMiddlewareMatchers: (m: unknown, c: unknown) => unknown[];
+  };
+  const { getMiddlewareRouteMatcher } = require("next/dist/shared/lib/router/utils/middleware-route-matcher.js") as {
+    getMiddlewareRouteMatcher: (m: unknown[]) => (p: string, req: unknown, q: unknown) => boolean;
+  };
   const runsOn = getMiddlewareRouteMatcher(getMiddlewareMatchers(config.matcher, { basePath: "" }));
   const covered = (p: string) => runsOn(p, { headers: {} }, {});
 
   it("skips exactly Next's assets, its image endpoint and the favicon", () => {
-    for (const p of ["/_next/static/chunks/app.js", "/_next/static/css/a.css", "/_next/image", "/favicon.ico"]) expect([p, covered(p)]).toEqual([p, false]);
+    for (const p of ["/_next/static/chunks/app.js", "/_next/static/css/a.css", "/_next/image", "/favicon.ico"])
+      expect([p, covered(p)]).toEqual([p, false]);
   });
   it("covers everything else, including paths that only start like those", () => {
-    for (const p of ["/", "/login", "/findings", "/api/v1/findings", "/favicon.icox", "/favicon.ico/x", "/_next/imagex", "/_next/image/x", "/_next/staticx", "/_next/staticx/a.js", "/_next/static", "/favicon-ico"]) {
+    for (const p of [
+      "/",
+      "/login",
+      "/findings",
+      "/api/v1/findings",
+      "/favicon.icox",
+      "/favicon.ico/x",
+      "/_next/imagex",
+      "/_next/image/x",
+      "/_next/staticx",
+      "/_next/staticx/a.js",
+      "/_next/static",
+      "/favicon-ico",
+    ]) {
       expect([p, covered(p)]).toEqual([p, true]);
     }
   });

@@ -70,7 +70,8 @@ function configPath(text: string, commentAbove: string): string | undefined {
   if (body.some((l) => /^\s*(class|def|import|from)\s/.test(l))) return "handler.py";
   if (body.some((l) => /^FROM\s+\S/.test(l))) return "Dockerfile";
   if (body.every((l) => /^\s*[a-z_][\w.]*\s*=/.test(l))) return "config/config.properties";
-  if (body.some((l) => /^\s*-?\s*(apiVersion|kind|containers|securityContext|resources|metadata|spec)\s*:/.test(l))) return "k8s/deployment.yaml";
+  if (body.some((l) => /^\s*-?\s*(apiVersion|kind|containers|securityContext|resources|metadata|spec)\s*:/.test(l)))
+    return "k8s/deployment.yaml";
   if (body.some((l) => /^(services|volumes|ports)\s*:/.test(l))) return "docker-compose.yml";
   if (body.some((l) => /^(service|include|exclude|python|docker|conda|envs|models|labels)\s*:/.test(l))) return "bentofile.yaml";
   if (body.every((l) => /^\s*[\w-]+(\s+\S+)*\s*\\?$/.test(l) && !/[(){}]/.test(l))) return "scripts/run.sh";
@@ -114,7 +115,8 @@ function place(lang: string, code: string, header: string[]): { files: PlacedFil
     const head = header.length ? `${header.join("\n")}\n\n` : "";
     files.push({ path: "app/service.py", text: `${head}${code}\n`, firstLine: head.split("\n").length });
   }
-  if (files.length === 0) return { files, skipped: unplaced.length ? `prose or a fragment with no file of its own: ${unplaced.join("; ")}` : "comments only" };
+  if (files.length === 0)
+    return { files, skipped: unplaced.length ? `prose or a fragment with no file of its own: ${unplaced.join("; ")}` : "comments only" };
   return { files };
 }
 
@@ -127,7 +129,11 @@ function pieces(code: string, marker: RegExp): { label: string; marker: string; 
     const m = marker.exec(line);
     if (m) {
       if (current) out.push({ label: current.label, marker: current.marker, code: current.lines.join("\n") });
-      current = { label: (m[2] ?? "").trim().replace(/^[:\s-]+/, "") || m[1]!, marker: m[1]!.toUpperCase(), lines: [...preamble.splice(0), line] };
+      current = {
+        label: (m[2] ?? "").trim().replace(/^[:\s-]+/, "") || m[1]!,
+        marker: m[1]!.toUpperCase(),
+        lines: [...preamble.splice(0), line],
+      };
     } else if (current) current.lines.push(line);
     else preamble.push(line);
   }
@@ -137,7 +143,9 @@ function pieces(code: string, marker: RegExp): { label: string; marker: string; 
 
 function loadExamples(): Example[] {
   const examples: Example[] = [];
-  for (const file of readdirSync(SEEDS).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort()) {
+  for (const file of readdirSync(SEEDS)
+    .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+    .sort()) {
     const text = readFileSync(join(SEEDS, file), "utf8");
     const headings = [...text.matchAll(/^### (?:Rule: (.+)|\d+\. (.+))$/gm)];
     headings.forEach((h, i) => {
@@ -152,20 +160,25 @@ function loadExamples(): Example[] {
       const doBlocks = blocks.filter((b) => /^\*\*Do\*\*/.test(b.label));
       const dontBlocks = blocks.filter((b) => /^\*\*Don't\*\*/.test(b.label));
       // rulebooks without Do / Don't blocks mark the two sides inside one example block (# BAD / # GOOD)
-      const mixed = blocks.filter((b) => /^\*\*Examples/.test(b.label)).flatMap((b) => pieces(b.code, /^#\s*(BAD|GOOD)\b(.*)$/).map((p) => ({ ...p, lang: b.lang })));
+      const mixed = blocks
+        .filter((b) => /^\*\*Examples/.test(b.label))
+        .flatMap((b) => pieces(b.code, /^#\s*(BAD|GOOD)\b(.*)$/).map((p) => ({ ...p, lang: b.lang })));
       const doCode = [...doBlocks.map((b) => b.code), ...mixed.filter((p) => p.marker === "GOOD").map((p) => p.code)];
       const doImports = doCode.flatMap(topLevelImports);
-      for (const _ of blocks.filter((b) => b.lang === "regex")) examples.push({ policy, kind: "dont", label: "detection pattern", files: [], skipped: "a detection pattern, not an example" });
+      for (const _ of blocks.filter((b) => b.lang === "regex"))
+        examples.push({ policy, kind: "dont", label: "detection pattern", files: [], skipped: "a detection pattern, not an example" });
       for (const b of dontBlocks) {
         const header = [...new Set([...topLevelImports(b.code), ...doImports])];
-        for (const p of pieces(b.code, /^#\s*(VULNERABLE)\b(.*)$/)) examples.push({ policy, kind: "dont", label: p.label, ...place(b.lang, p.code, header) });
+        for (const p of pieces(b.code, /^#\s*(VULNERABLE)\b(.*)$/))
+          examples.push({ policy, kind: "dont", label: p.label, ...place(b.lang, p.code, header) });
       }
       for (const p of mixed.filter((p) => p.marker === "BAD")) {
         const header = [...new Set([...topLevelImports(p.code), ...doImports])];
         examples.push({ policy, kind: "dont", label: p.label || "BAD", ...place(p.lang, p.code, header) });
       }
       for (const b of doBlocks) examples.push({ policy, kind: "do", label: "Do block", ...place(b.lang, b.code, []) });
-      for (const p of mixed.filter((p) => p.marker === "GOOD")) examples.push({ policy, kind: "do", label: p.label || "GOOD", ...place(p.lang, p.code, []) });
+      for (const p of mixed.filter((p) => p.marker === "GOOD"))
+        examples.push({ policy, kind: "do", label: p.label || "GOOD", ...place(p.lang, p.code, []) });
     });
   }
   return examples;
@@ -186,7 +199,11 @@ describe.skipIf(!existsSync(SEEDS))("seed rulebooks", () => {
   it("finds every policy's examples and names each known gap once", () => {
     expect(byPolicy.size).toBe(23);
     const dontKeys = examples.filter((e) => e.kind === "dont").map((e) => `${e.policy} / ${e.label}`);
-    for (const gap of Object.keys(knownGaps)) expect(dontKeys.filter((k) => k === gap), `known gap ${gap}`).toHaveLength(1);
+    for (const gap of Object.keys(knownGaps))
+      expect(
+        dontKeys.filter((k) => k === gap),
+        `known gap ${gap}`,
+      ).toHaveLength(1);
   });
 
   for (const [title, list] of byPolicy) {
@@ -209,13 +226,17 @@ describe.skipIf(!existsSync(SEEDS))("seed rulebooks", () => {
         const gap = knownGaps[`${title} / ${e.label}`];
         if (e.kind === "dont" && gap) {
           it(`${name} is still a known gap: ${gap}`, () => {
-            expect(findingsOf(e, dontChecks()).map((f) => f.ruleId), "caught now: remove it from knownGaps").toEqual([]);
+            expect(
+              findingsOf(e, dontChecks()).map((f) => f.ruleId),
+              "caught now: remove it from knownGaps",
+            ).toEqual([]);
           });
           return;
         }
         it(e.kind === "dont" ? `${name} is caught` : `${name} raises nothing`, () => {
           const found = findingsOf(e, e.kind === "dont" ? dontChecks() : doChecks()).map((f) => `${f.path}:${f.line} ${f.ruleId}`);
-          if (e.kind === "dont") expect(found.length, `nothing caught in:\n${e.files.map((f) => `--- ${f.path}\n${f.text}`).join("\n")}`).toBeGreaterThan(0);
+          if (e.kind === "dont")
+            expect(found.length, `nothing caught in:\n${e.files.map((f) => `--- ${f.path}\n${f.text}`).join("\n")}`).toBeGreaterThan(0);
           else expect(found).toEqual([]);
         });
       });

@@ -6,14 +6,25 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "@ast-grep/napi";
 import { ensureLanguages } from "../lib/engine/compile.ts";
-import { analyseTaint, analyseTaintChecks, compileTaint, compileTaintSet, tagNodes, type TaintCheckInput, type TaintSpec } from "../lib/engine/taint.ts";
+import {
+  analyseTaint,
+  analyseTaintChecks,
+  compileTaint,
+  compileTaintSet,
+  tagNodes,
+  type TaintCheckInput,
+  type TaintSpec,
+} from "../lib/engine/taint.ts";
 
 const spec: TaintSpec = {
   sources: [{ kind: "identifier", regex: "^(data|request)$", inside: { kind: "parameters" } }, { pattern: "input()" }],
   sinks: [{ kind: "call", has: { field: "function", regex: "^(open|eval)$" } }, { pattern: "os.system($SINK)" }],
   sanitizers: [{ pattern: "os.path.basename($X)" }, { pattern: "int($X)" }, { pattern: "shlex.quote($X)" }],
   guards: [
-    { kind: "if_statement", all: [{ has: { field: "condition", pattern: "$X not in $S" } }, { has: { field: "consequence", has: { kind: "raise_statement" } } }] },
+    {
+      kind: "if_statement",
+      all: [{ has: { field: "condition", pattern: "$X not in $S" } }, { has: { field: "consequence", has: { kind: "raise_statement" } } }],
+    },
     { kind: "assert_statement", has: { pattern: "$X in $S" } },
   ],
 };
@@ -28,13 +39,7 @@ function flow(src: string) {
 describe("taint flow inside a function", () => {
   it("follows any key, any depth, through assignments and f-strings", () => {
     const { lines, hits } = flow(
-      [
-        "def handle(data, context):",
-        '    p = data[0]["input_file_path"]',
-        '    q = f"/models/{p}"',
-        "    open(q)",
-        "",
-      ].join("\n"),
+      ["def handle(data, context):", '    p = data[0]["input_file_path"]', '    q = f"/models/{p}"', "    open(q)", ""].join("\n"),
     );
     expect(lines).toEqual([4]);
     expect(hits[0]!.source.text()).toBe("data");
@@ -105,12 +110,25 @@ describe("taint flow inside a function", () => {
   });
 
   it("a subscript or a .get() carries its container's taint, not its key's", () => {
-    const { lines } = flow(["def handle(data):", "    rec = RECORDS[data]", '    open(rec["path"])', '    open(data["path"])', "    other = RECORDS.get(data)", "    open(other)", '    open(data.get("path"))', ""].join("\n"));
+    const { lines } = flow(
+      [
+        "def handle(data):",
+        "    rec = RECORDS[data]",
+        '    open(rec["path"])',
+        '    open(data["path"])',
+        "    other = RECORDS.get(data)",
+        "    open(other)",
+        '    open(data.get("path"))',
+        "",
+      ].join("\n"),
+    );
     expect(lines).toEqual([4, 7]);
   });
 
   it("an `or` is one of its operands, a `not` is a bool", () => {
-    const { lines } = flow(["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""].join("\n"));
+    const { lines } = flow(
+      ["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""].join("\n"),
+    );
     expect(lines).toEqual([3]);
   });
 
@@ -166,7 +184,7 @@ describe("one level of module-local helpers", () => {
         "    os.system(cmd)",
         "",
         "def start_job(name, cmd):",
-        '    log(name)',
+        "    log(name)",
         "    _run(cmd)",
         "",
         "def schedule(cmd):",
@@ -212,13 +230,26 @@ describe("one level of module-local helpers", () => {
 
   it("throughHelpersOnly keeps only the values that reach a sink through a helper", () => {
     ensureLanguages();
-    const root = parse("python", ["def _read(p):", "    return open(p)", "", "def handle(data):", "    open(data)", "    _read(data)", ""].join("\n"));
+    const root = parse(
+      "python",
+      ["def _read(p):", "    return open(p)", "", "def handle(data):", "    open(data)", "    _read(data)", ""].join("\n"),
+    );
     const r = analyseTaint(root, compileTaint({ ...spec, throughHelpersOnly: true }));
     expect(r.hits.map((h) => [h.node.range().start.line + 1, h.via])).toEqual([[6, "_read"]]);
   });
 
   it("a sink already reached inside a handler is reported once, not again at its callers", () => {
-    const { lines } = flow(["class H:", "    def preprocess(self, data):", "        return open(data)", "", "    def handle(self, data):", "        return self.preprocess(data)", ""].join("\n"));
+    const { lines } = flow(
+      [
+        "class H:",
+        "    def preprocess(self, data):",
+        "        return open(data)",
+        "",
+        "    def handle(self, data):",
+        "        return self.preprocess(data)",
+        "",
+      ].join("\n"),
+    );
     expect(lines).toEqual([3]);
   });
 });
@@ -226,7 +257,10 @@ describe("one level of module-local helpers", () => {
 describe("guards", () => {
   it("a validating call on the value guards what follows it, not what came before", () => {
     ensureLanguages();
-    const guarded: TaintSpec = { ...spec, guards: [...spec.guards!, { kind: "expression_statement", has: { pattern: "validate_input($X)" } }] };
+    const guarded: TaintSpec = {
+      ...spec,
+      guards: [...spec.guards!, { kind: "expression_statement", has: { pattern: "validate_input($X)" } }],
+    };
     const root = parse("python", ["def handle(data):", "    open(data)", "    validate_input(data)", "    open(data)", ""].join("\n"));
     expect(analyseTaint(root, compileTaint(guarded)).hits.map((h) => h.node.range().start.line + 1)).toEqual([2]);
   });
@@ -254,7 +288,19 @@ describe("a rulebook's data-flow checks in one query", () => {
     const hits = runTogether(
       [
         { spec: { sources: [{ all: [param, { regex: "^data$" }] }], sinks: [{ pattern: "open($SINK)" }] } },
-        { spec: { sources: [{ all: [param, { inside: { kind: "parameters", inside: { kind: "function_definition", has: { field: "name", regex: "^handle$" } } } }] }], sinks: [{ pattern: "eval($SINK)" }] } },
+        {
+          spec: {
+            sources: [
+              {
+                all: [
+                  param,
+                  { inside: { kind: "parameters", inside: { kind: "function_definition", has: { field: "name", regex: "^handle$" } } } },
+                ],
+              },
+            ],
+            sinks: [{ pattern: "eval($SINK)" }],
+          },
+        },
       ],
       "def handle(data):\n    open(data)\n    eval(data)\n",
     );
@@ -262,12 +308,27 @@ describe("a rulebook's data-flow checks in one query", () => {
   });
 
   it("a source written as another check's shared source plus a condition still binds for its check", () => {
-    const utils = { "handler-param": { all: [{ any: [{ kind: "identifier" }, { kind: "typed_parameter" }] }, { inside: { kind: "parameters" } }] } };
+    const utils = {
+      "handler-param": { all: [{ any: [{ kind: "identifier" }, { kind: "typed_parameter" }] }, { inside: { kind: "parameters" } }] },
+    };
     const hits = runTogether(
       [
         { spec: { sources: [{ matches: "handler-param" }], sinks: [{ pattern: "open($SINK)" }] }, utils },
         // only parameters of preprocess: without sharing the first check's branch, `any` would never reach this one
-        { spec: { sources: [{ all: [{ matches: "handler-param" }, { inside: { stopBy: "end", kind: "function_definition", has: { field: "name", regex: "^preprocess$" } } }] }], sinks: [{ pattern: "eval($SINK)" }] }, utils },
+        {
+          spec: {
+            sources: [
+              {
+                all: [
+                  { matches: "handler-param" },
+                  { inside: { stopBy: "end", kind: "function_definition", has: { field: "name", regex: "^preprocess$" } } },
+                ],
+              },
+            ],
+            sinks: [{ pattern: "eval($SINK)" }],
+          },
+          utils,
+        },
       ],
       "def preprocess(data):\n    open(data)\n    eval(data)\n\ndef postprocess(out):\n    eval(out)\n",
     );

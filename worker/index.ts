@@ -5,7 +5,8 @@ import { createDb, redactUrl } from "../lib/db/client.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
 import { startWorker } from "../lib/worker/processors.ts";
 
-const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
+const log = (msg: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
 
 // Every setting (lib/config.ts), and the key stored git credentials are sealed with (POSTURE_SECRET_KEY):
 // refuse to start, naming the variable, without usable ones.

@@ -22,7 +22,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: "/repositories", label: "Repositories" },
     { href: "/rules", label: "Rules" },
     // Approvers see how many requests wait for them (issue 16 §2).
-    ...(canWithScope(user, "exceptions:approve") ? [{ href: "/approvals", label: `Approvals${pendingCount ? ` (${pendingCount})` : ""}` }] : []),
+    ...(canWithScope(user, "exceptions:approve")
+      ? [{ href: "/approvals", label: `Approvals${pendingCount ? ` (${pendingCount})` : ""}` }]
+      : []),
   ];
   const admin: NavItem[] = [
     ...(canWithScope(user, "settings:manage") ? [{ href: "/settings", label: "Settings" }] : []),

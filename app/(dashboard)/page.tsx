@@ -42,7 +42,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <SummaryCards />
           </Suspense>
           <div className="grid cols-2">
-            <Suspense key={`trend-${range}`} fallback={<PanelSkeleton title={`Open findings by severity, last ${range} days`} height={338} />}>
+            <Suspense
+              key={`trend-${range}`}
+              fallback={<PanelSkeleton title={`Open findings by severity, last ${range} days`} height={338} />}
+            >
               <TrendPanel range={range} />
             </Suspense>
             <Suspense key={`flow-${range}`} fallback={<PanelSkeleton title={`New vs fixed, last ${range} days`} height={338} />}>

@@ -21,7 +21,12 @@ export async function signIn(_prev: LoginState, form: FormData): Promise<LoginSt
   const jar = await cookies();
   let result;
   try {
-    result = await login(getDb(), getRedis(), { email, password: form.get("password") }, { ip: await requestIp(), userAgent: (await headers()).get("user-agent"), device: jar.get(DEVICE_COOKIE)?.value });
+    result = await login(
+      getDb(),
+      getRedis(),
+      { email, password: form.get("password") },
+      { ip: await requestIp(), userAgent: (await headers()).get("user-agent"), device: jar.get(DEVICE_COOKIE)?.value },
+    );
   } catch {
     return { error: "sign-in is unavailable right now (the server cannot reach its database or Redis); try again shortly", email };
   }

@@ -131,7 +131,17 @@ export function ActionForm({
 }
 
 /** A wide form's submit button and the action's refusal under it, as the grid-laid forms (register, credentials, connections) show them. */
-export function SubmitAndError({ pending, label, pendingLabel, error }: { pending: boolean; label: string; pendingLabel: string; error?: string | null }) {
+export function SubmitAndError({
+  pending,
+  label,
+  pendingLabel,
+  error,
+}: {
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+  error?: string | null;
+}) {
   return (
     <>
       <div className="form-actions">
@@ -147,4 +157,3 @@ export function SubmitAndError({ pending, label, pendingLabel, error }: { pendin
     </>
   );
 }
-

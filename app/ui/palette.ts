@@ -28,7 +28,14 @@ export const STATUS_LABELS: Record<StatusName, string> = {
   false_positive: "False positive",
   accepted_risk: "Accepted risk",
 };
-export const FRAMEWORK_LABELS = { modal: "Modal", torchserve: "TorchServe", bentoml: "BentoML", ray_serve: "Ray Serve", training_monitor: "Training monitor", ml_serving: "ML serving" } as const;
+export const FRAMEWORK_LABELS = {
+  modal: "Modal",
+  torchserve: "TorchServe",
+  bentoml: "BentoML",
+  ray_serve: "Ray Serve",
+  training_monitor: "Training monitor",
+  ml_serving: "ML serving",
+} as const;
 
 /** The one display name of a framework, from the rulebook's spelling (ray-serve) or the database's (ray_serve). */
 export function frameworkLabel(framework: string): string {

@@ -63,9 +63,9 @@ function prepare(entry: RepoEntry, mirrors: string): string {
       .map((l) => l.split("\t") as [string, string])
       .map(([meta, path]) => ({ type: meta.split(" ")[1], sha: meta.split(" ")[2]!, path }))
       .filter((b) => b.type === "blob");
-    const status = git(gitDir, ["cat-file", "--batch-check"], { input: blobs.map((b) => b.sha).join("\n") + "\n" }).split("\n");
+    const status = git(gitDir, ["cat-file", "--batch-check"], { input: `${blobs.map((b) => b.sha).join("\n")}\n` }).split("\n");
     const missing = blobs.filter((_, i) => status[i]?.endsWith(" missing")).map((b) => b.path);
-    if (missing.length) git(gitDir, ["update-index", "--force-remove", "-z", "--stdin"], { env, input: missing.join("\0") + "\0" });
+    if (missing.length) git(gitDir, ["update-index", "--force-remove", "-z", "--stdin"], { env, input: `${missing.join("\0")}\0` });
     git(gitDir, [`--work-tree=${out}`, "checkout-index", "-a", `--prefix=${out}/`], { env });
     writeFileSync(commitMarker(entry.repo), `${entry.commit}\n`);
     return `ok   ${entry.repo} @ ${entry.commit.slice(0, 12)}: ${blobs.length - missing.length} files${missing.length ? `, ${missing.length} missing from the mirror left out` : ""}`;

@@ -51,34 +51,37 @@ export const repoEntrySchema = z.object({
 });
 export type RepoEntry = z.infer<typeof repoEntrySchema>;
 
-export const labelFileSchema = z.object({
-  repo: repoName,
-  commit: sha,
-  findings: z
-    .array(z.object({ check: z.string().min(1), path: relPath, line, label, note: z.string().min(1) }).strict())
-    .default([]),
-  expected: z
-    .array(
-      z
-        .object({
-          path: relPath,
-          line,
-          impact: z.enum(IMPACTS),
-          class: z.enum(CLASSES),
-          checks: z.array(z.string().min(1)).min(1).optional(),
-          note: z.string().min(1),
-        })
-        .strict(),
-    )
-    .default([]),
-}).strict();
+export const labelFileSchema = z
+  .object({
+    repo: repoName,
+    commit: sha,
+    findings: z.array(z.object({ check: z.string().min(1), path: relPath, line, label, note: z.string().min(1) }).strict()).default([]),
+    expected: z
+      .array(
+        z
+          .object({
+            path: relPath,
+            line,
+            impact: z.enum(IMPACTS),
+            class: z.enum(CLASSES),
+            checks: z.array(z.string().min(1)).min(1).optional(),
+            note: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
 export type LabelFile = z.infer<typeof labelFileSchema>;
 export type FindingLabel = LabelFile["findings"][number];
 export type ExpectedItem = LabelFile["expected"][number];
 
 /** A bad repos.yaml or label file: names the file and the field, so the labeller can fix it. */
 export class BenchDataError extends Error {
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`${file}: ${detail}`);
     this.name = "BenchDataError";
   }

@@ -12,7 +12,20 @@ import { listRepositories } from "../../lib/repos/queries.ts";
 import { DEFAULT_VISIBILITY } from "../../lib/findings/visibility.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { checkoutsLeft, cleanFingerprints, makeRepo, sameSets, scratchEnvironment, sleep, spawnWorker, stopWorker, storedFingerprints, waitFor, type Service, type WorkerProcess } from "./support.ts";
+import {
+  checkoutsLeft,
+  cleanFingerprints,
+  makeRepo,
+  sameSets,
+  scratchEnvironment,
+  sleep,
+  spawnWorker,
+  stopWorker,
+  storedFingerprints,
+  waitFor,
+  type Service,
+  type WorkerProcess,
+} from "./support.ts";
 
 export interface Outcome {
   id: string;
@@ -47,29 +60,62 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
     workers.push(a);
     const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const at = await waitFor("scan to reach scanning", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "scanning" || FINISHED.includes(s.status), 120_000, 25);
+    const at = await waitFor(
+      "scan to reach scanning",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => s.status === "scanning" || FINISHED.includes(s.status),
+      120_000,
+      25,
+    );
     a.proc.kill("SIGKILL");
     await a.exited;
     const killedAt = Date.now();
-    happened.push(`worker A (pid ${a.pid}) killed with SIGKILL while the scan was \`${at.status}\` (files ${at.filesDone ?? 0}/${at.filesTotal ?? "?"}).`);
+    happened.push(
+      `worker A (pid ${a.pid}) killed with SIGKILL while the scan was \`${at.status}\` (files ${at.filesDone ?? 0}/${at.filesTotal ?? "?"}).`,
+    );
     const b = await spawnWorker(env.env);
     workers.push(b);
     const bReadyMs = Date.now() - killedAt;
-    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 100);
+    const done = await waitFor(
+      "scan to finish",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => FINISHED.includes(s.status),
+      240_000,
+      100,
+    );
     const recoveredMs = Date.now() - killedAt;
     const stored = await storedFingerprints(env.db, repo.id);
     const cmp = sameSets(clean, stored.fps);
     // The scan row says succeeded before the worker has removed its checkout and completed the job.
-    const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
-    const took = job?.processedOn && job.finishedOn ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)` : "";
+    const job = await waitFor(
+      "job to complete",
+      () => env.queues.scans.getJob(scan.id),
+      (j) => !!j?.finishedOn,
+      30_000,
+    );
+    const took =
+      job?.processedOn && job.finishedOn
+        ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)`
+        : "";
     const pickedUp = job?.processedOn ? ` ${((job.processedOn - killedAt) / 1000).toFixed(1)} s after the kill` : "";
-    happened.push(`worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up${pickedUp}; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}; 1-minute load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores).`);
-    happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`);
+    happened.push(
+      `worker B (pid ${b.pid}, ready ${(bReadyMs / 1000).toFixed(1)} s after the kill) picked the stalled job up${pickedUp}; the scan ended \`${done.status}\` **${(recoveredMs / 1000).toFixed(1)} s after the kill**${took}; target ${seconds(RECOVERY_TARGET_MS)} (${LOCK_TEXT}; 1-minute load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores).`,
+    );
+    happened.push(
+      `clean scan: ${clean.length} findings; stored: ${stored.fps.length} findings (${stored.distinct} distinct fingerprints), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}. Job attemptsMade ${job?.attemptsMade ?? "?"}, stalledCounter ${(job as unknown as { stalledCounter?: number })?.stalledCounter ?? "?"}.`,
+    );
     const left = checkoutsLeft(env.workRoot);
     const bLog = b.logs.filter((l) => l.msg.startsWith("scan")).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ""}`);
     happened.push(`worker B's scan log: ${bLog.join("; ") || "(nothing)"}.`);
-    happened.push(`checkouts left in the work directory after B finished: ${left.length}${left.length ? " (a dead worker's checkout should have been removed when worker B started)" : " (worker B removed the killed worker's checkout when it started)"}.`);
-    const killOk = done.status === "succeeded" && recoveredMs <= RECOVERY_TARGET_MS && cmp.equal && stored.distinct === stored.fps.length && stored.detectedEvents === clean.length;
+    happened.push(
+      `checkouts left in the work directory after B finished: ${left.length}${left.length ? " (a dead worker's checkout should have been removed when worker B started)" : " (worker B removed the killed worker's checkout when it started)"}.`,
+    );
+    const killOk =
+      done.status === "succeeded" &&
+      recoveredMs <= RECOVERY_TARGET_MS &&
+      cmp.equal &&
+      stored.distinct === stored.fps.length &&
+      stored.detectedEvents === clean.length;
 
     // A short lock is lost by a worker that is alive but stuck: the other worker takes the job over, and must
     // not scan the repository while the stuck one still is.
@@ -90,40 +136,81 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
   }
 }
 
-async function frozenWorkerScan(env: Awaited<ReturnType<typeof scratchEnvironment>>, dir: string, running: WorkerProcess): Promise<{ ok: boolean; happened: string[] }> {
+async function frozenWorkerScan(
+  env: Awaited<ReturnType<typeof scratchEnvironment>>,
+  dir: string,
+  running: WorkerProcess,
+): Promise<{ ok: boolean; happened: string[] }> {
   const happened: string[] = [];
   const clean = await cleanFingerprints(dir, env.rulebook);
   const c = await spawnWorker(env.env);
   try {
     const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    await waitFor("scan to reach scanning", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "scanning" || FINISHED.includes(s.status), 120_000, 25);
+    await waitFor(
+      "scan to reach scanning",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => s.status === "scanning" || FINISHED.includes(s.status),
+      120_000,
+      25,
+    );
     const holder = [running, c].find((w) => w.logs.some((l) => l.msg === "scan job started" && l.scanId === scan.id));
     if (!holder) throw new Error("neither worker logged that it started the scan's job");
     const other = holder === c ? running : c;
     holder.proc.kill("SIGSTOP");
     const frozenAt = Date.now();
-    const busy = await waitFor("the other worker to find the repository busy", async () => other.logs.filter((l) => l.msg === "repository busy, scan delayed" && l.scanId === scan.id).length, (n) => n >= 2, 60_000, 100).catch(() => 0);
+    const busy = await waitFor(
+      "the other worker to find the repository busy",
+      async () => other.logs.filter((l) => l.msg === "repository busy, scan delayed" && l.scanId === scan.id).length,
+      (n) => n >= 2,
+      60_000,
+      100,
+    ).catch(() => 0);
     const busyAfterMs = Date.now() - frozenAt;
     const statusWhileFrozen = (await env.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).status;
     holder.proc.kill("SIGCONT");
-    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 100);
-    const job = await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 60_000).catch(() => undefined);
+    const done = await waitFor(
+      "scan to finish",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => FINISHED.includes(s.status),
+      240_000,
+      100,
+    );
+    const job = await waitFor(
+      "job to complete",
+      () => env.queues.scans.getJob(scan.id),
+      (j) => !!j?.finishedOn,
+      60_000,
+    ).catch(() => undefined);
     const stored = await storedFingerprints(env.db, repo.id);
     const cmp = sameSets(clean, stored.fps);
-    const scansBy = (w: WorkerProcess) => w.logs.filter((l) => l.msg.startsWith("scan ") && l.scanId === scan.id && l.msg !== "scan job started").map((l) => l.msg);
-    const otherScanned = scansBy(other).filter((m) => m === "scan succeeded" || m.startsWith("scan failed") || m.startsWith("scan attempt failed"));
-    happened.push(`worker ${holder.pid} frozen with SIGSTOP while scanning the second repository; ${busy ? `${seconds(Math.round(busyAfterMs / 100) * 100)} later the other worker (${other.pid}) had claimed the stalled job and been refused the repository ${busy} times ("repository busy, scan delayed")` : `the other worker (${other.pid}) never claimed the job within 60 s`}; the scan row still said \`${statusWhileFrozen}\`.`);
-    happened.push(`after SIGCONT: the scan ended \`${done.status}\`; the frozen worker logged ${JSON.stringify(scansBy(holder))}, the other worker ${JSON.stringify(scansBy(other))}; job ${job?.finishedOn ? `finished (attemptsMade ${job.attemptsMade}, stalledCounter ${(job as unknown as { stalledCounter?: number }).stalledCounter ?? "?"})` : "NOT finished"}.`);
-    happened.push(`clean scan: ${clean.length} findings; stored: ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`);
-    const ok = busy >= 1 && otherScanned.length === 0 && done.status === "succeeded" && !!job?.finishedOn && cmp.equal && stored.detectedEvents === clean.length;
+    const scansBy = (w: WorkerProcess) =>
+      w.logs.filter((l) => l.msg.startsWith("scan ") && l.scanId === scan.id && l.msg !== "scan job started").map((l) => l.msg);
+    const otherScanned = scansBy(other).filter(
+      (m) => m === "scan succeeded" || m.startsWith("scan failed") || m.startsWith("scan attempt failed"),
+    );
+    happened.push(
+      `worker ${holder.pid} frozen with SIGSTOP while scanning the second repository; ${busy ? `${seconds(Math.round(busyAfterMs / 100) * 100)} later the other worker (${other.pid}) had claimed the stalled job and been refused the repository ${busy} times ("repository busy, scan delayed")` : `the other worker (${other.pid}) never claimed the job within 60 s`}; the scan row still said \`${statusWhileFrozen}\`.`,
+    );
+    happened.push(
+      `after SIGCONT: the scan ended \`${done.status}\`; the frozen worker logged ${JSON.stringify(scansBy(holder))}, the other worker ${JSON.stringify(scansBy(other))}; job ${job?.finishedOn ? `finished (attemptsMade ${job.attemptsMade}, stalledCounter ${(job as unknown as { stalledCounter?: number }).stalledCounter ?? "?"})` : "NOT finished"}.`,
+    );
+    happened.push(
+      `clean scan: ${clean.length} findings; stored: ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`,
+    );
+    const ok =
+      busy >= 1 &&
+      otherScanned.length === 0 &&
+      done.status === "succeeded" &&
+      !!job?.finishedOn &&
+      cmp.equal &&
+      stored.detectedEvents === clean.length;
     return { ok, happened };
   } finally {
     c.proc.kill("SIGCONT");
     await stopWorker(c);
   }
 }
-
 
 export async function restartRedis(pg: Service, redis: Service): Promise<Outcome> {
   const env = await scratchEnvironment(pg, redis, "redis");
@@ -141,7 +228,13 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
     const spareRepo = await registerRepository(env.db, { url: spare, team: "bench" }, true);
     const scans: { id: string }[] = [];
     for (const id of ids) scans.push((await enqueueScan(env.db, env.queues, id, "manual")).scan);
-    await waitFor("a scan to run", () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }), (ss) => ss.some((s) => s.status === "scanning"), 60_000, 25);
+    await waitFor(
+      "a scan to run",
+      () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }),
+      (ss) => ss.some((s) => s.status === "scanning"),
+      60_000,
+      25,
+    );
     const before = await env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } }, select: { status: true } });
     happened.push(`Redis (no persistence) killed while the scans were: ${before.map((s) => `\`${s.status}\``).join(", ")}.`);
 
@@ -153,18 +246,29 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
     try {
       await enqueueScan(env.db, env.queues, spareRepo.id, "manual");
     } catch (e) {
-      enqueueError = e instanceof QueueUnavailableError ? `QueueUnavailableError ("${e.message}")` : `${(e as Error).name}: ${(e as Error).message}`;
+      enqueueError =
+        e instanceof QueueUnavailableError ? `QueueUnavailableError ("${e.message}")` : `${(e as Error).name}: ${(e as Error).message}`;
     }
     const enqueueMs = Date.now() - t0;
     const t1 = Date.now();
     const listed = await listRepositories(env.db, { visibility: DEFAULT_VISIBILITY });
     const listMs = Date.now() - t1;
     const spareScan = await env.db.scan.findFirst({ where: { repositoryId: spareRepo.id } });
-    happened.push(`while Redis was down: \`enqueueScan\` failed after ${enqueueMs} ms with ${enqueueError} (the HTTP API maps it to 503 \`queue_unavailable\`); its scan row was left \`${spareScan?.status}\` / \`${spareScan?.failureCode}\`, not queued forever. \`listRepositories\` (a page that needs only Postgres) returned ${listed.length} repositories in ${listMs} ms.`);
+    happened.push(
+      `while Redis was down: \`enqueueScan\` failed after ${enqueueMs} ms with ${enqueueError} (the HTTP API maps it to 503 \`queue_unavailable\`); its scan row was left \`${spareScan?.status}\` / \`${spareScan?.failureCode}\`, not queued forever. \`listRepositories\` (a page that needs only Postgres) returned ${listed.length} repositories in ${listMs} ms.`,
+    );
     await restarted;
     const back = Date.now();
-    const done = await waitFor("scans to finish", () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }), (ss) => ss.every((s) => FINISHED.includes(s.status)), 300_000, 500);
-    happened.push(`Redis back after 8 s down; all ${done.length} scans finished ${((Date.now() - back) / 1000).toFixed(1)} s later: ${done.map((s) => `\`${s.status}\``).join(", ")}. The worker process ${w.proc.exitCode === null ? "stayed up" : `exited (${w.proc.exitCode})`}; ${w.logs.filter((l) => l.msg === "requeued orphaned scans").length} "requeued orphaned scans" log lines.`);
+    const done = await waitFor(
+      "scans to finish",
+      () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }),
+      (ss) => ss.every((s) => FINISHED.includes(s.status)),
+      300_000,
+      500,
+    );
+    happened.push(
+      `Redis back after 8 s down; all ${done.length} scans finished ${((Date.now() - back) / 1000).toFixed(1)} s later: ${done.map((s) => `\`${s.status}\``).join(", ")}. The worker process ${w.proc.exitCode === null ? "stayed up" : `exited (${w.proc.exitCode})`}; ${w.logs.filter((l) => l.msg === "requeued orphaned scans").length} "requeued orphaned scans" log lines.`,
+    );
     let allEqual = true;
     const per: string[] = [];
     for (let i = 0; i < ids.length; i++) {
@@ -173,13 +277,21 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
       allEqual &&= cmp.equal && stored.detectedEvents === cleans[i]!.length;
       per.push(`${stored.fps.length}/${cleans[i]!.length}`);
     }
-    happened.push(`findings stored / clean scan, per repository: ${per.join(", ")}; fingerprint sets ${allEqual ? "identical" : "DIFFER"}.`);
-    const ok = done.every((s) => s.status === "succeeded") && allEqual && enqueueError.startsWith("QueueUnavailableError") && enqueueMs < 5000 && spareScan?.failureCode === "queue_unavailable";
+    happened.push(
+      `findings stored / clean scan, per repository: ${per.join(", ")}; fingerprint sets ${allEqual ? "identical" : "DIFFER"}.`,
+    );
+    const ok =
+      done.every((s) => s.status === "succeeded") &&
+      allEqual &&
+      enqueueError.startsWith("QueueUnavailableError") &&
+      enqueueMs < 5000 &&
+      spareScan?.failureCode === "queue_unavailable";
     return {
       id: "redis-restart",
       title: "Redis restarted while scans are queued and running",
       did: "Queued scans of 4 repositories (1,500 files, 3,000 findings each) on one worker process (concurrency 1). While the first was scanning, killed the throwaway redis-server (no persistence, so the queue is lost), kept it down 8 s and started it again. While it was down, asked for a scan of a fifth repository and listed repositories, as the web app would.",
-      expected: "The worker reconnects and every scan finishes (scans the queue lost are put back from Postgres by the worker's reconciliation, every 60 s for scans queued over 30 s ago); findings equal clean scans. A scan request fails within ~3 s with QueueUnavailableError (503 `queue_unavailable`), pages that need only Postgres keep working.",
+      expected:
+        "The worker reconnects and every scan finishes (scans the queue lost are put back from Postgres by the worker's reconciliation, every 60 s for scans queued over 30 s ago); findings equal clean scans. A scan request fails within ~3 s with QueueUnavailableError (503 `queue_unavailable`), pages that need only Postgres keep working.",
       happened,
       ok,
     };
@@ -202,23 +314,40 @@ export async function restartPostgres(pg: Service, redis: Service): Promise<Outc
     workers.push(w);
     const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const at = await waitFor("scan to reach saving", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => s.status === "saving" || FINISHED.includes(s.status), 240_000, 10);
+    const at = await waitFor(
+      "scan to reach saving",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => s.status === "saving" || FINISHED.includes(s.status),
+      240_000,
+      10,
+    );
     await sleep(150); // into the transaction: contexts are read and settings fetched first
     await pg.restart(1500);
     happened.push(`PostgreSQL restarted (pg_ctl stop -m fast, 1.5 s down, start) while the scan was \`${at.status}\`.`);
-    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 240_000, 250);
+    const done = await waitFor(
+      "scan to finish",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => FINISHED.includes(s.status),
+      240_000,
+      250,
+    );
     const stored = await storedFingerprints(env.db, repo.id);
     const cmp = sameSets(clean, stored.fps);
     const retried = w.logs.filter((l) => l.msg === "scan attempt failed, will retry");
     const job = await env.queues.scans.getJob(scan.id);
-    happened.push(`worker log: ${retried.length} "scan attempt failed, will retry" (${retried.map((l) => `code \`${l.code}\`, attempt ${l.attempt}`).join("; ") || "none"}); job attemptsMade ${job?.attemptsMade ?? "?"}; the worker process ${w.proc.exitCode === null && w.proc.signalCode === null ? "stayed up" : `DIED (exit ${w.proc.exitCode ?? w.proc.signalCode})`}.`);
-    happened.push(`scan ended \`${done.status}\`${done.failureCode ? ` (\`${done.failureCode}\`)` : ""}; clean scan ${clean.length} findings, stored ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`);
+    happened.push(
+      `worker log: ${retried.length} "scan attempt failed, will retry" (${retried.map((l) => `code \`${l.code}\`, attempt ${l.attempt}`).join("; ") || "none"}); job attemptsMade ${job?.attemptsMade ?? "?"}; the worker process ${w.proc.exitCode === null && w.proc.signalCode === null ? "stayed up" : `DIED (exit ${w.proc.exitCode ?? w.proc.signalCode})`}.`,
+    );
+    happened.push(
+      `scan ended \`${done.status}\`${done.failureCode ? ` (\`${done.failureCode}\`)` : ""}; clean scan ${clean.length} findings, stored ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`,
+    );
     const ok = done.status === "succeeded" && cmp.equal && stored.detectedEvents === clean.length && retried.length >= 1;
     return {
       id: "postgres-restart",
       title: "PostgreSQL restarted during a persist",
       did: "Scanned a repository of 3,000 Python files with 10 `eval()` calls each (30,000 findings, so the save transaction takes a while) on a throwaway PostgreSQL (initdb in a temporary directory, port 55432), and restarted that server as soon as the scan row said `saving`.",
-      expected: "The save transaction rolls back, the attempt fails as `database_unavailable` and is retried (3 attempts, exponential backoff); the retry saves the whole result: findings equal a clean scan, no partial or doubled rows.",
+      expected:
+        "The save transaction rolls back, the attempt fails as `database_unavailable` and is retried (3 attempts, exponential backoff); the retry saves the whole result: findings equal a clean scan, no partial or doubled rows.",
       happened,
       ok,
     };
@@ -244,14 +373,29 @@ export async function scanTimeout(pg: Service, redis: Service): Promise<Outcome>
     const w = await spawnWorker({ ...env.env, ...networks, POSTURE_CLONE_TIMEOUT_MS: "3000" });
     workers.push(w);
     Object.assign(process.env, networks);
-    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true).finally(() => delete process.env.POSTURE_GIT_ALLOWED_NETWORKS);
+    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true).finally(
+      () => delete process.env.POSTURE_GIT_ALLOWED_NETWORKS,
+    );
     const t0 = Date.now();
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const done = await waitFor("scan to fail", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 60_000, 100);
+    const done = await waitFor(
+      "scan to fail",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => FINISHED.includes(s.status),
+      60_000,
+      100,
+    );
     const left = checkoutsLeft(env.workRoot);
     // The scan row is marked failed a moment before BullMQ records the job as failed.
-    const job = await waitFor("job to fail", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 10_000);
-    happened.push(`scan ended \`${done.status}\` after ${((Date.now() - t0) / 1000).toFixed(1)} s with failureCode \`${done.failureCode}\`, reason "${done.failureReason}"; job attemptsMade ${job?.attemptsMade} (a timeout is permanent: not retried).`);
+    const job = await waitFor(
+      "job to fail",
+      () => env.queues.scans.getJob(scan.id),
+      (j) => !!j?.finishedOn,
+      10_000,
+    );
+    happened.push(
+      `scan ended \`${done.status}\` after ${((Date.now() - t0) / 1000).toFixed(1)} s with failureCode \`${done.failureCode}\`, reason "${done.failureReason}"; job attemptsMade ${job?.attemptsMade} (a timeout is permanent: not retried).`,
+    );
     happened.push(`checkouts left in the worker's work directory: ${left.length}.`);
     return {
       id: "scan-timeout",
@@ -295,17 +439,37 @@ export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
     const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
     const t1 = Date.now();
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const done = await waitFor("scan to finish", () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), (s) => FINISHED.includes(s.status), 900_000, 500);
+    const done = await waitFor(
+      "scan to finish",
+      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
+      (s) => FINISHED.includes(s.status),
+      900_000,
+      500,
+    );
     const stats = done.stats as { files?: number; skipped?: Record<string, number> } | null;
     const findings = await env.db.finding.count({ where: { repositoryId: repo.id } });
-    happened.push(`scan \`${done.status}\` in ${((Date.now() - t1) / 1000).toFixed(0)} s (clone, scan and save by a worker process): \`stats.files\` ${stats?.files}, \`stats.skipped\` ${JSON.stringify(stats?.skipped)}, ${findings} findings (the 25 files over the cap hold the only \`eval\` calls), worker RSS at the end ${(Number(execFileSync("ps", ["-o", "rss=", "-p", String(w.pid)]).toString().trim()) / 1024).toFixed(0)} MB.`);
-    await waitFor("job to complete", () => env.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 30_000);
+    happened.push(
+      `scan \`${done.status}\` in ${((Date.now() - t1) / 1000).toFixed(0)} s (clone, scan and save by a worker process): \`stats.files\` ${stats?.files}, \`stats.skipped\` ${JSON.stringify(stats?.skipped)}, ${findings} findings (the 25 files over the cap hold the only \`eval\` calls), worker RSS at the end ${(
+        Number(
+          execFileSync("ps", ["-o", "rss=", "-p", String(w.pid)])
+            .toString()
+            .trim(),
+        ) / 1024
+      ).toFixed(0)} MB.`,
+    );
+    await waitFor(
+      "job to complete",
+      () => env.queues.scans.getJob(scan.id),
+      (j) => !!j?.finishedOn,
+      30_000,
+    );
     happened.push(`checkouts left: ${checkoutsLeft(env.workRoot).length}.`);
     return {
       id: "many-files",
       title: "100,000 tiny files",
       did: "A repository of 100,025 one-line Python files (the last 25, in path order, each with an `eval()` call), scanned by a worker process.",
-      expected: "The scan completes; at most 100,000 files are read (`DEFAULT_MAX_FILES`), the rest are reported in `stats.skipped[\"file-limit\"]`.",
+      expected:
+        'The scan completes; at most 100,000 files are read (`DEFAULT_MAX_FILES`), the rest are reported in `stats.skipped["file-limit"]`.',
       happened,
       ok: done.status === "succeeded" && stats?.files === 100_000 && stats?.skipped?.["file-limit"] === 25 && findings === 0,
     };

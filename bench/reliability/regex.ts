@@ -35,31 +35,59 @@ export function regexGrowth(): Outcome {
     if (c.match.unless) parts.push(["unless", c.match.unless]);
     for (const [part, src] of parts) {
       const re = new RegExp(src, flags);
-      const pumps = new Set([" ", "\t", "a", "A", "0", "-", "=", "_", "/", ".", '"', "'", ":", "|", "*", "\\", "a=", "A_", "= ", "AKIA", "sk-", "hf_", "-----BEGIN "]);
+      const pumps = new Set([
+        " ",
+        "\t",
+        "a",
+        "A",
+        "0",
+        "-",
+        "=",
+        "_",
+        "/",
+        ".",
+        '"',
+        "'",
+        ":",
+        "|",
+        "*",
+        "\\",
+        "a=",
+        "A_",
+        "= ",
+        "AKIA",
+        "sk-",
+        "hf_",
+        "-----BEGIN ",
+      ]);
       for (const w of src.match(/[A-Za-z_]{2,}/g) ?? []) for (const s of ["", " ", "=", "_"]) pumps.add(w + s);
       let worst = { pump: "", pre: "", body: " ", t1: 0, t4: 0 };
       for (const pump of pumps) {
         for (const prefix of PREFIXES) {
-          const line = (n: number) => prefix + pump.repeat(Math.ceil(n / pump.length)).slice(0, n - prefix.length - 1) + "\u0001";
+          const line = (n: number) => `${prefix + pump.repeat(Math.ceil(n / pump.length)).slice(0, n - prefix.length - 1)}\u0001`;
           const t4 = time(re, line(MAX_REGEX_LINE));
           if (t4 > worst.t4) worst = { pump: prefix + pump, pre: prefix, body: pump, t1: 0, t4 };
         }
       }
       // A GC pause can land in any single measurement: time the slowest input again, more carefully.
-      const exact = (n: number) => worst.pre + worst.body.repeat(Math.ceil(n / worst.body.length)).slice(0, n - worst.pre.length - 1) + "\u0001";
+      const exact = (n: number) =>
+        `${worst.pre + worst.body.repeat(Math.ceil(n / worst.body.length)).slice(0, n - worst.pre.length - 1)}\u0001`;
       worst.t1 = time(re, exact(1024), 25);
       worst.t4 = time(re, exact(MAX_REGEX_LINE), 25);
       const ratio = worst.t4 / Math.max(worst.t1, 0.001);
       worstRatio = Math.max(worstRatio, ratio);
       worstMs = Math.max(worstMs, worst.t4);
-      rows.push(`| \`${c.id}\` | ${part} | \`${JSON.stringify(worst.pump).slice(1, -1).replace(/\|/g, "\\|")}…\` | ${worst.t1.toFixed(3)} | ${worst.t4.toFixed(3)} | ${ratio.toFixed(1)} |`);
+      rows.push(
+        `| \`${c.id}\` | ${part} | \`${JSON.stringify(worst.pump).slice(1, -1).replace(/\|/g, "\\|")}…\` | ${worst.t1.toFixed(3)} | ${worst.t4.toFixed(3)} | ${ratio.toFixed(1)} |`,
+      );
     }
   }
   return {
     id: "regex-growth",
     title: "No check takes super-linear time (regex checks)",
     did: `Ran every regex check of the rulebook (pattern and \`unless\`) on adversarial lines of 1,024 and ${MAX_REGEX_LINE.toLocaleString("en")} characters (the engine never runs a regex on a longer line: \`MAX_REGEX_LINE\` in lib/engine/match.ts); the table shows each regex's slowest input, best of 25 runs of 3.`,
-    expected: "Work grows linearly with line length (ratio ≈ 4 for 4× the length), and no line costs more than a fraction of a millisecond. ast-grep rules' `regex:` use Rust's regex crate, which is linear by construction; the test test/reliability/hostile-repos.test.ts checks statically that no rulebook regex nests unbounded quantifiers (exponential backtracking) and that the line cap holds.",
+    expected:
+      "Work grows linearly with line length (ratio ≈ 4 for 4× the length), and no line costs more than a fraction of a millisecond. ast-grep rules' `regex:` use Rust's regex crate, which is linear by construction; the test test/reliability/hostile-repos.test.ts checks statically that no rulebook regex nests unbounded quantifiers (exponential backtracking) and that the line cap holds.",
     happened: [
       `worst ratio ${worstRatio.toFixed(1)}, slowest line ${worstMs.toFixed(3)} ms.`,
       "Before this run's fix, `training-monitor.credential.dockerfile-literal` was quadratic: a line of one long run of name characters (`AWS_ACCESS_KEY_ID_AWS_ACCESS_KEY_ID_…`) cost 0.191 ms at 1,024 and 2.989 ms at 4,096 characters (ratio 15.6): the unbounded middle of the variable name let every later suffix be tried, and each try rescanned the name backwards in the `(?<=^\\s*ENV\\s+[A-Z0-9_]+)` lookbehind. The name's middle is now `[A-Z0-9_]{0,64}` (rules/training-monitor/credential-leak.policy.yaml; its fixtures still pass).",
@@ -86,7 +114,8 @@ export function prefilterGrowth(): Outcome {
       count++;
       const re = needleRegExp(n);
       const pumps = new Set([" ", "\n", "a", "(", "[", "{", ":", "=", "\\", '"', "'", "#", ".", ",", "@", "_"]);
-      for (const w of n.regex.match(/[A-Za-z_]{2,}/g) ?? []) for (const s of ["", " ", "=", ":", "(", "_", "\n", '": ', "= ", ": x", "."]) pumps.add(w + s);
+      for (const w of n.regex.match(/[A-Za-z_]{2,}/g) ?? [])
+        for (const s of ["", " ", "=", ":", "(", "_", "\n", '": ', "= ", ": x", "."]) pumps.add(w + s);
       const text = (pump: string, size: number) => pump.repeat(Math.ceil(size / pump.length)).slice(0, size);
       let worst = { pump: "", t16: 0, t64: 0 };
       for (const pump of pumps) {
@@ -100,7 +129,9 @@ export function prefilterGrowth(): Outcome {
       // Below half a millisecond the ratio is timer noise, and the cost negligible even at 1 MiB.
       if (worst.t64 < 0.5) continue;
       worstRatio = Math.max(worstRatio, ratio);
-      rows.push(`| \`${c.id}\` | \`${n.regex.slice(0, 40).replace(/\|/g, "\\|")}…\` | \`${JSON.stringify(worst.pump).slice(1, -1).replace(/\|/g, "\\|")}\` | ${worst.t16.toFixed(2)} | ${worst.t64.toFixed(2)} | ${ratio.toFixed(1)} |`);
+      rows.push(
+        `| \`${c.id}\` | \`${n.regex.slice(0, 40).replace(/\|/g, "\\|")}…\` | \`${JSON.stringify(worst.pump).slice(1, -1).replace(/\|/g, "\\|")}\` | ${worst.t16.toFixed(2)} | ${worst.t64.toFixed(2)} | ${ratio.toFixed(1)} |`,
+      );
     }
   }
   return {

@@ -22,7 +22,13 @@ process.env.POSTURE_LOCAL_REPOS_ROOT = LOCAL_REPOS_ROOT;
 process.env.POSTURE_SECRET_KEY ||= "posture-bench-key-not-secret-0123456789abcdef";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 180_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 180_000,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
@@ -49,7 +55,9 @@ function pgBin(name: string): string {
 /** Commands run as the postgres superuser when we are root (initdb refuses root). */
 function asPostgres(cmd: string, args: string[]) {
   const isRoot = process.getuid?.() === 0;
-  return isRoot ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
+  return isRoot
+    ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" })
+    : execFileSync(cmd, args, { stdio: "pipe" });
 }
 
 export interface Service {
@@ -89,17 +97,24 @@ export async function startRedis(port: number): Promise<Service> {
   let proc: ChildProcess;
   // No persistence: a restart loses the queue, the hardest case (scans must be put back from Postgres).
   const start = async () => {
-    proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-    await waitFor("redis", async () => {
-      const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      r.on("error", () => undefined);
-      try {
-        await r.connect();
-        return (await r.ping()) === "PONG";
-      } finally {
-        r.disconnect();
-      }
-    }, (ok) => ok, 10_000);
+    proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+      stdio: "ignore",
+    });
+    await waitFor(
+      "redis",
+      async () => {
+        const r = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        r.on("error", () => undefined);
+        try {
+          await r.connect();
+          return (await r.ping()) === "PONG";
+        } finally {
+          r.disconnect();
+        }
+      },
+      (ok) => ok,
+      10_000,
+    );
   };
   const stop = async () => {
     const exited = new Promise((r) => proc.once("exit", r));
@@ -129,7 +144,11 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "worker/index.ts")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
+  const proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "worker/index.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+  });
   const logs: WorkerProcess["logs"] = [];
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));

@@ -31,12 +31,20 @@ export async function waitForScan(request: APIRequestContext, scanId: string, ms
   }
 }
 
-export async function findings(request: APIRequestContext, query: string): Promise<{ id: string; status: string; checkId: string; path: string }[]> {
+export async function findings(
+  request: APIRequestContext,
+  query: string,
+): Promise<{ id: string; status: string; checkId: string; path: string }[]> {
   const r = await request.get(`/api/v1/findings?${query}`, { headers: auth("lead") });
   expect(r.status()).toBe(200);
   return ((await r.json()) as { items: { id: string; status: string; checkId: string; path: string }[] }).items;
 }
 
-export async function triage(request: APIRequestContext, id: string, change: Record<string, unknown>, role: keyof StackState["users"] = "lead") {
+export async function triage(
+  request: APIRequestContext,
+  id: string,
+  change: Record<string, unknown>,
+  role: keyof StackState["users"] = "lead",
+) {
   return request.patch(`/api/v1/findings/${id}`, { headers: auth(role), data: change });
 }

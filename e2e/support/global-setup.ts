@@ -16,10 +16,19 @@ export default async function globalSetup(): Promise<void> {
   const db = createDb(id.databaseUrl, { max: 2 });
   const users = {} as StackState["users"];
   try {
-    for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["engineer", "engineer"], ["viewer", "viewer"]] as const) {
+    for (const [key, role] of [
+      ["admin", "admin"],
+      ["lead", "security_lead"],
+      ["engineer", "engineer"],
+      ["viewer", "viewer"],
+    ] as const) {
       const email = `${key}@e2e.example`;
       // Org-wide, as every scenario before teams had them (issue 16); team scope is test/authz-matrix.test.ts.
-      const { user } = await createUser(db, { id: null, label: "e2e" }, { email, name: `E2E ${key}`, role, orgWide: true, password: PASSWORD });
+      const { user } = await createUser(
+        db,
+        { id: null, label: "e2e" },
+        { email, name: `E2E ${key}`, role, orgWide: true, password: PASSWORD },
+      );
       // A write token for each: what it may do is still bounded by the role (scenario 4 relies on that).
       const { token } = await issueToken(db, { id: null, label: "e2e" }, "operator", { userId: user.id, name: "e2e", scope: "write" });
       users[key] = { email, password: PASSWORD, id: user.id, token };
@@ -35,7 +44,12 @@ export default async function globalSetup(): Promise<void> {
   // The connection scenario's forge on 127.0.0.1, trusted by both (e2e/support/forge.ts).
   const forge = forgeStackEnv(id.workDir, `http://127.0.0.1:${port}`);
   const web = startProcess("npx", ["next", "start", "-H", "127.0.0.1", "-p", port], { ...e, ...forge.web }, "e2e-web");
-  const worker = startProcess("node", ["--import", "tsx", "worker/index.ts"], { ...e, ...forge.worker, POSTURE_WORKER_CONCURRENCY: "2" }, "e2e-worker");
+  const worker = startProcess(
+    "node",
+    ["--import", "tsx", "worker/index.ts"],
+    { ...e, ...forge.worker, POSTURE_WORKER_CONCURRENCY: "2" },
+    "e2e-worker",
+  );
   const state: StackState = { baseURL: `http://127.0.0.1:${port}`, ...id, pids: [web.pid!, worker.pid!], users };
   writeState(state);
   await waitForHttp(`${state.baseURL}/login`);

@@ -49,7 +49,9 @@ export function fixTriageRepo(r: TestRepo): string {
 
 export function hostileRepo(root: string): TestRepo {
   const r = new TestRepo(join(root, "hostile-svc"));
-  r.write(HOSTILE_FILE, CLEANUP_VULNERABLE.replace(`rm -rf {target_dir}"`, `rm -rf {target_dir} # ${HOSTILE_SNIPPET}"`)).commit("hostile names and snippets");
+  r.write(HOSTILE_FILE, CLEANUP_VULNERABLE.replace(`rm -rf {target_dir}"`, `rm -rf {target_dir} # ${HOSTILE_SNIPPET}"`)).commit(
+    "hostile names and snippets",
+  );
   return r;
 }
 

@@ -21,11 +21,17 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
 export const createUserAction = defineAction({
   name: "users.create",
   permission: "users:manage",
-  input: z.object({ email: z.string().trim().toLowerCase().email("enter a valid email address").max(254), name: z.string().trim().max(120).optional(), role: z.enum(ROLES), orgWide: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional() }),
-  run: ({ db, actor }, input) => domain(async () => {
-    const { user, password } = await createUser(db, actor, input);
-    return { email: user.email, password };
+  input: z.object({
+    email: z.string().trim().toLowerCase().email("enter a valid email address").max(254),
+    name: z.string().trim().max(120).optional(),
+    role: z.enum(ROLES),
+    orgWide: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional(),
   }),
+  run: ({ db, actor }, input) =>
+    domain(async () => {
+      const { user, password } = await createUser(db, actor, input);
+      return { email: user.email, password };
+    }),
 });
 
 export const changeRoleAction = defineAction({
@@ -80,10 +86,11 @@ export const createTokenAction = defineAction({
     scope: z.enum(["read", "write"]),
     expiresDays: z.preprocess((v) => (v === "" || v === "never" ? undefined : v), z.coerce.number().int().min(1).max(3650).optional()),
   }),
-  run: ({ db, actor, user: issuer }, input) => domain(async () => {
-    const { token, record, user } = await issueToken(db, actor, issuer, input);
-    return { token, name: record.name, user: user.email };
-  }),
+  run: ({ db, actor, user: issuer }, input) =>
+    domain(async () => {
+      const { token, record, user } = await issueToken(db, actor, issuer, input);
+      return { token, name: record.name, user: user.email };
+    }),
 });
 
 export const revokeTokenAction = defineAction({
@@ -110,4 +117,16 @@ export const updateExceptionSettingsAction = defineAction({
   },
 });
 
-export const adminActions = [createUserAction, changeRoleAction, setDisabledAction, resetPasswordAction, createTokenAction, revokeTokenAction, updateSettingsAction, setOrgWideAction, addTeamMemberAction, removeTeamMemberAction, updateExceptionSettingsAction];
+export const adminActions = [
+  createUserAction,
+  changeRoleAction,
+  setDisabledAction,
+  resetPasswordAction,
+  createTokenAction,
+  revokeTokenAction,
+  updateSettingsAction,
+  setOrgWideAction,
+  addTeamMemberAction,
+  removeTeamMemberAction,
+  updateExceptionSettingsAction,
+];

@@ -6,7 +6,14 @@
 import { z } from "zod";
 import { addForgeJob } from "../connections/jobs.ts";
 import { parseTeamRules } from "../connections/selection.ts";
-import { ConnectionError, createConnection, deleteConnection, rotateWebhookSecret, setRepositoryPolicy, updateConnection } from "../connections/service.ts";
+import {
+  ConnectionError,
+  createConnection,
+  deleteConnection,
+  rotateWebhookSecret,
+  setRepositoryPolicy,
+  updateConnection,
+} from "../connections/service.ts";
 import { SecretKeyError } from "../credentials/key.ts";
 import { ActionError, defineAction } from "./define.ts";
 
@@ -49,7 +56,9 @@ export const createConnectionAction = defineAction({
       const { connection, webhookSecret } = await createConnection(db, actor, fromForm(input));
       // Its repositories are listed and registered by the worker; the page shows the sync's result.
       let warning: string | null = null;
-      await addForgeJob(queues(), { name: "sync", data: { connectionId: connection.id, actor } }).catch((e) => (warning = `the first sync was not queued (${(e as Error).message}); use Sync now`));
+      await addForgeJob(queues(), { name: "sync", data: { connectionId: connection.id, actor } }).catch(
+        (e) => (warning = `the first sync was not queued (${(e as Error).message}); use Sync now`),
+      );
       return { connectionId: connection.id, name: connection.name, webhookSecret, warning };
     }),
 });
@@ -105,4 +114,11 @@ export const setRepositoryPolicyAction = defineAction({
   run: ({ db, actor }, input) => domain(() => setRepositoryPolicy(db, actor, input)),
 });
 
-export const connectionsActions = [createConnectionAction, updateConnectionAction, syncConnectionAction, rotateWebhookSecretAction, deleteConnectionAction, setRepositoryPolicyAction];
+export const connectionsActions = [
+  createConnectionAction,
+  updateConnectionAction,
+  syncConnectionAction,
+  rotateWebhookSecretAction,
+  deleteConnectionAction,
+  setRepositoryPolicyAction,
+];

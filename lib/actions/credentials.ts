@@ -48,7 +48,12 @@ export const checkAccessInput = z.preprocess(
     .object({
       url: z.string().max(2048).optional(),
       repositoryId: z.string().trim().min(1).max(64).optional(),
-      branch: z.string().trim().max(200).regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "not a valid branch name").optional(),
+      branch: z
+        .string()
+        .trim()
+        .max(200)
+        .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "not a valid branch name")
+        .optional(),
     })
     .refine((v) => Boolean(v.url) !== Boolean(v.repositoryId), { message: "give a repository URL", path: ["url"] }),
 );

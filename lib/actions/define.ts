@@ -49,8 +49,16 @@ export class ActionError extends Error {
 }
 
 export function describeError(e: unknown): { error: string; field?: string } {
-  if (e instanceof AccessDenied || e instanceof ActionError) return { error: e.message, field: e instanceof ActionError ? e.field : undefined };
-  if (e instanceof RegistrationError || e instanceof TriageError || e instanceof ExceptionError || e instanceof QueueUnavailableError || e instanceof RepositoryNotScannableError) return { error: e.message };
+  if (e instanceof AccessDenied || e instanceof ActionError)
+    return { error: e.message, field: e instanceof ActionError ? e.field : undefined };
+  if (
+    e instanceof RegistrationError ||
+    e instanceof TriageError ||
+    e instanceof ExceptionError ||
+    e instanceof QueueUnavailableError ||
+    e instanceof RepositoryNotScannableError
+  )
+    return { error: e.message };
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return { error: "it no longer exists (reload the page)" };
   console.error(JSON.stringify({ time: new Date().toISOString(), msg: "action error", error: e instanceof Error ? e.name : "unknown" }));
   return { error: "something went wrong on the server; nothing was changed" };
@@ -60,7 +68,11 @@ export function describeError(e: unknown): { error: string; field?: string } {
  * Authorises, validates and runs; permission is checked before the input is even looked at, and text no
  * query could hold (NUL, unpaired surrogates) is refused with the schema's own errors.
  */
-export async function runAs<S extends z.ZodType, R>(def: ActionDef<S, R>, ctx: { db: Db; user: SignedInUser | null; actor?: Actor; queues?: () => Queues }, raw: unknown): Promise<ActionResult<R>> {
+export async function runAs<S extends z.ZodType, R>(
+  def: ActionDef<S, R>,
+  ctx: { db: Db; user: SignedInUser | null; actor?: Actor; queues?: () => Queues },
+  raw: unknown,
+): Promise<ActionResult<R>> {
   try {
     const user = authorize(ctx.user, def.permission);
     const parsed = safeText(def.input).safeParse(raw);

@@ -17,7 +17,10 @@ export const triageFindings = defineAction({
   permission: "findings:triage",
   input: z
     .object({
-      ids: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string().min(1).max(64)).min(1, "select at least one finding").max(1000, "at most 1000 findings at once")),
+      ids: z.preprocess(
+        (v) => (typeof v === "string" ? [v] : v),
+        z.array(z.string().min(1).max(64)).min(1, "select at least one finding").max(1000, "at most 1000 findings at once"),
+      ),
       status: optional(z.enum(TRIAGE_STATUSES)),
       reason: optional(z.string().trim().max(2000)),
       /** A date (YYYY-MM-DD) from a date input, or a date-time. */
@@ -32,11 +35,21 @@ export const triageFindings = defineAction({
       status: input.status,
       reason: input.reason || undefined,
       // A date alone means the end of that day (UTC): "accepted until 30 June" includes 30 June.
-      acceptedUntil: input.acceptedUntil ? (/^\d{4}-\d{2}-\d{2}$/.test(input.acceptedUntil) ? `${input.acceptedUntil}T23:59:59.999Z` : input.acceptedUntil) : undefined,
+      acceptedUntil: input.acceptedUntil
+        ? /^\d{4}-\d{2}-\d{2}$/.test(input.acceptedUntil)
+          ? `${input.acceptedUntil}T23:59:59.999Z`
+          : input.acceptedUntil
+        : undefined,
       assigneeId: input.assignee === undefined ? undefined : input.assignee === "none" ? null : input.assignee,
       comment: input.comment || undefined,
     };
-    const { updated, pending } = await triage(db, [...new Set(input.ids)], Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), actor, user.access);
+    const { updated, pending } = await triage(
+      db,
+      [...new Set(input.ids)],
+      Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+      actor,
+      user.access,
+    );
     // Requests waiting for an approver are named, so the form can say the status did not change yet.
     return pending ? { updated, pending } : { updated };
   },

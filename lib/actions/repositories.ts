@@ -1,7 +1,15 @@
 /** Repository writes from the dashboard: register (one or many), scan now, rescan all, archive and restore. */
 import { z } from "zod";
 import { credentialFor } from "../credentials/queries.ts";
-import { archiveRepository, restoreRepository, firstScan, registerBulk, registerBulkInput, registerRepository, registerRepositoryInput } from "../repos/service.ts";
+import {
+  archiveRepository,
+  restoreRepository,
+  firstScan,
+  registerBulk,
+  registerBulkInput,
+  registerRepository,
+  registerRepositoryInput,
+} from "../repos/service.ts";
 import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
 import { requireRepository } from "./scope.ts";
@@ -83,4 +91,11 @@ export const restoreRepositoryAction = defineAction({
   },
 });
 
-export const repositoriesActions = [registerRepositoryAction, registerBulkAction, scanNowAction, rescanAllAction, archiveRepositoryAction, restoreRepositoryAction];
+export const repositoriesActions = [
+  registerRepositoryAction,
+  registerBulkAction,
+  scanNowAction,
+  rescanAllAction,
+  archiveRepositoryAction,
+  restoreRepositoryAction,
+];

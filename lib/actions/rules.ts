@@ -14,7 +14,10 @@ export const setCheckEnabledAction = defineAction({
       reason: z.string().trim().max(1000).optional(),
     })
     // Turning a check off hides findings from everyone: the audit log and the rules page say why.
-    .refine((i) => i.enabled || (i.reason ?? "").length > 0, { path: ["reason"], message: "say why the check is disabled for the whole organisation" }),
+    .refine((i) => i.enabled || (i.reason ?? "").length > 0, {
+      path: ["reason"],
+      message: "say why the check is disabled for the whole organisation",
+    }),
   run: async ({ db, actor }, { checkId, enabled, reason }) =>
     db.$transaction(async (tx) => {
       // Row lock: two people toggling at once each record the state they actually changed.
@@ -23,7 +26,13 @@ export const setCheckEnabledAction = defineAction({
       const before = rows[0]!.enabled;
       if (before === enabled) return { checkId, enabled, changed: false };
       await tx.check.update({ where: { id: checkId }, data: { enabled } });
-      await audit(tx, actor, { action: enabled ? "check.enable" : "check.disable", targetType: "check", targetId: checkId, before: { enabled: before }, after: enabled ? { enabled } : { enabled, reason } });
+      await audit(tx, actor, {
+        action: enabled ? "check.enable" : "check.disable",
+        targetType: "check",
+        targetId: checkId,
+        before: { enabled: before },
+        after: enabled ? { enabled } : { enabled, reason },
+      });
       return { checkId, enabled, changed: true };
     }),
 });

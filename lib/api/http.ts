@@ -35,7 +35,8 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw new ApiError(413, "payload_too_large", `the request body is larger than ${maxBytes} bytes`);
-  if (!(req.headers.get("content-type") ?? "").toLowerCase().includes("application/json")) throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  if (!(req.headers.get("content-type") ?? "").toLowerCase().includes("application/json"))
+    throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   const reader = req.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -80,8 +81,10 @@ export async function authenticate(db: Db, req: Request, action: Action): Promis
   const principal = await verifyApiToken(db, token);
   if (!principal) throw new ApiError(401, "unauthenticated", "the API token is unknown, expired or revoked");
   if (principal.scope === "read" && !readOnlyAction(action)) throw new ApiError(403, "insufficient_scope", "this token is read-only");
-  if (!can(principal.user.role, action)) throw new ApiError(403, "forbidden", `the ${principal.user.role.replace("_", " ")} role cannot do this`);
-  if (!canWithScope(principal.user, action)) throw new ApiError(403, "forbidden", "this affects every team: a role scoped to teams cannot do it");
+  if (!can(principal.user.role, action))
+    throw new ApiError(403, "forbidden", `the ${principal.user.role.replace("_", " ")} role cannot do this`);
+  if (!canWithScope(principal.user, action))
+    throw new ApiError(403, "forbidden", "this affects every team: a role scoped to teams cannot do it");
   return principal;
 }
 
@@ -90,8 +93,14 @@ export function toErrorResponse(e: unknown): Response {
   if (e instanceof ApiError) return errorResponse(e.status, e.code, e.message);
   if (e instanceof RegistrationError) return errorResponse(e.code === "duplicate" ? 409 : 400, e.code, e.message);
   if (e instanceof TriageError) return errorResponse(e.code === "not_found" ? 404 : 400, e.code, e.message);
-  if (e instanceof ExceptionError) return errorResponse(e.code === "not_found" ? 404 : e.code === "invalid_input" ? 400 : 409, e.code, e.message);
-  if (e instanceof RepositoryNotScannableError) return errorResponse(e.message === "no such repository" ? 404 : 409, e.message === "no such repository" ? "not_found" : "archived", e.message);
+  if (e instanceof ExceptionError)
+    return errorResponse(e.code === "not_found" ? 404 : e.code === "invalid_input" ? 400 : 409, e.code, e.message);
+  if (e instanceof RepositoryNotScannableError)
+    return errorResponse(
+      e.message === "no such repository" ? 404 : 409,
+      e.message === "no such repository" ? "not_found" : "archived",
+      e.message,
+    );
   if (e instanceof QueueUnavailableError) return errorResponse(503, "queue_unavailable", e.message);
   if (e instanceof BadCursorError) return errorResponse(400, "invalid_input", e.message);
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return errorResponse(404, "not_found", "not found");
@@ -125,7 +134,8 @@ export function apiRoute<C = Record<string, never>>(db: () => Db, action: Action
  */
 export function repositoryRoute<C extends { id: string }>(db: () => Db, action: Action, handler: Handler<C>) {
   return apiRoute<C>(db, action, async (ctx) => {
-    if (!(await repositoryInScope(db(), ctx.principal.user.access, ctx.params.id))) throw new ApiError(404, "not_found", "no such repository");
+    if (!(await repositoryInScope(db(), ctx.principal.user.access, ctx.params.id)))
+      throw new ApiError(404, "not_found", "no such repository");
     return handler(ctx);
   });
 }

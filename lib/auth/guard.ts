@@ -32,7 +32,8 @@ export function roleLabel(role: Role): string {
 export function authorize(user: SignedInUser | null, action: Action): SignedInUser {
   if (!user) throw new AccessDenied("unauthenticated", "sign in to continue");
   if (!can(user.role, action)) throw new AccessDenied("forbidden", `the ${roleLabel(user.role)} role cannot do this`);
-  if (!canWithScope(user, action)) throw new AccessDenied("forbidden", `this affects every team: a ${roleLabel(user.role)} scoped to teams cannot do it`);
+  if (!canWithScope(user, action))
+    throw new AccessDenied("forbidden", `this affects every team: a ${roleLabel(user.role)} scoped to teams cannot do it`);
   return user;
 }
 

@@ -98,7 +98,11 @@ interface Bucket {
 }
 
 function buckets(prefix: string, acct: string, device: string | null, ip: string | null): Bucket[] {
-  const b: Bucket[] = [device ? { key: `${prefix}:login:dev:${acct}:${device}`, limit: LOGIN_LIMITS.knownDeviceAttempts } : { key: `${prefix}:login:acct:${acct}`, limit: LOGIN_LIMITS.unknownDeviceAttempts }];
+  const b: Bucket[] = [
+    device
+      ? { key: `${prefix}:login:dev:${acct}:${device}`, limit: LOGIN_LIMITS.knownDeviceAttempts }
+      : { key: `${prefix}:login:acct:${acct}`, limit: LOGIN_LIMITS.unknownDeviceAttempts },
+  ];
   // Without a known client address there is no per-IP bucket: one shared "unknown" bucket would let anyone
   // lock every user out.
   if (ip) b.push({ key: `${prefix}:login:ip:${sha(ip)}`, limit: LOGIN_LIMITS.ipAttempts });
@@ -123,7 +127,17 @@ export async function login(db: Db, redis: Redis, raw: unknown, client: LoginCli
   const counted = buckets(prefix, acct, device, client.ip);
 
   const keys = counted.flatMap((b) => [b.key, `${b.key}:strikes`]);
-  const wait = Number(await redis.eval(COUNT, keys.length, ...keys, LOGIN_LIMITS.windowSeconds, LOGIN_LIMITS.maxWindowSeconds, LOGIN_LIMITS.strikeSeconds, ...counted.map((b) => b.limit)));
+  const wait = Number(
+    await redis.eval(
+      COUNT,
+      keys.length,
+      ...keys,
+      LOGIN_LIMITS.windowSeconds,
+      LOGIN_LIMITS.maxWindowSeconds,
+      LOGIN_LIMITS.strikeSeconds,
+      ...counted.map((b) => b.limit),
+    ),
+  );
   if (wait > 0) {
     const later = `try again in ${Math.ceil(wait / 60)} min`;
     const message = device

@@ -36,7 +36,15 @@ export function can(role: Role, action: Action): boolean {
  * and connections used for all, accounts, the audit log): a role scoped to teams may not do them, whatever
  * it may do within its teams.
  */
-export const ORG_WIDE_ACTIONS: readonly Action[] = ["scans:rescan-all", "rules:manage", "settings:manage", "users:manage", "credentials:manage", "connections:manage", "audit:read"];
+export const ORG_WIDE_ACTIONS: readonly Action[] = [
+  "scans:rescan-all",
+  "rules:manage",
+  "settings:manage",
+  "users:manage",
+  "credentials:manage",
+  "connections:manage",
+  "audit:read",
+];
 
 /** `can`, and for an org-wide action an org-wide scope. */
 export function canWithScope(user: { role: Role; access: { all: boolean } }, action: Action): boolean {

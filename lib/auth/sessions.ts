@@ -14,10 +14,22 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createSession(db: Db, userId: string, meta: { ip?: string | null; userAgent?: string | null } = {}, now = new Date()): Promise<string> {
+export async function createSession(
+  db: Db,
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+  now = new Date(),
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await db.session.create({
-    data: { userId, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS), lastSeenAt: now, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null },
+    data: {
+      userId,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+      lastSeenAt: now,
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    },
   });
   return token;
 }
@@ -27,13 +39,13 @@ export interface SessionUser {
   user: { id: string; email: string; name: string; role: Role; access: AccessScope };
 }
 
-
 /** The session's user, or null when the session is unknown, revoked, expired, idle too long, or its user disabled. */
 export async function verifySession(db: Db, token: string | undefined, now = new Date()): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
   const s = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: PRINCIPAL_SELECT } } });
   if (!s || s.revokedAt || s.expiresAt <= now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS || s.user.disabledAt) return null;
-  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) await db.session.update({ where: { id: s.id }, data: { lastSeenAt: now } }).catch(() => undefined);
+  if (now.getTime() - s.lastSeenAt.getTime() > 60_000)
+    await db.session.update({ where: { id: s.id }, data: { lastSeenAt: now } }).catch(() => undefined);
   return { sessionId: s.id, user: principalOf(s.user) };
 }
 
@@ -48,10 +60,20 @@ export async function revokeAllSessions(db: Pick<Db, "session">, userId: string)
 }
 
 /** "Sign out everywhere": every session of the user ends, and, when asked, every API token; audited. */
-export async function signOutEverywhere(db: Db, actor: Actor, userId: string, opts: { tokens: boolean }): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+export async function signOutEverywhere(
+  db: Db,
+  actor: Actor,
+  userId: string,
+  opts: { tokens: boolean },
+): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   return db.$transaction(async (tx) => {
     const sessionsEnded = await revokeAllSessions(tx, userId);
-    await audit(tx, actor, { action: "user.sessions.revoke_all", targetType: "user", targetId: userId, after: { sessionsEnded, tokens: opts.tokens } });
+    await audit(tx, actor, {
+      action: "user.sessions.revoke_all",
+      targetType: "user",
+      targetId: userId,
+      after: { sessionsEnded, tokens: opts.tokens },
+    });
     const tokensRevoked = opts.tokens ? await revokeUserTokens(tx, actor, userId, "signed out everywhere") : 0;
     return { sessionsEnded, tokensRevoked };
   });

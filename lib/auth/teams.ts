@@ -17,14 +17,21 @@ export async function listTeamMembers(db: Db, access: AccessScope) {
       id: true,
       name: true,
       _count: { select: { repositories: { where: { archivedAt: null } } } },
-      members: { orderBy: { user: { email: "asc" } }, select: { user: { select: { id: true, email: true, name: true, role: true, orgWide: true, disabledAt: true } } } },
+      members: {
+        orderBy: { user: { email: "asc" } },
+        select: { user: { select: { id: true, email: true, name: true, role: true, orgWide: true, disabledAt: true } } },
+      },
     },
   });
 }
 
 /** Everyone who can be added to a team: active users, as the picker lists them. */
 export async function memberCandidates(db: Db) {
-  return db.user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, select: { id: true, email: true, name: true, role: true } });
+  return db.user.findMany({
+    where: { disabledAt: null },
+    orderBy: { email: "asc" },
+    select: { id: true, email: true, name: true, role: true },
+  });
 }
 
 async function teamFor(db: Pick<Db, "team">, access: AccessScope, teamId: string) {
@@ -34,7 +41,13 @@ async function teamFor(db: Pick<Db, "team">, access: AccessScope, teamId: string
   return team;
 }
 
-export async function addTeamMember(db: Db, actor: Actor, access: AccessScope, teamId: string, userId: string): Promise<{ added: boolean }> {
+export async function addTeamMember(
+  db: Db,
+  actor: Actor,
+  access: AccessScope,
+  teamId: string,
+  userId: string,
+): Promise<{ added: boolean }> {
   return db.$transaction(async (tx) => {
     const team = await teamFor(tx, access, teamId);
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, disabledAt: true } });
@@ -42,18 +55,34 @@ export async function addTeamMember(db: Db, actor: Actor, access: AccessScope, t
     const existing = await tx.teamMember.findUnique({ where: { teamId_userId: { teamId, userId } } });
     if (existing) return { added: false };
     await tx.teamMember.create({ data: { teamId, userId } });
-    await audit(tx, actor, { action: "team.member_add", targetType: "team", targetId: team.id, after: { team: team.name, user: user.email } });
+    await audit(tx, actor, {
+      action: "team.member_add",
+      targetType: "team",
+      targetId: team.id,
+      after: { team: team.name, user: user.email },
+    });
     return { added: true };
   });
 }
 
-export async function removeTeamMember(db: Db, actor: Actor, access: AccessScope, teamId: string, userId: string): Promise<{ removed: boolean }> {
+export async function removeTeamMember(
+  db: Db,
+  actor: Actor,
+  access: AccessScope,
+  teamId: string,
+  userId: string,
+): Promise<{ removed: boolean }> {
   return db.$transaction(async (tx) => {
     const team = await teamFor(tx, access, teamId);
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     const { count } = await tx.teamMember.deleteMany({ where: { teamId, userId } });
     if (count === 0) return { removed: false };
-    await audit(tx, actor, { action: "team.member_remove", targetType: "team", targetId: team.id, before: { team: team.name, user: user?.email ?? userId } });
+    await audit(tx, actor, {
+      action: "team.member_remove",
+      targetType: "team",
+      targetId: team.id,
+      before: { team: team.name, user: user?.email ?? userId },
+    });
     return { removed: true };
   });
 }
@@ -65,6 +94,12 @@ export async function setOrgWide(db: Db, actor: Actor, userId: string, orgWide: 
     if (!before) throw new UserError("no such user");
     if (before.orgWide === orgWide) return;
     await tx.user.update({ where: { id: userId }, data: { orgWide } });
-    await audit(tx, actor, { action: "user.org_wide", targetType: "user", targetId: userId, before: { orgWide: before.orgWide }, after: { orgWide } });
+    await audit(tx, actor, {
+      action: "user.org_wide",
+      targetType: "user",
+      targetId: userId,
+      before: { orgWide: before.orgWide },
+      after: { orgWide },
+    });
   });
 }

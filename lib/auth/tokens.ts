@@ -23,10 +23,20 @@ export function hashToken(token: string): string {
 }
 
 /** Creates a token; the plain value is returned once and never stored. */
-export async function createApiToken(db: Db, opts: { userId: string; name: string; scope: TokenScope; expiresAt?: Date | null }): Promise<{ token: string; record: ApiToken }> {
+export async function createApiToken(
+  db: Db,
+  opts: { userId: string; name: string; scope: TokenScope; expiresAt?: Date | null },
+): Promise<{ token: string; record: ApiToken }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const record = await db.apiToken.create({
-    data: { userId: opts.userId, name: opts.name, scope: opts.scope, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6), expiresAt: opts.expiresAt ?? null },
+    data: {
+      userId: opts.userId,
+      name: opts.name,
+      scope: opts.scope,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      expiresAt: opts.expiresAt ?? null,
+    },
   });
   return { token, record };
 }
@@ -61,14 +71,24 @@ function mayManage(issuer: TokenIssuer, ownerId: string): boolean {
 }
 
 /** A token for a user, audited; the plain value is returned once. */
-export async function issueToken(db: Db, actor: Actor, issuer: TokenIssuer, opts: { userId: string; name: string; scope: TokenScope; expiresDays?: number | null }): Promise<{ token: string; record: ApiToken; user: Pick<User, "email"> }> {
+export async function issueToken(
+  db: Db,
+  actor: Actor,
+  issuer: TokenIssuer,
+  opts: { userId: string; name: string; scope: TokenScope; expiresDays?: number | null },
+): Promise<{ token: string; record: ApiToken; user: Pick<User, "email"> }> {
   // Before looking the user up, so the answer says nothing about which ids exist.
   if (!mayManage(issuer, opts.userId)) throw new TokenError("only an admin can create a token for another user");
   const user = await db.user.findUnique({ where: { id: opts.userId } });
   if (!user || user.disabledAt) throw new TokenError("no active user with that id");
   const expiresAt = opts.expiresDays ? new Date(Date.now() + opts.expiresDays * 86_400_000) : null;
   const { token, record } = await createApiToken(db, { userId: user.id, name: opts.name, scope: opts.scope, expiresAt });
-  await audit(db, actor, { action: "token.create", targetType: "api_token", targetId: record.id, after: { user: user.email, name: record.name, scope: record.scope, expiresAt } });
+  await audit(db, actor, {
+    action: "token.create",
+    targetType: "api_token",
+    targetId: record.id,
+    after: { user: user.email, name: record.name, scope: record.scope, expiresAt },
+  });
   return { token, record, user };
 }
 
@@ -79,7 +99,12 @@ export async function revokeTokenAudited(db: Db, actor: Actor, issuer: TokenIssu
     if (!mayManage(issuer, t.userId)) throw new TokenError("only an admin can revoke another user's token");
     if (t.revokedAt) return;
     await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    await audit(tx, actor, { action: "token.revoke", targetType: "api_token", targetId: id, before: { user: t.user.email, name: t.name, scope: t.scope } });
+    await audit(tx, actor, {
+      action: "token.revoke",
+      targetType: "api_token",
+      targetId: id,
+      before: { user: t.user.email, name: t.name, scope: t.scope },
+    });
   });
 }
 
@@ -89,11 +114,21 @@ export type TokenRevocationReason = "user disabled" | "password reset" | "signed
  * Ends every live token of a user for good (re-enabling the user later brings none back), in the caller's
  * transaction, with one audit entry naming the tokens; nothing is written when there were none.
  */
-export async function revokeUserTokens(tx: Prisma.TransactionClient, actor: Actor, userId: string, reason: TokenRevocationReason): Promise<number> {
+export async function revokeUserTokens(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  userId: string,
+  reason: TokenRevocationReason,
+): Promise<number> {
   const live = await tx.apiToken.findMany({ where: { userId, revokedAt: null }, select: { id: true, name: true, prefix: true } });
   if (live.length === 0) return 0;
   await tx.apiToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: new Date() } });
-  await audit(tx, actor, { action: "user.tokens.revoke_all", targetType: "user", targetId: userId, after: { reason, tokensRevoked: live.length, tokens: live } });
+  await audit(tx, actor, {
+    action: "user.tokens.revoke_all",
+    targetType: "user",
+    targetId: userId,
+    after: { reason, tokensRevoked: live.length, tokens: live },
+  });
   return live.length;
 }
 
@@ -102,5 +137,10 @@ export class TokenError extends Error {}
 /** The tokens an issuer may see and revoke: everyone's for an admin, their own for anyone else. */
 export async function listTokens(db: Db, issuer: TokenIssuer) {
   const where = issuer === "operator" || issuer.role === "admin" ? {} : { userId: issuer.id };
-  return db.apiToken.findMany({ where, orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }], take: 500, include: { user: { select: { email: true } } } });
+  return db.apiToken.findMany({
+    where,
+    orderBy: [{ revokedAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }],
+    take: 500,
+    include: { user: { select: { email: true } } },
+  });
 }

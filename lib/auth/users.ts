@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { audit, type Actor } from "../audit.ts";
 import type { Db, Role } from "../db/client.ts";
-import { checkPasswordPolicy, generatePassword, hashPassword, PasswordPolicyError } from "./passwords.ts";
+import { checkPasswordPolicy, generatePassword, hashPassword, type PasswordPolicyError } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
 import { revokeUserTokens } from "./tokens.ts";
 
@@ -27,7 +27,11 @@ export const newUserInput = z.object({
   password: z.string().optional(),
 });
 
-export async function createUser(db: Db, actor: Actor, raw: z.input<typeof newUserInput>): Promise<{ user: { id: string; email: string; role: Role }; password: string | null }> {
+export async function createUser(
+  db: Db,
+  actor: Actor,
+  raw: z.input<typeof newUserInput>,
+): Promise<{ user: { id: string; email: string; role: Role }; password: string | null }> {
   const input = newUserInput.parse(raw);
   const password = input.password ?? generatePassword();
   try {
@@ -37,9 +41,17 @@ export async function createUser(db: Db, actor: Actor, raw: z.input<typeof newUs
   }
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email: input.email } })) throw new UserError(`a user with email ${input.email} already exists`, "email");
-    const user = await tx.user.create({ data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, orgWide: input.orgWide, passwordHash } });
-    await audit(tx, actor, { action: "user.create", targetType: "user", targetId: user.id, after: { email: user.email, role: user.role, orgWide: user.orgWide } });
+    if (await tx.user.findUnique({ where: { email: input.email } }))
+      throw new UserError(`a user with email ${input.email} already exists`, "email");
+    const user = await tx.user.create({
+      data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, orgWide: input.orgWide, passwordHash },
+    });
+    await audit(tx, actor, {
+      action: "user.create",
+      targetType: "user",
+      targetId: user.id,
+      after: { email: user.email, role: user.role, orgWide: user.orgWide },
+    });
     return { user: { id: user.id, email: user.email, role: user.role }, password: input.password ? null : password };
   });
 }
@@ -53,7 +65,8 @@ export async function changeRole(db: Db, actor: Actor, userId: string, role: Rol
     const before = await tx.user.findUnique({ where: { id: userId } });
     if (!before) throw new UserError("no such user");
     if (before.role === role) return;
-    if (before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin; make someone else admin first");
+    if (before.role === "admin" && (await activeAdmins(tx, userId)) === 0)
+      throw new UserError("this is the last active admin; make someone else admin first");
     await tx.user.update({ where: { id: userId }, data: { role } });
     await audit(tx, actor, { action: "user.role", targetType: "user", targetId: userId, before: { role: before.role }, after: { role } });
   });
@@ -72,7 +85,13 @@ export async function setDisabled(db: Db, actor: Actor, userId: string, disabled
     if (disabled && userId === actor.id) throw new UserError("you cannot disable your own account");
     if (disabled && before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin");
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
-    await audit(tx, actor, { action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: userId, before: { disabled: Boolean(before.disabledAt) }, after: { disabled } });
+    await audit(tx, actor, {
+      action: disabled ? "user.disable" : "user.enable",
+      targetType: "user",
+      targetId: userId,
+      before: { disabled: Boolean(before.disabledAt) },
+      after: { disabled },
+    });
     if (disabled) {
       await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
       await revokeUserTokens(tx, actor, userId, "user disabled");
@@ -99,6 +118,18 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
 export async function listUsers(db: Db) {
   return db.user.findMany({
     orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, orgWide: true, teams: { orderBy: { team: { name: "asc" } }, select: { team: { select: { name: true } } } }, createdAt: true, disabledAt: true, _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: new Date() } } }, apiTokens: { where: { revokedAt: null } } } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      orgWide: true,
+      teams: { orderBy: { team: { name: "asc" } }, select: { team: { select: { name: true } } } },
+      createdAt: true,
+      disabledAt: true,
+      _count: {
+        select: { sessions: { where: { revokedAt: null, expiresAt: { gt: new Date() } } }, apiTokens: { where: { revokedAt: null } } },
+      },
+    },
   });
 }

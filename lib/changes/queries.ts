@@ -18,7 +18,9 @@ const storedFinding = z.object({
 const storedFindings = z.array(storedFinding).catch([]);
 export type ChangeFinding = z.infer<typeof storedFinding>;
 
-const counts = z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() }).catch({ critical: 0, high: 0, medium: 0, low: 0 });
+const counts = z
+  .object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() })
+  .catch({ critical: 0, high: 0, medium: 0, low: 0 });
 
 const LIST = {
   id: true,
@@ -50,14 +52,29 @@ function shape<T extends { introducedCounts: unknown; queuedAt: Date; finishedAt
 
 /** The newest change scans of a repository, with the new findings of each (up to `findings` per change). */
 export async function changeScans(db: Db, repositoryId: string, opts: { take?: number; findings?: number } = {}) {
-  const rows = await db.changeScan.findMany({ where: { repositoryId }, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], take: Math.min(opts.take ?? 20, 100), select: { ...LIST, introducedFindings: true } });
-  return rows.map(({ introducedFindings, ...r }) => ({ ...shape(r), newFindings: storedFindings.parse(introducedFindings ?? []).slice(0, opts.findings ?? 5) }));
+  const rows = await db.changeScan.findMany({
+    where: { repositoryId },
+    orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+    take: Math.min(opts.take ?? 20, 100),
+    select: { ...LIST, introducedFindings: true },
+  });
+  return rows.map(({ introducedFindings, ...r }) => ({
+    ...shape(r),
+    newFindings: storedFindings.parse(introducedFindings ?? []).slice(0, opts.findings ?? 5),
+  }));
 }
 
 export async function changeScan(db: Db, repositoryId: string, id: string) {
-  const r = await db.changeScan.findFirst({ where: { id, repositoryId }, select: { ...LIST, headCloneUrl: true, introducedFindings: true, fixedFindings: true, startedAt: true, failureCode: true } });
+  const r = await db.changeScan.findFirst({
+    where: { id, repositoryId },
+    select: { ...LIST, headCloneUrl: true, introducedFindings: true, fixedFindings: true, startedAt: true, failureCode: true },
+  });
   if (!r) return null;
   const { introducedFindings, fixedFindings, ...rest } = r;
-  return { ...shape(rest), newFindings: storedFindings.parse(introducedFindings ?? []), fixedFindings: storedFindings.parse(fixedFindings ?? []) };
+  return {
+    ...shape(rest),
+    newFindings: storedFindings.parse(introducedFindings ?? []),
+    fixedFindings: storedFindings.parse(fixedFindings ?? []),
+  };
 }
 export type ChangeScanView = NonNullable<Awaited<ReturnType<typeof changeScan>>>;

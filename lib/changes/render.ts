@@ -37,16 +37,23 @@ const total = (c: SeverityCounts) => SEVERITIES.reduce((n, s) => n + c[s], 0);
 export function changeStatusDescription(policy: Policy, v: Verdict, introduced: SeverityCounts, fixed: number): string {
   const n = total(introduced);
   const fixedText = fixed ? `, ${fixed} fixed` : "";
-  if (v.state === "failure") return cut(`Blocked: ${plural(v.blocking, "new finding")} at or above ${policy.blockAt} (${countsText(introduced)})${fixedText}`);
+  if (v.state === "failure")
+    return cut(`Blocked: ${plural(v.blocking, "new finding")} at or above ${policy.blockAt} (${countsText(introduced)})${fixedText}`);
   if (n === 0) return cut(`No new findings${fixedText}`);
   return cut(`${plural(n, "new finding")} (${countsText(introduced)})${fixedText}`);
 }
 
 /** A push scan's status line: what is open on the branch at that commit, and what the commit changed. */
-export function pushStatusDescription(open: SeverityCounts, change: { introduced: number; fixed: number }, v?: Verdict, policy?: Policy): string {
+export function pushStatusDescription(
+  open: SeverityCounts,
+  change: { introduced: number; fixed: number },
+  v?: Verdict,
+  policy?: Policy,
+): string {
   const openText = total(open) ? `${plural(total(open), "open finding")} (${countsText(open)})` : "No open findings";
   const delta = change.introduced || change.fixed ? `; ${change.introduced} new, ${change.fixed} fixed by this push` : "";
-  if (v?.state === "failure" && policy) return cut(`Blocked: ${plural(v.blocking, "new finding")} at or above ${policy.blockAt}; ${openText}`);
+  if (v?.state === "failure" && policy)
+    return cut(`Blocked: ${plural(v.blocking, "new finding")} at or above ${policy.blockAt}; ${openText}`);
   return cut(`${openText}${delta}`);
 }
 
@@ -61,7 +68,10 @@ function cut(s: string, max = 140): string {
  * is referenced and no URL becomes a link.
  */
 export function inertMarkdown(text: string, max = 300): string {
-  let s = text.replace(/[\x00-\x1f\x7f]+/g, " ").replace(/\s+/g, " ").trim();
+  let s = text
+    .replace(/[\x00-\x1f\x7f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (s.length > max) s = `${s.slice(0, max - 1)}…`;
   return (
     s
@@ -101,17 +111,25 @@ export function changeComment(c: CommentInput): string {
   const n = total(counts);
   const lines: string[] = [];
   const head = c.headSha.slice(0, 12);
-  lines.push(`### Posture: ${n ? `${plural(n, "new finding")} (${countsText(counts)})` : "no new findings"}${c.fixed ? `, ${c.fixed} fixed` : ""}`);
+  lines.push(
+    `### Posture: ${n ? `${plural(n, "new finding")} (${countsText(counts)})` : "no new findings"}${c.fixed ? `, ${c.fixed} fixed` : ""}`,
+  );
   lines.push("");
-  if (c.verdict.state === "failure") lines.push(`**Blocking:** ${plural(c.verdict.blocking, "new finding")} at or above **${c.policy.blockAt}** (policy: block).`);
+  if (c.verdict.state === "failure")
+    lines.push(`**Blocking:** ${plural(c.verdict.blocking, "new finding")} at or above **${c.policy.blockAt}** (policy: block).`);
   else if (c.policy.mode === "block") lines.push(`Nothing at or above **${c.policy.blockAt}** is introduced (policy: block).`);
   lines.push(`Commit \`${head}\` compared with ${inertMarkdown(c.baseRef, 100)} by finding fingerprint: ${c.unchanged} unchanged.`);
   if (c.introduced.length) {
-    const order = [...c.introduced].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    const order = [...c.introduced].sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line),
+    );
     lines.push("", "| Severity | Check | Where | Finding |", "|---|---|---|---|");
     const shown = order.slice(0, COMMENT_FINDINGS);
     for (const f of shown) {
-      lines.push(`| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${inertMarkdown(f.checkId, 120)} | ${inertMarkdown(f.path, 200)}:${f.line} | ${inertMarkdown(f.message, 300)} |`);
+      lines.push(
+        `| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${inertMarkdown(f.checkId, 120)} | ${inertMarkdown(f.path, 200)}:${f.line} | ${inertMarkdown(f.message, 300)} |`,
+      );
     }
     if (n > shown.length) lines.push("", `… and ${n - shown.length} more.`);
   }

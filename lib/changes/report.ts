@@ -23,7 +23,10 @@ const counts = (v: unknown): SeverityCounts => {
 };
 
 export async function reportChangeScan(db: Db, id: string, opts: { http?: HttpOptions; publicUrl?: string | null } = {}): Promise<string> {
-  const cs = await db.changeScan.findUnique({ where: { id }, include: { repository: { include: { forge: { include: { connection: true } } } } } });
+  const cs = await db.changeScan.findUnique({
+    where: { id },
+    include: { repository: { include: { forge: { include: { connection: true } } } } },
+  });
   const link = cs?.repository.forge;
   if (!cs || !link) return "not posted: not from a connected organisation";
   if (cs.status !== "succeeded" && cs.status !== "failed") return `not posted: the change scan is ${cs.status}`;
@@ -40,16 +43,45 @@ export async function reportChangeScan(db: Db, id: string, opts: { http?: HttpOp
   try {
     const { client, author } = await clientFor(db, c, { http: opts.http });
     if (cs.status === "failed") {
-      await client.setCommitStatus({ repo, sha: cs.headSha, state: "error", context: STATUS_CONTEXT, description: `The change scan failed: ${cs.failureReason ?? "unknown reason"}`, targetUrl: link_ });
+      await client.setCommitStatus({
+        repo,
+        sha: cs.headSha,
+        state: "error",
+        context: STATUS_CONTEXT,
+        description: `The change scan failed: ${cs.failureReason ?? "unknown reason"}`,
+        targetUrl: link_,
+      });
       return record({ forgeResult: "status error posted" });
     }
     const introduced = counts(cs.introducedCounts);
     const v = verdict(policy, introduced);
-    await client.setCommitStatus({ repo, sha: cs.headSha, state: v.state, context: STATUS_CONTEXT, description: changeStatusDescription(policy, v, introduced, cs.fixed), targetUrl: link_ });
-    const newest = await db.changeScan.findFirst({ where: { repositoryId: cs.repositoryId, number: cs.number }, orderBy: { queuedAt: "desc" }, select: { id: true } });
-    if (newest?.id !== cs.id) return record({ forgeResult: `status ${v.state} posted; the comment is left to the newer scan of this change` });
+    await client.setCommitStatus({
+      repo,
+      sha: cs.headSha,
+      state: v.state,
+      context: STATUS_CONTEXT,
+      description: changeStatusDescription(policy, v, introduced, cs.fixed),
+      targetUrl: link_,
+    });
+    const newest = await db.changeScan.findFirst({
+      where: { repositoryId: cs.repositoryId, number: cs.number },
+      orderBy: { queuedAt: "desc" },
+      select: { id: true },
+    });
+    if (newest?.id !== cs.id)
+      return record({ forgeResult: `status ${v.state} posted; the comment is left to the newer scan of this change` });
     const findings = (Array.isArray(cs.introducedFindings) ? cs.introducedFindings : []) as unknown as RenderedFinding[];
-    const body = changeComment({ policy, verdict: v, introduced: findings, introducedCounts: introduced, fixed: cs.fixed, unchanged: cs.unchanged, headSha: cs.headSha, baseRef: cs.baseRef, link: link_ });
+    const body = changeComment({
+      policy,
+      verdict: v,
+      introduced: findings,
+      introducedCounts: introduced,
+      fixed: cs.fixed,
+      unchanged: cs.unchanged,
+      headSha: cs.headSha,
+      baseRef: cs.baseRef,
+      link: link_,
+    });
     const comment = await client.upsertComment({ repo, number: cs.number, marker: COMMENT_MARKER, body, author: await author() });
     return record({ forgeResult: `status ${v.state} posted; comment ${comment.created ? "created" : "updated"}`, commentId: comment.id });
   } catch (e) {

@@ -47,13 +47,23 @@ export interface ChangeContext {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-export type ChangeRequestOutcome = "already scanned" | "scan queued" | "ignored: archived" | "ignored: not from a connected organisation" | "ignored: the head is on another host";
+export type ChangeRequestOutcome =
+  | "already scanned"
+  | "scan queued"
+  | "ignored: archived"
+  | "ignored: not from a connected organisation"
+  | "ignored: the head is on another host";
 
 /**
  * Records a change scan for the request's head commit (one per commit: a webhook redelivered or repeated for
  * the same head does not scan twice) and queues it; older queued ones of the same change are superseded.
  */
-export async function requestChangeScan(db: Db, queues: Queues, repositoryId: string, e: ChangeEvent): Promise<{ outcome: ChangeRequestOutcome; changeScanId?: string }> {
+export async function requestChangeScan(
+  db: Db,
+  queues: Queues,
+  repositoryId: string,
+  e: ChangeEvent,
+): Promise<{ outcome: ChangeRequestOutcome; changeScanId?: string }> {
   const repo = await db.repository.findUnique({ where: { id: repositoryId }, include: { forge: { include: { connection: true } } } });
   if (!repo || repo.archivedAt) return { outcome: "ignored: archived" };
   const link = repo.forge;
@@ -64,7 +74,8 @@ export async function requestChangeScan(db: Db, queues: Queues, repositoryId: st
     try {
       const fork = e.head.cloneUrl ? parseRepoUrl(e.head.cloneUrl, false) : null;
       const own = parseRepoUrl(repo.url, localReposAllowed());
-      if (!fork || fork.kind !== "https" || fork.host !== own.host || fork.port !== own.port) return { outcome: "ignored: the head is on another host" };
+      if (fork?.kind !== "https" || fork.host !== own.host || fork.port !== own.port)
+        return { outcome: "ignored: the head is on another host" };
       headCloneUrl = fork.url;
     } catch (err) {
       if (err instanceof RepoUrlError) return { outcome: "ignored: the head is on another host" };
@@ -72,23 +83,44 @@ export async function requestChangeScan(db: Db, queues: Queues, repositoryId: st
     }
   }
   const policy = repositoryPolicy(link.connection, link);
-  const existing = await db.changeScan.findUnique({ where: { repositoryId_number_headSha: { repositoryId, number: e.number, headSha: e.head.sha } }, select: { id: true } });
+  const existing = await db.changeScan.findUnique({
+    where: { repositoryId_number_headSha: { repositoryId, number: e.number, headSha: e.head.sha } },
+    select: { id: true },
+  });
   if (existing) return { outcome: "already scanned", changeScanId: existing.id };
   let row: ChangeScan;
   try {
     row = await db.changeScan.create({
-      data: { repositoryId, number: e.number, title: e.title.slice(0, 500), url: e.url, headRef: e.head.ref, headSha: e.head.sha, headCloneUrl, baseRef: e.base.ref, baseSha: e.base.sha, policyMode: policy.mode, blockAt: policy.blockAt },
+      data: {
+        repositoryId,
+        number: e.number,
+        title: e.title.slice(0, 500),
+        url: e.url,
+        headRef: e.head.ref,
+        headSha: e.head.sha,
+        headCloneUrl,
+        baseRef: e.base.ref,
+        baseSha: e.base.sha,
+        policyMode: policy.mode,
+        blockAt: policy.blockAt,
+      },
     });
   } catch (err) {
     // The same head from two deliveries at once: the unique key decides.
     if ((err as { code?: string }).code === "P2002") return { outcome: "already scanned" };
     throw err;
   }
-  await db.changeScan.updateMany({ where: { repositoryId, number: e.number, id: { not: row.id }, status: "queued" }, data: { status: "superseded", finishedAt: new Date(), failureReason: "a later push to the change is scanned instead" } });
+  await db.changeScan.updateMany({
+    where: { repositoryId, number: e.number, id: { not: row.id }, status: "queued" },
+    data: { status: "superseded", finishedAt: new Date(), failureReason: "a later push to the change is scanned instead" },
+  });
   try {
     await addForgeJob(queues, { name: "change", data: { changeScanId: row.id } });
   } catch (err) {
-    await db.changeScan.update({ where: { id: row.id }, data: { status: "failed", failureCode: "queue_unavailable", failureReason: (err as Error).message, finishedAt: new Date() } });
+    await db.changeScan.update({
+      where: { id: row.id },
+      data: { status: "failed", failureCode: "queue_unavailable", failureReason: (err as Error).message, finishedAt: new Date() },
+    });
     throw err;
   }
   return { outcome: "scan queued", changeScanId: row.id };
@@ -105,13 +137,28 @@ export interface StoredChangeFinding {
   context: Finding["context"];
 }
 
-const stored = (f: Finding): StoredChangeFinding => ({ checkId: f.ruleId, severity: f.severity, path: f.path, line: f.line, message: f.message, snippet: f.snippet.slice(0, 2000), fingerprint: f.fingerprint, context: f.context });
+const stored = (f: Finding): StoredChangeFinding => ({
+  checkId: f.ruleId,
+  severity: f.severity,
+  path: f.path,
+  line: f.line,
+  message: f.message,
+  snippet: f.snippet.slice(0, 2000),
+  fingerprint: f.fingerprint,
+  context: f.context,
+});
 
 async function withinTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   work.catch(() => undefined);
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new GitError("timeout", `the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)))]);
+    return await Promise.race([
+      work,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new GitError("timeout", `the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -124,14 +171,24 @@ export type ChangeRunOutcome = "succeeded" | "superseded" | "skipped";
  * recorded and resolves too; one a retry may get past (network, database) is rethrown with the row back to
  * queued, unless this was the last attempt.
  */
-export async function runChangeScan(ctx: ChangeContext, id: string, attempt: { number: number; max: number } = { number: 1, max: 1 }): Promise<ChangeRunOutcome | "failed"> {
+export async function runChangeScan(
+  ctx: ChangeContext,
+  id: string,
+  attempt: { number: number; max: number } = { number: 1, max: 1 },
+): Promise<ChangeRunOutcome | "failed"> {
   const { db } = ctx;
   const log = ctx.log ?? (() => undefined);
-  const cs = await db.changeScan.findUnique({ where: { id }, include: { repository: { include: { forge: { include: { connection: true } } } } } });
+  const cs = await db.changeScan.findUnique({
+    where: { id },
+    include: { repository: { include: { forge: { include: { connection: true } } } } },
+  });
   if (!cs || (cs.status !== "queued" && cs.status !== "running")) return "skipped";
   const newer = await db.changeScan.count({ where: { repositoryId: cs.repositoryId, number: cs.number, queuedAt: { gt: cs.queuedAt } } });
   if (newer) {
-    await db.changeScan.update({ where: { id }, data: { status: "superseded", finishedAt: new Date(), failureReason: "a later push to the change is scanned instead" } });
+    await db.changeScan.update({
+      where: { id },
+      data: { status: "superseded", finishedAt: new Date(), failureReason: "a later push to the change is scanned instead" },
+    });
     return "superseded";
   }
   const repo = cs.repository;
@@ -147,20 +204,42 @@ export async function runChangeScan(ctx: ChangeContext, id: string, attempt: { n
     const headUrl = cs.headCloneUrl ?? repo.url;
     const baseCred = await credentialForGit(db, repo.url, { forge: ctx.forge });
     const headCred = cs.headCloneUrl ? await credentialForGit(db, cs.headCloneUrl, { forge: ctx.forge }) : baseCred;
-    const headSha = await shallowClone(headUrl, cs.headRef, join(dir, "head"), { timeoutMs, maxBytes, allowLocal, credential: headCred?.git, tmpRoot: ctx.workRoot });
+    const headSha = await shallowClone(headUrl, cs.headRef, join(dir, "head"), {
+      timeoutMs,
+      maxBytes,
+      allowLocal,
+      credential: headCred?.git,
+      tmpRoot: ctx.workRoot,
+    });
     await headCred?.report("ok");
     if (headSha !== cs.headSha) {
-      await db.changeScan.update({ where: { id }, data: { status: "superseded", finishedAt: new Date(), failureReason: `the change's head moved on to ${headSha.slice(0, 12)} before it was cloned; that push is scanned instead` } });
+      await db.changeScan.update({
+        where: { id },
+        data: {
+          status: "superseded",
+          finishedAt: new Date(),
+          failureReason: `the change's head moved on to ${headSha.slice(0, 12)} before it was cloned; that push is scanned instead`,
+        },
+      });
       return "superseded";
     }
-    const baseSha = await shallowClone(repo.url, cs.baseRef, join(dir, "base"), { timeoutMs, maxBytes, allowLocal, credential: baseCred?.git, tmpRoot: ctx.workRoot });
+    const baseSha = await shallowClone(repo.url, cs.baseRef, join(dir, "base"), {
+      timeoutMs,
+      maxBytes,
+      allowLocal,
+      credential: baseCred?.git,
+      tmpRoot: ctx.workRoot,
+    });
     if (!cs.headCloneUrl) await baseCred?.report("ok");
 
     const disabled = await disabledCheckIds(db);
     const checks = ctx.rulebook.checks.filter((c) => !disabled.has(c.id));
     const counted = new Set<string>(countedContexts(await getSettings(db)));
     const scanMs = ctx.scanTimeoutMs ?? cfg.scanTimeoutMs;
-    const [base, head] = [await withinTimeout(scanMs, scanDirectory(join(dir, "base"), { checks })), await withinTimeout(scanMs, scanDirectory(join(dir, "head"), { checks }))];
+    const [base, head] = [
+      await withinTimeout(scanMs, scanDirectory(join(dir, "base"), { checks })),
+      await withinTimeout(scanMs, scanDirectory(join(dir, "head"), { checks })),
+    ];
     const keep = (fs: Finding[]) => fs.filter((f) => counted.has(f.context));
     const change = compareFindings(keep(base.findings), keep(head.findings));
     const link = repo.forge;
@@ -181,15 +260,34 @@ export async function runChangeScan(ctx: ChangeContext, id: string, attempt: { n
         finishedAt: new Date(),
       },
     });
-    log("change scan succeeded", { changeScanId: id, repository: repo.name, number: cs.number, introduced: change.introduced.length, fixed: change.fixed.length });
+    log("change scan succeeded", {
+      changeScanId: id,
+      repository: repo.name,
+      number: cs.number,
+      introduced: change.introduced.length,
+      fixed: change.fixed.length,
+    });
     return "succeeded";
   } catch (e) {
     const git = e instanceof GitError ? e : null;
     const final = (git?.permanent ?? false) || attempt.number >= attempt.max;
     const reason = git ? git.message : "an internal error stopped the change scan";
-    log(final ? "change scan failed" : "change scan attempt failed, will retry", { changeScanId: id, code: git?.code ?? "internal_error", ...(git?.detail ? { detail: git.detail } : {}) });
+    log(final ? "change scan failed" : "change scan attempt failed, will retry", {
+      changeScanId: id,
+      code: git?.code ?? "internal_error",
+      ...(git?.detail ? { detail: git.detail } : {}),
+    });
     await db.changeScan
-      .update({ where: { id }, data: final ? { status: "failed", failureCode: git?.code ?? "internal_error", failureReason: reason, finishedAt: new Date() } : { status: "queued", failureCode: git?.code ?? "internal_error", failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${reason}); retrying` } })
+      .update({
+        where: { id },
+        data: final
+          ? { status: "failed", failureCode: git?.code ?? "internal_error", failureReason: reason, finishedAt: new Date() }
+          : {
+              status: "queued",
+              failureCode: git?.code ?? "internal_error",
+              failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${reason}); retrying`,
+            },
+      })
       .catch(() => undefined);
     if (final) return "failed";
     throw e;

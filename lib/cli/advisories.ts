@@ -16,7 +16,8 @@ import { RulebookError } from "../engine/rulebook.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { UsageError, type Io } from "./io.ts";
 
-export const ADVISORIES_USAGE = "usage: posture advisories import <file.json|directory> [--rules <dir>] [--unrated critical|high|medium|low]";
+export const ADVISORIES_USAGE =
+  "usage: posture advisories import <file.json|directory> [--rules <dir>] [--unrated critical|high|medium|low]";
 export const IMPORT_FILE = "osv-import.yaml";
 /** osv.dev's whole-PyPI export is some tens of megabytes unpacked; one file past this is not an export. */
 const MAX_EXPORT_FILE_BYTES = 64 * 1024 * 1024;
@@ -50,7 +51,9 @@ function readExport(path: string): unknown[] {
   const files = readdirSync(path, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".json"));
   if (files.length === 0) throw new RulebookError(path, "no .json files in this directory");
   if (files.length > MAX_EXPORT_FILES) throw new RulebookError(path, `more than ${MAX_EXPORT_FILES} files`);
-  return files.sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((f) => osvRecords(readJson(join(path, f.name), join(path, f.name)), join(path, f.name)));
+  return files
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((f) => osvRecords(readJson(join(path, f.name), join(path, f.name)), join(path, f.name)));
 }
 
 function list(entries: { id: string; package: string }[]): string {
@@ -84,11 +87,13 @@ export async function advisoriesCommand(args: string[], io: Io, defaultRules: st
   }
   const [sub, file, ...extra] = parsed.positionals;
   if (sub !== "import") throw new UsageError(sub ? `unknown advisories command: ${sub}` : "advisories needs a command");
-  if (!file || extra.length) throw new UsageError(file ? `unexpected argument: ${extra[0]}` : "advisories import needs a file or directory");
+  if (!file || extra.length)
+    throw new UsageError(file ? `unexpected argument: ${extra[0]}` : "advisories import needs a file or directory");
   const opts = options.safeParse({ rules: parsed.values.rules ?? defaultRules, unrated: parsed.values.unrated });
   if (!opts.success) throw new UsageError(`--${opts.error.issues[0]!.path.join(".")}: ${opts.error.issues[0]!.message}`);
   const rules = opts.data.rules;
-  if (!existsSync(join(rules, ADVISORIES_DIR)) || !statSync(join(rules, ADVISORIES_DIR)).isDirectory()) throw new RulebookError(rules, `no ${ADVISORIES_DIR}/ directory: not a rules directory`);
+  if (!existsSync(join(rules, ADVISORIES_DIR)) || !statSync(join(rules, ADVISORIES_DIR)).isDirectory())
+    throw new RulebookError(rules, `no ${ADVISORIES_DIR}/ directory: not a rules directory`);
 
   const records = readExport(file);
   const target = join(rules, LOCAL_ADVISORIES_DIR, IMPORT_FILE);
@@ -97,7 +102,13 @@ export async function advisoriesCommand(args: string[], io: Io, defaultRules: st
   const others = advisoryFiles(rules).filter((f) => f !== targetRel);
   const bundled = loadAdvisories(rules, others);
   const local = existsSync(target) ? parseAdvisoryFile(readFileSync(target, "utf8"), targetRel).advisories : [];
-  const report = importOsv(records, { source: basename(file), bundled, local, today: new Date().toISOString().slice(0, 10), unrated: opts.data.unrated });
+  const report = importOsv(records, {
+    source: basename(file),
+    bundled,
+    local,
+    today: new Date().toISOString().slice(0, 10),
+    unrated: opts.data.unrated,
+  });
 
   const text = `# Written by \`posture advisories import\`: OSV records added to this installation's advisory set.\n${dump(report.file, { lineWidth: 120, noRefs: true })}`;
   // What is written must load: validate it as the loader will before replacing the file.

@@ -18,12 +18,18 @@ export class BaselineError extends Error {}
 
 // Kept in step with SAFE_CONFIG in lib/git/git.ts (which clones remotes and is not exported).
 const SAFE_CONFIG = [
-  "-c", "core.hooksPath=/dev/null",
-  "-c", "core.fsmonitor=false",
-  "-c", "core.symlinks=true",
-  "-c", "submodule.recurse=false",
-  "-c", "credential.helper=",
-  "-c", "protocol.allow=never",
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.symlinks=true",
+  "-c",
+  "submodule.recurse=false",
+  "-c",
+  "credential.helper=",
+  "-c",
+  "protocol.allow=never",
 ];
 
 const TIMEOUT_MS = 120_000;
@@ -52,10 +58,15 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 function git(cwd: string, args: string[], extraEnv?: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", [...SAFE_CONFIG, ...args], { cwd, env: env(extraEnv), timeout: TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr: String(stderr) }));
-      else resolve(String(stdout));
-    });
+    execFile(
+      "git",
+      [...SAFE_CONFIG, ...args],
+      { cwd, env: env(extraEnv), timeout: TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(Object.assign(err, { stderr: String(stderr) }));
+        else resolve(String(stdout));
+      },
+    );
   });
 }
 
@@ -87,7 +98,9 @@ export async function baselineTree(path: string, ref: string): Promise<BaselineT
   try {
     commit = (await git(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
   } catch {
-    throw new BaselineError(`--baseline: ${ref} is not a commit in this repository (in a shallow CI checkout, fetch it first, e.g. git fetch --depth=1 origin ${ref})`);
+    throw new BaselineError(
+      `--baseline: ${ref} is not a commit in this repository (in a shallow CI checkout, fetch it first, e.g. git fetch --depth=1 origin ${ref})`,
+    );
   }
   const tmp = await mkdtemp(join(tmpdir(), "posture-baseline-tree-"));
   const remove = () => rm(tmp, { recursive: true, force: true });
@@ -103,7 +116,10 @@ export async function baselineTree(path: string, ref: string): Promise<BaselineT
     return { commit, dir, remove };
   } catch (e) {
     await remove();
-    const stderr = String((e as { stderr?: string }).stderr ?? "").trim().split("\n").pop();
+    const stderr = String((e as { stderr?: string }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .pop();
     throw new BaselineError(`--baseline: git could not write the tree of ${ref}${stderr ? ` (${stderr})` : ""}`);
   }
 }

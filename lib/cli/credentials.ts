@@ -16,7 +16,10 @@ const KEY_FILE = fileURLToPath(new URL("../../.posture/secret-key", import.meta.
 const USAGE = "usage: posture credentials list | posture credentials rotate";
 
 /** The environment, with POSTURE_SECRET_KEY from ./bin/start's key file when it is not set. */
-export function keyEnvironment(env: Record<string, string | undefined> = process.env, keyFile = KEY_FILE): Record<string, string | undefined> {
+export function keyEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  keyFile = KEY_FILE,
+): Record<string, string | undefined> {
   if (env[SECRET_KEY_ENV]?.trim()) return env;
   try {
     return { ...env, [SECRET_KEY_ENV]: readFileSync(keyFile, "utf8").trim() };
@@ -33,7 +36,10 @@ export async function credentialsCommand(args: string[], io: Io): Promise<number
     if (sub === "list") {
       const list = await listCredentials(db);
       if (!list.length) io.stdout("no stored credentials\n");
-      for (const c of list) io.stdout(`${c.name}\t${KIND_LABEL[c.kind]}\t${c.scope}\t${c.fingerprint}\tlast used ${c.lastUsedAt ? `${c.lastUsedAt.toISOString()} (${c.lastResult})` : "never"}\n`);
+      for (const c of list)
+        io.stdout(
+          `${c.name}\t${KIND_LABEL[c.kind]}\t${c.scope}\t${c.fingerprint}\tlast used ${c.lastUsedAt ? `${c.lastUsedAt.toISOString()} (${c.lastResult})` : "never"}\n`,
+        );
       return 0;
     }
     let keys;
@@ -46,7 +52,9 @@ export async function credentialsCommand(args: string[], io: Io): Promise<number
     const r = await rotateCredentials(db, { id: null, label: "cli" }, keys);
     io.stdout(`re-encrypted ${r.resealed} credential(s) with the current key; ${r.current} already were\n`);
     if (r.unreadable.length) {
-      io.stderr(`not readable with any configured key (set the key that encrypted them in POSTURE_SECRET_KEY_PREVIOUS): ${r.unreadable.join(", ")}\n`);
+      io.stderr(
+        `not readable with any configured key (set the key that encrypted them in POSTURE_SECRET_KEY_PREVIOUS): ${r.unreadable.join(", ")}\n`,
+      );
       return 1;
     }
     return 0;

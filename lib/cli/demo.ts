@@ -20,13 +20,25 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   const url = databaseUrl();
   const db = createDb(url);
   try {
-    const s = await seedDemo({ db, databaseUrl: url, rulebook, reset: values.reset, log: values.quiet ? undefined : (line) => io.stderr(`  ${line}\n`) });
-    const statuses = Object.entries(s.byStatus).map(([k, v]) => `${v} ${k.replace("_", " ")}`).join(", ");
+    const s = await seedDemo({
+      db,
+      databaseUrl: url,
+      rulebook,
+      reset: values.reset,
+      log: values.quiet ? undefined : (line) => io.stderr(`  ${line}\n`),
+    });
+    const statuses = Object.entries(s.byStatus)
+      .map(([k, v]) => `${v} ${k.replace("_", " ")}`)
+      .join(", ");
     const severities = (["critical", "high", "medium", "low"] as const).map((k) => `${s.bySeverity[k] ?? 0} ${k}`).join(", ");
     io.stdout(
       [
         `seeded the demo organisation in ${(s.durationMs / 1000).toFixed(1)} s: ${s.repositories} repositories in ${s.teams} teams (${demoReposDir()}),`,
-        `  ${s.commits} commits from ${s.from.toISOString().slice(0, 10)} to ${s.to.toISOString().slice(0, 10)}, ${s.scans} scans (${Object.entries(s.scansByStatus).map(([k, v]) => `${v} ${k}`).join(", ")}),`,
+        `  ${s.commits} commits from ${s.from.toISOString().slice(0, 10)} to ${s.to.toISOString().slice(0, 10)}, ${s.scans} scans (${Object.entries(
+          s.scansByStatus,
+        )
+          .map(([k, v]) => `${v} ${k}`)
+          .join(", ")}),`,
         `  ${s.findings} findings (${statuses}; ${severities}), ${s.triageSteps} triage steps`,
         "demo users (one password for all of them, shown only once):",
         ...s.users.map((u) => `  ${u.email.padEnd(32)} ${u.role}`),

@@ -32,7 +32,6 @@ const USAGE = `usage:
   posture advisories import <file.json|directory> [--rules <dir>] [--unrated critical|high|medium|low]
   posture --version`;
 
-
 const scanOptions = z.object({
   format: z.enum(["text", "json", "sarif"]).default("text"),
   "fail-on": z.enum(SEVERITIES).optional(),
@@ -48,7 +47,6 @@ function validate<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
   const issue = parsed.error.issues[0]!;
   throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
 }
-
 
 function rulesListing(rb: Rulebook, format: "text" | "json"): string {
   if (format === "json") {
@@ -125,7 +123,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       parsed = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: "string" }, "fail-on": { type: "string" }, rules: { type: "string" }, ...(command === "scan" ? { verbose: { type: "boolean" as const }, baseline: { type: "string" as const } } : {}) },
+        options: {
+          format: { type: "string" },
+          "fail-on": { type: "string" },
+          rules: { type: "string" },
+          ...(command === "scan" ? { verbose: { type: "boolean" as const }, baseline: { type: "string" as const } } : {}),
+        },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -151,7 +154,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const before = await scanDirectory(tree.dir, { checks: rulebook.checks, compiled });
         scanned = await scanDirectory(path, { checks: rulebook.checks, compiled });
         const change = compareFindings(before.findings, scanned.findings);
-        baseline = { ref: opts.baseline, commit: tree.commit, fixed: change.fixed, unchanged: change.unchanged.length, errors: before.errors, introduced: change.introduced };
+        baseline = {
+          ref: opts.baseline,
+          commit: tree.commit,
+          fixed: change.fixed,
+          unchanged: change.unchanged.length,
+          errors: before.errors,
+          introduced: change.introduced,
+        };
       } finally {
         await tree.remove();
       }
@@ -160,15 +170,31 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
     if (opts.format === "json") {
       const { repoConfig, findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted } = result;
-      const compared = baseline ? { baseline: { ref: baseline.ref, commit: baseline.commit, fixed: baseline.fixed, unchanged: baseline.unchanged, errors: baseline.errors } } : {};
-      io.stdout(`${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted, ...compared }, null, 2)}\n`);
+      const compared = baseline
+        ? {
+            baseline: {
+              ref: baseline.ref,
+              commit: baseline.commit,
+              fixed: baseline.fixed,
+              unchanged: baseline.unchanged,
+              errors: baseline.errors,
+            },
+          }
+        : {};
+      io.stdout(
+        `${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted, ...compared }, null, 2)}\n`,
+      );
     } else if (opts.format === "sarif") {
-      io.stdout(`${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify(toSarif({ policies: rulebook.policies, findings: result.findings, suppressed: result.suppressed, errors: result.errors, toolVersion: VERSION }), null, 2)}\n`,
+      );
     } else {
       io.stdout(toText(result, io.isTTY && !config().noColor, { verbose: opts.verbose }));
       if (baseline) {
         const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
-        io.stdout(`Compared with ${baseline.ref} (${baseline.commit.slice(0, 12)}): ${n(baseline.introduced.length, "new finding")} shown, ${n(baseline.fixed.length, "finding")} fixed, ${baseline.unchanged} already there\n`);
+        io.stdout(
+          `Compared with ${baseline.ref} (${baseline.commit.slice(0, 12)}): ${n(baseline.introduced.length, "new finding")} shown, ${n(baseline.fixed.length, "finding")} fixed, ${baseline.unchanged} already there\n`,
+        );
       }
     }
     const threshold = opts["fail-on"];

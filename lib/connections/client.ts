@@ -33,12 +33,18 @@ export function gitHostOf(base: ForgeBase): string {
 }
 
 /** Why `credential` may not call the API at `base`, or null when it may. */
-export function credentialMismatch(credential: Pick<Credential, "kind" | "transport" | "host" | "port" | "name">, base: ForgeBase, forge: "github" | "gitlab"): string | null {
-  if (credential.kind === "ssh_key") return `"${credential.name}" is an SSH deploy key, which cannot call ${forge === "github" ? "GitHub" : "GitLab"}'s API: choose an HTTPS token${forge === "github" ? " or a GitHub App" : ""}`;
+export function credentialMismatch(
+  credential: Pick<Credential, "kind" | "transport" | "host" | "port" | "name">,
+  base: ForgeBase,
+  forge: "github" | "gitlab",
+): string | null {
+  if (credential.kind === "ssh_key")
+    return `"${credential.name}" is an SSH deploy key, which cannot call ${forge === "github" ? "GitHub" : "GitLab"}'s API: choose an HTTPS token${forge === "github" ? " or a GitHub App" : ""}`;
   if (credential.kind === "github_app" && forge !== "github") return `"${credential.name}" is a GitHub App, which cannot call GitLab's API`;
   const host = credential.host === "github.com" && base.host === "api.github.com" ? "api.github.com" : credential.host;
   const port = credential.port;
-  if (host !== base.host || port !== base.port) return `"${credential.name}" is scoped to ${credential.host}${port === 443 ? "" : `:${port}`}, not to ${base.host}${base.port === 443 ? "" : `:${base.port}`}: a credential is only ever sent to the host it is for`;
+  if (host !== base.host || port !== base.port)
+    return `"${credential.name}" is scoped to ${credential.host}${port === 443 ? "" : `:${port}`}, not to ${base.host}${base.port === 443 ? "" : `:${base.port}`}: a credential is only ever sent to the host it is for`;
   return null;
 }
 
@@ -57,7 +63,11 @@ export class ConnectionError extends Error {
   }
 }
 
-export async function clientFor(db: Db, c: ConnectionForgeFields, opts: { http?: HttpOptions; keys?: SecretKeys } = {}): Promise<ConnectedClient> {
+export async function clientFor(
+  db: Db,
+  c: ConnectionForgeFields,
+  opts: { http?: HttpOptions; keys?: SecretKeys } = {},
+): Promise<ConnectedClient> {
   const http = opts.http ?? {};
   const row = await db.credential.findUnique({ where: { id: c.credentialId } });
   if (!row) throw new ConnectionError("the connection's credential no longer exists: choose another one", "credentialId");
@@ -66,7 +76,10 @@ export async function clientFor(db: Db, c: ConnectionForgeFields, opts: { http?:
   if (mismatch) throw new ConnectionError(mismatch, "credentialId");
   const secret = openCredential(row, opts.keys ?? secretKeys());
   if (secret.kind === "https_token") {
-    const client = c.forge === "github" ? new GitHubClient({ ...http, baseUrl: c.baseUrl, token: secret.token }) : new GitLabClient({ ...http, baseUrl: c.baseUrl, token: secret.token });
+    const client =
+      c.forge === "github"
+        ? new GitHubClient({ ...http, baseUrl: c.baseUrl, token: secret.token })
+        : new GitLabClient({ ...http, baseUrl: c.baseUrl, token: secret.token });
     let login: Promise<string> | undefined;
     return { client, author: () => (login ??= client.currentUser()) };
   }
@@ -77,7 +90,11 @@ export async function clientFor(db: Db, c: ConnectionForgeFields, opts: { http?:
   let current: { token: string; expiresAt: Date } | undefined;
   const token = async () => {
     if (!current || current.expiresAt.getTime() - Date.now() < 5 * 60_000) {
-      current = await installationToken({ ...app, installationId: secret.installationId ? Number(secret.installationId) : undefined, owner: secret.installationId ? undefined : (secret.owner ?? c.owner) });
+      current = await installationToken({
+        ...app,
+        installationId: secret.installationId ? Number(secret.installationId) : undefined,
+        owner: secret.installationId ? undefined : (secret.owner ?? c.owner),
+      });
     }
     return current.token;
   };

@@ -14,7 +14,12 @@ export type ForgeJob =
   | { name: "change"; data: { changeScanId: string } }
   | { name: "report"; data: { scanId: string; sha: string } };
 
-const OPTIONS = { attempts: 3, backoff: { type: "exponential" as const, delay: 2000 }, removeOnComplete: true, removeOnFail: { count: 1000 } };
+const OPTIONS = {
+  attempts: 3,
+  backoff: { type: "exponential" as const, delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+};
 
 function jobId(job: ForgeJob): string {
   switch (job.name) {
@@ -30,5 +35,7 @@ function jobId(job: ForgeJob): string {
 }
 
 export async function addForgeJob(queues: Queues, job: ForgeJob, opts: { delayMs?: number } = {}): Promise<void> {
-  await withinQueueTimeout(queues.forge.add(job.name, job.data, { ...OPTIONS, jobId: jobId(job), ...(opts.delayMs ? { delay: opts.delayMs } : {}) }));
+  await withinQueueTimeout(
+    queues.forge.add(job.name, job.data, { ...OPTIONS, jobId: jobId(job), ...(opts.delayMs ? { delay: opts.delayMs } : {}) }),
+  );
 }

@@ -54,7 +54,10 @@ export function effectivePolicy(org: Policy, override?: PolicyOverride | null): 
 }
 
 /** A connected repository's policy: its connection's, with the repository's own override. */
-export function repositoryPolicy(connection: { policyMode: PolicyMode; blockAt: Severity }, link: { policyMode: PolicyMode | null; blockAt: Severity | null }): EffectivePolicy {
+export function repositoryPolicy(
+  connection: { policyMode: PolicyMode; blockAt: Severity },
+  link: { policyMode: PolicyMode | null; blockAt: Severity | null },
+): EffectivePolicy {
   return effectivePolicy({ mode: connection.policyMode, blockAt: connection.blockAt }, { mode: link.policyMode, blockAt: link.blockAt });
 }
 
@@ -79,6 +82,9 @@ export interface Verdict {
 /** The forge-side outcome of a change that introduced findings with these counts. */
 export function verdict(policy: Policy, introduced: SeverityCounts): Verdict {
   if (policy.mode === "monitor") return { post: false, comment: false, state: "success", blocking: 0 };
-  const blocking = policy.mode === "block" ? SEVERITIES.filter((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[policy.blockAt]).reduce((n, s) => n + introduced[s], 0) : 0;
+  const blocking =
+    policy.mode === "block"
+      ? SEVERITIES.filter((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[policy.blockAt]).reduce((n, s) => n + introduced[s], 0)
+      : 0;
   return { post: true, comment: true, state: blocking > 0 ? "failure" : "success", blocking };
 }

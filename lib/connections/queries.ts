@@ -21,13 +21,19 @@ export async function listConnections(db: Db): Promise<ConnectionRow[]> {
   const n = new Map(counts.map((c) => [c.connectionId, c]));
   return rows.map((r) => {
     const c = byId.get(r.credentialId);
-    return { ...toConnectionSummary(r), credential: c ? { name: c.name, scope: c.scope } : null, repositories: { active: n.get(r.id)?.active ?? 0, archived: n.get(r.id)?.archived ?? 0 } };
+    return {
+      ...toConnectionSummary(r),
+      credential: c ? { name: c.name, scope: c.scope } : null,
+      repositories: { active: n.get(r.id)?.active ?? 0, archived: n.get(r.id)?.archived ?? 0 },
+    };
   });
 }
 
 /** The credentials an API can be called with (tokens and GitHub Apps), for the connection form. */
 export async function apiCredentials(db: Db) {
-  return (await listCredentials(db)).filter((c) => c.kind !== "ssh_key").map((c) => ({ id: c.id, name: c.name, kind: c.kind, scope: c.scope }));
+  return (await listCredentials(db))
+    .filter((c) => c.kind !== "ssh_key")
+    .map((c) => ({ id: c.id, name: c.name, kind: c.kind, scope: c.scope }));
 }
 
 /** Where each forge delivers its webhooks, on the dashboard's address. */

@@ -37,14 +37,19 @@ export const selectionInput = z.object({
     .max(500)
     .nullish()
     .transform((v) => v || null)
-    .refine((v) => v === null || patternProblem(v) === null, { message: "not a list of name patterns such as ml-*, *-serving, !*-archive" }),
+    .refine((v) => v === null || patternProblem(v) === null, {
+      message: "not a list of name patterns such as ml-*, *-serving, !*-archive",
+    }),
   teamRules: z.array(teamRule).max(100).default([]),
   defaultTeam: teamName,
 });
 export type Selection = z.infer<typeof selectionInput>;
 
 function patternProblem(pattern: string): string | null {
-  const parts = pattern.split(",").map((p) => p.trim()).filter(Boolean);
+  const parts = pattern
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0 || parts.length > 50) return "empty";
   for (const p of parts) {
     if (!/^!?[A-Za-z0-9_.*?/\-[\]{}]{1,200}$/.test(p)) return p;
@@ -60,7 +65,10 @@ function patternProblem(pattern: string): string | null {
 /** The name pattern as a predicate on a repository (true for every repository when there is none). */
 function nameMatcher(pattern: string | null): (r: Pick<ForgeRepository, "name" | "fullName">) => boolean {
   if (!pattern) return () => true;
-  const parts = pattern.split(",").map((p) => p.trim()).filter(Boolean);
+  const parts = pattern
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const include = parts.filter((p) => !p.startsWith("!")).map((p) => picomatch(p, { nocase: true, dot: true }));
   const exclude = parts.filter((p) => p.startsWith("!")).map((p) => picomatch(p.slice(1), { nocase: true, dot: true }));
   const hit = (ms: picomatch.Matcher[], r: Pick<ForgeRepository, "name" | "fullName">) => ms.some((m) => m(r.name) || m(r.fullName));
@@ -78,7 +86,11 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
 };
 
 /** Why a repository is not selected, or null when it is. */
-export function skipReason(r: ForgeRepository, s: Pick<Selection, "skipArchived" | "skipForks" | "topics" | "namePattern">, matches = nameMatcher(s.namePattern)): SkipReason | null {
+export function skipReason(
+  r: ForgeRepository,
+  s: Pick<Selection, "skipArchived" | "skipForks" | "topics" | "namePattern">,
+  matches = nameMatcher(s.namePattern),
+): SkipReason | null {
   if (r.archived && s.skipArchived) return "archived";
   if (r.fork && s.skipForks) return "fork";
   if (s.topics.length && !r.topics.some((t) => s.topics.includes(t.toLowerCase()))) return "topic";
@@ -88,7 +100,10 @@ export function skipReason(r: ForgeRepository, s: Pick<Selection, "skipArchived"
   return null;
 }
 
-export function selectRepositories(repos: readonly ForgeRepository[], s: Selection): { selected: ForgeRepository[]; skipped: { repository: ForgeRepository; reason: SkipReason }[] } {
+export function selectRepositories(
+  repos: readonly ForgeRepository[],
+  s: Selection,
+): { selected: ForgeRepository[]; skipped: { repository: ForgeRepository; reason: SkipReason }[] } {
   const selected: ForgeRepository[] = [];
   const skipped: { repository: ForgeRepository; reason: SkipReason }[] = [];
   const matches = nameMatcher(s.namePattern);
@@ -120,7 +135,8 @@ export function parseTeamRules(text: string): { rules: TeamRule[]; error: string
     if (!line || line.startsWith("#")) continue;
     const m = /^(topic|prefix)\s*:\s*(.+?)\s*=\s*(.+)$/i.exec(line);
     const parsed = m ? teamRule.safeParse({ by: m[1]!.toLowerCase(), value: m[2], team: m[3] }) : null;
-    if (!parsed?.success) return { rules: [], error: `team rules, line ${i + 1}: write topic:<topic> = <team> or prefix:<prefix> = <team>` };
+    if (!parsed?.success)
+      return { rules: [], error: `team rules, line ${i + 1}: write topic:<topic> = <team> or prefix:<prefix> = <team>` };
     rules.push(parsed.data);
   }
   if (rules.length > 100) return { rules: [], error: "at most 100 team rules" };

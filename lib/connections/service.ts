@@ -26,7 +26,10 @@ const owner = z
   .trim()
   .min(1, "the organisation, user or group is required")
   .max(255)
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/, "an organisation, user or group path: letters, digits, . _ - (GitLab subgroups with /)");
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/,
+    "an organisation, user or group path: letters, digits, . _ - (GitLab subgroups with /)",
+  );
 
 const settingsShape = {
   cloneProtocol: z.enum(["https", "ssh"]).default("https"),
@@ -46,7 +49,11 @@ export const createConnectionInput = selectionInput.extend({
 });
 export type CreateConnectionInput = z.input<typeof createConnectionInput>;
 
-export const updateConnectionInput = selectionInput.extend({ connectionId: z.string().trim().min(1).max(64), credentialId: z.string().trim().min(1).max(64).optional(), ...settingsShape });
+export const updateConnectionInput = selectionInput.extend({
+  connectionId: z.string().trim().min(1).max(64),
+  credentialId: z.string().trim().min(1).max(64).optional(),
+  ...settingsShape,
+});
 
 export interface ConnectionSummary {
   id: string;
@@ -74,7 +81,10 @@ export interface ConnectionSummary {
 }
 
 export function toConnectionSummary(c: ForgeConnection): ConnectionSummary {
-  const rules = z.array(z.object({ by: z.enum(["topic", "prefix"]), value: z.string(), team: z.string() })).catch([]).parse(c.teamRules);
+  const rules = z
+    .array(z.object({ by: z.enum(["topic", "prefix"]), value: z.string(), team: z.string() }))
+    .catch([])
+    .parse(c.teamRules);
   const stats = z.record(z.string(), z.number()).nullable().catch(null).parse(c.lastSyncStats);
   return {
     id: c.id,
@@ -110,7 +120,10 @@ function audited(c: ConnectionSummary) {
 
 const webhookAad = (id: string) => `posture forge connection webhook v1\n${id}`;
 
-export function openWebhookSecret(c: Pick<ForgeConnection, "id" | "webhookKeyId" | "webhookSealed">, keys: SecretKeys = secretKeys()): string {
+export function openWebhookSecret(
+  c: Pick<ForgeConnection, "id" | "webhookKeyId" | "webhookSealed">,
+  keys: SecretKeys = secretKeys(),
+): string {
   return open({ keyId: c.webhookKeyId, sealed: c.webhookSealed }, webhookAad(c.id), keys);
 }
 
@@ -124,7 +137,10 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
 
 /** The credential, checked to be one the API at the base URL may be called with. */
 async function usableCredential(db: Db, id: string, forge: "github" | "gitlab", baseUrl: string, http: HttpOptions) {
-  const credential = await db.credential.findUnique({ where: { id }, select: { id: true, name: true, kind: true, transport: true, host: true, port: true } });
+  const credential = await db.credential.findUnique({
+    where: { id },
+    select: { id: true, name: true, kind: true, transport: true, host: true, port: true },
+  });
   if (!credential) throw new ConnectionError("no such credential (reload the page)", "credentialId");
   let base;
   try {
@@ -138,11 +154,18 @@ async function usableCredential(db: Db, id: string, forge: "github" | "gitlab", 
   return credential;
 }
 
-export async function createConnection(db: Db, actor: Actor, raw: unknown, opts: { keys?: SecretKeys; http?: HttpOptions } = {}): Promise<{ connection: ConnectionSummary; webhookSecret: string }> {
+export async function createConnection(
+  db: Db,
+  actor: Actor,
+  raw: unknown,
+  opts: { keys?: SecretKeys; http?: HttpOptions } = {},
+): Promise<{ connection: ConnectionSummary; webhookSecret: string }> {
   const input = parse(createConnectionInput, raw);
   const baseUrl = input.baseUrl || DEFAULT_BASE_URL[input.forge];
-  if (input.ownerKind && !(OWNER_KINDS[input.forge] as readonly string[]).includes(input.ownerKind)) throw new ConnectionError(`ownerKind: one of ${OWNER_KINDS[input.forge].join(", ")}`, "ownerKind");
-  if (input.forge === "github" && input.owner.includes("/")) throw new ConnectionError("owner: a GitHub organisation or user has no /", "owner");
+  if (input.ownerKind && !(OWNER_KINDS[input.forge] as readonly string[]).includes(input.ownerKind))
+    throw new ConnectionError(`ownerKind: one of ${OWNER_KINDS[input.forge].join(", ")}`, "ownerKind");
+  if (input.forge === "github" && input.owner.includes("/"))
+    throw new ConnectionError("owner: a GitHub organisation or user has no /", "owner");
   const credential = await usableCredential(db, input.credentialId, input.forge, baseUrl, opts.http ?? {});
   const id = `conn_${crypto.randomUUID().replace(/-/g, "")}`;
   const secret = newWebhookSecret();
@@ -165,17 +188,28 @@ export async function createConnection(db: Db, actor: Actor, raw: unknown, opts:
         },
       });
       const connection = toConnectionSummary(row);
-      await audit(tx, actor, { action: "connection.create", targetType: "connection", targetId: id, after: { ...audited(connection), credential: credential.name } });
+      await audit(tx, actor, {
+        action: "connection.create",
+        targetType: "connection",
+        targetId: id,
+        after: { ...audited(connection), credential: credential.name },
+      });
       return { connection, webhookSecret: secret };
     });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new ConnectionError(`a connection named "${input.name}" already exists`, "name");
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw new ConnectionError(`a connection named "${input.name}" already exists`, "name");
     throw e;
   }
 }
 
 /** What a connection registers and how it reports: the settings both creating and editing one set. */
-function selectionOf(input: Pick<z.infer<typeof updateConnectionInput>, "cloneProtocol" | "skipArchived" | "skipForks" | "topics" | "namePattern" | "teamRules" | "defaultTeam" | "policyMode" | "blockAt">) {
+function selectionOf(
+  input: Pick<
+    z.infer<typeof updateConnectionInput>,
+    "cloneProtocol" | "skipArchived" | "skipForks" | "topics" | "namePattern" | "teamRules" | "defaultTeam" | "policyMode" | "blockAt"
+  >,
+) {
   const { cloneProtocol, skipArchived, skipForks, topics, namePattern, teamRules, defaultTeam, policyMode, blockAt } = input;
   return { cloneProtocol, skipArchived, skipForks, topics, namePattern, teamRules, defaultTeam, policyMode, blockAt };
 }
@@ -185,7 +219,8 @@ export async function updateConnection(db: Db, actor: Actor, raw: unknown, opts:
   return db.$transaction(async (tx) => {
     const before = await tx.forgeConnection.findUnique({ where: { id: input.connectionId } });
     if (!before) throw new ConnectionError("no such connection (reload the page)");
-    if (input.credentialId && input.credentialId !== before.credentialId) await usableCredential(db, input.credentialId, before.forge, before.baseUrl, opts.http ?? {});
+    if (input.credentialId && input.credentialId !== before.credentialId)
+      await usableCredential(db, input.credentialId, before.forge, before.baseUrl, opts.http ?? {});
     const row = await tx.forgeConnection.update({
       where: { id: before.id },
       data: {
@@ -194,13 +229,24 @@ export async function updateConnection(db: Db, actor: Actor, raw: unknown, opts:
       },
     });
     const after = toConnectionSummary(row);
-    await audit(tx, actor, { action: "connection.update", targetType: "connection", targetId: row.id, before: audited(toConnectionSummary(before)), after: audited(after) });
+    await audit(tx, actor, {
+      action: "connection.update",
+      targetType: "connection",
+      targetId: row.id,
+      before: audited(toConnectionSummary(before)),
+      after: audited(after),
+    });
     return after;
   });
 }
 
 /** A new webhook secret, shown once; the old one stops working at once. */
-export async function rotateWebhookSecret(db: Db, actor: Actor, connectionId: string, keys: SecretKeys = secretKeys()): Promise<{ webhookSecret: string } | null> {
+export async function rotateWebhookSecret(
+  db: Db,
+  actor: Actor,
+  connectionId: string,
+  keys: SecretKeys = secretKeys(),
+): Promise<{ webhookSecret: string } | null> {
   const secret = newWebhookSecret();
   const sealed = seal(secret, webhookAad(connectionId), keys);
   return db.$transaction(async (tx) => {
@@ -219,12 +265,19 @@ export async function deleteConnection(db: Db, actor: Actor, connectionId: strin
     const repositories = await tx.forgeRepository.count({ where: { connectionId } });
     await tx.forgeConnection.delete({ where: { id: connectionId } });
     const summary = toConnectionSummary(row);
-    await audit(tx, actor, { action: "connection.delete", targetType: "connection", targetId: connectionId, before: { ...audited(summary), repositories } });
+    await audit(tx, actor, {
+      action: "connection.delete",
+      targetType: "connection",
+      targetId: connectionId,
+      before: { ...audited(summary), repositories },
+    });
     return summary;
   });
 }
 
-export const repositoryPolicyInput = policyOverrideInput.extend({ repositoryId: z.string().trim().min(1, "a repository is required").max(64) });
+export const repositoryPolicyInput = policyOverrideInput.extend({
+  repositoryId: z.string().trim().min(1, "a repository is required").max(64),
+});
 
 /** A repository's own policy (either part null: the connection's applies). */
 export async function setRepositoryPolicy(db: Db, actor: Actor, raw: unknown) {
@@ -233,7 +286,13 @@ export async function setRepositoryPolicy(db: Db, actor: Actor, raw: unknown) {
     const link = await tx.forgeRepository.findUnique({ where: { repositoryId: input.repositoryId } });
     if (!link) throw new ConnectionError("this repository was not registered from a connected organisation: it has no forge policy");
     const row = await tx.forgeRepository.update({ where: { id: link.id }, data: { policyMode: input.mode, blockAt: input.blockAt } });
-    await audit(tx, actor, { action: "repository.policy", targetType: "repository", targetId: input.repositoryId, before: { mode: link.policyMode, blockAt: link.blockAt }, after: { mode: row.policyMode, blockAt: row.blockAt } });
+    await audit(tx, actor, {
+      action: "repository.policy",
+      targetType: "repository",
+      targetId: input.repositoryId,
+      before: { mode: link.policyMode, blockAt: link.blockAt },
+      after: { mode: row.policyMode, blockAt: row.blockAt },
+    });
     return { repositoryId: input.repositoryId, mode: row.policyMode, blockAt: row.blockAt };
   });
 }

@@ -63,14 +63,37 @@ function cloneUrl(c: Pick<ForgeConnection, "cloneProtocol" | "forge" | "baseUrl"
   return parsed.url;
 }
 
-const emptyStats = (): SyncStats => ({ listed: 0, selected: 0, registered: 0, adopted: 0, restored: 0, renamed: 0, archived: 0, skipped: 0, failed: 0 });
+const emptyStats = (): SyncStats => ({
+  listed: 0,
+  selected: 0,
+  registered: 0,
+  adopted: 0,
+  restored: 0,
+  renamed: 0,
+  archived: 0,
+  skipped: 0,
+  failed: 0,
+});
 
-async function archiveBySync(db: Db, repo: Repository, link: ForgeRepositoryRow, reason: string, actor: Actor, now: Date): Promise<boolean> {
+async function archiveBySync(
+  db: Db,
+  repo: Repository,
+  link: ForgeRepositoryRow,
+  reason: string,
+  actor: Actor,
+  now: Date,
+): Promise<boolean> {
   if (repo.archivedAt) return false;
   await db.$transaction(async (tx) => {
     await tx.repository.update({ where: { id: repo.id }, data: { archivedAt: now } });
     await tx.forgeRepository.update({ where: { id: link.id }, data: { archivedBySync: true } });
-    await audit(tx, actor, { action: "repository.archive", targetType: "repository", targetId: repo.id, before: { archivedAt: null }, after: { archivedAt: now, reason, by: "connection sync" } });
+    await audit(tx, actor, {
+      action: "repository.archive",
+      targetType: "repository",
+      targetId: repo.id,
+      before: { archivedAt: null },
+      after: { archivedAt: now, reason, by: "connection sync" },
+    });
   });
   return true;
 }
@@ -92,7 +115,10 @@ export async function syncConnection(db: Db, queues: Queues, connectionId: strin
     listed = await client.listRepositories(c.owner, c.ownerKind ? { ownerKind: c.ownerKind } : {});
   } catch (e) {
     const f = describeForgeFailure(e);
-    await db.forgeConnection.update({ where: { id: c.id }, data: { lastSyncAt: now(), lastSyncResult: f.code, lastSyncMessage: f.message } });
+    await db.forgeConnection.update({
+      where: { id: c.id },
+      data: { lastSyncAt: now(), lastSyncResult: f.code, lastSyncMessage: f.message },
+    });
     opts.log?.("connection sync failed", { connectionId: c.id, code: f.code });
     return { ok: false, stats, notes, message: f.message };
   }
@@ -115,9 +141,15 @@ export async function syncConnection(db: Db, queues: Queues, connectionId: strin
       }
     } catch (e) {
       stats.failed++;
-      const msg = e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError ? e.message : "an internal error";
+      const msg =
+        e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError ? e.message : "an internal error";
       note(`${r.fullName}: not synced (${msg})`);
-      if (!(e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError)) opts.log?.("connection sync: a repository failed", { connectionId: c.id, repository: r.fullName, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
+      if (!(e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError))
+        opts.log?.("connection sync: a repository failed", {
+          connectionId: c.id,
+          repository: r.fullName,
+          error: e instanceof Error ? e.message.split("\n").pop() : String(e),
+        });
     }
   }
 
@@ -141,7 +173,10 @@ export async function syncConnection(db: Db, queues: Queues, connectionId: strin
     ? "the forge listed no repositories: nothing was archived (check the credential's access)"
     : `${stats.listed} listed, ${stats.selected} selected: ${stats.registered} registered, ${stats.adopted} adopted, ${stats.restored} restored, ${stats.renamed} renamed, ${stats.archived} archived${stats.failed ? `, ${stats.failed} failed` : ""}`;
   await db.$transaction(async (tx) => {
-    await tx.forgeConnection.update({ where: { id: c.id }, data: { lastSyncAt: now(), lastSyncResult: stats.failed ? "partial" : "ok", lastSyncMessage: message, lastSyncStats: { ...stats } } });
+    await tx.forgeConnection.update({
+      where: { id: c.id },
+      data: { lastSyncAt: now(), lastSyncResult: stats.failed ? "partial" : "ok", lastSyncMessage: message, lastSyncStats: { ...stats } },
+    });
     await audit(tx, actor, { action: "connection.sync", targetType: "connection", targetId: c.id, after: { ...stats } });
   });
   opts.log?.("connection synced", { connectionId: c.id, ...stats });
@@ -167,7 +202,12 @@ async function addRepository(db: Db, queues: Queues, c: ForgeConnection, r: Forg
     }
     await db.$transaction(async (tx) => {
       await tx.forgeRepository.create({ data: linkData(c, r, existing.id, s.now) });
-      await audit(tx, s.actor, { action: "repository.adopt", targetType: "repository", targetId: existing.id, after: { connection: c.name, forgeId: r.id, fullName: r.fullName } });
+      await audit(tx, s.actor, {
+        action: "repository.adopt",
+        targetType: "repository",
+        targetId: existing.id,
+        after: { connection: c.name, forgeId: r.id, fullName: r.fullName },
+      });
     });
     s.stats.adopted++;
     s.note(`${r.fullName}: adopted (registered before)`);
@@ -187,7 +227,16 @@ async function addRepository(db: Db, queues: Queues, c: ForgeConnection, r: Forg
 }
 
 function linkData(c: ForgeConnection, r: ForgeRepository, repositoryId: string, now: Date) {
-  return { connectionId: c.id, forgeId: r.id, fullName: r.fullName, webUrl: r.webUrl, defaultBranch: r.defaultBranch, archivedOnForge: r.archived, repositoryId, lastSeenAt: now };
+  return {
+    connectionId: c.id,
+    forgeId: r.id,
+    fullName: r.fullName,
+    webUrl: r.webUrl,
+    defaultBranch: r.defaultBranch,
+    archivedOnForge: r.archived,
+    repositoryId,
+    lastSeenAt: now,
+  };
 }
 
 async function followRepository(
@@ -201,7 +250,10 @@ async function followRepository(
   s: Step,
 ): Promise<void> {
   const repo = link.repository;
-  await db.forgeRepository.update({ where: { id: link.id }, data: { fullName: r.fullName, webUrl: r.webUrl, defaultBranch: r.defaultBranch, archivedOnForge: r.archived, lastSeenAt: s.now } });
+  await db.forgeRepository.update({
+    where: { id: link.id },
+    data: { fullName: r.fullName, webUrl: r.webUrl, defaultBranch: r.defaultBranch, archivedOnForge: r.archived, lastSeenAt: s.now },
+  });
 
   // A rename or transfer: same forge id, new URL.
   const url = cloneUrl(c, r, s.http);
@@ -213,7 +265,13 @@ async function followRepository(
     } else {
       await db.$transaction(async (tx) => {
         await tx.repository.update({ where: { id: repo.id }, data: { url, urlKey: key, name: r.fullName.slice(0, 120) } });
-        await audit(tx, s.actor, { action: "repository.rename", targetType: "repository", targetId: repo.id, before: { name: repo.name, url: repo.url }, after: { name: r.fullName, url, by: "connection sync" } });
+        await audit(tx, s.actor, {
+          action: "repository.rename",
+          targetType: "repository",
+          targetId: repo.id,
+          before: { name: repo.name, url: repo.url },
+          after: { name: r.fullName, url, by: "connection sync" },
+        });
       });
       s.stats.renamed++;
       s.note(`${link.fullName}: renamed to ${r.fullName}`);
@@ -231,7 +289,13 @@ async function followRepository(
     await db.$transaction(async (tx) => {
       await tx.repository.update({ where: { id: repo.id }, data: { archivedAt: null } });
       await tx.forgeRepository.update({ where: { id: link.id }, data: { archivedBySync: false } });
-      await audit(tx, s.actor, { action: "repository.restore", targetType: "repository", targetId: repo.id, before: { archivedAt: repo.archivedAt }, after: { archivedAt: null, by: "connection sync" } });
+      await audit(tx, s.actor, {
+        action: "repository.restore",
+        targetType: "repository",
+        targetId: repo.id,
+        before: { archivedAt: repo.archivedAt },
+        after: { archivedAt: null, by: "connection sync" },
+      });
     });
     await firstScan(db, queues, repo.id, s.actor);
     s.stats.restored++;

@@ -10,7 +10,14 @@ import { matchingCredential } from "./queries.ts";
 import { credentialForGit } from "./use.ts";
 import type { CredentialSummary } from "./types.ts";
 
-export type AccessVerdict = "access works" | "no access" | "not found" | "host key mismatch" | "token expired" | "credential unusable" | "could not check";
+export type AccessVerdict =
+  | "access works"
+  | "no access"
+  | "not found"
+  | "host key mismatch"
+  | "token expired"
+  | "credential unusable"
+  | "could not check";
 
 export interface AccessCheck {
   ok: boolean;
@@ -37,25 +44,42 @@ function words(code: GitFailure, message: string, credential: CredentialSummary 
   const named = credential ? `"${credential.name}"` : "";
   if (code === "credential_rejected" && credential?.expiresAt && credential.expiresAt < now)
     return `Token expired: ${named}'s token expired on ${credential.expiresAt.toISOString().slice(0, 10)} and the git server refused it. Store a new token.`;
-  if (code === "credential_rejected") return `Token expired or revoked: the git server refused ${named}'s token. Store a new token (or check it is the right one).`;
+  if (code === "credential_rejected")
+    return `Token expired or revoked: the git server refused ${named}'s token. Store a new token (or check it is the right one).`;
   if (code === "access_denied")
     return credential?.kind === "ssh_key"
       ? `No access: the SSH server refused ${named}'s deploy key for this repository (add the key to the repository as a deploy key).`
       : `No access: ${named}'s token was accepted but cannot read this repository (give it read access to the repository's contents).`;
-  if (code === "auth_required") return "No access: the repository needs credentials, and no stored credential matches this URL. An admin or security lead adds one under Credentials.";
+  if (code === "auth_required")
+    return "No access: the repository needs credentials, and no stored credential matches this URL. An admin or security lead adds one under Credentials.";
   if (code === "not_found")
-    return credential ? `Not found: there is no repository at this URL, or ${named} cannot see it (forges answer "not found" for private repositories a token cannot read).` : "Not found: there is no repository at this URL (a private one needs a stored credential).";
-  if (code === "host_key_mismatch") return `Host key mismatch: the SSH server's host key is not one pinned in ${named}. If the server really changed its key, store the credential again with the new key; otherwise do not trust this server.`;
+    return credential
+      ? `Not found: there is no repository at this URL, or ${named} cannot see it (forges answer "not found" for private repositories a token cannot read).`
+      : "Not found: there is no repository at this URL (a private one needs a stored credential).";
+  if (code === "host_key_mismatch")
+    return `Host key mismatch: the SSH server's host key is not one pinned in ${named}. If the server really changed its key, store the credential again with the new key; otherwise do not trust this server.`;
   return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
 }
 
 /** Runs the check; never throws for anything git or the URL can cause. */
-export async function checkAccess(db: Db, url: string, branch: string | null, opts: { allowLocal?: boolean; timeoutMs?: number; now?: () => Date; forge?: HttpOptions } = {}): Promise<AccessCheck> {
+export async function checkAccess(
+  db: Db,
+  url: string,
+  branch: string | null,
+  opts: { allowLocal?: boolean; timeoutMs?: number; now?: () => Date; forge?: HttpOptions } = {},
+): Promise<AccessCheck> {
   const now = opts.now?.() ?? new Date();
   try {
     parseRepoUrl(url, opts.allowLocal);
   } catch (e) {
-    if (e instanceof RepoUrlError) return { ok: false, verdict: "could not check", code: "invalid_url", words: `The URL is not accepted: ${e.message}.`, credential: null };
+    if (e instanceof RepoUrlError)
+      return {
+        ok: false,
+        verdict: "could not check",
+        code: "invalid_url",
+        words: `The URL is not accepted: ${e.message}.`,
+        credential: null,
+      };
     throw e;
   }
   const summary = await matchingCredential(db, url);
@@ -76,6 +100,12 @@ export async function checkAccess(db: Db, url: string, branch: string | null, op
   } catch (e) {
     if (!(e instanceof GitError)) throw e;
     await used?.report(e.code);
-    return { ok: false, verdict: VERDICT[e.code] ?? "could not check", code: e.code, credential, words: words(e.code, e.message, summary, now) };
+    return {
+      ok: false,
+      verdict: VERDICT[e.code] ?? "could not check",
+      code: e.code,
+      credential,
+      words: words(e.code, e.message, summary, now),
+    };
   }
 }

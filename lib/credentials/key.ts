@@ -28,7 +28,9 @@ function derive(raw: string, name: string): SecretKey {
       `${name} is ${value.length ? `too short (${value.length} characters; at least ${MIN_KEY_CHARS})` : "empty"}: set it to a random value, e.g. \`openssl rand -base64 32\` (README: private repositories)`,
     );
   // The operator's string is a passphrase-like value of any alphabet: HKDF turns it into exactly 32 bytes.
-  const bytes = Buffer.from(hkdfSync("sha256", Buffer.from(value, "utf8"), Buffer.from("posture"), Buffer.from("posture credentials v1"), 32));
+  const bytes = Buffer.from(
+    hkdfSync("sha256", Buffer.from(value, "utf8"), Buffer.from("posture"), Buffer.from("posture credentials v1"), 32),
+  );
   const id = createHash("sha256").update("posture key id\0").update(bytes).digest("hex").slice(0, 16);
   return { id, bytes };
 }
@@ -43,7 +45,9 @@ export interface SecretKeys {
 export function secretKeys(env: Record<string, string | undefined> = process.env): SecretKeys {
   const raw = env[SECRET_KEY_ENV];
   if (raw === undefined || raw.trim() === "")
-    throw new SecretKeyError(`${SECRET_KEY_ENV} is not set: it encrypts the stored git credentials. Set it to a random value, e.g. \`openssl rand -base64 32\` (./bin/start generates one into .posture/secret-key)`);
+    throw new SecretKeyError(
+      `${SECRET_KEY_ENV} is not set: it encrypts the stored git credentials. Set it to a random value, e.g. \`openssl rand -base64 32\` (./bin/start generates one into .posture/secret-key)`,
+    );
   const current = derive(raw, SECRET_KEY_ENV);
   const byId = new Map([[current.id, current]]);
   for (const old of (env[PREVIOUS_KEYS_ENV] ?? "").split(",").filter((s) => s.trim())) {

@@ -46,15 +46,28 @@ export function parseHostKeys(text: string): string[] {
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const l = line.trim();
     if (!l || l.startsWith("#")) continue;
-    if (l.startsWith("@")) throw new MaterialError(`host keys, line ${i + 1}: markers such as @cert-authority are not supported; paste the server's own keys`, "hostKeys");
+    if (l.startsWith("@"))
+      throw new MaterialError(
+        `host keys, line ${i + 1}: markers such as @cert-authority are not supported; paste the server's own keys`,
+        "hostKeys",
+      );
     const tokens = l.split(/\s+/);
     const at = tokens.findIndex((t) => KEY_TYPES.test(t));
     const b64 = at === -1 ? undefined : tokens[at + 1];
-    if (at === -1 || at > 1 || !b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new MaterialError(`host keys, line ${i + 1}: not a host key line (expected what ssh-keyscan prints, e.g. "github.com ssh-ed25519 AAAA…")`, "hostKeys");
-    if (blobType(Buffer.from(b64, "base64")) !== tokens[at]) throw new MaterialError(`host keys, line ${i + 1}: the key does not decode as a ${tokens[at]} key`, "hostKeys");
+    if (at === -1 || at > 1 || !b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+      throw new MaterialError(
+        `host keys, line ${i + 1}: not a host key line (expected what ssh-keyscan prints, e.g. "github.com ssh-ed25519 AAAA…")`,
+        "hostKeys",
+      );
+    if (blobType(Buffer.from(b64, "base64")) !== tokens[at])
+      throw new MaterialError(`host keys, line ${i + 1}: the key does not decode as a ${tokens[at]} key`, "hostKeys");
     out.add(`${tokens[at]} ${b64}`);
   }
-  if (out.size === 0) throw new MaterialError("pin the server's host key: paste its line as ssh-keyscan prints it, checked against the forge's published fingerprints", "hostKeys");
+  if (out.size === 0)
+    throw new MaterialError(
+      "pin the server's host key: paste its line as ssh-keyscan prints it, checked against the forge's published fingerprints",
+      "hostKeys",
+    );
   if (out.size > 50) throw new MaterialError("at most 50 host keys", "hostKeys");
   return [...out];
 }
@@ -65,7 +78,12 @@ export function hostKeyFingerprints(lines: readonly string[]): string[] {
 
 function sshKeygen(args: string[]): Promise<{ ok: boolean; stdout: string }> {
   return new Promise((resolve) => {
-    execFile("ssh-keygen", args, { timeout: 10_000, env: { PATH: process.env.PATH, LANG: "C" } as unknown as NodeJS.ProcessEnv }, (err, stdout) => resolve({ ok: !err, stdout: String(stdout) }));
+    execFile(
+      "ssh-keygen",
+      args,
+      { timeout: 10_000, env: { PATH: process.env.PATH, LANG: "C" } as unknown as NodeJS.ProcessEnv },
+      (err, stdout) => resolve({ ok: !err, stdout: String(stdout) }),
+    );
   });
 }
 
@@ -85,7 +103,9 @@ function hasPassphrase(pem: string): boolean {
  * A deploy key: ssh must be able to read it without a passphrase (the worker cannot type one). Its public key
  * is derived with ssh-keygen from a 0600 copy in a private folder that is removed at once.
  */
-export async function sshPrivateKeyFingerprint(privateKey: string): Promise<{ fingerprint: string; publicKey: string; normalised: string }> {
+export async function sshPrivateKeyFingerprint(
+  privateKey: string,
+): Promise<{ fingerprint: string; publicKey: string; normalised: string }> {
   const normalised = `${privateKey.replace(/\r\n?/g, "\n").trim()}\n`;
   if (!/^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----\n[\s\S]+\n-----END ([A-Z]+ )?PRIVATE KEY-----\n$/.test(normalised))
     throw new MaterialError("paste the whole private key, from -----BEGIN … PRIVATE KEY----- to -----END … PRIVATE KEY-----", "privateKey");
@@ -97,7 +117,9 @@ export async function sshPrivateKeyFingerprint(privateKey: string): Promise<{ fi
     const r = await sshKeygen(["-y", "-P", "", "-f", file]);
     if (!r.ok)
       throw new MaterialError(
-        hasPassphrase(normalised) ? "the key has a passphrase: the worker cannot type one; give it a deploy key made without (ssh-keygen -t ed25519 -N '')" : "this is not a private key ssh can read",
+        hasPassphrase(normalised)
+          ? "the key has a passphrase: the worker cannot type one; give it a deploy key made without (ssh-keygen -t ed25519 -N '')"
+          : "this is not a private key ssh can read",
         "privateKey",
       );
     const [type, b64] = r.stdout.trim().split(/\s+/);
@@ -115,7 +137,10 @@ export function githubAppKeyFingerprint(privateKey: string): { fingerprint: stri
   try {
     key = createPrivateKey({ key: normalised, format: "pem" });
   } catch {
-    throw new MaterialError("paste the app's private key as GitHub downloads it (-----BEGIN RSA PRIVATE KEY----- …), without a passphrase", "privateKey");
+    throw new MaterialError(
+      "paste the app's private key as GitHub downloads it (-----BEGIN RSA PRIVATE KEY----- …), without a passphrase",
+      "privateKey",
+    );
   }
   if (key.asymmetricKeyType !== "rsa") throw new MaterialError("a GitHub App's private key is an RSA key", "privateKey");
   const der = createPublicKey(key).export({ type: "spki", format: "der" });

@@ -3,7 +3,21 @@ import type { Credential, Db } from "../db/client.ts";
 import { formatScope, repositoryTarget, scopeMatch, type Scope, type Transport } from "./scope.ts";
 import type { CredentialSummary } from "./types.ts";
 
-const SUMMARY = { id: true, name: true, kind: true, transport: true, host: true, port: true, pathPrefix: true, fingerprint: true, expiresAt: true, createdAt: true, createdBy: true, lastUsedAt: true, lastResult: true } as const;
+const SUMMARY = {
+  id: true,
+  name: true,
+  kind: true,
+  transport: true,
+  host: true,
+  port: true,
+  pathPrefix: true,
+  fingerprint: true,
+  expiresAt: true,
+  createdAt: true,
+  createdBy: true,
+  lastUsedAt: true,
+  lastResult: true,
+} as const;
 
 type SummaryRow = Pick<Credential, keyof typeof SUMMARY>;
 
@@ -35,7 +49,10 @@ export async function listCredentials(db: Db): Promise<CredentialSummary[]> {
 export async function matchingCredentialId(db: Pick<Db, "credential">, url: string): Promise<string | null> {
   const target = repositoryTarget(url);
   if (!target) return null;
-  const rows = await db.credential.findMany({ where: { host: target.host, transport: target.transport, port: target.port }, select: { id: true, transport: true, host: true, port: true, pathPrefix: true } });
+  const rows = await db.credential.findMany({
+    where: { host: target.host, transport: target.transport, port: target.port },
+    select: { id: true, transport: true, host: true, port: true, pathPrefix: true },
+  });
   let best: { id: string; score: number } | null = null;
   for (const r of rows) {
     const score = scopeMatch(scopeOf(r), target);

@@ -55,7 +55,10 @@ export function parseScope(input: string, transport: Transport): Scope {
   const slash = raw.indexOf("/");
   const hostport = slash === -1 ? raw : raw.slice(0, slash);
   let path = slash === -1 ? "" : raw.slice(slash + 1);
-  path = path.replace(/\/?\*$/, "").replace(/\/+$/, "").replace(/\.git$/, "");
+  path = path
+    .replace(/\/?\*$/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "");
   if (path.includes("*")) throw new ScopeError("a scope is a prefix: only a trailing /* is accepted, e.g. github.com/acme/*");
   const segs = path.split("/").filter(Boolean);
   for (const s of segs) {

@@ -34,7 +34,11 @@ export function seal(plaintext: string, aad: string, keys: SecretKeys = secretKe
 
 export function open(value: Sealed, aad: string, keys: SecretKeys = secretKeys()): string {
   const key = keys.byId.get(value.keyId);
-  if (!key) throw new SealError("unknown_key", "the credential was encrypted with a key this process does not have (POSTURE_SECRET_KEY changed without rotation: put the old key in POSTURE_SECRET_KEY_PREVIOUS)");
+  if (!key)
+    throw new SealError(
+      "unknown_key",
+      "the credential was encrypted with a key this process does not have (POSTURE_SECRET_KEY changed without rotation: put the old key in POSTURE_SECRET_KEY_PREVIOUS)",
+    );
   const raw = Buffer.from(value.sealed, "base64");
   if (raw.length < IV_BYTES + TAG_BYTES) throw new SealError("corrupt", "the stored credential is damaged");
   try {

@@ -24,16 +24,31 @@ export class CredentialError extends Error {
 
 const name = z.string().trim().min(1, "give the credential a name").max(120);
 const scope = z.string().trim().min(1, "give the scope: a host and optionally a path, e.g. github.com/acme/*").max(500);
-const digits = (what: string) => z.string().trim().regex(/^[1-9]\d{0,19}$/, `${what} is a number`);
+const digits = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,19}$/, `${what} is a number`);
 
 export const createCredentialInput = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("https_token"),
     name,
     scope,
-    token: z.string().trim().min(8, "paste the token").max(4096, "the token is too long").regex(/^[\x21-\x7e]+$/, "a token has no spaces or special characters"),
+    token: z
+      .string()
+      .trim()
+      .min(8, "paste the token")
+      .max(4096, "the token is too long")
+      .regex(/^[\x21-\x7e]+$/, "a token has no spaces or special characters"),
     // GitHub and GitLab ignore the user name for tokens but want one; Bitbucket app passwords need the account's.
-    username: z.string().trim().min(1).max(100).regex(/^[^\s:]+$/, "a user name has no spaces or colons").optional(),
+    username: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\s:]+$/, "a user name has no spaces or colons")
+      .optional(),
     expiresAt: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD")
@@ -71,12 +86,29 @@ export function openCredential(row: Credential, keys: SecretKeys = secretKeys())
   return secret;
 }
 
-async function material(input: z.infer<typeof createCredentialInput>, owner: string | undefined): Promise<{ secret: CredentialSecret; fingerprint: string }> {
+async function material(
+  input: z.infer<typeof createCredentialInput>,
+  owner: string | undefined,
+): Promise<{ secret: CredentialSecret; fingerprint: string }> {
   try {
-    if (input.kind === "https_token") return { secret: { kind: "https_token", username: input.username ?? "x-access-token", token: input.token }, fingerprint: tokenFingerprint(input.token) };
+    if (input.kind === "https_token")
+      return {
+        secret: { kind: "https_token", username: input.username ?? "x-access-token", token: input.token },
+        fingerprint: tokenFingerprint(input.token),
+      };
     if (input.kind === "github_app") {
       const k = githubAppKeyFingerprint(input.privateKey);
-      return { secret: { kind: "github_app", appId: input.appId, privateKey: k.normalised, installationId: input.installationId, owner, apiUrl: input.apiUrl }, fingerprint: k.fingerprint };
+      return {
+        secret: {
+          kind: "github_app",
+          appId: input.appId,
+          privateKey: k.normalised,
+          installationId: input.installationId,
+          owner,
+          apiUrl: input.apiUrl,
+        },
+        fingerprint: k.fingerprint,
+      };
     }
     const hostKeys = parseHostKeys(input.hostKeys);
     const k = await sshPrivateKeyFingerprint(input.privateKey);
@@ -111,10 +143,23 @@ export async function createCredential(db: Db, actor: Actor, raw: unknown, keys:
   try {
     return await db.$transaction(async (tx) => {
       const created = await tx.credential.create({
-        data: { ...row, name: input.name, fingerprint, keyId: sealed.keyId, sealed: sealed.sealed, expiresAt: input.kind === "https_token" ? (input.expiresAt ?? null) : null, createdBy: actor.label },
+        data: {
+          ...row,
+          name: input.name,
+          fingerprint,
+          keyId: sealed.keyId,
+          sealed: sealed.sealed,
+          expiresAt: input.kind === "https_token" ? (input.expiresAt ?? null) : null,
+          createdBy: actor.label,
+        },
       });
       const summary = toSummary(created);
-      await audit(tx, actor, { action: "credential.create", targetType: "credential", targetId: created.id, after: { name: summary.name, kind: summary.kind, scope: summary.scope, fingerprint: summary.fingerprint } });
+      await audit(tx, actor, {
+        action: "credential.create",
+        targetType: "credential",
+        targetId: created.id,
+        after: { name: summary.name, kind: summary.kind, scope: summary.scope, fingerprint: summary.fingerprint },
+      });
       return summary;
     });
   } catch (e) {
@@ -123,7 +168,10 @@ export async function createCredential(db: Db, actor: Actor, raw: unknown, keys:
       const named = await db.credential.findUnique({ where: { name: input.name }, select: { id: true } });
       throw named
         ? new CredentialError(`a credential named "${input.name}" already exists`, "name")
-        : new CredentialError(`a credential for ${formatScope(s)} over ${transport} already exists: delete it first to replace it`, "scope");
+        : new CredentialError(
+            `a credential for ${formatScope(s)} over ${transport} already exists: delete it first to replace it`,
+            "scope",
+          );
     }
     throw e;
   }
@@ -135,7 +183,12 @@ export async function deleteCredential(db: Db, actor: Actor, id: string): Promis
     if (!row) return null;
     await tx.credential.delete({ where: { id } });
     const summary = toSummary(row);
-    await audit(tx, actor, { action: "credential.delete", targetType: "credential", targetId: id, before: { name: summary.name, kind: summary.kind, scope: summary.scope, fingerprint: summary.fingerprint } });
+    await audit(tx, actor, {
+      action: "credential.delete",
+      targetType: "credential",
+      targetId: id,
+      before: { name: summary.name, kind: summary.kind, scope: summary.scope, fingerprint: summary.fingerprint },
+    });
     return summary;
   });
 }
@@ -144,7 +197,11 @@ export async function deleteCredential(db: Db, actor: Actor, id: string): Promis
  * Re-seals every credential not sealed with the current key (POSTURE_SECRET_KEY), opening it with whichever
  * configured key sealed it (POSTURE_SECRET_KEY_PREVIOUS). Ones no configured key opens are listed, untouched.
  */
-export async function rotateCredentials(db: Db, actor: Actor = SYSTEM, keys: SecretKeys = secretKeys()): Promise<{ resealed: number; current: number; unreadable: string[] }> {
+export async function rotateCredentials(
+  db: Db,
+  actor: Actor = SYSTEM,
+  keys: SecretKeys = secretKeys(),
+): Promise<{ resealed: number; current: number; unreadable: string[] }> {
   const rows = await db.credential.findMany({ orderBy: { name: "asc" } });
   let resealed = 0;
   const unreadable: string[] = [];
@@ -159,10 +216,14 @@ export async function rotateCredentials(db: Db, actor: Actor = SYSTEM, keys: Sec
     }
     const next = seal(plain, credentialAad(row), keys);
     // Compare-and-set on the old value: a concurrent delete or rotation wins.
-    const { count } = await db.credential.updateMany({ where: { id: row.id, keyId: row.keyId, sealed: row.sealed }, data: { keyId: next.keyId, sealed: next.sealed } });
+    const { count } = await db.credential.updateMany({
+      where: { id: row.id, keyId: row.keyId, sealed: row.sealed },
+      data: { keyId: next.keyId, sealed: next.sealed },
+    });
     resealed += count;
   }
-  if (resealed) await audit(db, actor, { action: "credential.rotate", targetType: "credential", after: { resealed, keyId: keys.current.id } });
+  if (resealed)
+    await audit(db, actor, { action: "credential.rotate", targetType: "credential", after: { resealed, keyId: keys.current.id } });
   return { resealed, current: rows.length - resealed - unreadable.length, unreadable };
 }
 
@@ -170,4 +231,3 @@ export async function rotateCredentials(db: Db, actor: Actor = SYSTEM, keys: Sec
 export async function recordCredentialUse(db: Pick<Db, "credential">, id: string, result: string, at = new Date()): Promise<void> {
   await db.credential.updateMany({ where: { id }, data: { lastUsedAt: at, lastResult: result.slice(0, 40) } }).catch(() => undefined);
 }
-

@@ -9,7 +9,11 @@ export type CredentialSecret =
 
 export const TRANSPORT_OF: Record<CredentialKind, Transport> = { https_token: "https", github_app: "https", ssh_key: "ssh" };
 
-export const KIND_LABEL: Record<CredentialKind, string> = { https_token: "HTTPS token", github_app: "GitHub App", ssh_key: "SSH deploy key" };
+export const KIND_LABEL: Record<CredentialKind, string> = {
+  https_token: "HTTPS token",
+  github_app: "GitHub App",
+  ssh_key: "SSH deploy key",
+};
 
 /** The only things ever shown about a credential once it is stored. */
 export interface CredentialSummary {

@@ -31,7 +31,11 @@ function unusable(name: string, why: string, detail?: string): GitError {
  * ("credential_unusable") when one matches but cannot be opened or minted: cloning without it would only fail
  * less clearly.
  */
-export async function credentialForGit(db: Db, url: string, opts: { keys?: SecretKeys; now?: () => Date; forge?: HttpOptions } = {}): Promise<CredentialForGit | null> {
+export async function credentialForGit(
+  db: Db,
+  url: string,
+  opts: { keys?: SecretKeys; now?: () => Date; forge?: HttpOptions } = {},
+): Promise<CredentialForGit | null> {
   const id = await matchingCredentialId(db, url);
   if (!id) return null;
   const row = await db.credential.findUnique({ where: { id } });
@@ -47,8 +51,10 @@ export async function credentialForGit(db: Db, url: string, opts: { keys?: Secre
     throw unusable(row.name, why);
   }
   const scope = { host: row.host, port: row.port };
-  if (secret.kind === "https_token") return { summary, report, git: { type: "http", ...scope, username: secret.username, password: secret.token } };
-  if (secret.kind === "ssh_key") return { summary, report, git: { type: "ssh", ...scope, privateKey: secret.privateKey, hostKeys: secret.hostKeys } };
+  if (secret.kind === "https_token")
+    return { summary, report, git: { type: "http", ...scope, username: secret.username, password: secret.token } };
+  if (secret.kind === "ssh_key")
+    return { summary, report, git: { type: "ssh", ...scope, privateKey: secret.privateKey, hostKeys: secret.hostKeys } };
   let token: string;
   try {
     token = await mintGithubAppToken(secret, repositoryTarget(url)!, opts.forge);

@@ -18,7 +18,10 @@ export interface CoveragePoint {
   pct7d: number | null;
 }
 
-export async function coverageTrend(db: Db, o: { days?: number; now?: Date; connectionId?: string; access: AccessScope }): Promise<CoveragePoint[]> {
+export async function coverageTrend(
+  db: Db,
+  o: { days?: number; now?: Date; connectionId?: string; access: AccessScope },
+): Promise<CoveragePoint[]> {
   const days = Math.min(Math.max(o.days ?? 30, 1), 365);
   const now = o.now ?? new Date();
   const first = new Date(now.getTime() - (days - 1) * 86_400_000);

@@ -24,12 +24,15 @@ const lenientList = <T extends readonly [string, ...string[]]>(values: T) =>
     z
       .string()
       .max(500)
-      .transform((s) => [...new Set(s.split(",").map((x) => x.trim()))].filter((x): x is T[number] => (values as readonly string[]).includes(x)))
+      .transform((s) =>
+        [...new Set(s.split(",").map((x) => x.trim()))].filter((x): x is T[number] => (values as readonly string[]).includes(x)),
+      )
       .transform((l) => (l.length ? l : undefined))
       .optional()
       .catch(undefined),
   );
-const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v), schema).catch(fallback);
+const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) =>
+  z.preprocess((v) => (Array.isArray(v) ? v[0] : v), schema).catch(fallback);
 
 export const heatmapParams = z.object({
   columns: lenient(z.enum(["repositories", "teams"]), "repositories"),
@@ -83,7 +86,6 @@ interface RawCell {
   columnCount: bigint;
 }
 
-
 export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility): Promise<Heatmap> {
   const statuses = p.status ?? [...OPEN_STATUSES];
   const byTeam = p.columns === "teams";
@@ -91,7 +93,8 @@ export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility):
     // Compared as the enum (not ::text) so the planner can estimate and use indexes.
     Prisma.sql`f.status IN (${Prisma.join(statuses.map((x) => Prisma.sql`${x}::"FindingStatus"`))})`,
   ];
-  if (p.framework) where.push(Prisma.sql`f.framework IN (${Prisma.join(p.framework.map((x) => Prisma.sql`${frameworkToDb(x)}::"Framework"`))})`);
+  if (p.framework)
+    where.push(Prisma.sql`f.framework IN (${Prisma.join(p.framework.map((x) => Prisma.sql`${frameworkToDb(x)}::"Framework"`))})`);
   if (p.severity) where.push(Prisma.sql`f.severity IN (${Prisma.join(p.severity.map((x) => Prisma.sql`${x}::"Severity"`))})`);
   // Findings are grouped per repository first; team columns roll those (few thousand) rows up, not the findings.
   const cellsSql = byTeam
@@ -139,7 +142,13 @@ export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility):
     if (r.policyId === null) continue;
     if (!columns.has(r.columnId)) columns.set(r.columnId, { id: r.columnId, name: r.columnName, weight: r.colWeight, total: r.colTotal });
     const counts = { critical: r.critical, high: r.high, medium: r.medium, low: r.low };
-    cells.push({ policyId: r.policyId, columnId: r.columnId, ...counts, total: r.critical + r.high + r.medium + r.low, weight: cellWeight(counts) });
+    cells.push({
+      policyId: r.policyId,
+      columnId: r.columnId,
+      ...counts,
+      total: r.critical + r.high + r.medium + r.low,
+      weight: cellWeight(counts),
+    });
   }
   const columnCount = raw.length ? Number(raw[0]!.columnCount) : 0;
   return {

@@ -104,7 +104,14 @@ export async function openFindings(db: Db, o: Opts & { limit?: number }): Promis
 
   const open = zeroCounts();
   const overdue = zeroCounts();
-  const counts = (r: BreakdownRow) => ({ critical: r.critical ?? 0, high: r.high ?? 0, medium: r.medium ?? 0, low: r.low ?? 0, risk: r.risk, open: r.open });
+  const counts = (r: BreakdownRow) => ({
+    critical: r.critical ?? 0,
+    high: r.high ?? 0,
+    medium: r.medium ?? 0,
+    low: r.low ?? 0,
+    risk: r.risk,
+    open: r.open,
+  });
   const byRisk = (a: RiskRow, b: RiskRow) => b.risk - a.risk || b.open - a.open || (a.id < b.id ? -1 : 1);
   const policies: OpenFindings["policies"] = [];
   const repositories: OpenFindings["repositories"] = [];
@@ -158,7 +165,11 @@ export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
     tot[r.severity].sum += r.sum;
     tot[r.severity].n += r.n;
     let w = weeks.get(r.week);
-    if (!w) weeks.set(r.week, (w = { sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }> }));
+    if (!w)
+      weeks.set(
+        r.week,
+        (w = { sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }> }),
+      );
     w.sums[r.severity] = { sum: r.sum, n: r.n };
   }
   const allSum = SEVERITIES.reduce((a, s) => a + tot[s].sum, 0);
@@ -167,11 +178,26 @@ export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
     bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, { days: mean(tot[s].sum, tot[s].n), count: tot[s].n }])) as Mttr["bySeverity"],
     all: { days: mean(allSum, allN), count: allN },
     // Every week of the range, a week without a fix as nulls: the chart draws a gap there, not a line through it.
-    weeks: weeksBetween(first, today).map((week) => [week, weeks.get(week) ?? { sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }> }] as const).map(([week, w]) => {
-      const sum = SEVERITIES.reduce((a, s) => a + w.sums[s].sum, 0);
-      const n = SEVERITIES.reduce((a, s) => a + w.sums[s].n, 0);
-      return { week, all: mean(sum, n), count: n, ...(Object.fromEntries(SEVERITIES.map((s) => [s, mean(w.sums[s].sum, w.sums[s].n)])) as Record<Severity, number | null>) };
-    }),
+    weeks: weeksBetween(first, today)
+      .map(
+        (week) =>
+          [
+            week,
+            weeks.get(week) ?? {
+              sums: Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }>,
+            },
+          ] as const,
+      )
+      .map(([week, w]) => {
+        const sum = SEVERITIES.reduce((a, s) => a + w.sums[s].sum, 0);
+        const n = SEVERITIES.reduce((a, s) => a + w.sums[s].n, 0);
+        return {
+          week,
+          all: mean(sum, n),
+          count: n,
+          ...(Object.fromEntries(SEVERITIES.map((s) => [s, mean(w.sums[s].sum, w.sums[s].n)])) as Record<Severity, number | null>),
+        };
+      }),
   };
 }
 

@@ -63,7 +63,9 @@ export interface StatusBreakdown {
 export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; visibility: Visibility }): Promise<StatusBreakdown> {
   const limit = Math.max(1, Math.min(REPOSITORIES_SHOWN_MORE, o.limit ?? REPOSITORIES_SHOWN));
   const visibility = o.visibility;
-  const rows = await db.$queryRaw<{ repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]>`
+  const rows = await db.$queryRaw<
+    { repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]
+  >`
     SELECT g."repositoryId", r."name", r."teamId", t."name" AS "teamName", g.status::text AS status, g.n
       FROM (SELECT f."repositoryId", f."status", COUNT(*)::int AS n
               FROM "Finding" f
@@ -78,12 +80,20 @@ export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; 
     let team = teams.get(r.teamId);
     if (!team) teams.set(r.teamId, (team = { id: r.teamId, name: r.teamName, counts: zeroStatus(), open: 0, total: 0 }));
     let repo = repos.get(r.repositoryId);
-    if (!repo) repos.set(r.repositoryId, (repo = { id: r.repositoryId, name: r.name, teamName: r.teamName, counts: zeroStatus(), open: 0, total: 0 }));
+    if (!repo)
+      repos.set(
+        r.repositoryId,
+        (repo = { id: r.repositoryId, name: r.name, teamName: r.teamName, counts: zeroStatus(), open: 0, total: 0 }),
+      );
     team.counts[r.status] += r.n;
     repo.counts[r.status] += r.n;
     totals[r.status] += r.n;
   }
-  const finish = <T extends StatusRow>(x: T): T => ({ ...x, open: openOf(x.counts), total: FINDING_STATUSES.reduce((a, s) => a + x.counts[s], 0) });
+  const finish = <T extends StatusRow>(x: T): T => ({
+    ...x,
+    open: openOf(x.counts),
+    total: FINDING_STATUSES.reduce((a, s) => a + x.counts[s], 0),
+  });
   const byOpen = (a: StatusRow, b: StatusRow) => b.open - a.open || b.total - a.total || a.name.localeCompare(b.name);
   return {
     teams: [...teams.values()].map(finish).sort(byOpen),
@@ -207,7 +217,9 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibi
        WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}
        ORDER BY f."acceptedUntil" NULLS LAST, f.id
        LIMIT ${LIST_LIMIT}`,
-    db.$queryRaw<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM "Finding" f WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}`,
+    db.$queryRaw<
+      { n: number }[]
+    >`SELECT COUNT(*)::int AS n FROM "Finding" f WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}`,
     db.$queryRaw<ReturnedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
              e."createdAt" AS "expiredAt", f."status"::text AS status
@@ -229,8 +241,19 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibi
 export async function remediationFilterOptions(db: Db, p: RemediationParams, access: AccessScope) {
   const [teams, repositories, chosen] = await Promise.all([
     db.team.findMany({ where: teamAccessWhere(access), orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    p.team ? db.repository.findMany({ where: { AND: [{ teamId: p.team, archivedAt: null }, repositoryAccessWhere(access)] }, orderBy: { name: "asc" }, select: { id: true, name: true } }) : Promise.resolve([]),
-    p.repository ? db.repository.findFirst({ where: { id: p.repository, ...repositoryAccessWhere(access) }, select: { id: true, name: true, teamId: true } }) : Promise.resolve(null),
+    p.team
+      ? db.repository.findMany({
+          where: { AND: [{ teamId: p.team, archivedAt: null }, repositoryAccessWhere(access)] },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true },
+        })
+      : Promise.resolve([]),
+    p.repository
+      ? db.repository.findFirst({
+          where: { id: p.repository, ...repositoryAccessWhere(access) },
+          select: { id: true, name: true, teamId: true },
+        })
+      : Promise.resolve(null),
   ]);
   return { teams, repositories, chosen };
 }

@@ -8,5 +8,10 @@ import type { Severity } from "../engine/types.ts";
 export const SEVERITY_WEIGHTS: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1 };
 
 export function weightedScore(c: Record<Severity, number>): number {
-  return c.critical * SEVERITY_WEIGHTS.critical + c.high * SEVERITY_WEIGHTS.high + c.medium * SEVERITY_WEIGHTS.medium + c.low * SEVERITY_WEIGHTS.low;
+  return (
+    c.critical * SEVERITY_WEIGHTS.critical +
+    c.high * SEVERITY_WEIGHTS.high +
+    c.medium * SEVERITY_WEIGHTS.medium +
+    c.low * SEVERITY_WEIGHTS.low
+  );
 }

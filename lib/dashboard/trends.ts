@@ -110,8 +110,21 @@ export const PAST_TTL_MS = 5 * 60_000;
 const pastCache = new WeakMap<Db, Map<string, { expires: number; flows: Promise<Flow[]> }>>();
 
 async function pastFlows(db: Db, first: string, today: string, scope: TrendScope, visibility: Visibility): Promise<Flow[]> {
-  const archived = scope.repositoryId ? [] : (await db.repository.findMany({ where: { archivedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
-  const key = JSON.stringify([first, today, scope.repositoryId ?? null, scope.teamId ?? null, visibility.disabledChecks, visibility.contexts, visibility.access, archived]);
+  const archived = scope.repositoryId
+    ? []
+    : (await db.repository.findMany({ where: { archivedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map(
+        (r) => r.id,
+      );
+  const key = JSON.stringify([
+    first,
+    today,
+    scope.repositoryId ?? null,
+    scope.teamId ?? null,
+    visibility.disabledChecks,
+    visibility.contexts,
+    visibility.access,
+    archived,
+  ]);
   let cache = pastCache.get(db);
   if (!cache) pastCache.set(db, (cache = new Map()));
   const now = Date.now();
@@ -168,7 +181,11 @@ export async function openTrend(db: Db, opts: TrendOptions & { visibility: Visib
   const byDay = new Map<string, TrendDay>();
   for (const r of rows) {
     let d = byDay.get(r.day);
-    if (!d) byDay.set(r.day, (d = { day: r.day, critical: 0, high: 0, medium: 0, low: 0, total: 0, opened: 0, closed: 0, detected: 0, fixed: 0 }));
+    if (!d)
+      byDay.set(
+        r.day,
+        (d = { day: r.day, critical: 0, high: 0, medium: 0, low: 0, total: 0, opened: 0, closed: 0, detected: 0, fixed: 0 }),
+      );
     d[r.severity] = r.open;
     d.total += r.open;
     d.opened += r.opened;

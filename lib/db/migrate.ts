@@ -88,9 +88,12 @@ export async function migrate(url: string, dir = MIGRATIONS_DIR): Promise<string
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(CREATE_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at');
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
     if (failed) throw new MigrationError(`migration ${failed.migration_name} failed earlier and needs attention before others can run`);
     const done = new Map(rows.filter((r) => r.finished_at).map((r) => [r.migration_name, r.checksum]));
@@ -101,7 +104,10 @@ export async function migrate(url: string, dir = MIGRATIONS_DIR): Promise<string
         continue;
       }
       const id = randomUUID();
-      await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [id, m.checksum, m.name]);
+      await client.query(
+        'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
+        [id, m.checksum, m.name],
+      );
       try {
         await client.query("BEGIN");
         await client.query(m.sql);

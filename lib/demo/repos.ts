@@ -33,7 +33,14 @@ export interface DemoRepo {
 export const DEMO_USERS = [
   // Team-scoped (issue 16): the engineers see only their teams' repositories; the lead (who also keeps the
   // org's settings and rules) and the viewer (an auditor) are org-wide.
-  { key: "lead", local: "lead", name: "Sam Okafor", role: "security_lead", teams: ["ml-platform", "search", "vision", "llm-apps"], orgWide: true },
+  {
+    key: "lead",
+    local: "lead",
+    name: "Sam Okafor",
+    role: "security_lead",
+    teams: ["ml-platform", "search", "vision", "llm-apps"],
+    orgWide: true,
+  },
   { key: "engineer", local: "engineer", name: "Priya Raman", role: "engineer", teams: ["llm-apps", "ml-platform"], orgWide: false },
   { key: "vision", local: "marco", name: "Marco Bianchi", role: "engineer", teams: ["vision"], orgWide: false },
   { key: "search", local: "yuki", name: "Yuki Tanaka", role: "engineer", teams: ["search"], orgWide: false },
@@ -62,7 +69,12 @@ export interface DemoTriage {
 }
 
 /** A deterministic token-shaped fake: prefix + `length` characters derived from `seed`. */
-export function fake(prefix: string, seed: string, length: number, alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"): string {
+export function fake(
+  prefix: string,
+  seed: string,
+  length: number,
+  alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+): string {
   let out = "";
   let block = createHash("sha256").update(seed).digest();
   for (let i = 0; out.length < length; i++) {
@@ -198,12 +210,24 @@ const supportAssistant: DemoRepo = {
   name: "support-assistant-llm",
   team: "llm-apps",
   commits: [
-    { day: 0.4, author: P, message: "Initial Modal app: Mistral 7B chat endpoint on vLLM", files: { "app.py": supportAssistantApp, "README.md": supportAssistantReadme } },
+    {
+      day: 0.4,
+      author: P,
+      message: "Initial Modal app: Mistral 7B chat endpoint on vLLM",
+      files: { "app.py": supportAssistantApp, "README.md": supportAssistantReadme },
+    },
     {
       day: 6.6,
       author: P,
       message: "Pin vllm and transformers; builds were picking up breaking releases",
-      edits: { "app.py": [['.pip_install("vllm", "transformers", "fastapi[standard]")', '.pip_install("vllm==0.6.3", "transformers==4.45.2", "fastapi[standard]==0.115.4")']] },
+      edits: {
+        "app.py": [
+          [
+            '.pip_install("vllm", "transformers", "fastapi[standard]")',
+            '.pip_install("vllm==0.6.3", "transformers==4.45.2", "fastapi[standard]==0.115.4")',
+          ],
+        ],
+      },
     },
     {
       day: 12.5,
@@ -213,11 +237,19 @@ const supportAssistant: DemoRepo = {
         "app.py": [
           [`HF_TOKEN = "${HF_TOKEN}"\n`, ""],
           ["token=HF_TOKEN", 'token=os.environ["HF_TOKEN"]'],
-          ['volumes={"/weights": weights}, scaledown_window=300)', 'volumes={"/weights": weights}, scaledown_window=300, secrets=[modal.Secret.from_name("huggingface-read")])'],
+          [
+            'volumes={"/weights": weights}, scaledown_window=300)',
+            'volumes={"/weights": weights}, scaledown_window=300, secrets=[modal.Secret.from_name("huggingface-read")])',
+          ],
         ],
       },
     },
-    { day: 15.4, author: D, message: "A laptop quickstart for the model, and a first test", files: { "examples/local_quickstart.py": supportAssistantQuickstart, "tests/test_app.py": supportAssistantTest } },
+    {
+      day: 15.4,
+      author: D,
+      message: "A laptop quickstart for the model, and a first test",
+      files: { "examples/local_quickstart.py": supportAssistantQuickstart, "tests/test_app.py": supportAssistantTest },
+    },
     {
       day: 19.7,
       author: P,
@@ -226,8 +258,14 @@ const supportAssistant: DemoRepo = {
       edits: {
         "app.py": [
           ["import modal\n", "import modal\n\nfrom schemas import ChatRequest\n"],
-          ['@modal.fastapi_endpoint(method="POST")\ndef chat(body: dict):', '@modal.fastapi_endpoint(method="POST", requires_proxy_auth=True)\ndef chat(body: ChatRequest):'],
-          ['Assistant().complete.remote(body["messages"], body.get("max_tokens", 512))', "Assistant().complete.remote([m.model_dump() for m in body.messages], body.max_tokens)"],
+          [
+            '@modal.fastapi_endpoint(method="POST")\ndef chat(body: dict):',
+            '@modal.fastapi_endpoint(method="POST", requires_proxy_auth=True)\ndef chat(body: ChatRequest):',
+          ],
+          [
+            'Assistant().complete.remote(body["messages"], body.get("max_tokens", 512))',
+            "Assistant().complete.remote([m.model_dump() for m in body.messages], body.max_tokens)",
+          ],
         ],
       },
     },
@@ -260,7 +298,14 @@ def keep_warm():
       day: 40.6,
       author: P,
       message: "keep_warm: bound the run time and never run two at once",
-      edits: { "app.py": [["@app.function(image=image, schedule=modal.Period(minutes=5))", "@app.function(image=image, schedule=modal.Period(minutes=5), timeout=60, max_containers=1)"]] },
+      edits: {
+        "app.py": [
+          [
+            "@app.function(image=image, schedule=modal.Period(minutes=5))",
+            "@app.function(image=image, schedule=modal.Period(minutes=5), timeout=60, max_containers=1)",
+          ],
+        ],
+      },
     },
     {
       day: 47.5,
@@ -330,12 +375,28 @@ const catalogEmbeddings: DemoRepo = {
   name: "catalog-embeddings",
   team: "search",
   commits: [
-    { day: 1.5, author: Y, message: "Nightly catalogue embedding job on Modal", files: { "embed_job.py": embedJob, "README.md": "# catalog-embeddings\n\nNightly job that embeds the product catalogue (bge-base) into the Qdrant `catalog` collection.\n\n    modal deploy embed_job.py\n" } },
+    {
+      day: 1.5,
+      author: Y,
+      message: "Nightly catalogue embedding job on Modal",
+      files: {
+        "embed_job.py": embedJob,
+        "README.md":
+          "# catalog-embeddings\n\nNightly job that embeds the product catalogue (bge-base) into the Qdrant `catalog` collection.\n\n    modal deploy embed_job.py\n",
+      },
+    },
     {
       day: 8.6,
       author: Y,
       message: "Stop printing the Qdrant API key in the job log",
-      edits: { "embed_job.py": [['    print(f"connecting to qdrant with key {api_key}")\n', '    logger.info("connecting to qdrant at %s", os.environ["QDRANT_URL"])\n']] },
+      edits: {
+        "embed_job.py": [
+          [
+            '    print(f"connecting to qdrant with key {api_key}")\n',
+            '    logger.info("connecting to qdrant at %s", os.environ["QDRANT_URL"])\n',
+          ],
+        ],
+      },
     },
     {
       day: 16.4,
@@ -343,7 +404,10 @@ const catalogEmbeddings: DemoRepo = {
       message: "Build on a pinned slim CUDA runtime image; drop tools the job does not need",
       edits: {
         "embed_job.py": [
-          ['modal.Image.from_registry("pytorch/pytorch:latest")', 'modal.Image.from_registry("nvidia/cuda:12.4.1-runtime-ubuntu22.04", add_python="3.11")'],
+          [
+            'modal.Image.from_registry("pytorch/pytorch:latest")',
+            'modal.Image.from_registry("nvidia/cuda:12.4.1-runtime-ubuntu22.04", add_python="3.11")',
+          ],
           ['    .apt_install("curl", "wget", "openssh-client")\n', '    .apt_install("libgomp1")\n'],
         ],
       },
@@ -384,7 +448,14 @@ const catalogEmbeddings: DemoRepo = {
       day: 44.4,
       author: Y,
       message: "Only ship the job's sources into the image",
-      edits: { "embed_job.py": [['    .copy_local_dir(".", "/app")\n', '    .add_local_dir(".", remote_path="/app", ignore=["*.env", ".git", "**/__pycache__", "notebooks/"])\n']] },
+      edits: {
+        "embed_job.py": [
+          [
+            '    .copy_local_dir(".", "/app")\n',
+            '    .add_local_dir(".", remote_path="/app", ignore=["*.env", ".git", "**/__pycache__", "notebooks/"])\n',
+          ],
+        ],
+      },
     },
     {
       day: 51.6,
@@ -488,7 +559,14 @@ export function maliciousPickle(command: string): Uint8Array {
   const len = Buffer.alloc(4);
   len.writeUInt32LE(cmd.length);
   // PROTO 2, GLOBAL "os system", BINUNICODE cmd, TUPLE1, REDUCE, STOP
-  return Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from("cos\nsystem\n", "latin1"), Buffer.from([0x58]), len, cmd, Buffer.from([0x85, 0x52, 0x2e])]);
+  return Buffer.concat([
+    Buffer.from([0x80, 0x02]),
+    Buffer.from("cos\nsystem\n", "latin1"),
+    Buffer.from([0x58]),
+    len,
+    cmd,
+    Buffer.from([0x85, 0x52, 0x2e]),
+  ]);
 }
 
 const classifierRescore = `"""Nightly re-scoring of low-confidence catalogue photos with the distilled re-ranker."""
@@ -516,27 +594,47 @@ const productClassifier: DemoRepo = {
       day: 0.7,
       author: M,
       message: "TorchServe deployment for the ResNet-50 product classifier",
-      files: { "config.properties": classifierConfig, Dockerfile: classifierDockerfile, "scripts/package.sh": classifierPackage, "scripts/smoke_test.py": classifierSmoke, "README.md": "# product-image-classifier\n\nTorchServe deployment of the ResNet-50 product classifier (vision team).\n" },
+      files: {
+        "config.properties": classifierConfig,
+        Dockerfile: classifierDockerfile,
+        "scripts/package.sh": classifierPackage,
+        "scripts/smoke_test.py": classifierSmoke,
+        "README.md": "# product-image-classifier\n\nTorchServe deployment of the ResNet-50 product classifier (vision team).\n",
+      },
     },
     {
       day: 8.4,
       author: M,
       message: "Bind the management and metrics APIs to localhost",
-      edits: { "config.properties": [["management_address=http://0.0.0.0:8081", "management_address=http://127.0.0.1:8081"], ["metrics_address=http://0.0.0.0:8082", "metrics_address=http://127.0.0.1:8082"]] },
+      edits: {
+        "config.properties": [
+          ["management_address=http://0.0.0.0:8081", "management_address=http://127.0.0.1:8081"],
+          ["metrics_address=http://0.0.0.0:8082", "metrics_address=http://127.0.0.1:8082"],
+        ],
+      },
     },
     {
       day: 15.6,
       author: S,
       message: "Turn token authorization back on (TorchServe 0.11+ default)",
-      edits: { "config.properties": [["disable_token_authorization=true\n", ""]], Dockerfile: [["ENV TS_DISABLE_TOKEN_AUTHORIZATION=true\n", ""]] },
+      edits: {
+        "config.properties": [["disable_token_authorization=true\n", ""]],
+        Dockerfile: [["ENV TS_DISABLE_TOKEN_AUTHORIZATION=true\n", ""]],
+      },
     },
     {
       day: 22.5,
       author: M,
       message: "Only register models from our artifact bucket; keep the model store out of /tmp",
       edits: {
-        "config.properties": [["allowed_urls=https://.*|s3://.*", "allowed_urls=s3://acme-ml-models/vision/.*"], ["model_store=/tmp/model-store", "model_store=/home/model-server/model-store"]],
-        Dockerfile: [["COPY model-store/ /tmp/model-store/", "COPY model-store/ /home/model-server/model-store/"], ['"--model-store", "/tmp/model-store"', '"--model-store", "/home/model-server/model-store"']],
+        "config.properties": [
+          ["allowed_urls=https://.*|s3://.*", "allowed_urls=s3://acme-ml-models/vision/.*"],
+          ["model_store=/tmp/model-store", "model_store=/home/model-server/model-store"],
+        ],
+        Dockerfile: [
+          ["COPY model-store/ /tmp/model-store/", "COPY model-store/ /home/model-server/model-store/"],
+          ['"--model-store", "/tmp/model-store"', '"--model-store", "/home/model-server/model-store"'],
+        ],
       },
     },
     {
@@ -551,7 +649,12 @@ const productClassifier: DemoRepo = {
       message: "Load test done: management API back on localhost",
       edits: { "config.properties": [["management_address=http://0.0.0.0:8081", "management_address=http://127.0.0.1:8081"]] },
     },
-    { day: 49.6, author: L, message: "Add an inference client for the catalogue ingestion service", files: { "client/classifier_client.py": classifierClient } },
+    {
+      day: 49.6,
+      author: L,
+      message: "Add an inference client for the catalogue ingestion service",
+      files: { "client/classifier_client.py": classifierClient },
+    },
     {
       day: 52.3,
       author: M,
@@ -653,7 +756,11 @@ const torchserveHandlers: DemoRepo = {
       day: 2.6,
       author: M,
       message: "Custom handlers for description quality and video frames",
-      files: { "handlers/description_quality.py": textHandler, "handlers/video_frames.py": videoHandler, "README.md": "# torchserve-handlers\n\nCustom TorchServe handlers shared by the vision team's models.\n" },
+      files: {
+        "handlers/description_quality.py": textHandler,
+        "handlers/video_frames.py": videoHandler,
+        "README.md": "# torchserve-handlers\n\nCustom TorchServe handlers shared by the vision team's models.\n",
+      },
     },
     {
       day: 10.5,
@@ -810,13 +917,26 @@ const fraudScoring: DemoRepo = {
       day: 3.5,
       author: D,
       message: "Fraud scoring BentoML service, bento build config and k8s deployment",
-      files: { "service.py": fraudService, "bentofile.yaml": fraudBentofile, "configuration.yaml": fraudConfig, "k8s/deployment.yaml": fraudDeployment, "README.md": "# fraud-scoring-bento\n\nCard-payment fraud scoring (LightGBM) served with BentoML. `bentoml build && bentoml containerize fraud-scoring`.\n" },
+      files: {
+        "service.py": fraudService,
+        "bentofile.yaml": fraudBentofile,
+        "configuration.yaml": fraudConfig,
+        "k8s/deployment.yaml": fraudDeployment,
+        "README.md":
+          "# fraud-scoring-bento\n\nCard-payment fraud scoring (LightGBM) served with BentoML. `bentoml build && bentoml containerize fraud-scoring`.\n",
+      },
     },
     {
       day: 11.4,
       author: D,
       message: "Pin every package in the bento and only include the service sources",
-      edits: { "bentofile.yaml": [["include:\n  - \"*\"\n", 'include:\n  - "service.py"\n  - "configuration.yaml"\n'], ["    - scikit-learn\n    - lightgbm\n", "    - scikit-learn==1.5.2\n    - lightgbm==4.5.0\n"], ["    - joblib\n", "    - joblib==1.4.2\n"]] },
+      edits: {
+        "bentofile.yaml": [
+          ['include:\n  - "*"\n', 'include:\n  - "service.py"\n  - "configuration.yaml"\n'],
+          ["    - scikit-learn\n    - lightgbm\n", "    - scikit-learn==1.5.2\n    - lightgbm==4.5.0\n"],
+          ["    - joblib\n", "    - joblib==1.4.2\n"],
+        ],
+      },
     },
     {
       day: 17.6,
@@ -824,8 +944,14 @@ const fraudScoring: DemoRepo = {
       message: "k8s: no privileged container, run as the bentoml user, set resource limits, password from a Secret",
       edits: {
         "k8s/deployment.yaml": [
-          ["          securityContext:\n            privileged: true\n            runAsUser: 0\n", "          securityContext:\n            allowPrivilegeEscalation: false\n            runAsNonRoot: true\n            runAsUser: 1034\n          resources:\n            requests: { cpu: 500m, memory: 1Gi }\n            limits: { cpu: \"2\", memory: 2Gi }\n"],
-          [`              value: "${S3_KEY}"\n`, "              valueFrom:\n                secretKeyRef: { name: feature-store, key: password }\n"],
+          [
+            "          securityContext:\n            privileged: true\n            runAsUser: 0\n",
+            '          securityContext:\n            allowPrivilegeEscalation: false\n            runAsNonRoot: true\n            runAsUser: 1034\n          resources:\n            requests: { cpu: 500m, memory: 1Gi }\n            limits: { cpu: "2", memory: 2Gi }\n',
+          ],
+          [
+            `              value: "${S3_KEY}"\n`,
+            "              valueFrom:\n                secretKeyRef: { name: feature-store, key: password }\n",
+          ],
         ],
       },
     },
@@ -833,13 +959,21 @@ const fraudScoring: DemoRepo = {
       day: 24.6,
       author: D,
       message: "CORS: only the risk console may call the API from a browser",
-      edits: { "configuration.yaml": [['access_control_allow_origins: "*"', 'access_control_allow_origins: ["https://risk-console.acme-ml.example"]']] },
+      edits: {
+        "configuration.yaml": [
+          ['access_control_allow_origins: "*"', 'access_control_allow_origins: ["https://risk-console.acme-ml.example"]'],
+        ],
+      },
     },
     {
       day: 34.5,
       author: D,
       message: "hotfix: partner dashboards on several domains need CORS",
-      edits: { "configuration.yaml": [['access_control_allow_origins: ["https://risk-console.acme-ml.example"]', 'access_control_allow_origins: "*"']] },
+      edits: {
+        "configuration.yaml": [
+          ['access_control_allow_origins: ["https://risk-console.acme-ml.example"]', 'access_control_allow_origins: "*"'],
+        ],
+      },
     },
     {
       day: 42.4,
@@ -851,7 +985,10 @@ const fraudScoring: DemoRepo = {
             'fraud_runner = bentoml.Runner(FraudModelRunnable, name="fraud_gbt")\n',
             'fraud_runner = bentoml.Runner(FraudModelRunnable, name="fraud_gbt")\nshadow_runner = bentoml.Runner(FraudModelRunnable, name="fraud_gbt_shadow")\n',
           ],
-          ['svc = bentoml.Service("fraud-scoring", runners=[fraud_runner])', 'svc = bentoml.Service("fraud-scoring", runners=[fraud_runner, shadow_runner])'],
+          [
+            'svc = bentoml.Service("fraud-scoring", runners=[fraud_runner])',
+            'svc = bentoml.Service("fraud-scoring", runners=[fraud_runner, shadow_runner])',
+          ],
         ],
       },
     },
@@ -954,7 +1091,10 @@ const llmGateway: DemoRepo = {
       edits: {
         "service.py": [
           ["from openai import OpenAI\n", "from openai import OpenAI\n\nfrom calculator import evaluate\n"],
-          ["        # Tool call used by the agent for arithmetic in answers.\n        return float(eval(expression))\n", "        return evaluate(expression)\n"],
+          [
+            "        # Tool call used by the agent for arithmetic in answers.\n        return float(eval(expression))\n",
+            "        return evaluate(expression)\n",
+          ],
         ],
       },
     },
@@ -962,7 +1102,11 @@ const llmGateway: DemoRepo = {
       day: 20.5,
       author: D,
       message: "Fail fast when OPENAI_API_KEY is missing instead of using the fallback key",
-      edits: { "service.py": [[`OpenAI(api_key=os.environ.get("OPENAI_API_KEY", "${OPENAI_KEY}"))`, 'OpenAI(api_key=os.environ["OPENAI_API_KEY"])']] },
+      edits: {
+        "service.py": [
+          [`OpenAI(api_key=os.environ.get("OPENAI_API_KEY", "${OPENAI_KEY}"))`, 'OpenAI(api_key=os.environ["OPENAI_API_KEY"])'],
+        ],
+      },
     },
     {
       day: 24.4,
@@ -994,7 +1138,14 @@ const llmGateway: DemoRepo = {
       day: 52.4,
       author: P,
       message: "Pin openai in the image definition",
-      edits: { "service.py": [['.python_packages("openai", "tiktoken==0.8.0", "jinja2==3.1.4")', '.python_packages("openai==1.52.0", "tiktoken==0.8.0", "jinja2==3.1.4")']] },
+      edits: {
+        "service.py": [
+          [
+            '.python_packages("openai", "tiktoken==0.8.0", "jinja2==3.1.4")',
+            '.python_packages("openai==1.52.0", "tiktoken==0.8.0", "jinja2==3.1.4")',
+          ],
+        ],
+      },
     },
   ],
 };
@@ -1118,7 +1269,13 @@ const recsysServing: DemoRepo = {
       day: 2.4,
       author: Y,
       message: "Home-feed recommendation graph on Ray Serve",
-      files: { "serving/app.py": recsysServe, "config/serve_config.yaml": recsysConfig, "k8s/rayservice.yaml": recsysRayService, "scripts/dev_up.sh": recsysStart, "README.md": "# recsys-ray-serve\n\nHome-feed recommendations (ANN retrieval + ONNX ranker) served with Ray Serve on KubeRay.\n" },
+      files: {
+        "serving/app.py": recsysServe,
+        "config/serve_config.yaml": recsysConfig,
+        "k8s/rayservice.yaml": recsysRayService,
+        "scripts/dev_up.sh": recsysStart,
+        "README.md": "# recsys-ray-serve\n\nHome-feed recommendations (ANN retrieval + ONNX ranker) served with Ray Serve on KubeRay.\n",
+      },
     },
     {
       day: 14.5,
@@ -1126,9 +1283,15 @@ const recsysServing: DemoRepo = {
       message: "Load the ANN index with faiss instead of unpickling it",
       edits: {
         "serving/app.py": [
-          ['import pickle\n\nimport numpy as np\n', "import faiss\nimport numpy as np\n"],
-          ['    def __init__(self, index_path: str = "/models/ann_index.pkl"):\n        with open(index_path, "rb") as fh:\n            self.index = pickle.load(fh)\n', '    def __init__(self, index_path: str = "/models/ann_index.faiss"):\n        self.index = faiss.read_index(index_path)\n'],
-          ["        return self.index.query(np.asarray(user_vector, dtype=np.float32), k=k)\n", "        _, ids = self.index.search(np.asarray([user_vector], dtype=np.float32), k)\n        return ids[0].tolist()\n"],
+          ["import pickle\n\nimport numpy as np\n", "import faiss\nimport numpy as np\n"],
+          [
+            '    def __init__(self, index_path: str = "/models/ann_index.pkl"):\n        with open(index_path, "rb") as fh:\n            self.index = pickle.load(fh)\n',
+            '    def __init__(self, index_path: str = "/models/ann_index.faiss"):\n        self.index = faiss.read_index(index_path)\n',
+          ],
+          [
+            "        return self.index.query(np.asarray(user_vector, dtype=np.float32), k=k)\n",
+            "        _, ids = self.index.search(np.asarray([user_vector], dtype=np.float32), k)\n        return ids[0].tolist()\n",
+          ],
         ],
       },
     },
@@ -1136,7 +1299,14 @@ const recsysServing: DemoRepo = {
       day: 21.4,
       author: L,
       message: "Autoscaling: cap the ranker at 40 replicas and stop flapping",
-      edits: { "serving/app.py": [['autoscaling_config={"min_replicas": 2, "max_replicas": 500, "upscale_delay_s": 1, "downscale_delay_s": 5},', 'autoscaling_config={"min_replicas": 2, "max_replicas": 40, "upscale_delay_s": 30, "downscale_delay_s": 600},']] },
+      edits: {
+        "serving/app.py": [
+          [
+            'autoscaling_config={"min_replicas": 2, "max_replicas": 500, "upscale_delay_s": 1, "downscale_delay_s": 5},',
+            'autoscaling_config={"min_replicas": 2, "max_replicas": 40, "upscale_delay_s": 30, "downscale_delay_s": 600},',
+          ],
+        ],
+      },
     },
     {
       day: 30.6,
@@ -1144,8 +1314,14 @@ const recsysServing: DemoRepo = {
       message: "Do not return exception text to clients",
       edits: {
         "serving/app.py": [
-          ['from starlette.requests import Request\n', 'import logging\n\nfrom starlette.requests import Request\nfrom starlette.responses import JSONResponse\n\nlogger = logging.getLogger("ray.serve")\n'],
-          ['        except Exception as err:\n            return {"error": str(err)}\n', '        except Exception:\n            logger.exception("ranking failed")\n            return JSONResponse({"error": "internal error"}, status_code=500)\n'],
+          [
+            "from starlette.requests import Request\n",
+            'import logging\n\nfrom starlette.requests import Request\nfrom starlette.responses import JSONResponse\n\nlogger = logging.getLogger("ray.serve")\n',
+          ],
+          [
+            '        except Exception as err:\n            return {"error": str(err)}\n',
+            '        except Exception:\n            logger.exception("ranking failed")\n            return JSONResponse({"error": "internal error"}, status_code=500)\n',
+          ],
         ],
       },
     },
@@ -1156,8 +1332,14 @@ const recsysServing: DemoRepo = {
       edits: {
         "serving/app.py": [
           ["import faiss\nimport numpy as np\n", "import pickle\n\nimport numpy as np\n"],
-          ['    def __init__(self, index_path: str = "/models/ann_index.faiss"):\n        self.index = faiss.read_index(index_path)\n', '    def __init__(self, index_path: str = "/models/ann_index.pkl"):\n        with open(index_path, "rb") as fh:\n            self.index = pickle.load(fh)\n'],
-          ["        _, ids = self.index.search(np.asarray([user_vector], dtype=np.float32), k)\n        return ids[0].tolist()\n", "        return self.index.query(np.asarray(user_vector, dtype=np.float32), k=k)\n"],
+          [
+            '    def __init__(self, index_path: str = "/models/ann_index.faiss"):\n        self.index = faiss.read_index(index_path)\n',
+            '    def __init__(self, index_path: str = "/models/ann_index.pkl"):\n        with open(index_path, "rb") as fh:\n            self.index = pickle.load(fh)\n',
+          ],
+          [
+            "        _, ids = self.index.search(np.asarray([user_vector], dtype=np.float32), k)\n        return ids[0].tolist()\n",
+            "        return self.index.query(np.asarray(user_vector, dtype=np.float32), k=k)\n",
+          ],
         ],
       },
     },
@@ -1165,7 +1347,14 @@ const recsysServing: DemoRepo = {
       day: 50.5,
       author: L,
       message: "Give the retriever replicas explicit CPU and memory",
-      edits: { "serving/app.py": [["@serve.deployment(num_replicas=2)\nclass CandidateRetriever:", '@serve.deployment(num_replicas=2, ray_actor_options={"num_cpus": 1, "memory": 8 * 1024**3})\nclass CandidateRetriever:']] },
+      edits: {
+        "serving/app.py": [
+          [
+            "@serve.deployment(num_replicas=2)\nclass CandidateRetriever:",
+            '@serve.deployment(num_replicas=2, ray_actor_options={"num_cpus": 1, "memory": 8 * 1024**3})\nclass CandidateRetriever:',
+          ],
+        ],
+      },
     },
     {
       day: 52.4,
@@ -1325,7 +1514,13 @@ const finetuneMonitorRepo: DemoRepo = {
       day: 1.3,
       author: L,
       message: "LoRA fine-tuning job, launcher and image",
-      files: { "launch.sh": finetuneLaunch, "train.py": finetuneTrain, Dockerfile: finetuneDockerfile, "requirements.txt": "torch==2.4.1\ntransformers==4.45.2\npeft==0.13.2\ndatasets==3.0.1\nwandb==0.18.3\npyyaml==6.0.2\n", "README.md": "# llm-finetune-monitor\n\nLoRA fine-tuning jobs for the support assistant and the dashboard that follows them.\n" },
+      files: {
+        "launch.sh": finetuneLaunch,
+        "train.py": finetuneTrain,
+        Dockerfile: finetuneDockerfile,
+        "requirements.txt": "torch==2.4.1\ntransformers==4.45.2\npeft==0.13.2\ndatasets==3.0.1\nwandb==0.18.3\npyyaml==6.0.2\n",
+        "README.md": "# llm-finetune-monitor\n\nLoRA fine-tuning jobs for the support assistant and the dashboard that follows them.\n",
+      },
     },
     {
       day: 5.6,
@@ -1346,7 +1541,10 @@ const finetuneMonitorRepo: DemoRepo = {
       edits: {
         "train.py": [
           ["import argparse\nimport os\n", "import argparse\nimport os\nimport subprocess\n"],
-          ['    os.system(f"aws s3 sync /checkpoints/{args.run_name} s3://acme-ml-checkpoints/{args.run_name}")\n', '    subprocess.run(["aws", "s3", "sync", f"/checkpoints/{args.run_name}", f"s3://acme-ml-checkpoints/{args.run_name}"], check=True)\n'],
+          [
+            '    os.system(f"aws s3 sync /checkpoints/{args.run_name} s3://acme-ml-checkpoints/{args.run_name}")\n',
+            '    subprocess.run(["aws", "s3", "sync", f"/checkpoints/{args.run_name}", f"s3://acme-ml-checkpoints/{args.run_name}"], check=True)\n',
+          ],
         ],
       },
     },
@@ -1357,7 +1555,12 @@ const finetuneMonitorRepo: DemoRepo = {
       message: "Local env for running the launcher on the workstation",
       files: { ".env": `WANDB_PROJECT=support-assistant-ft\nHF_TOKEN=${HF_FINETUNE}\n` },
     },
-    { day: 28.6, author: S, message: "Remove .env (credentials belong in the secret store)", files: { ".env": null, ".gitignore": ".env\n__pycache__/\n" } },
+    {
+      day: 28.6,
+      author: S,
+      message: "Remove .env (credentials belong in the secret store)",
+      files: { ".env": null, ".gitignore": ".env\n__pycache__/\n" },
+    },
     {
       day: 31.5,
       author: L,
@@ -1396,24 +1599,144 @@ const finetuneMonitorRepo: DemoRepo = {
   ],
 };
 
-export const DEMO_REPOS: readonly DemoRepo[] = [supportAssistant, catalogEmbeddings, productClassifier, torchserveHandlers, fraudScoring, llmGateway, recsysServing, finetuneMonitorRepo];
+export const DEMO_REPOS: readonly DemoRepo[] = [
+  supportAssistant,
+  catalogEmbeddings,
+  productClassifier,
+  torchserveHandlers,
+  fraudScoring,
+  llmGateway,
+  recsysServing,
+  finetuneMonitorRepo,
+];
 
 /** What the security team did along the way. */
 export const DEMO_TRIAGE: readonly DemoTriage[] = [
-  { day: 4.7, by: "lead", repo: "product-image-classifier", check: "torchserve.management.public-bind", assign: "vision", comment: "Management API on 0.0.0.0 lets anyone on the cluster network register models. Please bind it to localhost this sprint." },
-  { day: 5.5, by: "lead", repo: "support-assistant-llm", check: "modal.function.trust-remote-code", assign: "engineer", comment: "trust_remote_code=True runs whatever Python the model repo ships. Mistral does not need it." },
-  { day: 6.4, by: "lead", repo: "torchserve-handlers", check: "torchserve.handler.request-deserialization", assign: "vision", status: "in_progress", comment: "Unpickling request bodies is remote code execution for anyone who can reach the inference port." },
-  { day: 9.5, by: "engineer", repo: "support-assistant-llm", check: "modal.function.trust-remote-code", status: "in_progress", comment: "Checking whether the tokenizer still loads without it." },
-  { day: 12.6, by: "lead", repo: "llm-finetune-monitor", check: "training-monitor.path.dotdot-literal", path: "tests/test_monitor.py", status: "false_positive", reason: "Test fixture: the ../ paths are the attack the test proves is rejected; the file never ships in the image." },
-  { day: 13.5, by: "lead", repo: "recsys-ray-serve", check: "ray-serve.config.public-bind", status: "accepted_risk", acceptedForDays: 45, reason: "The Serve proxy only listens inside the search namespace; a NetworkPolicy admits the feed API pods only. Revisit when the ingress moves to the mesh." },
-  { day: 18.6, by: "lead", repo: "fraud-scoring-bento", check: "bentoml.runner.pickle-deserialization", assign: "engineer", comment: "joblib.load unpickles whatever is in the model store. Can we export the model to ONNX or LightGBM's text format?" },
-  { day: 22.4, by: "search", repo: "catalog-embeddings", check: "modal.image.copies-whole-project", status: "in_progress", comment: "Moving to add_local_dir with an ignore list." },
-  { day: 27.3, by: "lead", repo: "llm-gateway-bento", check: "bentoml.api.cors-allow-all-origins", assign: "engineer", comment: "Only the docs site and the support console call this from a browser." },
-  { day: 30.5, by: "lead", repo: "llm-finetune-monitor", check: "training-monitor.path.request-data", assign: "engineer", comment: "send_file with a user-supplied name lets anyone download /etc/passwd from the training node." },
-  { day: 31.4, by: "lead", repo: "torchserve-handlers", check: "torchserve.handler.request-path-traversal", assign: "vision", comment: "The file name comes straight from the request body, so ../../etc/passwd reads outside SPEC_ROOT. Keep only the base name, or resolve the path and check it stays under SPEC_ROOT." },
-  { day: 35.4, by: "lead", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", assign: "engineer", comment: "This came back with the partner hotfix. Can we list the partner domains instead of *?" },
-  { day: 36.5, by: "engineer", repo: "fraud-scoring-bento", check: "bentoml.config.cors-allow-all-origins", status: "in_progress", comment: "Collecting the partner domains from account management." },
+  {
+    day: 4.7,
+    by: "lead",
+    repo: "product-image-classifier",
+    check: "torchserve.management.public-bind",
+    assign: "vision",
+    comment: "Management API on 0.0.0.0 lets anyone on the cluster network register models. Please bind it to localhost this sprint.",
+  },
+  {
+    day: 5.5,
+    by: "lead",
+    repo: "support-assistant-llm",
+    check: "modal.function.trust-remote-code",
+    assign: "engineer",
+    comment: "trust_remote_code=True runs whatever Python the model repo ships. Mistral does not need it.",
+  },
+  {
+    day: 6.4,
+    by: "lead",
+    repo: "torchserve-handlers",
+    check: "torchserve.handler.request-deserialization",
+    assign: "vision",
+    status: "in_progress",
+    comment: "Unpickling request bodies is remote code execution for anyone who can reach the inference port.",
+  },
+  {
+    day: 9.5,
+    by: "engineer",
+    repo: "support-assistant-llm",
+    check: "modal.function.trust-remote-code",
+    status: "in_progress",
+    comment: "Checking whether the tokenizer still loads without it.",
+  },
+  {
+    day: 12.6,
+    by: "lead",
+    repo: "llm-finetune-monitor",
+    check: "training-monitor.path.dotdot-literal",
+    path: "tests/test_monitor.py",
+    status: "false_positive",
+    reason: "Test fixture: the ../ paths are the attack the test proves is rejected; the file never ships in the image.",
+  },
+  {
+    day: 13.5,
+    by: "lead",
+    repo: "recsys-ray-serve",
+    check: "ray-serve.config.public-bind",
+    status: "accepted_risk",
+    acceptedForDays: 45,
+    reason:
+      "The Serve proxy only listens inside the search namespace; a NetworkPolicy admits the feed API pods only. Revisit when the ingress moves to the mesh.",
+  },
+  {
+    day: 18.6,
+    by: "lead",
+    repo: "fraud-scoring-bento",
+    check: "bentoml.runner.pickle-deserialization",
+    assign: "engineer",
+    comment: "joblib.load unpickles whatever is in the model store. Can we export the model to ONNX or LightGBM's text format?",
+  },
+  {
+    day: 22.4,
+    by: "search",
+    repo: "catalog-embeddings",
+    check: "modal.image.copies-whole-project",
+    status: "in_progress",
+    comment: "Moving to add_local_dir with an ignore list.",
+  },
+  {
+    day: 27.3,
+    by: "lead",
+    repo: "llm-gateway-bento",
+    check: "bentoml.api.cors-allow-all-origins",
+    assign: "engineer",
+    comment: "Only the docs site and the support console call this from a browser.",
+  },
+  {
+    day: 30.5,
+    by: "lead",
+    repo: "llm-finetune-monitor",
+    check: "training-monitor.path.request-data",
+    assign: "engineer",
+    comment: "send_file with a user-supplied name lets anyone download /etc/passwd from the training node.",
+  },
+  {
+    day: 31.4,
+    by: "lead",
+    repo: "torchserve-handlers",
+    check: "torchserve.handler.request-path-traversal",
+    assign: "vision",
+    comment:
+      "The file name comes straight from the request body, so ../../etc/passwd reads outside SPEC_ROOT. Keep only the base name, or resolve the path and check it stays under SPEC_ROOT.",
+  },
+  {
+    day: 35.4,
+    by: "lead",
+    repo: "fraud-scoring-bento",
+    check: "bentoml.config.cors-allow-all-origins",
+    assign: "engineer",
+    comment: "This came back with the partner hotfix. Can we list the partner domains instead of *?",
+  },
+  {
+    day: 36.5,
+    by: "engineer",
+    repo: "fraud-scoring-bento",
+    check: "bentoml.config.cors-allow-all-origins",
+    status: "in_progress",
+    comment: "Collecting the partner domains from account management.",
+  },
   // Issue 16 §2: a critical finding's acceptance asked for by an engineer waits for the lead's approval.
-  { day: 38.2, by: "engineer", repo: "support-assistant-llm", check: "modal.function.trust-remote-code", status: "accepted_risk", acceptedForDays: 30, reason: "The tokenizer still needs the custom code until the v0.3 release; the model repo is pinned to a reviewed commit." },
-  { day: 44.6, by: "lead", repo: "recsys-ray-serve", check: "ray-serve.deployment.pickle-model-load", assign: "search", comment: "The pickled index is back (rollback on the 43rd day). Let's get faiss memory sorted and remove pickle again." },
+  {
+    day: 38.2,
+    by: "engineer",
+    repo: "support-assistant-llm",
+    check: "modal.function.trust-remote-code",
+    status: "accepted_risk",
+    acceptedForDays: 30,
+    reason: "The tokenizer still needs the custom code until the v0.3 release; the model repo is pinned to a reviewed commit.",
+  },
+  {
+    day: 44.6,
+    by: "lead",
+    repo: "recsys-ray-serve",
+    check: "ray-serve.deployment.pickle-model-load",
+    assign: "search",
+    comment: "The pickled index is back (rollback on the 43rd day). Let's get faiss memory sorted and remove pickle again.",
+  },
 ];

@@ -27,7 +27,18 @@ import { registerRepository } from "../repos/service.ts";
 import { runScan } from "../scan/pipeline.ts";
 import { getSettings } from "../settings.ts";
 import { demoReposDir } from "./dir.ts";
-import { DEMO_DAYS, DEMO_EMAIL_DOMAIN, DEMO_REPOS, DEMO_TEAMS, DEMO_TRIAGE, DEMO_USERS, type DemoCommit, type DemoRepo, type DemoTriage, type DemoUserKey } from "./repos.ts";
+import {
+  DEMO_DAYS,
+  DEMO_EMAIL_DOMAIN,
+  DEMO_REPOS,
+  DEMO_TEAMS,
+  DEMO_TRIAGE,
+  DEMO_USERS,
+  type DemoCommit,
+  type DemoRepo,
+  type DemoTriage,
+  type DemoUserKey,
+} from "./repos.ts";
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -105,7 +116,9 @@ async function clearRepos(reposDir: string): Promise<void> {
   if (!existsSync(reposDir)) return;
   const present = DEMO_REPOS.filter((r) => existsSync(repoPath(reposDir, r)));
   if (present.length && !existsSync(join(reposDir, MARKER)))
-    throw new DemoError(`${reposDir} holds directories the demo did not create (${present.map((r) => r.name).join(", ")}); move them away or set POSTURE_DATA_DIR`);
+    throw new DemoError(
+      `${reposDir} holds directories the demo did not create (${present.map((r) => r.name).join(", ")}); move them away or set POSTURE_DATA_DIR`,
+    );
   for (const r of present) await rm(repoPath(reposDir, r), { recursive: true, force: true });
 }
 
@@ -133,7 +146,14 @@ function gitEnv(when?: Date, author?: string): NodeJS.ProcessEnv {
   if (when && author) {
     const m = /^(.*?)\s*<([^>]+)>$/.exec(author);
     const [name, email] = m ? [m[1]!, m[2]!] : [author, "dev@example.invalid"];
-    Object.assign(env, { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: when.toISOString(), GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_COMMITTER_DATE: when.toISOString() });
+    Object.assign(env, {
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_AUTHOR_DATE: when.toISOString(),
+      GIT_COMMITTER_NAME: name,
+      GIT_COMMITTER_EMAIL: email,
+      GIT_COMMITTER_DATE: when.toISOString(),
+    });
   }
   return env as NodeJS.ProcessEnv;
 }
@@ -168,13 +188,19 @@ export async function applyChanges(dir: string, repo: string, commit: DemoCommit
 async function commitTo(dir: string, repo: DemoRepo, commit: DemoCommit, when: Date): Promise<string> {
   await applyChanges(dir, repo.name, commit);
   // One process per commit: spawning is the costliest part of the seeding's own work.
-  const { stdout } = await run("sh", ["-c", 'git add -A && git commit -q --allow-empty -m "$1" && git rev-parse HEAD', "sh", commit.message], { cwd: dir, env: gitEnv(when, commit.author) });
+  const { stdout } = await run(
+    "sh",
+    ["-c", 'git add -A && git commit -q --allow-empty -m "$1" && git rev-parse HEAD', "sh", commit.message],
+    { cwd: dir, env: gitEnv(when, commit.author) },
+  );
   return stdout.trim();
 }
 
 // --- seeding ---------------------------------------------------------------------------------------------
 
-type Step = { day: number; kind: "commit"; repo: DemoRepo; commit: DemoCommit; first: boolean } | { day: number; kind: "triage"; triage: DemoTriage };
+type Step =
+  | { day: number; kind: "commit"; repo: DemoRepo; commit: DemoCommit; first: boolean }
+  | { day: number; kind: "triage"; triage: DemoTriage };
 
 /**
  * One timeline per repository: its commits and the triage of its findings, in date order (stable, so commits
@@ -228,14 +254,20 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
 
   const present = await demoPresence(db, reposDir);
   if (present.users || present.repositories) {
-    if (!opts.reset) throw new DemoExistsError(`the demo is already seeded (${present.repositories} repositories, ${present.users} users); run \`posture demo --reset\` to replace it`);
+    if (!opts.reset)
+      throw new DemoExistsError(
+        `the demo is already seeded (${present.repositories} repositories, ${present.users} users); run \`posture demo --reset\` to replace it`,
+      );
     log("removing the existing demo data");
     await removeDemo(db, reposDir);
   } else {
     await clearRepos(reposDir);
   }
   await mkdir(reposDir, { recursive: true });
-  await writeFile(join(reposDir, MARKER), "Git repositories of Posture's demo organisation (posture demo). Safe to delete with `posture demo --reset`.\n");
+  await writeFile(
+    join(reposDir, MARKER),
+    "Git repositories of Posture's demo organisation (posture demo). Safe to delete with `posture demo --reset`.\n",
+  );
 
   await syncCatalogue(db, opts.rulebook);
   await getSettings(db);
@@ -258,7 +290,14 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
 
   const repoIds = new Map<string, string>();
   // Compiled once: compiling the rulebook's ast-grep rules takes longer than scanning a demo repository.
-  const ctx = { db, databaseUrl: opts.databaseUrl, rulebook: opts.rulebook, compiled: compileChecks(opts.rulebook.checks), allowLocalRepos: true, workRoot: tmpdir() };
+  const ctx = {
+    db,
+    databaseUrl: opts.databaseUrl,
+    rulebook: opts.rulebook,
+    compiled: compileChecks(opts.rulebook.checks),
+    allowLocalRepos: true,
+    workRoot: tmpdir(),
+  };
   let commits = 0;
   let scans = 0;
   let triageSteps = 0;
@@ -286,7 +325,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
       }
       // CI asks for a scan on every push; the scan runs a few minutes later and takes what it really takes.
       const queuedAt = new Date(when.getTime() + (step.first ? 4 : 2) * 60_000);
-      const scan = await db.scan.create({ data: { repositoryId: repoIds.get(repo.name)!, trigger: step.first ? "registration" : "api", status: "queued", queuedAt } });
+      const scan = await db.scan.create({
+        data: { repositoryId: repoIds.get(repo.name)!, trigger: step.first ? "registration" : "api", status: "queued", queuedAt },
+      });
       const base = queuedAt.getTime() + 4_000;
       const t0 = Date.now();
       try {
@@ -295,7 +336,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
         throw new DemoError(`${repo.name}: the scan of "${commit.message}" failed: ${(e as Error).message}`);
       }
       scans++;
-      log(`${when.toISOString().slice(0, 10)}  ${repo.name.padEnd(26)} ${sha.slice(0, 8)} ${commit.message}  (commit ${tCommit} ms, scan ${Date.now() - t0} ms)`);
+      log(
+        `${when.toISOString().slice(0, 10)}  ${repo.name.padEnd(26)} ${sha.slice(0, 8)} ${commit.message}  (commit ${tCommit} ms, scan ${Date.now() - t0} ms)`,
+      );
     } else {
       await applyTriage(db, step.triage, when, at(DEMO_DAYS - 1), repoIds, users, actor);
       triageSteps++;
@@ -338,7 +381,15 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
 }
 
 /** Applies one triage step through lib/findings/triage.ts, then moves what it wrote to the step's day. */
-async function applyTriage(db: Db, t: DemoTriage, when: Date, historyEnd: Date, repoIds: Map<string, string>, users: Map<DemoUserKey, { id: string }>, actor: (k: DemoUserKey) => Actor): Promise<void> {
+async function applyTriage(
+  db: Db,
+  t: DemoTriage,
+  when: Date,
+  historyEnd: Date,
+  repoIds: Map<string, string>,
+  users: Map<DemoUserKey, { id: string }>,
+  actor: (k: DemoUserKey) => Actor,
+): Promise<void> {
   const repositoryId = repoIds.get(t.repo);
   if (!repositoryId) throw new DemoError(`triage on day ${t.day}: ${t.repo} has no commits yet`);
   const finding = await db.finding.findFirst({
@@ -356,7 +407,13 @@ async function applyTriage(db: Db, t: DemoTriage, when: Date, historyEnd: Date, 
   await updateFindings(db, [finding.id], change, actor(t.by), ORG_WIDE);
   // triage.ts stamps the real time; the demo's history needs the step's day. Every row of this finding still
   // stamped after the history's end is this step's (steps of one repository run one after another).
-  await db.findingEvent.updateMany({ where: { findingId: finding.id, createdAt: { gt: historyEnd }, scanId: null }, data: { createdAt: when } });
-  await db.auditLog.updateMany({ where: { action: { in: ["finding.triage", "finding.exception_request"] }, targetId: finding.id, createdAt: { gt: historyEnd } }, data: { createdAt: when } });
+  await db.findingEvent.updateMany({
+    where: { findingId: finding.id, createdAt: { gt: historyEnd }, scanId: null },
+    data: { createdAt: when },
+  });
+  await db.auditLog.updateMany({
+    where: { action: { in: ["finding.triage", "finding.exception_request"] }, targetId: finding.id, createdAt: { gt: historyEnd } },
+    data: { createdAt: when },
+  });
   await db.exceptionRequest.updateMany({ where: { findingId: finding.id, requestedAt: { gt: historyEnd } }, data: { requestedAt: when } });
 }

@@ -20,10 +20,19 @@
 import type { Advisory } from "./advisory-set.ts";
 import type { Check } from "./rulebook.ts";
 import { decidingDeclarations, joinSpecs, type Declaration, type DependencyIndex } from "./dependencies.ts";
-import { type CompiledCheck } from "./compile.ts";
+import type { CompiledCheck } from "./compile.ts";
 import { finalizeFile, splitLines, type FileScan } from "./finalize.ts";
-import { type RawMatch } from "./match.ts";
-import { ANY_VERSION, compareVersions, describeInterval, intersect, pinnedVersion, specInterval, versionIn, type Interval } from "./pep440.ts";
+import type { RawMatch } from "./match.ts";
+import {
+  ANY_VERSION,
+  compareVersions,
+  describeInterval,
+  intersect,
+  pinnedVersion,
+  specInterval,
+  versionIn,
+  type Interval,
+} from "./pep440.ts";
 import { SEVERITY_RANK, type CodeContext } from "./types.ts";
 
 interface CompiledAdvisory {
@@ -61,7 +70,12 @@ function indexAdvisories(set: readonly Advisory[]): Map<string, CompiledAdvisory
 
 export function compileAdvisoryCheck(check: Check): CompiledAdvisories {
   const m = check.match as { versions: "pinned" | "range"; minSeverity?: keyof typeof SEVERITY_RANK };
-  return { kind: "advisories", versions: m.versions, minRank: m.minSeverity ? SEVERITY_RANK[m.minSeverity] : 0, byPackage: indexAdvisories(check.advisories ?? []) };
+  return {
+    kind: "advisories",
+    versions: m.versions,
+    minRank: m.minSeverity ? SEVERITY_RANK[m.minSeverity] : 0,
+    byPackage: indexAdvisories(check.advisories ?? []),
+  };
 }
 
 export interface AdvisoryScope {
@@ -114,7 +128,11 @@ function affects(version: string, range: string): boolean {
 }
 
 /** What one directory's declarations of one package are reported for. */
-function directoryHits(here: readonly Declaration[], advisories: (check: AdvisoryCheck) => readonly CompiledAdvisory[], checks: readonly AdvisoryCheck[]): Hit[] {
+function directoryHits(
+  here: readonly Declaration[],
+  advisories: (check: AdvisoryCheck) => readonly CompiledAdvisory[],
+  checks: readonly AdvisoryCheck[],
+): Hit[] {
   const { requirements, constraints } = decidingDeclarations(here);
   const considered = [...requirements, ...constraints];
   const hits: Hit[] = [];
@@ -123,13 +141,23 @@ function directoryHits(here: readonly Declaration[], advisories: (check: Advisor
   for (const d of considered) {
     const pin = ownPin(d);
     // A requirement is installed within the constraints beside it.
-    const alternatives = !d.constraint && constraints.length ? d.specs.flatMap((s) => constraints.flatMap((c) => c.specs.map((cs) => joinSpecs(s, cs)))) : d.specs;
+    const alternatives =
+      !d.constraint && constraints.length
+        ? d.specs.flatMap((s) => constraints.flatMap((c) => c.specs.map((cs) => joinSpecs(s, cs))))
+        : d.specs;
     for (const check of checks) {
       for (const { advisory, ranges } of advisories(check)) {
         if (SEVERITY_RANK[advisory.severity] < check.matcher.minRank) continue;
         const key = `${check.check.id}\0${d.file}\0${advisory.id}`;
         if (hit.has(key)) continue;
-        const common = () => ({ ADVISORY: [advisory.id, ...advisory.aliases.slice(0, 1)].join(" / "), ADVISORY_SEVERITY: advisory.severity, PACKAGE: advisory.package, SUMMARY: advisory.summary, FIXED: fixedText(advisory), URL: advisory.url });
+        const common = () => ({
+          ADVISORY: [advisory.id, ...advisory.aliases.slice(0, 1)].join(" / "),
+          ADVISORY_SEVERITY: advisory.severity,
+          PACKAGE: advisory.package,
+          SUMMARY: advisory.summary,
+          FIXED: fixedText(advisory),
+          URL: advisory.url,
+        });
         if (check.matcher.versions === "pinned") {
           if (pin !== undefined && advisory.affected.some((r) => affects(pin, r))) {
             hit.add(key);
@@ -180,10 +208,15 @@ function groupRanges(hits: readonly Hit[]): Hit[] {
   const highestFixed = (a: Advisory) => [...a.fixed].sort(compareVersions).at(-1);
   for (const group of ranges.values()) {
     const sorted = [...group].sort(
-      (a, b) => SEVERITY_RANK[b.advisory.severity] - SEVERITY_RANK[a.advisory.severity] || compareVersions(highestFixed(b.advisory) ?? "0", highestFixed(a.advisory) ?? "0") || a.advisory.id.localeCompare(b.advisory.id),
+      (a, b) =>
+        SEVERITY_RANK[b.advisory.severity] - SEVERITY_RANK[a.advisory.severity] ||
+        compareVersions(highestFixed(b.advisory) ?? "0", highestFixed(a.advisory) ?? "0") ||
+        a.advisory.id.localeCompare(b.advisory.id),
     );
     const [primary, ...others] = sorted as [Hit, ...Hit[]];
-    const more = others.length ? `; it also admits versions affected by ${others.map((o) => `${o.advisory.id} (${fixedText(o.advisory)})`).join(", ")}` : "";
+    const more = others.length
+      ? `; it also admits versions affected by ${others.map((o) => `${o.advisory.id} (${fixedText(o.advisory)})`).join(", ")}`
+      : "";
     out.push({ ...primary, vars: { ...primary.vars, MORE: more } });
   }
   return out;
@@ -191,7 +224,13 @@ function groupRanges(hits: readonly Hit[]): Hit[] {
 
 /** Where on its line a declaration is: from the package's name to the end of what was written. */
 function position(line: string, d: Declaration): { start: number; end: number } {
-  const name = new RegExp(d.name.split("-").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[-_.]+"), "i").exec(line);
+  const name = new RegExp(
+    d.name
+      .split("-")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[-_.]+"),
+    "i",
+  ).exec(line);
   const written = d.text ? line.indexOf(d.text) : -1;
   const start = written >= 0 ? written : (name?.index ?? line.length - line.trimStart().length);
   const end = written >= 0 ? written + d.text.length : Math.max(start + 1, line.trimEnd().length);
@@ -214,7 +253,8 @@ export function advisoryFindings(checks: readonly AdvisoryCheck[], index: Depend
         if (scope.disabled(hit.check.check.id, hit.declaration.file)) continue;
         const key = `${hit.declaration.file}\0${name}\0${hit.advisory.id}`;
         const other = chosen.get(key);
-        if (!other || rank(hit) < rank(other) || (rank(hit) === rank(other) && (hit.declaration.line ?? 1) < (other.declaration.line ?? 1))) chosen.set(key, hit);
+        if (!other || rank(hit) < rank(other) || (rank(hit) === rank(other) && (hit.declaration.line ?? 1) < (other.declaration.line ?? 1)))
+          chosen.set(key, hit);
       }
     }
   }

@@ -26,7 +26,10 @@ export const ADVISORY_ID = /^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{
 const specifierSet = z
   .string()
   .min(1)
-  .refine((s) => specInterval(s) !== null && specInterval(s) !== undefined, "a PEP 440 specifier set that admits some version, e.g. \">=2.0,<2.6.0\"");
+  .refine(
+    (s) => specInterval(s) !== null && specInterval(s) !== undefined,
+    'a PEP 440 specifier set that admits some version, e.g. ">=2.0,<2.6.0"',
+  );
 
 export const advisorySchema = z
   .object({

@@ -22,7 +22,8 @@ const JOIN = /^(os\.path\.join|posixpath\.join|path\.join|osp\.join|join)$/;
 const PATH_CTOR = /^(pathlib\.)?(Pure)?(Posix)?Path$|^str$|^os\.fspath$/;
 const OPEN = /^(open|io\.open|gzip\.open|bz2\.open|lzma\.open|builtins\.open|fsspec\.open|tf\.io\.gfile\.GFile|smart_open\.open)$/;
 /** Keyword names loaders give their path or file argument. */
-const PATH_KEYWORDS = /^(f|file|filename|fname|path|filepath|file_path|model_path|checkpoint|checkpoint_path|pretrained_model_name_or_path)$/;
+const PATH_KEYWORDS =
+  /^(f|file|filename|fname|path|filepath|file_path|model_path|checkpoint|checkpoint_path|pretrained_model_name_or_path)$/;
 const MAX_DEPTH = 4;
 
 function stringValue(node: SgNode): LoadedPath | undefined {
@@ -30,11 +31,17 @@ function stringValue(node: SgNode): LoadedPath | undefined {
   if (parts.some((c) => c.kind() === "interpolation")) {
     // f"{model_dir}/model.pt": the text after the last placeholder is the file's name
     const last = [...parts].reverse().find((c) => c.kind() === "interpolation")!;
-    const tail = parts.filter((c) => c.kind() === "string_content" && c.range().start.index >= last.range().end.index).map((c) => c.text()).join("");
+    const tail = parts
+      .filter((c) => c.kind() === "string_content" && c.range().start.index >= last.range().end.index)
+      .map((c) => c.text())
+      .join("");
     const clean = tail.replace(/^[/\\]+/, "");
     return clean ? { path: clean, suffix: true } : undefined;
   }
-  const content = parts.filter((c) => c.kind() === "string_content" || c.kind() === "escape_sequence").map((c) => c.text()).join("");
+  const content = parts
+    .filter((c) => c.kind() === "string_content" || c.kind() === "escape_sequence")
+    .map((c) => c.text())
+    .join("");
   return content ? { path: content, suffix: false } : undefined;
 }
 
@@ -80,7 +87,12 @@ export function pathOf(node: SgNode, depth = 0): LoadedPath | undefined {
     case "string":
       return stringValue(node);
     case "concatenated_string":
-      return joinedText(node.children().filter((c) => c.kind() === "string").map((c) => stringValue(c)));
+      return joinedText(
+        node
+          .children()
+          .filter((c) => c.kind() === "string")
+          .map((c) => stringValue(c)),
+      );
     case "parenthesized_expression": {
       const inner = node.children().find((c) => c.isNamed());
       return inner && pathOf(inner, depth + 1);
@@ -152,7 +164,11 @@ function related(f: Finding, link: RelatedFinding["link"]): RelatedFinding {
  * Joins loader findings to the model-file findings their paths name, both ways. `loads` holds what each loader
  * finding's call names. Findings are changed in place (their `related` list).
  */
-export function linkModelLoads(findings: readonly Finding[], loads: ReadonlyMap<Finding, LoadedPath>, isModelFinding: (f: Finding) => boolean): void {
+export function linkModelLoads(
+  findings: readonly Finding[],
+  loads: ReadonlyMap<Finding, LoadedPath>,
+  isModelFinding: (f: Finding) => boolean,
+): void {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) if (isModelFinding(f)) (byFile.get(f.path) ?? byFile.set(f.path, []).get(f.path)!).push(f);
   if (!byFile.size) return;

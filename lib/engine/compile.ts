@@ -15,7 +15,6 @@ import { compileTaint, compileTaintSet, PARSE_ERROR_RULE, type CompiledTaint, ty
 import { NeedleSet } from "./needles.ts";
 import { SEVERITY_RANK } from "./types.ts";
 
-
 let registered = false;
 export function ensureLanguages() {
   if (registered) return;
@@ -87,7 +86,9 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     }
     return id;
   };
-  const shared = sharedUtils(checks.map((c) => (c.match.language === "python" || c.match.language === "yaml") && !c.match.taint ? c.match.utils : undefined));
+  const shared = sharedUtils(
+    checks.map((c) => ((c.match.language === "python" || c.match.language === "yaml") && !c.match.taint ? c.match.utils : undefined)),
+  );
   const compiled = checks.map((check, index): CompiledCheck => {
     const key = JSON.stringify(check.files);
     let globSet = globKeys.get(key);
@@ -97,7 +98,8 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     }
     const m = check.match;
     // A misspelt `captured` would leave every match outside the condition, silently.
-    if (check.when?.captured && !bindsVariable(check, check.when.captured)) throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
+    if (check.when?.captured && !bindsVariable(check, check.when.captured))
+      throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
     let matcher: CompiledCheck["matcher"];
     if (isArtifactMatch(m)) matcher = compileArtifactMatch(m);
     else if (m.language === "advisories") matcher = compileAdvisoryCheck(check);
@@ -116,7 +118,11 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       // files did not parse cleanly from the parses it makes anyway.
       const config: NapiConfig = taint
         ? taint.set.config
-        : { rule: (m.language === "python" ? { any: [m.rule, { all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] } : m.rule) as NapiConfig["rule"] };
+        : {
+            rule: (m.language === "python"
+              ? { any: [m.rule, { all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] }
+              : m.rule) as NapiConfig["rule"],
+          };
       if (!taint && m.constraints) config.constraints = m.constraints as NapiConfig["constraints"];
       if (!taint && m.utils) config.utils = m.utils as NapiConfig["utils"];
       try {
@@ -126,7 +132,16 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
       }
       // Constraints apply to a whole query's match, so a check with them keeps a query of its own.
       const merge = taint || m.constraints ? undefined : mergeMember(index, m.rule as Record<string, unknown>, m.utils, shared);
-      matcher = { kind: "ast", language: m.language, config, where: Object.entries(m.where ?? {}), redact: m.redact ?? [], report: m.report, taint, merge };
+      matcher = {
+        kind: "ast",
+        language: m.language,
+        config,
+        where: Object.entries(m.where ?? {}),
+        redact: m.redact ?? [],
+        report: m.report,
+        taint,
+        merge,
+      };
     }
     const compilePrefilter = (spec: Check["prefilter"]): CompiledPrefilter | undefined => {
       if (!spec) return undefined;
@@ -141,8 +156,16 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     };
     return { check, globSet, prefilter: compilePrefilter(check.prefilter), sinkPrefilter: compilePrefilter(check.sinkPrefilter), matcher };
   });
-  const flow = compiled.filter((c): c is CompiledCheck & { matcher: CompiledAst & { taint: CompiledTaint } } => c.matcher.kind === "ast" && !!c.matcher.taint);
-  const set = compileTaintSet(flow.map((c) => ({ spec: (c.check.match as { taint: TaintSpec }).taint, utils: (c.check.match as { utils?: Record<string, unknown> }).utils, rank: SEVERITY_RANK[c.check.severity] })));
+  const flow = compiled.filter(
+    (c): c is CompiledCheck & { matcher: CompiledAst & { taint: CompiledTaint } } => c.matcher.kind === "ast" && !!c.matcher.taint,
+  );
+  const set = compileTaintSet(
+    flow.map((c) => ({
+      spec: (c.check.match as { taint: TaintSpec }).taint,
+      utils: (c.check.match as { utils?: Record<string, unknown> }).utils,
+      rank: SEVERITY_RANK[c.check.severity],
+    })),
+  );
   flow.forEach((c, i) => (c.matcher.taint = set[i]!));
   return { checks: compiled, globSets, needles: new NeedleSet(needles), isTarget: (p) => globSets.some((m) => m(p)) };
 }

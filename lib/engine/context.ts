@@ -10,25 +10,84 @@ import type { CodeContext } from "./types.ts";
 
 /** Directory names that say what everything below them is for (compared lower-case). */
 const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
-  ...["tests", "test", "testing", "__tests__", "e2e", "integration_tests", "unit_tests", "fixtures", "__fixtures__", "mocks", "__mocks__", "testdata", "test_data", "test-data", "benchmarks", "benchmark", "bench", "loadtest", "loadtests", "load_test", "load_tests", "locust", "stress", "stress_test", "stress_tests", "perf_tests"].map((d) => [d, "test"]),
-  ...["examples", "example", "samples", "sample", "tutorials", "tutorial", "demos", "demo", "notebooks", "notebook", "cookbook", "cookbooks", "quickstart", "quickstarts"].map((d) => [d, "example"]),
+  ...[
+    "tests",
+    "test",
+    "testing",
+    "__tests__",
+    "e2e",
+    "integration_tests",
+    "unit_tests",
+    "fixtures",
+    "__fixtures__",
+    "mocks",
+    "__mocks__",
+    "testdata",
+    "test_data",
+    "test-data",
+    "benchmarks",
+    "benchmark",
+    "bench",
+    "loadtest",
+    "loadtests",
+    "load_test",
+    "load_tests",
+    "locust",
+    "stress",
+    "stress_test",
+    "stress_tests",
+    "perf_tests",
+  ].map((d) => [d, "test"]),
+  ...[
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "tutorials",
+    "tutorial",
+    "demos",
+    "demo",
+    "notebooks",
+    "notebook",
+    "cookbook",
+    "cookbooks",
+    "quickstart",
+    "quickstarts",
+  ].map((d) => [d, "example"]),
   ...["docs", "doc", "documentation", "docs_src"].map((d) => [d, "docs"]),
   ...[".github", ".gitlab", ".circleci", "ci", ".ci", ".buildkite", ".azure-pipelines", ".devcontainer", ".husky"].map((d) => [d, "build"]),
 ] as [string, CodeContext][]);
 
 /** File names (lower-case) that are CI or tooling configuration wherever they sit. */
-const BUILD_FILES = new Set([".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml", "azure-pipelines.yaml", "jenkinsfile", ".pre-commit-config.yaml", "noxfile.py", "tox.ini", "bitbucket-pipelines.yml", ".travis.yml", "appveyor.yml", "cloudbuild.yaml", "cloudbuild.yml"]);
+const BUILD_FILES = new Set([
+  ".gitlab-ci.yml",
+  ".gitlab-ci.yaml",
+  "azure-pipelines.yml",
+  "azure-pipelines.yaml",
+  "jenkinsfile",
+  ".pre-commit-config.yaml",
+  "noxfile.py",
+  "tox.ini",
+  "bitbucket-pipelines.yml",
+  ".travis.yml",
+  "appveyor.yml",
+  "cloudbuild.yaml",
+  "cloudbuild.yml",
+]);
 
-const TEST_FILE = /^(test_.+\.(py|sh|bash)|.+_test\.(py|sh|bash)|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
+const TEST_FILE =
+  /^(test_.+\.(py|sh|bash)|.+_test\.(py|sh|bash)|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
 const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
 /** Notebooks, and templates to copy such as .env.example or config.sample.yaml. */
 const EXAMPLE_FILE = /\.ipynb$|\.(example|sample)(\.[a-z0-9]+)?$/;
 /** A helper in a scripts/tools directory named for release, lint or formatting work is tooling, not service code. */
 const TOOL_DIRS = new Set(["scripts", "script", "tools", "tool", "dev", "hack"]);
-const TOOL_NAME = /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|validate_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
+const TOOL_NAME =
+  /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|validate_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
 
 /** A Python module that imports a test framework is test code wherever it lives (a helper module of a test suite). */
-const IMPORTS_TEST_FRAMEWORK = /^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)(?:\.[A-Za-z_.]+)?[ \t]+import\b)/m;
+const IMPORTS_TEST_FRAMEWORK =
+  /^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)(?:\.[A-Za-z_.]+)?[ \t]+import\b)/m;
 
 export interface ContextHints {
   /** Scripts that CI configuration runs and nothing that ships (Dockerfiles, Procfiles, compose files) does. */
@@ -76,7 +135,9 @@ export function isCiConfig(path: string): boolean {
 /** Files that start what ships: if one of them names a script, the script is not CI-only. */
 export function isLauncher(path: string): boolean {
   const name = path.toLowerCase().split("/").at(-1)!;
-  return /^(dockerfile|containerfile)(\..+)?$|\.dockerfile$|^procfile$|^(docker-)?compose(\..+)?\.ya?ml$|^entrypoint(\.sh)?$|^supervisord\.conf$|^pyproject\.toml$/.test(name);
+  return /^(dockerfile|containerfile)(\..+)?$|\.dockerfile$|^procfile$|^(docker-)?compose(\..+)?\.ya?ml$|^entrypoint(\.sh)?$|^supervisord\.conf$|^pyproject\.toml$/.test(
+    name,
+  );
 }
 
 const SCRIPT_PATH = /(?:\.\/)?((?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+\.(?:py|sh|bash))\b/g;

@@ -28,7 +28,8 @@ export function cvss3BaseScore(vector: string): number | undefined {
     if (!k || !v || m.has(k)) return undefined;
     m.set(k, v);
   }
-  const pick = <T extends Record<string, number>>(table: T, key: string) => (m.get(key)! in table ? table[m.get(key)! as keyof T] : undefined);
+  const pick = <T extends Record<string, number>>(table: T, key: string) =>
+    m.get(key)! in table ? table[m.get(key)! as keyof T] : undefined;
   const scope = m.get("S");
   if (scope !== "U" && scope !== "C") return undefined;
   const av = pick(WEIGHTS.AV, "AV");

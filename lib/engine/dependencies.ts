@@ -211,7 +211,14 @@ export function readRequirementsText(text: string, file: string, opts: { constra
         if (path) out.includes.push({ path, constraint: opts.constraint || opt === "-c" || opt === "--constraint" });
       } else if (/^(?:-e|--editable)$/.test(opt) && value) {
         const archive = versionFromArchive(value);
-        if (archive) out.declarations.push({ name: normalizeName(archive.name), specs: [`==${archive.version}`], text: value, file, constraint: opts.constraint });
+        if (archive)
+          out.declarations.push({
+            name: normalizeName(archive.name),
+            specs: [`==${archive.version}`],
+            text: value,
+            file,
+            constraint: opts.constraint,
+          });
       }
       // Index, binary and build options choose where and how, not which version.
       continue;
@@ -221,7 +228,14 @@ export function readRequirementsText(text: string, file: string, opts: { constra
     const req = (cut < 0 ? line : line.slice(0, cut)).trim();
     if (/^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.whl$|\.tar\.gz$/i.test(req)) {
       const archive = versionFromArchive(req);
-      if (archive) out.declarations.push({ name: normalizeName(archive.name), specs: [`==${archive.version}`], text: req, file, constraint: opts.constraint });
+      if (archive)
+        out.declarations.push({
+          name: normalizeName(archive.name),
+          specs: [`==${archive.version}`],
+          text: req,
+          file,
+          constraint: opts.constraint,
+        });
       continue;
     }
     const d = parseRequirement(req, file);
@@ -271,7 +285,8 @@ export function readPyproject(text: string, file: string): Declaration[] {
   const tool = isTable(doc.tool) ? doc.tool : {};
   const poetry = isTable(tool.poetry) ? tool.poetry : {};
   out.push(...poetryDeclarations(poetry.dependencies, file), ...poetryDeclarations(poetry["dev-dependencies"], file));
-  if (isTable(poetry.group)) for (const g of Object.values(poetry.group)) if (isTable(g)) out.push(...poetryDeclarations(g.dependencies, file));
+  if (isTable(poetry.group))
+    for (const g of Object.values(poetry.group)) if (isTable(g)) out.push(...poetryDeclarations(g.dependencies, file));
   const uv = isTable(tool.uv) ? tool.uv : {};
   pep508(uv["dev-dependencies"]);
   pep508(uv["override-dependencies"]);
@@ -299,7 +314,13 @@ export function readPipfile(text: string, file: string): Declaration[] {
 
 /** poetry.lock, uv.lock, pdm.lock ([[package]] name / version) and Pipfile.lock (JSON). */
 export function readLock(text: string, file: string): Declaration[] {
-  const locked = (name: string, version: string): Declaration => ({ name: normalizeName(name), specs: [valid(version) ? `==${version}` : null], text: `${name} ${version}`, file, locked: true });
+  const locked = (name: string, version: string): Declaration => ({
+    name: normalizeName(name),
+    specs: [valid(version) ? `==${version}` : null],
+    text: `${name} ${version}`,
+    file,
+    locked: true,
+  });
   if (file.endsWith("Pipfile.lock")) {
     const doc = JSON.parse(text) as Record<string, unknown>;
     const out: Declaration[] = [];
@@ -314,7 +335,9 @@ export function readLock(text: string, file: string): Declaration[] {
   }
   const doc = parseToml(text) as Record<string, unknown>;
   const packages = Array.isArray(doc.package) ? doc.package : [];
-  return packages.filter((p): p is { name: string; version: string } => isTable(p) && typeof p.name === "string" && typeof p.version === "string").map((p) => locked(p.name, p.version));
+  return packages
+    .filter((p): p is { name: string; version: string } => isTable(p) && typeof p.name === "string" && typeof p.version === "string")
+    .map((p) => locked(p.name, p.version));
 }
 
 /** setup.cfg: [options] install_requires and [options.extras_require], one requirement per (indented) line. */
@@ -377,13 +400,23 @@ export function readSetupPy(text: string, file: string): Declaration[] {
     const k = value.kind();
     if (k === "identifier") return lists(assigned(value.text()), depth + 1);
     if (k === "list" || k === "tuple") return [value];
-    if (k === "dictionary") return value.children().filter((p) => p.kind() === "pair").flatMap((p) => lists(p.field("value"), depth + 1));
+    if (k === "dictionary")
+      return value
+        .children()
+        .filter((p) => p.kind() === "pair")
+        .flatMap((p) => lists(p.field("value"), depth + 1));
     // a + b of lists
     if (k === "binary_operator") return [...lists(value.field("left"), depth + 1), ...lists(value.field("right"), depth + 1)];
     return [];
   };
   const out: Declaration[] = [];
-  const args = root.findAll({ rule: { kind: "keyword_argument", has: { field: "name", regex: "^(install_requires|extras_require)$" }, inside: { kind: "argument_list", inside: { kind: "call", has: { field: "function", regex: "^(setuptools\\.)?setup$" } } } } });
+  const args = root.findAll({
+    rule: {
+      kind: "keyword_argument",
+      has: { field: "name", regex: "^(install_requires|extras_require)$" },
+      inside: { kind: "argument_list", inside: { kind: "call", has: { field: "function", regex: "^(setuptools\\.)?setup$" } } },
+    },
+  });
   for (const arg of args) {
     for (const list of lists(arg.field("value"))) {
       for (const item of list.children()) {
@@ -404,14 +437,22 @@ export function readCondaEnvironment(text: string, file: string): Reading {
   for (const dep of deps) {
     // A conda spec is a few dozen characters; a longer string is not one.
     if (typeof dep === "string" && dep.length <= 1000) {
-      const spec = dep.replace(/^[^\s:]*::/, "").replace(/\[.*\]\s*$/, "").trim();
+      const spec = dep
+        .replace(/^[^\s:]*::/, "")
+        .replace(/\[.*\]\s*$/, "")
+        .trim();
       const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)$/.exec(spec);
       if (!m) continue;
       // name=ver=build / name ver build: the build string is not a version.
       let version = m[2]!.trim().replace(/(?<=[0-9*])=(?!=).*$/, "");
       if (/^[0-9*]/.test(version)) version = version.split(/\s+/)[0]!;
       const name = m[1]!.toLowerCase();
-      out.declarations.push({ name: normalizeName(CONDA_TO_PYPI[name] ?? name), specs: toPep440(version, { fuzzyBare: true }), text: dep.trim(), file });
+      out.declarations.push({
+        name: normalizeName(CONDA_TO_PYPI[name] ?? name),
+        specs: toPep440(version, { fuzzyBare: true }),
+        text: dep.trim(),
+        file,
+      });
     } else if (isTable(dep) && Array.isArray(dep.pip)) {
       const r = readRequirementsText(stringsOf(dep.pip).join("\n"), file);
       out.declarations.push(...r.declarations);
@@ -441,7 +482,8 @@ export function readBentofile(text: string, file: string): Reading {
  * `uv_pip_install`, BentoML's `Image(...).python_packages(...)`, and the requirements files they name
  * (`pip_install_from_requirements`, `requirements_file`). A file is read only if its text names one.
  */
-const IMAGE_STEP_CALL = "^(?:pip_install|uv_pip_install|python_packages|pip_install_from_requirements|uv_pip_install_from_requirements|requirements_file)$";
+const IMAGE_STEP_CALL =
+  "^(?:pip_install|uv_pip_install|python_packages|pip_install_from_requirements|uv_pip_install_from_requirements|requirements_file)$";
 const IMAGE_STEP_TEXT = /\b(?:uv_)?pip_install|\bpython_packages\b|\brequirements_file\b/;
 
 export function isImageStepSource(rel: string, text: string): boolean {
@@ -463,11 +505,15 @@ export function readImageSteps(text: string, file: string): Reading {
     if (k === "list" || k === "tuple") return value.children().flatMap((c) => strings(c, depth + 1));
     return [];
   };
-  const calls = root.findAll({ rule: { kind: "call", has: { field: "function", kind: "attribute", has: { field: "attribute", regex: IMAGE_STEP_CALL } } } });
+  const calls = root.findAll({
+    rule: { kind: "call", has: { field: "function", kind: "attribute", has: { field: "attribute", regex: IMAGE_STEP_CALL } } },
+  });
   for (const call of calls) {
     const method = call.field("function")!.field("attribute")!.text();
     // Keyword arguments choose indexes, GPUs and options, never packages.
-    const args = (call.field("arguments")?.children() ?? []).filter((a) => a.isNamed() && a.kind() !== "keyword_argument" && a.kind() !== "comment");
+    const args = (call.field("arguments")?.children() ?? []).filter(
+      (a) => a.isNamed() && a.kind() !== "keyword_argument" && a.kind() !== "comment",
+    );
     if (/requirements/.test(method)) {
       const written = args[0] && stringLiteral(args[0]);
       const path = written === undefined ? undefined : resolveInside(dirOf(file), written);
@@ -594,8 +640,11 @@ export class DependencyIndex {
     const effective = requirements.length ? requirements : constraints;
     const constraintSpecs = constraints.length && requirements.length ? constraints.flatMap((c) => c.specs) : [];
     const allowsBelow = (d: Declaration) =>
-      d.specs.some((s) => (constraintSpecs.length ? constraintSpecs.some((c) => specAllowsBelow(joinSpecs(s, c), limit)) : specAllowsBelow(s, limit)));
-    const describe = (d: Declaration) => (d.specs.every((s) => s === "") && !d.locked ? `${d.text} in ${d.file}, with no version bound` : `${d.text} in ${d.file}`);
+      d.specs.some((s) =>
+        constraintSpecs.length ? constraintSpecs.some((c) => specAllowsBelow(joinSpecs(s, c), limit)) : specAllowsBelow(s, limit),
+      );
+    const describe = (d: Declaration) =>
+      d.specs.every((s) => s === "") && !d.locked ? `${d.text} in ${d.file}, with no version bound` : `${d.text} in ${d.file}`;
     const open = effective.find(allowsBelow);
     return open ? { below: true, found: describe(open) } : { below: false, found: describe(effective[0]!) };
   }
@@ -623,7 +672,10 @@ export function joinSpecs(a: string | null, b: string | null): string | null {
  * that is not there), and locates each declaration's line. Never throws: a manifest that cannot be parsed is
  * reported in `errors` and contributes nothing.
  */
-export function buildDependencyIndex(files: readonly { path: string; text: string }[], read: (path: string) => string | undefined = () => undefined): DependencyIndexResult {
+export function buildDependencyIndex(
+  files: readonly { path: string; text: string }[],
+  read: (path: string) => string | undefined = () => undefined,
+): DependencyIndexResult {
   const byDir = new Map<string, Declaration[]>();
   const errors: ScanError[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -651,7 +703,8 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
       const text = texts.get(inc.path) ?? read(inc.path);
       if (text !== undefined) sources.set(inc.path, text);
       if (text === undefined) {
-        if (!missing.has(inc.path)) errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
+        if (!missing.has(inc.path))
+          errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
         missing.add(inc.path);
         return [];
       }
@@ -668,7 +721,11 @@ export function buildDependencyIndex(files: readonly { path: string; text: strin
       else if (base === "setup.py") ds = readSetupPy(text, path);
       else if (base === "setup.cfg") ds = readSetupCfg(text, path);
       else if (CONDA_FILE.test(base) || BENTOFILE.test(base) || base.endsWith(".py")) {
-        const r = CONDA_FILE.test(base) ? readCondaEnvironment(text, path) : base.endsWith(".py") ? readImageSteps(text, path) : readBentofile(text, path);
+        const r = CONDA_FILE.test(base)
+          ? readCondaEnvironment(text, path)
+          : base.endsWith(".py")
+            ? readImageSteps(text, path)
+            : readBentofile(text, path);
         ds = [...r.declarations, ...included(r.includes)];
       } else ds = requirements(path, text, /^constraints/i.test(base));
       sources.set(path, text);

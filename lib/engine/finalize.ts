@@ -3,13 +3,13 @@
  * fingerprints, redacted snippets and messages. Pure.
  */
 import type { Check } from "./rulebook.ts";
-import { DependencyIndex } from "./dependencies.ts";
+import type { DependencyIndex } from "./dependencies.ts";
 import { fingerprintAll } from "./fingerprint.ts";
-import { type LoadedPath } from "./artifact-links.ts";
+import type { LoadedPath } from "./artifact-links.ts";
 import { MESSAGE_VAR } from "./message.ts";
 import { isPlaceholderSecret, redact } from "./redact.ts";
 import { SEVERITY_RANK, type CodeContext, type Finding, type Severity, type Suppression } from "./types.ts";
-import { type RawMatch } from "./match.ts";
+import type { RawMatch } from "./match.ts";
 
 const SNIPPET_MAX_LINES = 6;
 const SNIPPET_MAX_LINE_CHARS = 240;
@@ -50,7 +50,9 @@ function snippetOf(lines: readonly string[], start: number, end: number, secrets
   // Redact the whole matched range first, then cut it down: cutting first could split a secret and show half of it.
   const lineSecrets = secrets.flatMap((s) => (s.includes("\n") ? s.split(/\r?\n/).map((l) => l.trim()) : [])).filter((l) => l.length >= 4);
   const masked = redact(lines.slice(start, end + 1).join("\n"), [...secrets, ...lineSecrets]).split("\n");
-  const shown = masked.slice(0, SNIPPET_MAX_LINES).map((l) => (l.length > SNIPPET_MAX_LINE_CHARS ? `${l.slice(0, SNIPPET_MAX_LINE_CHARS)}…` : l));
+  const shown = masked
+    .slice(0, SNIPPET_MAX_LINES)
+    .map((l) => (l.length > SNIPPET_MAX_LINE_CHARS ? `${l.slice(0, SNIPPET_MAX_LINE_CHARS)}…` : l));
   return masked.length > SNIPPET_MAX_LINES ? `${shown.join("\n")}\n…` : shown.join("\n");
 }
 
@@ -113,7 +115,9 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
     if (r.secrets.length > 0 && r.secrets.every(isPlaceholderSecret)) continue;
     unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
   }
-  const ordered = [...keepOnePerConcern(unique.values(), context)].sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id));
+  const ordered = [...keepOnePerConcern(unique.values(), context)].sort(
+    (a, b) => a.start.line - b.start.line || a.start.column - b.start.column || a.check.id.localeCompare(b.check.id),
+  );
 
   const redactedTexts = ordered.map((r) => redact(r.text, r.secrets));
   const fingerprints = fingerprintAll(ordered.map((r, i) => ({ ruleId: r.check.id, path, scope: r.scope, text: redactedTexts[i]! })));
@@ -138,7 +142,8 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       ruleId: r.check.id,
       policy: r.check.policy,
       framework: r.check.framework,
-      severity: r.severity && SEVERITY_RANK[r.severity] < SEVERITY_RANK[severityIn(r.check, context)] ? r.severity : severityIn(r.check, context),
+      severity:
+        r.severity && SEVERITY_RANK[r.severity] < SEVERITY_RANK[severityIn(r.check, context)] ? r.severity : severityIn(r.check, context),
       path,
       line: r.start.line + 1,
       column: r.start.column + 1,

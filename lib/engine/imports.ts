@@ -32,7 +32,10 @@ export function parseImports(text: string): ImportBinding[] {
     const level = m[1]!.length;
     const module = m[2] ?? "";
     if (!level && !module) continue;
-    const list = m[3]!.replace(/^\(|\)$/g, "").replace(/\\\n/g, " ").replace(/#[^\n]*/g, "");
+    const list = m[3]!
+      .replace(/^\(|\)$/g, "")
+      .replace(/\\\n/g, " ")
+      .replace(/#[^\n]*/g, "");
     for (const part of list.split(",")) {
       const [name, alias] = part.trim().split(/\s+as\s+/);
       if (!name || name === "*" || !IDENT.test(name) || (alias !== undefined && !IDENT.test(alias))) continue;
@@ -175,7 +178,6 @@ export function resolveCallee(
   return undefined;
 }
 
-
 /**
  * The data-flow query's results of every file a scan parsed for it (the files data-flow checks selected, and
  * the repository modules those import), kept until each file's checks have run: a file's calls into another
@@ -219,7 +221,9 @@ export class RepositoryFlow {
         }
       }
       for (const [local, cls] of instances) {
-        const methods = names(cls.file).filter((n) => n.startsWith(`${cls.name}.`)).map((n) => n.slice(cls.name.length + 1));
+        const methods = names(cls.file)
+          .filter((n) => n.startsWith(`${cls.name}.`))
+          .map((n) => n.slice(cls.name.length + 1));
         if (methods.length) alternatives.push(`${escapeRegex(local)}\\.(?:${methods.map(escapeRegex).join("|")})`);
       }
       if (!alternatives.length) return undefined;
@@ -246,4 +250,3 @@ export class RepositoryFlow {
     return out;
   }
 }
-

@@ -9,8 +9,16 @@ import { DependencyIndex } from "./dependencies.ts";
 import { loadedPath, type LoadedPath } from "./artifact-links.ts";
 import { analyseTaintChecks, parseErrorLine, tagNodes, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
 import { MESSAGE_VAR } from "./message.ts";
-import { type CodeContext, type Severity } from "./types.ts";
-import { SYNTAX_ERROR_TAG, type AstLanguage, type CompiledAst, type CompiledCheck, type CompiledPrefilter, type CompiledRegex, type CompiledRulebook } from "./compile.ts";
+import type { CodeContext, Severity } from "./types.ts";
+import {
+  SYNTAX_ERROR_TAG,
+  type AstLanguage,
+  type CompiledAst,
+  type CompiledCheck,
+  type CompiledPrefilter,
+  type CompiledRegex,
+  type CompiledRulebook,
+} from "./compile.ts";
 import { applyWhen, finalizeFile, splitLines, type FileScan } from "./finalize.ts";
 
 /** Regex checks look at one line at a time; longer lines (generated data, minified code) are not matched. */
@@ -33,14 +41,22 @@ export interface RawMatch {
 }
 
 function parseNumber(text: string): number | undefined {
-  const t = text.trim().replace(/^["']|["']$/g, "").replace(/_/g, "");
+  const t = text
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .replace(/_/g, "");
   if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t)) return undefined;
   return Number(t);
 }
 
 function withinBounds(n: number | undefined, b: { gt?: number; gte?: number; lt?: number; lte?: number }): boolean {
   if (n === undefined || Number.isNaN(n)) return false;
-  return (b.gt === undefined || n > b.gt) && (b.gte === undefined || n >= b.gte) && (b.lt === undefined || n < b.lt) && (b.lte === undefined || n <= b.lte);
+  return (
+    (b.gt === undefined || n > b.gt) &&
+    (b.gte === undefined || n >= b.gte) &&
+    (b.lt === undefined || n < b.lt) &&
+    (b.lte === undefined || n <= b.lte)
+  );
 }
 
 function pythonScope(node: SgNode): string {
@@ -66,7 +82,6 @@ function yamlScope(node: SgNode): string {
   return keys.reverse().join(" > ");
 }
 
-
 /** The 1-based line of a parse error node a pattern check's query returned, or undefined for a real match. */
 export function syntaxErrorLine(node: SgNode): number | undefined {
   return node.getMatch(SYNTAX_ERROR_TAG) ? node.range().start.line + 1 : undefined;
@@ -87,7 +102,10 @@ export function nodeToRaw(node: SgNode, c: CompiledCheck & { matcher: CompiledAs
     const v = get(name);
     if (v) vars[name] = v.text();
   }
-  const secrets = m.redact.map((name) => get(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
+  const secrets = m.redact
+    .map((name) => get(name)?.text())
+    .filter((s): s is string => !!s)
+    .map(stripQuotes);
   const loads = c.check.loadsModelFile && node.kind() === "call" ? loadedPath(node) : undefined;
   return {
     ...(loads ? { loads } : {}),
@@ -117,8 +135,19 @@ export function taintToRaw(hit: TaintHit, c: CompiledCheck & { matcher: Compiled
     const v = hit.sink.getMatch(name);
     if (v) vars[name] = v.text();
   }
-  const secrets = c.matcher.redact.map((name) => hit.sink.getMatch(name)?.text()).filter((s): s is string => !!s).map(stripQuotes);
-  return { check: c.check, start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column }, text: at.text(), scope: pythonScope(at), secrets, vars };
+  const secrets = c.matcher.redact
+    .map((name) => hit.sink.getMatch(name)?.text())
+    .filter((s): s is string => !!s)
+    .map(stripQuotes);
+  return {
+    check: c.check,
+    start: { line: r.start.line, column: r.start.column },
+    end: { line: r.end.line, column: r.end.column },
+    text: at.text(),
+    scope: pythonScope(at),
+    secrets,
+    vars,
+  };
 }
 
 /** Runs a file's data-flow checks on its one parse; the first parse error's line comes back too. */
@@ -138,7 +167,13 @@ export function taintMatches(
   const found = ran?.nodes ?? root.root().findAll(set.config);
   const tags = ran?.tags ?? tagNodes(found, set);
   const raw: RawMatch[] = [];
-  const hits = analyseTaintChecks(root, found, checks.map((c) => c.matcher.taint!), tags, ran?.imports);
+  const hits = analyseTaintChecks(
+    root,
+    found,
+    checks.map((c) => c.matcher.taint!),
+    tags,
+    ran?.imports,
+  );
   checks.forEach((c, i) => {
     for (const h of hits[i]!) raw.push(taintToRaw(h, c));
   });
@@ -151,7 +186,6 @@ function stripQuotes(s: string): string {
   const m = /^[rRbBuUfF]{0,2}(["']{1,3})([\s\S]*)\1$/.exec(s);
   return m ? m[2]! : s;
 }
-
 
 function collectVarNames(message: string): string[] {
   return [...message.matchAll(MESSAGE_VAR)].map((x) => x[1]!);
@@ -197,7 +231,11 @@ export function applicableChecks(rulebook: CompiledRulebook, path: string, text:
  * passes but whose sink side does not (applicable if a module the file imports passes it); `sinkSide` are the
  * data-flow checks whose sink side the file passes (so it may hold a helper for an importer's check).
  */
-export function selectChecks(rulebook: CompiledRulebook, path: string, text: string): { applicable: CompiledCheck[]; pending: CompiledCheck[]; sinkSide: CompiledCheck[] } {
+export function selectChecks(
+  rulebook: CompiledRulebook,
+  path: string,
+  text: string,
+): { applicable: CompiledCheck[]; pending: CompiledCheck[]; sinkSide: CompiledCheck[] } {
   // Runs for every file and check: plain loops, and needles found once per file.
   const globs = rulebook.globSets.map((m) => m(path));
   let contains: ((needle: number) => boolean) | undefined;
@@ -229,8 +267,8 @@ export interface EmbeddedDocument {
   text: string;
 }
 
-const BLOCK_SCALAR = /^(\s*)(?:-\s+)?([A-Za-z0-9_.\/-]+|"[^"\n]*"|'[^'\n]*'):\s*\|[-+0-9]*\s*(?:#.*)?$/;
-const YAML_LIKE = /^(?:[A-Za-z0-9_"'-][A-Za-z0-9_ "'.\/-]*:(?:\s|$)|-\s)/;
+const BLOCK_SCALAR = /^(\s*)(?:-\s+)?([A-Za-z0-9_./-]+|"[^"\n]*"|'[^'\n]*'):\s*\|[-+0-9]*\s*(?:#.*)?$/;
+const YAML_LIKE = /^(?:[A-Za-z0-9_"'-][A-Za-z0-9_ "'./-]*:(?:\s|$)|-\s)/;
 
 /**
  * Literal block scalars (`key: |`) whose first line reads as YAML (a `key:` or a `- ` item). Scripts, property
@@ -251,7 +289,15 @@ export function embeddedYamlDocuments(text: string): EmbeddedDocument[] {
     if (indent <= keyIndent || !YAML_LIKE.test(lines[first]!.trimStart())) continue;
     let end = first;
     while (end < lines.length && (lines[end]!.trim() === "" || lines[end]!.length - lines[end]!.trimStart().length >= indent)) end++;
-    docs.push({ line: first, indent, key: m[2]!.replace(/^["']|["']$/g, ""), text: lines.slice(first, end).map((l) => l.slice(indent)).join("\n") + "\n" });
+    docs.push({
+      line: first,
+      indent,
+      key: m[2]!.replace(/^["']|["']$/g, ""),
+      text: `${lines
+        .slice(first, end)
+        .map((l) => l.slice(indent))
+        .join("\n")}\n`,
+    });
     i = end - 1;
   }
   return docs;
@@ -265,7 +311,9 @@ export function embeddedYamlMatches(rulebook: CompiledRulebook, path: string, te
   if (!/\.ya?ml$/i.test(path)) return [];
   const out: RawMatch[] = [];
   for (const doc of embeddedYamlDocuments(text)) {
-    const checks = applicableChecks(rulebook, path, doc.text).filter((c): c is CompiledCheck & { matcher: CompiledAst } => c.matcher.kind === "ast" && c.matcher.language === "yaml");
+    const checks = applicableChecks(rulebook, path, doc.text).filter(
+      (c): c is CompiledCheck & { matcher: CompiledAst } => c.matcher.kind === "ast" && c.matcher.language === "yaml",
+    );
     if (checks.length === 0) continue;
     const root = parse("yaml", doc.text);
     for (const c of checks)
@@ -319,5 +367,10 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
   }
   // One file has no repository around it: its dependencies are not pinned.
   raw.push(...embeddedYamlMatches(rulebook, path, text));
-  return finalizeFile(path, lines, applyWhen(path, raw, () => DependencyIndex.EMPTY), context);
+  return finalizeFile(
+    path,
+    lines,
+    applyWhen(path, raw, () => DependencyIndex.EMPTY),
+    context,
+  );
 }

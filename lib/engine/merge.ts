@@ -59,7 +59,8 @@ export function sharedUtils(utilsOfChecks: readonly (Record<string, unknown> | u
     if (json === undefined || conflicting.has(name) || seen.has(name)) return false;
     seen.add(name);
     // Conservative: a `$` followed by a capital anywhere in the definition counts as a metavariable.
-    const ok = !/\$[A-Z]/.test(json) && [...json.matchAll(/"matches":"((?:[^"\\]|\\.)*)"/g)].every((m) => shared(JSON.parse(`"${m[1]}"`), seen));
+    const ok =
+      !/\$[A-Z]/.test(json) && [...json.matchAll(/"matches":"((?:[^"\\]|\\.)*)"/g)].every((m) => shared(JSON.parse(`"${m[1]}"`), seen));
     verdict.set(name, ok);
     return ok;
   };
@@ -67,7 +68,12 @@ export function sharedUtils(utilsOfChecks: readonly (Record<string, unknown> | u
 }
 
 /** A check's rule and utils as a member of merged queries; `index` makes its names unique in the rulebook. */
-export function mergeMember(index: number, rule: Rule, utils: Record<string, unknown> | undefined, shared: ReadonlySet<string> = new Set()): MergeMember {
+export function mergeMember(
+  index: number,
+  rule: Rule,
+  utils: Record<string, unknown> | undefined,
+  shared: ReadonlySet<string> = new Set(),
+): MergeMember {
   const prefix = `C${index}_`;
   const utilNames = new Map(Object.keys(utils ?? {}).map((name) => [name, shared.has(name) ? name : `${name}--c${index}`]));
   // ast-grep skips a node whose kind a rule cannot match only when it sees the rule's kinds; inside a merged
@@ -93,7 +99,12 @@ export function mergedConfig(members: readonly MergeMember[], extra: readonly Ru
   for (const m of members) utils[m.tag] = m.rule;
   const rule = {
     all: [
-      { any: [...members.map((m) => (m.kinds ? { all: [{ any: m.kinds.map((kind) => ({ kind })) }, { matches: m.tag }] } : { matches: m.tag })), ...extra] },
+      {
+        any: [
+          ...members.map((m) => (m.kinds ? { all: [{ any: m.kinds.map((kind) => ({ kind })) }, { matches: m.tag }] } : { matches: m.tag })),
+          ...extra,
+        ],
+      },
       ...members.map((m) => ({ any: [{ all: [{ matches: m.tag }, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] })),
     ],
   };
@@ -111,7 +122,10 @@ export function matchedMembers<T extends { merge: MergeMember }>(node: SgNode, m
  * files costs on the native threads: the smallest group is merged into the one whose check set grows least, until
  * `max` are left. A file keeps only its own checks' matches (the caller filters).
  */
-export function coarsen<T>(groups: readonly { members: readonly T[]; paths: string[] }[], max: number): { members: T[]; paths: string[] }[] {
+export function coarsen<T>(
+  groups: readonly { members: readonly T[]; paths: string[] }[],
+  max: number,
+): { members: T[]; paths: string[] }[] {
   const out = groups.map((g) => ({ members: new Set(g.members), paths: [...g.paths] }));
   while (out.length > max) {
     out.sort((a, b) => a.paths.length - b.paths.length || a.members.size - b.members.size);
@@ -130,4 +144,3 @@ export function coarsen<T>(groups: readonly { members: readonly T[]; paths: stri
   }
   return out.map((g) => ({ members: [...g.members], paths: g.paths }));
 }
-

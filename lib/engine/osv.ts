@@ -19,7 +19,14 @@ import type { Severity } from "./types.ts";
 
 type Entry = z.infer<typeof advisorySchema>;
 
-const event = z.object({ introduced: z.string().optional(), fixed: z.string().optional(), last_affected: z.string().optional(), limit: z.string().optional() }).loose();
+const event = z
+  .object({
+    introduced: z.string().optional(),
+    fixed: z.string().optional(),
+    last_affected: z.string().optional(),
+    limit: z.string().optional(),
+  })
+  .loose();
 const osvRecord = z
   .object({
     id: z.string().min(1).max(200),
@@ -52,7 +59,7 @@ export function osvRecords(json: unknown, source: string): unknown[] {
   if (Array.isArray(json)) return json;
   if (json && typeof json === "object" && Array.isArray((json as { vulns?: unknown }).vulns)) return (json as { vulns: unknown[] }).vulns;
   if (json && typeof json === "object" && "id" in json) return [json];
-  throw new RulebookError(source, "not an OSV export: expected a record, an array of records or {\"vulns\": [...]}");
+  throw new RulebookError(source, 'not an OSV export: expected a record, an array of records or {"vulns": [...]}');
 }
 
 export interface Skipped {
@@ -66,7 +73,8 @@ const MAX_SUMMARY = 80;
 const MAX_VERSIONS = 2000;
 
 function ratingOf(r: OsvRecord, affected: NonNullable<OsvRecord["affected"]>[number], unrated?: Severity): Severity | undefined {
-  for (const s of [r.database_specific?.severity, affected.database_specific?.severity]) if (typeof s === "string" && SEVERITY_NAMES[s.toUpperCase()]) return SEVERITY_NAMES[s.toUpperCase()];
+  for (const s of [r.database_specific?.severity, affected.database_specific?.severity])
+    if (typeof s === "string" && SEVERITY_NAMES[s.toUpperCase()]) return SEVERITY_NAMES[s.toUpperCase()];
   for (const s of r.severity ?? []) {
     const score = s.type === "CVSS_V3" ? cvss3BaseScore(s.score) : undefined;
     if (score !== undefined) return severityOfScore(score);
@@ -99,7 +107,10 @@ function rangesOf(events: z.infer<typeof event>[]): { affected: string[]; fixed:
 const PRODUCT_BLURB = /^[A-Za-z0-9 ._'-]{1,60} (?:is|are) (?:an?|the) /;
 
 function summaryOf(r: OsvRecord): string {
-  const sentences = (r.details ?? "").split(/\n+|(?<=\.)\s+/).map((x) => x.trim()).filter(Boolean);
+  const sentences = (r.details ?? "")
+    .split(/\n+|(?<=\.)\s+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
   const text = (r.summary?.trim() || sentences.find((x) => !PRODUCT_BLURB.test(x)) || sentences[0] || r.id).replace(/\s+/g, " ");
   return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1).trimEnd()}…` : text;
 }
@@ -110,14 +121,21 @@ function urlOf(r: OsvRecord): string {
 }
 
 /** One record's entries (one per PyPI package it affects), or why it has none. */
-export function fromOsv(raw: unknown, opts: { unrated?: Severity } = {}): { entries: Entry[]; skipped?: string; withdrawn?: { id: string; packages: string[] } } {
+export function fromOsv(
+  raw: unknown,
+  opts: { unrated?: Severity } = {},
+): { entries: Entry[]; skipped?: string; withdrawn?: { id: string; packages: string[] } } {
   const parsed = osvRecord.safeParse(raw);
   if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join(".") || "(record)"}: ${parsed.error.issues[0]!.message}`);
   const r = parsed.data;
   const pypi = (r.affected ?? []).filter((a) => a.package?.ecosystem === "PyPI");
   if (r.withdrawn) return { entries: [], skipped: "withdrawn", withdrawn: { id: r.id, packages: pypi.map((a) => a.package!.name) } };
   if (!ADVISORY_ID.test(r.id)) return { entries: [], skipped: "its id is not an OSV identifier" };
-  if (pypi.length === 0) return { entries: [], skipped: `not a PyPI package (${[...new Set((r.affected ?? []).map((a) => a.package?.ecosystem ?? "no ecosystem"))].join(", ") || "no affected packages"})` };
+  if (pypi.length === 0)
+    return {
+      entries: [],
+      skipped: `not a PyPI package (${[...new Set((r.affected ?? []).map((a) => a.package?.ecosystem ?? "no ecosystem"))].join(", ") || "no affected packages"})`,
+    };
   const entries: Entry[] = [];
   const reasons: string[] = [];
   for (const a of pypi) {
@@ -181,19 +199,31 @@ export interface ImportReport {
  * Merges an export's records into the local advisory file. Throws RulebookError (naming `source` and the record)
  * when a record is not an OSV record at all: nothing is written from an export that is not what it claims.
  */
-export function importOsv(records: readonly unknown[], opts: { source: string; bundled: readonly Advisory[]; local: readonly Entry[]; today: string; unrated?: Severity }): ImportReport {
+export function importOsv(
+  records: readonly unknown[],
+  opts: { source: string; bundled: readonly Advisory[]; local: readonly Entry[]; today: string; unrated?: Severity },
+): ImportReport {
   const bundledKeys = new Set(opts.bundled.flatMap(advisoryKeys));
   const keyOf = (e: Pick<Entry, "package" | "id">) => `${e.package.toLowerCase().replace(/[-_.]+/g, "-")}:${e.id}`;
   const local = new Map(opts.local.map((e) => [keyOf(e), e]));
   // One advisory under two ids (a PYSEC record and the GHSA it aliases) is kept once, under the first id seen.
   const owner = new Map(opts.local.flatMap((e) => advisoryKeys(e).map((k) => [k, keyOf(e)] as const)));
-  const report: ImportReport = { records: records.length, added: [], updated: [], unchanged: 0, removed: [], skipped: [], file: { reviewed: opts.today, source: opts.source, advisories: [] } };
+  const report: ImportReport = {
+    records: records.length,
+    added: [],
+    updated: [],
+    unchanged: 0,
+    removed: [],
+    skipped: [],
+    file: { reviewed: opts.today, source: opts.source, advisories: [] },
+  };
   records.forEach((raw, i) => {
     let got: ReturnType<typeof fromOsv>;
     try {
       got = fromOsv(raw, { unrated: opts.unrated });
     } catch (e) {
-      const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : `record ${i + 1}`;
+      const id =
+        raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : `record ${i + 1}`;
       throw new RulebookError(opts.source, `${id}: not a valid OSV record: ${(e as Error).message}`);
     }
     const id = (raw as { id: string }).id;
@@ -215,7 +245,9 @@ export function importOsv(records: readonly unknown[], opts: { source: string; b
         continue;
       }
       const k = keyOf(e);
-      const other = advisoryKeys(e).map((a) => owner.get(a)).find((o) => o !== undefined && o !== k);
+      const other = advisoryKeys(e)
+        .map((a) => owner.get(a))
+        .find((o) => o !== undefined && o !== k);
       if (other) {
         report.skipped.push({ id, reason: `${e.package}: the same advisory as ${local.get(other)?.id ?? other}, imported already` });
         continue;
@@ -228,6 +260,8 @@ export function importOsv(records: readonly unknown[], opts: { source: string; b
       local.set(k, e);
     }
   });
-  report.file.advisories = [...local.values()].sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  report.file.advisories = [...local.values()].sort((a, b) =>
+    a.package < b.package ? -1 : a.package > b.package ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   return report;
 }

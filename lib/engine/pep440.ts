@@ -85,12 +85,18 @@ export function specInterval(spec: string): Interval | undefined | null {
         break;
       case "~=":
         // ~=2.2.1 is >=2.2.1, ==2.2.*; the parser refuses ~= with a one-part release.
-        clause = { lo: { v: c.version, inclusive: true }, hi: { v: nextSeries(e.epoch, e.release, e.release.length - 2), inclusive: false } };
+        clause = {
+          lo: { v: c.version, inclusive: true },
+          hi: { v: nextSeries(e.epoch, e.release, e.release.length - 2), inclusive: false },
+        };
         break;
       case "==":
       case "===":
         clause = c.prefix
-          ? { lo: { v: seriesStart(e.epoch, e.release), inclusive: true }, hi: { v: nextSeries(e.epoch, e.release, e.release.length - 1), inclusive: false } }
+          ? {
+              lo: { v: seriesStart(e.epoch, e.release), inclusive: true },
+              hi: { v: nextSeries(e.epoch, e.release, e.release.length - 1), inclusive: false },
+            }
           : { lo: { v: c.version, inclusive: true }, hi: { v: c.version, inclusive: true } };
         break;
       default:
@@ -120,7 +126,9 @@ export function versionIn(version: string, spec: string): boolean {
   return clauses.every((c) => {
     const v = c.version && c.operator === ">" ? explain(c.version) : null;
     if (v?.is_postrelease) return compare(explain(version)!.public, v.public) > 0;
-    return satisfies(version, `${c.operator}${c.version ?? (c as { legacy?: string }).legacy ?? ""}${c.prefix ?? ""}`, { prereleases: true });
+    return satisfies(version, `${c.operator}${c.version ?? (c as { legacy?: string }).legacy ?? ""}${c.prefix ?? ""}`, {
+      prereleases: true,
+    });
   });
 }
 

@@ -45,7 +45,8 @@ const PLACEHOLDER_PART = /x{4}|X{4}|\*{3}|\.{3}|•{3}|changeme|change[-_ ]me|re
 const FAKE_WORD = /(?:^|[^A-Za-z0-9])(?:fake|dummy|mock|sample|example|test|your|insert|enter|paste)(?:[^A-Za-z0-9]|$)/i;
 // A reference to the value rather than the value: $VAR, ${VAR}, $(cmd), ${{ secrets.X }}, {{ .Values.x }}, {name},
 // %s, %(name)s, [token], or a secret manager's address. A hash such as bcrypt's "$2b$12$..." is a value.
-const PLACEHOLDER_REFERENCE = /^(?:\$[A-Za-z_{(]|`|\{\{|%\(|%[sd]$|\{[A-Za-z_][A-Za-z0-9_.]*\}$|\[[A-Za-z][A-Za-z0-9 _.-]*\]$)|\$\{|\{\{|^(?:arn:aws:|vault:|sm:\/\/|awssm:|projects\/[^/]+\/secrets\/)/;
+const PLACEHOLDER_REFERENCE =
+  /^(?:\$[A-Za-z_{(]|`|\{\{|%\(|%[sd]$|\{[A-Za-z_][A-Za-z0-9_.]*\}$|\[[A-Za-z][A-Za-z0-9 _.-]*\]$)|\$\{|\{\{|^(?:arn:aws:|vault:|sm:\/\/|awssm:|projects\/[^/]+\/secrets\/)/;
 
 /**
  * Whether a captured secret stands for a credential rather than being one: empty, a reference or template, a filler

@@ -27,24 +27,44 @@ export const REPO_CONFIG_FILE = ".posture.yaml";
 /** A configuration is a few lines; anything this size is not one. */
 export const MAX_REPO_CONFIG_BYTES = 256 * 1024;
 
-const required = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? "required" : `must be ${what}`) });
+const required = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? "required" : `must be ${what}`),
+});
 const text = z.string(required("a string")).trim().min(1, "required");
 const pathGlob = text.refine((p) => !p.split("/").includes(".."), "must stay inside the repository (no '..')");
 
 const schema = z
   .object({
-    exclude: z.array(z.object({ path: pathGlob, reason: text }, required("a mapping of path and reason")).strict(), required("a list")).optional(),
+    exclude: z
+      .array(z.object({ path: pathGlob, reason: text }, required("a mapping of path and reason")).strict(), required("a list"))
+      .optional(),
     contexts: z
-      .array(z.object({ path: pathGlob, context: z.enum(CODE_CONTEXTS, { error: (i) => (i.input === undefined ? "required" : `must be one of ${CODE_CONTEXTS.join(", ")}`) }) }, required("a mapping of path and context")).strict(), required("a list"))
+      .array(
+        z
+          .object(
+            {
+              path: pathGlob,
+              context: z.enum(CODE_CONTEXTS, {
+                error: (i) => (i.input === undefined ? "required" : `must be one of ${CODE_CONTEXTS.join(", ")}`),
+              }),
+            },
+            required("a mapping of path and context"),
+          )
+          .strict(),
+        required("a list"),
+      )
       .optional(),
     disable: z
       .array(
         z
-          .object({
-            check: text.regex(/^[a-z0-9.*?{},[\]!-]+$/, "must be a check id or an id glob such as modal.secrets.*"),
-            paths: z.array(pathGlob, required("a list of path globs")).min(1, "give at least one path glob").default(["**"]),
-            reason: text,
-          }, required("a mapping of check, paths and reason"))
+          .object(
+            {
+              check: text.regex(/^[a-z0-9.*?{},[\]!-]+$/, "must be a check id or an id glob such as modal.secrets.*"),
+              paths: z.array(pathGlob, required("a list of path globs")).min(1, "give at least one path glob").default(["**"]),
+              reason: text,
+            },
+            required("a mapping of check, paths and reason"),
+          )
           .strict(),
         required("a list"),
       )
@@ -134,7 +154,9 @@ export function parseRepoConfig(source: string): RepoConfigResult {
 
 /** The checks among `ids` each disable entry names; an entry naming none is almost always a typo. */
 export function unmatchedDisableEntries(config: RepoConfig, ids: readonly string[]): string[] {
-  return config.summary.disabledChecks.flatMap((d, i) => (ids.some((id) => picomatch.isMatch(id, d.check)) ? [] : [`disable[${i}].check: '${d.check}' names no check`]));
+  return config.summary.disabledChecks.flatMap((d, i) =>
+    ids.some((id) => picomatch.isMatch(id, d.check)) ? [] : [`disable[${i}].check: '${d.check}' names no check`],
+  );
 }
 
 export interface LoadedRepoConfig {
@@ -155,7 +177,8 @@ export function readRepoConfig(root: string): LoadedRepoConfig {
     // A link could point anywhere on the scanning machine; the configuration must be the repository's own.
     if (st.isSymbolicLink()) return { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: "is a symbolic link; not read" };
     if (!st.isFile()) return { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: "is not a file" };
-    if (st.size > MAX_REPO_CONFIG_BYTES) return { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: `larger than ${MAX_REPO_CONFIG_BYTES} bytes` };
+    if (st.size > MAX_REPO_CONFIG_BYTES)
+      return { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: `larger than ${MAX_REPO_CONFIG_BYTES} bytes` };
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -163,5 +186,7 @@ export function readRepoConfig(root: string): LoadedRepoConfig {
     return { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: `cannot read (${code ?? "error"})` };
   }
   const parsed = parseRepoConfig(text);
-  return parsed.ok ? { config: parsed.config, summary: parsed.config.summary } : { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: parsed.error };
+  return parsed.ok
+    ? { config: parsed.config, summary: parsed.config.summary }
+    : { config: EMPTY_REPO_CONFIG, summary: noSummary(), error: parsed.error };
 }

@@ -122,7 +122,10 @@ const prefilterSpec = z.union([
   z.array(needle).min(1),
   z
     .object({
-      all: z.array(z.union([needle, z.array(needle).min(1)])).min(1).optional(),
+      all: z
+        .array(z.union([needle, z.array(needle).min(1)]))
+        .min(1)
+        .optional(),
       any: z.array(needle).min(1).optional(),
     })
     .strict()
@@ -146,22 +149,40 @@ const checkSchema = z
      * credential in a test is low: `contextSeverity: { test: low, docs: low }`. Unlisted contexts keep `severity`.
      */
     contextSeverity: z
-      .partialRecord(z.enum(CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]]), z.enum(SEVERITIES))
-      .refine((o) => Object.keys(o).length > 0, "give the severity of at least one of example, test, docs, build (production is the check's severity)")
+      .partialRecord(
+        z.enum(
+          CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]],
+        ),
+        z.enum(SEVERITIES),
+      )
+      .refine(
+        (o) => Object.keys(o).length > 0,
+        "give the severity of at least one of example, test, docs, build (production is the check's severity)",
+      )
       .optional(),
     /**
      * Code contexts where the check reports nothing at all: a missing timeout, rate limit or resource limit in a
      * test or the docs is no risk to anyone (`notIn: [test, docs]`); a lower severity (contextSeverity) is for what
      * still matters there, such as a real credential in a test.
      */
-    notIn: z.array(z.enum(CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]])).min(1).optional(),
+    notIn: z
+      .array(
+        z.enum(
+          CODE_CONTEXTS.filter((c) => c !== "production") as [Exclude<CodeContext, "production">, ...Exclude<CodeContext, "production">[]],
+        ),
+      )
+      .min(1)
+      .optional(),
     message: z.string().min(1),
     files: z.array(z.string().min(1)).min(1),
     /**
      * The risk this check reports, when other checks (another framework's, or the framework-neutral ml-serving
      * policy's) can report the same risk: at one location only one finding per concern is kept (see finalizeFile).
      */
-    concern: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a concern is a lower-case kebab-case word, e.g. trust-remote-code").optional(),
+    concern: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "a concern is a lower-case kebab-case word, e.g. trust-remote-code")
+      .optional(),
     /**
      * A condition on the scanned repository, tested per match: the match is reported only when `dependency` can be
      * installed below `mayBeBelow` for its file (lib/engine/dependencies.ts), e.g. torch.load's unsafe default
@@ -173,7 +194,9 @@ const checkSchema = z
       .object({
         dependency: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "a Python package name, e.g. torch"),
         // YAML reads an unquoted 2.10 as the number 2.1, so the version must be a string.
-        mayBeBelow: z.string({ error: 'a PEP 440 version in quotes, e.g. "2.6"' }).refine((v) => validVersion(v) !== null, 'a PEP 440 version in quotes, e.g. "2.6"'),
+        mayBeBelow: z
+          .string({ error: 'a PEP 440 version in quotes, e.g. "2.6"' })
+          .refine((v) => validVersion(v) !== null, 'a PEP 440 version in quotes, e.g. "2.6"'),
         captured: metavarName.optional(),
         message: z.string().min(1).optional(),
       })
@@ -212,13 +235,24 @@ const checkSchema = z
      * sit in that module's helper), and such modules are parsed for their helpers.
      */
     sinkPrefilter: prefilterSpec.optional(),
-    match: z.discriminatedUnion("language", [astGrepMatch.extend({ language: z.literal("python") }), astGrepMatch.extend({ language: z.literal("yaml") }), pickleMatchSchema, kerasMatchSchema, regexMatch, advisoriesMatch]),
+    match: z.discriminatedUnion("language", [
+      astGrepMatch.extend({ language: z.literal("python") }),
+      astGrepMatch.extend({ language: z.literal("yaml") }),
+      pickleMatchSchema,
+      kerasMatchSchema,
+      regexMatch,
+      advisoriesMatch,
+    ]),
   })
   .strict()
   .superRefine((c, ctx) => {
     // A match keeps the metavariables its message names; the declared value is compared with one of them.
     if (c.unlessDeclared?.captured && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
-      ctx.addIssue({ code: "custom", path: ["unlessDeclared", "captured"], message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["unlessDeclared", "captured"],
+        message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses`,
+      });
     // Model-file checks (lib/engine/artifacts/checks.ts) have no rule and none of the text-file options.
     if (isArtifactMatch(c.match)) {
       const issue = artifactCheckIssue(c);
@@ -227,12 +261,20 @@ const checkSchema = z
     }
     if (c.match.language === "regex" || c.match.language === "advisories") return;
     const m = c.match;
-    if (!m.rule === !m.taint) ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
-    if (m.taint && m.language !== "python") ctx.addIssue({ code: "custom", path: ["match", "taint"], message: "taint checks are for Python" });
-    if (c.sinkPrefilter && !m.taint) ctx.addIssue({ code: "custom", path: ["sinkPrefilter"], message: "sinkPrefilter is for data-flow (taint) checks" });
+    if (!m.rule === !m.taint)
+      ctx.addIssue({ code: "custom", path: ["match"], message: "give either rule (a pattern check) or taint (a data-flow check)" });
+    if (m.taint && m.language !== "python")
+      ctx.addIssue({ code: "custom", path: ["match", "taint"], message: "taint checks are for Python" });
+    if (c.sinkPrefilter && !m.taint)
+      ctx.addIssue({ code: "custom", path: ["sinkPrefilter"], message: "sinkPrefilter is for data-flow (taint) checks" });
   });
 
-const reference = z.string().regex(/^(CWE-\d+|OWASP [A-Z0-9:]+|MITRE ATLAS [A-Z0-9.]+)$/, "references look like CWE-502, OWASP A01:2025, OWASP LLM04 or MITRE ATLAS AML.T0010");
+const reference = z
+  .string()
+  .regex(
+    /^(CWE-\d+|OWASP [A-Z0-9:]+|MITRE ATLAS [A-Z0-9.]+)$/,
+    "references look like CWE-502, OWASP A01:2025, OWASP LLM04 or MITRE ATLAS AML.T0010",
+  );
 
 export const policySchema = z
   .object({
@@ -302,8 +344,7 @@ function listPolicyFiles(dir: string): string[] {
       // Fixture directories hold only test inputs (hundreds of files); every command loads the rulebook.
       if (entry.isDirectory()) {
         if (!entry.name.endsWith(FIXTURES_SUFFIX)) visit(p);
-      }
-      else if (entry.isFile() && entry.name.endsWith(POLICY_SUFFIX)) out.push(p);
+      } else if (entry.isFile() && entry.name.endsWith(POLICY_SUFFIX)) out.push(p);
     }
   };
   visit(dir);
@@ -346,9 +387,15 @@ export function loadRulebook(dir: string, cache?: RulebookCache): Rulebook {
   if (files.length === 0) throw new RulebookError(dir, `no ${POLICY_SUFFIX} files found`);
 
   const hash = createHash("sha256");
-  for (const u of utilFiles(dir, files)) hash.update(relative(dir, u).split(sep).join("/")).update("\0").update(readFileSync(u, "utf8")).update("\0");
+  for (const u of utilFiles(dir, files))
+    hash.update(relative(dir, u).split(sep).join("/")).update("\0").update(readFileSync(u, "utf8")).update("\0");
   const advisories = advisoryFiles(dir);
-  for (const a of advisories) hash.update(a).update("\0").update(readFileSync(join(dir, a), "utf8")).update("\0");
+  for (const a of advisories)
+    hash
+      .update(a)
+      .update("\0")
+      .update(readFileSync(join(dir, a), "utf8"))
+      .update("\0");
   const texts = files.map((abs) => {
     const rel = relative(dir, abs).split(sep).join("/");
     const text = readFileSync(abs, "utf8");
@@ -397,7 +444,10 @@ const utilsSchema = z.object({ utils: z.record(z.string().regex(/^[a-z][a-z0-9-]
 
 function utilFiles(dir: string, policyFiles: readonly string[]): string[] {
   const dirs = new Set([dir, ...policyFiles.map((f) => dirname(f))]);
-  return [...dirs].map((d) => join(d, UTILS_FILE)).filter((f) => existsSync(f)).sort();
+  return [...dirs]
+    .map((d) => join(d, UTILS_FILE))
+    .filter((f) => existsSync(f))
+    .sort();
 }
 
 function loadSharedUtils(dir: string, policyFiles: readonly string[]) {
@@ -438,7 +488,10 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
       const used = usedBy([d.rule], d.utils ?? {});
       return Object.keys(used).length ? { ...d, utils: { ...used, ...d.utils } } : d;
     };
-    const withDeclared: Check = c.unlessDeclared || c.ifDeclared ? ({ ...c, unlessDeclared: withUtils(c.unlessDeclared), ifDeclared: withUtils(c.ifDeclared) } as Check) : c;
+    const withDeclared: Check =
+      c.unlessDeclared || c.ifDeclared
+        ? ({ ...c, unlessDeclared: withUtils(c.unlessDeclared), ifDeclared: withUtils(c.ifDeclared) } as Check)
+        : c;
     if (isArtifactMatch(c.match)) return withDeclared;
     if (c.match.language === "regex" || c.match.language === "advisories") return withDeclared;
     const own = c.match.utils ?? {};
@@ -493,12 +546,17 @@ function cacheEntry(cache: RulebookCache, dir: string, version: string): string 
   // A cached rulebook is only as good as the code that validated it: key it by this module's source and types'.
   if (engineSource === undefined) {
     try {
-      engineSource = ["./rulebook.ts", "./types.ts", "./advisory-set.ts"].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8")).join("\0");
+      engineSource = ["./rulebook.ts", "./types.ts", "./advisory-set.ts"]
+        .map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), "utf8"))
+        .join("\0");
     } catch {
       engineSource = null;
     }
   }
   if (engineSource === null) return undefined;
-  const key = createHash("sha256").update([resolve(dir), version, cache.salt, engineSource].join("\0")).digest("hex").slice(0, 32);
+  const key = createHash("sha256")
+    .update([resolve(dir), version, cache.salt, engineSource].join("\0"))
+    .digest("hex")
+    .slice(0, 32);
   return join(cache.dir, `rulebook-${key}.json`);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type CompiledCheck, type CompiledRegex, type CompiledRulebook } from "./compile.ts";
+import type { CompiledCheck, CompiledRegex, CompiledRulebook } from "./compile.ts";
 import { splitLines } from "./finalize.ts";
 import { embeddedYamlMatches, selectChecks, regexMatches, type RawMatch } from "./match.ts";
 import type { ScanError, SkipReason } from "./types.ts";
@@ -67,7 +67,8 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
   const astChecks: CompiledCheck[] = [];
   let lines: string[] | undefined;
   for (const c of applicable) {
-    if (c.matcher.kind === "regex") raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
+    if (c.matcher.kind === "regex")
+      raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
     else if (c.matcher.kind === "ast") astChecks.push(c);
   }
   // YAML inside YAML (KubeRay's serveConfigV2: |): rare, so parsed here rather than batched.

@@ -3,7 +3,14 @@ import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { findInFiles, parse, type SgNode, type SgRoot } from "@ast-grep/napi";
 import picomatch from "picomatch";
-import { compileChecks, ensureLanguages, SYNTAX_ERROR_TAG, type CompiledAst, type CompiledCheck, type CompiledRulebook } from "./compile.ts";
+import {
+  compileChecks,
+  ensureLanguages,
+  SYNTAX_ERROR_TAG,
+  type CompiledAst,
+  type CompiledCheck,
+  type CompiledRulebook,
+} from "./compile.ts";
 import { applyWhen, finalizeFile, splitLines } from "./finalize.ts";
 import { nodeToRaw, syntaxErrorLine, taintMatches, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
@@ -31,7 +38,9 @@ const MAX_PATTERN_QUERIES = 12;
 
 /** A merged query's checks in rulebook order, so one set of checks is always one query text. */
 function orderedChecks(checks: readonly AstCheck[]): AstCheck[] {
-  return [...checks].sort((a, b) => (a.matcher.merge!.tag < b.matcher.merge!.tag ? -1 : a.matcher.merge!.tag > b.matcher.merge!.tag ? 1 : 0));
+  return [...checks].sort((a, b) =>
+    a.matcher.merge!.tag < b.matcher.merge!.tag ? -1 : a.matcher.merge!.tag > b.matcher.merge!.tag ? 1 : 0,
+  );
 }
 
 export interface ScanOptions {
@@ -48,7 +57,10 @@ export interface ScanOptions {
 }
 
 export class ScanRootError extends Error {
-  constructor(readonly root: string, detail: string) {
+  constructor(
+    readonly root: string,
+    detail: string,
+  ) {
     super(`${root}: ${detail}`);
     this.name = "ScanRootError";
   }
@@ -103,11 +115,19 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     if (!statSync(root).isDirectory()) throw new ScanRootError(root, "not a directory");
   } catch (e) {
     if (e instanceof ScanRootError) throw e;
-    throw new ScanRootError(root, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ScanRootError(
+      root,
+      (e as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such directory"
+        : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   ensureLanguages();
   const compiled: CompiledRulebook = opts.compiled ?? compileChecks(opts.checks);
-  const artifacts = ArtifactScan.of(compiled, opts.artifactLimits, (check, vars, context) => ({ message: renderMessage(check.message, vars, []), severity: severityIn(check, context) }));
+  const artifacts = ArtifactScan.of(compiled, opts.artifactLimits, (check, vars, context) => ({
+    message: renderMessage(check.message, vars, []),
+    severity: severityIn(check, context),
+  }));
   const repo = readRepoConfig(root);
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
@@ -118,7 +138,14 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
   let walked;
   try {
-    walked = walk(root, { maxFileBytes, streamed: artifacts?.isArtifact, maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES, isTarget: compiled.isTarget, excluded: repo.config.excluded, notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p) });
+    walked = walk(root, {
+      maxFileBytes,
+      streamed: artifacts?.isArtifact,
+      maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES,
+      isTarget: compiled.isTarget,
+      excluded: repo.config.excluded,
+      notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p),
+    });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
@@ -132,8 +159,16 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     skippedFilesOmitted: 0,
   };
   if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${repo.error}; scanned with the defaults` });
-  for (const m of unmatchedDisableEntries(repo.config, opts.checks.map((c) => c.id))) result.errors.push({ path: REPO_CONFIG_FILE, message: m });
-  const ciOnly = ciOnlyScriptsOf(walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)), walked.files, maxFileBytes);
+  for (const m of unmatchedDisableEntries(
+    repo.config,
+    opts.checks.map((c) => c.id),
+  ))
+    result.errors.push({ path: REPO_CONFIG_FILE, message: m });
+  const ciOnly = ciOnlyScriptsOf(
+    walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)),
+    walked.files,
+    maxFileBytes,
+  );
   let dependencies: DependencyIndex | undefined;
   // Python files whose image build steps install packages (Modal's pip_install), noted as pass 1 reads them.
   const imageSteps: { path: string; text: string }[] = [];
@@ -156,7 +191,13 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   let done = 0;
   for (const file of walked.files) {
     const o = artifacts?.isArtifact(file.rel)
-      ? await artifacts.scan(file, result, walked.listed, repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, { ciOnlyScripts: ciOnly }), (id) => repo.config.disabled(id, file.rel))
+      ? await artifacts.scan(
+          file,
+          result,
+          walked.listed,
+          repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, { ciOnlyScripts: ciOnly }),
+          (id) => repo.config.disabled(id, file.rel),
+        )
       : readAndMatchText(compiled, file);
     if (o.kind === "artifact") {
       // read, matched and reported by the artifact scan
@@ -200,7 +241,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const add = (rel: string, r: RawMatch | null) => r && (raw.get(rel) ?? raw.set(rel, []).get(rel)!).push(r);
   // Every query of a file reports its parse errors: keep the first line once per file.
   const parseErrors = new Map<string, number>();
-  const parseError = (rel: string, line: number | undefined) => line !== undefined && parseErrors.set(rel, Math.min(parseErrors.get(rel) ?? Infinity, line));
+  const parseError = (rel: string, line: number | undefined) =>
+    line !== undefined && parseErrors.set(rel, Math.min(parseErrors.get(rel) ?? Infinity, line));
   /** One query's matches in one file: a merged query's nodes go to each check whose tag they bind. */
   const onMatches = (checks: readonly AstCheck[], merged: boolean, label: string) => (err: Error | null, nodes: SgNode[]) => {
     if (err) {
@@ -234,7 +276,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   for (const { file, imports, pending } of importers) {
     const own = taintOf.get(file.abs) ?? [];
     for (const c of pending)
-      if (imports.some((rel) => sinkSideOf.get(rel)?.has(c.check.id))) (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
+      if (imports.some((rel) => sinkSideOf.get(rel)?.has(c.check.id)))
+        (taintOf.get(file.abs) ?? taintOf.set(file.abs, []).get(file.abs)!).push(c);
     const checks = taintOf.get(file.abs) ?? own;
     for (const rel of imports) if (checks.some((c) => sinkSideOf.get(rel)?.has(c.check.id))) helperModules.add(rel);
   }
@@ -307,7 +350,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     }
   }
 
-  for (const [path, line] of parseErrors) result.errors.push({ path, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
+  for (const [path, line] of parseErrors)
+    result.errors.push({ path, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
 
   // Pass 3. A check's unlessDeclared condition reads the other files it names only once one of its matches asks.
   const byRel = new Map([...walked.noticed, ...walked.files].map((f) => [f.rel, f]));
@@ -360,7 +404,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   }
   opts.onProgress?.(total, total);
 
-  result.findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)));
+  result.findings.sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId),
+  );
   result.suppressed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   result.errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.stats.suppressed = result.suppressed.length;
@@ -381,7 +427,11 @@ interface QueryJob {
  * `max` per language, see merge.ts), and a check that cannot be merged has a query of its own over all the files
  * that select it. `onMatches` hands each query's matches on (merged: by the tags they bind).
  */
-function patternJobs(patternOf: ReadonlyMap<string, AstCheck[]>, onMatches: (checks: readonly AstCheck[], merged: boolean, label: string) => Parameters<typeof findInFiles>[2], max: number): QueryJob[] {
+function patternJobs(
+  patternOf: ReadonlyMap<string, AstCheck[]>,
+  onMatches: (checks: readonly AstCheck[], merged: boolean, label: string) => Parameters<typeof findInFiles>[2],
+  max: number,
+): QueryJob[] {
   const jobs: QueryJob[] = [];
   const groups = new Map<string, { checks: AstCheck[]; paths: string[] }>();
   const solo = new Map<AstCheck, string[]>();
@@ -400,14 +450,20 @@ function patternJobs(patternOf: ReadonlyMap<string, AstCheck[]>, onMatches: (che
     const language = checks[0]!.matcher.language;
     (byLanguage.get(language) ?? byLanguage.set(language, []).get(language)!).push({ members: checks, paths });
   }
-  const coarse = [...byLanguage.values()].flatMap((gs) => coarsen(gs, max).map((g) => ({ checks: orderedChecks(g.members), paths: g.paths })));
+  const coarse = [...byLanguage.values()].flatMap((gs) =>
+    coarsen(gs, max).map((g) => ({ checks: orderedChecks(g.members), paths: g.paths })),
+  );
   for (const { checks, paths } of coarse) {
     const language = checks[0]!.matcher.language;
-    const config = mergedConfig(checks.map((c) => c.matcher.merge!), language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : []);
+    const config = mergedConfig(
+      checks.map((c) => c.matcher.merge!),
+      language === "python" ? [{ all: [PARSE_ERROR_RULE, { pattern: `$${SYNTAX_ERROR_TAG}` }] }] : [],
+    );
     const probe = { check: { id: checks.map((c) => c.check.id).join("+") }, matcher: { language, config } } as unknown as AstCheck;
     jobs.push({ paths, run: (p) => findInFilesComplete(probe, p, onMatches(checks, true, `checks ${probe.check.id}`)) });
   }
-  for (const [check, paths] of solo) jobs.push({ paths, run: (p) => findInFilesComplete(check, p, onMatches([check], false, `check ${check.check.id}`)) });
+  for (const [check, paths] of solo)
+    jobs.push({ paths, run: (p) => findInFilesComplete(check, p, onMatches([check], false, `check ${check.check.id}`)) });
   return jobs;
 }
 
@@ -415,7 +471,12 @@ function patternJobs(patternOf: ReadonlyMap<string, AstCheck[]>, onMatches: (che
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /** The repository's dependency declarations, from the manifests the walk noticed and the files they include. */
-function readDependencies(root: string, noticed: readonly WalkedFile[], errors: ScanResult["errors"], imageSteps: readonly { path: string; text: string }[]): DependencyIndex {
+function readDependencies(
+  root: string,
+  noticed: readonly WalkedFile[],
+  errors: ScanResult["errors"],
+  imageSteps: readonly { path: string; text: string }[],
+): DependencyIndex {
   let realRoot: string | undefined;
   const read = (rel: string): string | undefined => {
     try {
@@ -433,7 +494,8 @@ function readDependencies(root: string, noticed: readonly WalkedFile[], errors: 
   for (const f of noticed) {
     if (!isDependencyManifest(f.rel)) continue;
     const text = read(f.rel);
-    if (text === undefined) errors.push({ path: f.rel, message: `cannot read dependency declarations (unreadable or over ${MAX_MANIFEST_BYTES} bytes)` });
+    if (text === undefined)
+      errors.push({ path: f.rel, message: `cannot read dependency declarations (unreadable or over ${MAX_MANIFEST_BYTES} bytes)` });
     else manifests.push({ path: f.rel, text });
   }
   const built = buildDependencyIndex([...manifests, ...imageSteps], read);
@@ -456,7 +518,13 @@ function ciOnlyScriptsOf(noticed: readonly WalkedFile[], files: readonly WalkedF
     }
     (isCiConfig(f.rel) ? ci : launchers).push(text);
   }
-  return ci.length ? ciOnlyScripts(ci, launchers, files.map((f) => f.rel)) : new Set();
+  return ci.length
+    ? ciOnlyScripts(
+        ci,
+        launchers,
+        files.map((f) => f.rel),
+      )
+    : new Set();
 }
 
 export function atOrAbove(severity: keyof typeof SEVERITY_RANK, threshold: keyof typeof SEVERITY_RANK): boolean {

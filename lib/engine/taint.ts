@@ -156,7 +156,12 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
         return {
           // ...and at least one member must match: a parameter no framework calls with request data (most of
           // them) is then not handed back to JavaScript at all.
-          all: [...hintOf(head), head, { any: members.map((m) => (m.rest.length ? { all: m.rest } : { pattern: "$_" })) }, ...members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] }))],
+          all: [
+            ...hintOf(head),
+            head,
+            { any: members.map((m) => (m.rest.length ? { all: m.rest } : { pattern: "$_" })) },
+            ...members.map((m) => ({ any: [{ all: [...m.rest, { pattern: `$${m.tag}` }] }, { pattern: "$_" }] })),
+          ],
         };
       });
     }
@@ -206,7 +211,8 @@ function alternativesOf(rule: Rule, utils: Record<string, unknown>, depth = 0): 
   const keys = Object.keys(rule);
   if (depth < 8 && keys.length === 1) {
     const only = rule[keys[0]!];
-    if (keys[0] === "matches" && typeof only === "string" && utils[only] && typeof utils[only] === "object") return alternativesOf(utils[only] as Rule, utils, depth + 1);
+    if (keys[0] === "matches" && typeof only === "string" && utils[only] && typeof utils[only] === "object")
+      return alternativesOf(utils[only] as Rule, utils, depth + 1);
     if (keys[0] === "any" && Array.isArray(only)) return (only as Rule[]).flatMap((r) => alternativesOf(r, utils, depth + 1));
     if (keys[0] === "all" && Array.isArray(only) && only.length >= 2) {
       // The first entry's own alternatives, each with the rest appended: a source written as "the framework's
@@ -249,7 +255,9 @@ function renamed(v: unknown, renames: Map<string, string>): unknown {
   if (renames.size === 0) return v;
   if (Array.isArray(v)) return v.map((x) => renamed(x, renames));
   if (v && typeof v === "object")
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "matches" && typeof x === "string" ? (renames.get(x) ?? x) : renamed(x, renames)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, k === "matches" && typeof x === "string" ? (renames.get(x) ?? x) : renamed(x, renames)]),
+    );
   return v;
 }
 
@@ -281,7 +289,17 @@ const FUNCTION = "function_definition";
 const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 /** Expressions whose value says something about tainted data but carries none of it. */
 // `a or b` is one of its operands, so boolean_operator carries taint; `not x` is a bool.
-const CLEAN_EXPRESSIONS = new Set<string>(["comparison_operator", "not_operator", "lambda", "integer", "float", "true", "false", "none", "string_content"]);
+const CLEAN_EXPRESSIONS = new Set<string>([
+  "comparison_operator",
+  "not_operator",
+  "lambda",
+  "integer",
+  "float",
+  "true",
+  "false",
+  "none",
+  "string_content",
+]);
 /** Methods that put their argument into the object they are called on (a list, dict, set). */
 /** Methods that look a key up in their object: with a clean object the result is clean, whatever the key. */
 const LOOKUPS = new Set(["get", "pop", "__getitem__"]);
@@ -494,12 +512,20 @@ class FunctionFlow {
         });
         break;
       case "with_statement":
-        for (const item of s.children().find((c) => c.kind() === "with_clause")?.children() ?? []) {
+        for (const item of s
+          .children()
+          .find((c) => c.kind() === "with_clause")
+          ?.children() ?? []) {
           if (item.kind() !== "with_item") continue;
           const v = item.field("value");
           if (v?.kind() === "as_pattern") {
             const src = v.children().find((c) => c.isNamed());
-            const target = v.field("alias") ?? v.children().filter((c) => c.isNamed()).at(-1);
+            const target =
+              v.field("alias") ??
+              v
+                .children()
+                .filter((c) => c.isNamed())
+                .at(-1);
             const o = src && this.taintOf(src);
             if (o && target && target !== src) this.bind(target, o);
           }
@@ -537,7 +563,11 @@ class FunctionFlow {
 
   /** `except E as name:` binds name; a source matched at that name (a caught exception's text) taints it. */
   private exceptClause(c: SgNode): void {
-    const target = c.children().find((x) => x.kind() === "as_pattern")?.children().find((x) => x.kind() === "as_pattern_target");
+    const target = c
+      .children()
+      .find((x) => x.kind() === "as_pattern")
+      ?.children()
+      .find((x) => x.kind() === "as_pattern_target");
     const name = target?.children().find((x) => x.kind() === "identifier");
     if (name) {
       const src = this.roles.sources.get(key(name));
@@ -578,7 +608,10 @@ class FunctionFlow {
     } else {
       // Walking the expression costs napi calls per node; its text says whether there is anything to find.
       if (!EFFECT_TEXT.test(e.text())) return;
-      for (const w of descendants(e, (n) => n.kind() === "named_expression" || (n.kind() === "call" && n.field("function")?.kind() === "attribute"))) {
+      for (const w of descendants(
+        e,
+        (n) => n.kind() === "named_expression" || (n.kind() === "call" && n.field("function")?.kind() === "attribute"),
+      )) {
         if (w.kind() === "named_expression") {
           const o = this.taintOf(w.field("value")!);
           const name = w.field("name");
@@ -723,10 +756,11 @@ class FunctionFlow {
         return v ? this.taintOf(v) : undefined;
       }
       case "string":
-        for (const c of e.children()) if (c.kind() === "interpolation") {
-          const o = this.taintOfChildren(c);
-          if (o) return o;
-        }
+        for (const c of e.children())
+          if (c.kind() === "interpolation") {
+            const o = this.taintOfChildren(c);
+            if (o) return o;
+          }
         return undefined;
       default:
         return this.taintOfChildren(e);
@@ -825,7 +859,13 @@ export function tagNodes(nodes: readonly SgNode[], set: TaintSet): string[][] {
  * sanitizers and guards): the flow through each function is followed once for the group, and each hit goes to
  * the checks whose sink it reached. Returns the hits of each check, in the order given.
  */
-export function analyseTaintChecks(root: SgRoot, nodes: readonly SgNode[], checks: readonly CompiledTaint[], tags: string[][], imports?: ImportedHelpersOf): TaintHit[][] {
+export function analyseTaintChecks(
+  root: SgRoot,
+  nodes: readonly SgNode[],
+  checks: readonly CompiledTaint[],
+  tags: string[][],
+  imports?: ImportedHelpersOf,
+): TaintHit[][] {
   const out: TaintHit[][] = checks.map(() => []);
   const groups = new Map<string, number[]>();
   checks.forEach((c, i) => {
@@ -891,7 +931,12 @@ export interface ModuleHelpers {
   get(name: string): Helper | undefined;
 }
 
-export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: CompiledTaint, tags: string[][] = tagNodes(nodes, compiled.set)): ModuleHelpers {
+export function moduleHelpers(
+  root: SgRoot,
+  nodes: readonly SgNode[],
+  compiled: CompiledTaint,
+  tags: string[][] = tagNodes(nodes, compiled.set),
+): ModuleHelpers {
   let index:
     | {
         roles: Roles;
@@ -929,7 +974,11 @@ export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: 
         const fn = enclosingFunction(call);
         const id = fn && exportedName(fn);
         if (!id || byId.has(id.name)) continue;
-        (callers.get(id.name) ?? callers.set(id.name, { fn: fn!, method: id.method, calls: [] }).get(id.name)!).calls.push({ call, target: target.text(), deferred });
+        (callers.get(id.name) ?? callers.set(id.name, { fn: fn!, method: id.method, calls: [] }).get(id.name)!).calls.push({
+          call,
+          target: target.text(),
+          deferred,
+        });
       }
     return { roles, tagOf, byId, callers };
   };
@@ -957,14 +1006,17 @@ export function moduleHelpers(root: SgRoot, nodes: readonly SgNode[], compiled: 
     });
     const flow = new FunctionFlow(caller.fn, index.roles, inner, initial, new Map(), calls).run();
     const helper: Helper = { name, sinkParams: new Map(), paramNames: names, method: caller.method };
-    for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+    for (const h of flow.hits)
+      if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
     return helper.sinkParams.size ? helper : undefined;
   };
   const get = (name: string) => {
     if (done.has(name)) return done.get(name);
     const helper = withFileMemo(() => {
       const h = summarise(name);
-      return h && { ...h, imported: true, sinkTags: new Map([...h.sinkParams.values()].map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])) };
+      return (
+        h && { ...h, imported: true, sinkTags: new Map([...h.sinkParams.values()].map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])) }
+      );
     });
     done.set(name, helper);
     return helper;
@@ -991,7 +1043,13 @@ function exportedName(fn: SgNode): { name: string; method: boolean } | undefined
   const clsParent = cls.parent()?.kind() === "decorated_definition" ? cls.parent()!.parent() : cls.parent();
   const clsName = cls.field("name")?.text();
   // a static or class method takes no instance first: not callable as obj.name(...) with self skipped
-  const decorators = fn.parent()?.kind() === "decorated_definition" ? fn.parent()!.text().slice(0, fn.range().start.index - fn.parent()!.range().start.index) : "";
+  const decorators =
+    fn.parent()?.kind() === "decorated_definition"
+      ? fn
+          .parent()!
+          .text()
+          .slice(0, fn.range().start.index - fn.parent()!.range().start.index)
+      : "";
   if (!clsName || clsParent?.kind() !== "module" || /@(staticmethod|classmethod)\b/.test(decorators)) return undefined;
   return { name: `${clsName}.${name}`, method: true };
 }
@@ -1005,7 +1063,8 @@ function summariseSinkHelper(fn: SgNode, name: string, method: boolean, roles: R
     if (!(method && i === 0)) initial.set(n, { param: i });
   });
   const flow = new FunctionFlow(fn, roles, new Map(), initial, bySinkStatement(sinks), new Map()).run();
-  for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
+  for (const h of flow.hits)
+    if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
   return helper.sinkParams.size ? helper : undefined;
 }
 
@@ -1068,14 +1127,21 @@ export function analyseTaintNodes(
   const calledHere = (id: { name: string; method: boolean }) => {
     const bare = id.name.replace(/^self\./, "");
     // a call, or a reference handed to a runner (background_tasks.add_task(helper, cmd)); the def is one of them
-    const re = id.method ? new RegExp(`\\bself\\.${escapeRegex(bare)}(?![A-Za-z0-9_])`) : new RegExp(`(?<![A-Za-z0-9_.])${escapeRegex(bare)}(?![A-Za-z0-9_])`, "g");
+    const re = id.method
+      ? new RegExp(`\\bself\\.${escapeRegex(bare)}(?![A-Za-z0-9_])`)
+      : new RegExp(`(?<![A-Za-z0-9_.])${escapeRegex(bare)}(?![A-Za-z0-9_])`, "g");
     return id.method ? re.test(text) : (text.match(re)?.length ?? 0) >= 2;
   };
   for (const [k, f] of fns) {
     const id = helperName(f);
     if (!id || !calledHere(id)) continue;
     const sinks = sinksOf.get(k);
-    const helper: Helper = (sinks && summariseSinkHelper(f, id.name, id.method, roles, sinks)) || { name: id.name, sinkParams: new Map(), paramNames: paramNames(f), method: id.method };
+    const helper: Helper = (sinks && summariseSinkHelper(f, id.name, id.method, roles, sinks)) || {
+      name: id.name,
+      sinkParams: new Map(),
+      paramNames: paramNames(f),
+      method: id.method,
+    };
     if (sourcesOf.has(k)) {
       const flow = new FunctionFlow(f, roles, new Map(), initialSources(f, roles), new Map(), new Map()).run();
       if (flow.returned && "source" in flow.returned) helper.returnsSource = flow.returned.source;
@@ -1090,7 +1156,11 @@ export function analyseTaintNodes(
   if (sinkHelpers.length) {
     const nameRe = `^(self\\.)?(${sinkHelpers.map((h) => escapeRegex(h.name.replace(/^self\./, ""))).join("|")})$`;
     const callsIn = new Map<number, { f: SgNode; calls: Map<number, HelperCall[]> }>();
-    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], nameRe)) {
+    for (const { call, target, deferred } of helperCalls(
+      root,
+      [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }],
+      nameRe,
+    )) {
       const h = helpers.get(target.kind() === "identifier" ? target.text() : `self.${target.field("attribute")?.text()}`);
       const f = enclosingFunction(call);
       if (!h || !f || (target.kind() === "identifier" && h.method)) continue;
@@ -1108,7 +1178,8 @@ export function analyseTaintNodes(
       });
       const flow = new FunctionFlow(f, roles, helpers, initial, new Map(), calls).run();
       const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
-      for (const h of flow.hits) if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+      for (const h of flow.hits)
+        if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
       if (helper.sinkParams.size) helpers.set(helper.name, helper);
     }
   }
@@ -1132,9 +1203,18 @@ export function analyseTaintNodes(
   if (helpers.size) {
     const names = [...helpers.values()].map((h) => h.name.replace(/^self\./, ""));
     const nameRe = `^(self\\.)?(${names.map(escapeRegex).join("|")})$`;
-    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }], nameRe)) {
+    for (const { call, target, deferred } of helperCalls(
+      root,
+      [{ kind: "identifier" }, { kind: "attribute", has: { field: "object", regex: "^self$" } }],
+      nameRe,
+    )) {
       const h = helpers.get(target.kind() === "identifier" ? target.text() : `self.${target.field("attribute")?.text()}`);
-      if (!h || (target.kind() === "identifier" && h.method) || (target.kind() === "attribute" && target.field("object")?.text() !== "self")) continue;
+      if (
+        !h ||
+        (target.kind() === "identifier" && h.method) ||
+        (target.kind() === "attribute" && target.field("object")?.text() !== "self")
+      )
+        continue;
       if (h.returnsSource) callersOfSourceHelpers.add(callerOf(call));
       if (h.sinkParams.size) addHelperCall(call, h, deferred);
     }
@@ -1143,7 +1223,11 @@ export function analyseTaintNodes(
   // Calls of other modules' helpers: `launch_utils.run(cmd)`, `api.register_model(path)`, and the same handed to
   // a runner (`add_task(launch_utils.run, cmd)`).
   if (importedHelpers)
-    for (const { call, target, deferred } of helperCalls(root, [{ kind: "identifier" }, { kind: "attribute" }], importedHelpers.calleeRegex)) {
+    for (const { call, target, deferred } of helperCalls(
+      root,
+      [{ kind: "identifier" }, { kind: "attribute" }],
+      importedHelpers.calleeRegex,
+    )) {
       const h = importedHelpers.helperOf(target.text());
       if (h) addHelperCall(call, h, deferred);
     }
@@ -1239,7 +1323,23 @@ function helperCalls(root: SgRoot, kinds: Rule[], nameRe: string): { call: SgNod
       kind: "call",
       any: [
         { has: { field: "function", any: kinds, regex: nameRe } },
-        { all: [{ has: { field: "function", regex: DEFERRED_RUNNERS } }, { has: { field: "arguments", has: { any: [{ kind: "identifier", regex: nameRe }, { kind: "attribute", regex: nameRe }, { kind: "keyword_argument", has: { field: "value", regex: nameRe } }] } } }] },
+        {
+          all: [
+            { has: { field: "function", regex: DEFERRED_RUNNERS } },
+            {
+              has: {
+                field: "arguments",
+                has: {
+                  any: [
+                    { kind: "identifier", regex: nameRe },
+                    { kind: "attribute", regex: nameRe },
+                    { kind: "keyword_argument", has: { field: "value", regex: nameRe } },
+                  ],
+                },
+              },
+            },
+          ],
+        },
       ],
     } as NapiConfig["rule"],
   });

@@ -131,5 +131,13 @@ export interface ScanResult {
 export type FindingLocation = Pick<Finding, "path" | "line" | "column" | "endLine" | "endColumn" | "message" | "snippet">;
 
 export function findingLocation(f: FindingLocation): FindingLocation {
-  return { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, snippet: f.snippet };
+  return {
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    message: f.message,
+    snippet: f.snippet,
+  };
 }

@@ -10,7 +10,9 @@ export { CODE_CONTEXTS, type CodeContext };
 
 export const ALWAYS_COUNTED_CONTEXTS = ["production", "example"] as const satisfies readonly CodeContext[];
 /** The contexts an org may choose to count as well. */
-export const OPTIONAL_CONTEXTS: readonly CodeContext[] = CODE_CONTEXTS.filter((c) => !(ALWAYS_COUNTED_CONTEXTS as readonly string[]).includes(c));
+export const OPTIONAL_CONTEXTS: readonly CodeContext[] = CODE_CONTEXTS.filter(
+  (c) => !(ALWAYS_COUNTED_CONTEXTS as readonly string[]).includes(c),
+);
 
 /** A setting's contexts made whole: the always-counted ones added, unknown ones dropped, in CODE_CONTEXTS order. */
 export function normaliseContexts(contexts: readonly string[] | null | undefined): CodeContext[] {
@@ -18,4 +20,10 @@ export function normaliseContexts(contexts: readonly string[] | null | undefined
   return CODE_CONTEXTS.filter((c) => chosen.has(c));
 }
 
-export const CONTEXT_LABELS: Record<CodeContext, string> = { production: "Production", example: "Example", test: "Test", docs: "Docs", build: "Build / CI" };
+export const CONTEXT_LABELS: Record<CodeContext, string> = {
+  production: "Production",
+  example: "Example",
+  test: "Test",
+  docs: "Docs",
+  build: "Build / CI",
+};

@@ -26,11 +26,18 @@ export class ExceptionError extends Error {
   }
 }
 
-export function maxAcceptDays(s: Pick<Settings, "riskMaxCriticalDays" | "riskMaxHighDays" | "riskMaxMediumDays" | "riskMaxLowDays">, severity: Severity): number {
+export function maxAcceptDays(
+  s: Pick<Settings, "riskMaxCriticalDays" | "riskMaxHighDays" | "riskMaxMediumDays" | "riskMaxLowDays">,
+  severity: Severity,
+): number {
   return { critical: s.riskMaxCriticalDays, high: s.riskMaxHighDays, medium: s.riskMaxMediumDays, low: s.riskMaxLowDays }[severity];
 }
 
-export function needsApproval(s: Pick<Settings, "approveAcceptedRisk" | "approveFalsePositive">, decision: ExceptionDecision, severity: Severity): boolean {
+export function needsApproval(
+  s: Pick<Settings, "approveAcceptedRisk" | "approveFalsePositive">,
+  decision: ExceptionDecision,
+  severity: Severity,
+): boolean {
   return (decision === "accepted_risk" ? s.approveAcceptedRisk : s.approveFalsePositive).includes(severity);
 }
 
@@ -44,7 +51,10 @@ export function canApprove(user: { role: Role; orgWide: boolean; teamIds: readon
 /** The acting user as approval rules see them; null for the system (schedules, the CLI, the demo seed). */
 export async function approverOf(tx: Pick<Db, "user">, actor: Actor): Promise<{ role: Role; orgWide: boolean; teamIds: string[] } | null> {
   if (!actor.id) return null;
-  const u = await tx.user.findUnique({ where: { id: actor.id }, select: { role: true, orgWide: true, teams: { select: { teamId: true } } } });
+  const u = await tx.user.findUnique({
+    where: { id: actor.id },
+    select: { role: true, orgWide: true, teams: { select: { teamId: true } } },
+  });
   return u ? { role: u.role, orgWide: u.orgWide, teamIds: u.teams.map((t) => t.teamId) } : null;
 }
 
@@ -53,7 +63,11 @@ export function checkAcceptance(s: Settings, severity: Severity, until: Date | u
   if (!until) return;
   const max = maxAcceptDays(s, severity);
   const last = new Date(now.getTime() + max * 86_400_000);
-  if (until.getTime() > last.getTime()) throw new ExceptionError("invalid_input", `acceptedUntil: a ${severity} finding's risk can be accepted for at most ${max} days (until ${last.toISOString().slice(0, 10)})`);
+  if (until.getTime() > last.getTime())
+    throw new ExceptionError(
+      "invalid_input",
+      `acceptedUntil: a ${severity} finding's risk can be accepted for at most ${max} days (until ${last.toISOString().slice(0, 10)})`,
+    );
 }
 
 interface FindingForRequest {
@@ -108,9 +122,25 @@ export async function recordRequest(
   await tx.finding.update({ where: { id: f.id }, data: { exceptionId: request.id } });
   if (pending) {
     await tx.findingEvent.create({
-      data: { findingId: f.id, type: "exception_requested", actorId: actor.id, comment: change.reason, data: { requestId: request.id, decision: change.decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null }, createdAt: now, severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext },
+      data: {
+        findingId: f.id,
+        type: "exception_requested",
+        actorId: actor.id,
+        comment: change.reason,
+        data: { requestId: request.id, decision: change.decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null },
+        createdAt: now,
+        severity: f.severity,
+        repositoryId: f.repositoryId,
+        checkId: f.checkId,
+        codeContext: f.codeContext,
+      },
     });
-    await audit(tx, actor, { action: "finding.exception_request", targetType: "finding", targetId: f.id, after: { requestId: request.id, decision: change.decision, reason: change.reason, acceptedUntil: change.acceptedUntil ?? null } });
+    await audit(tx, actor, {
+      action: "finding.exception_request",
+      targetType: "finding",
+      targetId: f.id,
+      after: { requestId: request.id, decision: change.decision, reason: change.reason, acceptedUntil: change.acceptedUntil ?? null },
+    });
   }
   return { outcome: pending ? "pending" : "apply", request };
 }
@@ -120,7 +150,19 @@ const decideInput = z.object({ requestId: z.string().min(1).max(64), comment: z.
 async function pendingInScope(tx: Tx, access: AccessScope, requestId: string) {
   const r = await tx.exceptionRequest.findFirst({
     where: { id: requestId, ...(access.all ? {} : { finding: { repository: repositoryAccessWhere(access) } }) },
-    include: { finding: { select: { id: true, status: true, severity: true, repositoryId: true, checkId: true, codeContext: true, repository: { select: { teamId: true } } } } },
+    include: {
+      finding: {
+        select: {
+          id: true,
+          status: true,
+          severity: true,
+          repositoryId: true,
+          checkId: true,
+          codeContext: true,
+          repository: { select: { teamId: true } },
+        },
+      },
+    },
   });
   // Another team's request is as unknown as a wrong id.
   if (!r) throw new ExceptionError("not_found", "no such request");
@@ -129,34 +171,94 @@ async function pendingInScope(tx: Tx, access: AccessScope, requestId: string) {
 }
 
 /** Approves a pending request: the decision applies now, as if the approver had made it, and says who asked. */
-export async function approveException(db: Db, actor: Actor, access: AccessScope, raw: unknown, now = new Date()): Promise<{ findingId: string; status: FindingStatus }> {
+export async function approveException(
+  db: Db,
+  actor: Actor,
+  access: AccessScope,
+  raw: unknown,
+  now = new Date(),
+): Promise<{ findingId: string; status: FindingStatus }> {
   const { requestId, comment } = decideInput.parse(raw);
   return db.$transaction(async (tx) => {
     const r = await pendingInScope(tx, access, requestId);
     const who = await approverOf(tx, actor);
     if (!canApprove(who, r.finding.repository.teamId)) throw new ExceptionError("not_found", "no such request");
     if (r.requestedById && r.requestedById === actor.id) throw new ExceptionError("own_request", "you cannot approve your own request");
-    if (r.acceptedUntil && r.acceptedUntil.getTime() <= now.getTime()) throw new ExceptionError("invalid_input", "the requested acceptance has already ended; ask for a new one");
+    if (r.acceptedUntil && r.acceptedUntil.getTime() <= now.getTime())
+      throw new ExceptionError("invalid_input", "the requested acceptance has already ended; ask for a new one");
     checkAcceptance(await getSettings(tx), r.finding.severity, r.acceptedUntil ?? undefined, now);
     const f = r.finding;
     const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext };
-    await tx.exceptionRequest.update({ where: { id: r.id }, data: { state: "approved", decidedById: actor.id, decidedBy: actor.label, decidedAt: now, decisionComment: comment || null } });
+    await tx.exceptionRequest.update({
+      where: { id: r.id },
+      data: { state: "approved", decidedById: actor.id, decidedBy: actor.label, decidedAt: now, decisionComment: comment || null },
+    });
     const toStatus = f.status === "fixed" ? "fixed" : r.decision;
-    await tx.finding.update({ where: { id: f.id }, data: { triageDecision: r.decision, statusReason: r.reason, acceptedUntil: r.acceptedUntil, exceptionId: r.id, ...(f.status === "fixed" ? {} : { status: r.decision }) } });
+    await tx.finding.update({
+      where: { id: f.id },
+      data: {
+        triageDecision: r.decision,
+        statusReason: r.reason,
+        acceptedUntil: r.acceptedUntil,
+        exceptionId: r.id,
+        ...(f.status === "fixed" ? {} : { status: r.decision }),
+      },
+    });
     await tx.findingEvent.createMany({
       data: [
-        { findingId: f.id, type: "exception_approved", actorId: actor.id, comment: comment || null, data: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy, acceptedUntil: r.acceptedUntil?.toISOString() ?? null }, createdAt: now, ...about },
+        {
+          findingId: f.id,
+          type: "exception_approved",
+          actorId: actor.id,
+          comment: comment || null,
+          data: {
+            requestId: r.id,
+            decision: r.decision,
+            requestedBy: r.requestedBy,
+            acceptedUntil: r.acceptedUntil?.toISOString() ?? null,
+          },
+          createdAt: now,
+          ...about,
+        },
         // The status change itself, as triage writes it, so trends and the lifecycle count it.
-        { findingId: f.id, type: "status_changed", actorId: actor.id, fromStatus: f.status, toStatus, comment: r.reason, data: { decision: r.decision, acceptedUntil: r.acceptedUntil?.toISOString() ?? null, requestId: r.id }, createdAt: now, ...about },
+        {
+          findingId: f.id,
+          type: "status_changed",
+          actorId: actor.id,
+          fromStatus: f.status,
+          toStatus,
+          comment: r.reason,
+          data: { decision: r.decision, acceptedUntil: r.acceptedUntil?.toISOString() ?? null, requestId: r.id },
+          createdAt: now,
+          ...about,
+        },
       ],
     });
-    await audit(tx, actor, { action: "finding.exception_approve", targetType: "finding", targetId: f.id, before: { status: f.status }, after: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy, acceptedUntil: r.acceptedUntil, comment: comment || null } });
+    await audit(tx, actor, {
+      action: "finding.exception_approve",
+      targetType: "finding",
+      targetId: f.id,
+      before: { status: f.status },
+      after: {
+        requestId: r.id,
+        decision: r.decision,
+        requestedBy: r.requestedBy,
+        acceptedUntil: r.acceptedUntil,
+        comment: comment || null,
+      },
+    });
     return { findingId: f.id, status: toStatus };
   });
 }
 
 /** Rejects a pending request with a comment (required: the requester needs to know why); the finding stays as it is. */
-export async function rejectException(db: Db, actor: Actor, access: AccessScope, raw: unknown, now = new Date()): Promise<{ findingId: string }> {
+export async function rejectException(
+  db: Db,
+  actor: Actor,
+  access: AccessScope,
+  raw: unknown,
+  now = new Date(),
+): Promise<{ findingId: string }> {
   const { requestId, comment } = decideInput.parse(raw);
   if (!comment) throw new ExceptionError("invalid_input", "comment: say why it is rejected");
   return db.$transaction(async (tx) => {
@@ -164,12 +266,31 @@ export async function rejectException(db: Db, actor: Actor, access: AccessScope,
     const who = await approverOf(tx, actor);
     if (!canApprove(who, r.finding.repository.teamId)) throw new ExceptionError("not_found", "no such request");
     const f = r.finding;
-    await tx.exceptionRequest.update({ where: { id: r.id }, data: { state: "rejected", decidedById: actor.id, decidedBy: actor.label, decidedAt: now, decisionComment: comment } });
+    await tx.exceptionRequest.update({
+      where: { id: r.id },
+      data: { state: "rejected", decidedById: actor.id, decidedBy: actor.label, decidedAt: now, decisionComment: comment },
+    });
     await tx.finding.update({ where: { id: f.id }, data: { exceptionId: null } });
     await tx.findingEvent.create({
-      data: { findingId: f.id, type: "exception_rejected", actorId: actor.id, comment, data: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy }, createdAt: now, severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext },
+      data: {
+        findingId: f.id,
+        type: "exception_rejected",
+        actorId: actor.id,
+        comment,
+        data: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy },
+        createdAt: now,
+        severity: f.severity,
+        repositoryId: f.repositoryId,
+        checkId: f.checkId,
+        codeContext: f.codeContext,
+      },
     });
-    await audit(tx, actor, { action: "finding.exception_reject", targetType: "finding", targetId: f.id, after: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy, comment } });
+    await audit(tx, actor, {
+      action: "finding.exception_reject",
+      targetType: "finding",
+      targetId: f.id,
+      after: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy, comment },
+    });
     return { findingId: f.id };
   });
 }
@@ -183,12 +304,27 @@ export async function pendingExceptions(db: Db, access: AccessScope, take = 200)
     where: { state: "pending", ...(access.all ? {} : { finding: { repository: repositoryAccessWhere(access) } }) },
     orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
     take,
-    include: { finding: { select: { id: true, message: true, severity: true, status: true, path: true, line: true, dueAt: true, repository: { select: { id: true, name: true, teamId: true } } } } },
+    include: {
+      finding: {
+        select: {
+          id: true,
+          message: true,
+          severity: true,
+          status: true,
+          path: true,
+          line: true,
+          dueAt: true,
+          repository: { select: { id: true, name: true, teamId: true } },
+        },
+      },
+    },
   });
 }
 
 export async function pendingExceptionCount(db: Db, access: AccessScope): Promise<number> {
-  return db.exceptionRequest.count({ where: { state: "pending", ...(access.all ? {} : { finding: { repository: repositoryAccessWhere(access) } }) } });
+  return db.exceptionRequest.count({
+    where: { state: "pending", ...(access.all ? {} : { finding: { repository: repositoryAccessWhere(access) } }) },
+  });
 }
 
 export const EXPIRING_DAYS = 14;
@@ -196,10 +332,22 @@ export const EXPIRING_DAYS = 14;
 /** Accepted risks of the reader's scope that end in the next `days` days, soonest first, with who asked and approved. */
 export async function expiringAcceptances(db: Db, access: AccessScope, now = new Date(), days = EXPIRING_DAYS) {
   return db.finding.findMany({
-    where: { status: "accepted_risk", acceptedUntil: { lte: new Date(now.getTime() + days * 86_400_000) }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
+    where: {
+      status: "accepted_risk",
+      acceptedUntil: { lte: new Date(now.getTime() + days * 86_400_000) },
+      ...(access.all ? {} : { repository: repositoryAccessWhere(access) }),
+    },
     orderBy: [{ acceptedUntil: "asc" }, { id: "asc" }],
     take: 200,
-    select: { id: true, message: true, severity: true, acceptedUntil: true, statusReason: true, repository: { select: { id: true, name: true } }, exception: { select: { requestedBy: true, decidedBy: true, needsApproval: true } } },
+    select: {
+      id: true,
+      message: true,
+      severity: true,
+      acceptedUntil: true,
+      statusReason: true,
+      repository: { select: { id: true, name: true } },
+      exception: { select: { requestedBy: true, decidedBy: true, needsApproval: true } },
+    },
   });
 }
 
@@ -207,4 +355,3 @@ export async function expiringAcceptances(db: Db, access: AccessScope, now = new
 export function approvesAnything(user: { role: Role; access: AccessScope }): boolean {
   return user.role === "admin" || (user.role === "security_lead" && (user.access.all || user.access.teamIds.length > 0));
 }
-

@@ -80,7 +80,18 @@ export async function findingsToSarif(db: Db, findings: Finding[], toolVersion: 
   const repositoryIds = [...new Set(shown.map((f) => f.repositoryId))];
   const repos = await db.repository.findMany({
     where: { id: { in: repositoryIds } },
-    select: { id: true, name: true, url: true, branch: true, scans: { where: { status: { in: ["succeeded", "unchanged"] } }, orderBy: { queuedAt: "desc" }, take: 1, select: { id: true, commitSha: true } } },
+    select: {
+      id: true,
+      name: true,
+      url: true,
+      branch: true,
+      scans: {
+        where: { status: { in: ["succeeded", "unchanged"] } },
+        orderBy: { queuedAt: "desc" },
+        take: 1,
+        select: { id: true, commitSha: true },
+      },
+    },
   });
   repos.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const byRepo = new Map<string, Finding[]>();
@@ -91,15 +102,26 @@ export async function findingsToSarif(db: Db, findings: Finding[], toolVersion: 
     const used = new Set(list.map((f) => f.checkId));
     // Only the rules this run's results use: an org-wide export would otherwise repeat the whole rulebook per repository.
     const runPolicies = policies.map((p) => ({ ...p, checks: p.checks.filter((c) => used.has(c.id)) })).filter((p) => p.checks.length > 0);
-    const run = toSarif({ policies: runPolicies, findings: list.map((f) => toEngineFinding(f, titles.get(f.policyId) ?? f.policyId)), toolVersion }).runs[0]!;
+    const run = toSarif({
+      policies: runPolicies,
+      findings: list.map((f) => toEngineFinding(f, titles.get(f.policyId) ?? f.policyId)),
+      toolVersion,
+    }).runs[0]!;
     run.results = (run.results ?? []).map((r, i) => {
       const f = list[i]!;
       const url = opts.baseUrl ? `${opts.baseUrl}/findings/${f.id}` : undefined;
       return {
         ...r,
-        ...(SUPPRESSED.has(f.status) ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: f.statusReason ?? "" }] } : {}),
+        ...(SUPPRESSED.has(f.status)
+          ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: f.statusReason ?? "" }] }
+          : {}),
         ...(f.status === "fixed" ? { baselineState: "absent" as const } : {}),
-        properties: { ...r.properties, status: f.status, ...(f.acceptedUntil ? { acceptedUntil: f.acceptedUntil.toISOString() } : {}), ...(url ? { url } : {}) },
+        properties: {
+          ...r.properties,
+          status: f.status,
+          ...(f.acceptedUntil ? { acceptedUntil: f.acceptedUntil.toISOString() } : {}),
+          ...(url ? { url } : {}),
+        },
       };
     });
     const last = repo.scans[0];
@@ -129,7 +151,29 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ["id", "repository", "path", "line", "severity", "status", "policy", "check", "framework", "message", "first_seen", "due", "assignee", "fingerprint", "context", "reason", "accepted_until", "url", "requested_by", "approved_by", "exception"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "repository",
+  "path",
+  "line",
+  "severity",
+  "status",
+  "policy",
+  "check",
+  "framework",
+  "message",
+  "first_seen",
+  "due",
+  "assignee",
+  "fingerprint",
+  "context",
+  "reason",
+  "accepted_until",
+  "url",
+  "requested_by",
+  "approved_by",
+  "exception",
+] as const;
 
 /** Who asked for a finding's exception and who approved it (lib/findings/exceptions.ts), as exports show them. */
 export interface ExportException {
@@ -152,7 +196,10 @@ function exceptionCell(x: ExportException | null | undefined): string {
  * `requested_by`, `approved_by` and `exception` say who asked for the false positive or accepted risk (pending
  * or in force), who approved it, and where it stands.
  */
-export function findingsToCsv(rows: (Finding & { repository: Pick<Repository, "name">; assignee: { email: string } | null; exception?: ExportException | null })[], opts: { baseUrl?: string } = {}): string {
+export function findingsToCsv(
+  rows: (Finding & { repository: Pick<Repository, "name">; assignee: { email: string } | null; exception?: ExportException | null })[],
+  opts: { baseUrl?: string } = {},
+): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const f of rows) {
     lines.push(

@@ -11,7 +11,12 @@ export const OPEN_STATUSES = ["open", "in_progress", "reopened"] as const;
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 export const findingFilters = z
@@ -34,8 +39,16 @@ export const findingFilters = z
 export type FindingFilters = z.infer<typeof findingFilters>;
 
 /** The API's filter: visible findings (lib/findings/visibility.ts) of the asked contexts, every context by default. */
-export function findingWhere(f: Omit<FindingFilters, "cursor" | "limit">, me: string | undefined, v: Pick<Visibility, "disabledChecks" | "access">): Prisma.FindingWhereInput {
-  const where: Prisma.FindingWhereInput = countedWhere({ disabledChecks: v.disabledChecks, contexts: f.context ?? CODE_CONTEXTS, access: v.access });
+export function findingWhere(
+  f: Omit<FindingFilters, "cursor" | "limit">,
+  me: string | undefined,
+  v: Pick<Visibility, "disabledChecks" | "access">,
+): Prisma.FindingWhereInput {
+  const where: Prisma.FindingWhereInput = countedWhere({
+    disabledChecks: v.disabledChecks,
+    contexts: f.context ?? CODE_CONTEXTS,
+    access: v.access,
+  });
   if (f.repository) where.repositoryId = f.repository;
   if (f.team) where.repository = { teamId: f.team };
   if (f.policy) where.policyId = f.policy;
@@ -69,7 +82,10 @@ export async function listFindings(db: Db, filters: FindingFilters, me: string |
   const where = findingWhere(filters, me, visibility);
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
-    where.AND = [...(Array.isArray(where.AND) ? where.AND : where.AND ? [where.AND] : []), { OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] }];
+    where.AND = [
+      ...(Array.isArray(where.AND) ? where.AND : where.AND ? [where.AND] : []),
+      { OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] },
+    ];
   }
   const rows = await db.finding.findMany({
     where,
@@ -89,7 +105,14 @@ export async function listFindings(db: Db, filters: FindingFilters, me: string |
 export const FINDING_SORTS = ["severity", "dueAt", "firstSeenAt", "repository", "status", "overdue"] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
 /** The direction a column sorts in when first chosen: worst, soonest due, newest first. */
-export const DEFAULT_DIR: Record<FindingSort, "asc" | "desc"> = { severity: "desc", dueAt: "asc", firstSeenAt: "desc", repository: "asc", status: "asc", overdue: "desc" };
+export const DEFAULT_DIR: Record<FindingSort, "asc" | "desc"> = {
+  severity: "desc",
+  dueAt: "asc",
+  firstSeenAt: "desc",
+  repository: "asc",
+  status: "asc",
+  overdue: "desc",
+};
 export const FINDINGS_PAGE_SIZE = 50;
 /** Counts stop here and show "10,000+". */
 export const FINDINGS_COUNT_CAP = 10_000;
@@ -102,38 +125,67 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v === "" ? undefined : 
 const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(first, schema).catch(fallback);
 const id = z.string().trim().min(1).max(200).optional();
 
-const SORT_PARAMS = [...FINDING_SORTS, ...FINDING_SORTS.map((x) => `-${x}` as const)] as [FindingSort, ...(FindingSort | `-${FindingSort}`)[]];
+const SORT_PARAMS = [...FINDING_SORTS, ...FINDING_SORTS.map((x) => `-${x}` as const)] as [
+  FindingSort,
+  ...(FindingSort | `-${FindingSort}`)[],
+];
 /** The view's default order: worst first, then soonest due. */
 export const DEFAULT_SORT = "-severity";
 
-export const findingViewParams = z.object({
-  repository: lenient(id, undefined),
-  team: lenient(id, undefined),
-  policy: lenient(id, undefined),
-  check: lenient(id, undefined),
-  framework: lenient(list(FRAMEWORKS).optional(), undefined),
-  severity: lenient(list(SEVERITIES).optional(), undefined),
-  /** Absent: the open statuses; "all": every status. */
-  status: lenient(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
-  /** Absent: the contexts the org counts (lib/findings/visibility.ts), so the table agrees with the dashboard's figures; "all": every context. */
-  context: lenient(z.union([z.literal("all"), list(CODE_CONTEXTS)]).optional(), undefined),
-  /** A user id, "me", or "none" / "unassigned". */
-  assignee: lenient(z.string().trim().min(1).max(64).optional(), undefined),
-  /** Only findings first seen at least this many days ago. */
-  age: lenient(z.coerce.number().int().min(1).max(3650).optional(), undefined),
-  overdue: lenient(z.enum(["1", "true"]).transform(() => true).optional(), undefined),
-  /** A column, "-" first for descending: "-dueAt". */
-  sort: lenient(z.enum(SORT_PARAMS), DEFAULT_SORT),
-  page: lenient(z.coerce.number().int().min(1).transform((n) => Math.min(n, FINDINGS_MAX_PAGE)), 1),
-}).transform(({ sort, ...rest }) => ({ ...rest, sort: sort.replace(/^-/, "") as FindingSort, dir: (sort.startsWith("-") ? "desc" : "asc") as "asc" | "desc" }));
+export const findingViewParams = z
+  .object({
+    repository: lenient(id, undefined),
+    team: lenient(id, undefined),
+    policy: lenient(id, undefined),
+    check: lenient(id, undefined),
+    framework: lenient(list(FRAMEWORKS).optional(), undefined),
+    severity: lenient(list(SEVERITIES).optional(), undefined),
+    /** Absent: the open statuses; "all": every status. */
+    status: lenient(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
+    /** Absent: the contexts the org counts (lib/findings/visibility.ts), so the table agrees with the dashboard's figures; "all": every context. */
+    context: lenient(z.union([z.literal("all"), list(CODE_CONTEXTS)]).optional(), undefined),
+    /** A user id, "me", or "none" / "unassigned". */
+    assignee: lenient(z.string().trim().min(1).max(64).optional(), undefined),
+    /** Only findings first seen at least this many days ago. */
+    age: lenient(z.coerce.number().int().min(1).max(3650).optional(), undefined),
+    overdue: lenient(
+      z
+        .enum(["1", "true"])
+        .transform(() => true)
+        .optional(),
+      undefined,
+    ),
+    /** A column, "-" first for descending: "-dueAt". */
+    sort: lenient(z.enum(SORT_PARAMS), DEFAULT_SORT),
+    page: lenient(
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .transform((n) => Math.min(n, FINDINGS_MAX_PAGE)),
+      1,
+    ),
+  })
+  .transform(({ sort, ...rest }) => ({
+    ...rest,
+    sort: sort.replace(/^-/, "") as FindingSort,
+    dir: (sort.startsWith("-") ? "desc" : "asc") as "asc" | "desc",
+  }));
 export type FindingViewParams = z.infer<typeof findingViewParams>;
 
-export function parseFindingView(searchParams: Record<string, string | string[] | undefined>, overrides: Partial<Record<keyof FindingViewParams, string>> = {}): FindingViewParams {
+export function parseFindingView(
+  searchParams: Record<string, string | string[] | undefined>,
+  overrides: Partial<Record<keyof FindingViewParams, string>> = {},
+): FindingViewParams {
   return findingViewParams.parse({ ...searchParams, ...overrides });
 }
 
 /** The URL query string of a view; defaults are left out so links stay short and stable. */
-export function findingViewQuery(p: FindingViewParams, change: Partial<FindingViewParams> = {}, defaultSort: string = DEFAULT_SORT): string {
+export function findingViewQuery(
+  p: FindingViewParams,
+  change: Partial<FindingViewParams> = {},
+  defaultSort: string = DEFAULT_SORT,
+): string {
   const v = { ...p, ...change };
   const q = new URLSearchParams();
   const put = (k: string, val: string | number | undefined) => val !== undefined && val !== "" && q.set(k, String(val));
@@ -203,7 +255,9 @@ export function viewContexts(p: Pick<FindingViewParams, "context">, v: Visibilit
  * hidden, archived repositories hidden unless one is asked for), restricted to the view's contexts.
  */
 function viewConditions(p: FindingViewParams, me: string | undefined, now: Date, v: Visibility): Prisma.Sql {
-  const c: Prisma.Sql[] = [Prisma.sql`TRUE ${visibleSql("f", { repositoryId: p.repository, teamId: p.team }, { ...v, contexts: viewContexts(p, v) })}`];
+  const c: Prisma.Sql[] = [
+    Prisma.sql`TRUE ${visibleSql("f", { repositoryId: p.repository, teamId: p.team }, { ...v, contexts: viewContexts(p, v) })}`,
+  ];
   if (p.policy) c.push(Prisma.sql`f."policyId" = ${p.policy}`);
   if (p.check) c.push(Prisma.sql`f."checkId" = ${p.check}`);
   if (p.framework) c.push(oneOf(Prisma.sql`f.framework`, p.framework.map(frameworkToDb), Prisma.sql`"Framework"`));
@@ -241,7 +295,12 @@ function viewOrder(p: FindingViewParams, now: Date): Prisma.Sql {
 type RawRow = Omit<FindingRow, "dueAt" | "firstSeenAt"> & { dueAt: Date; firstSeenAt: Date };
 
 /** The two statements behind a page (exported for EXPLAIN in bench/findings-queries.ts). */
-export function findingPageSql(p: FindingViewParams, me: string | undefined, now: Date, visibility: Visibility): { rows: Prisma.Sql; count: Prisma.Sql } {
+export function findingPageSql(
+  p: FindingViewParams,
+  me: string | undefined,
+  now: Date,
+  visibility: Visibility,
+): { rows: Prisma.Sql; count: Prisma.Sql } {
   const where = viewConditions(p, me, now, visibility);
   const offset = (p.page - 1) * FINDINGS_PAGE_SIZE;
   return {
@@ -262,7 +321,13 @@ export function findingPageSql(p: FindingViewParams, me: string | undefined, now
 }
 
 /** One page of a view and its (capped) count: two queries, run side by side. */
-export async function findingPage(db: Db, p: FindingViewParams, me: string | undefined, now: Date, visibility: Visibility): Promise<FindingPage> {
+export async function findingPage(
+  db: Db,
+  p: FindingViewParams,
+  me: string | undefined,
+  now: Date,
+  visibility: Visibility,
+): Promise<FindingPage> {
   const sql = findingPageSql(p, me, now, visibility);
   const [rows, count] = await Promise.all([db.$queryRaw<RawRow[]>(sql.rows), db.$queryRaw<{ n: number }[]>(sql.count)]);
   const n = count[0]?.n ?? 0;
@@ -277,11 +342,31 @@ export async function findingPage(db: Db, p: FindingViewParams, me: string | und
   };
 }
 
-export type ExportRow = Finding & { repository: { name: string }; assignee: { email: string } | null; exception: { requestedBy: string; decidedBy: string | null; state: string; needsApproval: boolean } | null };
+export type ExportRow = Finding & {
+  repository: { name: string };
+  assignee: { email: string } | null;
+  exception: { requestedBy: string; decidedBy: string | null; state: string; needsApproval: boolean } | null;
+};
 
 /** A view's findings for CSV / SARIF, in the view's order, at most `limit` of them. */
-export async function exportFindings(db: Db, p: FindingViewParams, me: string | undefined, limit: number, now: Date, visibility: Visibility): Promise<{ findings: ExportRow[]; truncated: boolean }> {
-  const rows = await db.$queryRaw<(Finding & { repositoryName: string; assigneeEmail: string | null; xRequestedBy: string | null; xDecidedBy: string | null; xState: string | null; xNeedsApproval: boolean | null })[]>`
+export async function exportFindings(
+  db: Db,
+  p: FindingViewParams,
+  me: string | undefined,
+  limit: number,
+  now: Date,
+  visibility: Visibility,
+): Promise<{ findings: ExportRow[]; truncated: boolean }> {
+  const rows = await db.$queryRaw<
+    (Finding & {
+      repositoryName: string;
+      assigneeEmail: string | null;
+      xRequestedBy: string | null;
+      xDecidedBy: string | null;
+      xState: string | null;
+      xNeedsApproval: boolean | null;
+    })[]
+  >`
     SELECT f.*, r.name AS "repositoryName", u.email AS "assigneeEmail",
            x."requestedBy" AS "xRequestedBy", x."decidedBy" AS "xDecidedBy", x.state::text AS "xState", x."needsApproval" AS "xNeedsApproval"
     FROM "Finding" f
@@ -291,19 +376,28 @@ export async function exportFindings(db: Db, p: FindingViewParams, me: string | 
     WHERE ${viewConditions(p, me, now, visibility)}
     ORDER BY ${viewOrder(p, now)}
     LIMIT ${limit + 1}`;
-  const findings = rows.slice(0, limit).map(({ repositoryName, assigneeEmail, xRequestedBy, xDecidedBy, xState, xNeedsApproval, ...f }) => ({
-    ...f,
-    repository: { name: repositoryName },
-    assignee: assigneeEmail ? { email: assigneeEmail } : null,
-    exception: xRequestedBy && xState ? { requestedBy: xRequestedBy, decidedBy: xDecidedBy, state: xState, needsApproval: Boolean(xNeedsApproval) } : null,
-  }));
+  const findings = rows
+    .slice(0, limit)
+    .map(({ repositoryName, assigneeEmail, xRequestedBy, xDecidedBy, xState, xNeedsApproval, ...f }) => ({
+      ...f,
+      repository: { name: repositoryName },
+      assignee: assigneeEmail ? { email: assigneeEmail } : null,
+      exception:
+        xRequestedBy && xState
+          ? { requestedBy: xRequestedBy, decidedBy: xDecidedBy, state: xState, needsApproval: Boolean(xNeedsApproval) }
+          : null,
+    }));
   return { findings, truncated: rows.length > limit };
 }
 
 /** What the filter bar offers. */
 export async function findingFilterOptions(db: Db, access: AccessScope) {
   const [repositories, teams, policies, checks, users] = await Promise.all([
-    db.repository.findMany({ where: { archivedAt: null, ...repositoryAccessWhere(access) }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.repository.findMany({
+      where: { archivedAt: null, ...repositoryAccessWhere(access) },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
     db.team.findMany({ where: teamAccessWhere(access), orderBy: { name: "asc" }, select: { id: true, name: true } }),
     db.policy.findMany({ orderBy: { title: "asc" }, select: { id: true, title: true, framework: true } }),
     db.check.findMany({ where: { active: true }, orderBy: { id: "asc" }, select: { id: true, policyId: true } }),
@@ -319,7 +413,17 @@ export type FindingFilterOptions = Awaited<ReturnType<typeof findingFilterOption
  * to people the reader may know of: a scoped reader is offered people of their own teams (and org-wide ones).
  */
 export async function assignableUsers(db: Db, access: AccessScope, teamId?: string) {
-  return db.user.findMany({ where: { AND: [{ disabledAt: null, role: { not: "viewer" } }, canSeeTeamsWhere(access.all ? undefined : access.teamIds), teamId ? canSeeTeamsWhere([teamId]) : {}] }, orderBy: [{ name: "asc" }, { email: "asc" }], select: { id: true, name: true, email: true } });
+  return db.user.findMany({
+    where: {
+      AND: [
+        { disabledAt: null, role: { not: "viewer" } },
+        canSeeTeamsWhere(access.all ? undefined : access.teamIds),
+        teamId ? canSeeTeamsWhere([teamId]) : {},
+      ],
+    },
+    orderBy: [{ name: "asc" }, { email: "asc" }],
+    select: { id: true, name: true, email: true },
+  });
 }
 
 /** A finding as the API gives it, with its events; null when unknown or outside the reader's scope. */
@@ -327,7 +431,11 @@ export async function apiFinding(db: Db, findingId: string, access: AccessScope)
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(findingId)) return null;
   return db.finding.findFirst({
     where: { id: findingId, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
-    include: { repository: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true, email: true } }, events: { orderBy: { createdAt: "asc" } } },
+    include: {
+      repository: { select: { id: true, name: true } },
+      assignee: { select: { id: true, name: true, email: true } },
+      events: { orderBy: { createdAt: "asc" } },
+    },
   });
 }
 
@@ -343,22 +451,64 @@ export async function findingDetail(db: Db, findingId: string, access: AccessSco
   const finding = await db.finding.findFirst({
     where: { id: findingId, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
     include: {
-      repository: { select: { id: true, name: true, url: true, branch: true, archivedAt: true, team: { select: { id: true, name: true } } } },
-      check: { select: { id: true, message: true, enabled: true, policy: { select: { id: true, title: true, framework: true, level: true, why: true, remediation: true, references: true } } } },
+      repository: {
+        select: { id: true, name: true, url: true, branch: true, archivedAt: true, team: { select: { id: true, name: true } } },
+      },
+      check: {
+        select: {
+          id: true,
+          message: true,
+          enabled: true,
+          policy: { select: { id: true, title: true, framework: true, level: true, why: true, remediation: true, references: true } },
+        },
+      },
       assignee: { select: { id: true, name: true, email: true } },
-      events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 500, include: { actor: { select: { id: true, name: true, email: true } } } },
-      exception: { select: { id: true, state: true, decision: true, reason: true, acceptedUntil: true, requestedBy: true, requestedAt: true, decidedBy: true, decidedAt: true, needsApproval: true } },
+      events: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: 500,
+        include: { actor: { select: { id: true, name: true, email: true } } },
+      },
+      exception: {
+        select: {
+          id: true,
+          state: true,
+          decision: true,
+          reason: true,
+          acceptedUntil: true,
+          requestedBy: true,
+          requestedAt: true,
+          decidedBy: true,
+          decidedAt: true,
+          needsApproval: true,
+        },
+      },
     },
   });
   if (!finding) return null;
   // "Assigned to" events name users by id; the timeline shows their names.
-  const assigned = new Set(finding.events.flatMap((e) => (e.type === "assigned" && typeof (e.data as { to?: unknown } | null)?.to === "string" ? [(e.data as { to: string }).to] : [])));
-  const named = assigned.size ? await db.user.findMany({ where: { id: { in: [...assigned] } }, select: { id: true, name: true, email: true } }) : [];
+  const assigned = new Set(
+    finding.events.flatMap((e) =>
+      e.type === "assigned" && typeof (e.data as { to?: unknown } | null)?.to === "string" ? [(e.data as { to: string }).to] : [],
+    ),
+  );
+  const named = assigned.size
+    ? await db.user.findMany({ where: { id: { in: [...assigned] } }, select: { id: true, name: true, email: true } })
+    : [];
   return { ...finding, userNames: new Map(named.map((u) => [u.id, u.name || u.email])) };
 }
 export type FindingDetail = NonNullable<Awaited<ReturnType<typeof findingDetail>>>;
 
-const storedRelated = z.array(z.object({ link: z.enum(["loads", "loaded-by"]), ruleId: z.string(), path: z.string(), line: z.number().int(), severity: z.enum(SEVERITIES), message: z.string(), fingerprint: z.string() }));
+const storedRelated = z.array(
+  z.object({
+    link: z.enum(["loads", "loaded-by"]),
+    ruleId: z.string(),
+    path: z.string(),
+    line: z.number().int(),
+    severity: z.enum(SEVERITIES),
+    message: z.string(),
+    fingerprint: z.string(),
+  }),
+);
 
 /**
  * The findings a finding is linked with by its last scan (a model file and the code that loads it), each with its
@@ -367,7 +517,10 @@ const storedRelated = z.array(z.object({ link: z.enum(["loads", "loaded-by"]), r
 export async function relatedFindings(db: Db, finding: { repositoryId: string; related: unknown }) {
   const parsed = storedRelated.safeParse(finding.related ?? []);
   if (!parsed.success || parsed.data.length === 0) return [];
-  const rows = await db.finding.findMany({ where: { repositoryId: finding.repositoryId, fingerprint: { in: parsed.data.map((r) => r.fingerprint) } }, select: { id: true, fingerprint: true, status: true } });
+  const rows = await db.finding.findMany({
+    where: { repositoryId: finding.repositoryId, fingerprint: { in: parsed.data.map((r) => r.fingerprint) } },
+    select: { id: true, fingerprint: true, status: true },
+  });
   const byFingerprint = new Map(rows.map((r) => [r.fingerprint, r]));
   return parsed.data.map((r) => ({ ...r, id: byFingerprint.get(r.fingerprint)?.id, status: byFingerprint.get(r.fingerprint)?.status }));
 }

@@ -20,13 +20,17 @@ export const findingChange = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.status === undefined && c.assigneeId === undefined && c.comment === undefined) ctx.addIssue({ code: "custom", message: "nothing to change: give status, assigneeId or comment" });
-    if ((c.status === "false_positive" || c.status === "accepted_risk") && !c.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: `a reason is required to mark a finding ${c.status.replace("_", " ")}` });
+    if (c.status === undefined && c.assigneeId === undefined && c.comment === undefined)
+      ctx.addIssue({ code: "custom", message: "nothing to change: give status, assigneeId or comment" });
+    if ((c.status === "false_positive" || c.status === "accepted_risk") && !c.reason)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: `a reason is required to mark a finding ${c.status.replace("_", " ")}` });
     if (c.status === "accepted_risk") {
       if (!c.acceptedUntil) ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "accepted risk needs an expiry date" });
-      else if (c.acceptedUntil.getTime() <= Date.now()) ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "the expiry date must be in the future" });
+      else if (c.acceptedUntil.getTime() <= Date.now())
+        ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "the expiry date must be in the future" });
     }
-    if (c.acceptedUntil && c.status !== "accepted_risk") ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "acceptedUntil only goes with status accepted_risk" });
+    if (c.acceptedUntil && c.status !== "accepted_risk")
+      ctx.addIssue({ code: "custom", path: ["acceptedUntil"], message: "acceptedUntil only goes with status accepted_risk" });
   });
 export type FindingChange = z.infer<typeof findingChange>;
 
@@ -60,7 +64,13 @@ export async function updateFindings(db: Db, ids: string[], raw: unknown, actor:
 }
 
 /** updateFindings, also saying how many of the findings now wait for an approver. */
-export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, access: AccessScope): Promise<{ updated: number; pending: number }> {
+export async function triage(
+  db: Db,
+  ids: string[],
+  raw: unknown,
+  actor: Actor,
+  access: AccessScope,
+): Promise<{ updated: number; pending: number }> {
   const actorId = actor.id;
   const change = parseFindingChange(raw);
   if (ids.length === 0) return { updated: 0, pending: 0 };
@@ -69,19 +79,34 @@ export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, 
     // Findings outside the actor's scope do not exist for them: the same answer as an unknown id.
     const findings = await tx.finding.findMany({
       where: { id: { in: ids }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
-      select: { id: true, status: true, assigneeId: true, severity: true, repositoryId: true, checkId: true, codeContext: true, repository: { select: { teamId: true } } },
+      select: {
+        id: true,
+        status: true,
+        assigneeId: true,
+        severity: true,
+        repositoryId: true,
+        checkId: true,
+        codeContext: true,
+        repository: { select: { teamId: true } },
+      },
     });
     if (findings.length !== new Set(ids).size) throw new TriageError("not_found", "one or more findings do not exist");
     if (change.assigneeId) {
-      const user = await tx.user.findFirst({ where: { id: change.assigneeId, disabledAt: null }, select: { id: true, role: true, orgWide: true, teams: { select: { teamId: true } } } });
+      const user = await tx.user.findFirst({
+        where: { id: change.assigneeId, disabledAt: null },
+        select: { id: true, role: true, orgWide: true, teams: { select: { teamId: true } } },
+      });
       // Someone the actor cannot know of (outside their teams) is as unknown as a wrong id.
-      const visibleToActor = user && (access.all || user.role === "admin" || user.orgWide || user.teams.some((t) => access.teamIds.includes(t.teamId)));
+      const visibleToActor =
+        user && (access.all || user.role === "admin" || user.orgWide || user.teams.some((t) => access.teamIds.includes(t.teamId)));
       if (!user || !visibleToActor) throw new TriageError("unknown_assignee", "no such user to assign to");
-      if (user.role === "viewer") throw new TriageError("unknown_assignee", "a viewer cannot be assigned findings: they cannot change them");
+      if (user.role === "viewer")
+        throw new TriageError("unknown_assignee", "a viewer cannot be assigned findings: they cannot change them");
       // An assignee must be able to see what they are given (issue 16): a repository of one of their teams.
       if (user.role !== "admin" && !user.orgWide) {
         const theirs = new Set(user.teams.map((t) => t.teamId));
-        if (findings.some((f) => !theirs.has(f.repository.teamId))) throw new TriageError("unknown_assignee", "that user cannot see every selected finding's repository: assign someone of its team");
+        if (findings.some((f) => !theirs.has(f.repository.teamId)))
+          throw new TriageError("unknown_assignee", "that user cannot see every selected finding's repository: assign someone of its team");
       }
     }
     const events: Prisma.FindingEventCreateManyInput[] = [];
@@ -94,10 +119,24 @@ export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, 
       const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext };
       let waits = false;
       if (change.status && change.status !== f.status) {
-        const decision = change.status === "false_positive" || change.status === "accepted_risk" ? (change.status as "false_positive" | "accepted_risk") : null;
+        const decision =
+          change.status === "false_positive" || change.status === "accepted_risk"
+            ? (change.status as "false_positive" | "accepted_risk")
+            : null;
         if (decision) {
           try {
-            waits = (await recordRequest(tx, actor, who, settings, f, { decision, reason: change.reason!, acceptedUntil: change.acceptedUntil }, now)).outcome === "pending";
+            waits =
+              (
+                await recordRequest(
+                  tx,
+                  actor,
+                  who,
+                  settings,
+                  f,
+                  { decision, reason: change.reason!, acceptedUntil: change.acceptedUntil },
+                  now,
+                )
+              ).outcome === "pending";
             if (waits) pending++;
           } catch (e) {
             if (e instanceof ExceptionError) throw new TriageError("invalid_input", e.message);
@@ -115,16 +154,45 @@ export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, 
         data.statusReason = change.reason ?? null;
         data.acceptedUntil = change.acceptedUntil ?? null;
         if (f.status !== "fixed") data.status = change.status;
-        events.push({ findingId: f.id, type: "status_changed", actorId, fromStatus: f.status, toStatus: f.status === "fixed" ? "fixed" : change.status, comment: change.reason, data: decision ? { decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null } : undefined, createdAt: now, ...about });
+        events.push({
+          findingId: f.id,
+          type: "status_changed",
+          actorId,
+          fromStatus: f.status,
+          toStatus: f.status === "fixed" ? "fixed" : change.status,
+          comment: change.reason,
+          data: decision ? { decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null } : undefined,
+          createdAt: now,
+          ...about,
+        });
       }
       if (change.assigneeId !== undefined && change.assigneeId !== f.assigneeId) {
         data.assignee = change.assigneeId ? { connect: { id: change.assigneeId } } : { disconnect: true };
-        events.push({ findingId: f.id, type: "assigned", actorId, data: { from: f.assigneeId, to: change.assigneeId }, createdAt: now, ...about });
+        events.push({
+          findingId: f.id,
+          type: "assigned",
+          actorId,
+          data: { from: f.assigneeId, to: change.assigneeId },
+          createdAt: now,
+          ...about,
+        });
       }
       if (change.comment) events.push({ findingId: f.id, type: "commented", actorId, comment: change.comment, createdAt: now, ...about });
       if (Object.keys(data).length) await tx.finding.update({ where: { id: f.id }, data });
-      const after = { status: change.status, reason: change.reason, acceptedUntil: change.acceptedUntil, assigneeId: change.assigneeId, comment: change.comment };
-      await audit(tx, actor, { action: "finding.triage", targetType: "finding", targetId: f.id, before: { status: f.status, assigneeId: f.assigneeId }, after });
+      const after = {
+        status: change.status,
+        reason: change.reason,
+        acceptedUntil: change.acceptedUntil,
+        assigneeId: change.assigneeId,
+        comment: change.comment,
+      };
+      await audit(tx, actor, {
+        action: "finding.triage",
+        targetType: "finding",
+        targetId: f.id,
+        before: { status: f.status, assigneeId: f.assigneeId },
+        after,
+      });
     }
     if (events.length) await tx.findingEvent.createMany({ data: events });
     return { updated: findings.length, pending };
@@ -134,13 +202,32 @@ export async function triage(db: Db, ids: string[], raw: unknown, actor: Actor, 
 /** Accepted risks past their expiry return to open (run by the worker's housekeeping). */
 export async function expireAcceptedRisks(db: Db, now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
-    const expired = await tx.finding.findMany({ where: { status: "accepted_risk", acceptedUntil: { lte: now } }, select: { id: true, severity: true, repositoryId: true, checkId: true, codeContext: true } });
+    const expired = await tx.finding.findMany({
+      where: { status: "accepted_risk", acceptedUntil: { lte: now } },
+      select: { id: true, severity: true, repositoryId: true, checkId: true, codeContext: true },
+    });
     if (!expired.length) return 0;
-    await tx.finding.updateMany({ where: { id: { in: expired.map((e) => e.id) } }, data: { status: "open", triageDecision: null, exceptionId: null } });
+    await tx.finding.updateMany({
+      where: { id: { in: expired.map((e) => e.id) } },
+      data: { status: "open", triageDecision: null, exceptionId: null },
+    });
     // Whether the SLA clock restarts is the org's choice (Settings.riskExpiryRestartsSla): a new due date from today.
     const settings = await getSettings(tx);
-    if (settings.riskExpiryRestartsSla) for (const e of expired) await tx.finding.update({ where: { id: e.id }, data: { dueAt: dueDate(now, settings, e.severity) } });
-    await tx.findingEvent.createMany({ data: expired.map((e) => ({ findingId: e.id, type: "risk_expired" as const, fromStatus: "accepted_risk" as const, toStatus: "open" as const, createdAt: now, severity: e.severity, repositoryId: e.repositoryId, checkId: e.checkId, codeContext: e.codeContext })) });
+    if (settings.riskExpiryRestartsSla)
+      for (const e of expired) await tx.finding.update({ where: { id: e.id }, data: { dueAt: dueDate(now, settings, e.severity) } });
+    await tx.findingEvent.createMany({
+      data: expired.map((e) => ({
+        findingId: e.id,
+        type: "risk_expired" as const,
+        fromStatus: "accepted_risk" as const,
+        toStatus: "open" as const,
+        createdAt: now,
+        severity: e.severity,
+        repositoryId: e.repositoryId,
+        checkId: e.checkId,
+        codeContext: e.codeContext,
+      })),
+    });
     return expired.length;
   });
 }

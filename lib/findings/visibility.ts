@@ -142,8 +142,12 @@ export function visibleSql(alias: string, scope: FindingScope, v: Visibility): P
   const a = Prisma.raw(`"${alias}"`);
   const parts: Prisma.Sql[] = [];
   if (scope.repositoryId) parts.push(Prisma.sql`AND ${a}."repositoryId" = ${scope.repositoryId}`);
-  if (scope.teamId) parts.push(Prisma.sql`AND ${a}."repositoryId" IN (SELECT r.id FROM "Repository" r WHERE r."teamId" = ${scope.teamId} AND r."archivedAt" IS NULL)`);
-  else if (!scope.repositoryId) parts.push(Prisma.sql`AND ${a}."repositoryId" NOT IN (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NOT NULL)`);
+  if (scope.teamId)
+    parts.push(
+      Prisma.sql`AND ${a}."repositoryId" IN (SELECT r.id FROM "Repository" r WHERE r."teamId" = ${scope.teamId} AND r."archivedAt" IS NULL)`,
+    );
+  else if (!scope.repositoryId)
+    parts.push(Prisma.sql`AND ${a}."repositoryId" NOT IN (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NOT NULL)`);
   const counted = countedSql(alias, v);
   if (counted !== Prisma.empty) parts.push(counted);
   return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
@@ -166,7 +170,13 @@ export function countedSql(alias: string, v: Visibility): Prisma.Sql {
 }
 
 export function countedWhere(v: Visibility): Prisma.FindingWhereInput {
-  return { AND: [v.access.all ? {} : { repository: repositoryAccessWhere(v.access) }, v.disabledChecks.length ? { checkId: { notIn: [...v.disabledChecks] } } : {}, contextWhere(v.contexts)] };
+  return {
+    AND: [
+      v.access.all ? {} : { repository: repositoryAccessWhere(v.access) },
+      v.disabledChecks.length ? { checkId: { notIn: [...v.disabledChecks] } } : {},
+      contextWhere(v.contexts),
+    ],
+  };
 }
 
 /** The same rule as visibleSql, for Prisma queries on Finding. */

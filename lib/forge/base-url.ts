@@ -28,18 +28,24 @@ function parseBase(input: string, networks: BlockList): { host: string; port?: n
   const raw = input.trim();
   const m = /^https:\/\/([^/?#]*)([^?#]*)$/i.exec(raw);
   if (!m) {
-    if (/^http:\/\//i.test(raw)) throw new ForgeError("invalid_config", "the forge's URL must use https: credentials are never sent over plain http");
+    if (/^http:\/\//i.test(raw))
+      throw new ForgeError("invalid_config", "the forge's URL must use https: credentials are never sent over plain http");
     throw new ForgeError("invalid_config", "the forge's URL must be https://host[/path] without a query or fragment");
   }
   if (m[1]!.includes("@")) throw new ForgeError("invalid_config", "the forge's URL cannot hold credentials: the token is given separately");
   const path = m[2]!.replace(/\/+$/, "");
-  if (path.split("/").some((s) => s === "." || s === "..") || !PATH.test(path)) throw new ForgeError("invalid_config", "the forge's URL path may only contain letters, digits and . _ ~ - between slashes");
+  if (path.split("/").some((s) => s === "." || s === "..") || !PATH.test(path))
+    throw new ForgeError("invalid_config", "the forge's URL path may only contain letters, digits and . _ ~ - between slashes");
   let parsed;
   try {
     // The authority is checked exactly as a repository URL's; the path below it is a placeholder.
     parsed = parseRepoUrl(`https://${m[1]}/_`, false, networks);
   } catch (e) {
-    if (e instanceof AddressRefusedError) throw new ForgeError("address_refused", `${m[1]} is an address on this machine or a private network; only forges on the public internet, or in POSTURE_GIT_ALLOWED_NETWORKS, are contacted`);
+    if (e instanceof AddressRefusedError)
+      throw new ForgeError(
+        "address_refused",
+        `${m[1]} is an address on this machine or a private network; only forges on the public internet, or in POSTURE_GIT_ALLOWED_NETWORKS, are contacted`,
+      );
     if (e instanceof RepoUrlError) throw new ForgeError("invalid_config", `the forge's URL is not accepted: ${e.message}`);
     throw e;
   }
@@ -58,7 +64,8 @@ function base(host: string, port: number | undefined, prefix: string): ForgeBase
  */
 export function githubBase(input = "https://api.github.com", networks: BlockList = allowedNetworks()): ForgeBase {
   const { host, port, path } = parseBase(input, networks);
-  if ((host === "github.com" || host === "api.github.com") && port === undefined && path === "") return base("api.github.com", undefined, "");
+  if ((host === "github.com" || host === "api.github.com") && port === undefined && path === "")
+    return base("api.github.com", undefined, "");
   return base(host, port, path === "" ? "/api/v3" : path);
 }
 

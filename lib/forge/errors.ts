@@ -44,6 +44,9 @@ export class ForgeError extends Error {
 
 /** One line of text from the forge, safe to show: control characters out, bounded. */
 export function oneLine(text: string, max = 200): string {
-  const flat = text.replace(/[\x00-\x1f\x7f]+/g, " ").replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/[\x00-\x1f\x7f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -25,9 +25,13 @@ function appKey(privateKeyPem: string): KeyObject {
     key = createPrivateKey({ key: privateKeyPem, format: "pem" });
   } catch {
     // Nothing of the key in the message: it is a secret even when malformed.
-    throw new ForgeError("invalid_config", "the GitHub App private key is not a private key in PEM format (the .pem file GitHub generated)");
+    throw new ForgeError(
+      "invalid_config",
+      "the GitHub App private key is not a private key in PEM format (the .pem file GitHub generated)",
+    );
   }
-  if (key.asymmetricKeyType !== "rsa" || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new ForgeError("invalid_config", "the GitHub App private key must be an RSA key of at least 2048 bits, as GitHub generates");
+  if (key.asymmetricKeyType !== "rsa" || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new ForgeError("invalid_config", "the GitHub App private key must be an RSA key of at least 2048 bits, as GitHub generates");
   return key;
 }
 
@@ -73,9 +77,12 @@ function appHttp(opts: AppOptions): { http: ForgeHttp; jwt: Record<string, strin
 const installation = z.object({ id: z.number().int().positive() });
 
 export async function installationToken(opts: InstallationTokenOptions): Promise<InstallationToken> {
-  if (opts.installationId === undefined && !opts.owner) throw new ForgeError("invalid_config", "an installation id or an owner is needed to find the GitHub App's installation");
-  if (opts.installationId !== undefined && !(Number.isSafeInteger(opts.installationId) && opts.installationId > 0)) throw new ForgeError("invalid_config", "the installation id must be a positive number");
-  if (opts.repositories?.some((r) => !/^[A-Za-z0-9_.-]{1,100}$/.test(r))) throw new ForgeError("invalid_config", "repositories are names without the owner");
+  if (opts.installationId === undefined && !opts.owner)
+    throw new ForgeError("invalid_config", "an installation id or an owner is needed to find the GitHub App's installation");
+  if (opts.installationId !== undefined && !(Number.isSafeInteger(opts.installationId) && opts.installationId > 0))
+    throw new ForgeError("invalid_config", "the installation id must be a positive number");
+  if (opts.repositories?.some((r) => !/^[A-Za-z0-9_.-]{1,100}$/.test(r)))
+    throw new ForgeError("invalid_config", "repositories are names without the owner");
   const { http, jwt } = appHttp(opts);
   let id = opts.installationId;
   if (id === undefined) {
@@ -87,7 +94,8 @@ export async function installationToken(opts: InstallationTokenOptions): Promise
       try {
         id = (await http.request(`/users/${owner}/installation`, { schema: installation, headers: jwt })).data.id;
       } catch (e2) {
-        if (e2 instanceof ForgeError && e2.code === "not_found") throw new ForgeError("not_found", `the GitHub App is not installed on ${opts.owner}`, e2.info);
+        if (e2 instanceof ForgeError && e2.code === "not_found")
+          throw new ForgeError("not_found", `the GitHub App is not installed on ${opts.owner}`, e2.info);
         throw e2;
       }
     }

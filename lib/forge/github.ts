@@ -42,7 +42,12 @@ const repository = z.object({
   visibility: z.enum(["public", "private", "internal"]).optional(),
 });
 const repositories = z.array(repository);
-const comment = z.object({ id: z.number().int(), body: z.string().nullish(), user: z.object({ login: z.string() }).nullish(), html_url: z.string().optional() });
+const comment = z.object({
+  id: z.number().int(),
+  body: z.string().nullish(),
+  user: z.object({ login: z.string() }).nullish(),
+  html_url: z.string().optional(),
+});
 
 function normalise(r: z.infer<typeof repository>): ForgeRepository {
   return {
@@ -81,7 +86,13 @@ export class GitHubClient implements ForgeClient {
   constructor(opts: GitHubOptions) {
     this.base = githubBase(opts.baseUrl, opts.networks);
     const token = opts.token;
-    this.http = new ForgeHttp("GitHub", this.base, async () => ({ authorization: `Bearer ${typeof token === "string" ? token : await token()}` }), githubHeaders(), opts);
+    this.http = new ForgeHttp(
+      "GitHub",
+      this.base,
+      async () => ({ authorization: `Bearer ${typeof token === "string" ? token : await token()}` }),
+      githubHeaders(),
+      opts,
+    );
     this.maxPages = opts.maxPages ?? 100;
   }
 
@@ -97,14 +108,26 @@ export class GitHubClient implements ForgeClient {
   async listRepositories(owner: string, opts: { ownerKind?: GitHubOwnerKind } = {}): Promise<ForgeRepository[]> {
     const per_page = 100;
     if (opts.ownerKind === "installation") {
-      const list = await this.http.pages("/installation/repositories", { per_page }, z.object({ repositories: repositories }), (d) => d.repositories, this.maxPages);
+      const list = await this.http.pages(
+        "/installation/repositories",
+        { per_page },
+        z.object({ repositories: repositories }),
+        (d) => d.repositories,
+        this.maxPages,
+      );
       return list.map(normalise);
     }
     const name = ownerName(owner);
     const kind =
       opts.ownerKind ??
-      ((await this.http.request(`/users/${encodeURIComponent(name)}`, { schema: z.object({ type: z.string() }) })).data.type === "Organization" ? "org" : "user");
-    if (kind === "org") return (await this.http.pages(`/orgs/${encodeURIComponent(name)}/repos`, { type: "all", per_page }, repositories, (d) => d, this.maxPages)).map(normalise);
+      ((await this.http.request(`/users/${encodeURIComponent(name)}`, { schema: z.object({ type: z.string() }) })).data.type ===
+      "Organization"
+        ? "org"
+        : "user");
+    if (kind === "org")
+      return (
+        await this.http.pages(`/orgs/${encodeURIComponent(name)}/repos`, { type: "all", per_page }, repositories, (d) => d, this.maxPages)
+      ).map(normalise);
     let self: string | null = null;
     try {
       self = await this.currentUser();
@@ -115,7 +138,13 @@ export class GitHubClient implements ForgeClient {
     const list =
       self?.toLowerCase() === name.toLowerCase()
         ? await this.http.pages("/user/repos", { affiliation: "owner", visibility: "all", per_page }, repositories, (d) => d, this.maxPages)
-        : await this.http.pages(`/users/${encodeURIComponent(name)}/repos`, { type: "owner", per_page }, repositories, (d) => d, this.maxPages);
+        : await this.http.pages(
+            `/users/${encodeURIComponent(name)}/repos`,
+            { type: "owner", per_page },
+            repositories,
+            (d) => d,
+            this.maxPages,
+          );
     return list.map(normalise);
   }
 
@@ -135,9 +164,9 @@ export class GitHubClient implements ForgeClient {
     const [o, r] = repoParts(c.repo);
     const tag = markerTag(c.marker);
     const body = `${tag}\n${c.body}`;
-    const existing = (await this.http.pages(`/repos/${o}/${r}/issues/${c.number}/comments`, { per_page: 100 }, z.array(comment), (d) => d, this.maxPages)).find(
-      (x) => x.user?.login.toLowerCase() === c.author.toLowerCase() && (x.body ?? "").includes(tag),
-    );
+    const existing = (
+      await this.http.pages(`/repos/${o}/${r}/issues/${c.number}/comments`, { per_page: 100 }, z.array(comment), (d) => d, this.maxPages)
+    ).find((x) => x.user?.login.toLowerCase() === c.author.toLowerCase() && (x.body ?? "").includes(tag));
     const answer = existing
       ? await this.http.request(`/repos/${o}/${r}/issues/comments/${existing.id}`, { method: "PATCH", body: { body }, schema: comment })
       : await this.http.request(`/repos/${o}/${r}/issues/${c.number}/comments`, { method: "POST", body: { body }, schema: comment });

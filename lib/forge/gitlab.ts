@@ -6,7 +6,18 @@ import { z } from "zod";
 import { gitlabBase, type ForgeBase } from "./base-url.ts";
 import { ForgeError } from "./errors.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
-import { changeCommentInput, checked, commitStatusInput, markerTag, type ChangeCommentInput, type CommentResult, type CommitState, type CommitStatusInput, type ForgeClient, type ForgeRepository } from "./types.ts";
+import {
+  changeCommentInput,
+  checked,
+  commitStatusInput,
+  markerTag,
+  type ChangeCommentInput,
+  type CommentResult,
+  type CommitState,
+  type CommitStatusInput,
+  type ForgeClient,
+  type ForgeRepository,
+} from "./types.ts";
 
 const project = z.object({
   id: z.number().int(),
@@ -24,7 +35,12 @@ const project = z.object({
   visibility: z.enum(["public", "private", "internal"]),
 });
 const projects = z.array(project);
-const note = z.object({ id: z.number().int(), body: z.string().nullish(), system: z.boolean().default(false), author: z.object({ username: z.string() }).nullish() });
+const note = z.object({
+  id: z.number().int(),
+  body: z.string().nullish(),
+  system: z.boolean().default(false),
+  author: z.object({ username: z.string() }).nullish(),
+});
 
 function normalise(p: z.infer<typeof project>): ForgeRepository {
   return {
@@ -47,7 +63,8 @@ function normalise(p: z.infer<typeof project>): ForgeRepository {
 const PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}){0,20}$/;
 
 function encodedPath(path: string, what: string): string {
-  if (!PATH.test(path) || path.split("/").some((s) => s.endsWith(".git") || s.endsWith(".atom"))) throw new ForgeError("invalid_config", `${path.slice(0, 200)} is not a GitLab ${what} path`);
+  if (!PATH.test(path) || path.split("/").some((s) => s.endsWith(".git") || s.endsWith(".atom")))
+    throw new ForgeError("invalid_config", `${path.slice(0, 200)} is not a GitLab ${what} path`);
   return encodeURIComponent(path);
 }
 const projectRef = (repo: string) => (/^\d{1,18}$/.test(repo) ? repo : encodedPath(repo, "project"));
@@ -73,7 +90,13 @@ export class GitLabClient implements ForgeClient {
   constructor(opts: GitLabOptions) {
     this.base = gitlabBase(opts.baseUrl, opts.networks);
     const token = opts.token;
-    this.http = new ForgeHttp("GitLab", this.base, async () => ({ "private-token": typeof token === "string" ? token : await token() }), { accept: "application/json", "user-agent": "posture" }, opts);
+    this.http = new ForgeHttp(
+      "GitLab",
+      this.base,
+      async () => ({ "private-token": typeof token === "string" ? token : await token() }),
+      { accept: "application/json", "user-agent": "posture" },
+      opts,
+    );
     this.maxPages = opts.maxPages ?? 100;
   }
 
@@ -84,11 +107,19 @@ export class GitLabClient implements ForgeClient {
   /** A group's projects, its subgroups' included (not those only shared with it), or a user's. */
   async listRepositories(owner: string, opts: { ownerKind?: GitLabOwnerKind } = {}): Promise<ForgeRepository[]> {
     const path = encodedPath(owner, "group or user");
-    const kind = opts.ownerKind ?? (await this.http.request(`/namespaces/${path}`, { schema: z.object({ kind: z.enum(["group", "user"]) }) })).data.kind;
+    const kind =
+      opts.ownerKind ??
+      (await this.http.request(`/namespaces/${path}`, { schema: z.object({ kind: z.enum(["group", "user"]) }) })).data.kind;
     const query = { per_page: 100, order_by: "id", sort: "asc" };
     const list =
       kind === "group"
-        ? await this.http.pages(`/groups/${path}/projects`, { ...query, include_subgroups: true, with_shared: false }, projects, (d) => d, this.maxPages)
+        ? await this.http.pages(
+            `/groups/${path}/projects`,
+            { ...query, include_subgroups: true, with_shared: false },
+            projects,
+            (d) => d,
+            this.maxPages,
+          )
         : await this.http.pages(`/users/${path}/projects`, query, projects, (d) => d, this.maxPages);
     return list.map(normalise);
   }
@@ -114,9 +145,9 @@ export class GitLabClient implements ForgeClient {
     const notesPath = `/projects/${projectRef(c.repo)}/merge_requests/${c.number}/notes`;
     const tag = markerTag(c.marker);
     const body = `${tag}\n${c.body}`;
-    const existing = (await this.http.pages(notesPath, { sort: "asc", order_by: "created_at", per_page: 100 }, z.array(note), (d) => d, this.maxPages)).find(
-      (n) => !n.system && n.author?.username.toLowerCase() === c.author.toLowerCase() && (n.body ?? "").includes(tag),
-    );
+    const existing = (
+      await this.http.pages(notesPath, { sort: "asc", order_by: "created_at", per_page: 100 }, z.array(note), (d) => d, this.maxPages)
+    ).find((n) => !n.system && n.author?.username.toLowerCase() === c.author.toLowerCase() && (n.body ?? "").includes(tag));
     const answer = existing
       ? await this.http.request(`${notesPath}/${existing.id}`, { method: "PUT", body: { body }, schema: note })
       : await this.http.request(notesPath, { method: "POST", body: { body }, schema: note });

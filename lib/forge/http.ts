@@ -85,7 +85,8 @@ function rateLimitWait(raw: Raw, now: number): number | null {
   const remaining = header(raw.headers, "x-ratelimit-remaining") ?? header(raw.headers, "ratelimit-remaining");
   const retryAfter = header(raw.headers, "retry-after");
   // GitHub answers 403 to both a rate limit and a permission problem: only the headers tell them apart.
-  const limited = raw.status === 429 || (raw.status === 403 && (remaining === "0" || retryAfter !== undefined || /rate limit/i.test(reason(raw.body))));
+  const limited =
+    raw.status === 429 || (raw.status === 403 && (remaining === "0" || retryAfter !== undefined || /rate limit/i.test(reason(raw.body))));
   if (!limited) return null;
   if (retryAfter !== undefined) {
     const s = Number(retryAfter);
@@ -139,9 +140,16 @@ export class ForgeHttp {
       throw new ForgeError("bad_response", `${this.name} answered with a ${what} that is not a URL`);
     }
     if (u.origin !== this.base.origin || u.username || u.password) {
-      throw new ForgeError("redirect", `${this.name} answered with a ${what} to ${u.protocol === "https:" || u.protocol === "http:" ? u.host : "another scheme"}, which is not followed: requests go only to ${this.base.origin}`);
+      throw new ForgeError(
+        "redirect",
+        `${this.name} answered with a ${what} to ${u.protocol === "https:" || u.protocol === "http:" ? u.host : "another scheme"}, which is not followed: requests go only to ${this.base.origin}`,
+      );
     }
-    if (!u.pathname.startsWith(`${this.base.prefix}/`)) throw new ForgeError("redirect", `${this.name} answered with a ${what} outside its API (${this.base.prefix || "/"}), which is not followed`);
+    if (!u.pathname.startsWith(`${this.base.prefix}/`))
+      throw new ForgeError(
+        "redirect",
+        `${this.name} answered with a ${what} outside its API (${this.base.prefix || "/"}), which is not followed`,
+      );
     u.hash = "";
     return u;
   }
@@ -172,7 +180,10 @@ export class ForgeHttp {
         const ms = Number.isNaN(wait) ? 60_000 * 2 ** retries : wait;
         const retryAt = new Date(Date.now() + ms);
         if (retries >= this.maxRetries || ms > this.maxWait) {
-          throw new ForgeError("rate_limited", `${this.name} rate-limited ${url.pathname} until ${retryAt.toISOString()}`, { status: raw.status, retryAt });
+          throw new ForgeError("rate_limited", `${this.name} rate-limited ${url.pathname} until ${retryAt.toISOString()}`, {
+            status: raw.status,
+            retryAt,
+          });
         }
         retries++;
         await sleep(ms);
@@ -180,10 +191,14 @@ export class ForgeHttp {
       }
       if (REDIRECTS.has(raw.status)) {
         const location = header(raw.headers, "location");
-        if (!location) throw new ForgeError("bad_response", `${this.name} answered ${raw.status} without a Location`, { status: raw.status });
+        if (!location)
+          throw new ForgeError("bad_response", `${this.name} answered ${raw.status} without a Location`, { status: raw.status });
         const next = this.sameOrigin(location, url, "redirect");
         // Only a read follows a redirect (GitHub moves renamed repositories' API URLs with 301).
-        if (method !== "GET" || ++redirects > MAX_REDIRECTS) throw new ForgeError("redirect", `${this.name} redirected ${method} ${url.pathname}, which is not followed`, { status: raw.status });
+        if (method !== "GET" || ++redirects > MAX_REDIRECTS)
+          throw new ForgeError("redirect", `${this.name} redirected ${method} ${url.pathname}, which is not followed`, {
+            status: raw.status,
+          });
         url = next;
         continue;
       }
@@ -200,7 +215,13 @@ export class ForgeHttp {
    * Every page of a listing: the next page from the Link header (rel="next"), else GitLab's X-Next-Page;
    * a link must stay on the base's origin, and a listing longer than maxPages fails rather than run on.
    */
-  async pages<S extends z.ZodType, T>(path: string, query: Query, schema: S, items: (data: z.infer<S>) => T[], maxPages = 100): Promise<T[]> {
+  async pages<S extends z.ZodType, T>(
+    path: string,
+    query: Query,
+    schema: S,
+    items: (data: z.infer<S>) => T[],
+    maxPages = 100,
+  ): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let url: URL | null = this.url(path, query);
@@ -216,7 +237,8 @@ export class ForgeHttp {
         next = new URL(answer.url);
         next.searchParams.set("page", page);
       }
-      if (next && seen.has(next.href)) throw new ForgeError("bad_response", `${this.name}'s pages of ${path} lead back to a page already read`);
+      if (next && seen.has(next.href))
+        throw new ForgeError("bad_response", `${this.name}'s pages of ${path} lead back to a page already read`);
       url = next;
     }
     return out;
@@ -240,13 +262,21 @@ export class ForgeHttp {
       json = raw.body.length === 0 ? undefined : JSON.parse(raw.body.toString("utf8"));
     } catch {
       const type = header(raw.headers, "content-type")?.split(";")[0];
-      throw new ForgeError("bad_response", `${this.name} answered ${url.pathname} with something that is not JSON${type ? ` (${oneLine(type, 60)})` : ""}: is the URL the forge's?`, { status: raw.status });
+      throw new ForgeError(
+        "bad_response",
+        `${this.name} answered ${url.pathname} with something that is not JSON${type ? ` (${oneLine(type, 60)})` : ""}: is the URL the forge's?`,
+        { status: raw.status },
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const where = issue.path.length ? issue.path.join(".") : "the answer";
-      throw new ForgeError("bad_response", `${this.name} answered ${url.pathname} in an unexpected shape (${where}: ${oneLine(issue.message, 120)})`, { status: raw.status });
+      throw new ForgeError(
+        "bad_response",
+        `${this.name} answered ${url.pathname} in an unexpected shape (${where}: ${oneLine(issue.message, 120)})`,
+        { status: raw.status },
+      );
     }
     return parsed.data;
   }
@@ -261,19 +291,29 @@ export class ForgeHttp {
   private async waitForPause(url: URL): Promise<void> {
     const ms = this.pausedUntil - Date.now();
     if (ms <= 0) return;
-    if (ms > this.maxWait) throw new ForgeError("rate_limited", `${this.name}'s rate limit for this token is used up until ${new Date(this.pausedUntil).toISOString()} (before ${url.pathname})`, { retryAt: new Date(this.pausedUntil) });
+    if (ms > this.maxWait)
+      throw new ForgeError(
+        "rate_limited",
+        `${this.name}'s rate limit for this token is used up until ${new Date(this.pausedUntil).toISOString()} (before ${url.pathname})`,
+        { retryAt: new Date(this.pausedUntil) },
+      );
     await sleep(ms);
   }
 
   /** One exchange, to the checked addresses of the base's host only. */
   private async send(method: string, url: URL, body: Buffer | undefined, headers: Record<string, string>): Promise<Raw> {
-    if (url.origin !== this.base.origin) throw new ForgeError("redirect", `a request to ${url.host} was refused: requests go only to ${this.base.origin}`);
+    if (url.origin !== this.base.origin)
+      throw new ForgeError("redirect", `a request to ${url.host} was refused: requests go only to ${this.base.origin}`);
     const host = this.base.host;
     let addresses: string[];
     try {
       addresses = await checkedAddresses(host, this.networks);
     } catch (e) {
-      if (e instanceof AddressRefusedError) throw new ForgeError("address_refused", `${host} is (or resolves to) an address on this machine or a private network; only forges on the public internet, or in POSTURE_GIT_ALLOWED_NETWORKS, are contacted`);
+      if (e instanceof AddressRefusedError)
+        throw new ForgeError(
+          "address_refused",
+          `${host} is (or resolves to) an address on this machine or a private network; only forges on the public internet, or in POSTURE_GIT_ALLOWED_NETWORKS, are contacted`,
+        );
       if (e instanceof HostUnresolvedError) throw new ForgeError("unresolved", `${host} does not resolve`);
       throw e;
     }
@@ -297,7 +337,11 @@ export class ForgeHttp {
           port: this.base.port,
           path: `${url.pathname}${url.search}`,
           method,
-          headers: { ...headers, host: url.host, ...(body ? { "content-type": "application/json", "content-length": String(body.length) } : {}) },
+          headers: {
+            ...headers,
+            host: url.host,
+            ...(body ? { "content-type": "application/json", "content-length": String(body.length) } : {}),
+          },
           lookup: pinned,
           servername: isIP(host) ? undefined : host,
           ca: this.opts.ca,
@@ -308,7 +352,14 @@ export class ForgeHttp {
           let size = 0;
           res.on("data", (c: Buffer) => {
             size += c.length;
-            if (size > this.maxBodyBytes) fail(new ForgeError("bad_response", `${this.name}'s answer to ${url.pathname} is larger than ${Math.round(this.maxBodyBytes / 2 ** 20)} MiB`, { status: res.statusCode }));
+            if (size > this.maxBodyBytes)
+              fail(
+                new ForgeError(
+                  "bad_response",
+                  `${this.name}'s answer to ${url.pathname} is larger than ${Math.round(this.maxBodyBytes / 2 ** 20)} MiB`,
+                  { status: res.statusCode },
+                ),
+              );
             else chunks.push(c);
           });
           res.on("end", () => {
@@ -317,16 +368,33 @@ export class ForgeHttp {
             clearTimeout(timer);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
           });
-          res.on("error", () => fail(new ForgeError("network", `the connection to ${host} broke while ${this.name} answered ${url.pathname}`, { transient: true })));
+          res.on("error", () =>
+            fail(
+              new ForgeError("network", `the connection to ${host} broke while ${this.name} answered ${url.pathname}`, { transient: true }),
+            ),
+          );
         },
       );
-      const timer = setTimeout(() => fail(new ForgeError("timeout", `${this.name} did not answer ${method} ${url.pathname} within ${Math.round(this.timeoutMs / 100) / 10} s`)), this.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          fail(
+            new ForgeError(
+              "timeout",
+              `${this.name} did not answer ${method} ${url.pathname} within ${Math.round(this.timeoutMs / 100) / 10} s`,
+            ),
+          ),
+        this.timeoutMs,
+      );
       req.on("error", (e: NodeJS.ErrnoException) => {
         const tls = /CERT|SSL|TLS|self.signed|altname/i.test(`${e.code ?? ""} ${e.message}`);
         fail(
           tls
             ? new ForgeError("network", `the TLS certificate of ${host} is not trusted (${oneLine(e.code ?? e.message, 80)})`)
-            : new ForgeError("network", `could not reach ${this.name} at ${this.base.origin} (${oneLine(e.code ?? "connection failed", 40)})`, { transient: true }),
+            : new ForgeError(
+                "network",
+                `could not reach ${this.name} at ${this.base.origin} (${oneLine(e.code ?? "connection failed", 40)})`,
+                { transient: true },
+              ),
         );
       });
       req.end(body);

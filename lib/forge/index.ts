@@ -5,7 +5,15 @@ import type { ForgeClient, ForgeKind } from "./types.ts";
 
 export { ForgeError, type ForgeErrorCode } from "./errors.ts";
 export { appBotLogin, installationToken, type InstallationToken } from "./github-app.ts";
-export type { ChangeCommentInput, CommentResult, CommitState, CommitStatusInput, ForgeClient, ForgeKind, ForgeRepository } from "./types.ts";
+export type {
+  ChangeCommentInput,
+  CommentResult,
+  CommitState,
+  CommitStatusInput,
+  ForgeClient,
+  ForgeKind,
+  ForgeRepository,
+} from "./types.ts";
 export { GitHubClient, GitLabClient };
 
 export function forgeClient(kind: ForgeKind, opts: GitHubOptions & GitLabOptions): ForgeClient {

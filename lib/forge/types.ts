@@ -37,7 +37,10 @@ export const commitStatusInput = z.object({
   context: z.string().trim().min(1).max(100),
   /** Shortened to the 140 characters GitHub keeps. */
   description: z.string().transform((d) => (d.length > 140 ? `${d.slice(0, 139)}…` : d)),
-  targetUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  targetUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
 });
 export type CommitStatusInput = z.input<typeof commitStatusInput>;
 
@@ -50,7 +53,10 @@ export const changeCommentInput = z.object({
   number: z.number().int().positive(),
   /** Names the one comment this is: e.g. "change-scan". Written into the comment as <!-- posture:marker -->. */
   marker: z.string().regex(/^[a-z0-9][a-z0-9:_-]{0,63}$/, "is not a marker (a-z, 0-9, : _ -)"),
-  body: z.string().min(1).transform((b) => (b.length > MAX_COMMENT ? `${b.slice(0, MAX_COMMENT)}\n\n… (shortened)` : b)),
+  body: z
+    .string()
+    .min(1)
+    .transform((b) => (b.length > MAX_COMMENT ? `${b.slice(0, MAX_COMMENT)}\n\n… (shortened)` : b)),
   /**
    * The login the client's token comments as (currentUser(), or an App's "<slug>[bot]"). Only that author's
    * comment with the marker is updated: anyone can write the marker into a comment of their own, and a token
@@ -92,7 +98,8 @@ export function checked<S extends z.ZodType>(schema: S, input: unknown): z.infer
 
 export function repoParts(repo: string): [string, string] {
   const parts = repo.split("/");
-  if (parts.length !== 2 || !repoPart.safeParse(parts[0]).success || !repoPart.safeParse(parts[1]).success) throw new ForgeError("invalid_config", `${repo.slice(0, 200)} is not owner/name`);
+  if (parts.length !== 2 || !repoPart.safeParse(parts[0]).success || !repoPart.safeParse(parts[1]).success)
+    throw new ForgeError("invalid_config", `${repo.slice(0, 200)} is not owner/name`);
   return [parts[0]!, parts[1]!];
 }
 

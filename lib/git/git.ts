@@ -79,19 +79,29 @@ export class GitError extends Error {
 }
 
 const SAFE_CONFIG = [
-  "-c", "core.hooksPath=/dev/null",
-  "-c", "core.fsmonitor=false",
-  "-c", "core.symlinks=true",
-  "-c", "submodule.recurse=false",
-  "-c", "credential.helper=",
-  "-c", "advice.detachedHead=false",
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.symlinks=true",
+  "-c",
+  "submodule.recurse=false",
+  "-c",
+  "credential.helper=",
+  "-c",
+  "advice.detachedHead=false",
   // A redirect is a second, unchecked destination (an allowed host answering 302 to an internal URL).
-  "-c", "http.followRedirects=false",
-  "-c", "http.proxy=",
+  "-c",
+  "http.followRedirects=false",
+  "-c",
+  "http.proxy=",
   // Resolution entries from the worker's own git config are cleared; the remote's checked addresses follow.
-  "-c", "http.curloptResolve=",
+  "-c",
+  "http.curloptResolve=",
   // Every transport off; the one the URL was checked for is turned back on per call.
-  "-c", "protocol.allow=never",
+  "-c",
+  "protocol.allow=never",
 ];
 
 const SSH = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20";
@@ -126,25 +136,61 @@ function gitEnv(sshCommand = SSH, extra: Record<string, string> = {}): NodeJS.Pr
 export function classify(stderr: string, used?: GitCredential["type"]): GitError {
   const s = stderr.toLowerCase();
   const detail = stderr.trim().slice(-2000);
-  if (/remote branch .* not found|couldn't find remote ref|not our ref/.test(s)) return new GitError("branch_not_found", "the branch does not exist in the repository", detail);
-  if (/returned error: 30\d/.test(s)) return new GitError("redirect", "the git server answered with a redirect, which is not followed: register the URL it redirects to", detail);
-  if (/host key verification failed|remote host identification has changed|host key is known for .* and you have requested strict checking|host key for .* has changed/.test(s))
-    return new GitError("host_key_mismatch", "host key mismatch: the SSH server's host key is not the one pinned for it (the server changed its key, or it is not the real server)", detail);
+  if (/remote branch .* not found|couldn't find remote ref|not our ref/.test(s))
+    return new GitError("branch_not_found", "the branch does not exist in the repository", detail);
+  if (/returned error: 30\d/.test(s))
+    return new GitError(
+      "redirect",
+      "the git server answered with a redirect, which is not followed: register the URL it redirects to",
+      detail,
+    );
+  if (
+    /host key verification failed|remote host identification has changed|host key is known for .* and you have requested strict checking|host key for .* has changed/.test(
+      s,
+    )
+  )
+    return new GitError(
+      "host_key_mismatch",
+      "host key mismatch: the SSH server's host key is not the one pinned for it (the server changed its key, or it is not the real server)",
+      detail,
+    );
   if (used === "http") {
     // A 401 makes git ask for a user name, which it cannot: the token itself was refused.
-    if (/authentication failed|could not read username|could not read password|terminal prompts disabled|invalid username or password|returned error: 401/.test(s))
+    if (
+      /authentication failed|could not read username|could not read password|terminal prompts disabled|invalid username or password|returned error: 401/.test(
+        s,
+      )
+    )
       return new GitError("credential_rejected", "the git server refused the token: it has expired, been revoked or is wrong", detail);
-    if (/returned error: 403/.test(s)) return new GitError("access_denied", "no access: the git server accepted the token, but it cannot read this repository", detail);
+    if (/returned error: 403/.test(s))
+      return new GitError("access_denied", "no access: the git server accepted the token, but it cannot read this repository", detail);
   }
   if (used === "ssh" && /permission denied \(publickey|permission to .* denied|denied to deploy key|access denied/.test(s))
     return new GitError("access_denied", "no access: the SSH server refused the deploy key for this repository", detail);
-  if (/authentication failed|could not read username|permission denied \(publickey|terminal prompts disabled|invalid username or password|returned error: 40[13]/.test(s))
-    return new GitError("auth_required", "no access: the repository needs credentials, and no stored credential matches its URL (an admin or security lead adds one under Credentials)", detail);
+  if (
+    /authentication failed|could not read username|permission denied \(publickey|terminal prompts disabled|invalid username or password|returned error: 40[13]/.test(
+      s,
+    )
+  )
+    return new GitError(
+      "auth_required",
+      "no access: the repository needs credentials, and no stored credential matches its URL (an admin or security lead adds one under Credentials)",
+      detail,
+    );
   if (/not found|returned error: 404|does not appear to be a git repository|does not exist|no such file or directory/.test(s))
     return new GitError("not_found", "the repository was not found at that URL", detail);
-  if (/could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution/.test(s)) return new GitError("network", "the git server's host name could not be resolved", detail);
-  if (/unable to access|connection|timed out|unreachable|no route|ssl|tls|certificate|handshake|early eof|rpc failed|hung up|unexpected disconnect|protocol error|invalid server response|not valid: is this a git repository|ssh:/.test(s))
-    return new GitError("network", "could not fetch from the git server: it could not be reached, or did not answer as a git server", detail);
+  if (/could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution/.test(s))
+    return new GitError("network", "the git server's host name could not be resolved", detail);
+  if (
+    /unable to access|connection|timed out|unreachable|no route|ssl|tls|certificate|handshake|early eof|rpc failed|hung up|unexpected disconnect|protocol error|invalid server response|not valid: is this a git repository|ssh:/.test(
+      s,
+    )
+  )
+    return new GitError(
+      "network",
+      "could not fetch from the git server: it could not be reached, or did not answer as a git server",
+      detail,
+    );
   return new GitError("git_error", "git could not fetch the repository", detail);
 }
 
@@ -180,17 +226,27 @@ const PINNED_ALIAS = "posture-pinned-host";
  * Refuses a credential for a remote other than the one it is scoped to, and any credential for a local
  * repository or over a transport it is not for.
  */
-async function credentialSetup(remote: Remote | undefined, credential: GitCredential, tmpRoot: string): Promise<{ env: Record<string, string>; sshCommand?: string; dir?: string }> {
+async function credentialSetup(
+  remote: Remote | undefined,
+  credential: GitCredential,
+  tmpRoot: string,
+): Promise<{ env: Record<string, string>; sshCommand?: string; dir?: string }> {
   const t = remote?.target;
   const wanted = credential.type === "http" ? "https" : "ssh";
   if (!t || t.transport !== wanted || t.host !== credential.host || t.port !== credential.port)
-    throw new GitError("credential_unusable", "the credential is not scoped to this repository's host, port and protocol, so it was not used", `credential for ${wanted}://${credential.host}:${credential.port}`);
+    throw new GitError(
+      "credential_unusable",
+      "the credential is not scoped to this repository's host, port and protocol, so it was not used",
+      `credential for ${wanted}://${credential.host}:${credential.port}`,
+    );
   const host = isIP(t.host) === 6 ? `[${t.host}]` : t.host;
   if (credential.type === "http") {
     const origin = `https://${host}${t.port === 443 ? "" : `:${t.port}`}/`;
     const basic = Buffer.from(`${credential.username}:${credential.password}`, "utf8").toString("base64");
     // http.<url>.extraHeader: git sends it only to this origin; the environment keeps it out of argv.
-    return { env: { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${origin}.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` } };
+    return {
+      env: { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${origin}.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` },
+    };
   }
   const dir = await mkdtemp(join(tmpRoot, `${KEY_DIR_PREFIX}${process.pid}-`));
   try {
@@ -233,10 +289,19 @@ async function runGit(args: string[], opts: RunOptions): Promise<string> {
   }
 }
 
-function spawnGit(args: string[], opts: RunOptions, setup: { env: Record<string, string>; sshCommand?: string } | undefined): Promise<string> {
+function spawnGit(
+  args: string[],
+  opts: RunOptions,
+  setup: { env: Record<string, string>; sshCommand?: string } | undefined,
+): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const env = gitEnv(setup?.sshCommand ?? opts.remote?.sshCommand, setup?.env);
-    const child = spawn("git", [...SAFE_CONFIG, ...(opts.remote?.config ?? []), ...args], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("git", [...SAFE_CONFIG, ...(opts.remote?.config ?? []), ...args], {
+      cwd: opts.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     let failure: GitError | undefined;
@@ -254,10 +319,15 @@ function spawnGit(args: string[], opts: RunOptions, setup: { env: Record<string,
     child.stderr.on("data", (d: Buffer) => {
       if (stderr.length < 100_000) stderr += d.toString();
     });
-    const timer = setTimeout(() => kill(new GitError("timeout", `git did not finish within ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => kill(new GitError("timeout", `git did not finish within ${Math.round(opts.timeoutMs / 1000)} s`)),
+      opts.timeoutMs,
+    );
     const watcher = opts.watch
       ? setInterval(() => {
-          opts.watch!().catch((e) => kill(e instanceof GitError ? e : new GitError("git_error", "git could not fetch the repository", String(e))));
+          opts.watch!().catch((e) =>
+            kill(e instanceof GitError ? e : new GitError("git_error", "git could not fetch the repository", String(e))),
+          );
         }, 250)
       : undefined;
     child.on("error", (e) => {
@@ -305,8 +375,14 @@ export async function remoteFor(storedUrl: string, allowLocal: boolean | undefin
     throw e;
   }
   if (parsed.kind === "https") {
-    const pin = isIP(host) ? [] : ["-c", `http.curloptResolve=${host}:${parsed.port ?? 443}:${addresses.map((a) => (isIP(a) === 6 ? `[${a}]` : a)).join(",")}`];
-    return { url: parsed.url, config: ["-c", "protocol.https.allow=always", ...pin], target: { transport: "https", host, port: parsed.port ?? 443 } };
+    const pin = isIP(host)
+      ? []
+      : ["-c", `http.curloptResolve=${host}:${parsed.port ?? 443}:${addresses.map((a) => (isIP(a) === 6 ? `[${a}]` : a)).join(",")}`];
+    return {
+      url: parsed.url,
+      config: ["-c", "protocol.https.allow=always", ...pin],
+      target: { transport: "https", host, port: parsed.port ?? 443 },
+    };
   }
   const pin = isIP(host) ? "" : ` -o HostName=${addresses[0]} -o HostKeyAlias=${host} -o CheckHostIP=no`;
   return {
@@ -331,9 +407,20 @@ export interface RemoteOptions {
 export async function remoteHead(url: string, branch: string | null, opts: RemoteOptions): Promise<string> {
   const remote = await remoteFor(url, opts.allowLocal);
   const ref = branch ? `refs/heads/${branch}` : "HEAD";
-  const out = await runGit(["ls-remote", "--", remote.url, ref], { timeoutMs: opts.timeoutMs, remote, credential: opts.credential, tmpRoot: opts.tmpRoot });
-  const sha = out.split("\n").find((l) => l.trim())?.split(/\s+/)[0];
-  if (!sha) throw branch ? new GitError("branch_not_found", "the branch does not exist in the repository") : new GitError("not_found", "the repository has no commits");
+  const out = await runGit(["ls-remote", "--", remote.url, ref], {
+    timeoutMs: opts.timeoutMs,
+    remote,
+    credential: opts.credential,
+    tmpRoot: opts.tmpRoot,
+  });
+  const sha = out
+    .split("\n")
+    .find((l) => l.trim())
+    ?.split(/\s+/)[0];
+  if (!sha)
+    throw branch
+      ? new GitError("branch_not_found", "the branch does not exist in the repository")
+      : new GitError("not_found", "the repository has no commits");
   return sha;
 }
 
@@ -381,11 +468,13 @@ export async function shallowClone(url: string, branch: string | null, dest: str
     credential: opts.credential,
     tmpRoot: opts.tmpRoot,
     watch: async () => {
-      if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+      if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
+        throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
     },
   });
   // The watcher samples; a fast clone can overshoot between samples.
-  if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+  if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
+    throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
   const remaining = Math.max(1000, opts.timeoutMs - (Date.now() - started));
   return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: remaining })).trim();
 }
@@ -409,14 +498,15 @@ export async function checkoutCommit(url: string, dest: string, sha: string, opt
       credential: opts.credential,
       tmpRoot: opts.tmpRoot,
       watch: async () => {
-        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes) throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
+          throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
       },
     });
   } catch (e) {
-    if (e instanceof GitError && (e.code === "git_error" || e.code === "branch_not_found")) throw new GitError("not_found", "the remote does not serve that commit", e.detail);
+    if (e instanceof GitError && (e.code === "git_error" || e.code === "branch_not_found"))
+      throw new GitError("not_found", "the remote does not serve that commit", e.detail);
     throw e;
   }
   await runGit(["checkout", "--quiet", "--detach", "FETCH_HEAD"], { cwd: dest, timeoutMs: left() });
   return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: left() })).trim();
 }
-

@@ -84,7 +84,14 @@ function github(event: string, raw: unknown): HookEvent {
   if (event === "ping") return { kind: "ping" };
   if (event === "push") {
     const p = parse(ghPush, raw, "push");
-    return { kind: "push", repositoryId: p.repository.id, fullName: p.repository.full_name, branch: branchOf(p.ref), sha: p.deleted || ZERO.test(p.after) ? null : p.after, defaultBranch: p.repository.default_branch ?? null };
+    return {
+      kind: "push",
+      repositoryId: p.repository.id,
+      fullName: p.repository.full_name,
+      branch: branchOf(p.ref),
+      sha: p.deleted || ZERO.test(p.after) ? null : p.after,
+      defaultBranch: p.repository.default_branch ?? null,
+    };
   }
   if (event === "pull_request") {
     const p = parse(ghPullRequest, raw, "pull_request");
@@ -107,7 +114,12 @@ function github(event: string, raw: unknown): HookEvent {
 
 // ————————————————————————————————————————————————————————————————— GitLab
 
-const glProject = z.object({ id, path_with_namespace: name, default_branch: z.string().max(255).nullish(), git_http_url: z.string().max(2048).nullish() });
+const glProject = z.object({
+  id,
+  path_with_namespace: name,
+  default_branch: z.string().max(255).nullish(),
+  git_http_url: z.string().max(2048).nullish(),
+});
 
 const glPush = z.object({
   object_kind: z.literal("push"),
@@ -142,7 +154,14 @@ function gitlab(event: string, raw: unknown): HookEvent {
   if (event === "Push Hook") {
     const p = parse(glPush, raw, "Push Hook");
     const deleted = ZERO.test(p.after);
-    return { kind: "push", repositoryId: p.project.id, fullName: p.project.path_with_namespace, branch: branchOf(p.ref), sha: deleted ? null : p.after, defaultBranch: p.project.default_branch ?? null };
+    return {
+      kind: "push",
+      repositoryId: p.project.id,
+      fullName: p.project.path_with_namespace,
+      branch: branchOf(p.ref),
+      sha: deleted ? null : p.after,
+      defaultBranch: p.project.default_branch ?? null,
+    };
   }
   if (event === "Merge Request Hook") {
     const p = parse(glMergeRequest, raw, "Merge Request Hook");
@@ -157,7 +176,12 @@ function gitlab(event: string, raw: unknown): HookEvent {
       url: mr.url ?? null,
       action: GITLAB_SCAN_ACTIONS.has(action) ? "scan" : action === "close" || action === "merge" ? "closed" : "ignored",
       draft: Boolean(mr.draft ?? mr.work_in_progress),
-      head: { ref: mr.source_branch, sha: mr.last_commit.id, repositoryId: mr.source_project_id ?? p.project.id, cloneUrl: mr.source?.git_http_url ?? null },
+      head: {
+        ref: mr.source_branch,
+        sha: mr.last_commit.id,
+        repositoryId: mr.source_project_id ?? p.project.id,
+        cloneUrl: mr.source?.git_http_url ?? null,
+      },
       base: { ref: mr.target_branch, sha: null },
     };
   }

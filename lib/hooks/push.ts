@@ -15,7 +15,14 @@ import type { Queues } from "../queue/queues.ts";
 import { ACTIVE_SCAN_STATUSES, enqueueScan } from "../scan/enqueue.ts";
 import { addForgeJob } from "../connections/jobs.ts";
 
-export type PushOutcome = "archived" | "already scanned" | "already queued" | "joined the queued scan" | "waiting for the running scan" | "busy" | "scan queued";
+export type PushOutcome =
+  | "archived"
+  | "already scanned"
+  | "already queued"
+  | "joined the queued scan"
+  | "waiting for the running scan"
+  | "busy"
+  | "scan queued";
 
 /** How long a push waits for the repository's running scan before asking again. */
 export const PUSH_RETRY_MS = 5000;
@@ -24,15 +31,29 @@ export const PUSH_RETRY_MS = 5000;
  * `fromJob`: called by the forge queue's push job, which delays itself when the repository is still busy
  * ("busy") rather than queuing another job.
  */
-export async function requestPushScan(db: Db, queues: Queues, repositoryId: string, sha: string, opts: { fromJob?: boolean } = {}): Promise<PushOutcome> {
+export async function requestPushScan(
+  db: Db,
+  queues: Queues,
+  repositoryId: string,
+  sha: string,
+  opts: { fromJob?: boolean } = {},
+): Promise<PushOutcome> {
   const repo = await db.repository.findUnique({ where: { id: repositoryId }, select: { archivedAt: true } });
   if (!repo || repo.archivedAt) return "archived";
-  const done = await db.scan.findFirst({ where: { repositoryId, commitSha: sha, status: { in: ["succeeded", "unchanged"] } }, orderBy: { finishedAt: "desc" }, select: { id: true } });
+  const done = await db.scan.findFirst({
+    where: { repositoryId, commitSha: sha, status: { in: ["succeeded", "unchanged"] } },
+    orderBy: { finishedAt: "desc" },
+    select: { id: true },
+  });
   if (done) {
     await addForgeJob(queues, { name: "report", data: { scanId: done.id, sha } });
     return "already scanned";
   }
-  const active = await db.scan.findFirst({ where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } }, orderBy: { queuedAt: "desc" }, select: { id: true, status: true, requestedSha: true } });
+  const active = await db.scan.findFirst({
+    where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } },
+    orderBy: { queuedAt: "desc" },
+    select: { id: true, status: true, requestedSha: true },
+  });
   if (active?.requestedSha === sha) return "already queued";
   if (active?.status === "queued") {
     // Only while no worker has started it: a scan that is cloning already may have a different head.

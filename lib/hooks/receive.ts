@@ -46,8 +46,15 @@ export interface Delivery {
   ip: string | null;
 }
 
-const fail = (status: number, code: string, message: string, headers?: Record<string, string>): HookAnswer => ({ status, body: { error: { code, message } }, headers });
-const done = (status: number, outcome: string, extra: { duplicate?: boolean } = {}): HookAnswer => ({ status, body: { outcome, ...extra } });
+const fail = (status: number, code: string, message: string, headers?: Record<string, string>): HookAnswer => ({
+  status,
+  body: { error: { code, message } },
+  headers,
+});
+const done = (status: number, outcome: string, extra: { duplicate?: boolean } = {}): HookAnswer => ({
+  status,
+  body: { outcome, ...extra },
+});
 
 /**
  * How long a delivery id is remembered. GitHub lets a delivery be redelivered for 3 days, GitLab retries within
@@ -57,7 +64,9 @@ export const DELIVERY_MEMORY_DAYS = 30;
 
 /** Forgets deliveries older than DELIVERY_MEMORY_DAYS (the worker's housekeeping); returns how many. */
 export async function pruneDeliveries(db: Db, now = new Date()): Promise<number> {
-  return (await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_DAYS * 86_400_000) } } })).count;
+  return (
+    await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_DAYS * 86_400_000) } } })
+  ).count;
 }
 
 /** Counts one request in the current window; true when the bucket is over its limit. */
@@ -68,7 +77,11 @@ async function limited(redis: Redis, key: string, limit: number): Promise<boolea
 }
 
 /** Reads a request body of at most `max` bytes; null when it is larger. */
-export async function readBody(body: ReadableStream<Uint8Array> | null, declaredLength: string | null, max = MAX_HOOK_BYTES): Promise<Uint8Array | null> {
+export async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  declaredLength: string | null,
+  max = MAX_HOOK_BYTES,
+): Promise<Uint8Array | null> {
   if (Number(declaredLength ?? 0) > max) return null;
   if (!body) return new Uint8Array();
   const reader = body.getReader();
@@ -90,7 +103,8 @@ export async function readBody(body: ReadableStream<Uint8Array> | null, declared
 /** JSON, or GitHub's form encoding (payload=<json>) when the hook was set up with it. */
 function payload(headers: Headers, body: Uint8Array): unknown {
   const text = Buffer.from(body).toString("utf8");
-  if ((headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) return JSON.parse(new URLSearchParams(text).get("payload") ?? "");
+  if ((headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded"))
+    return JSON.parse(new URLSearchParams(text).get("payload") ?? "");
   return JSON.parse(text);
 }
 
@@ -98,12 +112,19 @@ export async function receiveHook(deps: HookDeps, forge: HookForge, delivery: De
   const { db, redis, prefix } = deps;
   const window = Math.floor(Date.now() / 1000 / HOOK_LIMITS.windowSeconds);
   try {
-    if (await limited(redis, `${prefix}:hooks:address:${delivery.ip ?? "unknown"}:${window}`, HOOK_LIMITS.perAddress)) return fail(429, "rate_limited", "too many webhook deliveries; try again in a minute", { "retry-after": String(HOOK_LIMITS.windowSeconds) });
+    if (await limited(redis, `${prefix}:hooks:address:${delivery.ip ?? "unknown"}:${window}`, HOOK_LIMITS.perAddress))
+      return fail(429, "rate_limited", "too many webhook deliveries; try again in a minute", {
+        "retry-after": String(HOOK_LIMITS.windowSeconds),
+      });
   } catch {
     return fail(503, "unavailable", "webhooks cannot be accepted right now (Redis is unavailable); the forge can redeliver");
   }
 
-  const candidates = await db.forgeConnection.findMany({ where: { forge }, select: { id: true, webhookKeyId: true, webhookSealed: true }, orderBy: { createdAt: "asc" } });
+  const candidates = await db.forgeConnection.findMany({
+    where: { forge },
+    select: { id: true, webhookKeyId: true, webhookSealed: true },
+    orderBy: { createdAt: "asc" },
+  });
   let connectionId: string | null = null;
   for (const c of candidates) {
     let secret: string;
@@ -121,12 +142,22 @@ export async function receiveHook(deps: HookDeps, forge: HookForge, delivery: De
   if (!connectionId) return fail(401, "unauthorized", "unauthorized");
 
   try {
-    if (await limited(redis, `${prefix}:hooks:connection:${connectionId}:${window}`, HOOK_LIMITS.perConnection)) return fail(429, "rate_limited", "too many webhook deliveries for this connection; try again in a minute", { "retry-after": String(HOOK_LIMITS.windowSeconds) });
+    if (await limited(redis, `${prefix}:hooks:connection:${connectionId}:${window}`, HOOK_LIMITS.perConnection))
+      return fail(429, "rate_limited", "too many webhook deliveries for this connection; try again in a minute", {
+        "retry-after": String(HOOK_LIMITS.windowSeconds),
+      });
   } catch {
     return fail(503, "unavailable", "webhooks cannot be accepted right now (Redis is unavailable); the forge can redeliver");
   }
   const id = deliveryId(forge, delivery.headers);
-  if (!id) return fail(400, "invalid_input", forge === "github" ? "the delivery has no X-GitHub-Delivery header" : "the delivery has no Idempotency-Key or X-Gitlab-Event-UUID header");
+  if (!id)
+    return fail(
+      400,
+      "invalid_input",
+      forge === "github"
+        ? "the delivery has no X-GitHub-Delivery header"
+        : "the delivery has no Idempotency-Key or X-Gitlab-Event-UUID header",
+    );
   const event = eventName(forge, delivery.headers);
   const key = `${forge}:${id}`;
   try {
@@ -168,11 +199,15 @@ async function act(deps: HookDeps, connectionId: string, e: HookEvent): Promise<
   const { db, queues } = deps;
   if (e.kind === "ping") return done(200, "pong");
   if (e.kind === "unsupported") return done(202, `ignored: Posture does not act on ${e.name || "this"} events`);
-  const link = await db.forgeRepository.findUnique({ where: { connectionId_forgeId: { connectionId, forgeId: e.repositoryId } }, include: { repository: { select: { id: true, branch: true, archivedAt: true } } } });
+  const link = await db.forgeRepository.findUnique({
+    where: { connectionId_forgeId: { connectionId, forgeId: e.repositoryId } },
+    include: { repository: { select: { id: true, branch: true, archivedAt: true } } },
+  });
   if (!link) return done(202, "ignored: unknown repository");
   if (link.repository.archivedAt) return done(202, "ignored: the repository is archived in Posture");
   if (e.kind === "push") {
-    if (e.defaultBranch && e.defaultBranch !== link.defaultBranch) await db.forgeRepository.update({ where: { id: link.id }, data: { defaultBranch: e.defaultBranch } });
+    if (e.defaultBranch && e.defaultBranch !== link.defaultBranch)
+      await db.forgeRepository.update({ where: { id: link.id }, data: { defaultBranch: e.defaultBranch } });
     const tracked = link.repository.branch ?? e.defaultBranch ?? link.defaultBranch;
     if (!e.branch || e.branch !== tracked) return done(202, `ignored: not the tracked branch (${tracked ?? "the default branch"})`);
     if (!e.sha) return done(202, "ignored: the branch was deleted");

@@ -32,11 +32,16 @@ export function forgeRepoRef(forge: "github" | "gitlab", link: { fullName: strin
 
 /** Transient failures are retried by the queue; the others are recorded and final. */
 export function retryable(e: unknown): boolean {
-  return e instanceof ForgeError && (e.code === "rate_limited" || e.code === "network" || e.code === "timeout" || e.code === "server_error");
+  return (
+    e instanceof ForgeError && (e.code === "rate_limited" || e.code === "network" || e.code === "timeout" || e.code === "server_error")
+  );
 }
 
 export async function reportPushScan(db: Db, scanId: string, sha: string, opts: ReportOptions = {}): Promise<string> {
-  const scan = await db.scan.findUnique({ where: { id: scanId }, include: { repository: { include: { forge: { include: { connection: true } } } } } });
+  const scan = await db.scan.findUnique({
+    where: { id: scanId },
+    include: { repository: { include: { forge: { include: { connection: true } } } } },
+  });
   const link = scan?.repository.forge;
   if (!scan || !link) return "not posted: the repository is not from a connected organisation";
   const record = async (result: string) => {
@@ -46,7 +51,10 @@ export async function reportPushScan(db: Db, scanId: string, sha: string, opts: 
   const c = link.connection;
   const policy = repositoryPolicy(c, link);
   if (policy.mode === "monitor") return record("not posted: the policy is monitor (record only)");
-  if (scan.status !== "failed" && scan.commitSha !== sha) return record(`not posted for ${sha.slice(0, 12)}: the branch had moved on to ${scan.commitSha?.slice(0, 12) ?? "another commit"}, which was scanned instead`);
+  if (scan.status !== "failed" && scan.commitSha !== sha)
+    return record(
+      `not posted for ${sha.slice(0, 12)}: the branch had moved on to ${scan.commitSha?.slice(0, 12) ?? "another commit"}, which was scanned instead`,
+    );
   const publicUrl = opts.publicUrl === undefined ? config().publicUrl : opts.publicUrl;
   const targetUrl = publicUrl ? `${publicUrl}/repositories/${scan.repositoryId}` : undefined;
 
@@ -59,20 +67,40 @@ export async function reportPushScan(db: Db, scanId: string, sha: string, opts: 
     // The forge sees what the system sees: the commit status is about this one repository.
     const visibility = await loadVisibility(db, ORG_WIDE);
     const open = zero();
-    for (const g of await db.finding.groupBy({ by: ["severity"], where: { repositoryId: scan.repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) }, _count: { _all: true } })) open[g.severity] = g._count._all;
+    for (const g of await db.finding.groupBy({
+      by: ["severity"],
+      where: { repositoryId: scan.repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) },
+      _count: { _all: true },
+    }))
+      open[g.severity] = g._count._all;
     // What this push brought: findings first seen by this scan, and those it reopened.
     const introduced = zero();
     const severities: Severity[] =
       scan.status === "succeeded"
         ? [
-            ...(await db.finding.findMany({ where: { repositoryId: scan.repositoryId, firstScanId: scan.id, ...countedWhere(visibility) }, select: { severity: true } })).map((f) => f.severity),
-            ...(await db.findingEvent.findMany({ where: { scanId: scan.id, type: "reopened", finding: countedWhere(visibility) }, select: { finding: { select: { severity: true } } } })).map((e) => e.finding.severity),
+            ...(
+              await db.finding.findMany({
+                where: { repositoryId: scan.repositoryId, firstScanId: scan.id, ...countedWhere(visibility) },
+                select: { severity: true },
+              })
+            ).map((f) => f.severity),
+            ...(
+              await db.findingEvent.findMany({
+                where: { scanId: scan.id, type: "reopened", finding: countedWhere(visibility) },
+                select: { finding: { select: { severity: true } } },
+              })
+            ).map((e) => e.finding.severity),
           ]
         : [];
     for (const s of severities) introduced[s]++;
     const v = verdict(policy, introduced);
     state = v.state;
-    description = pushStatusDescription(open, { introduced: severities.length, fixed: scan.status === "succeeded" ? scan.findingsFixed : 0 }, v, policy);
+    description = pushStatusDescription(
+      open,
+      { introduced: severities.length, fixed: scan.status === "succeeded" ? scan.findingsFixed : 0 },
+      v,
+      policy,
+    );
   }
   try {
     const { client } = await clientFor(db, c, { http: opts.http });

@@ -38,7 +38,9 @@ export function verifyGitlabToken(secret: string, header: string | null): boolea
 }
 
 export function verifyDelivery(forge: HookForge, secret: string, body: Uint8Array, headers: Headers): boolean {
-  return forge === "github" ? verifyGithubSignature(secret, body, headers.get("x-hub-signature-256")) : verifyGitlabToken(secret, headers.get("x-gitlab-token"));
+  return forge === "github"
+    ? verifyGithubSignature(secret, body, headers.get("x-hub-signature-256"))
+    : verifyGitlabToken(secret, headers.get("x-gitlab-token"));
 }
 
 /**
@@ -46,7 +48,8 @@ export function verifyDelivery(forge: HookForge, secret: string, body: Uint8Arra
  * Idempotency-Key (kept when GitLab retries; 17.4 and later), else its X-Gitlab-Event-UUID.
  */
 export function deliveryId(forge: HookForge, headers: Headers): string | null {
-  const raw = forge === "github" ? headers.get("x-github-delivery") : (headers.get("idempotency-key") ?? headers.get("x-gitlab-event-uuid"));
+  const raw =
+    forge === "github" ? headers.get("x-github-delivery") : (headers.get("idempotency-key") ?? headers.get("x-gitlab-event-uuid"));
   const v = raw?.trim() ?? "";
   return /^[A-Za-z0-9._:-]{1,128}$/.test(v) ? v : null;
 }

@@ -111,7 +111,9 @@ export function refuseLiteralAddress(host: string, networks: BlockList): void {
   const address = isLocalName ? "127.0.0.1" : isIP(host) ? host : null;
   if (address && !addressAllowed(address, networks)) {
     const kind = nonPublicKind(address)!;
-    throw new AddressRefusedError(`${host} is a local or private address (${kind}); only git hosts on the public internet can be scanned`, [{ address, kind }]);
+    throw new AddressRefusedError(`${host} is a local or private address (${kind}); only git hosts on the public internet can be scanned`, [
+      { address, kind },
+    ]);
   }
 }
 
@@ -130,7 +132,13 @@ export async function checkedAddresses(host: string, networks: BlockList = allow
     throw new HostUnresolvedError(`${host} does not resolve`);
   }
   if (addresses.length === 0) throw new HostUnresolvedError(`${host} does not resolve`);
-  const refused = addresses.filter((a) => !addressAllowed(a, networks)).map((address) => ({ address, kind: nonPublicKind(address) ?? "unknown" }));
-  if (refused.length) throw new AddressRefusedError(`${host} resolves to an address on this machine or a private network; only git hosts on the public internet can be scanned`, refused);
+  const refused = addresses
+    .filter((a) => !addressAllowed(a, networks))
+    .map((address) => ({ address, kind: nonPublicKind(address) ?? "unknown" }));
+  if (refused.length)
+    throw new AddressRefusedError(
+      `${host} resolves to an address on this machine or a private network; only git hosts on the public internet can be scanned`,
+      refused,
+    );
   return addresses;
 }

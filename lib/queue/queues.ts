@@ -82,10 +82,17 @@ export async function addScanJob(queues: Queues, scanId: string): Promise<void> 
 }
 
 /** Keeps the org-wide rescan job scheduler in line with settings (cron and time zone, or off). */
-export async function applySchedule(queues: Queues, settings: Pick<Settings, "scheduleCron" | "scheduleTimezone" | "scheduleEnabled">): Promise<void> {
+export async function applySchedule(
+  queues: Queues,
+  settings: Pick<Settings, "scheduleCron" | "scheduleTimezone" | "scheduleEnabled">,
+): Promise<void> {
   if (!settings.scheduleEnabled) {
     await queues.org.removeJobScheduler(ORG_RESCAN_SCHEDULER);
     return;
   }
-  await queues.org.upsertJobScheduler(ORG_RESCAN_SCHEDULER, { pattern: settings.scheduleCron, tz: settings.scheduleTimezone }, { name: "rescan-all", data: { trigger: "schedule" } });
+  await queues.org.upsertJobScheduler(
+    ORG_RESCAN_SCHEDULER,
+    { pattern: settings.scheduleCron, tz: settings.scheduleTimezone },
+    { name: "rescan-all", data: { trigger: "schedule" } },
+  );
 }

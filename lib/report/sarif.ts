@@ -54,7 +54,13 @@ function location(path: string, line: number, column?: number, endLine?: number,
   return {
     physicalLocation: {
       artifactLocation: { uri: encodeURI(path), uriBaseId: "%SRCROOT%" },
-      region: { startLine: line, ...(column ? { startColumn: column } : {}), ...(endLine ? { endLine } : {}), ...(endColumn ? { endColumn } : {}), ...(snippet ? { snippet: { text: snippet } } : {}) },
+      region: {
+        startLine: line,
+        ...(column ? { startColumn: column } : {}),
+        ...(endLine ? { endLine } : {}),
+        ...(endColumn ? { endColumn } : {}),
+        ...(snippet ? { snippet: { text: snippet } } : {}),
+      },
     },
   };
 }
@@ -81,7 +87,15 @@ export function toSarif(input: SarifInput): Sarif.Log {
       ...result(f.ruleId, f.severity, message, location(f.path, f.line, f.column, f.endLine, f.endColumn, f.snippet), f.fingerprint),
       properties: { context: f.context, tags: [`context/${f.context}`] },
       // The model file this code loads, or the code that loads this model file.
-      ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r.path, r.line), message: { text: `${r.message} [${r.ruleId}]` } })) } : {}),
+      ...(f.related?.length
+        ? {
+            relatedLocations: f.related.map((r, i) => ({
+              id: i + 1,
+              ...location(r.path, r.line),
+              message: { text: `${r.message} [${r.ruleId}]` },
+            })),
+          }
+        : {}),
     };
   });
   for (const s of input.suppressed ?? []) {
@@ -95,7 +109,9 @@ export function toSarif(input: SarifInput): Sarif.Log {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "Posture", semanticVersion: input.toolVersion, rules: checks.map((c) => ruleDescriptor(c.check, c.policy)) } },
+        tool: {
+          driver: { name: "Posture", semanticVersion: input.toolVersion, rules: checks.map((c) => ruleDescriptor(c.check, c.policy)) },
+        },
         results,
         invocations: [
           {

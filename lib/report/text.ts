@@ -28,10 +28,15 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
     }
     // Production is the default and goes unsaid; anything else changes how much the finding matters.
     const where = f.context === "production" ? "" : `${c("bold", `(${f.context})`)} `;
-    out.push(`  ${c("dim", `${f.line}:${f.column}`.padEnd(8))} ${c(f.severity, f.severity.padEnd(8))} ${where}${f.message} ${c("dim", `[${f.ruleId}]`)}`);
+    out.push(
+      `  ${c("dim", `${f.line}:${f.column}`.padEnd(8))} ${c(f.severity, f.severity.padEnd(8))} ${where}${f.message} ${c("dim", `[${f.ruleId}]`)}`,
+    );
     for (const l of f.snippet.split("\n").slice(0, 3)) out.push(`  ${" ".repeat(8)} ${c("dim", "│")} ${l}`);
     // Code that loads a model file and the findings in that file name each other.
-    for (const r of f.related ?? []) out.push(`  ${" ".repeat(8)} ${c("dim", "↳")} ${r.path}:${r.line} ${c(r.severity, r.severity)} ${r.message} ${c("dim", `[${r.ruleId}]`)}`);
+    for (const r of f.related ?? [])
+      out.push(
+        `  ${" ".repeat(8)} ${c("dim", "↳")} ${r.path}:${r.line} ${c(r.severity, r.severity)} ${r.message} ${c("dim", `[${r.ruleId}]`)}`,
+      );
   }
   if (result.errors.length) {
     out.push("", c("bold", "Errors"));
@@ -48,8 +53,12 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
   if (byContext.length) out.push(`Not production code: ${byContext.map(([x, n]) => `${n} in ${x}`).join(", ")}`);
   const models = result.stats.artifacts;
   if (models) {
-    const formats = Object.entries(models.formats).sort(([a], [b]) => a.localeCompare(b)).map(([f, n]) => `${n} ${f}`);
-    out.push(`Model files: ${models.files} read (${formats.join(", ")}), ${models.pickles} pickle${models.pickles === 1 ? "" : "s"}${models.safe ? `, ${models.safe} in formats that cannot carry code` : ""}`);
+    const formats = Object.entries(models.formats)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([f, n]) => `${n} ${f}`);
+    out.push(
+      `Model files: ${models.files} read (${formats.join(", ")}), ${models.pickles} pickle${models.pickles === 1 ? "" : "s"}${models.safe ? `, ${models.safe} in formats that cannot carry code` : ""}`,
+    );
   }
   out.push(
     `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"}${bySeverity} in ${result.stats.files} files` +
@@ -57,7 +66,7 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
       ` · ${result.stats.rules} checks · ${result.stats.durationMs} ms` +
       (!opts.verbose && result.skippedFiles.length ? " · --verbose lists the skipped files" : ""),
   );
-  return out.join("\n").replace(/^\n/, "") + "\n";
+  return `${out.join("\n").replace(/^\n/, "")}\n`;
 }
 
 function verboseSections(result: ScanResult, heading: (s: string) => string): string[] {

@@ -5,7 +5,13 @@
 import type { Framework as DbFramework } from "../db/client.ts";
 
 /** In the order the dashboard lists them. */
-export const USED_FRAMEWORKS = ["modal", "torchserve", "bentoml", "ray_serve", "training_monitor"] as const satisfies readonly DbFramework[];
+export const USED_FRAMEWORKS = [
+  "modal",
+  "torchserve",
+  "bentoml",
+  "ray_serve",
+  "training_monitor",
+] as const satisfies readonly DbFramework[];
 export type UsedFramework = (typeof USED_FRAMEWORKS)[number];
 
 export const USED_FRAMEWORK_LABELS: Record<UsedFramework, string> = {

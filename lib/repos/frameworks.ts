@@ -32,9 +32,24 @@ export { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS, type UsedFramework } from "./fr
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_FILES = 50_000;
 
-const FROM_FINDINGS: Record<string, UsedFramework | undefined> = { modal: "modal", torchserve: "torchserve", bentoml: "bentoml", "ray-serve": "ray_serve" };
+const FROM_FINDINGS: Record<string, UsedFramework | undefined> = {
+  modal: "modal",
+  torchserve: "torchserve",
+  bentoml: "bentoml",
+  "ray-serve": "ray_serve",
+};
 
-const TRAINING_MODULES = new Set(["lightning", "pytorch_lightning", "accelerate", "deepspeed", "wandb", "mlflow", "tensorboard", "tensorboardX", "torch.utils.tensorboard"]);
+const TRAINING_MODULES = new Set([
+  "lightning",
+  "pytorch_lightning",
+  "accelerate",
+  "deepspeed",
+  "wandb",
+  "mlflow",
+  "tensorboard",
+  "tensorboardX",
+  "torch.utils.tensorboard",
+]);
 const TRAINING_STEP = /\.backward\(\s*\)|\b(?:optimizer|optim|opt)\.step\(\s*\)|\bTrainer\s*\(/;
 const TORCHSERVE_PROPERTIES = /^\s*(?:inference_address|management_address|metrics_address|model_store|load_models)\s*=/m;
 const SERVE_CONFIG = /^applications\s*:/m;
@@ -55,7 +70,8 @@ function fromImports(text: string, found: Set<UsedFramework>): void {
     else if (root === "ts" && b.module.includes(".")) found.add("torchserve");
     else if (root === "ts" && b.name && /handler|context|utils|metrics/.test(b.name)) found.add("torchserve");
     else if (root === "ray" && (b.module.startsWith("ray.serve") || b.name === "serve")) found.add("ray_serve");
-    if (TRAINING_MODULES.has(b.module) || TRAINING_MODULES.has(root) || (b.module === "torch.utils" && b.name === "tensorboard")) found.add("training_monitor");
+    if (TRAINING_MODULES.has(b.module) || TRAINING_MODULES.has(root) || (b.module === "torch.utils" && b.name === "tensorboard"))
+      found.add("training_monitor");
     if (root === "transformers" && (b.name === "Trainer" || b.name === "Seq2SeqTrainer")) found.add("training_monitor");
     if (root === "torch") torch = true;
   }
@@ -106,7 +122,8 @@ export function detectFrameworks(root: string, result: Pick<ScanResult, "finding
         else if (d.name === "bentoml") found.add("bentoml");
         else if (d.name === "torchserve" || d.name === "torch-model-archiver") found.add("torchserve");
         else if (d.name === "ray" && /\[[^\]]*\bserve\b[^\]]*\]/i.test(d.text)) found.add("ray_serve");
-        else if (["lightning", "pytorch-lightning", "accelerate", "deepspeed", "wandb", "mlflow"].includes(d.name)) found.add("training_monitor");
+        else if (["lightning", "pytorch-lightning", "accelerate", "deepspeed", "wandb", "mlflow"].includes(d.name))
+          found.add("training_monitor");
       }
     }
   }

@@ -4,7 +4,15 @@ import { CODE_CONTEXTS } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/queries.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
-import { countedSql, countedWhere, repositoryAccessSql, repositoryAccessWhere, teamAccessWhere, type AccessScope, type Visibility } from "../findings/visibility.ts";
+import {
+  countedSql,
+  countedWhere,
+  repositoryAccessSql,
+  repositoryAccessWhere,
+  teamAccessWhere,
+  type AccessScope,
+  type Visibility,
+} from "../findings/visibility.ts";
 import { GRADE_SCALE, type SeverityCounts } from "./grade.ts";
 import { USED_FRAMEWORKS } from "./framework-names.ts";
 import { getSettings, nextRuns } from "../settings.ts";
@@ -17,14 +25,26 @@ const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 })
 export async function listRepositories(db: Db, opts: { includeArchived?: boolean; id?: string; visibility: Visibility }) {
   const visibility = opts.visibility;
   const repos = await db.repository.findMany({
-    where: { ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }), ...(opts.id ? { id: opts.id } : {}), ...repositoryAccessWhere(visibility.access) },
+    where: {
+      ...(opts.includeArchived || opts.id ? {} : { archivedAt: null }),
+      ...(opts.id ? { id: opts.id } : {}),
+      ...repositoryAccessWhere(visibility.access),
+    },
     include: { team: { select: { id: true, name: true } } },
     orderBy: { name: "asc" },
   });
   const ids = repos.map((r) => r.id);
   const [counts, lastScans] = await Promise.all([
-    db.finding.groupBy({ by: ["repositoryId", "severity"], where: { repositoryId: { in: ids }, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) }, _count: { _all: true } }),
-    db.scan.findMany({ where: { repositoryId: { in: ids } }, distinct: ["repositoryId"], orderBy: [{ repositoryId: "asc" }, { queuedAt: "desc" }] }),
+    db.finding.groupBy({
+      by: ["repositoryId", "severity"],
+      where: { repositoryId: { in: ids }, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) },
+      _count: { _all: true },
+    }),
+    db.scan.findMany({
+      where: { repositoryId: { in: ids } },
+      distinct: ["repositoryId"],
+      orderBy: [{ repositoryId: "asc" }, { queuedAt: "desc" }],
+    }),
   ]);
   const open = new Map<string, SeverityCounts>();
   for (const c of counts) {
@@ -76,7 +96,14 @@ export interface RepositoryRow {
   team: { id: string; name: string };
   openFindings: SeverityCounts;
   risk: number;
-  lastScan: { id: string; status: ScanStatus; trigger: ScanTrigger; queuedAt: Date; finishedAt: Date | null; failureReason: string | null } | null;
+  lastScan: {
+    id: string;
+    status: ScanStatus;
+    trigger: ScanTrigger;
+    queuedAt: Date;
+    finishedAt: Date | null;
+    failureReason: string | null;
+  } | null;
   /** When the last scan that completed (succeeded or unchanged) finished: the grade is only meaningful after one. */
   lastCompletedAt: Date | null;
 }
@@ -110,7 +137,11 @@ interface RawRow {
  * One page of repositories with open counts by severity, weighted risk and the last scan: one SQL statement,
  * whatever the page size. Counts are of the counted findings (lib/findings/visibility.ts), as the grade is.
  */
-export async function repositoryPage(db: Db, p: RepositoryListParams, visibility: Visibility): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
+export async function repositoryPage(
+  db: Db,
+  p: RepositoryListParams,
+  visibility: Visibility,
+): Promise<{ rows: RepositoryRow[]; total: number; page: number; pageSize: number; pages: number }> {
   const dir = (p.dir ?? DEFAULT_DIR[p.sort]) === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const nulls = Prisma.sql`NULLS LAST`;
   const order = {
@@ -172,7 +203,16 @@ export async function repositoryPage(db: Db, p: RepositoryListParams, visibility
       team: { id: r.teamId, name: r.teamName },
       openFindings: { critical: r.critical, high: r.high, medium: r.medium, low: r.low },
       risk: r.risk,
-      lastScan: r.scanId ? { id: r.scanId, status: r.scanStatus!, trigger: r.scanTrigger!, queuedAt: r.scanQueuedAt!, finishedAt: r.scanFinishedAt, failureReason: r.scanFailure } : null,
+      lastScan: r.scanId
+        ? {
+            id: r.scanId,
+            status: r.scanStatus!,
+            trigger: r.scanTrigger!,
+            queuedAt: r.scanQueuedAt!,
+            finishedAt: r.scanFinishedAt,
+            failureReason: r.scanFailure,
+          }
+        : null,
       lastCompletedAt: r.lastCompletedAt,
     })),
     total,
@@ -227,7 +267,19 @@ export async function topOpenFindings(db: Db, repositoryId: string, take: number
     where: { repositoryId, status: { in: [...OPEN_STATUSES] }, ...countedWhere(visibility) },
     orderBy: [{ severity: "asc" }, { firstSeenAt: "asc" }, { id: "asc" }],
     take,
-    select: { id: true, severity: true, status: true, checkId: true, policyId: true, path: true, line: true, message: true, firstSeenAt: true, dueAt: true, codeContext: true },
+    select: {
+      id: true,
+      severity: true,
+      status: true,
+      checkId: true,
+      policyId: true,
+      path: true,
+      line: true,
+      message: true,
+      firstSeenAt: true,
+      dueAt: true,
+      codeContext: true,
+    },
   });
 }
 
@@ -242,17 +294,40 @@ export const WATCHED_REPOSITORIES_LIMIT = 100;
  */
 export async function activeScans(db: Db, access: AccessScope, limit = ACTIVE_SCAN_LIMIT, repositoryIds: readonly string[] = []) {
   const where = { status: { in: [...ACTIVE_SCAN_STATUSES] }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) };
-  const select = { id: true, repositoryId: true, status: true, trigger: true, filesDone: true, filesTotal: true, queuedAt: true, startedAt: true, repository: { select: { name: true } } } as const;
+  const select = {
+    id: true,
+    repositoryId: true,
+    status: true,
+    trigger: true,
+    filesDone: true,
+    filesTotal: true,
+    queuedAt: true,
+    startedAt: true,
+    repository: { select: { name: true } },
+  } as const;
   const ids = [...new Set(repositoryIds)].slice(0, WATCHED_REPOSITORIES_LIMIT);
   const [scans, total, watched] = await Promise.all([
     db.scan.findMany({ where, orderBy: [{ queuedAt: "asc" }, { id: "asc" }], take: limit, select }),
     db.scan.count({ where }),
-    ids.length ? db.scan.findMany({ where: { ...where, repositoryId: { in: ids } }, orderBy: [{ queuedAt: "asc" }, { id: "asc" }], select }) : Promise.resolve([]),
+    ids.length
+      ? db.scan.findMany({ where: { ...where, repositoryId: { in: ids } }, orderBy: [{ queuedAt: "asc" }, { id: "asc" }], select })
+      : Promise.resolve([]),
   ]);
-  const shape = (s: (typeof scans)[number]) => ({ id: s.id, repositoryId: s.repositoryId, repository: s.repository.name, status: s.status, trigger: s.trigger, filesDone: s.filesDone, filesTotal: s.filesTotal, queuedAt: s.queuedAt.toISOString(), startedAt: s.startedAt?.toISOString() ?? null });
+  const shape = (s: (typeof scans)[number]) => ({
+    id: s.id,
+    repositoryId: s.repositoryId,
+    repository: s.repository.name,
+    status: s.status,
+    trigger: s.trigger,
+    filesDone: s.filesDone,
+    filesTotal: s.filesTotal,
+    queuedAt: s.queuedAt.toISOString(),
+    startedAt: s.startedAt?.toISOString() ?? null,
+  });
   // One active scan per repository is the rule (lib/scan/enqueue.ts); the oldest wins should it ever break.
   const byRepository: Record<string, ReturnType<typeof shape>> = {};
-  for (const s of [...scans, ...watched]) if (ids.includes(s.repositoryId) && !byRepository[s.repositoryId]) byRepository[s.repositoryId] = shape(s);
+  for (const s of [...scans, ...watched])
+    if (ids.includes(s.repositoryId) && !byRepository[s.repositoryId]) byRepository[s.repositoryId] = shape(s);
   return { total, scans: scans.map(shape), byRepository };
 }
 export type ActiveScans = Awaited<ReturnType<typeof activeScans>>;
@@ -278,12 +353,29 @@ export type StoredRepoConfig = z.infer<typeof storedRepoConfig>;
  * and checks turned off, each with its reason. `config` is null when that scan found no .posture.yaml; the
  * whole answer is null before the first successful scan.
  */
-export async function latestRepoConfig(db: Db, repositoryId: string): Promise<{ scanId: string; finishedAt: Date | null; commitSha: string | null; config: StoredRepoConfig | null; truncated: boolean } | null> {
-  const scan = await db.scan.findFirst({ where: { repositoryId, status: "succeeded" }, orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }], select: { id: true, finishedAt: true, commitSha: true, repoConfig: true } });
+export async function latestRepoConfig(
+  db: Db,
+  repositoryId: string,
+): Promise<{
+  scanId: string;
+  finishedAt: Date | null;
+  commitSha: string | null;
+  config: StoredRepoConfig | null;
+  truncated: boolean;
+} | null> {
+  const scan = await db.scan.findFirst({
+    where: { repositoryId, status: "succeeded" },
+    orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }],
+    select: { id: true, finishedAt: true, commitSha: true, repoConfig: true },
+  });
   if (!scan) return null;
   const parsed = scan.repoConfig === null ? null : storedRepoConfig.safeParse(scan.repoConfig);
   const config = parsed?.success ? parsed.data : parsed ? { exclusions: [], contextOverrides: [], disabledChecks: [] } : null;
-  const truncated = !!config && (config.exclusions.length > SHOWN_CONFIG_ENTRIES || config.contextOverrides.length > SHOWN_CONFIG_ENTRIES || config.disabledChecks.length > SHOWN_CONFIG_ENTRIES);
+  const truncated =
+    !!config &&
+    (config.exclusions.length > SHOWN_CONFIG_ENTRIES ||
+      config.contextOverrides.length > SHOWN_CONFIG_ENTRIES ||
+      config.disabledChecks.length > SHOWN_CONFIG_ENTRIES);
   const cut = config && {
     exclusions: config.exclusions.slice(0, SHOWN_CONFIG_ENTRIES),
     contextOverrides: config.contextOverrides.slice(0, SHOWN_CONFIG_ENTRIES),
@@ -297,5 +389,9 @@ export async function latestRepoConfig(db: Db, repositoryId: string): Promise<{ 
  * findings again): a finding's "last seen" is then older than the last scan that vouches for it.
  */
 export async function lastUnchangedScanSince(db: Db, repositoryId: string, since: Date) {
-  return db.scan.findFirst({ where: { repositoryId, status: "unchanged", finishedAt: { gt: since } }, orderBy: { finishedAt: "desc" }, select: { id: true, finishedAt: true, commitSha: true } });
+  return db.scan.findFirst({
+    where: { repositoryId, status: "unchanged", finishedAt: { gt: since } },
+    orderBy: { finishedAt: "desc" },
+    select: { id: true, finishedAt: true, commitSha: true },
+  });
 }

@@ -45,7 +45,13 @@ export class RegistrationError extends Error {
  * scoped to teams (`access`) registers only into one of their teams, and a duplicate of another team's
  * repository is "already registered" without its name.
  */
-export async function registerRepository(db: Db, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM, access: AccessScope = ORG_WIDE): Promise<Repository> {
+export async function registerRepository(
+  db: Db,
+  raw: unknown,
+  allowLocal?: boolean,
+  actor: Actor = SYSTEM,
+  access: AccessScope = ORG_WIDE,
+): Promise<Repository> {
   const parsed = registerRepositoryInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -64,21 +70,34 @@ export async function registerRepository(db: Db, raw: unknown, allowLocal?: bool
   }
   try {
     return await db.$transaction(async (tx) => {
-      const existing = await tx.repository.findUnique({ where: { urlKey: url.key }, select: { name: true, archivedAt: true, teamId: true } });
+      const existing = await tx.repository.findUnique({
+        where: { urlKey: url.key },
+        select: { name: true, archivedAt: true, teamId: true },
+      });
       if (existing && !teamInScope(access, existing.teamId)) throw new RegistrationError("duplicate", "already registered");
-      if (existing) throw new RegistrationError("duplicate", `already registered as "${existing.name}"${existing.archivedAt ? " (archived)" : ""}`);
+      if (existing)
+        throw new RegistrationError("duplicate", `already registered as "${existing.name}"${existing.archivedAt ? " (archived)" : ""}`);
       if (!access.all) {
         const own = await tx.team.findUnique({ where: { name: input.team }, select: { id: true } });
-        if (!own || !teamInScope(access, own.id)) throw new RegistrationError("invalid_input", "team: you can register repositories only in your own teams");
+        if (!own || !teamInScope(access, own.id))
+          throw new RegistrationError("invalid_input", "team: you can register repositories only in your own teams");
       }
       const team = await tx.team.upsert({ where: { name: input.team }, create: { name: input.team }, update: {} });
-      const repo = await tx.repository.create({ data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id } });
-      await audit(tx, actor, { action: "repository.register", targetType: "repository", targetId: repo.id, after: { name: repo.name, url: repo.url, branch: repo.branch, team: team.name } });
+      const repo = await tx.repository.create({
+        data: { url: url.url, urlKey: url.key, name: input.name ?? url.name, branch: input.branch ?? null, teamId: team.id },
+      });
+      await audit(tx, actor, {
+        action: "repository.register",
+        targetType: "repository",
+        targetId: repo.id,
+        after: { name: repo.name, url: repo.url, branch: repo.branch, team: team.name },
+      });
       return repo;
     });
   } catch (e) {
     // Two registrations of one URL racing: the unique key decides.
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new RegistrationError("duplicate", "already registered");
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw new RegistrationError("duplicate", "already registered");
     throw e;
   }
 }
@@ -98,7 +117,14 @@ function bulkLines(urls: string | string[]): { line: number; url: string }[] {
 }
 
 /** Registers each line on its own (one bad line never blocks the others) and queues a first scan for each new one. */
-export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLocal?: boolean, actor: Actor = SYSTEM, access: AccessScope = ORG_WIDE): Promise<BulkLineResult[]> {
+export async function registerBulk(
+  db: Db,
+  queues: Queues,
+  raw: unknown,
+  allowLocal?: boolean,
+  actor: Actor = SYSTEM,
+  access: AccessScope = ORG_WIDE,
+): Promise<BulkLineResult[]> {
   const parsed = registerBulkInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -114,7 +140,8 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
       const repo = await registerRepository(db, { url, team: parsed.data.team, branch: parsed.data.branch }, allowLocal, actor, access);
       results.push({ line, url, ok: true, repositoryId: repo.id, ...(await firstScan(db, queues, repo.id, actor)) });
     } catch (e) {
-      if (e instanceof RepoUrlError || e instanceof AddressRefusedError) results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
+      if (e instanceof RepoUrlError || e instanceof AddressRefusedError)
+        results.push({ line, url, ok: false, error: { code: "invalid_url", message: e.message } });
       else if (e instanceof RegistrationError) results.push({ line, url, ok: false, error: { code: e.code, message: e.message } });
       else throw e;
     }
@@ -123,7 +150,12 @@ export async function registerBulk(db: Db, queues: Queues, raw: unknown, allowLo
 }
 
 /** Registration succeeded even if the queue is down; the scan is then recorded as failed and can be retried. */
-export async function firstScan(db: Db, queues: Queues, repositoryId: string, actor: Actor = SYSTEM): Promise<{ scanId?: string; error?: BulkLineResult["error"] }> {
+export async function firstScan(
+  db: Db,
+  queues: Queues,
+  repositoryId: string,
+  actor: Actor = SYSTEM,
+): Promise<{ scanId?: string; error?: BulkLineResult["error"] }> {
   try {
     const { scan } = await enqueueScan(db, queues, repositoryId, "registration", actor);
     return { scanId: scan.id };
@@ -137,7 +169,13 @@ export async function archiveRepository(db: Db, id: string, actor: Actor = SYSTE
     const repo = await tx.repository.findUnique({ where: { id } });
     if (!repo || repo.archivedAt) return repo;
     const archived = await tx.repository.update({ where: { id }, data: { archivedAt: new Date() } });
-    await audit(tx, actor, { action: "repository.archive", targetType: "repository", targetId: id, before: { archivedAt: null }, after: { archivedAt: archived.archivedAt } });
+    await audit(tx, actor, {
+      action: "repository.archive",
+      targetType: "repository",
+      targetId: id,
+      before: { archivedAt: null },
+      after: { archivedAt: archived.archivedAt },
+    });
     return archived;
   });
 }
@@ -146,9 +184,15 @@ export async function archiveRepository(db: Db, id: string, actor: Actor = SYSTE
 export async function restoreRepository(db: Db, id: string, actor: Actor = SYSTEM): Promise<Repository | null> {
   return db.$transaction(async (tx) => {
     const repo = await tx.repository.findUnique({ where: { id } });
-    if (!repo || !repo.archivedAt) return repo;
+    if (!repo?.archivedAt) return repo;
     const restored = await tx.repository.update({ where: { id }, data: { archivedAt: null } });
-    await audit(tx, actor, { action: "repository.restore", targetType: "repository", targetId: id, before: { archivedAt: repo.archivedAt }, after: { archivedAt: null } });
+    await audit(tx, actor, {
+      action: "repository.restore",
+      targetType: "repository",
+      targetId: id,
+      before: { archivedAt: repo.archivedAt },
+      after: { archivedAt: null },
+    });
     return restored;
   });
 }

@@ -7,7 +7,6 @@ import { config, type Env } from "../config.ts";
 import { demoReposDir } from "../demo/dir.ts";
 import { allowedNetworks, refuseLiteralAddress } from "../net/address.ts";
 
-
 /** The URL is not one Posture accepts. A host that is a refused address is an AddressRefusedError instead. */
 export class RepoUrlError extends Error {}
 
@@ -62,7 +61,10 @@ export function localReposRoot(env?: Env): string {
 export function localRepoPath(path: string, env?: Env): string {
   const root = localReposRoot(env);
   const real = realPath(path);
-  if (!real.startsWith(root + sep)) throw new RepoUrlError("local repositories must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT (by default the demo's repositories)");
+  if (!real.startsWith(root + sep))
+    throw new RepoUrlError(
+      "local repositories must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT (by default the demo's repositories)",
+    );
   return real;
 }
 
@@ -125,7 +127,13 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     const host = normaliseHost(rawHost);
     refuseLiteralAddress(host, networks);
     if (path.includes("..")) throw new RepoUrlError("the repository path cannot contain '..'");
-    return { url: `${user}@${host}:${path}`, key: `ssh://${host}/${stripGit(path.replace(/^\/+/, ""))}`, kind: "scp", name: baseName(path), host };
+    return {
+      url: `${user}@${host}:${path}`,
+      key: `ssh://${host}/${stripGit(path.replace(/^\/+/, ""))}`,
+      kind: "scp",
+      name: baseName(path),
+      host,
+    };
   }
 
   if (/^file:\/\//i.test(raw)) {
@@ -153,9 +161,13 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     const userinfo = at === -1 ? "" : authority.slice(0, at);
     const hostport = authority.slice(at + 1);
     if (userinfo.includes("@")) throw new RepoUrlError("the URL cannot have more than one '@'");
-    if (scheme === "https" && at !== -1) throw new RepoUrlError("credentials in the URL are not accepted: an admin or security lead stores a token for the host under Credentials");
+    if (scheme === "https" && at !== -1)
+      throw new RepoUrlError(
+        "credentials in the URL are not accepted: an admin or security lead stores a token for the host under Credentials",
+      );
     if (userinfo.includes(":")) throw new RepoUrlError("passwords in the URL are not accepted");
-    if (at !== -1 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(userinfo)) throw new RepoUrlError(`${userinfo || "(empty)"} is not a valid user name`);
+    if (at !== -1 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(userinfo))
+      throw new RepoUrlError(`${userinfo || "(empty)"} is not a valid user name`);
     const hp = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(hostport);
     if (!hp) throw new RepoUrlError("the URL is malformed");
     if (!hp[1]) throw new RepoUrlError("the URL has no host");
@@ -177,7 +189,8 @@ export function parseRepoUrl(input: string, allowLocal = localReposAllowed(), ne
     };
   }
 
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new RepoUrlError(`unsupported scheme ${raw.split(":")[0]}: use https://, ssh:// or git@host:path`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw))
+    throw new RepoUrlError(`unsupported scheme ${raw.split(":")[0]}: use https://, ssh:// or git@host:path`);
   if (isAbsolute(raw) || raw.startsWith(".")) {
     if (!allowLocal) throw new RepoUrlError("local repositories are not allowed (set POSTURE_ALLOW_LOCAL_REPOS=1 for demos and tests)");
     const path = resolve(raw);

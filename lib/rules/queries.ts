@@ -34,9 +34,21 @@ export interface RulePolicy {
 export async function rulesCatalogue(db: Db, access: AccessScope): Promise<RulePolicy[]> {
   const [policies, counts, disables] = await Promise.all([
     db.policy.findMany({ orderBy: [{ framework: "asc" }, { title: "asc" }], include: { checks: { orderBy: { id: "asc" } } } }),
-    db.finding.groupBy({ by: ["checkId"], where: { status: { in: [...OPEN_STATUSES] }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) }, _count: { _all: true } }),
+    db.finding.groupBy({
+      by: ["checkId"],
+      where: { status: { in: [...OPEN_STATUSES] }, ...(access.all ? {} : { repository: repositoryAccessWhere(access) }) },
+      _count: { _all: true },
+    }),
     // The reason lives in the audit log with the change it explains (disabled checks are few).
-    db.auditLog.findMany({ where: { action: "check.disable", targetType: "check", targetId: { in: (await db.check.findMany({ where: { enabled: false }, select: { id: true } })).map((c) => c.id) } }, orderBy: { createdAt: "desc" }, select: { targetId: true, actorLabel: true, after: true, createdAt: true } }),
+    db.auditLog.findMany({
+      where: {
+        action: "check.disable",
+        targetType: "check",
+        targetId: { in: (await db.check.findMany({ where: { enabled: false }, select: { id: true } })).map((c) => c.id) },
+      },
+      orderBy: { createdAt: "desc" },
+      select: { targetId: true, actorLabel: true, after: true, createdAt: true },
+    }),
   ]);
   const open = new Map(counts.map((c) => [c.checkId, c._count._all]));
   const lastDisable = new Map<string, RuleCheck["disabled"]>();
@@ -104,7 +116,10 @@ export function filterCatalogue(policies: RulePolicy[], p: RulesParams): RulePol
     .map((pol) => {
       const policyHit = !q || has(pol.title) || has(pol.why) || has(pol.remediation) || pol.references.some(has);
       const checks = pol.checks.filter(
-        (c) => (policyHit || has(c.id) || has(c.message)) && (!p.severity || c.severity === p.severity) && (!p.state || (p.state === "enabled") === c.enabled),
+        (c) =>
+          (policyHit || has(c.id) || has(c.message)) &&
+          (!p.severity || c.severity === p.severity) &&
+          (!p.state || (p.state === "enabled") === c.enabled),
       );
       return { ...pol, checks };
     })

@@ -83,7 +83,10 @@ export function cutContexts(fileLines: readonly string[], findings: readonly Loc
  * Contexts for a scan's findings, keyed by fingerprint: each file with findings is read once from the
  * checkout. A file that cannot be read again leaves its findings without context (the page shows the snippet).
  */
-export async function readContexts(root: string, findings: readonly (Located & Pick<Finding, "path" | "fingerprint">)[]): Promise<Map<string, FindingContext>> {
+export async function readContexts(
+  root: string,
+  findings: readonly (Located & Pick<Finding, "path" | "fingerprint">)[],
+): Promise<Map<string, FindingContext>> {
   const byPath = new Map<string, (Located & Pick<Finding, "path" | "fingerprint">)[]>();
   for (const f of findings) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)!).push(f);
   const out = new Map<string, FindingContext>();

@@ -10,16 +10,34 @@ export class RepositoryNotScannableError extends Error {}
  * Queues a scan unless one is already queued or running for the repository (then returns that one).
  * The repository row lock makes two concurrent requests agree on one scan.
  */
-export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, trigger: ScanTrigger, actor: Actor = SYSTEM, opts: { requestedSha?: string } = {}): Promise<{ scan: Scan; created: boolean }> {
+export async function enqueueScan(
+  db: Db,
+  queues: Queues,
+  repositoryId: string,
+  trigger: ScanTrigger,
+  actor: Actor = SYSTEM,
+  opts: { requestedSha?: string } = {},
+): Promise<{ scan: Scan; created: boolean }> {
   const { scan, created } = await db.$transaction(async (tx) => {
-    const rows = await tx.$queryRawUnsafe<{ archivedAt: Date | null }[]>('SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
+    const rows = await tx.$queryRawUnsafe<{ archivedAt: Date | null }[]>(
+      'SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE',
+      repositoryId,
+    );
     if (rows.length === 0) throw new RepositoryNotScannableError("no such repository");
     if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("the repository is archived");
-    const active = await tx.scan.findFirst({ where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } }, orderBy: { queuedAt: "desc" } });
+    const active = await tx.scan.findFirst({
+      where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } },
+      orderBy: { queuedAt: "desc" },
+    });
     if (active) return { scan: active, created: false };
     // A push scan names its commit (lib/hooks/push.ts): its status is posted for that commit only.
     const scan = await tx.scan.create({ data: { repositoryId, trigger, status: "queued", requestedSha: opts.requestedSha ?? null } });
-    await audit(tx, actor, { action: "scan.trigger", targetType: "repository", targetId: repositoryId, after: { scanId: scan.id, trigger } });
+    await audit(tx, actor, {
+      action: "scan.trigger",
+      targetType: "repository",
+      targetId: repositoryId,
+      after: { scanId: scan.id, trigger },
+    });
     return { scan, created: true };
   });
   if (created) {
@@ -27,7 +45,10 @@ export async function enqueueScan(db: Db, queues: Queues, repositoryId: string, 
       await addScanJob(queues, scan.id);
     } catch (e) {
       // Never leave a scan "queued" that no worker will ever see.
-      await db.scan.update({ where: { id: scan.id }, data: { status: "failed", failureCode: "queue_unavailable", failureReason: (e as Error).message, finishedAt: new Date() } });
+      await db.scan.update({
+        where: { id: scan.id },
+        data: { status: "failed", failureCode: "queue_unavailable", failureReason: (e as Error).message, finishedAt: new Date() },
+      });
       throw e;
     }
   }
@@ -41,7 +62,13 @@ export interface RescanSummary {
 }
 
 /** One scan per active repository, skipping those already queued or running. */
-export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, actor: Actor = SYSTEM, log?: (msg: string, fields?: Record<string, unknown>) => void): Promise<RescanSummary> {
+export async function rescanAll(
+  db: Db,
+  queues: Queues,
+  trigger: ScanTrigger,
+  actor: Actor = SYSTEM,
+  log?: (msg: string, fields?: Record<string, unknown>) => void,
+): Promise<RescanSummary> {
   const repos = await db.repository.findMany({ where: { archivedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" } });
   const summary: RescanSummary = { queued: 0, alreadyQueued: 0, failed: 0 };
   for (const r of repos) {
@@ -53,7 +80,10 @@ export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, ac
       // With the queue down every other repository would wait out the same timeout: stop and say so.
       if (e instanceof QueueUnavailableError) throw e;
       summary.failed++;
-      log?.("rescan: could not queue a repository", { repositoryId: r.id, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
+      log?.("rescan: could not queue a repository", {
+        repositoryId: r.id,
+        error: e instanceof Error ? e.message.split("\n").pop() : String(e),
+      });
     }
   }
   return summary;
@@ -66,7 +96,13 @@ export async function rescanAll(db: Db, queues: Queues, trigger: ScanTrigger, ac
  */
 export async function requestRescanAll(db: Db, queues: Queues, actor: Actor = SYSTEM): Promise<{ requested: true; repositories: number }> {
   const repositories = await db.repository.count({ where: { archivedAt: null } });
-  await withinQueueTimeout(queues.org.add("rescan-all", { trigger: "manual", actor: { id: actor.id, label: actor.label, ip: actor.ip ?? null } }, { removeOnComplete: 100, removeOnFail: 100 }));
+  await withinQueueTimeout(
+    queues.org.add(
+      "rescan-all",
+      { trigger: "manual", actor: { id: actor.id, label: actor.label, ip: actor.ip ?? null } },
+      { removeOnComplete: 100, removeOnFail: 100 },
+    ),
+  );
   await audit(db, actor, { action: "scan.rescan_all", targetType: "organisation", after: { repositories } });
   return { requested: true, repositories };
 }

@@ -19,7 +19,13 @@ export async function withinScanTimeout<T>(ms: number, work: Promise<T>): Promis
   let timer: NodeJS.Timeout | undefined;
   work.catch(() => undefined);
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ScanTimeoutError(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)))]);
+    return await Promise.race([
+      work,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new ScanTimeoutError(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -31,7 +37,9 @@ export function describeFailure(e: unknown): { code: string; reason: string; per
   if (e instanceof ScanTimeoutError) return { code: "timeout", reason: e.message, permanent: true };
   if (e instanceof PermanentScanError) return { code: "permanent", reason: e.message, permanent: true };
   const msg = (e as Error)?.message ?? String(e);
-  if (/ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|timeout|Can't reach database|P1001|P1017|P2024|57P01/i.test(msg))
+  if (
+    /ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|timeout|Can't reach database|P1001|P1017|P2024|57P01/i.test(msg)
+  )
     return { code: "database_unavailable", reason: "the database was unavailable", permanent: false };
   return { code: "internal_error", reason: "an internal error stopped the scan", permanent: false };
 }

@@ -151,7 +151,14 @@ async function insertEvents(tx: Tx, rows: NewEvent[], repositoryId: string, scan
 }
 
 /** One UPDATE for every finding seen again, instead of one round trip each. */
-async function refreshSeen(tx: Tx, rows: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[], scanId: string, commitSha: string, now: Date, contexts?: ReadonlyMap<string, FindingContext>) {
+async function refreshSeen(
+  tx: Tx,
+  rows: { id: string; f: EngineFinding; status: FindingStatus; reopened: boolean }[],
+  scanId: string,
+  commitSha: string,
+  now: Date,
+  contexts?: ReadonlyMap<string, FindingContext>,
+) {
   const CHUNK = 5000;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -199,7 +206,9 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
   // PostgreSQL text and jsonb cannot hold NUL, which a text file can (past the engine's binary sniff):
   // without this the save fails on every retry. Stored as U+FFFD, like invalid UTF-8.
   const noNul = (s: string) => (s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s);
-  const current = input.result.findings.filter((f) => input.activeCheckIds.has(f.ruleId)).map((f) => ({ ...f, message: noNul(f.message), snippet: noNul(f.snippet) }));
+  const current = input.result.findings
+    .filter((f) => input.activeCheckIds.has(f.ruleId))
+    .map((f) => ({ ...f, message: noNul(f.message), snippet: noNul(f.snippet) }));
   const contexts = input.contexts && new Map([...input.contexts].map(([k, c]) => [k, { ...c, lines: c.lines.map(noNul) }]));
   const unreadable = new Set(input.result.errors.map((e) => e.path));
 
@@ -208,7 +217,17 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
       await tx.$queryRawUnsafe('SELECT id FROM "Repository" WHERE id = $1 FOR UPDATE', repositoryId);
       const existing = await tx.finding.findMany({
         where: { repositoryId },
-        select: { id: true, fingerprint: true, status: true, triageDecision: true, acceptedUntil: true, checkId: true, path: true, severity: true, codeContext: true },
+        select: {
+          id: true,
+          fingerprint: true,
+          status: true,
+          triageDecision: true,
+          acceptedUntil: true,
+          checkId: true,
+          path: true,
+          severity: true,
+          codeContext: true,
+        },
       });
       const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
 
@@ -225,20 +244,53 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
         if (!prior) {
           const id = randomUUID();
           const context = contexts?.get(f.fingerprint);
-          creates.push({ id, f, policyId: policyOf.get(f.ruleId)!, dueAt: dueDate(now, input.settings, f.severity), context: context ? JSON.stringify(context) : null });
-          events.push({ findingId: id, type: "detected", fromStatus: null, toStatus: "open", severity: f.severity, checkId: f.ruleId, codeContext: codeContextOf(f) });
+          creates.push({
+            id,
+            f,
+            policyId: policyOf.get(f.ruleId)!,
+            dueAt: dueDate(now, input.settings, f.severity),
+            context: context ? JSON.stringify(context) : null,
+          });
+          events.push({
+            findingId: id,
+            type: "detected",
+            fromStatus: null,
+            toStatus: "open",
+            severity: f.severity,
+            checkId: f.ruleId,
+            codeContext: codeContextOf(f),
+          });
         } else if (prior.status === "fixed") {
           const status = statusOnReturn(prior, now);
           seen.push({ id: prior.id, f, status, reopened: true });
-          events.push({ findingId: prior.id, type: "reopened", fromStatus: "fixed", toStatus: status, severity: f.severity, checkId: prior.checkId, codeContext: codeContextOf(f) });
+          events.push({
+            findingId: prior.id,
+            type: "reopened",
+            fromStatus: "fixed",
+            toStatus: status,
+            severity: f.severity,
+            checkId: prior.checkId,
+            codeContext: codeContextOf(f),
+          });
           reopened++;
         } else {
           seen.push({ id: prior.id, f, status: prior.status, reopened: false });
         }
       }
 
-      const fixed = existing.filter((e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path));
-      for (const e of fixed) events.push({ findingId: e.id, type: "fixed", fromStatus: e.status, toStatus: "fixed", severity: e.severity, checkId: e.checkId, codeContext: e.codeContext });
+      const fixed = existing.filter(
+        (e) => e.status !== "fixed" && !present.has(e.fingerprint) && input.activeCheckIds.has(e.checkId) && !unreadable.has(e.path),
+      );
+      for (const e of fixed)
+        events.push({
+          findingId: e.id,
+          type: "fixed",
+          fromStatus: e.status,
+          toStatus: "fixed",
+          severity: e.severity,
+          checkId: e.checkId,
+          codeContext: e.codeContext,
+        });
 
       await insertFindings(tx, creates, repositoryId, scanId, commitSha, now);
       await refreshSeen(tx, seen, scanId, commitSha, now, contexts);
@@ -250,11 +302,21 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
           return r.f.severity !== prior.severity || codeContextOf(r.f) !== prior.codeContext;
         })
         .map((r) => r.id);
-      if (changed.length) await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity", "codeContext" = f."codeContext" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${changed}::text[])`;
-      if (fixed.length) await tx.finding.updateMany({ where: { id: { in: fixed.map((e) => e.id) } }, data: { status: "fixed", fixedAt: now, fixedScanId: scanId } });
+      if (changed.length)
+        await tx.$executeRaw`UPDATE "FindingEvent" AS e SET "severity" = f."severity", "codeContext" = f."codeContext" FROM "Finding" AS f WHERE f."id" = e."findingId" AND e."findingId" = ANY(${changed}::text[])`;
+      if (fixed.length)
+        await tx.finding.updateMany({
+          where: { id: { in: fixed.map((e) => e.id) } },
+          data: { status: "fixed", fixedAt: now, fixedScanId: scanId },
+        });
       await insertEvents(tx, events, repositoryId, scanId, now);
 
-      const counts: PersistCounts = { findingsNew: creates.length, findingsFixed: fixed.length, findingsReopened: reopened, findingsPresent: present.size };
+      const counts: PersistCounts = {
+        findingsNew: creates.length,
+        findingsFixed: fixed.length,
+        findingsReopened: reopened,
+        findingsPresent: present.size,
+      };
       await tx.scan.update({
         where: { id: scanId },
         data: {

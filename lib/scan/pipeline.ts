@@ -71,14 +71,19 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
     let credential: CredentialForGit | null = null;
     try {
       if (repo.archivedAt) throw new PermanentScanError("the repository is archived");
-      await db.scan.update({ where: { id: scanId }, data: { status: "cloning", startedAt: now(), failureReason: null, failureCode: null } });
+      await db.scan.update({
+        where: { id: scanId },
+        data: { status: "cloning", startedAt: now(), failureReason: null, failureCode: null },
+      });
 
       const allowLocal = ctx.allowLocalRepos ?? localReposAllowed();
       // The stored credential matching the URL, opened (or minted) for this scan's git calls only.
       credential = await credentialForGit(db, repo.url, { forge: ctx.forge });
       const git = { allowLocal, credential: credential?.git, tmpRoot: ctx.workRoot };
       // A push scan is of the pushed commit, whatever the branch points at now.
-      const head = scan.requestedSha ?? (await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git }));
+      const head =
+        scan.requestedSha ??
+        (await remoteHead(repo.url, repo.branch, { timeoutMs: Math.min(ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, 60_000), ...git }));
       const last = await db.scan.findFirst({
         where: { repositoryId: repo.id, status: { in: ["succeeded", "unchanged"] }, id: { not: scanId } },
         orderBy: { finishedAt: "desc" },
@@ -86,14 +91,21 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       });
       if (last && last.commitSha === head && last.rulebookVersion === ctx.rulebook.version) {
         await credential?.report("ok");
-        await db.scan.update({ where: { id: scanId }, data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: now() } });
+        await db.scan.update({
+          where: { id: scanId },
+          data: { status: "unchanged", commitSha: head, rulebookVersion: ctx.rulebook.version, finishedAt: now() },
+        });
         log("scan unchanged", { scanId, repository: repo.name });
         return "unchanged";
       }
 
       checkout = await mkdtemp(join(ctx.workRoot ?? tmpdir(), `${CHECKOUT_PREFIX}${process.pid}-`));
       const dest = join(checkout, "repo");
-      const cloneOpts = { timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS, maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES, ...git };
+      const cloneOpts = {
+        timeoutMs: ctx.cloneTimeoutMs ?? DEFAULT_CLONE_TIMEOUT_MS,
+        maxBytes: ctx.maxRepoBytes ?? DEFAULT_MAX_REPO_BYTES,
+        ...git,
+      };
       let sha = await shallowClone(repo.url, repo.branch, dest, cloneOpts);
       if (scan.requestedSha && sha !== scan.requestedSha) {
         try {
@@ -102,7 +114,12 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
           // A commit the remote no longer serves (force-pushed away): the branch's head is scanned, and is what the
           // scan records; the push's status says so (lib/hooks/report.ts).
           if (!(e instanceof GitError && e.code === "not_found")) throw e;
-          log("pushed commit not served; scanning the branch head", { scanId, repository: repo.name, requested: scan.requestedSha, head: sha });
+          log("pushed commit not served; scanning the branch head", {
+            scanId,
+            repository: repo.name,
+            requested: scan.requestedSha,
+            head: sha,
+          });
         }
       }
       await credential?.report("ok");
@@ -112,18 +129,24 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       await db.scan.update({ where: { id: scanId }, data: { status: "scanning", commitSha: sha } });
       let lastProgress = 0;
       const pending: Promise<unknown>[] = [];
-      const result = await withinScanTimeout(ctx.scanTimeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS, scanDirectory(dest, {
-        checks,
-        compiled: disabled.size ? undefined : ctx.compiled,
-        onProgress: (done, total) => {
-          const t = Date.now();
-          if (t - lastProgress < 500 && done < total) return;
-          lastProgress = t;
-          pending.push(db.scan.update({ where: { id: scanId }, data: { filesDone: done, filesTotal: total } }).catch(() => undefined));
-        },
-      }));
+      const result = await withinScanTimeout(
+        ctx.scanTimeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS,
+        scanDirectory(dest, {
+          checks,
+          compiled: disabled.size ? undefined : ctx.compiled,
+          onProgress: (done, total) => {
+            const t = Date.now();
+            if (t - lastProgress < 500 && done < total) return;
+            lastProgress = t;
+            pending.push(db.scan.update({ where: { id: scanId }, data: { filesDone: done, filesTotal: total } }).catch(() => undefined));
+          },
+        }),
+      );
       await Promise.all(pending);
-      await db.scan.update({ where: { id: scanId }, data: { status: "saving", filesDone: result.stats.files, filesTotal: result.stats.files } });
+      await db.scan.update({
+        where: { id: scanId },
+        data: { status: "saving", filesDone: result.stats.files, filesTotal: result.stats.files },
+      });
 
       const counts = await persistScan(db, {
         scanId,
@@ -147,13 +170,24 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       const detail = e instanceof GitError && e.detail ? { detail: e.detail } : {};
       if (credential && e instanceof GitError) await credential.report(e.code);
       const used = credential ? { credential: credential.summary.name } : {};
-      log(final ? "scan failed" : "scan attempt failed, will retry", { scanId, repository: repo.name, code: d.code, attempt: attempt.number, ...used, ...detail });
+      log(final ? "scan failed" : "scan attempt failed, will retry", {
+        scanId,
+        repository: repo.name,
+        code: d.code,
+        attempt: attempt.number,
+        ...used,
+        ...detail,
+      });
       await db.scan
         .update({
           where: { id: scanId },
           data: final
             ? { status: "failed", failureCode: d.code, failureReason: d.reason, finishedAt: now() }
-            : { status: "queued", failureCode: d.code, failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${d.reason}); retrying` },
+            : {
+                status: "queued",
+                failureCode: d.code,
+                failureReason: `attempt ${attempt.number} of ${attempt.max} failed (${d.reason}); retrying`,
+              },
         })
         .catch(() => undefined);
       if (final) throw new PermanentScanError(d.reason);

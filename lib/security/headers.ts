@@ -58,7 +58,8 @@ export const HOOKS_PATH_PREFIX = "/api/v1/hooks/";
 export function csrfRefusal(method: string, headers: Headers, expected: string | null, pathname: string): string | null {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return null;
   if (pathname.startsWith(API_PATH_PREFIX) && isApiTokenShaped(bearerToken(headers.get("authorization")))) return null;
-  if (method.toUpperCase() === "POST" && (pathname === `${HOOKS_PATH_PREFIX}github` || pathname === `${HOOKS_PATH_PREFIX}gitlab`)) return null;
+  if (method.toUpperCase() === "POST" && (pathname === `${HOOKS_PATH_PREFIX}github` || pathname === `${HOOKS_PATH_PREFIX}gitlab`))
+    return null;
   if (!expected) return "the request's Host header is not valid";
   const origin = headers.get("origin");
   if (origin) return origin === expected ? null : "the request comes from another site";

@@ -15,10 +15,16 @@ export function hookRoute(forge: HookForge) {
     try {
       const body = await readBody(req.body, req.headers.get("content-length"));
       if (!body) return errorResponse(413, "payload_too_large", `the delivery is larger than ${MAX_HOOK_BYTES} bytes`);
-      const answer = await receiveHook({ db: getDb(), queues: getQueues(), redis: getRedis(), prefix: queuePrefix() }, forge, { headers: req.headers, body, ip: clientView(req.headers).ip });
+      const answer = await receiveHook({ db: getDb(), queues: getQueues(), redis: getRedis(), prefix: queuePrefix() }, forge, {
+        headers: req.headers,
+        body,
+        ip: clientView(req.headers).ip,
+      });
       return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
     } catch (e) {
-      console.error(JSON.stringify({ time: new Date().toISOString(), msg: "webhook error", forge, error: e instanceof Error ? e.name : "unknown" }));
+      console.error(
+        JSON.stringify({ time: new Date().toISOString(), msg: "webhook error", forge, error: e instanceof Error ? e.name : "unknown" }),
+      );
       return errorResponse(500, "internal_error", "something went wrong on the server");
     }
   };

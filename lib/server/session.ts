@@ -58,7 +58,9 @@ export async function requirePage(action: Action, returnTo?: string): Promise<Si
  * What this request's reader counts and may see (lib/findings/visibility.ts), once per request. Without a
  * signed-in user it is nothing: pages authorise first anyway, so this only matters if one forgot to.
  */
-export const requestVisibility = cache(async (): Promise<Visibility> => loadVisibility(getDb(), (await currentUser())?.access ?? NO_ACCESS));
+export const requestVisibility = cache(
+  async (): Promise<Visibility> => loadVisibility(getDb(), (await currentUser())?.access ?? NO_ACCESS),
+);
 
 /**
  * For pages of one repository (app/(dashboard)/repositories/[id]/**): requirePage, and the 404 page when the

@@ -94,7 +94,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // forge's rate limit never holds a scan slot.
   const afterScan = async (scanId: string) => {
     const s = await opts.db.scan.findUnique({ where: { id: scanId }, select: { requestedSha: true, status: true } });
-    if (s?.requestedSha && ["succeeded", "unchanged", "failed"].includes(s.status)) await addForgeJob(queues, { name: "report", data: { scanId, sha: s.requestedSha } }).catch((e) => log("could not queue the push status", { scanId, error: (e as Error).message }));
+    if (s?.requestedSha && ["succeeded", "unchanged", "failed"].includes(s.status))
+      await addForgeJob(queues, { name: "report", data: { scanId, sha: s.requestedSha } }).catch((e) =>
+        log("could not queue the push status", { scanId, error: (e as Error).message }),
+      );
   };
   const scanWorker = new Worker<ScanJobData>(
     SCAN_QUEUE,
@@ -128,7 +131,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         // On the schedule, every connected organisation is synced too: new repositories registered (and
         // scanned), gone ones archived, renames followed.
         if (!requested) {
-          for (const c of await opts.db.forgeConnection.findMany({ select: { id: true } })) await addForgeJob(queues, { name: "sync", data: { connectionId: c.id } }).catch((e) => log("could not queue a connection sync", { connectionId: c.id, error: (e as Error).message }));
+          for (const c of await opts.db.forgeConnection.findMany({ select: { id: true } }))
+            await addForgeJob(queues, { name: "sync", data: { connectionId: c.id } }).catch((e) =>
+              log("could not queue a connection sync", { connectionId: c.id, error: (e as Error).message }),
+            );
         }
         return rescanAll(opts.db, queues, requested ? "manual" : "schedule", requested && by ? by : SYSTEM, log);
       }
@@ -143,7 +149,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       const http = { forge: opts.forge, publicUrl: opts.publicUrl };
       switch (j.name) {
         case "sync":
-          return (await syncConnection(opts.db, queues, j.data.connectionId, { http: opts.forge, actor: j.data.actor ?? SYSTEM, log })).message;
+          return (await syncConnection(opts.db, queues, j.data.connectionId, { http: opts.forge, actor: j.data.actor ?? SYSTEM, log }))
+            .message;
         case "push": {
           const outcome = await requestPushScan(opts.db, queues, j.data.repositoryId, j.data.sha, { fromJob: true });
           if (outcome === "busy") {
@@ -154,7 +161,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         }
         case "change": {
           const run = await runChangeScan({ ...ctx }, j.data.changeScanId, { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 });
-          if (run === "succeeded" || run === "failed" || run === "skipped") return `${run}; ${await reportChangeScan(opts.db, j.data.changeScanId, { http: http.forge, publicUrl: http.publicUrl })}`;
+          if (run === "succeeded" || run === "failed" || run === "skipped")
+            return `${run}; ${await reportChangeScan(opts.db, j.data.changeScanId, { http: http.forge, publicUrl: http.publicUrl })}`;
           return run;
         }
         case "report":
@@ -169,7 +177,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   const reconcileEvery = opts.reconcileEveryMs ?? 60_000;
   // Each round's failures (the database or Redis down for a while) are logged and the next round tries again.
-  const failed = (task: string) => (e: unknown) => log("housekeeping failed", { task, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
+  const failed = (task: string) => (e: unknown) =>
+    log("housekeeping failed", { task, error: e instanceof Error ? e.message.split("\n").pop() : String(e) });
   const timer = reconcileEvery
     ? setInterval(() => {
         requeueOrphans(opts.db, queues)

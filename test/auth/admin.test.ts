@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { runAs } from "../../lib/actions/define.ts";
-import { changeRoleAction, createTokenAction, createUserAction, resetPasswordAction, revokeTokenAction, setDisabledAction, updateSettingsAction } from "../../lib/actions/admin.ts";
+import {
+  changeRoleAction,
+  createTokenAction,
+  createUserAction,
+  resetPasswordAction,
+  revokeTokenAction,
+  setDisabledAction,
+  updateSettingsAction,
+} from "../../lib/actions/admin.ts";
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import { hashPassword, verifyPassword } from "../../lib/auth/passwords.ts";
 import { createSession, verifySession } from "../../lib/auth/sessions.ts";
@@ -12,7 +20,9 @@ import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 const t = useTestDatabase("admin");
 
 async function user(email: string, role: SignedInUser["role"]): Promise<SignedInUser> {
-  const u = await t.db.user.create({ data: { email, name: email.split("@")[0]!, role, passwordHash: await hashPassword("a long enough password") } });
+  const u = await t.db.user.create({
+    data: { email, name: email.split("@")[0]!, role, passwordHash: await hashPassword("a long enough password") },
+  });
   return { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
 }
 
@@ -26,10 +36,20 @@ describe("administration", () => {
     expect(stored.role).toBe("engineer");
     expect(await verifyPassword(stored.passwordHash!, r.data.password!)).toBe(true);
     expect(stored.passwordHash).not.toContain(r.data.password!);
-    expect(await runAs(createUserAction, { db: t.db, user: admin }, { email: "new@example.test", role: "viewer" })).toMatchObject({ ok: false, error: expect.stringMatching(/already exists/) });
-    expect(await runAs(createUserAction, { db: t.db, user: admin }, { email: "not an email", role: "viewer" })).toMatchObject({ ok: false, field: "email" });
+    expect(await runAs(createUserAction, { db: t.db, user: admin }, { email: "new@example.test", role: "viewer" })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/already exists/),
+    });
+    expect(await runAs(createUserAction, { db: t.db, user: admin }, { email: "not an email", role: "viewer" })).toMatchObject({
+      ok: false,
+      field: "email",
+    });
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { action: "user.create", targetId: stored.id } });
-    expect(entry).toMatchObject({ actorId: admin.id, actorLabel: "root@example.test", after: { email: "new@example.test", role: "engineer" } });
+    expect(entry).toMatchObject({
+      actorId: admin.id,
+      actorLabel: "root@example.test",
+      after: { email: "new@example.test", role: "engineer" },
+    });
   });
 
   it("never leaves the organisation without an active admin", async () => {
@@ -49,7 +69,11 @@ describe("administration", () => {
     const admin = await user("admin2@example.test", "admin");
     const eng = await user("eng2@example.test", "engineer");
     const session = await createSession(t.db, eng.id);
-    const tok = await runAs(createTokenAction, { db: t.db, user: admin }, { userId: eng.id, name: "ci", scope: "write", expiresDays: "30" });
+    const tok = await runAs(
+      createTokenAction,
+      { db: t.db, user: admin },
+      { userId: eng.id, name: "ci", scope: "write", expiresDays: "30" },
+    );
     expect(tok.ok).toBe(true);
     if (!tok.ok) return;
     expect((await verifyApiToken(t.db, tok.data.token))?.user.id).toBe(eng.id);
@@ -63,8 +87,15 @@ describe("administration", () => {
     const reset = await runAs(resetPasswordAction, { db: t.db, user: admin }, { userId: eng.id });
     expect(reset.ok).toBe(true);
     expect(await verifySession(t.db, s2)).toBeNull();
-    expect(await runAs(revokeTokenAction, { db: t.db, user: admin }, { tokenId: tok.data.token })).toMatchObject({ ok: false, error: "no such token" });
-    const tok2 = await runAs(createTokenAction, { db: t.db, user: admin }, { userId: eng.id, name: "ci2", scope: "write", expiresDays: "30" });
+    expect(await runAs(revokeTokenAction, { db: t.db, user: admin }, { tokenId: tok.data.token })).toMatchObject({
+      ok: false,
+      error: "no such token",
+    });
+    const tok2 = await runAs(
+      createTokenAction,
+      { db: t.db, user: admin },
+      { userId: eng.id, name: "ci2", scope: "write", expiresDays: "30" },
+    );
     if (!tok2.ok) throw new Error(tok2.error);
     const rec = await t.db.apiToken.findFirstOrThrow({ where: { userId: eng.id, name: "ci2" } });
     expect((await runAs(revokeTokenAction, { db: t.db, user: admin }, { tokenId: rec.id })).ok).toBe(true);
@@ -75,7 +106,15 @@ describe("administration", () => {
 
   it("validates settings, moves open findings' due dates with the SLA, and audits before and after", async () => {
     const lead = await user("lead@example.test", "security_lead");
-    const base = { slaCriticalDays: "7", slaHighDays: "30", slaMediumDays: "90", slaLowDays: "180", scheduleEnabled: "true", scheduleCron: "0 2 * * *", scheduleTimezone: "UTC" };
+    const base = {
+      slaCriticalDays: "7",
+      slaHighDays: "30",
+      slaMediumDays: "90",
+      slaLowDays: "180",
+      scheduleEnabled: "true",
+      scheduleCron: "0 2 * * *",
+      scheduleTimezone: "UTC",
+    };
     const bad = [
       [{ scheduleCron: "* * * * * *" }, "scheduleCron"],
       [{ scheduleCron: "61 2 * * *" }, "scheduleCron"],
@@ -83,15 +122,40 @@ describe("administration", () => {
       [{ slaCriticalDays: "0" }, "slaCriticalDays"],
       [{ slaCriticalDays: "60" }, "slaHighDays"],
     ] as const;
-    for (const [change, field] of bad) expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...base, ...change })).toMatchObject({ ok: false, field });
+    for (const [change, field] of bad)
+      expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...base, ...change })).toMatchObject({ ok: false, field });
 
     const team = await t.db.team.create({ data: { name: "t" } });
     const repo = await t.db.repository.create({ data: { teamId: team.id, name: "r", url: "https://x/r", urlKey: "x/r" } });
-    await t.db.policy.create({ data: { id: "p", title: "P", framework: "modal", level: "strict", references: [], why: "", remediation: "" } });
+    await t.db.policy.create({
+      data: { id: "p", title: "P", framework: "modal", level: "strict", references: [], why: "", remediation: "" },
+    });
     await t.db.check.create({ data: { id: "c", policyId: "p", severity: "critical", message: "m" } });
     const first = new Date("2026-11-01T00:00:00Z");
     const f = (fingerprint: string, status: "open" | "fixed") =>
-      t.db.finding.create({ data: { repositoryId: repo.id, fingerprint, checkId: "c", policyId: "p", framework: "modal", severity: "critical", status, path: "a.py", line: 1, column: 1, endLine: 1, endColumn: 2, message: "m", snippet: "s", firstSeenAt: first, firstScanId: "s", lastSeenAt: first, lastScanId: "s", dueAt: new Date("2026-11-08T00:00:00Z") } });
+      t.db.finding.create({
+        data: {
+          repositoryId: repo.id,
+          fingerprint,
+          checkId: "c",
+          policyId: "p",
+          framework: "modal",
+          severity: "critical",
+          status,
+          path: "a.py",
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 2,
+          message: "m",
+          snippet: "s",
+          firstSeenAt: first,
+          firstScanId: "s",
+          lastSeenAt: first,
+          lastScanId: "s",
+          dueAt: new Date("2026-11-08T00:00:00Z"),
+        },
+      });
     const open = await f("a", "open");
     const fixed = await f("b", "fixed");
     const r = await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...base, slaCriticalDays: "3", scheduleEnabled: undefined });

@@ -26,7 +26,8 @@ async function account(role: "admin" | "engineer" = "admin") {
   return { email, prefix: `${base}:t${n}` };
 }
 
-const kinds = (rs: LoginResult[]) => rs.reduce<Record<string, number>>((m, r) => ((m[r.ok ? "signed in" : r.reason] = (m[r.ok ? "signed in" : r.reason] ?? 0) + 1), m), {});
+const kinds = (rs: LoginResult[]) =>
+  rs.reduce<Record<string, number>>((m, r) => ((m[r.ok ? "signed in" : r.reason] = (m[r.ok ? "signed in" : r.reason] ?? 0) + 1), m), {});
 
 beforeAll(async () => {
   // Warm the dummy hash and a connection or two, so the burst below is one burst.
@@ -38,7 +39,9 @@ describe("the issue's attack: a parallel burst", () => {
     const { email, prefix } = await account();
     const RIGHT_AT = 75;
     const burst = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => login(t.db, conns[i % conns.length]!, { email, password: i === RIGHT_AT ? PASSWORD : `wrong guess ${i}` }, { ip: null }, prefix)),
+      Array.from({ length: 150 }, (_, i) =>
+        login(t.db, conns[i % conns.length]!, { email, password: i === RIGHT_AT ? PASSWORD : `wrong guess ${i}` }, { ip: null }, prefix),
+      ),
     );
     expect(burst[RIGHT_AT]).toMatchObject({ ok: false, reason: "locked" });
     // "invalid" is only ever answered after a password check; "locked" before one.
@@ -49,16 +52,26 @@ describe("the issue's attack: a parallel burst", () => {
   it("wherever the right password sits in the burst, it signs in only if it is among the first attempts counted", async () => {
     for (const at of [0, 4, 5, 149]) {
       const { email, prefix } = await account();
-      const burst = await Promise.all(Array.from({ length: 150 }, (_, i) => login(t.db, conns[0]!, { email, password: i === at ? PASSWORD : `wrong ${i}` }, { ip: null }, prefix)));
+      const burst = await Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          login(t.db, conns[0]!, { email, password: i === at ? PASSWORD : `wrong ${i}` }, { ip: null }, prefix),
+        ),
+      );
       // One connection keeps the order of the calls, so the attempt at `at` is counted at+1-th.
       expect([at, burst[at]!.ok]).toEqual([at, at < LOGIN_LIMITS.unknownDeviceAttempts]);
-      expect(burst.filter((r) => !r.ok && r.reason === "invalid").length).toBe(Math.min(LOGIN_LIMITS.unknownDeviceAttempts, 150) - (at < LOGIN_LIMITS.unknownDeviceAttempts ? 1 : 0));
+      expect(burst.filter((r) => !r.ok && r.reason === "invalid").length).toBe(
+        Math.min(LOGIN_LIMITS.unknownDeviceAttempts, 150) - (at < LOGIN_LIMITS.unknownDeviceAttempts ? 1 : 0),
+      );
     }
   });
 
   it("behind a trusted proxy, one address spraying many accounts in parallel gets at most its limit checked", async () => {
     const { prefix } = await account();
-    const spray = await Promise.all(Array.from({ length: 100 }, (_, i) => login(t.db, conns[i % conns.length]!, { email: `spray${i}@example.test`, password: "guess guess" }, { ip: "203.0.113.7" }, prefix)));
+    const spray = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        login(t.db, conns[i % conns.length]!, { email: `spray${i}@example.test`, password: "guess guess" }, { ip: "203.0.113.7" }, prefix),
+      ),
+    );
     expect(kinds(spray)).toEqual({ invalid: LOGIN_LIMITS.ipAttempts, locked: 100 - LOGIN_LIMITS.ipAttempts });
   });
 });
@@ -74,9 +87,17 @@ describe("the owner keeps signing in during an attack", () => {
     const other = await account();
     const elsewhere = await login(t.db, conns[0]!, { email: other.email, password: PASSWORD }, { ip: null }, prefix);
     const forged = [null, "A".repeat(43), "not a cookie", elsewhere.ok ? elsewhere.device : null];
-    const attack = await Promise.all(Array.from({ length: 40 }, (_, i) => login(t.db, conns[i % conns.length]!, { email, password: `guess ${i}` }, { ip: null, device: forged[i % forged.length] }, prefix)));
+    const attack = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        login(t.db, conns[i % conns.length]!, { email, password: `guess ${i}` }, { ip: null, device: forged[i % forged.length] }, prefix),
+      ),
+    );
     expect(attack.filter((r) => !r.ok && r.reason === "invalid").length).toBe(LOGIN_LIMITS.unknownDeviceAttempts);
-    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix)).toMatchObject({ ok: false, reason: "locked", message: expect.stringMatching(/browser you have signed in with before/) });
+    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix)).toMatchObject({
+      ok: false,
+      reason: "locked",
+      message: expect.stringMatching(/browser you have signed in with before/),
+    });
 
     // The owner's browser: signed in, and handed a new device cookie.
     const owner = await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: first.device }, prefix);
@@ -85,7 +106,10 @@ describe("the owner keeps signing in during an attack", () => {
     expect((await verifySession(t.db, owner.token))?.user.email).toBe(email);
     expect(owner.device).not.toBe(first.device);
     // The old cookie no longer counts as the owner's browser (it was rotated), the new one does.
-    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: first.device }, prefix)).toMatchObject({ ok: false, reason: "locked" });
+    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: first.device }, prefix)).toMatchObject({
+      ok: false,
+      reason: "locked",
+    });
     expect((await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: owner.device }, prefix)).ok).toBe(true);
   });
 
@@ -94,18 +118,28 @@ describe("the owner keeps signing in during an attack", () => {
     const a = await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix);
     const b = await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix);
     if (!a.ok || !b.ok) throw new Error("sign-in failed");
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(t.db, conns[i % conns.length]!, { email, password: `guess ${i}` }, { ip: null, device: a.device }, prefix)));
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        login(t.db, conns[i % conns.length]!, { email, password: `guess ${i}` }, { ip: null, device: a.device }, prefix),
+      ),
+    );
     expect(kinds(guesses)).toEqual({ invalid: LOGIN_LIMITS.knownDeviceAttempts, locked: 30 - LOGIN_LIMITS.knownDeviceAttempts });
-    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: a.device }, prefix)).toMatchObject({ ok: false, reason: "locked", message: expect.stringMatching(/from this browser/) });
+    expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: a.device }, prefix)).toMatchObject({
+      ok: false,
+      reason: "locked",
+      message: expect.stringMatching(/from this browser/),
+    });
     expect((await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null, device: b.device }, prefix)).ok).toBe(true);
     expect((await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix)).ok).toBe(true);
   });
 
   it("successful sign-ins give their count back: an owner signing in often, from new browsers, is never locked", async () => {
     const { email, prefix } = await account("engineer");
-    for (let i = 0; i < 3 * LOGIN_LIMITS.unknownDeviceAttempts; i++) expect((await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: "198.51.100.1" }, prefix)).ok).toBe(true);
+    for (let i = 0; i < 3 * LOGIN_LIMITS.unknownDeviceAttempts; i++)
+      expect((await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: "198.51.100.1" }, prefix)).ok).toBe(true);
     // ...while failed guesses still count.
-    for (let i = 0; i < LOGIN_LIMITS.unknownDeviceAttempts; i++) expect((await login(t.db, conns[0]!, { email, password: "wrong" }, { ip: null }, prefix)).ok).toBe(false);
+    for (let i = 0; i < LOGIN_LIMITS.unknownDeviceAttempts; i++)
+      expect((await login(t.db, conns[0]!, { email, password: "wrong" }, { ip: null }, prefix)).ok).toBe(false);
     expect(await login(t.db, conns[0]!, { email, password: PASSWORD }, { ip: null }, prefix)).toMatchObject({ reason: "locked" });
   });
 });
@@ -116,7 +150,8 @@ describe("progressive lockout", () => {
     const r = conns[0]!;
     const key = async () => (await r.keys(`${prefix}:login:acct:*`)).find((k) => !k.endsWith(":strikes"))!;
     const exhaust = async () => {
-      for (let i = 0; i <= LOGIN_LIMITS.unknownDeviceAttempts; i++) await login(t.db, r, { email, password: `guess ${i}` }, { ip: null }, prefix);
+      for (let i = 0; i <= LOGIN_LIMITS.unknownDeviceAttempts; i++)
+        await login(t.db, r, { email, password: `guess ${i}` }, { ip: null }, prefix);
       return login(t.db, r, { email, password: PASSWORD }, { ip: null }, prefix);
     };
     const waits: number[] = [];

@@ -52,11 +52,21 @@ describe("safeNextPath", () => {
   });
 
   it("refuses values that are not one string", () => {
-    for (const next of [undefined, null, 42, ["/a", "/b"], { toString: () => "/x" }, `/${"a".repeat(2001)}`]) expect(safeNextPath(next)).toBe("/");
+    for (const next of [undefined, null, 42, ["/a", "/b"], { toString: () => "/x" }, `/${"a".repeat(2001)}`])
+      expect(safeNextPath(next)).toBe("/");
   });
 
   it("keeps this site's own paths, as the proxy records them, exactly", () => {
-    for (const next of ["/", "/findings", "/findings?severity=critical,high&status=open", "/findings/cm123", "/repositories/x?tab=scans#history", "/heatmap?columns=repositories", "/findings?q=a%20b", "/r%C3%A9po"]) {
+    for (const next of [
+      "/",
+      "/findings",
+      "/findings?severity=critical,high&status=open",
+      "/findings/cm123",
+      "/repositories/x?tab=scans#history",
+      "/heatmap?columns=repositories",
+      "/findings?q=a%20b",
+      "/r%C3%A9po",
+    ]) {
       expect(safeNextPath(next)).toBe(next);
       expect(lands(safeNextPath(next))).toBe(ORIGIN);
     }
@@ -65,12 +75,14 @@ describe("safeNextPath", () => {
   it("whatever it is given, the result lands on this origin", () => {
     const pieces = ["/", "\\", ".", "..", "%2e", "%2f", "%5c", "evil.example", "@", ":", "?", "#", "\t", " "];
     let checked = 0;
-    for (const a of pieces) for (const b of pieces) for (const c of pieces) {
-      const out = safeNextPath(`/${a}${b}${c}`);
-      expect([`/${a}${b}${c}`, lands(out)]).toEqual([`/${a}${b}${c}`, ORIGIN]);
-      expect(out.startsWith("/") && !out.startsWith("//")).toBe(true);
-      checked++;
-    }
+    for (const a of pieces)
+      for (const b of pieces)
+        for (const c of pieces) {
+          const out = safeNextPath(`/${a}${b}${c}`);
+          expect([`/${a}${b}${c}`, lands(out)]).toEqual([`/${a}${b}${c}`, ORIGIN]);
+          expect(out.startsWith("/") && !out.startsWith("//")).toBe(true);
+          checked++;
+        }
     expect(checked).toBe(pieces.length ** 3);
   });
 });

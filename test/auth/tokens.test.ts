@@ -17,13 +17,19 @@ const t = useTestDatabase("tokens");
 const u = {} as Record<"admin" | "lead" | "lead2" | "eng", SignedInUser>;
 
 beforeAll(async () => {
-  for (const [key, role] of [["admin", "admin"], ["lead", "security_lead"], ["lead2", "security_lead"], ["eng", "engineer"]] as const) {
+  for (const [key, role] of [
+    ["admin", "admin"],
+    ["lead", "security_lead"],
+    ["lead2", "security_lead"],
+    ["eng", "engineer"],
+  ] as const) {
     const row = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role } });
     u[key] = { id: row.id, email: row.email, name: row.name, role: row.role, access: ORG_WIDE };
   }
 });
 
-const create = (as: SignedInUser, userId: string, name = "t") => runAs(createTokenAction, { db: t.db, user: as }, { userId, name, scope: "write", expiresDays: "30" });
+const create = (as: SignedInUser, userId: string, name = "t") =>
+  runAs(createTokenAction, { db: t.db, user: as }, { userId, name, scope: "write", expiresDays: "30" });
 const adminToken = async (owner: SignedInUser, name: string) => {
   const r = await create(u.admin, owner.id, name);
   if (!r.ok) throw new Error(r.error);
@@ -42,10 +48,15 @@ describe("who may create and revoke whose tokens", () => {
   it("a security lead cannot mint a token for an admin (the issue's attack), nor for another lead", async () => {
     const tokensBefore = await t.db.apiToken.count();
     for (const target of [u.admin, u.lead2]) {
-      expect(await create(u.lead, target.id, "impersonate")).toEqual({ ok: false, error: "only an admin can create a token for another user" });
+      expect(await create(u.lead, target.id, "impersonate")).toEqual({
+        ok: false,
+        error: "only an admin can create a token for another user",
+      });
     }
     // Through the domain function too, which every edge calls.
-    await expect(issueToken(t.db, { id: u.lead.id, label: u.lead.email }, u.lead, { userId: u.admin.id, name: "x", scope: "write" })).rejects.toThrow(TokenError);
+    await expect(
+      issueToken(t.db, { id: u.lead.id, label: u.lead.email }, u.lead, { userId: u.admin.id, name: "x", scope: "write" }),
+    ).rejects.toThrow(TokenError);
     expect(await t.db.apiToken.count()).toBe(tokensBefore);
     expect(await t.db.auditLog.count({ where: { action: "token.create" } })).toBe(0);
   });
@@ -65,7 +76,10 @@ describe("who may create and revoke whose tokens", () => {
 
   it("a security lead cannot revoke an admin's token, sees only their own, and revokes their own", async () => {
     const a = await adminToken(u.admin, "admin ci");
-    expect(await runAs(revokeTokenAction, { db: t.db, user: u.lead }, { tokenId: a.id })).toEqual({ ok: false, error: "only an admin can revoke another user's token" });
+    expect(await runAs(revokeTokenAction, { db: t.db, user: u.lead }, { tokenId: a.id })).toEqual({
+      ok: false,
+      error: "only an admin can revoke another user's token",
+    });
     expect((await verifyApiToken(t.db, a.token))?.user.id).toBe(u.admin.id);
     const visible = await listTokens(t.db, u.lead);
     expect(new Set(visible.map((x) => x.userId))).toEqual(new Set([u.lead.id]));
@@ -82,17 +96,23 @@ describe("who may create and revoke whose tokens", () => {
 });
 
 describe("when tokens end", () => {
-  const revocations = (userId: string) => t.db.auditLog.findMany({ where: { action: "user.tokens.revoke_all", targetId: userId }, orderBy: { createdAt: "asc" } });
+  const revocations = (userId: string) =>
+    t.db.auditLog.findMany({ where: { action: "user.tokens.revoke_all", targetId: userId }, orderBy: { createdAt: "asc" } });
 
   it("disabling the user ends them, and re-enabling brings none back; audited", async () => {
     const x = await adminToken(u.eng, "eng ci");
     expect(await runAs(setDisabledAction, { db: t.db, user: u.admin }, { userId: u.eng.id, disabled: "true" })).toMatchObject({ ok: true });
     expect(await verifyApiToken(t.db, x.token)).toBeNull();
-    expect(await runAs(setDisabledAction, { db: t.db, user: u.admin }, { userId: u.eng.id, disabled: "false" })).toMatchObject({ ok: true });
+    expect(await runAs(setDisabledAction, { db: t.db, user: u.admin }, { userId: u.eng.id, disabled: "false" })).toMatchObject({
+      ok: true,
+    });
     expect(await verifyApiToken(t.db, x.token)).toBeNull();
     expect((await t.db.apiToken.findUniqueOrThrow({ where: { id: x.id } })).revokedAt).not.toBeNull();
     const [entry] = await revocations(u.eng.id);
-    expect(entry).toMatchObject({ actorId: u.admin.id, after: { reason: "user disabled", tokensRevoked: 1, tokens: [{ id: x.id, name: "eng ci" }] } });
+    expect(entry).toMatchObject({
+      actorId: u.admin.id,
+      after: { reason: "user disabled", tokensRevoked: 1, tokens: [{ id: x.id, name: "eng ci" }] },
+    });
   });
 
   it("a password reset ends them; audited", async () => {
@@ -110,7 +130,9 @@ describe("when tokens end", () => {
     const ended = await signOutEverywhere(t.db, actor, u.lead.id, { tokens: true });
     expect(ended.tokensRevoked).toBeGreaterThanOrEqual(1);
     expect(await verifyApiToken(t.db, kept.token)).toBeNull();
-    expect((await revocations(u.lead.id)).map((e) => [e.actorId, (e.after as { reason: string }).reason])).toEqual([[u.lead.id, "signed out everywhere"]]);
+    expect((await revocations(u.lead.id)).map((e) => [e.actorId, (e.after as { reason: string }).reason])).toEqual([
+      [u.lead.id, "signed out everywhere"],
+    ]);
     expect(await t.db.auditLog.count({ where: { action: "user.sessions.revoke_all", targetId: u.lead.id } })).toBe(2);
   });
 });

@@ -1,13 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { effectivePolicy, severityCounts, verdict } from "../../lib/connections/policy.ts";
-import { changeComment, changeStatusDescription, inertMarkdown, pushStatusDescription, type RenderedFinding } from "../../lib/changes/render.ts";
+import {
+  changeComment,
+  changeStatusDescription,
+  inertMarkdown,
+  pushStatusDescription,
+  type RenderedFinding,
+} from "../../lib/changes/render.ts";
 
-const f = (severity: RenderedFinding["severity"], path = "app.py", message = "eval of x"): RenderedFinding => ({ severity, checkId: `test.${severity}`, path, line: 3, message });
+const f = (severity: RenderedFinding["severity"], path = "app.py", message = "eval of x"): RenderedFinding => ({
+  severity,
+  checkId: `test.${severity}`,
+  path,
+  line: 3,
+  message,
+});
 
 describe("policy modes", () => {
   it("monitor posts nothing; comment posts a passing status and a comment; block fails at or above its severity", () => {
     const introduced = severityCounts([f("high"), f("low")]);
-    expect(verdict({ mode: "monitor", blockAt: "low" }, introduced)).toEqual({ post: false, comment: false, state: "success", blocking: 0 });
+    expect(verdict({ mode: "monitor", blockAt: "low" }, introduced)).toEqual({
+      post: false,
+      comment: false,
+      state: "success",
+      blocking: 0,
+    });
     expect(verdict({ mode: "comment", blockAt: "low" }, introduced)).toEqual({ post: true, comment: true, state: "success", blocking: 0 });
     expect(verdict({ mode: "block", blockAt: "critical" }, introduced)).toMatchObject({ state: "success", blocking: 0 });
     expect(verdict({ mode: "block", blockAt: "high" }, introduced)).toMatchObject({ state: "failure", blocking: 1 });
@@ -18,7 +35,11 @@ describe("policy modes", () => {
     const org = { mode: "comment" as const, blockAt: "high" as const };
     expect(effectivePolicy(org, null)).toEqual({ mode: "comment", blockAt: "high", source: "organisation" });
     expect(effectivePolicy(org, { mode: "block", blockAt: null })).toEqual({ mode: "block", blockAt: "high", source: "repository" });
-    expect(effectivePolicy(org, { mode: null, blockAt: "critical" })).toEqual({ mode: "comment", blockAt: "critical", source: "repository" });
+    expect(effectivePolicy(org, { mode: null, blockAt: "critical" })).toEqual({
+      mode: "comment",
+      blockAt: "critical",
+      source: "repository",
+    });
   });
 });
 
@@ -29,7 +50,9 @@ describe("what is written on the forge", () => {
     expect(changeStatusDescription(p, verdict(p, c), c, 1)).toBe("Blocked: 1 new finding at or above high (1 critical, 2 medium), 1 fixed");
     const none = severityCounts([]);
     expect(changeStatusDescription(p, verdict(p, none), none, 0)).toBe("No new findings");
-    expect(pushStatusDescription(severityCounts([f("high"), f("low")]), { introduced: 1, fixed: 0 })).toBe("2 open findings (1 high, 1 low); 1 new, 0 fixed by this push");
+    expect(pushStatusDescription(severityCounts([f("high"), f("low")]), { introduced: 1, fixed: 0 })).toBe(
+      "2 open findings (1 high, 1 low); 1 new, 0 fixed by this push",
+    );
     const many = { critical: 123456789, high: 123456789, medium: 123456789, low: 123456789 };
     expect(changeStatusDescription(p, verdict(p, many), many, 123456789).length).toBeLessThanOrEqual(140);
   });
@@ -51,7 +74,16 @@ describe("what is written on the forge", () => {
   it("the comment lists the new findings worst first, with the verdict, and bounded", () => {
     const p = { mode: "block" as const, blockAt: "critical" as const };
     const introduced = [f("low", "b.py"), f("critical", "a.py", "secret @team"), ...Array.from({ length: 60 }, () => f("medium"))];
-    const body = changeComment({ policy: p, verdict: verdict(p, severityCounts(introduced)), introduced, fixed: 2, unchanged: 5, headSha: "a".repeat(40), baseRef: "main", link: "https://posture.example/repositories/r1/changes/c1" });
+    const body = changeComment({
+      policy: p,
+      verdict: verdict(p, severityCounts(introduced)),
+      introduced,
+      fixed: 2,
+      unchanged: 5,
+      headSha: "a".repeat(40),
+      baseRef: "main",
+      link: "https://posture.example/repositories/r1/changes/c1",
+    });
     const rows = body.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Severity"));
     expect(rows).toHaveLength(50);
     expect(rows[0]).toContain("critical");

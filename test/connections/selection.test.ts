@@ -42,7 +42,9 @@ describe("repository selection", () => {
   });
 
   it("takes archived repositories and forks when asked, and filters by topic (case-insensitive)", () => {
-    expect(names(selectRepositories(all, selectionInput.parse({ defaultTeam: "p", skipArchived: false, skipForks: false })).selected)).toEqual(["ml-serve", "ml-train", "old-api", "fork-of-bento", "website"]);
+    expect(
+      names(selectRepositories(all, selectionInput.parse({ defaultTeam: "p", skipArchived: false, skipForks: false })).selected),
+    ).toEqual(["ml-serve", "ml-train", "old-api", "fork-of-bento", "website"]);
     expect(names(selectRepositories(all, selectionInput.parse({ defaultTeam: "p", topics: ["SERVING"] })).selected)).toEqual(["ml-serve"]);
   });
 

@@ -59,7 +59,14 @@ beforeAll(async () => {
     { name: "someones-fork", fork: true },
   ]);
   http = { ca: tls.cert };
-  credentialId = (await createCredential(t.db, actor, { kind: "https_token", name: "acme token", scope: `127.0.0.1:${forge.git.port}/acme/*`, token: TOKEN })).id;
+  credentialId = (
+    await createCredential(t.db, actor, {
+      kind: "https_token",
+      name: "acme token",
+      scope: `127.0.0.1:${forge.git.port}/acme/*`,
+      token: TOKEN,
+    })
+  ).id;
   return () => forge.close();
 });
 afterAll(() => {
@@ -70,16 +77,47 @@ afterAll(() => {
 
 const scanAll = async () => {
   const queued = await t.db.scan.findMany({ where: { status: "queued" }, select: { id: true } });
-  for (const s of queued) await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: files.root, cloneTimeoutMs: 30_000 }, s.id, { number: 1, max: 1 });
+  for (const s of queued)
+    await runScan(
+      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: files.root, cloneTimeoutMs: 30_000 },
+      s.id,
+      { number: 1, max: 1 },
+    );
   return queued.length;
 };
 
 describe("connecting an organisation", () => {
   it("refuses a credential that is not for the forge's host, and one that cannot call an API", async () => {
-    const other = await createCredential(t.db, actor, { kind: "https_token", name: "other host", scope: "git.elsewhere.example/acme/*", token: "ghp_x0123456789" });
-    await expect(createConnection(t.db, actor, { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" }, { http })).rejects.toThrow(ConnectionError);
-    await expect(createConnection(t.db, actor, { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" }, { http })).rejects.toThrow(/scoped to git\.elsewhere\.example, not to 127\.0\.0\.1:\d+: a credential is only ever sent to the host it is for/);
-    await expect(createConnection(t.db, actor, { name: "x", forge: "github", baseUrl: "http://127.0.0.1:1", owner: "acme", credentialId, defaultTeam: "p" }, { http })).rejects.toThrow(/must use https/);
+    const other = await createCredential(t.db, actor, {
+      kind: "https_token",
+      name: "other host",
+      scope: "git.elsewhere.example/acme/*",
+      token: "ghp_x0123456789",
+    });
+    await expect(
+      createConnection(
+        t.db,
+        actor,
+        { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
+        { http },
+      ),
+    ).rejects.toThrow(ConnectionError);
+    await expect(
+      createConnection(
+        t.db,
+        actor,
+        { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
+        { http },
+      ),
+    ).rejects.toThrow(/scoped to git\.elsewhere\.example, not to 127\.0\.0\.1:\d+: a credential is only ever sent to the host it is for/);
+    await expect(
+      createConnection(
+        t.db,
+        actor,
+        { name: "x", forge: "github", baseUrl: "http://127.0.0.1:1", owner: "acme", credentialId, defaultTeam: "p" },
+        { http },
+      ),
+    ).rejects.toThrow(/must use https/);
   });
 
   it("registers the selected repositories with their teams, adopts one registered by hand, clones them with the token and records their frameworks", async () => {
@@ -87,7 +125,18 @@ describe("connecting an organisation", () => {
     const { connection, webhookSecret } = await createConnection(
       t.db,
       actor,
-      { name: "acme", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId, defaultTeam: "Platform", teamRules: [{ by: "topic", value: "serving", team: "Serving" }, { by: "prefix", value: "train", team: "ML" }] },
+      {
+        name: "acme",
+        forge: "github",
+        baseUrl: forge.origin,
+        owner: "acme",
+        credentialId,
+        defaultTeam: "Platform",
+        teamRules: [
+          { by: "topic", value: "serving", team: "Serving" },
+          { by: "prefix", value: "train", team: "ML" },
+        ],
+      },
       { http },
     );
     expect(webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
@@ -105,7 +154,11 @@ describe("connecting an organisation", () => {
     expect(forge.api.received.every((x) => x.headers.authorization === `Bearer ${TOKEN}` || x.path === "/api/v3/users/acme")).toBe(true);
 
     expect(await scanAll()).toBe(3);
-    const scanned = await t.db.repository.findMany({ where: { forge: { isNot: null } }, include: { scans: true }, orderBy: { name: "asc" } });
+    const scanned = await t.db.repository.findMany({
+      where: { forge: { isNot: null } },
+      include: { scans: true },
+      orderBy: { name: "asc" },
+    });
     expect(scanned.map((x) => [x.name, x.scans.map((s) => s.status), x.frameworks])).toEqual([
       ["acme/serving", ["succeeded"], ["modal"]],
       ["acme/training", ["succeeded"], ["training_monitor"]],
@@ -115,7 +168,9 @@ describe("connecting an organisation", () => {
     expect((await t.db.scan.findFirstOrThrow({ where: { repository: { name: "acme/serving" } } })).frameworks).toEqual(["modal"]);
     expect(await t.db.finding.count({ where: { repository: { name: "acme/serving" } } })).toBe(1);
     // git got the token from the stored credential, over HTTPS, and nothing without it went through.
-    expect(forge.git.requests.filter((x) => !x.url.startsWith("/api/")).every((x) => x.status === 200 && x.authorization?.startsWith("Basic "))).toBe(true);
+    expect(
+      forge.git.requests.filter((x) => !x.url.startsWith("/api/")).every((x) => x.status === 200 && x.authorization?.startsWith("Basic ")),
+    ).toBe(true);
     expect(await t.db.auditLog.count({ where: { action: "connection.sync", targetId: connection.id } })).toBe(1);
   });
 
@@ -126,14 +181,26 @@ describe("connecting an organisation", () => {
     seeds.find((x) => x.name === "serving")!.name = "serving-v2";
     renameSync(join(root, "acme/serving.git"), join(root, "acme/serving-v2.git"));
     seeds.find((x) => x.name === "training")!.archived = true;
-    seeds.splice(seeds.findIndex((x) => x.name === "website"), 1);
+    seeds.splice(
+      seeds.findIndex((x) => x.name === "website"),
+      1,
+    );
 
     const r = await syncConnection(t.db, p.queues, c.id, { http });
     expect(r.stats).toMatchObject({ listed: 5, renamed: 1, archived: 2, registered: 0 });
     const renamed = await t.db.repository.findUniqueOrThrow({ where: { id: serving.id }, include: { forge: true } });
-    expect([renamed.name, renamed.url, renamed.forge?.fullName, renamed.archivedAt]).toEqual(["acme/serving-v2", `${forge.origin}/acme/serving-v2.git`, "acme/serving-v2", null]);
+    expect([renamed.name, renamed.url, renamed.forge?.fullName, renamed.archivedAt]).toEqual([
+      "acme/serving-v2",
+      `${forge.origin}/acme/serving-v2.git`,
+      "acme/serving-v2",
+      null,
+    ]);
     expect(await t.db.finding.count({ where: { repositoryId: serving.id } })).toBe(1);
-    const archived = await t.db.repository.findMany({ where: { archivedAt: { not: null } }, include: { forge: true }, orderBy: { name: "asc" } });
+    const archived = await t.db.repository.findMany({
+      where: { archivedAt: { not: null } },
+      include: { forge: true },
+      orderBy: { name: "asc" },
+    });
     expect(archived.map((x) => [x.name, x.forge?.archivedBySync])).toEqual([
       ["acme/training", true],
       ["acme/website", true],
@@ -143,18 +210,30 @@ describe("connecting an organisation", () => {
     const { enqueueScan } = await import("../../lib/scan/enqueue.ts");
     await enqueueScan(t.db, p.queues, serving.id, "manual");
     await scanAll();
-    expect((await t.db.scan.findFirstOrThrow({ where: { repositoryId: serving.id }, orderBy: { queuedAt: "desc" } })).status).toBe("unchanged");
+    expect((await t.db.scan.findFirstOrThrow({ where: { repositoryId: serving.id }, orderBy: { queuedAt: "desc" } })).status).toBe(
+      "unchanged",
+    );
 
     seeds.find((x) => x.name === "training")!.archived = false;
     const back = await syncConnection(t.db, p.queues, c.id, { http });
     expect(back.stats).toMatchObject({ restored: 1, archived: 0 });
-    const training = await t.db.repository.findFirstOrThrow({ where: { name: "acme/training" }, include: { forge: true, scans: { orderBy: { queuedAt: "desc" } } } });
+    const training = await t.db.repository.findFirstOrThrow({
+      where: { name: "acme/training" },
+      include: { forge: true, scans: { orderBy: { queuedAt: "desc" } } },
+    });
     expect([training.archivedAt, training.forge?.archivedBySync, training.scans[0]?.status]).toEqual([null, false, "queued"]);
   });
 
   it("a filter that no longer selects a repository archives it; a person's archival is never undone", async () => {
     const c = await t.db.forgeConnection.findUniqueOrThrow({ where: { name: "acme" } });
-    const summary = await updateConnection(t.db, actor, { connectionId: c.id, defaultTeam: "Platform", namePattern: "!handmade", skipArchived: true, skipForks: true, teamRules: [{ by: "topic", value: "serving", team: "Serving" }] });
+    const summary = await updateConnection(t.db, actor, {
+      connectionId: c.id,
+      defaultTeam: "Platform",
+      namePattern: "!handmade",
+      skipArchived: true,
+      skipForks: true,
+      teamRules: [{ by: "topic", value: "serving", team: "Serving" }],
+    });
     expect(summary.namePattern).toBe("!handmade");
     const r = await syncConnection(t.db, p.queues, c.id, { http });
     expect(r.stats).toMatchObject({ archived: 1 });
@@ -181,7 +260,12 @@ describe("connecting an organisation", () => {
     const refused = await syncConnection(t.db, p.queues, c.id, { http });
     expect(refused.ok).toBe(false);
     const row = await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } });
-    expect([row.lastSyncResult, row.lastSyncMessage]).toEqual(["unauthorized", expect.stringMatching(/^GitHub answered 401 to GET \/api\/v3\/users\/acme: Bad credentials \(the token or key is wrong, expired or revoked\)$/)]);
+    expect([row.lastSyncResult, row.lastSyncMessage]).toEqual([
+      "unauthorized",
+      expect.stringMatching(
+        /^GitHub answered 401 to GET \/api\/v3\/users\/acme: Bad credentials \(the token or key is wrong, expired or revoked\)$/,
+      ),
+    ]);
     expect(row.lastSyncMessage).not.toContain(TOKEN);
     forge.api.tokens.set(TOKEN, "acme-bot");
   });

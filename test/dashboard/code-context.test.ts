@@ -32,11 +32,21 @@ let repo: TestRepo;
 let repositoryId: string;
 let lead: SignedInUser;
 
-const BASE_SETTINGS = { slaCriticalDays: "7", slaHighDays: "30", slaMediumDays: "90", slaLowDays: "180", scheduleEnabled: "true", scheduleCron: "0 2 * * *", scheduleTimezone: "UTC" };
+const BASE_SETTINGS = {
+  slaCriticalDays: "7",
+  slaHighDays: "30",
+  slaMediumDays: "90",
+  slaLowDays: "180",
+  scheduleEnabled: "true",
+  scheduleCron: "0 2 * * *",
+  scheduleTimezone: "UTC",
+};
 
 async function scan() {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 })).toBe("succeeded");
+  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 })).toBe(
+    "succeeded",
+  );
   return scan.id;
 }
 
@@ -51,7 +61,12 @@ beforeAll(async () => {
   const u = await t.db.user.create({ data: { email: "lead@example.test", name: "Lead", role: "security_lead", orgWide: true } });
   lead = { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE } as SignedInUser;
   repo = new TestRepo(p.work.path("ctx"));
-  repo.write("app.py", EVAL).write("examples/demo.py", EVAL).write("tests/test_app.py", EVAL).write(".github/scripts/release_check.py", EVAL).commit("one");
+  repo
+    .write("app.py", EVAL)
+    .write("examples/demo.py", EVAL)
+    .write("tests/test_app.py", EVAL)
+    .write(".github/scripts/release_check.py", EVAL)
+    .commit("one");
   repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml" }, true)).id;
   await scan();
 });
@@ -59,7 +74,12 @@ beforeAll(async () => {
 describe("code context in the database", () => {
   it("stores each finding's context, and its events carry it", async () => {
     const f = await byPath();
-    expect(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v.codeContext]))).toEqual({ "app.py": "production", "examples/demo.py": "example", "tests/test_app.py": "test", ".github/scripts/release_check.py": "build" });
+    expect(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v.codeContext]))).toEqual({
+      "app.py": "production",
+      "examples/demo.py": "example",
+      "tests/test_app.py": "test",
+      ".github/scripts/release_check.py": "build",
+    });
     const events = await t.db.findingEvent.findMany({ where: { findingId: f["tests/test_app.py"]!.id } });
     expect(events.map((e) => [e.type, e.codeContext])).toEqual([["detected", "test"]]);
     // No .posture.yaml: nothing is recorded, and the page says so rather than showing empty lists.
@@ -125,7 +145,16 @@ describe("what the posture counts", () => {
       topFindings: top.length,
     };
   };
-  const all = (n: number) => ({ overview: n, sla: n, heatmap: n, repositoryList: n, grade: n, trendToday: n, remediation: n, topFindings: n });
+  const all = (n: number) => ({
+    overview: n,
+    sla: n,
+    heatmap: n,
+    repositoryList: n,
+    grade: n,
+    trendToday: n,
+    remediation: n,
+    topFindings: n,
+  });
 
   it("counts production and example by default, and test and build findings when the setting says so", async () => {
     expect(await figures()).toEqual(all(2));
@@ -157,13 +186,17 @@ describe("what the posture counts", () => {
     await count(["docs"]);
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { action: "settings.update" }, orderBy: { createdAt: "desc" } });
     expect(entry.after).toMatchObject({ countedContexts: ["production", "example", "docs"] });
-    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["vendored"] })).toMatchObject({ ok: false, field: "countedContexts.0" });
+    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["vendored"] })).toMatchObject({
+      ok: false,
+      field: "countedContexts.0",
+    });
     await count([]);
   });
 });
 
 describe("the findings view, API and exports", () => {
-  const paths = async (q: Record<string, string>) => (await findingPage(t.db, parseFindingView(q), undefined, new Date(), await vis())).rows.map((r) => r.path).sort();
+  const paths = async (q: Record<string, string>) =>
+    (await findingPage(t.db, parseFindingView(q), undefined, new Date(), await vis())).rows.map((r) => r.path).sort();
 
   it("shows the counted contexts by default, one or several on request, or all; the filter lives in the URL", async () => {
     expect(await paths({})).toEqual(["app.py", "examples/demo.py"]);
@@ -187,7 +220,12 @@ describe("the findings view, API and exports", () => {
     const csv = findingsToCsv(findings).trim().split("\r\n");
     const at = csv[0]!.split(",").indexOf("context");
     expect(at).toBeGreaterThan(0);
-    expect(csv.slice(1).map((l) => l.split(",")[at]).sort()).toEqual(["build", "example", "production", "test"]);
+    expect(
+      csv
+        .slice(1)
+        .map((l) => l.split(",")[at])
+        .sort(),
+    ).toEqual(["build", "example", "production", "test"]);
     const sarif = await findingsToSarif(t.db, findings, "0.0.0");
     expect(sarif.runs[0]!.results!.map((r) => r.properties?.context).sort()).toEqual(["build", "example", "production", "test"]);
   });
@@ -198,7 +236,10 @@ describe("the findings view, API and exports", () => {
     const token = (await createApiToken(t.db, { userId: lead.id, name: "t", scope: "read" })).token;
     const get = async (q: string) => {
       const res = await route.GET!(new Request(`http://localhost/api/v1/findings${q}`, { headers: { authorization: `Bearer ${token}` } }));
-      return { status: res.status, body: (await res.json()) as { items?: { path: string; codeContext: string }[]; error?: { code: string; message: string } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as { items?: { path: string; codeContext: string }[]; error?: { code: string; message: string } },
+      };
     };
     const every = await get("");
     expect(every.body.items!.map((i) => i.codeContext).sort()).toEqual(["build", "example", "production", "test"]);

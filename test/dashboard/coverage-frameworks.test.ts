@@ -14,9 +14,20 @@ const ago = (days: number, hours = 0) => new Date(NOW.getTime() - days * DAY - h
 
 async function repo(db: Db, name: string, o: { createdAt?: Date; archivedAt?: Date | null; frameworks?: Framework[] } = {}) {
   const team = await db.team.upsert({ where: { name: "t" }, create: { name: "t" }, update: {} });
-  return db.repository.create({ data: { name, url: `https://git.example.com/org/${name}.git`, urlKey: `git.example.com/org/${name}`, teamId: team.id, createdAt: o.createdAt ?? ago(60), archivedAt: o.archivedAt ?? null, frameworks: o.frameworks ?? [] } });
+  return db.repository.create({
+    data: {
+      name,
+      url: `https://git.example.com/org/${name}.git`,
+      urlKey: `git.example.com/org/${name}`,
+      teamId: team.id,
+      createdAt: o.createdAt ?? ago(60),
+      archivedAt: o.archivedAt ?? null,
+      frameworks: o.frameworks ?? [],
+    },
+  });
 }
-const scan = (db: Db, repositoryId: string, finishedAt: Date, status: "succeeded" | "unchanged" | "failed" = "succeeded") => db.scan.create({ data: { repositoryId, trigger: "schedule", status, queuedAt: finishedAt, finishedAt } });
+const scan = (db: Db, repositoryId: string, finishedAt: Date, status: "succeeded" | "unchanged" | "failed" = "succeeded") =>
+  db.scan.create({ data: { repositoryId, trigger: "schedule", status, queuedAt: finishedAt, finishedAt } });
 
 describe("coverage over time", () => {
   it("gives, per day, the share of the repositories existing then that were scanned in the 24 hours and 7 days before", async () => {
@@ -55,7 +66,8 @@ describe("the repositories page's framework filter", () => {
   it("lists the repositories whose last successful scan saw the framework, and ignores an unknown one", async () => {
     await repo(t.db, "modal-app", { frameworks: ["modal", "training_monitor"] });
     await repo(t.db, "bento", { frameworks: ["bentoml"] });
-    const page = async (framework: string) => (await repositoryPage(t.db, repositoryListParams.parse({ framework, sort: "name" }), await vis())).rows.map((r) => r.name);
+    const page = async (framework: string) =>
+      (await repositoryPage(t.db, repositoryListParams.parse({ framework, sort: "name" }), await vis())).rows.map((r) => r.name);
     expect(await page("modal")).toEqual(["modal-app"]);
     expect(await page("training_monitor")).toEqual(["modal-app"]);
     expect(await page("bentoml")).toEqual(["bento"]);

@@ -8,7 +8,17 @@ import { runAs } from "../../lib/actions/define.ts";
 import { triageFindings } from "../../lib/actions/findings.ts";
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import { findingsToCsv, findingsToSarif } from "../../lib/findings/export.ts";
-import { assignableUsers, exportFindings, findingDetail, findingPage, findingViewQuery, FINDINGS_COUNT_CAP, FINDINGS_MAX_PAGE, parseFindingView, type FindingViewParams } from "../../lib/findings/queries.ts";
+import {
+  assignableUsers,
+  exportFindings,
+  findingDetail,
+  findingPage,
+  findingViewQuery,
+  FINDINGS_COUNT_CAP,
+  FINDINGS_MAX_PAGE,
+  parseFindingView,
+  type FindingViewParams,
+} from "../../lib/findings/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { CONTEXT_MAX_LINE_CHARS, cutContexts, OMITTED_LINE, readContexts, sweepKnownSecrets } from "../../lib/scan/context.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
@@ -71,15 +81,33 @@ async function mk(f: Mk) {
 
 beforeAll(async () => {
   // Triage itself is tested here: no severity waits for an approver (approvals: test/findings/exceptions.test.ts).
-  await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, approveAcceptedRisk: [], approveFalsePositive: [] }, update: { approveAcceptedRisk: [], approveFalsePositive: [] } });
-  for (const [key, role] of [["admin", "admin"], ["eng", "engineer"], ["viewer", "viewer"]] as const) {
+  await t.db.settings.upsert({
+    where: { id: 1 },
+    create: { id: 1, approveAcceptedRisk: [], approveFalsePositive: [] },
+    update: { approveAcceptedRisk: [], approveFalsePositive: [] },
+  });
+  for (const [key, role] of [
+    ["admin", "admin"],
+    ["eng", "engineer"],
+    ["viewer", "viewer"],
+  ] as const) {
     const u = await t.db.user.create({ data: { email: `${key}@example.test`, name: key, role, orgWide: true } });
     users[key] = { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
   }
   const ml = await t.db.team.create({ data: { name: "ml" } });
   const data = await t.db.team.create({ data: { name: "data" } });
   const repo = (name: string, teamId: string, archived = false) =>
-    t.db.repository.create({ data: { name, url: `https://example.com/o/${name}`, urlKey: `https://example.com/o/${name}`, teamId, archivedAt: archived ? now : null } }).then((r) => r.id);
+    t.db.repository
+      .create({
+        data: {
+          name,
+          url: `https://example.com/o/${name}`,
+          urlKey: `https://example.com/o/${name}`,
+          teamId,
+          archivedAt: archived ? now : null,
+        },
+      })
+      .then((r) => r.id);
   repos.r1 = await repo("alpha", ml.id);
   repos.r2 = await repo("beta", data.id);
   repos.archived = await repo("gamma-archived", ml.id, true);
@@ -109,7 +137,15 @@ describe("findings table query", () => {
     expect(keys).toEqual(["f1", "f2", "f3", "f4"]);
     expect([page.total, page.capped, page.pages]).toEqual([4, false, 1]);
     const f2 = page.rows[1]!;
-    expect(f2).toMatchObject({ repositoryName: "alpha", assigneeName: "admin", policyTitle: "Test Policy", path: "=2+3.py", line: 3, overdue: true, status: "in_progress" });
+    expect(f2).toMatchObject({
+      repositoryName: "alpha",
+      assigneeName: "admin",
+      policyTitle: "Test Policy",
+      path: "=2+3.py",
+      line: 3,
+      overdue: true,
+      status: "in_progress",
+    });
     expect(page.rows[0]!.overdue).toBe(false);
   });
 
@@ -160,10 +196,29 @@ describe("findings table query", () => {
   });
 
   it("parses URL parameters leniently and writes them back without defaults", () => {
-    const v = parseFindingView({ severity: "urgent", status: ["open", "fixed"], page: "-3", sort: "DROP TABLE", age: "x", overdue: "yes", assignee: "me" });
-    expect(v).toMatchObject({ severity: undefined, status: ["open"], page: 1, sort: "severity", dir: "desc", age: undefined, overdue: undefined, assignee: "me" });
+    const v = parseFindingView({
+      severity: "urgent",
+      status: ["open", "fixed"],
+      page: "-3",
+      sort: "DROP TABLE",
+      age: "x",
+      overdue: "yes",
+      assignee: "me",
+    });
+    expect(v).toMatchObject({
+      severity: undefined,
+      status: ["open"],
+      page: 1,
+      sort: "severity",
+      dir: "desc",
+      age: undefined,
+      overdue: undefined,
+      assignee: "me",
+    });
     expect(parseFindingView({ page: "999999" }).page).toBe(FINDINGS_MAX_PAGE);
-    expect(findingViewQuery(parseFindingView({ severity: "high,critical", sort: "-severity", page: "1", overdue: "1" }))).toBe("severity=high%2Ccritical&overdue=1");
+    expect(findingViewQuery(parseFindingView({ severity: "high,critical", sort: "-severity", page: "1", overdue: "1" }))).toBe(
+      "severity=high%2Ccritical&overdue=1",
+    );
     expect(findingViewQuery(parseFindingView({ sort: "-dueAt" }), { page: 3 })).toBe("sort=-dueAt&page=3");
     expect(findingViewQuery(parseFindingView({ assignee: "me" }), {}, "-overdue")).toBe("assignee=me&sort=-severity");
   });
@@ -176,7 +231,13 @@ describe("findings table query", () => {
     const v = (page: number) => view({ repository: repos.bulk, sort: "dueAt", page: String(page) });
     const one = await findingPage(t.db, v(1), undefined, now, await vis());
     const two = await findingPage(t.db, v(2), undefined, now, await vis());
-    expect([one.total, one.capped, one.pages, one.rows.length, two.rows.length]).toEqual([FINDINGS_COUNT_CAP, true, FINDINGS_MAX_PAGE, 50, 50]);
+    expect([one.total, one.capped, one.pages, one.rows.length, two.rows.length]).toEqual([
+      FINDINGS_COUNT_CAP,
+      true,
+      FINDINGS_MAX_PAGE,
+      50,
+      50,
+    ]);
     expect(one.rows.map((r) => r.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(two.rows.map((r) => r.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51));
     const few = await findingPage(t.db, view({ repository: repos.bulk, age: "1" }), undefined, now, await vis());
@@ -186,19 +247,37 @@ describe("findings table query", () => {
 
 describe("export of a filter", () => {
   it("writes the filter's findings as CSV, formula-guarded, and as SARIF; says when it was cut short", async () => {
-    const { findings, truncated } = await exportFindings(t.db, view({ repository: repos.r1, status: "all" }), users.eng.id, 50_000, now, await vis());
+    const { findings, truncated } = await exportFindings(
+      t.db,
+      view({ repository: repos.r1, status: "all" }),
+      users.eng.id,
+      50_000,
+      now,
+      await vis(),
+    );
     expect(truncated).toBe(false);
     expect(findings.map((f) => f.id)).toEqual([ids.f1, ids.f2, ids.f5]);
     const csv = findingsToCsv(findings).trimEnd().split("\r\n");
     expect(csv).toHaveLength(4);
-    expect(csv[0]).toBe("id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url,requested_by,approved_by,exception");
-    expect(csv[1]).toBe(`${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production,,,/findings/${ids.f1},,,`);
+    expect(csv[0]).toBe(
+      "id,repository,path,line,severity,status,policy,check,framework,message,first_seen,due,assignee,fingerprint,context,reason,accepted_until,url,requested_by,approved_by,exception",
+    );
+    expect(csv[1]).toBe(
+      `${ids.f1},alpha,src/f1.py,3,critical,open,test,test.python.secret,modal,message f1,${at(-10).toISOString()},${at(1).toISOString()},eng@example.test,fp-f1,production,,,/findings/${ids.f1},,,`,
+    );
     expect(csv[2]).toContain(",'=2+3.py,3,high,in_progress,");
     // SARIF describes the code as it is: the fixed f5 is left out unless asked for.
     const sarif = await findingsToSarif(t.db, findings, "0.0.0");
-    expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.locations![0]!.physicalLocation!.region!.startLine])).toEqual([["test.python.secret", 3], ["test.python.eval", 3]]);
+    expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.locations![0]!.physicalLocation!.region!.startLine])).toEqual([
+      ["test.python.secret", 3],
+      ["test.python.eval", 3],
+    ]);
     const withFixed = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
-    expect(withFixed.runs[0]!.results!.map((r) => [r.ruleId, r.baselineState])).toEqual([["test.python.secret", undefined], ["test.python.eval", undefined], ["test.python.eval", "absent"]]);
+    expect(withFixed.runs[0]!.results!.map((r) => [r.ruleId, r.baselineState])).toEqual([
+      ["test.python.secret", undefined],
+      ["test.python.eval", undefined],
+      ["test.python.eval", "absent"],
+    ]);
     const cut = await exportFindings(t.db, view(), users.eng.id, 2, now, await vis());
     expect([cut.findings.length, cut.truncated]).toEqual([2, true]);
   });
@@ -209,22 +288,40 @@ describe("bulk triage action", () => {
     const offered = (await assignableUsers(t.db, ORG_WIDE)).map((u) => u.id);
     expect(offered).toContain(users.eng.id);
     expect(offered).not.toContain(users.viewer.id);
-    expect(await runAs(triageFindings, { db: t.db, user: users.eng }, { ids: [ids.f1], assignee: users.viewer.id })).toMatchObject({ ok: false, error: "a viewer cannot be assigned findings: they cannot change them" });
+    expect(await runAs(triageFindings, { db: t.db, user: users.eng }, { ids: [ids.f1], assignee: users.viewer.id })).toMatchObject({
+      ok: false,
+      error: "a viewer cannot be assigned findings: they cannot change them",
+    });
   });
 
   it("refuses viewers before looking at the input", async () => {
     const r = await runAs(triageFindings, { db: t.db, user: users.viewer }, { ids: [ids.f1], status: "in_progress" });
     expect(r).toEqual({ ok: false, error: "the viewer role cannot do this", field: undefined });
-    expect(await runAs(triageFindings, { db: t.db, user: null }, { ids: [ids.f1] })).toMatchObject({ ok: false, error: "sign in to continue" });
+    expect(await runAs(triageFindings, { db: t.db, user: null }, { ids: [ids.f1] })).toMatchObject({
+      ok: false,
+      error: "sign in to continue",
+    });
   });
 
   it("refuses a false positive without a reason and an accepted risk without an expiry, changing nothing", async () => {
     const eng = { db: t.db, user: users.eng };
-    expect(await runAs(triageFindings, eng, { ids: [ids.f3], status: "false_positive", reason: "" })).toEqual({ ok: false, error: "reason: a reason is required to mark a finding false positive" });
-    expect(await runAs(triageFindings, eng, { ids: [ids.f3], status: "accepted_risk", reason: "vpn only" })).toEqual({ ok: false, error: "acceptedUntil: accepted risk needs an expiry date" });
-    expect(await runAs(triageFindings, eng, { ids: [], status: "in_progress" })).toMatchObject({ ok: false, error: "ids: select at least one finding" });
+    expect(await runAs(triageFindings, eng, { ids: [ids.f3], status: "false_positive", reason: "" })).toEqual({
+      ok: false,
+      error: "reason: a reason is required to mark a finding false positive",
+    });
+    expect(await runAs(triageFindings, eng, { ids: [ids.f3], status: "accepted_risk", reason: "vpn only" })).toEqual({
+      ok: false,
+      error: "acceptedUntil: accepted risk needs an expiry date",
+    });
+    expect(await runAs(triageFindings, eng, { ids: [], status: "in_progress" })).toMatchObject({
+      ok: false,
+      error: "ids: select at least one finding",
+    });
     expect(await runAs(triageFindings, eng, { ids: [ids.f3], status: "fixed" })).toMatchObject({ ok: false });
-    expect(await runAs(triageFindings, eng, { ids: [ids.f3, "nope"], status: "in_progress" })).toEqual({ ok: false, error: "one or more findings do not exist" });
+    expect(await runAs(triageFindings, eng, { ids: [ids.f3, "nope"], status: "in_progress" })).toEqual({
+      ok: false,
+      error: "one or more findings do not exist",
+    });
     expect((await t.db.finding.findUniqueOrThrow({ where: { id: ids.f3 } })).status).toBe("reopened");
     expect(await t.db.findingEvent.count()).toBe(0);
   });
@@ -232,7 +329,14 @@ describe("bulk triage action", () => {
   it("changes status, assignee and comment of many findings, writing events and the audit log", async () => {
     const eng = { db: t.db, user: users.eng };
     // What the form sends: blanks for fields left alone.
-    const r = await runAs(triageFindings, eng, { ids: [ids.f3, ids.f4], status: "false_positive", reason: "test fixtures", acceptedUntil: "", assignee: users.eng.id, comment: "checked" });
+    const r = await runAs(triageFindings, eng, {
+      ids: [ids.f3, ids.f4],
+      status: "false_positive",
+      reason: "test fixtures",
+      acceptedUntil: "",
+      assignee: users.eng.id,
+      comment: "checked",
+    });
     expect(r).toEqual({ ok: true, data: { updated: 2 } });
     const rows = await t.db.finding.findMany({ where: { id: { in: [ids.f3!, ids.f4!] } } });
     expect(rows.map((f) => [f.status, f.statusReason, f.assigneeId])).toEqual([
@@ -248,7 +352,15 @@ describe("bulk triage action", () => {
     expect(await t.db.auditLog.count({ where: { action: "finding.triage", actorId: users.eng.id } })).toBe(2);
 
     const until = new Date(now.getTime() + 30 * DAY).toISOString().slice(0, 10);
-    expect(await runAs(triageFindings, eng, { ids: ids.f1, status: "accepted_risk", reason: "behind the VPN", acceptedUntil: until, assignee: "none" })).toEqual({ ok: true, data: { updated: 1 } });
+    expect(
+      await runAs(triageFindings, eng, {
+        ids: ids.f1,
+        status: "accepted_risk",
+        reason: "behind the VPN",
+        acceptedUntil: until,
+        assignee: "none",
+      }),
+    ).toEqual({ ok: true, data: { updated: 1 } });
     const f1 = await t.db.finding.findUniqueOrThrow({ where: { id: ids.f1 } });
     expect([f1.status, f1.acceptedUntil?.toISOString(), f1.assigneeId]).toEqual(["accepted_risk", `${until}T23:59:59.999Z`, null]);
     // The table follows: f1, f3 and f4 left the open view.
@@ -267,7 +379,16 @@ describe("bulk triage action", () => {
 
 describe("code context", () => {
   const GH = `ghp_${"a1B2".repeat(9)}`;
-  const file = ["import os", `GH = "${GH}"`, 'API_TOKEN = "hunter2-custom-secret"', "", "def handle(request):", "    return eval(request)", "", "# end"];
+  const file = [
+    "import os",
+    `GH = "${GH}"`,
+    'API_TOKEN = "hunter2-custom-secret"',
+    "",
+    "def handle(request):",
+    "    return eval(request)",
+    "",
+    "# end",
+  ];
 
   it("cuts ±5 lines around a match, masking a secret on a neighbouring line", () => {
     const [ctx] = cutContexts(file, [{ line: 6, endLine: 6, snippet: "    return eval(request)" }]);
@@ -282,7 +403,10 @@ describe("code context", () => {
     const secret = { line: 3, endLine: 3, snippet: 'API_TOKEN = "hunt****[redacted]"' };
     const evalF = { line: 6, endLine: 6, snippet: "    return eval(request)" };
     const [forSecret, forEval] = cutContexts(file, [secret, evalF], 2);
-    expect(forSecret).toEqual({ start: 1, lines: ["import os", `GH = "ghp_****[redacted]"`, 'API_TOKEN = "hunt****[redacted]"', "", "def handle(request):"] });
+    expect(forSecret).toEqual({
+      start: 1,
+      lines: ["import os", `GH = "ghp_****[redacted]"`, 'API_TOKEN = "hunt****[redacted]"', "", "def handle(request):"],
+    });
     expect(forEval).toEqual({ start: 4, lines: ["", "def handle(request):", "    return eval(request)", "", "# end"] });
     expect(cutContexts(file, [evalF, secret], 5)[0]!.lines.join("\n")).not.toContain("hunter2");
   });
@@ -291,11 +415,18 @@ describe("code context", () => {
     const long = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
     const [ctx] = cutContexts(long, [{ line: 8, endLine: 16, snippet: "line 8\nline 9\n…" }], 1);
     expect(ctx).toEqual({ start: 7, lines: ["line 7", "line 8", "line 9", OMITTED_LINE] });
-    const [wide] = cutContexts(["x".repeat(1000)], [{ line: 1, endLine: 1, snippet: "x".repeat(240) + "…" }]);
+    const [wide] = cutContexts(["x".repeat(1000)], [{ line: 1, endLine: 1, snippet: `${"x".repeat(240)}…` }]);
     expect(wide!.lines[0]).toHaveLength(241);
     const [edge] = cutContexts(["a".repeat(1000), "b".repeat(1000)], [{ line: 1, endLine: 1, snippet: "a" }]);
     expect(edge!.lines[1]).toBe(`${"b".repeat(CONTEXT_MAX_LINE_CHARS)}…`);
-    const keyFile = ["x = 1", "-----BEGIN RSA PRIVATE KEY-----", "MIIEpAIBAAKCAQEA7bq", "c2VjcmV0c2VjcmV0", "-----END RSA PRIVATE KEY-----", "y = 2"];
+    const keyFile = [
+      "x = 1",
+      "-----BEGIN RSA PRIVATE KEY-----",
+      "MIIEpAIBAAKCAQEA7bq",
+      "c2VjcmV0c2VjcmV0",
+      "-----END RSA PRIVATE KEY-----",
+      "y = 2",
+    ];
     const swept = sweepKnownSecrets(keyFile);
     expect(swept).toHaveLength(6);
     expect([swept[0], swept[5]]).toEqual(["x = 1", "y = 2"]);
@@ -317,16 +448,22 @@ describe("code context", () => {
 
   it("is stored by the scan pipeline on insert and refreshed on update", async () => {
     const repo = new TestRepo(p.work.path("ctx"));
-    const SRC = (pad: string) => `import os\n${pad}GH = "${GH}"\nAPI_TOKEN = "hunter2-custom-secret"\n\ndef handle(request):\n    return eval(request)\n`;
+    const SRC = (pad: string) =>
+      `import os\n${pad}GH = "${GH}"\nAPI_TOKEN = "hunter2-custom-secret"\n\ndef handle(request):\n    return eval(request)\n`;
     repo.write("app/handler.py", SRC("")).commit("one");
     const repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml" }, true)).id;
     const scan = async () => {
       const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-      expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 })).toBe("succeeded");
+      expect(
+        await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 }),
+      ).toBe("succeeded");
       return t.db.finding.findMany({ where: { repositoryId }, orderBy: { checkId: "asc" } });
     };
     const first = await scan();
-    expect(first.map((f) => [f.checkId, f.line])).toEqual([["test.python.eval", 6], ["test.python.secret", 3]]);
+    expect(first.map((f) => [f.checkId, f.line])).toEqual([
+      ["test.python.eval", 6],
+      ["test.python.secret", 3],
+    ]);
     const ctx = first[0]!.context as { start: number; lines: string[] };
     expect(ctx.start).toBe(1);
     expect(ctx.lines[5]).toBe("    return eval(request)");
@@ -335,7 +472,10 @@ describe("code context", () => {
 
     repo.write("app/handler.py", SRC("# moved down\n")).commit("two");
     const second = await scan();
-    expect(second.map((f) => [f.id, f.line])).toEqual([[first[0]!.id, 7], [first[1]!.id, 4]]);
+    expect(second.map((f) => [f.id, f.line])).toEqual([
+      [first[0]!.id, 7],
+      [first[1]!.id, 4],
+    ]);
     const moved = second[0]!.context as { start: number; lines: string[] };
     expect([moved.start, moved.lines[0], moved.lines[5]]).toEqual([2, "# moved down", "    return eval(request)"]);
   });

@@ -11,16 +11,47 @@ import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 const t = useTestDatabase("dash_heat");
 
 const vis = () => loadVisibility(t.db, ORG_WIDE);
-const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role, access: ORG_WIDE });
+const user = (role: SignedInUser["role"]): SignedInUser => ({
+  id: `u-${role}`,
+  email: `${role}@example.test`,
+  name: role,
+  role,
+  access: ORG_WIDE,
+});
 
 let n = 0;
-async function finding(db: Db, repositoryId: string, checkId: string, policyId: string, framework: Framework, severity: Severity, status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open") {
+async function finding(
+  db: Db,
+  repositoryId: string,
+  checkId: string,
+  policyId: string,
+  framework: Framework,
+  severity: Severity,
+  status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open",
+) {
   n++;
   const now = new Date();
   await db.finding.create({
     data: {
-      repositoryId, fingerprint: `fp${n}`, checkId, policyId, framework, severity, status, path: "a.py", line: 1, column: 1, endLine: 1, endColumn: 2,
-      message: "m", snippet: "s", firstSeenAt: now, firstScanId: "s", lastSeenAt: now, lastScanId: "s", dueAt: now,
+      repositoryId,
+      fingerprint: `fp${n}`,
+      checkId,
+      policyId,
+      framework,
+      severity,
+      status,
+      path: "a.py",
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 2,
+      message: "m",
+      snippet: "s",
+      firstSeenAt: now,
+      firstScanId: "s",
+      lastSeenAt: now,
+      lastScanId: "s",
+      dueAt: now,
     },
   });
 }
@@ -29,9 +60,31 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   const db = t.db;
-  await db.policy.create({ data: { id: "modal/secrets", title: "Modal secrets", framework: "modal", level: "strict", references: ["CWE-798", "OWASP A02:2021"], why: "Secrets leak.", remediation: "Use modal.Secret." } });
-  await db.policy.create({ data: { id: "ray-serve/iso", title: "Ray isolation", framework: "ray_serve", level: "baseline", references: [], why: "w", remediation: "r" } });
-  await db.policy.create({ data: { id: "modal/unused", title: "Modal unused", framework: "modal", level: "strict", references: [], why: "w", remediation: "r" } });
+  await db.policy.create({
+    data: {
+      id: "modal/secrets",
+      title: "Modal secrets",
+      framework: "modal",
+      level: "strict",
+      references: ["CWE-798", "OWASP A02:2021"],
+      why: "Secrets leak.",
+      remediation: "Use modal.Secret.",
+    },
+  });
+  await db.policy.create({
+    data: {
+      id: "ray-serve/iso",
+      title: "Ray isolation",
+      framework: "ray_serve",
+      level: "baseline",
+      references: [],
+      why: "w",
+      remediation: "r",
+    },
+  });
+  await db.policy.create({
+    data: { id: "modal/unused", title: "Modal unused", framework: "modal", level: "strict", references: [], why: "w", remediation: "r" },
+  });
   await db.check.create({ data: { id: "m.key", policyId: "modal/secrets", severity: "critical", message: "key" } });
   await db.check.create({ data: { id: "m.env", policyId: "modal/secrets", severity: "medium", message: "env" } });
   await db.check.create({ data: { id: "r.iso", policyId: "ray-serve/iso", severity: "high", message: "iso" } });
@@ -41,7 +94,11 @@ beforeAll(async () => {
   ids.teamA = teamA.id;
   ids.teamB = teamB.id;
   const mk = async (name: string, teamId: string, archived = false) =>
-    (await db.repository.create({ data: { name, url: `https://x.test/${name}`, urlKey: `x.test/${name}`, teamId, archivedAt: archived ? new Date() : null } })).id;
+    (
+      await db.repository.create({
+        data: { name, url: `https://x.test/${name}`, urlKey: `x.test/${name}`, teamId, archivedAt: archived ? new Date() : null },
+      })
+    ).id;
   ids.r1 = await mk("r1", teamA.id);
   ids.r2 = await mk("r2", teamA.id);
   ids.r3 = await mk("r3", teamB.id);
@@ -62,7 +119,8 @@ beforeAll(async () => {
   await finding(db, ids.old, "m.key", "modal/secrets", "modal", "critical");
 });
 
-const cell = (h: Awaited<ReturnType<typeof heatmap>>, policyId: string, columnId: string) => h.cells.find((c) => c.policyId === policyId && c.columnId === columnId);
+const cell = (h: Awaited<ReturnType<typeof heatmap>>, policyId: string, columnId: string) =>
+  h.cells.find((c) => c.policyId === policyId && c.columnId === columnId);
 
 describe("heatmap", () => {
   it("counts open findings per policy × repository, weighted by severity, riskiest columns first", async () => {
@@ -73,7 +131,16 @@ describe("heatmap", () => {
       ["r3", 2, 2],
     ]);
     expect(h.columnCount).toBe(3);
-    expect(cell(h, "modal/secrets", ids.r1!)).toEqual({ policyId: "modal/secrets", columnId: ids.r1, critical: 1, high: 0, medium: 2, low: 0, total: 3, weight: 14 });
+    expect(cell(h, "modal/secrets", ids.r1!)).toEqual({
+      policyId: "modal/secrets",
+      columnId: ids.r1,
+      critical: 1,
+      high: 0,
+      medium: 2,
+      low: 0,
+      total: 3,
+      weight: 14,
+    });
     expect(cell(h, "ray-serve/iso", ids.r2!)).toMatchObject({ high: 3, total: 3, weight: 15 });
     expect(cell(h, "ray-serve/iso", ids.r1!)).toBeUndefined();
     // Every policy is a row, even one without findings, ordered by framework.
@@ -162,46 +229,79 @@ describe("rules", () => {
     const sev = all[0]!.severity;
     expect(ids({ severity: sev })).toEqual(all.filter((c) => c.severity === sev).map((c) => c.id));
     expect(ids({ q: "no such words anywhere" })).toEqual([]);
-    expect(rulesParams.parse({ framework: "nope", severity: ["x"], q: ["a", "b"] })).toEqual({ q: "a", framework: undefined, severity: undefined, state: undefined });
+    expect(rulesParams.parse({ framework: "nope", severity: ["x"], q: ["a", "b"] })).toEqual({
+      q: "a",
+      framework: undefined,
+      severity: undefined,
+      state: undefined,
+    });
   });
 
   it("disables a check org-wide with an audit entry, and refuses engineers and viewers", async () => {
     for (const role of ["engineer", "viewer"] as const) {
-      expect(await runAs(setCheckEnabledAction, { db: t.db, user: user(role) }, { checkId: "m.key", enabled: "false" })).toEqual({ ok: false, error: `the ${role} role cannot do this` });
+      expect(await runAs(setCheckEnabledAction, { db: t.db, user: user(role) }, { checkId: "m.key", enabled: "false" })).toEqual({
+        ok: false,
+        error: `the ${role} role cannot do this`,
+      });
     }
     expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(true);
     expect(await t.db.auditLog.count({ where: { targetType: "check" } })).toBe(0);
 
     // Disabling says why, or is refused.
-    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false", reason: "  " })).toEqual({
+    expect(
+      await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false", reason: "  " }),
+    ).toEqual({
       ok: false,
       error: "reason: say why the check is disabled for the whole organisation",
       field: "reason",
     });
     expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(true);
-    const off = await runAs(setCheckEnabledAction, { db: t.db, user: user("security_lead") }, { checkId: "m.key", enabled: "false", reason: "keys here are test fixtures" });
+    const off = await runAs(
+      setCheckEnabledAction,
+      { db: t.db, user: user("security_lead") },
+      { checkId: "m.key", enabled: "false", reason: "keys here are test fixtures" },
+    );
     expect(off).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: true } });
     expect((await t.db.check.findUniqueOrThrow({ where: { id: "m.key" } })).enabled).toBe(false);
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { targetType: "check", targetId: "m.key" } });
-    expect(entry).toMatchObject({ action: "check.disable", actorLabel: "security_lead@example.test", before: { enabled: true }, after: { enabled: false, reason: "keys here are test fixtures" } });
+    expect(entry).toMatchObject({
+      action: "check.disable",
+      actorLabel: "security_lead@example.test",
+      before: { enabled: true },
+      after: { enabled: false, reason: "keys here are test fixtures" },
+    });
 
     // Its findings leave the heatmap; the rules page still shows them as hidden.
     const h = await heatmap(t.db, heatmapParams.parse({}), await vis());
     expect(h.cells.reduce((s, c) => s + c.critical, 0)).toBe(0);
     const secrets = (await rulesCatalogue(t.db, ORG_WIDE)).find((p) => p.id === "modal/secrets")!;
-    expect(secrets.checks.find((c) => c.id === "m.key")).toMatchObject({ enabled: false, open: 2, disabled: { reason: "keys here are test fixtures", by: "security_lead@example.test" } });
+    expect(secrets.checks.find((c) => c.id === "m.key")).toMatchObject({
+      enabled: false,
+      open: 2,
+      disabled: { reason: "keys here are test fixtures", by: "security_lead@example.test" },
+    });
     expect(secrets.open).toBe(3);
-    expect(filterCatalogue(await rulesCatalogue(t.db, ORG_WIDE), rulesParams.parse({ state: "disabled" })).flatMap((p) => p.checks.map((c) => c.id))).toEqual(["m.key"]);
+    expect(
+      filterCatalogue(await rulesCatalogue(t.db, ORG_WIDE), rulesParams.parse({ state: "disabled" })).flatMap((p) =>
+        p.checks.map((c) => c.id),
+      ),
+    ).toEqual(["m.key"]);
 
     // Setting the same state again changes nothing and writes nothing.
-    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: false, reason: "again" })).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: false } });
+    expect(
+      await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: false, reason: "again" }),
+    ).toEqual({ ok: true, data: { checkId: "m.key", enabled: false, changed: false } });
     expect(await t.db.auditLog.count({ where: { targetType: "check" } })).toBe(1);
 
     const on = await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: "true" });
     expect(on.ok).toBe(true);
     expect(await t.db.auditLog.count({ where: { targetType: "check", action: "check.enable" } })).toBe(1);
 
-    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "nope", enabled: "true" })).toEqual({ ok: false, error: "no such check", field: "checkId" });
+    expect(await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "nope", enabled: "true" })).toEqual({
+      ok: false,
+      error: "no such check",
+      field: "checkId",
+    });
     expect((await runAs(setCheckEnabledAction, { db: t.db, user: user("admin") }, { checkId: "m.key", enabled: "yes" })).ok).toBe(false);
     expect(rulesActions).toContain(setCheckEnabledAction);
   });

@@ -24,12 +24,28 @@ let n = 0;
 export async function catalogue(db: Db) {
   await db.policy.upsert({
     where: { id: "modal/test-policy" },
-    create: { id: "modal/test-policy", title: "Test policy", framework: "modal", level: "strict", references: [], why: "w", remediation: "r" },
+    create: {
+      id: "modal/test-policy",
+      title: "Test policy",
+      framework: "modal",
+      level: "strict",
+      references: [],
+      why: "w",
+      remediation: "r",
+    },
     update: {},
   });
   await db.policy.upsert({
     where: { id: "bentoml/other-policy" },
-    create: { id: "bentoml/other-policy", title: "Other policy", framework: "bentoml", level: "strict", references: [], why: "w", remediation: "r" },
+    create: {
+      id: "bentoml/other-policy",
+      title: "Other policy",
+      framework: "bentoml",
+      level: "strict",
+      references: [],
+      why: "w",
+      remediation: "r",
+    },
     update: {},
   });
   for (const [id, policyId, enabled] of [
@@ -46,7 +62,9 @@ export async function team(db: Db, name: string) {
 }
 
 export async function repository(db: Db, teamId: string, name: string, extra: { archivedAt?: Date; createdAt?: Date } = {}) {
-  return db.repository.create({ data: { teamId, name, url: `https://git.example.com/${name}`, urlKey: `https://git.example.com/${name}-${++n}`, ...extra } });
+  return db.repository.create({
+    data: { teamId, name, url: `https://git.example.com/${name}`, urlKey: `https://git.example.com/${name}-${++n}`, ...extra },
+  });
 }
 
 /**
@@ -55,7 +73,17 @@ export async function repository(db: Db, teamId: string, name: string, extra: { 
  */
 export async function finding(
   db: Db,
-  o: { repositoryId: string; severity: Severity; steps: Step[]; checkId?: string; policyId?: string; dueAt?: Date; acceptedUntil?: Date; triageDecision?: FindingStatus | null; reason?: string },
+  o: {
+    repositoryId: string;
+    severity: Severity;
+    steps: Step[];
+    checkId?: string;
+    policyId?: string;
+    dueAt?: Date;
+    acceptedUntil?: Date;
+    triageDecision?: FindingStatus | null;
+    reason?: string;
+  },
 ) {
   const id = `f_${++n}`;
   const checkId = o.checkId ?? "t.check";
@@ -63,7 +91,11 @@ export async function finding(
   const times = o.steps.map(([day], i) => at(day, i));
   const last = o.steps.at(-1)!;
   const firstSeenAt = times[0]!;
-  const lastFix = o.steps.map((s, i) => (s[1] === "fixed" ? times[i] : null)).filter(Boolean).at(-1) ?? null;
+  const lastFix =
+    o.steps
+      .map((s, i) => (s[1] === "fixed" ? times[i] : null))
+      .filter(Boolean)
+      .at(-1) ?? null;
   await db.finding.create({
     data: {
       id,
@@ -95,7 +127,16 @@ export async function finding(
   let from: FindingStatus | null = null;
   await db.findingEvent.createMany({
     data: o.steps.map(([, type, to], i) => {
-      const e = { findingId: id, type, fromStatus: from, toStatus: to, createdAt: times[i]!, severity: o.severity, repositoryId: o.repositoryId, checkId };
+      const e = {
+        findingId: id,
+        type,
+        fromStatus: from,
+        toStatus: to,
+        createdAt: times[i]!,
+        severity: o.severity,
+        repositoryId: o.repositoryId,
+        checkId,
+      };
       from = to;
       return e;
     }),

@@ -54,33 +54,72 @@ beforeAll(async () => {
   repo2 = (await repository(db, team2, "repo-two")).id;
   const archived = (await repository(db, team1, "repo-archived", { archivedAt: new Date() })).id;
   const r = repo1;
-  ids.A = await finding(db, { repositoryId: r, severity: "high", steps: [[d(1), "detected", "open"], [d(5), "fixed", "fixed"]] });
+  ids.A = await finding(db, {
+    repositoryId: r,
+    severity: "high",
+    steps: [
+      [d(1), "detected", "open"],
+      [d(5), "fixed", "fixed"],
+    ],
+  });
   ids.B = await finding(db, {
     repositoryId: r,
     severity: "critical",
-    steps: [[windowDay(N, -5), "detected", "open"], [d(3), "fixed", "fixed"], [d(6), "reopened", "reopened"], [d(8), "fixed", "fixed"]],
+    steps: [
+      [windowDay(N, -5), "detected", "open"],
+      [d(3), "fixed", "fixed"],
+      [d(6), "reopened", "reopened"],
+      [d(8), "fixed", "fixed"],
+    ],
   });
   ids.C = await finding(db, {
     repositoryId: r,
     severity: "medium",
-    steps: [[d(2), "detected", "open"], [d(3), "status_changed", "in_progress"], [d(4), "status_changed", "false_positive"], [d(7), "status_changed", "open"]],
+    steps: [
+      [d(2), "detected", "open"],
+      [d(3), "status_changed", "in_progress"],
+      [d(4), "status_changed", "false_positive"],
+      [d(7), "status_changed", "open"],
+    ],
   });
   ids.D = await finding(db, {
     repositoryId: r,
     severity: "low",
-    steps: [[d(4), "detected", "open"], [d(5), "status_changed", "accepted_risk"], [d(8), "risk_expired", "open"]],
+    steps: [
+      [d(4), "detected", "open"],
+      [d(5), "status_changed", "accepted_risk"],
+      [d(8), "risk_expired", "open"],
+    ],
     acceptedUntil: new Date(Date.parse(`${d(8)}T00:00:00Z`)),
   });
   ids.E = await finding(db, { repositoryId: r, severity: "high", steps: [[d(9), "detected", "open"]] });
-  ids.F = await finding(db, { repositoryId: r, severity: "high", steps: [[d(6), "detected", "open"], [d(6), "fixed", "fixed"]] });
+  ids.F = await finding(db, {
+    repositoryId: r,
+    severity: "high",
+    steps: [
+      [d(6), "detected", "open"],
+      [d(6), "fixed", "fixed"],
+    ],
+  });
   ids.G = await finding(db, { repositoryId: r, severity: "high", checkId: "t.disabled", steps: [[d(1), "detected", "open"]] });
   ids.I = await finding(db, {
     repositoryId: r,
     severity: "critical",
-    steps: [[d(1), "detected", "open"], [d(2), "status_changed", "false_positive"], [d(3), "fixed", "fixed"], [d(5), "reopened", "false_positive"]],
+    steps: [
+      [d(1), "detected", "open"],
+      [d(2), "status_changed", "false_positive"],
+      [d(3), "fixed", "fixed"],
+      [d(5), "reopened", "false_positive"],
+    ],
     triageDecision: "false_positive",
   });
-  ids.H = await finding(db, { repositoryId: repo2, severity: "low", checkId: "t.other", steps: [[d(0), "detected", "open"]], dueAt: at(d(5)) });
+  ids.H = await finding(db, {
+    repositoryId: repo2,
+    severity: "low",
+    checkId: "t.other",
+    steps: [[d(0), "detected", "open"]],
+    dueAt: at(d(5)),
+  });
   ids.X = await finding(db, { repositoryId: archived, severity: "high", steps: [[d(0), "detected", "open"]] });
 });
 
@@ -189,7 +228,13 @@ describe("the overview's figures", () => {
     const id = await finding(t.db, { repositoryId: repo2, severity: "critical", steps: [[TODAY, "detected", "open"]] });
     const before = (await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!;
     expect(before.critical).toBe(1);
-    await updateFindings(t.db, [id], { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 3_600_000) }, SYSTEM, ORG_WIDE);
+    await updateFindings(
+      t.db,
+      [id],
+      { status: "accepted_risk", reason: "compensating control", acceptedUntil: new Date(Date.now() + 3_600_000) },
+      SYSTEM,
+      ORG_WIDE,
+    );
     expect((await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!.critical).toBe(0);
     const ev = await t.db.findingEvent.findFirstOrThrow({ where: { findingId: id, type: "status_changed" } });
     expect([ev.severity, ev.repositoryId, ev.checkId]).toEqual(["critical", repo2, "t.check"]);
@@ -211,7 +256,8 @@ describe("the overview's figures", () => {
     // Every week of the range is there, in order; a week without a fix has no value (a gap, not a line).
     expect(m.weeks.map((w) => w.week)).toEqual(weeksBetween(m.weeks[0]!.week, new Date().toISOString().slice(0, 10)));
     expect(m.weeks.reduce((n, w) => n + w.count, 0)).toBe(m.all.count);
-    for (const w of m.weeks) if (w.count === 0) expect([w.all, w.critical, w.high, w.medium, w.low]).toEqual([null, null, null, null, null]);
+    for (const w of m.weeks)
+      if (w.count === 0) expect([w.all, w.critical, w.high, w.medium, w.low]).toEqual([null, null, null, null, null]);
     expect(weeksBetween("2026-11-25", "2026-12-08")).toEqual(["2026-11-23", "2026-11-30", "2026-12-07"]);
   });
 
@@ -220,12 +266,39 @@ describe("the overview's figures", () => {
     const h = 3_600_000;
     await t.db.scan.createMany({
       data: [
-        { repositoryId: repo1, trigger: "schedule", status: "succeeded", queuedAt: new Date(now.getTime() - 2 * h), finishedAt: new Date(now.getTime() - 2 * h) },
-        { repositoryId: repo2, trigger: "schedule", status: "unchanged", queuedAt: new Date(now.getTime() - 72 * h), finishedAt: new Date(now.getTime() - 72 * h) },
-        { repositoryId: repo2, trigger: "manual", status: "failed", queuedAt: new Date(now.getTime() - 1 * h), finishedAt: new Date(now.getTime() - 1 * h), failureReason: "x" },
+        {
+          repositoryId: repo1,
+          trigger: "schedule",
+          status: "succeeded",
+          queuedAt: new Date(now.getTime() - 2 * h),
+          finishedAt: new Date(now.getTime() - 2 * h),
+        },
+        {
+          repositoryId: repo2,
+          trigger: "schedule",
+          status: "unchanged",
+          queuedAt: new Date(now.getTime() - 72 * h),
+          finishedAt: new Date(now.getTime() - 72 * h),
+        },
+        {
+          repositoryId: repo2,
+          trigger: "manual",
+          status: "failed",
+          queuedAt: new Date(now.getTime() - 1 * h),
+          finishedAt: new Date(now.getTime() - 1 * h),
+          failureReason: "x",
+        },
       ],
     });
     const c = await coverage(t.db, { access: ORG_WIDE, now });
-    expect(c).toMatchObject({ repositories: 2, scanned24h: 1, scanned7d: 2, failedScans24h: 1, failedScans7d: 1, failingRepositories: 1, neverScanned: 0 });
+    expect(c).toMatchObject({
+      repositories: 2,
+      scanned24h: 1,
+      scanned7d: 2,
+      failedScans24h: 1,
+      failedScans7d: 1,
+      failingRepositories: 1,
+      neverScanned: 0,
+    });
   });
 });

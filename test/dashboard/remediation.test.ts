@@ -37,22 +37,64 @@ beforeAll(async () => {
   const d = (i: number) => windowDay(5, i);
   f.crit = await finding(db, { repositoryId: a1, severity: "critical", steps: [[d(0), "detected", "open"]], dueAt: inDays(-2) });
   f.high = await finding(db, { repositoryId: a1, severity: "high", steps: [[d(1), "detected", "open"]], dueAt: inDays(3) });
-  f.med = await finding(db, { repositoryId: a1, severity: "medium", steps: [[d(0), "detected", "open"], [d(2), "status_changed", "in_progress"]], dueAt: inDays(40) });
-  f.fixed = await finding(db, { repositoryId: a1, severity: "high", steps: [[d(0), "detected", "open"], [d(3), "fixed", "fixed"]], dueAt: inDays(-1) });
-  f.fp = await finding(db, { repositoryId: a1, severity: "low", steps: [[d(0), "detected", "open"], [d(1), "status_changed", "false_positive"]], dueAt: inDays(-3) });
+  f.med = await finding(db, {
+    repositoryId: a1,
+    severity: "medium",
+    steps: [
+      [d(0), "detected", "open"],
+      [d(2), "status_changed", "in_progress"],
+    ],
+    dueAt: inDays(40),
+  });
+  f.fixed = await finding(db, {
+    repositoryId: a1,
+    severity: "high",
+    steps: [
+      [d(0), "detected", "open"],
+      [d(3), "fixed", "fixed"],
+    ],
+    dueAt: inDays(-1),
+  });
+  f.fp = await finding(db, {
+    repositoryId: a1,
+    severity: "low",
+    steps: [
+      [d(0), "detected", "open"],
+      [d(1), "status_changed", "false_positive"],
+    ],
+    dueAt: inDays(-3),
+  });
   f.acc = await finding(db, {
     repositoryId: a1,
     severity: "critical",
-    steps: [[d(0), "detected", "open"], [d(2), "status_changed", "accepted_risk"]],
+    steps: [
+      [d(0), "detected", "open"],
+      [d(2), "status_changed", "accepted_risk"],
+    ],
     acceptedUntil: inDays(10),
     triageDecision: "accepted_risk",
     reason: "behind the VPN until the migration",
     dueAt: inDays(-5),
   });
-  f.low = await finding(db, { repositoryId: a1, severity: "low", steps: [[d(0), "detected", "open"], [d(1), "fixed", "fixed"], [d(3), "reopened", "reopened"]], dueAt: inDays(-1) });
+  f.low = await finding(db, {
+    repositoryId: a1,
+    severity: "low",
+    steps: [
+      [d(0), "detected", "open"],
+      [d(1), "fixed", "fixed"],
+      [d(3), "reopened", "reopened"],
+    ],
+    dueAt: inDays(-1),
+  });
   f.low2 = await finding(db, { repositoryId: a2, severity: "low", steps: [[d(4), "detected", "open"]], dueAt: inDays(100) });
   await finding(db, { repositoryId: gone, severity: "critical", steps: [[d(0), "detected", "open"]], dueAt: inDays(-9) });
-  await finding(db, { repositoryId: a1, severity: "critical", checkId: "t.disabled", steps: [[d(0), "detected", "open"]], dueAt: inDays(-9) });
+  await finding(db, {
+    repositoryId: a1,
+    severity: "critical",
+    checkId: "t.disabled",
+    steps: [[d(0), "detected", "open"]],
+    dueAt: inDays(-9),
+  });
   f.R = await finding(db, { repositoryId: b1, severity: "high", steps: [[d(0), "detected", "open"]], dueAt: inDays(20) });
   f.S = await finding(db, { repositoryId: b1, severity: "medium", steps: [[d(0), "detected", "open"]], dueAt: inDays(5) });
   // R goes through the real triage functions: accepted for an hour, then the worker's housekeeping expires it.
@@ -62,8 +104,18 @@ beforeAll(async () => {
 
 describe("remediation params", () => {
   it("reads team, repository, range and more from the URL, ignoring what is malformed", () => {
-    expect(remediationParams.parse({ team: ["t1", "t2"], repository: "r1", range: "365", more: "1" })).toEqual({ team: "t1", repository: "r1", range: 365, more: "1" });
-    expect(remediationParams.parse({ team: "", range: "7", more: "yes" })).toEqual({ team: undefined, repository: undefined, range: 90, more: undefined });
+    expect(remediationParams.parse({ team: ["t1", "t2"], repository: "r1", range: "365", more: "1" })).toEqual({
+      team: "t1",
+      repository: "r1",
+      range: 365,
+      more: "1",
+    });
+    expect(remediationParams.parse({ team: "", range: "7", more: "yes" })).toEqual({
+      team: undefined,
+      repository: undefined,
+      range: 90,
+      more: undefined,
+    });
     expect(remediationParams.parse({ team: "x".repeat(500) }).team).toBeUndefined();
   });
 });
@@ -108,7 +160,9 @@ describe("slaView", () => {
 
   it("follows the SLA days set in settings", async () => {
     await t.db.settings.upsert({ where: { id: 1 }, create: { id: 1, slaCriticalDays: 3 }, update: { slaCriticalDays: 3 } });
-    expect((await slaView(t.db, { visibility: await vis(), teamId: teamB })).bySeverity.map((r) => [r.severity, r.days, r.open, r.dueSoon])).toEqual([
+    expect(
+      (await slaView(t.db, { visibility: await vis(), teamId: teamB })).bySeverity.map((r) => [r.severity, r.days, r.open, r.dueSoon]),
+    ).toEqual([
       ["critical", 3, 0, 0],
       ["high", 30, 1, 0],
       ["medium", 90, 1, 1],

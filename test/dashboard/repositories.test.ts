@@ -1,7 +1,14 @@
 import { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runAs, type ActionDef } from "../../lib/actions/define.ts";
-import { archiveRepositoryAction, registerBulkAction, registerRepositoryAction, repositoriesActions, rescanAllAction, scanNowAction } from "../../lib/actions/repositories.ts";
+import {
+  archiveRepositoryAction,
+  registerBulkAction,
+  registerRepositoryAction,
+  repositoriesActions,
+  rescanAllAction,
+  scanNowAction,
+} from "../../lib/actions/repositories.ts";
 import type { SignedInUser } from "../../lib/auth/guard.ts";
 import type { Db, Severity } from "../../lib/db/client.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
@@ -26,29 +33,74 @@ beforeAll(async () => {
   };
 });
 
-const user = (role: SignedInUser["role"]): SignedInUser => ({ id: `u-${role}`, email: `${role}@example.test`, name: role, role, access: ORG_WIDE });
+const user = (role: SignedInUser["role"]): SignedInUser => ({
+  id: `u-${role}`,
+  email: `${role}@example.test`,
+  name: role,
+  role,
+  access: ORG_WIDE,
+});
 
 let n = 0;
 /** A minimal catalogue row set and findings with the given severities and statuses. */
 async function seedCatalogue(db: Db) {
-  await db.policy.upsert({ where: { id: "modal/p" }, create: { id: "modal/p", title: "P", framework: "modal", level: "strict", references: ["CWE-94"], why: "w", remediation: "r" }, update: {} });
-  for (const [id, severity] of [["c.critical", "critical"], ["c.high", "high"], ["c.medium", "medium"], ["c.low", "low"], ["c.off", "critical"]] as const) {
-    await db.check.upsert({ where: { id }, create: { id, policyId: "modal/p", severity, message: "m", enabled: id !== "c.off" }, update: {} });
+  await db.policy.upsert({
+    where: { id: "modal/p" },
+    create: { id: "modal/p", title: "P", framework: "modal", level: "strict", references: ["CWE-94"], why: "w", remediation: "r" },
+    update: {},
+  });
+  for (const [id, severity] of [
+    ["c.critical", "critical"],
+    ["c.high", "high"],
+    ["c.medium", "medium"],
+    ["c.low", "low"],
+    ["c.off", "critical"],
+  ] as const) {
+    await db.check.upsert({
+      where: { id },
+      create: { id, policyId: "modal/p", severity, message: "m", enabled: id !== "c.off" },
+      update: {},
+    });
   }
 }
 
 async function repo(db: Db, name: string, team: string) {
   const t2 = await db.team.upsert({ where: { name: team }, create: { name: team }, update: {} });
-  return db.repository.create({ data: { name, url: `https://git.example.com/org/${name}.git`, urlKey: `git.example.com/org/${name}`, teamId: t2.id } });
+  return db.repository.create({
+    data: { name, url: `https://git.example.com/org/${name}.git`, urlKey: `git.example.com/org/${name}`, teamId: t2.id },
+  });
 }
 
-async function finding(db: Db, repositoryId: string, checkId: string, severity: Severity, status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open") {
+async function finding(
+  db: Db,
+  repositoryId: string,
+  checkId: string,
+  severity: Severity,
+  status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open",
+) {
   n++;
   const now = new Date();
   await db.finding.create({
     data: {
-      repositoryId, fingerprint: `fp${n}`, checkId, policyId: "modal/p", framework: "modal", severity, status, path: "a.py", line: 1, column: 1, endLine: 1, endColumn: 2,
-      message: "m", snippet: "s", firstSeenAt: now, firstScanId: "s", lastSeenAt: now, lastScanId: "s", dueAt: now,
+      repositoryId,
+      fingerprint: `fp${n}`,
+      checkId,
+      policyId: "modal/p",
+      framework: "modal",
+      severity,
+      status,
+      path: "a.py",
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 2,
+      message: "m",
+      snippet: "s",
+      firstSeenAt: now,
+      firstScanId: "s",
+      lastSeenAt: now,
+      lastScanId: "s",
+      dueAt: now,
     },
   });
 }
@@ -94,8 +146,25 @@ describe("repository list", () => {
     for (let i = 0; i < 3; i++) await finding(db, beta.id, "c.medium", "medium");
     for (let i = 0; i < 2; i++) await finding(db, beta.id, "c.low", "low");
     // gamma: nothing open; two scans, the newest failed.
-    await db.scan.create({ data: { repositoryId: gamma.id, trigger: "registration", status: "succeeded", queuedAt: new Date(Date.now() - 60_000), finishedAt: new Date(Date.now() - 50_000) } });
-    await db.scan.create({ data: { repositoryId: gamma.id, trigger: "manual", status: "failed", failureReason: "repository not found", queuedAt: new Date(), finishedAt: new Date() } });
+    await db.scan.create({
+      data: {
+        repositoryId: gamma.id,
+        trigger: "registration",
+        status: "succeeded",
+        queuedAt: new Date(Date.now() - 60_000),
+        finishedAt: new Date(Date.now() - 50_000),
+      },
+    });
+    await db.scan.create({
+      data: {
+        repositoryId: gamma.id,
+        trigger: "manual",
+        status: "failed",
+        failureReason: "repository not found",
+        queuedAt: new Date(),
+        finishedAt: new Date(),
+      },
+    });
   });
 
   it("aggregates open counts by severity, leaving out closed findings and disabled checks", async () => {
@@ -120,11 +189,21 @@ describe("repository list", () => {
     await finding(t.db, d.id, "c.critical", "critical"); // 10 + 1 = 11, with a critical: D
     await finding(t.db, d.id, "c.low", "low");
     for (let i = 0; i < 20; i++) await finding(t.db, none.id, "c.high", "high"); // 100, but never scanned: no grade
-    for (const r of [c, d]) await t.db.scan.create({ data: { repositoryId: r.id, trigger: "registration", status: "succeeded", finishedAt: new Date() } });
+    for (const r of [c, d])
+      await t.db.scan.create({ data: { repositoryId: r.id, trigger: "registration", status: "succeeded", finishedAt: new Date() } });
     const team = (await t.db.team.findUniqueOrThrow({ where: { name: "Grading" } })).id;
-    const order = async (dir?: "asc" | "desc") => (await repositoryPage(t.db, repositoryListParams.parse({ team, sort: "risk", dir }), await vis())).rows.map((r) => [r.name, r.risk]);
-    expect(await order()).toEqual([["grade-d", 11], ["grade-c", 35], ["grade-none", 100]]);
-    expect(await order("asc")).toEqual([["grade-c", 35], ["grade-d", 11], ["grade-none", 100]]);
+    const order = async (dir?: "asc" | "desc") =>
+      (await repositoryPage(t.db, repositoryListParams.parse({ team, sort: "risk", dir }), await vis())).rows.map((r) => [r.name, r.risk]);
+    expect(await order()).toEqual([
+      ["grade-d", 11],
+      ["grade-c", 35],
+      ["grade-none", 100],
+    ]);
+    expect(await order("asc")).toEqual([
+      ["grade-c", 35],
+      ["grade-d", 11],
+      ["grade-none", 100],
+    ]);
     // The other tests count this file's repositories: these leave with their findings and scans.
     await t.db.repository.deleteMany({ where: { teamId: team } });
     await t.db.team.delete({ where: { id: team } });
@@ -144,9 +223,17 @@ describe("repository list", () => {
   it("filters by team and name, sorts, pages, and includes archived on request", async () => {
     const team = (await t.db.team.findUniqueOrThrow({ where: { name: "Research" } })).id;
     expect((await repositoryPage(t.db, repositoryListParams.parse({ team }), await vis())).rows.map((r) => r.name)).toEqual(["gamma"]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ team, archived: "include", sort: "name" }), await vis())).rows.map((r) => r.name)).toEqual(["gamma", "zeta-archived"]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ archived: "only" }), await vis())).rows.map((r) => r.id)).toEqual([ids.archived]);
-    expect((await repositoryPage(t.db, repositoryListParams.parse({ sort: "name", dir: "desc" }), await vis())).rows.map((r) => r.name)).toEqual(["gamma", "beta", "alpha"]);
+    expect(
+      (await repositoryPage(t.db, repositoryListParams.parse({ team, archived: "include", sort: "name" }), await vis())).rows.map(
+        (r) => r.name,
+      ),
+    ).toEqual(["gamma", "zeta-archived"]);
+    expect((await repositoryPage(t.db, repositoryListParams.parse({ archived: "only" }), await vis())).rows.map((r) => r.id)).toEqual([
+      ids.archived,
+    ]);
+    expect(
+      (await repositoryPage(t.db, repositoryListParams.parse({ sort: "name", dir: "desc" }), await vis())).rows.map((r) => r.name),
+    ).toEqual(["gamma", "beta", "alpha"]);
     // LIKE wildcards in the search are literal.
     expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "%" }), await vis())).total).toBe(0);
     const past = await repositoryPage(t.db, repositoryListParams.parse({ page: "9" }), await vis());
@@ -162,7 +249,11 @@ describe("repository list", () => {
 
 describe("repository actions", () => {
   it("registers one, queues its first scan, and refuses a duplicate", async () => {
-    const r = await runAs(registerRepositoryAction, { db: t.db, user: user("engineer"), queues: () => queues }, { url: "https://github.com/acme/serving.git", team: "ML Platform", name: "", branch: "" });
+    const r = await runAs(
+      registerRepositoryAction,
+      { db: t.db, user: user("engineer"), queues: () => queues },
+      { url: "https://github.com/acme/serving.git", team: "ML Platform", name: "", branch: "" },
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.data.name).toBe("serving");
@@ -171,15 +262,23 @@ describe("repository actions", () => {
     expect(await queues.scans.getJob(r.data.scanId!)).toBeTruthy();
     const audit = await t.db.auditLog.findFirstOrThrow({ where: { action: "repository.register", targetId: r.data.repositoryId } });
     expect(audit.actorLabel).toBe("engineer@example.test");
-    const dup = await runAs(registerRepositoryAction, { db: t.db, user: user("engineer"), queues: () => queues }, { url: "https://GitHub.com/acme/serving", team: "ML Platform" });
+    const dup = await runAs(
+      registerRepositoryAction,
+      { db: t.db, user: user("engineer"), queues: () => queues },
+      { url: "https://GitHub.com/acme/serving", team: "ML Platform" },
+    );
     expect(dup).toEqual({ ok: false, error: 'already registered as "serving"' });
   });
 
   it("registers many with a result per line", async () => {
-    const r = await runAs(registerBulkAction, { db: t.db, user: user("security_lead"), queues: () => queues }, {
-      urls: "https://github.com/acme/one.git\n\n# a comment\nnot a url\nhttps://github.com/acme/one\nhttps://github.com/acme/serving.git\ngit@github.com:acme/two.git",
-      team: "Bulk",
-    });
+    const r = await runAs(
+      registerBulkAction,
+      { db: t.db, user: user("security_lead"), queues: () => queues },
+      {
+        urls: "https://github.com/acme/one.git\n\n# a comment\nnot a url\nhttps://github.com/acme/one\nhttps://github.com/acme/serving.git\ngit@github.com:acme/two.git",
+        team: "Bulk",
+      },
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.data.registered).toBe(2);
@@ -191,7 +290,11 @@ describe("repository actions", () => {
       [6, false, "duplicate"],
       [7, true, null],
     ]);
-    const empty = await runAs(registerBulkAction, { db: t.db, user: user("admin"), queues: () => queues }, { urls: "\n# only a comment\n", team: "Bulk" });
+    const empty = await runAs(
+      registerBulkAction,
+      { db: t.db, user: user("admin"), queues: () => queues },
+      { urls: "\n# only a comment\n", team: "Bulk" },
+    );
     expect(empty.ok).toBe(false);
   });
 
@@ -200,8 +303,13 @@ describe("repository actions", () => {
       const r = await runAs(def, { db: t.db, user: user("viewer"), queues: () => queues }, {});
       expect(r).toEqual({ ok: false, error: "the viewer role cannot do this" });
     }
-    expect(await runAs(rescanAllAction, { db: t.db, user: user("engineer"), queues: () => queues }, {})).toEqual({ ok: false, error: "the engineer role cannot do this" });
-    expect(await runAs(archiveRepositoryAction, { db: t.db, user: user("engineer"), queues: () => queues }, { repositoryId: "x" })).toEqual({ ok: false, error: "the engineer role cannot do this" });
+    expect(await runAs(rescanAllAction, { db: t.db, user: user("engineer"), queues: () => queues }, {})).toEqual({
+      ok: false,
+      error: "the engineer role cannot do this",
+    });
+    expect(await runAs(archiveRepositoryAction, { db: t.db, user: user("engineer"), queues: () => queues }, { repositoryId: "x" })).toEqual(
+      { ok: false, error: "the engineer role cannot do this" },
+    );
   });
 
   it("scans now once (a second request gets the queued scan), shows progress, and archives", async () => {
@@ -220,14 +328,20 @@ describe("repository actions", () => {
     expect(bounded.total).toBe(progress.total);
     // A row the page shows gets its scan's state even when the panel's bounded list leaves it out.
     const other = await repo(t.db, "other-active", "Platform");
-    const older = await t.db.scan.create({ data: { repositoryId: other.id, trigger: "manual", status: "scanning", queuedAt: new Date(Date.now() - 3_600_000) } });
+    const older = await t.db.scan.create({
+      data: { repositoryId: other.id, trigger: "manual", status: "scanning", queuedAt: new Date(Date.now() - 3_600_000) },
+    });
     const watched = await activeScans(t.db, ORG_WIDE, 1, [created.id, "no-such-repository"]);
     expect(watched.scans.map((s) => s.id)).toEqual([older.id]);
     expect(Object.keys(watched.byRepository)).toEqual([created.id]);
     expect(watched.byRepository[created.id]).toMatchObject({ id: a.data.scanId, status: "queued" });
     await t.db.scan.update({ where: { id: older.id }, data: { status: "succeeded", finishedAt: new Date() } });
 
-    const archived = await runAs(archiveRepositoryAction, { db: t.db, user: user("security_lead"), queues: () => queues }, { repositoryId: created.id });
+    const archived = await runAs(
+      archiveRepositoryAction,
+      { db: t.db, user: user("security_lead"), queues: () => queues },
+      { repositoryId: created.id },
+    );
     expect(archived.ok).toBe(true);
     const again = await runAs(scanNowAction, { db: t.db, user: user("engineer"), queues: () => queues }, { repositoryId: created.id });
     expect(again).toEqual({ ok: false, error: "the repository is archived" });
@@ -247,12 +361,18 @@ describe("repository actions", () => {
       expect(scan.status).toBe("failed");
       expect(scan.failureCode).toBe("queue_unavailable");
       // Registration still stands; the result says the first scan did not start.
-      const reg = await runAs(registerRepositoryAction, { db: t.db, user: user("admin"), queues: () => down }, { url: "https://github.com/acme/while-down.git", team: "Platform" });
+      const reg = await runAs(
+        registerRepositoryAction,
+        { db: t.db, user: user("admin"), queues: () => down },
+        { url: "https://github.com/acme/while-down.git", team: "Platform" },
+      );
       expect(reg.ok && reg.data.warning).toBe("the scan queue is unavailable (Redis cannot be reached); try again shortly");
       const all = await runAs(rescanAllAction, { db: t.db, user: user("admin"), queues: () => down }, {});
       expect(all).toEqual({ ok: false, error: "the scan queue is unavailable (Redis cannot be reached); try again shortly" });
       // Reads keep working.
-      expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "queue-down" }), await vis())).rows[0]!.lastScan?.status).toBe("failed");
+      expect((await repositoryPage(t.db, repositoryListParams.parse({ q: "queue-down" }), await vis())).rows[0]!.lastScan?.status).toBe(
+        "failed",
+      );
     } finally {
       await down.close();
       dead.disconnect();

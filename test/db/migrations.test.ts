@@ -18,13 +18,22 @@ function newUrl(label: string) {
 }
 
 function schemaDump(url: string): string {
-  const dump = execFileSync("pg_dump", ["--schema-only", "--no-owner", "--no-privileges", "--exclude-table=_prisma_migrations", url]).toString();
+  const dump = execFileSync("pg_dump", [
+    "--schema-only",
+    "--no-owner",
+    "--no-privileges",
+    "--exclude-table=_prisma_migrations",
+    url,
+  ]).toString();
   return dump
     .split("\n")
     .filter((l) => !l.startsWith("--") && !/^SET |^SELECT pg_catalog|^\\(un)?restrict /.test(l))
     .join("\n")
     .replace(/\n{2,}/g, "\n")
-    .replace(/(CREATE TABLE [^\n]+ \(\n)([\s\S]*?)(\n\);)/g, (_, head: string, body: string, tail: string) => head + sortColumns(body) + tail);
+    .replace(
+      /(CREATE TABLE [^\n]+ \(\n)([\s\S]*?)(\n\);)/g,
+      (_, head: string, body: string, tail: string) => head + sortColumns(body) + tail,
+    );
 }
 
 // A column added by a later migration comes last in the table, while the schema lists it where it reads
@@ -54,11 +63,15 @@ describe("migrations", () => {
     await ensureDatabase(fromMigrations);
     await ensureDatabase(fromSchema);
     await migrate(fromMigrations);
-    const sql = execFileSync(join(repo, "node_modules/.bin/prisma"), ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"], {
-      cwd: repo,
-      env: { ...process.env, DATABASE_URL: fromSchema },
-      stdio: ["ignore", "pipe", "ignore"],
-    }).toString();
+    const sql = execFileSync(
+      join(repo, "node_modules/.bin/prisma"),
+      ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+      {
+        cwd: repo,
+        env: { ...process.env, DATABASE_URL: fromSchema },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    ).toString();
     expect(sql).toContain("CREATE TABLE");
     await query(fromSchema, sql);
     expect(schemaDump(fromMigrations)).toEqual(schemaDump(fromSchema));
@@ -70,7 +83,10 @@ describe("migrations", () => {
     const names = listMigrations().map((m) => m.name);
     expect(await migrate(url)).toEqual(names);
     expect(await migrate(url)).toEqual([]);
-    const { rows } = await query(url, 'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name');
+    const { rows } = await query(
+      url,
+      'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name',
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const r of rows) {
       expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -87,7 +103,11 @@ describe("migrations", () => {
     const url = newUrl("conc");
     await ensureDatabase(url);
     const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
-    expect(results.flat().sort()).toEqual(listMigrations().map((m) => m.name).sort());
+    expect(results.flat().sort()).toEqual(
+      listMigrations()
+        .map((m) => m.name)
+        .sort(),
+    );
   });
 
   it("leave a failed migration recorded and the database unchanged", async () => {

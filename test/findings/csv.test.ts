@@ -10,16 +10,16 @@ describe("csvCell", () => {
       ["-1", "'-1"],
       ["@SUM(A1)", "'@SUM(A1)"],
       // The issue's cases: a space (or several, or other blanks) before the formula character.
-      [" =HYPERLINK(\"http://evil.example\")", "\"' =HYPERLINK(\"\"http://evil.example\"\")\""],
+      [' =HYPERLINK("http://evil.example")', '"\' =HYPERLINK(""http://evil.example"")"'],
       ["   +cmd|' /C calc'!A0", "'   +cmd|' /C calc'!A0"],
       [" -2+3", "' -2+3"],
       [" @x", "' @x"],
       ["\u00a0=1", "'\u00a0=1"],
       ["\t=1", "'\t=1"],
       ["\tplain", "'\tplain"],
-      ["\r=1", "\"'\r=1\""],
-      ["\rplain", "\"'\rplain\""],
-      ["\n=1", "\"'\n=1\""],
+      ["\r=1", '"\'\r=1"'],
+      ["\rplain", '"\'\rplain"'],
+      ["\n=1", '"\'\n=1"'],
     ];
     for (const [input, out] of cases) expect([input, csvCell(input)]).toEqual([input, out]);
   });

@@ -36,7 +36,10 @@ function multitool(): string {
 function validate(name: string, log: unknown): string[] {
   const file = work.write(`${name}.sarif`, typeof log === "string" ? log : JSON.stringify(log, null, 2));
   const out = work.path(`${name}.validation.sarif`);
-  const run = spawnSync(multitool(), ["validate", "--rule-kind", "Gh;Sarif", file, "--output", out, "--log", "ForceOverwrite"], { encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(multitool(), ["validate", "--rule-kind", "Gh;Sarif", file, "--output", out, "--log", "ForceOverwrite"], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   // The tool must really have looked: a crash or a missing binary is not "no errors".
   expect(run.stdout, run.stderr).toContain("Analysis completed successfully");
   expect(existsSync(out)).toBe(true);
@@ -54,7 +57,10 @@ const REPOS = [
 ];
 // Every status a finding can have, so each shape of result (suppressed, fixed) is in the logs validated.
 const STATUSES: FindingStatus[] = ["open", "in_progress", "reopened", "false_positive", "accepted_risk", "fixed"];
-const REASON: Partial<Record<FindingStatus, string>> = { false_positive: "only ever called with constants from our config", accepted_risk: "behind the VPN until the gateway lands" };
+const REASON: Partial<Record<FindingStatus, string>> = {
+  false_positive: "only ever called with constants from our config",
+  accepted_risk: "behind the VPN until the gateway lands",
+};
 
 const repoIds: string[] = [];
 let token = "";
@@ -62,7 +68,14 @@ let token = "";
 beforeAll(async () => {
   await syncCatalogue(t.db, loadRulebook(join(ROOT, "rules")));
   // Real findings of the real rulebook: the CLI's scan of the BentoML and Ray Serve fixtures.
-  const scanned = ["rules/bentoml", "rules/ray-serve"].flatMap((dir) => (JSON.parse(execFileSync(join(ROOT, "bin/posture"), ["scan", dir, "--format", "json"], { cwd: ROOT, maxBuffer: 64 << 20 }).toString()) as { findings: Finding[] }).findings);
+  const scanned = ["rules/bentoml", "rules/ray-serve"].flatMap(
+    (dir) =>
+      (
+        JSON.parse(
+          execFileSync(join(ROOT, "bin/posture"), ["scan", dir, "--format", "json"], { cwd: ROOT, maxBuffer: 64 << 20 }).toString(),
+        ) as { findings: Finding[] }
+      ).findings,
+  );
   expect(scanned.length).toBeGreaterThan(60);
   const policyOf = new Map((await t.db.check.findMany({ select: { id: true, policyId: true } })).map((c) => [c.id, c.policyId]));
   const team = await t.db.team.create({ data: { name: "ml" } });
@@ -70,7 +83,9 @@ beforeAll(async () => {
   for (const [i, r] of REPOS.entries()) {
     const repo = await t.db.repository.create({ data: { name: r.name, url: r.url, urlKey: r.url, branch: r.branch, teamId: team.id } });
     repoIds.push(repo.id);
-    const scan = await t.db.scan.create({ data: { repositoryId: repo.id, trigger: "manual", status: "succeeded", commitSha: r.sha, queuedAt: now, finishedAt: now } });
+    const scan = await t.db.scan.create({
+      data: { repositoryId: repo.id, trigger: "manual", status: "succeeded", commitSha: r.sha, queuedAt: now, finishedAt: now },
+    });
     // Overlapping slices: the same path shows up in several repositories, as service.py did in the issue.
     const mine = scanned.slice(i * 20, i * 20 + 40);
     await t.db.finding.createMany({
@@ -135,12 +150,23 @@ const results = (log: Sarif.Log) => log.runs.flatMap((r) => r.results ?? []);
 
 describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   it("the validator fails a log GitHub would refuse (so a pass means something)", () => {
-    const errors = validate("broken", { version: "2.1.0", $schema: "https://json.schemastore.org/sarif-2.1.0.json", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" } }] }] });
+    const errors = validate("broken", {
+      version: "2.1.0",
+      $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+      runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" } }] }],
+    });
     expect(errors.join("\n")).toMatch(/GH1018/);
   });
 
   it("org-wide: one run per repository with provenance and automation id, suppressions for triaged findings, no fixed ones", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "all", context: "all" }), undefined, 50_000, new Date(), await vis());
+    const { findings } = await exportFindings(
+      t.db,
+      parseFindingView({ status: "all", context: "all" }),
+      undefined,
+      50_000,
+      new Date(),
+      await vis(),
+    );
     const log = await findingsToSarif(t.db, findings, "0.0.0", { baseUrl: "https://posture.example.com" });
     expect(log.runs.map((r) => r.versionControlProvenance?.[0]?.repositoryUri)).toEqual([
       "ssh://git@gitlab.example.com/ml/bento-svc.git",
@@ -159,7 +185,8 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
     expect(all.some((r) => r.properties?.status === "fixed")).toBe(false);
     for (const r of all) {
       const status = r.properties?.status as FindingStatus;
-      if (status === "false_positive" || status === "accepted_risk") expect(r.suppressions).toEqual([{ kind: "external", status: "accepted", justification: REASON[status] }]);
+      if (status === "false_positive" || status === "accepted_risk")
+        expect(r.suppressions).toEqual([{ kind: "external", status: "accepted", justification: REASON[status] }]);
       else expect(r.suppressions).toBeUndefined();
       expect(r.properties?.url).toMatch(/^https:\/\/posture\.example\.com\/findings\/\w+$/);
     }
@@ -169,7 +196,14 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("fixed findings are in only when asked for, as absent", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "fixed", context: "all" }), undefined, 50_000, new Date(), await vis());
+    const { findings } = await exportFindings(
+      t.db,
+      parseFindingView({ status: "fixed", context: "all" }),
+      undefined,
+      50_000,
+      new Date(),
+      await vis(),
+    );
     expect(findings.length).toBeGreaterThan(0);
     expect(results(await findingsToSarif(t.db, findings, "0.0.0"))).toHaveLength(0);
     const log = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
@@ -179,8 +213,14 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
 
   it("the API's per-repository export (SARIF and CSV)", async () => {
     process.env.DATABASE_URL = t.url;
-    const route = (await import("../../app/api/v1/repositories/[id]/export/route.ts")) as unknown as { GET: (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response> };
-    const get = (id: string, q: string) => route.GET(new Request(`http://localhost:3000/api/v1/repositories/${id}/export?${q}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ id }) });
+    const route = (await import("../../app/api/v1/repositories/[id]/export/route.ts")) as unknown as {
+      GET: (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
+    };
+    const get = (id: string, q: string) =>
+      route.GET(
+        new Request(`http://localhost:3000/api/v1/repositories/${id}/export?${q}`, { headers: { authorization: `Bearer ${token}` } }),
+        { params: Promise.resolve({ id }) },
+      );
     for (const [i, id] of repoIds.entries()) {
       for (const q of ["format=sarif", "format=sarif&fixed=include"]) {
         const res = await get(id, q);
@@ -205,7 +245,14 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("CSV: reason, accepted until and the finding's URL", async () => {
-    const { findings } = await exportFindings(t.db, parseFindingView({ status: "false_positive", context: "all" }), undefined, 50_000, new Date(), await vis());
+    const { findings } = await exportFindings(
+      t.db,
+      parseFindingView({ status: "false_positive", context: "all" }),
+      undefined,
+      50_000,
+      new Date(),
+      await vis(),
+    );
     const lines = parseCsv(findingsToCsv(findings, { baseUrl: "https://posture.example.com" }));
     expect(lines).toHaveLength(findings.length + 1);
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
@@ -217,7 +264,10 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("the CLI's SARIF", () => {
-    const out = execFileSync(join(ROOT, "bin/posture"), ["scan", "rules/bentoml", "--format", "sarif"], { cwd: ROOT, maxBuffer: 64 << 20 }).toString();
+    const out = execFileSync(join(ROOT, "bin/posture"), ["scan", "rules/bentoml", "--format", "sarif"], {
+      cwd: ROOT,
+      maxBuffer: 64 << 20,
+    }).toString();
     expect((JSON.parse(out) as Sarif.Log).runs[0]!.results!.length).toBeGreaterThan(0);
     expect(validate("cli", out)).toEqual([]);
   });

@@ -7,7 +7,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "../../lib/db/client.ts";
 import { CODE_CONTEXTS, type CodeContext } from "../../lib/engine/types.ts";
-import { ORG_WIDE, accessOf, countedSql, repositoryAccessSql, repositoryAccessWhere, countedWhere, loadVisibility, normaliseContexts, visibleSql, visibleWhere, type FindingScope, type Visibility } from "../../lib/findings/visibility.ts";
+import {
+  ORG_WIDE,
+  accessOf,
+  countedSql,
+  repositoryAccessSql,
+  repositoryAccessWhere,
+  countedWhere,
+  loadVisibility,
+  normaliseContexts,
+  visibleSql,
+  visibleWhere,
+  type FindingScope,
+  type Visibility,
+} from "../../lib/findings/visibility.ts";
 import { useTestDatabase } from "../support/db.ts";
 
 const t = useTestDatabase("visibility");
@@ -16,10 +29,16 @@ const ids = {} as Record<"teamA" | "teamB" | "a1" | "a2archived" | "b1", string>
 beforeAll(async () => {
   const db = t.db;
   await db.policy.create({ data: { id: "p", title: "P", framework: "modal", level: "strict", references: [], why: "", remediation: "" } });
-  for (const [id, enabled] of [["on.one", true], ["on.two", true], ["off", false]] as const) await db.check.create({ data: { id, policyId: "p", severity: "high", message: "m", enabled } });
+  for (const [id, enabled] of [
+    ["on.one", true],
+    ["on.two", true],
+    ["off", false],
+  ] as const)
+    await db.check.create({ data: { id, policyId: "p", severity: "high", message: "m", enabled } });
   ids.teamA = (await db.team.create({ data: { name: "A" } })).id;
   ids.teamB = (await db.team.create({ data: { name: "B" } })).id;
-  const repo = (name: string, teamId: string, archivedAt?: Date) => db.repository.create({ data: { name, teamId, url: `https://x/${name}`, urlKey: `x/${name}`, archivedAt } }).then((r) => r.id);
+  const repo = (name: string, teamId: string, archivedAt?: Date) =>
+    db.repository.create({ data: { name, teamId, url: `https://x/${name}`, urlKey: `x/${name}`, archivedAt } }).then((r) => r.id);
   ids.a1 = await repo("a1", ids.teamA);
   ids.a2archived = await repo("a2", ids.teamA, new Date());
   ids.b1 = await repo("b1", ids.teamB);
@@ -31,9 +50,40 @@ beforeAll(async () => {
       for (const codeContext of CODE_CONTEXTS) {
         const fingerprint = `fp${++n}`;
         const f = await db.finding.create({
-          data: { repositoryId, fingerprint, checkId, policyId: "p", framework: "modal", severity: "high", path: "a.py", line: 1, column: 1, endLine: 1, endColumn: 2, message: "m", snippet: "s", firstSeenAt: when, firstScanId: "s", lastSeenAt: when, lastScanId: "s", dueAt: when, codeContext },
+          data: {
+            repositoryId,
+            fingerprint,
+            checkId,
+            policyId: "p",
+            framework: "modal",
+            severity: "high",
+            path: "a.py",
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 2,
+            message: "m",
+            snippet: "s",
+            firstSeenAt: when,
+            firstScanId: "s",
+            lastSeenAt: when,
+            lastScanId: "s",
+            dueAt: when,
+            codeContext,
+          },
         });
-        await db.findingEvent.create({ data: { findingId: f.id, type: "detected", toStatus: "open", createdAt: when, severity: "high", repositoryId, checkId, codeContext } });
+        await db.findingEvent.create({
+          data: {
+            findingId: f.id,
+            type: "detected",
+            toStatus: "open",
+            createdAt: when,
+            severity: "high",
+            repositoryId,
+            checkId,
+            codeContext,
+          },
+        });
       }
 });
 
@@ -42,18 +92,28 @@ const contextSets: CodeContext[][] = [["production", "example"], ["production", 
 const disabledSets = [[], ["off"], ["off", "on.two"]];
 // Readers: org-wide, one team, both teams, and a scoped user with no team (who sees nothing).
 const accessSets: (string[] | "all")[] = ["all", ["teamA"], ["teamB"], ["teamA", "teamB"], []];
-const accessOfSet = (a: string[] | "all") => (a === "all" ? ORG_WIDE : { all: false as const, teamIds: a.map((k) => ids[k as keyof typeof ids]) });
+const accessOfSet = (a: string[] | "all") =>
+  a === "all" ? ORG_WIDE : { all: false as const, teamIds: a.map((k) => ids[k as keyof typeof ids]) };
 
-const resolve = (s: FindingScope): FindingScope => ({ repositoryId: s.repositoryId && ids[s.repositoryId as keyof typeof ids], teamId: s.teamId && ids[s.teamId as keyof typeof ids] });
+const resolve = (s: FindingScope): FindingScope => ({
+  repositoryId: s.repositoryId && ids[s.repositoryId as keyof typeof ids],
+  teamId: s.teamId && ids[s.teamId as keyof typeof ids],
+});
 
 async function bySql(scope: FindingScope, v: Visibility) {
-  return (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${visibleSql("f", scope, v)} ORDER BY f.id`).map((r) => r.id);
+  return (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${visibleSql("f", scope, v)} ORDER BY f.id`).map(
+    (r) => r.id,
+  );
 }
 async function byPrisma(scope: FindingScope, v: Visibility) {
   return (await t.db.finding.findMany({ where: visibleWhere(scope, v), select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
 }
 async function eventsBySql(scope: FindingScope, v: Visibility) {
-  return (await t.db.$queryRaw<{ id: string }[]>`SELECT e."findingId" AS id FROM "FindingEvent" e WHERE TRUE ${visibleSql("e", scope, v)} ORDER BY 1`).map((r) => r.id);
+  return (
+    await t.db.$queryRaw<
+      { id: string }[]
+    >`SELECT e."findingId" AS id FROM "FindingEvent" e WHERE TRUE ${visibleSql("e", scope, v)} ORDER BY 1`
+  ).map((r) => r.id);
 }
 
 describe("the visibility rule", () => {
@@ -86,7 +146,9 @@ describe("the visibility rule", () => {
 
   it("has the same rule without the repository part for queries that choose repositories themselves", async () => {
     const v: Visibility = { disabledChecks: ["off"], contexts: ["production", "test"], access: ORG_WIDE };
-    const sql = (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${countedSql("f", v)} ORDER BY f.id`).map((r) => r.id);
+    const sql = (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${countedSql("f", v)} ORDER BY f.id`).map(
+      (r) => r.id,
+    );
     const orm = (await t.db.finding.findMany({ where: countedWhere(v), select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
     expect(orm).toEqual(sql);
     expect(sql).toHaveLength(3 * 2 * 2);
@@ -106,13 +168,19 @@ describe("the visibility rule", () => {
     expect(await bySql(resolve({ teamId: "teamB" }), v)).toEqual([]);
     expect(await bySql(resolve({ repositoryId: "b1" }), v)).toEqual([]);
     // countedSql (the form without the repository part) carries the scope too: a1 and archived a2.
-    const counted = (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${countedSql("f", v)}`).map((r) => r.id);
+    const counted = (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${countedSql("f", v)}`).map(
+      (r) => r.id,
+    );
     expect(counted).toHaveLength(2 * 3 * 5);
     expect(await inA(counted)).toBe(true);
     expect(await t.db.finding.count({ where: countedWhere(v) })).toBe(2 * 3 * 5);
     // The repository forms agree with each other.
-    const reposSql = (await t.db.$queryRaw<{ id: string }[]>`SELECT r.id FROM "Repository" r WHERE TRUE ${repositoryAccessSql("r", onlyA)} ORDER BY r.id`).map((r) => r.id);
-    const reposOrm = (await t.db.repository.findMany({ where: repositoryAccessWhere(onlyA), orderBy: { id: "asc" }, select: { id: true } })).map((r) => r.id);
+    const reposSql = (
+      await t.db.$queryRaw<{ id: string }[]>`SELECT r.id FROM "Repository" r WHERE TRUE ${repositoryAccessSql("r", onlyA)} ORDER BY r.id`
+    ).map((r) => r.id);
+    const reposOrm = (
+      await t.db.repository.findMany({ where: repositoryAccessWhere(onlyA), orderBy: { id: "asc" }, select: { id: true } })
+    ).map((r) => r.id);
     expect(reposSql).toEqual(reposOrm);
     expect(reposSql.sort()).toEqual([ids.a1, ids.a2archived].sort());
   });

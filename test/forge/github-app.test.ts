@@ -11,12 +11,19 @@ import { GitHubClient } from "../../lib/forge/github.ts";
 import { FakeForge } from "../support/fake-forge.ts";
 
 // As GitHub hands out an App's key: PKCS#1 PEM ("BEGIN RSA PRIVATE KEY").
-const rsa = (bits = 2048) => generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const rsa = (bits = 2048) =>
+  generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 const KEY = rsa();
 const APP_ID = 424242;
 
 let forge: FakeForge;
-const app = (extra: Partial<Parameters<typeof installationToken>[0]> = {}) => ({ apiBase: forge.url, appId: APP_ID, privateKeyPem: KEY, ca: forge.ca, ...extra });
+const app = (extra: Partial<Parameters<typeof installationToken>[0]> = {}) => ({
+  apiBase: forge.url,
+  appId: APP_ID,
+  privateKeyPem: KEY,
+  ca: forge.ca,
+  ...extra,
+});
 
 beforeAll(async () => {
   process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
@@ -38,7 +45,11 @@ describe("the App's JWT", () => {
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const [h, p, sig] = appJwt(APP_ID, KEY, now).split(".");
     expect(JSON.parse(Buffer.from(h!, "base64url").toString())).toEqual({ alg: "RS256", typ: "JWT" });
-    expect(JSON.parse(Buffer.from(p!, "base64url").toString())).toEqual({ iat: now / 1000 - 60, exp: now / 1000 + 540, iss: String(APP_ID) });
+    expect(JSON.parse(Buffer.from(p!, "base64url").toString())).toEqual({
+      iat: now / 1000 - 60,
+      exp: now / 1000 + 540,
+      iss: String(APP_ID),
+    });
     expect(Buffer.from(sig!, "base64url")).toHaveLength(256);
   });
 
@@ -69,7 +80,10 @@ describe("installationToken", () => {
     expect(t.token).toMatch(/^ghs_/);
     expect(t.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
     const got = forge.received.slice(mark);
-    expect(got.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v3/orgs/acme/installation", "POST /api/v3/app/installations/71/access_tokens"]);
+    expect(got.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v3/orgs/acme/installation",
+      "POST /api/v3/app/installations/71/access_tokens",
+    ]);
     // Both with the JWT, which the fake verified with the App's public key.
     for (const r of got) expect(String(r.headers.authorization)).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 
@@ -86,21 +100,33 @@ describe("installationToken", () => {
   it("a user's installation is found after the organisation lookup says 404; a given id needs no lookup", async () => {
     const mark = forge.received.length;
     expect((await installationToken(app({ owner: "dana" }))).installationId).toBe(72);
-    expect(forge.log().slice(mark)).toEqual(["GET /api/v3/orgs/dana/installation", "GET /api/v3/users/dana/installation", "POST /api/v3/app/installations/72/access_tokens"]);
+    expect(forge.log().slice(mark)).toEqual([
+      "GET /api/v3/orgs/dana/installation",
+      "GET /api/v3/users/dana/installation",
+      "POST /api/v3/app/installations/72/access_tokens",
+    ]);
     const mark2 = forge.received.length;
     expect((await installationToken(app({ installationId: 71, repositories: ["serve"] }))).installationId).toBe(71);
-    expect(forge.received.slice(mark2).map((r) => [r.path, r.body])).toEqual([["/api/v3/app/installations/71/access_tokens", { repositories: ["serve"] }]]);
+    expect(forge.received.slice(mark2).map((r) => [r.path, r.body])).toEqual([
+      ["/api/v3/app/installations/71/access_tokens", { repositories: ["serve"] }],
+    ]);
   });
 
   it("an owner without the App installed is not_found, naming the owner", async () => {
     forge.githubOwner("other", "Organization", []);
-    await expect(installationToken(app({ owner: "other" }))).rejects.toMatchObject({ code: "not_found", message: "the GitHub App is not installed on other" });
+    await expect(installationToken(app({ owner: "other" }))).rejects.toMatchObject({
+      code: "not_found",
+      message: "the GitHub App is not installed on other",
+    });
   });
 
   it("a JWT signed with another key, or for another App, is refused by the forge: unauthorized", async () => {
     const wrongKey = await installationToken(app({ installationId: 71, privateKeyPem: rsa() })).catch((e) => e);
     expect(wrongKey).toBeInstanceOf(ForgeError);
-    expect([wrongKey.code, wrongKey.message]).toEqual(["unauthorized", "GitHub answered 401 to POST /api/v3/app/installations/71/access_tokens: A JSON web token could not be decoded (the token or key is wrong, expired or revoked)"]);
+    expect([wrongKey.code, wrongKey.message]).toEqual([
+      "unauthorized",
+      "GitHub answered 401 to POST /api/v3/app/installations/71/access_tokens: A JSON web token could not be decoded (the token or key is wrong, expired or revoked)",
+    ]);
     await expect(installationToken(app({ installationId: 71, appId: 999 }))).rejects.toMatchObject({ code: "unauthorized" });
   });
 

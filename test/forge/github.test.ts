@@ -10,7 +10,8 @@ import { FakeForge } from "../support/fake-forge.ts";
 
 let forge: FakeForge;
 let token: string;
-const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) => new GitHubClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
+const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) =>
+  new GitHubClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
 const SHA = "a".repeat(40);
 
 beforeAll(async () => {
@@ -67,7 +68,13 @@ describe("listing repositories", () => {
         topics: ["ml-serving", "modal"],
         visibility: "internal",
       });
-      expect([train!.visibility, train!.defaultBranch, old!.archived, forked!.fork, empty!.defaultBranch]).toEqual(["private", "trunk", true, true, null]);
+      expect([train!.visibility, train!.defaultBranch, old!.archived, forked!.fork, empty!.defaultBranch]).toEqual([
+        "private",
+        "trunk",
+        true,
+        true,
+        null,
+      ]);
       expect(new Set(repos.map((r) => r.id)).size).toBe(5);
     } finally {
       forge.pageSize = 100;
@@ -81,12 +88,19 @@ describe("listing repositories", () => {
   });
 
   it("an owner that does not exist is not_found; a wrong token unauthorized, and neither message carries the token", async () => {
-    const missing = await client().listRepositories("nobody").catch((e) => e);
+    const missing = await client()
+      .listRepositories("nobody")
+      .catch((e) => e);
     expect(missing).toBeInstanceOf(ForgeError);
     expect([missing.code, missing.info.status]).toEqual(["not_found", 404]);
     expect(missing.message).toMatch(/GitHub answered 404 to GET \/api\/v3\/users\/nobody: Not Found/);
-    const wrong = await client({ token: "ghp_wrongwrongwrong" }).listRepositories("acme").catch((e) => e);
-    expect([wrong.code, wrong.message]).toEqual(["unauthorized", "GitHub answered 401 to GET /api/v3/users/acme: Bad credentials (the token or key is wrong, expired or revoked)"]);
+    const wrong = await client({ token: "ghp_wrongwrongwrong" })
+      .listRepositories("acme")
+      .catch((e) => e);
+    expect([wrong.code, wrong.message]).toEqual([
+      "unauthorized",
+      "GitHub answered 401 to GET /api/v3/users/acme: Bad credentials (the token or key is wrong, expired or revoked)",
+    ]);
     expect(JSON.stringify([missing.message, wrong.message])).not.toMatch(/tok_|ghp_/);
   });
 
@@ -101,7 +115,11 @@ describe("listing repositories", () => {
 describe("rate limits", () => {
   it("waits for the reset when a 403 says no requests remain, then goes on", async () => {
     const reset = Math.ceil(Date.now() / 1000) + 1;
-    forge.once((r) => r.query.page === "2", { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded for posture-bot." } });
+    forge.once((r) => r.query.page === "2", {
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+      body: { message: "API rate limit exceeded for posture-bot." },
+    });
     forge.pageSize = 2;
     try {
       const mark = forge.received.length;
@@ -119,8 +137,16 @@ describe("rate limits", () => {
   });
 
   it("honours Retry-After on a 429 and on a secondary-rate-limit 403", async () => {
-    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), { status: 429, headers: { "retry-after": "1" }, body: { message: "Too many requests" } });
-    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), { status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit." } });
+    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), {
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: { message: "Too many requests" },
+    });
+    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), {
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: { message: "You have exceeded a secondary rate limit." },
+    });
     const mark = forge.received.length;
     expect(await client().listRepositories("acme", { ownerKind: "org" })).toHaveLength(5);
     const at = since(mark).map((r) => r.at);
@@ -131,17 +157,29 @@ describe("rate limits", () => {
 
   it("a limit lifting later than the wait allowed fails at once with when it lifts; a 403 without rate-limit headers is forbidden", async () => {
     const reset = Math.ceil(Date.now() / 1000) + 3600;
-    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded" } });
+    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), {
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+      body: { message: "API rate limit exceeded" },
+    });
     const mark = forge.received.length;
     const started = Date.now();
-    const e = await client({ maxRateLimitWaitMs: 5_000 }).listRepositories("acme", { ownerKind: "org" }).catch((x) => x);
+    const e = await client({ maxRateLimitWaitMs: 5_000 })
+      .listRepositories("acme", { ownerKind: "org" })
+      .catch((x) => x);
     expect(e).toBeInstanceOf(ForgeError);
     expect(e.code).toBe("rate_limited");
     expect(e.info.retryAt.getTime()).toBeGreaterThanOrEqual(reset * 1000 - 1000);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(forge.received.length - mark).toBe(1);
-    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), { status: 403, body: { message: "Resource not accessible by personal access token" } });
-    await expect(client().listRepositories("acme", { ownerKind: "org" })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/Resource not accessible/) });
+    forge.once((r) => r.path.endsWith("/orgs/acme/repos"), {
+      status: 403,
+      body: { message: "Resource not accessible by personal access token" },
+    });
+    await expect(client().listRepositories("acme", { ownerKind: "org" })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringMatching(/Resource not accessible/),
+    });
   });
 
   it("a page that uses up the limit makes the next request wait for the reset instead of being refused", async () => {
@@ -167,13 +205,25 @@ describe("rate limits", () => {
 
 describe("commit status", () => {
   it("posts a status with the context, description and link", async () => {
-    await client().setCommitStatus({ repo: "acme/serve", sha: SHA, state: "failure", context: "posture", description: "2 new findings (1 critical)", targetUrl: "https://posture.example/changes/1" });
+    await client().setCommitStatus({
+      repo: "acme/serve",
+      sha: SHA,
+      state: "failure",
+      context: "posture",
+      description: "2 new findings (1 critical)",
+      targetUrl: "https://posture.example/changes/1",
+    });
     expect(forge.statuses.at(-1)).toEqual({
       forge: "github",
       repo: "acme/serve",
       sha: SHA,
       login: "posture-bot",
-      body: { state: "failure", context: "posture", description: "2 new findings (1 critical)", target_url: "https://posture.example/changes/1" },
+      body: {
+        state: "failure",
+        context: "posture",
+        description: "2 new findings (1 critical)",
+        target_url: "https://posture.example/changes/1",
+      },
     });
   });
 
@@ -181,8 +231,12 @@ describe("commit status", () => {
     await client().setCommitStatus({ repo: "acme/serve", sha: SHA, state: "success", context: "posture", description: "x".repeat(500) });
     expect(String(forge.statuses.at(-1)!.body.description)).toHaveLength(140);
     const mark = forge.received.length;
-    await expect(client().setCommitStatus({ repo: "acme/serve", sha: "abc123", state: "success", context: "posture", description: "" })).rejects.toMatchObject({ code: "invalid_config", message: expect.stringMatching(/^sha: /) });
-    await expect(client().setCommitStatus({ repo: "acme/../x", sha: SHA, state: "success", context: "posture", description: "" })).rejects.toMatchObject({ code: "invalid_config" });
+    await expect(
+      client().setCommitStatus({ repo: "acme/serve", sha: "abc123", state: "success", context: "posture", description: "" }),
+    ).rejects.toMatchObject({ code: "invalid_config", message: expect.stringMatching(/^sha: /) });
+    await expect(
+      client().setCommitStatus({ repo: "acme/../x", sha: SHA, state: "success", context: "posture", description: "" }),
+    ).rejects.toMatchObject({ code: "invalid_config" });
     expect(forge.received.length).toBe(mark);
   });
 });
@@ -207,8 +261,8 @@ describe("the pull request's one comment", () => {
     expect(list[0]!.id).toBe(planted);
     expect(forge.log().filter((l) => /comments/.test(l) && !l.startsWith("GET"))).toEqual([
       "POST /api/v3/repos/acme/serve/issues/7/comments",
-      "PATCH /api/v3/repos/acme/serve/issues/comments/" + first.id,
-      "PATCH /api/v3/repos/acme/serve/issues/comments/" + first.id,
+      `PATCH /api/v3/repos/acme/serve/issues/comments/${first.id}`,
+      `PATCH /api/v3/repos/acme/serve/issues/comments/${first.id}`,
     ]);
   });
 
@@ -221,7 +275,12 @@ describe("the pull request's one comment", () => {
       const a2 = await client().upsertComment({ ...comment("A2"), number: 8 });
       expect(b.id).not.toBe(a.id);
       expect([a2.id, a2.created]).toEqual([a.id, false]);
-      expect(forge.comments.get("acme/serve#8")!.filter((c) => c.user.login === "posture-bot").map((c) => c.body)).toEqual(["<!-- posture:change-scan -->\nA2", "<!-- posture:other -->\nB"]);
+      expect(
+        forge.comments
+          .get("acme/serve#8")!
+          .filter((c) => c.user.login === "posture-bot")
+          .map((c) => c.body),
+      ).toEqual(["<!-- posture:change-scan -->\nA2", "<!-- posture:other -->\nB"]);
     } finally {
       forge.pageSize = 100;
     }

@@ -9,7 +9,8 @@ import { FakeForge } from "../support/fake-forge.ts";
 
 let forge: FakeForge;
 let token: string;
-const client = (opts: Partial<ConstructorParameters<typeof GitLabClient>[0]> = {}) => new GitLabClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
+const client = (opts: Partial<ConstructorParameters<typeof GitLabClient>[0]> = {}) =>
+  new GitLabClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
 const SHA = "b".repeat(40);
 
 beforeAll(async () => {
@@ -42,7 +43,12 @@ describe("listing a group's projects", () => {
         const repos = await client().listRepositories("ml");
         expect(repos.map((r) => r.fullName)).toEqual(["ml/serve", "ml/platform/ray", "ml/old", "ml/fork", "ml/platform/empty"]);
         const got = forge.received.slice(mark);
-        expect(got.map((r) => `${r.segments.slice(2).join(" ")} ${r.query.page ?? "1"}`)).toEqual(["namespaces ml 1", "groups ml projects 1", "groups ml projects 2", "groups ml projects 3"]);
+        expect(got.map((r) => `${r.segments.slice(2).join(" ")} ${r.query.page ?? "1"}`)).toEqual([
+          "namespaces ml 1",
+          "groups ml projects 1",
+          "groups ml projects 2",
+          "groups ml projects 3",
+        ]);
         expect(got[1]!.query).toMatchObject({ include_subgroups: "true", with_shared: "false", per_page: "100" });
         for (const r of got) expect(r.headers["private-token"]).toBe(token);
       } finally {
@@ -69,19 +75,34 @@ describe("listing a group's projects", () => {
       topics: ["bentoml"],
       visibility: "internal",
     });
-    expect([byName["ml/platform/ray"]!.defaultBranch, byName["ml/old"]!.archived, byName["ml/old"]!.visibility, byName["ml/fork"]!.fork, byName["ml/platform/empty"]!.defaultBranch]).toEqual(["develop", true, "public", true, null]);
+    expect([
+      byName["ml/platform/ray"]!.defaultBranch,
+      byName["ml/old"]!.archived,
+      byName["ml/old"]!.visibility,
+      byName["ml/fork"]!.fork,
+      byName["ml/platform/empty"]!.defaultBranch,
+    ]).toEqual(["develop", true, "public", true, null]);
   });
 
   it("a subgroup by its full path, a user's projects, and a missing namespace", async () => {
     expect((await client().listRepositories("ml/platform")).map((r) => r.fullName)).toEqual(["ml/platform/ray", "ml/platform/empty"]);
     expect((await client().listRepositories("dana")).map((r) => r.fullName)).toEqual(["dana/notebook"]);
-    const missing = await client().listRepositories("ghost").catch((e) => e);
+    const missing = await client()
+      .listRepositories("ghost")
+      .catch((e) => e);
     expect(missing).toBeInstanceOf(ForgeError);
-    expect([missing.code, missing.message]).toEqual(["not_found", "GitLab answered 404 to GET /api/v4/namespaces/ghost: 404 Namespace Not Found (it does not exist, or the token cannot see it)"]);
+    expect([missing.code, missing.message]).toEqual([
+      "not_found",
+      "GitLab answered 404 to GET /api/v4/namespaces/ghost: 404 Namespace Not Found (it does not exist, or the token cannot see it)",
+    ]);
   });
 
   it("waits out a 429's Retry-After", async () => {
-    forge.once((r) => r.path.endsWith("/projects"), { status: 429, headers: { "retry-after": "1", "ratelimit-remaining": "0" }, body: { message: "Retry later" } });
+    forge.once((r) => r.path.endsWith("/projects"), {
+      status: 429,
+      headers: { "retry-after": "1", "ratelimit-remaining": "0" },
+      body: { message: "Retry later" },
+    });
     const mark = forge.received.length;
     expect(await client().listRepositories("ml", { ownerKind: "group" })).toHaveLength(5);
     const at = forge.received.slice(mark).map((r) => r.at);
@@ -90,14 +111,30 @@ describe("listing a group's projects", () => {
   });
 
   it("a wrong token is unauthorized", async () => {
-    await expect(client({ token: "glpat-nope" }).listRepositories("ml", { ownerKind: "group" })).rejects.toMatchObject({ code: "unauthorized", info: { status: 401 } });
+    await expect(client({ token: "glpat-nope" }).listRepositories("ml", { ownerKind: "group" })).rejects.toMatchObject({
+      code: "unauthorized",
+      info: { status: 401 },
+    });
   });
 });
 
 describe("commit status", () => {
   it("posts GitLab's state words under the context's name, by project path or id", async () => {
-    await client().setCommitStatus({ repo: "ml/platform/ray", sha: SHA, state: "failure", context: "posture", description: "1 new critical finding", targetUrl: "https://posture.example/c/9" });
-    expect(forge.statuses.at(-1)).toEqual({ forge: "gitlab", repo: "ml/platform/ray", sha: SHA, login: "project_123_bot", body: { state: "failed", name: "posture", description: "1 new critical finding", target_url: "https://posture.example/c/9" } });
+    await client().setCommitStatus({
+      repo: "ml/platform/ray",
+      sha: SHA,
+      state: "failure",
+      context: "posture",
+      description: "1 new critical finding",
+      targetUrl: "https://posture.example/c/9",
+    });
+    expect(forge.statuses.at(-1)).toEqual({
+      forge: "gitlab",
+      repo: "ml/platform/ray",
+      sha: SHA,
+      login: "project_123_bot",
+      body: { state: "failed", name: "posture", description: "1 new critical finding", target_url: "https://posture.example/c/9" },
+    });
     expect(forge.received.at(-1)!.segments).toEqual(["api", "v4", "projects", "ml/platform/ray", "statuses", SHA]);
     const [project] = await client().listRepositories("ml/platform", { ownerKind: "group" });
     await client().setCommitStatus({ repo: project!.id, sha: SHA, state: "pending", context: "posture", description: "scanning" });
@@ -131,7 +168,12 @@ describe("the merge request's one note", () => {
       ["project_123_bot", true, "<!-- posture:change-scan --> mentioned in a commit"],
       ["project_123_bot", false, "<!-- posture:change-scan -->\n0 new findings"],
     ]);
-    expect(forge.log().filter((l) => /notes/.test(l) && !l.startsWith("GET")).map((l) => l.split(" ")[0])).toEqual(["POST", "PUT"]);
+    expect(
+      forge
+        .log()
+        .filter((l) => /notes/.test(l) && !l.startsWith("GET"))
+        .map((l) => l.split(" ")[0]),
+    ).toEqual(["POST", "PUT"]);
   });
 
   it("currentUser is the token's username", async () => {

@@ -19,11 +19,18 @@ let forge: FakeForge;
 /** Another host the forge's answers point at: it must never be contacted. */
 let elsewhere: FakeForge;
 let token: string;
-const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) => new GitHubClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
-const error = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a ForgeError"); }, (e: unknown) => {
-  expect(e).toBeInstanceOf(ForgeError);
-  return e as ForgeError;
-});
+const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) =>
+  new GitHubClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
+const error = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error("expected a ForgeError");
+    },
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(ForgeError);
+      return e as ForgeError;
+    },
+  );
 const listing = (r: { path: string }) => r.path.endsWith("/orgs/acme/repos");
 
 beforeAll(async () => {
@@ -48,7 +55,9 @@ describe("redirects", () => {
     forge.once(listing, { status: 302, headers: { location: target } });
     const e = await error(client().listRepositories("acme", { ownerKind: "org" }));
     expect(e.code).toBe("redirect");
-    expect(e.message).toBe(`GitHub answered with a redirect to ${new URL(elsewhere.url).host}, which is not followed: requests go only to ${forge.url}`);
+    expect(e.message).toBe(
+      `GitHub answered with a redirect to ${new URL(elsewhere.url).host}, which is not followed: requests go only to ${forge.url}`,
+    );
     expect(elsewhere.received).toEqual([]);
   });
 
@@ -65,8 +74,13 @@ describe("redirects", () => {
     expect(await client().listRepositories("acme", { ownerKind: "org" })).toHaveLength(2);
     expect(forge.received.slice(mark).map((r) => r.query.moved ?? "-")).toEqual(["-", "1"]);
     forge.once((r) => r.method === "POST", { status: 307, headers: { location: "/api/v3/repos/acme/serve/statuses/other" } });
-    const e = await error(client().setCommitStatus({ repo: "acme/serve", sha: "c".repeat(40), state: "success", context: "posture", description: "" }));
-    expect([e.code, e.message]).toEqual(["redirect", `GitHub redirected POST /api/v3/repos/acme/serve/statuses/${"c".repeat(40)}, which is not followed`]);
+    const e = await error(
+      client().setCommitStatus({ repo: "acme/serve", sha: "c".repeat(40), state: "success", context: "posture", description: "" }),
+    );
+    expect([e.code, e.message]).toEqual([
+      "redirect",
+      `GitHub redirected POST /api/v3/repos/acme/serve/statuses/${"c".repeat(40)}, which is not followed`,
+    ]);
   });
 
   it("a pagination link to another host is refused without contacting it", async () => {
@@ -80,11 +94,17 @@ describe("answers that are not what was asked for", () => {
   it("not JSON: a clear bad_response, saying what came instead", async () => {
     forge.once(listing, { status: 200, headers: { "content-type": "text/html" }, raw: "<html><body>Sign in to the proxy</body></html>" });
     const e = await error(client().listRepositories("acme", { ownerKind: "org" }));
-    expect([e.code, e.message]).toEqual(["bad_response", "GitHub answered /api/v3/orgs/acme/repos with something that is not JSON (text/html): is the URL the forge's?"]);
+    expect([e.code, e.message]).toEqual([
+      "bad_response",
+      "GitHub answered /api/v3/orgs/acme/repos with something that is not JSON (text/html): is the URL the forge's?",
+    ]);
   });
 
   it("JSON of the wrong shape: bad_response naming the field", async () => {
-    forge.once(listing, { status: 200, body: [{ id: 1, name: "x", full_name: "acme/x", clone_url: "u", ssh_url: "s", html_url: "h", fork: "no", private: false }] });
+    forge.once(listing, {
+      status: 200,
+      body: [{ id: 1, name: "x", full_name: "acme/x", clone_url: "u", ssh_url: "s", html_url: "h", fork: "no", private: false }],
+    });
     const e = await error(client().listRepositories("acme", { ownerKind: "org" }));
     expect(e.code).toBe("bad_response");
     expect(e.message).toMatch(/^GitHub answered \/api\/v3\/orgs\/acme\/repos in an unexpected shape \(0\.fork: /);
@@ -92,7 +112,10 @@ describe("answers that are not what was asked for", () => {
 
   it("an answer larger than the cap is cut off: bad_response", async () => {
     forge.once(listing, { status: 200, raw: `[${"0,".repeat(100_000)}0]` });
-    expect(await error(client({ maxBodyBytes: 50_000 }).listRepositories("acme", { ownerKind: "org" }))).toMatchObject({ code: "bad_response", message: expect.stringMatching(/larger than/) });
+    expect(await error(client({ maxBodyBytes: 50_000 }).listRepositories("acme", { ownerKind: "org" }))).toMatchObject({
+      code: "bad_response",
+      message: expect.stringMatching(/larger than/),
+    });
   });
 
   it("a server error on a read is retried; on a write it is not", async () => {
@@ -102,7 +125,9 @@ describe("answers that are not what was asked for", () => {
     expect(forge.received.length - mark).toBe(2);
     forge.once((r) => r.method === "POST", { status: 502, raw: "Bad Gateway" });
     const before = forge.received.length;
-    expect((await error(client().upsertComment({ repo: "acme/serve", number: 1, marker: "m", body: "b", author: "posture-bot" }))).code).toBe("server_error");
+    expect(
+      (await error(client().upsertComment({ repo: "acme/serve", number: 1, marker: "m", body: "b", author: "posture-bot" }))).code,
+    ).toBe("server_error");
     expect(forge.received.slice(before).filter((r) => r.method === "POST")).toHaveLength(1);
   });
 
@@ -122,7 +147,9 @@ describe("where requests may go", () => {
     try {
       const mark = forge.received.length;
       expect(() => client()).toThrow(expect.objectContaining({ code: "address_refused" }));
-      expect(() => new GitLabClient({ baseUrl: "https://localhost:8443", token })).toThrow(expect.objectContaining({ code: "address_refused" }));
+      expect(() => new GitLabClient({ baseUrl: "https://localhost:8443", token })).toThrow(
+        expect.objectContaining({ code: "address_refused" }),
+      );
       // A name is resolved before each request, and refused when any of its addresses is not allowed.
       const named = new GitHubClient({ baseUrl: `https://${hostname()}:${new URL(forge.url).port}`, token, ca: forge.ca });
       expect(await error(named.listRepositories("acme", { ownerKind: "org" }))).toMatchObject({ code: "address_refused" });
@@ -133,7 +160,12 @@ describe("where requests may go", () => {
   });
 
   it("a host name is connected at the address checked, its certificate checked for the name", async () => {
-    const named = new GitHubClient({ baseUrl: `https://${hostname()}:${new URL(forge.url).port}`, token, ca: forge.ca, networks: allowedNetworks({ POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" }) });
+    const named = new GitHubClient({
+      baseUrl: `https://${hostname()}:${new URL(forge.url).port}`,
+      token,
+      ca: forge.ca,
+      networks: allowedNetworks({ POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" }),
+    });
     expect(await named.listRepositories("acme", { ownerKind: "org" })).toHaveLength(2);
     expect(forge.received.at(-1)!.headers.host).toBe(`${hostname()}:${new URL(forge.url).port}`);
   });
@@ -152,7 +184,9 @@ describe("where requests may go", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
-    const e = await error(new GitHubClient({ baseUrl: `https://127.0.0.1:${port}`, token, maxRetries: 1 }).listRepositories("acme", { ownerKind: "org" }));
+    const e = await error(
+      new GitHubClient({ baseUrl: `https://127.0.0.1:${port}`, token, maxRetries: 1 }).listRepositories("acme", { ownerKind: "org" }),
+    );
     expect([e.code, e.message]).toEqual(["network", `could not reach GitHub at https://127.0.0.1:${port} (ECONNREFUSED)`]);
   });
 
@@ -160,8 +194,16 @@ describe("where requests may go", () => {
     const pub = allowedNetworks({});
     expect(githubBase(undefined, pub)).toEqual({ host: "api.github.com", port: 443, origin: "https://api.github.com", prefix: "" });
     expect(githubBase("https://GitHub.com/", pub).origin).toBe("https://api.github.com");
-    expect(githubBase("https://ghe.example.com", pub)).toEqual({ host: "ghe.example.com", port: 443, origin: "https://ghe.example.com", prefix: "/api/v3" });
-    expect(githubBase("https://ghe.example.com:8443/api/v3/", pub)).toMatchObject({ origin: "https://ghe.example.com:8443", prefix: "/api/v3" });
+    expect(githubBase("https://ghe.example.com", pub)).toEqual({
+      host: "ghe.example.com",
+      port: 443,
+      origin: "https://ghe.example.com",
+      prefix: "/api/v3",
+    });
+    expect(githubBase("https://ghe.example.com:8443/api/v3/", pub)).toMatchObject({
+      origin: "https://ghe.example.com:8443",
+      prefix: "/api/v3",
+    });
     expect(gitlabBase(undefined, pub)).toMatchObject({ origin: "https://gitlab.com", prefix: "/api/v4" });
     expect(gitlabBase("https://git.example.com/gitlab", pub).prefix).toBe("/gitlab/api/v4");
     expect(gitlabBase("https://git.example.com/api/v4", pub).prefix).toBe("/api/v4");

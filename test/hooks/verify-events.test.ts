@@ -29,7 +29,9 @@ describe("webhook verification", () => {
   });
 
   it("reads delivery ids the forges send, and refuses odd ones", () => {
-    expect(deliveryId("github", new Headers({ "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" }))).toBe("72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    expect(deliveryId("github", new Headers({ "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" }))).toBe(
+      "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    );
     expect(deliveryId("gitlab", new Headers({ "idempotency-key": "k-1", "x-gitlab-event-uuid": "u-1" }))).toBe("k-1");
     expect(deliveryId("gitlab", new Headers({ "x-gitlab-event-uuid": "u-1" }))).toBe("u-1");
     expect(deliveryId("github", new Headers({ "x-github-delivery": "a b" }))).toBeNull();
@@ -39,7 +41,13 @@ describe("webhook verification", () => {
 
 describe("webhook events", () => {
   it("reads a GitHub push to a branch, a tag push and a deleted branch", () => {
-    const push = (o: object) => parseHookEvent("github", "push", { ref: "refs/heads/main", after: SHA, repository: { id: 42, full_name: "acme/svc", default_branch: "main" }, ...o });
+    const push = (o: object) =>
+      parseHookEvent("github", "push", {
+        ref: "refs/heads/main",
+        after: SHA,
+        repository: { id: 42, full_name: "acme/svc", default_branch: "main" },
+        ...o,
+      });
     expect(push({})).toEqual({ kind: "push", repositoryId: "42", fullName: "acme/svc", branch: "main", sha: SHA, defaultBranch: "main" });
     expect(push({ ref: "refs/tags/v1" })).toMatchObject({ branch: null });
     expect(push({ deleted: true, after: "0".repeat(40) })).toMatchObject({ sha: null });
@@ -50,7 +58,13 @@ describe("webhook events", () => {
       parseHookEvent("github", "pull_request", {
         action,
         number: 7,
-        pull_request: { title: "Add handler", html_url: "https://github.com/acme/svc/pull/7", draft: false, head: { ref: "feature", sha: SHA, repo: { id: 99, full_name: "someone/svc", clone_url: "https://github.com/someone/svc.git" } }, base: { ref: "main", sha: SHA2 } },
+        pull_request: {
+          title: "Add handler",
+          html_url: "https://github.com/acme/svc/pull/7",
+          draft: false,
+          head: { ref: "feature", sha: SHA, repo: { id: 99, full_name: "someone/svc", clone_url: "https://github.com/someone/svc.git" } },
+          base: { ref: "main", sha: SHA2 },
+        },
         repository: { id: 42, full_name: "acme/svc" },
       });
     expect(pr("synchronize")).toEqual({
@@ -65,21 +79,52 @@ describe("webhook events", () => {
       head: { ref: "feature", sha: SHA, repositoryId: "99", cloneUrl: "https://github.com/someone/svc.git" },
       base: { ref: "main", sha: SHA2 },
     });
-    expect(["opened", "reopened", "ready_for_review", "closed", "labeled"].map((a) => (pr(a) as { action: string }).action)).toEqual(["scan", "scan", "scan", "closed", "ignored"]);
+    expect(["opened", "reopened", "ready_for_review", "closed", "labeled"].map((a) => (pr(a) as { action: string }).action)).toEqual([
+      "scan",
+      "scan",
+      "scan",
+      "closed",
+      "ignored",
+    ]);
   });
 
   it("reads GitLab's push and merge request hooks", () => {
-    expect(parseHookEvent("gitlab", "Push Hook", { object_kind: "push", ref: "refs/heads/dev", after: SHA, project: { id: 5, path_with_namespace: "ml/svc", default_branch: "main" } })).toEqual({ kind: "push", repositoryId: "5", fullName: "ml/svc", branch: "dev", sha: SHA, defaultBranch: "main" });
+    expect(
+      parseHookEvent("gitlab", "Push Hook", {
+        object_kind: "push",
+        ref: "refs/heads/dev",
+        after: SHA,
+        project: { id: 5, path_with_namespace: "ml/svc", default_branch: "main" },
+      }),
+    ).toEqual({ kind: "push", repositoryId: "5", fullName: "ml/svc", branch: "dev", sha: SHA, defaultBranch: "main" });
     const mr = parseHookEvent("gitlab", "Merge Request Hook", {
       object_kind: "merge_request",
       project: { id: 5, path_with_namespace: "ml/svc" },
-      object_attributes: { iid: 3, title: "MR", action: "update", source_branch: "f", target_branch: "main", source_project_id: 5, last_commit: { id: SHA }, work_in_progress: true },
+      object_attributes: {
+        iid: 3,
+        title: "MR",
+        action: "update",
+        source_branch: "f",
+        target_branch: "main",
+        source_project_id: 5,
+        last_commit: { id: SHA },
+        work_in_progress: true,
+      },
     });
-    expect(mr).toMatchObject({ kind: "change", number: 3, action: "scan", draft: true, head: { ref: "f", sha: SHA, repositoryId: "5" }, base: { ref: "main", sha: null } });
+    expect(mr).toMatchObject({
+      kind: "change",
+      number: 3,
+      action: "scan",
+      draft: true,
+      head: { ref: "f", sha: SHA, repositoryId: "5" },
+      base: { ref: "main", sha: null },
+    });
   });
 
   it("names the missing field of a payload that is not what its event says, and leaves other events alone", () => {
-    expect(() => parseHookEvent("github", "push", { ref: "refs/heads/main", repository: { id: 1, full_name: "a/b" } })).toThrow(HookPayloadError);
+    expect(() => parseHookEvent("github", "push", { ref: "refs/heads/main", repository: { id: 1, full_name: "a/b" } })).toThrow(
+      HookPayloadError,
+    );
     expect(() => parseHookEvent("github", "push", { ref: "refs/heads/main", repository: { id: 1, full_name: "a/b" } })).toThrow(/after/);
     expect(parseHookEvent("github", "ping", {})).toEqual({ kind: "ping" });
     expect(parseHookEvent("github", "issues", {})).toEqual({ kind: "unsupported", name: "issues" });

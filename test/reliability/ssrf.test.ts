@@ -56,7 +56,12 @@ async function listen(server: Server, host: string, port = 0): Promise<Recorder>
 }
 
 /** Accepts and hangs up: enough to see that something connected, whatever the protocol. */
-const tcp = (host = "127.0.0.1", port = 0) => listen(createTcpServer((s) => s.destroy()), host, port);
+const tcp = (host = "127.0.0.1", port = 0) =>
+  listen(
+    createTcpServer((s) => s.destroy()),
+    host,
+    port,
+  );
 
 let tlsKey = "";
 let tlsCert = "";
@@ -113,11 +118,34 @@ function setEnv(vars: Record<string, string | undefined>) {
     else process.env[k] = v;
   }
 }
-afterAll(() => setEnv({ HOME: savedEnv.HOME, POSTURE_GIT_ALLOWED_NETWORKS: undefined, POSTURE_LOCAL_REPOS_ROOT: savedEnv.POSTURE_LOCAL_REPOS_ROOT }));
+afterAll(() =>
+  setEnv({ HOME: savedEnv.HOME, POSTURE_GIT_ALLOWED_NETWORKS: undefined, POSTURE_LOCAL_REPOS_ROOT: savedEnv.POSTURE_LOCAL_REPOS_ROOT }),
+);
 
 beforeAll(() => {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=posture-test",
-    "-addext", `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:${hostname()}`, "-keyout", files.path("key.pem"), "-out", files.path("cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=posture-test",
+      "-addext",
+      `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:${hostname()}`,
+      "-keyout",
+      files.path("key.pem"),
+      "-out",
+      files.path("cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   tlsKey = execFileSync("cat", [files.path("key.pem")]).toString();
   tlsCert = execFileSync("cat", [files.path("cert.pem")]).toString();
 });
@@ -134,7 +162,19 @@ async function scan(repositoryId: string, allowLocalRepos = false) {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
   let outcome: string;
   try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos, workRoot: checkouts.root, cloneTimeoutMs: 15_000, log: (msg, f) => logs.push({ msg, ...f }) }, scan.id, { number: 1, max: 1 });
+    outcome = await runScan(
+      {
+        db: t.db,
+        databaseUrl: t.url,
+        rulebook: p.rulebook,
+        allowLocalRepos,
+        workRoot: checkouts.root,
+        cloneTimeoutMs: 15_000,
+        log: (msg, f) => logs.push({ msg, ...f }),
+      },
+      scan.id,
+      { number: 1, max: 1 },
+    );
   } catch (e) {
     if (!(e instanceof PermanentScanError)) throw e;
     outcome = "failed";
@@ -152,23 +192,26 @@ describe("URLs the address check read one way and git another", () => {
     ["percent-encoded localhost in ssh://", (port) => `ssh://git@localhos%74:${port}/x`, "invalid_url"],
   ];
 
-  it.each(reported)("%s: plain git reaches this machine; registration and the worker refuse it and nothing connects", async (_what, build, code) => {
-    const target = await tcp();
-    try {
-      const url = build(target.port);
-      await plainGit(url);
-      expect(target.connections, "control: plain git connects to 127.0.0.1").toBeGreaterThan(0);
-      const before = target.connections;
+  it.each(reported)(
+    "%s: plain git reaches this machine; registration and the worker refuse it and nothing connects",
+    async (_what, build, code) => {
+      const target = await tcp();
+      try {
+        const url = build(target.port);
+        await plainGit(url);
+        expect(target.connections, "control: plain git connects to 127.0.0.1").toBeGreaterThan(0);
+        const before = target.connections;
 
-      await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url" });
-      // Registered before this fix: the worker checks the stored URL again before git runs.
-      const s = await scan(await storedRepository(url));
-      expect(s.row).toMatchObject({ status: "failed", failureCode: code });
-      expect(target.connections, "nothing connected to 127.0.0.1").toBe(before);
-    } finally {
-      await target.close();
-    }
-  });
+        await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url" });
+        // Registered before this fix: the worker checks the stored URL again before git runs.
+        const s = await scan(await storedRepository(url));
+        expect(s.row).toMatchObject({ status: "failed", failureCode: code });
+        expect(target.connections, "nothing connected to 127.0.0.1").toBe(before);
+      } finally {
+        await target.close();
+      }
+    },
+  );
 
   it.each([
     ["IPv4-mapped IPv6", (port: number) => `https://[::ffff:127.0.0.1]:${port}/x`],
@@ -181,7 +224,10 @@ describe("URLs the address check read one way and git another", () => {
     const target = await tcp();
     try {
       const url = build(target.port);
-      await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({ code: "invalid_url", message: expect.stringMatching(/local or private address/) });
+      await expect(registerRepository(t.db, { url, team: "red-team" }, false)).rejects.toMatchObject({
+        code: "invalid_url",
+        message: expect.stringMatching(/local or private address/),
+      });
       const s = await scan(await storedRepository(url));
       expect(s.row).toMatchObject({ status: "failed", failureCode: "local_address" });
       expect(target.connections).toBe(0);
@@ -194,7 +240,9 @@ describe("URLs the address check read one way and git another", () => {
 describe("what the worker's git connects to", () => {
   it("does not follow a redirect from an allowed host to an internal URL", async () => {
     const internal = await http("127.0.0.1", (_req, res) => res.writeHead(404).end());
-    const allowedHost = await https("127.0.0.2", (req, res) => res.writeHead(302, { location: `http://127.0.0.1:${internal.port}${req.url}` }).end());
+    const allowedHost = await https("127.0.0.2", (req, res) =>
+      res.writeHead(302, { location: `http://127.0.0.1:${internal.port}${req.url}` }).end(),
+    );
     setEnv({ HOME: gitHome("redirect"), POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.2/32" });
     try {
       const url = `https://127.0.0.2:${allowedHost.port}/org/repo.git`;
@@ -231,7 +279,11 @@ describe("what the worker's git connects to", () => {
 
       const r = await registerRepository(t.db, { url, team: "red-team" }, false);
       const s = await scan(r.id);
-      expect(s.row).toMatchObject({ status: "failed", failureCode: "not_found", failureReason: "the repository was not found at that URL" });
+      expect(s.row).toMatchObject({
+        status: "failed",
+        failureCode: "not_found",
+        failureReason: "the repository was not found at that URL",
+      });
       expect(checked.requests).toEqual([`${name}:${checked.port} /org/repo.git/info/refs?service=git-upload-pack`]);
       expect(other.connections, "the unchecked address is never contacted").toBe(before);
 
@@ -260,10 +312,15 @@ describe("what the worker's git connects to", () => {
     setEnv({ POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" });
     try {
       const remote = await remoteFor(`ssh://git@${name}:${checked.port}/org/repo.git`, false);
-      expect(remote).toMatchObject({ url: `ssh://git@${name}:${checked.port}/org/repo.git`, config: expect.arrayContaining(["protocol.ssh.allow=always"]) });
+      expect(remote).toMatchObject({
+        url: `ssh://git@${name}:${checked.port}/org/repo.git`,
+        config: expect.arrayContaining(["protocol.ssh.allow=always"]),
+      });
       expect(remote.sshCommand).toContain(`-o HostName=127.0.0.1 -o HostKeyAlias=${name} -o CheckHostIP=no`);
       // ssh does not resolve the name itself: one that does not resolve at all still reaches the pinned address.
-      await plainGit(`ssh://git@no-such-host.invalid:${checked.port}/org/repo.git`, { env: { GIT_SSH_COMMAND: `${remote.sshCommand} -o UserKnownHostsFile=/dev/null` } });
+      await plainGit(`ssh://git@no-such-host.invalid:${checked.port}/org/repo.git`, {
+        env: { GIT_SSH_COMMAND: `${remote.sshCommand} -o UserKnownHostsFile=/dev/null` },
+      });
       expect(checked.connections).toBe(1);
     } finally {
       setEnv({ POSTURE_GIT_ALLOWED_NETWORKS: undefined });
@@ -292,7 +349,15 @@ describe("what the worker's git connects to", () => {
       expect(repoHost.requests.length).toBeGreaterThan(0);
       expect(proxy.connections, "the proxy was never used").toBe(before);
     } finally {
-      setEnv({ https_proxy: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, HOME: savedEnv.HOME, POSTURE_GIT_ALLOWED_NETWORKS: undefined });
+      setEnv({
+        https_proxy: undefined,
+        HTTPS_PROXY: undefined,
+        http_proxy: undefined,
+        ALL_PROXY: undefined,
+        all_proxy: undefined,
+        HOME: savedEnv.HOME,
+        POSTURE_GIT_ALLOWED_NETWORKS: undefined,
+      });
       await Promise.all([proxy.close(), repoHost.close()]);
     }
   });
@@ -301,11 +366,15 @@ describe("what the worker's git connects to", () => {
     const closed = await tcp();
     const closedPort = closed.port;
     await closed.close();
-    const garbage = await listen(createTcpServer((s) => s.end("SSH-2.0-OpenSSH_9.2\r\nnot tls at all\r\n")), "127.0.0.1");
+    const garbage = await listen(
+      createTcpServer((s) => s.end("SSH-2.0-OpenSSH_9.2\r\nnot tls at all\r\n")),
+      "127.0.0.1",
+    );
     setEnv({ HOME: gitHome("reasons"), POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" });
     try {
       const results = [];
-      for (const port of [closedPort, garbage.port]) results.push(await scan(await storedRepository(`https://127.0.0.1:${port}/org/repo.git`)));
+      for (const port of [closedPort, garbage.port])
+        results.push(await scan(await storedRepository(`https://127.0.0.1:${port}/org/repo.git`)));
       const reasons = new Set(results.map((r) => r.row.failureReason));
       expect([...reasons]).toEqual(["could not fetch from the git server: it could not be reached, or did not answer as a git server"]);
       expect(results.map((r) => r.row.failureCode)).toEqual(["network", "network"]);
@@ -346,7 +415,10 @@ describe("local repositories (./bin/start --demo)", () => {
 
   it("refuses any other repository on this machine, with a clear message, at registration and in the worker", async () => {
     for (const url of [secret.dir, `file://${secret.dir}`, `${root}/../outside/secret`]) {
-      await expect(registerRepository(t.db, { url, team: "red-team" }, true)).rejects.toMatchObject({ code: "invalid_url", message: expect.stringMatching(/must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT/) });
+      await expect(registerRepository(t.db, { url, team: "red-team" }, true)).rejects.toMatchObject({
+        code: "invalid_url",
+        message: expect.stringMatching(/must be inside the folder set by POSTURE_LOCAL_REPOS_ROOT/),
+      });
       const s = await scan(await storedRepository(url), true);
       expect(s.row).toMatchObject({ status: "failed", failureCode: "invalid_url" });
       expect(s.findings).toBe(0);
@@ -355,7 +427,9 @@ describe("local repositories (./bin/start --demo)", () => {
 
   it("resolves symlinks, at registration and again before each clone", async () => {
     symlinkSync(secret.dir, join(root, "link"));
-    await expect(registerRepository(t.db, { url: join(root, "link"), team: "red-team" }, true)).rejects.toMatchObject({ code: "invalid_url" });
+    await expect(registerRepository(t.db, { url: join(root, "link"), team: "red-team" }, true)).rejects.toMatchObject({
+      code: "invalid_url",
+    });
 
     // Registered while it was a real repository inside the folder, then swapped for a link to one outside.
     const swap = new TestRepo(join(root, "swap"));

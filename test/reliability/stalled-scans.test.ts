@@ -40,8 +40,19 @@ async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => bool
 }
 
 async function startWorkerProcess(): Promise<WorkerProcess> {
-  const env = { ...process.env, DATABASE_URL: t.url, REDIS_URL, POSTURE_QUEUE_PREFIX: prefix, POSTURE_RULES_DIR: p.rulesDir, POSTURE_ALLOW_LOCAL_REPOS: "1", POSTURE_WORKER_CONCURRENCY: "1" };
-  const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const env = {
+    ...process.env,
+    DATABASE_URL: t.url,
+    REDIS_URL,
+    POSTURE_QUEUE_PREFIX: prefix,
+    POSTURE_RULES_DIR: p.rulesDir,
+    POSTURE_ALLOW_LOCAL_REPOS: "1",
+    POSTURE_WORKER_CONCURRENCY: "1",
+  };
+  const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const w: WorkerProcess = { proc, logs: [] };
   let rest = "";
   proc.stdout!.on("data", (d: Buffer) => {
@@ -56,7 +67,12 @@ async function startWorkerProcess(): Promise<WorkerProcess> {
     }
   });
   running.push(w);
-  await waitFor("the worker to be ready", async () => w.logs.some((l) => l.msg === "worker ready"), (ok) => ok, 60_000);
+  await waitFor(
+    "the worker to be ready",
+    async () => w.logs.some((l) => l.msg === "worker ready"),
+    (ok) => ok,
+    60_000,
+  );
   return w;
 }
 
@@ -77,13 +93,25 @@ describe("a stalled scan", () => {
     const a = await startWorkerProcess();
     const r = await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true);
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
-    const at = await waitFor("the scan to be under way", () => scanRow(scan.id), (s) => s.status === "scanning" || FINISHED.includes(s.status), 60_000, 20);
+    const at = await waitFor(
+      "the scan to be under way",
+      () => scanRow(scan.id),
+      (s) => s.status === "scanning" || FINISHED.includes(s.status),
+      60_000,
+      20,
+    );
     expect(at.status, "killed mid-scan").toBe("scanning");
     a.proc.kill("SIGKILL");
     const killedAt = Date.now();
 
     const b = await startWorkerProcess();
-    const done = await waitFor("the scan to finish", () => scanRow(scan.id), (s) => FINISHED.includes(s.status), 120_000, 100);
+    const done = await waitFor(
+      "the scan to finish",
+      () => scanRow(scan.id),
+      (s) => FINISHED.includes(s.status),
+      120_000,
+      100,
+    );
     const recoveredMs = Date.now() - killedAt;
     expect(done.status).toBe("succeeded");
     expect(recoveredMs, `recovered ${recoveredMs} ms after the kill`).toBeLessThan(RECOVERY_TARGET_MS);
@@ -99,7 +127,13 @@ describe("a stalled scan", () => {
     expect(both).toHaveLength(2);
     const r = await registerRepository(t.db, { url: repo.dir, team: "ml-platform" }, true);
     const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
-    await waitFor("the scan to be under way", () => scanRow(scan.id), (s) => s.status === "scanning" || FINISHED.includes(s.status), 60_000, 20);
+    await waitFor(
+      "the scan to be under way",
+      () => scanRow(scan.id),
+      (s) => s.status === "scanning" || FINISHED.includes(s.status),
+      60_000,
+      20,
+    );
     const holder = both.find((w) => w.logs.some((l) => l.msg === "scan job started" && l.scanId === scan.id))!;
     const other = both.find((w) => w !== holder)!;
     expect(holder, "one worker took the job").toBeDefined();
@@ -107,14 +141,33 @@ describe("a stalled scan", () => {
 
     holder.proc.kill("SIGSTOP");
     // The lock lapses; the other worker claims the job and finds the repository held (advisory lock).
-    await waitFor("the other worker to find the repository busy", async () => other.logs.filter((l) => l.msg === "repository busy, scan delayed" && l.scanId === scan.id).length, (n) => n >= 1, 60_000, 100);
+    await waitFor(
+      "the other worker to find the repository busy",
+      async () => other.logs.filter((l) => l.msg === "repository busy, scan delayed" && l.scanId === scan.id).length,
+      (n) => n >= 1,
+      60_000,
+      100,
+    );
     expect((await scanRow(scan.id)).status, "still the frozen worker's scan").toBe("scanning");
     holder.proc.kill("SIGCONT");
 
-    const done = await waitFor("the scan to finish", () => scanRow(scan.id), (s) => FINISHED.includes(s.status), 120_000, 100);
+    const done = await waitFor(
+      "the scan to finish",
+      () => scanRow(scan.id),
+      (s) => FINISHED.includes(s.status),
+      120_000,
+      100,
+    );
     expect(done.status).toBe("succeeded");
-    await waitFor("the job to complete", () => p.queues.scans.getJob(scan.id), (j) => !!j?.finishedOn, 60_000, 200);
-    const outcomes = (w: WorkerProcess) => w.logs.filter((l) => l.scanId === scan.id && /^scan (succeeded|failed|unchanged|attempt failed)/.test(l.msg)).map((l) => l.msg);
+    await waitFor(
+      "the job to complete",
+      () => p.queues.scans.getJob(scan.id),
+      (j) => !!j?.finishedOn,
+      60_000,
+      200,
+    );
+    const outcomes = (w: WorkerProcess) =>
+      w.logs.filter((l) => l.scanId === scan.id && /^scan (succeeded|failed|unchanged|attempt failed)/.test(l.msg)).map((l) => l.msg);
     expect(outcomes(holder)).toEqual(["scan succeeded"]);
     expect(outcomes(other), "the other worker never ran the scan").toEqual([]);
     expect(await t.db.finding.count({ where: { repositoryId: r.id } })).toBe(3000);

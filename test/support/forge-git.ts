@@ -21,7 +21,15 @@ export interface ForgeWithGit {
 function pass(api: FakeForge, req: IncomingMessage, res: ServerResponse): void {
   const target = new URL(api.url);
   const upstream = request(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, ca: api.ca, servername: undefined },
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      ca: api.ca,
+      servername: undefined,
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -38,7 +46,11 @@ function pass(api: FakeForge, req: IncomingMessage, res: ServerResponse): void {
  * `root`: bare repositories at <owner>/<name>.git; `tokens`: token → repository paths it may clone (or "*"),
  * as git-servers.ts takes them. A token the API should accept is added with `api.tokens.set(token, login)`.
  */
-export async function startForgeWithGit(opts: { root: string; tls: { key: string; cert: string }; tokens: Record<string, string[] | "*"> }): Promise<ForgeWithGit> {
+export async function startForgeWithGit(opts: {
+  root: string;
+  tls: { key: string; cert: string };
+  tokens: Record<string, string[] | "*">;
+}): Promise<ForgeWithGit> {
   const api = await FakeForge.start();
   const git = await startSmartHttpServer({
     ...opts,

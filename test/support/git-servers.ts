@@ -17,7 +17,29 @@ export function testTls(dir: string): { key: string; cert: string; certFile: str
   mkdirSync(dir, { recursive: true });
   const keyFile = join(dir, "tls-key.pem");
   const certFile = join(dir, "tls-cert.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=posture-test", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=posture-test",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    { stdio: "ignore" },
+  );
   const gitHome = join(dir, "git-home");
   mkdirSync(gitHome, { recursive: true });
   writeFileSync(join(gitHome, ".gitconfig"), `[http]\n\tsslCAInfo = ${certFile}\n`);
@@ -91,7 +113,10 @@ export async function startSmartHttpServer(opts: {
     const allowed = password === undefined ? undefined : typeof opts.tokens === "function" ? opts.tokens(password) : opts.tokens[password];
     if (!allowed) return finish(401, { "www-authenticate": 'Basic realm="posture-test"' }, "unauthorized\n");
     const path = new URL(req.url ?? "/", "https://x").pathname;
-    const repo = path.replace(/^\//, "").replace(/\.git\/(info\/refs|git-upload-pack|HEAD|objects\/.*)$/, "").replace(/\.git$/, "");
+    const repo = path
+      .replace(/^\//, "")
+      .replace(/\.git\/(info\/refs|git-upload-pack|HEAD|objects\/.*)$/, "")
+      .replace(/\.git$/, "");
     if (allowed !== "*" && !allowed.includes(repo)) return finish(403, {}, "forbidden\n");
     if (hold) await hold();
     cgi(req, res, seen, opts.root);
@@ -235,7 +260,11 @@ export async function startSshServer(opts: { dir: string; authorizedKeys: string
   );
   chmodSync(wrapper, 0o755);
   const authorized = join(dir, "authorized_keys");
-  writeFileSync(authorized, opts.authorizedKeys.map((k) => `command="${wrapper}",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty ${k}\n`).join(""), { mode: 0o600 });
+  writeFileSync(
+    authorized,
+    opts.authorizedKeys.map((k) => `command="${wrapper}",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty ${k}\n`).join(""),
+    { mode: 0o600 },
+  );
   const user = userInfo().username;
   const port = await freePort();
   const config = join(dir, "sshd_config");

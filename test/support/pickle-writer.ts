@@ -231,7 +231,7 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
 /** A .npy file: the v1 header, then `body` (an object array's body is a pickle). */
 export function npy(descr: string, shape: string, body: Buffer): Buffer {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
+  header += `${" ".repeat(63 - ((10 + header.length) % 64))}\n`;
   const len = Buffer.alloc(2);
   len.writeUInt16LE(header.length);
   return Buffer.concat([Buffer.from("\x93NUMPY\x01\x00", "latin1"), len, Buffer.from(header, "latin1"), body]);

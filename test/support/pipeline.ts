@@ -18,7 +18,14 @@ export function usePipelineTest(label: string) {
   const prefix = useQueuePrefix(label);
   const rules = scratch();
   rules.write("test.policy.yaml", TEST_POLICY);
-  const p = { t, prefix, work: scratch(), rulesDir: rules.root, rulebook: undefined as unknown as Rulebook, queues: undefined as unknown as Queues };
+  const p = {
+    t,
+    prefix,
+    work: scratch(),
+    rulesDir: rules.root,
+    rulebook: undefined as unknown as Rulebook,
+    queues: undefined as unknown as Queues,
+  };
   beforeAll(async () => {
     p.rulebook = loadRulebook(rules.root);
     await syncCatalogue(t.db, p.rulebook);
@@ -49,4 +56,3 @@ export function useRealRules(p: ReturnType<typeof usePipelineTest>, paths: reado
     await syncCatalogue(p.t.db, p.rulebook);
   });
 }
-

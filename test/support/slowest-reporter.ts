@@ -13,10 +13,15 @@ function seconds(ms: number): string {
 export default class SlowestReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     if (modules.length < 2) return;
-    const root = process.cwd() + "/";
+    const root = `${process.cwd()}/`;
     const files = modules.map((m) => ({ name: m.moduleId.replace(root, ""), ms: m.diagnostic().duration })).sort((a, b) => b.ms - a.ms);
     const tests = modules
-      .flatMap((m) => [...m.children.allTests()].map((t) => ({ name: `${m.moduleId.replace(root, "")} > ${t.fullName}`, ms: t.diagnostic()?.duration ?? 0 })))
+      .flatMap((m) =>
+        [...m.children.allTests()].map((t) => ({
+          name: `${m.moduleId.replace(root, "")} > ${t.fullName}`,
+          ms: t.diagnostic()?.duration ?? 0,
+        })),
+      )
       .sort((a, b) => b.ms - a.ms);
     const lines = [
       `Slowest test files (tests and hooks):`,

@@ -42,7 +42,11 @@ export async function updateSettings(_: Prev, form: FormData): Promise<ActionRes
   try {
     await withinQueueTimeout(applySchedule(getQueues(), result.data.settings));
   } catch {
-    return { ok: true, data: null, message: `Saved.${moved} The queue is unavailable, so the new schedule takes effect when a worker next reaches it.` };
+    return {
+      ok: true,
+      data: null,
+      message: `Saved.${moved} The queue is unavailable, so the new schedule takes effect when a worker next reaches it.`,
+    };
   }
   return { ok: true, data: null, message: `Saved.${moved}` };
 }

@@ -26,9 +26,14 @@ export default async function ApprovalsPage() {
       </div>
       <section className="panel" aria-labelledby="pending-h">
         <h2 id="pending-h">Waiting for approval ({pending.length})</h2>
-        <p className="muted small">A finding waiting here still counts as open and keeps its due date. Approving applies the decision; rejecting leaves the finding open and tells the requester why.</p>
+        <p className="muted small">
+          A finding waiting here still counts as open and keeps its due date. Approving applies the decision; rejecting leaves the finding
+          open and tells the requester why.
+        </p>
         {pending.length === 0 ? (
-          <EmptyState title="Nothing to approve">Requests for accepted risks and false positives of the severities the settings name appear here.</EmptyState>
+          <EmptyState title="Nothing to approve">
+            Requests for accepted risks and false positives of the severities the settings name appear here.
+          </EmptyState>
         ) : (
           <div className="table-scroll">
             <table className="data">
@@ -46,7 +51,8 @@ export default async function ApprovalsPage() {
                 {pending.map((r) => (
                   <tr key={r.id}>
                     <td className="wrap-anywhere">
-                      <SeverityBadge severity={r.finding.severity} /> <Link href={`/findings/${encodeURIComponent(r.finding.id)}`}>{r.finding.message}</Link>
+                      <SeverityBadge severity={r.finding.severity} />{" "}
+                      <Link href={`/findings/${encodeURIComponent(r.finding.id)}`}>{r.finding.message}</Link>
                       <div className="muted small">
                         {r.finding.repository.name} · {r.finding.path}:{r.finding.line} · due {fmtDate(r.finding.dueAt)}
                       </div>
@@ -67,11 +73,22 @@ export default async function ApprovalsPage() {
                         <div className="stack">
                           <ActionForm action={approveException} submit="Approve" className="row-flex">
                             <input type="hidden" name="requestId" value={r.id} />
-                            <input name="comment" maxLength={2000} placeholder="Comment (optional)" aria-label={`Comment approving the request for ${r.finding.message}`} />
+                            <input
+                              name="comment"
+                              maxLength={2000}
+                              placeholder="Comment (optional)"
+                              aria-label={`Comment approving the request for ${r.finding.message}`}
+                            />
                           </ActionForm>
                           <ActionForm action={rejectException} submit="Reject" className="row-flex" danger>
                             <input type="hidden" name="requestId" value={r.id} />
-                            <input name="comment" maxLength={2000} required placeholder="Why (required)" aria-label={`Why the request for ${r.finding.message} is rejected`} />
+                            <input
+                              name="comment"
+                              maxLength={2000}
+                              required
+                              placeholder="Why (required)"
+                              aria-label={`Why the request for ${r.finding.message} is rejected`}
+                            />
                           </ActionForm>
                         </div>
                       )}
@@ -84,7 +101,9 @@ export default async function ApprovalsPage() {
         )}
       </section>
       <section className="panel" aria-labelledby="expiring-h" style={{ marginTop: 16 }}>
-        <h2 id="expiring-h">Acceptances ending in the next {EXPIRING_DAYS} days ({expiring.length})</h2>
+        <h2 id="expiring-h">
+          Acceptances ending in the next {EXPIRING_DAYS} days ({expiring.length})
+        </h2>
         <p className="muted small">When an acceptance ends the finding reopens; to keep it accepted, someone asks again.</p>
         {expiring.length === 0 ? (
           <p className="muted">None.</p>
@@ -111,7 +130,9 @@ export default async function ApprovalsPage() {
                     <td className="wrap-anywhere small">{f.statusReason ?? "—"}</td>
                     <td className="small wrap-anywhere">
                       <div>{f.exception?.requestedBy ?? "—"}</div>
-                      <div className="muted">{f.exception?.decidedBy ? `approved by ${f.exception.decidedBy}` : f.exception ? "no approval needed" : ""}</div>
+                      <div className="muted">
+                        {f.exception?.decidedBy ? `approved by ${f.exception.decidedBy}` : f.exception ? "no approval needed" : ""}
+                      </div>
                     </td>
                   </tr>
                 ))}

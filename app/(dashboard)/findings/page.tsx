@@ -22,7 +22,11 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
           view={view}
           path="/findings"
           user={user}
-          emptyHint={{ title: "No findings match this filter", text: "Widen the filter (the default shows open findings only), or register a repository and scan it.", action: { href: "/repositories", label: "Repositories" } }}
+          emptyHint={{
+            title: "No findings match this filter",
+            text: "Widen the filter (the default shows open findings only), or register a repository and scan it.",
+            action: { href: "/repositories", label: "Repositories" },
+          }}
         />
       </Suspense>
     </>

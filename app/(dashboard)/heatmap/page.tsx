@@ -114,7 +114,14 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   if (data.columnCount === 0) {
     return (
       <section className="panel">
-        <EmptyState title="No findings match" action={p.framework || p.severity || p.status || p.team ? { href: "/heatmap", label: "Reset filters" } : { href: "/repositories", label: "Register a repository" }}>
+        <EmptyState
+          title="No findings match"
+          action={
+            p.framework || p.severity || p.status || p.team
+              ? { href: "/heatmap", label: "Reset filters" }
+              : { href: "/repositories", label: "Register a repository" }
+          }
+        >
           {p.framework || p.severity || p.status || p.team
             ? "No open findings match these filters; widen them or reset."
             : "No repository has open findings yet. Register repositories and let their first scans finish; the heatmap then shows where the risk is."}
@@ -134,7 +141,8 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
     q.set(kind === "teams" ? "team" : "repository", columnId);
     return `/findings?${extra(q).toString()}`;
   };
-  const columnHref = (columnId: string) => (kind === "teams" ? toQuery(p, { columns: "repositories", team: columnId, page: 1 }) : `/repositories/${encodeURIComponent(columnId)}`);
+  const columnHref = (columnId: string) =>
+    kind === "teams" ? toQuery(p, { columns: "repositories", team: columnId, page: 1 }) : `/repositories/${encodeURIComponent(columnId)}`;
   const from = (data.page - 1) * data.perPage + 1;
   const to = from + data.columns.length - 1;
   return (
@@ -144,7 +152,9 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
         {`Showing ${kind} ${fmtInt(from)}–${fmtInt(to)} of ${fmtInt(data.columnCount)} with matching findings, highest weighted risk first. Total is each policy’s findings across the ${kind} shown.`}
         {kind === "repositories" && data.columnCount > data.perPage && !p.team ? " Filter by team to narrow." : ""}
       </p>
-      {data.columns.length ? <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} /> : null}
+      {data.columns.length ? (
+        <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} />
+      ) : null}
       {data.pages > 1 ? (
         <nav className="pagination" aria-label="Column pages">
           {data.page > 1 ? <Link href={toQuery(p, { page: Math.min(data.page - 1, data.pages) })}>← Higher risk</Link> : null}

@@ -29,8 +29,16 @@ export default async function MyFindingsPage({ searchParams }: { searchParams: P
           defaultSort="-overdue"
           emptyHint={
             user.role === "viewer"
-              ? { title: "Nothing is assigned to viewers", text: "Findings are assigned to the people who fix or triage them; as a viewer you can read every finding in the findings table.", action: { href: "/findings", label: "All findings" } }
-              : { title: "Nothing assigned to you", text: "Findings assigned to you appear here. Pick some from the findings table.", action: { href: "/findings?assignee=none", label: "Unassigned findings" } }
+              ? {
+                  title: "Nothing is assigned to viewers",
+                  text: "Findings are assigned to the people who fix or triage them; as a viewer you can read every finding in the findings table.",
+                  action: { href: "/findings", label: "All findings" },
+                }
+              : {
+                  title: "Nothing assigned to you",
+                  text: "Findings assigned to you appear here. Pick some from the findings table.",
+                  action: { href: "/findings?assignee=none", label: "Unassigned findings" },
+                }
           }
         />
       </Suspense>

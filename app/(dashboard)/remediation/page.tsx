@@ -16,7 +16,10 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   const user = await requirePage("findings:read", "/remediation");
   const parsed = remediationParams.parse(await searchParams);
   const db = getDb();
-  const [repositories, options] = await Promise.all([activeRepositoryCount(db, user.access), remediationFilterOptions(db, parsed, user.access)]);
+  const [repositories, options] = await Promise.all([
+    activeRepositoryCount(db, user.access),
+    remediationFilterOptions(db, parsed, user.access),
+  ]);
   // Switching team in the form keeps the old team's repository in the query: it no longer applies.
   const params = parsed.team && options.chosen && options.chosen.teamId !== parsed.team ? { ...parsed, repository: undefined } : parsed;
   const scopeKey = `${params.team ?? ""}|${params.repository ?? ""}`;
@@ -43,7 +46,12 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         <h1>Remediation</h1>
         <nav className="tabs" aria-label="Burndown range">
           {RANGES.map((r) => (
-            <Link key={r} href={remediationHref(params, { range: String(r) })} aria-current={r === params.range ? "true" : undefined} scroll={false}>
+            <Link
+              key={r}
+              href={remediationHref(params, { range: String(r) })}
+              aria-current={r === params.range ? "true" : undefined}
+              scroll={false}
+            >
               {r} days
             </Link>
           ))}
@@ -78,18 +86,25 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         ) : null}
         {params.range !== 90 ? <input type="hidden" name="range" value={params.range} /> : null}
         <button type="submit">Apply</button>
-        {params.team || params.repository ? <Link href={remediationHref(params, { team: undefined, repository: undefined, more: undefined })}>Clear filters</Link> : null}
+        {params.team || params.repository ? (
+          <Link href={remediationHref(params, { team: undefined, repository: undefined, more: undefined })}>Clear filters</Link>
+        ) : null}
         {params.repository ? (
           <span className="small muted">
             Repository: <strong>{options.chosen?.name ?? "unknown repository"}</strong>
           </span>
         ) : null}
       </form>
-      {params.team && !teamName ? <p className="notice">No team has this id; showing nothing. Clear the filter to see every team.</p> : null}
+      {params.team && !teamName ? (
+        <p className="notice">No team has this id; showing nothing. Clear the filter to see every team.</p>
+      ) : null}
 
       <div className="stack remediation">
         <div className="grid cols-2">
-          <Suspense key={`burndown-${scopeKey}-${params.range}`} fallback={<PanelSkeleton title={`Burndown, last ${params.range} days`} height={340} />}>
+          <Suspense
+            key={`burndown-${scopeKey}-${params.range}`}
+            fallback={<PanelSkeleton title={`Burndown, last ${params.range} days`} height={340} />}
+          >
             <BurndownPanel params={params} />
           </Suspense>
           <Suspense key={`sla-${scopeKey}`} fallback={<PanelSkeleton title="SLA: due dates by severity" height={300} />}>
@@ -102,7 +117,15 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         <Suspense key={`status-${scopeKey}-${params.more ?? ""}`} fallback={<PanelSkeleton title="Status by team" height={360} />}>
           <StatusPanels params={params} />
         </Suspense>
-        <Suspense key={`accepted-${scopeKey}`} fallback={<div className="grid wide-2"><PanelSkeleton title="Accepted risks" height={280} /><PanelSkeleton title="Returned to open" height={280} /></div>}>
+        <Suspense
+          key={`accepted-${scopeKey}`}
+          fallback={
+            <div className="grid wide-2">
+              <PanelSkeleton title="Accepted risks" height={280} />
+              <PanelSkeleton title="Returned to open" height={280} />
+            </div>
+          }
+        >
           <AcceptedRisksPanel params={params} />
         </Suspense>
       </div>

@@ -1,7 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { formToObject, type ActionResult } from "@/lib/actions/define.ts";
-import { archiveRepositoryAction, restoreRepositoryAction, registerBulkAction, registerRepositoryAction, rescanAllAction, scanNowAction } from "@/lib/actions/repositories.ts";
+import {
+  archiveRepositoryAction,
+  restoreRepositoryAction,
+  registerBulkAction,
+  registerRepositoryAction,
+  rescanAllAction,
+  scanNowAction,
+} from "@/lib/actions/repositories.ts";
 import { perform } from "@/lib/server/actions.ts";
 
 type Result<T> = ActionResult<T> | null;

@@ -3,7 +3,16 @@ import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
-import { activeScans, listTeams, nextScheduledRun, repositoryListParams, repositoryPage, REPOSITORY_SORTS, type RepositoryListParams, type RepositorySort } from "@/lib/repos/queries.ts";
+import {
+  activeScans,
+  listTeams,
+  nextScheduledRun,
+  repositoryListParams,
+  repositoryPage,
+  REPOSITORY_SORTS,
+  type RepositoryListParams,
+  type RepositorySort,
+} from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS } from "@/lib/repos/framework-names.ts";
@@ -81,13 +90,28 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         <GradeLegend />
       </form>
       <Suspense key={JSON.stringify(params)} fallback={<TableSkeleton rows={12} />}>
-        <RepositoryList params={params} canRegister={canRegister} canScan={canWithScope(user, "scans:trigger")} canArchive={canWithScope(user, "repositories:archive")} />
+        <RepositoryList
+          params={params}
+          canRegister={canRegister}
+          canScan={canWithScope(user, "scans:trigger")}
+          canArchive={canWithScope(user, "repositories:archive")}
+        />
       </Suspense>
     </LiveScans>
   );
 }
 
-async function RepositoryList({ params, canRegister, canScan, canArchive }: { params: RepositoryListParams; canRegister: boolean; canScan: boolean; canArchive: boolean }) {
+async function RepositoryList({
+  params,
+  canRegister,
+  canScan,
+  canArchive,
+}: {
+  params: RepositoryListParams;
+  canRegister: boolean;
+  canScan: boolean;
+  canArchive: boolean;
+}) {
   const visibility = await requestVisibility();
   const asked = await repositoryPage(getDb(), params, visibility);
   // A page past the end shows the last page, and the address bar says so.

@@ -83,12 +83,15 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
       ) : null}
       {all.length === 0 ? (
         <div className="panel">
-          <EmptyState title="The rule catalogue is empty">The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.</EmptyState>
+          <EmptyState title="The rule catalogue is empty">
+            The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.
+          </EmptyState>
         </div>
       ) : null}
       {manage ? (
         <p className="small muted">
-          Disabling a check applies to the whole organisation: scans stop reporting it and its findings are hidden everywhere (kept, and shown again if it is re-enabled). Every change is in the audit log.
+          Disabling a check applies to the whole organisation: scans stop reporting it and its findings are hidden everywhere (kept, and
+          shown again if it is re-enabled). Every change is in the audit log.
         </p>
       ) : null}
       <nav className="tabs rule-jump" aria-label="Frameworks">

@@ -37,7 +37,9 @@ export default async function SettingsPage() {
       <ActionForm action={updateSettings} submit="Save settings" className="stack">
         <section className="panel">
           <h2>Remediation SLA</h2>
-          <p className="muted small">Days from first detection until a finding is overdue. Changing a value moves the due dates of findings still open.</p>
+          <p className="muted small">
+            Days from first detection until a finding is overdue. Changing a value moves the due dates of findings still open.
+          </p>
           <div className="filters">
             {SLA.map(([name, label]) => (
               <label key={name}>
@@ -50,13 +52,15 @@ export default async function SettingsPage() {
         <section className="panel">
           <h2>What the posture counts</h2>
           <p className="muted small">
-            Every finding has a code context from its path and content. The posture score, grades, SLA and overdue figures, overview, trends, heatmap and remediation count{" "}
-            {ALWAYS_COUNTED_CONTEXTS.map((c) => CONTEXT_LABELS[c].toLowerCase()).join(" and ")} code always; the others only when ticked here. The findings table shows the counted ones by default and every context on request.
+            Every finding has a code context from its path and content. The posture score, grades, SLA and overdue figures, overview,
+            trends, heatmap and remediation count {ALWAYS_COUNTED_CONTEXTS.map((c) => CONTEXT_LABELS[c].toLowerCase()).join(" and ")} code
+            always; the others only when ticked here. The findings table shows the counted ones by default and every context on request.
           </p>
           <div className="filters" role="group" aria-label="Also count findings in">
             {OPTIONAL_CONTEXTS.map((c) => (
               <label key={c} className="check-row">
-                <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count findings in {CONTEXT_LABELS[c]} code
+                <input name="countedContexts" type="checkbox" value={c} defaultChecked={counted.includes(c)} /> Count findings in{" "}
+                {CONTEXT_LABELS[c]} code
               </label>
             ))}
           </div>
@@ -70,8 +74,9 @@ export default async function SettingsPage() {
         <section className="panel" style={{ marginTop: 16 }}>
           <h2>Accepted risks and false positives</h2>
           <p className="muted small">
-            For the severities ticked, an engineer’s request waits for an approver (an admin, or a security lead of the repository’s team) and the finding keeps counting as open meanwhile. An accepted risk runs at most the days
-            below; when it ends the finding reopens.
+            For the severities ticked, an engineer’s request waits for an approver (an admin, or a security lead of the repository’s team)
+            and the finding keeps counting as open meanwhile. An accepted risk runs at most the days below; when it ends the finding
+            reopens.
           </p>
           <div className="filters">
             {RISK_MAX.map(([name, label]) => (
@@ -93,13 +98,15 @@ export default async function SettingsPage() {
             <legend>False positive needs approval for</legend>
             {SEVERITIES.map((sev) => (
               <label key={sev} className="check-row">
-                <input name="approveFalsePositive" type="checkbox" value={sev} defaultChecked={s.approveFalsePositive.includes(sev)} /> {sev}
+                <input name="approveFalsePositive" type="checkbox" value={sev} defaultChecked={s.approveFalsePositive.includes(sev)} />{" "}
+                {sev}
               </label>
             ))}
           </fieldset>
           <label className="check-row">
-            <input name="riskExpiryRestartsSla" type="checkbox" defaultChecked={s.riskExpiryRestartsSla} /> When an acceptance ends, the reopened finding gets a new SLA from that day (otherwise it keeps its due
-            date from first detection, and is usually overdue at once)
+            <input name="riskExpiryRestartsSla" type="checkbox" defaultChecked={s.riskExpiryRestartsSla} /> When an acceptance ends, the
+            reopened finding gets a new SLA from that day (otherwise it keeps its due date from first detection, and is usually overdue at
+            once)
           </label>
         </section>
       </ActionForm>

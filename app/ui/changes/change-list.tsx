@@ -5,7 +5,13 @@ import { SeverityBadge } from "../badges.tsx";
 import { EmptyState } from "../empty.tsx";
 import { fmtAgo } from "../format.ts";
 
-const STATUS: Record<string, string> = { queued: "queued", running: "scanning", succeeded: "scanned", failed: "failed", superseded: "superseded" };
+const STATUS: Record<string, string> = {
+  queued: "queued",
+  running: "scanning",
+  succeeded: "scanned",
+  failed: "failed",
+  superseded: "superseded",
+};
 
 /** The repository's recent pull and merge requests as change scans: what each introduces, worst first. */
 export async function ChangeList({ repositoryId }: { repositoryId: string }) {
@@ -17,7 +23,9 @@ export async function ChangeList({ repositoryId }: { repositoryId: string }) {
         Recent changes <span className="muted small">(pull and merge requests, head against base)</span>
       </h2>
       {changes.length === 0 ? (
-        <EmptyState title="No change scanned yet">A pull or merge request is scanned when its forge&apos;s webhook reports it (a repository from a connected organisation).</EmptyState>
+        <EmptyState title="No change scanned yet">
+          A pull or merge request is scanned when its forge&apos;s webhook reports it (a repository from a connected organisation).
+        </EmptyState>
       ) : (
         <table className="data">
           <caption className="visually-hidden">Change scans</caption>
@@ -51,10 +59,15 @@ export async function ChangeList({ repositoryId }: { repositoryId: string }) {
                     <ul className="plain">
                       {c.newFindings.map((f) => (
                         <li key={f.fingerprint} className="wrap-anywhere">
-                          <SeverityBadge severity={f.severity} /> {f.message} <span className="muted mono">{f.path}:{f.line}</span>
+                          <SeverityBadge severity={f.severity} /> {f.message}{" "}
+                          <span className="muted mono">
+                            {f.path}:{f.line}
+                          </span>
                         </li>
                       ))}
-                      {c.introduced > c.newFindings.length ? <li className="muted">and {c.introduced - c.newFindings.length} more</li> : null}
+                      {c.introduced > c.newFindings.length ? (
+                        <li className="muted">and {c.introduced - c.newFindings.length} more</li>
+                      ) : null}
                     </ul>
                   )}
                 </td>

@@ -10,7 +10,17 @@ export interface ChartColumn {
   decimals?: number;
 }
 
-export function ChartTable({ caption, columns, rows, summary = "Data table" }: { caption: string; columns: ChartColumn[]; rows: Record<string, string | number | null>[]; summary?: string }) {
+export function ChartTable({
+  caption,
+  columns,
+  rows,
+  summary = "Data table",
+}: {
+  caption: string;
+  columns: ChartColumn[];
+  rows: Record<string, string | number | null>[];
+  summary?: string;
+}) {
   return (
     <details className="chart-table">
       <summary>{summary}</summary>
@@ -34,7 +44,11 @@ export function ChartTable({ caption, columns, rows, summary = "Data table" }: {
                   const v = r[c.key];
                   return (
                     <td key={c.key} className={c.numeric ? "num" : undefined}>
-                      {v == null ? "—" : c.numeric && typeof v === "number" ? v.toLocaleString("en-GB", { maximumFractionDigits: c.decimals ?? 0, minimumFractionDigits: c.decimals ?? 0 }) : String(v)}
+                      {v == null
+                        ? "—"
+                        : c.numeric && typeof v === "number"
+                          ? v.toLocaleString("en-GB", { maximumFractionDigits: c.decimals ?? 0, minimumFractionDigits: c.decimals ?? 0 })
+                          : String(v)}
                     </td>
                   );
                 })}

@@ -50,7 +50,8 @@ export function TimeChart({
   yDecimals?: boolean;
 }) {
   const order = new Map(legendOrder(series).map((s, i) => [s.key, i]));
-  const fmt = (v: unknown) => (typeof v === "number" ? `${yDecimals ? v.toFixed(1) : v.toLocaleString("en-GB")}${unit ? ` ${unit}` : ""}` : "—");
+  const fmt = (v: unknown) =>
+    typeof v === "number" ? `${yDecimals ? v.toFixed(1) : v.toLocaleString("en-GB")}${unit ? ` ${unit}` : ""}` : "—";
   return (
     <div className="chart-box" style={{ height }} aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
@@ -64,13 +65,34 @@ export function TimeChart({
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => order.get(String(item.dataKey)) ?? 0} />
           {series.map((s) =>
             s.kind === "area" ? (
-              <Area key={s.key} type="stepAfter" dataKey={s.key} name={s.label} stackId={s.stack} stroke={s.color} fill={s.color} fillOpacity={0.5} isAnimationActive={false} />
+              <Area
+                key={s.key}
+                type="stepAfter"
+                dataKey={s.key}
+                name={s.label}
+                stackId={s.stack}
+                stroke={s.color}
+                fill={s.color}
+                fillOpacity={0.5}
+                isAnimationActive={false}
+              />
             ) : s.kind === "bar" ? (
               <Bar key={s.key} dataKey={s.key} name={s.label} stackId={s.stack} fill={s.color} isAnimationActive={false} maxBarSize={18} />
             ) : (
               // Straight segments between measured points, a dot on each, and a gap where there is no value:
               // a curve would invent values between points, and joining across nulls would invent whole weeks.
-              <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? "4 3" : undefined} dot={{ r: 2.5, fill: s.color, strokeWidth: 0 }} connectNulls={false} isAnimationActive={false} />
+              <Line
+                key={s.key}
+                type="linear"
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                strokeWidth={2}
+                strokeDasharray={s.dashed ? "4 3" : undefined}
+                dot={{ r: 2.5, fill: s.color, strokeWidth: 0 }}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
             ),
           )}
         </ComposedChart>

@@ -12,11 +12,47 @@ export interface CredentialOption {
 
 type Created = { connectionId: string; name: string; webhookSecret: string; warning: string | null };
 
-const OWNER_KINDS = { github: [["", "Ask GitHub"], ["org", "Organisation"], ["user", "User"], ["installation", "The App installation's repositories"]], gitlab: [["", "Ask GitLab"], ["group", "Group (with subgroups)"], ["user", "User"]] } as const;
+const OWNER_KINDS = {
+  github: [
+    ["", "Ask GitHub"],
+    ["org", "Organisation"],
+    ["user", "User"],
+    ["installation", "The App installation's repositories"],
+  ],
+  gitlab: [
+    ["", "Ask GitLab"],
+    ["group", "Group (with subgroups)"],
+    ["user", "User"],
+  ],
+} as const;
 
 /** The fields a connection's selection, teams and policy are set with: shared by connecting and changing one. */
-export function SelectionFields({ values }: { values?: { skipArchived: boolean; skipForks: boolean; topics: string[]; namePattern: string | null; teamRules: string; defaultTeam: string; policyMode: string; blockAt: string; cloneProtocol: string } }) {
-  const v = values ?? { skipArchived: true, skipForks: true, topics: [], namePattern: null, teamRules: "", defaultTeam: "", policyMode: "comment", blockAt: "high", cloneProtocol: "https" };
+export function SelectionFields({
+  values,
+}: {
+  values?: {
+    skipArchived: boolean;
+    skipForks: boolean;
+    topics: string[];
+    namePattern: string | null;
+    teamRules: string;
+    defaultTeam: string;
+    policyMode: string;
+    blockAt: string;
+    cloneProtocol: string;
+  };
+}) {
+  const v = values ?? {
+    skipArchived: true,
+    skipForks: true,
+    topics: [],
+    namePattern: null,
+    teamRules: "",
+    defaultTeam: "",
+    policyMode: "comment",
+    blockAt: "high",
+    cloneProtocol: "https",
+  };
   return (
     <>
       <fieldset className="wide">
@@ -50,8 +86,18 @@ export function SelectionFields({ values }: { values?: { skipArchived: boolean; 
           <input name="defaultTeam" required defaultValue={v.defaultTeam} maxLength={120} placeholder="platform" />
         </label>
         <label className="wide">
-          Team rules <span className="muted small">(one a line, first match wins: topic:&lt;topic&gt; = &lt;team&gt; or prefix:&lt;prefix&gt; = &lt;team&gt;)</span>
-          <textarea name="teamRules" rows={3} defaultValue={v.teamRules} className="mono" spellCheck={false} placeholder={"topic:serving = Serving\nprefix:train- = ML research"} />
+          Team rules{" "}
+          <span className="muted small">
+            (one a line, first match wins: topic:&lt;topic&gt; = &lt;team&gt; or prefix:&lt;prefix&gt; = &lt;team&gt;)
+          </span>
+          <textarea
+            name="teamRules"
+            rows={3}
+            defaultValue={v.teamRules}
+            className="mono"
+            spellCheck={false}
+            placeholder={"topic:serving = Serving\nprefix:train- = ML research"}
+          />
         </label>
       </fieldset>
       <fieldset className="wide">
@@ -79,7 +125,13 @@ export function SelectionFields({ values }: { values?: { skipArchived: boolean; 
 }
 
 /** Connecting an organisation: the webhook secret comes back once, with where to put it. */
-export function ConnectionForm({ credentials, webhooks }: { credentials: CredentialOption[]; webhooks: { github: string; gitlab: string } }) {
+export function ConnectionForm({
+  credentials,
+  webhooks,
+}: {
+  credentials: CredentialOption[];
+  webhooks: { github: string; gitlab: string };
+}) {
   const [forge, setForge] = useState<"github" | "gitlab">("github");
   const { state, pending, error, formProps } = useActionForm(createConnection as FormAction<Created>, { resetOnSuccess: true });
   return (
@@ -110,8 +162,17 @@ export function ConnectionForm({ credentials, webhooks }: { credentials: Credent
         </select>
       </label>
       <label className="wide">
-        API URL <span className="muted small">(empty: {forge === "github" ? "github.com" : "gitlab.com"}; GitHub Enterprise Server or self-managed GitLab: its address)</span>
-        <input name="baseUrl" type="url" maxLength={500} placeholder={forge === "github" ? "https://github.example.com" : "https://gitlab.example.com"} spellCheck={false} />
+        API URL{" "}
+        <span className="muted small">
+          (empty: {forge === "github" ? "github.com" : "gitlab.com"}; GitHub Enterprise Server or self-managed GitLab: its address)
+        </span>
+        <input
+          name="baseUrl"
+          type="url"
+          maxLength={500}
+          placeholder={forge === "github" ? "https://github.example.com" : "https://gitlab.example.com"}
+          spellCheck={false}
+        />
       </label>
       <label className="wide">
         Credential <span className="muted small">(a token or GitHub App stored under Credentials, scoped to this forge&apos;s host)</span>
@@ -131,13 +192,20 @@ export function ConnectionForm({ credentials, webhooks }: { credentials: Credent
       {state?.ok ? (
         <div role="status" className="notice wide">
           <p>
-            <span className="success">Connected “{state.data.name}”.</span> Its repositories are being listed and registered.{state.data.warning ? ` ${state.data.warning}.` : ""}
+            <span className="success">Connected “{state.data.name}”.</span> Its repositories are being listed and registered.
+            {state.data.warning ? ` ${state.data.warning}.` : ""}
           </p>
           <p>
-            Webhook secret (shown only once — copy it now): <code className="wrap-anywhere" data-testid="webhook-secret">{state.data.webhookSecret}</code>
+            Webhook secret (shown only once — copy it now):{" "}
+            <code className="wrap-anywhere" data-testid="webhook-secret">
+              {state.data.webhookSecret}
+            </code>
           </p>
           <p className="small">
-            Add a webhook on the {forge === "github" ? "organisation (Settings → Webhooks), content type application/json, events Pushes and Pull requests, URL" : "group (Settings → Webhooks), Secret token the value above, triggers Push events and Merge request events, URL"}{" "}
+            Add a webhook on the{" "}
+            {forge === "github"
+              ? "organisation (Settings → Webhooks), content type application/json, events Pushes and Pull requests, URL"
+              : "group (Settings → Webhooks), Secret token the value above, triggers Push events and Merge request events, URL"}{" "}
             <code>{forge === "github" ? webhooks.github : webhooks.gitlab}</code>.
           </p>
         </div>

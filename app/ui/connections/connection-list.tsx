@@ -18,7 +18,8 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
     return (
       <div className="panel">
         <EmptyState title="No organisation connected yet">
-          Connect a GitHub organisation or user, or a GitLab group, above: its repositories are registered and scanned, kept in sync on the rescan schedule, and its pushes and pull or merge requests scanned through its webhook.
+          Connect a GitHub organisation or user, or a GitLab group, above: its repositories are registered and scanned, kept in sync on the
+          rescan schedule, and its pushes and pull or merge requests scanned through its webhook.
         </EmptyState>
       </div>
     );
@@ -27,13 +28,22 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
       {connections.map((c) => (
         <section key={c.id} className="panel" aria-labelledby={`conn-${c.id}`}>
           <h2 id={`conn-${c.id}`} className="wrap-anywhere">
-            {c.name} <span className="muted small">{FORGE[c.forge]} · {c.owner}</span>
+            {c.name}{" "}
+            <span className="muted small">
+              {FORGE[c.forge]} · {c.owner}
+            </span>
           </h2>
           <dl className="facts small">
             <dt>API</dt>
             <dd className="mono wrap-anywhere">{c.baseUrl}</dd>
             <dt>Credential</dt>
-            <dd>{c.credential ? `${c.credential.name} (${c.credential.scope})` : <span className="error">deleted: choose another one below</span>}</dd>
+            <dd>
+              {c.credential ? (
+                `${c.credential.name} (${c.credential.scope})`
+              ) : (
+                <span className="error">deleted: choose another one below</span>
+              )}
+            </dd>
             <dt>Repositories</dt>
             <dd>
               {c.repositories.active} registered{c.repositories.archived ? `, ${c.repositories.archived} archived` : ""}
@@ -64,10 +74,22 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
             <ActionForm action={syncConnection} submit="Sync now" className="row-flex">
               <input type="hidden" name="connectionId" value={c.id} />
             </ActionForm>
-            <ActionForm action={rotateWebhookSecret} submit="Replace webhook secret" className="row-flex" reveal={{ key: "webhookSecret", label: "New webhook secret" }} confirm={`Replace the webhook secret of "${c.name}"? Deliveries signed with the old one are refused from now on.`}>
+            <ActionForm
+              action={rotateWebhookSecret}
+              submit="Replace webhook secret"
+              className="row-flex"
+              reveal={{ key: "webhookSecret", label: "New webhook secret" }}
+              confirm={`Replace the webhook secret of "${c.name}"? Deliveries signed with the old one are refused from now on.`}
+            >
               <input type="hidden" name="connectionId" value={c.id} />
             </ActionForm>
-            <ActionForm action={deleteConnection} submit="Disconnect" danger className="row-flex" confirm={`Disconnect "${c.name}"? Its repositories stay registered, with their findings, but are no longer synced and its webhooks are refused.`}>
+            <ActionForm
+              action={deleteConnection}
+              submit="Disconnect"
+              danger
+              className="row-flex"
+              confirm={`Disconnect "${c.name}"? Its repositories stay registered, with their findings, but are no longer synced and its webhooks are refused.`}
+            >
               <input type="hidden" name="connectionId" value={c.id} />
             </ActionForm>
           </div>
@@ -76,7 +98,17 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
             <ActionForm action={updateConnection} submit="Save" className="register-form">
               <input type="hidden" name="connectionId" value={c.id} />
               <SelectionFields
-                values={{ skipArchived: c.skipArchived, skipForks: c.skipForks, topics: c.topics, namePattern: c.namePattern, teamRules: formatTeamRules(c.teamRules), defaultTeam: c.defaultTeam, policyMode: c.policyMode, blockAt: c.blockAt, cloneProtocol: c.cloneProtocol }}
+                values={{
+                  skipArchived: c.skipArchived,
+                  skipForks: c.skipForks,
+                  topics: c.topics,
+                  namePattern: c.namePattern,
+                  teamRules: formatTeamRules(c.teamRules),
+                  defaultTeam: c.defaultTeam,
+                  policyMode: c.policyMode,
+                  blockAt: c.blockAt,
+                  cloneProtocol: c.cloneProtocol,
+                }}
               />
             </ActionForm>
           </details>

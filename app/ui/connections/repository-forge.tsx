@@ -10,7 +10,15 @@ import { fmtAgo } from "../format.ts";
 const FORGE = { github: "GitHub", gitlab: "GitLab" } as const;
 
 /** Where the repository comes from (a connected organisation), what it uses, and the policy its changes meet. */
-export async function RepositoryForge({ repositoryId, frameworks, canManage }: { repositoryId: string; frameworks: readonly string[]; canManage: boolean }) {
+export async function RepositoryForge({
+  repositoryId,
+  frameworks,
+  canManage,
+}: {
+  repositoryId: string;
+  frameworks: readonly string[];
+  canManage: boolean;
+}) {
   const f = await repositoryForge(getDb(), repositoryId);
   const used = frameworks.filter((x): x is UsedFramework => x in USED_FRAMEWORK_LABELS);
   return (
@@ -18,18 +26,22 @@ export async function RepositoryForge({ repositoryId, frameworks, canManage }: {
       <h2 id="forge-h">Forge and frameworks</h2>
       <dl className="facts small">
         <dt>Frameworks</dt>
-        <dd data-testid="frameworks">{used.length ? used.map((x) => USED_FRAMEWORK_LABELS[x]).join(", ") : "none seen by the last successful scan"}</dd>
+        <dd data-testid="frameworks">
+          {used.length ? used.map((x) => USED_FRAMEWORK_LABELS[x]).join(", ") : "none seen by the last successful scan"}
+        </dd>
         {f ? (
           <>
             <dt>From</dt>
             <dd>
-              {FORGE[f.connection.forge]} {f.connection.owner} ({canManage ? <Link href="/admin/connections">{f.connection.name}</Link> : f.connection.name}) as {f.fullName}
+              {FORGE[f.connection.forge]} {f.connection.owner} (
+              {canManage ? <Link href="/admin/connections">{f.connection.name}</Link> : f.connection.name}) as {f.fullName}
               {f.archivedOnForge ? " · archived on the forge" : ""} · last seen {fmtAgo(f.lastSeenAt)}
             </dd>
             <dt>Policy</dt>
             <dd>
               {POLICY_MODE_LABELS[f.policy.mode]}
-              {f.policy.mode === "block" ? `, at ${f.policy.blockAt}${f.policy.blockAt === "critical" ? "" : " and above"}` : ""} ({f.policy.source === "repository" ? "this repository's own" : "the organisation's"})
+              {f.policy.mode === "block" ? `, at ${f.policy.blockAt}${f.policy.blockAt === "critical" ? "" : " and above"}` : ""} (
+              {f.policy.source === "repository" ? "this repository's own" : "the organisation's"})
             </dd>
           </>
         ) : (

@@ -48,7 +48,14 @@ export function CheckAccessForm() {
     >
       <label className="wide">
         Git URL
-        <input name="url" required maxLength={2048} placeholder="https://github.com/acme/serving.git" autoComplete="off" spellCheck={false} />
+        <input
+          name="url"
+          required
+          maxLength={2048}
+          placeholder="https://github.com/acme/serving.git"
+          autoComplete="off"
+          spellCheck={false}
+        />
       </label>
       <label>
         Branch <span className="muted small">(optional)</span>

@@ -7,8 +7,10 @@ import { SubmitAndError, useActionForm, type FormAction } from "../action-form.t
 type Kind = CredentialSummary["kind"];
 
 const HINT: Record<Kind, string> = {
-  https_token: "GitHub fine-grained (Contents: read) or classic (repo) token, GitLab project or group access token (read_repository), or another forge's app password.",
-  github_app: "The worker mints a short-lived installation token for each clone, narrowed to that repository. The app needs Contents: read.",
+  https_token:
+    "GitHub fine-grained (Contents: read) or classic (repo) token, GitLab project or group access token (read_repository), or another forge's app password.",
+  github_app:
+    "The worker mints a short-lived installation token for each clone, narrowed to that repository. The app needs Contents: read.",
   ssh_key: "A deploy key without a passphrase, and the server's host key, checked against the forge's published fingerprints.",
 };
 
@@ -35,7 +37,13 @@ export function CredentialForm() {
       </label>
       <label className="wide">
         Scope <span className="muted small">(host and path prefix; most specific wins)</span>
-        <input name="scope" required maxLength={500} placeholder={kind === "ssh_key" ? "github.com/acme/serving" : "github.com/acme/*"} spellCheck={false} />
+        <input
+          name="scope"
+          required
+          maxLength={500}
+          placeholder={kind === "ssh_key" ? "github.com/acme/serving" : "github.com/acme/*"}
+          spellCheck={false}
+        />
       </label>
       <p className="muted small wide">{HINT[kind]}</p>
       {kind === "https_token" ? (
@@ -70,7 +78,14 @@ export function CredentialForm() {
           </label>
           <label className="wide">
             Private key <span className="muted small">(the .pem GitHub generated)</span>
-            <textarea name="privateKey" required rows={5} spellCheck={false} className="mono" placeholder="-----BEGIN RSA PRIVATE KEY-----" />
+            <textarea
+              name="privateKey"
+              required
+              rows={5}
+              spellCheck={false}
+              className="mono"
+              placeholder="-----BEGIN RSA PRIVATE KEY-----"
+            />
           </label>
         </>
       ) : null}
@@ -78,18 +93,33 @@ export function CredentialForm() {
         <>
           <label className="wide">
             Private key <span className="muted small">(no passphrase)</span>
-            <textarea name="privateKey" required rows={5} spellCheck={false} className="mono" placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+            <textarea
+              name="privateKey"
+              required
+              rows={5}
+              spellCheck={false}
+              className="mono"
+              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+            />
           </label>
           <label className="wide">
             Host keys <span className="muted small">(ssh-keyscan output, checked out of band)</span>
-            <textarea name="hostKeys" required rows={3} spellCheck={false} className="mono" placeholder="github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" />
+            <textarea
+              name="hostKeys"
+              required
+              rows={3}
+              spellCheck={false}
+              className="mono"
+              placeholder="github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+            />
           </label>
         </>
       ) : null}
       <SubmitAndError pending={pending} label="Store credential" pendingLabel="Storing…" error={error} />
       {state?.ok ? (
         <p role="status" className="wide">
-          <span className="success">Stored “{state.data.name}”</span> for <code>{state.data.scope}</code>, fingerprint <code>{state.data.fingerprint}</code>. The secret is not shown again.
+          <span className="success">Stored “{state.data.name}”</span> for <code>{state.data.scope}</code>, fingerprint{" "}
+          <code>{state.data.fingerprint}</code>. The secret is not shown again.
         </p>
       ) : null}
     </form>

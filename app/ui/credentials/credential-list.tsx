@@ -13,7 +13,9 @@ export async function CredentialList() {
   if (credentials.length === 0)
     return (
       <div className="panel">
-        <EmptyState title="No credentials yet">Public repositories need none. For a private one, store a token, a GitHub App or a deploy key above, scoped to its host and path.</EmptyState>
+        <EmptyState title="No credentials yet">
+          Public repositories need none. For a private one, store a token, a GitHub App or a deploy key above, scoped to its host and path.
+        </EmptyState>
       </div>
     );
   return (
@@ -44,10 +46,20 @@ export async function CredentialList() {
               </td>
               <td className="small">
                 {fmtAgo(c.lastUsedAt, now)}
-                {c.lastResult ? <div className={c.lastResult === "ok" ? "muted" : "error"}>{c.lastResult === "ok" ? "worked" : c.lastResult.replace(/_/g, " ")}</div> : null}
+                {c.lastResult ? (
+                  <div className={c.lastResult === "ok" ? "muted" : "error"}>
+                    {c.lastResult === "ok" ? "worked" : c.lastResult.replace(/_/g, " ")}
+                  </div>
+                ) : null}
               </td>
               <td>
-                <ActionForm action={deleteCredential} submit="Delete" danger className="row-flex" confirm={`Delete "${c.name}"? Repositories under ${c.scope} are then cloned without it.`}>
+                <ActionForm
+                  action={deleteCredential}
+                  submit="Delete"
+                  danger
+                  className="row-flex"
+                  confirm={`Delete "${c.name}"? Repositories under ${c.scope} are then cloned without it.`}
+                >
                   <input type="hidden" name="credentialId" value={c.id} />
                 </ActionForm>
               </td>

@@ -12,7 +12,8 @@ export async function RepositoryAccess({ repositoryId, url, canCheck }: { reposi
       <h2 id="repo-access-h">Access</h2>
       {c ? (
         <p>
-          Cloned with the stored credential “{c.name}” ({KIND_LABEL[c.kind]}, <code>{c.scope}</code>, <code className="small">{c.fingerprint}</code>), last used {fmtAgo(c.lastUsedAt)}
+          Cloned with the stored credential “{c.name}” ({KIND_LABEL[c.kind]}, <code>{c.scope}</code>,{" "}
+          <code className="small">{c.fingerprint}</code>), last used {fmtAgo(c.lastUsedAt)}
           {c.lastResult && c.lastResult !== "ok" ? <span className="error"> ({c.lastResult.replace(/_/g, " ")})</span> : null}.
         </p>
       ) : (

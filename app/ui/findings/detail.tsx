@@ -140,7 +140,8 @@ export function Timeline({ events, names }: { events: Event[]; names: Map<string
           <div className="row-flex">
             <strong>{describe(e, names)}</strong>
             <span className="muted small">
-              {e.actor ? e.actor.name || e.actor.email : e.actorId ? "a former user" : "system"} · <time dateTime={e.createdAt.toISOString()}>{fmtDateTime(e.createdAt)}</time>
+              {e.actor ? e.actor.name || e.actor.email : e.actorId ? "a former user" : "system"} ·{" "}
+              <time dateTime={e.createdAt.toISOString()}>{fmtDateTime(e.createdAt)}</time>
             </span>
           </div>
           {e.comment ? <p className="comment">{e.comment}</p> : null}

@@ -24,7 +24,21 @@ export interface SortLink {
  * `empty` is shown instead of the table when no row is left. The table stays mounted then, so a bulk change that
  * moves every row out of the view still says what it did.
  */
-export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empty }: { rows: FindingRow[]; sortLinks: Partial<Record<string, SortLink>>; canTriage: boolean; users: UserOption[]; caption: string; empty: ReactNode }) {
+export function FindingsTable({
+  rows,
+  sortLinks,
+  canTriage,
+  users,
+  caption,
+  empty,
+}: {
+  rows: FindingRow[];
+  sortLinks: Partial<Record<string, SortLink>>;
+  canTriage: boolean;
+  users: UserOption[];
+  caption: string;
+  empty: ReactNode;
+}) {
   const columns = useMemo<Col[]>(() => {
     const cols: Col[] = [
       { id: "severity", header: "Severity", cell: ({ row }) => <SeverityBadge severity={row.original.severity} /> },
@@ -54,12 +68,22 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empt
           </span>
         ),
       },
-      { id: "context", header: "Context", enableSorting: false, cell: ({ row }) => <ContextBadge context={row.original.codeContext} inList /> },
+      {
+        id: "context",
+        header: "Context",
+        enableSorting: false,
+        cell: ({ row }) => <ContextBadge context={row.original.codeContext} inList />,
+      },
       {
         id: "assignee",
         header: "Assignee",
         enableSorting: false,
-        cell: ({ row }) => (row.original.assigneeId ? <span title={row.original.assigneeEmail ?? undefined}>{row.original.assigneeName || row.original.assigneeEmail}</span> : <span className="muted">—</span>),
+        cell: ({ row }) =>
+          row.original.assigneeId ? (
+            <span title={row.original.assigneeEmail ?? undefined}>{row.original.assigneeName || row.original.assigneeEmail}</span>
+          ) : (
+            <span className="muted">—</span>
+          ),
       },
       {
         id: "dueAt",
@@ -92,7 +116,14 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empt
             onChange={table.getToggleAllPageRowsSelectedHandler()}
           />
         ),
-        cell: ({ row }) => <input type="checkbox" aria-label={`Select finding ${row.original.checkId} in ${row.original.repositoryName}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select finding ${row.original.checkId} in ${row.original.repositoryName}`}
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
+        ),
       },
       ...cols,
     ];
@@ -148,44 +179,49 @@ export function FindingsTable({ rows, sortLinks, canTriage, users, caption, empt
       {rows.length === 0 ? (
         empty
       ) : (
-      <div className="table-scroll">
-        <table className="data findings">
-          <caption className="visually-hidden">{caption}</caption>
-          <thead>
-            {table.getHeaderGroups().map((hg) => (
-              <tr key={hg.id}>
-                {hg.headers.map((h) => {
-                  const link = sortLinks[h.column.id];
-                  const sort = h.column.getIsSorted();
-                  return (
-                    <th key={h.id} scope="col" className={h.column.id === "select" ? "select" : undefined} aria-sort={sort === "asc" ? "ascending" : sort === "desc" ? "descending" : undefined}>
-                      {link ? (
-                        <Link href={link.href} className="sort">
+        <div className="table-scroll">
+          <table className="data findings">
+            <caption className="visually-hidden">{caption}</caption>
+            <thead>
+              {table.getHeaderGroups().map((hg) => (
+                <tr key={hg.id}>
+                  {hg.headers.map((h) => {
+                    const link = sortLinks[h.column.id];
+                    const sort = h.column.getIsSorted();
+                    return (
+                      <th
+                        key={h.id}
+                        scope="col"
+                        className={h.column.id === "select" ? "select" : undefined}
+                        aria-sort={sort === "asc" ? "ascending" : sort === "desc" ? "descending" : undefined}
+                      >
+                        {link ? (
+                          <Link href={link.href} className="sort">
+                            <table.FlexRender header={h} />
+                            <span aria-hidden="true">{sort === "asc" ? " ▲" : sort === "desc" ? " ▼" : ""}</span>
+                          </Link>
+                        ) : (
                           <table.FlexRender header={h} />
-                          <span aria-hidden="true">{sort === "asc" ? " ▲" : sort === "desc" ? " ▼" : ""}</span>
-                        </Link>
-                      ) : (
-                        <table.FlexRender header={h} />
-                      )}
-                    </th>
-                  );
-                })}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className={canTriage && row.getIsSelected() ? "selected" : undefined}>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={cell.column.id === "select" ? "select" : undefined}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                        )}
+                      </th>
+                    );
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className={canTriage && row.getIsSelected() ? "selected" : undefined}>
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className={cell.column.id === "select" ? "select" : undefined}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );

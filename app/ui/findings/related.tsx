@@ -12,7 +12,9 @@ export async function RelatedFindings({ finding }: { finding: { repositoryId: st
   if (related.length === 0) return null;
   return (
     <section className="panel stack" aria-labelledby="related-h">
-      <h2 id="related-h">{related.every((r) => r.link === "loaded-by") ? "Code that loads this model file" : "What the loaded model file holds"}</h2>
+      <h2 id="related-h">
+        {related.every((r) => r.link === "loaded-by") ? "Code that loads this model file" : "What the loaded model file holds"}
+      </h2>
       <div className="stack">
         {related.map((r) => (
           <div key={r.fingerprint}>
@@ -29,7 +31,9 @@ export async function RelatedFindings({ finding }: { finding: { repositoryId: st
               )}{" "}
               <span className="muted small mono">{r.ruleId}</span>
             </div>
-            <p className="wrap-anywhere" style={{ margin: "4px 0 0" }}>{r.message}</p>
+            <p className="wrap-anywhere" style={{ margin: "4px 0 0" }}>
+              {r.message}
+            </p>
           </div>
         ))}
       </div>

@@ -22,7 +22,19 @@ const STATUS_OPTIONS = [
  * Status (with reason and expiry where needed), assignee and an optional comment, for the given findings.
  * The server validates everything again; its error is shown here as it comes.
  */
-export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = false }: { ids: string[]; users: UserOption[]; onDone?: (result: { updated: number; pending?: number }) => void; layout?: "bar" | "stack"; commentOnly?: boolean }) {
+export function TriageForm({
+  ids,
+  users,
+  onDone,
+  layout = "bar",
+  commentOnly = false,
+}: {
+  ids: string[];
+  users: UserOption[];
+  onDone?: (result: { updated: number; pending?: number }) => void;
+  layout?: "bar" | "stack";
+  commentOnly?: boolean;
+}) {
   const router = useRouter();
   const uid = useId();
   const [status, setStatus] = useState("");
@@ -74,7 +86,14 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
           {needsReason ? (
             <label htmlFor={`${uid}-reason`}>
               Reason (required)
-              <input id={`${uid}-reason`} name="reason" data-label="Reason" required maxLength={2000} placeholder={status === "false_positive" ? "why this is not a problem" : "the compensating control"} />
+              <input
+                id={`${uid}-reason`}
+                name="reason"
+                data-label="Reason"
+                required
+                maxLength={2000}
+                placeholder={status === "false_positive" ? "why this is not a problem" : "the compensating control"}
+              />
             </label>
           ) : null}
           {status === "accepted_risk" ? (
@@ -99,7 +118,11 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
       )}
       <label htmlFor={`${uid}-comment`} className={layout === "bar" ? "grow" : undefined}>
         {commentOnly ? "Comment" : "Comment (optional)"}
-        {layout === "bar" ? <input id={`${uid}-comment`} name="comment" maxLength={10_000} /> : <textarea id={`${uid}-comment`} name="comment" maxLength={10_000} required={commentOnly} />}
+        {layout === "bar" ? (
+          <input id={`${uid}-comment`} name="comment" maxLength={10_000} />
+        ) : (
+          <textarea id={`${uid}-comment`} name="comment" maxLength={10_000} required={commentOnly} />
+        )}
       </label>
       <div className="row-flex">
         <button type="submit" className="primary" disabled={pending || ids.length === 0}>
@@ -127,12 +150,15 @@ export function TriageForm({ ids, users, onDone, layout = "bar", commentOnly = f
 function labelledError(r: { error: string; field?: string }, form: HTMLFormElement | null): string {
   const name = r.field ?? /^([A-Za-z]+): /.exec(r.error)?.[1];
   const el = name && form ? form.elements.namedItem(name) : null;
-  const label = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ? fieldLabel(el) : null;
+  const label =
+    el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ? fieldLabel(el) : null;
   return label && name && r.error.startsWith(`${name}: `) ? `${label}: ${r.error.slice(name.length + 2)}` : r.error;
 }
 
 /** What a triage did; requests waiting for an approver are said so, as their status has not changed yet. */
 export function updatedMessage(d: { updated: number; pending?: number }): string {
   const base = `Updated ${d.updated} finding${d.updated === 1 ? "" : "s"}.`;
-  return d.pending ? `${base} ${d.pending} wait${d.pending === 1 ? "s" : ""} for approval and count${d.pending === 1 ? "s" : ""} as open until then.` : base;
+  return d.pending
+    ? `${base} ${d.pending} wait${d.pending === 1 ? "s" : ""} for approval and count${d.pending === 1 ? "s" : ""} as open until then.`
+    : base;
 }

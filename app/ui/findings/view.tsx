@@ -35,7 +35,19 @@ function pageHref(view: FindingViewParams, path: string, defaultSort: string): s
 
 type Option = readonly [value: string, label: string];
 
-function Select({ name, label, value, options, any = "Any" }: { name: string; label: string; value: string | undefined; options: readonly Option[]; any?: string }) {
+function Select({
+  name,
+  label,
+  value,
+  options,
+  any = "Any",
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: readonly Option[];
+  any?: string;
+}) {
   // A value the list does not offer (a shared link with several values, an archived repository) stays
   // selectable, named by its parts' labels ("Fixed + False positive") rather than its raw value.
   const readable = (v: string) =>
@@ -60,17 +72,36 @@ function Select({ name, label, value, options, any = "Any" }: { name: string; la
 }
 
 /** A GET form: the filter lives in the URL, works without JavaScript and can be shared. */
-export function FindingFilters({ view, options, path, hide = [], defaultSort = DEFAULT_SORT }: { view: FindingViewParams; options: FindingFilterOptions; path: string; hide?: (keyof FindingViewParams)[]; defaultSort?: string }) {
+export function FindingFilters({
+  view,
+  options,
+  path,
+  hide = [],
+  defaultSort = DEFAULT_SORT,
+}: {
+  view: FindingViewParams;
+  options: FindingFilterOptions;
+  path: string;
+  hide?: (keyof FindingViewParams)[];
+  defaultSort?: string;
+}) {
   const show = (k: keyof FindingViewParams) => !hide.includes(k);
   const join = (v: readonly string[] | undefined) => v?.join(",");
   return (
     <form method="get" action={path} className="filters findings-filters" aria-label="Filter findings">
-      {show("repository") ? <Select name="repository" label="Repository" value={view.repository} options={options.repositories.map((r) => [r.id, r.name])} /> : null}
+      {show("repository") ? (
+        <Select name="repository" label="Repository" value={view.repository} options={options.repositories.map((r) => [r.id, r.name])} />
+      ) : null}
       {show("team") ? <Select name="team" label="Team" value={view.team} options={options.teams.map((t) => [t.id, t.name])} /> : null}
       <Select name="policy" label="Policy" value={view.policy} options={options.policies.map((p) => [p.id, p.title])} />
       <Select name="check" label="Check" value={view.check} options={options.checks.map((c) => [c.id, c.id])} />
       <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, frameworkLabel(f)])} />
-      <Select name="severity" label="Severity" value={join(view.severity)} options={[...SEVERITIES.map((s) => [s, s] as const), ["critical,high", "critical + high"]]} />
+      <Select
+        name="severity"
+        label="Severity"
+        value={join(view.severity)}
+        options={[...SEVERITIES.map((s) => [s, s] as const), ["critical,high", "critical + high"]]}
+      />
       <Select
         name="status"
         label="Status"
@@ -83,10 +114,20 @@ export function FindingFilters({ view, options, path, hide = [], defaultSort = D
         label="Context"
         value={view.context === "all" ? "all" : join(view.context)}
         any="Counted (as the dashboard)"
-        options={[...CODE_CONTEXTS.map((c) => [c, CONTEXT_LABELS[c]] as const), [OPTIONAL_CONTEXTS.join(","), OPTIONAL_CONTEXTS.map((c) => CONTEXT_LABELS[c]).join(" + ")], ["all", "Any context"]]}
+        options={[
+          ...CODE_CONTEXTS.map((c) => [c, CONTEXT_LABELS[c]] as const),
+          [OPTIONAL_CONTEXTS.join(","), OPTIONAL_CONTEXTS.map((c) => CONTEXT_LABELS[c]).join(" + ")],
+          ["all", "Any context"],
+        ]}
       />
       {show("assignee") ? (
-        <Select name="assignee" label="Assignee" value={view.assignee === "unassigned" ? "none" : view.assignee} any="Anyone" options={[["me", "Me"], ["none", "Unassigned"], ...options.users.map((u) => [u.id, u.name || u.email] as const)]} />
+        <Select
+          name="assignee"
+          label="Assignee"
+          value={view.assignee === "unassigned" ? "none" : view.assignee}
+          any="Anyone"
+          options={[["me", "Me"], ["none", "Unassigned"], ...options.users.map((u) => [u.id, u.name || u.email] as const)]}
+        />
       ) : null}
       <label>
         Older than (days)
@@ -129,7 +170,19 @@ function sortLinks(view: FindingViewParams, path: string, defaultSort: string): 
   return out;
 }
 
-function Pagination({ view, path, capped, pages, defaultSort }: { view: FindingViewParams; path: string; capped: boolean; pages: number; defaultSort: string }) {
+function Pagination({
+  view,
+  path,
+  capped,
+  pages,
+  defaultSort,
+}: {
+  view: FindingViewParams;
+  path: string;
+  capped: boolean;
+  pages: number;
+  defaultSort: string;
+}) {
   const href = (page: number) => {
     const q = findingViewQuery(view, { page }, defaultSort);
     return q ? `${path}?${q}` : path;
@@ -163,12 +216,29 @@ function Pagination({ view, path, capped, pages, defaultSort }: { view: FindingV
 }
 
 /** The table of one view with its count, export links and paging: the panel the findings pages stream in. */
-export async function FindingsResults({ view, path, user, exportable = true, emptyHint, defaultSort = DEFAULT_SORT }: { view: FindingViewParams; path: string; user: SignedInUser; exportable?: boolean; defaultSort?: string; emptyHint: { title: string; text: string; action?: { href: string; label: string } } }) {
+export async function FindingsResults({
+  view,
+  path,
+  user,
+  exportable = true,
+  emptyHint,
+  defaultSort = DEFAULT_SORT,
+}: {
+  view: FindingViewParams;
+  path: string;
+  user: SignedInUser;
+  exportable?: boolean;
+  defaultSort?: string;
+  emptyHint: { title: string; text: string; action?: { href: string; label: string } };
+}) {
   const db = getDb();
   const canTriage = canWithScope(user, "findings:triage");
   const visibility = await loadVisibility(db, user.access);
   const now = new Date();
-  const [asked, users] = await Promise.all([findingPage(db, view, user.id, now, visibility), canTriage ? assignableUsers(db, user.access) : Promise.resolve([])]);
+  const [asked, users] = await Promise.all([
+    findingPage(db, view, user.id, now, visibility),
+    canTriage ? assignableUsers(db, user.access) : Promise.resolve([]),
+  ]);
   // A page past the end (an old link, a filter that now matches less) shows the last page, and says so in the URL.
   const past = asked.rows.length === 0 && asked.total > 0 && view.page > asked.pages;
   if (past) view = { ...view, page: asked.pages };
@@ -181,7 +251,9 @@ export async function FindingsResults({ view, path, user, exportable = true, emp
       <div className="results-head">
         <p className="muted" role="status">
           <strong className="count">{count}</strong> finding{page.total === 1 ? "" : "s"}
-          {page.total > 0 ? ` · showing ${fmtInt((page.page - 1) * page.pageSize + 1)}–${fmtInt((page.page - 1) * page.pageSize + page.rows.length)}` : ""}
+          {page.total > 0
+            ? ` · showing ${fmtInt((page.page - 1) * page.pageSize + 1)}–${fmtInt((page.page - 1) * page.pageSize + page.rows.length)}`
+            : ""}
         </p>
         {exportable && page.total > 0 ? (
           <div className="row-flex small">
@@ -211,11 +283,31 @@ export async function FindingsResults({ view, path, user, exportable = true, emp
           </div>
         }
       />
-      {page.rows.length > 0 ? <Pagination view={view} path={path} capped={page.capped} pages={page.pages} defaultSort={defaultSort} /> : null}
+      {page.rows.length > 0 ? (
+        <Pagination view={view} path={path} capped={page.capped} pages={page.pages} defaultSort={defaultSort} />
+      ) : null}
     </section>
   );
 }
 
-export async function FindingFiltersPanel({ view, path, hide, defaultSort }: { view: FindingViewParams; path: string; hide?: (keyof FindingViewParams)[]; defaultSort?: string }) {
-  return <FindingFilters view={view} options={await findingFilterOptions(getDb(), (await requestVisibility()).access)} path={path} hide={hide} defaultSort={defaultSort} />;
+export async function FindingFiltersPanel({
+  view,
+  path,
+  hide,
+  defaultSort,
+}: {
+  view: FindingViewParams;
+  path: string;
+  hide?: (keyof FindingViewParams)[];
+  defaultSort?: string;
+}) {
+  return (
+    <FindingFilters
+      view={view}
+      options={await findingFilterOptions(getDb(), (await requestVisibility()).access)}
+      path={path}
+      hide={hide}
+      defaultSort={defaultSort}
+    />
+  );
 }

@@ -13,7 +13,19 @@ function breakdown(c: Pick<HeatmapCell, "critical" | "high" | "medium" | "low">)
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
-export function HeatmapGrid({ data, group, cellHref, columnHref, columnKind }: { data: Heatmap; group: boolean; cellHref: (policyId: string, columnId: string) => string; columnHref: (columnId: string) => string; columnKind: "repositories" | "teams" }) {
+export function HeatmapGrid({
+  data,
+  group,
+  cellHref,
+  columnHref,
+  columnKind,
+}: {
+  data: Heatmap;
+  group: boolean;
+  cellHref: (policyId: string, columnId: string) => string;
+  columnHref: (columnId: string) => string;
+  columnKind: "repositories" | "teams";
+}) {
   const cells = new Map(data.cells.map((c) => [`${c.policyId}\u0000${c.columnId}`, c]));
   const rowTotals = new Map<string, number>();
   for (const c of data.cells) rowTotals.set(c.policyId, (rowTotals.get(c.policyId) ?? 0) + c.total);
@@ -31,7 +43,8 @@ export function HeatmapGrid({ data, group, cellHref, columnHref, columnKind }: {
     <div className="heatmap-scroll">
       <table className={`heatmap${dense ? " dense" : ""}`}>
         <caption className="visually-hidden">
-          Open findings per policy (rows) and {columnKind === "teams" ? "team" : "repository"} (columns); each cell links to those findings. Total is the policy&apos;s findings across the columns shown.
+          Open findings per policy (rows) and {columnKind === "teams" ? "team" : "repository"} (columns); each cell links to those findings.
+          Total is the policy&apos;s findings across the columns shown.
         </caption>
         <colgroup>
           <col className="policy-col" />
@@ -110,7 +123,7 @@ export function HeatLegend() {
   const edges = [...HEAT_BUCKETS];
   const ranges = edges.map((e, i) => (i + 1 < edges.length ? `${e}–${edges[i + 1]! - 1}` : `${e}+`));
   return (
-    <div className="heat-legend" aria-label="Colour scale">
+    <div className="heat-legend" role="group" aria-label="Colour scale">
       <span className="small muted">Weighted open findings:</span>
       <span className="swatch" style={{ background: HEAT_COLORS[0] }} aria-hidden="true" />
       <span className="small">0</span>

@@ -20,7 +20,9 @@ const visible = requestVisibility;
 /** The trend and "new vs fixed" panels share one statement. */
 const trend = cache(async (days: number) => {
   const visibility = await visible();
-  return singleFlight(`overview:trend:${days}:${visibilityKey(visibility)}`, () => openTrend(getDb(), { days, visibility, reusePast: true }));
+  return singleFlight(`overview:trend:${days}:${visibilityKey(visibility)}`, () =>
+    openTrend(getDb(), { days, visibility, reusePast: true }),
+  );
 });
 /** The cards and both rankings share one pass over the open findings. */
 const openAll = cache(async () => {
@@ -39,7 +41,10 @@ export function findingsHref(params: Record<string, string>): string {
 export async function SummaryCards() {
   const db = getDb();
   const { access } = await visible();
-  const [{ open, overdue }, cov] = await Promise.all([openAll(), singleFlight(`overview:coverage:${accessKey(access)}`, () => coverage(db, { access }))]);
+  const [{ open, overdue }, cov] = await Promise.all([
+    openAll(),
+    singleFlight(`overview:coverage:${accessKey(access)}`, () => coverage(db, { access })),
+  ]);
   const total = SEVERITY_ORDER.reduce((a, s) => a + open[s], 0);
   const overdueTotal = SEVERITY_ORDER.reduce((a, s) => a + overdue[s], 0);
   return (
@@ -95,7 +100,8 @@ export async function SummaryCards() {
           {fmtInt(cov.failedScans24h)} <span className="stat-of">in 24 h</span>
         </div>
         <p className="small muted">
-          {fmtInt(cov.failedScans7d)} in the last 7 days · {fmtInt(cov.failingRepositories)} {cov.failingRepositories === 1 ? "repository" : "repositories"} whose last scan failed
+          {fmtInt(cov.failedScans7d)} in the last 7 days · {fmtInt(cov.failingRepositories)}{" "}
+          {cov.failingRepositories === 1 ? "repository" : "repositories"} whose last scan failed
         </p>
         <p className="small">
           <Link href="/repositories">Repositories</Link>
@@ -108,7 +114,15 @@ export async function SummaryCards() {
 function Meter({ value, max, label }: { value: number; max: number; label: string }) {
   const pct = max ? Math.round((value / max) * 100) : 0;
   return (
-    <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} aria-valuetext={`${pct}%`}>
+    <div
+      className="meter"
+      role="meter"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={max}
+      aria-valuenow={value}
+      aria-valuetext={`${pct}%`}
+    >
       <div style={{ width: `${pct}%` }} />
     </div>
   );
@@ -123,8 +137,9 @@ export async function TrendPanel({ range }: { range: number }) {
     <section className="panel" aria-labelledby="trend-h">
       <h2 id="trend-h">Open findings by severity, last {range} days</h2>
       <p className="small muted">
-        {fmtInt(today.total)} open today, {delta === 0 ? "the same as" : `${fmtInt(Math.abs(delta))} ${delta > 0 ? "more" : "fewer"} than`} on {start.day}. Counted from each finding&apos;s lifecycle: open on a day if first seen by then and not yet fixed,
-        marked false positive or accepted as a risk.
+        {fmtInt(today.total)} open today, {delta === 0 ? "the same as" : `${fmtInt(Math.abs(delta))} ${delta > 0 ? "more" : "fewer"} than`}{" "}
+        on {start.day}. Counted from each finding&apos;s lifecycle: open on a day if first seen by then and not yet fixed, marked false
+        positive or accepted as a risk.
       </p>
       <OpenTrendChart days={days} caption={`Open findings by severity per day, last ${range} days`} />
     </section>
@@ -156,7 +171,8 @@ export async function FlowPanel({ range }: { range: number }) {
     <section className="panel" aria-labelledby="flow-h">
       <h2 id="flow-h">New vs fixed, last {range} days</h2>
       <p className="small muted">
-        {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}); per {per}.
+        {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}
+        ); per {per}.
       </p>
       <TimeChart
         data={rows}
@@ -188,12 +204,15 @@ export async function MttrPanel({ range }: { range: number }) {
   return (
     <section className="panel" aria-labelledby="mttr-h">
       <h2 id="mttr-h">Mean time to remediate, last {range} days</h2>
-      <p className="small muted">From first detection to the scan that found it fixed; {fmtInt(m.all.count)} findings fixed, {fmtDays(m.all.days)} on average.</p>
+      <p className="small muted">
+        From first detection to the scan that found it fixed; {fmtInt(m.all.count)} findings fixed, {fmtDays(m.all.days)} on average.
+      </p>
       <ul className="sev-counts mttr" aria-label="Mean time to remediate by severity">
         {SEVERITY_ORDER.map((s) => (
           <li key={s}>
             <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
-            {sevLabel(s)} <strong>{fmtDays(m.bySeverity[s].days)}</strong> <span className="muted small">({fmtInt(m.bySeverity[s].count)})</span>
+            {sevLabel(s)} <strong>{fmtDays(m.bySeverity[s].days)}</strong>{" "}
+            <span className="muted small">({fmtInt(m.bySeverity[s].count)})</span>
           </li>
         ))}
       </ul>
@@ -207,7 +226,11 @@ export async function MttrPanel({ range }: { range: number }) {
       />
       <ChartTable
         caption="Mean days to remediate per week of fix, by severity"
-        columns={[{ key: "week", label: "Week of" }, ...SEVERITY_ORDER.map((s) => ({ key: s, label: `${sevLabel(s)} (days)`, numeric: true, decimals: 1 })), { key: "count", label: "Fixed", numeric: true }]}
+        columns={[
+          { key: "week", label: "Week of" },
+          ...SEVERITY_ORDER.map((s) => ({ key: s, label: `${sevLabel(s)} (days)`, numeric: true, decimals: 1 })),
+          { key: "count", label: "Fixed", numeric: true },
+        ]}
         rows={[...m.weeks].reverse()}
       />
     </section>

@@ -1,7 +1,18 @@
 import "server-only";
 import Link from "next/link";
 import { cache } from "react";
-import { acceptedRisks, DUE_SOON_DAYS, REPOSITORIES_SHOWN, REPOSITORIES_SHOWN_MORE, RETURNED_DAYS, scopeOf, slaView, statusBreakdown, type RemediationParams, type StatusRow } from "@/lib/dashboard/remediation.ts";
+import {
+  acceptedRisks,
+  DUE_SOON_DAYS,
+  REPOSITORIES_SHOWN,
+  REPOSITORIES_SHOWN_MORE,
+  RETURNED_DAYS,
+  scopeOf,
+  slaView,
+  statusBreakdown,
+  type RemediationParams,
+  type StatusRow,
+} from "@/lib/dashboard/remediation.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
 import { FINDING_STATUSES } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
@@ -30,13 +41,27 @@ function StatusBar({ row }: { row: StatusRow }) {
   return (
     <div className="status-bar" aria-hidden="true">
       {FINDING_STATUSES.map((s) =>
-        row.counts[s] ? <span key={s} style={{ width: `${(row.counts[s] / row.total) * 100}%`, background: STATUS_COLORS[s] }} title={`${STATUS_LABELS[s]}: ${row.counts[s]}`} /> : null,
+        row.counts[s] ? (
+          <span
+            key={s}
+            style={{ width: `${(row.counts[s] / row.total) * 100}%`, background: STATUS_COLORS[s] }}
+            title={`${STATUS_LABELS[s]}: ${row.counts[s]}`}
+          />
+        ) : null,
       )}
     </div>
   );
 }
 
-function StatusTable({ rows, kind, params }: { rows: (StatusRow & { teamName?: string })[]; kind: "team" | "repository"; params: RemediationParams }) {
+function StatusTable({
+  rows,
+  kind,
+  params,
+}: {
+  rows: (StatusRow & { teamName?: string })[];
+  kind: "team" | "repository";
+  params: RemediationParams;
+}) {
   return (
     <div className="table-scroll">
       <table className="data status-table">
@@ -70,7 +95,10 @@ function StatusTable({ rows, kind, params }: { rows: (StatusRow & { teamName?: s
               {FINDING_STATUSES.map((s) => (
                 <td key={s} className="num">
                   {r.counts[s] ? (
-                    <Link href={`/findings?${new URLSearchParams({ [kind]: r.id, status: s })}`} aria-label={`${fmtInt(r.counts[s])} ${STATUS_LABELS[s].toLowerCase()} in ${r.name}`}>
+                    <Link
+                      href={`/findings?${new URLSearchParams({ [kind]: r.id, status: s })}`}
+                      aria-label={`${fmtInt(r.counts[s])} ${STATUS_LABELS[s].toLowerCase()} in ${r.name}`}
+                    >
                       {fmtInt(r.counts[s])}
                     </Link>
                   ) : (
@@ -110,7 +138,9 @@ export async function StatusPanels({ params }: { params: RemediationParams }) {
         </section>
       ) : null}
       <section className="panel" aria-labelledby="by-repo-h">
-        <h2 id="by-repo-h">{params.repository ? "Status" : `Status by repository: the ${b.repositories.length} with the most open findings`}</h2>
+        <h2 id="by-repo-h">
+          {params.repository ? "Status" : `Status by repository: the ${b.repositories.length} with the most open findings`}
+        </h2>
         <StatusTable rows={b.repositories} kind="repository" params={params} />
         {!params.repository && b.repositoryCount > b.repositories.length ? (
           <p className="small">
@@ -119,7 +149,11 @@ export async function StatusPanels({ params }: { params: RemediationParams }) {
                 Show {Math.min(REPOSITORIES_SHOWN_MORE, b.repositoryCount)} of {fmtInt(b.repositoryCount)} repositories
               </Link>
             )}
-            {params.more ? <span className="muted">Showing the top {b.repositories.length} of {fmtInt(b.repositoryCount)}. </span> : null}
+            {params.more ? (
+              <span className="muted">
+                Showing the top {b.repositories.length} of {fmtInt(b.repositoryCount)}.{" "}
+              </span>
+            ) : null}
             {params.more ? <Link href={remediationHref(params, { more: undefined })}>Show fewer</Link> : null}
             {" · "}
             <Link href="/repositories">All repositories</Link>
@@ -141,8 +175,9 @@ export async function BurndownPanel({ params }: { params: RemediationParams }) {
     <section className="panel" aria-labelledby="burndown-h">
       <h2 id="burndown-h">Burndown, last {params.range} days</h2>
       <p className="small muted">
-        Open findings went from {fmtInt(first.total)} to {fmtInt(last.total)}: {fmtInt(opened)} opened (new, reopened or returned to open) and {fmtInt(closed)} closed (fixed, false positive or
-        accepted risk). Weeks start on Monday; the open count is at the end of each week.
+        Open findings went from {fmtInt(first.total)} to {fmtInt(last.total)}: {fmtInt(opened)} opened (new, reopened or returned to open)
+        and {fmtInt(closed)} closed (fixed, false positive or accepted risk). Weeks start on Monday; the open count is at the end of each
+        week.
       </p>
       <TimeChart
         data={weeks.map((w) => ({ week: w.week, open: w.open, opened: w.opened, closed: w.closed }))}
@@ -187,7 +222,8 @@ export async function SlaPanel({ params, canManageSettings }: { params: Remediat
     <section className="panel" aria-labelledby="sla-h">
       <h2 id="sla-h">SLA: due dates by severity</h2>
       <p className="small muted">
-        A finding is due a set number of days after it was first detected{canManageSettings ? (
+        A finding is due a set number of days after it was first detected
+        {canManageSettings ? (
           <>
             {" "}
             (<Link href="/settings">change in settings</Link>)
@@ -311,7 +347,13 @@ export async function AcceptedRisksPanel({ params }: { params: RemediationParams
                     <tr key={r.id}>
                       <td className="nowrap">
                         {fmtDate(r.acceptedUntil)}
-                        <div className={`small${expired ? " error" : " muted"}`}>{expired ? "expired: returns to open shortly" : r.acceptedUntil ? `in ${fmtInt(Math.ceil((r.acceptedUntil.getTime() - now) / 86_400_000))} d` : "no expiry"}</div>
+                        <div className={`small${expired ? " error" : " muted"}`}>
+                          {expired
+                            ? "expired: returns to open shortly"
+                            : r.acceptedUntil
+                              ? `in ${fmtInt(Math.ceil((r.acceptedUntil.getTime() - now) / 86_400_000))} d`
+                              : "no expiry"}
+                        </div>
                       </td>
                       <td>
                         <SeverityBadge severity={r.severity} />
@@ -323,7 +365,9 @@ export async function AcceptedRisksPanel({ params }: { params: RemediationParams
                       <td className="wrap-anywhere small">{r.reason ?? "—"}</td>
                       <td className="wrap-anywhere small">
                         <div>{r.requestedBy ?? "—"}</div>
-                        <div className="muted">{r.approvedBy ? `approved by ${r.approvedBy}` : r.requestedBy ? "no approval needed" : ""}</div>
+                        <div className="muted">
+                          {r.approvedBy ? `approved by ${r.approvedBy}` : r.requestedBy ? "no approval needed" : ""}
+                        </div>
                       </td>
                     </tr>
                   );
@@ -334,14 +378,18 @@ export async function AcceptedRisksPanel({ params }: { params: RemediationParams
         )}
         {a.activeCount > a.active.length ? (
           <p className="small">
-            <Link href={`/findings?${new URLSearchParams({ status: "accepted_risk", ...(params.team ? { team: params.team } : {}), ...(params.repository ? { repository: params.repository } : {}) })}`}>
+            <Link
+              href={`/findings?${new URLSearchParams({ status: "accepted_risk", ...(params.team ? { team: params.team } : {}), ...(params.repository ? { repository: params.repository } : {}) })}`}
+            >
               All {fmtInt(a.activeCount)} accepted risks
             </Link>
           </p>
         ) : null}
       </section>
       <section className="panel" aria-labelledby="returned-h">
-        <h2 id="returned-h">Returned to open, last {RETURNED_DAYS} days ({fmtInt(a.returnedCount)})</h2>
+        <h2 id="returned-h">
+          Returned to open, last {RETURNED_DAYS} days ({fmtInt(a.returnedCount)})
+        </h2>
         <p className="small muted">Accepted risks whose expiry date passed: they are open again and count towards the SLA.</p>
         {a.returned.length === 0 ? (
           <p className="muted">No acceptance has expired.</p>

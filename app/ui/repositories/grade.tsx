@@ -17,7 +17,11 @@ export function GradeBadge({ grade, score }: { grade: Grade | null; score: numbe
     );
   }
   return (
-    <span className="grade" style={{ background: GRADE_COLORS[grade] }} title={`Grade ${grade}: weighted score ${score} (${weightText}). ${scaleText}.`}>
+    <span
+      className="grade"
+      style={{ background: GRADE_COLORS[grade] }}
+      title={`Grade ${grade}: weighted score ${score} (${weightText}). ${scaleText}.`}
+    >
       {grade}
       <span className="visually-hidden">, weighted score {score}</span>
     </span>
@@ -36,7 +40,8 @@ export function GradeLegend() {
             <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}{" "}
-        — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test, docs or build code.
+        — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test, docs
+        or build code.
       </p>
       <ul className="grade-scale">
         {GRADE_SCALE.map((g) => (

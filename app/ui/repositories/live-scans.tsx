@@ -42,11 +42,27 @@ const activeIds = (d: ActiveScans) => new Set([...d.scans.map((s) => s.id), ...O
  * not poll. When a scan finishes it refreshes the page's server components, so rows, grades and history show
  * the result without a reload.
  */
-export function LiveScans({ initial, nextScheduledRun, children }: { initial: ActiveScans; nextScheduledRun?: string | null; children: ReactNode }) {
+export function LiveScans({
+  initial,
+  nextScheduledRun,
+  children,
+}: {
+  initial: ActiveScans;
+  nextScheduledRun?: string | null;
+  children: ReactNode;
+}) {
   const router = useRouter();
   const [data, setData] = useState(initial);
   const [error, setError] = useState<string | null>(null);
-  const loop = useRef<{ timer?: ReturnType<typeof setTimeout>; watchUntil: number; watched: Map<string, number>; known: Set<string>; active: boolean; wake: () => void; stopped: boolean }>({
+  const loop = useRef<{
+    timer?: ReturnType<typeof setTimeout>;
+    watchUntil: number;
+    watched: Map<string, number>;
+    known: Set<string>;
+    active: boolean;
+    wake: () => void;
+    stopped: boolean;
+  }>({
     watchUntil: 0,
     watched: new Map(),
     known: activeIds(initial),
@@ -74,8 +90,12 @@ export function LiveScans({ initial, nextScheduledRun, children }: { initial: Ac
       inflight = true;
       try {
         const ids = [...l.watched.keys()].join(",");
-        const res = await fetch(`/repositories/progress${ids ? `?repositories=${encodeURIComponent(ids)}` : ""}`, { cache: "no-store", headers: { accept: "application/json" } });
-        if (!res.ok) throw new Error(res.status === 401 ? "your session ended; sign in again" : `progress unavailable (HTTP ${res.status})`);
+        const res = await fetch(`/repositories/progress${ids ? `?repositories=${encodeURIComponent(ids)}` : ""}`, {
+          cache: "no-store",
+          headers: { accept: "application/json" },
+        });
+        if (!res.ok)
+          throw new Error(res.status === 401 ? "your session ended; sign in again" : `progress unavailable (HTTP ${res.status})`);
         const next = (await res.json()) as ActiveScans;
         if (l.stopped) return;
         setError(null);
@@ -116,6 +136,7 @@ export function LiveScans({ initial, nextScheduledRun, children }: { initial: Ac
   }, [router, nextScheduledRun]);
 
   // The server re-rendered (an action revalidated the page): look again rather than trust an older poll.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new server render is the trigger, not a value read here.
   useEffect(() => {
     loop.current.wake();
   }, [initial]);
@@ -167,7 +188,10 @@ export function ScanProgress() {
   return (
     <section className="panel progress" aria-label="Scans in progress">
       <h2>
-        Scans in progress <span className="muted small">({data.total} active{data.total > data.scans.length ? `, showing the oldest ${data.scans.length}` : ""})</span>
+        Scans in progress{" "}
+        <span className="muted small">
+          ({data.total} active{data.total > data.scans.length ? `, showing the oldest ${data.scans.length}` : ""})
+        </span>
       </h2>
       <p className="visually-hidden" role="status" aria-live="polite">
         {running} running, {data.total - running} queued
@@ -184,7 +208,11 @@ export function ScanProgress() {
               {s.status === "queued" ? (
                 <span className="small muted">waiting for a worker</span>
               ) : (
-                <progress max={100} value={pct ?? undefined} aria-label={`${s.repository}: ${s.status}${pct !== null ? `, ${s.filesDone} of ${s.filesTotal} files` : ""}`} />
+                <progress
+                  max={100}
+                  value={pct ?? undefined}
+                  aria-label={`${s.repository}: ${s.status}${pct !== null ? `, ${s.filesDone} of ${s.filesTotal} files` : ""}`}
+                />
               )}
               <span className="small muted num">{filesText(s)}</span>
             </li>
@@ -218,12 +246,23 @@ export interface LastScanView {
  * A repository's last scan: the live state while one is queued or running, else what the server rendered.
  * `detail` shows the full date and time (a repository's page); the list shows "… ago".
  */
-export function LiveLastScan({ repositoryId, last, now, detail = false }: { repositoryId: string; last: LastScanView | null; now: number; detail?: boolean }) {
+export function LiveLastScan({
+  repositoryId,
+  last,
+  now,
+  detail = false,
+}: {
+  repositoryId: string;
+  last: LastScanView | null;
+  now: number;
+  detail?: boolean;
+}) {
   const active = useRegistered(repositoryId);
   if (active) {
     return (
       <div className="live-scan" data-live-status={active.status}>
-        <ScanStatusBadge status={active.status} /> <span className="small muted">{active.status === "queued" ? "waiting for a worker" : filesText(active)}</span>
+        <ScanStatusBadge status={active.status} />{" "}
+        <span className="small muted">{active.status === "queued" ? "waiting for a worker" : filesText(active)}</span>
       </div>
     );
   }

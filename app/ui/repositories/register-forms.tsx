@@ -6,7 +6,13 @@ import { registerMany, registerOne } from "@/app/(dashboard)/repositories/action
 import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
 import { useCheckTypedUrl } from "../credentials/check-access.tsx";
 
-type OneData = { repositoryId: string; name: string; scanId: string | null; warning: string | null; credential: { name: string; scope: string } | null };
+type OneData = {
+  repositoryId: string;
+  name: string;
+  scanId: string | null;
+  warning: string | null;
+  credential: { name: string; scope: string } | null;
+};
 type ManyData = { results: BulkLineResult[]; registered: number; failed: number };
 
 /** A team is picked from the existing ones or typed; a new name creates the team on registration. */
@@ -58,9 +64,15 @@ function RegisterOne({ teams }: { teams: string[] }) {
         <p role="status" className="wide">
           <span className="success">Registered </span>
           <Link href={`/repositories/${state.data.repositoryId}`}>{state.data.name}</Link>
-          {state.data.warning ? <span className="error"> — first scan not queued: {state.data.warning}</span> : <span className="muted"> — first scan queued.</span>}
+          {state.data.warning ? (
+            <span className="error"> — first scan not queued: {state.data.warning}</span>
+          ) : (
+            <span className="muted"> — first scan queued.</span>
+          )}
           <span className="muted">
-            {state.data.credential ? ` Cloned with the stored credential “${state.data.credential.name}” (${state.data.credential.scope}).` : " No stored credential matches its URL: cloned without one (public access)."}
+            {state.data.credential
+              ? ` Cloned with the stored credential “${state.data.credential.name}” (${state.data.credential.scope}).`
+              : " No stored credential matches its URL: cloned without one (public access)."}
           </span>
         </p>
       ) : null}
@@ -76,14 +88,26 @@ function RegisterMany({ teams }: { teams: string[] }) {
   const registered = data ? data.results.filter((r) => r.ok) : [];
   // The accepted lines are done; the refused ones stay to be fixed and sent again, their reasons beside them.
   useEffect(() => {
-    if (data && urls.current) urls.current.value = data.results.filter((r) => !r.ok).map((r) => r.url).join("\n");
+    if (data && urls.current)
+      urls.current.value = data.results
+        .filter((r) => !r.ok)
+        .map((r) => r.url)
+        .join("\n");
   }, [data]);
   return (
     <form {...formProps} className="register-form">
       <div className={`wide bulk-lines${refused.length ? " with-reasons" : ""}`}>
         <label>
           Git URLs <span className="muted small">(one a line; blank lines and # comments are ignored)</span>
-          <textarea ref={urls} name="urls" required rows={Math.max(6, refused.length + 1)} spellCheck={false} placeholder={"https://github.com/org/serving-a.git\ngit@github.com:org/serving-b.git"} aria-describedby={refused.length ? "bulk-refused" : undefined} />
+          <textarea
+            ref={urls}
+            name="urls"
+            required
+            rows={Math.max(6, refused.length + 1)}
+            spellCheck={false}
+            placeholder={"https://github.com/org/serving-a.git\ngit@github.com:org/serving-b.git"}
+            aria-describedby={refused.length ? "bulk-refused" : undefined}
+          />
         </label>
         {refused.length ? (
           <div id="bulk-refused" className="refused-lines">
@@ -121,7 +145,8 @@ function RegisterMany({ teams }: { teams: string[] }) {
       {data ? (
         <div className="wide" role="status">
           <p>
-            <span className="success">{data.registered} registered</span>, <span className={data.failed ? "error" : "muted"}>{data.failed} refused</span>
+            <span className="success">{data.registered} registered</span>,{" "}
+            <span className={data.failed ? "error" : "muted"}>{data.failed} refused</span>
           </p>
           {registered.length ? (
             <ul className="registered-list small">
@@ -130,7 +155,11 @@ function RegisterMany({ teams }: { teams: string[] }) {
                   <Link href={`/repositories/${r.repositoryId}`} className="mono wrap-anywhere">
                     {r.url}
                   </Link>
-                  {r.error ? <span className="error"> — first scan not queued: {r.error.message}</span> : <span className="muted"> — first scan queued</span>}
+                  {r.error ? (
+                    <span className="error"> — first scan not queued: {r.error.message}</span>
+                  ) : (
+                    <span className="muted"> — first scan queued</span>
+                  )}
                 </li>
               ))}
             </ul>

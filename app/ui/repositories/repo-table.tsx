@@ -19,7 +19,19 @@ export interface SortLink {
 }
 
 /** Server-sorted and paginated: the table renders the current page only; headers are links that change the URL. */
-export function RepositoryTable({ rows, sortLinks, canScan, canArchive, now }: { rows: RepoTableRow[]; sortLinks: Record<RepositorySort, SortLink>; canScan: boolean; canArchive: boolean; now: number }) {
+export function RepositoryTable({
+  rows,
+  sortLinks,
+  canScan,
+  canArchive,
+  now,
+}: {
+  rows: RepoTableRow[];
+  sortLinks: Record<RepositorySort, SortLink>;
+  canScan: boolean;
+  canArchive: boolean;
+  now: number;
+}) {
   const sortHeader = (key: RepositorySort, label: string) => () => {
     const s = sortLinks[key];
     return (
@@ -44,7 +56,10 @@ export function RepositoryTable({ rows, sortLinks, canScan, canArchive, now }: {
         </div>
       ),
     },
-    { id: "team", header: sortHeader("team", "Team"), cell: ({ row }) => (
+    {
+      id: "team",
+      header: sortHeader("team", "Team"),
+      cell: ({ row }) => (
         <Link className="team-cell" href={`?team=${encodeURIComponent(row.original.team.id)}`}>
           {row.original.team.name}
         </Link>
@@ -71,9 +86,15 @@ export function RepositoryTable({ rows, sortLinks, canScan, canArchive, now }: {
           Open findings <span className="visually-hidden">(critical, high, medium, low)</span>
         </span>
       ),
-      cell: ({ row }) => <SeverityCounts counts={row.original.openFindings} href={`/findings?repository=${encodeURIComponent(row.original.id)}`} />,
+      cell: ({ row }) => (
+        <SeverityCounts counts={row.original.openFindings} href={`/findings?repository=${encodeURIComponent(row.original.id)}`} />
+      ),
     },
-    { id: "risk", header: sortHeader("risk", "Grade"), cell: ({ row }) => <GradeBadge grade={row.original.grade} score={row.original.risk} /> },
+    {
+      id: "risk",
+      header: sortHeader("risk", "Grade"),
+      cell: ({ row }) => <GradeBadge grade={row.original.grade} score={row.original.risk} />,
+    },
   ];
   if (canScan || canArchive) {
     columns.push({
@@ -128,9 +149,13 @@ export function SeverityCounts({ counts, href }: { counts: Record<(typeof SEVERI
   const total = SEVERITY_ORDER.reduce((n, s) => n + counts[s], 0);
   const label = `${total} open: ${SEVERITY_ORDER.map((s) => `${counts[s]} ${s}`).join(", ")}`;
   const body = (
-    <span className="sev-counts" aria-label={label} title={label}>
+    <span className="sev-counts" role="img" aria-label={label} title={label}>
       {SEVERITY_ORDER.map((s) => (
-        <span key={s} className={counts[s] ? "sev-count" : "sev-count zero"} style={counts[s] ? { background: SEVERITY_COLORS[s], color: SEVERITY_ON[s] } : undefined}>
+        <span
+          key={s}
+          className={counts[s] ? "sev-count" : "sev-count zero"}
+          style={counts[s] ? { background: SEVERITY_COLORS[s], color: SEVERITY_ON[s] } : undefined}
+        >
           {counts[s]}
         </span>
       ))}

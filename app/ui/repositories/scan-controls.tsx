@@ -32,7 +32,9 @@ export function ScanNowButton({ repositoryId, name }: { repositoryId: string; na
       <button type="submit" disabled={pending} aria-label={`Scan now: ${name}`}>
         {pending ? "Queuing…" : "Scan now"}
       </button>
-      {state?.ok ? <span className="success small">{(state.data as { created: boolean }).created ? "queued" : "already queued"}</span> : null}
+      {state?.ok ? (
+        <span className="success small">{(state.data as { created: boolean }).created ? "queued" : "already queued"}</span>
+      ) : null}
       <ErrorLine state={state} />
     </form>
   );

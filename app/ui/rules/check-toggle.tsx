@@ -19,13 +19,18 @@ export function CheckToggle({ checkId, enabled, open }: { checkId: string; enabl
     );
   }
   return (
-    <form {...formProps} className={enabled ? "stack disable-form" : "inline-form"} aria-label={enabled ? `Disable ${checkId} org-wide` : undefined}>
+    <form
+      {...formProps}
+      className={enabled ? "stack disable-form" : "inline-form"}
+      aria-label={enabled ? `Disable ${checkId} org-wide` : undefined}
+    >
       <input type="hidden" name="checkId" value={checkId} />
       <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
       {enabled ? (
         <>
           <p className="small">
-            Scans stop reporting {checkId}, and its {open} open finding{open === 1 ? "" : "s"} are hidden everywhere (kept, and shown again if it is enabled).
+            Scans stop reporting {checkId}, and its {open} open finding{open === 1 ? "" : "s"} are hidden everywhere (kept, and shown again
+            if it is enabled).
           </p>
           <label htmlFor={`${id}-reason`} className="small">
             Reason <span className="muted">(kept in the audit log and shown here)</span>
@@ -34,7 +39,12 @@ export function CheckToggle({ checkId, enabled, open }: { checkId: string; enabl
         </>
       ) : null}
       <div className="row-flex">
-        <button type="submit" disabled={pending} className={enabled ? "danger" : "primary"} aria-label={enabled ? `Disable org-wide: ${checkId}` : `Enable ${checkId}`}>
+        <button
+          type="submit"
+          disabled={pending}
+          className={enabled ? "danger" : "primary"}
+          aria-label={enabled ? `Disable org-wide: ${checkId}` : `Enable ${checkId}`}
+        >
           {pending ? "Saving…" : enabled ? "Disable org-wide" : "Enable"}
         </button>
         {enabled ? (

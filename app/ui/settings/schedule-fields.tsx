@@ -19,15 +19,34 @@ export function ScheduleFields({ enabled: enabled0, cron: cron0, timezone: tz0 }
     <>
       <div className="filters">
         <label className="check-row">
-          <input name="scheduleEnabled" type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} value="true" /> Rescan every repository on a schedule
+          <input name="scheduleEnabled" type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} value="true" />{" "}
+          Rescan every repository on a schedule
         </label>
         <label>
           Cron schedule <span className="muted small">(minute hour day-of-month month day-of-week)</span>
-          <input name="scheduleCron" required value={cron} onChange={(e) => setCron(e.target.value)} className="mono" maxLength={100} aria-describedby={`${id}-runs`} aria-invalid={problem ? true : undefined} spellCheck={false} />
+          <input
+            name="scheduleCron"
+            required
+            value={cron}
+            onChange={(e) => setCron(e.target.value)}
+            className="mono"
+            maxLength={100}
+            aria-describedby={`${id}-runs`}
+            aria-invalid={problem ? true : undefined}
+            spellCheck={false}
+          />
         </label>
         <label>
           Time zone <span className="muted small">(e.g. UTC, Europe/Berlin)</span>
-          <input name="scheduleTimezone" required value={tz} onChange={(e) => setTz(e.target.value)} maxLength={64} aria-invalid={tzOk ? undefined : true} spellCheck={false} />
+          <input
+            name="scheduleTimezone"
+            required
+            value={tz}
+            onChange={(e) => setTz(e.target.value)}
+            maxLength={64}
+            aria-invalid={tzOk ? undefined : true}
+            spellCheck={false}
+          />
         </label>
       </div>
       <p id={`${id}-runs`} className="small" aria-live="polite">
@@ -37,7 +56,10 @@ export function ScheduleFields({ enabled: enabled0, cron: cron0, timezone: tz0 }
           <span className="error">Time zone: not a known time zone (e.g. UTC, Europe/Berlin)</span>
         ) : (
           <span className="muted">
-            {enabled ? "Next runs" : "The schedule is off: repositories are scanned when registered or when someone asks. When on, it would run"}: {runs.map((d) => fmtDateTime(d)).join(" · ")}
+            {enabled
+              ? "Next runs"
+              : "The schedule is off: repositories are scanned when registered or when someone asks. When on, it would run"}
+            : {runs.map((d) => fmtDateTime(d)).join(" · ")}
           </span>
         )}
       </p>

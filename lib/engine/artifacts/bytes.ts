@@ -45,7 +45,8 @@ export class ReadBudget {
   }
 }
 
-export const mib = (n: number) => (n >= 1024 ** 3 && n % 1024 ** 3 === 0 ? `${n / 1024 ** 3} GiB` : `${Math.round((n / 1024 ** 2) * 10) / 10} MiB`);
+export const mib = (n: number) =>
+  n >= 1024 ** 3 && n % 1024 ** 3 === 0 ? `${n / 1024 ** 3} GiB` : `${Math.round((n / 1024 ** 2) * 10) / 10} MiB`;
 
 /** Pulls chunks from a stream, charging each to the budget. */
 export function chunksOf(stream: Readable, budget?: ReadBudget): () => Promise<Buffer | null> {

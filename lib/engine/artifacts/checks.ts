@@ -51,9 +51,12 @@ export function isArtifactMatch(m: { language: string }): m is ArtifactMatch {
 }
 
 /** What an artifact check may not have: the text-file options, which mean nothing for a binary file. */
-export function artifactCheckIssue(c: Pick<Check, "prefilter" | "sinkPrefilter" | "when" | "unlessDeclared" | "match">): { path: string[]; message: string } | undefined {
+export function artifactCheckIssue(
+  c: Pick<Check, "prefilter" | "sinkPrefilter" | "when" | "unlessDeclared" | "match">,
+): { path: string[]; message: string } | undefined {
   for (const key of ["prefilter", "sinkPrefilter", "when", "unlessDeclared"] as const)
-    if (c[key] !== undefined) return { path: [key], message: `${key} is for text files; an artifact check (${c.match.language}) cannot have it` };
+    if (c[key] !== undefined)
+      return { path: [key], message: `${key} is for text files; an artifact check (${c.match.language}) cannot have it` };
   const m = c.match as ArtifactMatch;
   if (m.language === "pickle" && !m.imports && !m.computed) return { path: ["match"], message: "give imports, computed: true, or both" };
   return undefined;
@@ -70,7 +73,11 @@ export interface CompiledArtifact {
 function listMatcher(list: GlobalList): (module: string, name: string) => boolean {
   const entries = Object.entries(list);
   return (module, name) =>
-    entries.some(([m, names]) => (m === "*" || module === m || module.startsWith(`${m}.`)) && (names === "*" || names.some((n) => name === n || name.startsWith(`${n}.`))));
+    entries.some(
+      ([m, names]) =>
+        (m === "*" || module === m || module.startsWith(`${m}.`)) &&
+        (names === "*" || names.some((n) => name === n || name.startsWith(`${n}.`))),
+    );
 }
 
 export function compileArtifactMatch(m: ArtifactMatch): CompiledArtifact {
@@ -117,7 +124,9 @@ export function artifactFindings(
           const item = imp.computed ? `${imp.module}.${imp.name} (computed)` : `${imp.module}.${imp.name}`;
           if (!g.items.includes(item)) g.items.push(item);
           const n = ordinal.get(stream.imports)!;
-          g.lines.push(`${entry || file}: ${imp.opcode} ${imp.module} ${imp.name} at byte ${imp.offset}${n > 1 ? ` (pickle ${n})` : ""}${imp.computed ? ", names computed at load time" : ""}`);
+          g.lines.push(
+            `${entry || file}: ${imp.opcode} ${imp.module} ${imp.name} at byte ${imp.offset}${n > 1 ? ` (pickle ${n})` : ""}${imp.computed ? ", names computed at load time" : ""}`,
+          );
         }
       });
     } else {
@@ -135,7 +144,13 @@ export function artifactFindings(
         entry,
         items: g.items,
         lines: g.lines,
-        vars: { GLOBALS: g.items.join(", "), LAYERS: g.items.join(", "), ENTRY: entry || file, IN: entry ? ` (in ${entry})` : "", COUNT: String(g.items.length) },
+        vars: {
+          GLOBALS: g.items.join(", "),
+          LAYERS: g.items.join(", "),
+          ENTRY: entry || file,
+          IN: entry ? ` (in ${entry})` : "",
+          COUNT: String(g.items.length),
+        },
       });
   }
   out.sort((a, b) => a.check.id.localeCompare(b.check.id) || (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));

@@ -13,7 +13,19 @@ import { ArtifactFormatError, ArtifactLimitError, BudgetError, ByteReader, chunk
 import { DEFAULT_PICKLE_LIMITS, isOpcode, readPickles, type PickleLimits, type PickleStream } from "./pickle.ts";
 import { fileSource, isZip, openZip, sliceSource, withTemporaryCopy, type RandomSource } from "./zip.ts";
 
-export const ARTIFACT_FORMATS = ["pickle", "torch-zip", "torchserve-mar", "numpy", "numpy-zip", "keras", "hdf5", "zip", "safetensors", "onnx", "gguf"] as const;
+export const ARTIFACT_FORMATS = [
+  "pickle",
+  "torch-zip",
+  "torchserve-mar",
+  "numpy",
+  "numpy-zip",
+  "keras",
+  "hdf5",
+  "zip",
+  "safetensors",
+  "onnx",
+  "gguf",
+] as const;
 export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
 /** Formats that cannot carry code by design (their loaders read tensors and metadata only). */
 export const SAFE_FORMATS: readonly ArtifactFormat[] = ["safetensors", "onnx", "gguf"];
@@ -123,7 +135,16 @@ const within = (entry: string, where: string) => (where ? `${where} > ${entry}` 
  * Inspects bytes read from `r` (a file, or an archive entry named `name` at `where`) and returns its format.
  * `zipSource` gives random access when the bytes turn out to be a zip.
  */
-async function inspectStream(r: ByteReader, size: number, name: string, where: string, depth: number, ctx: Ctx, zipSource: () => Promise<RandomSource | undefined>, top = false): Promise<ArtifactFormat | undefined> {
+async function inspectStream(
+  r: ByteReader,
+  size: number,
+  name: string,
+  where: string,
+  depth: number,
+  ctx: Ctx,
+  zipSource: () => Promise<RandomSource | undefined>,
+  top = false,
+): Promise<ArtifactFormat | undefined> {
   await r.ensure(Math.min(HEAD, size));
   const head = Buffer.from(r.buf.subarray(r.pos, r.pos + HEAD));
   const text = head.toString("latin1");
@@ -156,8 +177,13 @@ async function inspectStream(r: ByteReader, size: number, name: string, where: s
   }
   if (/\.onnx$/i.test(name)) return "onnx";
   if (head[0] === 0x1f && head[1] === 0x8b) return inspectCompressed(r, "gzip", where, ctx);
-  if (head[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(head[1]!) && PICKLE_NAME.test(name)) return inspectCompressed(r, "zlib", where, ctx);
-  for (const [magic, what] of [["BZh", "bz2"], ["\xfd7zXZ\x00", "xz"], ["\x5d\x00\x00", "lzma"]] as const)
+  if (head[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(head[1]!) && PICKLE_NAME.test(name))
+    return inspectCompressed(r, "zlib", where, ctx);
+  for (const [magic, what] of [
+    ["BZh", "bz2"],
+    ["\xfd7zXZ\x00", "xz"],
+    ["\x5d\x00\x00", "lzma"],
+  ] as const)
     if (text.startsWith(magic) && PICKLE_NAME.test(name)) {
       ctx.inv.problems.push(`not scanned: ${where || name} is compressed with ${what}, which this scanner does not read`);
       return "pickle";
@@ -196,7 +222,9 @@ async function inspectCompressed(r: ByteReader, kind: "gzip" | "zlib", where: st
     if (c) {
       out += c.length;
       if (out > ctx.limits.ratioFloorBytes && out / Math.max(1, compressed.bytes) > ctx.limits.maxRatio)
-        throw new ArtifactLimitError(`${where || "the file"} inflates more than ${ctx.limits.maxRatio} times (${kind}); a compression bomb?`);
+        throw new ArtifactLimitError(
+          `${where || "the file"} inflates more than ${ctx.limits.maxRatio} times (${kind}); a compression bomb?`,
+        );
     }
     return c;
   });
@@ -270,7 +298,8 @@ function zipFormat(names: readonly string[], name: string): ArtifactFormat {
   return "zip";
 }
 
-const TEXT_NAME = /(?:\.(?:py|pyi|txt|md|rst|json|ya?ml|cfg|ini|toml|properties|sh|html|csv)|(?:^|\/)(?:LICENSE|README|requirements[^/]*))$/i;
+const TEXT_NAME =
+  /(?:\.(?:py|pyi|txt|md|rst|json|ya?ml|cfg|ini|toml|properties|sh|html|csv)|(?:^|\/)(?:LICENSE|README|requirements[^/]*))$/i;
 
 /** torch's tensor storages: data/<n> in a checkpoint, never a pickle. */
 const TORCH_STORAGE = /(^|\/)(?:data\/\d+|\.data\/[^/]+|version|byteorder)$/;
@@ -290,7 +319,8 @@ async function inspectZip(source: RandomSource, name: string, where: string, dep
       ctx.inv.problems.push(`not scanned: ${label} is an archive nested ${depth} deep, past the limit of ${ctx.limits.maxDepth}`);
       return "zip";
     }
-    if (zip.entryCount > ctx.limits.maxEntries) ctx.inv.problems.push(`not fully scanned: ${label} has ${zip.entryCount} entries; the first ${ctx.limits.maxEntries} were read`);
+    if (zip.entryCount > ctx.limits.maxEntries)
+      ctx.inv.problems.push(`not fully scanned: ${label} has ${zip.entryCount} entries; the first ${ctx.limits.maxEntries} were read`);
     let seen = 0;
     for await (const entry of zip.eachEntry()) {
       if (++seen > ctx.limits.maxEntries) break;
@@ -311,11 +341,15 @@ async function inspectEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, parent: Rand
   // Source, manifests and documentation of a .mar or a Keras archive: opening each would spend the budget for nothing.
   if (TEXT_NAME.test(fileName) && fileName !== "config.json") return;
   if (uncompressedSize > ctx.limits.ratioFloorBytes && uncompressedSize / Math.max(1, compressedSize) > ctx.limits.maxRatio) {
-    ctx.inv.problems.push(`not scanned: ${where} would inflate ${Math.round(uncompressedSize / Math.max(1, compressedSize))} times (${mib(uncompressedSize)}), past the limit of ${ctx.limits.maxRatio}; a zip bomb?`);
+    ctx.inv.problems.push(
+      `not scanned: ${where} would inflate ${Math.round(uncompressedSize / Math.max(1, compressedSize))} times (${mib(uncompressedSize)}), past the limit of ${ctx.limits.maxRatio}; a zip bomb?`,
+    );
     return;
   }
   if (entry.isEncrypted() || !entry.canDecodeFileData()) {
-    ctx.inv.problems.push(`not scanned: ${where} is ${entry.isEncrypted() ? "encrypted" : `compressed with method ${entry.compressionMethod}`}`);
+    ctx.inv.problems.push(
+      `not scanned: ${where} is ${entry.isEncrypted() ? "encrypted" : `compressed with method ${entry.compressionMethod}`}`,
+    );
     return;
   }
   if (fileName === "config.json" && ctx.layerClasses.size) {
@@ -333,7 +367,8 @@ async function inspectEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, parent: Rand
       return undefined;
     }).then(async (format) => {
       // a compressed archive inside an archive: inflate it to a temporary file to read it in turn
-      if (format === "zip" && entry.compressionMethod !== 0) await withTemporaryCopy(Buffer.alloc(0), r.drain(), (copy) => inspectZip(copy, fileName, where, depth + 1, ctx));
+      if (format === "zip" && entry.compressionMethod !== 0)
+        await withTemporaryCopy(Buffer.alloc(0), r.drain(), (copy) => inspectZip(copy, fileName, where, depth + 1, ctx));
     });
   } catch (e) {
     // the budget is the file's or the scan's: every later entry would hit it too
@@ -346,7 +381,9 @@ async function inspectEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, parent: Rand
 
 async function readKerasConfig(zip: yauzl.ZipFile, entry: yauzl.Entry, where: string, ctx: Ctx) {
   if (entry.uncompressedSize > ctx.limits.maxJsonBytes) {
-    ctx.inv.problems.push(`not scanned: ${where} is ${mib(entry.uncompressedSize)}, past the limit of ${mib(ctx.limits.maxJsonBytes)} for a configuration`);
+    ctx.inv.problems.push(
+      `not scanned: ${where} is ${mib(entry.uncompressedSize)}, past the limit of ${mib(ctx.limits.maxJsonBytes)} for a configuration`,
+    );
     return;
   }
   const stream = await zip.openReadStreamPromise(entry);

@@ -85,7 +85,11 @@ const MAX_DICT = 64;
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The first byte of every opcode CPython knows (protocols 0-5). */
-const OPCODES = new Set([..."(.012FIJKLMNPQRSTUVXabcdeghijlopqrstu}])GBC"].map((c) => c.charCodeAt(0)).concat(Array.from({ length: 0x98 - 0x80 + 1 }, (_, i) => 0x80 + i)));
+const OPCODES = new Set(
+  [..."(.012FIJKLMNPQRSTUVXabcdeghijlopqrstu}])GBC"]
+    .map((c) => c.charCodeAt(0))
+    .concat(Array.from({ length: 0x98 - 0x80 + 1 }, (_, i) => 0x80 + i)),
+);
 
 /** Whether a byte can start a pickle (any opcode can; a stream of them is tried). */
 export function isOpcode(byte: number): boolean {
@@ -136,7 +140,8 @@ function memoable(v: Value): Value {
   if (primitive(v)) return v;
   if (v instanceof Tuple) return v.items.every(primitive) ? v : OTHER;
   // a numpy.dtype("f8") and the like, which joblib's array wrappers share through the memo
-  if (v instanceof Obj) return v.cls instanceof Glob && (primitive(v.args) || (v.args instanceof Tuple && v.args.items.every(primitive))) ? v : OTHER;
+  if (v instanceof Obj)
+    return v.cls instanceof Glob && (primitive(v.args) || (v.args instanceof Tuple && v.args.items.every(primitive))) ? v : OTHER;
   return OTHER;
 }
 
@@ -152,7 +157,9 @@ function pythonString(quoted: string): string | undefined {
 }
 
 function rawUnicodeEscape(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u?: string, U?: string) => String.fromCodePoint(parseInt((u ?? U)!, 16)));
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u?: string, U?: string) =>
+    String.fromCodePoint(parseInt((u ?? U)!, 16)),
+  );
 }
 
 async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits): Promise<void> {
@@ -162,7 +169,10 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
     throw new ArtifactFormatError(message, at);
   };
   const push = (v: Value | typeof MARK) => {
-    if (stack.length >= limits.maxStack) throw new ArtifactLimitError(`the pickle at byte ${stream.offset} grows its stack past ${limits.maxStack} entries (an opcode flood); the rest was not read`);
+    if (stack.length >= limits.maxStack)
+      throw new ArtifactLimitError(
+        `the pickle at byte ${stream.offset} grows its stack past ${limits.maxStack} entries (an opcode flood); the rest was not read`,
+      );
     stack.push(v);
   };
   const pop = (): Value => {
@@ -465,7 +475,8 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
         const moduleV = pop();
         const module = toName(moduleV);
         const name = toName(nameV);
-        if (module !== undefined && name !== undefined && DOTTED.test(module) && DOTTED.test(name)) addImport(module, name, "STACK_GLOBAL", at);
+        if (module !== undefined && name !== undefined && DOTTED.test(module) && DOTTED.test(name))
+          addImport(module, name, "STACK_GLOBAL", at);
         else addImport(module ?? "?", name ?? "?", "STACK_GLOBAL", at, true);
         push(new Glob(module ?? "?", name ?? "?"));
         break;
@@ -576,7 +587,12 @@ function setItem(d: Dict, k: Value, v: Value) {
  * them back at that BUILD), so the opcodes resume only after them: skip them, or read the pickle an object array is.
  */
 function isJoblibArray(obj: Obj): boolean {
-  return obj.cls instanceof Glob && obj.cls.name === "NumpyArrayWrapper" && /(^|\.)numpy_pickle$/.test(obj.cls.module) && obj.state instanceof Dict;
+  return (
+    obj.cls instanceof Glob &&
+    obj.cls.name === "NumpyArrayWrapper" &&
+    /(^|\.)numpy_pickle$/.test(obj.cls.module) &&
+    obj.state instanceof Dict
+  );
 }
 
 async function skipJoblibArray(r: ByteReader, obj: Obj, stream: PickleStream, limits: PickleLimits, at: number): Promise<void> {
@@ -600,7 +616,8 @@ async function skipJoblibArray(r: ByteReader, obj: Obj, stream: PickleStream, li
     return;
   }
   const shape = state.get("shape");
-  if (!(shape instanceof Tuple) || !shape.items.every((n) => typeof n === "number" && n >= 0)) unknown("its shape is not a tuple of integers");
+  if (!(shape instanceof Tuple) || !shape.items.every((n) => typeof n === "number" && n >= 0))
+    unknown("its shape is not a tuple of integers");
   const count = (shape as Tuple).items.reduce<number>((a, b) => a * (b as number), 1);
   if (!(await r.skip(count * (itemsize as number)))) unknown("truncated");
 }
@@ -615,9 +632,35 @@ function dtypeItemsize(v: Value | undefined): number | "object" | undefined {
   const [, kind, digits] = m;
   if (kind === "O") return "object";
   // numpy pickles dtype state as (version, byteorder, subarray, names, fields, elsize, alignment, flags)
-  const elsize = v.state instanceof Tuple && typeof v.state.items[5] === "number" && (v.state.items[5] as number) > 0 ? (v.state.items[5] as number) : undefined;
+  const elsize =
+    v.state instanceof Tuple && typeof v.state.items[5] === "number" && (v.state.items[5] as number) > 0
+      ? (v.state.items[5] as number)
+      : undefined;
   if (digits) return kind === "U" ? Number(digits) * 4 : Number(digits);
   if (elsize) return elsize;
-  const fixed: Record<string, number> = { "?": 1, b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 8, L: 8, q: 8, Q: 8, p: 8, P: 8, e: 2, f: 4, d: 8, g: 16, F: 8, D: 16, G: 32, M: 8, m: 8 };
+  const fixed: Record<string, number> = {
+    "?": 1,
+    b: 1,
+    B: 1,
+    h: 2,
+    H: 2,
+    i: 4,
+    I: 4,
+    l: 8,
+    L: 8,
+    q: 8,
+    Q: 8,
+    p: 8,
+    P: 8,
+    e: 2,
+    f: 4,
+    d: 8,
+    g: 16,
+    F: 8,
+    D: 16,
+    G: 32,
+    M: 8,
+    m: 8,
+  };
   return fixed[kind!];
 }

@@ -44,7 +44,10 @@ export class ArtifactScan {
     this.limits = { ...DEFAULT_ARTIFACT_LIMITS, ...limits };
     this.scanBudget = { remaining: this.limits.maxScanBytes };
     this.layerClasses = new Set(checks.flatMap((c) => [...c.matcher.layers]));
-    this.isArtifact = picomatch(checks.flatMap((c) => c.check.files), { dot: true });
+    this.isArtifact = picomatch(
+      checks.flatMap((c) => c.check.files),
+      { dot: true },
+    );
   }
 
   /** The artifact scan of a compiled rulebook, or undefined when none of its checks reads artifacts. */
@@ -58,17 +61,30 @@ export class ArtifactScan {
   }
 
   /** Reads one file and reports into `result`; never throws for what the file holds. */
-  async scan(file: WalkedFile, result: ScanResult, listed: SkippedList, context: CodeContext, disabled: (checkId: string) => boolean): Promise<{ kind: "artifact" }> {
+  async scan(
+    file: WalkedFile,
+    result: ScanResult,
+    listed: SkippedList,
+    context: CodeContext,
+    disabled: (checkId: string) => boolean,
+  ): Promise<{ kind: "artifact" }> {
     result.stats.artifacts = this.stats;
     const checks = this.checks.filter((c) => this.globSets[c.globSet]!(file.rel) && !disabled(c.check.id));
-    const inv = await inspectArtifact(file.abs, file.rel, { limits: this.limits, scanBudget: this.scanBudget, layerClasses: this.layerClasses });
+    const inv = await inspectArtifact(file.abs, file.rel, {
+      limits: this.limits,
+      scanBudget: this.scanBudget,
+      layerClasses: this.layerClasses,
+    });
     this.stats.bytesRead += inv.bytesRead;
     const skip = (reason: "lfs-pointer" | "binary", detail?: string) => {
       result.stats.skipped[reason] = (result.stats.skipped[reason] ?? 0) + 1;
       listed.add(file.rel, reason, detail);
     };
     if (inv.lfsPointer) {
-      skip("lfs-pointer", `not scanned: LFS pointer${inv.lfsPointer.size !== undefined ? ` to ${inv.lfsPointer.size} bytes` : ""}${inv.lfsPointer.oid ? ` (${inv.lfsPointer.oid})` : ""}`);
+      skip(
+        "lfs-pointer",
+        `not scanned: LFS pointer${inv.lfsPointer.size !== undefined ? ` to ${inv.lfsPointer.size} bytes` : ""}${inv.lfsPointer.oid ? ` (${inv.lfsPointer.oid})` : ""}`,
+      );
       return { kind: "artifact" };
     }
     for (const message of inv.problems) result.errors.push({ path: file.rel, message });

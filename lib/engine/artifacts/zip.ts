@@ -64,7 +64,13 @@ class SourceReader extends yauzl.RandomAccessReader {
 }
 
 export async function openZip(source: RandomSource): Promise<yauzl.ZipFile> {
-  return yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: false });
+  return yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {
+    lazyEntries: true,
+    autoClose: false,
+    decodeStrings: true,
+    validateEntrySizes: true,
+    strictFileNames: false,
+  });
 }
 
 export const ZIP_MAGIC = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("PK\x05\x06", "latin1")];
@@ -77,7 +83,11 @@ export function isZip(head: Buffer): boolean {
  * Copies a stream into a temporary file and hands its source to `use`; the file is removed afterwards whatever
  * happens. `head` is what was already read from the stream.
  */
-export async function withTemporaryCopy<T>(head: Buffer, rest: AsyncIterable<Buffer>, use: (source: RandomSource) => Promise<T>): Promise<T> {
+export async function withTemporaryCopy<T>(
+  head: Buffer,
+  rest: AsyncIterable<Buffer>,
+  use: (source: RandomSource) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "posture-artifact-"));
   try {
     const path = join(dir, "entry");

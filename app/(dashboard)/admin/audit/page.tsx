@@ -20,7 +20,11 @@ function pageHref(f: AuditFilters, page: number): string {
 
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return null;
-  return <pre className="wrap-anywhere small" style={{ margin: 0, whiteSpace: "pre-wrap" }}>{JSON.stringify(value, null, 1)}</pre>;
+  return (
+    <pre className="wrap-anywhere small" style={{ margin: 0, whiteSpace: "pre-wrap" }}>
+      {JSON.stringify(value, null, 1)}
+    </pre>
+  );
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

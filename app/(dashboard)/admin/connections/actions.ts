@@ -1,7 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { formToObject, type ActionResult } from "@/lib/actions/define.ts";
-import { createConnectionAction, deleteConnectionAction, rotateWebhookSecretAction, setRepositoryPolicyAction, syncConnectionAction, updateConnectionAction } from "@/lib/actions/connections.ts";
+import {
+  createConnectionAction,
+  deleteConnectionAction,
+  rotateWebhookSecretAction,
+  setRepositoryPolicyAction,
+  syncConnectionAction,
+  updateConnectionAction,
+} from "@/lib/actions/connections.ts";
 import { perform } from "@/lib/server/actions.ts";
 
 type Prev = ActionResult | null;

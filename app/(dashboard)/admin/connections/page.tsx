@@ -26,8 +26,9 @@ export default async function ConnectionsPage() {
         <h2 id="new-connection">Connect an organisation</h2>
         <ConnectionForm credentials={credentials} webhooks={webhooks} />
         <p className="muted small">
-          The repositories are listed through the forge&apos;s API with the credential, registered with their teams and scanned; the rescan schedule syncs them again (new ones registered,
-          deleted or archived ones archived here with their findings kept, renames followed). Webhooks scan each push to the tracked branch and each pull or merge request.
+          The repositories are listed through the forge&apos;s API with the credential, registered with their teams and scanned; the rescan
+          schedule syncs them again (new ones registered, deleted or archived ones archived here with their findings kept, renames
+          followed). Webhooks scan each push to the tracked branch and each pull or merge request.
           {config().publicUrl ? null : " Set POSTURE_PUBLIC_URL to the dashboard's address for the webhook URL and the links in statuses."}
         </p>
       </section>

@@ -19,8 +19,9 @@ export default async function CredentialsPage() {
         <h2 id="new-credential">Add a credential</h2>
         <CredentialForm />
         <p className="muted small">
-          Stored encrypted (POSTURE_SECRET_KEY) and never shown again: only its name, scope, fingerprint and last use. A repository is cloned with the credential whose
-          scope matches its host, port and path most specifically; a token is only ever sent over https to that host, a deploy key only used against its pinned host keys.
+          Stored encrypted (POSTURE_SECRET_KEY) and never shown again: only its name, scope, fingerprint and last use. A repository is
+          cloned with the credential whose scope matches its host, port and path most specifically; a token is only ever sent over https to
+          that host, a deploy key only used against its pinned host keys.
         </p>
       </section>
       <section className="panel" aria-labelledby="check-access" style={{ marginTop: 16 }}>

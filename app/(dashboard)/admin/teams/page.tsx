@@ -20,7 +20,8 @@ export default async function TeamsPage() {
         <h1>Teams</h1>
       </div>
       <p className="muted">
-        Engineers, viewers and security leads whose role is not org-wide see only the repositories of their teams: their findings, figures, exports and API tokens.
+        Engineers, viewers and security leads whose role is not org-wide see only the repositories of their teams: their findings, figures,
+        exports and API tokens.
         {me.access.all ? " Whether a role is org-wide is set on the Users page." : " You manage the members of your own teams."}
       </p>
       {teams.length === 0 ? (
@@ -35,7 +36,10 @@ export default async function TeamsPage() {
             return (
               <section key={t.id} className="panel" aria-labelledby={`team-${t.id}`}>
                 <h2 id={`team-${t.id}`}>
-                  {t.name} <span className="muted small">· {t._count.repositories} repositor{t._count.repositories === 1 ? "y" : "ies"}</span>
+                  {t.name}{" "}
+                  <span className="muted small">
+                    · {t._count.repositories} repositor{t._count.repositories === 1 ? "y" : "ies"}
+                  </span>
                 </h2>
                 {t.members.length === 0 ? (
                   <p className="muted small">No members: only admins and org-wide roles see this team’s repositories.</p>
@@ -67,7 +71,13 @@ export default async function TeamsPage() {
                           <td>{roleLabel(u.role)}</td>
                           <td>{u.role === "admin" || u.orgWide ? "org-wide" : "their teams"}</td>
                           <td>
-                            <ActionForm action={removeTeamMember} submit="Remove" className="row-flex" danger confirm={`Remove ${u.email} from ${t.name}?`}>
+                            <ActionForm
+                              action={removeTeamMember}
+                              submit="Remove"
+                              className="row-flex"
+                              danger
+                              confirm={`Remove ${u.email} from ${t.name}?`}
+                            >
                               <input type="hidden" name="teamId" value={t.id} />
                               <input type="hidden" name="userId" value={u.id} />
                             </ActionForm>

@@ -14,7 +14,10 @@ export default async function TokensPage() {
   const db = getDb();
   // Only an admin makes tokens for others (canManageTokensOf); anyone else is offered, and shown, their own.
   const forOthers = me.role === "admin";
-  const [tokens, users] = await Promise.all([listTokens(db, me), forOthers ? assignableUsers(db, me.access) : [{ id: me.id, email: me.email }]]);
+  const [tokens, users] = await Promise.all([
+    listTokens(db, me),
+    forOthers ? assignableUsers(db, me.access) : [{ id: me.id, email: me.email }],
+  ]);
   const now = new Date();
   return (
     <>
@@ -23,7 +26,13 @@ export default async function TokensPage() {
       </div>
       <section className="panel">
         <h2>Create a token</h2>
-        <ActionForm action={createToken} submit="Create token" successMessage="Token created." reveal={{ key: "token", label: "The token" }} className="filters">
+        <ActionForm
+          action={createToken}
+          submit="Create token"
+          successMessage="Token created."
+          reveal={{ key: "token", label: "The token" }}
+          className="filters"
+        >
           <label>
             For user
             <select name="userId" required>
@@ -51,7 +60,8 @@ export default async function TokensPage() {
           </label>
         </ActionForm>
         <p className="muted small">
-          Use it as <code>Authorization: Bearer &lt;token&gt;</code>. A write token can do what its user&apos;s role allows; a read token only reads. Only a hash is stored.
+          Use it as <code>Authorization: Bearer &lt;token&gt;</code>. A write token can do what its user&apos;s role allows; a read token
+          only reads. Only a hash is stored.
           {forOthers ? null : " You can create and revoke tokens for your own account only; an admin manages everyone's."}
         </p>
       </section>
@@ -95,7 +105,13 @@ export default async function TokensPage() {
                   <td className={status === "active" ? "" : "muted"}>{status}</td>
                   <td>
                     {status === "active" ? (
-                      <ActionForm action={revokeToken} submit="Revoke" danger className="row-flex" confirm={`Revoke "${t.name}"? Anything using it stops working.`}>
+                      <ActionForm
+                        action={revokeToken}
+                        submit="Revoke"
+                        danger
+                        className="row-flex"
+                        confirm={`Revoke "${t.name}"? Anything using it stops working.`}
+                      >
                         <input type="hidden" name="tokenId" value={t.id} />
                       </ActionForm>
                     ) : null}

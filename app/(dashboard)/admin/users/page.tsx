@@ -27,7 +27,13 @@ export default async function UsersPage() {
       </div>
       <section className="panel" aria-labelledby="new-user">
         <h2 id="new-user">Add a user</h2>
-        <ActionForm action={createUser} submit="Create user" successMessage="User created." reveal={{ key: "password", label: "Their password" }} className="filters">
+        <ActionForm
+          action={createUser}
+          submit="Create user"
+          successMessage="User created."
+          reveal={{ key: "password", label: "Their password" }}
+          className="filters"
+        >
           <label>
             Email
             <input name="email" type="email" required maxLength={254} />
@@ -96,12 +102,24 @@ export default async function UsersPage() {
                 <td>
                   <div className="stack">
                     {u.id === me.id ? null : (
-                      <ActionForm action={setDisabled} submit={u.disabledAt ? "Enable" : "Disable"} className="row-flex" danger={!u.disabledAt} confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}>
+                      <ActionForm
+                        action={setDisabled}
+                        submit={u.disabledAt ? "Enable" : "Disable"}
+                        className="row-flex"
+                        danger={!u.disabledAt}
+                        confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}
+                      >
                         <input type="hidden" name="userId" value={u.id} />
                         <input type="hidden" name="disabled" value={u.disabledAt ? "false" : "true"} />
                       </ActionForm>
                     )}
-                    <ActionForm action={resetPassword} submit="Reset password" className="row-flex" reveal={{ key: "password", label: "New password" }} confirm={`Reset the password of ${u.email}? Their sessions end.`}>
+                    <ActionForm
+                      action={resetPassword}
+                      submit="Reset password"
+                      className="row-flex"
+                      reveal={{ key: "password", label: "New password" }}
+                      confirm={`Reset the password of ${u.email}? Their sessions end.`}
+                    >
                       <input type="hidden" name="userId" value={u.id} />
                     </ActionForm>
                   </div>

@@ -37,13 +37,15 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <nav className="small" aria-label="Breadcrumb">
-        <Link href="/findings">Findings</Link> / <Link href={`/findings?repository=${encodeURIComponent(f.repositoryId)}`}>{f.repository.name}</Link>
+        <Link href="/findings">Findings</Link> /{" "}
+        <Link href={`/findings?repository=${encodeURIComponent(f.repositoryId)}`}>{f.repository.name}</Link>
       </nav>
       <div className="page-header">
         <h1 className="finding-heading wrap-anywhere">{f.message}</h1>
       </div>
       <p className="finding-title">
-        <SeverityBadge severity={f.severity} /> <StatusBadge status={f.status} /> <span className="mono small wrap-anywhere">{f.checkId}</span>
+        <SeverityBadge severity={f.severity} /> <StatusBadge status={f.status} />{" "}
+        <span className="mono small wrap-anywhere">{f.checkId}</span>
       </p>
       {!f.check.enabled ? <p className="notice">This check is disabled org-wide: scans no longer report it.</p> : null}
       <div className="finding-layout">
@@ -144,14 +146,19 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
               {f.status === "fixed" ? <p className="muted small">Fixed by a scan; a decision made now applies if it comes back.</p> : null}
               {f.exception?.state === "pending" ? (
                 <p className="small" role="status">
-                  <strong>Waiting for approval:</strong> {f.exception.requestedBy} asked to mark it {f.exception.decision === "accepted_risk" ? "accepted risk" : "false positive"}
-                  {f.exception.acceptedUntil ? ` until ${fmtDate(f.exception.acceptedUntil)}` : ""}. It counts as open, with its due date, until approved.
+                  <strong>Waiting for approval:</strong> {f.exception.requestedBy} asked to mark it{" "}
+                  {f.exception.decision === "accepted_risk" ? "accepted risk" : "false positive"}
+                  {f.exception.acceptedUntil ? ` until ${fmtDate(f.exception.acceptedUntil)}` : ""}. It counts as open, with its due date,
+                  until approved.
                 </p>
               ) : null}
               {f.exception?.state === "approved" && (f.status === "accepted_risk" || f.status === "false_positive") ? (
                 <p className="small muted">
                   Asked by {f.exception.requestedBy}
-                  {f.exception.decidedBy ? `, approved by ${f.exception.decidedBy} on ${fmtDate(f.exception.decidedAt)}` : " (no approval needed for this severity)"}.
+                  {f.exception.decidedBy
+                    ? `, approved by ${f.exception.decidedBy} on ${fmtDate(f.exception.decidedAt)}`
+                    : " (no approval needed for this severity)"}
+                  .
                 </p>
               ) : null}
               <TriageForm ids={[f.id]} users={users} layout="stack" />

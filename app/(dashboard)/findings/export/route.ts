@@ -20,14 +20,37 @@ export const GET = sessionRoute("findings:read", async ({ req, user }) => {
   delete params.format;
   const view = parseFindingView({ ...params, page: undefined });
   const db = getDb();
-  const { findings, truncated } = await exportFindings(db, view, user.id, FINDINGS_EXPORT_LIMIT, new Date(), await loadVisibility(db, user.access));
+  const { findings, truncated } = await exportFindings(
+    db,
+    view,
+    user.id,
+    FINDINGS_EXPORT_LIMIT,
+    new Date(),
+    await loadVisibility(db, user.access),
+  );
   const stamp = new Date().toISOString().slice(0, 10);
   const baseUrl = expectedOrigin(clientView(req.headers)) ?? new URL(req.url).origin;
-  const headers: Record<string, string> = { "cache-control": "no-store", "x-posture-export-limit": String(FINDINGS_EXPORT_LIMIT), "x-posture-export-truncated": String(truncated) };
+  const headers: Record<string, string> = {
+    "cache-control": "no-store",
+    "x-posture-export-limit": String(FINDINGS_EXPORT_LIMIT),
+    "x-posture-export-truncated": String(truncated),
+  };
   if (format === "csv") {
-    return new Response(findingsToCsv(findings, { baseUrl }), { headers: { ...headers, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="posture-findings-${stamp}.csv"` } });
+    return new Response(findingsToCsv(findings, { baseUrl }), {
+      headers: {
+        ...headers,
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="posture-findings-${stamp}.csv"`,
+      },
+    });
   }
   const includeFixed = Array.isArray(view.status) && view.status.includes("fixed");
   const sarif = await findingsToSarif(db, findings, pkg.version, { includeFixed, baseUrl });
-  return new Response(JSON.stringify(sarif), { headers: { ...headers, "content-type": "application/sarif+json", "content-disposition": `attachment; filename="posture-findings-${stamp}.sarif"` } });
+  return new Response(JSON.stringify(sarif), {
+    headers: {
+      ...headers,
+      "content-type": "application/sarif+json",
+      "content-disposition": `attachment; filename="posture-findings-${stamp}.sarif"`,
+    },
+  });
 });

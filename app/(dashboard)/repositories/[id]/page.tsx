@@ -6,7 +6,16 @@ import { canWithScope } from "@/lib/auth/permissions.ts";
 import { openTrend } from "@/lib/dashboard/trends.ts";
 import { postureGrade } from "@/lib/repos/grade.ts";
 import { CONTEXT_LABELS } from "@/lib/findings/contexts.ts";
-import { ACTIVE_SCAN_LIMIT, activeScans, completedScanCount, latestRepoConfig, listRepositories, nextScheduledRun, scanHistory, topOpenFindings } from "@/lib/repos/queries.ts";
+import {
+  ACTIVE_SCAN_LIMIT,
+  activeScans,
+  completedScanCount,
+  latestRepoConfig,
+  listRepositories,
+  nextScheduledRun,
+  scanHistory,
+  topOpenFindings,
+} from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requireRepositoryPage, requestVisibility } from "@/lib/server/session.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
@@ -24,7 +33,11 @@ import { ChangeList } from "@/app/ui/changes/change-list.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
 
 const TREND_DAYS = 90;
-const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const idParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 export default async function RepositoryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: rawId } = await params;
@@ -33,7 +46,12 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
   if (!id.success) notFound();
   const db = getDb();
   const visibility = await requestVisibility();
-  const [[repo], completedScans, progress, nextRun] = await Promise.all([listRepositories(db, { id: id.data, visibility }), completedScanCount(db, id.data), activeScans(db, user.access, ACTIVE_SCAN_LIMIT, [id.data]), nextScheduledRun(db)]);
+  const [[repo], completedScans, progress, nextRun] = await Promise.all([
+    listRepositories(db, { id: id.data, visibility }),
+    completedScanCount(db, id.data),
+    activeScans(db, user.access, ACTIVE_SCAN_LIMIT, [id.data]),
+    nextScheduledRun(db),
+  ]);
   if (!repo) notFound();
   const { grade, score } = postureGrade(repo.openFindings);
   return (
@@ -48,7 +66,9 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
           </h1>
           <div className="muted small mono wrap-anywhere">
             {repo.url}
-            {repo.branch ? ` @ ${repo.branch}` : " (default branch)"} · team <Link href={`/repositories?team=${encodeURIComponent(repo.team.id)}`}>{repo.team.name}</Link> · registered {fmtDate(repo.createdAt)}
+            {repo.branch ? ` @ ${repo.branch}` : " (default branch)"} · team{" "}
+            <Link href={`/repositories?team=${encodeURIComponent(repo.team.id)}`}>{repo.team.name}</Link> · registered{" "}
+            {fmtDate(repo.createdAt)}
           </div>
         </div>
         {repo.archivedAt ? (
@@ -90,7 +110,11 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
               repositoryId={repo.id}
               now={Date.now()}
               detail
-              last={{ status: repo.lastScan.status, at: (repo.lastScan.finishedAt ?? repo.lastScan.queuedAt).toISOString(), failureReason: repo.lastScan.failureReason }}
+              last={{
+                status: repo.lastScan.status,
+                at: (repo.lastScan.finishedAt ?? repo.lastScan.queuedAt).toISOString(),
+                failureReason: repo.lastScan.failureReason,
+              }}
             />
           ) : (
             <p className="muted">Never scanned{canWithScope(user, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
@@ -101,7 +125,11 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
         <Trend repositoryId={repo.id} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Access" height={90} />}>
-        <RepositoryAccess repositoryId={repo.id} url={repo.url} canCheck={canWithScope(user, "repositories:register") && !repo.archivedAt} />
+        <RepositoryAccess
+          repositoryId={repo.id}
+          url={repo.url}
+          canCheck={canWithScope(user, "repositories:register") && !repo.archivedAt}
+        />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Forge and frameworks" height={90} />}>
         <RepositoryForge repositoryId={repo.id} frameworks={repo.frameworks} canManage={canWithScope(user, "connections:manage")} />
@@ -114,7 +142,11 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </Suspense>
       <div className="grid cols-2 detail-grid">
         <Suspense fallback={<TableSkeleton rows={10} />}>
-          <TopFindings repositoryId={repo.id} scanned={completedScans > 0} lastScan={repo.lastScan ? { status: repo.lastScan.status, failureReason: repo.lastScan.failureReason } : null} />
+          <TopFindings
+            repositoryId={repo.id}
+            scanned={completedScans > 0}
+            lastScan={repo.lastScan ? { status: repo.lastScan.status, failureReason: repo.lastScan.failureReason } : null}
+          />
         </Suspense>
         <Suspense fallback={<TableSkeleton rows={10} />}>
           <ScanHistory repositoryId={repo.id} />
@@ -132,14 +164,25 @@ async function Trend({ repositoryId }: { repositoryId: string }) {
     <section className="panel trend-panel" aria-labelledby="repo-trend-h">
       <h2 id="repo-trend-h">Open findings by severity, last {TREND_DAYS} days</h2>
       <p className="small muted">
-        {first && last ? `${fmtInt(first.total)} open on ${first.day}, ${fmtInt(last.total)} open today (${SEVERITY_ORDER.map((s) => `${last[s]} ${s}`).join(", ")}).` : "No data."} Counted from each finding’s lifecycle.
+        {first && last
+          ? `${fmtInt(first.total)} open on ${first.day}, ${fmtInt(last.total)} open today (${SEVERITY_ORDER.map((s) => `${last[s]} ${s}`).join(", ")}).`
+          : "No data."}{" "}
+        Counted from each finding’s lifecycle.
       </p>
       <OpenTrendChart days={days} height={220} caption={`Open findings of this repository by severity per day, last ${TREND_DAYS} days`} />
     </section>
   );
 }
 
-async function TopFindings({ repositoryId, scanned, lastScan }: { repositoryId: string; scanned: boolean; lastScan: { status: string; failureReason: string | null } | null }) {
+async function TopFindings({
+  repositoryId,
+  scanned,
+  lastScan,
+}: {
+  repositoryId: string;
+  scanned: boolean;
+  lastScan: { status: string; failureReason: string | null } | null;
+}) {
   const findings = await topOpenFindings(getDb(), repositoryId, 20, await requestVisibility());
   return (
     <section className="panel">
@@ -150,7 +193,8 @@ async function TopFindings({ repositoryId, scanned, lastScan }: { repositoryId: 
         // No completed scan means no verdict: "nothing to fix" would claim a clean repository nobody has read.
         lastScan?.status === "failed" ? (
           <EmptyState title="Not scanned: its scan failed">
-            {lastScan.failureReason ? `The scan failed: ${lastScan.failureReason}.` : "The scan failed."} Nothing is known about this repository’s code until a scan succeeds; fix the cause and use “Scan now”.
+            {lastScan.failureReason ? `The scan failed: ${lastScan.failureReason}.` : "The scan failed."} Nothing is known about this
+            repository’s code until a scan succeeds; fix the cause and use “Scan now”.
           </EmptyState>
         ) : (
           <EmptyState title="Not scanned yet">Findings appear when its first scan completes.</EmptyState>
@@ -222,7 +266,10 @@ async function RepoConfigPanel({ repositoryId }: { repositoryId: string }) {
         </p>
       ) : (
         <div className="stack">
-          <p className="small muted">As read by the last successful scan, {fmtDateTime(latest.finishedAt)}{latest.commitSha ? ` at ${latest.commitSha.slice(0, 10)}` : ""}.</p>
+          <p className="small muted">
+            As read by the last successful scan, {fmtDateTime(latest.finishedAt)}
+            {latest.commitSha ? ` at ${latest.commitSha.slice(0, 10)}` : ""}.
+          </p>
           {c.exclusions.length ? (
             <table className="data compact">
               <caption className="small">Excluded paths ({c.exclusions.length}): not scanned at all</caption>
@@ -300,7 +347,11 @@ function fileErrors(raw: unknown): { path: string; message: string }[] {
 function duration(s: { startedAt: Date | null; queuedAt: Date; finishedAt: Date | null }): string {
   if (!s.finishedAt) return "—";
   const ms = s.finishedAt.getTime() - (s.startedAt ?? s.queuedAt).getTime();
-  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 1000
+    ? `${ms} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 const SHOWN_ERRORS = 50;
@@ -313,7 +364,9 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
         Scan history <span className="muted small">(last 30)</span>
       </h2>
       {scans.length === 0 ? (
-        <EmptyState title="No scans yet">A scan is queued when a repository is registered, on “Scan now”, and by the daily org-wide rescan.</EmptyState>
+        <EmptyState title="No scans yet">
+          A scan is queued when a repository is registered, on “Scan now”, and by the daily org-wide rescan.
+        </EmptyState>
       ) : (
         <table className="data compact scans">
           <thead>
@@ -356,7 +409,10 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
                     {s.commitSha ? s.commitSha.slice(0, 10) : "—"}
                   </td>
                   <td className="num small">{duration(s)}</td>
-                  <td className="num small" aria-label={`${s.findingsNew} new, ${s.findingsFixed} fixed, ${s.findingsReopened} reopened, ${s.findingsPresent} present`}>
+                  <td
+                    className="num small"
+                    aria-label={`${s.findingsNew} new, ${s.findingsFixed} fixed, ${s.findingsReopened} reopened, ${s.findingsPresent} present`}
+                  >
                     +{s.findingsNew} / −{s.findingsFixed} / ↺{s.findingsReopened} / {s.findingsPresent}
                   </td>
                 </tr>
@@ -369,11 +425,13 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
         <dl className="scan-legend small muted" aria-label="What the scan history columns mean">
           <dt>Findings</dt>
           <dd>
-            <strong>+</strong> new, <strong>−</strong> fixed (gone since the last scan), <strong>↺</strong> reopened, and the number present in the scanned tree
+            <strong>+</strong> new, <strong>−</strong> fixed (gone since the last scan), <strong>↺</strong> reopened, and the number present
+            in the scanned tree
           </dd>
           <dt>Status</dt>
           <dd>
-            <em>unchanged</em>: the branch head and the rules were the same as at the last scan, so nothing was cloned and the findings stand
+            <em>unchanged</em>: the branch head and the rules were the same as at the last scan, so nothing was cloned and the findings
+            stand
           </dd>
           <dt>Trigger</dt>
           <dd>registration (first scan), manual (Scan now or the API), schedule (the org-wide rescan)</dd>

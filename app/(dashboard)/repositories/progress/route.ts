@@ -7,7 +7,12 @@ import { sessionRoute } from "@/lib/server/route.ts";
 const watched = z
   .string()
   .max(WATCHED_REPOSITORIES_LIMIT * 70)
-  .transform((s) => s.split(",").filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).slice(0, WATCHED_REPOSITORIES_LIMIT))
+  .transform((s) =>
+    s
+      .split(",")
+      .filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id))
+      .slice(0, WATCHED_REPOSITORIES_LIMIT),
+  )
   .catch([]);
 
 /**

@@ -7,7 +7,9 @@ import { getDb, getQueues } from "@/lib/server/context.ts";
 
 export const GET = apiRoute(getDb, "repositories:read", async ({ req, principal }) => {
   const includeArchived = new URL(req.url).searchParams.get("archived") === "include";
-  return Response.json({ repositories: await listRepositories(getDb(), { includeArchived, visibility: await loadVisibility(getDb(), principal.user.access) }) });
+  return Response.json({
+    repositories: await listRepositories(getDb(), { includeArchived, visibility: await loadVisibility(getDb(), principal.user.access) }),
+  });
 });
 
 export const POST = apiRoute(getDb, "repositories:register", async ({ req, actor, principal }) => {
@@ -16,5 +18,8 @@ export const POST = apiRoute(getDb, "repositories:register", async ({ req, actor
   const scan = await firstScan(getDb(), getQueues(), repository.id, actor);
   // Which stored credential the worker will clone it with (null: none matches, cloned anonymously).
   const credential = await credentialFor(getDb(), repository.url);
-  return Response.json({ repository, credential, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) }, { status: 201 });
+  return Response.json(
+    { repository, credential, scanId: scan.scanId ?? null, ...(scan.error ? { warning: scan.error } : {}) },
+    { status: 201 },
+  );
 });

@@ -9,24 +9,36 @@ import { ContextBadge, SeverityBadge } from "@/app/ui/badges.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
 
-const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const idParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 export const metadata = { title: "Change scan · Posture" };
 
 /** One pull or merge request's change scan: what its head introduces and fixes against its base. */
 export default async function ChangeScanPage({ params }: { params: Promise<{ id: string; changeId: string }> }) {
   const { id: rawId, changeId: rawChange } = await params;
-  await requireRepositoryPage("repositories:read", rawId, `/repositories/${encodeURIComponent(rawId)}/changes/${encodeURIComponent(rawChange)}`);
+  await requireRepositoryPage(
+    "repositories:read",
+    rawId,
+    `/repositories/${encodeURIComponent(rawId)}/changes/${encodeURIComponent(rawChange)}`,
+  );
   const id = idParam.safeParse(rawId);
   const changeId = idParam.safeParse(rawChange);
   if (!id.success || !changeId.success) notFound();
   const db = getDb();
-  const [c, repo] = await Promise.all([changeScan(db, id.data, changeId.data), db.repository.findUnique({ where: { id: id.data }, select: { name: true } })]);
+  const [c, repo] = await Promise.all([
+    changeScan(db, id.data, changeId.data),
+    db.repository.findUnique({ where: { id: id.data }, select: { name: true } }),
+  ]);
   if (!c || !repo) notFound();
   return (
     <>
       <nav className="small breadcrumbs" aria-label="Breadcrumb">
-        <Link href="/repositories">Repositories</Link> / <Link href={`/repositories/${id.data}`}>{repo.name}</Link> / <span>change #{c.number}</span>
+        <Link href="/repositories">Repositories</Link> / <Link href={`/repositories/${id.data}`}>{repo.name}</Link> /{" "}
+        <span>change #{c.number}</span>
       </nav>
       <div className="page-header">
         <div>
@@ -47,7 +59,11 @@ export default async function ChangeScanPage({ params }: { params: Promise<{ id:
             {c.failureReason ? <span className={c.status === "failed" ? "error" : "muted"}>: {c.failureReason}</span> : null}
           </dd>
           <dt>Result</dt>
-          <dd>{c.status === "succeeded" ? `${c.introduced} new, ${c.fixed} fixed, ${c.unchanged} unchanged (compared by finding fingerprint)` : "—"}</dd>
+          <dd>
+            {c.status === "succeeded"
+              ? `${c.introduced} new, ${c.fixed} fixed, ${c.unchanged} unchanged (compared by finding fingerprint)`
+              : "—"}
+          </dd>
           <dt>Policy</dt>
           <dd>
             {POLICY_MODE_LABELS[c.policyMode]}
@@ -110,7 +126,11 @@ function Findings({ title, findings, total, empty }: { title: string; findings: 
           </tbody>
         </table>
       )}
-      {total > findings.length ? <p className="muted small">The first {findings.length} of {total} are kept.</p> : null}
+      {total > findings.length ? (
+        <p className="muted small">
+          The first {findings.length} of {total} are kept.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -20,17 +20,30 @@ export const GET = repositoryRoute<{ id: string }>(getDb, "findings:read", async
   const db = getDb();
   const repo = await db.repository.findUnique({ where: { id: params.id }, select: { name: true } });
   if (!repo) throw new ApiError(404, "not_found", "no such repository");
-  const statuses: FindingStatus[] = [...OPEN_STATUSES, "false_positive", "accepted_risk", ...(fixed === "include" ? (["fixed"] as const) : [])];
+  const statuses: FindingStatus[] = [
+    ...OPEN_STATUSES,
+    "false_positive",
+    "accepted_risk",
+    ...(fixed === "include" ? (["fixed"] as const) : []),
+  ];
   const findings = await db.finding.findMany({
     where: { repositoryId: params.id, status: { in: statuses }, check: { enabled: true } },
     orderBy: [{ path: "asc" }, { line: "asc" }],
-    include: { repository: { select: { name: true } }, assignee: { select: { email: true } }, exception: { select: { requestedBy: true, decidedBy: true, state: true, needsApproval: true } } },
+    include: {
+      repository: { select: { name: true } },
+      assignee: { select: { email: true } },
+      exception: { select: { requestedBy: true, decidedBy: true, state: true, needsApproval: true } },
+    },
   });
   const baseUrl = expectedOrigin(clientView(req.headers)) ?? new URL(req.url).origin;
   const safeName = repo.name.replace(/[^A-Za-z0-9._-]/g, "_");
   if (format === "csv") {
-    return new Response(findingsToCsv(findings, { baseUrl }), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${safeName}-findings.csv"` } });
+    return new Response(findingsToCsv(findings, { baseUrl }), {
+      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${safeName}-findings.csv"` },
+    });
   }
   const sarif = await findingsToSarif(db, findings, pkg.version, { includeFixed: fixed === "include", baseUrl });
-  return new Response(JSON.stringify(sarif, null, 2), { headers: { "content-type": "application/sarif+json", "content-disposition": `attachment; filename="${safeName}.sarif"` } });
+  return new Response(JSON.stringify(sarif, null, 2), {
+    headers: { "content-type": "application/sarif+json", "content-disposition": `attachment; filename="${safeName}.sarif"` },
+  });
 });
