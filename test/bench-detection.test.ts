@@ -76,6 +76,18 @@ describe("bench:detection scoring", () => {
     expect(scoreRepo("a/b", [finding("x.a", "a.py", 7)], e).overall.expectedMet).toBe(1);
   });
 
+  it("meets an expected item at one of its `also` places (a flow reported at the helper's call), still by its checks only", () => {
+    const e = parseLabels(
+      "l.yaml",
+      `repo: a/b\ncommit: ${SHA}\nexpected:\n  - { path: job.py, line: 87, impact: high, class: other, checks: [x.a], also: [{ path: serve.py, line: 200 }], note: n }\n`,
+    );
+    expect(scoreRepo("a/b", [finding("x.a", "serve.py", 201)], e).overall.expectedMet).toBe(1);
+    expect(scoreRepo("a/b", [finding("x.a", "job.py", 86)], e).overall.expectedMet).toBe(1);
+    for (const f of [finding("x.b", "serve.py", 200), finding("x.a", "serve.py", 87), finding("x.a", "job.py", 200)]) {
+      expect(scoreRepo("a/b", [f], e).overall.expectedMet).toBe(0);
+    }
+  });
+
   it("has no rate where nothing was labelled or expected, rather than 0% or 100%", () => {
     const none = scoreRepo("a/b", [finding("x.a", "a.py", 1)], null);
     expect(rates(none.overall)).toEqual({

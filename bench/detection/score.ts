@@ -65,6 +65,14 @@ export const labelFileSchema = z
             impact: z.enum(IMPACTS),
             class: z.enum(CLASSES),
             checks: z.array(z.string().min(1)).min(1).optional(),
+            /**
+             * Other places a report of this same problem may point at: a flow through a helper is reported where the
+             * request data enters the helper (the call), not inside it. Each names why in the item's note.
+             */
+            also: z
+              .array(z.object({ path: relPath, line }).strict())
+              .min(1)
+              .optional(),
             note: z.string().min(1),
           })
           .strict(),
@@ -212,9 +220,15 @@ export interface RepoScore {
   met: (ScoredFinding | null)[];
 }
 
-/** Does this finding meet this expected item: same file, one of its checks (any when it names none), within 3 lines. */
+/**
+ * Does this finding meet this expected item: one of its checks (any when it names none), in the item's file within 3
+ * lines, or at one of the item's `also` places.
+ */
 export function meets(f: ScoredFinding, e: ExpectedItem): boolean {
-  return f.path === e.path && Math.abs(f.line - e.line) <= EXPECTED_LINE_TOLERANCE && (!e.checks || e.checks.includes(f.ruleId));
+  if (e.checks && !e.checks.includes(f.ruleId)) return false;
+  return [{ path: e.path, line: e.line }, ...(e.also ?? [])].some(
+    (at) => f.path === at.path && Math.abs(f.line - at.line) <= EXPECTED_LINE_TOLERANCE,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 # An API that starts Ray jobs: a job's entrypoint is a shell command, run by Ray's job supervisor.
 import asyncio
+import io
 import os
 import subprocess
 
@@ -58,4 +59,15 @@ async def thumbnail(image_url: str, name: str):
     image = Image.open(response.raw)
     # ruleid: ml-serving.request.path-traversal
     other = Image.open(name)
+    return image.size, other.size
+
+
+@app.post("/thumbnail-upload")
+async def thumbnail_upload(body: str, name: str):
+    # bytes decoded from the request and wrapped in memory name no file: not-a-path-value keeps them out
+    data = io.BytesIO(body.encode())
+    # ok: ml-serving.request.path-traversal
+    image = Image.open(data)
+    # ruleid: ml-serving.request.path-traversal
+    other = Image.open(io.FileIO(name))
     return image.size, other.size
