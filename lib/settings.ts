@@ -3,6 +3,7 @@ import { audit, type Actor } from "./audit.ts";
 import type { Db, Settings, Severity } from "./db/client.ts";
 import { CODE_CONTEXTS } from "./engine/types.ts";
 import { normaliseContexts } from "./findings/contexts.ts";
+import { OPEN_SET_SQL } from "./findings/status.ts";
 import { cronProblem, nextRuns, validTimeZone } from "./schedule.ts";
 
 export { nextRuns };
@@ -129,7 +130,7 @@ export async function updateSettings(db: Db, actor: Actor, input: SettingsInput)
       const d = slaDays(settings, sev);
       if (d === slaDays(before, sev)) continue;
       moved +=
-        await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ('open', 'in_progress', 'reopened')`;
+        await tx.$executeRaw`UPDATE "Finding" SET "dueAt" = "firstSeenAt" + make_interval(days => ${d}::int) WHERE severity = ${sev}::"Severity" AND status IN ${OPEN_SET_SQL}`;
     }
     const pick = (s: Settings) => ({
       slaCriticalDays: s.slaCriticalDays,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Prisma, type Db, type Framework as DbFramework } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "../engine/types.ts";
-import { FINDING_STATUSES, OPEN_STATUSES } from "../findings/queries.ts";
+import { FINDING_STATUSES, OPEN_STATUSES } from "../findings/status.ts";
 import type { SeverityCounts } from "../repos/grade.ts";
 import { weightedScore } from "./risk.ts";
 import { weightedCountsSql } from "./risk-sql.ts";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Db, FindingStatus, Severity } from "../db/client.ts";
-import { FINDING_STATUSES } from "../findings/queries.ts";
+import { FINDING_STATUSES, openCount } from "../findings/status.ts";
 import { getSettings, slaDays } from "../settings.ts";
 import { rangeParam, tsSql } from "./overview.ts";
 import { OPEN_SET_SQL, type TrendScope } from "./trends.ts";
@@ -37,7 +37,7 @@ export const scopeOf = (p: RemediationParams): TrendScope => ({ teamId: p.team, 
 
 export type StatusCounts = Record<FindingStatus, number>;
 const zeroStatus = (): StatusCounts => Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as StatusCounts;
-const openOf = (c: StatusCounts) => c.open + c.in_progress + c.reopened;
+const openOf = openCount;
 
 export interface StatusRow {
   id: string;

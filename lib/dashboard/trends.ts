@@ -19,7 +19,7 @@
  */
 import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
-import { OPEN_STATUSES } from "../findings/queries.ts";
+import { OPEN_SET_SQL } from "../findings/status.ts";
 import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
 
 /** Which findings: all, one repository's, or one team's. */
@@ -49,7 +49,7 @@ export interface TrendDay extends SeverityCounts {
   fixed: number;
 }
 
-export const OPEN_SET_SQL = Prisma.raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`);
+export { OPEN_SET_SQL };
 
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 

@@ -4,9 +4,10 @@ import { frameworkToDb } from "../catalogue.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
 import { countedWhere, repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
 
-export const FINDING_STATUSES = ["open", "in_progress", "fixed", "false_positive", "accepted_risk", "reopened"] as const;
-/** Statuses that still need work. */
-export const OPEN_STATUSES = ["open", "in_progress", "reopened"] as const;
+import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
+
+// Re-exported for importers of the old place; the definition is lib/findings/status.ts.
+export { FINDING_STATUSES, OPEN_STATUSES } from "./status.ts";
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -237,8 +238,6 @@ export interface FindingPage {
   pageSize: number;
   pages: number;
 }
-
-const OPEN_SQL = Prisma.sql`ARRAY['open','in_progress','reopened']::"FindingStatus"[]`;
 
 /** `col = v` for one value (the planner then walks an index on (col, …) in order), `col = ANY(…)` for several. */
 function oneOf(col: Prisma.Sql, values: readonly string[], type: Prisma.Sql): Prisma.Sql {

@@ -11,7 +11,7 @@ import { config } from "../config.ts";
 import { ForgeError } from "../forge/errors.ts";
 import type { CommitState } from "../forge/types.ts";
 import type { HttpOptions } from "../forge/http.ts";
-import { OPEN_STATUSES } from "../findings/queries.ts";
+import { OPEN_STATUSES } from "../findings/status.ts";
 import { countedWhere, loadVisibility, ORG_WIDE } from "../findings/visibility.ts";
 import { clientFor } from "../connections/client.ts";
 import { repositoryPolicy, verdict, type SeverityCounts } from "../connections/policy.ts";

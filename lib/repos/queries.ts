@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
 import { CODE_CONTEXTS } from "../engine/types.ts";
-import { OPEN_STATUSES } from "../findings/queries.ts";
+import { OPEN_SET_SQL, OPEN_STATUSES } from "../findings/status.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
 import {
@@ -168,7 +168,7 @@ export async function repositoryPage(
              count(*) FILTER (WHERE f.severity = 'medium')::int AS medium,
              count(*) FILTER (WHERE f.severity = 'low')::int AS low
       FROM "Finding" f
-      WHERE f.status IN ('open', 'in_progress', 'reopened')
+      WHERE f.status IN ${OPEN_SET_SQL}
         ${countedSql("f", visibility)}
         -- Only the repositories the filters keep: a team's list aggregates that team's findings, not all.
         AND f."repositoryId" IN (SELECT r.id FROM "Repository" r ${whereSql})

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, Framework, Severity } from "../db/client.ts";
 import { SEVERITIES } from "../engine/types.ts";
-import { OPEN_STATUSES } from "../findings/queries.ts";
+import { OPEN_STATUSES } from "../findings/status.ts";
 import { repositoryAccessWhere, type AccessScope } from "../findings/visibility.ts";
 
 export interface RuleCheck {

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
 import { frameworkToDb } from "@/lib/catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
-import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/queries.ts";
+import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/status.ts";
 import { listTeams } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";

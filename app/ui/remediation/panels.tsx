@@ -14,7 +14,7 @@ import {
   type StatusRow,
 } from "@/lib/dashboard/remediation.ts";
 import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
-import { FINDING_STATUSES } from "@/lib/findings/queries.ts";
+import { FINDING_STATUSES } from "@/lib/findings/status.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 import { SeverityBadge, StatusBadge } from "../badges.tsx";

@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
+import { isOpenStatus } from "@/lib/findings/status.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { loadVisibility } from "@/lib/findings/visibility.ts";
@@ -31,7 +32,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   ]);
   const counted = visibility.contexts.includes(f.codeContext);
   const names = f.userNames;
-  const open = f.status === "open" || f.status === "in_progress" || f.status === "reopened";
+  const open = isOpenStatus(f.status);
   const overdue = open && f.dueAt.getTime() < Date.now();
 
   return (

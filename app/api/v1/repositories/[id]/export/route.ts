@@ -1,6 +1,6 @@
 import { ApiError, repositoryRoute } from "@/lib/api/http.ts";
 import { findingsToCsv, findingsToSarif } from "@/lib/findings/export.ts";
-import { OPEN_STATUSES } from "@/lib/findings/queries.ts";
+import { OPEN_STATUSES } from "@/lib/findings/status.ts";
 import { clientView, expectedOrigin } from "@/lib/security/forwarded.ts";
 import { getDb } from "@/lib/server/context.ts";
 import type { FindingStatus } from "@/lib/db/client.ts";
