@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
-import { countedWhere, repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
+import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
 
 import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
 
@@ -20,88 +20,13 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     )
     .pipe(z.array(z.enum(values)).min(1));
 
-export const findingFilters = z
-  .object({
-    repository: z.string().min(1).max(64).optional(),
-    team: z.string().min(1).max(64).optional(),
-    policy: z.string().min(1).max(200).optional(),
-    check: z.string().min(1).max(200).optional(),
-    framework: list(FRAMEWORKS).optional(),
-    severity: list(SEVERITIES).optional(),
-    status: list(FINDING_STATUSES).optional(),
-    /** Code contexts (production, example, test, docs, build); absent: every context. */
-    context: list(CODE_CONTEXTS).optional(),
-    /** A user id, "me", or "none". */
-    assignee: z.string().min(1).max(64).optional(),
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict();
-export type FindingFilters = z.infer<typeof findingFilters>;
-
-/** The API's filter: visible findings (lib/findings/visibility.ts) of the asked contexts, every context by default. */
-export function findingWhere(
-  f: Omit<FindingFilters, "cursor" | "limit">,
-  me: string | undefined,
-  v: Pick<Visibility, "disabledChecks" | "access">,
-): Prisma.FindingWhereInput {
-  const where: Prisma.FindingWhereInput = countedWhere({
-    disabledChecks: v.disabledChecks,
-    contexts: f.context ?? CODE_CONTEXTS,
-    access: v.access,
-  });
-  if (f.repository) where.repositoryId = f.repository;
-  if (f.team) where.repository = { teamId: f.team };
-  if (f.policy) where.policyId = f.policy;
-  if (f.check) where.checkId = f.check;
-  if (f.framework) where.framework = { in: f.framework.map(frameworkToDb) };
-  if (f.severity) where.severity = { in: f.severity };
-  if (f.status) where.status = { in: f.status };
-  if (f.assignee) where.assigneeId = f.assignee === "none" ? null : f.assignee === "me" ? (me ?? "\0") : f.assignee;
-  return where;
-}
-
-function encodeCursor(firstSeenAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([firstSeenAt.toISOString(), id])).toString("base64url");
-}
-
-export class BadCursorError extends Error {}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error();
-    return { at: date, id };
-  } catch {
-    throw new BadCursorError("the cursor is not valid");
-  }
-}
-
-/** Newest first, keyset-paginated: stable while findings are added. */
-export async function listFindings(db: Db, filters: FindingFilters, me: string | undefined, visibility: Visibility) {
-  const where = findingWhere(filters, me, visibility);
-  if (filters.cursor) {
-    const c = decodeCursor(filters.cursor);
-    where.AND = [
-      ...(Array.isArray(where.AND) ? where.AND : where.AND ? [where.AND] : []),
-      { OR: [{ firstSeenAt: { lt: c.at } }, { firstSeenAt: c.at, id: { lt: c.id } }] },
-    ];
-  }
-  const rows = await db.finding.findMany({
-    where,
-    orderBy: [{ firstSeenAt: "desc" }, { id: "desc" }],
-    take: filters.limit + 1,
-    include: { repository: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true, email: true } } },
-  });
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor(last.firstSeenAt, last.id) : null };
-}
-
 // ---------------------------------------------------------------------------------------------------------
-// The dashboard's findings table: filters, sort and page as they appear in the URL, offset-paginated, with a
-// capped count (an exact COUNT over hundreds of thousands of rows costs more than the page itself).
+// One filter language for findings: the dashboard's URL (the findings table, My findings, exports) and the
+// API's GET /findings take the same parameters with the same meaning, and both run the same WHERE
+// (viewConditions below, over lib/findings/visibility.ts). Only the failure mode differs: a malformed URL
+// parameter falls back to its default so a hand-edited link still shows a page, while the API answers 400.
+// The table is offset-paginated with a capped count (an exact COUNT over hundreds of thousands of rows costs
+// more than the page itself); the API pages with a cursor.
 
 export const FINDING_SORTS = ["severity", "dueAt", "firstSeenAt", "repository", "status", "overdue"] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
@@ -126,6 +51,36 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v === "" ? undefined : 
 const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(first, schema).catch(fallback);
 const id = z.string().trim().min(1).max(200).optional();
 
+/** The filter parameters, for the dashboard (lenient) or the API (strictly: malformed is a 400 naming it). */
+function filterFields(mode: "lenient" | "strict") {
+  const field = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) =>
+    mode === "strict" ? z.preprocess(first, schema) : lenient(schema, fallback);
+  return {
+    repository: field(id, undefined),
+    team: field(id, undefined),
+    policy: field(id, undefined),
+    check: field(id, undefined),
+    framework: field(list(FRAMEWORKS).optional(), undefined),
+    severity: field(list(SEVERITIES).optional(), undefined),
+    /** Absent: the open statuses (lib/findings/status.ts); "all": every status. */
+    status: field(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
+    /** Absent: the contexts the org counts (lib/findings/visibility.ts), so the table agrees with the dashboard's figures; "all": every context. */
+    context: field(z.union([z.literal("all"), list(CODE_CONTEXTS)]).optional(), undefined),
+    /** A user id, "me", or "none" / "unassigned". */
+    assignee: field(z.string().trim().min(1).max(64).optional(), undefined),
+    /** Only findings first seen at least this many days ago. */
+    age: field(z.coerce.number().int().min(1).max(3650).optional(), undefined),
+    /** "1" or "true": only open findings past their due date ("0" / "false": no such filter). */
+    overdue: field(
+      z
+        .enum(["1", "true", "0", "false"])
+        .transform((x) => (x === "1" || x === "true" ? true : undefined))
+        .optional(),
+      undefined,
+    ),
+  };
+}
+
 const SORT_PARAMS = [...FINDING_SORTS, ...FINDING_SORTS.map((x) => `-${x}` as const)] as [
   FindingSort,
   ...(FindingSort | `-${FindingSort}`)[],
@@ -135,27 +90,7 @@ export const DEFAULT_SORT = "-severity";
 
 export const findingViewParams = z
   .object({
-    repository: lenient(id, undefined),
-    team: lenient(id, undefined),
-    policy: lenient(id, undefined),
-    check: lenient(id, undefined),
-    framework: lenient(list(FRAMEWORKS).optional(), undefined),
-    severity: lenient(list(SEVERITIES).optional(), undefined),
-    /** Absent: the open statuses; "all": every status. */
-    status: lenient(z.union([z.literal("all"), list(FINDING_STATUSES)]).optional(), undefined),
-    /** Absent: the contexts the org counts (lib/findings/visibility.ts), so the table agrees with the dashboard's figures; "all": every context. */
-    context: lenient(z.union([z.literal("all"), list(CODE_CONTEXTS)]).optional(), undefined),
-    /** A user id, "me", or "none" / "unassigned". */
-    assignee: lenient(z.string().trim().min(1).max(64).optional(), undefined),
-    /** Only findings first seen at least this many days ago. */
-    age: lenient(z.coerce.number().int().min(1).max(3650).optional(), undefined),
-    overdue: lenient(
-      z
-        .enum(["1", "true"])
-        .transform(() => true)
-        .optional(),
-      undefined,
-    ),
+    ...filterFields("lenient"),
     /** A column, "-" first for descending: "-dueAt". */
     sort: lenient(z.enum(SORT_PARAMS), DEFAULT_SORT),
     page: lenient(
@@ -173,6 +108,70 @@ export const findingViewParams = z
     dir: (sort.startsWith("-") ? "desc" : "asc") as "asc" | "desc",
   }));
 export type FindingViewParams = z.infer<typeof findingViewParams>;
+/** What selects findings, without the table's sort and page: the part the API shares. */
+export type FindingFilter = Omit<FindingViewParams, "sort" | "dir" | "page">;
+
+/**
+ * The API's GET /findings: the view's filters, strictly parsed (unknown parameters included), newest first
+ * with cursor pagination instead of the table's sort and page.
+ */
+export const findingFilters = z
+  .object({
+    ...filterFields("strict"),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+export type FindingFilters = z.infer<typeof findingFilters>;
+
+function encodeCursor(firstSeenAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([firstSeenAt.toISOString(), id])).toString("base64url");
+}
+
+export class BadCursorError extends Error {}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
+    const date = new Date(at);
+    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error();
+    return { at: date, id };
+  } catch {
+    throw new BadCursorError("the cursor is not valid");
+  }
+}
+
+/**
+ * The API's page: the rows the dashboard's view of the same filters has (viewConditions), newest first,
+ * keyset-paginated so it stays stable while findings are added. The ids come from the view's SQL; the rows
+ * are then read with their repository and assignee, as the API has always returned them.
+ */
+export async function listFindings(
+  db: Db,
+  filters: FindingFilters,
+  me: string | undefined,
+  visibility: Visibility,
+  now: Date = new Date(),
+) {
+  const { cursor, limit, ...filter } = filters;
+  const c = cursor ? decodeCursor(cursor) : null;
+  const after = c ? Prisma.sql`AND (f."firstSeenAt" < ${c.at} OR (f."firstSeenAt" = ${c.at} AND f.id < ${c.id}))` : Prisma.empty;
+  const ids = await db.$queryRaw<{ id: string }[]>`
+    SELECT f.id FROM "Finding" f
+    WHERE ${viewConditions(filter, me, now, visibility)} ${after}
+    ORDER BY f."firstSeenAt" DESC, f.id DESC
+    LIMIT ${limit + 1}`;
+  const pageIds = ids.slice(0, limit).map((r) => r.id);
+  const rows = await db.finding.findMany({
+    where: { id: { in: pageIds } },
+    include: { repository: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true, email: true } } },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // A finding deleted between the two reads (its repository removed) is left out rather than failing the page.
+  const page = pageIds.flatMap((x) => byId.get(x) ?? []);
+  const last = page.at(-1);
+  return { items: page, nextCursor: ids.length > limit && last ? encodeCursor(last.firstSeenAt, last.id) : null };
+}
 
 export function parseFindingView(
   searchParams: Record<string, string | string[] | undefined>,
@@ -253,7 +252,7 @@ export function viewContexts(p: Pick<FindingViewParams, "context">, v: Visibilit
  * WHERE conditions of a view, all parameterised. What is visible is lib/findings/visibility.ts (disabled checks
  * hidden, archived repositories hidden unless one is asked for), restricted to the view's contexts.
  */
-function viewConditions(p: FindingViewParams, me: string | undefined, now: Date, v: Visibility): Prisma.Sql {
+function viewConditions(p: FindingFilter, me: string | undefined, now: Date, v: Visibility): Prisma.Sql {
   const c: Prisma.Sql[] = [
     Prisma.sql`TRUE ${visibleSql("f", { repositoryId: p.repository, teamId: p.team }, { ...v, contexts: viewContexts(p, v) })}`,
   ];

@@ -241,7 +241,9 @@ describe("the findings view, API and exports", () => {
         body: (await res.json()) as { items?: { path: string; codeContext: string }[]; error?: { code: string; message: string } },
       };
     };
-    const every = await get("");
+    // The dashboard's meaning: absent, the contexts the org counts; "all", every one.
+    expect((await get("")).body.items!.map((i) => i.codeContext).sort()).toEqual(["example", "production"]);
+    const every = await get("?context=all");
     expect(every.body.items!.map((i) => i.codeContext).sort()).toEqual(["build", "example", "production", "test"]);
     expect((await get("?context=test,example")).body.items!.map((i) => i.path).sort()).toEqual(["examples/demo.py", "tests/test_app.py"]);
     const bad = await get("?context=vendored");
