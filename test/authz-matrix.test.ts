@@ -718,7 +718,7 @@ describe("authorisation matrix", () => {
     const pages = files(join(app, "(dashboard)"), (p) => p.endsWith("page.tsx"));
     expect(pages.length).toBeGreaterThanOrEqual(5);
     for (const p of pages)
-      expect([relative(ROOT, p), /require(Repository)?Page\("[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([
+      expect([relative(ROOT, p), /require(Repository)?Page\(\s*"[a-z-]+:[a-z-]+"/.test(readFileSync(p, "utf8"))]).toEqual([
         relative(ROOT, p),
         true,
       ]);
