@@ -41,6 +41,7 @@ export interface CompiledRegex {
   pattern: RegExp;
   unless?: RegExp;
   redact: string[];
+  joinContinuations: boolean;
 }
 
 export interface CompiledCheck {
@@ -110,6 +111,7 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
         pattern: new RegExp(m.pattern, flags),
         unless: m.unless ? new RegExp(m.unless, flags) : undefined,
         redact: m.redact ?? [],
+        joinContinuations: m.joinContinuations,
       };
     } else {
       // A data-flow check is tried alone here (an error names it); it runs as part of the rulebook's TaintSet below.

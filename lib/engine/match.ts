@@ -199,25 +199,52 @@ function varNamesOf(check: Check): string[] {
   return names;
 }
 
+/**
+ * The lines a regex check is tested on, with the physical line each starts at and, for a joined command, where
+ * each physical line's text begins in it (a backslash-continued command is one line; its pieces join with a space).
+ */
+function logicalLines(lines: readonly string[], join: boolean): { text: string; line: number; starts: number[] }[] {
+  if (!join) return lines.map((text, line) => ({ text, line, starts: [0] }));
+  const out: { text: string; line: number; starts: number[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const first = i;
+    let text = lines[i]!;
+    const starts = [0];
+    while (/\\\s*$/.test(text) && i + 1 < lines.length && text.length <= MAX_REGEX_LINE) {
+      text = `${text.replace(/\\\s*$/, "")} `;
+      starts.push(text.length);
+      text += lines[++i]!;
+    }
+    out.push({ text, line: first, starts });
+  }
+  return out;
+}
+
 export function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
   const m = c.matcher;
   if (m.unless && lines.some((l) => l.length <= MAX_REGEX_LINE && m.unless!.test(l))) return [];
   const out: RawMatch[] = [];
-  lines.forEach((line, i) => {
-    if (line.length > MAX_REGEX_LINE) return;
-    const hit = m.pattern.exec(line);
-    if (!hit) return;
+  for (const { text, line, starts } of logicalLines(lines, m.joinContinuations)) {
+    if (text.length > MAX_REGEX_LINE) continue;
+    const hit = m.pattern.exec(text);
+    if (!hit) continue;
     const groups = hit.groups ?? {};
+    // Where an offset in the joined text sits: the physical line (from `line`) and the column in it.
+    const at = (offset: number) => {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k]! > offset) k--;
+      return { line: line + k, column: offset - starts[k]! };
+    };
     out.push({
       check: c.check,
-      start: { line: i, column: hit.index },
-      end: { line: i, column: hit.index + hit[0].length },
+      start: at(hit.index),
+      end: at(hit.index + hit[0].length),
       text: hit[0],
       scope: "",
       secrets: m.redact.map((g) => groups[g]).filter((s): s is string => !!s),
       vars: Object.fromEntries(Object.entries(groups).filter((e): e is [string, string] => typeof e[1] === "string")),
     });
-  });
+  }
   return out;
 }
 

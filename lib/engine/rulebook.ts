@@ -99,6 +99,11 @@ const regexMatch = z
     unless: regexSource.optional(),
     /** Named capture groups whose text is a secret. */
     redact: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+    /**
+     * Shell and Dockerfile commands run on over lines ending in a backslash: test the joined command (reported at
+     * the line the match starts on), so `curl ... \` + `| sh` is one command, as the shell reads it.
+     */
+    joinContinuations: z.boolean().default(false),
   })
   .strict();
 
