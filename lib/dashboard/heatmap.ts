@@ -1,7 +1,8 @@
 /**
  * The policy × repository (or team) heatmap: open findings per cell, weighted by severity. One aggregate
- * statement groups the findings, ranks the columns by weighted risk and returns only the visible page of
- * columns, so 1,000 repositories never reach the browser at once.
+ * statement groups the status rollup (lib/rollups/: findings now per repository, check and status), ranks the
+ * columns by weighted risk and returns only the visible page of columns, so 1,000 repositories never reach
+ * the browser at once.
  */
 import { z } from "zod";
 import { Prisma, type Db, type Framework as DbFramework } from "../db/client.ts";
@@ -92,6 +93,7 @@ export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility):
   const where: Prisma.Sql[] = [
     // Compared as the enum (not ::text) so the planner can estimate and use indexes.
     Prisma.sql`f.status IN (${Prisma.join(statuses.map((x) => Prisma.sql`${x}::"FindingStatus"`))})`,
+    Prisma.sql`f.n <> 0`,
   ];
   if (p.framework)
     where.push(Prisma.sql`f.framework IN (${Prisma.join(p.framework.map((x) => Prisma.sql`${frameworkToDb(x)}::"Framework"`))})`);
@@ -113,13 +115,14 @@ export async function heatmap(db: Db, p: HeatmapParams, visibility: Visibility):
     db.$queryRaw<RawCell[]>`
       WITH repo_cells AS (
         SELECT f."policyId" AS policy, f."repositoryId" AS col,
-               count(*) FILTER (WHERE f.severity = 'critical')::int AS critical,
-               count(*) FILTER (WHERE f.severity = 'high')::int AS high,
-               count(*) FILTER (WHERE f.severity = 'medium')::int AS medium,
-               count(*) FILTER (WHERE f.severity = 'low')::int AS low
-        FROM "Finding" f
+               COALESCE(SUM(f.n) FILTER (WHERE f.severity = 'critical'), 0)::int AS critical,
+               COALESCE(SUM(f.n) FILTER (WHERE f.severity = 'high'), 0)::int AS high,
+               COALESCE(SUM(f.n) FILTER (WHERE f.severity = 'medium'), 0)::int AS medium,
+               COALESCE(SUM(f.n) FILTER (WHERE f.severity = 'low'), 0)::int AS low
+        FROM "FindingStatusRollup" f
         WHERE ${Prisma.join(where, " AND ")} ${visibleSql("f", { teamId: p.team }, visibility)}
         GROUP BY 1, 2
+        HAVING SUM(f.n) <> 0
       ),
       cells AS (${cellsSql}),
       ranked AS (

@@ -1,8 +1,8 @@
 /**
  * The overview's figures for security leads: open and overdue findings, the lifecycle trend (trends.ts), mean
  * time to remediate, scan coverage and the riskiest policies and repositories. Each is one aggregate statement
- * so the page's panels load independently; none reads more than the open findings, the window's events or the
- * window's fixes.
+ * so the page's panels load independently; the finding figures read the lifecycle rollups (lib/rollups/), whose
+ * size follows repositories × checks and the window's days, not the number of findings or the history's length.
  */
 import { z } from "zod";
 import { Prisma, type Db } from "../db/client.ts";
@@ -10,6 +10,7 @@ import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { weightSql } from "./risk-sql.ts";
 import { addDays, OPEN_SET_SQL, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
 import { repositoryAccessSql, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
+import { dueCounts } from "../rollups/due.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
@@ -64,46 +65,51 @@ interface BreakdownRow extends SeverityCounts {
   extra: string | null;
   extra2: string | null;
   open: number;
-  overdue: number;
   risk: number;
 }
 
 /**
- * Open findings by severity, overdue ones, and the top policies and repositories by weighted risk, in one
- * pass over the open findings (an index-only scan of Finding(status, severity, repositoryId, policyId, dueAt)):
- * grouped once by (severity, policy, repository), then folded three ways.
+ * Open findings by severity, overdue ones, and the top policies and repositories by weighted risk: the status
+ * rollup grouped once by (severity, policy, repository), then folded three ways; overdue from the due-date
+ * rollup (lib/rollups/due.ts).
  */
 export async function openFindings(db: Db, o: Opts & { limit?: number }): Promise<OpenFindings> {
   const now = o.now ?? new Date();
   const limit = Math.max(1, Math.min(100, o.limit ?? 10));
   const visibility = o.visibility;
+  const scope: TrendScope = { repositoryId: o.repositoryId, teamId: o.teamId };
   const bySeverity = Prisma.sql`
     SUM(g.n) FILTER (WHERE g.severity = 'critical')::int AS critical,
     SUM(g.n) FILTER (WHERE g.severity = 'high')::int AS high,
     SUM(g.n) FILTER (WHERE g.severity = 'medium')::int AS medium,
     SUM(g.n) FILTER (WHERE g.severity = 'low')::int AS low,
-    SUM(g.n)::int AS open, SUM(g.overdue)::int AS overdue, SUM(g.n * ${weightSql(Prisma.sql`g.severity`)})::int AS risk`;
-  const rows = await db.$queryRaw<BreakdownRow[]>`
+    SUM(g.n)::int AS open, SUM(g.n * ${weightSql(Prisma.sql`g.severity`)})::int AS risk`;
+  const [rows, due] = await Promise.all([
+    db.$queryRaw<BreakdownRow[]>`
     WITH g AS (
-      SELECT f."severity", f."policyId", f."repositoryId", COUNT(*) AS n, COUNT(*) FILTER (WHERE f."dueAt" < ${tsSql(now)}) AS overdue
-        FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", o, visibility)}
+      SELECT s."severity", s."policyId", s."repositoryId", SUM(s."n") AS n
+        FROM "FindingStatusRollup" s
+       WHERE s."status" IN ${OPEN_SET_SQL} AND s."n" <> 0 ${visibleSql("s", scope, visibility)}
        GROUP BY 1, 2, 3
+      HAVING SUM(s."n") <> 0
     ),
     pol AS (SELECT g."policyId" AS id, ${bySeverity} FROM g GROUP BY 1 ORDER BY risk DESC, open DESC, 1 LIMIT ${limit}),
     rep AS (SELECT g."repositoryId" AS id, ${bySeverity} FROM g GROUP BY 1 ORDER BY risk DESC, open DESC, 1 LIMIT ${limit})
     SELECT 'severity' AS kind, g.severity::text AS id, NULL AS name, NULL AS extra, NULL AS extra2, 0 AS critical, 0 AS high, 0 AS medium, 0 AS low,
-           SUM(g.n)::int AS open, SUM(g.overdue)::int AS overdue, 0 AS risk
+           SUM(g.n)::int AS open, 0 AS risk
       FROM g GROUP BY g.severity
     UNION ALL
-    SELECT 'policy', pol.id, p."title", p."framework"::text, NULL, pol.critical, pol.high, pol.medium, pol.low, pol.open, pol.overdue, pol.risk
+    SELECT 'policy', pol.id, p."title", p."framework"::text, NULL, pol.critical, pol.high, pol.medium, pol.low, pol.open, pol.risk
       FROM pol JOIN "Policy" p ON p.id = pol.id
     UNION ALL
-    SELECT 'repository', rep.id, r."name", r."teamId", t."name", rep.critical, rep.high, rep.medium, rep.low, rep.open, rep.overdue, rep.risk
-      FROM rep JOIN "Repository" r ON r.id = rep.id JOIN "Team" t ON t.id = r."teamId"`;
+    SELECT 'repository', rep.id, r."name", r."teamId", t."name", rep.critical, rep.high, rep.medium, rep.low, rep.open, rep.risk
+      FROM rep JOIN "Repository" r ON r.id = rep.id JOIN "Team" t ON t.id = r."teamId"`,
+    dueCounts(db, { ...scope, now, visibility }),
+  ]);
 
   const open = zeroCounts();
   const overdue = zeroCounts();
+  for (const sev of SEVERITIES) overdue[sev] = due[sev].overdue;
   const counts = (r: BreakdownRow) => ({
     critical: r.critical ?? 0,
     high: r.high ?? 0,
@@ -118,7 +124,6 @@ export async function openFindings(db: Db, o: Opts & { limit?: number }): Promis
   for (const r of rows) {
     if (r.kind === "severity") {
       open[r.id as Severity] = r.open;
-      overdue[r.id as Severity] = r.overdue;
     } else if (r.kind === "policy") policies.push({ id: r.id, name: r.name ?? r.id, framework: r.extra ?? "", ...counts(r) });
     else repositories.push({ id: r.id, name: r.name ?? r.id, teamId: r.extra ?? "", teamName: r.extra2 ?? "", ...counts(r) });
   }
@@ -150,13 +155,15 @@ export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));
   const visibility = o.visibility;
+  // Findings fixed now, by the day of their fix (FindingDayRollup.remediated, kept from Finding.fixedAt).
   const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
     SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
-    SELECT date_trunc('week', f."fixedAt") AS week, f."severity"::text AS severity, COUNT(*)::int AS n,
-           (SUM(EXTRACT(EPOCH FROM (f."fixedAt" - f."firstSeenAt"))) / 86400)::float8 AS sum
-      FROM "Finding" f
-     WHERE f."status" = 'fixed' AND f."fixedAt" >= ${first}::date ${visibleSql("f", o, visibility)}
-     GROUP BY 1, 2) w
+    SELECT date_trunc('week', r."day") AS week, r."severity"::text AS severity, SUM(r."remediated")::int AS n,
+           SUM(r."remediatedDays")::float8 AS sum
+      FROM "FindingDayRollup" r
+     WHERE r."day" >= ${first}::date AND r."remediated" <> 0 ${visibleSql("r", o, visibility)}
+     GROUP BY 1, 2
+    HAVING SUM(r."remediated") <> 0) w
      ORDER BY w.week`;
   const mean = (sum: number, n: number) => (n ? sum / n : null);
   const tot = Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }>;

@@ -1,7 +1,8 @@
 /**
  * The remediation page: where findings stand (status per team and repository), how fast the open set burns
  * down (trends.ts), what is due when under the SLA, and which risks were accepted until when. Every figure is
- * an aggregate in SQL over the current findings or their events, scoped by team and repository from the URL.
+ * an aggregate in SQL over the lifecycle rollups (lib/rollups/), or a short list of findings, scoped by team and
+ * repository from the URL.
  */
 import { z } from "zod";
 import type { Db, FindingStatus, Severity } from "../db/client.ts";
@@ -11,6 +12,7 @@ import { rangeParam, tsSql } from "./overview.ts";
 import { OPEN_SET_SQL, type TrendScope } from "./trends.ts";
 import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
 import { SEVERITIES } from "../engine/types.ts";
+import { dueCounts } from "../rollups/due.ts";
 
 const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const id = z.preprocess(firstValue, z.string().trim().min(1).max(64).optional()).catch(undefined);
@@ -57,8 +59,8 @@ export interface StatusBreakdown {
 }
 
 /**
- * Findings by status per team and per repository: one pass over Finding(repositoryId, status) (index-only),
- * grouped by repository and status, then folded by team.
+ * Findings by status per team and per repository: the status rollup grouped by repository and status, then
+ * folded by team.
  */
 export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; visibility: Visibility }): Promise<StatusBreakdown> {
   const limit = Math.max(1, Math.min(REPOSITORIES_SHOWN_MORE, o.limit ?? REPOSITORIES_SHOWN));
@@ -67,10 +69,11 @@ export async function statusBreakdown(db: Db, o: TrendScope & { limit?: number; 
     { repositoryId: string; name: string; teamId: string; teamName: string; status: FindingStatus; n: number }[]
   >`
     SELECT g."repositoryId", r."name", r."teamId", t."name" AS "teamName", g.status::text AS status, g.n
-      FROM (SELECT f."repositoryId", f."status", COUNT(*)::int AS n
-              FROM "Finding" f
-             WHERE TRUE ${visibleSql("f", o, visibility)}
-             GROUP BY 1, 2) g
+      FROM (SELECT f."repositoryId", f."status", SUM(f."n")::int AS n
+              FROM "FindingStatusRollup" f
+             WHERE f."n" <> 0 ${visibleSql("f", o, visibility)}
+             GROUP BY 1, 2
+            HAVING SUM(f."n") <> 0) g
       JOIN "Repository" r ON r.id = g."repositoryId"
       JOIN "Team" t ON t.id = r."teamId"`;
   const teams = new Map<string, StatusRow>();
@@ -137,15 +140,14 @@ export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility: 
   const now = o.now ?? new Date();
   const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
   const visibility = o.visibility;
-  const [settings, counts, due] = await Promise.all([
+  const [settings, counts, dues, due] = await Promise.all([
     getSettings(db),
-    db.$queryRaw<{ severity: Severity; open: number; overdue: number; soon: number }[]>`
-      SELECT f."severity"::text AS severity, COUNT(*)::int AS open,
-             COUNT(*) FILTER (WHERE f."dueAt" < ${tsSql(now)})::int AS overdue,
-             COUNT(*) FILTER (WHERE f."dueAt" >= ${tsSql(now)} AND f."dueAt" < ${tsSql(soon)})::int AS soon
-        FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", o, visibility)}
+    db.$queryRaw<{ severity: Severity; open: number }[]>`
+      SELECT f."severity"::text AS severity, SUM(f."n")::int AS open
+        FROM "FindingStatusRollup" f
+       WHERE f."status" IN ${OPEN_SET_SQL} AND f."n" <> 0 ${visibleSql("f", o, visibility)}
        GROUP BY 1`,
+    dueCounts(db, { repositoryId: o.repositoryId, teamId: o.teamId, now, soon, visibility }),
     db.$queryRaw<DueFinding[]>`
       SELECT f.id, f."severity"::text AS severity, f."status"::text AS status, f."message", f."path", f."line", p."title" AS "policyTitle",
              f."repositoryId", r."name" AS "repositoryName", u."name" AS "assigneeName", f."dueAt"
@@ -159,7 +161,7 @@ export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility: 
   ]);
   const bySeverity = SEVERITIES.map((severity) => {
     const c = counts.find((x) => x.severity === severity);
-    return { severity, days: slaDays(settings, severity), open: c?.open ?? 0, overdue: c?.overdue ?? 0, dueSoon: c?.soon ?? 0 };
+    return { severity, days: slaDays(settings, severity), open: c?.open ?? 0, ...dues[severity] };
   });
   return { bySeverity, due };
 }
@@ -219,7 +221,7 @@ export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibi
        LIMIT ${LIST_LIMIT}`,
     db.$queryRaw<
       { n: number }[]
-    >`SELECT COUNT(*)::int AS n FROM "Finding" f WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}`,
+    >`SELECT COALESCE(SUM(f."n"), 0)::int AS n FROM "FindingStatusRollup" f WHERE f."status" = 'accepted_risk' ${visibleSql("f", o, visibility)}`,
     db.$queryRaw<ReturnedRisk[]>`
       SELECT f.id, f."severity"::text AS severity, f."message", p."title" AS "policyTitle", f."repositoryId", r."name" AS "repositoryName",
              e."createdAt" AS "expiredAt", f."status"::text AS status

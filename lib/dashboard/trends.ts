@@ -1,23 +1,24 @@
 /**
- * Lifecycle trends: how many findings were open on each day, computed in SQL from the finding lifecycle, never
- * from counters.
+ * Lifecycle trends: how many findings were open on each day, from the daily rollups of the finding lifecycle
+ * (lib/rollups/), never from counters kept by hand.
  *
  * Definition: a finding is open on day D (UTC) if, at the end of D, it had been first seen and was not fixed,
  * false positive or accepted risk; "open" is the set {open, in_progress, reopened} (OPEN_STATUSES). Every status
  * change writes a FindingEvent with fromStatus/toStatus (lib/scan/persist.ts: detected → open, fixed, reopened;
  * lib/findings/triage.ts: status_changed, risk_expired), so each event that crosses between the open set and
  * the closed set is a +1 or −1 for its finding, and a finding that goes open → fixed → reopened → fixed simply
- * contributes +1 −1 +1 −1: reopen cycles need no special case.
+ * contributes +1 −1 +1 −1: reopen cycles need no special case. The database sums those crossings per day,
+ * repository, check, severity and context as they are written (FindingDayRollup), and keeps the findings now
+ * per status (FindingStatusRollup).
  *
- * Counted backwards from today: open(D) = open now − Σ crossings after D, a cumulative window sum in SQL.
- * "Open now" is the findings' current status (one indexed aggregate) and only the events inside the window are
- * read, so a 90-day trend costs the same whether the history is 180 days or ten years; dashboards may reuse
- * the past days' crossings for a few minutes (`reusePast`, PAST_TTL_MS) while today's are always read live. Events carry their finding's severity, repository and
- * check (denormalised, see prisma/schema.prisma), so no join with the findings table is needed. A finding counts
- * under its current severity and context; only visible findings count (lib/findings/visibility.ts: disabled checks,
- * archived repositories and uncounted code contexts are left out), as everywhere in the dashboard.
+ * Counted backwards from today: open(D) = open now − Σ crossings after D, a cumulative window sum in SQL over
+ * the window's rollup rows, so a 90-day trend costs the same whether the history is 180 days or ten years.
+ * A finding counts under its current severity and context (its events follow them, and the rollups follow its
+ * events); only visible findings count (lib/findings/visibility.ts: disabled checks, archived repositories and
+ * uncounted code contexts are left out when the rollups are read, which their check, repository and context
+ * dimensions allow), as everywhere in the dashboard.
  */
-import { Prisma, type Db } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_SET_SQL } from "../findings/status.ts";
 import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
@@ -67,104 +68,38 @@ interface Row {
   fixed: number;
 }
 
-interface Flow {
-  day: string;
-  severity: string;
-  net: number;
-  opened: number;
-  closed: number;
-  detected: number;
-  fixed: number;
-}
-
-/**
- * The crossings of the open set per (day, severity) for events from `from` (inclusive) to `before`
- * (exclusive; null: no end). createdAt is a UTC timestamp without time zone, so ::date is the UTC day; events
- * stamped after today (clock skew) are folded into today, as they are already part of the current status.
- */
-function flowsSql(from: string, before: string | null, today: string, scope: TrendScope, visibility: Visibility): Prisma.Sql {
-  return Prisma.sql`
-    SELECT to_char(LEAST(e."createdAt"::date, ${today}::date), 'YYYY-MM-DD') AS day, e."severity"::text AS severity,
-           SUM(x.d)::int AS net,
-           COUNT(*) FILTER (WHERE x.d > 0)::int AS opened,
-           COUNT(*) FILTER (WHERE x.d < 0)::int AS closed,
-           COUNT(*) FILTER (WHERE e."type" = 'detected')::int AS detected,
-           COUNT(*) FILTER (WHERE e."type" = 'fixed')::int AS fixed
-      FROM "FindingEvent" e
-      CROSS JOIN LATERAL (
-        SELECT (e."toStatus" IS NOT NULL AND e."toStatus" IN ${OPEN_SET_SQL})::int
-             - (e."fromStatus" IS NOT NULL AND e."fromStatus" IN ${OPEN_SET_SQL})::int AS d
-      ) x
-     WHERE e."createdAt" >= ${from}::date ${before ? Prisma.sql`AND e."createdAt" < ${before}::date` : Prisma.empty}
-       AND x.d <> 0 AND e."severity" IS NOT NULL ${visibleSql("e", scope, visibility)}
-     GROUP BY 1, 2`;
-}
-
-/**
- * Past days' flows change only when past events do (a rulebook re-grading a check, a repository deleted) or
- * the filters do (a check disabled, a repository archived, the counted contexts: all part of the key), so a dashboard may reuse
- * them for a few minutes; today's events and the current status are always read live, so the latest figures
- * are exact and only a re-grading, a rescan changing a finding's context or a deletion can show late, for at most PAST_TTL_MS.
- */
-export const PAST_TTL_MS = 5 * 60_000;
-const pastCache = new WeakMap<Db, Map<string, { expires: number; flows: Promise<Flow[]> }>>();
-
-async function pastFlows(db: Db, first: string, today: string, scope: TrendScope, visibility: Visibility): Promise<Flow[]> {
-  const archived = scope.repositoryId
-    ? []
-    : (await db.repository.findMany({ where: { archivedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map(
-        (r) => r.id,
-      );
-  const key = JSON.stringify([
-    first,
-    today,
-    scope.repositoryId ?? null,
-    scope.teamId ?? null,
-    visibility.disabledChecks,
-    visibility.contexts,
-    visibility.access,
-    archived,
-  ]);
-  let cache = pastCache.get(db);
-  if (!cache) pastCache.set(db, (cache = new Map()));
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && hit.expires > now) return hit.flows;
-  for (const [k, v] of cache) if (v.expires <= now || cache.size > 200) cache.delete(k);
-  // A real promise (Prisma's are lazy thenables), so every waiting request shares one execution.
-  const flows: Promise<Flow[]> = Promise.resolve(db.$queryRaw<Flow[]>(flowsSql(first, today, today, scope, visibility)));
-  cache.set(key, { expires: now + PAST_TTL_MS, flows });
-  flows.catch(() => cache.delete(key));
-  return flows;
-}
-
 /**
  * Open findings by severity at the end of each of the last `days` days (oldest first, today last), with the
- * day's flows. One statement; see the module comment for how it is counted. With `reusePast`, the flows of
- * days before today may come from a recent identical call (see PAST_TTL_MS): for org-wide and team dashboards
- * read by many; a single repository's trend is cheap enough to always count in full.
+ * day's flows. One statement over the window's rollup rows and the status rollup; see the module comment.
+ * Events stamped after today (clock skew) are folded into today, as they are already part of the current status.
  */
-export async function openTrend(db: Db, opts: TrendOptions & { visibility: Visibility; reusePast?: boolean }): Promise<TrendDay[]> {
+export async function openTrend(
+  db: Db,
+  opts: TrendOptions & {
+    visibility: Visibility;
+    /** Accepted for callers written before the rollups; the past days are read from them, so nothing is reused. */
+    reusePast?: boolean;
+  },
+): Promise<TrendDay[]> {
   const days = Math.max(1, Math.min(3650, Math.floor(opts.days)));
   const today = utcDay(opts.now ?? new Date());
   const first = addDays(today, -(days - 1));
   const visibility = opts.visibility;
   const scope: TrendScope = { repositoryId: opts.repositoryId, teamId: opts.teamId };
-  const past = opts.reusePast && days > 1 ? await pastFlows(db, first, today, scope, visibility) : null;
-  const flows = past
-    ? Prisma.sql`
-        SELECT * FROM unnest(${past.map((f) => f.day)}::text[], ${past.map((f) => f.severity)}::text[], ${past.map((f) => f.net)}::int[], ${past.map((f) => f.opened)}::int[],
-                             ${past.map((f) => f.closed)}::int[], ${past.map((f) => f.detected)}::int[], ${past.map((f) => f.fixed)}::int[])
-                   AS p(day, severity, net, opened, closed, detected, fixed)
-        UNION ALL ${flowsSql(today, null, today, scope, visibility)}`
-    : flowsSql(first, null, today, scope, visibility);
 
   const rows = await db.$queryRaw<Row[]>`
-    WITH ev AS (${flows}),
+    WITH ev AS (
+      SELECT to_char(LEAST(r."day", ${today}::date), 'YYYY-MM-DD') AS day, r."severity"::text AS severity,
+             SUM(r."opened" - r."closed")::int AS net, SUM(r."opened")::int AS opened, SUM(r."closed")::int AS closed,
+             SUM(r."detected")::int AS detected, SUM(r."fixed")::int AS fixed
+        FROM "FindingDayRollup" r
+       WHERE r."day" >= ${first}::date ${visibleSql("r", scope, visibility)}
+       GROUP BY 1, 2
+    ),
     cur AS (
-      SELECT f."severity"::text AS severity, COUNT(*)::int AS n
-        FROM "Finding" f
-       WHERE f."status" IN ${OPEN_SET_SQL} ${visibleSql("f", scope, visibility)}
+      SELECT s."severity"::text AS severity, SUM(s."n")::int AS n
+        FROM "FindingStatusRollup" s
+       WHERE s."status" IN ${OPEN_SET_SQL} ${visibleSql("s", scope, visibility)}
        GROUP BY 1
     )
     SELECT g.day, s.severity,

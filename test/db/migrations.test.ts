@@ -17,6 +17,10 @@ function newUrl(label: string) {
   return u;
 }
 
+// The rollup triggers (issue 17, prisma/migrations/20261204000000_rollups) are database objects schema.prisma
+// cannot describe: compared apart from it (test/rollups/ proves what they do).
+const TRIGGER_OBJECTS = /\nCREATE FUNCTION [^\n]*\n[\s\S]*?AS (\$\w*\$)[\s\S]*?\1;|\nCREATE TRIGGER [^\n]*;/g;
+
 function schemaDump(url: string): string {
   const dump = execFileSync("pg_dump", [
     "--schema-only",
@@ -29,6 +33,7 @@ function schemaDump(url: string): string {
     .split("\n")
     .filter((l) => !l.startsWith("--") && !/^SET |^SELECT pg_catalog|^\\(un)?restrict /.test(l))
     .join("\n")
+    .replace(TRIGGER_OBJECTS, "")
     .replace(/\n{2,}/g, "\n")
     .replace(
       /(CREATE TABLE [^\n]+ \(\n)([\s\S]*?)(\n\);)/g,
@@ -75,6 +80,15 @@ describe("migrations", () => {
     expect(sql).toContain("CREATE TABLE");
     await query(fromSchema, sql);
     expect(schemaDump(fromMigrations)).toEqual(schemaDump(fromSchema));
+    const triggers = await query(fromMigrations, `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`);
+    expect(triggers.rows.map((r) => r.tgname)).toEqual([
+      "FindingEvent_rollup_delete",
+      "FindingEvent_rollup_insert",
+      "FindingEvent_rollup_update",
+      "Finding_rollup_delete",
+      "Finding_rollup_insert",
+      "Finding_rollup_update",
+    ]);
   }, 120_000);
 
   it("record themselves as prisma migrate does, once, and refuse edited history", async () => {
