@@ -1,9 +1,9 @@
 /**
- * Seeds the demo organisation (lib/demo/repos.ts): demo users and teams, eight local git repositories built
- * commit by commit with back-dated commits, each commit scanned by the real pipeline with its clock set to the
- * commit's time, and the security team's triage applied on the day it happened. Every date therefore lands
- * where it would have in a real organisation (Finding.firstSeenAt / fixedAt, FindingEvent.createdAt, scan
- * times), and the dashboard's trends show eight weeks of history.
+ * Seeds the demo organisation (lib/demo/repos.ts, the repositories' files and histories in lib/demo/repositories/):
+ * demo users and teams, eight local git repositories built commit by commit with back-dated commits, each commit
+ * scanned by the real pipeline with its clock set to the commit's time, and the security team's triage applied on
+ * the day it happened. Every date therefore lands where it would have in a real organisation (Finding.firstSeenAt
+ * / fixedAt, FindingEvent.createdAt, scan times), and the dashboard's trends show eight weeks of history.
  *
  * Commits, scans and triage are replayed on one timeline in date order, so that each event finds the findings
  * in the state they had on its day (a triage decision never precedes the detection it is about).
@@ -26,6 +26,8 @@ import { ORG_WIDE } from "../findings/visibility.ts";
 import { registerRepository } from "../repos/service.ts";
 import { runScan } from "../scan/pipeline.ts";
 import { getSettings } from "../settings.ts";
+import { DAY_MS } from "../time.ts";
+import { type DemoCommit, DemoError, type DemoRepo } from "./content.ts";
 import { demoReposDir } from "./dir.ts";
 import {
   DEMO_DAYS,
@@ -34,23 +36,19 @@ import {
   DEMO_TEAMS,
   DEMO_TRIAGE,
   DEMO_USERS,
-  type DemoCommit,
-  type DemoRepo,
   type DemoTriage,
   type DemoUserKey,
 } from "./repos.ts";
 
 const run = promisify(execFile);
-const DAY_MS = 86_400_000;
 /** Written at the top of the demo repositories' directory: only a directory carrying it is ever cleared. */
 const MARKER = ".posture-demo";
 const SEEDER: Actor = { id: null, label: "demo" };
 
-export { demoReposDir };
+export { DemoError, demoReposDir };
 
 export const demoEmail = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
 
-export class DemoError extends Error {}
 /** Demo data is already in the database; seeding again needs `reset`. */
 export class DemoExistsError extends DemoError {}
 
