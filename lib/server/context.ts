@@ -1,11 +1,17 @@
 import "server-only";
 import type { Redis } from "ioredis";
+import { listenForChanges, type DashboardCache } from "../dashboard/cache.ts";
 import { createDb, databaseUrl, type Db } from "../db/client.ts";
-import { redisConnection } from "../queue/connection.ts";
+import { queuePrefix, redisConnection } from "../queue/connection.ts";
 import { createQueues, type Queues } from "../queue/queues.ts";
 
 // One database pool and one queue connection per server process (kept across dev reloads).
-const g = globalThis as unknown as { __postureDb?: Db; __postureQueues?: Queues; __postureRedis?: Redis };
+const g = globalThis as unknown as {
+  __postureDb?: Db;
+  __postureQueues?: Queues;
+  __postureRedis?: Redis;
+  __postureDashboardCache?: DashboardCache;
+};
 
 export function getDb(): Db {
   return (g.__postureDb ??= createDb(databaseUrl()));
@@ -22,4 +28,19 @@ export function getRedis(): Redis {
     g.__postureRedis.on("error", () => undefined);
   }
   return g.__postureRedis;
+}
+
+/**
+ * The dashboard panels' shared cache (lib/dashboard/cache.ts). Its connection fails fast: while Redis is down a
+ * panel is counted for the request instead of waiting. The first use starts this process's listener for the
+ * database's change announcements, which invalidates the cache for every process.
+ */
+export function getDashboardCache(): DashboardCache {
+  if (!g.__postureDashboardCache) {
+    const redis = redisConnection("producer");
+    redis.on("error", () => undefined);
+    g.__postureDashboardCache = { redis, prefix: queuePrefix() };
+    listenForChanges(databaseUrl(), g.__postureDashboardCache, (e) => console.error(`posture: dashboard cache listener: ${e.message}`));
+  }
+  return g.__postureDashboardCache;
 }

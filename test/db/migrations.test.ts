@@ -17,8 +17,9 @@ function newUrl(label: string) {
   return u;
 }
 
-// The rollup triggers (issue 17, prisma/migrations/20261204000000_rollups) are database objects schema.prisma
-// cannot describe: compared apart from it (test/rollups/ proves what they do).
+// The rollup and change-announcing triggers (issue 17, prisma/migrations/20261204000000_rollups and
+// 20261204010000_dashboard_notify) are database objects schema.prisma cannot describe: compared apart from it
+// (test/rollups/ and test/dashboard/shared-cache.test.ts prove what they do).
 const TRIGGER_OBJECTS = /\nCREATE FUNCTION [^\n]*\n[\s\S]*?AS (\$\w*\$)[\s\S]*?\1;|\nCREATE TRIGGER [^\n]*;/g;
 
 function schemaDump(url: string): string {
@@ -80,14 +81,28 @@ describe("migrations", () => {
     expect(sql).toContain("CREATE TABLE");
     await query(fromSchema, sql);
     expect(schemaDump(fromMigrations)).toEqual(schemaDump(fromSchema));
-    const triggers = await query(fromMigrations, `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`);
-    expect(triggers.rows.map((r) => r.tgname)).toEqual([
+    const triggers = await query(fromMigrations, `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`);
+    expect(triggers.rows.map((r) => r.tgname as string).sort()).toEqual([
+      "Check_dashboard_notify",
+      "Check_dashboard_notify_update",
+      "FindingEvent_dashboard_notify",
       "FindingEvent_rollup_delete",
       "FindingEvent_rollup_insert",
       "FindingEvent_rollup_update",
+      "Finding_dashboard_notify",
       "Finding_rollup_delete",
       "Finding_rollup_insert",
       "Finding_rollup_update",
+      "Policy_dashboard_notify",
+      "Policy_dashboard_notify_update",
+      "Repository_dashboard_notify",
+      "Repository_dashboard_notify_update",
+      "Scan_dashboard_notify",
+      "Scan_dashboard_notify_update",
+      "Settings_dashboard_notify",
+      "Settings_dashboard_notify_update",
+      "Team_dashboard_notify",
+      "Team_dashboard_notify_update",
     ]);
   }, 120_000);
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { coverageTrend } from "@/lib/dashboard/coverage.ts";
-import { singleFlight } from "@/lib/dashboard/shared.ts";
+import { cachedAggregate } from "@/lib/dashboard/cache.ts";
 import { accessKey } from "@/lib/findings/visibility.ts";
-import { getDb } from "@/lib/server/context.ts";
+import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
@@ -11,7 +11,9 @@ import { TimeChart } from "../charts/time-chart.tsx";
 export async function CoverageTrendPanel({ range }: { range: number }) {
   const days = Math.min(range, 90);
   const { access } = await requestVisibility();
-  const points = await singleFlight(`overview:coverage-trend:${days}:${accessKey(access)}`, () => coverageTrend(getDb(), { days, access }));
+  const points = await cachedAggregate(getDashboardCache(), `overview:coverage-trend:${days}:${accessKey(access)}`, () =>
+    coverageTrend(getDb(), { days, access }),
+  );
   const today = points.at(-1);
   return (
     <section className="panel" aria-labelledby="coverage-trend-h">

@@ -2,10 +2,10 @@ import "server-only";
 import Link from "next/link";
 import { cache } from "react";
 import { coverage, FLOW_DAYS, mttr, openFindings, type RiskRow } from "@/lib/dashboard/overview.ts";
-import { singleFlight } from "@/lib/dashboard/shared.ts";
+import { cachedAggregate } from "@/lib/dashboard/cache.ts";
 import { addDays, openTrend } from "@/lib/dashboard/trends.ts";
 import { accessKey, visibilityKey } from "@/lib/findings/visibility.ts";
-import { getDb } from "@/lib/server/context.ts";
+import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { OpenTrendChart } from "../charts/open-trend.tsx";
@@ -14,20 +14,22 @@ import { fmtDays, fmtInt } from "../format.ts";
 import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
 
 // One lookup per request, however many panels ask.
-// The reader's visibility, scope included; identical questions share one query (singleFlight) only when
-// visibilityKey says they count the same findings of the same teams.
+// The reader's visibility, scope included; identical questions share one result (the shared panel cache,
+// lib/dashboard/cache.ts) only when visibilityKey says they count the same findings of the same teams.
 const visible = requestVisibility;
 /** The trend and "new vs fixed" panels share one statement. */
 const trend = cache(async (days: number) => {
   const visibility = await visible();
-  return singleFlight(`overview:trend:${days}:${visibilityKey(visibility)}`, () =>
+  return cachedAggregate(getDashboardCache(), `overview:trend:${days}:${visibilityKey(visibility)}`, () =>
     openTrend(getDb(), { days, visibility, reusePast: true }),
   );
 });
 /** The cards and both rankings share one pass over the open findings. */
 const openAll = cache(async () => {
   const visibility = await visible();
-  return singleFlight(`overview:open:${visibilityKey(visibility)}`, () => openFindings(getDb(), { limit: 10, visibility }));
+  return cachedAggregate(getDashboardCache(), `overview:open:${visibilityKey(visibility)}`, () =>
+    openFindings(getDb(), { limit: 10, visibility }),
+  );
 });
 
 const sevLabel = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -43,7 +45,7 @@ export async function SummaryCards() {
   const { access } = await visible();
   const [{ open, overdue }, cov] = await Promise.all([
     openAll(),
-    singleFlight(`overview:coverage:${accessKey(access)}`, () => coverage(db, { access })),
+    cachedAggregate(getDashboardCache(), `overview:coverage:${accessKey(access)}`, () => coverage(db, { access })),
   ]);
   const total = SEVERITY_ORDER.reduce((a, s) => a + open[s], 0);
   const overdueTotal = SEVERITY_ORDER.reduce((a, s) => a + overdue[s], 0);
@@ -200,7 +202,9 @@ export async function FlowPanel({ range }: { range: number }) {
 
 export async function MttrPanel({ range }: { range: number }) {
   const visibility = await visible();
-  const m = await singleFlight(`overview:mttr:${range}:${visibilityKey(visibility)}`, () => mttr(getDb(), { days: range, visibility }));
+  const m = await cachedAggregate(getDashboardCache(), `overview:mttr:${range}:${visibilityKey(visibility)}`, () =>
+    mttr(getDb(), { days: range, visibility }),
+  );
   return (
     <section className="panel" aria-labelledby="mttr-h">
       <h2 id="mttr-h">Mean time to remediate, last {range} days</h2>

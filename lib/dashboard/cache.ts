@@ -1,0 +1,112 @@
+/**
+ * The dashboard's aggregate panels, cached in Redis and shared by every web process (issue 17 §3).
+ *
+ * An entry is keyed by the panel's own key, which must say whose figures they are (visibilityKey / accessKey:
+ * the reader's scope, disabled checks, counted contexts), and by a generation. The database announces every
+ * committed change that can move a figure (prisma/migrations/20261204010000_dashboard_notify: findings, their
+ * events, settings, checks, policies, repositories and finished scans) with NOTIFY posture_dashboard, which
+ * PostgreSQL delivers only after the commit; each web process listens and bumps the shared generation, so the
+ * next request of any process misses and recounts. NOTIFY carries no snapshot race: a panel counted from a
+ * snapshot older than the commit is stored under the old generation, which nobody reads any more.
+ *
+ * Figures that depend on the clock (overdue, coverage in the last 24 h) may be up to ENTRY_TTL_SECONDS old.
+ * Entries are JSON: only panels whose results are plain data (no Date) belong here. When Redis is down the
+ * panel is counted for the request, as it was before the cache.
+ */
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import pg from "pg";
+import { singleFlight } from "./shared.ts";
+
+export const DASHBOARD_CHANNEL = "posture_dashboard";
+/** How long an entry lives without a change: bounds how old a clock-dependent figure can be. */
+export const ENTRY_TTL_SECONDS = 30;
+
+export interface DashboardCache {
+  redis: Redis;
+  /** Key prefix (POSTURE_QUEUE_PREFIX): one Redis may serve several installations and test runs. */
+  prefix: string;
+}
+
+const generationKey = (c: DashboardCache) => `${c.prefix}:dashboard:generation`;
+
+/** Counters of this process's lookups, for the benchmark and tests. */
+export const cacheStats = { hits: 0, misses: 0, errors: 0 };
+
+/**
+ * The panel's value: from the shared cache when an entry of the current generation exists, else counted once
+ * per process at a time (singleFlight) and stored.
+ */
+export async function cachedAggregate<T>(cache: DashboardCache | null, key: string, run: () => Promise<T>): Promise<T> {
+  if (!cache) return singleFlight(key, run);
+  return singleFlight(`cached:${key}`, async () => {
+    let entryKey: string | null = null;
+    try {
+      const generation = (await cache.redis.get(generationKey(cache))) ?? "0";
+      entryKey = `${cache.prefix}:dashboard:${generation}:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+      const hit = await cache.redis.get(entryKey);
+      if (hit !== null) {
+        cacheStats.hits++;
+        return JSON.parse(hit) as T;
+      }
+    } catch {
+      cacheStats.errors++;
+      entryKey = null;
+    }
+    cacheStats.misses++;
+    const value = await run();
+    if (entryKey) await cache.redis.set(entryKey, JSON.stringify(value), "EX", ENTRY_TTL_SECONDS).catch(() => cacheStats.errors++);
+    return value;
+  });
+}
+
+/** Makes every entry stale: the next lookup of any process recounts. */
+export async function invalidateDashboard(cache: DashboardCache): Promise<void> {
+  await cache.redis.incr(generationKey(cache));
+}
+
+/**
+ * Listens for the database's change announcements and invalidates on each; reconnects after a lost connection
+ * (invalidating then too, as a change may have come meanwhile). Returns a function that stops it.
+ */
+export function listenForChanges(databaseUrl: string, cache: DashboardCache, onError: (e: Error) => void = () => {}): () => Promise<void> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const bump = () => invalidateDashboard(cache).catch((e: Error) => onError(e));
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: databaseUrl });
+    client = c;
+    c.on("notification", bump);
+    c.on("error", (e) => {
+      onError(e);
+      retry();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${DASHBOARD_CHANNEL}`);
+      // Changes committed while nobody listened (start, reconnect) are not announced again.
+      await bump();
+    } catch (e) {
+      onError(e as Error);
+      retry();
+    }
+  };
+  const retry = () => {
+    const c = client;
+    client = null;
+    c?.end().catch(() => undefined);
+    if (!stopped && !timer)
+      timer = setTimeout(() => {
+        timer = null;
+        void connect();
+      }, 1000);
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await client?.end().catch(() => undefined);
+  };
+}
