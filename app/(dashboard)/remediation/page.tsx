@@ -7,7 +7,12 @@ import { remediationFilterOptions, remediationParams } from "@/lib/dashboard/rem
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
-import { AcceptedRisksPanel, BurndownPanel, DuePanel, remediationHref, SlaPanel, StatusPanels } from "@/app/ui/remediation/panels.tsx";
+import { AcceptedRisksPanel } from "@/app/ui/remediation/accepted-risks-panel.tsx";
+import { BurndownPanel } from "@/app/ui/remediation/burndown-panel.tsx";
+import { DuePanel } from "@/app/ui/remediation/due-panel.tsx";
+import { remediationHref } from "@/app/ui/remediation/links.ts";
+import { SlaPanel } from "@/app/ui/remediation/sla-panel.tsx";
+import { StatusPanels } from "@/app/ui/remediation/status-panels.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 
 export const metadata = { title: "Remediation · Posture" };

@@ -1,0 +1,147 @@
+import "server-only";
+import Link from "next/link";
+import {
+  REPOSITORIES_SHOWN,
+  REPOSITORIES_SHOWN_MORE,
+  type RemediationParams,
+  type StatusRow,
+  scopeOf,
+  statusBreakdown,
+} from "@/lib/dashboard/remediation.ts";
+import { FINDING_STATUSES } from "@/lib/findings/status.ts";
+import { getDb } from "@/lib/server/context.ts";
+import { EmptyState } from "../empty.tsx";
+import { fmtInt } from "../format.ts";
+import { STATUS_COLORS, STATUS_LABELS } from "../palette.ts";
+import { visible } from "./data.ts";
+import { hrefWith, remediationHref } from "./links.ts";
+import { ActionNote } from "./notes.tsx";
+
+function StatusBar({ row }: { row: StatusRow }) {
+  if (!row.total) return null;
+  return (
+    <div className="status-bar" aria-hidden="true">
+      {FINDING_STATUSES.map((s) =>
+        row.counts[s] ? (
+          <span
+            key={s}
+            style={{ width: `${(row.counts[s] / row.total) * 100}%`, background: STATUS_COLORS[s] }}
+            title={`${STATUS_LABELS[s]}: ${row.counts[s]}`}
+          />
+        ) : null,
+      )}
+    </div>
+  );
+}
+
+function StatusTable({
+  rows,
+  kind,
+  params,
+}: {
+  rows: (StatusRow & { teamName?: string })[];
+  kind: "team" | "repository";
+  params: RemediationParams;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="data status-table">
+        <thead>
+          <tr>
+            <th scope="col">{kind === "team" ? "Team" : "Repository"}</th>
+            {FINDING_STATUSES.map((s) => (
+              <th key={s} scope="col" className="num">
+                <span className="status-dot" style={{ background: STATUS_COLORS[s] }} aria-hidden="true" />
+                {STATUS_LABELS[s]}
+              </th>
+            ))}
+            <th scope="col" className="bar-col">
+              <span className="visually-hidden">Share by status</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td className="wrap-anywhere">
+                {kind === "team" ? (
+                  <Link href={remediationHref(params, { team: r.id, repository: undefined, more: undefined })}>{r.name}</Link>
+                ) : (
+                  <>
+                    <Link href={remediationHref(params, { repository: r.id, more: undefined })}>{r.name}</Link>
+                    <div className="muted small">{r.teamName}</div>
+                  </>
+                )}
+              </td>
+              {FINDING_STATUSES.map((s) => (
+                <td key={s} className="num">
+                  {r.counts[s] ? (
+                    <Link
+                      href={hrefWith("/findings", { [kind]: r.id, status: s })}
+                      aria-label={`${fmtInt(r.counts[s])} ${STATUS_LABELS[s].toLowerCase()} in ${r.name}`}
+                    >
+                      {fmtInt(r.counts[s])}
+                    </Link>
+                  ) : (
+                    <span className="muted">0</span>
+                  )}
+                </td>
+              ))}
+              <td className="bar-col">
+                <StatusBar row={r} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Status by team (unless one repository is chosen) and by repository, the ones with most open findings first. */
+export async function StatusPanels({ params }: { params: RemediationParams }) {
+  const limit = params.more ? REPOSITORIES_SHOWN_MORE : REPOSITORIES_SHOWN;
+  const b = await statusBreakdown(getDb(), { ...scopeOf(params), limit, visibility: await visible() });
+  if (!b.repositoryCount) {
+    return (
+      <section className="panel">
+        <EmptyState title="No findings here" action={{ href: "/repositories", label: "Repositories" }}>
+          No repository in this selection has findings yet. Scans record findings as they run; register a repository or pick another team.
+        </EmptyState>
+      </section>
+    );
+  }
+  return (
+    <div className="stack">
+      {!params.repository ? (
+        <section className="panel" aria-labelledby="by-team-h">
+          <h2 id="by-team-h">Status by team</h2>
+          <StatusTable rows={b.teams} kind="team" params={params} />
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="by-repo-h">
+        <h2 id="by-repo-h">
+          {params.repository ? "Status" : `Status by repository: the ${b.repositories.length} with the most open findings`}
+        </h2>
+        <StatusTable rows={b.repositories} kind="repository" params={params} />
+        {!params.repository && b.repositoryCount > b.repositories.length ? (
+          <ActionNote>
+            {params.more ? null : (
+              <Link href={remediationHref(params, { more: "1" })}>
+                Show {Math.min(REPOSITORIES_SHOWN_MORE, b.repositoryCount)} of {fmtInt(b.repositoryCount)} repositories
+              </Link>
+            )}
+            {params.more ? (
+              <span className="muted">
+                Showing the top {b.repositories.length} of {fmtInt(b.repositoryCount)}.{" "}
+              </span>
+            ) : null}
+            {params.more ? <Link href={remediationHref(params, { more: undefined })}>Show fewer</Link> : null}
+            {" · "}
+            <Link href="/repositories">All repositories</Link>
+          </ActionNote>
+        ) : null}
+      </section>
+    </div>
+  );
+}
