@@ -1,4 +1,5 @@
 /** One set of colours for severities and statuses, used by badges, charts and the heatmap alike. */
+
 /** Fills (charts, chips, heatmap): each severity's chip text (SEVERITY_ON) reads on it at 4.5:1 or better. */
 export const SEVERITY_COLORS = { critical: "#b42318", high: "#c2410c", medium: "#d9a400", low: "#4a6aa5" } as const;
 /** Text on a severity fill. */

@@ -31,7 +31,6 @@ export type OverviewParams = z.infer<typeof overviewParams>;
 
 export const zeroCounts = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
-/** SQL for a severity's weight, from the same constants the UI shows. */
 /** A JS Date as a timestamp without time zone (the columns hold UTC). */
 export const tsSql = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
@@ -138,11 +137,6 @@ export interface Mttr {
   weeks: ({ week: string; all: number | null; count: number } & Record<Severity, number | null>)[];
 }
 
-/**
- * Mean time to remediate: for findings a scan found fixed in the last `days` days (and still fixed), the time
- * from first detection to the fix. A finding fixed, reopened and fixed again counts once, from its first
- * detection: the time it was exposed in total, not only since the reopen.
- */
 /** Mondays (ISO weeks, as date_trunc('week') has them) from the week of `from` to the week of `to`. */
 export function weeksBetween(from: string, to: string): string[] {
   const monday = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
@@ -151,6 +145,11 @@ export function weeksBetween(from: string, to: string): string[] {
   return out;
 }
 
+/**
+ * Mean time to remediate: for findings a scan found fixed in the last `days` days (and still fixed), the time
+ * from first detection to the fix. A finding fixed, reopened and fixed again counts once, from its first
+ * detection: the time it was exposed in total, not only since the reopen.
+ */
 export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   const today = utcDay(o.now ?? new Date());
   const first = addDays(today, -(Math.max(1, o.days) - 1));

@@ -300,10 +300,10 @@ const CLEAN_EXPRESSIONS = new Set<string>([
   "none",
   "string_content",
 ]);
-/** Methods that put their argument into the object they are called on (a list, dict, set). */
 /** Methods that look a key up in their object: with a clean object the result is clean, whatever the key. */
 const LOOKUPS = new Set(["get", "pop", "__getitem__"]);
 const EFFECT_TEXT = /:=|\.\s*(?:append|extend|update|insert|add|appendleft|setdefault)\s*\(/;
+/** Methods that put their argument into the object they are called on (a list, dict, set). */
 const MUTATORS = new Set(["append", "extend", "update", "insert", "add", "appendleft", "setdefault"]);
 
 interface Roles {
@@ -768,10 +768,6 @@ class FunctionFlow {
   }
 
   /**
-   * A name bound by an enclosing comprehension's `for x in it`: tainted when `it` is; null when bound but clean,
-   * undefined when the comprehension does not bind it.
-   */
-  /**
    * Evaluates `f` with the loop variables of the comprehensions around `node` bound: `[open(r["p"]) for r in
    * data]` makes r as tainted as data for the sink inside, and a clean iterable shadows a tainted outer name.
    */
@@ -848,7 +844,6 @@ export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
   return line;
 }
 
-/** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
 /** Each node's tag: the first branch of the set that matched it (one lookup per node for all checks of a file). */
 export function tagNodes(nodes: readonly SgNode[], set: TaintSet): string[][] {
   return nodes.map((n) => set.tags.filter((t) => n.getMatch(t)));
@@ -1077,6 +1072,7 @@ function bySinkStatement(list: SgNode[]): Map<number, SgNode[]> {
   return m;
 }
 
+/** Runs one check over the nodes its TaintSet's query found in a file (the query runs once for every check). */
 export function analyseTaintNodes(
   root: SgRoot,
   nodes: readonly SgNode[],
