@@ -10,6 +10,7 @@ import { isIP } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DomainError } from "./errors.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -34,13 +35,14 @@ export interface Network {
   family: "ipv4" | "ipv6";
 }
 
-export class ConfigError extends Error {
+/** The operator's to fix: the CLI and the worker say it, a web client only gets "something went wrong". */
+export class ConfigError extends DomainError {
   constructor(
     /** The first variable with a bad value. */
     readonly variable: string,
     message: string,
   ) {
-    super(message);
+    super("invalid_config", message);
     this.name = "ConfigError";
   }
 }

@@ -1,22 +1,12 @@
 /** Administration: users (admin only), API tokens and settings (admin and security lead). */
 import { z } from "zod";
-import { issueToken, revokeTokenAudited, TokenError } from "../auth/tokens.ts";
-import { changeRole, createUser, resetPassword, ROLES, setDisabled, UserError } from "../auth/users.ts";
+import { issueToken, revokeTokenAudited } from "../auth/tokens.ts";
+import { changeRole, createUser, resetPassword, ROLES, setDisabled } from "../auth/users.ts";
 import { addTeamMember, removeTeamMember, setOrgWide } from "../auth/teams.ts";
 import { exceptionSettingsInput, settingsInput, updateExceptionSettings, updateSettings } from "../settings.ts";
-import { ActionError, defineAction } from "./define.ts";
+import { defineAction } from "./define.ts";
 
 const id = z.string().min(1).max(64);
-
-async function domain<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof UserError) throw new ActionError(e.message, e.field);
-    if (e instanceof TokenError) throw new ActionError(e.message);
-    throw e;
-  }
-}
 
 export const createUserAction = defineAction({
   name: "users.create",
@@ -27,39 +17,38 @@ export const createUserAction = defineAction({
     role: z.enum(ROLES),
     orgWide: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional(),
   }),
-  run: ({ db, actor }, input) =>
-    domain(async () => {
-      const { user, password } = await createUser(db, actor, input);
-      return { email: user.email, password };
-    }),
+  run: async ({ db, actor }, input) => {
+    const { user, password } = await createUser(db, actor, input);
+    return { email: user.email, password };
+  },
 });
 
 export const changeRoleAction = defineAction({
   name: "users.role",
   permission: "users:manage",
   input: z.object({ userId: id, role: z.enum(ROLES) }),
-  run: ({ db, actor }, input) => domain(() => changeRole(db, actor, input.userId, input.role)),
+  run: ({ db, actor }, input) => changeRole(db, actor, input.userId, input.role),
 });
 
 export const setDisabledAction = defineAction({
   name: "users.disable",
   permission: "users:manage",
   input: z.object({ userId: id, disabled: z.enum(["true", "false"]).transform((v) => v === "true") }),
-  run: ({ db, actor }, input) => domain(() => setDisabled(db, actor, input.userId, input.disabled)),
+  run: ({ db, actor }, input) => setDisabled(db, actor, input.userId, input.disabled),
 });
 
 export const resetPasswordAction = defineAction({
   name: "users.reset-password",
   permission: "users:manage",
   input: z.object({ userId: id }),
-  run: ({ db, actor }, input) => domain(async () => ({ password: await resetPassword(db, actor, input.userId) })),
+  run: ({ db, actor }, input) => resetPassword(db, actor, input.userId).then((password) => ({ password })),
 });
 
 export const setOrgWideAction = defineAction({
   name: "users.org-wide",
   permission: "users:manage",
   input: z.object({ userId: id, orgWide: z.enum(["true", "false"]).transform((v) => v === "true") }),
-  run: ({ db, actor }, input) => domain(() => setOrgWide(db, actor, input.userId, input.orgWide)),
+  run: ({ db, actor }, input) => setOrgWide(db, actor, input.userId, input.orgWide),
 });
 
 // A security lead manages the members of the teams in their scope; the team is checked in lib/auth/teams.ts.
@@ -67,14 +56,14 @@ export const addTeamMemberAction = defineAction({
   name: "teams.add-member",
   permission: "teams:manage",
   input: z.object({ teamId: id, userId: z.string().min(1, "choose a user").max(64) }),
-  run: ({ db, actor, user }, input) => domain(() => addTeamMember(db, actor, user.access, input.teamId, input.userId)),
+  run: ({ db, actor, user }, input) => addTeamMember(db, actor, user.access, input.teamId, input.userId),
 });
 
 export const removeTeamMemberAction = defineAction({
   name: "teams.remove-member",
   permission: "teams:manage",
   input: z.object({ teamId: id, userId: id }),
-  run: ({ db, actor, user }, input) => domain(() => removeTeamMember(db, actor, user.access, input.teamId, input.userId)),
+  run: ({ db, actor, user }, input) => removeTeamMember(db, actor, user.access, input.teamId, input.userId),
 });
 
 export const createTokenAction = defineAction({
@@ -86,18 +75,17 @@ export const createTokenAction = defineAction({
     scope: z.enum(["read", "write"]),
     expiresDays: z.preprocess((v) => (v === "" || v === "never" ? undefined : v), z.coerce.number().int().min(1).max(3650).optional()),
   }),
-  run: ({ db, actor, user: issuer }, input) =>
-    domain(async () => {
-      const { token, record, user } = await issueToken(db, actor, issuer, input);
-      return { token, name: record.name, user: user.email };
-    }),
+  run: async ({ db, actor, user: issuer }, input) => {
+    const { token, record, user } = await issueToken(db, actor, issuer, input);
+    return { token, name: record.name, user: user.email };
+  },
 });
 
 export const revokeTokenAction = defineAction({
   name: "tokens.revoke",
   permission: "tokens:manage",
   input: z.object({ tokenId: id }),
-  run: ({ db, actor, user }, input) => domain(() => revokeTokenAudited(db, actor, user, input.tokenId)),
+  run: ({ db, actor, user }, input) => revokeTokenAudited(db, actor, user, input.tokenId),
 });
 
 export const updateSettingsAction = defineAction({

@@ -6,14 +6,7 @@
 import { z } from "zod";
 import { addForgeJob } from "../connections/jobs.ts";
 import { parseTeamRules } from "../connections/selection.ts";
-import {
-  ConnectionError,
-  createConnection,
-  deleteConnection,
-  rotateWebhookSecret,
-  setRepositoryPolicy,
-  updateConnection,
-} from "../connections/service.ts";
+import { createConnection, deleteConnection, rotateWebhookSecret, setRepositoryPolicy, updateConnection } from "../connections/service.ts";
 import { SecretKeyError } from "../credentials/key.ts";
 import { ActionError, defineAction } from "./define.ts";
 
@@ -37,11 +30,11 @@ function fromForm(raw: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** A missing secret key says what could not be done; every other DomainError reaches the form as it is. */
 async function domain<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ConnectionError) throw new ActionError(e.message, e.field);
     if (e instanceof SecretKeyError) throw new ActionError(`connections cannot be stored: ${e.message}`);
     throw e;
   }

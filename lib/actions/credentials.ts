@@ -1,7 +1,7 @@
 /** Stored git credentials from the dashboard: add and delete (admins and security leads), and "check access". */
 import { z } from "zod";
 import { checkAccess } from "../credentials/check.ts";
-import { createCredential, createCredentialInput, CredentialError, deleteCredential } from "../credentials/service.ts";
+import { createCredential, createCredentialInput, deleteCredential } from "../credentials/service.ts";
 import { SecretKeyError } from "../credentials/key.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { ActionError, defineAction } from "./define.ts";
@@ -12,11 +12,11 @@ const blankToUndefined = (v: unknown) => {
   return Object.fromEntries(Object.entries(v).filter(([, x]) => !(typeof x === "string" && x.trim() === "")));
 };
 
+/** A missing secret key says what could not be done; every other DomainError reaches the form as it is. */
 async function domain<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof CredentialError) throw new ActionError(e.message, e.field);
     if (e instanceof SecretKeyError) throw new ActionError(`credentials cannot be stored: ${e.message}`);
     throw e;
   }

@@ -5,16 +5,13 @@
  */
 import type { z } from "zod";
 import type { Actor } from "../audit.ts";
-import { AccessDenied, authorize, type SignedInUser } from "../auth/guard.ts";
+import { authorize, type SignedInUser } from "../auth/guard.ts";
 import type { Action } from "../auth/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
-import { ExceptionError } from "../findings/exceptions.ts";
-import { TriageError } from "../findings/triage.ts";
 import { QueueUnavailableError, type Queues } from "../queue/queues.ts";
-import { RegistrationError } from "../repos/service.ts";
-import { RepositoryNotScannableError } from "../scan/enqueue.ts";
 import { safeText } from "../security/text.ts";
+import { DomainError, errorIsShown, logUnexpected } from "../errors.ts";
 
 export interface ActionContext {
   db: Db;
@@ -39,28 +36,20 @@ export function defineAction<S extends z.ZodType, R>(def: ActionDef<S, R>): Acti
 export type ActionResult<R = unknown> = { ok: true; data: R; message?: string } | { ok: false; error: string; field?: string };
 
 /** A failure the user caused and can fix; its message is safe to show. */
-export class ActionError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class ActionError extends DomainError {
+  constructor(message: string, field?: string) {
+    super("invalid_input", message, { field });
   }
 }
 
+/**
+ * Actions' one mapping of errors to form state: a DomainError's message (and the field it is about), a row
+ * gone since the page was loaded, or a generic failure with the details in the server log only.
+ */
 export function describeError(e: unknown): { error: string; field?: string } {
-  if (e instanceof AccessDenied || e instanceof ActionError)
-    return { error: e.message, field: e instanceof ActionError ? e.field : undefined };
-  if (
-    e instanceof RegistrationError ||
-    e instanceof TriageError ||
-    e instanceof ExceptionError ||
-    e instanceof QueueUnavailableError ||
-    e instanceof RepositoryNotScannableError
-  )
-    return { error: e.message };
+  if (errorIsShown(e)) return e.field ? { error: e.message, field: e.field } : { error: e.message };
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return { error: "it no longer exists (reload the page)" };
-  console.error(JSON.stringify({ time: new Date().toISOString(), msg: "action error", error: e instanceof Error ? e.name : "unknown" }));
+  logUnexpected("action error", e);
   return { error: "something went wrong on the server; nothing was changed" };
 }
 

@@ -5,23 +5,15 @@ import { can, canWithScope, readOnlyAction, type Action } from "../auth/permissi
 import { bearerToken, verifyApiToken, type TokenPrincipal } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
-import { BadCursorError } from "../findings/queries.ts";
 import { repositoryInScope } from "../findings/visibility.ts";
-import { ExceptionError } from "../findings/exceptions.ts";
-import { TriageError } from "../findings/triage.ts";
-import { QueueUnavailableError } from "../queue/queues.ts";
-import { RegistrationError } from "../repos/service.ts";
-import { RepositoryNotScannableError } from "../scan/enqueue.ts";
 import { clientView } from "../security/forwarded.ts";
 import { safeText } from "../security/text.ts";
+import { DomainError, errorIsShown, logUnexpected } from "../errors.ts";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A failure of the request itself (authentication, body, size): a DomainError with its status given. */
+export class ApiError extends DomainError {
+  constructor(status: number, code: string, message: string) {
+    super(code, message, { status });
   }
 }
 
@@ -88,23 +80,16 @@ export async function authenticate(db: Db, req: Request, action: Action): Promis
   return principal;
 }
 
-/** Maps domain errors to HTTP; anything unexpected is a 500 that says nothing about internals. */
+/**
+ * The API's one mapping of errors to responses (every route handler's, through apiRoute / repositoryRoute /
+ * sessionRoute): a DomainError answers with its status, code and message (lib/errors.ts); Prisma's "record to
+ * update not found" is a 404 (a row deleted between read and write); anything else is logged and a 500 that
+ * says nothing about internals.
+ */
 export function toErrorResponse(e: unknown): Response {
-  if (e instanceof ApiError) return errorResponse(e.status, e.code, e.message);
-  if (e instanceof RegistrationError) return errorResponse(e.code === "duplicate" ? 409 : 400, e.code, e.message);
-  if (e instanceof TriageError) return errorResponse(e.code === "not_found" ? 404 : 400, e.code, e.message);
-  if (e instanceof ExceptionError)
-    return errorResponse(e.code === "not_found" ? 404 : e.code === "invalid_input" ? 400 : 409, e.code, e.message);
-  if (e instanceof RepositoryNotScannableError)
-    return errorResponse(
-      e.message === "no such repository" ? 404 : 409,
-      e.message === "no such repository" ? "not_found" : "archived",
-      e.message,
-    );
-  if (e instanceof QueueUnavailableError) return errorResponse(503, "queue_unavailable", e.message);
-  if (e instanceof BadCursorError) return errorResponse(400, "invalid_input", e.message);
+  if (errorIsShown(e)) return errorResponse(e.status, e.code, e.message);
   if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025") return errorResponse(404, "not_found", "not found");
-  console.error(JSON.stringify({ time: new Date().toISOString(), msg: "api error", error: e instanceof Error ? e.name : "unknown" }));
+  logUnexpected("api error", e);
   return errorResponse(500, "internal_error", "something went wrong on the server");
 }
 

@@ -5,6 +5,7 @@
 import type { Role } from "../db/client.ts";
 import type { AccessScope } from "../findings/visibility.ts";
 import { can, canWithScope, type Action } from "./permissions.ts";
+import { DomainError } from "../errors.ts";
 
 export interface SignedInUser {
   id: string;
@@ -15,12 +16,12 @@ export interface SignedInUser {
   access: AccessScope;
 }
 
-export class AccessDenied extends Error {
+export class AccessDenied extends DomainError {
   constructor(
     readonly reason: "unauthenticated" | "forbidden",
     message: string,
   ) {
-    super(message);
+    super(reason, message);
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { DomainError } from "../errors.ts";
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (2 is Algorithm.Argon2id, a const enum we cannot import.) */
 const PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -7,7 +8,11 @@ const PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-export class PasswordPolicyError extends Error {}
+export class PasswordPolicyError extends DomainError {
+  constructor(message: string) {
+    super("invalid_input", message, { field: "password" });
+  }
+}
 
 export function checkPasswordPolicy(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordPolicyError(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);

@@ -4,6 +4,7 @@ import type { ApiToken, Db, Prisma, Role, TokenScope, User } from "../db/client.
 import type { AccessScope } from "../findings/visibility.ts";
 import { canManageTokensOf } from "./permissions.ts";
 import { PRINCIPAL_SELECT, principalOf } from "./principal.ts";
+import { DomainError } from "../errors.ts";
 
 export const TOKEN_PREFIX = "pst_";
 /** What createApiToken makes: the prefix and 32 random bytes in base64url. */
@@ -132,7 +133,11 @@ export async function revokeUserTokens(
   return live.length;
 }
 
-export class TokenError extends Error {}
+export class TokenError extends DomainError {
+  constructor(message: string) {
+    super("invalid_input", message);
+  }
+}
 
 /** The tokens an issuer may see and revoke: everyone's for an admin, their own for anyone else. */
 export async function listTokens(db: Db, issuer: TokenIssuer) {

@@ -5,15 +5,13 @@ import type { Db, Role } from "../db/client.ts";
 import { checkPasswordPolicy, generatePassword, hashPassword, type PasswordPolicyError } from "./passwords.ts";
 import { revokeAllSessions } from "./sessions.ts";
 import { revokeUserTokens } from "./tokens.ts";
+import { DomainError } from "../errors.ts";
 
 export const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const satisfies readonly Role[];
 
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class UserError extends DomainError {
+  constructor(message: string, field?: string, code = "invalid_input") {
+    super(code, message, { field });
   }
 }
 
@@ -42,7 +40,7 @@ export async function createUser(
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email } }))
-      throw new UserError(`a user with email ${input.email} already exists`, "email");
+      throw new UserError(`a user with email ${input.email} already exists`, "email", "duplicate");
     const user = await tx.user.create({
       data: { email: input.email, name: input.name || input.email.split("@")[0]!, role: input.role, orgWide: input.orgWide, passwordHash },
     });
@@ -63,10 +61,10 @@ async function activeAdmins(tx: Pick<Db, "user">, excluding: string): Promise<nu
 export async function changeRole(db: Db, actor: Actor, userId: string, role: Role): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId } });
-    if (!before) throw new UserError("no such user");
+    if (!before) throw new UserError("no such user", undefined, "not_found");
     if (before.role === role) return;
     if (before.role === "admin" && (await activeAdmins(tx, userId)) === 0)
-      throw new UserError("this is the last active admin; make someone else admin first");
+      throw new UserError("this is the last active admin; make someone else admin first", undefined, "conflict");
     await tx.user.update({ where: { id: userId }, data: { role } });
     await audit(tx, actor, { action: "user.role", targetType: "user", targetId: userId, before: { role: before.role }, after: { role } });
   });
@@ -80,10 +78,11 @@ export async function changeRole(db: Db, actor: Actor, userId: string, role: Rol
 export async function setDisabled(db: Db, actor: Actor, userId: string, disabled: boolean): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId } });
-    if (!before) throw new UserError("no such user");
+    if (!before) throw new UserError("no such user", undefined, "not_found");
     if (disabled === Boolean(before.disabledAt)) return;
     if (disabled && userId === actor.id) throw new UserError("you cannot disable your own account");
-    if (disabled && before.role === "admin" && (await activeAdmins(tx, userId)) === 0) throw new UserError("this is the last active admin");
+    if (disabled && before.role === "admin" && (await activeAdmins(tx, userId)) === 0)
+      throw new UserError("this is the last active admin", undefined, "conflict");
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
     await audit(tx, actor, {
       action: disabled ? "user.disable" : "user.enable",
@@ -105,7 +104,7 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
-    if (!user) throw new UserError("no such user");
+    if (!user) throw new UserError("no such user", undefined, "not_found");
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     await audit(tx, actor, { action: "user.password_reset", targetType: "user", targetId: userId });
     // A reset is what one does when the account may be in someone else's hands: whatever they hold ends too.

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { issueToken } from "../auth/tokens.ts";
-import { createUser, ROLES, UserError } from "../auth/users.ts";
+import { createUser, ROLES } from "../auth/users.ts";
 import { createDb, databaseUrl, redactUrl } from "../db/client.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
 import { UsageError, type Io } from "./io.ts";
@@ -73,9 +73,6 @@ export async function userCommand(args: string[], io: Io): Promise<number> {
     io.stdout(`created ${user.role} ${user.email} (${user.id})\n`);
     if (password) io.stdout(`password (shown only once): ${password}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof UserError) throw new UsageError(e.message);
-    throw e;
   } finally {
     await db.$disconnect();
   }

@@ -12,9 +12,14 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DomainError } from "../errors.ts";
 
 /** The baseline cannot be had: a one-line message for stderr, exit code 2. */
-export class BaselineError extends Error {}
+export class BaselineError extends DomainError {
+  constructor(message: string) {
+    super("invalid_input", message);
+  }
+}
 
 // Kept in step with SAFE_CONFIG in lib/git/git.ts (which clones remotes and is not exported).
 const SAFE_CONFIG = [

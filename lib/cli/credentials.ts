@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createDb } from "../db/client.ts";
-import { SECRET_KEY_ENV, secretKeys, SecretKeyError } from "../credentials/key.ts";
+import { SECRET_KEY_ENV, secretKeys } from "../credentials/key.ts";
 import { listCredentials } from "../credentials/queries.ts";
 import { rotateCredentials } from "../credentials/service.ts";
 import { KIND_LABEL } from "../credentials/types.ts";
@@ -42,13 +42,7 @@ export async function credentialsCommand(args: string[], io: Io): Promise<number
         );
       return 0;
     }
-    let keys;
-    try {
-      keys = secretKeys(keyEnvironment());
-    } catch (e) {
-      if (e instanceof SecretKeyError) throw new UsageError(e.message);
-      throw e;
-    }
+    const keys = secretKeys(keyEnvironment());
     const r = await rotateCredentials(db, { id: null, label: "cli" }, keys);
     io.stdout(`re-encrypted ${r.resealed} credential(s) with the current key; ${r.current} already were\n`);
     if (r.unreadable.length) {

@@ -3,16 +3,16 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { config, ConfigError, RULES_DIR } from "../config.ts";
-import { loadRulebook, RulebookError, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
+import { config, RULES_DIR } from "../config.ts";
+import { loadRulebook, saveRulebook, type Rulebook, type RulebookCache } from "../engine/rulebook.ts";
 import { compileChecks, type CompiledRulebook } from "../engine/compile.ts";
-import { atOrAbove, scanDirectory, ScanRootError } from "../engine/scan.ts";
+import { atOrAbove, scanDirectory } from "../engine/scan.ts";
 import { compareFindings } from "../engine/baseline.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { toSarif } from "../report/sarif.ts";
 import { toText } from "../report/text.ts";
-import { BaselineError, baselineTree } from "./baseline.ts";
-import { UsageError, type Io } from "./io.ts";
+import { baselineTree } from "./baseline.ts";
+import { cliFailure, UsageError, type Io } from "./io.ts";
 
 export { UsageError, type Io };
 
@@ -200,21 +200,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const threshold = opts["fail-on"];
     return threshold && result.findings.some((f) => atOrAbove(f.severity, threshold)) ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`posture: ${e.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof RulebookError || e instanceof ScanRootError || e instanceof BaselineError || e instanceof ConfigError) {
-      io.stderr(`posture: ${e.message}\n`);
-      return 2;
-    }
-    const code = (e as { code?: string }).code;
-    if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
-      io.stderr("posture: cannot reach the database (is PostgreSQL running? set DATABASE_URL)\n");
-      return 2;
-    }
-    io.stderr(`posture: unexpected error: ${(e as Error).message.split("\n")[0]}\n`);
-    return 2;
+    const failure = cliFailure(e, USAGE);
+    io.stderr(failure.stderr);
+    return failure.exitCode;
   }
 }
 

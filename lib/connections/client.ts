@@ -18,6 +18,7 @@ import { GitHubClient } from "../forge/github.ts";
 import { GitLabClient } from "../forge/gitlab.ts";
 import type { HttpOptions } from "../forge/http.ts";
 import type { ForgeClient } from "../forge/types.ts";
+import { DomainError } from "../errors.ts";
 
 export type ConnectionForgeFields = Pick<ForgeConnection, "forge" | "baseUrl" | "owner" | "ownerKind" | "credentialId">;
 
@@ -54,12 +55,9 @@ export interface ConnectedClient {
   author(): Promise<string>;
 }
 
-export class ConnectionError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class ConnectionError extends DomainError {
+  constructor(message: string, field?: string, code = "invalid_input") {
+    super(code, message, { field });
   }
 }
 

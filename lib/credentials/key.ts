@@ -6,13 +6,18 @@
  * value sealed with a key this process does not have fails with that reason rather than as a bad tag.
  */
 import { createHash, hkdfSync } from "node:crypto";
+import { DomainError } from "../errors.ts";
 
 export const SECRET_KEY_ENV = "POSTURE_SECRET_KEY";
 export const PREVIOUS_KEYS_ENV = "POSTURE_SECRET_KEY_PREVIOUS";
 /** Characters, not bytes: `openssl rand -base64 32` prints 44. A short value is a typo or a placeholder. */
 export const MIN_KEY_CHARS = 32;
 
-export class SecretKeyError extends Error {}
+export class SecretKeyError extends DomainError {
+  constructor(message: string) {
+    super("not_configured", message);
+  }
+}
 
 export interface SecretKey {
   /** Names the key in sealed values; derived from the key, so it says nothing about it. */

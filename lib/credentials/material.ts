@@ -9,13 +9,12 @@ import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DomainError } from "../errors.ts";
 
-export class MaterialError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
+export class MaterialError extends DomainError {
+  declare readonly field: string;
+  constructor(message: string, field: string) {
+    super("invalid_input", message, { field });
   }
 }
 

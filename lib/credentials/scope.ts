@@ -8,6 +8,7 @@
  */
 import { BlockList } from "node:net";
 import { parseRepoUrl, RepoUrlError, type ParsedRepoUrl } from "../repos/url.ts";
+import { DomainError } from "../errors.ts";
 
 export type Target = NonNullable<ReturnType<typeof repositoryTarget>>;
 export type Transport = "https" | "ssh";
@@ -23,7 +24,11 @@ export interface Scope {
   pathPrefix: string;
 }
 
-export class ScopeError extends Error {}
+export class ScopeError extends DomainError {
+  constructor(message: string) {
+    super("invalid_input", message, { field: "scope" });
+  }
+}
 
 // Scopes are parsed, not connected to: the address rules are for git's connections (a scope on an internal
 // host is harmless until a repository there is allowed and registered).

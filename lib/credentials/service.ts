@@ -12,13 +12,11 @@ import { toSummary } from "./queries.ts";
 import { formatScope, parseScope, ScopeError } from "./scope.ts";
 import { open, seal } from "./seal.ts";
 import { TRANSPORT_OF, type CredentialSecret, type CredentialSummary } from "./types.ts";
+import { DomainError } from "../errors.ts";
 
-export class CredentialError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class CredentialError extends DomainError {
+  constructor(message: string, field?: string, code = "invalid_input") {
+    super(code, message, { field });
   }
 }
 

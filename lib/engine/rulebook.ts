@@ -8,6 +8,7 @@ import { valid as validVersion } from "@renovatebot/pep440";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "./types.ts";
 import { artifactCheckIssue, isArtifactMatch, kerasMatchSchema, pickleMatchSchema } from "./artifacts/checks.ts";
 import { advisoryFiles, loadAdvisories, type Advisory } from "./advisory-set.ts";
+import { DomainError } from "../errors.ts";
 
 /** A policy file is a few hundred lines; anything near this is a mistake, not a policy. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -331,12 +332,13 @@ export interface RulebookCache {
   salt: string;
 }
 
-export class RulebookError extends Error {
+/** The operator's rulebook is wrong: the CLI and the worker say where; a web client only gets "something went wrong". */
+export class RulebookError extends DomainError {
   constructor(
     readonly file: string,
     detail: string,
   ) {
-    super(`${file}: ${detail}`);
+    super("invalid_rulebook", `${file}: ${detail}`, { status: 500 });
     this.name = "RulebookError";
   }
 }

@@ -27,8 +27,9 @@ import { decode, readAndMatchText } from "./scan-file.ts";
 import { renderMessage, severityIn } from "./finalize.ts";
 import { ArtifactScan } from "./artifacts/scan.ts";
 import type { ArtifactLimits } from "./artifacts/inspect.ts";
-import { SEVERITY_RANK, type Finding, type ScanResult, type ScanStats } from "./types.ts";
+import { SEVERITY_RANK, type Finding, type ScanResult, type ScanStats, type Severity } from "./types.ts";
 import { walk, type WalkedFile } from "./walk.ts";
+import { DomainError } from "../errors.ts";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FILES = 100_000;
@@ -54,14 +55,19 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** Merged pattern queries per language at most (coarsen); tests set it low. */
   maxPatternQueries?: number;
+  /**
+   * Severities whose `posture: ignore[...]` suppressions are not honoured (the organisation's setting): such a
+   * finding is reported, with `refusedSuppression` saying what the code asked for.
+   */
+  refuseSuppressions?: readonly Severity[];
 }
 
-export class ScanRootError extends Error {
+export class ScanRootError extends DomainError {
   constructor(
     readonly root: string,
     detail: string,
   ) {
-    super(`${root}: ${detail}`);
+    super("invalid_input", `${root}: ${detail}`);
     this.name = "ScanRootError";
   }
 }
@@ -129,6 +135,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     severity: severityIn(check, context),
   }));
   const repo = readRepoConfig(root);
+  const refuse = new Set(opts.refuseSuppressions ?? []);
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
   const advisoryChecks = compiled.checks.filter((c): c is AdvisoryCheck => c.matcher.kind === "advisories");
@@ -377,7 +384,9 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       continue;
     }
     const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
-    const { findings, suppressed, loads } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context);
+    const { findings, suppressed, loads } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context, {
+      refuse,
+    });
     result.findings.push(...findings);
     result.suppressed.push(...suppressed);
     for (const [f, l] of loads) modelLoads.set(f, l);
@@ -398,6 +407,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     const a = advisoryFindings(advisoryChecks, index, {
       contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, { ciOnlyScripts: ciOnly }),
       disabled: (id, rel) => repo.config.disabled(id, rel),
+      refuse,
     });
     result.findings.push(...a.findings);
     result.suppressed.push(...a.suppressed);
@@ -410,6 +420,11 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   result.suppressed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   result.errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.stats.suppressed = result.suppressed.length;
+  if (refuse.size)
+    result.stats.refusedSuppressions = {
+      severities: [...refuse].sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a]),
+      count: result.findings.filter((f) => f.refusedSuppression).length,
+    };
   result.skippedFiles = walked.listed.sorted();
   result.skippedFilesOmitted = walked.listed.omitted;
   result.stats.durationMs = Math.round(performance.now() - started);

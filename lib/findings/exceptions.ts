@@ -12,17 +12,16 @@ import { audit, type Actor } from "../audit.ts";
 import type { Db, ExceptionRequest, FindingStatus, Prisma, Role, Settings, Severity } from "../db/client.ts";
 import { getSettings } from "../settings.ts";
 import { repositoryAccessWhere, type AccessScope } from "./visibility.ts";
+import { DomainError } from "../errors.ts";
 
 export type ExceptionDecision = Extract<FindingStatus, "false_positive" | "accepted_risk">;
 type Tx = Prisma.TransactionClient;
 
 /** A failure the approver can fix or should know of; the message is safe to show. */
-export class ExceptionError extends Error {
-  constructor(
-    readonly code: "not_found" | "invalid_input" | "not_pending" | "own_request",
-    message: string,
-  ) {
-    super(message);
+export class ExceptionError extends DomainError {
+  declare readonly code: "not_found" | "invalid_input" | "not_pending" | "own_request";
+  constructor(code: "not_found" | "invalid_input" | "not_pending" | "own_request", message: string) {
+    super(code, message);
   }
 }
 

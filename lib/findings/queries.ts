@@ -5,6 +5,7 @@ import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engi
 import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
 
 import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
+import { DomainError } from "../errors.ts";
 
 // Re-exported for importers of the old place; the definition is lib/findings/status.ts.
 export { FINDING_STATUSES, OPEN_STATUSES } from "./status.ts";
@@ -128,7 +129,11 @@ function encodeCursor(firstSeenAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([firstSeenAt.toISOString(), id])).toString("base64url");
 }
 
-export class BadCursorError extends Error {}
+export class BadCursorError extends DomainError {
+  constructor(message: string) {
+    super("invalid_input", message, { field: "cursor" });
+  }
+}
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
@@ -412,16 +417,21 @@ export type FindingFilterOptions = Awaited<ReturnType<typeof findingFilterOption
  */
 export async function assignableUsers(db: Db, access: AccessScope, teamId?: string) {
   return db.user.findMany({
-    where: {
-      AND: [
-        { disabledAt: null, role: { not: "viewer" } },
-        canSeeTeamsWhere(access.all ? undefined : access.teamIds),
-        teamId ? canSeeTeamsWhere([teamId]) : {},
-      ],
-    },
+    where: assignableUsersWhere(access, teamId),
     orderBy: [{ name: "asc" }, { email: "asc" }],
     select: { id: true, name: true, email: true },
   });
+}
+
+/** The rule of assignableUsers as a filter, for the pickers' search (lib/search/queries.ts). */
+export function assignableUsersWhere(access: AccessScope, teamId?: string): Prisma.UserWhereInput {
+  return {
+    AND: [
+      { disabledAt: null, role: { not: "viewer" } },
+      canSeeTeamsWhere(access.all ? undefined : access.teamIds),
+      teamId ? canSeeTeamsWhere([teamId]) : {},
+    ],
+  };
 }
 
 /** A finding as the API gives it, with its events; null when unknown or outside the reader's scope. */

@@ -4,6 +4,7 @@ import type { Db, FindingStatus, Prisma } from "../db/client.ts";
 import { dueDate, getSettings } from "../settings.ts";
 import { approverOf, ExceptionError, recordRequest, supersedePending } from "./exceptions.ts";
 import { repositoryAccessWhere, type AccessScope } from "./visibility.ts";
+import { DomainError } from "../errors.ts";
 
 /** Statuses a person can set; `fixed` and `reopened` are the scans' to decide. */
 export const TRIAGE_STATUSES = ["open", "in_progress", "false_positive", "accepted_risk"] as const;
@@ -34,12 +35,10 @@ export const findingChange = z
   });
 export type FindingChange = z.infer<typeof findingChange>;
 
-export class TriageError extends Error {
-  constructor(
-    readonly code: "invalid_input" | "not_found" | "unknown_assignee",
-    message: string,
-  ) {
-    super(message);
+export class TriageError extends DomainError {
+  declare readonly code: "invalid_input" | "not_found" | "unknown_assignee";
+  constructor(code: "invalid_input" | "not_found" | "unknown_assignee", message: string) {
+    super(code, message, { status: code === "not_found" ? 404 : 400 });
   }
 }
 

@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Settings } from "../db/client.ts";
 import { queuePrefix, redisConnection } from "./connection.ts";
+import { DomainError } from "../errors.ts";
 
 export const SCAN_QUEUE = "scans";
 export const ORG_QUEUE = "org";
@@ -22,9 +23,9 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export class QueueUnavailableError extends Error {
+export class QueueUnavailableError extends DomainError {
   constructor() {
-    super("the scan queue is unavailable (Redis cannot be reached); try again shortly");
+    super("queue_unavailable", "the scan queue is unavailable (Redis cannot be reached); try again shortly");
   }
 }
 

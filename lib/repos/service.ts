@@ -6,6 +6,7 @@ import { enqueueScan } from "../scan/enqueue.ts";
 import type { Queues } from "../queue/queues.ts";
 import { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
 import { parseRepoUrl, RepoUrlError } from "./url.ts";
+import { DomainError } from "../errors.ts";
 
 const branch = z
   .string()
@@ -31,12 +32,10 @@ export const registerBulkInput = z.object({
 
 export type RegistrationErrorCode = "invalid_url" | "duplicate" | "invalid_input";
 
-export class RegistrationError extends Error {
-  constructor(
-    readonly code: RegistrationErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class RegistrationError extends DomainError {
+  declare readonly code: RegistrationErrorCode;
+  constructor(code: RegistrationErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -6,9 +6,14 @@ import { domainToASCII } from "node:url";
 import { config, type Env } from "../config.ts";
 import { demoReposDir } from "../demo/dir.ts";
 import { allowedNetworks, refuseLiteralAddress } from "../net/address.ts";
+import { DomainError } from "../errors.ts";
 
 /** The URL is not one Posture accepts. A host that is a refused address is an AddressRefusedError instead. */
-export class RepoUrlError extends Error {}
+export class RepoUrlError extends DomainError {
+  constructor(message: string) {
+    super("invalid_url", message);
+  }
+}
 
 export interface ParsedRepoUrl {
   /**

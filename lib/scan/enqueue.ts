@@ -1,10 +1,16 @@
 import { audit, SYSTEM, type Actor } from "../audit.ts";
 import type { Db, Scan, ScanTrigger } from "../db/client.ts";
 import { addScanJob, QueueUnavailableError, withinQueueTimeout, type Queues } from "../queue/queues.ts";
+import { DomainError } from "../errors.ts";
 
 export const ACTIVE_SCAN_STATUSES = ["queued", "cloning", "scanning", "saving"] as const;
 
-export class RepositoryNotScannableError extends Error {}
+export class RepositoryNotScannableError extends DomainError {
+  declare readonly code: "not_found" | "archived";
+  constructor(code: "not_found" | "archived", message: string) {
+    super(code, message);
+  }
+}
 
 /**
  * Queues a scan unless one is already queued or running for the repository (then returns that one).
@@ -23,8 +29,8 @@ export async function enqueueScan(
       'SELECT "archivedAt" FROM "Repository" WHERE id = $1 FOR UPDATE',
       repositoryId,
     );
-    if (rows.length === 0) throw new RepositoryNotScannableError("no such repository");
-    if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("the repository is archived");
+    if (rows.length === 0) throw new RepositoryNotScannableError("not_found", "no such repository");
+    if (rows[0]!.archivedAt) throw new RepositoryNotScannableError("archived", "the repository is archived");
     const active = await tx.scan.findFirst({
       where: { repositoryId, status: { in: [...ACTIVE_SCAN_STATUSES] } },
       orderBy: { queuedAt: "desc" },

@@ -1,5 +1,5 @@
 import "server-only";
-import { errorResponse } from "../api/http.ts";
+import { errorResponse, toErrorResponse } from "../api/http.ts";
 import { queuePrefix } from "../queue/connection.ts";
 import { MAX_HOOK_BYTES, readBody, receiveHook } from "../hooks/receive.ts";
 import type { HookForge } from "../hooks/verify.ts";
@@ -8,7 +8,7 @@ import { getDb, getQueues, getRedis } from "./context.ts";
 
 /**
  * A forge's webhook endpoint: no session and no API token, only the delivery's signature (GitHub) or token
- * (GitLab), checked by lib/hooks/receive.ts. Anything unexpected is a 500 that says nothing.
+ * (GitLab), checked by lib/hooks/receive.ts. Errors are answered as the API's are (toErrorResponse).
  */
 export function hookRoute(forge: HookForge) {
   return async (req: Request): Promise<Response> => {
@@ -22,10 +22,7 @@ export function hookRoute(forge: HookForge) {
       });
       return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
     } catch (e) {
-      console.error(
-        JSON.stringify({ time: new Date().toISOString(), msg: "webhook error", forge, error: e instanceof Error ? e.name : "unknown" }),
-      );
-      return errorResponse(500, "internal_error", "something went wrong on the server");
+      return toErrorResponse(e);
     }
   };
 }

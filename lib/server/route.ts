@@ -1,8 +1,8 @@
 import "server-only";
 import type { Actor } from "../audit.ts";
-import { AccessDenied, authorize, type SignedInUser } from "../auth/guard.ts";
+import { authorize, type SignedInUser } from "../auth/guard.ts";
 import type { Action } from "../auth/permissions.ts";
-import { errorResponse, toErrorResponse } from "../api/http.ts";
+import { toErrorResponse } from "../api/http.ts";
 import { actorFor, currentUser } from "./session.ts";
 
 type Handler<C> = (ctx: { req: Request; user: SignedInUser; actor: Actor; params: C }) => Promise<Response>;
@@ -18,7 +18,6 @@ export function sessionRoute<C = Record<string, never>>(action: Action, handler:
       const params = ((await routeCtx?.params) ?? {}) as C;
       return await handler({ req, user, actor: await actorFor(user), params });
     } catch (e) {
-      if (e instanceof AccessDenied) return errorResponse(e.reason === "unauthenticated" ? 401 : 403, e.reason, e.message);
       return toErrorResponse(e);
     }
   };
