@@ -211,6 +211,12 @@ function logicalLines(lines: readonly string[], join: boolean): { text: string; 
     let text = lines[i]!;
     const starts = [0];
     while (/\\\s*$/.test(text) && i + 1 < lines.length && text.length <= MAX_REGEX_LINE) {
+      // A comment line inside a continued Dockerfile instruction is dropped by Docker, not a command's end.
+      if (/^\s*#/.test(lines[i + 1]!)) {
+        i++;
+        starts.push(text.length);
+        continue;
+      }
       text = `${text.replace(/\\\s*$/, "")} `;
       starts.push(text.length);
       text += lines[++i]!;
