@@ -17,9 +17,10 @@ import { Prisma } from "../db/client.ts";
 import type { HttpOptions } from "../forge/http.ts";
 import type { ForgeRepository } from "../forge/types.ts";
 import type { Queues } from "../queue/queues.ts";
-import { firstScan, registerRepository, RegistrationError } from "../repos/service.ts";
+import { firstScan, registerRepository } from "../repos/service.ts";
 import { parseRepoUrl, RepoUrlError } from "../repos/url.ts";
 import { AddressRefusedError } from "../net/address.ts";
+import { errorIsShown } from "../errors.ts";
 import { clientFor, describeForgeFailure, forgeBase, gitHostOf } from "./client.ts";
 import { selectRepositories, SKIP_REASON_LABELS, teamFor, type SkipReason } from "./selection.ts";
 import { toConnectionSummary } from "./service.ts";
@@ -141,10 +142,10 @@ export async function syncConnection(db: Db, queues: Queues, connectionId: strin
       }
     } catch (e) {
       stats.failed++;
-      const msg =
-        e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError ? e.message : "an internal error";
-      note(`${r.fullName}: not synced (${msg})`);
-      if (!(e instanceof RegistrationError || e instanceof RepoUrlError || e instanceof AddressRefusedError))
+      // A DomainError (a refused URL, a duplicate) is written for people; anything else is for the log only.
+      const shown = errorIsShown(e) || e instanceof AddressRefusedError;
+      note(`${r.fullName}: not synced (${shown ? e.message : "an internal error"})`);
+      if (!shown)
         opts.log?.("connection sync: a repository failed", {
           connectionId: c.id,
           repository: r.fullName,
