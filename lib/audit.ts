@@ -1,6 +1,7 @@
 /** The audit log: who did what, when, from where, and the state before and after. */
 import { z } from "zod";
 import type { Db, Prisma } from "./db/client.ts";
+import { DAY_MS } from "./time.ts";
 
 export interface Actor {
   id: string | null;
@@ -59,7 +60,7 @@ export async function listAudit(db: Db, f: AuditFilters) {
   if (f.from || f.to)
     where.createdAt = {
       ...(f.from ? { gte: new Date(`${f.from}T00:00:00Z`) } : {}),
-      ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+      ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + DAY_MS) } : {}),
     };
   const rows = await db.auditLog.findMany({
     where,

@@ -5,6 +5,7 @@ import { CODE_CONTEXTS } from "./engine/types.ts";
 import { normaliseContexts } from "./findings/contexts.ts";
 import { OPEN_SET_SQL } from "./findings/status.ts";
 import { cronProblem, nextRuns, validTimeZone } from "./schedule.ts";
+import { DAY_MS } from "./time.ts";
 
 export { nextRuns };
 
@@ -33,7 +34,7 @@ export function dueDate(
   settings: Pick<Settings, "slaCriticalDays" | "slaHighDays" | "slaMediumDays" | "slaLowDays">,
   severity: Severity,
 ): Date {
-  return new Date(from.getTime() + slaDays(settings, severity) * 86_400_000);
+  return new Date(from.getTime() + slaDays(settings, severity) * DAY_MS);
 }
 
 const days = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");

@@ -7,6 +7,7 @@
 import { Prisma, type Db } from "../db/client.ts";
 import { repositoryAccessSql, type AccessScope } from "../findings/visibility.ts";
 import { tsSql } from "./overview.ts";
+import { DAY_MS } from "../time.ts";
 
 export interface CoveragePoint {
   day: string;
@@ -24,8 +25,8 @@ export async function coverageTrend(
 ): Promise<CoveragePoint[]> {
   const days = Math.min(Math.max(o.days ?? 30, 1), 365);
   const now = o.now ?? new Date();
-  const first = new Date(now.getTime() - (days - 1) * 86_400_000);
-  const since = new Date(first.getTime() - 7 * 86_400_000);
+  const first = new Date(now.getTime() - (days - 1) * DAY_MS);
+  const since = new Date(first.getTime() - 7 * DAY_MS);
   const scope = Prisma.sql`WHERE TRUE ${o.connectionId ? Prisma.sql`AND r.id IN (SELECT fr."repositoryId" FROM "ForgeRepository" fr WHERE fr."connectionId" = ${o.connectionId})` : Prisma.empty} ${repositoryAccessSql("r", o.access)}`;
   const rows = await db.$queryRaw<Omit<CoveragePoint, "pct24h" | "pct7d">[]>`
     WITH points AS (

@@ -11,6 +11,7 @@ import { weightSql } from "./risk-sql.ts";
 import { addDays, OPEN_SET_SQL, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
 import { repositoryAccessSql, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
 import { dueCounts } from "../rollups/due.ts";
+import { DAY_MS } from "../time.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
@@ -223,8 +224,8 @@ export interface Coverage {
 
 export async function coverage(db: Db, o: { now?: Date; teamId?: string; access: AccessScope }): Promise<Coverage> {
   const now = o.now ?? new Date();
-  const day = new Date(now.getTime() - 86_400_000);
-  const week = new Date(now.getTime() - 7 * 86_400_000);
+  const day = new Date(now.getTime() - DAY_MS);
+  const week = new Date(now.getTime() - 7 * DAY_MS);
   const team = o.teamId ? Prisma.sql`AND r."teamId" = ${o.teamId}` : Prisma.empty;
   const [row] = await db.$queryRaw<Coverage[]>`
     WITH repos AS (SELECT r.id FROM "Repository" r WHERE r."archivedAt" IS NULL ${team} ${repositoryAccessSql("r", o.access)}),

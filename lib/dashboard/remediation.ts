@@ -13,6 +13,7 @@ import { OPEN_SET_SQL, type TrendScope } from "./trends.ts";
 import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { dueCounts } from "../rollups/due.ts";
+import { DAY_MS } from "../time.ts";
 
 const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const id = z.preprocess(firstValue, z.string().trim().min(1).max(64).optional()).catch(undefined);
@@ -138,7 +139,7 @@ export interface SlaView {
 
 export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility: Visibility }): Promise<SlaView> {
   const now = o.now ?? new Date();
-  const soon = new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000);
+  const soon = new Date(now.getTime() + DUE_SOON_DAYS * DAY_MS);
   const visibility = o.visibility;
   const [settings, counts, dues, due] = await Promise.all([
     getSettings(db),
@@ -206,7 +207,7 @@ export interface AcceptedRisks {
  */
 export async function acceptedRisks(db: Db, o: TrendScope & { now?: Date; visibility: Visibility }): Promise<AcceptedRisks> {
   const now = o.now ?? new Date();
-  const since = new Date(now.getTime() - RETURNED_DAYS * 86_400_000);
+  const since = new Date(now.getTime() - RETURNED_DAYS * DAY_MS);
   const visibility = o.visibility;
   const [active, activeCount, returned, returnedCount] = await Promise.all([
     db.$queryRaw<AcceptedRisk[]>`

@@ -22,6 +22,7 @@ import type { Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_SET_SQL } from "../findings/status.ts";
 import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
+import { DAY_MS } from "../time.ts";
 
 /** Which findings: all, one repository's, or one team's. */
 export type TrendScope = FindingScope;
@@ -55,7 +56,7 @@ export { OPEN_SET_SQL };
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export function addDays(day: string, n: number): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000));
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
 }
 
 interface Row {

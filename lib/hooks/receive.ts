@@ -20,6 +20,7 @@ import { openWebhookSecret } from "../connections/service.ts";
 import { HookPayloadError, parseHookEvent, type HookEvent } from "./events.ts";
 import { requestPushScan } from "./push.ts";
 import { deliveryId, eventName, verifyDelivery, type HookForge } from "./verify.ts";
+import { DAY_MS } from "../time.ts";
 
 /** GitHub caps payloads at 25 MB, but what Posture reads is at the top of any of them. */
 export const MAX_HOOK_BYTES = 10 * 1024 * 1024;
@@ -64,9 +65,8 @@ export const DELIVERY_MEMORY_DAYS = 30;
 
 /** Forgets deliveries older than DELIVERY_MEMORY_DAYS (the worker's housekeeping); returns how many. */
 export async function pruneDeliveries(db: Db, now = new Date()): Promise<number> {
-  return (
-    await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_DAYS * 86_400_000) } } })
-  ).count;
+  return (await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_DAYS * DAY_MS) } } }))
+    .count;
 }
 
 /** Counts one request in the current window; true when the bucket is over its limit. */

@@ -8,6 +8,7 @@ import { Prisma, type Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_SET_SQL } from "../findings/status.ts";
 import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
+import { DAY_MS } from "../time.ts";
 
 export interface DueCounts {
   overdue: number;
@@ -16,7 +17,7 @@ export interface DueCounts {
 
 const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
 
 export async function dueCounts(
   db: Db,

@@ -4,6 +4,7 @@ import { useId, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/define.ts";
 import { triage } from "../../(dashboard)/findings/actions.ts";
 import { fieldLabel } from "../action-form.tsx";
+import { DAY_MS } from "@/lib/time.ts";
 
 export interface UserOption {
   id: string;
@@ -42,7 +43,7 @@ export function TriageForm({
   const [pending, start] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
   const needsReason = status === "false_positive" || status === "accepted_risk";
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + DAY_MS).toISOString().slice(0, 10);
 
   return (
     <form
