@@ -23,6 +23,7 @@ import { ScopeError } from "../lib/credentials/scope.ts";
 import { CredentialError } from "../lib/credentials/service.ts";
 import { Prisma } from "../lib/db/client.ts";
 import { RulebookError } from "../lib/engine/rulebook.ts";
+import { DemoError, DemoExistsError } from "../lib/demo/seed.ts";
 import { ScanRootError } from "../lib/engine/scan.ts";
 import { DomainError } from "../lib/errors.ts";
 import { ExceptionError } from "../lib/findings/exceptions.ts";
@@ -73,6 +74,8 @@ const TABLE: [DomainError, number, string, string?][] = [
   [new BaselineError("main: no such ref"), 400, "invalid_input"],
   [new ScanRootError("/nowhere", "no such directory"), 400, "invalid_input"],
   [new RulebookError("rules/x.policy.yaml", "bad YAML"), 500, "invalid_rulebook"],
+  [new DemoError("demo/repos/x/history.yaml is missing"), 500, "demo"],
+  [new DemoExistsError("the demo organisation already exists"), 500, "demo"],
   [new ConfigError("POSTURE_SCAN_TIMEOUT_MS", "POSTURE_SCAN_TIMEOUT_MS: not a number"), 500, "invalid_config"],
 ];
 

@@ -24,8 +24,14 @@ import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
+import { DomainError } from "../errors.ts";
 
-export class DemoError extends Error {}
+/** The demo content or database is not as the demo needs it: said at the terminal (lib/cli/demo.ts adds the fix). */
+export class DemoError extends DomainError {
+  constructor(message: string) {
+    super("demo", message, { status: 500 });
+  }
+}
 
 export interface DemoCommit {
   day: number;
