@@ -22,6 +22,7 @@ import { MaterialError } from "../lib/credentials/material.ts";
 import { ScopeError } from "../lib/credentials/scope.ts";
 import { CredentialError } from "../lib/credentials/service.ts";
 import { Prisma } from "../lib/db/client.ts";
+import { MigrationError } from "../lib/db/migrate.ts";
 import { RulebookError } from "../lib/engine/rulebook.ts";
 import { DemoError, DemoExistsError } from "../lib/demo/seed.ts";
 import { ScanRootError } from "../lib/engine/scan.ts";
@@ -76,6 +77,7 @@ const TABLE: [DomainError, number, string, string?][] = [
   [new RulebookError("rules/x.policy.yaml", "bad YAML"), 500, "invalid_rulebook"],
   [new DemoError("demo/repos/x/history.yaml is missing"), 500, "demo"],
   [new DemoExistsError("the demo organisation already exists"), 500, "demo"],
+  [new MigrationError("migration 20261204000000_rollups failed: syntax error"), 500, "migration_failed"],
   [new ConfigError("POSTURE_SCAN_TIMEOUT_MS", "POSTURE_SCAN_TIMEOUT_MS: not a number"), 500, "invalid_config"],
 ];
 

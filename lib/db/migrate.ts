@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { DomainError } from "../errors.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
 // The advisory lock key `prisma migrate` itself takes, so our runner and Prisma's never interleave.
@@ -42,7 +43,12 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export class MigrationError extends Error {}
+/** A migration cannot be applied: the operator's to fix, said in full by `posture db migrate`. */
+export class MigrationError extends DomainError {
+  constructor(message: string) {
+    super("migration_failed", message, { status: 500 });
+  }
+}
 
 /** Runs `fn` on a connection to the server's `postgres` database, with the (validated) name of the database in `url`. */
 async function onServer<T>(url: string, fn: (admin: pg.Client, name: string) => Promise<T>): Promise<T> {
