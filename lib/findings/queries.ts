@@ -2,10 +2,9 @@ import { z } from "zod";
 import { Prisma, type Db, type Finding } from "../db/client.ts";
 import { frameworkToDb } from "../catalogue.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engine/types.ts";
-import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
-
-import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
 import { DomainError } from "../errors.ts";
+import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
+import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
 
 // Re-exported for importers of the old place; the definition is lib/findings/status.ts.
 export { FINDING_STATUSES, OPEN_STATUSES } from "./status.ts";
