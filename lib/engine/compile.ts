@@ -105,7 +105,9 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     if (isArtifactMatch(m)) matcher = compileArtifactMatch(m);
     else if (m.language === "advisories") matcher = compileAdvisoryCheck(check);
     else if (m.language === "regex") {
-      const flags = m.ignoreCase ? "iu" : "u";
+      // A group named `at` marks where the finding starts (a pattern that first skips a line's comment-free
+      // prefix from ^ stays linear, where a lookbehind would be tried at every position): "d" gives its indices.
+      const flags = `${m.ignoreCase ? "iu" : "u"}${m.pattern.includes("(?<at>") ? "d" : ""}`;
       matcher = {
         kind: "regex",
         pattern: new RegExp(m.pattern, flags),

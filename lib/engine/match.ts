@@ -234,7 +234,8 @@ export function regexMatches(lines: readonly string[], c: CompiledCheck & { matc
     if (text.length > MAX_REGEX_LINE) continue;
     const hit = m.pattern.exec(text);
     if (!hit) continue;
-    const groups = hit.groups ?? {};
+    const { at: _at, ...groups } = hit.groups ?? {};
+    const from = hit.indices?.groups?.at?.[0] ?? hit.index;
     // Where an offset in the joined text sits: the physical line (from `line`) and the column in it.
     const at = (offset: number) => {
       let k = starts.length - 1;
@@ -243,9 +244,9 @@ export function regexMatches(lines: readonly string[], c: CompiledCheck & { matc
     };
     out.push({
       check: c.check,
-      start: at(hit.index),
+      start: at(from),
       end: at(hit.index + hit[0].length),
-      text: hit[0],
+      text: hit[0].slice(from - hit.index),
       scope: "",
       secrets: m.redact.map((g) => groups[g]).filter((s): s is string => !!s),
       vars: Object.fromEntries(Object.entries(groups).filter((e): e is [string, string] => typeof e[1] === "string")),
