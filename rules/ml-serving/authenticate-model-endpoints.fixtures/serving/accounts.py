@@ -28,3 +28,8 @@ def slow_hash(password: str) -> bytes:
 def file_digest(path: str) -> str:
     # ok: ml-serving.auth.fast-password-hash
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def legacy_store(userPassword: str) -> str:
+    # ruleid: ml-serving.auth.fast-password-hash
+    return hashlib.sha1(userPassword.encode()).hexdigest()
