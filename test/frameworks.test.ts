@@ -48,7 +48,9 @@ describe("framework detection", () => {
     expect(
       detectFrameworks(s.root, {
         findings: [],
-        suppressed: [{ ruleId: "modal.function.x", path: "a.py", line: 1, reason: "ok", fingerprint: "f" }],
+        suppressed: [
+          { ruleId: "modal.function.x", path: "a.py", line: 1, reason: "ok", fingerprint: "f", commentLine: 1, severity: "high" },
+        ],
       }),
     ).toEqual(["modal"]);
   });

@@ -33,7 +33,7 @@ import {
   versionIn,
   type Interval,
 } from "./pep440.ts";
-import { SEVERITY_RANK, type CodeContext } from "./types.ts";
+import { SEVERITY_RANK, type CodeContext, type Severity } from "./types.ts";
 
 interface CompiledAdvisory {
   advisory: Advisory;
@@ -83,6 +83,8 @@ export interface AdvisoryScope {
   contextOf: (rel: string, text: string) => CodeContext;
   /** Whether the repository turned this check off for this file. */
   disabled: (checkId: string, rel: string) => boolean;
+  /** Severities whose in-code suppressions are not honoured (ScanOptions.refuseSuppressions). */
+  refuse?: ReadonlySet<Severity>;
 }
 
 interface Hit {
@@ -283,7 +285,7 @@ export function advisoryFindings(checks: readonly AdvisoryCheck[], index: Depend
       (byAdvisory.get(h.advisory.id) ?? byAdvisory.set(h.advisory.id, []).get(h.advisory.id)!).push(raw);
     }
     for (const raws of byAdvisory.values()) {
-      const r = finalizeFile(file, lines, raws, context);
+      const r = finalizeFile(file, lines, raws, context, { refuse: scope.refuse });
       out.findings.push(...r.findings);
       out.suppressed.push(...r.suppressed);
     }

@@ -35,15 +35,28 @@ export function applyWhen(path: string, raw: readonly RawMatch[], deps: () => Pi
 
 const SUPPRESSION = /posture:\s*ignore\[([^\]]*)\]\s*(.*)$/;
 
+/**
+ * The hygiene check that reports suppressions giving no reason (rules/ml-serving/suppression-hygiene.policy.yaml).
+ * No comment suppresses it: a reasonless comment hiding the report of reasonless comments would defeat it.
+ */
+export const MISSING_REASON_CHECK = "ml-serving.suppression.missing-reason";
+
 /** `# posture: ignore[check-id, other-id] reason` on the finding's first line or the line above it. */
-function suppressionFor(lines: readonly string[], line: number, ruleId: string): string | undefined {
-  for (const l of [lines[line], lines[line - 1]]) {
+function suppressionFor(lines: readonly string[], line: number, ruleId: string): { reason: string; line: number } | undefined {
+  if (ruleId === MISSING_REASON_CHECK) return undefined;
+  for (const at of [line, line - 1]) {
+    const l = lines[at];
     const m = l === undefined ? null : SUPPRESSION.exec(l);
     if (!m) continue;
     const ids = m[1]!.split(",").map((s) => s.trim());
-    if (ids.includes(ruleId)) return m[2]!.trim() || "(no reason given)";
+    if (ids.includes(ruleId)) return { reason: m[2]!.trim(), line: at };
   }
   return undefined;
+}
+
+/** How a file's suppressions are applied: the severities the organisation does not honour them for. */
+export interface FinalizeOptions {
+  refuse?: ReadonlySet<Severity>;
 }
 
 function snippetOf(lines: readonly string[], start: number, end: number, secrets: string[]): string {
@@ -106,7 +119,13 @@ export function severityIn(check: Pick<Check, "severity" | "contextSeverity">, c
  * with suppressions applied and secrets masked. `context` is the file's (lib/engine/context.ts); it sets the
  * findings' context and severity but never their fingerprints, so a file reclassified keeps its findings.
  */
-export function finalizeFile(path: string, lines: readonly string[], raw: readonly RawMatch[], context: CodeContext): FileScan {
+export function finalizeFile(
+  path: string,
+  lines: readonly string[],
+  raw: readonly RawMatch[],
+  context: CodeContext,
+  opts: FinalizeOptions = {},
+): FileScan {
   // Overlapping ast-grep alternatives (`any:`) must not double-report.
   const unique = new Map<string, RawMatch>();
   for (const r of raw) {
@@ -126,9 +145,21 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
   const suppressed: Suppression[] = [];
   const loads = new Map<Finding, LoadedPath>();
   ordered.forEach((r, i) => {
-    const reason = suppressionFor(lines, r.start.line, r.check.id);
-    if (reason !== undefined) {
-      suppressed.push({ ruleId: r.check.id, path, line: r.start.line + 1, reason, fingerprint: fingerprints[i]! });
+    const severity =
+      r.severity && SEVERITY_RANK[r.severity] < SEVERITY_RANK[severityIn(r.check, context)] ? r.severity : severityIn(r.check, context);
+    const suppression = suppressionFor(lines, r.start.line, r.check.id);
+    const refused = suppression !== undefined && opts.refuse?.has(severity) === true;
+    if (suppression !== undefined && !refused) {
+      suppressed.push({
+        ruleId: r.check.id,
+        path,
+        line: r.start.line + 1,
+        reason: suppression.reason || "(no reason given)",
+        fingerprint: fingerprints[i]!,
+        commentLine: suppression.line + 1,
+        severity,
+        ...(suppression.reason ? {} : { noReason: true as const }),
+      });
       return;
     }
     // tree-sitter ends a node that finishes a line at column 0 of the next line; report the last real line instead.
@@ -142,8 +173,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       ruleId: r.check.id,
       policy: r.check.policy,
       framework: r.check.framework,
-      severity:
-        r.severity && SEVERITY_RANK[r.severity] < SEVERITY_RANK[severityIn(r.check, context)] ? r.severity : severityIn(r.check, context),
+      severity,
       path,
       line: r.start.line + 1,
       column: r.start.column + 1,
@@ -153,6 +183,7 @@ export function finalizeFile(path: string, lines: readonly string[], raw: readon
       snippet: snippetOf(lines, r.start.line, endLine, r.secrets),
       fingerprint: fingerprints[i]!,
       context,
+      ...(refused && suppression ? { refusedSuppression: { reason: suppression.reason || null, line: suppression.line + 1 } } : {}),
     };
     findings.push(finding);
     if (r.loads) loads.set(finding, r.loads);

@@ -35,6 +35,11 @@ export interface Finding {
   fingerprint: string;
   context: CodeContext;
   /**
+   * Set when the code suppresses this finding (`# posture: ignore[...]`) but the organisation does not honour
+   * suppressions of its severity (ScanOptions.refuseSuppressions): the finding stays open and says so.
+   */
+  refusedSuppression?: { reason: string | null; line: number };
+  /**
    * Findings this one is linked with: for code that loads a model file, the findings in that file; for a model
    * file, the code that loads it (lib/engine/artifact-links.ts).
    */
@@ -55,9 +60,16 @@ export interface RelatedFinding {
 export interface Suppression {
   ruleId: string;
   path: string;
+  /** The suppressed finding's line (1-based). */
   line: number;
+  /** "(no reason given)" when the comment gives none (then noReason is set). */
   reason: string;
   fingerprint: string;
+  /** The line of the `posture: ignore[...]` comment: the finding's own line or the one above it. */
+  commentLine: number;
+  /** The suppressed finding's severity where it is. */
+  severity: Severity;
+  noReason?: true;
 }
 
 export interface ScanError {
@@ -94,6 +106,11 @@ export interface ScanStats {
   skipped: Partial<Record<SkipReason, number>>;
   suppressed: number;
   durationMs: number;
+  /**
+   * Severities whose suppressions this scan did not honour (ScanOptions.refuseSuppressions), and how many
+   * suppressions it refused; absent when no severity is refused.
+   */
+  refusedSuppressions?: { severities: Severity[]; count: number };
   /** Number of checks that were active for this scan. */
   rules: number;
   /**

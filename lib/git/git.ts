@@ -510,3 +510,35 @@ export async function checkoutCommit(url: string, dest: string, sha: string, opt
   await runGit(["checkout", "--quiet", "--detach", "FETCH_HEAD"], { cwd: dest, timeoutMs: left() });
   return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: left() })).trim();
 }
+
+/**
+ * Deepens a shallow clone by `commits` more commits of history (issue 16 §3: `git blame` of a depth-1 clone
+ * attributes every line to the one commit it has). Same remote, addresses, credential, time and size limits as
+ * the clone; the caller treats a failure as "no history".
+ */
+export async function deepen(url: string, dest: string, commits: number, opts: CloneOptions): Promise<void> {
+  const remote = await remoteFor(url, opts.allowLocal);
+  await runGit(
+    ["fetch", `--deepen=${Math.max(1, Math.floor(commits))}`, "--no-tags", "--no-recurse-submodules", "--quiet", "--", remote.url],
+    {
+      cwd: dest,
+      timeoutMs: opts.timeoutMs,
+      remote,
+      credential: opts.credential,
+      tmpRoot: opts.tmpRoot,
+      watch: async () => {
+        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
+          throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+      },
+    },
+  );
+}
+
+/** Who last changed each of `lines` (1-based) of `path` at `commit`: `git blame --porcelain` of a checkout, offline. */
+export async function blameLines(dest: string, commit: string, path: string, lines: readonly number[], timeoutMs: number): Promise<string> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) throw new GitError("invalid_url", "not a commit id");
+  const ranges = [...new Set(lines)].flatMap((n) => ["-L", `${n},${n}`]);
+  // --root: a repository's first commit wrote its lines; a shallow clone's cut-off commit looks the same, and the
+  // caller tells them apart by the clone's list of shallow commits.
+  return runGit(["blame", "--porcelain", "--root", ...ranges, commit, "--", path], { cwd: dest, timeoutMs });
+}
