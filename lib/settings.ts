@@ -153,3 +153,25 @@ export async function updateSettings(db: Db, actor: Actor, input: SettingsInput)
     return { settings, dueDatesMoved: moved };
   });
 }
+
+/**
+ * Issue 16 §3: severities whose in-code suppressions scans do not honour. Applies from each repository's next
+ * scan (a changed setting makes an unchanged commit scan again, lib/scan/pipeline.ts); such findings stay open.
+ */
+export const suppressionSettingsInput = z.object({ refuseSuppressions: severities }).strict();
+export type SuppressionSettingsInput = z.infer<typeof suppressionSettingsInput>;
+
+export async function updateSuppressionSettings(db: Db, actor: Actor, input: SuppressionSettingsInput): Promise<Settings> {
+  return db.$transaction(async (tx) => {
+    const before = await getSettings(tx);
+    const settings = await tx.settings.update({ where: { id: 1 }, data: { refuseSuppressions: input.refuseSuppressions } });
+    await audit(tx, actor, {
+      action: "settings.suppressions",
+      targetType: "settings",
+      targetId: "1",
+      before: { refuseSuppressions: before.refuseSuppressions },
+      after: { refuseSuppressions: settings.refuseSuppressions },
+    });
+    return settings;
+  });
+}

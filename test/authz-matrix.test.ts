@@ -47,6 +47,8 @@ const EXPECTED: Record<Action, Role[]> = {
   "teams:manage": ["admin", "security_lead"],
   // Issue 16 §2: approving accepted risks and false positives.
   "exceptions:approve": ["admin", "security_lead"],
+  // Issue 16 §3: the suppressions page and API, for security leads (in their scope) and admins.
+  "suppressions:read": ["admin", "security_lead"],
 };
 
 // Every dashboard write and the permission it must need: a new action, or a changed permission, is a
@@ -83,6 +85,7 @@ const ACTION_PERMISSIONS: Record<string, Action> = {
   "exceptions.approve": "exceptions:approve",
   "exceptions.reject": "exceptions:approve",
   "settings.exceptions": "settings:manage",
+  "settings.suppressions": "settings:manage",
 };
 
 function files(dir: string, match: (p: string) => boolean): string[] {
@@ -637,6 +640,17 @@ describe("authorisation matrix", () => {
         },
       };
     },
+    "settings.suppressions": async (actor) => {
+      // Each role's run sets a different choice, so one run cannot make another's look successful.
+      const chosen = [["critical"], ["critical", "high"]][ROLES.indexOf(actor.role)] ?? [];
+      return {
+        input: { refuseSuppressions: chosen },
+        verify: async () => {
+          expect((await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).refuseSuppressions).toEqual(chosen);
+          expect(await audited("settings.suppressions", actor)).toBe(1);
+        },
+      };
+    },
     "credentials.check": async () => {
       const url = newRepoDir("check");
       return {
@@ -774,7 +788,18 @@ describe("authorisation matrix: the team dimension", () => {
   const { t } = p;
   const SCOPED: Role[] = ["security_lead", "engineer", "viewer"];
   const ids = {} as Record<
-    "teamA" | "teamB" | "repoA" | "repoB" | "scanA" | "scanB" | "findingA" | "findingB" | "onlyB" | "requestB",
+    | "teamA"
+    | "teamB"
+    | "repoA"
+    | "repoB"
+    | "scanA"
+    | "scanB"
+    | "findingA"
+    | "findingB"
+    | "onlyB"
+    | "requestB"
+    | "suppressionA"
+    | "suppressionB",
     string
   >;
   const scoped = {} as Record<Role, SignedInUser>;
@@ -788,7 +813,13 @@ describe("authorisation matrix: the team dimension", () => {
     process.env.POSTURE_QUEUE_PREFIX = p.prefix;
     for (const team of ["A", "B"] as const) {
       const repo = new TestRepo(p.work.path(`team-${team}`));
-      repo.write("app.py", "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n").commit("init");
+      // A third eval is suppressed in the code: each team has one suppression (issue 16 §3).
+      repo
+        .write(
+          "app.py",
+          "def a(x):\n    return eval(x)\n\ndef b(y):\n    return eval(y)\n\ndef c(z):\n    return eval(z)  # posture: ignore[test.python.eval] z is a constant\n",
+        )
+        .commit("init");
       const registered = await registerRepository(t.db, { url: repo.dir, team: `team-${team}` }, true);
       const { scan } = await enqueueScan(t.db, p.queues, registered.id, "manual");
       await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true }, scan.id, { number: 1, max: 1 });
@@ -798,6 +829,7 @@ describe("authorisation matrix: the team dimension", () => {
       ids[`finding${team}`] = (
         await t.db.finding.findFirstOrThrow({ where: { repositoryId: registered.id }, orderBy: { line: "asc" } })
       ).id;
+      ids[`suppression${team}`] = (await t.db.codeSuppression.findFirstOrThrow({ where: { repositoryId: registered.id } })).id;
     }
     const a = await t.db.user.create({ data: { email: "admin@team.test", name: "admin", role: "admin" } });
     admin = { id: a.id, email: a.email, name: a.name, role: "admin", access: ORG_WIDE };
@@ -1028,6 +1060,44 @@ describe("authorisation matrix: the team dimension", () => {
     expect(await t.db.scan.count({ where: { repositoryId: ids.repoB } })).toBe(1);
   });
 
+  it("the suppressions page and API show a scoped security lead team A's only; B's ids answer 404; others are refused", async () => {
+    const sq = await import("../lib/suppressions/queries.ts");
+    type Route = Record<string, (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>>;
+    const listRoute = (await import("../app/api/v1/suppressions/route.ts")) as unknown as Route;
+    const oneRoute = (await import("../app/api/v1/suppressions/[id]/route.ts")) as unknown as Route;
+    const get = (route: Route, token: string, query = "", params: Record<string, string> = {}) =>
+      route.GET!(new Request(`http://localhost/api/v1/suppressions${query}`, { headers: { authorization: `Bearer ${token}` } }), {
+        params: Promise.resolve(params),
+      });
+    // The fixture can tell: org-wide, both teams' suppressions are listed.
+    const everything = await sq.suppressionPage(t.db, sq.suppressionViewParams.parse({}), ORG_WIDE);
+    expect(new Set(everything.rows.map((r) => r.repository.id))).toEqual(new Set([ids.repoA, ids.repoB]));
+
+    const lead = scoped.security_lead;
+    const page = await sq.suppressionPage(t.db, sq.suppressionViewParams.parse({}), lead.access);
+    expect(page.rows.map((r) => r.id)).toEqual([ids.suppressionA]);
+    expect(page.summary.total).toBe(1);
+    expect((await sq.suppressionPage(t.db, sq.suppressionViewParams.parse({ team: ids.teamB }), lead.access)).rows).toEqual([]);
+    await expect(sq.assertFiltersInScope(t.db, { repository: ids.repoB }, lead.access)).rejects.toThrow(/no such repository/);
+    await expect(sq.assertFiltersInScope(t.db, { team: ids.teamB }, lead.access)).rejects.toThrow(/no such team/);
+    await sq.assertFiltersInScope(t.db, { repository: ids.repoA, team: ids.teamA }, lead.access);
+    expect(await sq.suppressionById(t.db, ids.suppressionB, lead.access)).toBeNull();
+    const options = await sq.suppressionFilterOptions(t.db, lead.access);
+    expect([options.repositories.map((r) => r.id), options.teams.map((x) => x.id)]).toEqual([[ids.repoA], [ids.teamA]]);
+
+    const list = (await (await get(listRoute, tokens.security_lead)).json()) as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).toEqual([ids.suppressionA]);
+    expect((await get(listRoute, tokens.security_lead, `?repository=${ids.repoB}`)).status).toBe(404);
+    expect((await get(listRoute, tokens.security_lead, `?team=${ids.teamB}`)).status).toBe(404);
+    expect((await get(oneRoute, tokens.security_lead, "", { id: ids.suppressionB })).status).toBe(404);
+    expect((await get(oneRoute, tokens.security_lead, "", { id: ids.suppressionA })).status).toBe(200);
+    // Engineers and viewers do not see the suppressions at all, in any team.
+    for (const role of ["engineer", "viewer"] as const) {
+      expect([role, (await get(listRoute, tokens[role])).status]).toEqual([role, 403]);
+      expect([role, (await get(oneRoute, tokens[role], "", { id: ids.suppressionA })).status]).toEqual([role, 403]);
+    }
+  });
+
   /**
    * What each action does to team B's things when run by a team-A user: refused as unknown ("target"), refused
    * because it reaches every team ("org-wide"), or it has no team target at all ("none", with why). A new action
@@ -1101,6 +1171,7 @@ describe("authorisation matrix: the team dimension", () => {
       unchanged: snapshotB,
     },
     "settings.exceptions": { kind: "org-wide" },
+    "settings.suppressions": { kind: "org-wide" },
     "scans.rescan-all": { kind: "org-wide" },
     "settings.update": { kind: "org-wide" },
     "rules.set-check-enabled": { kind: "org-wide" },

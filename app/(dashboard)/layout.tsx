@@ -25,6 +25,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     ...(canWithScope(user, "exceptions:approve")
       ? [{ href: "/approvals", label: `Approvals${pendingCount ? ` (${pendingCount})` : ""}` }]
       : []),
+    // Issue 16 §3: in-code suppressions and .posture.yaml exclusions, for security leads and admins.
+    ...(canWithScope(user, "suppressions:read") ? [{ href: "/suppressions", label: "Suppressions" }] : []),
   ];
   const admin: NavItem[] = [
     ...(canWithScope(user, "settings:manage") ? [{ href: "/settings", label: "Settings" }] : []),

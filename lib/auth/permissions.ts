@@ -23,6 +23,8 @@ export const ACTIONS = {
   "teams:manage": ["admin", "security_lead"],
   // Issue 16 §2: approving or rejecting accepted risks and false positives (security leads for their scope).
   "exceptions:approve": ["admin", "security_lead"],
+  // Issue 16 §3: the in-code suppressions and .posture.yaml exclusions of the repositories in scope.
+  "suppressions:read": ["admin", "security_lead"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -18,6 +18,8 @@ import { frameworkToDb, policyId } from "../catalogue.ts";
 import type { Rulebook } from "../engine/rulebook.ts";
 import { CODE_CONTEXTS, type CodeContext, type Finding as EngineFinding, type ScanResult } from "../engine/types.ts";
 import { dueDate } from "../settings.ts";
+import type { BlameAuthor } from "../suppressions/blame.ts";
+import { replaceSuppressions, type SuppressionRow } from "../suppressions/persist.ts";
 import type { FindingContext } from "./context.ts";
 
 export interface PersistInput {
@@ -34,6 +36,11 @@ export interface PersistInput {
   contexts?: ReadonlyMap<string, FindingContext>;
   /** The frameworks the scanned tree uses (lib/repos/frameworks.ts): the scan's, and now the repository's. */
   frameworks?: readonly DbFramework[];
+  /**
+   * The scanned tree's suppressions and exclusions (lib/suppressions/persist.ts suppressionRows), with their
+   * authors: they replace the repository's. Without it, the stored ones are kept.
+   */
+  suppressions?: { rows: readonly SuppressionRow[]; authors?: ReadonlyMap<string, BlameAuthor> };
 }
 
 export interface PersistCounts {
@@ -334,6 +341,8 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
         },
       });
       if (input.frameworks) await tx.repository.update({ where: { id: repositoryId }, data: { frameworks: [...input.frameworks] } });
+      if (input.suppressions)
+        await replaceSuppressions(tx, { repositoryId, scanId, commitSha, ...input.suppressions, now: input.now ?? new Date() });
       return counts;
     },
     { timeout: 120_000, maxWait: 30_000 },

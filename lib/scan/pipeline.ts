@@ -13,7 +13,7 @@ import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory } from "../engine/scan.ts";
 import { credentialForGit, type CredentialForGit } from "../credentials/use.ts";
 import type { HttpOptions } from "../forge/http.ts";
-import { checkoutCommit, GitError, remoteHead, shallowClone } from "../git/git.ts";
+import { checkoutCommit, deepen, GitError, remoteHead, shallowClone } from "../git/git.ts";
 import { CHECKOUT_PREFIX } from "./checkout.ts";
 import { describeFailure, PermanentScanError, withinScanTimeout } from "./failure.ts";
 import { withRepositoryLock } from "./lock.ts";
@@ -22,6 +22,7 @@ import { getSettings } from "../settings.ts";
 import { readContexts } from "./context.ts";
 import { detectFrameworks } from "../repos/frameworks.ts";
 import { persistScan } from "./persist.ts";
+import { BLAME_HISTORY_COMMITS, collectSuppressions, refusedIn, sameRefusal } from "../suppressions/collect.ts";
 
 export interface PipelineContext {
   db: Db;
@@ -87,9 +88,16 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
       const last = await db.scan.findFirst({
         where: { repositoryId: repo.id, status: { in: ["succeeded", "unchanged"] }, id: { not: scanId } },
         orderBy: { finishedAt: "desc" },
-        select: { commitSha: true, rulebookVersion: true },
+        select: { commitSha: true, rulebookVersion: true, stats: true },
       });
-      if (last && last.commitSha === head && last.rulebookVersion === ctx.rulebook.version) {
+      const settings = await getSettings(db);
+      // The last scan stands for this commit only if it applied the same suppression refusals (issue 16 §3).
+      if (
+        last &&
+        last.commitSha === head &&
+        last.rulebookVersion === ctx.rulebook.version &&
+        sameRefusal(refusedIn(last.stats), settings.refuseSuppressions)
+      ) {
         await credential?.report("ok");
         await db.scan.update({
           where: { id: scanId },
@@ -134,6 +142,7 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         scanDirectory(dest, {
           checks,
           compiled: disabled.size ? undefined : ctx.compiled,
+          refuseSuppressions: settings.refuseSuppressions,
           onProgress: (done, total) => {
             const t = Date.now();
             if (t - lastProgress < 500 && done < total) return;
@@ -148,6 +157,11 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         data: { status: "saving", filesDone: result.stats.files, filesTotal: result.stats.files },
       });
 
+      const suppressions = await collectSuppressions(dest, sha, result, {
+        // A depth-1 clone's blame knows one commit; recent history names who wrote a suppression (bounded).
+        history: () => deepen(repo.url, dest, BLAME_HISTORY_COMMITS, { ...cloneOpts, timeoutMs: Math.min(cloneOpts.timeoutMs, 30_000) }),
+        log: (msg, fields) => log(msg, { scanId, repository: repo.name, ...fields }),
+      });
       const counts = await persistScan(db, {
         scanId,
         repositoryId: repo.id,
@@ -155,11 +169,12 @@ export async function runScan(ctx: PipelineContext, scanId: string, attempt: Att
         rulebook: ctx.rulebook,
         activeCheckIds: new Set(checks.map((c) => c.id)),
         result,
-        settings: await getSettings(db),
+        settings,
         now: ctx.clock?.(),
         // Cut now: the checkout is removed when this attempt ends.
         contexts: await readContexts(dest, result.findings),
         frameworks: detectFrameworks(dest, result),
+        suppressions,
       });
       log("scan succeeded", { scanId, repository: repo.name, ...counts });
       return "succeeded";

@@ -7,6 +7,7 @@ import { countedContexts } from "@/lib/findings/visibility.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { ScheduleFields } from "@/app/ui/settings/schedule-fields.tsx";
 import { updateExceptionSettings, updateSettings } from "../admin/actions.ts";
+import { updateSuppressionSettings } from "../suppressions/actions.ts";
 
 export const metadata: Metadata = { title: "Settings · Posture" };
 
@@ -108,6 +109,23 @@ export default async function SettingsPage() {
             reopened finding gets a new SLA from that day (otherwise it keeps its due date from first detection, and is usually overdue at
             once)
           </label>
+        </section>
+      </ActionForm>
+      <ActionForm action={updateSuppressionSettings} submit="Save suppression rules" className="stack" successMessage="Saved.">
+        <section className="panel" style={{ marginTop: 16 }}>
+          <h2>Suppressions in code</h2>
+          <p className="muted small">
+            A <code># posture: ignore[check] reason</code> comment hides its finding. For the severities ticked, scans do not honour it: the
+            finding stays open, and the Suppressions page marks the comment “not honoured”. Applies from each repository’s next scan.
+          </p>
+          <fieldset className="filters">
+            <legend>Do not honour suppressions of</legend>
+            {SEVERITIES.map((sev) => (
+              <label key={sev} className="check-row">
+                <input name="refuseSuppressions" type="checkbox" value={sev} defaultChecked={s.refuseSuppressions.includes(sev)} /> {sev}
+              </label>
+            ))}
+          </fieldset>
         </section>
       </ActionForm>
     </>
