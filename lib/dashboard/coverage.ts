@@ -28,21 +28,36 @@ export async function coverageTrend(
   const first = new Date(now.getTime() - (days - 1) * DAY_MS);
   const since = new Date(first.getTime() - 7 * DAY_MS);
   const scope = Prisma.sql`WHERE TRUE ${o.connectionId ? Prisma.sql`AND r.id IN (SELECT fr."repositoryId" FROM "ForgeRepository" fr WHERE fr."connectionId" = ${o.connectionId})` : Prisma.empty} ${repositoryAccessSql("r", o.access)}`;
+  // Point k is first + k days; a scan finished at t is inside point k's 24 hours exactly when
+  // k = ceil((t - first) / 1 day), and inside its 7 days when that bucket is one of k-6 … k. So each scan is
+  // bucketed once, and the 7-day flag is a window over a repository's buckets: no scan is looked at per point.
   const rows = await db.$queryRaw<Omit<CoveragePoint, "pct24h" | "pct7d">[]>`
-    WITH points AS (
-      SELECT ${tsSql(first)} + (n * interval '1 day') AS at FROM generate_series(0, ${days - 1}::int) AS n
+    WITH repos AS (SELECT r.id, r."createdAt", r."archivedAt" FROM "Repository" r ${scope}),
+    buckets AS (
+      SELECT DISTINCT s."repositoryId" AS id, ceil(EXTRACT(EPOCH FROM (s."finishedAt" - ${tsSql(first)})) / 86400)::int AS k
+        FROM "Scan" s
+       WHERE s.status IN ('succeeded', 'unchanged') AND s."finishedAt" > ${tsSql(since)} AND s."finishedAt" <= ${tsSql(now)}
+         AND s."repositoryId" IN (SELECT id FROM repos)
     ),
-    repos AS (SELECT r.id, r."createdAt", r."archivedAt" FROM "Repository" r ${scope}),
-    done AS (
-      SELECT s."repositoryId", s."finishedAt" FROM "Scan" s
-       WHERE s.status IN ('succeeded', 'unchanged') AND s."finishedAt" > ${tsSql(since)} AND s."repositoryId" IN (SELECT id FROM repos)
-    )
+    grid AS (
+      SELECT r.id, r."createdAt", r."archivedAt", g.k, ${tsSql(first)} + (g.k * interval '1 day') AS at,
+             (b.k IS NOT NULL) AS scanned
+        FROM repos r
+        CROSS JOIN generate_series(-6, ${days - 1}::int) AS g(k)
+        LEFT JOIN buckets b ON b.id = r.id AND b.k = g.k
+    ),
+    flags AS (
+      SELECT id, "createdAt", "archivedAt", k, at, scanned,
+             bool_or(scanned) OVER (PARTITION BY id ORDER BY k ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS week
+        FROM grid
+    ),
+    points AS (SELECT n AS k, ${tsSql(first)} + (n * interval '1 day') AS at FROM generate_series(0, ${days - 1}::int) AS n)
     SELECT to_char(p.at, 'YYYY-MM-DD') AS day,
-           count(r.id)::int AS repositories,
-           count(r.id) FILTER (WHERE EXISTS (SELECT 1 FROM done d WHERE d."repositoryId" = r.id AND d."finishedAt" > p.at - interval '1 day' AND d."finishedAt" <= p.at))::int AS "scanned24h",
-           count(r.id) FILTER (WHERE EXISTS (SELECT 1 FROM done d WHERE d."repositoryId" = r.id AND d."finishedAt" > p.at - interval '7 days' AND d."finishedAt" <= p.at))::int AS "scanned7d"
+           count(f.id)::int AS repositories,
+           count(f.id) FILTER (WHERE f.scanned)::int AS "scanned24h",
+           count(f.id) FILTER (WHERE f.week)::int AS "scanned7d"
       FROM points p
-      LEFT JOIN repos r ON r."createdAt" <= p.at AND (r."archivedAt" IS NULL OR r."archivedAt" > p.at)
+      LEFT JOIN flags f ON f.k = p.k AND f."createdAt" <= p.at AND (f."archivedAt" IS NULL OR f."archivedAt" > p.at)
      GROUP BY p.at
      ORDER BY p.at`;
   const pct = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 10 : null);

@@ -10,6 +10,7 @@ import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { weightSql } from "./risk-sql.ts";
 import { addDays, OPEN_SET_SQL, utcDay, type SeverityCounts, type TrendScope } from "./trends.ts";
 import { repositoryAccessSql, visibleSql, type AccessScope, type Visibility } from "../findings/visibility.ts";
+import { dayRowsSql } from "../rollups/days.ts";
 import { dueCounts } from "../rollups/due.ts";
 import { DAY_MS } from "../time.ts";
 
@@ -158,12 +159,12 @@ export async function mttr(db: Db, o: Opts & { days: number }): Promise<Mttr> {
   // Findings fixed now, by the day of their fix (FindingDayRollup.remediated, kept from Finding.fixedAt).
   const rows = await db.$queryRaw<{ week: string; severity: Severity; n: number; sum: number }[]>`
     SELECT to_char(w.week, 'YYYY-MM-DD') AS week, w.severity, w.n, w.sum FROM (
-    SELECT date_trunc('week', r."day") AS week, r."severity"::text AS severity, SUM(r."remediated")::int AS n,
-           SUM(r."remediatedDays")::float8 AS sum
-      FROM "FindingDayRollup" r
-     WHERE r."day" >= ${first}::date AND r."remediated" <> 0 ${visibleSql("r", o, visibility)}
+    SELECT date_trunc('week', r."day") AS week, r."severity"::text AS severity, SUM(r.sign * r."remediated")::int AS n,
+           SUM(r.sign * r."remediatedDays")::float8 AS sum
+      FROM (${dayRowsSql(first, { repositoryId: o.repositoryId, teamId: o.teamId }, visibility)}) r
+     WHERE r."remediated" <> 0
      GROUP BY 1, 2
-    HAVING SUM(r."remediated") <> 0) w
+    HAVING SUM(r.sign * r."remediated") <> 0) w
      ORDER BY w.week`;
   const mean = (sum: number, n: number) => (n ? sum / n : null);
   const tot = Object.fromEntries(SEVERITIES.map((s) => [s, { sum: 0, n: 0 }])) as Record<Severity, { sum: number; n: number }>;

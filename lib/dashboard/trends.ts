@@ -22,6 +22,7 @@ import type { Db } from "../db/client.ts";
 import { SEVERITIES, type Severity } from "../engine/types.ts";
 import { OPEN_SET_SQL } from "../findings/status.ts";
 import { visibleSql, type FindingScope, type Visibility } from "../findings/visibility.ts";
+import { dayRowsSql } from "../rollups/days.ts";
 import { DAY_MS } from "../time.ts";
 
 /** Which findings: all, one repository's, or one team's. */
@@ -91,10 +92,9 @@ export async function openTrend(
   const rows = await db.$queryRaw<Row[]>`
     WITH ev AS (
       SELECT to_char(LEAST(r."day", ${today}::date), 'YYYY-MM-DD') AS day, r."severity"::text AS severity,
-             SUM(r."opened" - r."closed")::int AS net, SUM(r."opened")::int AS opened, SUM(r."closed")::int AS closed,
-             SUM(r."detected")::int AS detected, SUM(r."fixed")::int AS fixed
-        FROM "FindingDayRollup" r
-       WHERE r."day" >= ${first}::date ${visibleSql("r", scope, visibility)}
+             SUM(r.sign * (r."opened" - r."closed"))::int AS net, SUM(r.sign * r."opened")::int AS opened,
+             SUM(r.sign * r."closed")::int AS closed, SUM(r.sign * r."detected")::int AS detected, SUM(r.sign * r."fixed")::int AS fixed
+        FROM (${dayRowsSql(first, scope, visibility)}) r
        GROUP BY 1, 2
     ),
     cur AS (

@@ -1,5 +1,5 @@
 /**
- * The lifecycle rollups (FindingDayRollup, FindingStatusRollup, FindingDueRollup) recomputed from scratch:
+ * The lifecycle rollups (FindingDayRollup, FindingDayOrgRollup, FindingStatusRollup, FindingDueRollup) recomputed from scratch:
  * what the database triggers of prisma/migrations/20261204000000_rollups keep incrementally, counted again
  * from every event and finding. `rollupDrift` compares the two (tests, and an operator who suspects a
  * rollup); `rebuildRollups` replaces the kept rows with the recomputed ones. Both use the same statements as
@@ -41,6 +41,15 @@ const DAY_SQL = Prisma.sql`
     ) u
    GROUP BY 1, 2, 3, 4, 5`;
 
+const ORG_SQL = Prisma.sql`
+  SELECT day, "checkId", severity, "codeContext",
+         SUM(opened)::int AS opened, SUM(closed)::int AS closed, SUM(detected)::int AS detected, SUM(fixed)::int AS fixed,
+         SUM("closedFalsePositive")::int AS "closedFalsePositive", SUM("closedAcceptedRisk")::int AS "closedAcceptedRisk",
+         SUM(reopened)::int AS reopened, SUM(expired)::int AS expired,
+         SUM(remediated)::int AS remediated, SUM("remediatedDays")::float8 AS "remediatedDays"
+    FROM (${DAY_SQL}) d
+   GROUP BY 1, 2, 3, 4`;
+
 const STATUS_SQL = Prisma.sql`
   SELECT f."repositoryId", f."checkId", f."policyId", f."framework", f."severity", f."codeContext", f."status", COUNT(*)::int AS n
     FROM "Finding" f GROUP BY 1, 2, 3, 4, 5, 6, 7`;
@@ -62,7 +71,7 @@ const DAY_COUNTS = [
 ] as const;
 
 export interface RollupDrift {
-  table: "FindingDayRollup" | "FindingStatusRollup" | "FindingDueRollup";
+  table: "FindingDayRollup" | "FindingDayOrgRollup" | "FindingStatusRollup" | "FindingDueRollup";
   key: string;
   kept: Record<string, number> | null;
   recomputed: Record<string, number> | null;
@@ -96,14 +105,17 @@ function compare(
 }
 
 const DAY_KEY = ["day", "repositoryId", "checkId", "severity", "codeContext"] as const;
+const ORG_KEY = ["day", "checkId", "severity", "codeContext"] as const;
 const STATUS_KEY = ["repositoryId", "checkId", "policyId", "framework", "severity", "codeContext", "status"] as const;
 const DUE_KEY = ["dueDay", "repositoryId", "checkId", "severity", "codeContext"] as const;
 
 /** Where the kept rollups differ from a recount of the findings and events (none when the triggers kept them). */
 export async function rollupDrift(db: Db): Promise<RollupDrift[]> {
-  const [day, dayFresh, status, statusFresh, due, dueFresh] = await Promise.all([
+  const [day, dayFresh, org, orgFresh, status, statusFresh, due, dueFresh] = await Promise.all([
     db.$queryRaw<Row[]>`SELECT * FROM "FindingDayRollup"`,
     db.$queryRaw<Row[]>(DAY_SQL),
+    db.$queryRaw<Row[]>`SELECT * FROM "FindingDayOrgRollup"`,
+    db.$queryRaw<Row[]>(ORG_SQL),
     db.$queryRaw<Row[]>`SELECT * FROM "FindingStatusRollup"`,
     db.$queryRaw<Row[]>(STATUS_SQL),
     db.$queryRaw<Row[]>`SELECT * FROM "FindingDueRollup"`,
@@ -111,6 +123,7 @@ export async function rollupDrift(db: Db): Promise<RollupDrift[]> {
   ]);
   return [
     ...compare("FindingDayRollup", DAY_KEY, [...DAY_COUNTS, "remediatedDays"], day, dayFresh),
+    ...compare("FindingDayOrgRollup", ORG_KEY, [...DAY_COUNTS, "remediatedDays"], org, orgFresh),
     ...compare("FindingStatusRollup", STATUS_KEY, ["n"], status, statusFresh),
     ...compare("FindingDueRollup", DUE_KEY, ["n"], due, dueFresh),
   ];
@@ -125,10 +138,13 @@ export async function rebuildRollups(db: Db): Promise<void> {
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`LOCK TABLE "Finding", "FindingEvent" IN SHARE MODE`;
-      await tx.$executeRaw`TRUNCATE "FindingDayRollup", "FindingStatusRollup", "FindingDueRollup"`;
+      await tx.$executeRaw`TRUNCATE "FindingDayRollup", "FindingDayOrgRollup", "FindingStatusRollup", "FindingDueRollup"`;
       await tx.$executeRaw`INSERT INTO "FindingDayRollup" ("day", "repositoryId", "checkId", "severity", "codeContext", ${Prisma.join(
         [...DAY_COUNTS, "remediatedDays"].map((c) => Prisma.raw(`"${c}"`)),
       )}) SELECT * FROM (${DAY_SQL}) d`;
+      await tx.$executeRaw`INSERT INTO "FindingDayOrgRollup" ("day", "checkId", "severity", "codeContext", ${Prisma.join(
+        [...DAY_COUNTS, "remediatedDays"].map((c) => Prisma.raw(`"${c}"`)),
+      )}) SELECT * FROM (${ORG_SQL}) d`;
       await tx.$executeRaw`INSERT INTO "FindingStatusRollup" ("repositoryId", "checkId", "policyId", "framework", "severity", "codeContext", "status", "n") ${STATUS_SQL}`;
       await tx.$executeRaw`INSERT INTO "FindingDueRollup" ("dueDay", "repositoryId", "checkId", "severity", "codeContext", "n") ${DUE_SQL}`;
     },

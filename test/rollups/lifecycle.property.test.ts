@@ -76,7 +76,7 @@ async function play(seed: number): Promise<World> {
   const r = rng(seed);
   // A clean organisation for each seed; TRUNCATE fires no row triggers, so the rollups are emptied with it.
   await db.$executeRawUnsafe(
-    `TRUNCATE "FindingEvent", "Finding", "ExceptionRequest", "Scan", "Repository", "TeamMember", "Team", "AuditLog", "FindingDayRollup", "FindingStatusRollup", "FindingDueRollup" CASCADE`,
+    `TRUNCATE "FindingEvent", "Finding", "ExceptionRequest", "Scan", "Repository", "TeamMember", "Team", "AuditLog", "FindingDayRollup", "FindingDayOrgRollup", "FindingStatusRollup", "FindingDueRollup" CASCADE`,
   );
   await db.check.updateMany({ data: { enabled: true } });
   const teams = [(await db.team.create({ data: { name: `a${seed}` } })).id, (await db.team.create({ data: { name: `b${seed}` } })).id];
