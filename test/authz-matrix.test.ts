@@ -1274,6 +1274,7 @@ describe("authorisation matrix: the team dimension", () => {
     const q = await import("../lib/findings/queries.ts");
     const h = await import("../lib/dashboard/heatmap.ts");
     const repos = await import("../lib/repos/queries.ts");
+    const sq = await import("../lib/suppressions/queries.ts");
     // mulberry32: a seed printed on failure reproduces the run.
     const seed = Number(process.env.AUTHZ_SEED ?? 1616);
     let a = seed;
@@ -1329,7 +1330,21 @@ describe("authorisation matrix: the team dimension", () => {
         repos.repositoryListParams.parse({ q: raw.q, team: raw.team, archived: pick(["include", "exclude", "only"]) }),
         v,
       );
+      // The suppressions page takes any filter: scope first, so B's repository or team only narrows to nothing.
+      const suppressions = await sq.suppressionPage(
+        t.db,
+        sq.suppressionViewParams.parse({
+          repository: raw.repository,
+          team: raw.team,
+          check: raw.check,
+          kind: pick([undefined, "inline", "exclusion", "bogus"]),
+          reason: pick([undefined, "missing", "given"]),
+          honoured: pick([undefined, "yes", "no"]),
+        }),
+        user.access,
+      );
       const seen = [
+        ...suppressions.rows.map((x) => x.repository.id),
         ...page.rows.map((x) => x.repositoryId),
         ...exported.findings.map((f) => f.repositoryId),
         ...api.items.map((f) => f.repositoryId),

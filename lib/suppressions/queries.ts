@@ -296,3 +296,17 @@ export function suppressionViewQuery(v: SuppressionView, change: Partial<Suppres
   if (x.page > 1) q.set("page", String(x.page));
   return q.toString();
 }
+
+/**
+ * The suppression the code asks for on a finding that the settings did not honour (the finding stays open), for
+ * the finding's page; null when there is none. The caller has already checked the finding is in scope.
+ */
+export async function refusedSuppressionOf(
+  db: Db,
+  finding: { repositoryId: string; fingerprint: string },
+): Promise<{ line: number | null; reason: string | null; authorName: string | null } | null> {
+  return db.codeSuppression.findFirst({
+    where: { repositoryId: finding.repositoryId, fingerprint: finding.fingerprint, kind: "inline", honoured: false },
+    select: { line: true, reason: true, authorName: true },
+  });
+}

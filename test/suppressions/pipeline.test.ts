@@ -11,7 +11,13 @@ import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
 import { updateSuppressionSettings } from "../../lib/settings.ts";
-import { listSuppressions, suppressionFilters, suppressionPage, suppressionViewParams } from "../../lib/suppressions/queries.ts";
+import {
+  listSuppressions,
+  refusedSuppressionOf,
+  suppressionFilters,
+  suppressionPage,
+  suppressionViewParams,
+} from "../../lib/suppressions/queries.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
@@ -76,6 +82,9 @@ describe("suppressions through the pipeline", () => {
       ["test.python.eval", 2],
       ["test.python.eval", 6],
     ]);
+    // The finding's page says what the code asked for.
+    expect(await refusedSuppressionOf(t.db, open[0]!)).toEqual({ line: 2, reason: "x is our own config", authorName: "Alice Example" });
+    expect(await refusedSuppressionOf(t.db, { repositoryId: registered.id, fingerprint: "nope" })).toBeNull();
     // The page links a refused suppression to the finding it left open, and counts what it lists.
     const page = await suppressionPage(t.db, suppressionViewParams.parse({ honoured: "no" }), ORG_WIDE);
     expect(page.summary).toEqual({ total: 2, noReason: 1, notHonoured: 2 });

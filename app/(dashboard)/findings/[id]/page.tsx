@@ -10,6 +10,7 @@ import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { lastUnchangedScanSince } from "@/lib/repos/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
 import { CodeContext, PolicyPanel, Timeline } from "@/app/ui/findings/detail.tsx";
+import { RefusedSuppressionNotice } from "@/app/ui/suppressions/refused-notice.tsx";
 import { TriageForm } from "@/app/ui/findings/triage-form.tsx";
 import { RelatedFindings } from "@/app/ui/findings/related.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
@@ -49,6 +50,9 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
         <span className="mono small wrap-anywhere">{f.checkId}</span>
       </p>
       {!f.check.enabled ? <p className="notice">This check is disabled org-wide: scans no longer report it.</p> : null}
+      <Suspense fallback={null}>
+        <RefusedSuppressionNotice repositoryId={f.repositoryId} fingerprint={f.fingerprint} />
+      </Suspense>
       <div className="finding-layout">
         <div className="stack">
           <PolicyPanel policy={f.check.policy} checkMessage={f.check.message} />
