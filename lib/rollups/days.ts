@@ -17,6 +17,11 @@ export function dayRowsSql(from: string, scope: FindingScope, visibility: Visibi
   return Prisma.sql`
     SELECT ${cols}, 1 AS sign FROM "FindingDayOrgRollup" r WHERE r."day" >= ${from}::date ${countedSql("r", visibility)}
     UNION ALL
-    SELECT ${cols}, -1 AS sign FROM "FindingDayRollup" r
-     WHERE r."day" >= ${from}::date AND r."repositoryId" IN (SELECT a.id FROM "Repository" a WHERE a."archivedAt" IS NOT NULL) ${countedSql("r", visibility)}`;
+    SELECT ${cols}, -1 AS sign
+      FROM "Repository" a
+     CROSS JOIN LATERAL (
+       -- One index range per archived repository: the planner otherwise hashes the whole table against them.
+       SELECT r.* FROM "FindingDayRollup" r WHERE r."repositoryId" = a.id AND r."day" >= ${from}::date ${countedSql("r", visibility)}
+     ) r
+     WHERE a."archivedAt" IS NOT NULL`;
 }
