@@ -52,7 +52,7 @@ function Row({ s }: { s: SuppressionItem }) {
           </div>
         ) : null}
       </td>
-      <td className="wrap-anywhere small">
+      <td className="wrap-anywhere small" style={{ minWidth: 200 }}>
         <Where s={s} />
       </td>
       <td className="wrap-anywhere small">
