@@ -9,7 +9,8 @@
  * next request of any process misses and recounts. NOTIFY carries no snapshot race: a panel counted from a
  * snapshot older than the commit is stored under the old generation, which nobody reads any more.
  *
- * Figures that depend on the clock (overdue, coverage in the last 24 h) may be up to ENTRY_TTL_SECONDS old.
+ * Figures that depend on the clock as well as on the data (overdue, today's trend point, coverage in the last
+ * 24 h) may be as old as the entry's time to live: ENTRY_TTL_SECONDS, or what the panel asks for.
  * Entries are JSON: only panels whose results are plain data (no Date) belong here. When Redis is down the
  * panel is counted for the request, as it was before the cache.
  */
@@ -20,7 +21,9 @@ import { singleFlight } from "./shared.ts";
 
 export const DASHBOARD_CHANNEL = "posture_dashboard";
 /** How long an entry lives without a change: bounds how old a clock-dependent figure can be. */
-export const ENTRY_TTL_SECONDS = 30;
+export const ENTRY_TTL_SECONDS = 60;
+/** Scan coverage over days: each finished scan invalidates it anyway; only its windows' slide is left to the clock. */
+export const COVERAGE_TTL_SECONDS = 300;
 
 export interface DashboardCache {
   redis: Redis;
@@ -37,7 +40,12 @@ export const cacheStats = { hits: 0, misses: 0, errors: 0 };
  * The panel's value: from the shared cache when an entry of the current generation exists, else counted once
  * per process at a time (singleFlight) and stored.
  */
-export async function cachedAggregate<T>(cache: DashboardCache | null, key: string, run: () => Promise<T>): Promise<T> {
+export async function cachedAggregate<T>(
+  cache: DashboardCache | null,
+  key: string,
+  run: () => Promise<T>,
+  ttlSeconds = ENTRY_TTL_SECONDS,
+): Promise<T> {
   if (!cache) return singleFlight(key, run);
   return singleFlight(`cached:${key}`, async () => {
     let entryKey: string | null = null;
@@ -55,7 +63,7 @@ export async function cachedAggregate<T>(cache: DashboardCache | null, key: stri
     }
     cacheStats.misses++;
     const value = await run();
-    if (entryKey) await cache.redis.set(entryKey, JSON.stringify(value), "EX", ENTRY_TTL_SECONDS).catch(() => cacheStats.errors++);
+    if (entryKey) await cache.redis.set(entryKey, JSON.stringify(value), "EX", ttlSeconds).catch(() => cacheStats.errors++);
     return value;
   });
 }
@@ -73,7 +81,19 @@ export function listenForChanges(databaseUrl: string, cache: DashboardCache, onE
   let client: pg.Client | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  const bump = () => invalidateDashboard(cache).catch((e: Error) => onError(e));
+  // A bump that cannot reach Redis (not connected yet, restarting) is tried again: an entry counted before the
+  // change must not outlive it.
+  let retrying = false;
+  const bump = (): Promise<void> =>
+    invalidateDashboard(cache).catch((e: Error) => {
+      if (retrying || stopped) return;
+      onError(e);
+      retrying = true;
+      setTimeout(() => {
+        retrying = false;
+        void bump();
+      }, 1000).unref();
+    });
   const connect = async () => {
     if (stopped) return;
     const c = new pg.Client({ connectionString: databaseUrl });

@@ -1,6 +1,6 @@
 import "server-only";
 import { coverageTrend } from "@/lib/dashboard/coverage.ts";
-import { cachedAggregate } from "@/lib/dashboard/cache.ts";
+import { COVERAGE_TTL_SECONDS, cachedAggregate } from "@/lib/dashboard/cache.ts";
 import { accessKey } from "@/lib/findings/visibility.ts";
 import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
@@ -11,8 +11,12 @@ import { TimeChart } from "../charts/time-chart.tsx";
 export async function CoverageTrendPanel({ range }: { range: number }) {
   const days = Math.min(range, 90);
   const { access } = await requestVisibility();
-  const points = await cachedAggregate(getDashboardCache(), `overview:coverage-trend:${days}:${accessKey(access)}`, () =>
-    coverageTrend(getDb(), { days, access }),
+  const points = await cachedAggregate(
+    getDashboardCache(),
+    `overview:coverage-trend:${days}:${accessKey(access)}`,
+    () => coverageTrend(getDb(), { days, access }),
+    // Finished scans invalidate it; the clock moves its 24-hour and 7-day windows by minutes, not seconds.
+    COVERAGE_TTL_SECONDS,
   );
   const today = points.at(-1);
   return (
