@@ -234,11 +234,14 @@ export async function runChangeScan(
 
     const disabled = await disabledCheckIds(db);
     const checks = ctx.rulebook.checks.filter((c) => !disabled.has(c.id));
-    const counted = new Set<string>(countedContexts(await getSettings(db)));
+    const settings = await getSettings(db);
+    const counted = new Set<string>(countedContexts(settings));
     const scanMs = ctx.scanTimeoutMs ?? cfg.scanTimeoutMs;
+    // The org's refusals hold for a change too: a comment added in a pull request does not hide a refused finding.
+    const opts = { checks, refuseSuppressions: settings.refuseSuppressions };
     const [base, head] = [
-      await withinTimeout(scanMs, scanDirectory(join(dir, "base"), { checks })),
-      await withinTimeout(scanMs, scanDirectory(join(dir, "head"), { checks })),
+      await withinTimeout(scanMs, scanDirectory(join(dir, "base"), opts)),
+      await withinTimeout(scanMs, scanDirectory(join(dir, "head"), opts)),
     ];
     const keep = (fs: Finding[]) => fs.filter((f) => counted.has(f.context));
     const change = compareFindings(keep(base.findings), keep(head.findings));

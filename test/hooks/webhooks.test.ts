@@ -336,9 +336,15 @@ describe("webhook deliveries", () => {
   it("monitor mode records the change scan and posts nothing", async () => {
     const repo = await t.db.repository.findFirstOrThrow({ where: { name: "acme/quiet" }, include: { forge: true } });
     await t.db.forgeRepository.update({ where: { id: repo.forge!.id }, data: { policyMode: "monitor" } });
+    // The org does not honour suppressions of high findings (issue 16 §3): the change's comment hides nothing.
+    await t.db.settings.upsert({
+      where: { id: 1 },
+      create: { id: 1, refuseSuppressions: ["high"] },
+      update: { refuseSuppressions: ["high"] },
+    });
     const w = src["acme/quiet"]!;
     w.git("checkout", "-q", "-b", "feature");
-    w.write("app.py", "x = eval(input())\n");
+    w.write("app.py", "x = eval(input())  # posture: ignore[test.python.eval] trusted input\n");
     const head = w.commit("eval");
     push("acme/quiet", "feature");
     await deliver("github", "pull_request", prEvent("quiet", 3, "opened", head));
@@ -353,6 +359,7 @@ describe("webhook deliveries", () => {
     });
     expect(forge.api.statuses.some((s) => s.sha === head)).toBe(false);
     expect(forge.api.comments.get("acme/quiet#3")).toBeUndefined();
+    await t.db.settings.update({ where: { id: 1 }, data: { refuseSuppressions: [] } });
   });
 
   it("GitLab: X-Gitlab-Token, a push and a merge request, statuses and the note on GitLab's API", async () => {
