@@ -6,11 +6,13 @@
  */
 import { z } from "zod";
 import { ApiError, parseWith } from "../api/http.ts";
-import type { Db, Prisma } from "../db/client.ts";
+import { roleLabel } from "../auth/guard.ts";
+import { can } from "../auth/permissions.ts";
+import type { Db, Prisma, Role } from "../db/client.ts";
 import { assignableUsersWhere } from "../findings/queries.ts";
-import { repositoryAccessWhere, repositoryInScope, teamAccessWhere, type AccessScope } from "../findings/visibility.ts";
+import { repositoryAccessWhere, repositoryInScope, teamAccessWhere, teamInScope, type AccessScope } from "../findings/visibility.ts";
 
-export const SEARCH_KINDS = ["repositories", "teams", "users", "policies", "checks"] as const;
+export const SEARCH_KINDS = ["repositories", "teams", "users", "members", "policies", "checks"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 export const SEARCH_PAGE_SIZE = 20;
@@ -41,6 +43,11 @@ export const searchQuery = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, "not a repository id")
       .optional(),
+    /** members (required): the team people are added to; its members are left out. */
+    team: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "not a team id")
+      .optional(),
   })
   .strict();
 export type SearchQuery = z.infer<typeof searchQuery>;
@@ -66,12 +73,22 @@ export function parseSearchKind(kind: unknown): SearchKind {
   return parsed.data;
 }
 
+/** Who searches: their scope, and their role for the kinds only some roles may list. */
+export type Searcher = { access: AccessScope; role: Role };
+
 /** The handler's whole job, transport aside: a 400 for bad parameters, a 404 for an unknown kind or repository. */
-export async function searchFromParams(db: Db, access: AccessScope, kind: unknown, raw: Record<string, string>): Promise<SearchResult> {
+export async function searchFromParams(db: Db, who: Searcher, kind: unknown, raw: Record<string, string>): Promise<SearchResult> {
   const k = parseSearchKind(kind);
   const query = parseWith(searchQuery, raw);
   if (query.repository && k !== "users") throw new ApiError(400, "invalid_input", "repository: only the users search takes a repository");
-  return search(db, access, k, query);
+  if (query.team && k !== "members") throw new ApiError(400, "invalid_input", "team: only the members search takes a team");
+  if (k === "members") {
+    // Everyone active is a candidate for a team: only those who manage teams may list them all.
+    if (!can(who.role, "teams:manage")) throw new ApiError(403, "forbidden", `the ${roleLabel(who.role)} role cannot manage teams`);
+    if (!query.team) throw new ApiError(400, "invalid_input", "team: the members search needs the team people are added to");
+    if (!teamInScope(who.access, query.team)) throw new ApiError(404, "not_found", "team: no such team");
+  }
+  return search(db, who.access, k, query);
 }
 
 /** Each word of the query must appear (case-insensitively) in one of the fields. */
@@ -125,6 +142,22 @@ export async function search(db: Db, access: AccessScope, kind: SearchKind, quer
         take,
       });
       items = rows.map(userItem);
+      break;
+    }
+    case "members": {
+      // memberCandidates' rule (lib/auth/teams.ts): every active user, less the team's members.
+      const rows = await db.user.findMany({
+        where: {
+          disabledAt: null,
+          ...(query.team ? { teams: { none: { teamId: query.team } } } : {}),
+          ...matchAll(q, (w) => [{ name: w }, { email: w }]),
+        },
+        orderBy: [{ email: "asc" }, { id: "asc" }],
+        select: { id: true, name: true, email: true, role: true },
+        skip,
+        take,
+      });
+      items = rows.map((u) => ({ id: u.id, label: `${u.email} (${roleLabel(u.role)})`, ...(u.name ? { detail: u.name } : {}) }));
       break;
     }
     case "policies": {
@@ -184,6 +217,8 @@ export async function searchLabel(db: Db, access: AccessScope, kind: SearchKind,
       });
       return u ? userItem(u) : null;
     }
+    case "members":
+      return null;
     case "policies": {
       const p = await db.policy.findUnique({ where: { id }, select: { id: true, title: true } });
       return p ? { id: p.id, label: p.title } : null;

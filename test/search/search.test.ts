@@ -84,6 +84,21 @@ describe("search scope", () => {
   });
 });
 
+describe("team member candidates", () => {
+  it("offers every active user not yet in the team, only to those who manage teams, for a team in their scope", async () => {
+    const lead = { access: scopedA, role: "security_lead" as const };
+    const r = await searchFromParams(t.db, lead, "members", { team: ids.teamA! });
+    // Alice and Vera are in A already; Gone is disabled.
+    expect(r.items.map((i) => i.id).sort()).toEqual([ids.bob, ids.olga, ids.admin].sort());
+    expect(r.items.find((i) => i.id === ids.bob)).toEqual({ id: ids.bob, label: "bob@example.test (engineer)", detail: "bob" });
+    await expect(searchFromParams(t.db, lead, "members", { team: ids.teamB! })).rejects.toMatchObject({ status: 404 });
+    await expect(searchFromParams(t.db, { access: scopedA, role: "engineer" }, "members", { team: ids.teamA! })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(searchFromParams(t.db, lead, "members", {})).rejects.toMatchObject({ status: 400 });
+  });
+});
+
 describe("search paging and matching", () => {
   it("pages in name order with a next page number until the last", async () => {
     const p1 = await search(t.db, scopedA, "repositories", q({ q: "serving" }));
@@ -126,13 +141,17 @@ describe("search parameters", () => {
   };
 
   it("answers bad parameters with a 400 naming them", async () => {
-    const bad = (raw: Record<string, string>, kind = "repositories") => status(searchFromParams(t.db, ORG_WIDE, kind, raw));
+    const bad = (raw: Record<string, string>, kind = "repositories") =>
+      status(searchFromParams(t.db, { access: ORG_WIDE, role: "admin" }, kind, raw));
     expect(await bad({ page: "0" })).toEqual({ status: 400, message: "page: a whole number from 1" });
     expect(await bad({ page: "x" })).toMatchObject({ status: 400, message: expect.stringMatching(/^page: /) });
     expect(await bad({ limit: "500" })).toEqual({ status: 400, message: "limit: a whole number from 1 to 50" });
     expect(await bad({ q: "x".repeat(101) })).toEqual({ status: 400, message: "q: at most 100 characters" });
     expect(await bad({ repository: "../etc" }, "users")).toEqual({ status: 400, message: "repository: not a repository id" });
-    expect(await bad({ repository: ids.repoA0! })).toEqual({ status: 400, message: "repository: only the users search takes a repository" });
+    expect(await bad({ repository: ids.repoA0! })).toEqual({
+      status: 400,
+      message: "repository: only the users search takes a repository",
+    });
     expect(await bad({ sort: "name" })).toMatchObject({ status: 400, message: expect.stringContaining("sort") });
     expect(await bad({}, "secrets")).toMatchObject({ status: 404, message: expect.stringContaining("use one of repositories") });
     expect(await bad({ q: "serving", page: "2" })).toEqual({ status: 200, message: "" });
