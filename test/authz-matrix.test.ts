@@ -1085,12 +1085,21 @@ describe("authorisation matrix: the team dimension", () => {
     const options = await sq.suppressionFilterOptions(t.db, lead.access);
     expect([options.repositories.map((r) => r.id), options.teams.map((x) => x.id)]).toEqual([[ids.repoA], [ids.teamA]]);
 
+    const { exportSuppressions } = await import("../lib/suppressions/export.ts");
+    const csv = (await exportSuppressions(t.db, {}, lead.access)).csv;
+    expect([csv.includes("team-A"), csv.includes("team-B")]).toEqual([true, false]);
+    await expect(exportSuppressions(t.db, { repository: ids.repoB }, lead.access)).rejects.toThrow(/no such repository/);
     const list = (await (await get(listRoute, tokens.security_lead)).json()) as { items: { id: string }[] };
     expect(list.items.map((i) => i.id)).toEqual([ids.suppressionA]);
     expect((await get(listRoute, tokens.security_lead, `?repository=${ids.repoB}`)).status).toBe(404);
     expect((await get(listRoute, tokens.security_lead, `?team=${ids.teamB}`)).status).toBe(404);
     expect((await get(oneRoute, tokens.security_lead, "", { id: ids.suppressionB })).status).toBe(404);
     expect((await get(oneRoute, tokens.security_lead, "", { id: ids.suppressionA })).status).toBe(200);
+    // A malformed or unknown parameter is a 400 naming it, never an empty list.
+    for (const query of ["?kind=bogus", "?reason=none", "?sort=path", "?limit=0"]) {
+      const res = await get(listRoute, tokens.security_lead, query);
+      expect([query, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([query, 400, "invalid_input"]);
+    }
     // Engineers and viewers do not see the suppressions at all, in any team.
     for (const role of ["engineer", "viewer"] as const) {
       expect([role, (await get(listRoute, tokens[role])).status]).toEqual([role, 403]);

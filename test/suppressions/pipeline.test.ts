@@ -18,6 +18,7 @@ import {
   suppressionPage,
   suppressionViewParams,
 } from "../../lib/suppressions/queries.ts";
+import { exportSuppressions, suppressionsToCsv } from "../../lib/suppressions/export.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
@@ -108,6 +109,14 @@ describe("suppressions through the pipeline", () => {
     ]);
     expect(await t.db.finding.count({ where: { repositoryId: registered.id, status: "open" } })).toBe(0);
 
+    // The CSV has a header and one line per row, with formula-looking text guarded.
+    const { csv, truncated } = await exportSuppressions(t.db, {}, ORG_WIDE);
+    const lines = csv.trimEnd().split("\r\n");
+    expect([lines[0]!.split(",").slice(0, 3), lines.length, truncated]).toEqual([["repository", "team", "kind"], 3, false]);
+    expect(lines[1]).toContain("x is our own config");
+    expect(
+      suppressionsToCsv([{ ...(await listSuppressions(t.db, suppressionFilters.parse({}), ORG_WIDE)).items[0]!, reason: "=HYPERLINK(1)" }]),
+    ).toContain("'=HYPERLINK(1)");
     // The API's paging walks the same rows.
     const one = await listSuppressions(t.db, suppressionFilters.parse({ limit: "1" }), ORG_WIDE);
     expect(one.items).toHaveLength(1);

@@ -98,6 +98,7 @@ function Row({ s }: { s: SuppressionItem }) {
 /** The filtered suppressions, a page at a time, with counts of the whole set. */
 export async function SuppressionResults({ view, user }: { view: SuppressionView; user: SignedInUser }) {
   const { rows, summary, page, pages } = await suppressionPage(getDb(), view, user.access);
+  const exportQuery = suppressionViewQuery(view, { page: 1 });
   const href = (p: number) => {
     const q = suppressionViewQuery(view, { page: p });
     return q ? `/suppressions?${q}` : "/suppressions";
@@ -111,7 +112,8 @@ export async function SuppressionResults({ view, user }: { view: SuppressionView
         {fmtInt(summary.noReason)} without a reason (each is a finding of{" "}
         <Link href={`/findings?check=${encodeURIComponent(MISSING_REASON_CHECK)}`}>{MISSING_REASON_CHECK}</Link>) ·{" "}
         {fmtInt(summary.notHonoured)} not honoured by the settings. As of each repository’s last successful scan; authors from{" "}
-        <code>git blame</code> of the scanned commit where it could tell.
+        <code>git blame</code> of the scanned commit where it could tell.{" "}
+        {summary.total ? <a href={`/suppressions/export${exportQuery ? `?${exportQuery}` : ""}`}>Download CSV</a> : null}
       </p>
       {rows.length === 0 ? (
         <EmptyState title="No suppressions match">
