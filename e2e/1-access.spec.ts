@@ -18,6 +18,7 @@ const PAGES: [string, Action][] = [
   ["/repositories", "repositories:read"],
   ["/rules", "findings:read"],
   ["/settings", "settings:manage"],
+  ["/suppressions", "suppressions:read"],
   ["/admin/users", "users:manage"],
   ["/admin/tokens", "tokens:manage"],
   ["/admin/credentials", "credentials:manage"],

@@ -63,6 +63,7 @@ test("every main page passes axe-core without serious or critical violations, at
     [`/repositories/${repositoryId}`, "repository"],
     ["/rules", "rules"],
     ["/settings", "settings"],
+    ["/suppressions", "suppressions"],
     ["/admin/users", "users"],
     ["/admin/tokens", "tokens"],
     ["/admin/audit", "audit"],
