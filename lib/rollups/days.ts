@@ -21,7 +21,8 @@ export function dayRowsSql(from: string, scope: FindingScope, visibility: Visibi
       FROM "Repository" a
      CROSS JOIN LATERAL (
        -- One index range per archived repository: the planner otherwise hashes the whole table against them.
-       SELECT r.* FROM "FindingDayRollup" r WHERE r."repositoryId" = a.id AND r."day" >= ${from}::date ${countedSql("r", visibility)}
+       -- OFFSET 0 keeps it a subquery the planner cannot flatten into that hash join.
+       SELECT r.* FROM "FindingDayRollup" r WHERE r."repositoryId" = a.id AND r."day" >= ${from}::date ${countedSql("r", visibility)} OFFSET 0
      ) r
      WHERE a."archivedAt" IS NOT NULL`;
 }
