@@ -1,16 +1,6 @@
-/** The team filter of a GET filter form; "" means all teams. */
-export function TeamSelect({ teams, value }: { teams: { id: string; name: string }[]; value?: string | null }) {
-  return (
-    <label>
-      Team
-      <select name="team" defaultValue={value ?? ""}>
-        <option value="">All teams</option>
-        {teams.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+import { ComboboxField } from "./combobox/field.tsx";
+
+/** The team filter of the list pages: searched as one types (app/ui/combobox/), the value still `?team=<id>`. */
+export function TeamSelect({ value }: { value?: string }) {
+  return <ComboboxField name="team" label="Team" kind="teams" value={value} emptyLabel="All teams" />;
 }

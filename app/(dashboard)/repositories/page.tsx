@@ -62,7 +62,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
           Name or URL
           <input type="search" name="q" defaultValue={params.q} maxLength={200} />
         </label>
-        <TeamSelect teams={teams} value={params.team} />
+        <TeamSelect value={params.team} />
         <label>
           Framework
           <select name="framework" defaultValue={params.framework ?? ""}>

@@ -5,7 +5,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import type { FindingRow } from "@/lib/findings/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "../badges.tsx";
 import { fmtDate } from "../format.ts";
-import { TriageForm, type UserOption, updatedMessage } from "./triage-form.tsx";
+import { TriageForm, updatedMessage } from "./triage-form.tsx";
 
 const features = tableFeatures({ rowSelectionFeature, rowSortingFeature });
 type Col = ColumnDef<typeof features, FindingRow>;
@@ -28,14 +28,12 @@ export function FindingsTable({
   rows,
   sortLinks,
   canTriage,
-  users,
   caption,
   empty,
 }: {
   rows: FindingRow[];
   sortLinks: Partial<Record<string, SortLink>>;
   canTriage: boolean;
-  users: UserOption[];
   caption: string;
   empty: ReactNode;
 }) {
@@ -166,7 +164,6 @@ export function FindingsTable({
               </div>
               <TriageForm
                 ids={selected}
-                users={users}
                 onDone={(r) => {
                   setDone(updatedMessage(r));
                   table.resetRowSelection(true);

@@ -4,13 +4,8 @@ import { useId, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/define.ts";
 import { triage } from "../../(dashboard)/findings/actions.ts";
 import { fieldLabel } from "../action-form.tsx";
+import { Combobox } from "../combobox/combobox.tsx";
 import { DAY_MS } from "@/lib/time.ts";
-
-export interface UserOption {
-  id: string;
-  name: string;
-  email: string;
-}
 
 const STATUS_OPTIONS = [
   ["open", "Open"],
@@ -19,19 +14,22 @@ const STATUS_OPTIONS = [
   ["accepted_risk", "Accepted risk"],
 ] as const;
 
+const UNASSIGN = [{ id: "none", label: "Unassign" }] as const;
+
 /**
  * Status (with reason and expiry where needed), assignee and an optional comment, for the given findings.
  * The server validates everything again; its error is shown here as it comes.
  */
 export function TriageForm({
   ids,
-  users,
+  assigneeRepository,
   onDone,
   layout = "bar",
   commentOnly = false,
 }: {
   ids: string[];
-  users: UserOption[];
+  /** The findings' repository, when they share one: only people who can see it are offered. */
+  assigneeRepository?: string;
   onDone?: (result: { updated: number; pending?: number }) => void;
   layout?: "bar" | "stack";
   commentOnly?: boolean;
@@ -103,18 +101,15 @@ export function TriageForm({
               <input id={`${uid}-until`} name="acceptedUntil" data-label="Accepted until" type="date" required min={tomorrow} />
             </label>
           ) : null}
-          <label htmlFor={`${uid}-assignee`}>
-            Assignee
-            <select id={`${uid}-assignee`} name="assignee" defaultValue="">
-              <option value="">— keep —</option>
-              <option value="none">Unassign</option>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name || u.email}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Combobox
+            name="assignee"
+            label="Assignee"
+            kind="users"
+            emptyLabel="— keep —"
+            placeholder="— keep —"
+            special={UNASSIGN}
+            params={assigneeRepository ? { repository: assigneeRepository } : undefined}
+          />
         </>
       )}
       <label htmlFor={`${uid}-comment`} className={layout === "bar" ? "grow" : undefined}>

@@ -4,7 +4,6 @@ import type { SignedInUser } from "@/lib/auth/guard.ts";
 import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { CONTEXT_LABELS, OPTIONAL_CONTEXTS } from "@/lib/findings/contexts.ts";
 import {
-  assignableUsers,
   DEFAULT_DIR,
   DEFAULT_SORT,
   FINDING_STATUSES,
@@ -12,16 +11,14 @@ import {
   FINDINGS_COUNT_CAP,
   FINDINGS_EXPORT_LIMIT,
   FINDINGS_MAX_PAGE,
-  findingFilterOptions,
   findingPage,
   findingViewQuery,
-  type FindingFilterOptions,
   type FindingSort,
   type FindingViewParams,
 } from "@/lib/findings/queries.ts";
 import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
-import { requestVisibility } from "@/lib/server/session.ts";
+import { ComboboxField } from "../combobox/field.tsx";
 import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
 import { frameworkLabel, STATUS_LABELS } from "../palette.ts";
@@ -74,27 +71,27 @@ function Select({
 /** A GET form: the filter lives in the URL, works without JavaScript and can be shared. */
 export function FindingFilters({
   view,
-  options,
   path,
   hide = [],
   defaultSort = DEFAULT_SORT,
 }: {
   view: FindingViewParams;
-  options: FindingFilterOptions;
   path: string;
   hide?: (keyof FindingViewParams)[];
   defaultSort?: string;
 }) {
   const show = (k: keyof FindingViewParams) => !hide.includes(k);
   const join = (v: readonly string[] | undefined) => v?.join(",");
+  // Repositories, teams, policies, checks and people are searched as one types (app/ui/combobox/): at 1,000
+  // repositories the page cannot carry every one as an <option>. The short fixed lists stay <select>s.
   return (
     <form method="get" action={path} className="filters findings-filters" aria-label="Filter findings">
       {show("repository") ? (
-        <Select name="repository" label="Repository" value={view.repository} options={options.repositories.map((r) => [r.id, r.name])} />
+        <ComboboxField name="repository" label="Repository" kind="repositories" value={view.repository} emptyLabel="Any" />
       ) : null}
-      {show("team") ? <Select name="team" label="Team" value={view.team} options={options.teams.map((t) => [t.id, t.name])} /> : null}
-      <Select name="policy" label="Policy" value={view.policy} options={options.policies.map((p) => [p.id, p.title])} />
-      <Select name="check" label="Check" value={view.check} options={options.checks.map((c) => [c.id, c.id])} />
+      {show("team") ? <ComboboxField name="team" label="Team" kind="teams" value={view.team} emptyLabel="Any" /> : null}
+      <ComboboxField name="policy" label="Policy" kind="policies" value={view.policy} emptyLabel="Any" />
+      <ComboboxField name="check" label="Check" kind="checks" value={view.check} emptyLabel="Any" />
       <Select name="framework" label="Framework" value={join(view.framework)} options={FRAMEWORKS.map((f) => [f, frameworkLabel(f)])} />
       <Select
         name="severity"
@@ -121,12 +118,13 @@ export function FindingFilters({
         ]}
       />
       {show("assignee") ? (
-        <Select
+        <ComboboxField
           name="assignee"
           label="Assignee"
+          kind="users"
           value={view.assignee === "unassigned" ? "none" : view.assignee}
-          any="Anyone"
-          options={[["me", "Me"], ["none", "Unassigned"], ...options.users.map((u) => [u.id, u.name || u.email] as const)]}
+          emptyLabel="Anyone"
+          special={ASSIGNEE_SPECIAL}
         />
       ) : null}
       <label>
@@ -148,6 +146,11 @@ export function FindingFilters({
     </form>
   );
 }
+
+const ASSIGNEE_SPECIAL = [
+  { id: "me", label: "Me" },
+  { id: "none", label: "Unassigned" },
+] as const;
 
 /** The open statuses, in any order: the default filter ("Open (any)"), however a link spelled it. */
 function isOpenSet(status: FindingViewParams["status"]): boolean {
@@ -235,10 +238,7 @@ export async function FindingsResults({
   const canTriage = canWithScope(user, "findings:triage");
   const visibility = await loadVisibility(db, user.access);
   const now = new Date();
-  const [asked, users] = await Promise.all([
-    findingPage(db, view, user.id, now, visibility),
-    canTriage ? assignableUsers(db, user.access) : Promise.resolve([]),
-  ]);
+  const asked = await findingPage(db, view, user.id, now, visibility);
   // A page past the end (an old link, a filter that now matches less) shows the last page, and says so in the URL.
   const past = asked.rows.length === 0 && asked.total > 0 && view.page > asked.pages;
   if (past) view = { ...view, page: asked.pages };
@@ -273,7 +273,6 @@ export async function FindingsResults({
         rows={page.rows}
         sortLinks={sortLinks(view, path, defaultSort)}
         canTriage={canTriage}
-        users={users}
         caption={`Findings, page ${page.page}`}
         empty={
           <div className="panel">
@@ -290,7 +289,7 @@ export async function FindingsResults({
   );
 }
 
-export async function FindingFiltersPanel({
+export function FindingFiltersPanel({
   view,
   path,
   hide,
@@ -301,13 +300,5 @@ export async function FindingFiltersPanel({
   hide?: (keyof FindingViewParams)[];
   defaultSort?: string;
 }) {
-  return (
-    <FindingFilters
-      view={view}
-      options={await findingFilterOptions(getDb(), (await requestVisibility()).access)}
-      path={path}
-      hide={hide}
-      defaultSort={defaultSort}
-    />
-  );
+  return <FindingFilters view={view} path={path} hide={hide} defaultSort={defaultSort} />;
 }

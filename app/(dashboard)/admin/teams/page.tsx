@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { roleLabel } from "@/lib/auth/guard.ts";
-import { listTeamMembers, memberCandidates } from "@/lib/auth/teams.ts";
+import { listTeamMembers } from "@/lib/auth/teams.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
+import { Combobox } from "@/app/ui/combobox/combobox.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { addTeamMember, removeTeamMember } from "../actions.ts";
 
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Teams · Posture" };
 export default async function TeamsPage() {
   const me = await requirePage("teams:manage", "/admin/teams");
   const db = getDb();
-  const [teams, candidates] = await Promise.all([listTeamMembers(db, me.access), memberCandidates(db)]);
+  const teams = await listTeamMembers(db, me.access);
   return (
     <>
       <div className="page-header">
@@ -31,8 +32,6 @@ export default async function TeamsPage() {
       ) : (
         <div className="stack">
           {teams.map((t) => {
-            const memberIds = new Set(t.members.map((m) => m.user.id));
-            const addable = candidates.filter((c) => !memberIds.has(c.id));
             return (
               <section key={t.id} className="panel" aria-labelledby={`team-${t.id}`}>
                 <h2 id={`team-${t.id}`}>
@@ -87,22 +86,11 @@ export default async function TeamsPage() {
                     </tbody>
                   </table>
                 )}
-                {addable.length > 0 ? (
-                  <ActionForm action={addTeamMember} submit="Add member" className="filters" resetOnSuccess>
-                    <input type="hidden" name="teamId" value={t.id} />
-                    <label>
-                      User
-                      <select name="userId" defaultValue="">
-                        <option value="">Choose a user…</option>
-                        {addable.map((c) => (
-                          <option key={c.id} value={c.id}>
-                            {c.email} ({roleLabel(c.role)})
-                          </option>
-                        ))}
-                      </select>
-                    </label>
-                  </ActionForm>
-                ) : null}
+                {/* Every active user is a candidate: searched as one types (app/ui/combobox/), not listed per team. */}
+                <ActionForm action={addTeamMember} submit="Add member" className="filters" resetOnSuccess>
+                  <input type="hidden" name="teamId" value={t.id} />
+                  <Combobox name="userId" label="User" kind="members" params={{ team: t.id }} placeholder="Choose a user…" />
+                </ActionForm>
               </section>
             );
           })}

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { listTokens } from "@/lib/auth/tokens.ts";
-import { assignableUsers } from "@/lib/findings/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
+import { Combobox } from "@/app/ui/combobox/combobox.tsx";
 import { fmtAgo, fmtDate } from "@/app/ui/format.ts";
 import { createToken, revokeToken } from "../actions.ts";
 
@@ -14,10 +14,7 @@ export default async function TokensPage() {
   const db = getDb();
   // Only an admin makes tokens for others (canManageTokensOf); anyone else is offered, and shown, their own.
   const forOthers = me.role === "admin";
-  const [tokens, users] = await Promise.all([
-    listTokens(db, me),
-    forOthers ? assignableUsers(db, me.access) : [{ id: me.id, email: me.email }],
-  ]);
+  const tokens = await listTokens(db, me);
   const now = new Date();
   return (
     <>
@@ -33,16 +30,16 @@ export default async function TokensPage() {
           reveal={{ key: "token", label: "The token" }}
           className="filters"
         >
-          <label>
-            For user
-            <select name="userId" required>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.email}
-                </option>
-              ))}
-            </select>
-          </label>
+          {forOthers ? (
+            <Combobox name="userId" label="For user" kind="users" value={me.id} valueLabel={me.name || me.email} />
+          ) : (
+            <label>
+              For user
+              <select name="userId" required>
+                <option value={me.id}>{me.email}</option>
+              </select>
+            </label>
+          )}
           <label>
             Name
             <input name="name" required maxLength={120} placeholder="e.g. CI for ml-platform" />

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { canWithScope } from "@/lib/auth/permissions.ts";
-import { assignableUsers, findingDetail } from "@/lib/findings/queries.ts";
+import { findingDetail } from "@/lib/findings/queries.ts";
 import { isOpenStatus } from "@/lib/findings/status.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
@@ -26,8 +26,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
   const f = await findingDetail(db, id, user.access);
   if (!f) notFound();
   const canTriage = canWithScope(user, "findings:triage");
-  const [users, visibility, unchangedSince] = await Promise.all([
-    canTriage ? assignableUsers(db, user.access, f.repository.team.id) : Promise.resolve([]),
+  const [visibility, unchangedSince] = await Promise.all([
     loadVisibility(db, user.access),
     f.status === "fixed" ? Promise.resolve(null) : lastUnchangedScanSince(db, f.repositoryId, f.lastSeenAt),
   ]);
@@ -80,7 +79,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           <section className="panel stack" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Timeline and comments</h2>
             <Timeline events={f.events} names={names} />
-            {canTriage ? <TriageForm ids={[f.id]} users={users} layout="stack" commentOnly /> : null}
+            {canTriage ? <TriageForm ids={[f.id]} layout="stack" commentOnly /> : null}
           </section>
         </div>
         <aside className="stack">
@@ -166,7 +165,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
                   .
                 </p>
               ) : null}
-              <TriageForm ids={[f.id]} users={users} layout="stack" />
+              <TriageForm ids={[f.id]} assigneeRepository={f.repositoryId} layout="stack" />
             </section>
           ) : null}
         </aside>
