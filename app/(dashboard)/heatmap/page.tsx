@@ -1,16 +1,16 @@
 import Link from "next/link";
 import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
-import { heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
+import { heatBucket, heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
 import { frameworkToDb } from "@/lib/catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/status.ts";
-import { listTeams } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
-import { HeatLegend, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
+import { type GridCell, HeatmapGrid } from "@/app/ui/heatmap/heatmap-grid.tsx";
+import { HeatLegend } from "@/app/ui/heatmap/legend.tsx";
 import { FRAMEWORK_LABELS, SEVERITY_INK, STATUS_LABELS } from "@/app/ui/palette.ts";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
@@ -32,9 +32,8 @@ function toQuery(p: HeatmapParams, change: Partial<HeatmapParams> = {}): string 
 }
 
 export default async function HeatmapPage({ searchParams }: { searchParams: SearchParams }) {
-  const user = await requirePage("findings:read", "/heatmap");
+  await requirePage("findings:read", "/heatmap");
   const p = heatmapParams.parse(await searchParams);
-  const teams = await listTeams(getDb(), user.access);
   const statuses = p.status ?? [...OPEN_STATUSES];
   return (
     <>
@@ -91,7 +90,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
             </label>
           ))}
         </fieldset>
-        <TeamSelect teams={teams} value={p.team} />
+        <TeamSelect value={p.team} />
         <button type="submit">Apply</button>
         <Link href={p.columns === "teams" ? "/heatmap?columns=teams" : "/heatmap"}>Reset</Link>
       </form>
@@ -131,18 +130,19 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   }
   // The open statuses are the findings page's default: leave them out, so its filter reads "Open (any)".
   const defaultStatuses = data.statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => data.statuses.includes(s));
-  const extra = (q: URLSearchParams) => {
-    if (!defaultStatuses) q.set("status", data.statuses.join(","));
-    if (p.severity) q.set("severity", p.severity.join(","));
-    return q;
-  };
-  const cellHref = (policyId: string, columnId: string) => {
-    const q = new URLSearchParams({ policy: policyId });
-    q.set(kind === "teams" ? "team" : "repository", columnId);
-    return `/findings?${extra(q).toString()}`;
-  };
+  const extra = new URLSearchParams();
+  if (!defaultStatuses) extra.set("status", data.statuses.join(","));
+  if (p.severity) extra.set("severity", p.severity.join(","));
   const columnHref = (columnId: string) =>
     kind === "teams" ? toQuery(p, { columns: "repositories", team: columnId, page: 1 }) : `/repositories/${encodeURIComponent(columnId)}`;
+  // The grid is a client component: it gets ids, names and numbers only (see GridCell), never the rows.
+  const policyIndex = new Map(data.policies.map((x, i) => [x.id, i]));
+  const columnIndex = new Map(data.columns.map((x, i) => [x.id, i]));
+  const cells: GridCell[] = data.cells.flatMap((c) => {
+    const pi = policyIndex.get(c.policyId);
+    const ci = columnIndex.get(c.columnId);
+    return pi === undefined || ci === undefined ? [] : [[pi, ci, c.critical, c.high, c.medium, c.low, heatBucket(c.weight)] as const];
+  });
   const from = (data.page - 1) * data.perPage + 1;
   const to = from + data.columns.length - 1;
   return (
@@ -153,7 +153,14 @@ async function HeatmapPanel({ p }: { p: HeatmapParams }) {
         {kind === "repositories" && data.columnCount > data.perPage && !p.team ? " Filter by team to narrow." : ""}
       </p>
       {data.columns.length ? (
-        <HeatmapGrid data={data} group={p.group === "framework"} cellHref={cellHref} columnHref={columnHref} columnKind={kind} />
+        <HeatmapGrid
+          policies={data.policies}
+          columns={data.columns.map((c) => ({ id: c.id, name: c.name, weight: c.weight, total: c.total, href: columnHref(c.id) }))}
+          cells={cells}
+          group={p.group === "framework"}
+          columnKind={kind}
+          cellQuery={extra.toString()}
+        />
       ) : null}
       {data.pages > 1 ? (
         <nav className="pagination" aria-label="Column pages">
