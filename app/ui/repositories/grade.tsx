@@ -4,7 +4,6 @@ import { SEVERITY_INK, SEVERITY_ORDER } from "../palette.ts";
 
 export const GRADE_COLORS: Record<Grade, string> = { A: "#2b8a3e", B: "#5c940d", C: "#d9a400", D: "#e8590c", F: "#b42318" };
 
-const scaleText = GRADE_SCALE.map((g) => `${g.grade}: ${g.rule}`).join("; ");
 const weightText = SEVERITY_ORDER.map((s) => `${s} ×${SEVERITY_WEIGHTS[s]}`).join(", ");
 
 /** A grade, or a dash before the first completed scan (no scan, no verdict). */
@@ -20,7 +19,8 @@ export function GradeBadge({ grade, score }: { grade: Grade | null; score: numbe
     <span
       className="grade"
       style={{ background: GRADE_COLORS[grade] }}
-      title={`Grade ${grade}: weighted score ${score} (${weightText}). ${scaleText}.`}
+      // The scale is explained once, in GradeLegend: repeated on each of 50 rows it was a tenth of the page.
+      title={`Grade ${grade}: weighted score ${score} (${weightText})`}
     >
       {grade}
       <span className="visually-hidden">, weighted score {score}</span>
