@@ -2,7 +2,8 @@
  * Issue 17 §1: the rollups equal what the finding lifecycle gives, for every day. Random histories (seeded, so
  * a failure reproduces) go through the real code paths: scans saved by persistScan (new findings, fixes,
  * reopens, re-graded severities, findings moving into test code), triage (in progress, back to open, false
- * positive, accepted risk), the expiry job, a check disabled org-wide and a repository archived. Then:
+ * positive, accepted risk), an engineer's exception requests approved or rejected by a lead, the expiry job, a
+ * check disabled org-wide and a repository archived. Then:
  *
  * - the rollups the triggers kept equal a recount from the findings and events (lib/rollups/rebuild.ts);
  * - every finding's last status event says its current status (the events are a faithful lifecycle);
@@ -23,6 +24,7 @@ import type { CodeContext, FindingStatus, Severity } from "../../lib/db/client.t
 import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
 import { SEVERITIES, type Finding as EngineFinding, type ScanResult } from "../../lib/engine/types.ts";
 import { OPEN_STATUSES } from "../../lib/findings/status.ts";
+import { approveException, rejectException } from "../../lib/findings/exceptions.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { loadVisibility, ORG_WIDE, type AccessScope, type FindingScope, type Visibility } from "../../lib/findings/visibility.ts";
 import { rollupDrift } from "../../lib/rollups/rebuild.ts";
@@ -80,6 +82,16 @@ async function play(seed: number): Promise<World> {
   );
   await db.check.updateMany({ data: { enabled: true } });
   const teams = [(await db.team.create({ data: { name: `a${seed}` } })).id, (await db.team.create({ data: { name: `b${seed}` } })).id];
+  const person = async (role: "engineer" | "security_lead") => {
+    const u = await db.user.upsert({
+      where: { email: `${role}@rollups.test` },
+      create: { email: `${role}@rollups.test`, name: role, role, orgWide: true },
+      update: {},
+    });
+    return { id: u.id, label: u.email };
+  };
+  const engineer = await person("engineer");
+  const lead = await person("security_lead");
   const repos: World["repos"] = [];
   for (let i = 0; i < 4; i++) {
     const teamId = teams[i % 2]!;
@@ -187,6 +199,31 @@ async function play(seed: number): Promise<World> {
             : { status: kind };
       await updateFindings(db, [id], change, SYSTEM, ORG_WIDE);
     }
+    // An engineer asks for exceptions (critical and high ones wait for an approver); a lead decides the next day.
+    for (const req of await db.exceptionRequest.findMany({ where: { state: "pending" }, select: { id: true }, orderBy: { id: "asc" } })) {
+      const now = moment(day);
+      vi.setSystemTime(now);
+      if (r.chance(0.6)) await approveException(db, lead, ORG_WIDE, { requestId: req.id }, now);
+      else await rejectException(db, lead, ORG_WIDE, { requestId: req.id, comment: "fix it instead" }, now);
+    }
+    for (let k = 0; k < 2 && all.length; k++) {
+      const now = moment(day);
+      vi.setSystemTime(now);
+      const accept = r.chance(0.6);
+      await updateFindings(
+        db,
+        [r.pick(all).id],
+        accept
+          ? {
+              status: "accepted_risk",
+              reason: "asked",
+              acceptedUntil: new Date(now.getTime() + (2 + Math.floor(r.next() * 3)) * 86_400_000),
+            }
+          : { status: "false_positive", reason: "asked" },
+        engineer,
+        ORG_WIDE,
+      );
+    }
     const now = moment(day);
     vi.setSystemTime(now);
     await expireAcceptedRisks(db, now);
@@ -293,7 +330,15 @@ describe("rollups under random histories", () => {
       expect(l.findings.length).toBeGreaterThan(10);
       // The history has what the property is about: reopens, triage both ways, expiries, fixes.
       const types = new Set(l.events.map((e) => `${e.type}:${e.toStatus}`));
-      for (const k of ["detected:open", "fixed:fixed", "status_changed:accepted_risk", "status_changed:false_positive"])
+      for (const k of [
+        "detected:open",
+        "fixed:fixed",
+        "reopened:reopened",
+        "status_changed:accepted_risk",
+        "status_changed:false_positive",
+        "exception_approved:null",
+        "exception_rejected:null",
+      ])
         expect(types, k).toContain(k);
 
       expect(await rollupDrift(t.db)).toEqual([]);
