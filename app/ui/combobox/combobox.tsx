@@ -273,7 +273,8 @@ export function Combobox({
           {status}
         </div>
       ) : null}
-      <span id={`${uid}-status`} className="visually-hidden" role="status" aria-live="polite">
+      {/* Announced politely; not role="status", which the form's own result message is. */}
+      <span id={`${uid}-status`} className="visually-hidden" aria-live="polite">
         {status}
       </span>
     </div>
