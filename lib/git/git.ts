@@ -455,6 +455,12 @@ export interface CloneOptions extends RemoteOptions {
   maxBytes: number;
 }
 
+/** The size limit of a clone or fetch into `dest`, checked while git runs and after it. */
+async function refuseOverSize(dest: string, maxBytes: number): Promise<void> {
+  if ((await directorySize(dest, maxBytes)) > maxBytes)
+    throw new GitError("too_large", `the repository is larger than the ${Math.round(maxBytes / 2 ** 20)} MB limit`);
+}
+
 /** Shallow, single-branch clone into `dest` (which must not exist); returns the checked-out commit. */
 export async function shallowClone(url: string, branch: string | null, dest: string, opts: CloneOptions): Promise<string> {
   const remote = await remoteFor(url, opts.allowLocal);
@@ -467,14 +473,10 @@ export async function shallowClone(url: string, branch: string | null, dest: str
     remote,
     credential: opts.credential,
     tmpRoot: opts.tmpRoot,
-    watch: async () => {
-      if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
-        throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
-    },
+    watch: () => refuseOverSize(dest, opts.maxBytes),
   });
   // The watcher samples; a fast clone can overshoot between samples.
-  if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
-    throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
+  await refuseOverSize(dest, opts.maxBytes);
   const remaining = Math.max(1000, opts.timeoutMs - (Date.now() - started));
   return (await runGit(["rev-parse", "HEAD"], { cwd: dest, timeoutMs: remaining })).trim();
 }
@@ -497,10 +499,7 @@ export async function checkoutCommit(url: string, dest: string, sha: string, opt
       remote,
       credential: opts.credential,
       tmpRoot: opts.tmpRoot,
-      watch: async () => {
-        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
-          throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
-      },
+      watch: () => refuseOverSize(dest, opts.maxBytes),
     });
   } catch (e) {
     if (e instanceof GitError && (e.code === "git_error" || e.code === "branch_not_found"))
@@ -526,10 +525,7 @@ export async function deepen(url: string, dest: string, commits: number, opts: C
       remote,
       credential: opts.credential,
       tmpRoot: opts.tmpRoot,
-      watch: async () => {
-        if ((await directorySize(dest, opts.maxBytes)) > opts.maxBytes)
-          throw new GitError("too_large", `the repository is larger than the ${Math.round(opts.maxBytes / 2 ** 20)} MB limit`);
-      },
+      watch: () => refuseOverSize(dest, opts.maxBytes),
     },
   );
 }
