@@ -16,6 +16,7 @@ import { verifyApiToken } from "../../lib/auth/tokens.ts";
 import { listAudit, auditFilters } from "../../lib/audit.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 const t = useTestDatabase("admin");
 
@@ -134,27 +135,10 @@ describe("administration", () => {
     const first = new Date("2026-11-01T00:00:00Z");
     const f = (fingerprint: string, status: "open" | "fixed") =>
       t.db.finding.create({
-        data: {
-          repositoryId: repo.id,
-          fingerprint,
-          checkId: "c",
-          policyId: "p",
-          framework: "modal",
-          severity: "critical",
-          status,
-          path: "a.py",
-          line: 1,
-          column: 1,
-          endLine: 1,
-          endColumn: 2,
-          message: "m",
-          snippet: "s",
-          firstSeenAt: first,
-          firstScanId: "s",
-          lastSeenAt: first,
-          lastScanId: "s",
-          dueAt: new Date("2026-11-08T00:00:00Z"),
-        },
+        data: findingRow(
+          { repositoryId: repo.id, fingerprint, severity: "critical", status, dueAt: new Date("2026-11-08T00:00:00Z") },
+          first,
+        ),
       });
     const open = await f("a", "open");
     const fixed = await f("b", "fixed");

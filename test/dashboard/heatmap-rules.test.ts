@@ -7,6 +7,7 @@ import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashbo
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 const t = useTestDatabase("dash_heat");
 
@@ -32,27 +33,7 @@ async function finding(
   n++;
   const now = new Date();
   await db.finding.create({
-    data: {
-      repositoryId,
-      fingerprint: `fp${n}`,
-      checkId,
-      policyId,
-      framework,
-      severity,
-      status,
-      path: "a.py",
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 2,
-      message: "m",
-      snippet: "s",
-      firstSeenAt: now,
-      firstScanId: "s",
-      lastSeenAt: now,
-      lastScanId: "s",
-      dueAt: now,
-    },
+    data: findingRow({ repositoryId, fingerprint: `fp${n}`, checkId, policyId, framework, severity, status }, now),
   });
 }
 

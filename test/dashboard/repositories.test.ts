@@ -17,6 +17,7 @@ import { activeScans, repositoryListParams, repositoryPage } from "../../lib/rep
 import { useTestDatabase } from "../support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 const t = useTestDatabase("dash_repos");
 
@@ -81,27 +82,7 @@ async function finding(
   n++;
   const now = new Date();
   await db.finding.create({
-    data: {
-      repositoryId,
-      fingerprint: `fp${n}`,
-      checkId,
-      policyId: "modal/p",
-      framework: "modal",
-      severity,
-      status,
-      path: "a.py",
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 2,
-      message: "m",
-      snippet: "s",
-      firstSeenAt: now,
-      firstScanId: "s",
-      lastSeenAt: now,
-      lastScanId: "s",
-      dueAt: now,
-    },
+    data: findingRow({ repositoryId, fingerprint: `fp${n}`, checkId, policyId: "modal/p", severity, status }, now),
   });
 }
 

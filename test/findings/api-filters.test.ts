@@ -12,6 +12,7 @@ import { exportFindings, findingPage, parseFindingView } from "../../lib/finding
 import { FINDING_STATUSES } from "../../lib/findings/status.ts";
 import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 const t = useTestDatabase("api_filters");
 const ids = {} as Record<"teamA" | "teamB" | "a1" | "a2archived" | "b1" | "me" | "other", string>;
@@ -54,29 +55,22 @@ beforeAll(async () => {
         n++;
         const firstSeenAt = new Date(now.getTime() - (n % 5) * 20 * DAY);
         await db.finding.create({
-          data: {
-            repositoryId,
-            fingerprint: `fp${n}`,
-            checkId,
-            policyId: checkId === "on.two" ? "p.bento" : "p.modal",
-            framework: checkId === "on.two" ? "bentoml" : "modal",
-            severity: SEVERITIES[n % 4]!,
-            status: status as FindingStatus,
-            codeContext: CODE_CONTEXTS[n % 5]!,
-            assigneeId: n % 3 === 0 ? ids.me : n % 3 === 1 ? ids.other : null,
-            path: `f${n}.py`,
-            line: 1,
-            column: 1,
-            endLine: 1,
-            endColumn: 2,
-            message: "m",
-            snippet: "s",
+          data: findingRow(
+            {
+              repositoryId,
+              fingerprint: `fp${n}`,
+              checkId,
+              policyId: checkId === "on.two" ? "p.bento" : "p.modal",
+              framework: checkId === "on.two" ? "bentoml" : "modal",
+              severity: SEVERITIES[n % 4]!,
+              status: status as FindingStatus,
+              codeContext: CODE_CONTEXTS[n % 5]!,
+              assigneeId: n % 3 === 0 ? ids.me : n % 3 === 1 ? ids.other : null,
+              path: `f${n}.py`,
+              dueAt: new Date(now.getTime() + (((n % 4) - 2) * 10 + 5) * DAY),
+            },
             firstSeenAt,
-            firstScanId: "s",
-            lastSeenAt: firstSeenAt,
-            lastScanId: "s",
-            dueAt: new Date(now.getTime() + (((n % 4) - 2) * 10 + 5) * DAY),
-          },
+          ),
         });
       }
   process.env.DATABASE_URL = t.url;

@@ -22,6 +22,7 @@ import {
   type Visibility,
 } from "../../lib/findings/visibility.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 const t = useTestDatabase("visibility");
 const ids = {} as Record<"teamA" | "teamB" | "a1" | "a2archived" | "b1", string>;
@@ -51,24 +52,7 @@ beforeAll(async () => {
         const fingerprint = `fp${++n}`;
         const f = await db.finding.create({
           data: {
-            repositoryId,
-            fingerprint,
-            checkId,
-            policyId: "p",
-            framework: "modal",
-            severity: "high",
-            path: "a.py",
-            line: 1,
-            column: 1,
-            endLine: 1,
-            endColumn: 2,
-            message: "m",
-            snippet: "s",
-            firstSeenAt: when,
-            firstScanId: "s",
-            lastSeenAt: when,
-            lastScanId: "s",
-            dueAt: when,
+            ...findingRow({ repositoryId, fingerprint, checkId }, when),
             codeContext,
           },
         });
