@@ -76,6 +76,7 @@ interface World {
 async function play(seed: number): Promise<World> {
   const db = t.db;
   const r = rng(seed);
+  const decided = { approved: 0, rejected: 0 };
   // A clean organisation for each seed; TRUNCATE fires no row triggers, so the rollups are emptied with it.
   await db.$executeRawUnsafe(
     `TRUNCATE "FindingEvent", "Finding", "ExceptionRequest", "Scan", "Repository", "TeamMember", "Team", "AuditLog", "FindingDayRollup", "FindingDayOrgRollup", "FindingStatusRollup", "FindingDueRollup" CASCADE`,
@@ -203,8 +204,12 @@ async function play(seed: number): Promise<World> {
     for (const req of await db.exceptionRequest.findMany({ where: { state: "pending" }, select: { id: true }, orderBy: { id: "asc" } })) {
       const now = moment(day);
       vi.setSystemTime(now);
-      if (r.chance(0.6)) await approveException(db, lead, ORG_WIDE, { requestId: req.id }, now);
+      // The first decision is a rejection and the second an approval, so every history has both whatever the
+      // rulebook's checks make the random choices land on; then 60% are approved.
+      const approve = decided.rejected === 0 ? false : decided.approved === 0 ? true : r.chance(0.6);
+      if (approve) await approveException(db, lead, ORG_WIDE, { requestId: req.id }, now);
       else await rejectException(db, lead, ORG_WIDE, { requestId: req.id, comment: "fix it instead" }, now);
+      decided[approve ? "approved" : "rejected"]++;
     }
     for (let k = 0; k < 2 && all.length; k++) {
       const now = moment(day);
