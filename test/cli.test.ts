@@ -228,6 +228,14 @@ describe("bin/posture", () => {
     const missing = spawnSync(join(repo, "bin/posture"), ["scan", join(big.root, "nope")]);
     expect(missing.status).toBe(2);
   });
+
+  it("runs its TypeScript commands from any working directory, not only the checkout", () => {
+    // `node --import tsx` resolves tsx from the working directory: outside the checkout it was not found.
+    const elsewhere = scratch();
+    const r = spawnSync(join(repo, "bin/posture"), ["user", "--help"], { cwd: elsewhere.root });
+    expect(r.stderr.toString()).not.toMatch(/Cannot find package/);
+    expect(r.stderr.toString()).toMatch(/usage: posture user create --email/);
+  });
 });
 
 describe("database commands", () => {
