@@ -261,31 +261,15 @@ export async function listSuppressions(
   return { items: await toItems(db, rows.slice(0, filters.limit)), nextCursor: more ? encodeCursor(offset + filters.limit) : null };
 }
 
-/** The pickers' choices: repositories, teams and checks that have suppressions, in the reader's scope. */
-export async function suppressionFilterOptions(
-  db: Db,
-  access: AccessScope,
-): Promise<{ repositories: { id: string; name: string }[]; teams: { id: string; name: string }[]; checks: string[] }> {
-  const where = suppressionWhere({}, access);
-  const [repos, checks] = await Promise.all([
-    db.repository.findMany({
-      where: { ...repositoryAccessWhere(access), archivedAt: null, suppressions: { some: {} } },
-      select: { id: true, name: true, team: { select: { id: true, name: true } } },
-      orderBy: { name: "asc" },
-    }),
-    db.codeSuppression.findMany({
-      where: { AND: [where, { checkId: { not: null } }] },
-      distinct: ["checkId"],
-      select: { checkId: true },
-      orderBy: { checkId: "asc" },
-    }),
-  ]);
-  const teams = new Map(repos.map((r) => [r.team.id, r.team]));
-  return {
-    repositories: repos.map((r) => ({ id: r.id, name: r.name })),
-    teams: [...teams.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    checks: checks.map((c) => c.checkId!),
-  };
+/** The check filter's choices: the checks that have suppressions in the reader's scope. */
+export async function suppressionCheckOptions(db: Db, access: AccessScope): Promise<string[]> {
+  const checks = await db.codeSuppression.findMany({
+    where: { AND: [suppressionWhere({}, access), { checkId: { not: null } }] },
+    distinct: ["checkId"],
+    select: { checkId: true },
+    orderBy: { checkId: "asc" },
+  });
+  return checks.map((c) => c.checkId!);
 }
 
 /** The page's URL query for a view (defaults left out), with some parameters changed. */

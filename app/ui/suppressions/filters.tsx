@@ -1,36 +1,18 @@
 import type { SignedInUser } from "@/lib/auth/guard.ts";
-import { KIND_LABEL, SUPPRESSION_KINDS, suppressionFilterOptions, type SuppressionView } from "@/lib/suppressions/queries.ts";
+import { KIND_LABEL, SUPPRESSION_KINDS, suppressionCheckOptions, type SuppressionView } from "@/lib/suppressions/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { ComboboxField } from "../combobox/field.tsx";
 
-/** The suppressions page's filters: plain GET form, so every view is a URL. */
+/**
+ * The suppressions page's filters: plain GET form, so every view is a URL. Repositories and teams are searched
+ * (the shared comboboxes, scoped by the search route); the checks are the few that have suppressions.
+ */
 export async function SuppressionFilters({ view, user }: { view: SuppressionView; user: SignedInUser }) {
-  const options = await suppressionFilterOptions(getDb(), user.access);
+  const checks = await suppressionCheckOptions(getDb(), user.access);
   return (
     <form method="get" action="/suppressions" className="filters" role="search" aria-label="Filter the suppressions">
-      <label>
-        Repository
-        <select name="repository" defaultValue={view.repository ?? ""}>
-          <option value="">Any</option>
-          {options.repositories.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      {options.teams.length > 1 || view.team ? (
-        <label>
-          Team
-          <select name="team" defaultValue={view.team ?? ""}>
-            <option value="">Any</option>
-            {options.teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      <ComboboxField name="repository" label="Repository" kind="repositories" value={view.repository} emptyLabel="Any" />
+      <ComboboxField name="team" label="Team" kind="teams" value={view.team} emptyLabel="Any" />
       <label>
         Kind
         <select name="kind" defaultValue={view.kind ?? ""}>
@@ -46,7 +28,7 @@ export async function SuppressionFilters({ view, user }: { view: SuppressionView
         Check
         <select name="check" defaultValue={view.check ?? ""}>
           <option value="">Any</option>
-          {options.checks.map((c) => (
+          {checks.map((c) => (
             <option key={c} value={c}>
               {c}
             </option>
