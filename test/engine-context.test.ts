@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ciOnlyScripts, codeContext } from "../lib/engine/context.ts";
+import { ciOnlyScripts, codeContext, linguistVendored, vendoredDirs } from "../lib/engine/context.ts";
 import { compileChecks } from "../lib/engine/compile.ts";
 import { scanText } from "../lib/engine/match.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
@@ -51,6 +51,12 @@ describe("code context from the path", () => {
     ["scripts/validate.py", "production"],
     ["tools/lint_rules.sh", "build"],
     ["scripts/serve.py", "production"],
+    ["load-test/Dockerfile", "test"],
+    ["stress-tests/run.py", "test"],
+    ["third_party/yolo/detect.py", "vendored"],
+    ["src/third-party/lib.py", "vendored"],
+    ["vendor/pkg/tests/test_x.py", "test"],
+    ["app/vendors/api.py", "production"],
   ];
   it.each(cases)("%s is %s", (path, context) => {
     expect(codeContext(path)).toBe(context);
@@ -85,6 +91,64 @@ describe("code context from the path", () => {
     expect(codeContext("scripts/check_models.py", "", { ciOnlyScripts: only })).toBe("build");
     expect(codeContext("scripts/deploy.sh", "", { ciOnlyScripts: only })).toBe("production");
     expect(codeContext("scripts/serve.py", "", { ciOnlyScripts: only })).toBe("production");
+  });
+
+  it("takes a script a CI workflow deploys or serves for the service itself", () => {
+    const ci = [
+      "jobs:\n  d:\n    steps:\n      - run: |\n          modal token set --token-id $ID\n          modal deploy -m src.app\n",
+      "jobs:\n  e:\n    steps:\n      - run: modal serve -m src.web &\n      - run: python tests/e2e_test.py\n      - run: python scripts/check_links.py\n",
+      "jobs:\n  k:\n    steps:\n      - run: kubectl apply -f deploy/service.yaml && python tools/notify.py\n",
+    ];
+    const files = ["src/app.py", "src/web.py", "tests/e2e_test.py", "scripts/check_links.py", "tools/notify.py"];
+    // A deploy line ships every script it names; the others on CI lines that only check stay tooling.
+    expect([...ciOnlyScripts(ci, [], files)].sort()).toEqual(["scripts/check_links.py", "tests/e2e_test.py"]);
+  });
+});
+
+describe("vendored code", () => {
+  it("is a folder with a license of its own, not the repository's", () => {
+    const apache = "Apache License\n  Version 2.0, January 2004\n";
+    const dirs = vendoredDirs([
+      { path: "LICENSE", text: apache },
+      { path: "model-archiver/LICENSE", text: "Apache License\n Version 2.0,   January 2004" },
+      { path: "predictors/yolov7/LICENSE.md", text: "GNU GENERAL PUBLIC LICENSE\nVersion 3" },
+      { path: "predictors/yolov7/deps/tiny/COPYING", text: "MIT" },
+      { path: "README.md", text: "not a license" },
+    ]);
+    expect([...dirs]).toEqual(["predictors/yolov7"]);
+    const vendored = (p: string) => [...dirs].some((d) => p.startsWith(`${d}/`));
+    expect(codeContext("predictors/yolov7/train.py", "", { vendored })).toBe("vendored");
+    expect(codeContext("predictors/yolov7/tests/test_a.py", "", { vendored })).toBe("test");
+    expect(codeContext("predictors/handler.py", "", { vendored })).toBe("production");
+    expect(codeContext("model-archiver/x.py", "", { vendored })).toBe("production");
+    // With no root license every nested one is another project's.
+    expect([...vendoredDirs([{ path: "a/LICENSE", text: "MIT" }])]).toEqual(["a"]);
+  });
+
+  it("is what .gitattributes marks linguist-vendored", () => {
+    expect(
+      linguistVendored(
+        "# vendored\nlibs/** linguist-vendored\n/ext/*.py linguist-vendored=true\nkeep/** -linguist-vendored\nx.min.js linguist-generated\ncopied.py linguist-vendored\n",
+      ),
+    ).toEqual(["libs/**", "ext/*.py", "**/copied.py"]);
+  });
+
+  it("is found in a directory scan and keeps its findings' fingerprints", async () => {
+    const s = scratch();
+    const SECRET = 'API_KEY = "abcd-1234-efgh-5678"\n';
+    s.write("LICENSE", "MIT License, Copyright the project\n");
+    s.write("svc/app.py", SECRET);
+    s.write("svc/yolo/LICENSE.md", "GNU GENERAL PUBLIC LICENSE\n");
+    s.write("svc/yolo/train.py", SECRET);
+    s.write("libs/copied.py", SECRET);
+    s.write(".gitattributes", "libs/** linguist-vendored\n");
+    const r = await scanDirectory(s.root, { checks: parsePolicy(TEST_POLICY, "t.policy.yaml").checks });
+    expect(r.errors).toEqual([]);
+    expect(r.findings.map((f) => `${f.path} ${f.context}`)).toEqual([
+      "libs/copied.py vendored",
+      "svc/app.py production",
+      "svc/yolo/train.py vendored",
+    ]);
   });
 });
 

@@ -56,7 +56,15 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
   ].map((d) => [d, "example"]),
   ...["docs", "doc", "documentation", "docs_src"].map((d) => [d, "docs"]),
   ...[".github", ".gitlab", ".circleci", "ci", ".ci", ".buildkite", ".azure-pipelines", ".devcontainer", ".husky"].map((d) => [d, "build"]),
+  // GitHub Linguist's vendored paths, the ones Python and ML repositories use.
+  ...["vendor", "vendored", "_vendor", "third_party", "thirdparty", "3rdparty", "site_packages", "node_modules"].map((d) => [
+    d,
+    "vendored",
+  ]),
 ] as [string, CodeContext][]);
+
+/** Directory names compare lower-case with "-" read as "_" (load-test/ is load_test/, third-party/ third_party/). */
+const dirKey = (d: string) => d.toLowerCase().replace(/-/g, "_");
 
 /** File names (lower-case) that are CI or tooling configuration wherever they sit. */
 const BUILD_FILES = new Set([
@@ -92,13 +100,16 @@ const IMPORTS_TEST_FRAMEWORK =
 export interface ContextHints {
   /** Scripts that CI configuration runs and nothing that ships (Dockerfiles, Procfiles, compose files) does. */
   ciOnlyScripts?: ReadonlySet<string>;
+  /** Directories holding a copy of another project (vendoredDirs), and the repository's linguist-vendored paths. */
+  vendored?: (path: string) => boolean;
 }
 
 /**
  * The context of one file. A file's own name speaks first (README.md is docs, test_app.py is a test, a notebook is
  * an example), then a test directory anywhere above it, else the nearest directory that names a purpose
  * (docs/examples/x.py is an example),
- * then what runs it (a script only CI runs is build), then its imports. Everything else is production.
+ * then what runs it (a script only CI runs is build), then its imports. Everything else is production. Vendored
+ * code (third_party/, a nested copy of another project, linguist-vendored paths) comes after tests only.
  */
 export function codeContext(path: string, text?: string, hints: ContextHints = {}): CodeContext {
   const parts = path.split("/");
@@ -107,9 +118,11 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (EXAMPLE_FILE.test(name)) return "example";
   if (TEST_FILE.test(name)) return "test";
   if (BUILD_FILES.has(name)) return "build";
-  const dirs = parts.slice(0, -1).map((d) => DIRECTORY_CONTEXT[d.toLowerCase()]);
+  const dirs = parts.slice(0, -1).map((d) => DIRECTORY_CONTEXT[dirKey(d)]);
   // Below a test directory everything serves the tests, whatever its shape (tests/e2e/fixtures/quickstart/).
   if (dirs.includes("test")) return "test";
+  // A copy of another project is that project's code whatever its folders say (a vendored yolov7's train.py).
+  if (dirs.includes("vendored") || hints.vendored?.(path)) return "vendored";
   const nearest = dirs.findLast((c) => c !== undefined);
   if (nearest) return nearest;
   if (hints.ciOnlyScripts?.has(path)) return "build";
@@ -157,6 +170,58 @@ function mentionedScripts(text: string): Set<string> {
  */
 export function ciOnlyScripts(ci: readonly string[], launchers: readonly string[], files: readonly string[]): Set<string> {
   const byCi = new Set(ci.flatMap((t) => [...mentionedScripts(t)]));
-  const shipped = new Set(launchers.flatMap((t) => [...mentionedScripts(t)]));
+  const shipped = new Set([
+    ...launchers.flatMap((t) => [...mentionedScripts(t)]),
+    // A workflow that deploys or serves a script ships it: `modal deploy -m src.app` is the service, not tooling.
+    ...ci.flatMap((t) => [
+      ...mentionedScripts(
+        t
+          .split("\n")
+          .filter((l) => DEPLOYS.test(l))
+          .join("\n"),
+      ),
+    ]),
+  ]);
   return new Set(files.filter((f) => byCi.has(f) && !shipped.has(f)));
+}
+
+/** A CI line that deploys, serves or packages what it names (the ML-serving platforms' CLIs, images, clusters). */
+const DEPLOYS =
+  /\b(?:modal[ \t]+(?:deploy|serve|run)|serve[ \t]+(?:deploy|run|build)|bentoml[ \t]+(?:build|serve|deploy|containerize)|torchserve[ \t]+--start|torch-model-archiver|ray[ \t]+(?:job[ \t]+submit|start|up)|kubectl[ \t]+(?:apply|create|replace)|helm[ \t]+(?:install|upgrade)|docker[ \t]+(?:build|push)|(?:gcloud|az|aws|sam|cdk|fly|vercel)[ \t]+(?:[a-z-]+[ \t]+)*deploy)\b/;
+
+const LICENSE_FILE = /^(?:licen[cs]e|copying)(?:\.(?:md|txt|rst))?$/i;
+
+/** License files, whose folders may hold a copy of another project (vendoredDirs). */
+export function isLicenseFile(path: string): boolean {
+  return LICENSE_FILE.test(path.split("/").at(-1)!);
+}
+
+/**
+ * Folders that hold a copy of another project: below the root, with a license file of their own that is not the
+ * repository's (a vendored yolov7 with its GPL LICENSE.md; pytorch/serve's model-archiver/LICENSE, the root's
+ * text again, is the project's own package). The outermost such folder counts.
+ */
+export function vendoredDirs(licenses: readonly { path: string; text: string }[]): Set<string> {
+  const norm = (t: string) => t.replace(/\s+/g, " ").trim();
+  const root = new Set(licenses.filter((l) => !l.path.includes("/")).map((l) => norm(l.text)));
+  const dirs = licenses
+    .filter((l) => l.path.includes("/") && !root.has(norm(l.text)))
+    .map((l) => l.path.slice(0, l.path.lastIndexOf("/")))
+    .sort((a, b) => a.length - b.length);
+  const out = new Set<string>();
+  for (const d of dirs) if (![...out].some((o) => d.startsWith(`${o}/`))) out.add(d);
+  return out;
+}
+
+/** The paths a .gitattributes marks `linguist-vendored` (and not `-linguist-vendored` / `=false`), as globs. */
+export function linguistVendored(gitattributes: string): string[] {
+  const out: string[] = [];
+  for (const line of gitattributes.split("\n")) {
+    const [pattern, ...attrs] = line.trim().split(/\s+/);
+    if (!pattern || pattern.startsWith("#")) continue;
+    if (!attrs.some((a) => a === "linguist-vendored" || a === "linguist-vendored=true")) continue;
+    const p = pattern.replace(/^\//, "");
+    out.push(p.includes("/") ? p : `**/${p}`);
+  }
+  return out;
 }

@@ -163,7 +163,7 @@ const checkSchema = z
       )
       .refine(
         (o) => Object.keys(o).length > 0,
-        "give the severity of at least one of example, test, docs, build (production is the check's severity)",
+        `give the severity of at least one of ${CODE_CONTEXTS.filter((c) => c !== "production").join(", ")} (production is the check's severity)`,
       )
       .optional(),
     /**

@@ -14,7 +14,16 @@ import {
 import { applyWhen, finalizeFile, splitLines } from "./finalize.ts";
 import { nodeToRaw, syntaxErrorLine, taintMatches, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
-import { ciOnlyScripts, codeContext, isCiConfig, isLauncher } from "./context.ts";
+import {
+  type ContextHints,
+  ciOnlyScripts,
+  codeContext,
+  isCiConfig,
+  isLauncher,
+  isLicenseFile,
+  linguistVendored,
+  vendoredDirs,
+} from "./context.ts";
 import { DeclaredIndex } from "./declared.ts";
 import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
 import { PARSE_ERROR_RULE, tagNodes } from "./taint.ts";
@@ -151,7 +160,13 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES,
       isTarget: compiled.isTarget,
       excluded: repo.config.excluded,
-      notice: (p) => isCiConfig(p) || isLauncher(p) || (readsDependencies && isDependencyManifest(p)) || isDeclaredFile(p),
+      notice: (p) =>
+        isCiConfig(p) ||
+        isLauncher(p) ||
+        isLicenseFile(p) ||
+        p === ".gitattributes" ||
+        (readsDependencies && isDependencyManifest(p)) ||
+        isDeclaredFile(p),
     });
   } catch (e) {
     throw new ScanRootError(root, `cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`);
@@ -171,11 +186,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     opts.checks.map((c) => c.id),
   ))
     result.errors.push({ path: REPO_CONFIG_FILE, message: m });
-  const ciOnly = ciOnlyScriptsOf(
-    walked.noticed.filter((f) => isCiConfig(f.rel) || isLauncher(f.rel)),
-    walked.files,
-    maxFileBytes,
-  );
+  const hints = contextHintsOf(walked.noticed, walked.files, maxFileBytes);
   let dependencies: DependencyIndex | undefined;
   // Python files whose image build steps install packages (Modal's pip_install), noted as pass 1 reads them.
   const imageSteps: { path: string; text: string }[] = [];
@@ -202,7 +213,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
           file,
           result,
           walked.listed,
-          repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, { ciOnlyScripts: ciOnly }),
+          repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, hints),
           (id) => repo.config.disabled(id, file.rel),
         )
       : readAndMatchText(compiled, file);
@@ -383,7 +394,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       result.errors.push({ path: rel, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
       continue;
     }
-    const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), { ciOnlyScripts: ciOnly });
+    const context = repo.config.contextOf(rel) ?? codeContext(rel, lines.join("\n"), hints);
     const { findings, suppressed, loads } = finalizeFile(rel, lines, applyWhen(rel, declared.filter(matches), dependencyIndex), context, {
       refuse,
     });
@@ -405,7 +416,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         if (result.stats.skipped["not-a-target"]) result.stats.skipped["not-a-target"]--;
       }
     const a = advisoryFindings(advisoryChecks, index, {
-      contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, { ciOnlyScripts: ciOnly }),
+      contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, hints),
       disabled: (id, rel) => repo.config.disabled(id, rel),
       refuse,
     });
@@ -519,27 +530,43 @@ function readDependencies(
 }
 
 /** Which scripts only CI runs, from the CI configuration and launchers the walk noticed (a few small files). */
-function ciOnlyScriptsOf(noticed: readonly WalkedFile[], files: readonly WalkedFile[], maxBytes: number): Set<string> {
+/**
+ * What a file's context depends on beyond its own path and text, read once per scan (best effort: a file that
+ * cannot be read only leaves a context at its default): the scripts only CI runs, and the folders holding a copy
+ * of another project (their own license file, or .gitattributes linguist-vendored).
+ */
+function contextHintsOf(noticed: readonly WalkedFile[], files: readonly WalkedFile[], maxBytes: number): ContextHints {
   const ci: string[] = [];
   const launchers: string[] = [];
+  const licenses: { path: string; text: string }[] = [];
+  let vendoredGlobs: string[] = [];
   for (const f of noticed) {
+    const license = isLicenseFile(f.rel);
+    if (!license && f.rel !== ".gitattributes" && !isCiConfig(f.rel) && !isLauncher(f.rel)) continue;
     let text: string;
     try {
       const buf = readFileSync(f.abs);
       if (buf.length > maxBytes) continue;
       text = decode(buf).text;
     } catch {
-      continue; // best effort: without it a CI-only script is only production
+      continue;
     }
-    (isCiConfig(f.rel) ? ci : launchers).push(text);
+    if (license) licenses.push({ path: f.rel, text });
+    else if (f.rel === ".gitattributes") vendoredGlobs = linguistVendored(text);
+    else (isCiConfig(f.rel) ? ci : launchers).push(text);
   }
-  return ci.length
-    ? ciOnlyScripts(
-        ci,
-        launchers,
-        files.map((f) => f.rel),
-      )
-    : new Set();
+  const dirs = [...vendoredDirs(licenses)];
+  const byAttributes = vendoredGlobs.length ? picomatch(vendoredGlobs, { dot: true }) : undefined;
+  return {
+    ciOnlyScripts: ci.length
+      ? ciOnlyScripts(
+          ci,
+          launchers,
+          files.map((f) => f.rel),
+        )
+      : new Set(),
+    vendored: (path) => dirs.some((d) => path.startsWith(`${d}/`)) || (byAttributes?.(path) ?? false),
+  };
 }
 
 export function atOrAbove(severity: keyof typeof SEVERITY_RANK, threshold: keyof typeof SEVERITY_RANK): boolean {

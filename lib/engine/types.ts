@@ -14,7 +14,7 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, m
  * What the code around a finding is for, from its path and content: production code is what ships; the others
  * are read, run in CI or copied, but do not serve.
  */
-export const CODE_CONTEXTS = ["production", "example", "test", "docs", "build"] as const;
+export const CODE_CONTEXTS = ["production", "example", "test", "docs", "build", "vendored"] as const;
 export type CodeContext = (typeof CODE_CONTEXTS)[number];
 
 export interface Finding {

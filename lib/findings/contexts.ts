@@ -2,7 +2,8 @@
  * Which code contexts the posture counts, as pure data: the settings schema, the visibility rule
  * (visibility.ts) and client components read it, so it must not pull in the database client.
  * Production and example code always count (examples are copied into production); test, docs and build code
- * count only when the org says so, because a mock token in a test is not an exposed secret.
+ * (and vendored code) count only when the org says so, because a mock token in a test is not an exposed secret. Vendored code (a
+ * copy of another project) is the upstream's to fix, as GitHub code scanning treats library code.
  */
 import { CODE_CONTEXTS, type CodeContext } from "../engine/types.ts";
 
@@ -26,4 +27,5 @@ export const CONTEXT_LABELS: Record<CodeContext, string> = {
   test: "Test",
   docs: "Docs",
   build: "Build / CI",
+  vendored: "Vendored",
 };

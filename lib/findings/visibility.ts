@@ -6,8 +6,8 @@
  *   brings them back).
  * - Archived repositories are not part of the posture: left out of org-wide and team figures, but a
  *   repository asked for by id is still shown.
- * - Only findings in a counted code context count (contexts.ts: production and example always, test, docs
- *   and build when Settings.countedContexts says so).
+ * - Only findings in a counted code context count (contexts.ts: production and example always, test, docs,
+ *   build and vendored when Settings.countedContexts says so).
  * - Only repositories in the reader's access scope exist for them (issue 16): admins and org-wide roles see
  *   every team, everyone else only the repositories of their teams. The scope is part of the same fragment and
  *   filter, so a query that counts findings cannot leave it out; the repository forms (repositoryAccessSql,

@@ -45,7 +45,7 @@ beforeAll(async () => {
   ids.b1 = await repo("b1", ids.teamB);
   const when = new Date("2026-11-01T00:00:00Z");
   let n = 0;
-  // Every repository × check × context: 3 × 3 × 5 findings, one event each.
+  // Every repository × check × context: 3 × 3 × CODE_CONTEXTS.length findings, one event each.
   for (const repositoryId of [ids.a1, ids.a2archived, ids.b1])
     for (const checkId of ["on.one", "on.two", "off"])
       for (const codeContext of CODE_CONTEXTS) {
@@ -124,7 +124,9 @@ describe("the visibility rule", () => {
     expect(await bySql({}, v)).toHaveLength(2 * 2 * 2);
     expect(await bySql(resolve({ teamId: "teamA" }), v)).toHaveLength(1 * 2 * 2);
     expect(await bySql(resolve({ repositoryId: "a2archived" }), v)).toHaveLength(2 * 2);
-    expect(await bySql({}, { disabledChecks: [], contexts: [...CODE_CONTEXTS], access: ORG_WIDE })).toHaveLength(2 * 3 * 5);
+    expect(await bySql({}, { disabledChecks: [], contexts: [...CODE_CONTEXTS], access: ORG_WIDE })).toHaveLength(
+      2 * 3 * CODE_CONTEXTS.length,
+    );
     expect(await bySql({}, { disabledChecks: [], contexts: [], access: ORG_WIDE })).toEqual([]);
   });
 
@@ -146,8 +148,8 @@ describe("the visibility rule", () => {
       const rows = await t.db.finding.findMany({ where: { id: { in: found } }, select: { repository: { select: { teamId: true } } } });
       return rows.every((r) => r.repository.teamId === ids.teamA);
     };
-    // Live a1 only: 3 checks × 5 contexts; asking for team B or b1 gives nothing, not B's findings.
-    expect(await bySql({}, v)).toHaveLength(3 * 5);
+    // Live a1 only: 3 checks × every context; asking for team B or b1 gives nothing, not B's findings.
+    expect(await bySql({}, v)).toHaveLength(3 * CODE_CONTEXTS.length);
     expect(await inA(await bySql({}, v))).toBe(true);
     expect(await bySql(resolve({ teamId: "teamB" }), v)).toEqual([]);
     expect(await bySql(resolve({ repositoryId: "b1" }), v)).toEqual([]);
@@ -155,9 +157,9 @@ describe("the visibility rule", () => {
     const counted = (await t.db.$queryRaw<{ id: string }[]>`SELECT f.id FROM "Finding" f WHERE TRUE ${countedSql("f", v)}`).map(
       (r) => r.id,
     );
-    expect(counted).toHaveLength(2 * 3 * 5);
+    expect(counted).toHaveLength(2 * 3 * CODE_CONTEXTS.length);
     expect(await inA(counted)).toBe(true);
-    expect(await t.db.finding.count({ where: countedWhere(v) })).toBe(2 * 3 * 5);
+    expect(await t.db.finding.count({ where: countedWhere(v) })).toBe(2 * 3 * CODE_CONTEXTS.length);
     // The repository forms agree with each other.
     const reposSql = (
       await t.db.$queryRaw<{ id: string }[]>`SELECT r.id FROM "Repository" r WHERE TRUE ${repositoryAccessSql("r", onlyA)} ORDER BY r.id`
