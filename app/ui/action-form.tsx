@@ -89,9 +89,12 @@ export function ActionForm({
   confirm,
   danger,
   resetOnSuccess = false,
+  fields,
 }: {
   action: FormAction;
   children?: ReactNode;
+  /** Hidden inputs: what the action acts on (`{ userId: u.id }`), sent with whatever the user fills in. */
+  fields?: Record<string, string>;
   submit: string;
   successMessage?: string;
   reveal?: { key: string; label: string };
@@ -105,6 +108,7 @@ export function ActionForm({
   const secret = state?.ok && reveal ? (state.data as Record<string, unknown> | undefined)?.[reveal.key] : undefined;
   return (
     <form {...formProps} className={className}>
+      {fields ? Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />) : null}
       {children}
       <div className="row-flex">
         <button type="submit" className={danger ? "danger" : "primary"} disabled={pending}>

@@ -9,6 +9,15 @@ export function SeverityBadge({ severity }: { severity: SeverityName }) {
   );
 }
 
+/** A table cell holding only the severity badge. */
+export function SeverityCell({ severity }: { severity: SeverityName }) {
+  return (
+    <td>
+      <SeverityBadge severity={severity} />
+    </td>
+  );
+}
+
 export function StatusBadge({ status }: { status: StatusName }) {
   return (
     <span className="badge" style={{ borderColor: STATUS_COLORS[status], color: STATUS_COLORS[status] }}>

@@ -25,6 +25,7 @@ import { RepositoryTable, type SortLink } from "@/app/ui/repositories/repo-table
 import { Notices, RescanAllButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
 import { ReplaceUrl } from "@/app/ui/replace-url.tsx";
+import { SelectField } from "@/app/ui/select-field.tsx";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -63,25 +64,23 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
           <input type="search" name="q" defaultValue={params.q} maxLength={200} />
         </label>
         <TeamSelect value={params.team} />
-        <label>
-          Framework
-          <select name="framework" defaultValue={params.framework ?? ""}>
-            <option value="">Any</option>
-            {USED_FRAMEWORKS.map((f) => (
-              <option key={f} value={f}>
-                {USED_FRAMEWORK_LABELS[f]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Archived
-          <select name="archived" defaultValue={params.archived}>
-            <option value="exclude">Hide archived</option>
-            <option value="include">Include archived</option>
-            <option value="only">Archived only</option>
-          </select>
-        </label>
+        <SelectField
+          name="framework"
+          label="Framework"
+          value={params.framework}
+          options={USED_FRAMEWORKS.map((f) => [f, USED_FRAMEWORK_LABELS[f]] as const)}
+        />
+        <SelectField
+          name="archived"
+          label="Archived"
+          value={params.archived}
+          any={null}
+          options={[
+            ["exclude", "Hide archived"],
+            ["include", "Include archived"],
+            ["only", "Archived only"],
+          ]}
+        />
         {params.sort !== "risk" ? <input type="hidden" name="sort" value={params.sort} /> : null}
         {params.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
         <button type="submit">Apply</button>

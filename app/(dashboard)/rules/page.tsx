@@ -4,12 +4,14 @@ import { SEVERITIES } from "@/lib/engine/types.ts";
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams, type RulePolicy } from "@/lib/rules/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { SeverityBadge } from "@/app/ui/badges.tsx";
+import { SeverityCell } from "@/app/ui/badges.tsx";
+import { DataTable, num, unlabelled } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtInt } from "@/app/ui/format.ts";
 import { FRAMEWORK_LABELS, frameworkLabel } from "@/app/ui/palette.ts";
 import { CheckToggle } from "@/app/ui/rules/check-toggle.tsx";
 import { GenericMessage } from "@/app/ui/rules/generic-message.tsx";
+import { SelectField } from "@/app/ui/select-field.tsx";
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage("findings:read", "/rules");
@@ -36,36 +38,17 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
           Text
           <input type="search" name="q" defaultValue={params.q} maxLength={200} placeholder="policy, check id or message" />
         </label>
-        <label>
-          Framework
-          <select name="framework" defaultValue={params.framework ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(FRAMEWORK_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity
-          <select name="severity" defaultValue={params.severity ?? ""}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          State
-          <select name="state" defaultValue={params.state ?? ""}>
-            <option value="">Any</option>
-            <option value="enabled">Enabled</option>
-            <option value="disabled">Disabled org-wide</option>
-          </select>
-        </label>
+        <SelectField name="framework" label="Framework" value={params.framework} options={Object.entries(FRAMEWORK_LABELS)} />
+        <SelectField name="severity" label="Severity" value={params.severity} options={SEVERITIES} />
+        <SelectField
+          name="state"
+          label="State"
+          value={params.state}
+          options={[
+            ["enabled", "Enabled"],
+            ["disabled", "Disabled org-wide"],
+          ]}
+        />
         <button type="submit">Search</button>
         {filtered ? <Link href="/rules">Clear</Link> : null}
         {filtered ? (
@@ -139,63 +122,49 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
                   <p>{p.remediation}</p>
                 </div>
               </details>
-              <table className="data compact checks">
-                <thead>
-                  <tr>
-                    <th>Check</th>
-                    <th>Severity</th>
-                    <th>Reports</th>
-                    <th className="num">Open</th>
-                    <th>State</th>
+              <DataTable
+                className="data compact checks"
+                columns={["Check", "Severity", "Reports", num("Open"), "State", ...(manage ? [unlabelled("Change")] : [])]}
+                rows={p.checks}
+              >
+                {(c) => (
+                  <tr key={c.id} className={c.enabled ? undefined : "disabled-row"}>
+                    <td className="mono small wrap-anywhere">{c.id}</td>
+                    <SeverityCell severity={c.severity} />
+                    <td className="small wrap-anywhere">
+                      <GenericMessage template={c.message} />
+                    </td>
+                    <td className="num">
+                      {c.enabled ? (
+                        <Link href={`/findings?check=${encodeURIComponent(c.id)}`}>{fmtInt(c.open)}</Link>
+                      ) : (
+                        <span title="hidden while the check is disabled">{fmtInt(c.open)} hidden</span>
+                      )}
+                    </td>
+                    <td className="small">
+                      {c.enabled ? (
+                        <span className="success">enabled</span>
+                      ) : (
+                        <>
+                          <span className="error">disabled org-wide</span>
+                          {c.disabled ? (
+                            <div className="muted disabled-why">
+                              {c.disabled.reason ? <>“{c.disabled.reason}”, </> : "no reason recorded, "}
+                              {c.disabled.by}, {fmtDate(c.disabled.at)}
+                            </div>
+                          ) : null}
+                        </>
+                      )}
+                      {c.active ? null : <div className="muted">retired from the rulebook</div>}
+                    </td>
                     {manage ? (
-                      <th>
-                        <span className="visually-hidden">Change</span>
-                      </th>
+                      <td>
+                        <CheckToggle checkId={c.id} enabled={c.enabled} open={c.open} />
+                      </td>
                     ) : null}
                   </tr>
-                </thead>
-                <tbody>
-                  {p.checks.map((c) => (
-                    <tr key={c.id} className={c.enabled ? undefined : "disabled-row"}>
-                      <td className="mono small wrap-anywhere">{c.id}</td>
-                      <td>
-                        <SeverityBadge severity={c.severity} />
-                      </td>
-                      <td className="small wrap-anywhere">
-                        <GenericMessage template={c.message} />
-                      </td>
-                      <td className="num">
-                        {c.enabled ? (
-                          <Link href={`/findings?check=${encodeURIComponent(c.id)}`}>{fmtInt(c.open)}</Link>
-                        ) : (
-                          <span title="hidden while the check is disabled">{fmtInt(c.open)} hidden</span>
-                        )}
-                      </td>
-                      <td className="small">
-                        {c.enabled ? (
-                          <span className="success">enabled</span>
-                        ) : (
-                          <>
-                            <span className="error">disabled org-wide</span>
-                            {c.disabled ? (
-                              <div className="muted disabled-why">
-                                {c.disabled.reason ? <>“{c.disabled.reason}”, </> : "no reason recorded, "}
-                                {c.disabled.by}, {fmtDate(c.disabled.at)}
-                              </div>
-                            ) : null}
-                          </>
-                        )}
-                        {c.active ? null : <div className="muted">retired from the rulebook</div>}
-                      </td>
-                      {manage ? (
-                        <td>
-                          <CheckToggle checkId={c.id} enabled={c.enabled} open={c.open} />
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                )}
+              </DataTable>
             </article>
           ))}
         </section>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { changeScans } from "@/lib/changes/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { SeverityBadge } from "../badges.tsx";
+import { DataTable } from "../data-table.tsx";
 import { EmptyState } from "../empty.tsx";
 import { fmtAgo } from "../format.ts";
 
@@ -27,54 +28,42 @@ export async function ChangeList({ repositoryId }: { repositoryId: string }) {
           A pull or merge request is scanned when its forge&apos;s webhook reports it (a repository from a connected organisation).
         </EmptyState>
       ) : (
-        <table className="data">
-          <caption className="visually-hidden">Change scans</caption>
-          <thead>
-            <tr>
-              <th>Change</th>
-              <th>Result</th>
-              <th>New findings</th>
+        <DataTable caption="Change scans" columns={["Change", "Result", "New findings"]} rows={changes}>
+          {(c) => (
+            <tr key={c.id}>
+              <td className="wrap-anywhere">
+                <Link href={`/repositories/${repositoryId}/changes/${c.id}`}>
+                  #{c.number} {c.title}
+                </Link>
+                <div className="muted small mono">
+                  {c.headRef} @ {c.headSha.slice(0, 12)} → {c.baseRef} · {fmtAgo(c.queuedAt, now)}
+                </div>
+              </td>
+              <td className="small">
+                {c.status === "succeeded" ? `${c.introduced} new, ${c.fixed} fixed` : STATUS[c.status]}
+                {c.status === "failed" && c.failureReason ? <div className="error">{c.failureReason}</div> : null}
+                {c.forgeResult ? <div className="muted">{c.forgeResult}</div> : null}
+              </td>
+              <td className="small">
+                {c.newFindings.length === 0 ? (
+                  <span className="muted">{c.status === "succeeded" ? "none" : "—"}</span>
+                ) : (
+                  <ul className="plain">
+                    {c.newFindings.map((f) => (
+                      <li key={f.fingerprint} className="wrap-anywhere">
+                        <SeverityBadge severity={f.severity} /> {f.message}{" "}
+                        <span className="muted mono">
+                          {f.path}:{f.line}
+                        </span>
+                      </li>
+                    ))}
+                    {c.introduced > c.newFindings.length ? <li className="muted">and {c.introduced - c.newFindings.length} more</li> : null}
+                  </ul>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {changes.map((c) => (
-              <tr key={c.id}>
-                <td className="wrap-anywhere">
-                  <Link href={`/repositories/${repositoryId}/changes/${c.id}`}>
-                    #{c.number} {c.title}
-                  </Link>
-                  <div className="muted small mono">
-                    {c.headRef} @ {c.headSha.slice(0, 12)} → {c.baseRef} · {fmtAgo(c.queuedAt, now)}
-                  </div>
-                </td>
-                <td className="small">
-                  {c.status === "succeeded" ? `${c.introduced} new, ${c.fixed} fixed` : STATUS[c.status]}
-                  {c.status === "failed" && c.failureReason ? <div className="error">{c.failureReason}</div> : null}
-                  {c.forgeResult ? <div className="muted">{c.forgeResult}</div> : null}
-                </td>
-                <td className="small">
-                  {c.newFindings.length === 0 ? (
-                    <span className="muted">{c.status === "succeeded" ? "none" : "—"}</span>
-                  ) : (
-                    <ul className="plain">
-                      {c.newFindings.map((f) => (
-                        <li key={f.fingerprint} className="wrap-anywhere">
-                          <SeverityBadge severity={f.severity} /> {f.message}{" "}
-                          <span className="muted mono">
-                            {f.path}:{f.line}
-                          </span>
-                        </li>
-                      ))}
-                      {c.introduced > c.newFindings.length ? (
-                        <li className="muted">and {c.introduced - c.newFindings.length} more</li>
-                      ) : null}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       )}
     </section>
   );

@@ -71,32 +71,27 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
             </dd>
           </dl>
           <div className="row-flex">
-            <ActionForm action={syncConnection} submit="Sync now" className="row-flex">
-              <input type="hidden" name="connectionId" value={c.id} />
-            </ActionForm>
+            <ActionForm action={syncConnection} submit="Sync now" className="row-flex" fields={{ connectionId: c.id }} />
             <ActionForm
               action={rotateWebhookSecret}
               submit="Replace webhook secret"
               className="row-flex"
+              fields={{ connectionId: c.id }}
               reveal={{ key: "webhookSecret", label: "New webhook secret" }}
               confirm={`Replace the webhook secret of "${c.name}"? Deliveries signed with the old one are refused from now on.`}
-            >
-              <input type="hidden" name="connectionId" value={c.id} />
-            </ActionForm>
+            />
             <ActionForm
               action={deleteConnection}
               submit="Disconnect"
               danger
               className="row-flex"
+              fields={{ connectionId: c.id }}
               confirm={`Disconnect "${c.name}"? Its repositories stay registered, with their findings, but are no longer synced and its webhooks are refused.`}
-            >
-              <input type="hidden" name="connectionId" value={c.id} />
-            </ActionForm>
+            />
           </div>
           <details>
             <summary>Change what is registered, teams and policy</summary>
-            <ActionForm action={updateConnection} submit="Save" className="register-form">
-              <input type="hidden" name="connectionId" value={c.id} />
+            <ActionForm action={updateConnection} submit="Save" className="register-form" fields={{ connectionId: c.id }}>
               <SelectionFields
                 values={{
                   skipArchived: c.skipArchived,

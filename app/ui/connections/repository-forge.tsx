@@ -6,6 +6,7 @@ import { getDb } from "@/lib/server/context.ts";
 import { setRepositoryPolicy } from "@/app/(dashboard)/admin/connections/actions.ts";
 import { ActionForm } from "../action-form.tsx";
 import { fmtAgo } from "../format.ts";
+import { SelectField } from "../select-field.tsx";
 
 const FORGE = { github: "GitHub", gitlab: "GitLab" } as const;
 
@@ -54,27 +55,30 @@ export async function RepositoryForge({
       {f && canManage ? (
         <details>
           <summary>This repository&apos;s own policy</summary>
-          <ActionForm action={setRepositoryPolicy} submit="Save policy" className="row-flex">
-            <input type="hidden" name="repositoryId" value={repositoryId} />
-            <label>
-              Mode
-              <select name="mode" defaultValue={f.override.mode ?? ""}>
-                <option value="">The organisation&apos;s ({f.policy.source === "organisation" ? f.policy.mode : "inherit"})</option>
-                <option value="monitor">Monitor</option>
-                <option value="comment">Comment</option>
-                <option value="block">Block</option>
-              </select>
-            </label>
-            <label>
-              Block at
-              <select name="blockAt" defaultValue={f.override.blockAt ?? ""}>
-                <option value="">The organisation&apos;s</option>
-                <option value="critical">critical</option>
-                <option value="high">high and above</option>
-                <option value="medium">medium and above</option>
-                <option value="low">any severity</option>
-              </select>
-            </label>
+          <ActionForm action={setRepositoryPolicy} submit="Save policy" className="row-flex" fields={{ repositoryId }}>
+            <SelectField
+              name="mode"
+              label="Mode"
+              value={f.override.mode}
+              any={`The organisation's (${f.policy.source === "organisation" ? f.policy.mode : "inherit"})`}
+              options={[
+                ["monitor", "Monitor"],
+                ["comment", "Comment"],
+                ["block", "Block"],
+              ]}
+            />
+            <SelectField
+              name="blockAt"
+              label="Block at"
+              value={f.override.blockAt}
+              any="The organisation's"
+              options={[
+                ["critical", "critical"],
+                ["high", "high and above"],
+                ["medium", "medium and above"],
+                ["low", "any severity"],
+              ]}
+            />
           </ActionForm>
         </details>
       ) : null}

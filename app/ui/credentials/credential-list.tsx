@@ -3,6 +3,7 @@ import { KIND_LABEL } from "@/lib/credentials/types.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { deleteCredential } from "@/app/(dashboard)/admin/credentials/actions.ts";
 import { ActionForm } from "../action-form.tsx";
+import { DataTable, unlabelled } from "../data-table.tsx";
 import { EmptyState } from "../empty.tsx";
 import { fmtAgo, fmtDate } from "../format.ts";
 
@@ -20,53 +21,42 @@ export async function CredentialList() {
     );
   return (
     <section className="panel flush">
-      <table className="data">
-        <caption className="visually-hidden">Stored credentials</caption>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Scope</th>
-            <th>Fingerprint</th>
-            <th>Added</th>
-            <th>Last used</th>
-            <th />
+      <DataTable
+        caption="Stored credentials"
+        columns={["Name", "Kind", "Scope", "Fingerprint", "Added", "Last used", unlabelled("Delete")]}
+        rows={credentials}
+      >
+        {(c) => (
+          <tr key={c.id}>
+            <td className="wrap-anywhere">{c.name}</td>
+            <td>{KIND_LABEL[c.kind]}</td>
+            <td className="mono wrap-anywhere">{c.scope}</td>
+            <td className="mono small wrap-anywhere">{c.fingerprint}</td>
+            <td className="small">
+              {fmtDate(c.createdAt)} <span className="muted">by {c.createdBy}</span>
+              {c.expiresAt ? <div className={c.expiresAt.getTime() < now ? "error" : "muted"}>expires {fmtDate(c.expiresAt)}</div> : null}
+            </td>
+            <td className="small">
+              {fmtAgo(c.lastUsedAt, now)}
+              {c.lastResult ? (
+                <div className={c.lastResult === "ok" ? "muted" : "error"}>
+                  {c.lastResult === "ok" ? "worked" : c.lastResult.replace(/_/g, " ")}
+                </div>
+              ) : null}
+            </td>
+            <td>
+              <ActionForm
+                action={deleteCredential}
+                submit="Delete"
+                danger
+                className="row-flex"
+                fields={{ credentialId: c.id }}
+                confirm={`Delete "${c.name}"? Repositories under ${c.scope} are then cloned without it.`}
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {credentials.map((c) => (
-            <tr key={c.id}>
-              <td className="wrap-anywhere">{c.name}</td>
-              <td>{KIND_LABEL[c.kind]}</td>
-              <td className="mono wrap-anywhere">{c.scope}</td>
-              <td className="mono small wrap-anywhere">{c.fingerprint}</td>
-              <td className="small">
-                {fmtDate(c.createdAt)} <span className="muted">by {c.createdBy}</span>
-                {c.expiresAt ? <div className={c.expiresAt.getTime() < now ? "error" : "muted"}>expires {fmtDate(c.expiresAt)}</div> : null}
-              </td>
-              <td className="small">
-                {fmtAgo(c.lastUsedAt, now)}
-                {c.lastResult ? (
-                  <div className={c.lastResult === "ok" ? "muted" : "error"}>
-                    {c.lastResult === "ok" ? "worked" : c.lastResult.replace(/_/g, " ")}
-                  </div>
-                ) : null}
-              </td>
-              <td>
-                <ActionForm
-                  action={deleteCredential}
-                  submit="Delete"
-                  danger
-                  className="row-flex"
-                  confirm={`Delete "${c.name}"? Repositories under ${c.scope} are then cloned without it.`}
-                >
-                  <input type="hidden" name="credentialId" value={c.id} />
-                </ActionForm>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      </DataTable>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import Link from "next/link";
 import type { AcceptedRisks, RemediationParams } from "@/lib/dashboard/remediation.ts";
 import { DAY_MS } from "@/lib/time.ts";
-import { SeverityBadge } from "../badges.tsx";
+import { SeverityCell } from "../badges.tsx";
+import { DataTable } from "../data-table.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
-import { FindingCell } from "./finding-cell.tsx";
+import { FindingCell, RequestedApprovedCell } from "./finding-cell.tsx";
 import { hrefWith } from "./links.ts";
 import { ActionNote, EmptyNote } from "./notes.tsx";
 
@@ -16,51 +17,31 @@ export function AcceptedPanel({ risks: a, params, now }: { risks: AcceptedRisks;
       {a.active.length === 0 ? (
         <EmptyNote>No accepted risks.</EmptyNote>
       ) : (
-        <div className="table-scroll">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Expires</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Requested · approved</th>
+        <DataTable columns={["Expires", "Severity", "Finding", "Reason", "Requested · approved"]} rows={a.active} scroll>
+          {(r) => {
+            const expired = r.acceptedUntil != null && r.acceptedUntil.getTime() <= now;
+            return (
+              <tr key={r.id}>
+                <td className="nowrap">
+                  {fmtDate(r.acceptedUntil)}
+                  <div className={`small${expired ? " error" : " muted"}`}>
+                    {expired
+                      ? "expired: returns to open shortly"
+                      : r.acceptedUntil
+                        ? `in ${fmtInt(Math.ceil((r.acceptedUntil.getTime() - now) / DAY_MS))} d`
+                        : "no expiry"}
+                  </div>
+                </td>
+                <SeverityCell severity={r.severity} />
+                <FindingCell id={r.id} title={r.policyTitle}>
+                  {r.repositoryName}
+                </FindingCell>
+                <td className="wrap-anywhere small">{r.reason ?? "—"}</td>
+                <RequestedApprovedCell requestedBy={r.requestedBy} approvedBy={r.approvedBy} />
               </tr>
-            </thead>
-            <tbody>
-              {a.active.map((r) => {
-                const expired = r.acceptedUntil != null && r.acceptedUntil.getTime() <= now;
-                return (
-                  <tr key={r.id}>
-                    <td className="nowrap">
-                      {fmtDate(r.acceptedUntil)}
-                      <div className={`small${expired ? " error" : " muted"}`}>
-                        {expired
-                          ? "expired: returns to open shortly"
-                          : r.acceptedUntil
-                            ? `in ${fmtInt(Math.ceil((r.acceptedUntil.getTime() - now) / DAY_MS))} d`
-                            : "no expiry"}
-                      </div>
-                    </td>
-                    <td>
-                      <SeverityBadge severity={r.severity} />
-                    </td>
-                    <FindingCell id={r.id} title={r.policyTitle}>
-                      {r.repositoryName}
-                    </FindingCell>
-                    <td className="wrap-anywhere small">{r.reason ?? "—"}</td>
-                    <td className="wrap-anywhere small">
-                      <div>{r.requestedBy ?? "—"}</div>
-                      <div className="muted">
-                        {r.approvedBy ? `approved by ${r.approvedBy}` : r.requestedBy ? "no approval needed" : ""}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          }}
+        </DataTable>
       )}
       {a.activeCount > a.active.length ? (
         <ActionNote>

@@ -1,7 +1,8 @@
 import "server-only";
 import type { RemediationParams } from "@/lib/dashboard/remediation.ts";
 import { DAY_MS } from "@/lib/time.ts";
-import { SeverityBadge } from "../badges.tsx";
+import { SeverityCell } from "../badges.tsx";
+import { DataTable } from "../data-table.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
 import { sla } from "./data.ts";
 import { FindingCell } from "./finding-cell.tsx";
@@ -28,38 +29,24 @@ export async function DuePanel({ params }: { params: RemediationParams }) {
       {v.due.length === 0 ? (
         <EmptyNote>Nothing open: nothing is due.</EmptyNote>
       ) : (
-        <div className="table-scroll">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Due</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Assignee</th>
+        <DataTable columns={["Due", "Severity", "Finding", "Assignee"]} rows={v.due} scroll>
+          {(f) => {
+            const d = dueText(f.dueAt, now);
+            return (
+              <tr key={f.id}>
+                <td className={d.overdue ? "error nowrap" : "nowrap"}>
+                  {fmtDate(f.dueAt)}
+                  <div className="small">{d.text}</div>
+                </td>
+                <SeverityCell severity={f.severity} />
+                <FindingCell id={f.id} title={f.policyTitle}>
+                  {f.repositoryName} · {f.path}:{f.line}
+                </FindingCell>
+                <td>{f.assigneeName ?? <span className="muted">unassigned</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {v.due.map((f) => {
-                const d = dueText(f.dueAt, now);
-                return (
-                  <tr key={f.id}>
-                    <td className={d.overdue ? "error nowrap" : "nowrap"}>
-                      {fmtDate(f.dueAt)}
-                      <div className="small">{d.text}</div>
-                    </td>
-                    <td>
-                      <SeverityBadge severity={f.severity} />
-                    </td>
-                    <FindingCell id={f.id} title={f.policyTitle}>
-                      {f.repositoryName} · {f.path}:{f.line}
-                    </FindingCell>
-                    <td>{f.assigneeName ?? <span className="muted">unassigned</span>}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          }}
+        </DataTable>
       )}
     </section>
   );

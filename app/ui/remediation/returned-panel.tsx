@@ -1,5 +1,6 @@
 import { type AcceptedRisks, RETURNED_DAYS } from "@/lib/dashboard/remediation.ts";
-import { SeverityBadge, StatusBadge } from "../badges.tsx";
+import { SeverityCell, StatusBadge } from "../badges.tsx";
+import { DataTable } from "../data-table.tsx";
 import { fmtDate, fmtInt } from "../format.ts";
 import { FindingCell } from "./finding-cell.tsx";
 import { EmptyNote } from "./notes.tsx";
@@ -15,34 +16,20 @@ export function ReturnedPanel({ risks: a }: { risks: AcceptedRisks }) {
       {a.returned.length === 0 ? (
         <EmptyNote>No acceptance has expired.</EmptyNote>
       ) : (
-        <div className="table-scroll">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Expired</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Status now</th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.returned.map((r) => (
-                <tr key={`${r.id}-${r.expiredAt.toISOString()}`}>
-                  <td className="nowrap">{fmtDate(r.expiredAt)}</td>
-                  <td>
-                    <SeverityBadge severity={r.severity} />
-                  </td>
-                  <FindingCell id={r.id} title={r.policyTitle}>
-                    {r.repositoryName}
-                  </FindingCell>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Expired", "Severity", "Finding", "Status now"]} rows={a.returned} scroll>
+          {(r) => (
+            <tr key={`${r.id}-${r.expiredAt.toISOString()}`}>
+              <td className="nowrap">{fmtDate(r.expiredAt)}</td>
+              <SeverityCell severity={r.severity} />
+              <FindingCell id={r.id} title={r.policyTitle}>
+                {r.repositoryName}
+              </FindingCell>
+              <td>
+                <StatusBadge status={r.status} />
+              </td>
+            </tr>
+          )}
+        </DataTable>
       )}
     </section>
   );

@@ -1,7 +1,8 @@
 import "server-only";
 import Link from "next/link";
 import { DUE_SOON_DAYS, type RemediationParams } from "@/lib/dashboard/remediation.ts";
-import { SeverityBadge } from "../badges.tsx";
+import { SeverityCell } from "../badges.tsx";
+import { DataTable, num } from "../data-table.tsx";
 import { fmtInt } from "../format.ts";
 import { sla } from "./data.ts";
 
@@ -21,40 +22,19 @@ export async function SlaPanel({ params, canManageSettings }: { params: Remediat
         ) : null}
         .
       </p>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Severity</th>
-            <th scope="col" className="num">
-              SLA
-            </th>
-            <th scope="col" className="num">
-              Open
-            </th>
-            <th scope="col" className="num">
-              Overdue
-            </th>
-            <th scope="col" className="num">
-              Due in {DUE_SOON_DAYS} d
-            </th>
+      <DataTable columns={["Severity", num("SLA"), num("Open"), num("Overdue"), num(`Due in ${DUE_SOON_DAYS} d`)]} rows={v.bySeverity}>
+        {(r) => (
+          <tr key={r.severity}>
+            <SeverityCell severity={r.severity} />
+            <td className="num">{fmtInt(r.days)} days</td>
+            <td className="num">{fmtInt(r.open)}</td>
+            <td className={`num${r.overdue ? " error" : ""}`}>
+              <strong>{fmtInt(r.overdue)}</strong>
+            </td>
+            <td className="num">{fmtInt(r.dueSoon)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {v.bySeverity.map((r) => (
-            <tr key={r.severity}>
-              <td>
-                <SeverityBadge severity={r.severity} />
-              </td>
-              <td className="num">{fmtInt(r.days)} days</td>
-              <td className="num">{fmtInt(r.open)}</td>
-              <td className={`num${r.overdue ? " error" : ""}`}>
-                <strong>{fmtInt(r.overdue)}</strong>
-              </td>
-              <td className="num">{fmtInt(r.dueSoon)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      </DataTable>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { BulkLineResult } from "@/lib/repos/service.ts";
 import { registerMany, registerOne } from "@/app/(dashboard)/repositories/actions.ts";
 import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
 import { useCheckTypedUrl } from "../credentials/check-access.tsx";
+import { DataTable, num } from "../data-table.tsx";
 
 type OneData = {
   repositoryId: string;
@@ -114,25 +115,15 @@ function RegisterMany({ teams }: { teams: string[] }) {
             <p className="small">
               <strong className="error">Refused</strong> <span className="muted">— left in the box to fix and register again</span>
             </p>
-            <table className="data compact">
-              <caption className="visually-hidden">Refused lines and why</caption>
-              <thead>
-                <tr>
-                  <th className="num">Line</th>
-                  <th>URL</th>
-                  <th>Why</th>
+            <DataTable className="data compact" caption="Refused lines and why" columns={[num("Line"), "URL", "Why"]} rows={refused}>
+              {(r, i) => (
+                <tr key={r.line}>
+                  <td className="num">{i + 1}</td>
+                  <td className="mono wrap-anywhere">{r.url}</td>
+                  <td className="error wrap-anywhere">{r.error?.message ?? "refused"}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {refused.map((r, i) => (
-                  <tr key={r.line}>
-                    <td className="num">{i + 1}</td>
-                    <td className="mono wrap-anywhere">{r.url}</td>
-                    <td className="error wrap-anywhere">{r.error?.message ?? "refused"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            </DataTable>
           </div>
         ) : null}
       </div>

@@ -2,6 +2,7 @@ import type { SignedInUser } from "@/lib/auth/guard.ts";
 import { KIND_LABEL, SUPPRESSION_KINDS, suppressionCheckOptions, type SuppressionView } from "@/lib/suppressions/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { ComboboxField } from "../combobox/field.tsx";
+import { SelectField } from "../select-field.tsx";
 
 /**
  * The suppressions page's filters: plain GET form, so every view is a URL. Repositories and teams are searched
@@ -13,44 +14,26 @@ export async function SuppressionFilters({ view, user }: { view: SuppressionView
     <form method="get" action="/suppressions" className="filters" role="search" aria-label="Filter the suppressions">
       <ComboboxField name="repository" label="Repository" kind="repositories" value={view.repository} emptyLabel="Any" />
       <ComboboxField name="team" label="Team" kind="teams" value={view.team} emptyLabel="Any" />
-      <label>
-        Kind
-        <select name="kind" defaultValue={view.kind ?? ""}>
-          <option value="">Any</option>
-          {SUPPRESSION_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {KIND_LABEL[k]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Check
-        <select name="check" defaultValue={view.check ?? ""}>
-          <option value="">Any</option>
-          {checks.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Reason
-        <select name="reason" defaultValue={view.reason ?? ""}>
-          <option value="">Any</option>
-          <option value="missing">No reason given</option>
-          <option value="given">With a reason</option>
-        </select>
-      </label>
-      <label>
-        Honoured
-        <select name="honoured" defaultValue={view.honoured ?? ""}>
-          <option value="">Any</option>
-          <option value="no">Not honoured (counts as open)</option>
-          <option value="yes">Honoured</option>
-        </select>
-      </label>
+      <SelectField name="kind" label="Kind" value={view.kind} options={SUPPRESSION_KINDS.map((k) => [k, KIND_LABEL[k]] as const)} />
+      <SelectField name="check" label="Check" value={view.check} options={checks} />
+      <SelectField
+        name="reason"
+        label="Reason"
+        value={view.reason}
+        options={[
+          ["missing", "No reason given"],
+          ["given", "With a reason"],
+        ]}
+      />
+      <SelectField
+        name="honoured"
+        label="Honoured"
+        value={view.honoured}
+        options={[
+          ["no", "Not honoured (counts as open)"],
+          ["yes", "Honoured"],
+        ]}
+      />
       <div className="row-flex" style={{ alignSelf: "flex-end" }}>
         <button type="submit" className="button primary">
           Filter

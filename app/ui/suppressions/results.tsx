@@ -10,6 +10,7 @@ import {
 } from "@/lib/suppressions/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { SeverityBadge } from "@/app/ui/badges.tsx";
+import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtInt } from "@/app/ui/format.ts";
 import type { SeverityName } from "@/app/ui/palette.ts";
@@ -121,27 +122,14 @@ export async function SuppressionResults({ view, user }: { view: SuppressionView
           see appear here after their next scan.
         </EmptyState>
       ) : (
-        <div className="table-scroll">
-          <table className="data">
-            <caption className="visually-hidden">Suppressions and exclusions</caption>
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Check</th>
-                <th scope="col">Where</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Author</th>
-                <th scope="col">Honoured</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <Row key={s.id} s={s} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Suppressions and exclusions"
+          columns={["Repository", "Kind", "Check", "Where", "Reason", "Author", "Honoured"]}
+          rows={rows}
+          scroll
+        >
+          {(s) => <Row key={s.id} s={s} />}
+        </DataTable>
       )}
       {pages > 1 ? (
         <nav className="pagination" aria-label="Pages">

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { auditFilters, listAudit, type AuditFilters } from "@/lib/audit.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
+import { DataTable } from "@/app/ui/data-table.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
+import { SelectField } from "@/app/ui/select-field.tsx";
 
 export const metadata: Metadata = { title: "Audit log · Posture" };
 
@@ -42,17 +44,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Actor
           <input name="actor" defaultValue={f.actor} placeholder="email or token" />
         </label>
-        <label>
-          Action
-          <select name="action" defaultValue={f.action ?? ""}>
-            <option value="">any</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField name="action" label="Action" value={f.action} options={actions} any="any" />
         <label>
           Target (type or id)
           <input name="target" defaultValue={f.target} />
@@ -69,49 +61,33 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Link href="/admin/audit">Clear</Link>
       </form>
       <section className="panel" style={{ marginTop: 16 }}>
-        <table className="data">
-          <caption className="visually-hidden">Audit entries, newest first</caption>
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Actor</th>
-              <th>IP</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Before</th>
-              <th>After</th>
+        <DataTable
+          caption="Audit entries, newest first"
+          columns={["Time", "Actor", "IP", "Action", "Target", "Before", "After"]}
+          rows={rows}
+          empty="No entries match."
+        >
+          {(r) => (
+            <tr key={r.id}>
+              <td style={{ whiteSpace: "nowrap" }}>{fmtDateTime(r.createdAt)}</td>
+              <td className="wrap-anywhere">{r.actorLabel}</td>
+              <td>{r.ip ?? "—"}</td>
+              <td>
+                <code>{r.action}</code>
+              </td>
+              <td className="wrap-anywhere">
+                {r.targetType}
+                {r.targetId ? <div className="muted small">{r.targetId}</div> : null}
+              </td>
+              <td style={{ maxWidth: 320 }}>
+                <Json value={r.before} />
+              </td>
+              <td style={{ maxWidth: 320 }}>
+                <Json value={r.after} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No entries match.
-                </td>
-              </tr>
-            ) : null}
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td style={{ whiteSpace: "nowrap" }}>{fmtDateTime(r.createdAt)}</td>
-                <td className="wrap-anywhere">{r.actorLabel}</td>
-                <td>{r.ip ?? "—"}</td>
-                <td>
-                  <code>{r.action}</code>
-                </td>
-                <td className="wrap-anywhere">
-                  {r.targetType}
-                  {r.targetId ? <div className="muted small">{r.targetId}</div> : null}
-                </td>
-                <td style={{ maxWidth: 320 }}>
-                  <Json value={r.before} />
-                </td>
-                <td style={{ maxWidth: 320 }}>
-                  <Json value={r.after} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
         <nav className="pagination" aria-label="Pages">
           {f.page > 1 ? <Link href={pageHref(f, f.page - 1)}>← Newer</Link> : null}
           <span className="muted">Page {f.page}</span>

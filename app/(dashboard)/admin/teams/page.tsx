@@ -5,10 +5,13 @@ import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { Combobox } from "@/app/ui/combobox/combobox.tsx";
+import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { addTeamMember, removeTeamMember } from "../actions.ts";
 
 export const metadata: Metadata = { title: "Teams · Posture" };
+
+const COLUMN_WIDTHS = ["40%", "20%", "20%", "20%"];
 
 /** Team membership: who sees which repositories (issue 16). Admins manage every team, security leads their own. */
 export default async function TeamsPage() {
@@ -43,52 +46,37 @@ export default async function TeamsPage() {
                 {t.members.length === 0 ? (
                   <p className="muted small">No members: only admins and org-wide roles see this team’s repositories.</p>
                 ) : (
-                  <table className="data">
-                    <caption className="visually-hidden">Members of {t.name}</caption>
-                    {/* The same columns in every team's table, so the tables line up down the page. */}
-                    <colgroup>
-                      <col style={{ width: "40%" }} />
-                      <col style={{ width: "20%" }} />
-                      <col style={{ width: "20%" }} />
-                      <col style={{ width: "20%" }} />
-                    </colgroup>
-                    <thead>
-                      <tr>
-                        <th>Member</th>
-                        <th>Role</th>
-                        <th>Scope</th>
-                        <th>Actions</th>
+                  <DataTable
+                    caption={`Members of ${t.name}`}
+                    columns={["Member", "Role", "Scope", "Actions"]}
+                    rows={t.members}
+                    // The same columns in every team's table, so the tables line up down the page.
+                    colgroup={COLUMN_WIDTHS.map((w, i) => <col key={i} style={{ width: w }} />)}
+                  >
+                    {({ user: u }) => (
+                      <tr key={u.id}>
+                        <td className="wrap-anywhere">
+                          <div>{u.name}</div>
+                          <div className="muted small">{u.email}</div>
+                        </td>
+                        <td>{roleLabel(u.role)}</td>
+                        <td>{u.role === "admin" || u.orgWide ? "org-wide" : "their teams"}</td>
+                        <td>
+                          <ActionForm
+                            action={removeTeamMember}
+                            submit="Remove"
+                            className="row-flex"
+                            danger
+                            fields={{ teamId: t.id, userId: u.id }}
+                            confirm={`Remove ${u.email} from ${t.name}?`}
+                          />
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {t.members.map(({ user: u }) => (
-                        <tr key={u.id}>
-                          <td className="wrap-anywhere">
-                            <div>{u.name}</div>
-                            <div className="muted small">{u.email}</div>
-                          </td>
-                          <td>{roleLabel(u.role)}</td>
-                          <td>{u.role === "admin" || u.orgWide ? "org-wide" : "their teams"}</td>
-                          <td>
-                            <ActionForm
-                              action={removeTeamMember}
-                              submit="Remove"
-                              className="row-flex"
-                              danger
-                              confirm={`Remove ${u.email} from ${t.name}?`}
-                            >
-                              <input type="hidden" name="teamId" value={t.id} />
-                              <input type="hidden" name="userId" value={u.id} />
-                            </ActionForm>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                    )}
+                  </DataTable>
                 )}
                 {/* Every active user is a candidate: searched as one types (app/ui/combobox/), not listed per team. */}
-                <ActionForm action={addTeamMember} submit="Add member" className="filters" resetOnSuccess>
-                  <input type="hidden" name="teamId" value={t.id} />
+                <ActionForm action={addTeamMember} submit="Add member" className="filters" resetOnSuccess fields={{ teamId: t.id }}>
                   <Combobox name="userId" label="User" kind="members" params={{ team: t.id }} placeholder="Choose a user…" />
                 </ActionForm>
               </section>

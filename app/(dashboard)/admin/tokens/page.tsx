@@ -4,6 +4,7 @@ import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { Combobox } from "@/app/ui/combobox/combobox.tsx";
+import { DataTable, unlabelled } from "@/app/ui/data-table.tsx";
 import { fmtAgo, fmtDate } from "@/app/ui/format.ts";
 import { createToken, revokeToken } from "../actions.ts";
 
@@ -63,61 +64,42 @@ export default async function TokensPage() {
         </p>
       </section>
       <section className="panel" style={{ marginTop: 16 }}>
-        <table className="data">
-          <caption className="visually-hidden">API tokens</caption>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>User</th>
-              <th>Scope</th>
-              <th>Token</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.length === 0 ? (
-              <tr>
-                <td colSpan={9} className="muted">
-                  No tokens yet.
+        <DataTable
+          caption="API tokens"
+          columns={["Name", "User", "Scope", "Token", "Created", "Expires", "Last used", "Status", unlabelled("Revoke")]}
+          rows={tokens}
+          empty="No tokens yet."
+        >
+          {(t) => {
+            const status = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
+            return (
+              <tr key={t.id}>
+                <td className="wrap-anywhere">{t.name}</td>
+                <td className="wrap-anywhere">{t.user.email}</td>
+                <td>{t.scope}</td>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td>{fmtDate(t.createdAt)}</td>
+                <td>{t.expiresAt ? fmtDate(t.expiresAt) : "never"}</td>
+                <td>{fmtAgo(t.lastUsedAt)}</td>
+                <td className={status === "active" ? "" : "muted"}>{status}</td>
+                <td>
+                  {status === "active" ? (
+                    <ActionForm
+                      action={revokeToken}
+                      submit="Revoke"
+                      danger
+                      className="row-flex"
+                      fields={{ tokenId: t.id }}
+                      confirm={`Revoke "${t.name}"? Anything using it stops working.`}
+                    />
+                  ) : null}
                 </td>
               </tr>
-            ) : null}
-            {tokens.map((t) => {
-              const status = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
-              return (
-                <tr key={t.id}>
-                  <td className="wrap-anywhere">{t.name}</td>
-                  <td className="wrap-anywhere">{t.user.email}</td>
-                  <td>{t.scope}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>{fmtDate(t.createdAt)}</td>
-                  <td>{t.expiresAt ? fmtDate(t.expiresAt) : "never"}</td>
-                  <td>{fmtAgo(t.lastUsedAt)}</td>
-                  <td className={status === "active" ? "" : "muted"}>{status}</td>
-                  <td>
-                    {status === "active" ? (
-                      <ActionForm
-                        action={revokeToken}
-                        submit="Revoke"
-                        danger
-                        className="row-flex"
-                        confirm={`Revoke "${t.name}"? Anything using it stops working.`}
-                      >
-                        <input type="hidden" name="tokenId" value={t.id} />
-                      </ActionForm>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+            );
+          }}
+        </DataTable>
       </section>
     </>
   );

@@ -4,6 +4,7 @@ import { listUsers, ROLES } from "@/lib/auth/users.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
+import { DataTable, num } from "@/app/ui/data-table.tsx";
 import { fmtDate } from "@/app/ui/format.ts";
 import { changeRole, createUser, resetPassword, setDisabled, setOrgWide } from "../actions.ts";
 
@@ -55,79 +56,67 @@ export default async function UsersPage() {
         <p className="muted small">A password is generated and shown once; give it to the person over a channel you trust.</p>
       </section>
       <section className="panel" style={{ marginTop: 16 }}>
-        <table className="data">
-          <caption className="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th>Scope</th>
-              <th>Status</th>
-              <th className="num">Sessions</th>
-              <th className="num">Tokens</th>
-              <th>Created</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td className="wrap-anywhere">
-                  <div>{u.name}</div>
-                  <div className="muted small">{u.email}</div>
-                </td>
-                <td>
-                  <ActionForm action={changeRole} submit="Change" className="row-flex">
-                    <input type="hidden" name="userId" value={u.id} />
-                    <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
-                      <RoleOptions />
-                    </select>
+        <DataTable
+          caption="Users"
+          columns={["User", "Role", "Scope", "Status", num("Sessions"), num("Tokens"), "Created", "Actions"]}
+          rows={users}
+        >
+          {(u) => (
+            <tr key={u.id}>
+              <td className="wrap-anywhere">
+                <div>{u.name}</div>
+                <div className="muted small">{u.email}</div>
+              </td>
+              <td>
+                <ActionForm action={changeRole} submit="Change" className="row-flex" fields={{ userId: u.id }}>
+                  <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
+                    <RoleOptions />
+                  </select>
+                </ActionForm>
+              </td>
+              <td>
+                {u.role === "admin" ? (
+                  "org-wide"
+                ) : (
+                  <ActionForm
+                    action={setOrgWide}
+                    submit={u.orgWide ? "Limit to teams" : "Make org-wide"}
+                    className="stack"
+                    fields={{ userId: u.id, orgWide: u.orgWide ? "false" : "true" }}
+                  >
+                    <span>{u.orgWide ? "org-wide" : u.teams.length ? u.teams.map((t) => t.team.name).join(", ") : "no team"}</span>
                   </ActionForm>
-                </td>
-                <td>
-                  {u.role === "admin" ? (
-                    "org-wide"
-                  ) : (
-                    <ActionForm action={setOrgWide} submit={u.orgWide ? "Limit to teams" : "Make org-wide"} className="stack">
-                      <span>{u.orgWide ? "org-wide" : u.teams.length ? u.teams.map((t) => t.team.name).join(", ") : "no team"}</span>
-                      <input type="hidden" name="userId" value={u.id} />
-                      <input type="hidden" name="orgWide" value={u.orgWide ? "false" : "true"} />
-                    </ActionForm>
-                  )}
-                </td>
-                <td>{u.disabledAt ? <span className="error">disabled {fmtDate(u.disabledAt)}</span> : "active"}</td>
-                <td className="num">{u._count.sessions}</td>
-                <td className="num">{u._count.apiTokens}</td>
-                <td>{fmtDate(u.createdAt)}</td>
-                <td>
-                  <div className="stack">
-                    {u.id === me.id ? null : (
-                      <ActionForm
-                        action={setDisabled}
-                        submit={u.disabledAt ? "Enable" : "Disable"}
-                        className="row-flex"
-                        danger={!u.disabledAt}
-                        confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}
-                      >
-                        <input type="hidden" name="userId" value={u.id} />
-                        <input type="hidden" name="disabled" value={u.disabledAt ? "false" : "true"} />
-                      </ActionForm>
-                    )}
+                )}
+              </td>
+              <td>{u.disabledAt ? <span className="error">disabled {fmtDate(u.disabledAt)}</span> : "active"}</td>
+              <td className="num">{u._count.sessions}</td>
+              <td className="num">{u._count.apiTokens}</td>
+              <td>{fmtDate(u.createdAt)}</td>
+              <td>
+                <div className="stack">
+                  {u.id === me.id ? null : (
                     <ActionForm
-                      action={resetPassword}
-                      submit="Reset password"
+                      action={setDisabled}
+                      submit={u.disabledAt ? "Enable" : "Disable"}
                       className="row-flex"
-                      reveal={{ key: "password", label: "New password" }}
-                      confirm={`Reset the password of ${u.email}? Their sessions end.`}
-                    >
-                      <input type="hidden" name="userId" value={u.id} />
-                    </ActionForm>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                      danger={!u.disabledAt}
+                      fields={{ userId: u.id, disabled: u.disabledAt ? "false" : "true" }}
+                      confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}
+                    />
+                  )}
+                  <ActionForm
+                    action={resetPassword}
+                    submit="Reset password"
+                    className="row-flex"
+                    fields={{ userId: u.id }}
+                    reveal={{ key: "password", label: "New password" }}
+                    confirm={`Reset the password of ${u.email}? Their sessions end.`}
+                  />
+                </div>
+              </td>
+            </tr>
+          )}
+        </DataTable>
       </section>
     </>
   );

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
+import { type ReactNode, Suspense } from "react";
 import { z } from "zod";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { openTrend } from "@/lib/dashboard/trends.ts";
@@ -18,7 +18,8 @@ import {
 } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requireRepositoryPage, requestVisibility } from "@/lib/server/session.ts";
-import { ContextBadge, SeverityBadge, StatusBadge } from "@/app/ui/badges.tsx";
+import { ContextBadge, SeverityCell, StatusBadge } from "@/app/ui/badges.tsx";
+import { DataTable, num } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtDateTime, fmtInt } from "@/app/ui/format.ts";
 import { SEVERITY_ORDER } from "@/app/ui/palette.ts";
@@ -202,36 +203,24 @@ async function TopFindings({
       ) : findings.length === 0 ? (
         <EmptyState title="No open findings">Nothing to fix here. Findings appear after a scan matches a check.</EmptyState>
       ) : (
-        <table className="data compact">
-          <thead>
-            <tr>
-              <th>Severity</th>
-              <th>Finding</th>
-              <th>Status</th>
-              <th>Due</th>
+        <DataTable className="data compact" columns={["Severity", "Finding", "Status", "Due"]} rows={findings}>
+          {(f) => (
+            <tr key={f.id}>
+              <SeverityCell severity={f.severity} />
+              <td className="wrap-anywhere">
+                <Link href={`/findings/${f.id}`}>{f.message}</Link>
+                <div className="muted small mono">
+                  {f.path}:{f.line} · {f.checkId}
+                </div>
+                {f.codeContext !== "production" ? <ContextBadge context={f.codeContext} /> : null}
+              </td>
+              <td>
+                <StatusBadge status={f.status} />
+              </td>
+              <td className="small">{fmtDate(f.dueAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {findings.map((f) => (
-              <tr key={f.id}>
-                <td>
-                  <SeverityBadge severity={f.severity} />
-                </td>
-                <td className="wrap-anywhere">
-                  <Link href={`/findings/${f.id}`}>{f.message}</Link>
-                  <div className="muted small mono">
-                    {f.path}:{f.line} · {f.checkId}
-                  </div>
-                  {f.codeContext !== "production" ? <ContextBadge context={f.codeContext} /> : null}
-                </td>
-                <td>
-                  <StatusBadge status={f.status} />
-                </td>
-                <td className="small">{fmtDate(f.dueAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       )}
       <p className="small">
         <Link href={`/findings?repository=${encodeURIComponent(repositoryId)}`}>Open the findings table for this repository →</Link>
@@ -270,70 +259,54 @@ async function RepoConfigPanel({ repositoryId }: { repositoryId: string }) {
             As read by the last successful scan, {fmtDateTime(latest.finishedAt)}
             {latest.commitSha ? ` at ${latest.commitSha.slice(0, 10)}` : ""}.
           </p>
-          {c.exclusions.length ? (
-            <table className="data compact">
-              <caption className="small">Excluded paths ({c.exclusions.length}): not scanned at all</caption>
-              <thead>
-                <tr>
-                  <th>Path</th>
-                  <th>Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.exclusions.map((e, i) => (
-                  <tr key={i}>
-                    <td className="mono small wrap-anywhere">{e.path}</td>
-                    <td className="small wrap-anywhere">{e.reason || <span className="muted">no reason given</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-          {c.disabledChecks.length ? (
-            <table className="data compact">
-              <caption className="small">Checks turned off ({c.disabledChecks.length})</caption>
-              <thead>
-                <tr>
-                  <th>Check</th>
-                  <th>Where</th>
-                  <th>Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.disabledChecks.map((d, i) => (
-                  <tr key={i}>
-                    <td className="mono small wrap-anywhere">{d.check}</td>
-                    <td className="mono small wrap-anywhere">{d.paths.length ? d.paths.join(", ") : "everywhere"}</td>
-                    <td className="small wrap-anywhere">{d.reason || <span className="muted">no reason given</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-          {c.contextOverrides.length ? (
-            <table className="data compact">
-              <caption className="small">Context overrides ({c.contextOverrides.length}): scanned, counted as their context</caption>
-              <thead>
-                <tr>
-                  <th>Path</th>
-                  <th>Context</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.contextOverrides.map((o, i) => (
-                  <tr key={i}>
-                    <td className="mono small wrap-anywhere">{o.path}</td>
-                    <td className="small">{CONTEXT_LABELS[o.context]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          <ConfigTable
+            caption={`Excluded paths (${c.exclusions.length}): not scanned at all`}
+            columns={["Path", "Reason"]}
+            rows={c.exclusions}
+          >
+            {(e, i) => (
+              <tr key={i}>
+                <td className="mono small wrap-anywhere">{e.path}</td>
+                <td className="small wrap-anywhere">{e.reason || <span className="muted">no reason given</span>}</td>
+              </tr>
+            )}
+          </ConfigTable>
+          <ConfigTable
+            caption={`Checks turned off (${c.disabledChecks.length})`}
+            columns={["Check", "Where", "Reason"]}
+            rows={c.disabledChecks}
+          >
+            {(d, i) => (
+              <tr key={i}>
+                <td className="mono small wrap-anywhere">{d.check}</td>
+                <td className="mono small wrap-anywhere">{d.paths.length ? d.paths.join(", ") : "everywhere"}</td>
+                <td className="small wrap-anywhere">{d.reason || <span className="muted">no reason given</span>}</td>
+              </tr>
+            )}
+          </ConfigTable>
+          <ConfigTable
+            caption={`Context overrides (${c.contextOverrides.length}): scanned, counted as their context`}
+            columns={["Path", "Context"]}
+            rows={c.contextOverrides}
+          >
+            {(o, i) => (
+              <tr key={i}>
+                <td className="mono small wrap-anywhere">{o.path}</td>
+                <td className="small">{CONTEXT_LABELS[o.context]}</td>
+              </tr>
+            )}
+          </ConfigTable>
           {latest.truncated ? <p className="muted small">Only the first entries of each list are shown.</p> : null}
         </div>
       )}
     </section>
   );
+}
+
+/** One list of the .posture.yaml panel, with its count in a visible caption; nothing when the list is empty. */
+function ConfigTable<T>(props: { caption: string; columns: string[]; rows: readonly T[]; children: (row: T, index: number) => ReactNode }) {
+  if (props.rows.length === 0) return null;
+  return <DataTable className="data compact" captionClassName="small" {...props} />;
 }
 
 /** Scan.errors comes from the engine ([{ path, message }]) but is stored JSON naming untrusted files: checked, bounded, shown as text. */
@@ -368,58 +341,50 @@ async function ScanHistory({ repositoryId }: { repositoryId: string }) {
           A scan is queued when a repository is registered, on “Scan now”, and by the daily org-wide rescan.
         </EmptyState>
       ) : (
-        <table className="data compact scans">
-          <thead>
-            <tr>
-              <th>Queued</th>
-              <th>Status</th>
-              <th>Trigger</th>
-              <th>Commit</th>
-              <th className="num">Duration</th>
-              <th className="num">Findings</th>
-            </tr>
-          </thead>
-          <tbody>
-            {scans.map((s) => {
-              const errors = fileErrors(s.errors);
-              return (
-                <tr key={s.id}>
-                  <td className="small">{fmtDateTime(s.queuedAt)}</td>
-                  <td>
-                    <LiveScanStatus repositoryId={repositoryId} scanId={s.id} status={s.status} />
-                    {s.failureReason ? <FailureReason text={s.failureReason} full /> : null}
-                    {errors.length ? (
-                      <details className="small">
-                        <summary>
-                          {errors.length} file error{errors.length === 1 ? "" : "s"}
-                        </summary>
-                        <ul className="file-errors">
-                          {errors.slice(0, SHOWN_ERRORS).map((e, i) => (
-                            <li key={i} className="wrap-anywhere">
-                              <code>{e.path}</code>: {e.message}
-                            </li>
-                          ))}
-                        </ul>
-                        {errors.length > SHOWN_ERRORS ? <p className="muted">and {errors.length - SHOWN_ERRORS} more</p> : null}
-                      </details>
-                    ) : null}
-                  </td>
-                  <td className="small">{s.trigger}</td>
-                  <td className="mono small" title={s.commitSha ?? undefined}>
-                    {s.commitSha ? s.commitSha.slice(0, 10) : "—"}
-                  </td>
-                  <td className="num small">{duration(s)}</td>
-                  <td
-                    className="num small"
-                    aria-label={`${s.findingsNew} new, ${s.findingsFixed} fixed, ${s.findingsReopened} reopened, ${s.findingsPresent} present`}
-                  >
-                    +{s.findingsNew} / −{s.findingsFixed} / ↺{s.findingsReopened} / {s.findingsPresent}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          className="data compact scans"
+          columns={["Queued", "Status", "Trigger", "Commit", num("Duration"), num("Findings")]}
+          rows={scans}
+        >
+          {(s) => {
+            const errors = fileErrors(s.errors);
+            return (
+              <tr key={s.id}>
+                <td className="small">{fmtDateTime(s.queuedAt)}</td>
+                <td>
+                  <LiveScanStatus repositoryId={repositoryId} scanId={s.id} status={s.status} />
+                  {s.failureReason ? <FailureReason text={s.failureReason} full /> : null}
+                  {errors.length ? (
+                    <details className="small">
+                      <summary>
+                        {errors.length} file error{errors.length === 1 ? "" : "s"}
+                      </summary>
+                      <ul className="file-errors">
+                        {errors.slice(0, SHOWN_ERRORS).map((e, i) => (
+                          <li key={i} className="wrap-anywhere">
+                            <code>{e.path}</code>: {e.message}
+                          </li>
+                        ))}
+                      </ul>
+                      {errors.length > SHOWN_ERRORS ? <p className="muted">and {errors.length - SHOWN_ERRORS} more</p> : null}
+                    </details>
+                  ) : null}
+                </td>
+                <td className="small">{s.trigger}</td>
+                <td className="mono small" title={s.commitSha ?? undefined}>
+                  {s.commitSha ? s.commitSha.slice(0, 10) : "—"}
+                </td>
+                <td className="num small">{duration(s)}</td>
+                <td
+                  className="num small"
+                  aria-label={`${s.findingsNew} new, ${s.findingsFixed} fixed, ${s.findingsReopened} reopened, ${s.findingsPresent} present`}
+                >
+                  +{s.findingsNew} / −{s.findingsFixed} / ↺{s.findingsReopened} / {s.findingsPresent}
+                </td>
+              </tr>
+            );
+          }}
+        </DataTable>
       )}
       {scans.length ? (
         <dl className="scan-legend small muted" aria-label="What the scan history columns mean">

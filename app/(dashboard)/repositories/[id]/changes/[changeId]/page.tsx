@@ -5,7 +5,8 @@ import { changeScan, type ChangeFinding } from "@/lib/changes/queries.ts";
 import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requireRepositoryPage } from "@/lib/server/session.ts";
-import { ContextBadge, SeverityBadge } from "@/app/ui/badges.tsx";
+import { ContextBadge, SeverityCell } from "@/app/ui/badges.tsx";
+import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
 
@@ -97,34 +98,21 @@ function Findings({ title, findings, total, empty }: { title: string; findings: 
       {findings.length === 0 ? (
         <EmptyState title={empty} />
       ) : (
-        <table className="data">
-          <caption className="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th>Severity</th>
-              <th>Check</th>
-              <th>Where</th>
-              <th>Finding</th>
+        <DataTable caption={title} columns={["Severity", "Check", "Where", "Finding"]} rows={findings}>
+          {(f) => (
+            <tr key={f.fingerprint}>
+              <SeverityCell severity={f.severity} />
+              <td className="mono small wrap-anywhere">{f.checkId}</td>
+              <td className="mono small wrap-anywhere">
+                {f.path}:{f.line} <ContextBadge context={f.context} inList />
+              </td>
+              <td className="wrap-anywhere">
+                {f.message}
+                {f.snippet ? <pre className="snippet small">{f.snippet}</pre> : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {findings.map((f) => (
-              <tr key={f.fingerprint}>
-                <td>
-                  <SeverityBadge severity={f.severity} />
-                </td>
-                <td className="mono small wrap-anywhere">{f.checkId}</td>
-                <td className="mono small wrap-anywhere">
-                  {f.path}:{f.line} <ContextBadge context={f.context} inList />
-                </td>
-                <td className="wrap-anywhere">
-                  {f.message}
-                  {f.snippet ? <pre className="snippet small">{f.snippet}</pre> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       )}
       {total > findings.length ? (
         <p className="muted small">
