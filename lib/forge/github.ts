@@ -3,9 +3,9 @@
  * fine-grained or classic personal access token, or an App's installation token from lib/forge/github-app.ts).
  */
 import { z } from "zod";
-import { githubBase, type ForgeBase } from "./base-url.ts";
+import { githubBase } from "./base-url.ts";
 import { ForgeError } from "./errors.ts";
-import { ForgeHttp, type HttpOptions } from "./http.ts";
+import { TokenClient, type TokenClientOptions } from "./http.ts";
 import {
   changeCommentInput,
   checked,
@@ -66,34 +66,18 @@ function normalise(r: z.infer<typeof repository>): ForgeRepository {
   };
 }
 
-export interface GitHubOptions extends HttpOptions {
+export interface GitHubOptions extends TokenClientOptions {
   /** https://api.github.com (default), https://github.com, or a GitHub Enterprise Server's URL. */
   baseUrl?: string;
-  /** A token, or a function giving the current one (an App's installation token is renewed before it expires). */
-  token: string | (() => Promise<string>);
-  /** At most this many pages of 100 in one listing. Default 100. */
-  maxPages?: number;
 }
 
 export type GitHubOwnerKind = "org" | "user" | "installation";
 
-export class GitHubClient implements ForgeClient {
+export class GitHubClient extends TokenClient implements ForgeClient {
   readonly kind = "github" as const;
-  readonly base: ForgeBase;
-  readonly http: ForgeHttp;
-  private readonly maxPages: number;
 
   constructor(opts: GitHubOptions) {
-    this.base = githubBase(opts.baseUrl, opts.networks);
-    const token = opts.token;
-    this.http = new ForgeHttp(
-      "GitHub",
-      this.base,
-      async () => ({ authorization: `Bearer ${typeof token === "string" ? token : await token()}` }),
-      githubHeaders(),
-      opts,
-    );
-    this.maxPages = opts.maxPages ?? 100;
+    super("GitHub", githubBase(opts.baseUrl, opts.networks), (token) => ({ authorization: `Bearer ${token}` }), githubHeaders(), opts);
   }
 
   async currentUser(): Promise<string> {

@@ -3,9 +3,9 @@
  * group access token.
  */
 import { z } from "zod";
-import { gitlabBase, type ForgeBase } from "./base-url.ts";
+import { gitlabBase } from "./base-url.ts";
 import { ForgeError } from "./errors.ts";
-import { ForgeHttp, type HttpOptions } from "./http.ts";
+import { TokenClient, type TokenClientOptions } from "./http.ts";
 import {
   changeCommentInput,
   checked,
@@ -71,33 +71,27 @@ const projectRef = (repo: string) => (/^\d{1,18}$/.test(repo) ? repo : encodedPa
 
 const STATE: Record<CommitState, string> = { pending: "pending", success: "success", failure: "failed", error: "failed" };
 
-export interface GitLabOptions extends HttpOptions {
+export interface GitLabOptions extends TokenClientOptions {
   /** https://gitlab.com (default), or a self-managed GitLab's URL (its /api/v4 is added). */
   baseUrl?: string;
-  token: string | (() => Promise<string>);
-  /** At most this many pages of 100 in one listing. Default 100. */
-  maxPages?: number;
 }
 
 export type GitLabOwnerKind = "group" | "user";
 
-export class GitLabClient implements ForgeClient {
+export class GitLabClient extends TokenClient implements ForgeClient {
   readonly kind = "gitlab" as const;
-  readonly base: ForgeBase;
-  readonly http: ForgeHttp;
-  private readonly maxPages: number;
 
   constructor(opts: GitLabOptions) {
-    this.base = gitlabBase(opts.baseUrl, opts.networks);
-    const token = opts.token;
-    this.http = new ForgeHttp(
+    super(
       "GitLab",
-      this.base,
-      async () => ({ "private-token": typeof token === "string" ? token : await token() }),
-      { accept: "application/json", "user-agent": "posture" },
+      gitlabBase(opts.baseUrl, opts.networks),
+      (token) => ({ "private-token": token }),
+      {
+        accept: "application/json",
+        "user-agent": "posture",
+      },
       opts,
     );
-    this.maxPages = opts.maxPages ?? 100;
   }
 
   async currentUser(): Promise<string> {

@@ -411,3 +411,30 @@ export function nextLink(link: string | undefined): string | null {
   }
   return null;
 }
+
+/** What a forge client is made with: how it talks HTTP, its token, and how far one listing may page. */
+export interface TokenClientOptions extends HttpOptions {
+  /** A token, or a function giving the current one (an App's installation token is renewed before it expires). */
+  token: string | (() => Promise<string>);
+  /** At most this many pages of 100 in one listing. Default 100. */
+  maxPages?: number;
+}
+
+/** The part GitHub's and GitLab's clients share: an HTTP client that sends the current token the forge's way. */
+export abstract class TokenClient {
+  readonly http: ForgeHttp;
+  protected readonly maxPages: number;
+
+  constructor(
+    name: string,
+    readonly base: ForgeBase,
+    /** The token as the forge's authentication header. */
+    authHeader: (token: string) => Record<string, string>,
+    headers: Record<string, string>,
+    opts: TokenClientOptions,
+  ) {
+    const token = opts.token;
+    this.http = new ForgeHttp(name, base, async () => authHeader(typeof token === "string" ? token : await token()), headers, opts);
+    this.maxPages = opts.maxPages ?? 100;
+  }
+}
