@@ -24,32 +24,34 @@ import { usePipelineTest } from "./support/pipeline.ts";
 const ROOT = join(import.meta.dirname, "..");
 const ROLES: Role[] = ["admin", "security_lead", "engineer", "viewer"];
 
-// The issue's roles, spelled out: admin does everything; security lead everything but users (and the audit
-// log, which the issue gives to admins); engineer registers repositories, triggers scans, triages; viewer reads.
-const EXPECTED: Record<Action, Role[]> = {
-  "findings:read": ["admin", "security_lead", "engineer", "viewer"],
-  "findings:triage": ["admin", "security_lead", "engineer"],
-  "repositories:read": ["admin", "security_lead", "engineer", "viewer"],
-  "repositories:register": ["admin", "security_lead", "engineer"],
-  "repositories:archive": ["admin", "security_lead"],
-  "scans:trigger": ["admin", "security_lead", "engineer"],
-  "scans:rescan-all": ["admin", "security_lead"],
-  "rules:manage": ["admin", "security_lead"],
-  "settings:manage": ["admin", "security_lead"],
-  "users:manage": ["admin"],
-  "tokens:manage": ["admin", "security_lead"],
-  // Issue 14: credentials are managed by admins and security leads.
-  "credentials:manage": ["admin", "security_lead"],
-  // Issue 14 §2–3: connected organisations, their webhooks and policies, like credentials.
-  "connections:manage": ["admin", "security_lead"],
-  "audit:read": ["admin"],
-  // Issue 16 §1: team membership, by admins and by security leads for their own teams.
-  "teams:manage": ["admin", "security_lead"],
-  // Issue 16 §2: approving accepted risks and false positives.
-  "exceptions:approve": ["admin", "security_lead"],
-  // Issue 16 §3: the suppressions page and API, for security leads (in their scope) and admins.
-  "suppressions:read": ["admin", "security_lead"],
+// The issue's roles, spelled out, role by role: a viewer reads; an engineer also registers repositories,
+// triggers scans and triages; a security lead does everything but manage users and read the audit log (which
+// the issue gives to admins); an admin does everything.
+const VIEWER: Action[] = ["findings:read", "repositories:read"];
+const ENGINEER: Action[] = [...VIEWER, "repositories:register", "scans:trigger", "findings:triage"];
+const ADMIN_ONLY: Action[] = ["users:manage", "audit:read"];
+// Since issues 14 and 16 the security lead's share includes credentials, connected organisations, team
+// membership, approving exceptions and the suppressions page: new actions go to the lead unless named above.
+const EXPECTED: Record<Role, (action: Action) => boolean> = {
+  viewer: (a) => VIEWER.includes(a),
+  engineer: (a) => ENGINEER.includes(a),
+  security_lead: (a) => !ADMIN_ONLY.includes(a),
+  admin: () => true,
 };
+const EXPECTED_ACTIONS: Action[] = [
+  ...ENGINEER,
+  ...ADMIN_ONLY,
+  "repositories:archive",
+  "scans:rescan-all",
+  "rules:manage",
+  "settings:manage",
+  "tokens:manage",
+  "credentials:manage",
+  "connections:manage",
+  "teams:manage",
+  "exceptions:approve",
+  "suppressions:read",
+];
 
 // Every dashboard write and the permission it must need: a new action, or a changed permission, is a
 // deliberate edit here.
@@ -117,9 +119,9 @@ type Case = (user: SignedInUser) => Promise<{ input: unknown; verify(data: unkno
 
 describe("authorisation matrix", () => {
   it("grants exactly the issue's permissions to each role", () => {
-    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
-    for (const action of Object.keys(EXPECTED) as Action[])
-      for (const role of ROLES) expect([action, role, can(role, action)]).toEqual([action, role, EXPECTED[action].includes(role)]);
+    expect(Object.keys(ACTIONS).sort()).toEqual([...EXPECTED_ACTIONS].sort());
+    for (const action of EXPECTED_ACTIONS)
+      for (const role of ROLES) expect([action, role, can(role, action)]).toEqual([action, role, EXPECTED[role](action)]);
   });
 
   const p = usePipelineTest("authz");
