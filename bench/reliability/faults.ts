@@ -12,6 +12,7 @@ import { listRepositories } from "../../lib/repos/queries.ts";
 import { DEFAULT_VISIBILITY } from "../../lib/findings/visibility.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
+import type { Scan } from "../../lib/db/client.ts";
 import {
   checkoutsLeft,
   cleanFingerprints,
@@ -47,52 +48,87 @@ const LOCK_TEXT = `BullMQ lock ${seconds(SCAN_LOCK.lockDuration)} renewed every 
 /** The recovery a SIGKILLed worker's scan must meet: picked up and finished by another worker. */
 const RECOVERY_TARGET_MS = 30_000;
 
-export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Outcome> {
-  const env = await scratchEnvironment(pg, redis, "kill");
-  const repos = scratchDir("kill-repo");
-  const happened: string[] = [];
+type Environment = Awaited<ReturnType<typeof scratchEnvironment>>;
+type Scenario = { env: Environment; repos: string; spawn: (extra?: Record<string, string>) => Promise<WorkerProcess> };
+
+/**
+ * Runs one scenario in a scratch environment with a scratch directory for its repositories; the worker
+ * processes it spawns are stopped, and the environment and directory removed, however it ends.
+ */
+async function inScratch(pg: Service, redis: Service, label: string, run: (s: Scenario) => Promise<Outcome>): Promise<Outcome> {
+  const env = await scratchEnvironment(pg, redis, label);
+  const repos = scratchDir(`${label}-repo`);
   const workers: WorkerProcess[] = [];
+  const spawn = async (extra: Record<string, string> = {}) => {
+    const w = await spawnWorker({ ...env.env, ...extra });
+    workers.push(w);
+    return w;
+  };
   try {
+    return await run({ env, repos, spawn });
+  } finally {
+    for (const w of workers) await stopWorker(w);
+    await env.close();
+    rmSync(repos, { recursive: true, force: true });
+  }
+}
+
+const finished = (s: { status: string }) => FINISHED.includes(s.status);
+/** The scan row has reached `status`, or finished without it. */
+const reached = (status: string) => (s: { status: string }) => s.status === status || finished(s);
+
+/** Polls the scan row until `until` holds of it. */
+function scanUntil(env: Environment, scanId: string, what: string, until: (s: Scan) => boolean, timeoutMs: number, everyMs: number) {
+  return waitFor(what, () => env.db.scan.findUniqueOrThrow({ where: { id: scanId } }), until, timeoutMs, everyMs);
+}
+
+/** Polls the scan's BullMQ job until it is finished (the scan row says so a moment before the job does). */
+function jobFinished(env: Environment, scanId: string, what: string, timeoutMs: number) {
+  return waitFor(
+    what,
+    () => env.queues.scans.getJob(scanId),
+    (j) => !!j?.finishedOn,
+    timeoutMs,
+  );
+}
+
+/** Registers the repository at `dir` and queues a manual scan of it. */
+async function registerAndScan(env: Environment, dir: string) {
+  const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
+  const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+  return { repo, scan };
+}
+
+/** The repository's stored findings against a clean scan's: equal when the same fingerprints, once each. */
+async function againstClean(env: Environment, repositoryId: string, clean: string[]) {
+  const stored = await storedFingerprints(env.db, repositoryId);
+  const cmp = sameSets(clean, stored.fps);
+  const text = `clean scan: ${clean.length} findings; stored: ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`;
+  return { stored, cmp, text, equal: cmp.equal && stored.detectedEvents === clean.length };
+}
+
+export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Outcome> {
+  return inScratch(pg, redis, "kill", async ({ env, repos, spawn }) => {
+    const happened: string[] = [];
     const dir = makeRepo(join(repos, "big"), 6000, 3);
     const frozenDir = makeRepo(join(repos, "frozen"), 6000, 3);
     const clean = await cleanFingerprints(dir, env.rulebook);
-    const a = await spawnWorker(env.env);
-    workers.push(a);
-    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
-    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const at = await waitFor(
-      "scan to reach scanning",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => s.status === "scanning" || FINISHED.includes(s.status),
-      120_000,
-      25,
-    );
+    const a = await spawn();
+    const { repo, scan } = await registerAndScan(env, dir);
+    const at = await scanUntil(env, scan.id, "scan to reach scanning", reached("scanning"), 120_000, 25);
     a.proc.kill("SIGKILL");
     await a.exited;
     const killedAt = Date.now();
     happened.push(
       `worker A (pid ${a.pid}) killed with SIGKILL while the scan was \`${at.status}\` (files ${at.filesDone ?? 0}/${at.filesTotal ?? "?"}).`,
     );
-    const b = await spawnWorker(env.env);
-    workers.push(b);
+    const b = await spawn();
     const bReadyMs = Date.now() - killedAt;
-    const done = await waitFor(
-      "scan to finish",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => FINISHED.includes(s.status),
-      240_000,
-      100,
-    );
+    const done = await scanUntil(env, scan.id, "scan to finish", finished, 240_000, 100);
     const recoveredMs = Date.now() - killedAt;
-    const stored = await storedFingerprints(env.db, repo.id);
-    const cmp = sameSets(clean, stored.fps);
+    const { stored, cmp } = await againstClean(env, repo.id, clean);
     // The scan row says succeeded before the worker has removed its checkout and completed the job.
-    const job = await waitFor(
-      "job to complete",
-      () => env.queues.scans.getJob(scan.id),
-      (j) => !!j?.finishedOn,
-      30_000,
-    );
+    const job = await jobFinished(env, scan.id, "job to complete", 30_000);
     const took =
       job?.processedOn && job.finishedOn
         ? ` (its own clone, scan and save: ${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s)`
@@ -129,31 +165,16 @@ export async function killWorkerMidScan(pg: Service, redis: Service): Promise<Ou
       happened,
       ok: killOk && frozen.ok,
     };
-  } finally {
-    for (const w of workers) await stopWorker(w);
-    await env.close();
-    rmSync(repos, { recursive: true, force: true });
-  }
+  });
 }
 
-async function frozenWorkerScan(
-  env: Awaited<ReturnType<typeof scratchEnvironment>>,
-  dir: string,
-  running: WorkerProcess,
-): Promise<{ ok: boolean; happened: string[] }> {
+async function frozenWorkerScan(env: Environment, dir: string, running: WorkerProcess): Promise<{ ok: boolean; happened: string[] }> {
   const happened: string[] = [];
   const clean = await cleanFingerprints(dir, env.rulebook);
   const c = await spawnWorker(env.env);
   try {
-    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
-    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    await waitFor(
-      "scan to reach scanning",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => s.status === "scanning" || FINISHED.includes(s.status),
-      120_000,
-      25,
-    );
+    const { repo, scan } = await registerAndScan(env, dir);
+    await scanUntil(env, scan.id, "scan to reach scanning", reached("scanning"), 120_000, 25);
     const holder = [running, c].find((w) => w.logs.some((l) => l.msg === "scan job started" && l.scanId === scan.id));
     if (!holder) throw new Error("neither worker logged that it started the scan's job");
     const other = holder === c ? running : c;
@@ -169,21 +190,9 @@ async function frozenWorkerScan(
     const busyAfterMs = Date.now() - frozenAt;
     const statusWhileFrozen = (await env.db.scan.findUniqueOrThrow({ where: { id: scan.id } })).status;
     holder.proc.kill("SIGCONT");
-    const done = await waitFor(
-      "scan to finish",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => FINISHED.includes(s.status),
-      240_000,
-      100,
-    );
-    const job = await waitFor(
-      "job to complete",
-      () => env.queues.scans.getJob(scan.id),
-      (j) => !!j?.finishedOn,
-      60_000,
-    ).catch(() => undefined);
-    const stored = await storedFingerprints(env.db, repo.id);
-    const cmp = sameSets(clean, stored.fps);
+    const done = await scanUntil(env, scan.id, "scan to finish", finished, 240_000, 100);
+    const job = await jobFinished(env, scan.id, "job to complete", 60_000).catch(() => undefined);
+    const stored = await againstClean(env, repo.id, clean);
     const scansBy = (w: WorkerProcess) =>
       w.logs.filter((l) => l.msg.startsWith("scan ") && l.scanId === scan.id && l.msg !== "scan job started").map((l) => l.msg);
     const otherScanned = scansBy(other).filter(
@@ -195,16 +204,8 @@ async function frozenWorkerScan(
     happened.push(
       `after SIGCONT: the scan ended \`${done.status}\`; the frozen worker logged ${JSON.stringify(scansBy(holder))}, the other worker ${JSON.stringify(scansBy(other))}; job ${job?.finishedOn ? `finished (attemptsMade ${job.attemptsMade}, stalledCounter ${(job as unknown as { stalledCounter?: number }).stalledCounter ?? "?"})` : "NOT finished"}.`,
     );
-    happened.push(
-      `clean scan: ${clean.length} findings; stored: ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`,
-    );
-    const ok =
-      busy >= 1 &&
-      otherScanned.length === 0 &&
-      done.status === "succeeded" &&
-      !!job?.finishedOn &&
-      cmp.equal &&
-      stored.detectedEvents === clean.length;
+    happened.push(stored.text);
+    const ok = busy >= 1 && otherScanned.length === 0 && done.status === "succeeded" && !!job?.finishedOn && stored.equal;
     return { ok, happened };
   } finally {
     c.proc.kill("SIGCONT");
@@ -213,16 +214,12 @@ async function frozenWorkerScan(
 }
 
 export async function restartRedis(pg: Service, redis: Service): Promise<Outcome> {
-  const env = await scratchEnvironment(pg, redis, "redis");
-  const repos = scratchDir("redis-repo");
-  const happened: string[] = [];
-  const workers = [];
-  try {
+  return inScratch(pg, redis, "redis", async ({ env, repos, spawn }) => {
+    const happened: string[] = [];
     const dirs = [0, 1, 2, 3].map((i) => makeRepo(join(repos, `r${i}`), 1500, 2));
     const spare = makeRepo(join(repos, "spare"), 1, 1);
     const cleans = await Promise.all(dirs.map((d) => cleanFingerprints(d, env.rulebook)));
-    const w = await spawnWorker(env.env);
-    workers.push(w);
+    const w = await spawn();
     const ids: string[] = [];
     for (const d of dirs) ids.push((await registerRepository(env.db, { url: d, team: "bench" }, true)).id);
     const spareRepo = await registerRepository(env.db, { url: spare, team: "bench" }, true);
@@ -262,7 +259,7 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
     const done = await waitFor(
       "scans to finish",
       () => env.db.scan.findMany({ where: { id: { in: scans.map((s) => s.id) } } }),
-      (ss) => ss.every((s) => FINISHED.includes(s.status)),
+      (ss) => ss.every(finished),
       300_000,
       500,
     );
@@ -272,9 +269,8 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
     let allEqual = true;
     const per: string[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const stored = await storedFingerprints(env.db, ids[i]!);
-      const cmp = sameSets(cleans[i]!, stored.fps);
-      allEqual &&= cmp.equal && stored.detectedEvents === cleans[i]!.length;
+      const { stored, equal } = await againstClean(env, ids[i]!, cleans[i]!);
+      allEqual &&= equal;
       per.push(`${stored.fps.length}/${cleans[i]!.length}`);
     }
     happened.push(
@@ -295,53 +291,29 @@ export async function restartRedis(pg: Service, redis: Service): Promise<Outcome
       happened,
       ok,
     };
-  } finally {
-    for (const w of workers) await stopWorker(w);
-    await env.close();
-    rmSync(repos, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function restartPostgres(pg: Service, redis: Service): Promise<Outcome> {
-  const env = await scratchEnvironment(pg, redis, "pg");
-  const repos = scratchDir("pg-repo");
-  const happened: string[] = [];
-  const workers = [];
-  try {
+  return inScratch(pg, redis, "pg", async ({ env, repos, spawn }) => {
+    const happened: string[] = [];
     const dir = makeRepo(join(repos, "many-findings"), 3000, 10);
     const clean = await cleanFingerprints(dir, env.rulebook);
-    const w = await spawnWorker(env.env);
-    workers.push(w);
-    const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
-    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const at = await waitFor(
-      "scan to reach saving",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => s.status === "saving" || FINISHED.includes(s.status),
-      240_000,
-      10,
-    );
+    const w = await spawn();
+    const { repo, scan } = await registerAndScan(env, dir);
+    const at = await scanUntil(env, scan.id, "scan to reach saving", reached("saving"), 240_000, 10);
     await sleep(150); // into the transaction: contexts are read and settings fetched first
     await pg.restart(1500);
     happened.push(`PostgreSQL restarted (pg_ctl stop -m fast, 1.5 s down, start) while the scan was \`${at.status}\`.`);
-    const done = await waitFor(
-      "scan to finish",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => FINISHED.includes(s.status),
-      240_000,
-      250,
-    );
-    const stored = await storedFingerprints(env.db, repo.id);
-    const cmp = sameSets(clean, stored.fps);
+    const done = await scanUntil(env, scan.id, "scan to finish", finished, 240_000, 250);
+    const stored = await againstClean(env, repo.id, clean);
     const retried = w.logs.filter((l) => l.msg === "scan attempt failed, will retry");
     const job = await env.queues.scans.getJob(scan.id);
     happened.push(
       `worker log: ${retried.length} "scan attempt failed, will retry" (${retried.map((l) => `code \`${l.code}\`, attempt ${l.attempt}`).join("; ") || "none"}); job attemptsMade ${job?.attemptsMade ?? "?"}; the worker process ${w.proc.exitCode === null && w.proc.signalCode === null ? "stayed up" : `DIED (exit ${w.proc.exitCode ?? w.proc.signalCode})`}.`,
     );
-    happened.push(
-      `scan ended \`${done.status}\`${done.failureCode ? ` (\`${done.failureCode}\`)` : ""}; clean scan ${clean.length} findings, stored ${stored.fps.length} (${stored.distinct} distinct), ${stored.detectedEvents} \`detected\` events; missing ${cmp.missing}, extra ${cmp.extra}.`,
-    );
-    const ok = done.status === "succeeded" && cmp.equal && stored.detectedEvents === clean.length && retried.length >= 1;
+    happened.push(`scan ended \`${done.status}\`${done.failureCode ? ` (\`${done.failureCode}\`)` : ""}; ${stored.text}`);
+    const ok = done.status === "succeeded" && stored.equal && retried.length >= 1;
     return {
       id: "postgres-restart",
       title: "PostgreSQL restarted during a persist",
@@ -351,74 +323,53 @@ export async function restartPostgres(pg: Service, redis: Service): Promise<Outc
       happened,
       ok,
     };
-  } finally {
-    for (const w of workers) await stopWorker(w);
-    await env.close();
-    rmSync(repos, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function scanTimeout(pg: Service, redis: Service): Promise<Outcome> {
-  const env = await scratchEnvironment(pg, redis, "timeout");
-  const happened: string[] = [];
-  const sockets: Socket[] = [];
-  // Accepts connections and never answers: git waits until the worker's timeout.
-  const server = createServer((s) => sockets.push(s)).listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  const port = (server.address() as { port: number }).port;
-  const workers = [];
-  try {
-    // The silent server is on this machine: its address must be let through as an internal git server's would.
-    const networks = { POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" };
-    const w = await spawnWorker({ ...env.env, ...networks, POSTURE_CLONE_TIMEOUT_MS: "3000" });
-    workers.push(w);
-    Object.assign(process.env, networks);
-    const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true).finally(
-      () => delete process.env.POSTURE_GIT_ALLOWED_NETWORKS,
-    );
-    const t0 = Date.now();
-    const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const done = await waitFor(
-      "scan to fail",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => FINISHED.includes(s.status),
-      60_000,
-      100,
-    );
-    const left = checkoutsLeft(env.workRoot);
-    // The scan row is marked failed a moment before BullMQ records the job as failed.
-    const job = await waitFor(
-      "job to fail",
-      () => env.queues.scans.getJob(scan.id),
-      (j) => !!j?.finishedOn,
-      10_000,
-    );
-    happened.push(
-      `scan ended \`${done.status}\` after ${((Date.now() - t0) / 1000).toFixed(1)} s with failureCode \`${done.failureCode}\`, reason "${done.failureReason}"; job attemptsMade ${job?.attemptsMade} (a timeout is permanent: not retried).`,
-    );
-    happened.push(`checkouts left in the worker's work directory: ${left.length}.`);
-    return {
-      id: "scan-timeout",
-      title: "A scan that exceeds its timeout",
-      did: "Pointed a repository at a TCP server on this machine that accepts connections and never answers, with `POSTURE_CLONE_TIMEOUT_MS=3000`, and let a worker process scan it (TMPDIR set to an empty work directory).",
-      expected: "The scan fails once, with failure code `timeout` and a reason naming the limit, and its checkout directory is removed.",
-      happened,
-      ok: done.status === "failed" && done.failureCode === "timeout" && left.length === 0 && job?.attemptsMade === 1,
-    };
-  } finally {
-    for (const w of workers) await stopWorker(w);
-    for (const s of sockets) s.destroy();
-    server.close();
-    await env.close();
-  }
+  return inScratch(pg, redis, "timeout", async ({ env, spawn }) => {
+    const happened: string[] = [];
+    const sockets: Socket[] = [];
+    // Accepts connections and never answers: git waits until the worker's timeout.
+    const server = createServer((s) => sockets.push(s)).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      // The silent server is on this machine: its address must be let through as an internal git server's would.
+      const networks = { POSTURE_GIT_ALLOWED_NETWORKS: "127.0.0.1/32" };
+      await spawn({ ...networks, POSTURE_CLONE_TIMEOUT_MS: "3000" });
+      Object.assign(process.env, networks);
+      const repo = await registerRepository(env.db, { url: `https://127.0.0.1:${port}/org/repo.git`, team: "bench" }, true).finally(
+        () => delete process.env.POSTURE_GIT_ALLOWED_NETWORKS,
+      );
+      const t0 = Date.now();
+      const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
+      const done = await scanUntil(env, scan.id, "scan to fail", finished, 60_000, 100);
+      const left = checkoutsLeft(env.workRoot);
+      // The scan row is marked failed a moment before BullMQ records the job as failed.
+      const job = await jobFinished(env, scan.id, "job to fail", 10_000);
+      happened.push(
+        `scan ended \`${done.status}\` after ${((Date.now() - t0) / 1000).toFixed(1)} s with failureCode \`${done.failureCode}\`, reason "${done.failureReason}"; job attemptsMade ${job?.attemptsMade} (a timeout is permanent: not retried).`,
+      );
+      happened.push(`checkouts left in the worker's work directory: ${left.length}.`);
+      return {
+        id: "scan-timeout",
+        title: "A scan that exceeds its timeout",
+        did: "Pointed a repository at a TCP server on this machine that accepts connections and never answers, with `POSTURE_CLONE_TIMEOUT_MS=3000`, and let a worker process scan it (TMPDIR set to an empty work directory).",
+        expected: "The scan fails once, with failure code `timeout` and a reason naming the limit, and its checkout directory is removed.",
+        happened,
+        ok: done.status === "failed" && done.failureCode === "timeout" && left.length === 0 && job?.attemptsMade === 1,
+      };
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
 }
 
 export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
-  const env = await scratchEnvironment(pg, redis, "many");
-  const repos = scratchDir("many-repo");
-  const happened: string[] = [];
-  const workers = [];
-  try {
+  return inScratch(pg, redis, "many", async ({ env, repos, spawn }) => {
+    const happened: string[] = [];
     const dir = join(repos, "many");
     const t0 = Date.now();
     const { execFileSync } = await import("node:child_process");
@@ -434,18 +385,11 @@ export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
     execFileSync("git", ["add", "-A"], { cwd: dir });
     execFileSync("git", ["-c", "user.email=b@example.test", "-c", "user.name=Bench", "commit", "-q", "-m", "many"], { cwd: dir });
     happened.push(`built a repository of 100,025 Python files with git in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
-    const w = await spawnWorker(env.env);
-    workers.push(w);
+    const w = await spawn();
     const repo = await registerRepository(env.db, { url: dir, team: "bench" }, true);
     const t1 = Date.now();
     const { scan } = await enqueueScan(env.db, env.queues, repo.id, "manual");
-    const done = await waitFor(
-      "scan to finish",
-      () => env.db.scan.findUniqueOrThrow({ where: { id: scan.id } }),
-      (s) => FINISHED.includes(s.status),
-      900_000,
-      500,
-    );
+    const done = await scanUntil(env, scan.id, "scan to finish", finished, 900_000, 500);
     const stats = done.stats as { files?: number; skipped?: Record<string, number> } | null;
     const findings = await env.db.finding.count({ where: { repositoryId: repo.id } });
     happened.push(
@@ -457,12 +401,7 @@ export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
         ) / 1024
       ).toFixed(0)} MB.`,
     );
-    await waitFor(
-      "job to complete",
-      () => env.queues.scans.getJob(scan.id),
-      (j) => !!j?.finishedOn,
-      30_000,
-    );
+    await jobFinished(env, scan.id, "job to complete", 30_000);
     happened.push(`checkouts left: ${checkoutsLeft(env.workRoot).length}.`);
     return {
       id: "many-files",
@@ -473,9 +412,5 @@ export async function manyFiles(pg: Service, redis: Service): Promise<Outcome> {
       happened,
       ok: done.status === "succeeded" && stats?.files === 100_000 && stats?.skipped?.["file-limit"] === 25 && findings === 0,
     };
-  } finally {
-    for (const w of workers) await stopWorker(w);
-    await env.close();
-    rmSync(repos, { recursive: true, force: true });
-  }
+  });
 }
