@@ -87,3 +87,55 @@ describe("unlessDeclared", () => {
     expect(declaredValue(" Ranker ")).toBe("Ranker");
   });
 });
+
+// A YAML check that counts only where a plain-text file of the repository declares the value it captured.
+const PORT_POLICY = `
+policy: Declared Port
+framework: torchserve
+level: strict
+references: [CWE-284]
+why: Because.
+remediation: Do not.
+checks:
+  - id: test.declared.port
+    severity: high
+    message: "port {{PORT}} published"
+    files: ["**/*.yaml"]
+    ifDeclared:
+      files: ["**/*.properties"]
+      language: regex
+      pattern: '^admin_port\\s*=\\s*(?<PORT>[0-9]+)$'
+      captured: PORT
+    match:
+      language: yaml
+      rule:
+        kind: block_mapping_pair
+        all:
+          - has: { field: key, regex: "^port$" }
+          - has: { field: value, pattern: $PORT }
+`;
+
+describe("ifDeclared with a captured value", () => {
+  const portChecks = parsePolicy(PORT_POLICY, "port.policy.yaml").checks;
+
+  it("keeps only the matches whose value a plain-text file declares, port mappings by their container port", async () => {
+    const s = scratch();
+    s.write("svc.yaml", 'a:\n  port: 9002\nb:\n  port: "9001"\nc:\n  port: "0.0.0.0:19002:9002/tcp"\nd:\n  port: 9002-9003:7000\n');
+    s.write("conf/server.properties", "admin_port=9002\n# admin_port=9001\n");
+    const r = await scanDirectory(s.root, { checks: portChecks });
+    expect(r.errors).toEqual([]);
+    expect(r.findings.map((f) => f.line)).toEqual([2, 6]);
+  });
+
+  it("reports nothing where no file declares a value", async () => {
+    const s = scratch();
+    s.write("svc.yaml", "a:\n  port: 9002\n");
+    expect((await scanDirectory(s.root, { checks: portChecks })).findings).toEqual([]);
+  });
+
+  it("requires the message to name the captured value", () => {
+    expect(() => parsePolicy(PORT_POLICY.replace("port {{PORT}} published", "a port is published"), "p.policy.yaml")).toThrow(
+      /ifDeclared\.captured: the message must name \{\{PORT\}\}/,
+    );
+  });
+});

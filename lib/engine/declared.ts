@@ -4,7 +4,8 @@
  * entry without them leaves the decorator's in force. The condition's rule runs over the repository's files that
  * match its globs, each match declaring a value of one metavariable; a match of the check whose metavariable has
  * one of those values is dropped. The files are read and parsed only when some match of the check needs the
- * answer, once per check and scan. Pure apart from the reads it is handed.
+ * answer, once per check and scan. `ifDeclared` is the other way round: the match needs the repository to declare
+ * something (with `captured`, the value it bound). Pure apart from the reads it is handed.
  */
 import { parse, type NapiConfig } from "@ast-grep/napi";
 import picomatch from "picomatch";
@@ -18,8 +19,26 @@ export function declaredValue(text: string): string {
   return m ? m[2]! : t;
 }
 
+/**
+ * The forms a match's value is compared in: as written, and for a port mapping (`8081:8081`, `0.0.0.0:9002:9002/tcp`,
+ * docker's and compose's `[host:][published:]target[/protocol]`) its container port, the one a configuration file
+ * declares.
+ */
+function comparedForms(text: string): string[] {
+  const v = declaredValue(text);
+  const port = /^(?:[0-9.]+:|\[[0-9a-f:]*\]:)?(?:[0-9]+(?:-[0-9]+)?:)?([0-9]+)(?:\/(?:tcp|udp))?$/i.exec(v);
+  return port && port[1] !== v ? [v, port[1]!] : [v];
+}
+
+interface Declared {
+  values: Set<string>;
+  any: boolean;
+  /** The condition could not run: the check's matches are reported as if it held. */
+  failed?: boolean;
+}
+
 export class DeclaredIndex {
-  private readonly values = new Map<string, { values: Set<string>; any: boolean }>();
+  private readonly values = new Map<string, Declared>();
 
   constructor(
     /** Repository-relative paths of the files the scan walked. */
@@ -34,25 +53,37 @@ export class DeclaredIndex {
    * What the repository declares for one of the check's conditions: the values of its metavariable (`captured`),
    * and whether the rule matched at all. A condition that fails to run declares nothing, and is reported.
    */
-  private declared(check: Check, which: "unless" | "if"): { values: ReadonlySet<string>; any: boolean } | undefined {
+  private declared(check: Check, which: "unless" | "if"): Declared | undefined {
     const d = which === "unless" ? check.unlessDeclared : check.ifDeclared;
     if (!d) return undefined;
     const key = `${which}:${check.id}`;
     const known = this.values.get(key);
     if (known) return known;
-    const out = { values: new Set<string>(), any: false };
+    const out: Declared = { values: new Set<string>(), any: false };
     this.values.set(key, out);
-    const captured: string | undefined = "captured" in d ? (d.captured as string | undefined) : undefined;
+    const captured = d.captured;
     const isTarget = picomatch(d.files, { dot: true });
-    const config = { rule: d.rule, ...(d.utils ? { utils: d.utils } : {}) } as NapiConfig;
+    // Each match's captured text, or "" when the condition captures nothing.
+    const matchesIn: (text: string) => Iterable<string | undefined> =
+      d.language === "regex"
+        ? function* (text) {
+            const re = new RegExp(d.pattern, d.ignoreCase ? "i" : "");
+            for (const line of text.split("\n")) {
+              const m = re.exec(line);
+              if (m) yield captured ? m.groups?.[captured] : "";
+            }
+          }
+        : function* (text) {
+            const config = { rule: d.rule, ...(d.utils ? { utils: d.utils } : {}) } as NapiConfig;
+            for (const n of parse(d.language, text).root().findAll(config)) yield captured ? n.getMatch(captured)?.text() : "";
+          };
     try {
       for (const rel of this.paths) {
         if (!isTarget(rel)) continue;
         const text = this.read(rel);
         if (text === undefined) continue;
-        for (const n of parse(d.language, text).root().findAll(config)) {
+        for (const v of matchesIn(text)) {
           out.any = true;
-          const v = captured ? n.getMatch(captured)?.text() : undefined;
           if (v) out.values.add(declaredValue(v));
         }
         // Without a metavariable the first match settles it.
@@ -62,6 +93,7 @@ export class DeclaredIndex {
       // Failed: as if the repository settled nothing and confirmed everything, so the matches are reported.
       out.values.clear();
       out.any = which === "if";
+      out.failed = true;
       this.onError(check, `${which === "unless" ? "unlessDeclared" : "ifDeclared"} failed: ${(e as Error).message.split("\n")[0]!}`);
     }
     return out;
@@ -70,13 +102,21 @@ export class DeclaredIndex {
   /** The matches the repository's other files do not settle (unlessDeclared) and do confirm (ifDeclared). */
   filter(matches: readonly RawMatch[]): RawMatch[] {
     return matches.filter((r) => {
-      if (r.check.ifDeclared && !this.declared(r.check, "if")!.any) return false;
+      const i = r.check.ifDeclared;
+      if (i) {
+        const declared = this.declared(r.check, "if")!;
+        if (!declared.any) return false;
+        if (i.captured && !declared.failed) {
+          const v = r.vars[i.captured];
+          if (v === undefined || !comparedForms(v).some((f) => declared.values.has(f))) return false;
+        }
+      }
       const d = r.check.unlessDeclared;
       if (!d) return true;
       const declared = this.declared(r.check, "unless")!;
       if (!d.captured) return !declared.any;
       const v = r.vars[d.captured];
-      return v === undefined || !declared.values.has(declaredValue(v));
+      return v === undefined || !comparedForms(v).some((f) => declared.values.has(f));
     });
   }
 }

@@ -139,12 +139,28 @@ const prefilterSpec = z.union([
 ]);
 
 /** A condition on the other files of the repository: an ast-grep rule over the files matching the globs. */
-const repositoryCondition = z.object({
-  files: z.array(z.string().min(1)).min(1),
-  language: z.enum(["python", "yaml"]),
-  rule: astGrepRule,
-  utils: z.record(z.string(), astGrepRule).optional(),
-});
+const conditionFiles = z.array(z.string().min(1)).min(1);
+/**
+ * Where a repository condition looks: an ast-grep rule over Python or YAML files, or, for plain-text formats
+ * (TorchServe's config.properties, .env files), a regular expression tested on each line whose named group is the
+ * captured value.
+ */
+const repositoryCondition = z.discriminatedUnion("language", [
+  z.object({
+    files: conditionFiles,
+    language: z.enum(["python", "yaml"]),
+    rule: astGrepRule,
+    utils: z.record(z.string(), astGrepRule).optional(),
+    captured: metavarName.optional(),
+  }),
+  z.object({
+    files: conditionFiles,
+    language: z.literal("regex"),
+    pattern: regexSource,
+    ignoreCase: z.boolean().default(false),
+    captured: metavarName.optional(),
+  }),
+]);
 
 const checkSchema = z
   .object({
@@ -216,12 +232,14 @@ const checkSchema = z
      * match of `rule` in those files settles every match of the check (the repository authenticates somewhere).
      * Tested only when the check matched; `scanText` (one file, no repository) reports the match.
      */
-    unlessDeclared: repositoryCondition.extend({ captured: metavarName.optional() }).strict().optional(),
+    unlessDeclared: repositoryCondition.optional(),
     /**
      * The other way round: the match is reported only when some file of the repository matching `files` has a match
-     * of `rule`, e.g. a published container port counts where the repository's code serves a web API.
+     * of `rule`, e.g. a published container port counts where the repository's code serves a web API. With
+     * `captured`, only when some match declares the value the check's match bound (a compose port that the
+     * repository's config.properties names as TorchServe's management port).
      */
-    ifDeclared: repositoryCondition.strict().optional(),
+    ifDeclared: repositoryCondition.optional(),
     /**
      * The match is a call that loads a model file (pickle.load, torch.load, joblib.load...): the path its argument
      * names (a literal, or a path built from literals) links the finding to the model-file findings at that path
@@ -253,12 +271,15 @@ const checkSchema = z
   .strict()
   .superRefine((c, ctx) => {
     // A match keeps the metavariables its message names; the declared value is compared with one of them.
-    if (c.unlessDeclared?.captured && !c.message.includes(`{{${c.unlessDeclared.captured}}}`))
-      ctx.addIssue({
-        code: "custom",
-        path: ["unlessDeclared", "captured"],
-        message: `the message must name {{${c.unlessDeclared.captured}}}: a match keeps only the metavariables its message uses`,
-      });
+    for (const which of ["unlessDeclared", "ifDeclared"] as const) {
+      const captured = c[which]?.captured;
+      if (captured && !c.message.includes(`{{${captured}}}`))
+        ctx.addIssue({
+          code: "custom",
+          path: [which, "captured"],
+          message: `the message must name {{${captured}}}: a match keeps only the metavariables its message uses`,
+        });
+    }
     // Model-file checks (lib/engine/artifacts/checks.ts) have no rule and none of the text-file options.
     if (isArtifactMatch(c.match)) {
       const issue = artifactCheckIssue(c);
@@ -490,8 +511,8 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
   };
   const checks = policy.checks.map((c): Check => {
     // a repository condition's rule is compiled on its own, so it gets the shared utils it refers to, as a match does
-    const withUtils = <T extends { rule: unknown; utils?: Record<string, unknown> }>(d: T | undefined): T | undefined => {
-      if (!d) return d;
+    const withUtils = <T extends { language: string; rule?: unknown; utils?: Record<string, unknown> }>(d: T | undefined): T | undefined => {
+      if (!d || d.language === "regex") return d;
       const used = usedBy([d.rule], d.utils ?? {});
       return Object.keys(used).length ? { ...d, utils: { ...used, ...d.utils } } : d;
     };
