@@ -9,11 +9,9 @@ import { SYSTEM } from "../../lib/audit.ts";
 import { updateFindings } from "../../lib/findings/triage.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError } from "../../lib/scan/failure.ts";
-import { runScan } from "../../lib/scan/pipeline.ts";
 import { TestRepo } from "../support/git.ts";
 import { CHECKOUT_PREFIX } from "../../lib/scan/checkout.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { scanOnce, usePipelineTest } from "../support/pipeline.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const p = usePipelineTest("life");
@@ -21,19 +19,8 @@ const p = usePipelineTest("life");
 const MINE = `${CHECKOUT_PREFIX}${process.pid}-`;
 const { t, work } = p;
 
-async function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoBytes?: number; scanTimeoutMs?: number } = {}) {
-  const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  let outcome: string;
-  try {
-    outcome = await runScan({ db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, ...opts }, scan.id, {
-      number: 1,
-      max: 3,
-    });
-  } catch (e) {
-    if (!(e instanceof PermanentScanError)) throw e;
-    outcome = "failed";
-  }
-  return { outcome, scan: (await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }))! };
+function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoBytes?: number; scanTimeoutMs?: number } = {}) {
+  return scanOnce(p, repositoryId, { allowLocalRepos: true, ...opts }, { max: 3 });
 }
 
 async function findings(repositoryId: string) {

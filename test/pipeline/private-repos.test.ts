@@ -18,15 +18,12 @@ import { checkAccess } from "../../lib/credentials/check.ts";
 import { createCredential, deleteCredential } from "../../lib/credentials/service.ts";
 import { KEY_DIR_PREFIX, remoteHead } from "../../lib/git/git.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
-import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError } from "../../lib/scan/failure.ts";
 import { removeOrphanedCheckouts } from "../../lib/scan/checkout.ts";
-import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { sshKeyPair, startSmartHttpServer, startSshServer, testTls, type SmartHttpServer, type SshServer } from "../support/git-servers.ts";
 import { FakeForge } from "../support/fake-forge.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { scanOnce, usePipelineTest } from "../support/pipeline.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 
 const p = usePipelineTest("private");
@@ -50,29 +47,18 @@ const errors: string[] = [];
 const secrets: string[] = [];
 
 async function scan(repositoryId: string, forge?: { ca: string }) {
-  const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  let outcome: string;
-  try {
-    outcome = await runScan(
-      {
-        db: t.db,
-        databaseUrl: t.url,
-        rulebook: p.rulebook,
-        allowLocalRepos: false,
-        workRoot: checkouts.root,
-        cloneTimeoutMs: 30_000,
-        forge,
-        log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })),
-      },
-      scan.id,
-      { number: 1, max: 1 },
-    );
-  } catch (e) {
-    errors.push(String(e), (e as Error).stack ?? "");
-    if (!(e instanceof PermanentScanError)) throw e;
-    outcome = "failed";
-  }
-  const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
+  const { outcome, scan: row } = await scanOnce(
+    p,
+    repositoryId,
+    {
+      allowLocalRepos: false,
+      workRoot: checkouts.root,
+      cloneTimeoutMs: 30_000,
+      forge,
+      log: (msg, f) => logs.push(JSON.stringify({ msg, ...f })),
+    },
+    { onError: (e) => errors.push(String(e), (e as Error).stack ?? "") },
+  );
   const findings = await t.db.finding.findMany({ where: { repositoryId } });
   return { outcome, row, findings };
 }

@@ -5,7 +5,7 @@
  * says otherwise; 127.0.0.2 and 127.0.0.1 stand in for a public git host where a test lets one through with
  * POSTURE_GIT_ALLOWED_NETWORKS.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -15,12 +15,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { remoteFor } from "../../lib/git/git.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
-import { enqueueScan } from "../../lib/scan/enqueue.ts";
-import { PermanentScanError } from "../../lib/scan/failure.ts";
-import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { selfSignedCertificate } from "../support/git-servers.ts";
+import { scanOnce, usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("ssrf");
 const { t } = p;
@@ -123,31 +121,8 @@ afterAll(() =>
 );
 
 beforeAll(() => {
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=posture-test",
-      "-addext",
-      `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:${hostname()}`,
-      "-keyout",
-      files.path("key.pem"),
-      "-out",
-      files.path("cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
-  tlsKey = execFileSync("cat", [files.path("key.pem")]).toString();
-  tlsCert = execFileSync("cat", [files.path("cert.pem")]).toString();
+  ({ key: tlsKey, cert: tlsCert } = selfSignedCertificate("posture-test", `IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:${hostname()}`));
+  writeFileSync(files.path("cert.pem"), tlsCert);
 });
 
 let teamId = "";
@@ -159,27 +134,12 @@ async function storedRepository(url: string): Promise<string> {
 
 async function scan(repositoryId: string, allowLocalRepos = false) {
   const logs: { msg: string; [k: string]: unknown }[] = [];
-  const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");
-  let outcome: string;
-  try {
-    outcome = await runScan(
-      {
-        db: t.db,
-        databaseUrl: t.url,
-        rulebook: p.rulebook,
-        allowLocalRepos,
-        workRoot: checkouts.root,
-        cloneTimeoutMs: 15_000,
-        log: (msg, f) => logs.push({ msg, ...f }),
-      },
-      scan.id,
-      { number: 1, max: 1 },
-    );
-  } catch (e) {
-    if (!(e instanceof PermanentScanError)) throw e;
-    outcome = "failed";
-  }
-  const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
+  const { outcome, scan: row } = await scanOnce(p, repositoryId, {
+    allowLocalRepos,
+    workRoot: checkouts.root,
+    cloneTimeoutMs: 15_000,
+    log: (msg, f) => logs.push({ msg, ...f }),
+  });
   const findings = await t.db.finding.count({ where: { repositoryId } });
   return { outcome, row, logs, findings };
 }

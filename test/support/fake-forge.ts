@@ -5,14 +5,12 @@
  * X-Next-Page), rate-limit headers and refusals, App JWTs checked against the App's public key, installation
  * tokens, commit statuses, issue comments and merge-request notes. Everything received is recorded.
  */
-import { execFileSync } from "node:child_process";
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { hostname } from "node:os";
+import { selfSignedCertificate } from "./git-servers.ts";
 
 export interface Received {
   method: string;
@@ -123,38 +121,10 @@ export class FakeForge {
   ) {}
 
   static async start(host = "127.0.0.1"): Promise<FakeForge> {
-    const dir = mkdtempSync(join(tmpdir(), "posture-fake-forge-"));
-    let key: string;
-    let cert: string;
-    try {
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-days",
-          "2",
-          "-subj",
-          "/CN=posture-fake-forge",
-          "-addext",
-          `subjectAltName=IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost,DNS:${hostname()}`,
-          "-keyout",
-          join(dir, "key.pem"),
-          "-out",
-          join(dir, "cert.pem"),
-        ],
-        { stdio: "ignore" },
-      );
-      key = readFileSync(join(dir, "key.pem"), "utf8");
-      cert = readFileSync(join(dir, "cert.pem"), "utf8");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { key, cert } = selfSignedCertificate(
+      "posture-fake-forge",
+      `IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3,DNS:localhost,DNS:${hostname()}`,
+    );
     let forge: FakeForge | undefined;
     const server = createServer({ key, cert }, (req, res) => void forge!.handle(req, res));
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, () => resolve()));

@@ -5,45 +5,42 @@
  * while a test looks at the machine (processes' argv, the worker's key files).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createConnection, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
-import { userInfo } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+
+/** A self-signed EC certificate, valid two days, for `subjectAltName` (`IP:127.0.0.1,DNS:localhost`), made by openssl. */
+export function selfSignedCertificate(commonName: string, subjectAltName: string): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), "posture-tls-"));
+  try {
+    const [keyFile, certFile] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"],
+        ...["-subj", `/CN=${commonName}`, "-addext", `subjectAltName=${subjectAltName}`, "-keyout", keyFile, "-out", certFile],
+      ],
+      { stdio: "ignore" },
+    );
+    return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** A self-signed certificate for 127.0.0.1, and a HOME whose ~/.gitconfig makes git trust it. */
 export function testTls(dir: string): { key: string; cert: string; certFile: string; gitHome: string } {
   mkdirSync(dir, { recursive: true });
-  const keyFile = join(dir, "tls-key.pem");
+  const { key, cert } = selfSignedCertificate("posture-test", "IP:127.0.0.1");
   const certFile = join(dir, "tls-cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=posture-test",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-    ],
-    { stdio: "ignore" },
-  );
+  writeFileSync(certFile, cert);
   const gitHome = join(dir, "git-home");
   mkdirSync(gitHome, { recursive: true });
   writeFileSync(join(gitHome, ".gitconfig"), `[http]\n\tsslCAInfo = ${certFile}\n`);
-  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8"), certFile, gitHome };
+  return { key, cert, certFile, gitHome };
 }
 
 export interface HttpRequestSeen {

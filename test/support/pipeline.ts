@@ -5,6 +5,9 @@ import { beforeAll } from "vitest";
 import { syncCatalogue } from "../../lib/catalogue.ts";
 import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
+import { enqueueScan } from "../../lib/scan/enqueue.ts";
+import { PermanentScanError } from "../../lib/scan/failure.ts";
+import { runScan, type PipelineContext } from "../../lib/scan/pipeline.ts";
 import { scratch, TEST_POLICY } from "../helpers.ts";
 import { useTestDatabase } from "./db.ts";
 import { REDIS_URL, useQueuePrefix } from "./queue.ts";
@@ -55,4 +58,27 @@ export function useRealRules(p: ReturnType<typeof usePipelineTest>, paths: reado
     p.rulebook = loadRulebook(rules.root);
     await syncCatalogue(p.t.db, p.rulebook);
   });
+}
+
+/**
+ * Queues a manual scan of the repository and runs it here, as a worker's first attempt of `max` would. A
+ * permanent failure is the outcome "failed" (the error goes to `onError` first, as does any other, which is
+ * rethrown). Returns the outcome and the scan row after it.
+ */
+export async function scanOnce(
+  p: ReturnType<typeof usePipelineTest>,
+  repositoryId: string,
+  ctx: Omit<PipelineContext, "db" | "databaseUrl" | "rulebook">,
+  opts: { max?: number; onError?: (e: unknown) => void } = {},
+) {
+  const { scan } = await enqueueScan(p.t.db, p.queues, repositoryId, "manual");
+  let outcome: string;
+  try {
+    outcome = await runScan({ db: p.t.db, databaseUrl: p.t.url, rulebook: p.rulebook, ...ctx }, scan.id, { number: 1, max: opts.max ?? 1 });
+  } catch (e) {
+    opts.onError?.(e);
+    if (!(e instanceof PermanentScanError)) throw e;
+    outcome = "failed";
+  }
+  return { outcome, scan: await p.t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }) };
 }
