@@ -45,6 +45,12 @@ const taintSpec = z
     guards: z.array(astGrepRule).optional(),
     /** Report only values that reach the sink through a module-local helper: the direct cases are another check's. */
     throughHelpersOnly: z.boolean().optional(),
+    /**
+     * A source that interpolates only values the code wrote itself (literals, names bound only to them, temp
+     * directories, core counts: lib/engine/constant-values.ts) is not reported: a command built from constants
+     * carries no outsider's text.
+     */
+    constantsAreSafe: z.boolean().optional(),
     /** Where the finding sits: the sink (default) or the source, when the source is the line to change. */
     reportAt: z.enum(["sink", "source"]).optional(),
   })
@@ -511,7 +517,9 @@ function withSharedUtils(policy: Policy, shared: Record<string, unknown>): Polic
   };
   const checks = policy.checks.map((c): Check => {
     // a repository condition's rule is compiled on its own, so it gets the shared utils it refers to, as a match does
-    const withUtils = <T extends { language: string; rule?: unknown; utils?: Record<string, unknown> }>(d: T | undefined): T | undefined => {
+    const withUtils = <T extends { language: string; rule?: unknown; utils?: Record<string, unknown> }>(
+      d: T | undefined,
+    ): T | undefined => {
       if (!d || d.language === "regex") return d;
       const used = usedBy([d.rule], d.utils ?? {});
       return Object.keys(used).length ? { ...d, utils: { ...used, ...d.utils } } : d;

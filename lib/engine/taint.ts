@@ -9,6 +9,7 @@
  * roles in one `any`, each branch tagged with a metavariable that tells the role), and JavaScript walks only the
  * functions that hold a sink or a source. Pure: no file system, no network.
  */
+import { builtFromConstants } from "./constant-values.ts";
 import { referencedUtils } from "./rulebook.ts";
 import type { NapiConfig, SgNode, SgRoot } from "@ast-grep/napi";
 
@@ -21,6 +22,7 @@ export interface TaintSpec {
   guards?: Rule[];
   throughHelpersOnly?: boolean;
   reportAt?: "sink" | "source";
+  constantsAreSafe?: boolean;
 }
 
 type Role = "source" | "sink" | "sanitizer" | "guard";
@@ -30,6 +32,8 @@ export interface CompiledTaint {
   set: TaintSet;
   roles: Map<string, Role>;
   throughHelpersOnly: boolean;
+  /** A source that only interpolates values the code wrote itself (constant-values.ts) reaches nothing. */
+  constantsAreSafe: boolean;
 }
 
 /**
@@ -191,7 +195,12 @@ export function compileTaintSet(checks: readonly TaintCheckInput[]): CompiledTai
     return config;
   };
   const set: TaintSet = { config: configFor(new Set(tags)), tags, configFor };
-  return checks.map((c, i) => ({ set, roles: perCheck[i]!, throughHelpersOnly: c.spec.throughHelpersOnly ?? false }));
+  return checks.map((c, i) => ({
+    set,
+    roles: perCheck[i]!,
+    throughHelpersOnly: c.spec.throughHelpersOnly ?? false,
+    constantsAreSafe: c.spec.constantsAreSafe ?? false,
+  }));
 }
 
 /** The leading rules every list begins with (compared as JSON). */
@@ -876,12 +885,13 @@ export function analyseTaintChecks(
     }
     const roles = new Map(checks[members[0]!]!.roles);
     for (const i of members) for (const [t, r] of checks[i]!.roles) if (r === "sink" && !roles.has(t)) roles.set(t, "sink");
-    const merged: CompiledTaint = { set: checks[members[0]!]!.set, roles, throughHelpersOnly: false };
+    const merged: CompiledTaint = { set: checks[members[0]!]!.set, roles, throughHelpersOnly: false, constantsAreSafe: false };
     for (const hit of analyseTaintNodes(root, nodes, merged, tags, imports).hits) {
       const ts = (hit.viaImported ? hit.sinkTags : tagOf.get(key(hit.sink))) ?? [];
       for (const i of members) {
         const c = checks[i]!;
         if (!ts.some((t) => c.roles.get(t) === "sink") || (c.throughHelpersOnly && !hit.via)) continue;
+        if (c.constantsAreSafe && builtFromConstants(hit.source)) continue;
         out[i]!.push(hit);
       }
     }
@@ -1251,7 +1261,9 @@ export function analyseTaintNodes(
   // (Node ids are per tree: another module's sink is never this file's.)
   for (let i = hits.length - 1; i >= 0; i--) if (hits[i]!.via && !hits[i]!.viaImported && direct.has(key(hits[i]!.sink))) hits.splice(i, 1);
   hits.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
-  return { hits: compiled.throughHelpersOnly ? hits.filter((h) => h.via) : hits };
+  return {
+    hits: hits.filter((h) => (!compiled.throughHelpersOnly || h.via) && !(compiled.constantsAreSafe && builtFromConstants(h.source))),
+  };
 }
 
 /** Parameters that are sources (e.g. a handler's data parameter) are tainted from the function's first line. */
