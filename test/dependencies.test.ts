@@ -1,6 +1,14 @@
 import { symlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildDependencyIndex, DependencyIndex, isDependencyManifest, specAllowsBelow, toPep440 } from "../lib/engine/dependencies.ts";
+import {
+  buildDependencyIndex,
+  DependencyIndex,
+  isDependencyManifest,
+  isImageStepSource,
+  readImageReferences,
+  specAllowsBelow,
+  toPep440,
+} from "../lib/engine/dependencies.ts";
 import { compileChecks } from "../lib/engine/compile.ts";
 import { scanText } from "../lib/engine/match.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
@@ -84,6 +92,45 @@ describe("isDependencyManifest", () => {
     ["notes.txt", false],
   ])("%s -> %s", (path, yes) => {
     expect(isDependencyManifest(path)).toBe(yes);
+  });
+});
+
+describe("framework images", () => {
+  it("declare the framework version their tag names, a moving tag none", () => {
+    const text = [
+      "FROM pytorch/torchserve:0.6.0-gpu AS base",
+      "FROM --platform=linux/amd64 docker.io/rayproject/ray-ml:2.9.0-py310-gpu",
+      "FROM pytorch/torchserve:latest-gpu",
+      "FROM python:3.11-slim",
+      "    image: vllm/vllm-openai:v0.8.5",
+      "  - image: 'ghcr.io/mlflow/mlflow:v2.9.2'",
+      "torchserve_image: pytorch/torchserve:0.12.0-cpu",
+      "image: rayproject/ray:nightly",
+      "image: pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime",
+      "image: myorg/pytorch/torchserve-fork:0.6.0",
+    ].join("\n");
+    expect(readImageReferences(text, "deploy/Dockerfile").map((d) => `${d.name}${d.specs[0]} @${d.line}`)).toEqual([
+      "torchserve==0.6.0 @1",
+      "ray==2.9.0 @2",
+      "vllm==0.8.5 @5",
+      "mlflow==2.9.2 @6",
+      "torchserve==0.12.0 @7",
+      "torch==2.1.0 @9",
+    ]);
+  });
+
+  it("are read from Dockerfiles and manifests that name one, and decide mayBeBelow for their directory", () => {
+    expect(isImageStepSource("k8s/svc.yaml", "image: pytorch/torchserve:0.8.2")).toBe(true);
+    expect(isImageStepSource("Dockerfile.gpu", "FROM pytorch/torchserve:0.8.2")).toBe(true);
+    expect(isImageStepSource("k8s/svc.yaml", "image: nginx:1.27")).toBe(false);
+    const { index } = buildDependencyIndex([
+      { path: "deploy/compose.yaml", text: "services:\n  ts:\n    image: pytorch/torchserve:0.8.2-cpu\n" },
+    ]);
+    expect(index.mayBeBelow("deploy/k8s/svc.yaml", "torchserve", "0.11")).toEqual({
+      below: true,
+      found: "pytorch/torchserve:0.8.2-cpu in deploy/compose.yaml",
+    });
+    expect(index.mayBeBelow("other/svc.yaml", "torchserve", "0.11").found).toBe("torchserve is not pinned");
   });
 });
 

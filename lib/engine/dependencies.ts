@@ -480,14 +480,55 @@ export function readBentofile(text: string, file: string): Reading {
 /**
  * Image build steps in Python code install packages too: Modal's `Image…pip_install("torch==2.1.0")` and
  * `uv_pip_install`, BentoML's `Image(...).python_packages(...)`, and the requirements files they name
- * (`pip_install_from_requirements`, `requirements_file`). A file is read only if its text names one.
+ * (`pip_install_from_requirements`, `requirements_file`); so do a serving framework's own images named by
+ * Dockerfiles and manifests (readImageReferences). A file is read only if its text names one.
  */
 const IMAGE_STEP_CALL =
   "^(?:pip_install|uv_pip_install|python_packages|pip_install_from_requirements|uv_pip_install_from_requirements|requirements_file)$";
 const IMAGE_STEP_TEXT = /\b(?:uv_)?pip_install|\bpython_packages\b|\brequirements_file\b/;
 
 export function isImageStepSource(rel: string, text: string): boolean {
-  return rel.endsWith(".py") && IMAGE_STEP_TEXT.test(text);
+  if (rel.endsWith(".py")) return IMAGE_STEP_TEXT.test(text);
+  return isImageReferenceFile(rel) && FRAMEWORK_IMAGE_TEXT.test(text);
+}
+
+/**
+ * The serving frameworks' own container images, whose tag is the framework's version: `FROM pytorch/torchserve:0.6.0-gpu`
+ * or a manifest's `image: rayproject/ray:2.9.0-py310` declares torchserve 0.6.0 or ray 2.9.0 as surely as a pin in
+ * requirements.txt, for the directory that holds the file.
+ */
+const FRAMEWORK_IMAGES: [RegExp, string][] = [
+  [/^(?:docker\.io\/)?pytorch\/torchserve(?:-nightly)?$/, "torchserve"],
+  [/^(?:docker\.io\/)?(?:rayproject|anyscale)\/ray(?:-ml|-llm)?$/, "ray"],
+  [/^(?:docker\.io\/)?vllm\/vllm-openai$/, "vllm"],
+  [/^(?:docker\.io\/)?bentoml\/bento-server$/, "bentoml"],
+  [/^(?:ghcr\.io\/)?mlflow\/mlflow$/, "mlflow"],
+  [/^(?:docker\.io\/)?pytorch\/pytorch$/, "torch"],
+];
+const FRAMEWORK_IMAGE_TEXT =
+  /\b(?:pytorch\/(?:torchserve|pytorch)|rayproject\/ray|anyscale\/ray|vllm\/vllm-openai|bentoml\/bento-server|mlflow\/mlflow)\b/;
+const IMAGE_REFERENCE_FILE = /(?:^|\/)(?:(?:Dockerfile|Containerfile)(?:\.[^/]*)?|[^/]*\.[Dd]ockerfile|[^/]*\.ya?ml)$/;
+/** A Dockerfile's FROM, a manifest's or compose file's `image:` (a list item's too, a Helm value's `torchserve_image:`). */
+const IMAGE_LINE = /^\s*(?:FROM\s+(?:--platform=\S+\s+)?|(?:-\s*)?["']?[A-Za-z_-]*[Ii]mage["']?\s*:\s*)["']?([^\s"'#]+)/i;
+
+function isImageReferenceFile(rel: string): boolean {
+  return IMAGE_REFERENCE_FILE.test(rel);
+}
+
+/** The framework versions the images of a Dockerfile or manifest declare; a moving tag (latest, nightly) declares none. */
+export function readImageReferences(text: string, file: string): Declaration[] {
+  const out: Declaration[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const ref = IMAGE_LINE.exec(line)?.[1]?.split("@")[0];
+    if (!ref) return;
+    const colon = ref.lastIndexOf(":");
+    const repo = colon > ref.lastIndexOf("/") ? ref.slice(0, colon) : ref;
+    const tag = colon > ref.lastIndexOf("/") ? ref.slice(colon + 1) : "";
+    const pkg = FRAMEWORK_IMAGES.find(([re]) => re.test(repo))?.[1];
+    const version = /^v?(\d+(?:\.\d+)*(?:(?:a|b|rc|\.post|\.dev)\d+)?)(?![\d.])/.exec(tag)?.[1];
+    if (pkg && version) out.push({ name: pkg, specs: [`==${version}`], text: `${repo}:${tag}`, file, line: i + 1 });
+  });
+  return out;
 }
 
 /** The packages a Python file's image build steps install: string literals, literal lists, module-level names of lists. */
@@ -720,6 +761,7 @@ export function buildDependencyIndex(
       else if (base === "Pipfile") ds = readPipfile(text, path);
       else if (base === "setup.py") ds = readSetupPy(text, path);
       else if (base === "setup.cfg") ds = readSetupCfg(text, path);
+      else if (!CONDA_FILE.test(base) && !BENTOFILE.test(base) && isImageReferenceFile(path)) ds = readImageReferences(text, path);
       else if (CONDA_FILE.test(base) || BENTOFILE.test(base) || base.endsWith(".py")) {
         const r = CONDA_FILE.test(base)
           ? readCondaEnvironment(text, path)

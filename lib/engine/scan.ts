@@ -529,7 +529,6 @@ function readDependencies(
   return built.index;
 }
 
-/** Which scripts only CI runs, from the CI configuration and launchers the walk noticed (a few small files). */
 /**
  * What a file's context depends on beyond its own path and text, read once per scan (best effort: a file that
  * cannot be read only leaves a context at its default): the scripts only CI runs, and the folders holding a copy
