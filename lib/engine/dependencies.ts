@@ -664,7 +664,10 @@ export class DependencyIndex {
     return this.byDir.entries();
   }
 
-  /** Whether `pkg` can be installed below `limit` for the code in `file` (a relative path). */
+  /**
+   * Whether `pkg` can be installed below `limit` for the code in `file` (a relative path): the nearest directory
+   * that declares it decides, else every declaration of it in the repository (below when any allows it).
+   */
   mayBeBelow(file: string, pkg: string, limit: string): DependencyAnswer {
     const name = normalizeName(pkg);
     for (let dir: string | undefined = dirOf(file); dir !== undefined; dir = dir === "" ? undefined : dirOf(dir)) {
@@ -673,6 +676,10 @@ export class DependencyIndex {
       const { requirements, constraints } = decidingDeclarations(here);
       return this.decide(requirements, constraints, limit);
     }
+    // No directory above the file declares it: the repository's other declarations still say what it ships (a
+    // Helm chart in deploy/ runs the image ml_app/Dockerfile builds), any of which may be the one installed.
+    const elsewhere = [...this.byDir.values()].flat().filter((d) => d.name === name && !d.constraint);
+    if (elsewhere.length) return this.decide(elsewhere, [], limit);
     return { below: true, found: `${pkg} is not pinned` };
   }
 
