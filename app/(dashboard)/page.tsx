@@ -4,8 +4,8 @@ import { overviewParams, RANGES } from "@/lib/dashboard/overview.ts";
 import { activeRepositoryCount } from "@/lib/repos/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { EmptyState } from "@/app/ui/empty.tsx";
-import { FlowPanel, MttrPanel, SummaryCards, TopPoliciesPanel, TopRepositoriesPanel, TrendPanel } from "@/app/ui/overview/panels.tsx";
+import { EmptyPanel } from "@/app/ui/empty.tsx";
+import { FlowPanel, MttrPanel, SummaryCards, TopRiskPanel, TrendPanel } from "@/app/ui/overview/panels.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { CoverageTrendPanel } from "@/app/ui/overview/coverage-trend.tsx";
 
@@ -31,11 +31,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         ) : null}
       </div>
       {repositories === 0 ? (
-        <div className="panel">
-          <EmptyState title="No repositories yet" action={{ href: "/repositories", label: "Register a repository" }}>
-            Register a repository: the first scan runs at once, and its findings, trends and risk rankings appear here.
-          </EmptyState>
-        </div>
+        <EmptyPanel title="No repositories yet" action={{ href: "/repositories", label: "Register a repository" }}>
+          Register a repository: the first scan runs at once, and its findings, trends and risk rankings appear here.
+        </EmptyPanel>
       ) : (
         <div className="stack overview">
           <Suspense fallback={<CardsSkeleton />}>
@@ -54,10 +52,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </div>
           <div className="grid cols-2">
             <Suspense fallback={<PanelSkeleton title="Top policies by weighted risk" height={560} />}>
-              <TopPoliciesPanel />
+              <TopRiskPanel kind="policy" />
             </Suspense>
             <Suspense fallback={<PanelSkeleton title="Top repositories by weighted risk" height={560} />}>
-              <TopRepositoriesPanel />
+              <TopRiskPanel kind="repository" />
             </Suspense>
           </div>
           <Suspense key={`mttr-${range}`} fallback={<PanelSkeleton title={`Mean time to remediate, last ${range} days`} height={330} />}>

@@ -15,3 +15,12 @@ export function EmptyState({ title, children, action }: { title: string; childre
     </div>
   );
 }
+
+/** An empty state standing where a panel would: a list that has nothing yet. */
+export function EmptyPanel(props: Parameters<typeof EmptyState>[0]) {
+  return (
+    <div className="panel">
+      <EmptyState {...props} />
+    </div>
+  );
+}

@@ -20,6 +20,11 @@ export const POLICY_MODE_LABELS: Record<PolicyMode, string> = {
   block: "Block (failing status at or above a severity)",
 };
 
+/** A policy as a sentence: its mode, and in block mode the severity from which a change fails. */
+export function policyText(p: Policy): string {
+  return `${POLICY_MODE_LABELS[p.mode]}${p.mode === "block" ? `, at ${p.blockAt}${p.blockAt === "critical" ? "" : " and above"}` : ""}`;
+}
+
 export interface Policy {
   mode: PolicyMode;
   /** In block mode: the least severe finding that fails the status. */

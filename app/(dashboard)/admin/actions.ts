@@ -4,35 +4,21 @@ import type { ActionResult } from "@/lib/actions/define.ts";
 import { formToObject } from "@/lib/actions/define.ts";
 import * as admin from "@/lib/actions/admin.ts";
 import { applySchedule, withinQueueTimeout } from "@/lib/queue/queues.ts";
-import { perform } from "@/lib/server/actions.ts";
+import { formAction, perform } from "@/lib/server/actions.ts";
 import { getQueues } from "@/lib/server/context.ts";
 
 type Prev = ActionResult | null;
 
-async function run(def: Parameters<typeof perform>[0], form: FormData, path: string): Promise<ActionResult> {
-  const result = await perform(def, formToObject(form));
-  if (result.ok) revalidatePath(path);
-  return result;
-}
-
-export async function createUser(_: Prev, form: FormData) {
-  return run(admin.createUserAction, form, "/admin/users");
-}
-export async function changeRole(_: Prev, form: FormData) {
-  return run(admin.changeRoleAction, form, "/admin/users");
-}
-export async function setDisabled(_: Prev, form: FormData) {
-  return run(admin.setDisabledAction, form, "/admin/users");
-}
-export async function resetPassword(_: Prev, form: FormData) {
-  return run(admin.resetPasswordAction, form, "/admin/users");
-}
-export async function createToken(_: Prev, form: FormData) {
-  return run(admin.createTokenAction, form, "/admin/tokens");
-}
-export async function revokeToken(_: Prev, form: FormData) {
-  return run(admin.revokeTokenAction, form, "/admin/tokens");
-}
+export const createUser = formAction(admin.createUserAction, "/admin/users");
+export const changeRole = formAction(admin.changeRoleAction, "/admin/users");
+export const setDisabled = formAction(admin.setDisabledAction, "/admin/users");
+export const resetPassword = formAction(admin.resetPasswordAction, "/admin/users");
+export const setOrgWide = formAction(admin.setOrgWideAction, "/admin/users");
+export const createToken = formAction(admin.createTokenAction, "/admin/tokens");
+export const revokeToken = formAction(admin.revokeTokenAction, "/admin/tokens");
+export const addTeamMember = formAction(admin.addTeamMemberAction, "/admin/teams");
+export const removeTeamMember = formAction(admin.removeTeamMemberAction, "/admin/teams");
+export const updateExceptionSettings = formAction(admin.updateExceptionSettingsAction, "/settings");
 
 export async function updateSettings(_: Prev, form: FormData): Promise<ActionResult> {
   const result = await perform(admin.updateSettingsAction, { scheduleEnabled: "false", ...formToObject(form) });
@@ -49,16 +35,4 @@ export async function updateSettings(_: Prev, form: FormData): Promise<ActionRes
     };
   }
   return { ok: true, data: null, message: `Saved.${moved}` };
-}
-export async function setOrgWide(_: Prev, form: FormData) {
-  return run(admin.setOrgWideAction, form, "/admin/users");
-}
-export async function addTeamMember(_: Prev, form: FormData) {
-  return run(admin.addTeamMemberAction, form, "/admin/teams");
-}
-export async function removeTeamMember(_: Prev, form: FormData) {
-  return run(admin.removeTeamMemberAction, form, "/admin/teams");
-}
-export async function updateExceptionSettings(_: Prev, form: FormData) {
-  return run(admin.updateExceptionSettingsAction, form, "/settings");
 }

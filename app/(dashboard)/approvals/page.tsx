@@ -8,6 +8,7 @@ import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtDate } from "@/app/ui/format.ts";
 import { FindingCell, RequestedApprovedCell } from "@/app/ui/remediation/finding-cell.tsx";
 import { approveException, rejectException } from "./actions.ts";
+import { PageHeader, Panel } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Approvals · Posture" };
 
@@ -21,11 +22,8 @@ export default async function ApprovalsPage() {
   const [pending, expiring] = await Promise.all([pendingExceptions(db, me.access), expiringAcceptances(db, me.access, now)]);
   return (
     <>
-      <div className="page-header">
-        <h1>Approvals</h1>
-      </div>
-      <section className="panel" aria-labelledby="pending-h">
-        <h2 id="pending-h">Waiting for approval ({pending.length})</h2>
+      <PageHeader title="Approvals" />
+      <Panel id="pending-h" title={`Waiting for approval (${pending.length})`}>
         <p className="muted small">
           A finding waiting here still counts as open and keeps its due date. Approving applies the decision; rejecting leaves the finding
           open and tells the requester why.
@@ -84,7 +82,7 @@ export default async function ApprovalsPage() {
             )}
           </DataTable>
         )}
-      </section>
+      </Panel>
       <section className="panel" aria-labelledby="expiring-h" style={{ marginTop: 16 }}>
         <h2 id="expiring-h">
           Acceptances ending in the next {EXPIRING_DAYS} days ({expiring.length})

@@ -3,6 +3,7 @@ import { parseFindingView, findingViewQuery } from "@/lib/findings/queries.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
 import { FindingFiltersPanel, FindingsResults } from "@/app/ui/findings/view.tsx";
+import { PageHeader } from "@/app/ui/panel.tsx";
 
 export const metadata = { title: "Findings · Posture" };
 
@@ -11,9 +12,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
   const view = parseFindingView(await searchParams);
   return (
     <>
-      <div className="page-header">
-        <h1>Findings</h1>
-      </div>
+      <PageHeader title="Findings" />
       <Suspense fallback={<div className="filters skeleton filters-skeleton" aria-busy="true" />}>
         <FindingFiltersPanel view={view} path="/findings" />
       </Suspense>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { CheckboxFieldset } from "@/app/ui/select-field.tsx";
 import { TeamSelect } from "@/app/ui/team-select.tsx";
 import { Suspense } from "react";
 import { heatBucket, heatmap, heatmapParams, type HeatmapParams } from "@/lib/dashboard/heatmap.ts";
@@ -63,33 +64,35 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
       <form method="get" action="/heatmap" className="filters heat-filters" aria-label="Filter the heatmap">
         {p.columns !== "repositories" ? <input type="hidden" name="columns" value={p.columns} /> : null}
         {p.group !== "framework" ? <input type="hidden" name="group" value={p.group} /> : null}
-        <fieldset>
-          <legend>Framework</legend>
-          {FRAMEWORKS.map((f) => (
-            <label key={f} className="check">
-              <input type="checkbox" name="framework" value={f} defaultChecked={p.framework?.includes(f)} />
-              {FRAMEWORK_LABELS[frameworkToDb(f)]}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Severity</legend>
-          {SEVERITIES.map((s) => (
-            <label key={s} className="check">
-              <input type="checkbox" name="severity" value={s} defaultChecked={p.severity?.includes(s)} />
-              <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span>
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Status</legend>
-          {FINDING_STATUSES.map((s) => (
-            <label key={s} className="check">
-              <input type="checkbox" name="status" value={s} defaultChecked={statuses.includes(s)} />
-              {STATUS_LABELS[s]}
-            </label>
-          ))}
-        </fieldset>
+        <CheckboxFieldset
+          legend="Framework"
+          name="framework"
+          options={FRAMEWORKS.map((f) => [f, FRAMEWORK_LABELS[frameworkToDb(f)]] as const)}
+          checked={p.framework}
+          labelClassName="check"
+        />
+        <CheckboxFieldset
+          legend="Severity"
+          name="severity"
+          options={SEVERITIES.map(
+            (s) =>
+              [
+                s,
+                <span key={s} style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>
+                  {s}
+                </span>,
+              ] as const,
+          )}
+          checked={p.severity}
+          labelClassName="check"
+        />
+        <CheckboxFieldset
+          legend="Status"
+          name="status"
+          options={FINDING_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const)}
+          checked={statuses}
+          labelClassName="check"
+        />
         <TeamSelect value={p.team} />
         <button type="submit">Apply</button>
         <Link href={p.columns === "teams" ? "/heatmap?columns=teams" : "/heatmap"}>Reset</Link>

@@ -6,7 +6,7 @@ import { RANGES } from "@/lib/dashboard/overview.ts";
 import { remediationFilterOptions, remediationParams } from "@/lib/dashboard/remediation.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { EmptyState } from "@/app/ui/empty.tsx";
+import { EmptyPanel } from "@/app/ui/empty.tsx";
 import { AcceptedRisksPanel } from "@/app/ui/remediation/accepted-risks-panel.tsx";
 import { BurndownPanel } from "@/app/ui/remediation/burndown-panel.tsx";
 import { DuePanel } from "@/app/ui/remediation/due-panel.tsx";
@@ -14,6 +14,8 @@ import { remediationHref } from "@/app/ui/remediation/links.ts";
 import { SlaPanel } from "@/app/ui/remediation/sla-panel.tsx";
 import { StatusPanels } from "@/app/ui/remediation/status-panels.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
+import { PageHeader } from "@/app/ui/panel.tsx";
+import { SelectField } from "@/app/ui/select-field.tsx";
 
 export const metadata = { title: "Remediation · Posture" };
 
@@ -32,14 +34,10 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   if (repositories === 0) {
     return (
       <>
-        <div className="page-header">
-          <h1>Remediation</h1>
-        </div>
-        <div className="panel">
-          <EmptyState title="No repositories yet" action={{ href: "/repositories", label: "Register a repository" }}>
-            Register a repository: once it is scanned, its findings&apos; status, burndown and SLA appear here.
-          </EmptyState>
-        </div>
+        <PageHeader title="Remediation" />
+        <EmptyPanel title="No repositories yet" action={{ href: "/repositories", label: "Register a repository" }}>
+          Register a repository: once it is scanned, its findings&apos; status, burndown and SLA appear here.
+        </EmptyPanel>
       </>
     );
   }
@@ -63,29 +61,21 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         </nav>
       </div>
       <form className="filters" method="get" action="/remediation" aria-label="Filters">
-        <label>
-          Team
-          <select name="team" defaultValue={params.team ?? ""}>
-            <option value="">All teams</option>
-            {options.teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          name="team"
+          label="Team"
+          value={params.team}
+          any="All teams"
+          options={options.teams.map((t) => [t.id, t.name] as const)}
+        />
         {params.team ? (
-          <label>
-            Repository
-            <select name="repository" defaultValue={params.repository ?? ""}>
-              <option value="">All of {teamName ?? "the team"}</option>
-              {options.repositories.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            name="repository"
+            label="Repository"
+            value={params.repository}
+            any={`All of ${teamName ?? "the team"}`}
+            options={options.repositories.map((r) => [r.id, r.name] as const)}
+          />
         ) : params.repository ? (
           <input type="hidden" name="repository" value={params.repository} />
         ) : null}

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { SeverityCell } from "@/app/ui/badges.tsx";
 import { DataTable, num, unlabelled } from "@/app/ui/data-table.tsx";
-import { EmptyState } from "@/app/ui/empty.tsx";
+import { EmptyPanel } from "@/app/ui/empty.tsx";
 import { fmtDate, fmtInt } from "@/app/ui/format.ts";
 import { FRAMEWORK_LABELS, frameworkLabel } from "@/app/ui/palette.ts";
 import { CheckToggle } from "@/app/ui/rules/check-toggle.tsx";
@@ -58,18 +58,14 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
         ) : null}
       </form>
       {filtered && policies.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No check matches" action={{ href: "/rules", label: "Clear the search" }}>
-            Try fewer words, or another framework or severity.
-          </EmptyState>
-        </div>
+        <EmptyPanel title="No check matches" action={{ href: "/rules", label: "Clear the search" }}>
+          Try fewer words, or another framework or severity.
+        </EmptyPanel>
       ) : null}
       {all.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="The rule catalogue is empty">
-            The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.
-          </EmptyState>
-        </div>
+        <EmptyPanel title="The rule catalogue is empty">
+          The catalogue is loaded from rules/ when a scan worker starts (npm run worker). Start one and reload.
+        </EmptyPanel>
       ) : null}
       {manage ? (
         <p className="small muted">

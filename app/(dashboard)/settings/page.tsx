@@ -8,6 +8,8 @@ import { ActionForm } from "@/app/ui/action-form.tsx";
 import { ScheduleFields } from "@/app/ui/settings/schedule-fields.tsx";
 import { updateExceptionSettings, updateSettings } from "../admin/actions.ts";
 import { updateSuppressionSettings } from "../suppressions/actions.ts";
+import { PageHeader } from "@/app/ui/panel.tsx";
+import { CheckboxFieldset } from "@/app/ui/select-field.tsx";
 
 export const metadata: Metadata = { title: "Settings · Posture" };
 
@@ -26,15 +28,16 @@ const RISK_MAX = [
 ] as const;
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
+/** Each severity, as the checkbox fieldsets offer it. */
+const SEVERITY_OPTIONS = SEVERITIES.map((sev) => [sev, sev] as const);
+
 export default async function SettingsPage() {
   await requirePage("settings:manage", "/settings");
   const s = await getSettings(getDb());
   const counted = countedContexts(s);
   return (
     <>
-      <div className="page-header">
-        <h1>Settings</h1>
-      </div>
+      <PageHeader title="Settings" />
       <ActionForm action={updateSettings} submit="Save settings" className="stack">
         <section className="panel">
           <h2>Remediation SLA</h2>
@@ -87,23 +90,22 @@ export default async function SettingsPage() {
               </label>
             ))}
           </div>
-          <fieldset className="filters">
-            <legend>Accepted risk needs approval for</legend>
-            {SEVERITIES.map((sev) => (
-              <label key={sev} className="check-row">
-                <input name="approveAcceptedRisk" type="checkbox" value={sev} defaultChecked={s.approveAcceptedRisk.includes(sev)} /> {sev}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="filters">
-            <legend>False positive needs approval for</legend>
-            {SEVERITIES.map((sev) => (
-              <label key={sev} className="check-row">
-                <input name="approveFalsePositive" type="checkbox" value={sev} defaultChecked={s.approveFalsePositive.includes(sev)} />{" "}
-                {sev}
-              </label>
-            ))}
-          </fieldset>
+          <CheckboxFieldset
+            legend="Accepted risk needs approval for"
+            name="approveAcceptedRisk"
+            options={SEVERITY_OPTIONS}
+            checked={s.approveAcceptedRisk}
+            className="filters"
+            labelClassName="check-row"
+          />
+          <CheckboxFieldset
+            legend="False positive needs approval for"
+            name="approveFalsePositive"
+            options={SEVERITY_OPTIONS}
+            checked={s.approveFalsePositive}
+            className="filters"
+            labelClassName="check-row"
+          />
           <label className="check-row">
             <input name="riskExpiryRestartsSla" type="checkbox" defaultChecked={s.riskExpiryRestartsSla} /> When an acceptance ends, the
             reopened finding gets a new SLA from that day (otherwise it keeps its due date from first detection, and is usually overdue at
@@ -118,14 +120,14 @@ export default async function SettingsPage() {
             A <code># posture: ignore[check] reason</code> comment hides its finding. For the severities ticked, scans do not honour it: the
             finding stays open, and the Suppressions page marks the comment “not honoured”. Applies from each repository’s next scan.
           </p>
-          <fieldset className="filters">
-            <legend>Do not honour suppressions of</legend>
-            {SEVERITIES.map((sev) => (
-              <label key={sev} className="check-row">
-                <input name="refuseSuppressions" type="checkbox" value={sev} defaultChecked={s.refuseSuppressions.includes(sev)} /> {sev}
-              </label>
-            ))}
-          </fieldset>
+          <CheckboxFieldset
+            legend="Do not honour suppressions of"
+            name="refuseSuppressions"
+            options={SEVERITY_OPTIONS}
+            checked={s.refuseSuppressions}
+            className="filters"
+            labelClassName="check-row"
+          />
         </section>
       </ActionForm>
     </>

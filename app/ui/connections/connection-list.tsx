@@ -1,10 +1,10 @@
 import { formatTeamRules } from "@/lib/connections/selection.ts";
-import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
+import { policyText } from "@/lib/connections/policy.ts";
 import { listConnections } from "@/lib/connections/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { deleteConnection, rotateWebhookSecret, syncConnection, updateConnection } from "@/app/(dashboard)/admin/connections/actions.ts";
 import { ActionForm } from "../action-form.tsx";
-import { EmptyState } from "../empty.tsx";
+import { EmptyPanel } from "../empty.tsx";
 import { fmtAgo, fmtDate } from "../format.ts";
 import { SelectionFields } from "./connection-form.tsx";
 
@@ -16,12 +16,10 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
   const now = Date.now();
   if (connections.length === 0)
     return (
-      <div className="panel">
-        <EmptyState title="No organisation connected yet">
-          Connect a GitHub organisation or user, or a GitLab group, above: its repositories are registered and scanned, kept in sync on the
-          rescan schedule, and its pushes and pull or merge requests scanned through its webhook.
-        </EmptyState>
-      </div>
+      <EmptyPanel title="No organisation connected yet">
+        Connect a GitHub organisation or user, or a GitLab group, above: its repositories are registered and scanned, kept in sync on the
+        rescan schedule, and its pushes and pull or merge requests scanned through its webhook.
+      </EmptyPanel>
     );
   return (
     <div className="stack">
@@ -49,10 +47,7 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
               {c.repositories.active} registered{c.repositories.archived ? `, ${c.repositories.archived} archived` : ""}
             </dd>
             <dt>Policy</dt>
-            <dd>
-              {POLICY_MODE_LABELS[c.policyMode]}
-              {c.policyMode === "block" ? `, at ${c.blockAt}${c.blockAt === "critical" ? "" : " and above"}` : ""}
-            </dd>
+            <dd>{policyText({ mode: c.policyMode, blockAt: c.blockAt })}</dd>
             <dt>Last sync</dt>
             <dd data-testid="last-sync">
               {c.lastSyncAt ? (

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
+import { policyText } from "@/lib/connections/policy.ts";
 import { repositoryForge } from "@/lib/connections/queries.ts";
 import { USED_FRAMEWORK_LABELS, type UsedFramework } from "@/lib/repos/framework-names.ts";
 import { getDb } from "@/lib/server/context.ts";
@@ -7,6 +7,7 @@ import { setRepositoryPolicy } from "@/app/(dashboard)/admin/connections/actions
 import { ActionForm } from "../action-form.tsx";
 import { fmtAgo } from "../format.ts";
 import { SelectField } from "../select-field.tsx";
+import { Panel } from "../panel.tsx";
 
 const FORGE = { github: "GitHub", gitlab: "GitLab" } as const;
 
@@ -23,8 +24,7 @@ export async function RepositoryForge({
   const f = await repositoryForge(getDb(), repositoryId);
   const used = frameworks.filter((x): x is UsedFramework => x in USED_FRAMEWORK_LABELS);
   return (
-    <section className="panel" aria-labelledby="forge-h">
-      <h2 id="forge-h">Forge and frameworks</h2>
+    <Panel id="forge-h" title="Forge and frameworks">
       <dl className="facts small">
         <dt>Frameworks</dt>
         <dd data-testid="frameworks">
@@ -40,9 +40,7 @@ export async function RepositoryForge({
             </dd>
             <dt>Policy</dt>
             <dd>
-              {POLICY_MODE_LABELS[f.policy.mode]}
-              {f.policy.mode === "block" ? `, at ${f.policy.blockAt}${f.policy.blockAt === "critical" ? "" : " and above"}` : ""} (
-              {f.policy.source === "repository" ? "this repository's own" : "the organisation's"})
+              {policyText(f.policy)} ({f.policy.source === "repository" ? "this repository's own" : "the organisation's"})
             </dd>
           </>
         ) : (
@@ -82,6 +80,6 @@ export async function RepositoryForge({
           </ActionForm>
         </details>
       ) : null}
-    </section>
+    </Panel>
   );
 }

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/server/context.ts";
 import { deleteCredential } from "@/app/(dashboard)/admin/credentials/actions.ts";
 import { ActionForm } from "../action-form.tsx";
 import { DataTable, unlabelled } from "../data-table.tsx";
-import { EmptyState } from "../empty.tsx";
+import { EmptyPanel } from "../empty.tsx";
 import { fmtAgo, fmtDate } from "../format.ts";
 
 /** Stored credentials as they may be shown: never the secret, only what tells them apart and how they were last used. */
@@ -13,11 +13,9 @@ export async function CredentialList() {
   const now = Date.now();
   if (credentials.length === 0)
     return (
-      <div className="panel">
-        <EmptyState title="No credentials yet">
-          Public repositories need none. For a private one, store a token, a GitHub App or a deploy key above, scoped to its host and path.
-        </EmptyState>
-      </div>
+      <EmptyPanel title="No credentials yet">
+        Public repositories need none. For a private one, store a token, a GitHub App or a deploy key above, scoped to its host and path.
+      </EmptyPanel>
     );
   return (
     <section className="panel flush">

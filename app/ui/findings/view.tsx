@@ -19,11 +19,12 @@ import {
 import { loadVisibility } from "@/lib/findings/visibility.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { ComboboxField } from "../combobox/field.tsx";
-import { EmptyState } from "../empty.tsx";
+import { EmptyPanel } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
 import { frameworkLabel, STATUS_LABELS } from "../palette.ts";
 import { FindingsTable, type SortLink } from "./findings-table.tsx";
 import { ReplaceUrl } from "../replace-url.tsx";
+import { SelectField } from "../select-field.tsx";
 
 function pageHref(view: FindingViewParams, path: string, defaultSort: string): string {
   const q = findingViewQuery(view, {}, defaultSort);
@@ -32,41 +33,10 @@ function pageHref(view: FindingViewParams, path: string, defaultSort: string): s
 
 type Option = readonly [value: string, label: string];
 
-function Select({
-  name,
-  label,
-  value,
-  options,
-  any = "Any",
-}: {
-  name: string;
-  label: string;
-  value: string | undefined;
-  options: readonly Option[];
-  any?: string;
-}) {
-  // A value the list does not offer (a shared link with several values, an archived repository) stays
-  // selectable, named by its parts' labels ("Fixed + False positive") rather than its raw value.
-  const readable = (v: string) =>
-    v
-      .split(",")
-      .map((part) => options.find(([o]) => o === part)?.[1] ?? part)
-      .join(" + ");
-  const all = value && !options.some(([v]) => v === value) ? [[value, readable(value)] as const, ...options] : options;
-  return (
-    <label>
-      {label}
-      <select name={name} defaultValue={value ?? ""}>
-        <option value="">{any}</option>
-        {all.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+/** The filters' selects keep a value their list does not offer (a shared link's, an archived repository's). */
+const Select = (props: { name: string; label: string; value: string | undefined; options: readonly Option[]; any?: string }) => (
+  <SelectField {...props} keepValue />
+);
 
 /** A GET form: the filter lives in the URL, works without JavaScript and can be shared. */
 export function FindingFilters({
@@ -275,11 +245,9 @@ export async function FindingsResults({
         canTriage={canTriage}
         caption={`Findings, page ${page.page}`}
         empty={
-          <div className="panel">
-            <EmptyState title={emptyHint.title} action={emptyHint.action}>
-              {emptyHint.text}
-            </EmptyState>
-          </div>
+          <EmptyPanel title={emptyHint.title} action={emptyHint.action}>
+            {emptyHint.text}
+          </EmptyPanel>
         }
       />
       {page.rows.length > 0 ? (

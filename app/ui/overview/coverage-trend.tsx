@@ -6,6 +6,7 @@ import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
+import { Panel } from "../panel.tsx";
 
 /** Scan coverage as a percentage over time (issue 14 §2): the share of repositories scanned in the last 24 h and 7 days. */
 export async function CoverageTrendPanel({ range }: { range: number }) {
@@ -20,8 +21,7 @@ export async function CoverageTrendPanel({ range }: { range: number }) {
   );
   const today = points.at(-1);
   return (
-    <section className="panel" aria-labelledby="coverage-trend-h">
-      <h2 id="coverage-trend-h">Scan coverage, last {days} days</h2>
+    <Panel id="coverage-trend-h" title={`Scan coverage, last ${days} days`}>
       <p className="small muted">
         {today?.repositories
           ? `Today ${today.pct24h}% of ${today.repositories} repositories were scanned in the last 24 hours, ${today.pct7d}% in the last 7 days.`
@@ -48,6 +48,6 @@ export async function CoverageTrendPanel({ range }: { range: number }) {
         ]}
         rows={[...points].reverse().map((p) => ({ ...p }))}
       />
-    </section>
+    </Panel>
   );
 }

@@ -8,10 +8,12 @@ import { accessKey, visibilityKey } from "@/lib/findings/visibility.ts";
 import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
+import { DataTable, num } from "../data-table.tsx";
 import { OpenTrendChart } from "../charts/open-trend.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
 import { fmtDays, fmtInt } from "../format.ts";
 import { frameworkLabel, SEVERITY_COLORS, SEVERITY_ORDER, SEVERITY_WEIGHTS, STATUS_COLORS } from "../palette.ts";
+import { Panel } from "../panel.tsx";
 
 // One lookup per request, however many panels ask.
 // The reader's visibility, scope included; identical questions share one result (the shared panel cache,
@@ -51,8 +53,7 @@ export async function SummaryCards() {
   const overdueTotal = SEVERITY_ORDER.reduce((a, s) => a + overdue[s], 0);
   return (
     <div className="grid cols-4 overview-cards">
-      <section className="panel" aria-labelledby="card-open">
-        <h2 id="card-open">Open findings</h2>
+      <Panel id="card-open" title="Open findings">
         <div className="stat">
           <Link href={findingsHref({})}>{fmtInt(total)}</Link>
         </div>
@@ -66,9 +67,8 @@ export async function SummaryCards() {
             </li>
           ))}
         </ul>
-      </section>
-      <section className="panel" aria-labelledby="card-overdue">
-        <h2 id="card-overdue">Overdue (past SLA)</h2>
+      </Panel>
+      <Panel id="card-overdue" title="Overdue (past SLA)">
         <div className={`stat${overdueTotal ? " error" : ""}`}>
           <Link href={findingsHref({ overdue: "1" })}>{fmtInt(overdueTotal)}</Link>
         </div>
@@ -85,9 +85,8 @@ export async function SummaryCards() {
         <p className="small muted">
           <Link href="/remediation">SLA view</Link> · {total ? Math.round((overdueTotal / total) * 100) : 0}% of open
         </p>
-      </section>
-      <section className="panel" aria-labelledby="card-coverage">
-        <h2 id="card-coverage">Scanned in the last 24 h</h2>
+      </Panel>
+      <Panel id="card-coverage" title="Scanned in the last 24 h">
         <div className="stat">
           {fmtInt(cov.scanned24h)} <span className="stat-of">of {fmtInt(cov.repositories)}</span>
         </div>
@@ -95,9 +94,8 @@ export async function SummaryCards() {
           {fmtInt(cov.scanned7d)} in the last 7 days · {fmtInt(cov.neverScanned)} never scanned
         </p>
         <Meter value={cov.scanned24h} max={cov.repositories} label="Repositories scanned in the last 24 hours" />
-      </section>
-      <section className="panel" aria-labelledby="card-failed">
-        <h2 id="card-failed">Failed scans</h2>
+      </Panel>
+      <Panel id="card-failed" title="Failed scans">
         <div className={`stat${cov.failedScans24h ? " error" : ""}`}>
           {fmtInt(cov.failedScans24h)} <span className="stat-of">in 24 h</span>
         </div>
@@ -108,7 +106,7 @@ export async function SummaryCards() {
         <p className="small">
           <Link href="/repositories">Repositories</Link>
         </p>
-      </section>
+      </Panel>
     </div>
   );
 }
@@ -136,15 +134,14 @@ export async function TrendPanel({ range }: { range: number }) {
   const start = days[0]!;
   const delta = today.total - start.total;
   return (
-    <section className="panel" aria-labelledby="trend-h">
-      <h2 id="trend-h">Open findings by severity, last {range} days</h2>
+    <Panel id="trend-h" title={`Open findings by severity, last ${range} days`}>
       <p className="small muted">
         {fmtInt(today.total)} open today, {delta === 0 ? "the same as" : `${fmtInt(Math.abs(delta))} ${delta > 0 ? "more" : "fewer"} than`}{" "}
         on {start.day}. Counted from each finding&apos;s lifecycle: open on a day if first seen by then and not yet fixed, marked false
         positive or accepted as a risk.
       </p>
       <OpenTrendChart days={days} caption={`Open findings by severity per day, last ${range} days`} />
-    </section>
+    </Panel>
   );
 }
 
@@ -170,8 +167,7 @@ export async function FlowPanel({ range }: { range: number }) {
   const sum = (k: "new" | "fixed") => rows.reduce((a, r) => a + r[k], 0);
   const per = byWeek ? "week (from Monday)" : "day";
   return (
-    <section className="panel" aria-labelledby="flow-h">
-      <h2 id="flow-h">New vs fixed, last {range} days</h2>
+    <Panel id="flow-h" title={`New vs fixed, last ${range} days`}>
       <p className="small muted">
         {fmtInt(sum("new"))} new findings, {fmtInt(sum("fixed"))} fixed by scans ({sum("fixed") >= sum("new") ? "burning down" : "growing"}
         ); per {per}.
@@ -196,7 +192,7 @@ export async function FlowPanel({ range }: { range: number }) {
         ]}
         rows={[...rows].reverse()}
       />
-    </section>
+    </Panel>
   );
 }
 
@@ -206,8 +202,7 @@ export async function MttrPanel({ range }: { range: number }) {
     mttr(getDb(), { days: range, visibility }),
   );
   return (
-    <section className="panel" aria-labelledby="mttr-h">
-      <h2 id="mttr-h">Mean time to remediate, last {range} days</h2>
+    <Panel id="mttr-h" title={`Mean time to remediate, last ${range} days`}>
       <p className="small muted">
         From first detection to the scan that found it fixed; {fmtInt(m.all.count)} findings fixed, {fmtDays(m.all.days)} on average.
       </p>
@@ -237,7 +232,7 @@ export async function MttrPanel({ range }: { range: number }) {
         ]}
         rows={[...m.weeks].reverse()}
       />
-    </section>
+    </Panel>
   );
 }
 
@@ -245,63 +240,49 @@ const weightsText = `Risk = ${SEVERITY_ORDER.map((s) => `${SEVERITY_WEIGHTS[s]} 
 
 function RiskTable({ rows, kind }: { rows: (RiskRow & { teamName?: string; framework?: string })[]; kind: "policy" | "repository" }) {
   if (!rows.length) return <p className="muted">No open findings.</p>;
+  const severityColumns = SEVERITY_ORDER.map((s) => ({
+    className: "num",
+    title: sevLabel(s),
+    label: (
+      <>
+        <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
+        <span className="visually-hidden">{sevLabel(s)}</span>
+        <span aria-hidden="true">{s[0]!.toUpperCase()}</span>
+      </>
+    ),
+  }));
   return (
-    <table className="data">
-      <thead>
-        <tr>
-          <th scope="col">{kind === "policy" ? "Policy" : "Repository"}</th>
+    <DataTable columns={[kind === "policy" ? "Policy" : "Repository", ...severityColumns, num("Risk")]} rows={rows}>
+      {(r) => (
+        <tr key={r.id}>
+          <td className="wrap-anywhere">
+            <Link href={findingsHref({ [kind]: r.id })}>{r.name}</Link>
+            <div className="muted small">{kind === "policy" ? frameworkLabel(r.framework ?? "") : r.teamName}</div>
+          </td>
           {SEVERITY_ORDER.map((s) => (
-            <th key={s} scope="col" className="num" title={sevLabel(s)}>
-              <span className="sev-dot" style={{ background: SEVERITY_COLORS[s] }} aria-hidden="true" />
-              <span className="visually-hidden">{sevLabel(s)}</span>
-              <span aria-hidden="true">{s[0]!.toUpperCase()}</span>
-            </th>
+            <td key={s} className="num">
+              {r[s] ? fmtInt(r[s]) : <span className="muted">0</span>}
+            </td>
           ))}
-          <th scope="col" className="num">
-            Risk
-          </th>
+          <td className="num">
+            <strong>{fmtInt(r.risk)}</strong>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id}>
-            <td className="wrap-anywhere">
-              <Link href={findingsHref({ [kind]: r.id })}>{r.name}</Link>
-              <div className="muted small">{kind === "policy" ? frameworkLabel(r.framework ?? "") : r.teamName}</div>
-            </td>
-            {SEVERITY_ORDER.map((s) => (
-              <td key={s} className="num">
-                {r[s] ? fmtInt(r[s]) : <span className="muted">0</span>}
-              </td>
-            ))}
-            <td className="num">
-              <strong>{fmtInt(r.risk)}</strong>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }
 
-export async function TopPoliciesPanel() {
-  const { policies } = await openAll();
+/** The ten policies, or repositories, with the most weighted risk among the open findings. */
+export async function TopRiskPanel({ kind }: { kind: "policy" | "repository" }) {
+  const open = await openAll();
   return (
-    <section className="panel" aria-labelledby="top-pol-h">
-      <h2 id="top-pol-h">Top policies by weighted risk</h2>
+    <Panel
+      id={kind === "policy" ? "top-pol-h" : "top-repo-h"}
+      title={`Top ${kind === "policy" ? "policies" : "repositories"} by weighted risk`}
+    >
       <p className="small muted">{weightsText}</p>
-      <RiskTable rows={policies} kind="policy" />
-    </section>
-  );
-}
-
-export async function TopRepositoriesPanel() {
-  const { repositories } = await openAll();
-  return (
-    <section className="panel" aria-labelledby="top-repo-h">
-      <h2 id="top-repo-h">Top repositories by weighted risk</h2>
-      <p className="small muted">{weightsText}</p>
-      <RiskTable rows={repositories} kind="repository" />
-    </section>
+      <RiskTable rows={kind === "policy" ? open.policies : open.repositories} kind={kind} />
+    </Panel>
   );
 }

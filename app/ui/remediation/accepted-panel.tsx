@@ -7,12 +7,12 @@ import { fmtDate, fmtInt } from "../format.ts";
 import { FindingCell, RequestedApprovedCell } from "./finding-cell.tsx";
 import { hrefWith } from "./links.ts";
 import { ActionNote, EmptyNote } from "./notes.tsx";
+import { Panel } from "../panel.tsx";
 
 /** Accepted risks still in force, soonest expiry first, with who asked and who approved. */
 export function AcceptedPanel({ risks: a, params, now }: { risks: AcceptedRisks; params: RemediationParams; now: number }) {
   return (
-    <section className="panel" aria-labelledby="accepted-h">
-      <h2 id="accepted-h">Accepted risks ({fmtInt(a.activeCount)})</h2>
+    <Panel id="accepted-h" title={`Accepted risks (${fmtInt(a.activeCount)})`}>
       <p className="small muted">Soonest expiry first. When an acceptance expires the finding returns to open.</p>
       {a.active.length === 0 ? (
         <EmptyNote>No accepted risks.</EmptyNote>
@@ -50,6 +50,6 @@ export function AcceptedPanel({ risks: a, params, now }: { risks: AcceptedRisks;
           </Link>
         </ActionNote>
       ) : null}
-    </section>
+    </Panel>
   );
 }

@@ -7,6 +7,7 @@ import { TimeChart } from "../charts/time-chart.tsx";
 import { fmtInt } from "../format.ts";
 import { STATUS_COLORS } from "../palette.ts";
 import { visible } from "./data.ts";
+import { Panel } from "../panel.tsx";
 
 /** Open findings at each week's end, and what was opened and closed that week, over the chosen range. */
 export async function BurndownPanel({ params }: { params: RemediationParams }) {
@@ -17,8 +18,7 @@ export async function BurndownPanel({ params }: { params: RemediationParams }) {
   const opened = weeks.reduce((a, w) => a + w.opened, 0);
   const closed = weeks.reduce((a, w) => a + w.closed, 0);
   return (
-    <section className="panel" aria-labelledby="burndown-h">
-      <h2 id="burndown-h">Burndown, last {params.range} days</h2>
+    <Panel id="burndown-h" title={`Burndown, last ${params.range} days`}>
       <p className="small muted">
         Open findings went from {fmtInt(first.total)} to {fmtInt(last.total)}: {fmtInt(opened)} opened (new, reopened or returned to open)
         and {fmtInt(closed)} closed (fixed, false positive or accepted risk). Weeks start on Monday; the open count is at the end of each
@@ -44,6 +44,6 @@ export async function BurndownPanel({ params }: { params: RemediationParams }) {
         ]}
         rows={[...weeks].reverse().map((w) => ({ ...w }))}
       />
-    </section>
+    </Panel>
   );
 }

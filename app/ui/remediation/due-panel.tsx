@@ -7,6 +7,7 @@ import { fmtDate, fmtInt } from "../format.ts";
 import { sla } from "./data.ts";
 import { FindingCell } from "./finding-cell.tsx";
 import { EmptyNote } from "./notes.tsx";
+import { Panel } from "../panel.tsx";
 
 /** "3 d overdue", "due today", "in 12 d": whole days, rounded towards the due date. */
 function dueText(due: Date, now: number): { text: string; overdue: boolean } {
@@ -24,8 +25,7 @@ export async function DuePanel({ params }: { params: RemediationParams }) {
   const v = await sla(params);
   const now = Date.now();
   return (
-    <section className="panel" aria-labelledby="due-h">
-      <h2 id="due-h">Next due: open findings by due date, overdue first</h2>
+    <Panel id="due-h" title="Next due: open findings by due date, overdue first">
       {v.due.length === 0 ? (
         <EmptyNote>Nothing open: nothing is due.</EmptyNote>
       ) : (
@@ -48,6 +48,6 @@ export async function DuePanel({ params }: { params: RemediationParams }) {
           }}
         </DataTable>
       )}
-    </section>
+    </Panel>
   );
 }

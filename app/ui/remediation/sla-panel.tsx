@@ -5,13 +5,13 @@ import { SeverityCell } from "../badges.tsx";
 import { DataTable, num } from "../data-table.tsx";
 import { fmtInt } from "../format.ts";
 import { sla } from "./data.ts";
+import { Panel } from "../panel.tsx";
 
 /** Per severity: the SLA in days, and how many open findings are overdue or due soon. */
 export async function SlaPanel({ params, canManageSettings }: { params: RemediationParams; canManageSettings: boolean }) {
   const v = await sla(params);
   return (
-    <section className="panel" aria-labelledby="sla-h">
-      <h2 id="sla-h">SLA: due dates by severity</h2>
+    <Panel id="sla-h" title="SLA: due dates by severity">
       <p className="small muted">
         A finding is due a set number of days after it was first detected
         {canManageSettings ? (
@@ -35,6 +35,6 @@ export async function SlaPanel({ params, canManageSettings }: { params: Remediat
           </tr>
         )}
       </DataTable>
-    </section>
+    </Panel>
   );
 }

@@ -10,12 +10,14 @@ import {
 } from "@/lib/dashboard/remediation.ts";
 import { FINDING_STATUSES } from "@/lib/findings/status.ts";
 import { getDb } from "@/lib/server/context.ts";
+import { DataTable } from "../data-table.tsx";
 import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
 import { STATUS_COLORS, STATUS_LABELS } from "../palette.ts";
 import { visible } from "./data.ts";
 import { hrefWith, remediationHref } from "./links.ts";
 import { ActionNote } from "./notes.tsx";
+import { Panel } from "../panel.tsx";
 
 function StatusBar({ row }: { row: StatusRow }) {
   if (!row.total) return null;
@@ -43,58 +45,58 @@ function StatusTable({
   kind: "team" | "repository";
   params: RemediationParams;
 }) {
+  const statusColumns = FINDING_STATUSES.map((s) => ({
+    className: "num",
+    label: (
+      <>
+        <span className="status-dot" style={{ background: STATUS_COLORS[s] }} aria-hidden="true" />
+        {STATUS_LABELS[s]}
+      </>
+    ),
+  }));
   return (
-    <div className="table-scroll">
-      <table className="data status-table">
-        <thead>
-          <tr>
-            <th scope="col">{kind === "team" ? "Team" : "Repository"}</th>
-            {FINDING_STATUSES.map((s) => (
-              <th key={s} scope="col" className="num">
-                <span className="status-dot" style={{ background: STATUS_COLORS[s] }} aria-hidden="true" />
-                {STATUS_LABELS[s]}
-              </th>
-            ))}
-            <th scope="col" className="bar-col">
-              <span className="visually-hidden">Share by status</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td className="wrap-anywhere">
-                {kind === "team" ? (
-                  <Link href={remediationHref(params, { team: r.id, repository: undefined, more: undefined })}>{r.name}</Link>
-                ) : (
-                  <>
-                    <Link href={remediationHref(params, { repository: r.id, more: undefined })}>{r.name}</Link>
-                    <div className="muted small">{r.teamName}</div>
-                  </>
-                )}
-              </td>
-              {FINDING_STATUSES.map((s) => (
-                <td key={s} className="num">
-                  {r.counts[s] ? (
-                    <Link
-                      href={hrefWith("/findings", { [kind]: r.id, status: s })}
-                      aria-label={`${fmtInt(r.counts[s])} ${STATUS_LABELS[s].toLowerCase()} in ${r.name}`}
-                    >
-                      {fmtInt(r.counts[s])}
-                    </Link>
-                  ) : (
-                    <span className="muted">0</span>
-                  )}
-                </td>
-              ))}
-              <td className="bar-col">
-                <StatusBar row={r} />
-              </td>
-            </tr>
+    <DataTable
+      className="data status-table"
+      columns={[
+        kind === "team" ? "Team" : "Repository",
+        ...statusColumns,
+        { label: <span className="visually-hidden">Share by status</span>, className: "bar-col" },
+      ]}
+      rows={rows}
+      scroll
+    >
+      {(r) => (
+        <tr key={r.id}>
+          <td className="wrap-anywhere">
+            {kind === "team" ? (
+              <Link href={remediationHref(params, { team: r.id, repository: undefined, more: undefined })}>{r.name}</Link>
+            ) : (
+              <>
+                <Link href={remediationHref(params, { repository: r.id, more: undefined })}>{r.name}</Link>
+                <div className="muted small">{r.teamName}</div>
+              </>
+            )}
+          </td>
+          {FINDING_STATUSES.map((s) => (
+            <td key={s} className="num">
+              {r.counts[s] ? (
+                <Link
+                  href={hrefWith("/findings", { [kind]: r.id, status: s })}
+                  aria-label={`${fmtInt(r.counts[s])} ${STATUS_LABELS[s].toLowerCase()} in ${r.name}`}
+                >
+                  {fmtInt(r.counts[s])}
+                </Link>
+              ) : (
+                <span className="muted">0</span>
+              )}
+            </td>
           ))}
-        </tbody>
-      </table>
-    </div>
+          <td className="bar-col">
+            <StatusBar row={r} />
+          </td>
+        </tr>
+      )}
+    </DataTable>
   );
 }
 
@@ -114,10 +116,9 @@ export async function StatusPanels({ params }: { params: RemediationParams }) {
   return (
     <div className="stack">
       {!params.repository ? (
-        <section className="panel" aria-labelledby="by-team-h">
-          <h2 id="by-team-h">Status by team</h2>
+        <Panel id="by-team-h" title="Status by team">
           <StatusTable rows={b.teams} kind="team" params={params} />
-        </section>
+        </Panel>
       ) : null}
       <section className="panel" aria-labelledby="by-repo-h">
         <h2 id="by-repo-h">

@@ -6,6 +6,7 @@ import { requirePage } from "@/lib/server/session.ts";
 import { DataTable } from "@/app/ui/data-table.tsx";
 import { fmtDateTime } from "@/app/ui/format.ts";
 import { SelectField } from "@/app/ui/select-field.tsx";
+import { PageHeader } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Audit log · Posture" };
 
@@ -36,9 +37,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { rows, hasMore, actions } = await listAudit(getDb(), f);
   return (
     <>
-      <div className="page-header">
-        <h1>Audit log</h1>
-      </div>
+      <PageHeader title="Audit log" />
       <form className="filters panel" method="get" role="search" aria-label="Filter the audit log">
         <label>
           Actor

@@ -9,6 +9,7 @@ import { requirePage } from "@/lib/server/session.ts";
 import { ConnectionForm } from "@/app/ui/connections/connection-form.tsx";
 import { ConnectionList } from "@/app/ui/connections/connection-list.tsx";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
+import { PageHeader, Panel } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Connections · Posture" };
 
@@ -19,11 +20,8 @@ export default async function ConnectionsPage() {
   const credentials = await apiCredentials(getDb());
   return (
     <>
-      <div className="page-header">
-        <h1>Connections</h1>
-      </div>
-      <section className="panel" aria-labelledby="new-connection">
-        <h2 id="new-connection">Connect an organisation</h2>
+      <PageHeader title="Connections" />
+      <Panel id="new-connection" title="Connect an organisation">
         <ConnectionForm credentials={credentials} webhooks={webhooks} />
         <p className="muted small">
           The repositories are listed through the forge&apos;s API with the credential, registered with their teams and scanned; the rescan
@@ -31,7 +29,7 @@ export default async function ConnectionsPage() {
           followed). Webhooks scan each push to the tracked branch and each pull or merge request.
           {config().publicUrl ? null : " Set POSTURE_PUBLIC_URL to the dashboard's address for the webhook URL and the links in statuses."}
         </p>
-      </section>
+      </Panel>
       <div style={{ marginTop: 16 }}>
         <Suspense fallback={<TableSkeleton rows={4} />}>
           <ConnectionList webhooks={webhooks} />

@@ -5,6 +5,7 @@ import { CheckAccessForm } from "@/app/ui/credentials/check-access.tsx";
 import { CredentialForm } from "@/app/ui/credentials/credential-form.tsx";
 import { CredentialList } from "@/app/ui/credentials/credential-list.tsx";
 import { TableSkeleton } from "@/app/ui/skeletons.tsx";
+import { PageHeader, Panel } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Credentials · Posture" };
 
@@ -12,23 +13,19 @@ export default async function CredentialsPage() {
   await requirePage("credentials:manage", "/admin/credentials");
   return (
     <>
-      <div className="page-header">
-        <h1>Credentials</h1>
-      </div>
-      <section className="panel" aria-labelledby="new-credential">
-        <h2 id="new-credential">Add a credential</h2>
+      <PageHeader title="Credentials" />
+      <Panel id="new-credential" title="Add a credential">
         <CredentialForm />
         <p className="muted small">
           Stored encrypted (POSTURE_SECRET_KEY) and never shown again: only its name, scope, fingerprint and last use. A repository is
           cloned with the credential whose scope matches its host, port and path most specifically; a token is only ever sent over https to
           that host, a deploy key only used against its pinned host keys.
         </p>
-      </section>
-      <section className="panel" aria-labelledby="check-access" style={{ marginTop: 16 }}>
-        <h2 id="check-access">Check access</h2>
+      </Panel>
+      <Panel id="check-access" title="Check access" style={{ marginTop: 16 }}>
         <p className="muted small">Runs git ls-remote as the worker would, with the credential it would use, and says what happened.</p>
         <CheckAccessForm />
-      </section>
+      </Panel>
       <div style={{ marginTop: 16 }}>
         <Suspense fallback={<TableSkeleton rows={4} />}>
           <CredentialList />

@@ -6,8 +6,9 @@ import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { Combobox } from "@/app/ui/combobox/combobox.tsx";
 import { DataTable } from "@/app/ui/data-table.tsx";
-import { EmptyState } from "@/app/ui/empty.tsx";
+import { EmptyPanel } from "@/app/ui/empty.tsx";
 import { addTeamMember, removeTeamMember } from "../actions.ts";
+import { PageHeader } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Teams · Posture" };
 
@@ -20,18 +21,14 @@ export default async function TeamsPage() {
   const teams = await listTeamMembers(db, me.access);
   return (
     <>
-      <div className="page-header">
-        <h1>Teams</h1>
-      </div>
+      <PageHeader title="Teams" />
       <p className="muted">
         Engineers, viewers and security leads whose role is not org-wide see only the repositories of their teams: their findings, figures,
         exports and API tokens.
         {me.access.all ? " Whether a role is org-wide is set on the Users page." : " You manage the members of your own teams."}
       </p>
       {teams.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No teams yet">A team is created when a repository is registered into it.</EmptyState>
-        </div>
+        <EmptyPanel title="No teams yet">A team is created when a repository is registered into it.</EmptyPanel>
       ) : (
         <div className="stack">
           {teams.map((t) => {

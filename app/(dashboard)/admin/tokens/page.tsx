@@ -7,6 +7,7 @@ import { Combobox } from "@/app/ui/combobox/combobox.tsx";
 import { DataTable, unlabelled } from "@/app/ui/data-table.tsx";
 import { fmtAgo, fmtDate } from "@/app/ui/format.ts";
 import { createToken, revokeToken } from "../actions.ts";
+import { PageHeader } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "API tokens · Posture" };
 
@@ -19,9 +20,7 @@ export default async function TokensPage() {
   const now = new Date();
   return (
     <>
-      <div className="page-header">
-        <h1>API tokens</h1>
-      </div>
+      <PageHeader title="API tokens" />
       <section className="panel">
         <h2>Create a token</h2>
         <ActionForm

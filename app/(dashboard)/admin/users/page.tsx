@@ -7,6 +7,7 @@ import { ActionForm } from "@/app/ui/action-form.tsx";
 import { DataTable, num } from "@/app/ui/data-table.tsx";
 import { fmtDate } from "@/app/ui/format.ts";
 import { changeRole, createUser, resetPassword, setDisabled, setOrgWide } from "../actions.ts";
+import { PageHeader, Panel } from "@/app/ui/panel.tsx";
 
 export const metadata: Metadata = { title: "Users · Posture" };
 
@@ -23,11 +24,8 @@ export default async function UsersPage() {
   const users = await listUsers(getDb());
   return (
     <>
-      <div className="page-header">
-        <h1>Users</h1>
-      </div>
-      <section className="panel" aria-labelledby="new-user">
-        <h2 id="new-user">Add a user</h2>
+      <PageHeader title="Users" />
+      <Panel id="new-user" title="Add a user">
         <ActionForm
           action={createUser}
           submit="Create user"
@@ -54,7 +52,7 @@ export default async function UsersPage() {
           </label>
         </ActionForm>
         <p className="muted small">A password is generated and shown once; give it to the person over a channel you trust.</p>
-      </section>
+      </Panel>
       <section className="panel" style={{ marginTop: 16 }}>
         <DataTable
           caption="Users"

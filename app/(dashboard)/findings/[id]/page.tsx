@@ -16,6 +16,7 @@ import { RelatedFindings } from "@/app/ui/findings/related.tsx";
 import { PanelSkeleton } from "@/app/ui/skeletons.tsx";
 import { fmtDate, fmtDateTime } from "@/app/ui/format.ts";
 import { frameworkLabel } from "@/app/ui/palette.ts";
+import { Panel } from "@/app/ui/panel.tsx";
 
 export const metadata = { title: "Finding · Posture" };
 
@@ -83,8 +84,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
           </section>
         </div>
         <aside className="stack">
-          <section className="panel" aria-labelledby="facts-h">
-            <h2 id="facts-h">Details</h2>
+          <Panel id="facts-h" title="Details">
             <dl className="facts">
               <dt>Repository</dt>
               <dd>
@@ -143,10 +143,9 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
                 </>
               ) : null}
             </dl>
-          </section>
+          </Panel>
           {canTriage ? (
-            <section className="panel" aria-labelledby="triage-h">
-              <h2 id="triage-h">Triage</h2>
+            <Panel id="triage-h" title="Triage">
               {f.status === "fixed" ? <p className="muted small">Fixed by a scan; a decision made now applies if it comes back.</p> : null}
               {f.exception?.state === "pending" ? (
                 <p className="small" role="status">
@@ -166,7 +165,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
                 </p>
               ) : null}
               <TriageForm ids={[f.id]} assigneeRepository={f.repositoryId} layout="stack" />
-            </section>
+            </Panel>
           ) : null}
         </aside>
       </div>

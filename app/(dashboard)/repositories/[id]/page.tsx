@@ -32,6 +32,7 @@ import { RepositoryAccess } from "@/app/ui/credentials/repository-access.tsx";
 import { RepositoryForge } from "@/app/ui/connections/repository-forge.tsx";
 import { ChangeList } from "@/app/ui/changes/change-list.tsx";
 import { PanelSkeleton, TableSkeleton } from "@/app/ui/skeletons.tsx";
+import { Panel } from "@/app/ui/panel.tsx";
 
 const TREND_DAYS = 90;
 const idParam = z
@@ -104,8 +105,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
             <Link href={`/findings?repository=${encodeURIComponent(repo.id)}`}>All findings of this repository</Link>
           </p>
         </section>
-        <section className="panel" aria-labelledby="last-scan-h">
-          <h2 id="last-scan-h">Last scan</h2>
+        <Panel id="last-scan-h" title="Last scan">
           {repo.lastScan ? (
             <LiveLastScan
               repositoryId={repo.id}
@@ -120,7 +120,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
           ) : (
             <p className="muted">Never scanned{canWithScope(user, "scans:trigger") && !repo.archivedAt ? ": use “Scan now”." : "."}</p>
           )}
-        </section>
+        </Panel>
       </div>
       <Suspense fallback={<PanelSkeleton title={`Open findings by severity, last ${TREND_DAYS} days`} height={300} />}>
         <Trend repositoryId={repo.id} />

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { changeScan, type ChangeFinding } from "@/lib/changes/queries.ts";
-import { POLICY_MODE_LABELS } from "@/lib/connections/policy.ts";
+import { policyText } from "@/lib/connections/policy.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requireRepositoryPage } from "@/lib/server/session.ts";
 import { ContextBadge, SeverityCell } from "@/app/ui/badges.tsx";
@@ -66,10 +66,7 @@ export default async function ChangeScanPage({ params }: { params: Promise<{ id:
               : "—"}
           </dd>
           <dt>Policy</dt>
-          <dd>
-            {POLICY_MODE_LABELS[c.policyMode]}
-            {c.policyMode === "block" ? `, at ${c.blockAt}${c.blockAt === "critical" ? "" : " and above"}` : ""}
-          </dd>
+          <dd>{policyText({ mode: c.policyMode, blockAt: c.blockAt })}</dd>
           <dt>On the forge</dt>
           <dd>{c.forgeResult ?? "nothing posted yet"}</dd>
           <dt>Queued</dt>
