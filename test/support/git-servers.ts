@@ -35,6 +35,8 @@ export function selfSignedCertificate(commonName: string, subjectAltName: string
 export function testTls(dir: string): { key: string; cert: string; certFile: string; gitHome: string } {
   mkdirSync(dir, { recursive: true });
   const { key, cert } = selfSignedCertificate("posture-test", "IP:127.0.0.1");
+  // Both as files too: the e2e stack's fake forge reads them from here (e2e/support/forge.ts).
+  writeFileSync(join(dir, "tls-key.pem"), key);
   const certFile = join(dir, "tls-cert.pem");
   writeFileSync(certFile, cert);
   const gitHome = join(dir, "git-home");
