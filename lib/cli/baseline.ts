@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DomainError } from "../errors.ts";
+import { LOCAL_GIT_HARDENING } from "../git/git.ts";
 
 /** The baseline cannot be had: a one-line message for stderr, exit code 2. */
 export class BaselineError extends DomainError {
@@ -21,21 +22,8 @@ export class BaselineError extends DomainError {
   }
 }
 
-// Kept in step with SAFE_CONFIG in lib/git/git.ts (which clones remotes and is not exported).
-const SAFE_CONFIG = [
-  "-c",
-  "core.hooksPath=/dev/null",
-  "-c",
-  "core.fsmonitor=false",
-  "-c",
-  "core.symlinks=true",
-  "-c",
-  "submodule.recurse=false",
-  "-c",
-  "credential.helper=",
-  "-c",
-  "protocol.allow=never",
-];
+// The same hardening as lib/git/git.ts's clones, and no transport at all: the baseline reads a local repository.
+const SAFE_CONFIG = [...LOCAL_GIT_HARDENING, "protocol.allow=never"].flatMap((c) => ["-c", c]);
 
 const TIMEOUT_MS = 120_000;
 

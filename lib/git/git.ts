@@ -78,31 +78,26 @@ export class GitError extends Error {
   }
 }
 
-const SAFE_CONFIG = [
-  "-c",
+/** Configuration every git command runs with: no hooks, fsmonitor, submodules or credential helpers of the machine's. */
+export const LOCAL_GIT_HARDENING = [
   "core.hooksPath=/dev/null",
-  "-c",
   "core.fsmonitor=false",
-  "-c",
   "core.symlinks=true",
-  "-c",
   "submodule.recurse=false",
-  "-c",
   "credential.helper=",
-  "-c",
+];
+
+const SAFE_CONFIG = [
+  ...LOCAL_GIT_HARDENING,
   "advice.detachedHead=false",
   // A redirect is a second, unchecked destination (an allowed host answering 302 to an internal URL).
-  "-c",
   "http.followRedirects=false",
-  "-c",
   "http.proxy=",
   // Resolution entries from the worker's own git config are cleared; the remote's checked addresses follow.
-  "-c",
   "http.curloptResolve=",
   // Every transport off; the one the URL was checked for is turned back on per call.
-  "-c",
   "protocol.allow=never",
-];
+].flatMap((c) => ["-c", c]);
 
 const SSH = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20";
 
@@ -461,6 +456,18 @@ async function refuseOverSize(dest: string, maxBytes: number): Promise<void> {
     throw new GitError("too_large", `the repository is larger than the ${Math.round(maxBytes / 2 ** 20)} MB limit`);
 }
 
+/** How a clone or fetch from `remote` into `dest` runs: the caller's time limit and credential, the size limit watched. */
+function transferOptions(remote: Remote, dest: string, opts: CloneOptions, cwd?: string): RunOptions {
+  return {
+    cwd,
+    timeoutMs: opts.timeoutMs,
+    remote,
+    credential: opts.credential,
+    tmpRoot: opts.tmpRoot,
+    watch: () => refuseOverSize(dest, opts.maxBytes),
+  };
+}
+
 /** Shallow, single-branch clone into `dest` (which must not exist); returns the checked-out commit. */
 export async function shallowClone(url: string, branch: string | null, dest: string, opts: CloneOptions): Promise<string> {
   const remote = await remoteFor(url, opts.allowLocal);
@@ -468,13 +475,7 @@ export async function shallowClone(url: string, branch: string | null, dest: str
   const args = ["clone", "--depth", "1", "--single-branch", "--no-tags", "--no-recurse-submodules", "--quiet"];
   if (branch) args.push("--branch", branch);
   args.push("--", remote.url, dest);
-  await runGit(args, {
-    timeoutMs: opts.timeoutMs,
-    remote,
-    credential: opts.credential,
-    tmpRoot: opts.tmpRoot,
-    watch: () => refuseOverSize(dest, opts.maxBytes),
-  });
+  await runGit(args, transferOptions(remote, dest, opts));
   // The watcher samples; a fast clone can overshoot between samples.
   await refuseOverSize(dest, opts.maxBytes);
   const remaining = Math.max(1000, opts.timeoutMs - (Date.now() - started));
@@ -493,14 +494,10 @@ export async function checkoutCommit(url: string, dest: string, sha: string, opt
   const started = Date.now();
   const left = () => Math.max(1000, opts.timeoutMs - (Date.now() - started));
   try {
-    await runGit(["fetch", "--depth", "1", "--no-tags", "--no-recurse-submodules", "--quiet", "--", remote.url, sha], {
-      cwd: dest,
-      timeoutMs: opts.timeoutMs,
-      remote,
-      credential: opts.credential,
-      tmpRoot: opts.tmpRoot,
-      watch: () => refuseOverSize(dest, opts.maxBytes),
-    });
+    await runGit(
+      ["fetch", "--depth", "1", "--no-tags", "--no-recurse-submodules", "--quiet", "--", remote.url, sha],
+      transferOptions(remote, dest, opts, dest),
+    );
   } catch (e) {
     if (e instanceof GitError && (e.code === "git_error" || e.code === "branch_not_found"))
       throw new GitError("not_found", "the remote does not serve that commit", e.detail);
@@ -519,14 +516,7 @@ export async function deepen(url: string, dest: string, commits: number, opts: C
   const remote = await remoteFor(url, opts.allowLocal);
   await runGit(
     ["fetch", `--deepen=${Math.max(1, Math.floor(commits))}`, "--no-tags", "--no-recurse-submodules", "--quiet", "--", remote.url],
-    {
-      cwd: dest,
-      timeoutMs: opts.timeoutMs,
-      remote,
-      credential: opts.credential,
-      tmpRoot: opts.tmpRoot,
-      watch: () => refuseOverSize(dest, opts.maxBytes),
-    },
+    transferOptions(remote, dest, opts, dest),
   );
 }
 
