@@ -5,6 +5,7 @@ import type { AccessScope } from "../findings/visibility.ts";
 import { canManageTokensOf } from "./permissions.ts";
 import { PRINCIPAL_SELECT, principalOf } from "./principal.ts";
 import { DomainError } from "../errors.ts";
+import { DAY_MS } from "../time.ts";
 
 export const TOKEN_PREFIX = "pst_";
 /** What createApiToken makes: the prefix and 32 random bytes in base64url. */
@@ -82,7 +83,7 @@ export async function issueToken(
   if (!mayManage(issuer, opts.userId)) throw new TokenError("only an admin can create a token for another user");
   const user = await db.user.findUnique({ where: { id: opts.userId } });
   if (!user || user.disabledAt) throw new TokenError("no active user with that id");
-  const expiresAt = opts.expiresDays ? new Date(Date.now() + opts.expiresDays * 86_400_000) : null;
+  const expiresAt = opts.expiresDays ? new Date(Date.now() + opts.expiresDays * DAY_MS) : null;
   const { token, record } = await createApiToken(db, { userId: user.id, name: opts.name, scope: opts.scope, expiresAt });
   await audit(db, actor, {
     action: "token.create",

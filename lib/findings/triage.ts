@@ -2,7 +2,7 @@ import { z } from "zod";
 import { audit, type Actor } from "../audit.ts";
 import type { Db, FindingStatus, Prisma } from "../db/client.ts";
 import { dueDate, getSettings } from "../settings.ts";
-import { approverOf, ExceptionError, recordRequest, supersedePending } from "./exceptions.ts";
+import { approverOf, eventFacts, ExceptionError, recordRequest, supersedePending } from "./exceptions.ts";
 import { repositoryAccessWhere, type AccessScope } from "./visibility.ts";
 import { DomainError } from "../errors.ts";
 
@@ -115,7 +115,7 @@ export async function triage(
     let pending = 0;
     for (const f of findings) {
       const data: Prisma.FindingUpdateInput = {};
-      const about = { severity: f.severity, repositoryId: f.repositoryId, checkId: f.checkId, codeContext: f.codeContext };
+      const about = eventFacts(f);
       let waits = false;
       if (change.status && change.status !== f.status) {
         const decision =
