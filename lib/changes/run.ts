@@ -15,12 +15,12 @@ import { join } from "node:path";
 import type { ChangeScan, Db, Prisma } from "../db/client.ts";
 import { credentialForGit } from "../credentials/use.ts";
 import { compareFindings } from "../engine/baseline.ts";
-import type { Rulebook } from "../engine/rulebook.ts";
 import { scanDirectory } from "../engine/scan.ts";
 import type { Finding } from "../engine/types.ts";
 import { GitError, shallowClone } from "../git/git.ts";
 import { CHECKOUT_PREFIX } from "../scan/checkout.ts";
-import type { HttpOptions } from "../forge/http.ts";
+import { withinDeadline } from "../scan/failure.ts";
+import type { PipelineContext } from "../scan/pipeline.ts";
 import { config } from "../config.ts";
 import { disabledCheckIds } from "../catalogue.ts";
 import { getSettings } from "../settings.ts";
@@ -34,18 +34,8 @@ import { addForgeJob } from "../connections/jobs.ts";
 /** Findings kept on a change scan's row for its page and the API (the counts are always complete). */
 export const STORED_FINDINGS = 500;
 
-export interface ChangeContext {
-  db: Db;
-  rulebook: Rulebook;
-  workRoot?: string;
-  cloneTimeoutMs?: number;
-  scanTimeoutMs?: number;
-  maxRepoBytes?: number;
-  allowLocalRepos?: boolean;
-  /** How the forge's API is reached (tests trust their fake forge's certificate). */
-  forge?: HttpOptions;
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
-}
+/** What a change scan runs with: a branch scan's context, without the advisory lock, clock or precompiled rulebook. */
+export type ChangeContext = Omit<PipelineContext, "databaseUrl" | "clock" | "compiled">;
 
 export type ChangeRequestOutcome =
   | "already scanned"
@@ -148,21 +138,8 @@ const stored = (f: Finding): StoredChangeFinding => ({
   context: f.context,
 });
 
-async function withinTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>(
-        (_, reject) =>
-          (timer = setTimeout(() => reject(new GitError("timeout", `the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)),
-      ),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** A change scan past its time limit fails as a clone past its own does: a permanent `timeout`. */
+const withinTimeout = <T>(ms: number, work: Promise<T>) => withinDeadline(ms, work, (message) => new GitError("timeout", message));
 
 export type ChangeRunOutcome = "succeeded" | "superseded" | "skipped";
 

@@ -15,15 +15,19 @@ export class ScanTimeoutError extends Error {}
  * is failed and its checkout removed at once; the abandoned engine run finishes on its own and its result is
  * dropped. Retrying would only time out again, so the failure is final.
  */
-export async function withinScanTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+export function withinScanTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  return withinDeadline(ms, work, (message) => new ScanTimeoutError(message));
+}
+
+/** `work`, or, once `ms` have passed, a rejection with `timedOut`'s error; the work is left to finish on its own. */
+export async function withinDeadline<T>(ms: number, work: Promise<T>, timedOut: (message: string) => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   work.catch(() => undefined);
   try {
     return await Promise.race([
       work,
       new Promise<never>(
-        (_, reject) =>
-          (timer = setTimeout(() => reject(new ScanTimeoutError(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)),
+        (_, reject) => (timer = setTimeout(() => reject(timedOut(`the scan did not finish within ${Math.round(ms / 1000)} s`)), ms)),
       ),
     ]);
   } finally {
