@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { audit, type Actor } from "../audit.ts";
-import { Prisma, type Db, type ForgeConnection, type ForgeKind } from "../db/client.ts";
+import { type Db, type ForgeConnection, type ForgeKind, isUniqueViolation } from "../db/client.ts";
 import { secretKeys, type SecretKeys } from "../credentials/key.ts";
 import { open, seal } from "../credentials/seal.ts";
 import { ForgeError } from "../forge/errors.ts";
@@ -197,8 +197,7 @@ export async function createConnection(
       return { connection, webhookSecret: secret };
     });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
-      throw new ConnectionError(`a connection named "${input.name}" already exists`, "name");
+    if (isUniqueViolation(e)) throw new ConnectionError(`a connection named "${input.name}" already exists`, "name");
     throw e;
   }
 }

@@ -13,7 +13,7 @@
  */
 import { audit, SYSTEM, type Actor } from "../audit.ts";
 import type { Db, ForgeConnection, ForgeRepository as ForgeRepositoryRow, Repository } from "../db/client.ts";
-import { Prisma } from "../db/client.ts";
+import { isUniqueViolation } from "../db/client.ts";
 import type { HttpOptions } from "../forge/http.ts";
 import type { ForgeRepository } from "../forge/types.ts";
 import type { Queues } from "../queue/queues.ts";
@@ -220,7 +220,7 @@ async function addRepository(db: Db, queues: Queues, c: ForgeConnection, r: Forg
     await db.forgeRepository.create({ data: linkData(c, r, repo.id, s.now) });
   } catch (e) {
     // Another sync of the same connection linked it first.
-    if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+    if (!isUniqueViolation(e)) throw e;
   }
   const scan = await firstScan(db, queues, repo.id, s.actor);
   s.stats.registered++;

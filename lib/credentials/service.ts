@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { audit, SYSTEM, type Actor } from "../audit.ts";
-import { Prisma, type Credential, type Db } from "../db/client.ts";
+import { type Credential, type Db, isUniqueViolation } from "../db/client.ts";
 import { secretKeys, type SecretKeys } from "./key.ts";
 import { githubAppKeyFingerprint, MaterialError, parseHostKeys, sshPrivateKeyFingerprint, tokenFingerprint } from "./material.ts";
 import { toSummary } from "./queries.ts";
@@ -161,7 +161,7 @@ export async function createCredential(db: Db, actor: Actor, raw: unknown, keys:
       return summary;
     });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+    if (isUniqueViolation(e)) {
       // Which unique key refused it: the name, or the scope.
       const named = await db.credential.findUnique({ where: { name: input.name }, select: { id: true } });
       throw named

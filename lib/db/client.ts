@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { config } from "../config.ts";
-import { PrismaClient } from "./generated/client.ts";
+import { Prisma, PrismaClient } from "./generated/client.ts";
 
 export * from "./generated/client.ts";
 export { DEFAULT_DATABASE_URL } from "../config.ts";
@@ -11,6 +11,11 @@ export function databaseUrl(): string {
 }
 
 export type Db = PrismaClient;
+
+/** A write refused by a unique index: two requests raced, or the row exists already. */
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
 
 export function createDb(url = databaseUrl(), opts: { max?: number } = {}): Db {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.max ?? 10 }) });

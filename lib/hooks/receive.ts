@@ -13,7 +13,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Db } from "../db/client.ts";
-import { Prisma } from "../db/client.ts";
+import { isUniqueViolation } from "../db/client.ts";
 import { QueueUnavailableError, type Queues } from "../queue/queues.ts";
 import { requestChangeScan } from "../changes/run.ts";
 import { openWebhookSecret } from "../connections/service.ts";
@@ -163,7 +163,7 @@ export async function receiveHook(deps: HookDeps, forge: HookForge, delivery: De
   try {
     await db.webhookDelivery.create({ data: { id: key, connectionId, event, outcome: "received" } });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+    if (isUniqueViolation(e)) {
       const seen = await db.webhookDelivery.findUnique({ where: { id: key }, select: { outcome: true } });
       return done(200, seen?.outcome ?? "received", { duplicate: true });
     }

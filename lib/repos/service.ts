@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ORG_WIDE, teamInScope, type AccessScope } from "../findings/visibility.ts";
 import { audit, SYSTEM, type Actor } from "../audit.ts";
-import { Prisma, type Db, type Repository } from "../db/client.ts";
+import { type Db, type Repository, isUniqueViolation } from "../db/client.ts";
 import { enqueueScan } from "../scan/enqueue.ts";
 import type { Queues } from "../queue/queues.ts";
 import { AddressRefusedError, checkedAddresses, HostUnresolvedError } from "../net/address.ts";
@@ -95,8 +95,7 @@ export async function registerRepository(
     });
   } catch (e) {
     // Two registrations of one URL racing: the unique key decides.
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
-      throw new RegistrationError("duplicate", "already registered");
+    if (isUniqueViolation(e)) throw new RegistrationError("duplicate", "already registered");
     throw e;
   }
 }
