@@ -167,13 +167,17 @@ export async function slaView(db: Db, o: TrendScope & { now?: Date; visibility: 
   return { bySeverity, due };
 }
 
-export interface AcceptedRisk {
+/** A finding in the accepted-risk panels: what it is and where. */
+interface RiskFinding {
   id: string;
   severity: Severity;
   message: string;
   policyTitle: string;
   repositoryId: string;
   repositoryName: string;
+}
+
+export interface AcceptedRisk extends RiskFinding {
   reason: string | null;
   acceptedUntil: Date | null;
   /** Who asked for the acceptance and who approved it (null: approval was not required, or before approvals). */
@@ -181,13 +185,7 @@ export interface AcceptedRisk {
   approvedBy: string | null;
 }
 
-export interface ReturnedRisk {
-  id: string;
-  severity: Severity;
-  message: string;
-  policyTitle: string;
-  repositoryId: string;
-  repositoryName: string;
+export interface ReturnedRisk extends RiskFinding {
   /** When the acceptance ran out and the finding returned to open. */
   expiredAt: Date;
   /** The finding's status now. */
