@@ -25,7 +25,7 @@ import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch, TEST_POLICY } from "../helpers.ts";
 import { TestRepo } from "../support/git.ts";
 import { callPickle, PickleWriter, safetensors, zipArchive } from "../support/pickle-writer.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { scanOnce, usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("hostile");
 const { t, work } = p;
@@ -36,19 +36,7 @@ const REAL_RULES = join(import.meta.dirname, "../../rules");
 
 async function scanRepo(repo: TestRepo, opts: { cloneTimeoutMs?: number } = {}) {
   const r = await registerRepository(t.db, { url: repo.dir, team: "red-team" }, true);
-  const { scan } = await enqueueScan(t.db, p.queues, r.id, "manual");
-  let outcome: string;
-  try {
-    outcome = await runScan(
-      { db: t.db, databaseUrl: t.url, rulebook: p.rulebook, allowLocalRepos: true, workRoot: checkouts.root, ...opts },
-      scan.id,
-      { number: 1, max: 1 },
-    );
-  } catch (e) {
-    if (!(e instanceof PermanentScanError)) throw e;
-    outcome = "failed";
-  }
-  const row = await t.db.scan.findUniqueOrThrow({ where: { id: scan.id } });
+  const { outcome, scan: row } = await scanOnce(p, r.id, { allowLocalRepos: true, workRoot: checkouts.root, ...opts });
   const findings = await t.db.finding.findMany({ where: { repositoryId: r.id }, orderBy: [{ path: "asc" }, { line: "asc" }] });
   expect(readdirSync(checkouts.root), "the checkout is removed after the scan").toEqual([]);
   return {
