@@ -12,7 +12,7 @@ import { ensureDatabase, migrate } from "../../lib/db/migrate.ts";
 import { loadRulebook, type Rulebook } from "../../lib/engine/rulebook.ts";
 import { scanDirectory } from "../../lib/engine/scan.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
-import { TEST_POLICY_TEXT } from "./policy.ts";
+import { TEST_POLICY } from "../../test/support/test-policy.ts";
 
 export const ROOT = join(import.meta.dirname, "../..");
 /** The scenarios build their repositories under the temp directory: the folder local repositories may be in. */
@@ -194,7 +194,7 @@ export async function scratchEnvironment(pg: Service, redis: Service, label: str
   const db = createDb(dbUrl, { max: 4 });
   const prefix = `posture-rel-${label}`;
   const rulesDir = mkdtempSync(join(tmpdir(), "posture-rel-rules-"));
-  writeFileSync(join(rulesDir, "test.policy.yaml"), TEST_POLICY_TEXT);
+  writeFileSync(join(rulesDir, "test.policy.yaml"), TEST_POLICY);
   const rulebook: Rulebook = loadRulebook(rulesDir);
   const connection = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   connection.on("error", () => undefined);
