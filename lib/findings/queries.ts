@@ -5,6 +5,8 @@ import { CODE_CONTEXTS, FRAMEWORKS, SEVERITIES, type CodeContext } from "../engi
 import { DomainError } from "../errors.ts";
 import { FINDING_STATUSES, OPEN_STATUS_ARRAY_SQL as OPEN_SQL } from "./status.ts";
 import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, type Visibility } from "./visibility.ts";
+import { DAY_MS } from "../time.ts";
+import { cursorPaging } from "../api/paging.ts";
 
 // Re-exported for importers of the old place; the definition is lib/findings/status.ts.
 export { FINDING_STATUSES, OPEN_STATUSES } from "./status.ts";
@@ -115,13 +117,7 @@ export type FindingFilter = Omit<FindingViewParams, "sort" | "dir" | "page">;
  * The API's GET /findings: the view's filters, strictly parsed (unknown parameters included), newest first
  * with cursor pagination instead of the table's sort and page.
  */
-export const findingFilters = z
-  .object({
-    ...filterFields("strict"),
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict();
+export const findingFilters = z.object({ ...filterFields("strict"), ...cursorPaging(50) }).strict();
 export type FindingFilters = z.infer<typeof findingFilters>;
 
 function encodeCursor(firstSeenAt: Date, id: string): string {
@@ -268,7 +264,7 @@ function viewConditions(p: FindingFilter, me: string | undefined, now: Date, v: 
   else if (p.status !== "all") c.push(oneOf(Prisma.sql`f.status`, p.status, Prisma.sql`"FindingStatus"`));
   if (p.assignee === "none" || p.assignee === "unassigned") c.push(Prisma.sql`f."assigneeId" IS NULL`);
   else if (p.assignee) c.push(Prisma.sql`f."assigneeId" = ${p.assignee === "me" ? (me ?? "\0") : p.assignee}`);
-  if (p.age) c.push(Prisma.sql`f."firstSeenAt" <= ${new Date(now.getTime() - p.age * 86_400_000)}`);
+  if (p.age) c.push(Prisma.sql`f."firstSeenAt" <= ${new Date(now.getTime() - p.age * DAY_MS)}`);
   if (p.overdue) c.push(Prisma.sql`f."dueAt" < ${now} AND f.status = ANY(${OPEN_SQL})`);
   return Prisma.join(c, " AND ");
 }

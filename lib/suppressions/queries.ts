@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Db, Prisma } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
 import { repositoryAccessWhere, repositoryInScope, teamInScope, type AccessScope } from "../findings/visibility.ts";
+import { cursorPaging } from "../api/paging.ts";
 
 export const SUPPRESSION_KINDS = ["inline", "exclusion", "disabled_check"] as const;
 export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
@@ -45,13 +46,7 @@ export const suppressionViewParams = z.object({
 export type SuppressionView = z.infer<typeof suppressionViewParams>;
 
 /** The API's parameters: a malformed or unknown one is a 400. */
-export const suppressionFilters = z
-  .object({
-    ...fields("strict"),
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
+export const suppressionFilters = z.object({ ...fields("strict"), ...cursorPaging(100) }).strict();
 export type SuppressionFilters = z.infer<typeof suppressionFilters>;
 
 export type SuppressionCriteria = Pick<SuppressionView, "repository" | "team" | "kind" | "check" | "reason" | "honoured">;
