@@ -1,11 +1,3 @@
-/**
- * Issue 14 §3: webhooks from GitHub and GitLab, end to end below the HTTP layer: signed deliveries received
- * (lib/hooks/receive.ts), the real worker (lib/worker/processors.ts) scanning the pushed commit and each pull or
- * merge request's change over git's smart HTTP protocol with the stored token, and posting statuses and the one
- * comment to the forge (the fake forge, which records them).
- */
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,9 +8,9 @@ import { HOOK_LIMITS, receiveHook, readBody, type HookAnswer } from "../../lib/h
 import { githubSignature } from "../../lib/hooks/verify.ts";
 import { startWorker, type RunningWorker } from "../../lib/worker/processors.ts";
 import { scratch } from "../helpers.ts";
-import { TestRepo } from "../support/git.ts";
+import type { TestRepo } from "../support/git.ts";
 import { testTls } from "../support/git-servers.ts";
-import { startForgeWithGit, type ForgeWithGit } from "../support/forge-git.ts";
+import { bareRepo as makeBareRepo, startForgeWithGit, trustLocalForge, type ForgeWithGit } from "../support/forge-git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 import { REDIS_URL } from "../support/queue.ts";
 
@@ -30,7 +22,7 @@ const TOKEN = "ghp_WebhookTestToken0123456789abcdefgh";
 const actor = { id: null, label: "lead@example.test" };
 const PUBLIC = "https://posture.example.com";
 
-const saved = { HOME: process.env.HOME, NETS: process.env.POSTURE_GIT_ALLOWED_NETWORKS };
+let restoreEnv: () => void = () => undefined;
 let forge: ForgeWithGit;
 let worker: RunningWorker;
 let redis: Redis;
@@ -40,11 +32,7 @@ const src: Record<string, TestRepo> = {};
 
 /** A repository at root/<path>.git pushed from a working copy the test keeps committing to. */
 function bareRepo(path: string, content: Record<string, string>) {
-  const r = new TestRepo(files.path(`src/${path}`));
-  for (const [f, text] of Object.entries(content)) r.write(f, text);
-  r.commit("init");
-  mkdirSync(join(root, path, ".."), { recursive: true });
-  execFileSync("git", ["clone", "-q", "--bare", r.dir, join(root, `${path}.git`)]);
+  const r = makeBareRepo(files.path("src"), root, path, content);
   r.git("remote", "add", "origin", join(root, `${path}.git`));
   src[path] = r;
   return r;
@@ -103,8 +91,7 @@ const prEvent = (name: string, number: number, action: string, headSha: string) 
 
 beforeAll(async () => {
   const tls = testTls(files.path("tls"));
-  process.env.HOME = tls.gitHome;
-  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
+  restoreEnv = trustLocalForge(tls.gitHome);
   bareRepo("acme/svc", { "app.py": "def handler(x):\n    return eval(x)\n" });
   bareRepo("acme/quiet", { "app.py": "x = 1\n" });
   bareRepo("ml/model", { "serve.py": "def f(y):\n    return eval(y)\n" });
@@ -177,11 +164,7 @@ beforeAll(async () => {
     await forge.close();
   };
 });
-afterAll(() => {
-  process.env.HOME = saved.HOME;
-  if (saved.NETS === undefined) delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
-  else process.env.POSTURE_GIT_ALLOWED_NETWORKS = saved.NETS;
-});
+afterAll(() => restoreEnv());
 
 describe("webhook deliveries", () => {
   it("refuse a bad or missing signature with 401 and no detail, and a body over the limit", async () => {

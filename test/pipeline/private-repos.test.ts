@@ -20,11 +20,11 @@ import { KEY_DIR_PREFIX, remoteHead } from "../../lib/git/git.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { removeOrphanedCheckouts } from "../../lib/scan/checkout.ts";
 import { scratch } from "../helpers.ts";
-import { TestRepo } from "../support/git.ts";
 import { sshKeyPair, startSmartHttpServer, startSshServer, testTls, type SmartHttpServer, type SshServer } from "../support/git-servers.ts";
 import { FakeForge } from "../support/fake-forge.ts";
 import { scanOnce, usePipelineTest } from "../support/pipeline.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
+import { bareRepo as makeBareRepo, trustLocalForge } from "../support/forge-git.ts";
 
 const p = usePipelineTest("private");
 const { t } = p;
@@ -93,32 +93,21 @@ function allArgv(): string[] {
 }
 
 /** A bare repository at root/<path>.git with one vulnerable file. */
-function bareRepo(path: string, content = "def handler(x):\n    return eval(x)\n") {
-  const src = new TestRepo(files.path(`src/${path}`));
-  src.write("svc/app.py", content).commit("init");
-  mkdirSync(join(root, path, ".."), { recursive: true });
-  execFileSync("git", ["clone", "-q", "--bare", src.dir, join(root, `${path}.git`)]);
-  return src;
-}
+const bareRepo = (path: string, content = "def handler(x):\n    return eval(x)\n") =>
+  makeBareRepo(files.path("src"), root, path, { "svc/app.py": content });
 
-const saved = { HOME: process.env.HOME, POSTURE_GIT_ALLOWED_NETWORKS: process.env.POSTURE_GIT_ALLOWED_NETWORKS };
+let restoreEnv: () => void = () => undefined;
 let tls: ReturnType<typeof testTls>;
 beforeAll(() => {
   tls = testTls(files.path("tls"));
-  // git trusts the test certificate through this HOME's ~/.gitconfig; 127.0.0.1 stands in for an internal forge.
-  process.env.HOME = tls.gitHome;
-  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
+  restoreEnv = trustLocalForge(tls.gitHome);
   bareRepo("acme/serving");
   bareRepo("acme/other");
   bareRepo("acme/moved");
   bareRepo("beta/serving");
   bareRepo("gamma/serving");
 });
-afterAll(() => {
-  process.env.HOME = saved.HOME;
-  if (saved.POSTURE_GIT_ALLOWED_NETWORKS === undefined) delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
-  else process.env.POSTURE_GIT_ALLOWED_NETWORKS = saved.POSTURE_GIT_ALLOWED_NETWORKS;
-});
+afterAll(() => restoreEnv());
 
 describe("over HTTPS (git smart HTTP behind a server that demands a token)", () => {
   let forge: SmartHttpServer;

@@ -5,10 +5,14 @@
  * clone URLs the fake forge lists point at this same origin. Used by the connection, webhook and change-scan
  * tests and by the e2e.
  */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { request } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
 import { FakeForge } from "./fake-forge.ts";
 import { startSmartHttpServer, type SmartHttpServer } from "./git-servers.ts";
+import { TestRepo } from "./git.ts";
 
 export interface ForgeWithGit {
   api: FakeForge;
@@ -68,5 +72,33 @@ export async function startForgeWithGit(opts: {
       await git.close();
       await api.close();
     },
+  };
+}
+
+/**
+ * A bare repository at `<root>/<path>.git`, cloned from a working copy at `<work>/<path>` with `content`
+ * committed; returns the working copy, to commit more to and push.
+ */
+export function bareRepo(work: string, root: string, path: string, content: Record<string, string>): TestRepo {
+  const src = new TestRepo(join(work, path));
+  for (const [f, text] of Object.entries(content)) src.write(f, text);
+  src.commit("init");
+  mkdirSync(join(root, path, ".."), { recursive: true });
+  execFileSync("git", ["clone", "-q", "--bare", src.dir, join(root, `${path}.git`)]);
+  return src;
+}
+
+/**
+ * git trusts the test certificate through `gitHome`'s ~/.gitconfig, and 127.0.0.1 is let through as an internal
+ * forge would be; returns what puts both back.
+ */
+export function trustLocalForge(gitHome: string): () => void {
+  const saved = { HOME: process.env.HOME, NETS: process.env.POSTURE_GIT_ALLOWED_NETWORKS };
+  process.env.HOME = gitHome;
+  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
+  return () => {
+    process.env.HOME = saved.HOME;
+    if (saved.NETS === undefined) delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
+    else process.env.POSTURE_GIT_ALLOWED_NETWORKS = saved.NETS;
   };
 }
