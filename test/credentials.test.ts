@@ -37,47 +37,33 @@ describe("POSTURE_SECRET_KEY", () => {
     expect(() => checkSecretKey({ POSTURE_SECRET_KEY: KEY })).not.toThrow();
   });
 
-  it("stops the worker process at start with that message", () => {
-    let out = "";
-    let code = 0;
+  /** Runs `args` with node (tsx loaded) in a bare environment plus `env`; what it exits with and writes to stderr. */
+  function startUp(args: string[], env: Record<string, string> = {}): { code: number; stderr: string } {
     try {
-      execFileSync(process.execPath, ["--import", "tsx", "worker/index.ts"], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          POSTURE_SECRET_KEY: "too-short",
-          DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
-        } as unknown as NodeJS.ProcessEnv,
+      execFileSync(process.execPath, ["--import", "tsx", ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
         stdio: "pipe",
         timeout: 30_000,
       });
+      return { code: 0, stderr: "" };
     } catch (e) {
       const err = e as { status: number; stderr: Buffer };
-      code = err.status;
-      out = err.stderr.toString();
+      return { code: err.status, stderr: err.stderr.toString() };
     }
-    expect(code).toBe(1);
-    expect(out.trim()).toBe(
+  }
+
+  it("stops the worker process at start with that message", () => {
+    const r = startUp(["worker/index.ts"], { POSTURE_SECRET_KEY: "too-short", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
       "posture worker: POSTURE_SECRET_KEY is too short (9 characters; at least 32): set it to a random value, e.g. `openssl rand -base64 32` (README: private repositories)",
     );
   });
 
   it("stops the web app at start (its start-up check) with that message", () => {
-    let out = "";
-    let code = 0;
-    try {
-      execFileSync(process.execPath, ["--import", "tsx", "-e", 'import("./lib/server/startup.ts").then((m) => m.checkSettingsOrExit())'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME } as unknown as NodeJS.ProcessEnv,
-        stdio: "pipe",
-        timeout: 30_000,
-      });
-    } catch (e) {
-      const err = e as { status: number; stderr: Buffer };
-      code = err.status;
-      out = err.stderr.toString();
-    }
-    expect(code).toBe(1);
-    expect(out).toMatch(/^posture: POSTURE_SECRET_KEY is not set: it encrypts the stored git credentials/);
+    const r = startUp(["-e", 'import("./lib/server/startup.ts").then((m) => m.checkSettingsOrExit())']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^posture: POSTURE_SECRET_KEY is not set: it encrypts the stored git credentials/);
   });
 });
 
@@ -131,24 +117,11 @@ describe("stored credentials", () => {
   const hostKey = sshKeyPair(files.path("keys"), "host").publicKey.split(" ").slice(0, 2).join(" ");
 
   it("match by transport, host, port and path prefix: the most specific wins", async () => {
-    const host = await createCredential(
-      t.db,
-      actor,
-      { kind: "https_token", name: "whole host", scope: "git.example.com", token: "tok-host-aaaaaaaa" },
-      keys,
-    );
-    const org = await createCredential(
-      t.db,
-      actor,
-      { kind: "https_token", name: "acme", scope: "git.example.com/acme/*", token: "tok-acme-bbbbbbbb" },
-      keys,
-    );
-    const repo = await createCredential(
-      t.db,
-      actor,
-      { kind: "https_token", name: "acme/payments", scope: "git.example.com/acme/payments", token: "tok-pay-cccccccc" },
-      keys,
-    );
+    const token = (name: string, scope: string, token: string) =>
+      createCredential(t.db, actor, { kind: "https_token", name, scope, token }, keys);
+    const host = await token("whole host", "git.example.com", "tok-host-aaaaaaaa");
+    const org = await token("acme", "git.example.com/acme/*", "tok-acme-bbbbbbbb");
+    const repo = await token("acme/payments", "git.example.com/acme/payments", "tok-pay-cccccccc");
     const ssh = await createCredential(
       t.db,
       actor,
@@ -161,12 +134,7 @@ describe("stored credentials", () => {
       },
       keys,
     );
-    const other = await createCredential(
-      t.db,
-      actor,
-      { kind: "https_token", name: "port 8443", scope: "git.example.com:8443/acme", token: "tok-port-dddddddd" },
-      keys,
-    );
+    const other = await token("port 8443", "git.example.com:8443/acme", "tok-port-dddddddd");
     const m = async (url: string) => (await matchingCredential(t.db, url))?.name ?? null;
     expect(await m("https://git.example.com/acme/payments.git")).toBe(repo.name);
     expect(await m("https://git.example.com/ACME/Payments")).toBe(repo.name);

@@ -1,12 +1,4 @@
-/**
- * Issue 14 §2: an organisation connected through a stored token, against a forge on 127.0.0.1 that serves
- * GitHub's REST API (the fake forge) and git's smart HTTP protocol (git http-backend, demanding the token) on
- * one HTTPS origin. Its repositories are listed, filtered, registered with their teams, cloned with the
- * credential and scanned through the real pipeline (which records the frameworks it saw); renames, deletions,
- * archival and restoration on the forge are followed by the next sync.
- */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, renameSync } from "node:fs";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncConnection } from "../../lib/connections/sync.ts";
@@ -15,9 +7,8 @@ import { createCredential } from "../../lib/credentials/service.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
-import { TestRepo } from "../support/git.ts";
 import { testTls } from "../support/git-servers.ts";
-import { startForgeWithGit, type ForgeWithGit } from "../support/forge-git.ts";
+import { bareRepo as makeBareRepo, startForgeWithGit, trustLocalForge, type ForgeWithGit } from "../support/forge-git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("conn-sync");
@@ -27,23 +18,15 @@ const root = files.path("srv");
 const TOKEN = "ghp_ConnectionSyncToken0123456789abcdef";
 const actor = { id: null, label: "lead@example.test" };
 
-function bareRepo(path: string, content: Record<string, string>) {
-  const src = new TestRepo(files.path(`src/${path}`));
-  for (const [f, text] of Object.entries(content)) src.write(f, text);
-  src.commit("init");
-  mkdirSync(join(root, path, ".."), { recursive: true });
-  execFileSync("git", ["clone", "-q", "--bare", src.dir, join(root, `${path}.git`)]);
-}
-
-const saved = { HOME: process.env.HOME, NETS: process.env.POSTURE_GIT_ALLOWED_NETWORKS };
+const bareRepo = (path: string, content: Record<string, string>) => void makeBareRepo(files.path("src"), root, path, content);
+let restoreEnv: () => void = () => undefined;
 let forge: ForgeWithGit;
 let http: { ca: string };
 let credentialId: string;
 
 beforeAll(async () => {
   const tls = testTls(files.path("tls"));
-  process.env.HOME = tls.gitHome;
-  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
+  restoreEnv = trustLocalForge(tls.gitHome);
   bareRepo("acme/serving", { "app.py": "import modal\n\ndef handler(x):\n    return eval(x)\n" });
   bareRepo("acme/training", { "train.py": "import torch\nloss.backward()\noptimizer.step()\n" });
   bareRepo("acme/website", { "index.py": "x = 1\n" });
@@ -69,11 +52,7 @@ beforeAll(async () => {
   ).id;
   return () => forge.close();
 });
-afterAll(() => {
-  process.env.HOME = saved.HOME;
-  if (saved.NETS === undefined) delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
-  else process.env.POSTURE_GIT_ALLOWED_NETWORKS = saved.NETS;
-});
+afterAll(() => restoreEnv());
 
 const scanAll = async () => {
   const queued = await t.db.scan.findMany({ where: { status: "queued" }, select: { id: true } });
@@ -94,22 +73,16 @@ describe("connecting an organisation", () => {
       scope: "git.elsewhere.example/acme/*",
       token: "ghp_x0123456789",
     });
-    await expect(
-      createConnection(
-        t.db,
-        actor,
-        { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
-        { http },
-      ),
-    ).rejects.toThrow(ConnectionError);
-    await expect(
-      createConnection(
-        t.db,
-        actor,
-        { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
-        { http },
-      ),
-    ).rejects.toThrow(/scoped to git\.elsewhere\.example, not to 127\.0\.0\.1:\d+: a credential is only ever sent to the host it is for/);
+    const elsewhere = createConnection(
+      t.db,
+      actor,
+      { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
+      { http },
+    );
+    await expect(elsewhere).rejects.toThrow(ConnectionError);
+    await expect(elsewhere).rejects.toThrow(
+      /scoped to git\.elsewhere\.example, not to 127\.0\.0\.1:\d+: a credential is only ever sent to the host it is for/,
+    );
     await expect(
       createConnection(
         t.db,

@@ -11,7 +11,7 @@ import { enqueueScan, requestRescanAll, requeueOrphans, rescanAll } from "../../
 import { dropDatabase } from "../../lib/db/migrate.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { TestRepo } from "../support/git.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
+import { usePipelineTest, workerEnv } from "../support/pipeline.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 
 const p = usePipelineTest("work");
@@ -206,15 +206,7 @@ describe("rescan all on request", () => {
 describe("worker processes", () => {
   it("two worker processes on one Redis and Postgres share the work", async () => {
     await Promise.all(workers.splice(0).map((w) => w.close()));
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.url,
-      REDIS_URL,
-      POSTURE_QUEUE_PREFIX: prefix,
-      POSTURE_RULES_DIR: p.rulesDir,
-      POSTURE_ALLOW_LOCAL_REPOS: "1",
-      POSTURE_WORKER_CONCURRENCY: "1",
-    };
+    const env = workerEnv(p);
     const procs: ChildProcess[] = [];
     const pids = new Set<string>();
     const succeededLogs: number[] = [];

@@ -10,11 +10,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { TestRepo } from "../support/git.ts";
-import { usePipelineTest } from "../support/pipeline.ts";
-import { REDIS_URL } from "../support/queue.ts";
+import { usePipelineTest, workerEnv } from "../support/pipeline.ts";
 
 const p = usePipelineTest("stalled");
-const { t, prefix, work } = p;
+const { t, work } = p;
 const RECOVERY_TARGET_MS = 30_000;
 
 interface WorkerProcess {
@@ -40,15 +39,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => bool
 }
 
 async function startWorkerProcess(): Promise<WorkerProcess> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: t.url,
-    REDIS_URL,
-    POSTURE_QUEUE_PREFIX: prefix,
-    POSTURE_RULES_DIR: p.rulesDir,
-    POSTURE_ALLOW_LOCAL_REPOS: "1",
-    POSTURE_WORKER_CONCURRENCY: "1",
-  };
+  const env = workerEnv(p);
   const proc = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../worker/index.ts")], {
     env,
     stdio: ["ignore", "pipe", "inherit"],
@@ -85,6 +76,15 @@ function bigRepo(name: string, files = 3000): TestRepo {
 }
 
 const scanRow = (id: string) => t.db.scan.findUniqueOrThrow({ where: { id } });
+/** Waits for the scan row to say it finished, however it ended. */
+const scanFinished = (id: string) =>
+  waitFor(
+    "the scan to finish",
+    () => scanRow(id),
+    (s) => FINISHED.includes(s.status),
+    120_000,
+    100,
+  );
 const FINISHED = ["succeeded", "failed", "unchanged"];
 
 describe("a stalled scan", () => {
@@ -105,13 +105,7 @@ describe("a stalled scan", () => {
     const killedAt = Date.now();
 
     const b = await startWorkerProcess();
-    const done = await waitFor(
-      "the scan to finish",
-      () => scanRow(scan.id),
-      (s) => FINISHED.includes(s.status),
-      120_000,
-      100,
-    );
+    const done = await scanFinished(scan.id);
     const recoveredMs = Date.now() - killedAt;
     expect(done.status).toBe("succeeded");
     expect(recoveredMs, `recovered ${recoveredMs} ms after the kill`).toBeLessThan(RECOVERY_TARGET_MS);
@@ -151,13 +145,7 @@ describe("a stalled scan", () => {
     expect((await scanRow(scan.id)).status, "still the frozen worker's scan").toBe("scanning");
     holder.proc.kill("SIGCONT");
 
-    const done = await waitFor(
-      "the scan to finish",
-      () => scanRow(scan.id),
-      (s) => FINISHED.includes(s.status),
-      120_000,
-      100,
-    );
+    const done = await scanFinished(scan.id);
     expect(done.status).toBe("succeeded");
     await waitFor(
       "the job to complete",

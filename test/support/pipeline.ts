@@ -82,3 +82,16 @@ export async function scanOnce(
   }
   return { outcome, scan: await p.t.db.scan.findUniqueOrThrow({ where: { id: scan.id } }) };
 }
+
+/** The environment of a worker process (worker/index.ts) for this test file: its database, queues and rulebook, one job at a time. */
+export function workerEnv(p: ReturnType<typeof usePipelineTest>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: p.t.url,
+    REDIS_URL,
+    POSTURE_QUEUE_PREFIX: p.prefix,
+    POSTURE_RULES_DIR: p.rulesDir,
+    POSTURE_ALLOW_LOCAL_REPOS: "1",
+    POSTURE_WORKER_CONCURRENCY: "1",
+  };
+}
