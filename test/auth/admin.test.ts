@@ -17,6 +17,7 @@ import { listAudit, auditFilters } from "../../lib/audit.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 import { findingRow } from "../support/finding-row.ts";
+import { SETTINGS_FORM } from "../support/fixtures.ts";
 
 const t = useTestDatabase("admin");
 
@@ -107,15 +108,7 @@ describe("administration", () => {
 
   it("validates settings, moves open findings' due dates with the SLA, and audits before and after", async () => {
     const lead = await user("lead@example.test", "security_lead");
-    const base = {
-      slaCriticalDays: "7",
-      slaHighDays: "30",
-      slaMediumDays: "90",
-      slaLowDays: "180",
-      scheduleEnabled: "true",
-      scheduleCron: "0 2 * * *",
-      scheduleTimezone: "UTC",
-    };
+    const base = SETTINGS_FORM;
     const bad = [
       [{ scheduleCron: "* * * * * *" }, "scheduleCron"],
       [{ scheduleCron: "61 2 * * *" }, "scheduleCron"],

@@ -21,6 +21,7 @@ import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
 import { TestRepo } from "../support/git.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
+import { SETTINGS_FORM } from "../support/fixtures.ts";
 
 const p = usePipelineTest("codectx");
 const vis = () => loadVisibility(p.t.db, ORG_WIDE);
@@ -32,15 +33,7 @@ let repo: TestRepo;
 let repositoryId: string;
 let lead: SignedInUser;
 
-const BASE_SETTINGS = {
-  slaCriticalDays: "7",
-  slaHighDays: "30",
-  slaMediumDays: "90",
-  slaLowDays: "180",
-  scheduleEnabled: "true",
-  scheduleCron: "0 2 * * *",
-  scheduleTimezone: "UTC",
-};
+const BASE_SETTINGS = SETTINGS_FORM;
 
 async function scan() {
   const { scan } = await enqueueScan(t.db, p.queues, repositoryId, "manual");

@@ -1,24 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runAs } from "../../lib/actions/define.ts";
 import { rulesActions, setCheckEnabledAction } from "../../lib/actions/rules.ts";
-import type { SignedInUser } from "../../lib/auth/guard.ts";
 import type { Db, Framework, Severity } from "../../lib/db/client.ts";
 import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashboard/heatmap.ts";
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 import { findingRow } from "../support/finding-row.ts";
+import { orgWideUser } from "../support/fixtures.ts";
 
 const t = useTestDatabase("dash_heat");
 
 const vis = () => loadVisibility(t.db, ORG_WIDE);
-const user = (role: SignedInUser["role"]): SignedInUser => ({
-  id: `u-${role}`,
-  email: `${role}@example.test`,
-  name: role,
-  role,
-  access: ORG_WIDE,
-});
+const user = orgWideUser;
 
 let n = 0;
 async function finding(

@@ -9,7 +9,6 @@ import {
   rescanAllAction,
   scanNowAction,
 } from "../../lib/actions/repositories.ts";
-import type { SignedInUser } from "../../lib/auth/guard.ts";
 import type { Db, Severity } from "../../lib/db/client.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
 import { postureGrade, weightedScore } from "../../lib/repos/grade.ts";
@@ -18,6 +17,7 @@ import { useTestDatabase } from "../support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 import { findingRow } from "../support/finding-row.ts";
+import { orgWideUser } from "../support/fixtures.ts";
 
 const t = useTestDatabase("dash_repos");
 
@@ -34,13 +34,7 @@ beforeAll(async () => {
   };
 });
 
-const user = (role: SignedInUser["role"]): SignedInUser => ({
-  id: `u-${role}`,
-  email: `${role}@example.test`,
-  name: role,
-  role,
-  access: ORG_WIDE,
-});
+const user = orgWideUser;
 
 let n = 0;
 /** A minimal catalogue row set and findings with the given severities and statuses. */
