@@ -57,10 +57,7 @@ export function CheckAccessForm() {
           spellCheck={false}
         />
       </label>
-      <label>
-        Branch <span className="muted small">(optional)</span>
-        <input name="branch" maxLength={200} placeholder="default branch" spellCheck={false} />
-      </label>
+      <BranchField />
       <div className="form-actions">
         <button type="submit" disabled={pending}>
           {pending ? "Checking…" : "Check access"}
@@ -118,5 +115,15 @@ export function CheckRepositoryButton({ repositoryId }: { repositoryId: string }
       </div>
       <AccessResult state={state} />
     </div>
+  );
+}
+
+/** The optional branch of a repository form (registering one, or checking access to it). */
+export function BranchField() {
+  return (
+    <label>
+      Branch <span className="muted small">(optional)</span>
+      <input name="branch" maxLength={200} placeholder="default branch" spellCheck={false} />
+    </label>
   );
 }

@@ -76,32 +76,12 @@ export function CredentialForm() {
             API URL <span className="muted small">(optional: GitHub Enterprise Server)</span>
             <input name="apiUrl" type="url" maxLength={500} placeholder="https://api.github.com" spellCheck={false} />
           </label>
-          <label className="wide">
-            Private key <span className="muted small">(the .pem GitHub generated)</span>
-            <textarea
-              name="privateKey"
-              required
-              rows={5}
-              spellCheck={false}
-              className="mono"
-              placeholder="-----BEGIN RSA PRIVATE KEY-----"
-            />
-          </label>
+          <PrivateKeyField hint="(the .pem GitHub generated)" placeholder="-----BEGIN RSA PRIVATE KEY-----" />
         </>
       ) : null}
       {kind === "ssh_key" ? (
         <>
-          <label className="wide">
-            Private key <span className="muted small">(no passphrase)</span>
-            <textarea
-              name="privateKey"
-              required
-              rows={5}
-              spellCheck={false}
-              className="mono"
-              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-            />
-          </label>
+          <PrivateKeyField hint="(no passphrase)" placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
           <label className="wide">
             Host keys <span className="muted small">(ssh-keyscan output, checked out of band)</span>
             <textarea
@@ -123,5 +103,15 @@ export function CredentialForm() {
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** A pasted private key: a monospaced box, its kind's hint beside the label. */
+function PrivateKeyField({ hint, placeholder }: { hint: string; placeholder: string }) {
+  return (
+    <label className="wide">
+      Private key <span className="muted small">{hint}</span>
+      <textarea name="privateKey" required rows={5} spellCheck={false} className="mono" placeholder={placeholder} />
+    </label>
   );
 }

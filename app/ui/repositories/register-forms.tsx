@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type { BulkLineResult } from "@/lib/repos/service.ts";
 import { registerMany, registerOne } from "@/app/(dashboard)/repositories/actions.ts";
 import { SubmitAndError, useActionForm, type FormAction } from "../action-form.tsx";
-import { useCheckTypedUrl } from "../credentials/check-access.tsx";
+import { BranchField, useCheckTypedUrl } from "../credentials/check-access.tsx";
 import { DataTable, num } from "../data-table.tsx";
 
 type OneData = {
@@ -45,10 +45,7 @@ function RegisterOne({ teams }: { teams: string[] }) {
         Name <span className="muted small">(optional)</span>
         <input name="name" maxLength={120} placeholder="from the URL" />
       </label>
-      <label>
-        Branch <span className="muted small">(optional)</span>
-        <input name="branch" maxLength={200} placeholder="default branch" spellCheck={false} />
-      </label>
+      <BranchField />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Registering…" : "Register"}
