@@ -5,6 +5,8 @@
  */
 import type { Db, FindingEventType, FindingStatus, Severity } from "../../lib/db/client.ts";
 import { addDays, utcDay } from "../../lib/dashboard/trends.ts";
+import { DAY_MS } from "../../lib/time.ts";
+import { findingRow } from "../support/finding-row.ts";
 
 export const TODAY = utcDay(new Date());
 /** Day `i` of a window of `n` days ending today: day n-1 is today. */
@@ -97,32 +99,28 @@ export async function finding(
       .filter(Boolean)
       .at(-1) ?? null;
   await db.finding.create({
-    data: {
-      id,
-      repositoryId: o.repositoryId,
-      fingerprint: id,
-      checkId,
-      policyId,
-      framework: policyId.startsWith("bentoml") ? "bentoml" : "modal",
-      severity: o.severity,
-      status: last[2],
-      triageDecision: o.triageDecision ?? null,
-      acceptedUntil: o.acceptedUntil ?? null,
-      statusReason: o.reason ?? null,
-      path: "app.py",
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 2,
-      message: "m",
-      snippet: "s",
+    data: findingRow(
+      {
+        id,
+        repositoryId: o.repositoryId,
+        fingerprint: id,
+        checkId,
+        policyId,
+        framework: policyId.startsWith("bentoml") ? "bentoml" : "modal",
+        severity: o.severity,
+        status: last[2],
+        triageDecision: o.triageDecision ?? null,
+        acceptedUntil: o.acceptedUntil ?? null,
+        statusReason: o.reason ?? null,
+        path: "app.py",
+        firstScanId: "scan",
+        lastSeenAt: times.at(-1)!,
+        lastScanId: "scan",
+        fixedAt: last[2] === "fixed" ? lastFix : null,
+        dueAt: o.dueAt ?? new Date(firstSeenAt.getTime() + 30 * DAY_MS),
+      },
       firstSeenAt,
-      firstScanId: "scan",
-      lastSeenAt: times.at(-1)!,
-      lastScanId: "scan",
-      fixedAt: last[2] === "fixed" ? lastFix : null,
-      dueAt: o.dueAt ?? new Date(firstSeenAt.getTime() + 30 * 86_400_000),
-    },
+    ),
   });
   let from: FindingStatus | null = null;
   await db.findingEvent.createMany({
