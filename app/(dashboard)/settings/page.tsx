@@ -28,8 +28,21 @@ const RISK_MAX = [
 ] as const;
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
-/** Each severity, as the checkbox fieldsets offer it. */
 const SEVERITY_OPTIONS = SEVERITIES.map((sev) => [sev, sev] as const);
+
+/** A setting that lists severities: one checkbox each, the saved ones ticked. */
+function SeverityChoice({ legend, name, checked }: { legend: string; name: string; checked: readonly string[] }) {
+  return (
+    <CheckboxFieldset
+      legend={legend}
+      name={name}
+      options={SEVERITY_OPTIONS}
+      checked={checked}
+      className="filters"
+      labelClassName="check-row"
+    />
+  );
+}
 
 export default async function SettingsPage() {
   await requirePage("settings:manage", "/settings");
@@ -90,22 +103,8 @@ export default async function SettingsPage() {
               </label>
             ))}
           </div>
-          <CheckboxFieldset
-            legend="Accepted risk needs approval for"
-            name="approveAcceptedRisk"
-            options={SEVERITY_OPTIONS}
-            checked={s.approveAcceptedRisk}
-            className="filters"
-            labelClassName="check-row"
-          />
-          <CheckboxFieldset
-            legend="False positive needs approval for"
-            name="approveFalsePositive"
-            options={SEVERITY_OPTIONS}
-            checked={s.approveFalsePositive}
-            className="filters"
-            labelClassName="check-row"
-          />
+          <SeverityChoice legend="Accepted risk needs approval for" name="approveAcceptedRisk" checked={s.approveAcceptedRisk} />
+          <SeverityChoice legend="False positive needs approval for" name="approveFalsePositive" checked={s.approveFalsePositive} />
           <label className="check-row">
             <input name="riskExpiryRestartsSla" type="checkbox" defaultChecked={s.riskExpiryRestartsSla} /> When an acceptance ends, the
             reopened finding gets a new SLA from that day (otherwise it keeps its due date from first detection, and is usually overdue at
@@ -120,14 +119,7 @@ export default async function SettingsPage() {
             A <code># posture: ignore[check] reason</code> comment hides its finding. For the severities ticked, scans do not honour it: the
             finding stays open, and the Suppressions page marks the comment “not honoured”. Applies from each repository’s next scan.
           </p>
-          <CheckboxFieldset
-            legend="Do not honour suppressions of"
-            name="refuseSuppressions"
-            options={SEVERITY_OPTIONS}
-            checked={s.refuseSuppressions}
-            className="filters"
-            labelClassName="check-row"
-          />
+          <SeverityChoice legend="Do not honour suppressions of" name="refuseSuppressions" checked={s.refuseSuppressions} />
         </section>
       </ActionForm>
     </>
