@@ -179,7 +179,7 @@ describe("what the posture counts", () => {
     await count(["docs"]);
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { action: "settings.update" }, orderBy: { createdAt: "desc" } });
     expect(entry.after).toMatchObject({ countedContexts: ["production", "example", "docs"] });
-    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["vendored"] })).toMatchObject({
+    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["generated"] })).toMatchObject({
       ok: false,
       field: "countedContexts.0",
     });
@@ -239,7 +239,7 @@ describe("the findings view, API and exports", () => {
     const every = await get("?context=all");
     expect(every.body.items!.map((i) => i.codeContext).sort()).toEqual(["build", "example", "production", "test"]);
     expect((await get("?context=test,example")).body.items!.map((i) => i.path).sort()).toEqual(["examples/demo.py", "tests/test_app.py"]);
-    const bad = await get("?context=vendored");
+    const bad = await get("?context=generated");
     expect(bad.status).toBe(400);
     expect(bad.body.error!.code).toBe("invalid_input");
   });

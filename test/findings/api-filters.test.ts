@@ -180,7 +180,7 @@ describe("GET /api/v1/findings speaks the findings page's filter language", () =
   it("refuses what the dashboard would quietly ignore, naming the parameter", async () => {
     for (const [q, field] of [
       ["status=closed", "status"],
-      ["context=vendored", "context"],
+      ["context=generated", "context"],
       ["overdue=yes", "overdue"],
       ["age=0", "age"],
       ["sort=-severity", ""],
