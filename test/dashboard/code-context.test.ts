@@ -179,10 +179,12 @@ describe("what the posture counts", () => {
     await count(["docs"]);
     const entry = await t.db.auditLog.findFirstOrThrow({ where: { action: "settings.update" }, orderBy: { createdAt: "desc" } });
     expect(entry.after).toMatchObject({ countedContexts: ["production", "example", "docs"] });
-    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["generated"] })).toMatchObject({
-      ok: false,
-      field: "countedContexts.0",
-    });
+    expect(await runAs(updateSettingsAction, { db: t.db, user: lead }, { ...BASE_SETTINGS, countedContexts: ["generated"] })).toMatchObject(
+      {
+        ok: false,
+        field: "countedContexts.0",
+      },
+    );
     await count([]);
   });
 });

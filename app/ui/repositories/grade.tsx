@@ -40,8 +40,8 @@ export function GradeLegend() {
             <span style={{ color: SEVERITY_INK[s], fontWeight: 600 }}>{s}</span> ×{SEVERITY_WEIGHTS[s]}
           </span>
         ))}{" "}
-        — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test, docs,
-        build or vendored code.
+        — and the sum sets the grade. Findings of checks disabled org-wide do not count, nor (unless Settings say so) findings in test,
+        docs, build or vendored code.
       </p>
       <ul className="grade-scale">
         {GRADE_SCALE.map((g) => (
