@@ -246,6 +246,11 @@ describe("worker processes", () => {
       // Each scan was run by exactly one of the processes, and each process ran some: six scans queued at once
       // reach both idle workers (one at a time each, concurrency 1), so one doing them all means it took work
       // the other was free for.
+      // A process logs its success after the save the query above saw: under load the last lines come later.
+      await waitFor(
+        async () => succeededLogs.length,
+        (n) => n >= 6,
+      );
       expect(succeededLogs).toHaveLength(6);
       expect([0, 1].map((i) => succeededLogs.filter((w) => w === i).length > 0)).toEqual([true, true]);
     } finally {
