@@ -64,12 +64,12 @@ export class DeclaredIndex {
     const captured = d.captured;
     const isTarget = picomatch(d.files, { dot: true });
     // Each match's captured text, or "" when the condition captures nothing.
+    const re = d.language === "regex" ? new RegExp(d.pattern, d.ignoreCase ? "i" : "") : undefined;
     const matchesIn: (text: string) => Iterable<string | undefined> =
       d.language === "regex"
         ? function* (text) {
-            const re = new RegExp(d.pattern, d.ignoreCase ? "i" : "");
             for (const line of text.split("\n")) {
-              const m = re.exec(line);
+              const m = re!.exec(line);
               if (m) yield captured ? m.groups?.[captured] : "";
             }
           }
