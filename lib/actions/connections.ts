@@ -7,8 +7,8 @@ import { z } from "zod";
 import { addForgeJob } from "../connections/jobs.ts";
 import { parseTeamRules } from "../connections/selection.ts";
 import { createConnection, deleteConnection, rotateWebhookSecret, setRepositoryPolicy, updateConnection } from "../connections/service.ts";
-import { SecretKeyError } from "../credentials/key.ts";
-import { ActionError, defineAction } from "./define.ts";
+import { ActionError, defineAction, type ActionContext } from "./define.ts";
+import { storingSecrets } from "./secret-key.ts";
 
 const form = z.record(z.string(), z.unknown());
 const connectionId = z.object({ connectionId: z.string().trim().min(1, "a connection is required").max(64) });
@@ -30,14 +30,16 @@ function fromForm(raw: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** A missing secret key says what could not be done; every other DomainError reaches the form as it is. */
-async function domain<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof SecretKeyError) throw new ActionError(`connections cannot be stored: ${e.message}`);
-    throw e;
-  }
+const domain = <T>(work: () => Promise<T>) => storingSecrets("connections", work);
+
+/** An action on one connection, the one the form's hidden connectionId names. */
+function connectionAction<R>(name: string, run: (ctx: ActionContext, connectionId: string) => Promise<R>) {
+  return defineAction({
+    name,
+    permission: "connections:manage",
+    input: connectionId,
+    run: (ctx, input) => domain(() => run(ctx, input.connectionId)),
+  });
 }
 
 export const createConnectionAction = defineAction({
@@ -63,41 +65,23 @@ export const updateConnectionAction = defineAction({
   run: ({ db, actor }, input) => domain(async () => ({ connectionId: (await updateConnection(db, actor, fromForm(input))).id })),
 });
 
-export const syncConnectionAction = defineAction({
-  name: "connections.sync",
-  permission: "connections:manage",
-  input: connectionId,
-  run: ({ db, actor, queues }, { connectionId }) =>
-    domain(async () => {
-      const c = await db.forgeConnection.findUnique({ where: { id: connectionId }, select: { id: true } });
-      if (!c) throw new ActionError("no such connection (reload the page)");
-      await addForgeJob(queues(), { name: "sync", data: { connectionId, actor } });
-      return { connectionId, queued: true };
-    }),
+export const syncConnectionAction = connectionAction("connections.sync", async ({ db, actor, queues }, connectionId) => {
+  const c = await db.forgeConnection.findUnique({ where: { id: connectionId }, select: { id: true } });
+  if (!c) throw new ActionError("no such connection (reload the page)");
+  await addForgeJob(queues(), { name: "sync", data: { connectionId, actor } });
+  return { connectionId, queued: true };
 });
 
-export const rotateWebhookSecretAction = defineAction({
-  name: "connections.rotate-secret",
-  permission: "connections:manage",
-  input: connectionId,
-  run: ({ db, actor }, { connectionId }) =>
-    domain(async () => {
-      const r = await rotateWebhookSecret(db, actor, connectionId);
-      if (!r) throw new ActionError("no such connection (reload the page)");
-      return { connectionId, webhookSecret: r.webhookSecret };
-    }),
+export const rotateWebhookSecretAction = connectionAction("connections.rotate-secret", async ({ db, actor }, connectionId) => {
+  const r = await rotateWebhookSecret(db, actor, connectionId);
+  if (!r) throw new ActionError("no such connection (reload the page)");
+  return { connectionId, webhookSecret: r.webhookSecret };
 });
 
-export const deleteConnectionAction = defineAction({
-  name: "connections.delete",
-  permission: "connections:manage",
-  input: connectionId,
-  run: ({ db, actor }, { connectionId }) =>
-    domain(async () => {
-      const gone = await deleteConnection(db, actor, connectionId);
-      if (!gone) throw new ActionError("it no longer exists (reload the page)");
-      return { name: gone.name };
-    }),
+export const deleteConnectionAction = connectionAction("connections.delete", async ({ db, actor }, connectionId) => {
+  const gone = await deleteConnection(db, actor, connectionId);
+  if (!gone) throw new ActionError("it no longer exists (reload the page)");
+  return { name: gone.name };
 });
 
 export const setRepositoryPolicyAction = defineAction({

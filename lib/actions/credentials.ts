@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { checkAccess } from "../credentials/check.ts";
 import { createCredential, createCredentialInput, deleteCredential } from "../credentials/service.ts";
-import { SecretKeyError } from "../credentials/key.ts";
 import { localReposAllowed } from "../repos/url.ts";
 import { ActionError, defineAction } from "./define.ts";
+import { storingSecrets } from "./secret-key.ts";
 
 /** Empty form fields mean "not given". */
 const blankToUndefined = (v: unknown) => {
@@ -12,15 +12,7 @@ const blankToUndefined = (v: unknown) => {
   return Object.fromEntries(Object.entries(v).filter(([, x]) => !(typeof x === "string" && x.trim() === "")));
 };
 
-/** A missing secret key says what could not be done; every other DomainError reaches the form as it is. */
-async function domain<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof SecretKeyError) throw new ActionError(`credentials cannot be stored: ${e.message}`);
-    throw e;
-  }
-}
+const domain = <T>(work: () => Promise<T>) => storingSecrets("credentials", work);
 
 export const createCredentialAction = defineAction({
   name: "credentials.create",

@@ -10,6 +10,7 @@ import {
   registerRepository,
   registerRepositoryInput,
 } from "../repos/service.ts";
+import type { Repository } from "../db/client.ts";
 import { enqueueScan, requestRescanAll } from "../scan/enqueue.ts";
 import { ActionError, defineAction } from "./define.ts";
 import { requireRepository } from "./scope.ts";
@@ -66,30 +67,32 @@ export const rescanAllAction = defineAction({
   run: async ({ db, actor, queues }) => requestRescanAll(db, queues(), actor),
 });
 
-export const archiveRepositoryAction = defineAction({
-  name: "repositories.archive",
-  permission: "repositories:archive",
-  input: repositoryId,
-  run: async ({ db, actor, user }, { repositoryId }) => {
-    await requireRepository(db, user, repositoryId);
-    const repo = await archiveRepository(db, repositoryId, actor);
-    if (!repo) throw new ActionError("no such repository");
-    return { repositoryId: repo.id, name: repo.name, archivedAt: repo.archivedAt };
-  },
-});
+/** Archiving or restoring a repository in the user's scope, answered with what the page shows of it. */
+function archivalAction<R>(name: string, change: typeof archiveRepository, answer: (repo: Repository) => R) {
+  return defineAction({
+    name,
+    // Whoever may archive may undo it.
+    permission: "repositories:archive",
+    input: repositoryId,
+    run: async ({ db, actor, user }, { repositoryId }) => {
+      await requireRepository(db, user, repositoryId);
+      const repo = await change(db, repositoryId, actor);
+      if (!repo) throw new ActionError("no such repository");
+      return answer(repo);
+    },
+  });
+}
 
-export const restoreRepositoryAction = defineAction({
-  name: "repositories.restore",
-  // Whoever may archive may undo it.
-  permission: "repositories:archive",
-  input: repositoryId,
-  run: async ({ db, actor, user }, { repositoryId }) => {
-    await requireRepository(db, user, repositoryId);
-    const repo = await restoreRepository(db, repositoryId, actor);
-    if (!repo) throw new ActionError("no such repository");
-    return { repositoryId: repo.id, name: repo.name };
-  },
-});
+export const archiveRepositoryAction = archivalAction("repositories.archive", archiveRepository, (repo) => ({
+  repositoryId: repo.id,
+  name: repo.name,
+  archivedAt: repo.archivedAt,
+}));
+
+export const restoreRepositoryAction = archivalAction("repositories.restore", restoreRepository, (repo) => ({
+  repositoryId: repo.id,
+  name: repo.name,
+}));
 
 export const repositoriesActions = [
   registerRepositoryAction,

@@ -85,6 +85,34 @@ interface FindingForRequest {
   repository: { teamId: string };
 }
 
+/** A step that leaves the finding's status alone (a request, a rejection): its timeline event and its audit entry. */
+async function recordStep(
+  tx: Tx,
+  actor: Actor,
+  f: { id: string } & Parameters<typeof eventFacts>[0],
+  now: Date,
+  step: {
+    event: Prisma.FindingEventUncheckedCreateInput["type"];
+    action: string;
+    comment: string;
+    data: Prisma.InputJsonValue;
+    after: Record<string, unknown>;
+  },
+): Promise<void> {
+  await tx.findingEvent.create({
+    data: {
+      findingId: f.id,
+      type: step.event,
+      actorId: actor.id,
+      comment: step.comment,
+      data: step.data,
+      createdAt: now,
+      ...eventFacts(f),
+    },
+  });
+  await audit(tx, actor, { action: step.action, targetType: "finding", targetId: f.id, after: step.after });
+}
+
 /** Ends whatever request is still pending for the finding (a new request, or a status set by hand, replaces it). */
 export async function supersedePending(tx: Tx, findingId: string): Promise<void> {
   await tx.exceptionRequest.updateMany({ where: { findingId, state: "pending" }, data: { state: "superseded" } });
@@ -126,21 +154,11 @@ export async function recordRequest(
   });
   await tx.finding.update({ where: { id: f.id }, data: { exceptionId: request.id } });
   if (pending) {
-    await tx.findingEvent.create({
-      data: {
-        findingId: f.id,
-        type: "exception_requested",
-        actorId: actor.id,
-        comment: change.reason,
-        data: { requestId: request.id, decision: change.decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null },
-        createdAt: now,
-        ...eventFacts(f),
-      },
-    });
-    await audit(tx, actor, {
+    await recordStep(tx, actor, f, now, {
+      event: "exception_requested",
       action: "finding.exception_request",
-      targetType: "finding",
-      targetId: f.id,
+      comment: change.reason,
+      data: { requestId: request.id, decision: change.decision, acceptedUntil: change.acceptedUntil?.toISOString() ?? null },
       after: { requestId: request.id, decision: change.decision, reason: change.reason, acceptedUntil: change.acceptedUntil ?? null },
     });
   }
@@ -273,21 +291,11 @@ export async function rejectException(
       data: { state: "rejected", decidedById: actor.id, decidedBy: actor.label, decidedAt: now, decisionComment: comment },
     });
     await tx.finding.update({ where: { id: f.id }, data: { exceptionId: null } });
-    await tx.findingEvent.create({
-      data: {
-        findingId: f.id,
-        type: "exception_rejected",
-        actorId: actor.id,
-        comment,
-        data: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy },
-        createdAt: now,
-        ...eventFacts(f),
-      },
-    });
-    await audit(tx, actor, {
+    await recordStep(tx, actor, f, now, {
+      event: "exception_rejected",
       action: "finding.exception_reject",
-      targetType: "finding",
-      targetId: f.id,
+      comment,
+      data: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy },
       after: { requestId: r.id, decision: r.decision, requestedBy: r.requestedBy, comment },
     });
     return { findingId: f.id };
