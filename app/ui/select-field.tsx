@@ -3,6 +3,15 @@ import type { ReactNode } from "react";
 /** A choice: its value, or its value and the text shown for it. */
 export type SelectOption = string | readonly [value: string, label: string];
 
+/** A select's options, from [value, text] pairs. */
+export function OptionList({ options }: { options: readonly (readonly [value: string, label: string])[] }) {
+  return options.map(([v, text]) => (
+    <option key={v} value={v}>
+      {text}
+    </option>
+  ));
+}
+
 /**
  * A labelled select of a filter form (plain GET, so every view is a URL): "Any" first, the empty value that
  * filters nothing, unless `any` is null, then the options.
@@ -38,11 +47,7 @@ export function SelectField({
       {label}
       <select name={name} defaultValue={value ?? ""}>
         {any === null ? null : <option value="">{any}</option>}
-        {all.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
+        <OptionList options={all} />
       </select>
     </label>
   );

@@ -1,8 +1,6 @@
-import { Suspense } from "react";
-import { parseFindingView, findingViewQuery } from "@/lib/findings/queries.ts";
+import { parseFindingView } from "@/lib/findings/queries.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { TableSkeleton } from "@/app/ui/skeletons.tsx";
-import { FindingFiltersPanel, FindingsResults } from "@/app/ui/findings/view.tsx";
+import { FilteredFindings } from "@/app/ui/findings/filtered-findings.tsx";
 import { PageHeader } from "@/app/ui/panel.tsx";
 
 export const metadata = { title: "Findings · Posture" };
@@ -13,21 +11,16 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="Findings" />
-      <Suspense fallback={<div className="filters skeleton filters-skeleton" aria-busy="true" />}>
-        <FindingFiltersPanel view={view} path="/findings" />
-      </Suspense>
-      <Suspense key={findingViewQuery(view)} fallback={<TableSkeleton rows={12} />}>
-        <FindingsResults
-          view={view}
-          path="/findings"
-          user={user}
-          emptyHint={{
-            title: "No findings match this filter",
-            text: "Widen the filter (the default shows open findings only), or register a repository and scan it.",
-            action: { href: "/repositories", label: "Repositories" },
-          }}
-        />
-      </Suspense>
+      <FilteredFindings
+        view={view}
+        path="/findings"
+        user={user}
+        emptyHint={{
+          title: "No findings match this filter",
+          text: "Widen the filter (the default shows open findings only), or register a repository and scan it.",
+          action: { href: "/repositories", label: "Repositories" },
+        }}
+      />
     </>
   );
 }

@@ -1,8 +1,6 @@
-import { Suspense } from "react";
-import { parseFindingView, findingViewQuery } from "@/lib/findings/queries.ts";
+import { parseFindingView } from "@/lib/findings/queries.ts";
 import { requirePage } from "@/lib/server/session.ts";
-import { TableSkeleton } from "@/app/ui/skeletons.tsx";
-import { FindingFiltersPanel, FindingsResults } from "@/app/ui/findings/view.tsx";
+import { FilteredFindings } from "@/app/ui/findings/filtered-findings.tsx";
 
 export const metadata = { title: "My findings · Posture" };
 
@@ -17,31 +15,27 @@ export default async function MyFindingsPage({ searchParams }: { searchParams: P
         <h1>My findings</h1>
         <p className="muted small">Assigned to {user.name || user.email}: overdue first, then by severity and due date.</p>
       </div>
-      <Suspense fallback={<div className="filters skeleton filters-skeleton" aria-busy="true" />}>
-        <FindingFiltersPanel view={view} path="/my" hide={["assignee"]} defaultSort="-overdue" />
-      </Suspense>
-      <Suspense key={findingViewQuery(view)} fallback={<TableSkeleton rows={12} />}>
-        <FindingsResults
-          view={view}
-          path="/my"
-          user={user}
-          exportable={false}
-          defaultSort="-overdue"
-          emptyHint={
-            user.role === "viewer"
-              ? {
-                  title: "Nothing is assigned to viewers",
-                  text: "Findings are assigned to the people who fix or triage them; as a viewer you can read every finding in the findings table.",
-                  action: { href: "/findings", label: "All findings" },
-                }
-              : {
-                  title: "Nothing assigned to you",
-                  text: "Findings assigned to you appear here. Pick some from the findings table.",
-                  action: { href: "/findings?assignee=none", label: "Unassigned findings" },
-                }
-          }
-        />
-      </Suspense>
+      <FilteredFindings
+        view={view}
+        path="/my"
+        user={user}
+        hide={["assignee"]}
+        exportable={false}
+        defaultSort="-overdue"
+        emptyHint={
+          user.role === "viewer"
+            ? {
+                title: "Nothing is assigned to viewers",
+                text: "Findings are assigned to the people who fix or triage them; as a viewer you can read every finding in the findings table.",
+                action: { href: "/findings", label: "All findings" },
+              }
+            : {
+                title: "Nothing assigned to you",
+                text: "Findings assigned to you appear here. Pick some from the findings table.",
+                action: { href: "/findings?assignee=none", label: "Unassigned findings" },
+              }
+        }
+      />
     </>
   );
 }

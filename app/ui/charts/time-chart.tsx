@@ -33,6 +33,11 @@ function legendOrder(series: ChartSeries[]): ChartSeries[] {
   return series.some((s) => s.kind === "area" && s.stack) ? [...series].reverse() : series;
 }
 
+/** What every kind of series shares: its column of the data, its name in the legend and tooltip, and no animation. */
+function seriesProps(s: ChartSeries) {
+  return { dataKey: s.key, name: s.label, isAnimationActive: false };
+}
+
 export function TimeChart({
   data,
   x,
@@ -65,33 +70,21 @@ export function TimeChart({
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => order.get(String(item.dataKey)) ?? 0} />
           {series.map((s) =>
             s.kind === "area" ? (
-              <Area
-                key={s.key}
-                type="stepAfter"
-                dataKey={s.key}
-                name={s.label}
-                stackId={s.stack}
-                stroke={s.color}
-                fill={s.color}
-                fillOpacity={0.5}
-                isAnimationActive={false}
-              />
+              <Area key={s.key} {...seriesProps(s)} type="stepAfter" stackId={s.stack} stroke={s.color} fill={s.color} fillOpacity={0.5} />
             ) : s.kind === "bar" ? (
-              <Bar key={s.key} dataKey={s.key} name={s.label} stackId={s.stack} fill={s.color} isAnimationActive={false} maxBarSize={18} />
+              <Bar key={s.key} {...seriesProps(s)} stackId={s.stack} fill={s.color} maxBarSize={18} />
             ) : (
               // Straight segments between measured points, a dot on each, and a gap where there is no value:
               // a curve would invent values between points, and joining across nulls would invent whole weeks.
               <Line
                 key={s.key}
+                {...seriesProps(s)}
                 type="linear"
-                dataKey={s.key}
-                name={s.label}
                 stroke={s.color}
                 strokeWidth={2}
                 strokeDasharray={s.dashed ? "4 3" : undefined}
                 dot={{ r: 2.5, fill: s.color, strokeWidth: 0 }}
                 connectNulls={false}
-                isAnimationActive={false}
               />
             ),
           )}

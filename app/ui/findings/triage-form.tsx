@@ -5,6 +5,7 @@ import type { ActionResult } from "@/lib/actions/define.ts";
 import { triage } from "../../(dashboard)/findings/actions.ts";
 import { fieldLabel } from "../action-form.tsx";
 import { Combobox } from "../combobox/combobox.tsx";
+import { OptionList } from "../select-field.tsx";
 import { DAY_MS } from "@/lib/time.ts";
 
 const STATUS_OPTIONS = [
@@ -75,11 +76,7 @@ export function TriageForm({
             Status
             <select id={`${uid}-status`} name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
               <option value="">— keep —</option>
-              {STATUS_OPTIONS.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
+              <OptionList options={STATUS_OPTIONS} />
             </select>
           </label>
           {needsReason ? (
