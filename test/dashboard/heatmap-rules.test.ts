@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runAs } from "../../lib/actions/define.ts";
 import { rulesActions, setCheckEnabledAction } from "../../lib/actions/rules.ts";
-import type { Db, Framework, Severity } from "../../lib/db/client.ts";
+import type { Db, FindingStatus, Framework, Severity } from "../../lib/db/client.ts";
 import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashboard/heatmap.ts";
 import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
-import { findingRow } from "../support/finding-row.ts";
+import { insertFinding } from "../support/insert-finding.ts";
 import { orgWideUser } from "../support/fixtures.ts";
 
 const t = useTestDatabase("dash_heat");
@@ -14,22 +14,15 @@ const t = useTestDatabase("dash_heat");
 const vis = () => loadVisibility(t.db, ORG_WIDE);
 const user = orgWideUser;
 
-let n = 0;
-async function finding(
+const finding = (
   db: Db,
   repositoryId: string,
   checkId: string,
   policyId: string,
   framework: Framework,
   severity: Severity,
-  status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open",
-) {
-  n++;
-  const now = new Date();
-  await db.finding.create({
-    data: findingRow({ repositoryId, fingerprint: `fp${n}`, checkId, policyId, framework, severity, status }, now),
-  });
-}
+  status: FindingStatus = "open",
+) => insertFinding(db, { repositoryId, checkId, policyId, framework, severity, status });
 
 const ids: Record<string, string> = {};
 

@@ -21,35 +21,26 @@ export function at(day: string, seq = 0): Date {
 
 export type Step = [day: string, type: FindingEventType, to: FindingStatus];
 
+/** The steps a history is made of, named as the pipeline and triage take them. */
+export const detected = (day: string): Step => [day, "detected", "open"];
+export const fixed = (day: string): Step => [day, "fixed", "fixed"];
+export const triaged = (day: string, to: FindingStatus): Step => [day, "status_changed", to];
+export const reopened = (day: string, to: FindingStatus = "reopened"): Step => [day, "reopened", to];
+export const riskExpired = (day: string): Step => [day, "risk_expired", "open"];
+
 let n = 0;
 
 export async function catalogue(db: Db) {
-  await db.policy.upsert({
-    where: { id: "modal/test-policy" },
-    create: {
-      id: "modal/test-policy",
-      title: "Test policy",
-      framework: "modal",
-      level: "strict",
-      references: [],
-      why: "w",
-      remediation: "r",
-    },
-    update: {},
-  });
-  await db.policy.upsert({
-    where: { id: "bentoml/other-policy" },
-    create: {
-      id: "bentoml/other-policy",
-      title: "Other policy",
-      framework: "bentoml",
-      level: "strict",
-      references: [],
-      why: "w",
-      remediation: "r",
-    },
-    update: {},
-  });
+  for (const [id, title, framework] of [
+    ["modal/test-policy", "Test policy", "modal"],
+    ["bentoml/other-policy", "Other policy", "bentoml"],
+  ] as const) {
+    await db.policy.upsert({
+      where: { id },
+      create: { id, title, framework, level: "strict", references: [], why: "w", remediation: "r" },
+      update: {},
+    });
+  }
   for (const [id, policyId, enabled] of [
     ["t.check", "modal/test-policy", true],
     ["t.other", "bentoml/other-policy", true],
@@ -67,6 +58,20 @@ export async function repository(db: Db, teamId: string, name: string, extra: { 
   return db.repository.create({
     data: { teamId, name, url: `https://git.example.com/${name}`, urlKey: `https://git.example.com/${name}-${++n}`, ...extra },
   });
+}
+
+/**
+ * The catalogue, then each team of `layout` with its repositories, in order: the ids of both, by name.
+ */
+export async function organisation<T extends string, R extends string>(db: Db, layout: Record<T, readonly R[]>) {
+  await catalogue(db);
+  const teams = {} as Record<T, string>;
+  const repositories = {} as Record<R, string>;
+  for (const [teamName, names] of Object.entries(layout) as [T, readonly R[]][]) {
+    teams[teamName] = (await team(db, teamName)).id;
+    for (const name of names) repositories[name] = (await repository(db, teams[teamName], name)).id;
+  }
+  return { teams, repositories };
 }
 
 /**

@@ -4,7 +4,8 @@ import { openTrend, weekly } from "../../lib/dashboard/trends.ts";
 import { coverage, mttr, openFindings, overviewParams, weeksBetween } from "../../lib/dashboard/overview.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { useTestDatabase } from "../support/db.ts";
-import { at, catalogue, finding, repository, team, TODAY, windowDay } from "./lifecycle-fixtures.ts";
+import { at, finding, organisation, repository, TODAY, windowDay } from "./lifecycle-fixtures.ts";
+import { detected, fixed, reopened, riskExpired, triaged } from "./lifecycle-fixtures.ts";
 import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("overview");
@@ -47,80 +48,39 @@ const EXPECTED = [
 
 beforeAll(async () => {
   const db = t.db;
-  await catalogue(db);
-  team1 = (await team(db, "team-one")).id;
-  team2 = (await team(db, "team-two")).id;
-  repo1 = (await repository(db, team1, "repo-one")).id;
-  repo2 = (await repository(db, team2, "repo-two")).id;
+  const org = await organisation(db, { "team-one": ["repo-one"], "team-two": ["repo-two"] });
+  [team1, team2] = [org.teams["team-one"], org.teams["team-two"]];
+  [repo1, repo2] = [org.repositories["repo-one"], org.repositories["repo-two"]];
   const archived = (await repository(db, team1, "repo-archived", { archivedAt: new Date() })).id;
   const r = repo1;
-  ids.A = await finding(db, {
-    repositoryId: r,
-    severity: "high",
-    steps: [
-      [d(1), "detected", "open"],
-      [d(5), "fixed", "fixed"],
-    ],
-  });
+  ids.A = await finding(db, { repositoryId: r, severity: "high", steps: [detected(d(1)), fixed(d(5))] });
   ids.B = await finding(db, {
     repositoryId: r,
     severity: "critical",
-    steps: [
-      [windowDay(N, -5), "detected", "open"],
-      [d(3), "fixed", "fixed"],
-      [d(6), "reopened", "reopened"],
-      [d(8), "fixed", "fixed"],
-    ],
+    steps: [detected(windowDay(N, -5)), fixed(d(3)), reopened(d(6)), fixed(d(8))],
   });
   ids.C = await finding(db, {
     repositoryId: r,
     severity: "medium",
-    steps: [
-      [d(2), "detected", "open"],
-      [d(3), "status_changed", "in_progress"],
-      [d(4), "status_changed", "false_positive"],
-      [d(7), "status_changed", "open"],
-    ],
+    steps: [detected(d(2)), triaged(d(3), "in_progress"), triaged(d(4), "false_positive"), triaged(d(7), "open")],
   });
   ids.D = await finding(db, {
     repositoryId: r,
     severity: "low",
-    steps: [
-      [d(4), "detected", "open"],
-      [d(5), "status_changed", "accepted_risk"],
-      [d(8), "risk_expired", "open"],
-    ],
+    steps: [detected(d(4)), triaged(d(5), "accepted_risk"), riskExpired(d(8))],
     acceptedUntil: new Date(Date.parse(`${d(8)}T00:00:00Z`)),
   });
-  ids.E = await finding(db, { repositoryId: r, severity: "high", steps: [[d(9), "detected", "open"]] });
-  ids.F = await finding(db, {
-    repositoryId: r,
-    severity: "high",
-    steps: [
-      [d(6), "detected", "open"],
-      [d(6), "fixed", "fixed"],
-    ],
-  });
-  ids.G = await finding(db, { repositoryId: r, severity: "high", checkId: "t.disabled", steps: [[d(1), "detected", "open"]] });
+  ids.E = await finding(db, { repositoryId: r, severity: "high", steps: [detected(d(9))] });
+  ids.F = await finding(db, { repositoryId: r, severity: "high", steps: [detected(d(6)), fixed(d(6))] });
+  ids.G = await finding(db, { repositoryId: r, severity: "high", checkId: "t.disabled", steps: [detected(d(1))] });
   ids.I = await finding(db, {
     repositoryId: r,
     severity: "critical",
-    steps: [
-      [d(1), "detected", "open"],
-      [d(2), "status_changed", "false_positive"],
-      [d(3), "fixed", "fixed"],
-      [d(5), "reopened", "false_positive"],
-    ],
+    steps: [detected(d(1)), triaged(d(2), "false_positive"), fixed(d(3)), reopened(d(5), "false_positive")],
     triageDecision: "false_positive",
   });
-  ids.H = await finding(db, {
-    repositoryId: repo2,
-    severity: "low",
-    checkId: "t.other",
-    steps: [[d(0), "detected", "open"]],
-    dueAt: at(d(5)),
-  });
-  ids.X = await finding(db, { repositoryId: archived, severity: "high", steps: [[d(0), "detected", "open"]] });
+  ids.H = await finding(db, { repositoryId: repo2, severity: "low", checkId: "t.other", steps: [detected(d(0))], dueAt: at(d(5)) });
+  ids.X = await finding(db, { repositoryId: archived, severity: "high", steps: [detected(d(0))] });
 });
 
 const counts = (days: Awaited<ReturnType<typeof openTrend>>) => days.map((x) => [x.critical, x.high, x.medium, x.low]);
@@ -174,7 +134,7 @@ describe("openTrend", () => {
       expect(await openTrend(t.db, { visibility: await vis(), days: N, ...scope, reusePast: true })).toEqual(exact); // fills the cache
       expect(await openTrend(t.db, { visibility: await vis(), days: N, ...scope, reusePast: true })).toEqual(exact); // from the cache
     }
-    const id = await finding(t.db, { repositoryId: repo1, severity: "medium", steps: [[TODAY, "detected", "open"]] });
+    const id = await finding(t.db, { repositoryId: repo1, severity: "medium", steps: [detected(TODAY)] });
     const warm = await openTrend(t.db, { visibility: await vis(), days: N, reusePast: true });
     expect(warm.at(-1)!.medium).toBe(EXPECTED[9]![2]! + 1);
     expect(warm.at(-1)!.detected).toBe(2);
@@ -225,7 +185,7 @@ describe("the overview's figures", () => {
   });
 
   it("tracks the triage functions' events: accepting a risk and its expiry move the trend", async () => {
-    const id = await finding(t.db, { repositoryId: repo2, severity: "critical", steps: [[TODAY, "detected", "open"]] });
+    const id = await finding(t.db, { repositoryId: repo2, severity: "critical", steps: [detected(TODAY)] });
     const before = (await openTrend(t.db, { visibility: await vis(), days: 1, teamId: team2 })).at(-1)!;
     expect(before.critical).toBe(1);
     await updateFindings(

@@ -4,7 +4,7 @@ import { acceptedRisks, remediationParams, slaView, statusBreakdown } from "../.
 import { openTrend, weekly } from "../../lib/dashboard/trends.ts";
 import { expireAcceptedRisks, updateFindings } from "../../lib/findings/triage.ts";
 import { useTestDatabase } from "../support/db.ts";
-import { catalogue, finding, repository, team, TODAY, windowDay } from "./lifecycle-fixtures.ts";
+import { detected, finding, fixed, organisation, reopened, repository, TODAY, triaged, windowDay } from "./lifecycle-fixtures.ts";
 import { ORG_WIDE, loadVisibility } from "../../lib/findings/visibility.ts";
 
 const t = useTestDatabase("remediation");
@@ -27,76 +27,31 @@ let b1 = "";
  */
 beforeAll(async () => {
   const db = t.db;
-  await catalogue(db);
-  teamA = (await team(db, "alpha")).id;
-  teamB = (await team(db, "beta")).id;
-  a1 = (await repository(db, teamA, "a1")).id;
-  const a2 = (await repository(db, teamA, "a2")).id;
-  b1 = (await repository(db, teamB, "b1")).id;
+  const org = await organisation(db, { alpha: ["a1", "a2"], beta: ["b1"] });
+  [teamA, teamB] = [org.teams.alpha, org.teams.beta];
+  [a1, b1] = [org.repositories.a1, org.repositories.b1];
   const gone = (await repository(db, teamA, "gone", { archivedAt: new Date() })).id;
   const d = (i: number) => windowDay(5, i);
-  f.crit = await finding(db, { repositoryId: a1, severity: "critical", steps: [[d(0), "detected", "open"]], dueAt: inDays(-2) });
-  f.high = await finding(db, { repositoryId: a1, severity: "high", steps: [[d(1), "detected", "open"]], dueAt: inDays(3) });
-  f.med = await finding(db, {
-    repositoryId: a1,
-    severity: "medium",
-    steps: [
-      [d(0), "detected", "open"],
-      [d(2), "status_changed", "in_progress"],
-    ],
-    dueAt: inDays(40),
-  });
-  f.fixed = await finding(db, {
-    repositoryId: a1,
-    severity: "high",
-    steps: [
-      [d(0), "detected", "open"],
-      [d(3), "fixed", "fixed"],
-    ],
-    dueAt: inDays(-1),
-  });
-  f.fp = await finding(db, {
-    repositoryId: a1,
-    severity: "low",
-    steps: [
-      [d(0), "detected", "open"],
-      [d(1), "status_changed", "false_positive"],
-    ],
-    dueAt: inDays(-3),
-  });
-  f.acc = await finding(db, {
-    repositoryId: a1,
+  const inA1 = (o: Omit<Parameters<typeof finding>[1], "repositoryId">) => finding(db, { repositoryId: a1, ...o });
+  f.crit = await inA1({ severity: "critical", steps: [detected(d(0))], dueAt: inDays(-2) });
+  f.high = await inA1({ severity: "high", steps: [detected(d(1))], dueAt: inDays(3) });
+  f.med = await inA1({ severity: "medium", steps: [detected(d(0)), triaged(d(2), "in_progress")], dueAt: inDays(40) });
+  f.fixed = await inA1({ severity: "high", steps: [detected(d(0)), fixed(d(3))], dueAt: inDays(-1) });
+  f.fp = await inA1({ severity: "low", steps: [detected(d(0)), triaged(d(1), "false_positive")], dueAt: inDays(-3) });
+  f.acc = await inA1({
     severity: "critical",
-    steps: [
-      [d(0), "detected", "open"],
-      [d(2), "status_changed", "accepted_risk"],
-    ],
+    steps: [detected(d(0)), triaged(d(2), "accepted_risk")],
     acceptedUntil: inDays(10),
     triageDecision: "accepted_risk",
     reason: "behind the VPN until the migration",
     dueAt: inDays(-5),
   });
-  f.low = await finding(db, {
-    repositoryId: a1,
-    severity: "low",
-    steps: [
-      [d(0), "detected", "open"],
-      [d(1), "fixed", "fixed"],
-      [d(3), "reopened", "reopened"],
-    ],
-    dueAt: inDays(-1),
-  });
-  f.low2 = await finding(db, { repositoryId: a2, severity: "low", steps: [[d(4), "detected", "open"]], dueAt: inDays(100) });
-  await finding(db, { repositoryId: gone, severity: "critical", steps: [[d(0), "detected", "open"]], dueAt: inDays(-9) });
-  await finding(db, {
-    repositoryId: a1,
-    severity: "critical",
-    checkId: "t.disabled",
-    steps: [[d(0), "detected", "open"]],
-    dueAt: inDays(-9),
-  });
-  f.R = await finding(db, { repositoryId: b1, severity: "high", steps: [[d(0), "detected", "open"]], dueAt: inDays(20) });
-  f.S = await finding(db, { repositoryId: b1, severity: "medium", steps: [[d(0), "detected", "open"]], dueAt: inDays(5) });
+  f.low = await inA1({ severity: "low", steps: [detected(d(0)), fixed(d(1)), reopened(d(3))], dueAt: inDays(-1) });
+  f.low2 = await finding(db, { repositoryId: org.repositories.a2, severity: "low", steps: [detected(d(4))], dueAt: inDays(100) });
+  await finding(db, { repositoryId: gone, severity: "critical", steps: [detected(d(0))], dueAt: inDays(-9) });
+  await inA1({ severity: "critical", checkId: "t.disabled", steps: [detected(d(0))], dueAt: inDays(-9) });
+  f.R = await finding(db, { repositoryId: b1, severity: "high", steps: [detected(d(0))], dueAt: inDays(20) });
+  f.S = await finding(db, { repositoryId: b1, severity: "medium", steps: [detected(d(0))], dueAt: inDays(5) });
   // R goes through the real triage functions: accepted for an hour, then the worker's housekeeping expires it.
   await updateFindings(db, [f.R], { status: "accepted_risk", reason: "temporary", acceptedUntil: inDays(1 / 24) }, SYSTEM, ORG_WIDE);
   expect(await expireAcceptedRisks(db, inDays(2 / 24))).toBe(1);

@@ -9,14 +9,14 @@ import {
   rescanAllAction,
   scanNowAction,
 } from "../../lib/actions/repositories.ts";
-import type { Db, Severity } from "../../lib/db/client.ts";
+import type { Db, FindingStatus, Severity } from "../../lib/db/client.ts";
 import { createQueues, type Queues } from "../../lib/queue/queues.ts";
 import { postureGrade, weightedScore } from "../../lib/repos/grade.ts";
 import { activeScans, repositoryListParams, repositoryPage } from "../../lib/repos/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { REDIS_URL, useQueuePrefix } from "../support/queue.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
-import { findingRow } from "../support/finding-row.ts";
+import { insertFinding } from "../support/insert-finding.ts";
 import { orgWideUser } from "../support/fixtures.ts";
 
 const t = useTestDatabase("dash_repos");
@@ -36,7 +36,6 @@ beforeAll(async () => {
 
 const user = orgWideUser;
 
-let n = 0;
 /** A minimal catalogue row set and findings with the given severities and statuses. */
 async function seedCatalogue(db: Db) {
   await db.policy.upsert({
@@ -66,19 +65,8 @@ async function repo(db: Db, name: string, team: string) {
   });
 }
 
-async function finding(
-  db: Db,
-  repositoryId: string,
-  checkId: string,
-  severity: Severity,
-  status: "open" | "in_progress" | "reopened" | "fixed" | "false_positive" | "accepted_risk" = "open",
-) {
-  n++;
-  const now = new Date();
-  await db.finding.create({
-    data: findingRow({ repositoryId, fingerprint: `fp${n}`, checkId, policyId: "modal/p", severity, status }, now),
-  });
-}
+const finding = (db: Db, repositoryId: string, checkId: string, severity: Severity, status: FindingStatus = "open") =>
+  insertFinding(db, { repositoryId, checkId, policyId: "modal/p", severity, status });
 
 describe("posture grade", () => {
   it("weights severities like the rest of the dashboard", () => {

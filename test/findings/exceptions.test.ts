@@ -18,12 +18,12 @@ import {
   rejectException,
 } from "../../lib/findings/exceptions.ts";
 import { findingsToCsv } from "../../lib/findings/export.ts";
-import { exportFindings, parseFindingView } from "../../lib/findings/queries.ts";
 import { expireAcceptedRisks, triage } from "../../lib/findings/triage.ts";
 import { loadVisibility, ORG_WIDE, type AccessScope } from "../../lib/findings/visibility.ts";
 import type { Severity } from "../../lib/db/client.ts";
 import { scratch, TEST_POLICY } from "../helpers.ts";
 import { useTestDatabase } from "../support/db.ts";
+import { orgWideExport } from "../support/org-export.ts";
 
 const t = useTestDatabase("exceptions");
 const DAY = 86_400_000;
@@ -154,14 +154,7 @@ describe("approved exceptions", () => {
     await expect(approveException(t.db, people.admin, ORG_WIDE, { requestId: request.id })).rejects.toThrow("already approved");
     const active = (await acceptedRisks(t.db, { visibility: await loadVisibility(t.db, ORG_WIDE) })).active.find((r) => r.id === f.id);
     expect([active?.requestedBy, active?.approvedBy]).toEqual(["eng@example.test", "lead@example.test"]);
-    const { findings } = await exportFindings(
-      t.db,
-      parseFindingView({ status: "accepted_risk", context: "all" }),
-      undefined,
-      100,
-      new Date(),
-      await loadVisibility(t.db, ORG_WIDE),
-    );
+    const findings = await orgWideExport(t.db, "accepted_risk", 100);
     const csv = findingsToCsv(findings.filter((x) => x.id === f.id))
       .trim()
       .split("\r\n");

@@ -14,16 +14,14 @@ import { createApiToken } from "../../lib/auth/tokens.ts";
 import { frameworkToDb, syncCatalogue } from "../../lib/catalogue.ts";
 import type { FindingStatus } from "../../lib/db/client.ts";
 import { loadRulebook } from "../../lib/engine/rulebook.ts";
-import type { Finding } from "../../lib/engine/types.ts";
+import { findingLocation, type Finding } from "../../lib/engine/types.ts";
 import { CSV_COLUMNS, findingsToCsv, findingsToSarif, repositoryUri } from "../../lib/findings/export.ts";
-import { exportFindings, parseFindingView } from "../../lib/findings/queries.ts";
 import { scratch } from "../helpers.ts";
 import { useTestDatabase } from "../support/db.ts";
-import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
+import { orgWideExport } from "../support/org-export.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const t = useTestDatabase("sarifvalid");
-const vis = () => loadVisibility(t.db, ORG_WIDE);
 const work = scratch("posture-sarif-");
 
 function multitool(): string {
@@ -102,13 +100,7 @@ beforeAll(async () => {
           triageDecision: status === "false_positive" || status === "accepted_risk" ? status : null,
           statusReason: REASON[status] ?? null,
           acceptedUntil: status === "accepted_risk" ? new Date(now.getTime() + 30 * 86_400_000) : null,
-          path: f.path,
-          line: f.line,
-          column: f.column,
-          endLine: f.endLine,
-          endColumn: f.endColumn,
-          message: f.message,
-          snippet: f.snippet,
+          ...findingLocation(f),
           codeContext: f.context,
           commitSha: r.sha,
           firstSeenAt: now,
@@ -159,14 +151,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("org-wide: one run per repository with provenance and automation id, suppressions for triaged findings, no fixed ones", async () => {
-    const { findings } = await exportFindings(
-      t.db,
-      parseFindingView({ status: "all", context: "all" }),
-      undefined,
-      50_000,
-      new Date(),
-      await vis(),
-    );
+    const findings = await orgWideExport(t.db, "all");
     const log = await findingsToSarif(t.db, findings, "0.0.0", { baseUrl: "https://posture.example.com" });
     expect(log.runs.map((r) => r.versionControlProvenance?.[0]?.repositoryUri)).toEqual([
       "ssh://git@gitlab.example.com/ml/bento-svc.git",
@@ -196,14 +181,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("fixed findings are in only when asked for, as absent", async () => {
-    const { findings } = await exportFindings(
-      t.db,
-      parseFindingView({ status: "fixed", context: "all" }),
-      undefined,
-      50_000,
-      new Date(),
-      await vis(),
-    );
+    const findings = await orgWideExport(t.db, "fixed");
     expect(findings.length).toBeGreaterThan(0);
     expect(results(await findingsToSarif(t.db, findings, "0.0.0"))).toHaveLength(0);
     const log = await findingsToSarif(t.db, findings, "0.0.0", { includeFixed: true });
@@ -245,14 +223,7 @@ describe("SARIF exports pass Microsoft's validator with GitHub's rules", () => {
   });
 
   it("CSV: reason, accepted until and the finding's URL", async () => {
-    const { findings } = await exportFindings(
-      t.db,
-      parseFindingView({ status: "false_positive", context: "all" }),
-      undefined,
-      50_000,
-      new Date(),
-      await vis(),
-    );
+    const findings = await orgWideExport(t.db, "false_positive");
     const lines = parseCsv(findingsToCsv(findings, { baseUrl: "https://posture.example.com" }));
     expect(lines).toHaveLength(findings.length + 1);
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);

@@ -23,13 +23,13 @@ function scan(repositoryId: string, opts: { cloneTimeoutMs?: number; maxRepoByte
   return scanOnce(p, repositoryId, { allowLocalRepos: true, ...opts }, { max: 3 });
 }
 
+const EVENTS_IN_ORDER = { events: { orderBy: { createdAt: "asc" } } } as const;
+
 async function findings(repositoryId: string) {
-  return t.db.finding.findMany({
-    where: { repositoryId },
-    orderBy: [{ firstSeenAt: "asc" }, { line: "asc" }],
-    include: { events: { orderBy: { createdAt: "asc" } } },
-  });
+  return t.db.finding.findMany({ where: { repositoryId }, orderBy: [{ firstSeenAt: "asc" }, { line: "asc" }], include: EVENTS_IN_ORDER });
 }
+
+const withEvents = (id: string) => t.db.finding.findUniqueOrThrow({ where: { id }, include: EVENTS_IN_ORDER });
 
 /** The two findings of HANDLER, told apart by their code rather than by position. */
 async function handlerFindings(repositoryId: string) {
@@ -50,6 +50,13 @@ def debug(expr):
 describe("finding lifecycle across scans", () => {
   const repo = new TestRepo(work.path("svc"));
   let repositoryId: string;
+
+  /** HANDLER comes back (under an unrelated new import): what an earlier scan fixed reopens rather than being new. */
+  async function restoreHandler(commitMessage: string) {
+    repo.write("app/handler.py", HANDLER("import sys\n")).commit(commitMessage);
+    const { scan: s } = await scan(repositoryId);
+    expect(s).toMatchObject({ findingsReopened: 1, findingsNew: 0 });
+  }
 
   it("detects new findings on the first scan", async () => {
     repo.write("app/handler.py", HANDLER()).commit("initial");
@@ -113,13 +120,8 @@ describe("finding lifecycle across scans", () => {
     const fixed = await t.db.finding.findUniqueOrThrow({ where: { id: debugFinding!.id } });
     expect([fixed.status, fixed.fixedScanId, fixed.triageDecision]).toEqual(["fixed", removed.scan.id, "false_positive"]);
 
-    repo.write("app/handler.py", HANDLER("import sys\n")).commit("debug is back");
-    const back = await scan(repositoryId);
-    expect(back.scan).toMatchObject({ findingsReopened: 1, findingsNew: 0 });
-    const returned = await t.db.finding.findUniqueOrThrow({
-      where: { id: debugFinding!.id },
-      include: { events: { orderBy: { createdAt: "asc" } } },
-    });
+    await restoreHandler("debug is back");
+    const returned = await withEvents(debugFinding!.id);
     expect([returned.status, returned.fixedAt]).toEqual(["false_positive", null]);
     expect(returned.events.map((e) => e.type)).toEqual(["detected", "status_changed", "fixed", "reopened"]);
   });
@@ -133,13 +135,8 @@ describe("finding lifecycle across scans", () => {
     expect(fixedScan.scan).toMatchObject({ findingsFixed: 1 });
     expect((await t.db.finding.findUniqueOrThrow({ where: { id: handleFinding!.id } })).status).toBe("fixed");
 
-    repo.write("app/handler.py", HANDLER("import sys\n")).commit("regression");
-    const again = await scan(repositoryId);
-    expect(again.scan).toMatchObject({ findingsReopened: 1, findingsNew: 0 });
-    const f = await t.db.finding.findUniqueOrThrow({
-      where: { id: handleFinding!.id },
-      include: { events: { orderBy: { createdAt: "asc" } } },
-    });
+    await restoreHandler("regression");
+    const f = await withEvents(handleFinding!.id);
     expect(f.status).toBe("reopened");
     expect(f.events.map((e) => `${e.type}:${e.fromStatus ?? ""}>${e.toStatus ?? ""}`)).toEqual([
       "detected:>open",

@@ -324,6 +324,9 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   const url = (path: string) => `ssh://${sshd.user}@127.0.0.1:${sshd.port}${root}/${path}.git`;
   const under = (path: string) => `127.0.0.1:${sshd.port}${root}/${path}`;
   const accepted = () => (sshd.log().match(/Accepted publickey/g) ?? []).length;
+  /** An SSH key credential for every repository under `owner` on this server. */
+  const storeKey = (owner: string, name: string, privateKey: string, hostKeys: string) =>
+    createCredential(t.db, actor, { kind: "ssh_key", name, scope: under(owner), privateKey, hostKeys });
 
   it("control: sshd serves the repository to the deploy key, and to no other key", async () => {
     const ssh = (key: string) => ({
@@ -348,13 +351,7 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   });
 
   it("with the deploy key and its host key pinned: a 0600 key file only while git runs, ssh told to use only it, the scan finds the code", async () => {
-    const cred = await createCredential(t.db, actor, {
-      kind: "ssh_key",
-      name: "acme deploy key",
-      scope: under("acme"),
-      privateKey: deploy.privateKey,
-      hostKeys: `[127.0.0.1]:${sshd.port} ${sshd.hostKey}\n`,
-    });
+    const cred = await storeKey("acme", "acme deploy key", deploy.privateKey, `[127.0.0.1]:${sshd.port} ${sshd.hostKey}\n`);
     expect(cred.fingerprint).toBe(
       execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${deploy.file}.pub`])
         .toString()
@@ -414,13 +411,7 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   });
 
   it("refuses a server whose host key is not the pinned one, before offering the key", async () => {
-    await createCredential(t.db, actor, {
-      kind: "ssh_key",
-      name: "beta (wrong host key)",
-      scope: under("beta"),
-      privateKey: deploy.privateKey,
-      hostKeys: impostor.publicKey,
-    });
+    await storeKey("beta", "beta (wrong host key)", deploy.privateKey, impostor.publicKey);
     const repo = await registerRepository(t.db, { url: url("beta/serving"), team: "ml" }, false);
     const before = accepted();
     const s = await scan(repo.id);
@@ -434,13 +425,7 @@ describe("over SSH (Debian's sshd on a loopback port, a deploy key, the host key
   });
 
   it("says no access when the server refuses the key", async () => {
-    await createCredential(t.db, actor, {
-      kind: "ssh_key",
-      name: "gamma (not authorized)",
-      scope: under("gamma"),
-      privateKey: stranger.privateKey,
-      hostKeys: sshd.hostKey,
-    });
+    await storeKey("gamma", "gamma (not authorized)", stranger.privateKey, sshd.hostKey);
     const repo = await registerRepository(t.db, { url: url("gamma/serving"), team: "ml" }, false);
     expect((await scan(repo.id)).row).toMatchObject({
       status: "failed",
@@ -479,16 +464,19 @@ describe("with a GitHub App (an installation token minted per scan by the forge 
       await api.close();
     };
   });
-
-  it("clones with a token narrowed to the repository, minted for the scan and never stored", async () => {
-    await createCredential(t.db, actor, {
+  /** The App as a credential for acme's repositories on the git host, its API at `apiUrl`. */
+  const storeApp = (name: string, apiUrl: string) =>
+    createCredential(t.db, actor, {
       kind: "github_app",
-      name: "posture-scanner app",
+      name,
       scope: `127.0.0.1:${git.port}/acme/*`,
       appId: String(APP_ID),
       privateKey: APP_KEY,
-      apiUrl: api.url,
+      apiUrl,
     });
+
+  it("clones with a token narrowed to the repository, minted for the scan and never stored", async () => {
+    await storeApp("posture-scanner app", api.url);
     const repo = await registerRepository(t.db, { url: `${git.origin}/acme/serving.git`, team: "ml" }, false);
     const s = await scan(repo.id, { ca: api.ca });
     expect(s.row).toMatchObject({ status: "succeeded" });
@@ -503,14 +491,7 @@ describe("with a GitHub App (an installation token minted per scan by the forge 
 
     // Without the App's API (wrong address for it): the scan says the credential could not be used, and why.
     await t.db.credential.deleteMany({ where: { name: "posture-scanner app" } });
-    await createCredential(t.db, actor, {
-      kind: "github_app",
-      name: "app, API unreachable",
-      scope: `127.0.0.1:${git.port}/acme/*`,
-      appId: String(APP_ID),
-      privateKey: APP_KEY,
-      apiUrl: `https://127.0.0.1:${git.port}`,
-    });
+    await storeApp("app, API unreachable", `https://127.0.0.1:${git.port}`);
     const failed = await scan(repo.id, { ca: api.ca });
     expect(failed.row).toMatchObject({ status: "failed", failureCode: "credential_unusable" });
     expect(failed.row.failureReason).toMatch(
