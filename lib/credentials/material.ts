@@ -5,11 +5,12 @@
  * on the app's page. No message here ever quotes the secret.
  */
 import { execFile } from "node:child_process";
-import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DomainError } from "../errors.ts";
+import { readPemPrivateKey } from "../security/private-key.ts";
 
 export class MaterialError extends DomainError {
   declare readonly field: string;
@@ -132,15 +133,12 @@ export async function sshPrivateKeyFingerprint(
 /** A GitHub App's private key (the .pem GitHub downloads): RSA, readable without a passphrase. */
 export function githubAppKeyFingerprint(privateKey: string): { fingerprint: string; normalised: string } {
   const normalised = `${privateKey.replace(/\r\n?/g, "\n").trim()}\n`;
-  let key;
-  try {
-    key = createPrivateKey({ key: normalised, format: "pem" });
-  } catch {
+  const key = readPemPrivateKey(normalised);
+  if (!key)
     throw new MaterialError(
       "paste the app's private key as GitHub downloads it (-----BEGIN RSA PRIVATE KEY----- …), without a passphrase",
       "privateKey",
     );
-  }
   if (key.asymmetricKeyType !== "rsa") throw new MaterialError("a GitHub App's private key is an RSA key", "privateKey");
   const der = createPublicKey(key).export({ type: "spki", format: "der" });
   return { fingerprint: `SHA256:${createHash("sha256").update(der).digest("base64")}`, normalised };

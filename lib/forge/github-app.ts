@@ -6,13 +6,14 @@
  * was considered and not taken: the App JWT is one fixed header and three claims, signed and never verified
  * here, which is a dozen lines; a library would add a dependency and its async key import for no gain.
  */
-import { createPrivateKey, sign, type KeyObject } from "node:crypto";
+import { sign, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import { githubBase } from "./base-url.ts";
 import { ForgeError } from "./errors.ts";
 import { githubHeaders } from "./github.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
 import { ownerName } from "./types.ts";
+import { readPemPrivateKey } from "../security/private-key.ts";
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 
@@ -20,16 +21,13 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url"
 const APP_ID = /^(?:[1-9]\d{0,11}|Iv[0-9A-Za-z.]{1,40})$/;
 
 function appKey(privateKeyPem: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: privateKeyPem, format: "pem" });
-  } catch {
-    // Nothing of the key in the message: it is a secret even when malformed.
+  const key = readPemPrivateKey(privateKeyPem);
+  // Nothing of the key in the message: it is a secret even when malformed.
+  if (!key)
     throw new ForgeError(
       "invalid_config",
       "the GitHub App private key is not a private key in PEM format (the .pem file GitHub generated)",
     );
-  }
   if (key.asymmetricKeyType !== "rsa" || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
     throw new ForgeError("invalid_config", "the GitHub App private key must be an RSA key of at least 2048 bits, as GitHub generates");
   return key;
