@@ -6,6 +6,7 @@ import { deleteConnection, rotateWebhookSecret, syncConnection, updateConnection
 import { ActionForm } from "../action-form.tsx";
 import { EmptyPanel } from "../empty.tsx";
 import { fmtAgo, fmtDate } from "../format.ts";
+import { DangerAction, ReplaceSecretAction } from "../row-actions.tsx";
 import { SelectionFields } from "./connection-form.tsx";
 
 const FORGE = { github: "GitHub", gitlab: "GitLab" } as const;
@@ -67,19 +68,16 @@ export async function ConnectionList({ webhooks }: { webhooks: { github: string;
           </dl>
           <div className="row-flex">
             <ActionForm action={syncConnection} submit="Sync now" className="row-flex" fields={{ connectionId: c.id }} />
-            <ActionForm
+            <ReplaceSecretAction
               action={rotateWebhookSecret}
               submit="Replace webhook secret"
-              className="row-flex"
               fields={{ connectionId: c.id }}
               reveal={{ key: "webhookSecret", label: "New webhook secret" }}
               confirm={`Replace the webhook secret of "${c.name}"? Deliveries signed with the old one are refused from now on.`}
             />
-            <ActionForm
+            <DangerAction
               action={deleteConnection}
               submit="Disconnect"
-              danger
-              className="row-flex"
               fields={{ connectionId: c.id }}
               confirm={`Disconnect "${c.name}"? Its repositories stay registered, with their findings, but are no longer synced and its webhooks are refused.`}
             />

@@ -2,10 +2,10 @@ import { listCredentials } from "@/lib/credentials/queries.ts";
 import { KIND_LABEL } from "@/lib/credentials/types.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { deleteCredential } from "@/app/(dashboard)/admin/credentials/actions.ts";
-import { ActionForm } from "../action-form.tsx";
 import { DataTable, unlabelled } from "../data-table.tsx";
 import { EmptyPanel } from "../empty.tsx";
 import { fmtAgo, fmtDate } from "../format.ts";
+import { DangerAction } from "../row-actions.tsx";
 
 /** Stored credentials as they may be shown: never the secret, only what tells them apart and how they were last used. */
 export async function CredentialList() {
@@ -43,11 +43,9 @@ export async function CredentialList() {
               ) : null}
             </td>
             <td>
-              <ActionForm
+              <DangerAction
                 action={deleteCredential}
                 submit="Delete"
-                danger
-                className="row-flex"
                 fields={{ credentialId: c.id }}
                 confirm={`Delete "${c.name}"? Repositories under ${c.scope} are then cloned without it.`}
               />

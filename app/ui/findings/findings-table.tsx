@@ -5,6 +5,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import type { FindingRow } from "@/lib/findings/queries.ts";
 import { ContextBadge, SeverityBadge, StatusBadge } from "../badges.tsx";
 import { fmtDate } from "../format.ts";
+import { TableBody } from "../table-body.tsx";
 import { TriageForm, updatedMessage } from "./triage-form.tsx";
 
 const features = tableFeatures({ rowSelectionFeature, rowSortingFeature });
@@ -206,17 +207,11 @@ export function FindingsTable({
                 </tr>
               ))}
             </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={canTriage && row.getIsSelected() ? "selected" : undefined}>
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={cell.column.id === "select" ? "select" : undefined}>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
+            <TableBody
+              table={table}
+              rowClassName={(row) => (canTriage && row.getIsSelected() ? "selected" : undefined)}
+              cellClassName={(column) => (column === "select" ? "select" : undefined)}
+            />
           </table>
         </div>
       )}

@@ -4,6 +4,7 @@ import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import type { Grade } from "@/lib/repos/grade.ts";
 import type { RepositoryRow, RepositorySort } from "@/lib/repos/queries.ts";
 import { SEVERITY_COLORS, SEVERITY_ON, SEVERITY_ORDER } from "../palette.ts";
+import { TableBody } from "../table-body.tsx";
 import { GradeBadge } from "./grade.tsx";
 import { ArchiveButton, RestoreButton, ScanNowButton } from "./scan-controls.tsx";
 import { LiveLastScan } from "./live-scans.tsx";
@@ -130,17 +131,7 @@ export function RepositoryTable({
           </tr>
         ))}
       </thead>
-      <tbody>
-        {table.getRowModel().rows.map((r) => (
-          <tr key={r.id}>
-            {r.getAllCells().map((c) => (
-              <td key={c.id} className={c.column.id === "risk" ? "center" : undefined}>
-                <table.FlexRender cell={c} />
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
+      <TableBody table={table} cellClassName={(column) => (column === "risk" ? "center" : undefined)} />
     </table>
   );
 }

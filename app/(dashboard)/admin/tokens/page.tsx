@@ -8,6 +8,7 @@ import { DataTable, unlabelled } from "@/app/ui/data-table.tsx";
 import { fmtAgo, fmtDate } from "@/app/ui/format.ts";
 import { createToken, revokeToken } from "../actions.ts";
 import { PageHeader } from "@/app/ui/panel.tsx";
+import { DangerAction } from "@/app/ui/row-actions.tsx";
 
 export const metadata: Metadata = { title: "API tokens · Posture" };
 
@@ -85,11 +86,9 @@ export default async function TokensPage() {
                 <td className={status === "active" ? "" : "muted"}>{status}</td>
                 <td>
                   {status === "active" ? (
-                    <ActionForm
+                    <DangerAction
                       action={revokeToken}
                       submit="Revoke"
-                      danger
-                      className="row-flex"
                       fields={{ tokenId: t.id }}
                       confirm={`Revoke "${t.name}"? Anything using it stops working.`}
                     />

@@ -8,6 +8,7 @@ import { DataTable, num } from "@/app/ui/data-table.tsx";
 import { fmtDate } from "@/app/ui/format.ts";
 import { changeRole, createUser, resetPassword, setDisabled, setOrgWide } from "../actions.ts";
 import { PageHeader, Panel } from "@/app/ui/panel.tsx";
+import { ReplaceSecretAction } from "@/app/ui/row-actions.tsx";
 
 export const metadata: Metadata = { title: "Users · Posture" };
 
@@ -102,10 +103,9 @@ export default async function UsersPage() {
                       confirm={u.disabledAt ? undefined : `Disable ${u.email}? Their sessions and API tokens stop working.`}
                     />
                   )}
-                  <ActionForm
+                  <ReplaceSecretAction
                     action={resetPassword}
                     submit="Reset password"
-                    className="row-flex"
                     fields={{ userId: u.id }}
                     reveal={{ key: "password", label: "New password" }}
                     confirm={`Reset the password of ${u.email}? Their sessions end.`}
