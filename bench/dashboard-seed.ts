@@ -17,6 +17,7 @@ import { config } from "../lib/config.ts";
 import { createDb } from "../lib/db/client.ts";
 import { dropDatabase, ensureDatabase, migrate } from "../lib/db/migrate.ts";
 import { loadRulebook } from "../lib/engine/rulebook.ts";
+import { unnestColumns } from "../lib/scan/persist.ts";
 import { generatePassword, hashPassword } from "../lib/auth/passwords.ts";
 
 export const BENCH_PG = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -187,15 +188,7 @@ export async function seed(
       `INSERT INTO "User" (id, email, name, role, "passwordHash", "createdAt", "disabledAt")
        SELECT id, email, name, role::"Role", hash, $7::timestamptz - interval '30 days', CASE WHEN disabled THEN $7::timestamptz + interval '60 days' END
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[]) AS x(id, email, name, role, hash, disabled)`,
-      [
-        users.map((u) => u.id),
-        users.map((u) => u.email),
-        users.map((u) => u.name),
-        users.map((u) => u.role),
-        users.map((u) => u.hash),
-        users.map((u) => u.disabled),
-        base,
-      ],
+      [...unnestColumns(users, ["id", "email", "name", "role", "hash", "disabled"]), base],
     );
     await q(
       "team members",

@@ -71,6 +71,19 @@ function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil
  */
 const INSERT_CHUNK = 5000;
 
+/** One statement per part, in turn: a transaction's client runs one query at a time. */
+async function inChunks<T>(rows: readonly T[], write: (part: readonly T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await write(rows.slice(i, i + INSERT_CHUNK));
+}
+
+/**
+ * The rows as one array per key, in the keys' order: the parameters of an `unnest($1::text[], …)` that
+ * writes many rows in one statement.
+ */
+export function unnestColumns<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): T[K][][] {
+  return keys.map((k) => rows.map((r) => r[k]));
+}
+
 interface NewFinding {
   id: string;
   f: EngineFinding;
@@ -80,9 +93,8 @@ interface NewFinding {
 }
 
 async function insertFindings(tx: Tx, rows: NewFinding[], repositoryId: string, scanId: string, commitSha: string, now: Date) {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const part = rows.slice(i, i + INSERT_CHUNK);
-    await tx.$executeRawUnsafe(
+  await inChunks(rows, (part) =>
+    tx.$executeRawUnsafe(
       `INSERT INTO "Finding" ("id", "repositoryId", "fingerprint", "checkId", "policyId", "framework", "severity", "status",
          "path", "line", "column", "endLine", "endColumn", "message", "snippet", "commitSha",
          "firstSeenAt", "firstScanId", "lastSeenAt", "lastScanId", "dueAt", "context", "codeContext", "related", "updatedAt")
@@ -101,21 +113,17 @@ async function insertFindings(tx: Tx, rows: NewFinding[], repositoryId: string, 
       part.map((r) => r.f.ruleId),
       part.map((r) => r.policyId),
       part.map((r) => frameworkToDb(r.f.framework)),
-      part.map((r) => r.f.severity),
-      part.map((r) => r.f.path),
-      part.map((r) => r.f.line),
-      part.map((r) => r.f.column),
-      part.map((r) => r.f.endLine),
-      part.map((r) => r.f.endColumn),
-      part.map((r) => r.f.message),
-      part.map((r) => r.f.snippet),
+      ...unnestColumns(
+        part.map((r) => r.f),
+        ["severity", "path", "line", "column", "endLine", "endColumn", "message", "snippet"],
+      ),
       // ISO text: cast to timestamp it keeps the UTC wall time, as Prisma stores DateTime.
       part.map((r) => r.dueAt.toISOString()),
       part.map((r) => r.context),
       part.map((r) => codeContextOf(r.f)),
       part.map((r) => relatedOf(r.f)),
-    );
-  }
+    ),
+  );
 }
 
 /** The findings linked with this one in the same scan (a model file and the code that loads it), as stored. */
@@ -134,9 +142,8 @@ interface NewEvent {
 }
 
 async function insertEvents(tx: Tx, rows: NewEvent[], repositoryId: string, scanId: string, now: Date) {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const part = rows.slice(i, i + INSERT_CHUNK);
-    await tx.$executeRawUnsafe(
+  await inChunks(rows, (part) =>
+    tx.$executeRawUnsafe(
       `INSERT INTO "FindingEvent" ("id", "findingId", "type", "scanId", "fromStatus", "toStatus", "createdAt", "severity", "repositoryId", "checkId", "codeContext")
        SELECT v.id, v.finding_id, v.type::"FindingEventType", $2, v.from_status::"FindingStatus", v.to_status::"FindingStatus", $3,
          v.severity::"Severity", $4, v.check_id, v.code_context::"CodeContext"
@@ -146,15 +153,9 @@ async function insertEvents(tx: Tx, rows: NewEvent[], repositoryId: string, scan
       scanId,
       now,
       repositoryId,
-      part.map((r) => r.findingId),
-      part.map((r) => r.type),
-      part.map((r) => r.fromStatus),
-      part.map((r) => r.toStatus),
-      part.map((r) => r.severity),
-      part.map((r) => r.checkId),
-      part.map((r) => r.codeContext),
-    );
-  }
+      ...unnestColumns(part, ["findingId", "type", "fromStatus", "toStatus", "severity", "checkId", "codeContext"]),
+    ),
+  );
 }
 
 /** One UPDATE for every finding seen again, instead of one round trip each. */
@@ -166,10 +167,8 @@ async function refreshSeen(
   now: Date,
   contexts?: ReadonlyMap<string, FindingContext>,
 ) {
-  const CHUNK = 5000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    await tx.$executeRawUnsafe(
+  await inChunks(rows, (part) =>
+    tx.$executeRawUnsafe(
       `UPDATE "Finding" AS t SET
          "line" = v.line, "column" = v.col, "endLine" = v.end_line, "endColumn" = v.end_col,
          "message" = v.message, "snippet" = v.snippet, "severity" = v.severity::"Severity",
@@ -183,13 +182,10 @@ async function refreshSeen(
          AS v(id, line, col, end_line, end_col, message, snippet, severity, status, reopened, context, code_context, related)
        WHERE t.id = v.id`,
       part.map((r) => r.id),
-      part.map((r) => r.f.line),
-      part.map((r) => r.f.column),
-      part.map((r) => r.f.endLine),
-      part.map((r) => r.f.endColumn),
-      part.map((r) => r.f.message),
-      part.map((r) => r.f.snippet),
-      part.map((r) => r.f.severity),
+      ...unnestColumns(
+        part.map((r) => r.f),
+        ["line", "column", "endLine", "endColumn", "message", "snippet", "severity"],
+      ),
       part.map((r) => r.status),
       now,
       scanId,
@@ -202,8 +198,8 @@ async function refreshSeen(
       contexts !== undefined,
       part.map((r) => codeContextOf(r.f)),
       part.map((r) => relatedOf(r.f)),
-    );
-  }
+    ),
+  );
 }
 
 export async function persistScan(db: Db, input: PersistInput): Promise<PersistCounts> {
