@@ -38,6 +38,10 @@ export function dueDate(
 }
 
 const days = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
+/** A checkbox: a form sends "on" when it is ticked and nothing when not; the API may send a boolean. */
+const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());
+/** A form sends one value per ticked box (none: the field is absent). */
+const tickedValues = (v: unknown) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]);
 
 export const settingsInput = z
   .object({
@@ -45,12 +49,11 @@ export const settingsInput = z
     slaHighDays: days,
     slaMediumDays: days,
     slaLowDays: days,
-    scheduleEnabled: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+    scheduleEnabled: checkbox,
     scheduleCron: z.string().trim().min(1).max(100),
     scheduleTimezone: z.string().trim().min(1).max(64).refine(validTimeZone, "not a known time zone (e.g. UTC, Europe/Berlin)"),
-    // A form sends one value per ticked box (none: the field is absent).
     countedContexts: z.preprocess(
-      (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+      tickedValues,
       z
         .array(z.enum(CODE_CONTEXTS, { message: `a code context is one of ${CODE_CONTEXTS.join(", ")}` }))
         .max(CODE_CONTEXTS.length * 2)
@@ -72,24 +75,23 @@ export type SettingsInput = z.infer<typeof settingsInput>;
 
 const SEVERITY_LIST = ["critical", "high", "medium", "low"] as const;
 const severities = z.preprocess(
-  (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+  tickedValues,
   z
     .array(z.enum(SEVERITY_LIST))
     .max(8)
     .transform((xs) => SEVERITY_LIST.filter((s) => xs.includes(s))),
 );
-const acceptDays = z.coerce.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days");
 
 /** Issue 16 §2: how exceptions are governed (lib/findings/exceptions.ts). */
 export const exceptionSettingsInput = z
   .object({
-    riskMaxCriticalDays: acceptDays,
-    riskMaxHighDays: acceptDays,
-    riskMaxMediumDays: acceptDays,
-    riskMaxLowDays: acceptDays,
+    riskMaxCriticalDays: days,
+    riskMaxHighDays: days,
+    riskMaxMediumDays: days,
+    riskMaxLowDays: days,
     approveAcceptedRisk: severities,
     approveFalsePositive: severities,
-    riskExpiryRestartsSla: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+    riskExpiryRestartsSla: checkbox,
   })
   .strict();
 export type ExceptionSettingsInput = z.infer<typeof exceptionSettingsInput>;

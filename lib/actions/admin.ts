@@ -7,6 +7,8 @@ import { exceptionSettingsInput, settingsInput, updateExceptionSettings, updateS
 import { defineAction } from "./define.ts";
 
 const id = z.string().min(1).max(64);
+/** A switch's hidden field: its new position, "true" or "false". */
+const turnedOn = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const createUserAction = defineAction({
   name: "users.create",
@@ -33,7 +35,7 @@ export const changeRoleAction = defineAction({
 export const setDisabledAction = defineAction({
   name: "users.disable",
   permission: "users:manage",
-  input: z.object({ userId: id, disabled: z.enum(["true", "false"]).transform((v) => v === "true") }),
+  input: z.object({ userId: id, disabled: turnedOn }),
   run: ({ db, actor }, input) => setDisabled(db, actor, input.userId, input.disabled),
 });
 
@@ -47,7 +49,7 @@ export const resetPasswordAction = defineAction({
 export const setOrgWideAction = defineAction({
   name: "users.org-wide",
   permission: "users:manage",
-  input: z.object({ userId: id, orgWide: z.enum(["true", "false"]).transform((v) => v === "true") }),
+  input: z.object({ userId: id, orgWide: turnedOn }),
   run: ({ db, actor }, input) => setOrgWide(db, actor, input.userId, input.orgWide),
 });
 
