@@ -7,32 +7,25 @@ import { createCredential } from "../../lib/credentials/service.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
 import { scratch } from "../helpers.ts";
-import { testTls } from "../support/git-servers.ts";
-import { bareRepo as makeBareRepo, startForgeWithGit, trustLocalForge, type ForgeWithGit } from "../support/forge-git.ts";
+import { connectToForge, ownerTokenCredential, startTokenForge, type TokenForge } from "../support/token-forge.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 
 const p = usePipelineTest("conn-sync");
 const { t } = p;
 const files = scratch("posture-conn-sync-");
-const root = files.path("srv");
-const TOKEN = "ghp_ConnectionSyncToken0123456789abcdef";
 const actor = { id: null, label: "lead@example.test" };
 
-const bareRepo = (path: string, content: Record<string, string>) => void makeBareRepo(files.path("src"), root, path, content);
-let restoreEnv: () => void = () => undefined;
-let forge: ForgeWithGit;
+let forge: TokenForge;
 let http: { ca: string };
 let credentialId: string;
 
 beforeAll(async () => {
-  const tls = testTls(files.path("tls"));
-  restoreEnv = trustLocalForge(tls.gitHome);
-  bareRepo("acme/serving", { "app.py": "import modal\n\ndef handler(x):\n    return eval(x)\n" });
-  bareRepo("acme/training", { "train.py": "import torch\nloss.backward()\noptimizer.step()\n" });
-  bareRepo("acme/website", { "index.py": "x = 1\n" });
-  bareRepo("acme/handmade", { "svc.py": "x = 2\n" });
-  forge = await startForgeWithGit({ root, tls, tokens: { [TOKEN]: "*" } });
-  forge.api.tokens.set(TOKEN, "acme-bot");
+  forge = await startTokenForge(files, "acme-bot");
+  http = forge.http;
+  forge.bareRepo("acme/serving", { "app.py": "import modal\n\ndef handler(x):\n    return eval(x)\n" });
+  forge.bareRepo("acme/training", { "train.py": "import torch\nloss.backward()\noptimizer.step()\n" });
+  forge.bareRepo("acme/website", { "index.py": "x = 1\n" });
+  forge.bareRepo("acme/handmade", { "svc.py": "x = 2\n" });
   forge.api.githubOwner("acme", "Organization", [
     { name: "serving", private: true, topics: ["ml", "serving"] },
     { name: "training", private: true, topics: ["ml"] },
@@ -41,18 +34,10 @@ beforeAll(async () => {
     { name: "old-api", archived: true },
     { name: "someones-fork", fork: true },
   ]);
-  http = { ca: tls.cert };
-  credentialId = (
-    await createCredential(t.db, actor, {
-      kind: "https_token",
-      name: "acme token",
-      scope: `127.0.0.1:${forge.git.port}/acme/*`,
-      token: TOKEN,
-    })
-  ).id;
+  credentialId = (await ownerTokenCredential(t.db, actor, forge, { owner: "acme", name: "acme token" })).id;
   return () => forge.close();
 });
-afterAll(() => restoreEnv());
+afterAll(() => forge?.restoreEnv());
 
 const scanAll = async () => {
   const queued = await t.db.scan.findMany({ where: { status: "queued" }, select: { id: true } });
@@ -73,12 +58,13 @@ describe("connecting an organisation", () => {
       scope: "git.elsewhere.example/acme/*",
       token: "ghp_x0123456789",
     });
-    const elsewhere = createConnection(
-      t.db,
-      actor,
-      { name: "x", forge: "github", baseUrl: forge.origin, owner: "acme", credentialId: other.id, defaultTeam: "p" },
-      { http },
-    );
+    const elsewhere = connectToForge(t.db, actor, forge, {
+      name: "x",
+      forge: "github",
+      owner: "acme",
+      credentialId: other.id,
+      defaultTeam: "p",
+    });
     await expect(elsewhere).rejects.toThrow(ConnectionError);
     await expect(elsewhere).rejects.toThrow(
       /scoped to git\.elsewhere\.example, not to 127\.0\.0\.1:\d+: a credential is only ever sent to the host it is for/,
@@ -95,23 +81,17 @@ describe("connecting an organisation", () => {
 
   it("registers the selected repositories with their teams, adopts one registered by hand, clones them with the token and records their frameworks", async () => {
     const handmade = await registerRepository(t.db, { url: `${forge.origin}/acme/handmade.git`, team: "Handmade" }, false);
-    const { connection, webhookSecret } = await createConnection(
-      t.db,
-      actor,
-      {
-        name: "acme",
-        forge: "github",
-        baseUrl: forge.origin,
-        owner: "acme",
-        credentialId,
-        defaultTeam: "Platform",
-        teamRules: [
-          { by: "topic", value: "serving", team: "Serving" },
-          { by: "prefix", value: "train", team: "ML" },
-        ],
-      },
-      { http },
-    );
+    const { connection, webhookSecret } = await connectToForge(t.db, actor, forge, {
+      name: "acme",
+      forge: "github",
+      owner: "acme",
+      credentialId,
+      defaultTeam: "Platform",
+      teamRules: [
+        { by: "topic", value: "serving", team: "Serving" },
+        { by: "prefix", value: "train", team: "ML" },
+      ],
+    });
     expect(webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const r = await syncConnection(t.db, p.queues, connection.id, { http });
     expect(r).toMatchObject({ ok: true, stats: { listed: 6, selected: 4, registered: 3, adopted: 1, archived: 0, skipped: 2, failed: 0 } });
@@ -124,7 +104,9 @@ describe("connecting an organisation", () => {
     ]);
     // Listed page by page with the token, never anywhere else.
     expect(forge.api.log()).toContain("GET /api/v3/orgs/acme/repos?per_page=100&type=all");
-    expect(forge.api.received.every((x) => x.headers.authorization === `Bearer ${TOKEN}` || x.path === "/api/v3/users/acme")).toBe(true);
+    expect(forge.api.received.every((x) => x.headers.authorization === `Bearer ${forge.token}` || x.path === "/api/v3/users/acme")).toBe(
+      true,
+    );
 
     expect(await scanAll()).toBe(3);
     const scanned = await t.db.repository.findMany({
@@ -152,7 +134,7 @@ describe("connecting an organisation", () => {
     const serving = await t.db.repository.findFirstOrThrow({ where: { name: "acme/serving" } });
     const seeds = forge.api.githubRepos("acme");
     seeds.find((x) => x.name === "serving")!.name = "serving-v2";
-    renameSync(join(root, "acme/serving.git"), join(root, "acme/serving-v2.git"));
+    renameSync(join(forge.root, "acme/serving.git"), join(forge.root, "acme/serving-v2.git"));
     seeds.find((x) => x.name === "training")!.archived = true;
     seeds.splice(
       seeds.findIndex((x) => x.name === "website"),
@@ -229,7 +211,7 @@ describe("connecting an organisation", () => {
     expect(await t.db.repository.count({ where: { archivedAt: null } })).toBe(active);
     seeds.push(...saved);
 
-    forge.api.tokens.delete(TOKEN);
+    forge.api.tokens.delete(forge.token);
     const refused = await syncConnection(t.db, p.queues, c.id, { http });
     expect(refused.ok).toBe(false);
     const row = await t.db.forgeConnection.findUniqueOrThrow({ where: { id: c.id } });
@@ -239,7 +221,7 @@ describe("connecting an organisation", () => {
         /^GitHub answered 401 to GET \/api\/v3\/users\/acme: Bad credentials \(the token or key is wrong, expired or revoked\)$/,
       ),
     ]);
-    expect(row.lastSyncMessage).not.toContain(TOKEN);
-    forge.api.tokens.set(TOKEN, "acme-bot");
+    expect(row.lastSyncMessage).not.toContain(forge.token);
+    forge.api.tokens.set(forge.token, "acme-bot");
   });
 });

@@ -2,38 +2,32 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncConnection } from "../../lib/connections/sync.ts";
-import { createConnection } from "../../lib/connections/service.ts";
-import { createCredential } from "../../lib/credentials/service.ts";
 import { HOOK_LIMITS, receiveHook, readBody, type HookAnswer } from "../../lib/hooks/receive.ts";
 import { githubSignature } from "../../lib/hooks/verify.ts";
 import { startWorker, type RunningWorker } from "../../lib/worker/processors.ts";
 import { scratch } from "../helpers.ts";
 import type { TestRepo } from "../support/git.ts";
-import { testTls } from "../support/git-servers.ts";
-import { bareRepo as makeBareRepo, startForgeWithGit, trustLocalForge, type ForgeWithGit } from "../support/forge-git.ts";
+import { connectToForge, ownerTokenCredential, startTokenForge, type TokenForge } from "../support/token-forge.ts";
 import { usePipelineTest } from "../support/pipeline.ts";
 import { REDIS_URL } from "../support/queue.ts";
 
 const p = usePipelineTest("hooks");
 const { t } = p;
 const files = scratch("posture-hooks-");
-const root = files.path("srv");
-const TOKEN = "ghp_WebhookTestToken0123456789abcdefgh";
 const actor = { id: null, label: "lead@example.test" };
 const PUBLIC = "https://posture.example.com";
 
-let restoreEnv: () => void = () => undefined;
-let forge: ForgeWithGit;
+let forge: TokenForge;
 let worker: RunningWorker;
 let redis: Redis;
 let gh: { id: string; secret: string };
 let gl: { id: string; secret: string };
 const src: Record<string, TestRepo> = {};
 
-/** A repository at root/<path>.git pushed from a working copy the test keeps committing to. */
+/** A repository on the forge pushed from a working copy the test keeps committing to. */
 function bareRepo(path: string, content: Record<string, string>) {
-  const r = makeBareRepo(files.path("src"), root, path, content);
-  r.git("remote", "add", "origin", join(root, `${path}.git`));
+  const r = forge.bareRepo(path, content);
+  r.git("remote", "add", "origin", join(forge.root, `${path}.git`));
   src[path] = r;
   return r;
 }
@@ -90,54 +84,36 @@ const prEvent = (name: string, number: number, action: string, headSha: string) 
 });
 
 beforeAll(async () => {
-  const tls = testTls(files.path("tls"));
-  restoreEnv = trustLocalForge(tls.gitHome);
+  forge = await startTokenForge(files, "acme-bot");
+  const { http } = forge;
   bareRepo("acme/svc", { "app.py": "def handler(x):\n    return eval(x)\n" });
   bareRepo("acme/quiet", { "app.py": "x = 1\n" });
   bareRepo("ml/model", { "serve.py": "def f(y):\n    return eval(y)\n" });
-  forge = await startForgeWithGit({ root, tls, tokens: { [TOKEN]: "*" } });
-  forge.api.tokens.set(TOKEN, "acme-bot");
   forge.api.githubOwner("acme", "Organization", [
     { name: "svc", private: true },
     { name: "quiet", private: true },
     { name: "unregistered", private: true },
   ]);
   forge.api.gitlabNamespace("ml", "group", [{ path: "ml/model" }]);
-  const http = { ca: tls.cert };
-  const ghCred = await createCredential(t.db, actor, {
-    kind: "https_token",
-    name: "acme token",
-    scope: `127.0.0.1:${forge.git.port}/acme/*`,
-    token: TOKEN,
+  const ghCred = await ownerTokenCredential(t.db, actor, forge, { owner: "acme", name: "acme token" });
+  const glCred = await ownerTokenCredential(t.db, actor, forge, { owner: "ml", name: "ml token" });
+  const a = await connectToForge(t.db, actor, forge, {
+    name: "acme",
+    forge: "github",
+    owner: "acme",
+    credentialId: ghCred.id,
+    defaultTeam: "Platform",
+    namePattern: "!unregistered",
+    policyMode: "block",
+    blockAt: "high",
   });
-  const glCred = await createCredential(t.db, actor, {
-    kind: "https_token",
-    name: "ml token",
-    scope: `127.0.0.1:${forge.git.port}/ml/*`,
-    token: TOKEN,
+  const b = await connectToForge(t.db, actor, forge, {
+    name: "ml",
+    forge: "gitlab",
+    owner: "ml",
+    credentialId: glCred.id,
+    defaultTeam: "ML",
   });
-  const a = await createConnection(
-    t.db,
-    actor,
-    {
-      name: "acme",
-      forge: "github",
-      baseUrl: forge.origin,
-      owner: "acme",
-      credentialId: ghCred.id,
-      defaultTeam: "Platform",
-      namePattern: "!unregistered",
-      policyMode: "block",
-      blockAt: "high",
-    },
-    { http },
-  );
-  const b = await createConnection(
-    t.db,
-    actor,
-    { name: "ml", forge: "gitlab", baseUrl: forge.origin, owner: "ml", credentialId: glCred.id, defaultTeam: "ML" },
-    { http },
-  );
   gh = { id: a.connection.id, secret: a.webhookSecret };
   gl = { id: b.connection.id, secret: b.webhookSecret };
   redis = new Redis(REDIS_URL);
@@ -164,7 +140,7 @@ beforeAll(async () => {
     await forge.close();
   };
 });
-afterAll(() => restoreEnv());
+afterAll(() => forge?.restoreEnv());
 
 describe("webhook deliveries", () => {
   it("refuse a bad or missing signature with 401 and no detail, and a body over the limit", async () => {
