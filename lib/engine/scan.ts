@@ -45,6 +45,8 @@ export const DEFAULT_MAX_FILES = 100_000;
 const AST_CONCURRENCY = Math.max(2, availableParallelism());
 /** Merged pattern queries per language at most (see coarsen). */
 const MAX_PATTERN_QUERIES = 12;
+/** Data-flow queries per scan at most (see taintPass). */
+const MAX_FLOW_QUERIES = 6;
 
 /** A merged query's checks in rulebook order, so one set of checks is always one query text. */
 function orderedChecks(checks: readonly AstCheck[]): AstCheck[] {
@@ -64,6 +66,8 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** Merged pattern queries per language at most (coarsen); tests set it low. */
   maxPatternQueries?: number;
+  /** At most this many data-flow queries (tests and benchmarks). */
+  maxFlowQueries?: number;
   /**
    * Severities whose `posture: ignore[...]` suppressions are not honoured (the organisation's setting): such a
    * finding is reported, with `refusedSuppression` saying what the code asked for.
@@ -307,24 +311,44 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const flow = new RepositoryFlow(modules);
   const taintPass = async () => {
     if (taintOf.size === 0) return;
-    // One query for every data-flow check (their TaintSet): compiled once (compiling it costs more than matching
-    // a small file: one query per set of checks was slower), each file parsed once.
+    // A file's query holds the branches of its own data-flow checks and of the checks of the files that import it
+    // (their flow may go through its helpers), not the whole TaintSet's: most files use a few of the rulebook's
+    // sources and sinks, and every branch is tried on every node. Files that need the same branches share a
+    // query, coarsened to a few (compiling one is main-thread time, see merge.ts).
     const first = [...taintOf.values()].find((cs) => cs.length)![0]!;
     const set = first.matcher.taint!.set;
-    const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config: set.config } } as unknown as AstCheck;
+    const needed = new Map([...taintOf].map(([abs, cs]) => [abs, new Set(cs)]));
+    for (const { file, imports } of importers) {
+      const own = taintOf.get(file.abs) ?? [];
+      for (const rel of imports) for (const c of own) needed.get(absOf.get(rel) ?? "")?.add(c);
+    }
+    const byTags = new Map<string, { members: string[]; paths: string[] }>();
+    for (const [abs, checks] of needed) {
+      const tags = checks.size ? new Set([...checks].flatMap((c) => [...c.matcher.taint!.roles.keys()])) : new Set(set.tags);
+      const members = set.tags.filter((t) => tags.has(t));
+      const key = members.join(",");
+      (byTags.get(key) ?? byTags.set(key, { members, paths: [] }).get(key)!).paths.push(abs);
+    }
     const parsed: { file: WalkedFile; root: SgRoot; nodes: SgNode[]; tags: string[][] }[] = [];
-    await findInFilesComplete(probe, [...taintOf.keys()], (err, nodes) => {
-      if (err) {
-        result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
-        return;
-      }
-      const root = nodes[0]?.getRoot();
-      const file = root && byAbs.get(root.filename());
-      if (!file) return;
-      const found = tagNodes(nodes, set);
-      flow.add(file.rel, root, nodes, found);
-      parsed.push({ file, root, nodes, tags: found });
+    const queries = coarsen([...byTags.values()], opts.maxFlowQueries ?? MAX_FLOW_QUERIES).map(({ members, paths }) => {
+      const keep = new Set(members);
+      const tags = set.tags.filter((t) => keep.has(t));
+      const config = set.configFor(keep);
+      const probe = { check: { id: "(data flow)" }, matcher: { language: "python", config } } as unknown as AstCheck;
+      return findInFilesComplete(probe, paths, (err, nodes) => {
+        if (err) {
+          result.errors.push({ path: "", message: `data-flow checks failed: ${err.message.split("\n")[0]}` });
+          return;
+        }
+        const root = nodes[0]?.getRoot();
+        const file = root && byAbs.get(root.filename());
+        if (!file) return;
+        const found = tagNodes(nodes, set, tags);
+        flow.add(file.rel, root, nodes, found);
+        parsed.push({ file, root, nodes, tags: found });
+      });
     });
+    await Promise.all(queries);
     // Files in a stable order, whatever order the queries finished in.
     parsed.sort((a, b) => (a.file.rel < b.file.rel ? -1 : a.file.rel > b.file.rel ? 1 : 0));
     // Every file's helpers are known now: run each file's checks.

@@ -853,9 +853,12 @@ export function parseErrorLine(nodes: readonly SgNode[]): number | undefined {
   return line;
 }
 
-/** Each node's tag: the first branch of the set that matched it (one lookup per node for all checks of a file). */
-export function tagNodes(nodes: readonly SgNode[], set: TaintSet): string[][] {
-  return nodes.map((n) => set.tags.filter((t) => n.getMatch(t)));
+/**
+ * Each node's tag: the first branch of the set that matched it (one lookup per node for all checks of a file).
+ * `tags` are the branches the query held (configFor), in the set's order.
+ */
+export function tagNodes(nodes: readonly SgNode[], set: TaintSet, tags: readonly string[] = set.tags): string[][] {
+  return nodes.map((n) => tags.filter((t) => n.getMatch(t)));
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * The data-flow pass runs one query per group of files that need the same branches (scan.ts taintPass): a module
+ * whose own checks use other sources and sinks still gets the branches of the files that import it, so their
+ * flow through its helpers is followed, and the findings do not depend on how the files were grouped.
+ */
+import { describe, expect, it } from "vitest";
+import { parsePolicy } from "../lib/engine/rulebook.ts";
+import { scanDirectory } from "../lib/engine/scan.ts";
+import { scratch } from "./helpers.ts";
+
+const POLICY = parsePolicy(
+  `
+policy: Flow query grouping test
+framework: ml-serving
+level: critical
+references: [CWE-78]
+why: test
+remediation: test
+checks:
+  - id: test.request.shell
+    severity: critical
+    message: "Request data ({{SOURCE}}) reaches {{CALL}}{{VIA}}."
+    files: ["**/*.py"]
+    prefilter: [route]
+    sinkPrefilter: [{ regex: 'shell\\s*=' }]
+    match:
+      language: python
+      taint:
+        sources: [{ kind: identifier, inside: { kind: parameters, inside: { kind: function_definition, has: { field: name, regex: "^route_" } } } }]
+        sinks: [{ kind: call, all: [{ has: { field: function, regex: "^subprocess\\\\.run$" } }, { has: { field: arguments, has: { kind: keyword_argument, regex: "^shell=True$" } } }] }]
+  - id: test.job.path
+    severity: high
+    message: "Job input ({{SOURCE}}) reaches {{CALL}}{{VIA}}."
+    files: ["**/*.py"]
+    prefilter: [job_]
+    match:
+      language: python
+      taint:
+        sources: [{ kind: identifier, inside: { kind: parameters, inside: { kind: function_definition, has: { field: name, regex: "^job_" } } } }]
+        sinks: [{ kind: call, has: { field: function, regex: "^open$" } }]
+`,
+  "grouping.policy.yaml",
+);
+
+describe("data-flow queries grouped by the branches their files need", () => {
+  const s = scratch();
+  // The helper module selects only the path check itself; its shell helper matters to the importer's check.
+  s.write(
+    "launch.py",
+    [
+      "import subprocess",
+      "def run(cmd):",
+      "    subprocess.run(cmd, shell=True)",
+      "",
+      "def job_read(name):",
+      "    return open(name).read()",
+      "",
+    ].join("\n"),
+  );
+  s.write("api.py", ["from launch import run", "def route_a(body):", "    run(body)", ""].join("\n"));
+
+  it("follows the importer's flow into a module whose own checks are others", async () => {
+    for (const maxFlowQueries of [1, 8]) {
+      const r = await scanDirectory(s.root, { checks: POLICY.checks, maxFlowQueries });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.map((f) => `${f.path}:${f.line} ${f.ruleId} ${f.message}`)).toEqual([
+        "api.py:3 test.request.shell Request data (body) reaches subprocess.run through run().",
+        "launch.py:6 test.job.path Job input (name) reaches open.",
+      ]);
+      // each file still parsed once for every data-flow check together
+      expect(r.stats.parses).toMatchObject({ files: 2, maxPerFile: 1, dataFlowFiles: 2 });
+    }
+  });
+});
