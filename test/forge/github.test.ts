@@ -3,35 +3,25 @@
  * a GitHub Enterprise Server at https://127.0.0.1:<port>/api/v3. Loopback is reachable only because these
  * tests put it in POSTURE_GIT_ALLOWED_NETWORKS.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ForgeError } from "../../lib/forge/errors.ts";
 import { GitHubClient } from "../../lib/forge/github.ts";
-import { FakeForge } from "../support/fake-forge.ts";
+import { listedRepository, reach, startLoopbackForge } from "../support/loopback-forge.ts";
 
-let forge: FakeForge;
-let token: string;
-const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) =>
-  new GitHubClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
+const forge = await startLoopbackForge();
+const token = forge.token("posture-bot");
+const client = (opts: Partial<ConstructorParameters<typeof GitHubClient>[0]> = {}) => new GitHubClient({ ...reach(forge, token), ...opts });
 const SHA = "a".repeat(40);
 
-beforeAll(async () => {
-  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
-  forge = await FakeForge.start();
-  token = forge.token("posture-bot");
-  forge.githubOwner("acme", "Organization", [
-    { name: "serve", topics: ["ml-serving", "modal"], visibility: "internal" },
-    { name: "train", private: true, default_branch: "trunk" },
-    { name: "old", archived: true },
-    { name: "forked", fork: true },
-    { name: "empty", default_branch: null },
-  ]);
-  forge.githubOwner("posture-bot", "User", [{ name: "mine", private: true }, { name: "public-one" }]);
-  forge.githubOwner("someone", "User", [{ name: "secret", private: true }, { name: "shared" }]);
-});
-afterAll(async () => {
-  await forge.close();
-  delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
-});
+forge.githubOwner("acme", "Organization", [
+  { name: "serve", topics: ["ml-serving", "modal"], visibility: "internal" },
+  { name: "train", private: true, default_branch: "trunk" },
+  { name: "old", archived: true },
+  { name: "forked", fork: true },
+  { name: "empty", default_branch: null },
+]);
+forge.githubOwner("posture-bot", "User", [{ name: "mine", private: true }, { name: "public-one" }]);
+forge.githubOwner("someone", "User", [{ name: "secret", private: true }, { name: "shared" }]);
 
 const since = (mark: number) => forge.received.slice(mark);
 
@@ -54,20 +44,7 @@ describe("listing repositories", () => {
         expect(r.headers["x-github-api-version"]).toBe("2022-11-28");
       }
       const [serve, train, old, forked, empty] = repos;
-      expect(serve).toEqual({
-        forge: "github",
-        id: expect.stringMatching(/^\d+$/),
-        fullName: "acme/serve",
-        name: "serve",
-        httpsUrl: `${forge.url}/acme/serve.git`,
-        sshUrl: "git@127.0.0.1:acme/serve.git",
-        webUrl: `${forge.url}/acme/serve`,
-        defaultBranch: "main",
-        archived: false,
-        fork: false,
-        topics: ["ml-serving", "modal"],
-        visibility: "internal",
-      });
+      expect(serve).toEqual(listedRepository(forge, "github", "acme/serve", { topics: ["ml-serving", "modal"], visibility: "internal" }));
       expect([train!.visibility, train!.defaultBranch, old!.archived, forked!.fork, empty!.defaultBranch]).toEqual([
         "private",
         "trunk",

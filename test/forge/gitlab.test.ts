@@ -2,36 +2,26 @@
  * The GitLab client against a real HTTPS server speaking GitLab's REST API v4 (test/support/fake-forge.ts),
  * as a self-managed GitLab at https://127.0.0.1:<port>.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ForgeError } from "../../lib/forge/errors.ts";
 import { GitLabClient } from "../../lib/forge/gitlab.ts";
-import { FakeForge } from "../support/fake-forge.ts";
+import { listedRepository, reach, startLoopbackForge } from "../support/loopback-forge.ts";
 
-let forge: FakeForge;
-let token: string;
-const client = (opts: Partial<ConstructorParameters<typeof GitLabClient>[0]> = {}) =>
-  new GitLabClient({ baseUrl: forge.url, token, ca: forge.ca, ...opts });
+const forge = await startLoopbackForge();
+const token = forge.token("project_123_bot");
+const client = (opts: Partial<ConstructorParameters<typeof GitLabClient>[0]> = {}) => new GitLabClient({ ...reach(forge, token), ...opts });
 const SHA = "b".repeat(40);
 
-beforeAll(async () => {
-  process.env.POSTURE_GIT_ALLOWED_NETWORKS = "127.0.0.1/32";
-  forge = await FakeForge.start();
-  token = forge.token("project_123_bot");
-  forge.gitlabNamespace("ml", "group", [
-    { path: "ml/serve", topics: ["bentoml"], visibility: "internal" },
-    { path: "ml/platform/ray", default_branch: "develop" },
-    { path: "ml/old", archived: true, visibility: "public" },
-    { path: "ml/fork", fork: true },
-    { path: "ml/platform/empty", default_branch: null },
-  ]);
-  forge.gitlabNamespace("ml/platform", "group");
-  forge.gitlabNamespace("elsewhere", "group", [{ path: "elsewhere/not-ours" }]);
-  forge.gitlabNamespace("dana", "user", [{ path: "dana/notebook" }]);
-});
-afterAll(async () => {
-  await forge.close();
-  delete process.env.POSTURE_GIT_ALLOWED_NETWORKS;
-});
+forge.gitlabNamespace("ml", "group", [
+  { path: "ml/serve", topics: ["bentoml"], visibility: "internal" },
+  { path: "ml/platform/ray", default_branch: "develop" },
+  { path: "ml/old", archived: true, visibility: "public" },
+  { path: "ml/fork", fork: true },
+  { path: "ml/platform/empty", default_branch: null },
+]);
+forge.gitlabNamespace("ml/platform", "group");
+forge.gitlabNamespace("elsewhere", "group", [{ path: "elsewhere/not-ours" }]);
+forge.gitlabNamespace("dana", "user", [{ path: "dana/notebook" }]);
 
 describe("listing a group's projects", () => {
   for (const pagination of ["x-next-page", "link"] as const) {
@@ -61,20 +51,7 @@ describe("listing a group's projects", () => {
   it("normalises each project", async () => {
     const repos = await client().listRepositories("ml", { ownerKind: "group" });
     const byName = Object.fromEntries(repos.map((r) => [r.fullName, r]));
-    expect(byName["ml/serve"]).toEqual({
-      forge: "gitlab",
-      id: expect.stringMatching(/^\d+$/),
-      fullName: "ml/serve",
-      name: "serve",
-      httpsUrl: `${forge.url}/ml/serve.git`,
-      sshUrl: "git@127.0.0.1:ml/serve.git",
-      webUrl: `${forge.url}/ml/serve`,
-      defaultBranch: "main",
-      archived: false,
-      fork: false,
-      topics: ["bentoml"],
-      visibility: "internal",
-    });
+    expect(byName["ml/serve"]).toEqual(listedRepository(forge, "gitlab", "ml/serve", { topics: ["bentoml"], visibility: "internal" }));
     expect([
       byName["ml/platform/ray"]!.defaultBranch,
       byName["ml/old"]!.archived,
