@@ -13,7 +13,7 @@ import { ACTIONS, can, type Action } from "../lib/auth/permissions.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 import { createConnection, openWebhookSecret } from "../lib/connections/service.ts";
 import { createCredential } from "../lib/credentials/service.ts";
-import type { Role } from "../lib/db/client.ts";
+import type { Role, User } from "../lib/db/client.ts";
 import { ORG_WIDE } from "../lib/findings/visibility.ts";
 import { registerRepository } from "../lib/repos/service.ts";
 import { enqueueScan } from "../lib/scan/enqueue.ts";
@@ -211,6 +211,48 @@ describe("authorisation matrix", () => {
   };
   const audited = (action: string, actor: SignedInUser, targetId?: string) =>
     t.db.auditLog.count({ where: { action, actorId: actor.id, ...(targetId ? { targetId } : {}) } });
+  /** An action on a fresh user of `role`, checked on that user's row and the audit entry about them. */
+  const userChange =
+    (role: Role, input: Record<string, string>, auditAction: string, changed: (u: User) => void): Case =>
+    async (actor) => {
+      const target = await newUser(role);
+      return {
+        input: { userId: target.id, ...input },
+        verify: async () => {
+          changed(await t.db.user.findUniqueOrThrow({ where: { id: target.id } }));
+          expect(await audited(auditAction, actor, target.id)).toBe(1);
+        },
+      };
+    };
+  /** A settings form; `form` is given the role's index so that each role's run saves values of its own. */
+  const settingsChange =
+    (auditAction: string, form: (i: number) => { input: Record<string, unknown>; saved: Record<string, unknown> }): Case =>
+    async (actor) => {
+      const { input, saved } = form(ROLES.indexOf(actor.role));
+      return {
+        input,
+        verify: async () => {
+          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject(saved);
+          expect(await audited(auditAction, actor)).toBe(1);
+        },
+      };
+    };
+  /** Adding or removing a fresh user to or from a fresh team: `before` and `after` count the membership. */
+  const membershipChange =
+    (o: { before: number; after: number; data: unknown; auditAction: string }): Case =>
+    async (actor) => {
+      const team = await t.db.team.create({ data: { name: fresh("team") } });
+      const target = await newUser("engineer");
+      if (o.before) await t.db.teamMember.create({ data: { teamId: team.id, userId: target.id } });
+      return {
+        input: { teamId: team.id, userId: target.id },
+        verify: async (data) => {
+          expect(data).toEqual(o.data);
+          expect(await t.db.teamMember.count({ where: { teamId: team.id, userId: target.id } })).toBe(o.after);
+          expect(await audited(o.auditAction, actor, team.id)).toBe(1);
+        },
+      };
+    };
 
   const CASES: Record<string, Case> = {
     "users.create": async (actor) => {
@@ -228,26 +270,8 @@ describe("authorisation matrix", () => {
         },
       };
     },
-    "users.role": async (actor) => {
-      const target = await newUser("viewer");
-      return {
-        input: { userId: target.id, role: "engineer" },
-        verify: async () => {
-          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("engineer");
-          expect(await audited("user.role", actor, target.id)).toBe(1);
-        },
-      };
-    },
-    "users.disable": async (actor) => {
-      const target = await newUser();
-      return {
-        input: { userId: target.id, disabled: "true" },
-        verify: async () => {
-          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).disabledAt).toBeInstanceOf(Date);
-          expect(await audited("user.disable", actor, target.id)).toBe(1);
-        },
-      };
-    },
+    "users.role": userChange("viewer", { role: "engineer" }, "user.role", (u) => expect(u.role).toBe("engineer")),
+    "users.disable": userChange("viewer", { disabled: "true" }, "user.disable", (u) => expect(u.disabledAt).toBeInstanceOf(Date)),
     "users.reset-password": async (actor) => {
       const target = await newUser();
       return {
@@ -280,28 +304,19 @@ describe("authorisation matrix", () => {
         },
       };
     },
-    "settings.update": async (actor) => {
-      const critical = 2 + ROLES.indexOf(actor.role);
-      return {
-        input: {
-          slaCriticalDays: String(critical),
-          slaHighDays: "30",
-          slaMediumDays: "90",
-          slaLowDays: "180",
-          scheduleEnabled: "on",
-          scheduleCron: "0 3 * * *",
-          scheduleTimezone: "UTC",
-          countedContexts: ["production", "example"],
-        },
-        verify: async () => {
-          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
-            slaCriticalDays: critical,
-            scheduleCron: "0 3 * * *",
-          });
-          expect(await audited("settings.update", actor)).toBe(1);
-        },
-      };
-    },
+    "settings.update": settingsChange("settings.update", (i) => ({
+      input: {
+        slaCriticalDays: String(2 + i),
+        slaHighDays: "30",
+        slaMediumDays: "90",
+        slaLowDays: "180",
+        scheduleEnabled: "on",
+        scheduleCron: "0 3 * * *",
+        scheduleTimezone: "UTC",
+        countedContexts: ["production", "example"],
+      },
+      saved: { slaCriticalDays: 2 + i, scheduleCron: "0 3 * * *" },
+    })),
     "findings.triage": async (actor) => {
       const id = findingIds[ROLES.indexOf(actor.role)]!;
       const comment = `looked at by the ${actor.role}`;
@@ -550,41 +565,9 @@ describe("authorisation matrix", () => {
         },
       };
     },
-    "users.org-wide": async (actor) => {
-      const target = await newUser("engineer");
-      return {
-        input: { userId: target.id, orgWide: "true" },
-        verify: async () => {
-          expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).orgWide).toBe(true);
-          expect(await audited("user.org_wide", actor, target.id)).toBe(1);
-        },
-      };
-    },
-    "teams.add-member": async (actor) => {
-      const team = await t.db.team.create({ data: { name: fresh("team") } });
-      const target = await newUser("engineer");
-      return {
-        input: { teamId: team.id, userId: target.id },
-        verify: async (data) => {
-          expect(data).toEqual({ added: true });
-          expect(await t.db.teamMember.count({ where: { teamId: team.id, userId: target.id } })).toBe(1);
-          expect(await audited("team.member_add", actor, team.id)).toBe(1);
-        },
-      };
-    },
-    "teams.remove-member": async (actor) => {
-      const team = await t.db.team.create({ data: { name: fresh("team") } });
-      const target = await newUser("engineer");
-      await t.db.teamMember.create({ data: { teamId: team.id, userId: target.id } });
-      return {
-        input: { teamId: team.id, userId: target.id },
-        verify: async (data) => {
-          expect(data).toEqual({ removed: true });
-          expect(await t.db.teamMember.count({ where: { teamId: team.id, userId: target.id } })).toBe(0);
-          expect(await audited("team.member_remove", actor, team.id)).toBe(1);
-        },
-      };
-    },
+    "users.org-wide": userChange("engineer", { orgWide: "true" }, "user.org_wide", (u) => expect(u.orgWide).toBe(true)),
+    "teams.add-member": membershipChange({ before: 0, after: 1, data: { added: true }, auditAction: "team.member_add" }),
+    "teams.remove-member": membershipChange({ before: 1, after: 0, data: { removed: true }, auditAction: "team.member_remove" }),
     "exceptions.approve": async (actor) => {
       const { finding, request } = await pendingRequest();
       return {
@@ -619,40 +602,28 @@ describe("authorisation matrix", () => {
         },
       };
     },
-    "settings.exceptions": async (actor) => {
-      const days = 30 + ROLES.indexOf(actor.role);
-      return {
-        input: {
-          riskMaxCriticalDays: String(days),
-          riskMaxHighDays: "180",
-          riskMaxMediumDays: "365",
-          riskMaxLowDays: "365",
-          approveAcceptedRisk: ["critical", "high"],
-          approveFalsePositive: "critical",
-          riskExpiryRestartsSla: "on",
-        },
-        verify: async () => {
-          expect(await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
-            riskMaxCriticalDays: days,
-            approveAcceptedRisk: ["critical", "high"],
-            approveFalsePositive: ["critical"],
-            riskExpiryRestartsSla: true,
-          });
-          expect(await audited("settings.exceptions", actor)).toBe(1);
-        },
-      };
-    },
-    "settings.suppressions": async (actor) => {
+    "settings.exceptions": settingsChange("settings.exceptions", (i) => ({
+      input: {
+        riskMaxCriticalDays: String(30 + i),
+        riskMaxHighDays: "180",
+        riskMaxMediumDays: "365",
+        riskMaxLowDays: "365",
+        approveAcceptedRisk: ["critical", "high"],
+        approveFalsePositive: "critical",
+        riskExpiryRestartsSla: "on",
+      },
+      saved: {
+        riskMaxCriticalDays: 30 + i,
+        approveAcceptedRisk: ["critical", "high"],
+        approveFalsePositive: ["critical"],
+        riskExpiryRestartsSla: true,
+      },
+    })),
+    "settings.suppressions": settingsChange("settings.suppressions", (i) => {
       // Each role's run sets a different choice, so one run cannot make another's look successful.
-      const chosen = [["critical"], ["critical", "high"]][ROLES.indexOf(actor.role)] ?? [];
-      return {
-        input: { refuseSuppressions: chosen },
-        verify: async () => {
-          expect((await t.db.settings.findUniqueOrThrow({ where: { id: 1 } })).refuseSuppressions).toEqual(chosen);
-          expect(await audited("settings.suppressions", actor)).toBe(1);
-        },
-      };
-    },
+      const chosen = [["critical"], ["critical", "high"]][i] ?? [];
+      return { input: { refuseSuppressions: chosen }, saved: { refuseSuppressions: chosen } };
+    }),
     "credentials.check": async () => {
       const url = newRepoDir("check");
       return {
