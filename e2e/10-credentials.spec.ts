@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { register, waitForScan } from "./support/api.ts";
+import { expectAdminPage, formOf } from "./support/admin-page.ts";
 import { expect, signIn, snap, test } from "./support/fixtures.ts";
 import { namedRepo } from "./support/repos.ts";
 
@@ -11,13 +12,9 @@ test("security lead: stores a token for a scope, sees only its name, scope and f
   request,
 }) => {
   await signIn(page, "lead", "/admin/credentials");
-  await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credentials" })).toHaveAttribute(
-    "aria-current",
-    "page",
-  );
+  await expectAdminPage(page, "Credentials");
 
-  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Store credential" }) });
+  const form = formOf(page, "Store credential");
   await form.getByLabel("Kind").selectOption("https_token");
   await form.getByLabel("Name", { exact: true }).fill("acme read token");
   await form.getByLabel("Scope").fill("git.e2e.example/acme/*");
@@ -44,7 +41,7 @@ test("security lead: stores a token for a scope, sees only its name, scope and f
 
   // Check access for a repository no credential matches (a local one in this stack).
   const repo = namedRepo(state.workDir, "credentials-check");
-  const check = page.locator("form").filter({ has: page.getByRole("button", { name: "Check access" }) });
+  const check = formOf(page, "Check access");
   await check.getByLabel("Git URL").fill(repo.dir);
   await check.getByRole("button", { name: "Check access" }).click();
   await expect(check.getByRole("status")).toContainText("access works:");

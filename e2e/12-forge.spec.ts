@@ -13,6 +13,7 @@ import { githubSignature } from "../lib/hooks/verify.ts";
 import { TestRepo } from "../test/support/git.ts";
 import { startForgeWithGit, type ForgeWithGit } from "../test/support/forge-git.ts";
 import { forgeTls } from "./support/forge.ts";
+import { expectAdminPage, formOf } from "./support/admin-page.ts";
 import { expect, signIn, snap, test } from "./support/fixtures.ts";
 import { readState } from "./support/stack.ts";
 
@@ -93,7 +94,7 @@ test("security lead: connects an organisation; its push and pull request webhook
 
   // A token for the forge's host, stored under Credentials.
   await signIn(page, "lead", "/admin/credentials");
-  const cred = page.locator("form").filter({ has: page.getByRole("button", { name: "Store credential" }) });
+  const cred = formOf(page, "Store credential");
   await cred.locator('select[name="kind"]').selectOption("https_token");
   await cred.getByLabel("Name", { exact: true }).fill("acme forge token");
   await cred.getByLabel("Scope").fill(`127.0.0.1:${forge.git.port}/acme/*`);
@@ -103,12 +104,8 @@ test("security lead: connects an organisation; its push and pull request webhook
 
   // Connect the organisation.
   await page.goto("/admin/connections");
-  await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connections" })).toHaveAttribute(
-    "aria-current",
-    "page",
-  );
-  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Connect" }) });
+  await expectAdminPage(page, "Connections");
+  const form = formOf(page, "Connect");
   await form.locator('select[name="forge"]').selectOption("github");
   await form.getByLabel("Name", { exact: true }).fill("acme");
   await form.getByLabel("Organisation or user").fill("acme");
@@ -182,7 +179,7 @@ test("security lead: connects an organisation; its push and pull request webhook
   // Block mode, for critical findings.
   await page.goto("/admin/connections");
   await page.getByText("Change what is registered, teams and policy").click();
-  const edit = page.locator("form").filter({ has: page.getByRole("button", { name: "Save" }) });
+  const edit = formOf(page, "Save");
   await edit.locator('select[name="policyMode"]').selectOption("block");
   await edit.locator('select[name="blockAt"]').selectOption("critical");
   await edit.getByRole("button", { name: "Save" }).click();

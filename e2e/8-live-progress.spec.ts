@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { register, waitForScan } from "./support/api.ts";
 import { expect, signIn, test } from "./support/fixtures.ts";
 import { namedRepo } from "./support/repos.ts";
@@ -34,6 +34,22 @@ async function expectNotReloaded(page: Page): Promise<void> {
 
 const row = (page: Page, name: string) => page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
 
+/** Waits for the live status `within` shows, as the page's script sets it, to be `status`. */
+const expectLiveStatus = (within: Locator, status: string, opts?: { timeout: number }) =>
+  expect(within.locator("[data-live-status]")).toHaveAttribute("data-live-status", status, opts);
+
+/** A repository registered and scanned once, then the lead's repositories list showing its row as succeeded, marked. */
+async function listedAfterFirstScan(page: Page, state: StackState, request: APIRequestContext, name: string): Promise<Locator> {
+  const repo = namedRepo(state.workDir, name);
+  const { scanId } = await register(request, repo.dir, "live-progress");
+  await waitForScan(request, scanId);
+  await signIn(page, "lead", `/repositories?q=${name}`);
+  const r = row(page, name);
+  await expectLiveStatus(r, "succeeded");
+  await markPage(page);
+  return r;
+}
+
 test.describe("live scan progress", () => {
   let q: ReturnType<typeof scanQueue>;
   test.beforeEach(({ state }) => {
@@ -44,24 +60,17 @@ test.describe("live scan progress", () => {
   });
 
   test("“Scan now” on the repositories list: the row goes from queued to its result without a reload", async ({ page, state, request }) => {
-    const repo = namedRepo(state.workDir, "live-list");
-    const { scanId } = await register(request, repo.dir, "live-progress");
-    await waitForScan(request, scanId);
-
-    await signIn(page, "lead", "/repositories?q=live-list");
-    const r = row(page, "live-list");
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "succeeded");
-    await markPage(page);
+    const r = await listedAfterFirstScan(page, state, request, "live-list");
 
     await q.queue.pause();
     await r.getByRole("button", { name: "Scan now: live-list" }).click();
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "queued");
+    await expectLiveStatus(r, "queued");
     await expect(r).toContainText("queued");
     await expect(page.getByRole("region", { name: "Scans in progress" })).toContainText("live-list");
 
     await q.queue.resume();
     // Same commit, same rulebook: the worker ends it unchanged without cloning.
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "unchanged");
+    await expectLiveStatus(r, "unchanged");
     await expect(r).toContainText("unchanged");
     await expect(page.getByText("No scans running.")).toBeVisible();
     await expectNotReloaded(page);
@@ -80,41 +89,34 @@ test.describe("live scan progress", () => {
 
     await signIn(page, "lead", `/repositories/${repositoryId}`);
     const last = page.getByRole("region", { name: "Last scan" });
-    await expect(last.locator("[data-live-status]")).toHaveAttribute("data-live-status", "succeeded");
+    await expectLiveStatus(last, "succeeded");
     await markPage(page);
 
     await q.queue.pause();
     await page.getByRole("button", { name: "Scan now: live-detail" }).click();
-    await expect(last.locator("[data-live-status]")).toHaveAttribute("data-live-status", "queued");
+    await expectLiveStatus(last, "queued");
     const history = page.getByRole("region", { name: /Scan history/ });
     await expect(history.locator("tbody tr").first()).toContainText("queued");
 
     await q.queue.resume();
-    await expect(last.locator("[data-live-status]")).toHaveAttribute("data-live-status", "succeeded", { timeout: 60_000 });
+    await expectLiveStatus(last, "succeeded", { timeout: 60_000 });
     await expect(history.locator("tbody tr").first()).toContainText("succeeded");
     await expect(history.locator("tbody tr").first()).toContainText("manual");
     await expectNotReloaded(page);
   });
 
   test("“Rescan all”: rows go from queued to their results without a reload", async ({ page, state, request }) => {
-    const repo = namedRepo(state.workDir, "live-all");
-    const { scanId } = await register(request, repo.dir, "live-progress");
-    await waitForScan(request, scanId);
-
-    await signIn(page, "lead", "/repositories?q=live-all");
-    const r = row(page, "live-all");
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "succeeded");
-    await markPage(page);
+    const r = await listedAfterFirstScan(page, state, request, "live-all");
 
     await q.queue.pause();
     await page.getByRole("button", { name: "Rescan all" }).click();
     await expect(page.getByRole("status").filter({ hasText: "rescan of" })).toBeVisible();
     // The worker fans the rescan out on its own queue (not paused): the row's scan appears, queued.
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "queued");
+    await expectLiveStatus(r, "queued");
     await expect(page.getByRole("region", { name: "Scans in progress" })).toBeVisible();
 
     await q.queue.resume();
-    await expect(r.locator("[data-live-status]")).toHaveAttribute("data-live-status", "unchanged", { timeout: 90_000 });
+    await expectLiveStatus(r, "unchanged", { timeout: 90_000 });
     await expect(page.getByText("No scans running.")).toBeVisible({ timeout: 90_000 });
     await expectNotReloaded(page);
   });
