@@ -72,16 +72,12 @@ export function specInterval(spec: string): Interval | undefined | null {
     let clause: Interval;
     switch (c.operator) {
       case ">=":
-        clause = { lo: { v: c.version, inclusive: true } };
-        break;
       case ">":
-        clause = { lo: { v: c.version, inclusive: false } };
+        clause = { lo: { v: c.version, inclusive: c.operator === ">=" } };
         break;
       case "<=":
-        clause = { hi: { v: c.version, inclusive: true } };
-        break;
       case "<":
-        clause = { hi: { v: c.version, inclusive: false } };
+        clause = { hi: { v: c.version, inclusive: c.operator === "<=" } };
         break;
       case "~=":
         // ~=2.2.1 is >=2.2.1, ==2.2.*; the parser refuses ~= with a one-part release.

@@ -91,6 +91,27 @@ const OPCODES = new Set(
     .concat(Array.from({ length: 0x98 - 0x80 + 1 }, (_, i) => 0x80 + i)),
 );
 
+/**
+ * The opcodes whose value follows its length: how many bytes the length takes (BINSTRING's is signed), and what a
+ * str decodes as (null: bytes, which never name an import).
+ */
+const LENGTH_PREFIXED = new Map<number, { width: 1 | 4 | 8; signed?: true; str: "utf8" | "latin1" | null }>([
+  [0x8c, { width: 1, str: "utf8" }], // SHORT_BINUNICODE
+  [0x58, { width: 4, str: "utf8" }], // BINUNICODE
+  [0x8d, { width: 8, str: "utf8" }], // BINUNICODE8
+  [0x55, { width: 1, str: "latin1" }], // SHORT_BINSTRING: a str in Python 3 (decoded as ASCII by default)
+  [0x54, { width: 4, signed: true, str: "latin1" }], // BINSTRING
+  [0x43, { width: 1, str: null }], // SHORT_BINBYTES
+  [0x42, { width: 4, str: null }], // BINBYTES
+  [0x8e, { width: 8, str: null }], // BINBYTES8
+  [0x96, { width: 8, str: null }], // BYTEARRAY8
+]);
+
+function readU64LE(buf: Buffer, at: number): number {
+  // Past 2^53 no input is that long: it is truncated whatever we skip.
+  return buf.readUInt32LE(at + 4) * 2 ** 32 + buf.readUInt32LE(at);
+}
+
 /** Whether a byte can start a pickle (any opcode can; a stream of them is tried). */
 export function isOpcode(byte: number): boolean {
   return OPCODES.has(byte);
@@ -237,8 +258,13 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
     if (!Number.isSafeInteger(n)) fail("a memo key that is not a number");
     return n;
   };
-  /** A length-prefixed value: a str kept when short (bytes never name an import), else skipped. */
-  const counted = async (len: number, str: "utf8" | "latin1" | null) => {
+  /** A length-prefixed value (LENGTH_PREFIXED): a str kept when short, else skipped. */
+  const counted = async (op: number) => {
+    const { width, signed, str } = LENGTH_PREFIXED.get(op)!;
+    await need(width);
+    const at = r.pos;
+    r.pos += width;
+    const len = width === 8 ? readU64LE(r.buf, at) : signed ? r.buf.readIntLE(at, width) : r.buf.readUIntLE(at, width);
     if (len < 0) fail("negative length");
     if (str && len <= MAX_NAME) {
       await need(len);
@@ -248,12 +274,17 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
       push(OTHER);
     }
   };
-  const u64 = () => {
-    const lo = r.buf.readUInt32LE(r.pos);
-    const hi = r.buf.readUInt32LE(r.pos + 4);
-    r.pos += 8;
-    // Past 2^53 no input is that long: it is truncated whatever we skip.
-    return hi * 2 ** 32 + lo;
+  /**
+   * The memo key a PUT, GET or MEMOIZE opcode names: PUT and GET write it as a decimal line, BINPUT and BINGET as
+   * one byte, the LONG_ forms as four. A promise only when the bytes are still to be read in, as these are among
+   * the commonest opcodes.
+   */
+  const memoKey = (op: number): number | Promise<number> => {
+    if (op === 0x94) return memoKeys; // MEMOIZE: the next key, len(memo)
+    if (op === 0x70 || op === 0x67) return intLine();
+    const width = op === 0x71 || op === 0x68 ? 1 : 4;
+    if (r.available < width) return need(width).then(() => memoKey(op));
+    return width === 1 ? r.buf[r.pos++]! : r.buf.readUInt32LE((r.pos += 4) - 4);
   };
   const smallInt = (bytes: Buffer): Value => {
     if (bytes.length > 6) return OTHER;
@@ -289,26 +320,17 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
       case 0x32: // DUP
         push(top());
         break;
-      // strings
+      // strings and bytes
       case 0x8c: // SHORT_BINUNICODE
-        await need(1);
-        await counted(r.buf[r.pos++]!, "utf8");
-        break;
       case 0x58: // BINUNICODE
-        await need(4);
-        await counted(r.buf.readUInt32LE((r.pos += 4) - 4), "utf8");
-        break;
       case 0x8d: // BINUNICODE8
-        await need(8);
-        await counted(u64(), "utf8");
-        break;
-      case 0x55: // SHORT_BINSTRING: a str in Python 3 (decoded as ASCII by default)
-        await need(1);
-        await counted(r.buf[r.pos++]!, "latin1");
-        break;
+      case 0x55: // SHORT_BINSTRING
       case 0x54: // BINSTRING
-        await need(4);
-        await counted(r.buf.readInt32LE((r.pos += 4) - 4), "latin1");
+      case 0x43: // SHORT_BINBYTES
+      case 0x42: // BINBYTES
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        await counted(op);
         break;
       case 0x53: {
         // STRING
@@ -322,19 +344,6 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
         push(l === undefined ? OTHER : rawUnicodeEscape(l));
         break;
       }
-      case 0x43: // SHORT_BINBYTES
-        await need(1);
-        await counted(r.buf[r.pos++]!, null);
-        break;
-      case 0x42: // BINBYTES
-        await need(4);
-        await counted(r.buf.readUInt32LE((r.pos += 4) - 4), null);
-        break;
-      case 0x8e: // BINBYTES8
-      case 0x96: // BYTEARRAY8
-        await need(8);
-        await counted(u64(), null);
-        break;
       // numbers and constants
       case 0x4b: // BININT1
         await need(1);
@@ -547,30 +556,16 @@ async function readOne(r: ByteReader, stream: PickleStream, limits: PickleLimits
         push(OTHER);
         break;
       // memo
-      case 0x70: // PUT
-        put(await intLine());
-        break;
-      case 0x71: // BINPUT
-        await need(1);
-        put(r.buf[r.pos++]!);
-        break;
-      case 0x72: // LONG_BINPUT
-        await need(4);
-        put(r.buf.readUInt32LE((r.pos += 4) - 4));
-        break;
       case 0x94: // MEMOIZE
-        put(memoKeys);
+      case 0x70: // PUT
+      case 0x71: // BINPUT
+      case 0x72: // LONG_BINPUT
+        put(await memoKey(op));
         break;
       case 0x67: // GET
-        get(await intLine());
-        break;
       case 0x68: // BINGET
-        await need(1);
-        get(r.buf[r.pos++]!);
-        break;
       case 0x6a: // LONG_BINGET
-        await need(4);
-        get(r.buf.readUInt32LE((r.pos += 4) - 4));
+        get(await memoKey(op));
         break;
       default:
         fail(`invalid opcode 0x${op.toString(16).padStart(2, "0")}`, at);
