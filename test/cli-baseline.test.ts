@@ -9,16 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareFindings } from "../lib/engine/baseline.ts";
-import { run } from "../lib/cli/main.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
+import { runCli } from "./support/cli-run.ts";
 import { TestRepo } from "./support/git.ts";
-
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
 
 const rules = scratch("posture-baseline-rules-");
 rules.write("test.policy.yaml", TEST_POLICY);
@@ -58,14 +51,14 @@ describe("compareFindings", () => {
 describe("posture scan --baseline", () => {
   it("reports only the findings the ref does not have, by fingerprint", async () => {
     const before = baselineDirs();
-    const { code, stdout, stderr } = await cli("scan", repo.dir, "--format", "json", "--rules", rules.root, "--baseline", base);
+    const { code, stdout, stderr } = await runCli("scan", repo.dir, "--format", "json", "--rules", rules.root, "--baseline", base);
     expect([code, stderr]).toEqual([0, ""]);
     const out = JSON.parse(stdout) as Out;
     expect(out.findings.map((f) => `${f.ruleId} ${f.path}:${f.line}`)).toEqual(["test.python.secret svc/app.py:3"]);
     expect(out.baseline).toMatchObject({ ref: base, commit: base, unchanged: 1 });
     expect(out.baseline.fixed.map((f) => f.ruleId)).toEqual(["test.props.bind-all"]);
     // Without the baseline the same scan has the moved eval too: the comparison, not the scan, removed it.
-    const all = JSON.parse((await cli("scan", repo.dir, "--format", "json", "--rules", rules.root)).stdout) as Out;
+    const all = JSON.parse((await runCli("scan", repo.dir, "--format", "json", "--rules", rules.root)).stdout) as Out;
     expect(all.findings.map((f) => f.ruleId).sort()).toEqual(["test.python.eval", "test.python.secret"]);
     expect(all.baseline).toBeUndefined();
     expect(existsSync(hookRan)).toBe(false);
@@ -74,15 +67,15 @@ describe("posture scan --baseline", () => {
   });
 
   it("--fail-on counts only new findings", async () => {
-    expect((await cli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high")).code).toBe(1);
-    expect((await cli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high", "--baseline", "HEAD")).code).toBe(0);
-    expect((await cli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high", "--baseline", "HEAD~1")).code).toBe(1);
+    expect((await runCli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high")).code).toBe(1);
+    expect((await runCli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high", "--baseline", "HEAD")).code).toBe(0);
+    expect((await runCli("scan", repo.dir, "--rules", rules.root, "--fail-on", "high", "--baseline", "HEAD~1")).code).toBe(1);
   });
 
   it("compares the working tree as it is, uncommitted changes included", async () => {
     repo.write("svc/extra.py", "eval(data)\n");
     try {
-      const out = JSON.parse((await cli("scan", repo.dir, "--format", "json", "--rules", rules.root, "--baseline", head)).stdout) as Out;
+      const out = JSON.parse((await runCli("scan", repo.dir, "--format", "json", "--rules", rules.root, "--baseline", head)).stdout) as Out;
       expect(out.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(["test.python.eval svc/extra.py"]);
     } finally {
       repo.remove("svc/extra.py");
@@ -91,7 +84,7 @@ describe("posture scan --baseline", () => {
 
   it("a subdirectory is compared with the same subdirectory at the ref, one added since with an empty tree", async () => {
     const sub = JSON.parse(
-      (await cli("scan", join(repo.dir, "svc"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
+      (await runCli("scan", join(repo.dir, "svc"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
     ) as Out;
     expect(sub.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(["test.python.secret app.py"]);
     expect(sub.baseline.unchanged).toBe(1);
@@ -99,7 +92,7 @@ describe("posture scan --baseline", () => {
     repo.commit("later");
     try {
       const added = JSON.parse(
-        (await cli("scan", join(repo.dir, "later"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
+        (await runCli("scan", join(repo.dir, "later"), "--format", "json", "--rules", rules.root, "--baseline", base)).stdout,
       ) as Out;
       expect(added.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(["test.python.eval job.py"]);
       expect(added.baseline.unchanged).toBe(0);
@@ -109,26 +102,26 @@ describe("posture scan --baseline", () => {
   });
 
   it("text and sarif show the new findings and say what they were compared with", async () => {
-    const text = await cli("scan", repo.dir, "--rules", rules.root, "--baseline", base);
+    const text = await runCli("scan", repo.dir, "--rules", rules.root, "--baseline", base);
     expect(text.stdout).toContain("API_KEY");
     expect(text.stdout).not.toContain("eval(x)");
     expect(text.stdout).toMatch(
       new RegExp(`Compared with ${base} \\(${base.slice(0, 12)}\\): 1 new finding shown, 1 finding fixed, 1 already there`),
     );
-    const sarif = JSON.parse((await cli("scan", repo.dir, "--format", "sarif", "--rules", rules.root, "--baseline", base)).stdout);
+    const sarif = JSON.parse((await runCli("scan", repo.dir, "--format", "sarif", "--rules", rules.root, "--baseline", base)).stdout);
     expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(["test.python.secret"]);
   });
 
   it("a ref that is not a commit, an option as a ref, or a path outside git is a one-line error, exit 2", async () => {
-    const missing = await cli("scan", repo.dir, "--rules", rules.root, "--baseline", "no-such-branch");
+    const missing = await runCli("scan", repo.dir, "--rules", rules.root, "--baseline", "no-such-branch");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^posture: --baseline: no-such-branch is not a commit in this repository .*git fetch/);
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
-    const option = await cli("scan", repo.dir, "--rules", rules.root, "--baseline=--output=/tmp/x");
+    const option = await runCli("scan", repo.dir, "--rules", rules.root, "--baseline=--output=/tmp/x");
     expect([option.code, option.stderr]).toEqual([2, 'posture: --baseline: "--output=/tmp/x" is not a git ref\n']);
-    const outside = await cli("scan", plain.root, "--rules", rules.root, "--baseline", "HEAD");
+    const outside = await runCli("scan", plain.root, "--rules", rules.root, "--baseline", "HEAD");
     expect([outside.code, outside.stderr]).toEqual([2, `posture: --baseline: ${plain.root} is not inside a git repository\n`]);
-    const nodir = await cli("scan", join(repo.dir, "nope"), "--rules", rules.root, "--baseline", "HEAD");
+    const nodir = await runCli("scan", join(repo.dir, "nope"), "--rules", rules.root, "--baseline", "HEAD");
     expect(nodir.code).toBe(2);
     expect(nodir.stderr).toMatch(/no such directory/);
   });

@@ -1,29 +1,27 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../lib/cli/main.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
+import { runCli } from "./support/cli-run.ts";
+import { scratchTree } from "./support/scratch-tree.ts";
 
 const repo = join(import.meta.dirname, "..");
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
-
 const rules = scratch("posture-rules-");
 rules.write("test.policy.yaml", TEST_POLICY);
-const src = scratch("posture-src-");
-src.write("svc/app.py", 'import os\n\nAPI_KEY = "abcd-1234-efgh-5678-ijkl"\n\ndef handle(x):\n    return eval(x)\n');
-src.write("svc/conf/config.properties", "address=0.0.0.0\n");
-src.write("svc/ok.py", "eval(y)  # posture: ignore[test.python.eval] constant input\n");
-src.write("notes.txt", "eval(z)\n");
+const src = scratchTree(
+  {
+    "svc/app.py": 'import os\n\nAPI_KEY = "abcd-1234-efgh-5678-ijkl"\n\ndef handle(x):\n    return eval(x)\n',
+    "svc/conf/config.properties": "address=0.0.0.0\n",
+    "svc/ok.py": "eval(y)  # posture: ignore[test.python.eval] constant input\n",
+    "notes.txt": "eval(z)\n",
+  },
+  "posture-src-",
+);
 
 describe("posture scan", () => {
   it("--format json prints one object with findings, stats and errors", async () => {
-    const { code, stdout, stderr } = await cli("scan", src.root, "--format", "json", "--rules", rules.root);
+    const { code, stdout, stderr } = await runCli("scan", src.root, "--format", "json", "--rules", rules.root);
     expect([code, stderr]).toEqual([0, ""]);
     const out = JSON.parse(stdout);
     expect(Object.keys(out).sort()).toEqual(["errors", "findings", "skippedFiles", "skippedFilesOmitted", "stats", "suppressed"]);
@@ -58,7 +56,7 @@ describe("posture scan", () => {
   });
 
   it("--format sarif produces SARIF 2.1.0 as GitHub code scanning expects it", async () => {
-    const { code, stdout } = await cli("scan", src.root, "--format", "sarif", "--rules", rules.root);
+    const { code, stdout } = await runCli("scan", src.root, "--format", "sarif", "--rules", rules.root);
     expect(code).toBe(0);
     const log = JSON.parse(stdout);
     expect(log.version).toBe("2.1.0");
@@ -90,7 +88,7 @@ describe("posture scan", () => {
   });
 
   it("--format text groups by file and ends with a summary", async () => {
-    const { stdout } = await cli("scan", src.root, "--rules", rules.root);
+    const { stdout } = await runCli("scan", src.root, "--rules", rules.root);
     expect(stdout).toMatch(/^svc\/app\.py\n/);
     expect(stdout).not.toContain("\x1b[");
     expect(stdout.trimEnd().split("\n").at(-1)).toMatch(
@@ -99,11 +97,11 @@ describe("posture scan", () => {
   });
 
   it("--fail-on exits 1 only when a finding is at or above the threshold", async () => {
-    expect((await cli("scan", src.root, "--rules", rules.root, "--fail-on", "critical")).code).toBe(1);
+    expect((await runCli("scan", src.root, "--rules", rules.root, "--fail-on", "critical")).code).toBe(1);
     const clean = scratch();
     clean.write("a.py", "f(timeout=90)\n");
-    expect((await cli("scan", clean.root, "--rules", rules.root, "--fail-on", "medium")).code).toBe(0);
-    expect((await cli("scan", clean.root, "--rules", rules.root, "--fail-on", "low")).code).toBe(1);
+    expect((await runCli("scan", clean.root, "--rules", rules.root, "--fail-on", "medium")).code).toBe(0);
+    expect((await runCli("scan", clean.root, "--rules", rules.root, "--fail-on", "low")).code).toBe(1);
   });
 
   it("exits 2 with a one-line message on usage and I/O errors", async () => {
@@ -116,30 +114,34 @@ describe("posture scan", () => {
       [["frobnicate"], /unknown command/],
     ] as const;
     for (const [argv, message] of cases) {
-      const r = await cli(...argv);
+      const r = await runCli(...argv);
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr.split("\n")[0]).toMatch(message);
     }
     const bad = scratch();
     bad.write("x.policy.yaml", TEST_POLICY.replace("severity: high", "severity: urgent"));
-    const r = await cli("scan", src.root, "--rules", bad.root);
+    const r = await runCli("scan", src.root, "--rules", bad.root);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/x\.policy\.yaml: checks\.0\.severity/);
   });
 });
 
 describe("posture scan: contexts, .posture.yaml and skipped files", () => {
-  const ctx = scratch("posture-ctx-");
-  ctx.write(".posture.yaml", "exclude:\n  - path: vendor\n    reason: upstream copy\ncontexts:\n  - path: tools/**\n    context: build\n");
-  ctx.write("svc/app.py", "eval(a)\n");
-  ctx.write("tests/test_app.py", "eval(b)\n");
-  ctx.write("tools/gen.py", "eval(c)\n");
-  ctx.write("vendor/lib.py", "eval(d)\n");
-  ctx.write("node_modules/x/y.py", "eval(e)\n");
+  const ctx = scratchTree(
+    {
+      ".posture.yaml": "exclude:\n  - path: vendor\n    reason: upstream copy\ncontexts:\n  - path: tools/**\n    context: build\n",
+      "svc/app.py": "eval(a)\n",
+      "tests/test_app.py": "eval(b)\n",
+      "tools/gen.py": "eval(c)\n",
+      "vendor/lib.py": "eval(d)\n",
+      "node_modules/x/y.py": "eval(e)\n",
+    },
+    "posture-ctx-",
+  );
 
   it("JSON carries each finding's context, the skipped files and what .posture.yaml asked for", async () => {
-    const { code, stdout } = await cli("scan", ctx.root, "--format", "json", "--rules", rules.root);
+    const { code, stdout } = await runCli("scan", ctx.root, "--format", "json", "--rules", rules.root);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.findings.map((f: { path: string; context: string }) => `${f.path} ${f.context}`)).toEqual([
@@ -160,7 +162,7 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
   });
 
   it("text shows a context other than production, and --verbose lists the skipped files and the configuration", async () => {
-    const plain = (await cli("scan", ctx.root, "--rules", rules.root)).stdout;
+    const plain = (await runCli("scan", ctx.root, "--rules", rules.root)).stdout;
     const lineOf = (out: string, path: string) => out.split("\n")[out.split("\n").indexOf(path) + 1]!;
     expect(lineOf(plain, "svc/app.py")).not.toMatch(/\(production\)|\(test\)/);
     expect(lineOf(plain, "tests/test_app.py")).toMatch(/high\s+\(test\) eval of b/);
@@ -168,14 +170,14 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
     expect(plain).not.toContain("upstream copy");
     expect(plain.trimEnd().split("\n").at(-1)).toMatch(/--verbose lists the skipped files$/);
 
-    const verbose = (await cli("scan", ctx.root, "--rules", rules.root, "--verbose")).stdout;
+    const verbose = (await runCli("scan", ctx.root, "--rules", rules.root, "--verbose")).stdout;
     expect(verbose).toContain("\nSkipped\n  node_modules: ignored-directory\n  vendor: excluded (upstream copy)\n");
     expect(verbose).toContain("Repository configuration (.posture.yaml)\n  excluded  vendor: upstream copy\n  context   tools/**: build\n");
-    expect((await cli("rules", "--verbose", "--rules", rules.root)).code).toBe(2);
+    expect((await runCli("rules", "--verbose", "--rules", rules.root)).code).toBe(2);
   });
 
   it("SARIF carries the context as a property and a tag, and says it in the message", async () => {
-    const log = JSON.parse((await cli("scan", ctx.root, "--format", "sarif", "--rules", rules.root)).stdout);
+    const log = JSON.parse((await runCli("scan", ctx.root, "--format", "sarif", "--rules", rules.root)).stdout);
     const results = log.runs[0].results as {
       locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
       message: { text: string };
@@ -197,19 +199,19 @@ describe("posture scan: contexts, .posture.yaml and skipped files", () => {
     const bad = scratch("posture-badcfg-");
     bad.write(".posture.yaml", "exclude:\n  - path: vendor\n");
     bad.write("vendor/lib.py", "eval(d)\n");
-    const { code, stdout } = await cli("scan", bad.root, "--format", "json", "--rules", rules.root);
+    const { code, stdout } = await runCli("scan", bad.root, "--format", "json", "--rules", rules.root);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.errors).toEqual([{ path: ".posture.yaml", message: "exclude[0].reason: required; scanned with the defaults" }]);
     expect(out.findings.map((f: { path: string }) => f.path)).toEqual(["vendor/lib.py"]);
-    const text = (await cli("scan", bad.root, "--rules", rules.root)).stdout;
+    const text = (await runCli("scan", bad.root, "--rules", rules.root)).stdout;
     expect(text).toContain("\nErrors\n  .posture.yaml: exclude[0].reason: required; scanned with the defaults\n");
   });
 });
 
 describe("posture rules", () => {
   it("lists policies and checks as JSON", async () => {
-    const { code, stdout } = await cli("rules", "--format", "json", "--rules", rules.root);
+    const { code, stdout } = await runCli("rules", "--format", "json", "--rules", rules.root);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.policies[0].policy).toBe("Test Policy");

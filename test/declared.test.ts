@@ -3,8 +3,15 @@ import { declaredValue } from "../lib/engine/declared.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { compileChecks } from "../lib/engine/compile.ts";
 import { scanText } from "../lib/engine/match.ts";
-import { scanDirectory } from "../lib/engine/scan.ts";
-import { scratch } from "./helpers.ts";
+import { scanTree } from "./support/scratch-tree.ts";
+
+/** An ast-grep YAML rule for a `key: value` pair, capturing the value as $metavariable (indented for a check's match block). */
+const yamlPair = (key: string, metavariable: string) => `language: yaml
+      rule:
+        kind: block_mapping_pair
+        all:
+          - has: { field: key, regex: "^${key}$" }
+          - has: { field: value, pattern: $${metavariable} }`;
 
 // A Python check whose match another file (a YAML config) can settle, by the name it captures.
 const POLICY = `
@@ -21,12 +28,7 @@ checks:
     files: ["**/*.py"]
     unlessDeclared:
       files: ["**/*.yaml"]
-      language: yaml
-      rule:
-        kind: block_mapping_pair
-        all:
-          - has: { field: key, regex: "^reserve$" }
-          - has: { field: value, pattern: $NAME }
+      ${yamlPair("reserve", "NAME")}
       captured: NAME
     match:
       language: python
@@ -41,19 +43,20 @@ const checks = parsePolicy(POLICY, "declared.policy.yaml").checks;
 
 describe("unlessDeclared", () => {
   it("drops a match whose captured value another file declares, keeps the rest", async () => {
-    const s = scratch();
-    s.write("app.py", 'worker("alpha")\nworker("beta")\nworker(\'gamma\')\n');
-    s.write("deploy/config.yaml", "workers:\n  - reserve: alpha\n  - reserve: 'gamma'\n");
-    s.write("notes.txt", "reserve: beta\n");
-    const r = await scanDirectory(s.root, { checks });
+    const r = await scanTree(
+      {
+        "app.py": 'worker("alpha")\nworker("beta")\nworker(\'gamma\')\n',
+        "deploy/config.yaml": "workers:\n  - reserve: alpha\n  - reserve: 'gamma'\n",
+        "notes.txt": "reserve: beta\n",
+      },
+      { checks },
+    );
     expect(r.findings.map((f) => f.line)).toEqual([2]);
     expect(r.errors).toEqual([]);
   });
 
   it("reports every match when no file declares anything", async () => {
-    const s = scratch();
-    s.write("app.py", 'worker("alpha")\n');
-    const r = await scanDirectory(s.root, { checks });
+    const r = await scanTree({ "app.py": 'worker("alpha")\n' }, { checks });
     expect(r.findings.map((f) => f.message)).toEqual(['worker "alpha" reserves nothing']);
   });
 
@@ -67,10 +70,7 @@ describe("unlessDeclared", () => {
       POLICY.replace("kind: block_mapping_pair\n        all:", "kind: no_such_kind\n        all:"),
       "declared.policy.yaml",
     ).checks;
-    const s = scratch();
-    s.write("app.py", 'worker("alpha")\n');
-    s.write("config.yaml", "reserve: alpha\n");
-    const r = await scanDirectory(s.root, { checks: broken });
+    const r = await scanTree({ "app.py": 'worker("alpha")\n', "config.yaml": "reserve: alpha\n" }, { checks: broken });
     expect(r.findings).toHaveLength(1);
     expect(r.errors.map((e) => e.message).join()).toMatch(/test\.declared\.unreserved: unlessDeclared failed/);
   });
@@ -107,30 +107,26 @@ checks:
       pattern: '^admin_port\\s*=\\s*(?<PORT>[0-9]+)$'
       captured: PORT
     match:
-      language: yaml
-      rule:
-        kind: block_mapping_pair
-        all:
-          - has: { field: key, regex: "^port$" }
-          - has: { field: value, pattern: $PORT }
+      ${yamlPair("port", "PORT")}
 `;
 
 describe("ifDeclared with a captured value", () => {
   const portChecks = parsePolicy(PORT_POLICY, "port.policy.yaml").checks;
 
   it("keeps only the matches whose value a plain-text file declares, port mappings by their container port", async () => {
-    const s = scratch();
-    s.write("svc.yaml", 'a:\n  port: 9002\nb:\n  port: "9001"\nc:\n  port: "0.0.0.0:19002:9002/tcp"\nd:\n  port: 9002-9003:7000\n');
-    s.write("conf/server.properties", "admin_port=9002\n# admin_port=9001\n");
-    const r = await scanDirectory(s.root, { checks: portChecks });
+    const r = await scanTree(
+      {
+        "svc.yaml": 'a:\n  port: 9002\nb:\n  port: "9001"\nc:\n  port: "0.0.0.0:19002:9002/tcp"\nd:\n  port: 9002-9003:7000\n',
+        "conf/server.properties": "admin_port=9002\n# admin_port=9001\n",
+      },
+      { checks: portChecks },
+    );
     expect(r.errors).toEqual([]);
     expect(r.findings.map((f) => f.line)).toEqual([2, 6]);
   });
 
   it("reports nothing where no file declares a value", async () => {
-    const s = scratch();
-    s.write("svc.yaml", "a:\n  port: 9002\n");
-    expect((await scanDirectory(s.root, { checks: portChecks })).findings).toEqual([]);
+    expect((await scanTree({ "svc.yaml": "a:\n  port: 9002\n" }, { checks: portChecks })).findings).toEqual([]);
   });
 
   it("requires the message to name the captured value", () => {

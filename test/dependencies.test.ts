@@ -14,6 +14,7 @@ import { scanText } from "../lib/engine/match.ts";
 import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";
+import { scanTree } from "./support/scratch-tree.ts";
 
 /** Whether torch can be below 2.6 for `file` in a repository made of `files`. */
 function torch(files: Record<string, string>, file = "app/handler.py") {
@@ -343,9 +344,7 @@ describe("a check's when condition", () => {
   const checks = parsePolicy(WHEN_POLICY(CONDITION), "when.policy.yaml").checks;
 
   async function scan(files: Record<string, string>) {
-    const s = scratch();
-    for (const [rel, text] of Object.entries(files)) s.write(rel, text);
-    return scanDirectory(s.root, { checks });
+    return scanTree(files, { checks });
   }
   const lines = (r: { findings: { path: string; line: number; message: string }[] }) =>
     r.findings.map((f) => `${f.path}:${f.line} ${f.message}`);

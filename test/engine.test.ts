@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NeedleSet } from "../lib/engine/needles.ts";
@@ -8,31 +8,30 @@ import { scanDirectory, ScanRootError } from "../lib/engine/scan.ts";
 import { readAndMatchText } from "../lib/engine/scan-file.ts";
 import { scanText } from "../lib/engine/match.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
+import { scanTree, scratchTree } from "./support/scratch-tree.ts";
 
 const policy = parsePolicy(TEST_POLICY, "test.policy.yaml");
 const checks = policy.checks;
 const compiled = compileChecks(checks);
 
 async function scanSource(files: Record<string, string>, maxFiles?: number) {
-  const s = scratch();
-  for (const [rel, text] of Object.entries(files)) s.write(rel, text);
-  return scanDirectory(s.root, { checks, maxFiles });
+  return scanTree(files, { checks, maxFiles });
 }
 
 describe("walking a tree", () => {
-  const s = scratch();
-  s.write("app.py", "eval(x)\n");
-  s.write(".git/hooks/x.py", "eval(x)\n");
-  s.write("node_modules/pkg/a.py", "eval(x)\n");
-  s.write("env/pyvenv.cfg", "home = /usr\n");
-  s.write("env/lib/a.py", "eval(x)\n");
-  s.write("big.py", `eval(x)\n${"#".repeat(20_000)}\n`);
-  s.write("blob.py", Buffer.from([0x65, 0x76, 0x00, 0x61, 0x6c]));
-  s.write("min.py", `${"x=1;".repeat(1500)}eval(y)`);
-  s.write("README.md", "eval(x)\n");
-  s.write("bad-utf8.py", Buffer.concat([Buffer.from("s = '"), Buffer.from([0xff, 0xfe]), Buffer.from("'\neval(z)\n")]));
-  mkdirSync(s.path("deep/a/b/c/d/e/f/g/h"), { recursive: true });
-  s.write("deep/a/b/c/d/e/f/g/h/x.py", "eval(deep)\n");
+  const s = scratchTree({
+    "app.py": "eval(x)\n",
+    ".git/hooks/x.py": "eval(x)\n",
+    "node_modules/pkg/a.py": "eval(x)\n",
+    "env/pyvenv.cfg": "home = /usr\n",
+    "env/lib/a.py": "eval(x)\n",
+    "big.py": `eval(x)\n${"#".repeat(20_000)}\n`,
+    "blob.py": Buffer.from([0x65, 0x76, 0x00, 0x61, 0x6c]),
+    "min.py": `${"x=1;".repeat(1500)}eval(y)`,
+    "README.md": "eval(x)\n",
+    "bad-utf8.py": Buffer.concat([Buffer.from("s = '"), Buffer.from([0xff, 0xfe]), Buffer.from("'\neval(z)\n")]),
+    "deep/a/b/c/d/e/f/g/h/x.py": "eval(deep)\n",
+  });
   symlinkSync("/etc/passwd", s.path("passwd.py"));
   symlinkSync(s.root, s.path("loop"));
 
@@ -266,31 +265,24 @@ describe("rule files", () => {
 });
 
 describe("honest output for files that do not parse", () => {
+  /** A data-flow check from a parameter named cmd to this sink. */
+  const flowCheck = (id: string, severity: string, sink: string) => `
+  - id: ${id}
+    severity: ${severity}
+    message: "{{SOURCE}} reaches {{CALL}}"
+    files: ["**/*.py"]
+    match:
+      language: python
+      taint:
+        sources: [{ kind: identifier, regex: "^cmd$", inside: { kind: parameters } }]
+        sinks: [{ pattern: "${sink}" }]`;
   const FLOW_POLICY = `policy: Flow Test
 framework: ml-serving
 level: strict
 references: [CWE-78]
 why: test
 remediation: test
-checks:
-  - id: test.flow.shell
-    severity: critical
-    message: "{{SOURCE}} reaches {{CALL}}"
-    files: ["**/*.py"]
-    match:
-      language: python
-      taint:
-        sources: [{ kind: identifier, regex: "^cmd$", inside: { kind: parameters } }]
-        sinks: [{ pattern: "os.system($SINK)" }]
-  - id: test.flow.eval
-    severity: high
-    message: "{{SOURCE}} reaches {{CALL}}"
-    files: ["**/*.py"]
-    match:
-      language: python
-      taint:
-        sources: [{ kind: identifier, regex: "^cmd$", inside: { kind: parameters } }]
-        sinks: [{ pattern: "eval($SINK)" }]
+checks:${flowCheck("test.flow.shell", "critical", "os.system($SINK)")}${flowCheck("test.flow.eval", "high", "eval($SINK)")}
 `;
   const flowChecks = [...parsePolicy(FLOW_POLICY, "flow.policy.yaml").checks, ...checks];
 

@@ -5,6 +5,7 @@ import { parseRepoConfig } from "../lib/engine/repo-config.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { MAX_SKIPPED_LISTED } from "../lib/engine/walk.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
+import { scratchTree } from "./support/scratch-tree.ts";
 
 const checks = parsePolicy(TEST_POLICY, "test.policy.yaml").checks;
 
@@ -85,15 +86,16 @@ describe(".posture.yaml parsing", () => {
 
 describe("scanDirectory honours .posture.yaml", () => {
   function repo(config?: string) {
-    const s = scratch();
+    const s = scratchTree({
+      "app.py": "eval(a)\n",
+      "third_party/lib/x.py": "eval(b)\n",
+      "third_party/lib/y.py": "eval(c)\n",
+      "api/model_pb2.py": "eval(d)\n",
+      "tools/gen.py": "eval(e)\n",
+      "legacy/old.py": "eval(f)\n",
+      "conf/config.properties": "address=0.0.0.0\n",
+    });
     if (config !== undefined) s.write(".posture.yaml", config);
-    s.write("app.py", "eval(a)\n");
-    s.write("third_party/lib/x.py", "eval(b)\n");
-    s.write("third_party/lib/y.py", "eval(c)\n");
-    s.write("api/model_pb2.py", "eval(d)\n");
-    s.write("tools/gen.py", "eval(e)\n");
-    s.write("legacy/old.py", "eval(f)\n");
-    s.write("conf/config.properties", "address=0.0.0.0\n");
     return s;
   }
 
@@ -144,13 +146,14 @@ describe("scanDirectory honours .posture.yaml", () => {
 
 describe("skipped files are named", () => {
   it("with their reason, an ignored directory once, files no check reads only counted", async () => {
-    const s = scratch();
-    s.write("app.py", "eval(a)\n");
-    s.write("node_modules/a/x.py", "eval(b)\n");
-    s.write("node_modules/b/y.py", "eval(c)\n");
-    s.write("big.py", `eval(x)\n${"#".repeat(20_000)}\n`);
-    s.write("blob.py", Buffer.from([0x65, 0x76, 0x00, 0x61, 0x6c]));
-    s.write("logo.png", "not code");
+    const s = scratchTree({
+      "app.py": "eval(a)\n",
+      "node_modules/a/x.py": "eval(b)\n",
+      "node_modules/b/y.py": "eval(c)\n",
+      "big.py": `eval(x)\n${"#".repeat(20_000)}\n`,
+      "blob.py": Buffer.from([0x65, 0x76, 0x00, 0x61, 0x6c]),
+      "logo.png": "not code",
+    });
     symlinkSync("/etc/hostname", s.path("link.py"));
     const r = await scanDirectory(s.root, { checks, maxFileBytes: 10_000 });
     expect(r.skippedFiles).toEqual([
