@@ -7,7 +7,7 @@ import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
 
 describe("code context from the path", () => {
-  const cases: [string, string][] = [
+  it.each([
     ["app/service.py", "production"],
     ["handler.py", "production"],
     ["src/contest/latest.py", "production"],
@@ -57,27 +57,26 @@ describe("code context from the path", () => {
     ["src/third-party/lib.py", "vendored"],
     ["vendor/pkg/tests/test_x.py", "test"],
     ["app/vendors/api.py", "production"],
-  ];
-  it.each(cases)("%s is %s", (path, context) => {
+    // The file name decides first, then a test directory anywhere above, then the nearest directory.
+    ["examples/app/tests/x.py", "test"],
+    ["tests/e2e/fixtures/quickstart/bentofile.yaml", "test"],
+    ["docs/examples/x.py", "example"],
+    ["examples/docs/x.py", "docs"],
+    ["examples/test_app.py", "test"],
+    ["tests/README.md", "docs"],
+    ["Tests/Fixtures/x.py", "test"],
+  ])("%s is %s", (path, context) => {
     expect(codeContext(path)).toBe(context);
   });
 
-  it("lets the file name decide first, then a test directory anywhere above, then the nearest directory", () => {
-    expect(codeContext("examples/app/tests/x.py")).toBe("test");
-    expect(codeContext("tests/e2e/fixtures/quickstart/bentofile.yaml")).toBe("test");
-    expect(codeContext("docs/examples/x.py")).toBe("example");
-    expect(codeContext("examples/docs/x.py")).toBe("docs");
-    expect(codeContext("examples/test_app.py")).toBe("test");
-    expect(codeContext("tests/README.md")).toBe("docs");
-    expect(codeContext("Tests/Fixtures/x.py")).toBe("test");
-  });
-
-  it("takes a module that imports a test framework for test code, wherever it lives", () => {
-    expect(codeContext("pkg/helpers.py", "import os\nimport pytest\n")).toBe("test");
-    expect(codeContext("pkg/helpers.py", "from unittest import mock\n")).toBe("test");
-    expect(codeContext("pkg/helpers.py", "from unittest.mock import patch\n")).toBe("test");
-    expect(codeContext("pkg/helpers.py", "import pytestify\n# import pytest\nx = 'import pytest'\n")).toBe("production");
-    expect(codeContext("deploy/run.sh", "import pytest\n")).toBe("production");
+  it.each([
+    ["pkg/helpers.py", "import os\nimport pytest\n", "test"],
+    ["pkg/helpers.py", "from unittest import mock\n", "test"],
+    ["pkg/helpers.py", "from unittest.mock import patch\n", "test"],
+    ["pkg/helpers.py", "import pytestify\n# import pytest\nx = 'import pytest'\n", "production"],
+    ["deploy/run.sh", "import pytest\n", "production"],
+  ])("%s importing %j is %s: a module that imports a test framework is test code, wherever it lives", (path, text, context) => {
+    expect(codeContext(path, text)).toBe(context);
   });
 
   it("takes a script that CI runs and nothing shipped runs for build tooling", () => {

@@ -29,25 +29,52 @@ const spec: TaintSpec = {
   ],
 };
 
-function flow(src: string) {
+/** Runs the spec over a Python file given as its lines. */
+function flow(src: readonly string[]) {
   ensureLanguages();
-  const root = parse("python", src);
+  const root = parse("python", src.join("\n"));
   const r = analyseTaint(root, compileTaint(spec));
   return { lines: r.hits.map((h) => h.node.range().start.line + 1), hits: r.hits, parseErrorLine: r.parseErrorLine };
 }
 
-describe("taint flow inside a function", () => {
-  it("follows any key, any depth, through assignments and f-strings", () => {
-    const { lines, hits } = flow(
-      ["def handle(data, context):", '    p = data[0]["input_file_path"]', '    q = f"/models/{p}"', "    open(q)", ""].join("\n"),
-    );
-    expect(lines).toEqual([4]);
-    expect(hits[0]!.source.text()).toBe("data");
-  });
+interface FlowCase {
+  name: string;
+  /** The lines flow() reports. */
+  lines: number[];
+  src: string[];
+}
 
-  it("follows .get(), joins, formatting, pathlib division and await", () => {
-    const { lines } = flow(
-      [
+function itReportsTheLines(cases: FlowCase[]) {
+  it.each(cases)("$name", ({ lines, src }) => {
+    expect(flow(src).lines).toEqual(lines);
+  });
+}
+
+/** Cases with one hit: the source it starts from, the helper it goes through (if any) and the sink it reaches. */
+function itNamesTheHit(cases: (FlowCase & { source: string; via?: string; sink: string })[]) {
+  it.each(cases)("$name", ({ lines, src, source, via, sink }) => {
+    const { lines: reported, hits } = flow(src);
+    expect(reported).toEqual(lines);
+    expect({ source: hits[0]!.source.text(), via: hits[0]!.via, sink: hits[0]!.sink.text() }).toEqual({ source, via, sink });
+  });
+}
+
+describe("taint flow inside a function", () => {
+  itNamesTheHit([
+    {
+      name: "follows any key, any depth, through assignments and f-strings",
+      lines: [4],
+      source: "data",
+      sink: "open(q)",
+      src: ["def handle(data, context):", '    p = data[0]["input_file_path"]', '    q = f"/models/{p}"', "    open(q)", ""],
+    },
+  ]);
+
+  itReportsTheLines([
+    {
+      name: "follows .get(), joins, formatting, pathlib division and await",
+      lines: [7],
+      src: [
         "async def handle(request):",
         '    a = request.get("name")',
         '    b = os.path.join("/srv", a)',
@@ -56,14 +83,12 @@ describe("taint flow inside a function", () => {
         "    e = await d",
         "    open(e)",
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([7]);
-  });
-
-  it("loops, comprehensions, tuple unpacking, with-as, augmented assignment and container writes", () => {
-    const { lines } = flow(
-      [
+      ],
+    },
+    {
+      name: "loops, comprehensions, tuple unpacking, with-as, augmented assignment and container writes",
+      lines: [3, 4, 6, 11, 14],
+      src: [
         "def handle(data):",
         "    for row in data:",
         '        open(row["path"])',
@@ -79,14 +104,12 @@ describe("taint flow inside a function", () => {
         "    items.append(data)",
         "    eval(items)",
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([3, 4, 6, 11, 14]);
-  });
-
-  it("does not report sanitized values, allow-list guards or clean reassignments", () => {
-    const { lines } = flow(
-      [
+      ],
+    },
+    {
+      name: "does not report sanitized values, allow-list guards or clean reassignments",
+      lines: [],
+      src: [
         "def handle(data):",
         "    open(os.path.basename(data))",
         "    eval(int(data))",
@@ -104,14 +127,12 @@ describe("taint flow inside a function", () => {
         "    ok = data in ALLOWED",
         "    eval(ok)",
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([]);
-  });
-
-  it("a subscript or a .get() carries its container's taint, not its key's", () => {
-    const { lines } = flow(
-      [
+      ],
+    },
+    {
+      name: "a subscript or a .get() carries its container's taint, not its key's",
+      lines: [4, 7],
+      src: [
         "def handle(data):",
         "    rec = RECORDS[data]",
         '    open(rec["path"])',
@@ -120,32 +141,31 @@ describe("taint flow inside a function", () => {
         "    open(other)",
         '    open(data.get("path"))',
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([4, 7]);
-  });
-
-  it("an `or` is one of its operands, a `not` is a bool", () => {
-    const { lines } = flow(
-      ["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""].join("\n"),
-    );
-    expect(lines).toEqual([3]);
-  });
-
-  it("keeps taint that only one branch removes", () => {
-    const { lines } = flow(["def handle(data, flag):", "    p = data", "    if flag:", '        p = "x"', "    open(p)", ""].join("\n"));
-    expect(lines).toEqual([5]);
-  });
-
-  it("ignores functions with no source", () => {
-    expect(flow(["def other(path):", "    open(path)", ""].join("\n")).lines).toEqual([]);
-  });
+      ],
+    },
+    {
+      name: "an `or` is one of its operands, a `not` is a bool",
+      lines: [3],
+      src: ["def handle(data):", '    p = data.get("a") or "default.txt"', "    open(p)", "    q = not data", "    eval(q)", ""],
+    },
+    {
+      name: "keeps taint that only one branch removes",
+      lines: [5],
+      src: ["def handle(data, flag):", "    p = data", "    if flag:", '        p = "x"', "    open(p)", ""],
+    },
+    { name: "ignores functions with no source", lines: [], src: ["def other(path):", "    open(path)", ""] },
+  ]);
 });
 
 describe("one level of module-local helpers", () => {
-  it("a helper whose parameter reaches a sink is a sink for its callers", () => {
-    const { lines, hits } = flow(
-      [
+  itNamesTheHit([
+    {
+      name: "a helper whose parameter reaches a sink is a sink for its callers",
+      lines: [5],
+      source: "data",
+      via: "_read",
+      sink: "open(path)",
+      src: [
         "def _read(base, path):",
         "    return open(path)",
         "",
@@ -153,33 +173,15 @@ describe("one level of module-local helpers", () => {
         '    _read("/srv", data["p"])',
         '    _read(data["p"], "fixed")',
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([5]);
-    expect(hits[0]!.via).toBe("_read");
-    expect(hits[0]!.sink.text()).toBe("open(path)");
-  });
-
-  it("methods called through self, keyword arguments too", () => {
-    const { lines } = flow(
-      [
-        "class H:",
-        "    def _run(self, cmd, extra=None):",
-        "        os.system(cmd)",
-        "",
-        "    def handle(self, data):",
-        "        self._run(data)",
-        "        self._run(cmd=data['c'])",
-        "        self._run('ls', extra=data)",
-        "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([6, 7]);
-  });
-
-  it("a second level: a function handing its parameter to such a helper is a helper too; a third is not followed", () => {
-    const { lines, hits } = flow(
-      [
+      ],
+    },
+    {
+      name: "a second level: a function handing its parameter to such a helper is a helper too; a third is not followed",
+      lines: [12],
+      source: "data",
+      via: "start_job",
+      sink: "os.system(cmd)",
+      src: [
         "def _run(cmd):",
         "    os.system(cmd)",
         "",
@@ -195,38 +197,64 @@ describe("one level of module-local helpers", () => {
         '    start_job(data["name"], "ls")',
         '    schedule(data["cmd"])',
         "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([12]);
-    expect(hits[0]!.via).toBe("start_job");
-    expect(hits[0]!.sink.text()).toBe("os.system(cmd)");
-  });
+      ],
+    },
+  ]);
 
   it("a helper handed to a runner (BackgroundTasks, an executor, a thread) is called with the arguments given", () => {
-    const { lines, hits } = flow(
-      [
-        "def _run(cmd, quiet=False):",
-        "    os.system(cmd)",
-        "",
-        "def handle(data, background_tasks):",
-        "    background_tasks.add_task(_run, data['cmd'])",
-        "    executor.submit(_run, cmd=data['cmd'])",
-        "    loop.run_in_executor(None, _run, data['cmd'])",
-        "    threading.Thread(target=_run, args=(data['cmd'],)).start()",
-        "    threading.Thread(target=_run, kwargs={'cmd': data['cmd']}).start()",
-        "    background_tasks.add_task(_run, 'ls', quiet=data)",
-        "    background_tasks.add_task(print, data)",
-        "",
-      ].join("\n"),
-    );
+    const { lines, hits } = flow([
+      "def _run(cmd, quiet=False):",
+      "    os.system(cmd)",
+      "",
+      "def handle(data, background_tasks):",
+      "    background_tasks.add_task(_run, data['cmd'])",
+      "    executor.submit(_run, cmd=data['cmd'])",
+      "    loop.run_in_executor(None, _run, data['cmd'])",
+      "    threading.Thread(target=_run, args=(data['cmd'],)).start()",
+      "    threading.Thread(target=_run, kwargs={'cmd': data['cmd']}).start()",
+      "    background_tasks.add_task(_run, 'ls', quiet=data)",
+      "    background_tasks.add_task(print, data)",
+      "",
+    ]);
     expect(lines).toEqual([5, 6, 7, 8, 9]);
     expect(hits.every((h) => h.via === "_run")).toBe(true);
   });
 
-  it("a helper returning a source's value is a source", () => {
-    const { lines } = flow(["def _ask():", "    v = input()", "    return v", "", "def main():", "    os.system(_ask())", ""].join("\n"));
-    expect(lines).toEqual([6]);
-  });
+  itReportsTheLines([
+    {
+      name: "methods called through self, keyword arguments too",
+      lines: [6, 7],
+      src: [
+        "class H:",
+        "    def _run(self, cmd, extra=None):",
+        "        os.system(cmd)",
+        "",
+        "    def handle(self, data):",
+        "        self._run(data)",
+        "        self._run(cmd=data['c'])",
+        "        self._run('ls', extra=data)",
+        "",
+      ],
+    },
+    {
+      name: "a helper returning a source's value is a source",
+      lines: [6],
+      src: ["def _ask():", "    v = input()", "    return v", "", "def main():", "    os.system(_ask())", ""],
+    },
+    {
+      name: "a sink already reached inside a handler is reported once, not again at its callers",
+      lines: [3],
+      src: [
+        "class H:",
+        "    def preprocess(self, data):",
+        "        return open(data)",
+        "",
+        "    def handle(self, data):",
+        "        return self.preprocess(data)",
+        "",
+      ],
+    },
+  ]);
 
   it("throughHelpersOnly keeps only the values that reach a sink through a helper", () => {
     ensureLanguages();
@@ -236,21 +264,6 @@ describe("one level of module-local helpers", () => {
     );
     const r = analyseTaint(root, compileTaint({ ...spec, throughHelpersOnly: true }));
     expect(r.hits.map((h) => [h.node.range().start.line + 1, h.via])).toEqual([[6, "_read"]]);
-  });
-
-  it("a sink already reached inside a handler is reported once, not again at its callers", () => {
-    const { lines } = flow(
-      [
-        "class H:",
-        "    def preprocess(self, data):",
-        "        return open(data)",
-        "",
-        "    def handle(self, data):",
-        "        return self.preprocess(data)",
-        "",
-      ].join("\n"),
-    );
-    expect(lines).toEqual([3]);
   });
 });
 
@@ -268,7 +281,7 @@ describe("guards", () => {
 
 describe("parse errors", () => {
   it("reports the first line that did not parse", () => {
-    const r = flow(["def handle(data):", "    open(data)", "", "x = = 1", ""].join("\n"));
+    const r = flow(["def handle(data):", "    open(data)", "", "x = = 1", ""]);
     expect(r.parseErrorLine).toBe(4);
   });
 });
