@@ -489,7 +489,118 @@ const IMAGE_STEP_TEXT = /\b(?:uv_)?pip_install|\bpython_packages\b|\brequirement
 
 export function isImageStepSource(rel: string, text: string): boolean {
   if (rel.endsWith(".py")) return IMAGE_STEP_TEXT.test(text);
-  return isImageReferenceFile(rel) && FRAMEWORK_IMAGE_TEXT.test(text);
+  return isImageReferenceFile(rel) && (FRAMEWORK_IMAGE_TEXT.test(text) || (isDockerfile(rel) && PIP_INSTALL_TEXT.test(text)));
+}
+
+const DOCKERFILE = /(?:^|\/)(?:(?:Dockerfile|Containerfile)(?:\.[^/]*)?|[^/]*\.[Dd]ockerfile)$/;
+/** A Dockerfile or Containerfile: its FROM lines and pip installs declare dependencies (readPipInstalls). */
+export function isDockerfile(rel: string): boolean {
+  return DOCKERFILE.test(rel);
+}
+
+/** `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`: a command that installs what it names. */
+const PIP_INSTALL = /(?:^|[\s;&|(])(?:(?:\S*\/)?python[\d.]*\s+-m\s+)?(?:uv\s+)?pip[\d.]*\s+install\b/;
+const PIP_INSTALL_TEXT = /\bpip[\d.]*\s+install\b/;
+/** pip options that take a value: the value is no package. */
+const PIP_VALUE_OPTIONS = new Set([
+  "-r",
+  "--requirement",
+  "-c",
+  "--constraint",
+  "-e",
+  "--editable",
+  "-f",
+  "--find-links",
+  "-i",
+  "--index-url",
+  "--extra-index-url",
+  "--trusted-host",
+  "-t",
+  "--target",
+  "--prefix",
+  "--root",
+  "--platform",
+  "--python-version",
+  "--implementation",
+  "--abi",
+  "--src",
+  "--upgrade-strategy",
+  "--progress-bar",
+  "--cache-dir",
+  "--log",
+  "--proxy",
+  "--retries",
+  "--timeout",
+  "--exists-action",
+  "--cert",
+  "--client-cert",
+  "--no-binary",
+  "--only-binary",
+  "--index",
+  "--python",
+  "--config-settings",
+  "-C",
+  "--report",
+  "--root-user-action",
+]);
+
+/**
+ * The packages a Dockerfile's `pip install` commands name (RUN lines, with their continuations): an image that
+ * installs `ray[serve]==2.5.1` declares ray 2.5.1 as surely as a requirements file beside it. Requirement files,
+ * paths, URLs and shell variables are not packages; an option's value is skipped.
+ */
+export function readPipInstalls(text: string, file: string): Declaration[] {
+  const out: Declaration[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    // A logical line: continuations joined, each token remembering the physical line it is on.
+    const words: { word: string; line: number }[] = [];
+    let j = i;
+    for (;;) {
+      // Docker drops comment lines inside a continued instruction: the instruction goes on after them.
+      if (j > i && /^\s*#/.test(lines[j]!) && j + 1 < lines.length) {
+        j++;
+        continue;
+      }
+      const physical = lines[j]!.replace(/(^|\s)#.*$/, "");
+      const continued = /\\\s*$/.test(physical);
+      for (const w of physical.replace(/\\\s*$/, "").split(/(\s+|&&|\|\||;|\|)/)) if (w.trim()) words.push({ word: w.trim(), line: j + 1 });
+      if (!continued || j + 1 >= lines.length) break;
+      j++;
+    }
+    const joined = words.map((w) => w.word).join(" ");
+    if (PIP_INSTALL.test(` ${joined}`)) {
+      let installing = false;
+      let skipNext = false;
+      for (let k = 0; k < words.length; k++) {
+        const w = words[k]!.word;
+        if (/^(?:&&|\|\||;|\|)$/.test(w)) {
+          installing = false;
+          continue;
+        }
+        if (!installing) {
+          // pip where a command starts (after RUN, a separator, sudo, `python -m` or `uv`), not an echo's word
+          if (w === "install" && k > 0 && /(?:^|\/)pip[\d.]*$/.test(words[k - 1]!.word))
+            installing = k < 2 || /^(?:RUN|&&|\|\||;|\||sudo|-m|uv)$/.test(words[k - 2]!.word);
+          continue;
+        }
+        if (skipNext) {
+          skipNext = false;
+          continue;
+        }
+        if (w.startsWith("-")) {
+          if (PIP_VALUE_OPTIONS.has(w)) skipNext = true;
+          continue;
+        }
+        const req = w.replace(/^(["'])(.*)\1$/, "$2");
+        if (/[$/\\]|^\.|^[a-z+]+:|\.(?:whl|tar\.gz|zip)$/i.test(req)) continue;
+        const d = parseRequirement(req, file);
+        if (d) out.push({ ...d, line: words[k]!.line });
+      }
+    }
+    i = j;
+  }
+  return out;
 }
 
 /**
@@ -768,7 +879,8 @@ export function buildDependencyIndex(
       else if (base === "Pipfile") ds = readPipfile(text, path);
       else if (base === "setup.py") ds = readSetupPy(text, path);
       else if (base === "setup.cfg") ds = readSetupCfg(text, path);
-      else if (!CONDA_FILE.test(base) && !BENTOFILE.test(base) && isImageReferenceFile(path)) ds = readImageReferences(text, path);
+      else if (!CONDA_FILE.test(base) && !BENTOFILE.test(base) && isImageReferenceFile(path))
+        ds = [...readImageReferences(text, path), ...(isDockerfile(path) ? readPipInstalls(text, path) : [])];
       else if (CONDA_FILE.test(base) || BENTOFILE.test(base) || base.endsWith(".py")) {
         const r = CONDA_FILE.test(base)
           ? readCondaEnvironment(text, path)

@@ -29,7 +29,7 @@ import { importedFiles, ModuleIndex, RepositoryFlow } from "./imports.ts";
 import { PARSE_ERROR_RULE, tagNodes } from "./taint.ts";
 import { coarsen, mergedConfig } from "./merge.ts";
 import { linkModelLoads, type LoadedPath } from "./artifact-links.ts";
-import { buildDependencyIndex, isDependencyManifest, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
+import { buildDependencyIndex, isDependencyManifest, isDockerfile, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
@@ -169,7 +169,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         isLauncher(p) ||
         isLicenseFile(p) ||
         p === ".gitattributes" ||
-        (readsDependencies && isDependencyManifest(p)) ||
+        (readsDependencies && (isDependencyManifest(p) || isDockerfile(p))) ||
         isDeclaredFile(p),
     });
   } catch (e) {
@@ -541,7 +541,14 @@ function readDependencies(
     }
   };
   const manifests: { path: string; text: string }[] = [];
+  const stepped = new Set(imageSteps.map((s) => s.path));
   for (const f of noticed) {
+    // A Dockerfile no check reads still declares what its image installs; one pass 1 read is among imageSteps.
+    if (isDockerfile(f.rel) && !isDependencyManifest(f.rel)) {
+      const text = stepped.has(f.rel) ? undefined : read(f.rel);
+      if (text !== undefined && isImageStepSource(f.rel, text)) manifests.push({ path: f.rel, text });
+      continue;
+    }
     if (!isDependencyManifest(f.rel)) continue;
     const text = read(f.rel);
     if (text === undefined)
