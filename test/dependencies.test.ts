@@ -98,26 +98,23 @@ describe("isDependencyManifest", () => {
 
 describe("framework images", () => {
   it("declare the framework version their tag names, a moving tag none", () => {
-    const text = [
-      "FROM pytorch/torchserve:0.6.0-gpu AS base",
-      "FROM --platform=linux/amd64 docker.io/rayproject/ray-ml:2.9.0-py310-gpu",
-      "FROM pytorch/torchserve:latest-gpu",
-      "FROM python:3.11-slim",
-      "    image: vllm/vllm-openai:v0.8.5",
-      "  - image: 'ghcr.io/mlflow/mlflow:v2.9.2'",
-      "torchserve_image: pytorch/torchserve:0.12.0-cpu",
-      "image: rayproject/ray:nightly",
-      "image: pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime",
-      "image: myorg/pytorch/torchserve-fork:0.6.0",
-    ].join("\n");
-    expect(readImageReferences(text, "deploy/Dockerfile").map((d) => `${d.name}${d.specs[0]} @${d.line}`)).toEqual([
-      "torchserve==0.6.0 @1",
-      "ray==2.9.0 @2",
-      "vllm==0.8.5 @5",
-      "mlflow==2.9.2 @6",
-      "torchserve==0.12.0 @7",
-      "torch==2.1.0 @9",
-    ]);
+    // Each line of the file, and the declaration it makes (null: none).
+    const declared: [string, string | null][] = [
+      ["FROM pytorch/torchserve:0.6.0-gpu AS base", "torchserve==0.6.0"],
+      ["FROM --platform=linux/amd64 docker.io/rayproject/ray-ml:2.9.0-py310-gpu", "ray==2.9.0"],
+      ["FROM pytorch/torchserve:latest-gpu", null],
+      ["FROM python:3.11-slim", null],
+      ["    image: vllm/vllm-openai:v0.8.5", "vllm==0.8.5"],
+      ["  - image: 'ghcr.io/mlflow/mlflow:v2.9.2'", "mlflow==2.9.2"],
+      ["torchserve_image: pytorch/torchserve:0.12.0-cpu", "torchserve==0.12.0"],
+      ["image: rayproject/ray:nightly", null],
+      ["image: pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime", "torch==2.1.0"],
+      ["image: myorg/pytorch/torchserve-fork:0.6.0", null],
+    ];
+    const text = declared.map(([line]) => line).join("\n");
+    expect(readImageReferences(text, "deploy/Dockerfile").map((d) => `${d.name}${d.specs[0]} @${d.line}`)).toEqual(
+      declared.flatMap(([, declaration], i) => (declaration ? [`${declaration} @${i + 1}`] : [])),
+    );
   });
 
   it("are read from Dockerfiles and manifests that name one, and decide mayBeBelow for their directory", () => {
