@@ -25,6 +25,7 @@ describe("isPlaceholderSecret", () => {
     "fake-token-1234",
     "hf_test_token_123",
     "sk-test-secret",
+    "sk-foobar",
     "EMPTY",
     "not-needed",
     "placeholder",
