@@ -4,30 +4,12 @@
  * flow through its helpers is followed, and the findings do not depend on how the files were grouped.
  */
 import { describe, expect, it } from "vitest";
-import { parsePolicy } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";
+import { routeShellPolicy } from "./support/shell-flow-policy.ts";
 
-const POLICY = parsePolicy(
-  `
-policy: Flow query grouping test
-framework: ml-serving
-level: critical
-references: [CWE-78]
-why: test
-remediation: test
-checks:
-  - id: test.request.shell
-    severity: critical
-    message: "Request data ({{SOURCE}}) reaches {{CALL}}{{VIA}}."
-    files: ["**/*.py"]
-    prefilter: [route]
-    sinkPrefilter: [{ regex: 'shell\\s*=' }]
-    match:
-      language: python
-      taint:
-        sources: [{ kind: identifier, inside: { kind: parameters, inside: { kind: function_definition, has: { field: name, regex: "^route_" } } } }]
-        sinks: [{ kind: call, all: [{ has: { field: function, regex: "^subprocess\\\\.run$" } }, { has: { field: arguments, has: { kind: keyword_argument, regex: "^shell=True$" } } }] }]
+// The route check, and a second data-flow check whose sources and sinks are others.
+const POLICY = routeShellPolicy(`
   - id: test.job.path
     severity: high
     message: "Job input ({{SOURCE}}) reaches {{CALL}}{{VIA}}."
@@ -38,9 +20,7 @@ checks:
       taint:
         sources: [{ kind: identifier, inside: { kind: parameters, inside: { kind: function_definition, has: { field: name, regex: "^job_" } } } }]
         sinks: [{ kind: call, has: { field: function, regex: "^open$" } }]
-`,
-  "grouping.policy.yaml",
-);
+`);
 
 describe("data-flow queries grouped by the branches their files need", () => {
   const s = scratch();

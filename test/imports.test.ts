@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { importedSymbols, instanceBindings, ModuleIndex, parseImports, resolveCallee } from "../lib/engine/imports.ts";
-import { parsePolicy } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch } from "./helpers.ts";
+import { routeShellPolicy } from "./support/shell-flow-policy.ts";
 
 describe("reading imports", () => {
   it("binds every name of from-imports (aliases, parentheses, continuation lines) and plain imports", () => {
@@ -103,29 +103,7 @@ describe("resolving modules to the repository's files", () => {
   });
 });
 
-const POLICY = parsePolicy(
-  `
-policy: Cross-module test
-framework: ml-serving
-level: critical
-references: [CWE-78]
-why: test
-remediation: test
-checks:
-  - id: test.request.shell
-    severity: critical
-    message: "Request data ({{SOURCE}}) reaches {{CALL}}{{VIA}}."
-    files: ["**/*.py"]
-    prefilter: [route]
-    sinkPrefilter: [{ regex: 'shell\\s*=' }]
-    match:
-      language: python
-      taint:
-        sources: [{ kind: identifier, inside: { kind: parameters, inside: { kind: function_definition, has: { field: name, regex: "^route_" } } } }]
-        sinks: [{ kind: call, all: [{ has: { field: function, regex: "^subprocess\\\\.run$" } }, { has: { field: arguments, has: { kind: keyword_argument, regex: "^shell=True$" } } }] }]
-`,
-  "cross.policy.yaml",
-);
+const POLICY = routeShellPolicy();
 
 describe("a scan follows request data into another module's helper", () => {
   const s = scratch();
