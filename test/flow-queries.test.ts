@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { scanDirectory } from "../lib/engine/scan.ts";
-import { scratch } from "./helpers.ts";
+import { scratchTree } from "./support/scratch-tree.ts";
 import { routeShellPolicy } from "./support/shell-flow-policy.ts";
 
 // The route check, and a second data-flow check whose sources and sinks are others.
@@ -23,21 +23,12 @@ const POLICY = routeShellPolicy(`
 `);
 
 describe("data-flow queries grouped by the branches their files need", () => {
-  const s = scratch();
   // The helper module selects only the path check itself; its shell helper matters to the importer's check.
-  s.write(
-    "launch.py",
-    [
-      "import subprocess",
-      "def run(cmd):",
-      "    subprocess.run(cmd, shell=True)",
-      "",
-      "def job_read(name):",
-      "    return open(name).read()",
-      "",
-    ].join("\n"),
-  );
-  s.write("api.py", ["from launch import run", "def route_a(body):", "    run(body)", ""].join("\n"));
+  const s = scratchTree({
+    "launch.py":
+      "import subprocess\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n\ndef job_read(name):\n    return open(name).read()\n",
+    "api.py": "from launch import run\ndef route_a(body):\n    run(body)\n",
+  });
 
   it("follows the importer's flow into a module whose own checks are others", async () => {
     for (const maxFlowQueries of [1, 8]) {
