@@ -51,3 +51,16 @@ def notify(message: str) -> None:
     subprocess.run([f"notify-send '{message}'"], shell=True)
     # ruleid: training-monitor.shell.subprocess-shell-interpolated
     subprocess.call(" ".join(["wall", message]), shell=True)
+
+
+def start_visdom(port: int, host: str) -> None:
+    # a format of numbers only puts digits in the command
+    cmd = sys.executable + " -m visdom.server -p %d &>/dev/null &" % port
+    # ok: training-monitor.shell.subprocess-shell-interpolated
+    subprocess.Popen(cmd, shell=True)
+    # ok: training-monitor.shell.os-system-interpolated
+    os.system("nvidia-smi -i %d -pl %.0f" % (port, 250.0))
+    # ruleid: training-monitor.shell.os-system-interpolated
+    os.system("visdom -p %d --hostname %s" % (port, host))
+    # ruleid: training-monitor.shell.subprocess-shell-interpolated
+    subprocess.Popen(sys.executable + " -m visdom.server -p %d " % port + host, shell=True)
