@@ -1,8 +1,10 @@
+import io
 import os
 
 import httpx
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
+from PIL import Image
 from starlette.middleware import Middleware
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -110,3 +112,20 @@ async def test_client():
     # ok: ml-serving.http.client-without-timeout
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         return await client.get("/health")
+
+
+@app.post("/detect")
+async def detect(image: UploadFile):
+    # ruleid: ml-serving.web.unbounded-upload-read
+    data = await image.read()
+    pil = Image.open(io.BytesIO(data))
+    # the image's pixel size, read after the whole upload: no bound on the upload
+    return {"size": pil.size}
+
+
+@app.post("/thumbnail")
+async def thumbnail(image: UploadFile):
+    if image.size > 10_000_000:
+        raise HTTPException(413, "image too large")
+    # ok: ml-serving.web.unbounded-upload-read
+    return {"bytes": len(await image.read())}
