@@ -16,6 +16,7 @@ import { parse as parseToml } from "smol-toml";
 import { load as parseYaml } from "js-yaml";
 import { parse as parseAst, type SgNode } from "@ast-grep/napi";
 import { ensureLanguages } from "./compile.ts";
+import { logicalLines, MAX_REGEX_LINE } from "./logical-lines.ts";
 import { intersect, specInterval } from "./pep440.ts";
 import type { ScanError } from "./types.ts";
 
@@ -499,7 +500,6 @@ export function isDockerfile(rel: string): boolean {
 }
 
 /** `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`: a command that installs what it names. */
-const PIP_INSTALL = /(?:^|[\s;&|(])(?:(?:\S*\/)?python[\d.]*\s+-m\s+)?(?:uv\s+)?pip[\d.]*\s+install\b/;
 const PIP_INSTALL_TEXT = /\bpip[\d.]*\s+install\b/;
 /** pip options that take a value: the value is no package. */
 const PIP_VALUE_OPTIONS = new Set([
@@ -551,54 +551,45 @@ const PIP_VALUE_OPTIONS = new Set([
  */
 export function readPipInstalls(text: string, file: string): Declaration[] {
   const out: Declaration[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    // A logical line: continuations joined, each token remembering the physical line it is on.
+  for (const { text: command, line, starts } of logicalLines(text.split(/\r?\n/), true)) {
+    if (command.length > MAX_REGEX_LINE || !PIP_INSTALL_TEXT.test(command)) continue;
+    // The command's words with the physical line each is on; a shell comment runs to the end of its line.
     const words: { word: string; line: number }[] = [];
-    let j = i;
-    for (;;) {
-      // Docker drops comment lines inside a continued instruction: the instruction goes on after them.
-      if (j > i && /^\s*#/.test(lines[j]!) && j + 1 < lines.length) {
-        j++;
+    let commented = -1;
+    for (const m of command.matchAll(/&&|\|\||[;|]|[^\s;&|]+/g)) {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k]! > m.index) k--;
+      if (k === commented) continue;
+      if (m[0].startsWith("#")) commented = k;
+      else words.push({ word: m[0], line: line + k + 1 });
+    }
+    let installing = false;
+    let skipNext = false;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!.word;
+      if (/^(?:&&|\|\||;|\|)$/.test(w)) {
+        installing = false;
         continue;
       }
-      const physical = lines[j]!.replace(/(^|\s)#.*$/, "");
-      const continued = /\\\s*$/.test(physical);
-      for (const w of physical.replace(/\\\s*$/, "").split(/(\s+|&&|\|\||;|\|)/)) if (w.trim()) words.push({ word: w.trim(), line: j + 1 });
-      if (!continued || j + 1 >= lines.length) break;
-      j++;
-    }
-    const joined = words.map((w) => w.word).join(" ");
-    if (PIP_INSTALL.test(` ${joined}`)) {
-      let installing = false;
-      let skipNext = false;
-      for (let k = 0; k < words.length; k++) {
-        const w = words[k]!.word;
-        if (/^(?:&&|\|\||;|\|)$/.test(w)) {
-          installing = false;
-          continue;
-        }
-        if (!installing) {
-          // pip where a command starts (after RUN, a separator, sudo, `python -m` or `uv`), not an echo's word
-          if (w === "install" && k > 0 && /(?:^|\/)pip[\d.]*$/.test(words[k - 1]!.word))
-            installing = k < 2 || /^(?:RUN|&&|\|\||;|\||sudo|-m|uv)$/.test(words[k - 2]!.word);
-          continue;
-        }
-        if (skipNext) {
-          skipNext = false;
-          continue;
-        }
-        if (w.startsWith("-")) {
-          if (PIP_VALUE_OPTIONS.has(w)) skipNext = true;
-          continue;
-        }
-        const req = w.replace(/^(["'])(.*)\1$/, "$2");
-        if (/[$/\\]|^\.|^[a-z+]+:|\.(?:whl|tar\.gz|zip)$/i.test(req)) continue;
-        const d = parseRequirement(req, file);
-        if (d) out.push({ ...d, line: words[k]!.line });
+      if (!installing) {
+        // pip where a command starts (after RUN, a separator, sudo, `python -m` or `uv`), not an echo's word
+        if (w === "install" && k > 0 && /(?:^|\/)pip[\d.]*$/.test(words[k - 1]!.word))
+          installing = k < 2 || /^(?:RUN|&&|\|\||;|\||sudo|-m|uv)$/.test(words[k - 2]!.word);
+        continue;
       }
+      if (skipNext) {
+        skipNext = false;
+        continue;
+      }
+      if (w.startsWith("-")) {
+        if (PIP_VALUE_OPTIONS.has(w)) skipNext = true;
+        continue;
+      }
+      const req = w.replace(/^(["'])(.*)\1$/, "$2");
+      if (/[$/\\]|^\.|^[a-z+]+:|\.(?:whl|tar\.gz|zip)$/i.test(req)) continue;
+      const d = parseRequirement(req, file);
+      if (d) out.push({ ...d, line: words[k]!.line });
     }
-    i = j;
   }
   return out;
 }
@@ -618,12 +609,13 @@ const FRAMEWORK_IMAGES: [RegExp, string][] = [
 ];
 const FRAMEWORK_IMAGE_TEXT =
   /\b(?:pytorch\/(?:torchserve|pytorch)|rayproject\/ray|anyscale\/ray|vllm\/vllm-openai|bentoml\/bento-server|mlflow\/mlflow)\b/;
-const IMAGE_REFERENCE_FILE = /(?:^|\/)(?:(?:Dockerfile|Containerfile)(?:\.[^/]*)?|[^/]*\.[Dd]ockerfile|[^/]*\.ya?ml)$/;
+/** Beside Dockerfiles: manifests and compose files (`image:`). */
+const IMAGE_REFERENCE_FILE = /(?:^|\/)[^/]*\.ya?ml$/;
 /** A Dockerfile's FROM, a manifest's or compose file's `image:` (a list item's too, a Helm value's `torchserve_image:`). */
 const IMAGE_LINE = /^\s*(?:FROM\s+(?:--platform=\S+\s+)?|(?:-\s*)?["']?[A-Za-z_-]*[Ii]mage["']?\s*:\s*)["']?([^\s"'#]+)/i;
 
 function isImageReferenceFile(rel: string): boolean {
-  return IMAGE_REFERENCE_FILE.test(rel);
+  return DOCKERFILE.test(rel) || IMAGE_REFERENCE_FILE.test(rel);
 }
 
 /** The framework versions the images of a Dockerfile or manifest declare; a moving tag (latest, nightly) declares none. */

@@ -8,6 +8,9 @@ import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { loadedPath, type LoadedPath } from "./artifact-links.ts";
 import { analyseTaintChecks, parseErrorLine, tagNodes, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
+import { logicalLines, MAX_REGEX_LINE } from "./logical-lines.ts";
+
+export { MAX_REGEX_LINE };
 import { MESSAGE_VAR } from "./message.ts";
 import type { CodeContext, Severity } from "./types.ts";
 import {
@@ -21,8 +24,6 @@ import {
 } from "./compile.ts";
 import { applyWhen, finalizeFile, splitLines, type FileScan } from "./finalize.ts";
 
-/** Regex checks look at one line at a time; longer lines (generated data, minified code) are not matched. */
-export const MAX_REGEX_LINE = 4096;
 export interface RawMatch {
   check: Check;
   /** 0-based, end exclusive column. */
@@ -197,33 +198,6 @@ function varNamesOf(check: Check): string[] {
   if (check.when?.message) names.push(...collectVarNames(check.when.message));
   if (check.when?.captured) names.push(check.when.captured);
   return names;
-}
-
-/**
- * The lines a regex check is tested on, with the physical line each starts at and, for a joined command, where
- * each physical line's text begins in it (a backslash-continued command is one line; its pieces join with a space).
- */
-function logicalLines(lines: readonly string[], join: boolean): { text: string; line: number; starts: number[] }[] {
-  if (!join) return lines.map((text, line) => ({ text, line, starts: [0] }));
-  const out: { text: string; line: number; starts: number[] }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const first = i;
-    let text = lines[i]!;
-    const starts = [0];
-    while (/\\\s*$/.test(text) && i + 1 < lines.length && text.length <= MAX_REGEX_LINE) {
-      // A comment line inside a continued Dockerfile instruction is dropped by Docker, not a command's end.
-      if (/^\s*#/.test(lines[i + 1]!)) {
-        i++;
-        starts.push(text.length);
-        continue;
-      }
-      text = `${text.replace(/\\\s*$/, "")} `;
-      starts.push(text.length);
-      text += lines[++i]!;
-    }
-    out.push({ text, line: first, starts });
-  }
-  return out;
 }
 
 export function regexMatches(lines: readonly string[], c: CompiledCheck & { matcher: CompiledRegex }): RawMatch[] {
