@@ -76,20 +76,47 @@ for (const f of readdirSync(noFlowRules, { recursive: true, encoding: "utf8" }).
   else writeFileSync(join(noFlowRules, f), dumpYaml({ ...doc, checks: kept }, { lineWidth: -1, noRefs: true }));
 }
 
+// The floor of any syntax-aware engine here: the same CLI with one check that never matches but makes every
+// Python file be read and parsed, so the report can say what the rulebook's own work costs above it.
+const floorRules = mkdtempSync(join(tmpdir(), "posture-floor-"));
+writeFileSync(
+  join(floorRules, "floor.policy.yaml"),
+  dumpYaml({
+    policy: "Parse every Python file",
+    framework: "bentoml",
+    level: "strict",
+    references: ["CWE-0"],
+    why: "Benchmark floor: the walk, the reads and one parse of each Python file.",
+    remediation: "None.",
+    checks: [
+      {
+        id: "floor.python.parse-only",
+        severity: "low",
+        message: "never reported",
+        files: ["**/*.py"],
+        match: { language: "python", rule: { pattern: "posture_floor_never_called($$$A)" } },
+      },
+    ],
+  }),
+);
+
 const postureRuns: Run[] = [];
 const noFlowRuns: Run[] = [];
+const floorRuns: Run[] = [];
 const banditRuns: Run[] = [];
 for (let i = 0; i < RUNS; i++) {
   // Exit 1 from either tool only means "found something".
   postureRuns.push(timed(posture, ["scan", corpus, "--format", "json"], (s) => s === 0 || s === 1));
   noFlowRuns.push(timed(posture, ["scan", corpus, "--format", "json", "--rules", noFlowRules], (s) => s === 0 || s === 1));
+  floorRuns.push(timed(posture, ["scan", corpus, "--format", "json", "--rules", floorRules], (s) => s === 0 || s === 1));
   banditRuns.push(timed("bandit", ["-r", corpus, "-q", "-f", "json", "-o", "/dev/null"], (s) => s === 0 || s === 1));
-  const [pr, nr, br] = [postureRuns[i]!, noFlowRuns[i]!, banditRuns[i]!];
+  const [pr, nr, fr, br] = [postureRuns[i]!, noFlowRuns[i]!, floorRuns[i]!, banditRuns[i]!];
   console.log(
-    `run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, without data flow ${nr.seconds}s (cpu ${nr.cpu.toFixed(2)}s), bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`,
+    `run ${i + 1}: posture ${pr.seconds}s (cpu ${pr.cpu.toFixed(2)}s) ${pr.rssMb}MB, without data flow ${nr.seconds}s (cpu ${nr.cpu.toFixed(2)}s), parse floor ${fr.seconds}s (cpu ${fr.cpu.toFixed(2)}s), bandit ${br.seconds}s (cpu ${br.cpu.toFixed(2)}s) ${br.rssMb}MB`,
   );
 }
 rmSync(noFlowRules, { recursive: true, force: true });
+rmSync(floorRules, { recursive: true, force: true });
 
 const summary = (runs: Run[]) => ({
   s: median(runs.map((r) => r.seconds)),
@@ -98,6 +125,7 @@ const summary = (runs: Run[]) => ({
 });
 const p = summary(postureRuns);
 const n = summary(noFlowRuns);
+const f = summary(floorRuns);
 const b = summary(banditRuns);
 const parses = report.stats.parses as { total: number; files: number; maxPerFile: number; dataFlowFiles: number } | undefined;
 const load = loadavg()[0]!.toFixed(1);
@@ -125,7 +153,11 @@ Posture is **${speedup.toFixed(1)}×** faster than Bandit in wall time (${(b.cpu
 ### What the data-flow layer costs
 
 The same runs, interleaved, with the rulebook less its ${flowChecks} data-flow checks (\`--rules\` on a copy): ${n.s.toFixed(2)} s wall, ${n.cpu.toFixed(2)} s CPU, ${n.mb} MB (runs: ${noFlowRuns.map((r) => r.seconds.toFixed(2)).join(", ")}). The flow layer adds **${(p.s - n.s).toFixed(2)} s wall** and **${(p.cpu - n.cpu).toFixed(2)} s CPU** (${((p.cpu / n.cpu - 1) * 100).toFixed(0)}% of the CPU time without it).
+
 ${parses ? `Parses: ${parses.total} file parses over ${parses.files} files (${(parses.total / Math.max(1, parses.files)).toFixed(2)} a file, at most ${parses.maxPerFile} for one file); all ${flowChecks} data-flow checks together parse each of their ${parses.dataFlowFiles} files once.` : ""}
+### The floor under the target
+
+The same runs, interleaved, with a rulebook of one check that matches nothing but has every Python file read and parsed (${counts.files} parses, one each): ${f.s.toFixed(2)} s wall, ${f.cpu.toFixed(2)} s CPU (runs: ${floorRuns.map((r) => r.seconds.toFixed(2)).join(", ")}), which is ${(b.s / f.s).toFixed(1)}× Bandit. The target leaves ${(b.s / 10).toFixed(2)} s of wall time; the rulebook's own work (its checks and the data-flow layer, above the floor) takes ${(p.s - f.s).toFixed(2)} s wall and ${(p.cpu - f.cpu).toFixed(2)} s CPU here.
 `,
 );
 console.log(
