@@ -1,4 +1,6 @@
 /** Plain-text files as the lines a check reads: physical lines, or backslash-continued commands joined. */
+import { splitLines } from "./finalize.ts";
+
 /** Regex checks look at one line at a time; longer lines (generated data, minified code) are not matched. */
 export const MAX_REGEX_LINE = 4096;
 
@@ -28,3 +30,32 @@ export function logicalLines(lines: readonly string[], join: boolean): { text: s
   }
   return out;
 }
+
+/**
+ * A plain-text file's lines as regex checks read them. In Markdown the commands are the code: fenced blocks
+ * (``` or ~~~, indented inside a list item too), inline code spans, and a bare line that reads as a command
+ * (a lowercase word, `$ ` or `./` first, and an option): the rest of the prose is blanked, so a sentence that
+ * mentions a flag (`--dashboard-host=0.0.0.0 to allow scraping`) is not read as a command. Line numbers and
+ * columns stay those of the file.
+ */
+export function textLines(path: string, text: string): string[] {
+  const lines = splitLines(text);
+  if (!/\.(md|markdown)$/i.test(path)) return lines;
+  let fence: string | undefined;
+  return lines.map((l) => {
+    const m = /^\s*(`{3,}|~{3,})/.exec(l);
+    if (m && (fence === undefined || (m[1]![0] === fence[0] && m[1]!.length >= fence.length && l.trim() === m[1]))) {
+      fence = fence === undefined ? m[1] : undefined;
+      return "";
+    }
+    if (fence !== undefined) return l;
+    if (!l.includes("`")) return BARE_COMMAND.test(l) ? l : "";
+    // inline code spans (`...`, ``...``) kept in place, everything around them blanked
+    return l.replace(/(`+)(.+?)\1(?!`)|[\s\S]/g, (whole, ticks: string | undefined, code: string | undefined) =>
+      ticks ? `${" ".repeat(ticks.length)}${code}${" ".repeat(ticks.length)}` : " ".repeat(whole.length),
+    );
+  });
+}
+
+/** A Markdown line outside code that is itself a command someone pastes: `docker run -p 8081:8081 img`. */
+const BARE_COMMAND = /^\s{0,3}(?:\$\s+|\.\/|sudo\s+)?[a-z][\w.-]*\s[^\n]*\s--?[A-Za-z]/;

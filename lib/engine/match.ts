@@ -8,7 +8,7 @@ import { codeContext } from "./context.ts";
 import { DependencyIndex } from "./dependencies.ts";
 import { loadedPath, type LoadedPath } from "./artifact-links.ts";
 import { analyseTaintChecks, parseErrorLine, tagNodes, type ImportedHelpersOf, type TaintHit, type TaintSpec } from "./taint.ts";
-import { logicalLines, MAX_REGEX_LINE } from "./logical-lines.ts";
+import { logicalLines, MAX_REGEX_LINE, textLines } from "./logical-lines.ts";
 
 export { MAX_REGEX_LINE };
 import { MESSAGE_VAR } from "./message.ts";
@@ -350,9 +350,10 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
   const lines = splitLines(text);
   const roots = new Map<AstLanguage, SgRoot>();
   const raw: RawMatch[] = [];
+  let read: string[] | undefined;
   for (const c of applicable) {
     if (c.matcher.kind === "regex") {
-      raw.push(...regexMatches(lines, c as CompiledCheck & { matcher: CompiledRegex }));
+      raw.push(...regexMatches((read ??= textLines(path, text)), c as CompiledCheck & { matcher: CompiledRegex }));
       continue;
     }
     // Advisory checks read a repository's manifests together (scanDirectory).

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { CompiledCheck, CompiledRegex, CompiledRulebook } from "./compile.ts";
-import { splitLines } from "./finalize.ts";
+import { textLines } from "./logical-lines.ts";
 import { embeddedYamlMatches, selectChecks, regexMatches, type RawMatch } from "./match.ts";
 import type { ScanError, SkipReason } from "./types.ts";
 import type { WalkedFile } from "./walk.ts";
@@ -68,7 +68,7 @@ export function readAndMatchText(rulebook: CompiledRulebook, file: WalkedFile): 
   let lines: string[] | undefined;
   for (const c of applicable) {
     if (c.matcher.kind === "regex")
-      raw.push(...regexMatches((lines ??= splitLines(text)), c as CompiledCheck & { matcher: CompiledRegex }));
+      raw.push(...regexMatches((lines ??= textLines(file.rel, text)), c as CompiledCheck & { matcher: CompiledRegex }));
     else if (c.matcher.kind === "ast") astChecks.push(c);
   }
   // YAML inside YAML (KubeRay's serveConfigV2: |): rare, so parsed here rather than batched.
