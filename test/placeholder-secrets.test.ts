@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isPlaceholderSecret } from "../lib/engine/redact.ts";
+import { compileChecks } from "../lib/engine/compile.ts";
 import { parsePolicy } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
@@ -73,5 +74,30 @@ describe("credential checks and placeholders", () => {
     s.write("app.py", 'API_KEY = "<your-api-key>"\nHF_TOKEN = "YOUR_HF_TOKEN"\nOPENAI_KEY = "sk-9fK2mQ7xLp4RtV8wZc1NbY6aa"\n');
     const r = await scanDirectory(s.root, { checks });
     expect(r.findings.map((f) => f.line)).toEqual([3]);
+  });
+});
+
+describe("placeholdersCount", () => {
+  // The same check, counting stand-ins where the name is a signing key's.
+  const counting = (captured: string) =>
+    parsePolicy(
+      TEST_POLICY.replace(
+        '    message: "{{NAME}} is set to {{VALUE}}"\n',
+        `    message: "{{NAME}} is set to {{VALUE}}"\n    placeholdersCount: { captured: ${captured}, regex: "signing_?key$" }\n`,
+      ),
+      "test.policy.yaml",
+    ).checks.filter((c) => c.id === "test.python.secret");
+
+  it("reports a stand-in only where the capture names a secret the program checks or signs with", async () => {
+    const s = scratch();
+    s.write("app.py", 'API_KEY = "changeme"\nSIGNING_KEY = "changeme"\nSESSION_TOKEN = "<token>"\n');
+    const r = await scanDirectory(s.root, { checks: counting("NAME") });
+    expect(r.findings.map((f) => `${f.line} ${f.snippet.includes("changeme")}`)).toEqual(["2 false"]);
+  });
+
+  it("must name a capture the rule binds", () => {
+    expect(() => compileChecks(counting("NAMES"))).toThrow(
+      /check test\.python\.secret: placeholdersCount\.captured is NAMES, which its rule never binds/,
+    );
   });
 });

@@ -101,6 +101,11 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     // A misspelt `captured` would leave every match outside the condition, silently.
     if (check.when?.captured && !bindsVariable(check, check.when.captured))
       throw new RulebookError(check.source, `check ${check.id}: when.captured is ${check.when.captured}, which its rule never binds`);
+    if (check.placeholdersCount && !bindsVariable(check, check.placeholdersCount.captured))
+      throw new RulebookError(
+        check.source,
+        `check ${check.id}: placeholdersCount.captured is ${check.placeholdersCount.captured}, which its rule never binds`,
+      );
     let matcher: CompiledCheck["matcher"];
     if (isArtifactMatch(m)) matcher = compileArtifactMatch(m);
     else if (m.language === "advisories") matcher = compileAdvisoryCheck(check);

@@ -119,6 +119,17 @@ export function severityIn(check: Pick<Check, "severity" | "contextSeverity">, c
  * with suppressions applied and secrets masked. `context` is the file's (lib/engine/context.ts); it sets the
  * findings' context and severity but never their fingerprints, so a file reclassified keeps its findings.
  */
+const countedPlaceholders = new WeakMap<Check, RegExp>();
+
+/** Whether the check counts stand-ins as values for this match's capture (the check's placeholdersCount). */
+function placeholdersCount(r: RawMatch): boolean {
+  const spec = r.check.placeholdersCount;
+  if (!spec) return false;
+  let re = countedPlaceholders.get(r.check);
+  if (!re) countedPlaceholders.set(r.check, (re = new RegExp(spec.regex, "iu")));
+  return re.test(r.vars[spec.captured] ?? "");
+}
+
 export function finalizeFile(
   path: string,
   lines: readonly string[],
@@ -131,7 +142,7 @@ export function finalizeFile(
   for (const r of raw) {
     if (r.check.notIn?.includes(context as Exclude<CodeContext, "production">)) continue;
     // A credential check's match whose secret captures are all stand-ins (changeme, <your-key>, xxxx) is no credential.
-    if (r.secrets.length > 0 && r.secrets.every(isPlaceholderSecret)) continue;
+    if (r.secrets.length > 0 && r.secrets.every(isPlaceholderSecret) && !placeholdersCount(r)) continue;
     unique.set(`${r.check.id}:${r.start.line}:${r.start.column}`, r);
   }
   const ordered = [...keepOnePerConcern(unique.values(), context)].sort(

@@ -253,6 +253,13 @@ const checkSchema = z
      */
     loadsModelFile: z.boolean().optional(),
     /**
+     * A credential check drops a match whose secrets are all stand-ins (isPlaceholderSecret): `changeme` as an
+     * OpenAI key's fallback is no key. Where the capture `captured` matches `regex` (case-insensitive), the secret
+     * is one the program itself checks or signs with (a password, a JWT or session secret): there the stand-in is
+     * the value such a deployment runs with, as well known as any other, and the match is reported.
+     */
+    placeholdersCount: z.object({ captured: metavarName, regex: regexSource }).strict().optional(),
+    /**
      * Cheap text pre-filter, tested before any parsing: a list means "contains any of these"; an object can also
      * require all of a list, where an entry that is itself a list is satisfied by any of its needles (e.g.
      * all: [modal, [environ, getenv]]). A needle is a literal string, or {regex: ...} tested on the whole text
