@@ -271,6 +271,29 @@ describe("DependencyIndex.mayBeBelow", () => {
     expect(torch({ "pyproject.toml": pyproject, "uv.lock": '[[package]]\nname = "numpy"\nversion = "2.0.0"\n' }).below).toBe(true);
   });
 
+  it("leaves out a lock's entries resolved only for Pythons other than the project's .python-version", () => {
+    const forked = [
+      'version = 1\nrequires-python = ">=3.7"',
+      '[[package]]\nname = "torch"\nversion = "1.13.1"\nresolution-markers = ["python_full_version < \'3.8\'"]',
+      '[[package]]\nname = "torch"\nversion = "2.7.1"\nresolution-markers = ["python_full_version >= \'3.9\' and sys_platform != \'win32\'", "python_full_version == \'3.8.*\'"]',
+    ].join("\n");
+    expect(torch({ ".python-version": "3.12.11\n", "uv.lock": forked })).toEqual({ below: false, found: "torch 2.7.1 in uv.lock" });
+    // found above the lock's directory too; without one, every fork can be installed
+    expect(torch({ ".python-version": "3.12\n", "svc/uv.lock": forked }, "svc/app.py").below).toBe(false);
+    expect(torch({ "uv.lock": forked }).below).toBe(true);
+    expect(torch({ ".python-version": "3.7.9\n", "uv.lock": forked }).below).toBe(true);
+    // each entry keeps its own line, though an earlier entry of the package was left out
+    const { index } = buildDependencyIndex([{ path: "uv.lock", text: forked }], (p) => (p === ".python-version" ? "3.12\n" : undefined));
+    const declared = [...index.directories()].flatMap(([, ds]) => ds.map((d) => `${d.text} at line ${d.line}`));
+    expect(declared).toEqual(["torch 2.7.1 at line 8"]); // its `name = "torch"` line, the second one
+    // poetry's and pdm's markers
+    const poetry = '[[package]]\nname = "torch"\nversion = "1.13.1"\nmarkers = "python_version < \\"3.8\\""\n';
+    expect(torch({ ".python-version": "3.11\n", "poetry.lock": poetry }).below).toBe(true);
+    expect(
+      torch({ ".python-version": "3.11\n", "poetry.lock": poetry, "pyproject.toml": '[project]\ndependencies = ["torch>=2.6"]\n' }).below,
+    ).toBe(false);
+  });
+
   it("reads a Pipfile", () => {
     expect(torch({ Pipfile: '[packages]\ntorch = "*"\n' }).below).toBe(true);
     expect(torch({ Pipfile: '[packages]\ntorch = {version = ">=2.6", index = "pytorch"}\n' }).below).toBe(false);

@@ -168,6 +168,9 @@ function directoryHits(
           continue;
         }
         if (pin !== undefined || d.locked || (d.constraint && requirements.length)) continue;
+        // An image build resolves an open-ended install to the newest release: the range is not what it installs
+        // (the missing pin is unpinned-pip-install's finding; a base image's own version is its FROM line's).
+        if (d.buildStep && alternatives.every((alt) => !alt || !specInterval(alt)?.hi)) continue;
         // Every affected run of versions the declaration admits, for the message.
         const admitted: string[] = [];
         for (const alt of alternatives) {

@@ -17,6 +17,7 @@ import { load as parseYaml } from "js-yaml";
 import { parse as parseAst, type SgNode } from "@ast-grep/napi";
 import { ensureLanguages } from "./compile.ts";
 import { logicalLines, MAX_REGEX_LINE } from "./logical-lines.ts";
+import { markerAdmits, pythonVersionFile } from "./markers.ts";
 import { intersect, specInterval } from "./pep440.ts";
 import type { ScanError } from "./types.ts";
 
@@ -36,6 +37,11 @@ export interface Declaration {
   locked?: boolean;
   /** From a constraints file (or `-c`): it bounds what the requirements beside it install. */
   constraint?: boolean;
+  /**
+   * Installed by an image build step (a Dockerfile's `RUN pip install`, Modal's `pip_install`): resolved when the
+   * image is built, so a range with no upper bound takes the newest release then, not an old one it admits.
+   */
+  buildStep?: boolean;
   /** 1-based line of the declaration in `file` (locateDeclarations), for findings about it. */
   line?: number;
 }
@@ -313,8 +319,20 @@ export function readPipfile(text: string, file: string): Declaration[] {
   return out;
 }
 
-/** poetry.lock, uv.lock, pdm.lock ([[package]] name / version) and Pipfile.lock (JSON). */
-export function readLock(text: string, file: string): Declaration[] {
+/** The environment markers a lock entry was resolved for (uv, poetry, pdm); none: every environment. */
+function lockMarkers(p: Record<string, unknown>): string[] {
+  const v = p["resolution-markers"] ?? p.markers ?? p.marker;
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((m): m is string => typeof m === "string");
+  if (isTable(v)) return Object.values(v).filter((m): m is string => typeof m === "string");
+  return [];
+}
+
+/**
+ * poetry.lock, uv.lock, pdm.lock ([[package]] name / version) and Pipfile.lock (JSON). Given the project's Python
+ * (its .python-version), an entry resolved only for other Pythons (a uv.lock's `ray 2.8.1` for < 3.8) is left out.
+ */
+export function readLock(text: string, file: string, python?: string): Declaration[] {
   const locked = (name: string, version: string): Declaration => ({
     name: normalizeName(name),
     specs: [valid(version) ? `==${version}` : null],
@@ -338,6 +356,10 @@ export function readLock(text: string, file: string): Declaration[] {
   const packages = Array.isArray(doc.package) ? doc.package : [];
   return packages
     .filter((p): p is { name: string; version: string } => isTable(p) && typeof p.name === "string" && typeof p.version === "string")
+    .filter((p) => {
+      const markers = python ? lockMarkers(p) : [];
+      return markers.length === 0 || markers.some((m) => markerAdmits(m, python!));
+    })
     .map((p) => locked(p.name, p.version));
 }
 
@@ -588,7 +610,7 @@ export function readPipInstalls(text: string, file: string): Declaration[] {
       const req = w.replace(/^(["'])(.*)\1$/, "$2");
       if (/[$/\\]|^\.|^[a-z+]+:|\.(?:whl|tar\.gz|zip)$/i.test(req)) continue;
       const d = parseRequirement(req, file);
-      if (d) out.push({ ...d, line: words[k]!.line });
+      if (d) out.push({ ...d, line: words[k]!.line, buildStep: true });
     }
   }
   return out;
@@ -667,7 +689,7 @@ export function readImageSteps(text: string, file: string): Reading {
     for (const node of args.flatMap((a) => strings(a))) {
       const s = stringLiteral(node);
       const d = s === undefined ? undefined : parseRequirement(s, file);
-      if (d) out.declarations.push({ ...d, line: node.range().start.line + 1 });
+      if (d) out.declarations.push({ ...d, line: node.range().start.line + 1, buildStep: true });
     }
   }
   return out;
@@ -680,6 +702,7 @@ export function readImageSteps(text: string, file: string): Reading {
  */
 const DECLARED_NAME = /(?:^\s*(?:-\s*)?["']?|["']\s*|=\s*|::)([A-Za-z0-9][A-Za-z0-9._-]*)/g;
 const TOML_LOCK_ENTRY = /^\s*name\s*=\s*["']([^"'\n]+)["']/;
+const TOML_LOCK_VERSION = /^\s*version\s*=\s*["']([^"'\n]+)["']/;
 const COMMENT_LINE = /^\s*(?:#|;|\/\/)/;
 /** How many of a package's next lines are searched for one that holds the declaration as written. */
 const LOCATE_WINDOW = 16;
@@ -706,7 +729,17 @@ export function locateDeclarations(text: string, file: string, ds: readonly Decl
   lines.forEach((line, i) => {
     if (lock) {
       const m = TOML_LOCK_ENTRY.exec(line);
-      if (m) note(m[1]!, i);
+      if (!m) return;
+      note(m[1]!, i);
+      // A lock may hold one package at several versions (one per Python range): each entry is found by both.
+      for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
+        const v = TOML_LOCK_VERSION.exec(lines[j]!);
+        if (v) {
+          const key = `${m[1]} ${v[1]}`;
+          if (!exact.has(key)) exact.set(key, i);
+          break;
+        }
+      }
       return;
     }
     if (COMMENT_LINE.test(line)) return;
@@ -719,6 +752,12 @@ export function locateDeclarations(text: string, file: string, ds: readonly Decl
   for (const d of ds) {
     if (d.line !== undefined) continue;
     const c = byName.get(d.name);
+    const entry = lock ? exact.get(d.text) : undefined;
+    if (entry !== undefined) {
+      taken.add(`${d.name}:${entry}`);
+      d.line = entry + 1;
+      continue;
+    }
     if (!c?.length) {
       const i = exact.get(d.text.trim());
       if (i !== undefined) d.line = i + 1;
@@ -862,11 +901,20 @@ export function buildDependencyIndex(
       return requirements(inc.path, text, inc.constraint);
     });
 
+  // The interpreter a lock file's project runs on: the nearest .python-version at or above it (uv and pyenv read it).
+  const projectPython = (path: string): string | undefined => {
+    for (let dir = dirOf(path); ; dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "") {
+      const rel = dir ? `${dir}/.python-version` : ".python-version";
+      const text = texts.get(rel) ?? read(rel);
+      if (text !== undefined) return pythonVersionFile(text);
+      if (!dir) return undefined;
+    }
+  };
   for (const { path, text } of files) {
     const base = path.slice(path.lastIndexOf("/") + 1);
     try {
       let ds: Declaration[];
-      if (LOCK_FILES.has(base)) ds = readLock(text, path);
+      if (LOCK_FILES.has(base)) ds = readLock(text, path, projectPython(path));
       else if (base === "pyproject.toml") ds = readPyproject(text, path);
       else if (base === "Pipfile") ds = readPipfile(text, path);
       else if (base === "setup.py") ds = readSetupPy(text, path);
