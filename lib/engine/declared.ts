@@ -9,7 +9,7 @@
  */
 import { parse, type NapiConfig } from "@ast-grep/napi";
 import picomatch from "picomatch";
-import type { RawMatch } from "./match.ts";
+import { embeddedYamlDocuments, type RawMatch } from "./match.ts";
 import type { Check } from "./rulebook.ts";
 
 /** A declared value as written, without its quotes: `"text_classifier"`, 'x' and x are one name. */
@@ -75,7 +75,10 @@ export class DeclaredIndex {
           }
         : function* (text) {
             const config = { rule: d.rule, ...(d.utils ? { utils: d.utils } : {}) } as NapiConfig;
-            for (const n of parse(d.language, text).root().findAll(config)) yield captured ? n.getMatch(captured)?.text() : "";
+            // YAML inside YAML declares too: a RayService's serveConfigV2: | holds the Serve config itself.
+            const docs = [text, ...(d.language === "yaml" ? embeddedYamlDocuments(text).map((e) => e.text) : [])];
+            for (const doc of docs)
+              for (const n of parse(d.language, doc).root().findAll(config)) yield captured ? n.getMatch(captured)?.text() : "";
           };
     try {
       for (const rel of this.paths) {
