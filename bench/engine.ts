@@ -153,8 +153,8 @@ Posture is **${speedup.toFixed(1)}×** faster than Bandit in wall time (${(b.cpu
 ### What the data-flow layer costs
 
 The same runs, interleaved, with the rulebook less its ${flowChecks} data-flow checks (\`--rules\` on a copy): ${n.s.toFixed(2)} s wall, ${n.cpu.toFixed(2)} s CPU, ${n.mb} MB (runs: ${noFlowRuns.map((r) => r.seconds.toFixed(2)).join(", ")}). The flow layer adds **${(p.s - n.s).toFixed(2)} s wall** and **${(p.cpu - n.cpu).toFixed(2)} s CPU** (${((p.cpu / n.cpu - 1) * 100).toFixed(0)}% of the CPU time without it).
-
 ${parses ? `Parses: ${parses.total} file parses over ${parses.files} files (${(parses.total / Math.max(1, parses.files)).toFixed(2)} a file, at most ${parses.maxPerFile} for one file); all ${flowChecks} data-flow checks together parse each of their ${parses.dataFlowFiles} files once.` : ""}
+
 ### The floor under the target
 
 The same runs, interleaved, with a rulebook of one check that matches nothing but has every Python file read and parsed (${counts.files} parses, one each): ${f.s.toFixed(2)} s wall, ${f.cpu.toFixed(2)} s CPU (runs: ${floorRuns.map((r) => r.seconds.toFixed(2)).join(", ")}), which is ${(b.s / f.s).toFixed(1)}× Bandit. The target leaves ${(b.s / 10).toFixed(2)} s of wall time; the rulebook's own work (its checks and the data-flow layer, above the floor) takes ${(p.s - f.s).toFixed(2)} s wall and ${(p.cpu - f.cpu).toFixed(2)} s CPU here.
