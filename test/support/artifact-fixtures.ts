@@ -55,7 +55,19 @@ export function artifactFixtures(): Record<string, Buffer> {
       .reduce()
       .stop()
       .bytes(),
-    // an estimator: imports outside the known tensor set
+    // a class of the project's own: imports outside the reviewed set
+    "models/custom-model.pkl": new PickleWriter()
+      .proto(4)
+      .shortUnicode("trainer.models")
+      .shortUnicode("ChurnModel")
+      .stackGlobal()
+      .emptyTuple()
+      .newObj()
+      .emptyDict()
+      .build()
+      .stop()
+      .bytes(),
+    // a scikit-learn estimator: a reviewed class, rebuilt from its fitted attributes
     "models/estimator.joblib": new PickleWriter()
       .proto(4)
       .shortUnicode("sklearn.linear_model._base")
