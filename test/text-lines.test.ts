@@ -40,4 +40,9 @@ describe("textLines", () => {
       "unclosed",
     ]);
   });
+
+  it("reads a powershell block's backtick continuations as a shell's backslashes", () => {
+    const md = ["```powershell", "mlflow server `", "  --host 0.0.0.0 `", "  --port 5000", "```", "```sh", "echo `date`", "```"].join("\n");
+    expect(textLines("README.md", md)).toEqual(["", "mlflow server \\", "  --host 0.0.0.0 \\", "  --port 5000", "", "", "echo `date`", ""]);
+  });
 });

@@ -33,7 +33,8 @@ export function logicalLines(lines: readonly string[], join: boolean): { text: s
 
 /**
  * A plain-text file's lines as regex checks read them. In Markdown the commands are the code: fenced blocks
- * (``` or ~~~, indented inside a list item too), inline code spans, and a bare line that reads as a command
+ * (``` or ~~~, indented inside a list item too; a powershell block's trailing backticks read as a shell's
+ * backslash continuations), inline code spans, and a bare line that reads as a command
  * (a lowercase word, `$ ` or `./` first, and an option): the rest of the prose is blanked, so a sentence that
  * mentions a flag (`--dashboard-host=0.0.0.0 to allow scraping`) is not read as a command. Line numbers and
  * columns stay those of the file.
@@ -42,13 +43,16 @@ export function textLines(path: string, text: string): string[] {
   const lines = splitLines(text);
   if (!/\.(md|markdown)$/i.test(path)) return lines;
   let fence: string | undefined;
+  let powershell = false;
   return lines.map((l) => {
-    const m = /^\s*(`{3,}|~{3,})/.exec(l);
+    const m = /^\s*(`{3,}|~{3,})\s*([\w-]*)/.exec(l);
     if (m && (fence === undefined || (m[1]![0] === fence[0] && m[1]!.length >= fence.length && l.trim() === m[1]))) {
       fence = fence === undefined ? m[1] : undefined;
+      powershell = fence !== undefined && /^(?:powershell|pwsh|ps1?)$/i.test(m[2]!);
       return "";
     }
-    if (fence !== undefined) return l;
+    // PowerShell continues a command with a trailing backtick where a shell uses a backslash
+    if (fence !== undefined) return powershell ? l.replace(/\s`\s*$/, " \\") : l;
     if (!l.includes("`")) return BARE_COMMAND.test(l) ? l : "";
     // inline code spans (`...`, ``...``) kept in place, everything around them blanked
     return l.replace(/(`+)(.+?)\1(?!`)|[\s\S]/g, (whole, ticks: string | undefined, code: string | undefined) =>
