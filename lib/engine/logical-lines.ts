@@ -34,7 +34,7 @@ export function logicalLines(lines: readonly string[], join: boolean): { text: s
 /**
  * A plain-text file's lines as regex checks read them. In Markdown the commands are the code: fenced blocks
  * (``` or ~~~, indented inside a list item too; a powershell block's trailing backticks read as a shell's
- * backslash continuations), inline code spans, and a bare line that reads as a command
+ * backslash continuations), inline code spans that hold a command, and a bare line that reads as one
  * (a lowercase word, `$ ` or `./` first, and an option): the rest of the prose is blanked, so a sentence that
  * mentions a flag (`--dashboard-host=0.0.0.0 to allow scraping`) is not read as a command. Line numbers and
  * columns stay those of the file.
@@ -54,12 +54,16 @@ export function textLines(path: string, text: string): string[] {
     // PowerShell continues a command with a trailing backtick where a shell uses a backslash
     if (fence !== undefined) return powershell ? l.replace(/\s`\s*$/, " \\") : l;
     if (!l.includes("`")) return BARE_COMMAND.test(l) ? l : "";
-    // inline code spans (`...`, ``...``) kept in place, everything around them blanked
+    // inline code spans that hold a command (`docker run -p 8081:8081 img`: words and an option) kept in place,
+    // everything around them blanked; a span that names a thing (`vllm serve`, `--host`) is prose
     return l.replace(/(`+)(.+?)\1(?!`)|[\s\S]/g, (whole, ticks: string | undefined, code: string | undefined) =>
-      ticks ? `${" ".repeat(ticks.length)}${code}${" ".repeat(ticks.length)}` : " ".repeat(whole.length),
+      ticks && isInlineCommand(code!) ? `${" ".repeat(ticks.length)}${code}${" ".repeat(ticks.length)}` : " ".repeat(whole.length),
     );
   });
 }
+
+/** An inline code span that is a command: more than one word, one of them an option (`ray start --head`). */
+const isInlineCommand = (code: string) => /\S\s+\S/.test(code) && /(?:^|\s)-{1,2}[A-Za-z]/.test(code);
 
 /** A Markdown line outside code that is itself a command someone pastes: `docker run -p 8081:8081 img`. */
 const BARE_COMMAND = /^\s{0,3}(?:\$\s+|\.\/|sudo\s+)?[a-z][\w.-]*\s[^\n]*\s--?[A-Za-z]/;
