@@ -68,26 +68,19 @@ export function markerAdmits(marker: string, python: string): boolean {
     }
     return clause();
   };
-  const and = (): Truth | null => {
-    let v = atom();
-    while (v !== null && ts[i]?.text === "and") {
+  // `a and b and c` / `a or b`: operands joined left to right in three-valued logic; null when one fails to parse
+  const joined = (operand: () => Truth | null, word: string, join: (a: Truth, b: Truth) => Truth) => (): Truth | null => {
+    let v = operand();
+    while (v !== null && ts[i]?.text === word) {
       i++;
-      const w = atom();
+      const w = operand();
       if (w === null) return null;
-      v = v === false || w === false ? false : v === true && w === true ? true : undefined;
+      v = join(v, w);
     }
     return v;
   };
-  const or = (): Truth | null => {
-    let v = and();
-    while (v !== null && ts[i]?.text === "or") {
-      i++;
-      const w = and();
-      if (w === null) return null;
-      v = v === true || w === true ? true : v === false && w === false ? false : undefined;
-    }
-    return v;
-  };
+  const and = joined(atom, "and", (a, b) => (a === false || b === false ? false : a === true && b === true ? true : undefined));
+  const or = joined(and, "or", (a, b) => (a === true || b === true ? true : a === false && b === false ? false : undefined));
   const v = or();
   return v === null || i < ts.length || v !== false;
 }

@@ -18,6 +18,20 @@ const torchZip = (extra: { name: string; data: Buffer }[] = []) =>
     ...extra,
   ]);
 
+/** An instance of module.name made with NEWOBJ and given an empty state (BUILD), as pickle writes most objects. */
+const emptyObject = (module: string, name: string) =>
+  new PickleWriter()
+    .proto(4)
+    .shortUnicode(module)
+    .shortUnicode(name)
+    .stackGlobal()
+    .emptyTuple()
+    .newObj()
+    .emptyDict()
+    .build()
+    .stop()
+    .bytes();
+
 const keras = (layers: object[]) =>
   zipArchive([
     { name: "metadata.json", data: Buffer.from('{"keras_version": "3.6.0"}') },
@@ -56,29 +70,9 @@ export function artifactFixtures(): Record<string, Buffer> {
       .stop()
       .bytes(),
     // a class of the project's own: imports outside the reviewed set
-    "models/custom-model.pkl": new PickleWriter()
-      .proto(4)
-      .shortUnicode("trainer.models")
-      .shortUnicode("ChurnModel")
-      .stackGlobal()
-      .emptyTuple()
-      .newObj()
-      .emptyDict()
-      .build()
-      .stop()
-      .bytes(),
+    "models/custom-model.pkl": emptyObject("trainer.models", "ChurnModel"),
     // a scikit-learn estimator: a reviewed class, rebuilt from its fitted attributes
-    "models/estimator.joblib": new PickleWriter()
-      .proto(4)
-      .shortUnicode("sklearn.linear_model._base")
-      .shortUnicode("LinearRegression")
-      .stackGlobal()
-      .emptyTuple()
-      .newObj()
-      .emptyDict()
-      .build()
-      .stop()
-      .bytes(),
+    "models/estimator.joblib": emptyObject("sklearn.linear_model._base", "LinearRegression"),
     // torch.save's zip layout: only the storages' rebuild functions
     "models/state-dict.pt": torchZip(),
     // torch.save's layout with a second pickle entry beside data.pkl
