@@ -114,11 +114,6 @@ export function severityIn(check: Pick<Check, "severity" | "contextSeverity">, c
   return (context !== "production" && check.contextSeverity?.[context]) || check.severity;
 }
 
-/**
- * Turns one file's raw matches into findings: one per (check, position), in file order, fingerprinted,
- * with suppressions applied and secrets masked. `context` is the file's (lib/engine/context.ts); it sets the
- * findings' context and severity but never their fingerprints, so a file reclassified keeps its findings.
- */
 const countedPlaceholders = new WeakMap<Check, RegExp>();
 
 /** Whether the check counts stand-ins as values for this match's capture (the check's placeholdersCount). */
@@ -130,6 +125,11 @@ function placeholdersCount(r: RawMatch): boolean {
   return re.test(r.vars[spec.captured] ?? "");
 }
 
+/**
+ * Turns one file's raw matches into findings: one per (check, position), in file order, fingerprinted,
+ * with suppressions applied and secrets masked. `context` is the file's (lib/engine/context.ts); it sets the
+ * findings' context and severity but never their fingerprints, so a file reclassified keeps its findings.
+ */
 export function finalizeFile(
   path: string,
   lines: readonly string[],
