@@ -19,3 +19,8 @@ echo "install poetry with: curl -sSL https://install.python-poetry.org | python3
 curl -sSL https://install.example.org | python3 - --version 1.8.3
 # ruleid: ml-serving.build.download-piped-to-shell
 wget -qO- https://example.org/get.pl | perl
+# an install hint printed when a tool is missing is not a download that runs
+# ok: ml-serving.build.download-piped-to-shell
+command -v uv >/dev/null 2>&1 || { echo "uv is required. Install with: curl -LsSf https://astral.sh/uv/install.sh | sh"; exit 1; }
+# ruleid: ml-serving.build.download-piped-to-shell
+command -v uv >/dev/null 2>&1 || { echo "installing uv"; curl -LsSf https://astral.sh/uv/install.sh | sh; }
