@@ -266,6 +266,16 @@ describe("advisory checks over a repository's declarations", () => {
     expect(summary(r)).toEqual(["bento/reqs/serve.txt:1 pinned CVE-2025-54121 medium", "modal_app.py:2 pinned CVE-2024-1561 high"]);
   });
 
+  it("finds a bentofile's requirements file in a build context above the bentofile", async () => {
+    // bentoml build -f svc/bentofile.yaml . : the path is relative to the repository's root
+    const r = await scan({
+      "svc/bentofile.yaml": "service: svc:Svc\npython:\n  requirements_txt: ./svc/requirements.txt\n",
+      "svc/requirements.txt": "starlette==0.47.1\n",
+    });
+    // (scan() also asserts the scan reported no missing file)
+    expect(summary(r)).toEqual(["svc/requirements.txt:1 pinned CVE-2025-54121 medium"]);
+  });
+
   it("stays linear on a hostile manifest: ten thousand declarations of one package", async () => {
     const started = performance.now();
     const r = await scan({ "requirements.txt": Array.from({ length: 10_000 }, (_, i) => `torch==2.5.${i % 2}`).join("\n") });

@@ -197,8 +197,11 @@ export function parseRequirement(text: string, file: string): Declaration | unde
 
 interface Reading {
   declarations: Declaration[];
-  /** Requirement files a requirements file includes with -r / -c, resolved in the repository. */
-  includes: { path: string; constraint: boolean }[];
+  /**
+   * Requirement files a requirements file includes with -r / -c, resolved in the repository; `or`: where else the
+   * same written path may point when `path` is not there (a bentofile's path is relative to the build context).
+   */
+  includes: { path: string; constraint: boolean; or?: string[] }[];
 }
 
 /** requirements.txt / constraints.txt (pip's format) and the `pip:` list of a conda environment. */
@@ -494,9 +497,19 @@ export function readBentofile(text: string, file: string): Reading {
     const d = s.length <= 1000 ? parseRequirement(s, file) : undefined;
     if (d) out.declarations.push(d);
   }
-  // BentoML resolves the path against the build context, the bentofile's directory.
-  const path = typeof python.requirements_txt === "string" ? resolveInside(dirOf(file), python.requirements_txt) : undefined;
-  if (path) out.includes.push({ path, constraint: false });
+  // BentoML resolves the path against the build context: the bentofile's directory, or any directory above it
+  // that `bentoml build -f <bentofile> <context>` names (the repository's root, often).
+  const written = typeof python.requirements_txt === "string" ? python.requirements_txt : undefined;
+  const path = written === undefined ? undefined : resolveInside(dirOf(file), written);
+  if (path) {
+    const above: string[] = [];
+    for (let dir = dirOf(file); dir; ) {
+      dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
+      const p = resolveInside(dir, written!);
+      if (p) above.push(p);
+    }
+    out.includes.push({ path, constraint: false, ...(above.length ? { or: above } : {}) });
+  }
   return out;
 }
 
@@ -890,15 +903,16 @@ export function buildDependencyIndex(
   };
   const included = (includes: Reading["includes"]): Declaration[] =>
     includes.flatMap((inc) => {
-      const text = texts.get(inc.path) ?? read(inc.path);
-      if (text !== undefined) sources.set(inc.path, text);
-      if (text === undefined) {
-        if (!missing.has(inc.path))
-          errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
-        missing.add(inc.path);
-        return [];
+      for (const path of [inc.path, ...(inc.or ?? [])]) {
+        const text = texts.get(path) ?? read(path);
+        if (text === undefined) continue;
+        sources.set(path, text);
+        return requirements(path, text, inc.constraint);
       }
-      return requirements(inc.path, text, inc.constraint);
+      if (!missing.has(inc.path))
+        errors.push({ path: inc.path, message: "included by a requirements file but not found in the repository" });
+      missing.add(inc.path);
+      return [];
     });
 
   // The interpreter a lock file's project runs on: the nearest .python-version at or above it (uv and pyenv read it).
