@@ -85,6 +85,13 @@ function declaringDir(rel: string): string {
   return base.toLowerCase() === "requirements" ? dirOf(dir) : dir;
 }
 
+/** A directory and every one above it, to the repository's root (""): "a/b" → ["a/b", "a", ""]. */
+function dirsUp(dir: string): string[] {
+  const out = [dir];
+  for (let d = dir; d; ) out.push((d = dirOf(d)));
+  return out;
+}
+
 /** Joins a path written in a manifest onto its directory; undefined when it leaves the repository or is absolute. */
 function resolveInside(dir: string, written: string): string | undefined {
   if (written.startsWith("/") || /^[A-Za-z]:[\\/]/.test(written) || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return undefined;
@@ -502,12 +509,10 @@ export function readBentofile(text: string, file: string): Reading {
   const written = typeof python.requirements_txt === "string" ? python.requirements_txt : undefined;
   const path = written === undefined ? undefined : resolveInside(dirOf(file), written);
   if (path) {
-    const above: string[] = [];
-    for (let dir = dirOf(file); dir; ) {
-      dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
-      const p = resolveInside(dir, written!);
-      if (p) above.push(p);
-    }
+    const above = dirsUp(dirOf(file))
+      .slice(1)
+      .map((dir) => resolveInside(dir, written!))
+      .filter((p): p is string => p !== undefined);
     out.includes.push({ path, constraint: false, ...(above.length ? { or: above } : {}) });
   }
   return out;
@@ -917,12 +922,12 @@ export function buildDependencyIndex(
 
   // The interpreter a lock file's project runs on: the nearest .python-version at or above it (uv and pyenv read it).
   const projectPython = (path: string): string | undefined => {
-    for (let dir = dirOf(path); ; dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "") {
+    for (const dir of dirsUp(dirOf(path))) {
       const rel = dir ? `${dir}/.python-version` : ".python-version";
       const text = texts.get(rel) ?? read(rel);
       if (text !== undefined) return pythonVersionFile(text);
-      if (!dir) return undefined;
     }
+    return undefined;
   };
   for (const { path, text } of files) {
     const base = path.slice(path.lastIndexOf("/") + 1);

@@ -350,10 +350,11 @@ export function scanText(rulebook: CompiledRulebook, path: string, text: string,
   const lines = splitLines(text);
   const roots = new Map<AstLanguage, SgRoot>();
   const raw: RawMatch[] = [];
-  let read: string[] | undefined;
+  // what regex checks read: the lines, or a Markdown file's code only
+  const regexLines = textLines(path, text);
   for (const c of applicable) {
     if (c.matcher.kind === "regex") {
-      raw.push(...regexMatches((read ??= textLines(path, text)), c as CompiledCheck & { matcher: CompiledRegex }));
+      raw.push(...regexMatches(regexLines, c as CompiledCheck & { matcher: CompiledRegex }));
       continue;
     }
     // Advisory checks read a repository's manifests together (scanDirectory).
