@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ciOnlyScripts, codeContext, linguistVendored, vendoredDirs } from "../lib/engine/context.ts";
+import { ciOnlyScripts, codeContext, linguistVendored, RequirementListUse, vendoredDirs } from "../lib/engine/context.ts";
 import { compileChecks } from "../lib/engine/compile.ts";
 import { scanText } from "../lib/engine/match.ts";
-import { parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
+import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
 import { scanDirectory } from "../lib/engine/scan.ts";
 import { scratch, TEST_POLICY } from "./helpers.ts";
 
@@ -23,6 +23,19 @@ describe("code context from the path", () => {
     ["pkg/fixtures/model.yaml", "test"],
     ["pkg/mocks/server.py", "test"],
     ["load/locustfile.py", "test"],
+    ["local/loadtest.py", "test"],
+    ["load_test_chat.py", "test"],
+    ["scripts/stress-test.sh", "test"],
+    ["k6/k6-job.yaml", "test"],
+    ["app/loader.py", "production"],
+    ["requirements-dev.txt", "build"],
+    ["dev-requirements.txt", "build"],
+    ["requirements/developer.txt", "build"],
+    ["svc/requirements/requirements.dev.txt", "build"],
+    ["requirements_test.txt", "test"],
+    ["requirements/docs.txt", "docs"],
+    ["requirements-gpu.txt", "production"],
+    ["requirements/base.txt", "production"],
     ["benchmarks/serve_bench.py", "test"],
     ["examples/llm/service.py", "example"],
     ["samples/app.py", "example"],
@@ -101,6 +114,66 @@ describe("code context from the path", () => {
     const files = ["src/app.py", "src/web.py", "tests/e2e_test.py", "scripts/check_links.py", "tools/notify.py"];
     // A deploy line ships every script it names; the others on CI lines that only check stay tooling.
     expect([...ciOnlyScripts(ci, [], files)].sort()).toEqual(["scripts/check_links.py", "tests/e2e_test.py"]);
+  });
+});
+
+describe("requirement lists nothing that ships installs", () => {
+  const unshipped = (lists: string[], texts: Record<string, string>) => {
+    const use = new RequirementListUse(lists);
+    for (const [path, text] of Object.entries(texts)) use.see(path, text);
+    return [...use.unshipped()].sort();
+  };
+
+  it("are those no file names, or only CI does, in a folder none of whose lists ships", () => {
+    const lists = [
+      "requirements/base.txt",
+      "requirements/prod.txt",
+      "envs/torch_cu118.txt",
+      "envs/requirements-cpu.txt",
+      "envs/requirements-ci.txt",
+    ];
+    expect(
+      unshipped(lists, {
+        Dockerfile: "COPY requirements requirements\nRUN pip install -r requirements/prod.txt\n",
+        "requirements/prod.txt": "-r base.txt\ntorch==2.6.0\n",
+        ".github/workflows/ci.yml": "- run: pip install -r envs/requirements-ci.txt\n",
+        "envs/requirements-ci.txt": "-r requirements-cpu.txt\n",
+      }),
+    ).toEqual(["envs/requirements-ci.txt", "envs/requirements-cpu.txt", "envs/torch_cu118.txt"]);
+  });
+
+  it("are none when a sibling ships (optional extras), or a path is built from a variable", () => {
+    const lists = ["requirements/metrics.txt", "requirements/vllm.txt"];
+    expect(unshipped(lists, { "docker/Dockerfile": "RUN pip install -r requirements/metrics.txt\n" })).toEqual([]);
+    expect(unshipped(["reqs/torch_cu118.txt"], { "setup.sh": 'pip install -r "reqs/torch_${CUDA}.txt"\n' })).toEqual([]);
+    expect(
+      unshipped(["reqs/requirements-gpu.txt"], { "app.py": 'image.pip_install_from_requirements(f"reqs/requirements-{kind}.txt")\n' }),
+    ).toEqual([]);
+  });
+
+  it("never include the conventional requirements.txt, which pip and platforms take by default", () => {
+    expect(unshipped(["svc/requirements.txt", "svc/requirements-gpu.txt"], {})).toEqual([]);
+    expect(
+      unshipped(["requirements/torch_linux.txt", "requirements/common.txt", "requirements/production.txt"], {
+        "requirements/production.txt": "-r common.txt\n",
+      }),
+    ).toEqual(["requirements/common.txt", "requirements/production.txt", "requirements/torch_linux.txt"]);
+  });
+
+  it("give their advisories build context in a directory scan, and the lists that ship keep production", async () => {
+    const s = scratch();
+    s.write("Dockerfile", "FROM python:3.11\nCOPY serve/requirements-serve.txt .\nRUN pip install -r requirements-serve.txt\n");
+    s.write("serve/requirements-serve.txt", "torchserve==0.8.1\n");
+    s.write("requirements/torch_cu101.txt", "torchserve==0.8.1\n");
+    s.write("requirements-dev.txt", "torchserve==0.8.1\n");
+    const { checks } = loadRulebook("rules");
+    const r = await scanDirectory(s.root, { checks: checks.filter((c) => c.id === "ml-serving.dependency.vulnerable-version") });
+    const contexts = new Map(r.findings.map((f) => [f.path, f.context]));
+    expect(Object.fromEntries(contexts)).toEqual({
+      "requirements/torch_cu101.txt": "build",
+      "requirements-dev.txt": "build",
+      "serve/requirements-serve.txt": "production",
+    });
   });
 });
 

@@ -355,3 +355,37 @@ checks:
     expect(r.findings.map((f) => [f.line, f.column, f.message, f.snippet])).toEqual([[5, 7, "bound to 0.0.0.0", "      host: 0.0.0.0"]]);
   });
 });
+
+describe("one risk at one place", () => {
+  it("is one finding when a framework's check and the neutral one share a concern (Ray Serve's error-detail leak)", async () => {
+    const s = scratch();
+    s.write(
+      "app.py",
+      [
+        "from fastapi import FastAPI, HTTPException",
+        "from ray import serve",
+        "",
+        "api = FastAPI()",
+        "",
+        "",
+        "@serve.deployment",
+        "@serve.ingress(api)",
+        "class Service:",
+        '    @api.post("/predict")',
+        "    async def predict(self, body: dict):",
+        "        try:",
+        "            return {'ok': run(body)}",
+        "        except Exception as e:",
+        "            raise HTTPException(status_code=500, detail=str(e))",
+        "",
+      ].join("\n"),
+    );
+    const { checks } = loadRulebook(join(import.meta.dirname, "..", "rules"));
+    const pair = checks.filter((c) => c.id === "ray-serve.pipeline.error-detail-leak" || c.id === "ml-serving.web.error-detail-leak");
+    expect(pair).toHaveLength(2);
+    const both = await scanDirectory(s.root, { checks: pair });
+    expect(both.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(["ray-serve.pipeline.error-detail-leak:15"]);
+    // Each alone reports the line: the one finding is the dedupe, not a check that stopped matching.
+    for (const c of pair) expect((await scanDirectory(s.root, { checks: [c] })).findings.map((f) => f.line)).toEqual([15]);
+  });
+});

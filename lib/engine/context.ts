@@ -33,6 +33,9 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
     "load_test",
     "load_tests",
     "locust",
+    "k6",
+    "load_testing",
+    "loadtesting",
     "stress",
     "stress_test",
     "stress_tests",
@@ -84,7 +87,7 @@ const BUILD_FILES = new Set([
 ]);
 
 const TEST_FILE =
-  /^(test_.+\.(py|sh|bash)|.+_test\.(py|sh|bash)|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
+  /^(test_.+\.(py|sh|bash)|.+_test\.(py|sh|bash)|.+_tests\.py|tests?\.py|conftest\.py|locustfile\.py|(?:load|stress|soak)[-_]?test(?:s|ing)?(?:[-_.][^/]*)?\.(py|sh|js|ya?ml)|mock_.+\.py|.+_mock\.py|.+\.test\.[jt]sx?|.+\.spec\.[jt]sx?)$/;
 const DOCS_FILE = /\.(md|markdown|rst|adoc|asciidoc)$/;
 /** Notebooks, and templates to copy such as .env.example or config.sample.yaml. */
 const EXAMPLE_FILE = /\.ipynb$|\.(example|sample)(\.[a-z0-9]+)?$/;
@@ -102,6 +105,8 @@ export interface ContextHints {
   ciOnlyScripts?: ReadonlySet<string>;
   /** Directories holding a copy of another project (vendoredDirs), and the repository's linguist-vendored paths. */
   vendored?: (path: string) => boolean;
+  /** Dependency lists nothing that ships installs (RequirementListUse). */
+  unshippedLists?: ReadonlySet<string>;
 }
 
 /**
@@ -118,6 +123,8 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (EXAMPLE_FILE.test(name)) return "example";
   if (TEST_FILE.test(name)) return "test";
   if (BUILD_FILES.has(name)) return "build";
+  const scope = requirementListScope(parts);
+  if (scope) return scope;
   const dirs = parts.slice(0, -1).map((d) => DIRECTORY_CONTEXT[dirKey(d)]);
   // Below a test directory everything serves the tests, whatever its shape (tests/e2e/fixtures/quickstart/).
   if (dirs.includes("test")) return "test";
@@ -125,7 +132,7 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (dirs.includes("vendored") || hints.vendored?.(path)) return "vendored";
   const nearest = dirs.findLast((c) => c !== undefined);
   if (nearest) return nearest;
-  if (hints.ciOnlyScripts?.has(path)) return "build";
+  if (hints.ciOnlyScripts?.has(path) || hints.unshippedLists?.has(path)) return "build";
   if (parts.length > 1 && TOOL_DIRS.has(parts.at(-2)!.toLowerCase()) && TOOL_NAME.test(name)) return "build";
   if (text !== undefined && name.endsWith(".py") && IMPORTS_TEST_FRAMEWORK.test(text)) return "test";
   return "production";
@@ -224,4 +231,143 @@ export function linguistVendored(gitattributes: string): string[] {
     out.push(p.includes("/") ? p : `**/${p}`);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dependency lists: which of a repository's requirement files describe what ships
+
+/** A pip requirements or constraints list (requirements-gpu.txt, requirements/base.in), not a lock or pyproject. */
+export function isRequirementList(path: string): boolean {
+  const parts = path.split("/");
+  const name = parts.at(-1)!;
+  return (
+    /^(?:requirements|constraints)[^/]*\.(?:txt|in)$/i.test(name) ||
+    /^[^/]*[-_](?:requirements|constraints)\.(?:txt|in)$/i.test(name) ||
+    (parts.length > 1 && parts.at(-2)!.toLowerCase() === "requirements" && /\.(?:txt|in)$/i.test(name))
+  );
+}
+
+/** What a list's name says it installs for, as Dependabot's development scope does for dev dependency groups. */
+const LIST_SCOPE: Record<string, CodeContext> = Object.fromEntries([
+  ...["test", "tests", "testing", "unittest", "e2e", "bench", "benchmark", "benchmarks"].map((w) => [w, "test"]),
+  ...["docs", "doc", "documentation", "sphinx", "mkdocs"].map((w) => [w, "docs"]),
+  ...[
+    "dev",
+    "devel",
+    "develop",
+    "developer",
+    "development",
+    "lint",
+    "linting",
+    "ci",
+    "typing",
+    "mypy",
+    "style",
+    "format",
+    "pre-commit",
+    "precommit",
+    "tools",
+    "tooling",
+    "release",
+  ].map((w) => [w, "build"]),
+] as [string, CodeContext][]);
+
+/**
+ * The context a requirement list's own name gives it: requirements-dev.txt, dev-requirements.txt,
+ * requirements_test.txt, requirements/docs.txt install a developer's tools, a test run or a docs build, not the
+ * service.
+ */
+function requirementListScope(parts: readonly string[]): CodeContext | undefined {
+  const path = parts.join("/");
+  if (!isRequirementList(path)) return undefined;
+  const stem = parts
+    .at(-1)!
+    .toLowerCase()
+    .replace(/\.(?:txt|in)$/, "");
+  const inRequirementsDir = parts.length > 1 && parts.at(-2)!.toLowerCase() === "requirements";
+  const word =
+    inRequirementsDir && !/^(?:requirements|constraints)/.test(stem)
+      ? stem
+      : stem.replace(/^(?:requirements|constraints)[-_.]?|[-_.]?(?:requirements|constraints)$/g, "");
+  return LIST_SCOPE[word.replace(/_/g, "-")];
+}
+
+const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/")));
+
+/** Files no check reads that still name the lists they install: make and task runner recipes. */
+export function isListMentioner(path: string): boolean {
+  return /^(?:gnumakefile|makefile|justfile|tox\.ini|taskfile\.ya?ml|[^/]*\.mk)$/.test(path.toLowerCase().split("/").at(-1)!);
+}
+
+/** A list path written with a variable or a wildcard (`-r reqs/torch_${CUDA}.txt`, requirements-*.txt). */
+const DYNAMIC_LIST =
+  /(?:-r|--requirement|-c|--constraint|requirements|constraints)[\s=]{0,4}["']?[\w./-]{0,60}(?:\$\{?\w+\}?|\*|\{\w*\})[\w./${}*-]{0,40}\.(?:txt|in)\b/i;
+
+/**
+ * Which requirement lists something that ships installs. A list counts as installed when a file that is not
+ * itself an uninstalled list names it (a Dockerfile's `pip install -r`, a script, a README's setup steps, Modal's
+ * `pip_install_from_requirements`, bentofile's `requirements_txt`, another list's `-r`); one only CI
+ * configuration names, or none names, sets up a developer's or CI's environment and is build context (a folder
+ * of per-CUDA torch lists copied from another project, say). The conventional `requirements.txt` and
+ * `requirements.in` are what pip, platforms and readers take by default, so they always count as installed, and a
+ * list path built from a variable anywhere makes every list count, as does a sibling list that ships (a folder of
+ * optional extras). Fed every text the scan reads.
+ */
+export class RequirementListUse {
+  private readonly byName = new Map<string, string[]>();
+  private readonly mentions = new Map<string, Set<string>>();
+  private dynamic = false;
+  private readonly conventional: string[] = [];
+
+  constructor(lists: readonly string[]) {
+    for (const l of lists) {
+      const name = l.split("/").at(-1)!;
+      if (/^(?:requirements|constraints)\.(?:txt|in)$/i.test(name)) {
+        this.conventional.push(l);
+        continue;
+      }
+      (this.byName.get(name) ?? this.byName.set(name, []).get(name)!).push(l);
+    }
+  }
+
+  get empty(): boolean {
+    return this.byName.size === 0;
+  }
+
+  /** Notes which lists `text` (the content of `path`) names. */
+  see(path: string, text: string): void {
+    if (this.empty || this.dynamic) return;
+    if (!/\.(?:txt|in)\b/.test(text)) return;
+    if (DYNAMIC_LIST.test(text)) {
+      this.dynamic = true;
+      return;
+    }
+    for (const [name, lists] of this.byName)
+      if (text.includes(name))
+        for (const l of lists) if (l !== path) (this.mentions.get(l) ?? this.mentions.set(l, new Set()).get(l)!).add(path);
+  }
+
+  /** The lists nothing that ships names: neither a file outside CI configuration nor an installed list. */
+  unshipped(): Set<string> {
+    if (this.dynamic) return new Set();
+    const lists = [...this.byName.values()].flat();
+    const candidate = new Set(lists);
+    const shipped = new Set<string>();
+    // A list another list includes ships when that list does: settle it by going round until nothing changes.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const l of lists) {
+        if (shipped.has(l)) continue;
+        const by = [...(this.mentions.get(l) ?? [])];
+        if (by.some((f) => (candidate.has(f) ? shipped.has(f) : !isCiConfig(f) && codeContext(f) !== "build"))) {
+          shipped.add(l);
+          changed = true;
+        }
+      }
+    }
+    // A folder some of whose lists ship holds optional extras a reader installs by hand (requirements/vllm.txt
+    // beside the requirements/metrics.txt a Dockerfile installs): only a folder none of whose lists ships is set-up.
+    const shippedDirs = new Set([...shipped, ...this.conventional].map(dirOf));
+    return new Set(lists.filter((l) => !shipped.has(l) && !shippedDirs.has(dirOf(l))));
+  }
 }

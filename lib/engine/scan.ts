@@ -21,7 +21,10 @@ import {
   isCiConfig,
   isLauncher,
   isLicenseFile,
+  isListMentioner,
+  isRequirementList,
   linguistVendored,
+  RequirementListUse,
   vendoredDirs,
 } from "./context.ts";
 import { DeclaredIndex } from "./declared.ts";
@@ -169,6 +172,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         isLauncher(p) ||
         isLicenseFile(p) ||
         p === ".gitattributes" ||
+        isListMentioner(p) ||
         (readsDependencies && (isDependencyManifest(p) || isDockerfile(p))) ||
         isDeclaredFile(p),
     });
@@ -190,7 +194,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     opts.checks.map((c) => c.id),
   ))
     result.errors.push({ path: REPO_CONFIG_FILE, message: m });
-  const hints = contextHintsOf(walked.noticed, walked.files, maxFileBytes);
+  const listUse = new RequirementListUse([...new Set([...walked.noticed, ...walked.files].map((f) => f.rel))].filter(isRequirementList));
+  const hints = contextHintsOf(walked.noticed, walked.files, maxFileBytes, listUse);
   let dependencies: DependencyIndex | undefined;
   // Python files whose image build steps install packages (Modal's pip_install), noted as pass 1 reads them.
   const imageSteps: { path: string; text: string }[] = [];
@@ -237,6 +242,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       }
       result.stats.files++;
       result.stats.bytes += o.bytes;
+      listUse.see(file.rel, o.text);
       if (readsDependencies && isImageStepSource(file.rel, o.text)) imageSteps.push({ path: file.rel, text: o.text });
       if (o.raw.length) raw.set(file.rel, [...o.raw]);
       byAbs.set(file.abs, file);
@@ -394,6 +400,13 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
 
   for (const [path, line] of parseErrors)
     result.errors.push({ path, message: `parsed with errors near line ${line}; findings come from the parts that parsed` });
+
+  // Every text that can name a requirement list has been read (the manifests themselves through the index): a
+  // list's context, for its own findings and its advisories', is known from here on.
+  if (!listUse.empty) {
+    if (readsDependencies) for (const [rel, text] of dependencyIndex().sources) listUse.see(rel, text);
+    hints.unshippedLists = listUse.unshipped();
+  }
 
   // Pass 3. A check's unlessDeclared condition reads the other files it names only once one of its matches asks.
   const byRel = new Map([...walked.noticed, ...walked.files].map((f) => [f.rel, f]));
@@ -565,14 +578,20 @@ function readDependencies(
  * cannot be read only leaves a context at its default): the scripts only CI runs, and the folders holding a copy
  * of another project (their own license file, or .gitattributes linguist-vendored).
  */
-function contextHintsOf(noticed: readonly WalkedFile[], files: readonly WalkedFile[], maxBytes: number): ContextHints {
+function contextHintsOf(
+  noticed: readonly WalkedFile[],
+  files: readonly WalkedFile[],
+  maxBytes: number,
+  listUse: RequirementListUse,
+): ContextHints {
   const ci: string[] = [];
   const launchers: string[] = [];
   const licenses: { path: string; text: string }[] = [];
   let vendoredGlobs: string[] = [];
   for (const f of noticed) {
     const license = isLicenseFile(f.rel);
-    if (!license && f.rel !== ".gitattributes" && !isCiConfig(f.rel) && !isLauncher(f.rel)) continue;
+    const mentioner = !listUse.empty && isListMentioner(f.rel);
+    if (!license && !mentioner && f.rel !== ".gitattributes" && !isCiConfig(f.rel) && !isLauncher(f.rel)) continue;
     let text: string;
     try {
       const buf = readFileSync(f.abs);
@@ -581,9 +600,10 @@ function contextHintsOf(noticed: readonly WalkedFile[], files: readonly WalkedFi
     } catch {
       continue;
     }
+    if (isCiConfig(f.rel) || isLauncher(f.rel) || mentioner) listUse.see(f.rel, text);
     if (license) licenses.push({ path: f.rel, text });
     else if (f.rel === ".gitattributes") vendoredGlobs = linguistVendored(text);
-    else (isCiConfig(f.rel) ? ci : launchers).push(text);
+    else if (isCiConfig(f.rel) || isLauncher(f.rel)) (isCiConfig(f.rel) ? ci : launchers).push(text);
   }
   const dirs = [...vendoredDirs(licenses)];
   const byAttributes = vendoredGlobs.length ? picomatch(vendoredGlobs, { dot: true }) : undefined;

@@ -24,7 +24,8 @@ def generate(prompt: str) -> str:
     return model(prompt)
 
 
-# ruleid: modal.function.missing-timeout
+# a CPU function: Modal's default bound costs little there
+# ok: modal.function.missing-timeout
 @app.function()
 def unlimited(data):
     return data
@@ -43,7 +44,7 @@ def unsafe_model(name: str):
     return model, tok
 
 
-# ruleid: modal.function.missing-timeout
+# ok: modal.function.missing-timeout
 @app.function
 def bare(data):
     return data
@@ -80,6 +81,12 @@ listed = modal.Image.debian_slim().uv_pip_install(
         "fastapi==0.115.0",
     ]
 )
+
+
+# ok: modal.function.missing-timeout
+@app.function(gpu=None, cpu=2)
+def cpu_only(data):
+    return data
 
 
 # ok: modal.function.missing-timeout

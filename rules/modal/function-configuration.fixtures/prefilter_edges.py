@@ -14,7 +14,7 @@ def embed(texts):
 
 
 # ruleid: modal.function.missing-timeout
-@app.cls
+@app.cls(gpu=["H100", "A100"])
 class Ranker:
     # ok: modal.function.missing-timeout
     @modal.method()
