@@ -7,12 +7,26 @@ import { audit, type Actor } from "../audit.ts";
 import type { Db } from "../db/client.ts";
 import { teamAccessWhere, teamInScope, type AccessScope } from "../findings/visibility.ts";
 import { UserError } from "./users.ts";
+import { type SearchPageParams, searchPageParams } from "../url-params.ts";
 
 /** The teams the manager may manage, with their members. */
-export async function listTeamMembers(db: Db, access: AccessScope) {
-  return db.team.findMany({
-    where: teamAccessWhere(access),
-    orderBy: { name: "asc" },
+/** Teams a page of the teams page shows: each carries its members' rows and forms (issue 17: 150 KB a page). */
+export const TEAMS_PAGE_SIZE = 8;
+
+export const teamsParams = searchPageParams(200);
+export type TeamsParams = SearchPageParams;
+
+/** A page of the teams the reader manages, by name, with their members; `q` matches the team's name, any case. */
+export async function listTeamMembers(db: Db, access: AccessScope, params: TeamsParams = { q: "", page: 1 }) {
+  const where = { AND: [teamAccessWhere(access), params.q ? { name: { contains: params.q, mode: "insensitive" as const } } : {}] };
+  const total = await db.team.count({ where });
+  const pages = Math.max(1, Math.ceil(total / TEAMS_PAGE_SIZE));
+  const page = Math.min(params.page, pages);
+  const rows = await db.team.findMany({
+    where,
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    skip: (page - 1) * TEAMS_PAGE_SIZE,
+    take: TEAMS_PAGE_SIZE,
     select: {
       id: true,
       name: true,
@@ -23,6 +37,7 @@ export async function listTeamMembers(db: Db, access: AccessScope) {
       },
     },
   });
+  return { rows, total, page, pages };
 }
 
 /** Everyone who can be added to a team: active users, as the picker lists them. */

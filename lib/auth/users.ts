@@ -6,6 +6,7 @@ import { checkPasswordPolicy, generatePassword, hashPassword, type PasswordPolic
 import { revokeAllSessions } from "./sessions.ts";
 import { revokeUserTokens } from "./tokens.ts";
 import { DomainError } from "../errors.ts";
+import { type SearchPageParams, searchPageParams } from "../url-params.ts";
 
 export const ROLES = ["admin", "security_lead", "engineer", "viewer"] as const satisfies readonly Role[];
 
@@ -114,9 +115,30 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
   return password;
 }
 
-export async function listUsers(db: Db) {
-  return db.user.findMany({
-    orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
+/** Rows of the users page: each carries four forms (about 5 KB), so a page of every account outgrew issue 17's 150 KB. */
+export const USERS_PAGE_SIZE = 20;
+
+export const usersParams = searchPageParams(254);
+export type UsersParams = SearchPageParams;
+
+/** A page of accounts, active first then by email; `q` matches the email or name, any case. */
+export async function listUsers(db: Db, params: UsersParams = { q: "", page: 1 }) {
+  const where = params.q
+    ? {
+        OR: [
+          { email: { contains: params.q, mode: "insensitive" as const } },
+          { name: { contains: params.q, mode: "insensitive" as const } },
+        ],
+      }
+    : {};
+  const total = await db.user.count({ where });
+  const pages = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
+  const page = Math.min(params.page, pages);
+  const rows = await db.user.findMany({
+    where,
+    orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }, { id: "asc" }],
+    skip: (page - 1) * USERS_PAGE_SIZE,
+    take: USERS_PAGE_SIZE,
     select: {
       id: true,
       email: true,
@@ -131,4 +153,5 @@ export async function listUsers(db: Db) {
       },
     },
   });
+  return { rows, total, page, pages };
 }

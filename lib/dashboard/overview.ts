@@ -13,14 +13,13 @@ import { repositoryAccessSql, visibleSql, type AccessScope, type Visibility } fr
 import { dayRowsSql } from "../rollups/days.ts";
 import { dueCounts } from "../rollups/due.ts";
 import { DAY_MS } from "../time.ts";
+import { firstValue } from "../url-params.ts";
 
 export const RANGES = [30, 90, 180, 365] as const;
 export type Range = (typeof RANGES)[number];
 export const DEFAULT_RANGE: Range = 90;
 /** "New vs fixed" always covers the last 30 days, whatever the trend's range. */
 export const FLOW_DAYS = 30;
-
-const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
 /** The URL's range (?range=90); anything else falls back to the default rather than failing the page. */
 export const rangeParam = z

@@ -14,8 +14,8 @@ import { repositoryAccessWhere, teamAccessWhere, visibleSql, type AccessScope, t
 import { SEVERITIES } from "../engine/types.ts";
 import { dueCounts } from "../rollups/due.ts";
 import { DAY_MS } from "../time.ts";
+import { firstValue } from "../url-params.ts";
 
-const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const id = z.preprocess(firstValue, z.string().trim().min(1).max(64).optional()).catch(undefined);
 
 export const REPOSITORIES_SHOWN = 10;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lenient, pageParam } from "../url-params.ts";
 import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
 import { CODE_CONTEXTS } from "../engine/types.ts";
 import { OPEN_SET_SQL, OPEN_STATUSES } from "../findings/status.ts";
@@ -66,13 +67,10 @@ export async function scanHistory(db: Db, repositoryId: string, take = 50) {
   return db.scan.findMany({ where: { repositoryId }, orderBy: { queuedAt: "desc" }, take });
 }
 
-const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-/** A URL parameter that falls back to its default when missing or invalid, never an error page. */
-const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(one, schema).catch(fallback);
-
 export const REPOSITORY_SORTS = ["name", "team", "lastScan", "risk"] as const;
 export type RepositorySort = (typeof REPOSITORY_SORTS)[number];
-export const REPOSITORY_PAGE_SIZE = 50;
+/** 30 a page, as GitHub lists an organisation's repositories: a row with its actions is about 2 KB (issue 17: 150 KB a page). */
+export const REPOSITORY_PAGE_SIZE = 30;
 
 /** The repositories list's view, as it appears in the URL (also parses the page's searchParams). */
 export const repositoryListParams = z.object({
@@ -82,7 +80,7 @@ export const repositoryListParams = z.object({
   framework: lenient(z.enum(USED_FRAMEWORKS).optional(), undefined),
   sort: lenient(z.enum(REPOSITORY_SORTS), "risk"),
   dir: lenient(z.enum(["asc", "desc"]).optional(), undefined),
-  page: lenient(z.coerce.number().int().min(1).max(100_000), 1),
+  page: pageParam,
   archived: lenient(z.enum(["exclude", "include", "only"]), "exclude"),
 });
 export type RepositoryListParams = z.infer<typeof repositoryListParams>;

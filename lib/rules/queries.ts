@@ -3,6 +3,7 @@ import type { Db, Framework, Severity } from "../db/client.ts";
 import { SEVERITIES } from "../engine/types.ts";
 import { OPEN_STATUSES } from "../findings/status.ts";
 import { repositoryAccessWhere, type AccessScope } from "../findings/visibility.ts";
+import { lenient, pageParam } from "../url-params.ts";
 
 export interface RuleCheck {
   id: string;
@@ -91,15 +92,13 @@ export function referenceLink(ref: string): string | null {
   return null;
 }
 
-const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-const lenient = <T extends z.ZodType>(schema: T, fallback: z.infer<T>) => z.preprocess(one, schema).catch(fallback);
-
 /** The rules page's search, as it appears in the URL: text, framework (database spelling), severity. */
 export const rulesParams = z.object({
   q: lenient(z.string().trim().max(200), ""),
   framework: lenient(z.enum(["modal", "torchserve", "bentoml", "ray_serve", "training_monitor", "ml_serving"]).optional(), undefined),
   severity: lenient(z.enum(SEVERITIES).optional(), undefined),
   state: lenient(z.enum(["enabled", "disabled"]).optional(), undefined),
+  page: pageParam,
 });
 export type RulesParams = z.infer<typeof rulesParams>;
 
@@ -124,4 +123,28 @@ export function filterCatalogue(policies: RulePolicy[], p: RulesParams): RulePol
       return { ...pol, checks };
     })
     .filter((pol) => pol.checks.length > 0);
+}
+
+/**
+ * About how many checks a page of the catalogue shows: a check's row (its message, counts and toggle) is close to
+ * 3 KB of HTML and RSC payload, so the whole rulebook on one page was over 500 KB (issue 17: 150 KB a page).
+ */
+export const RULES_PAGE_CHECKS = 40;
+
+/**
+ * The filtered catalogue cut into pages of whole policies, in order: a page takes policies until the next would
+ * carry it past `target` checks (a policy larger than that is a page of its own). Always at least one page.
+ */
+export function cataloguePages(policies: RulePolicy[], target = RULES_PAGE_CHECKS): RulePolicy[][] {
+  const pages: RulePolicy[][] = [[]];
+  let count = 0;
+  for (const p of policies) {
+    if (count > 0 && count + p.checks.length > target) {
+      pages.push([]);
+      count = 0;
+    }
+    pages.at(-1)!.push(p);
+    count += p.checks.length;
+  }
+  return pages;
 }

@@ -14,6 +14,7 @@ import { hashPassword, verifyPassword } from "../../lib/auth/passwords.ts";
 import { createSession, verifySession } from "../../lib/auth/sessions.ts";
 import { verifyApiToken } from "../../lib/auth/tokens.ts";
 import { listAudit, auditFilters } from "../../lib/audit.ts";
+import { listUsers, USERS_PAGE_SIZE, usersParams } from "../../lib/auth/users.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { ORG_WIDE } from "../../lib/findings/visibility.ts";
 import { findingRow } from "../support/finding-row.ts";
@@ -27,6 +28,25 @@ async function user(email: string, role: SignedInUser["role"]): Promise<SignedIn
   });
   return { id: u.id, email: u.email, name: u.name, role: u.role, access: ORG_WIDE };
 }
+
+describe("the users list", () => {
+  it("pages the accounts, searches email and name in any case, and keeps a page past the end on the last", async () => {
+    const made = USERS_PAGE_SIZE + 5;
+    for (let i = 0; i < made; i++) await user(`pager-${String(i).padStart(2, "0")}@list.test`, "viewer");
+    const all = await t.db.user.count();
+    const first = await listUsers(t.db, usersParams.parse({}));
+    expect(first).toMatchObject({ total: all, page: 1, pages: Math.ceil(all / USERS_PAGE_SIZE) });
+    expect(first.rows).toHaveLength(USERS_PAGE_SIZE);
+    const matched = await listUsers(t.db, usersParams.parse({ q: "PAGER-", page: "2" }));
+    expect(matched.total).toBe(made);
+    expect(matched.rows.map((u) => u.email)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `pager-${String(USERS_PAGE_SIZE + i).padStart(2, "0")}@list.test`),
+    );
+    expect((await listUsers(t.db, usersParams.parse({ q: "pager-", page: "99" }))).page).toBe(2);
+    expect(usersParams.parse({ q: ["a", "b"], page: "-3" })).toEqual({ q: "a", page: 1 });
+    expect((await listUsers(t.db, usersParams.parse({ q: "nobody-by-this-name" }))).rows).toEqual([]);
+  });
+});
 
 describe("administration", () => {
   it("creates a user with a password shown once, refuses duplicates, and audits it", async () => {

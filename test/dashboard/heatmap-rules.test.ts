@@ -3,7 +3,7 @@ import { runAs } from "../../lib/actions/define.ts";
 import { rulesActions, setCheckEnabledAction } from "../../lib/actions/rules.ts";
 import type { Db, FindingStatus, Framework, Severity } from "../../lib/db/client.ts";
 import { cellWeight, heatBucket, heatmap, heatmapParams } from "../../lib/dashboard/heatmap.ts";
-import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
+import { cataloguePages, filterCatalogue, referenceLink, type RulePolicy, rulesCatalogue, rulesParams } from "../../lib/rules/queries.ts";
 import { useTestDatabase } from "../support/db.ts";
 import { loadVisibility, ORG_WIDE } from "../../lib/findings/visibility.ts";
 import { insertFinding } from "../support/insert-finding.ts";
@@ -202,7 +202,27 @@ describe("rules", () => {
       framework: undefined,
       severity: undefined,
       state: undefined,
+      page: 1,
     });
+    expect(rulesParams.parse({ page: "3" }).page).toBe(3);
+    expect(rulesParams.parse({ page: "0" }).page).toBe(1);
+    expect(rulesParams.parse({ page: "x" }).page).toBe(1);
+  });
+
+  it("pages the catalogue by whole policies of about 40 checks", () => {
+    const policy = (id: string, n: number) =>
+      ({ id, checks: Array.from({ length: n }, (_, i) => ({ id: `${id}.${i}` })) }) as unknown as RulePolicy;
+    const sizes = (ps: RulePolicy[], target?: number) =>
+      cataloguePages(ps, target).map((page) => page.map((p) => `${p.id}:${p.checks.length}`));
+    expect(sizes([])).toEqual([[]]);
+    expect(sizes([policy("a", 10), policy("b", 20), policy("c", 10), policy("d", 5)], 40)).toEqual([["a:10", "b:20", "c:10"], ["d:5"]]);
+    // A policy larger than a page is a page of its own, and never split.
+    expect(sizes([policy("a", 5), policy("big", 50), policy("c", 3)], 40)).toEqual([["a:5"], ["big:50"], ["c:3"]]);
+    expect(
+      cataloguePages([policy("a", 3)], 40)
+        .flat()
+        .flatMap((p) => p.checks),
+    ).toHaveLength(3);
   });
 
   it("disables a check org-wide with an audit entry, and refuses engineers and viewers", async () => {

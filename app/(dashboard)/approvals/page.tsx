@@ -1,11 +1,19 @@
 import type { Metadata } from "next";
-import { EXPIRING_DAYS, expiringAcceptances, pendingExceptions } from "@/lib/findings/exceptions.ts";
+import Link from "next/link";
+import {
+  APPROVALS_SHOWN,
+  EXPIRING_DAYS,
+  expiringAcceptanceCount,
+  expiringAcceptances,
+  pendingExceptionCount,
+  pendingExceptions,
+} from "@/lib/findings/exceptions.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyState } from "@/app/ui/empty.tsx";
-import { fmtDate } from "@/app/ui/format.ts";
+import { fmtDate, fmtInt } from "@/app/ui/format.ts";
 import { FindingCell, RequestedApprovedCell } from "@/app/ui/remediation/finding-cell.tsx";
 import { approveException, rejectException } from "./actions.ts";
 import { PageHeader, Panel } from "@/app/ui/panel.tsx";
@@ -19,14 +27,20 @@ export default async function ApprovalsPage() {
   const me = await requirePage("exceptions:approve", "/approvals");
   const db = getDb();
   const now = new Date();
-  const [pending, expiring] = await Promise.all([pendingExceptions(db, me.access), expiringAcceptances(db, me.access, now)]);
+  const [pending, pendingTotal, expiring, expiringTotal] = await Promise.all([
+    pendingExceptions(db, me.access),
+    pendingExceptionCount(db, me.access),
+    expiringAcceptances(db, me.access, now),
+    expiringAcceptanceCount(db, me.access, now),
+  ]);
   return (
     <>
       <PageHeader title="Approvals" />
-      <Panel id="pending-h" title={`Waiting for approval (${pending.length})`}>
+      <Panel id="pending-h" title={`Waiting for approval (${fmtInt(pendingTotal)})`}>
         <p className="muted small">
           A finding waiting here still counts as open and keeps its due date. Approving applies the decision; rejecting leaves the finding
           open and tells the requester why.
+          {pendingTotal > pending.length ? ` The ${fmtInt(pending.length)} oldest are shown; the next appear as these are decided.` : null}
         </p>
         {pending.length === 0 ? (
           <EmptyState title="Nothing to approve">
@@ -85,9 +99,18 @@ export default async function ApprovalsPage() {
       </Panel>
       <section className="panel" aria-labelledby="expiring-h" style={{ marginTop: 16 }}>
         <h2 id="expiring-h">
-          Acceptances ending in the next {EXPIRING_DAYS} days ({expiring.length})
+          Acceptances ending in the next {EXPIRING_DAYS} days ({fmtInt(expiringTotal)})
         </h2>
-        <p className="muted small">When an acceptance ends the finding reopens; to keep it accepted, someone asks again.</p>
+        <p className="muted small">
+          When an acceptance ends the finding reopens; to keep it accepted, someone asks again.
+          {expiringTotal > expiring.length ? (
+            <>
+              {" "}
+              The {fmtInt(APPROVALS_SHOWN)} ending first are shown;{" "}
+              <Link href="/findings?status=accepted_risk&sort=dueAt">all accepted risks</Link> are in the findings list.
+            </>
+          ) : null}
+        </p>
         {expiring.length === 0 ? (
           <p className="muted">None.</p>
         ) : (

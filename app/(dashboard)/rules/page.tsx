@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { canWithScope } from "@/lib/auth/permissions.ts";
 import { SEVERITIES } from "@/lib/engine/types.ts";
-import { filterCatalogue, referenceLink, rulesCatalogue, rulesParams, type RulePolicy } from "@/lib/rules/queries.ts";
+import { cataloguePages, filterCatalogue, referenceLink, rulesCatalogue, rulesParams, type RulePolicy } from "@/lib/rules/queries.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { SeverityCell } from "@/app/ui/badges.tsx";
@@ -11,6 +11,7 @@ import { fmtDate, fmtInt } from "@/app/ui/format.ts";
 import { FRAMEWORK_LABELS, frameworkLabel } from "@/app/ui/palette.ts";
 import { CheckToggle } from "@/app/ui/rules/check-toggle.tsx";
 import { GenericMessage } from "@/app/ui/rules/generic-message.tsx";
+import { Pagination, pageHref } from "@/app/ui/pagination.tsx";
 import { SelectField } from "@/app/ui/select-field.tsx";
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -20,8 +21,17 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
   const all = await rulesCatalogue(getDb(), user.access);
   const policies = filterCatalogue(all, params);
   const filtered = Boolean(params.q || params.framework || params.severity || params.state);
+  const pages = cataloguePages(policies);
+  const page = Math.min(params.page, pages.length);
   const frameworks = new Map<string, RulePolicy[]>();
-  for (const p of policies) frameworks.set(p.framework, [...(frameworks.get(p.framework) ?? []), p]);
+  for (const p of pages[page - 1]!) frameworks.set(p.framework, [...(frameworks.get(p.framework) ?? []), p]);
+  // Each framework's first page, for the jump links: a framework may start on another page than this one.
+  const firstPage = new Map<string, number>();
+  pages.forEach((ps, i) => {
+    for (const p of ps) if (!firstPage.has(p.framework)) firstPage.set(p.framework, i + 1);
+  });
+  const href = (n: number) =>
+    pageHref("/rules", { q: params.q, framework: params.framework, severity: params.severity, state: params.state }, n);
   const checks = all.flatMap((p) => p.checks);
   const shown = policies.reduce((n, p) => n + p.checks.length, 0);
   const disabled = checks.filter((c) => !c.enabled).length;
@@ -74,12 +84,13 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       <nav className="tabs rule-jump" aria-label="Frameworks">
-        {[...frameworks.keys()].map((f) => (
-          <a key={f} href={`#fw-${f}`}>
+        {[...firstPage].map(([f, n]) => (
+          <a key={f} href={n === page ? `#fw-${f}` : `${href(n)}#fw-${f}`} aria-current={frameworks.has(f) ? "true" : undefined}>
             {frameworkLabel(f)}
           </a>
         ))}
       </nav>
+      <Pagination page={page} pages={pages.length} href={href} label="Rule pages" />
       {[...frameworks.entries()].map(([framework, list]) => (
         <section key={framework} id={`fw-${framework}`} className="rules-framework">
           <h2>
@@ -165,6 +176,7 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
           ))}
         </section>
       ))}
+      <Pagination page={page} pages={pages.length} href={href} label="Rule pages, bottom" />
     </>
   );
 }

@@ -1,7 +1,13 @@
+"use client";
 /**
  * The text equivalent of a chart: the same numbers as a table, folded away under a summary so it does not
  * crowd the panel but is reachable by keyboard and read by screen readers.
+ *
+ * Its rows are drawn when the summary is opened: the page carries the numbers once, as the data the chart is
+ * also given, instead of as a table of markup in the HTML and again in the RSC payload (90 days of rows were
+ * about 1 KB each, twice, on the overview: issue 17's page weight).
  */
+import { useState } from "react";
 export interface ChartColumn {
   key: string;
   label: string;
@@ -21,8 +27,9 @@ export function ChartTable({
   rows: Record<string, string | number | null>[];
   summary?: string;
 }) {
+  const [open, setOpen] = useState(false);
   return (
-    <details className="chart-table">
+    <details className="chart-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{summary}</summary>
       {/* A scroll box a keyboard can reach and scroll. */}
       <div className="chart-table-scroll" tabIndex={0} role="region" aria-label={caption}>
@@ -38,7 +45,7 @@ export function ChartTable({
             </tr>
           </thead>
           <tbody>
-            {rows.map((r, i) => (
+            {(open ? rows : []).map((r, i) => (
               <tr key={i}>
                 {columns.map((c) => {
                   const v = r[c.key];

@@ -1,3 +1,4 @@
+import { Pagination } from "../pagination.tsx";
 import Link from "next/link";
 import type { SignedInUser } from "@/lib/auth/guard.ts";
 import { MISSING_REASON_CHECK } from "@/lib/engine/finalize.ts";
@@ -131,23 +132,7 @@ export async function SuppressionResults({ view, user }: { view: SuppressionView
           {(s) => <Row key={s.id} s={s} />}
         </DataTable>
       )}
-      {pages > 1 ? (
-        <nav className="pagination" aria-label="Pages">
-          <span className="muted small">
-            Page {fmtInt(page)} of {fmtInt(pages)}
-          </span>
-          {page > 1 ? (
-            <Link className="button" href={href(page - 1)} rel="prev">
-              Previous
-            </Link>
-          ) : null}
-          {page < pages ? (
-            <Link className="button" href={href(page + 1)} rel="next">
-              Next
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} href={href} />
     </section>
   );
 }

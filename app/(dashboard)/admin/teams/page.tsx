@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { roleLabel } from "@/lib/auth/guard.ts";
-import { listTeamMembers } from "@/lib/auth/teams.ts";
+import Link from "next/link";
+import { listTeamMembers, teamsParams } from "@/lib/auth/teams.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
@@ -9,16 +10,20 @@ import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyPanel } from "@/app/ui/empty.tsx";
 import { addTeamMember, removeTeamMember } from "../actions.ts";
 import { PageHeader } from "@/app/ui/panel.tsx";
+import { fmtInt } from "@/app/ui/format.ts";
+import { Pagination, pageHref } from "@/app/ui/pagination.tsx";
 
 export const metadata: Metadata = { title: "Teams · Posture" };
 
 const COLUMN_WIDTHS = ["40%", "20%", "20%", "20%"];
 
 /** Team membership: who sees which repositories (issue 16). Admins manage every team, security leads their own. */
-export default async function TeamsPage() {
+export default async function TeamsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const me = await requirePage("teams:manage", "/admin/teams");
   const db = getDb();
-  const teams = await listTeamMembers(db, me.access);
+  const params = teamsParams.parse(await searchParams);
+  const { rows: teams, total, page, pages } = await listTeamMembers(db, me.access, params);
+  const href = (n: number) => pageHref("/admin/teams", { q: params.q }, n);
   return (
     <>
       <PageHeader title="Teams" />
@@ -27,8 +32,28 @@ export default async function TeamsPage() {
         exports and API tokens.
         {me.access.all ? " Whether a role is org-wide is set on the Users page." : " You manage the members of your own teams."}
       </p>
+      {total > 0 || params.q ? (
+        <form method="get" action="/admin/teams" className="filters" role="search" aria-label="Search the teams">
+          <label>
+            Team name
+            <input type="search" name="q" defaultValue={params.q} maxLength={200} />
+          </label>
+          <button type="submit">Search</button>
+          {params.q ? <Link href="/admin/teams">Clear</Link> : null}
+          <span className="muted small" role="status">
+            {fmtInt(total)} team{total === 1 ? "" : "s"}
+            {params.q ? " match" : ""}
+          </span>
+        </form>
+      ) : null}
       {teams.length === 0 ? (
-        <EmptyPanel title="No teams yet">A team is created when a repository is registered into it.</EmptyPanel>
+        params.q ? (
+          <EmptyPanel title="No team matches" action={{ href: "/admin/teams", label: "Clear the search" }}>
+            No team you manage has that in its name.
+          </EmptyPanel>
+        ) : (
+          <EmptyPanel title="No teams yet">A team is created when a repository is registered into it.</EmptyPanel>
+        )
       ) : (
         <div className="stack">
           {teams.map((t) => {
@@ -81,6 +106,7 @@ export default async function TeamsPage() {
           })}
         </div>
       )}
+      <Pagination page={page} pages={pages} href={href} />
     </>
   );
 }
