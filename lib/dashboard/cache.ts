@@ -11,8 +11,9 @@
  *
  * Figures that depend on the clock as well as on the data (overdue, today's trend point, coverage in the last
  * 24 h) may be as old as the entry's time to live: ENTRY_TTL_SECONDS, or what the panel asks for.
- * Entries are JSON: only panels whose results are plain data (no Date) belong here. When Redis is down the
- * panel is counted for the request, as it was before the cache.
+ * Entries are JSON: a panel whose result holds Dates asks for `dates`, and every string that is exactly an ISO
+ * timestamp (what JSON makes of a Date) comes back as a Date; day labels ("2026-11-23") stay strings. When Redis
+ * is down the panel is counted for the request, as it was before the cache.
  */
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -40,11 +41,15 @@ export const cacheStats = { hits: 0, misses: 0, errors: 0 };
  * The panel's value: from the shared cache when an entry of the current generation exists, else counted once
  * per process at a time (singleFlight) and stored.
  */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+const reviveDates = (_key: string, v: unknown) => (typeof v === "string" && ISO_TIMESTAMP.test(v) ? new Date(v) : v);
+
 export async function cachedAggregate<T>(
   cache: DashboardCache | null,
   key: string,
   run: () => Promise<T>,
   ttlSeconds = ENTRY_TTL_SECONDS,
+  opts: { dates?: boolean } = {},
 ): Promise<T> {
   if (!cache) return singleFlight(key, run);
   return singleFlight(`cached:${key}`, async () => {
@@ -55,7 +60,7 @@ export async function cachedAggregate<T>(
       const hit = await cache.redis.get(entryKey);
       if (hit !== null) {
         cacheStats.hits++;
-        return JSON.parse(hit) as T;
+        return (opts.dates ? JSON.parse(hit, reviveDates) : JSON.parse(hit)) as T;
       }
     } catch {
       cacheStats.errors++;
@@ -63,7 +68,14 @@ export async function cachedAggregate<T>(
     }
     cacheStats.misses++;
     const value = await run();
-    if (entryKey) await cache.redis.set(entryKey, JSON.stringify(value), "EX", ttlSeconds).catch(() => cacheStats.errors++);
+    // A value JSON cannot hold (a BigInt) is served uncached rather than failing the page.
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      cacheStats.errors++;
+    }
+    if (entryKey && json !== undefined) await cache.redis.set(entryKey, json, "EX", ttlSeconds).catch(() => cacheStats.errors++);
     return value;
   });
 }

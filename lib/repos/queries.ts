@@ -159,13 +159,15 @@ export async function repositoryPage(
   const whereSql = where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
   const offset = (p.page - 1) * REPOSITORY_PAGE_SIZE;
   const rows = await db.$queryRaw<RawRow[]>`
+    -- Open counts from the status rollup (kept in the transaction that changes a finding, lib/rollups): the
+    -- risk sort needs every listed repository's counts, and counting the open findings themselves read them all.
     WITH counts AS (
       SELECT f."repositoryId",
-             count(*) FILTER (WHERE f.severity = 'critical')::int AS critical,
-             count(*) FILTER (WHERE f.severity = 'high')::int AS high,
-             count(*) FILTER (WHERE f.severity = 'medium')::int AS medium,
-             count(*) FILTER (WHERE f.severity = 'low')::int AS low
-      FROM "Finding" f
+             coalesce(sum(f.n) FILTER (WHERE f.severity = 'critical'), 0)::int AS critical,
+             coalesce(sum(f.n) FILTER (WHERE f.severity = 'high'), 0)::int AS high,
+             coalesce(sum(f.n) FILTER (WHERE f.severity = 'medium'), 0)::int AS medium,
+             coalesce(sum(f.n) FILTER (WHERE f.severity = 'low'), 0)::int AS low
+      FROM "FindingStatusRollup" f
       WHERE f.status IN ${OPEN_SET_SQL}
         ${countedSql("f", visibility)}
         -- Only the repositories the filters keep: a team's list aggregates that team's findings, not all.

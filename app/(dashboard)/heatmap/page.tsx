@@ -6,7 +6,9 @@ import { heatBucket, heatmap, heatmapParams, type HeatmapParams } from "@/lib/da
 import { frameworkToDb } from "@/lib/catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/status.ts";
-import { getDb } from "@/lib/server/context.ts";
+import { cachedAggregate } from "@/lib/dashboard/cache.ts";
+import { visibilityKey, type Visibility } from "@/lib/findings/visibility.ts";
+import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
@@ -105,13 +107,17 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
   );
 }
 
+/** The grid's counts from the shared dashboard cache (lib/dashboard/cache.ts), per view and reader's scope. */
+const sharedHeatmap = (p: HeatmapParams, visibility: Visibility) =>
+  cachedAggregate(getDashboardCache(), `heatmap:${JSON.stringify(p)}:${visibilityKey(visibility)}`, () => heatmap(getDb(), p, visibility));
+
 async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   const visibility = await requestVisibility();
-  const asked = await heatmap(getDb(), p, visibility);
+  const asked = await sharedHeatmap(p, visibility);
   // A page of columns past the end shows the last page, and the address bar says so.
   const past = asked.columns.length === 0 && asked.columnCount > 0 && p.page > asked.pages;
   if (past) p = { ...p, page: asked.pages };
-  const data = past ? await heatmap(getDb(), p, visibility) : asked;
+  const data = past ? await sharedHeatmap(p, visibility) : asked;
   const kind = p.columns === "teams" ? "teams" : "repositories";
   if (data.columnCount === 0) {
     return (

@@ -1,17 +1,16 @@
 import "server-only";
-import { type RemediationParams, scopeOf } from "@/lib/dashboard/remediation.ts";
-import { openTrend, weekly } from "@/lib/dashboard/trends.ts";
-import { getDb } from "@/lib/server/context.ts";
+import type { RemediationParams } from "@/lib/dashboard/remediation.ts";
+import { weekly } from "@/lib/dashboard/trends.ts";
 import { ChartTable } from "../charts/chart-table.tsx";
 import { TimeChart } from "../charts/time-chart.tsx";
 import { fmtInt } from "../format.ts";
 import { STATUS_COLORS } from "../palette.ts";
-import { visible } from "./data.ts";
+import { burndown } from "./data.ts";
 import { Panel } from "../panel.tsx";
 
 /** Open findings at each week's end, and what was opened and closed that week, over the chosen range. */
 export async function BurndownPanel({ params }: { params: RemediationParams }) {
-  const days = await openTrend(getDb(), { days: params.range, ...scopeOf(params), visibility: await visible(), reusePast: true });
+  const days = await burndown(params);
   const weeks = weekly(days);
   const first = days[0]!;
   const last = days.at(-1)!;

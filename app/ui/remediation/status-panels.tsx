@@ -1,17 +1,10 @@
 import "server-only";
 import Link from "next/link";
-import {
-  REPOSITORIES_SHOWN,
-  REPOSITORIES_SHOWN_MORE,
-  type RemediationParams,
-  scopeOf,
-  statusBreakdown,
-} from "@/lib/dashboard/remediation.ts";
+import { REPOSITORIES_SHOWN, REPOSITORIES_SHOWN_MORE, type RemediationParams } from "@/lib/dashboard/remediation.ts";
 import { FINDING_STATUSES } from "@/lib/findings/status.ts";
-import { getDb } from "@/lib/server/context.ts";
 import { EmptyState } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
-import { visible } from "./data.ts";
+import { statusRows } from "./data.ts";
 import { remediationHref } from "./links.ts";
 import { StatusTable } from "./status-table.tsx";
 import { ActionNote } from "./notes.tsx";
@@ -20,7 +13,7 @@ import { Panel } from "../panel.tsx";
 /** Status by team (unless one repository is chosen) and by repository, the ones with most open findings first. */
 export async function StatusPanels({ params }: { params: RemediationParams }) {
   const limit = params.more ? REPOSITORIES_SHOWN_MORE : REPOSITORIES_SHOWN;
-  const b = await statusBreakdown(getDb(), { ...scopeOf(params), limit, visibility: await visible() });
+  const b = await statusRows(params, limit);
   if (!b.repositoryCount) {
     return (
       <section className="panel">
