@@ -18,6 +18,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import pg from "pg";
+import { type Visibility, visibilityKey } from "../findings/visibility.ts";
 import { singleFlight } from "./shared.ts";
 
 export const DASHBOARD_CHANNEL = "posture_dashboard";
@@ -78,6 +79,11 @@ export async function cachedAggregate<T>(
     if (entryKey && json !== undefined) await cache.redis.set(entryKey, json, "EX", ttlSeconds).catch(() => cacheStats.errors++);
     return value;
   });
+}
+
+/** The key of a view's panel: the panel, the view's parameters and whose figures they are. */
+export function viewKey(panel: string, params: unknown, visibility: Visibility): string {
+  return `${panel}:${JSON.stringify(params)}:${visibilityKey(visibility)}`;
 }
 
 /** Makes every entry stale: the next lookup of any process recounts. */

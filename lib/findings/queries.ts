@@ -318,17 +318,25 @@ export function findingPageSql(
   };
 }
 
-/** One page of a view and its (capped) count: two queries, run side by side. */
+/**
+ * One page of a view and its (capped) count: two queries, run side by side. `countVia` may serve the count from
+ * somewhere else (the dashboard cache: a count is an aggregate, the rows are read live); it is given the filter
+ * the count depends on, for its key.
+ */
 export async function findingPage(
   db: Db,
   p: FindingViewParams,
   me: string | undefined,
   now: Date,
   visibility: Visibility,
+  countVia: (filter: FindingFilter & { me?: string }, run: () => Promise<number>) => Promise<number> = (_f, run) => run(),
 ): Promise<FindingPage> {
   const sql = findingPageSql(p, me, now, visibility);
-  const [rows, count] = await Promise.all([db.$queryRaw<RawRow[]>(sql.rows), db.$queryRaw<{ n: number }[]>(sql.count)]);
-  const n = count[0]?.n ?? 0;
+  const { sort: _sort, dir: _dir, page: _page, ...filter } = p;
+  const [rows, n] = await Promise.all([
+    db.$queryRaw<RawRow[]>(sql.rows),
+    countVia({ ...filter, me }, async () => (await db.$queryRaw<{ n: number }[]>(sql.count))[0]?.n ?? 0),
+  ]);
   const total = Math.min(n, FINDINGS_COUNT_CAP);
   return {
     rows: rows.map((x) => ({ ...x, dueAt: x.dueAt.toISOString(), firstSeenAt: x.firstSeenAt.toISOString() })),

@@ -6,8 +6,8 @@ import { heatBucket, heatmap, heatmapParams, type HeatmapParams } from "@/lib/da
 import { frameworkToDb } from "@/lib/catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/status.ts";
-import { cachedAggregate } from "@/lib/dashboard/cache.ts";
-import { visibilityKey, type Visibility } from "@/lib/findings/visibility.ts";
+import { cachedAggregate, viewKey } from "@/lib/dashboard/cache.ts";
+import type { Visibility } from "@/lib/findings/visibility.ts";
 import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
@@ -109,7 +109,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
 
 /** The grid's counts from the shared dashboard cache (lib/dashboard/cache.ts), per view and reader's scope. */
 const sharedHeatmap = (p: HeatmapParams, visibility: Visibility) =>
-  cachedAggregate(getDashboardCache(), `heatmap:${JSON.stringify(p)}:${visibilityKey(visibility)}`, () => heatmap(getDb(), p, visibility));
+  cachedAggregate(getDashboardCache(), viewKey("heatmap", p, visibility), () => heatmap(getDb(), p, visibility));
 
 async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   const visibility = await requestVisibility();

@@ -13,7 +13,8 @@ import {
   type RepositoryListParams,
   type RepositorySort,
 } from "@/lib/repos/queries.ts";
-import { getDb } from "@/lib/server/context.ts";
+import { cachedAggregate, ENTRY_TTL_SECONDS, viewKey } from "@/lib/dashboard/cache.ts";
+import { getDashboardCache, getDb } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS } from "@/lib/repos/framework-names.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
@@ -112,11 +113,23 @@ async function RepositoryList({
   canArchive: boolean;
 }) {
   const visibility = await requestVisibility();
-  const asked = await repositoryPage(getDb(), params, visibility);
+  // From the shared dashboard cache: a scan queued, started or finished, a finding or a repository changed
+  // invalidates it (lib/dashboard/cache.ts), and the live scans panel polls what is running meanwhile.
+  const page = (p: RepositoryListParams) =>
+    cachedAggregate(
+      getDashboardCache(),
+      viewKey("repositories", p, visibility),
+      () => repositoryPage(getDb(), p, visibility),
+      ENTRY_TTL_SECONDS,
+      {
+        dates: true,
+      },
+    );
+  const asked = await page(params);
   // A page past the end shows the last page, and the address bar says so.
   const past = asked.rows.length === 0 && asked.total > 0 && params.page > asked.pages;
   if (past) params = { ...params, page: asked.pages };
-  const data = past ? await repositoryPage(getDb(), params, visibility) : asked;
+  const data = past ? await page(params) : asked;
   const filtered = Boolean(params.q || params.team || params.framework || params.archived !== "exclude");
   if (data.total === 0) {
     return (
