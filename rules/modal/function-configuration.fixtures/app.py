@@ -24,8 +24,8 @@ def generate(prompt: str) -> str:
     return model(prompt)
 
 
-# a CPU function: Modal's default bound costs little there
-# ok: modal.function.missing-timeout
+# works on what its callers pass: a hang on bad input holds the container
+# ruleid: modal.function.missing-timeout
 @app.function()
 def unlimited(data):
     return data
@@ -44,7 +44,7 @@ def unsafe_model(name: str):
     return model, tok
 
 
-# ok: modal.function.missing-timeout
+# ruleid: modal.function.missing-timeout
 @app.function
 def bare(data):
     return data
@@ -83,10 +83,25 @@ listed = modal.Image.debian_slim().uv_pip_install(
 )
 
 
-# ok: modal.function.missing-timeout
+# ruleid: modal.function.missing-timeout
 @app.function(gpu=None, cpu=2)
 def cpu_only(data):
     return data
+
+
+# a one-off task with no input (modal run app.py::create_tables): Modal's default bound costs little
+# ok: modal.function.missing-timeout
+@app.function()
+def create_tables():
+    return None
+
+
+# a CPU web app: Modal bounds each request itself
+# ok: modal.function.missing-timeout
+@app.function(image=image)
+@modal.asgi_app()
+def frontend():
+    return None
 
 
 # ok: modal.function.missing-timeout

@@ -12,3 +12,8 @@ text-generation-launcher --model-id "$MODEL" --port 8080
 trtllm-serve "$MODEL" --host 0.0.0.0 --port 8002 &
 # ok: ml-serving.llm-server.no-api-key-command
 trtllm-serve "$MODEL" --port 8003 &
+# restarting: the old server is stopped by name, not started
+# ok: ml-serving.llm-server.no-api-key-command
+pkill -f "vllm serve" || true
+# ok: ml-serving.llm-server.no-api-key-command
+pgrep -f "vllm serve $MODEL" >/dev/null && echo running
