@@ -443,7 +443,7 @@ async function main() {
     `- Date: ${new Date().toISOString().slice(0, 10)}; commit ${commit}; machine: ${machine()}`,
     `- Production build (\`next start\`) on database \`${env.POSTURE_BENCH_DATABASE}\` from \`npm run bench:seed\`; ${servers.proxy}. Signed in as an admin (${auth}).`,
     `- autocannon, ${env.POSTURE_BENCH_WARMUP_SECONDS} s warm-up then ${env.POSTURE_BENCH_SECONDS} s per page; percentiles over every response of the measured run; any error or non-2xx response fails the target.`,
-    `- The overview's panels come from the shared Redis cache (lib/dashboard/cache.ts): counted at most once per panel per ${ENTRY_TTL_SECONDS} s (the coverage trend ${COVERAGE_TTL_SECONDS} s), as nothing changes the data during the run. Load average at the start ${load0}, at the end ${loadavg()[0]!.toFixed(1)} (other work on the machine slows every figure).`,
+    `- The aggregates (the overview's, heatmap's and remediation's panels, the repositories list, every findings view's count) come from the shared Redis cache (lib/dashboard/cache.ts): counted at most once per panel and view per ${ENTRY_TTL_SECONDS} s (the coverage trend ${COVERAGE_TTL_SECONDS} s), as nothing changes the data during the run; the findings rows are read on every request. What a recount costs after a change is \`npm run bench:explain\`'s. Load average at the start ${load0}, at the end ${loadavg()[0]!.toFixed(1)} (other work on the machine slows every figure).`,
     authFailed ? "- **Authentication failed**: pages redirected to /login." : "",
     "",
     ...sections.flat(),
