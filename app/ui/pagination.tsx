@@ -41,3 +41,37 @@ export function pageHref(path: string, params: Record<string, string | undefined
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/** A paged list's search box: one text field, Search, Clear when searching, and how many there are. */
+export function ListSearch({
+  path,
+  label,
+  query,
+  maxLength,
+  total,
+  noun,
+}: {
+  path: string;
+  label: string;
+  query: string;
+  maxLength: number;
+  total: number;
+  /** Singular; an "s" is added for other counts. */
+  noun: string;
+}) {
+  return (
+    <form method="get" action={path} className="filters" role="search" aria-label={`Search the ${noun}s`}>
+      <label>
+        {label}
+        <input type="search" name="q" defaultValue={query} maxLength={maxLength} />
+      </label>
+      <button type="submit">Search</button>
+      {query ? <Link href={path}>Clear</Link> : null}
+      <span className="muted small" role="status">
+        {fmtInt(total)} {noun}
+        {total === 1 ? "" : "s"}
+        {query ? " match" : ""}
+      </span>
+    </form>
+  );
+}

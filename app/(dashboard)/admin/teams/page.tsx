@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { roleLabel } from "@/lib/auth/guard.ts";
-import Link from "next/link";
 import { listTeamMembers, teamsParams } from "@/lib/auth/teams.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
@@ -10,8 +9,7 @@ import { DataTable } from "@/app/ui/data-table.tsx";
 import { EmptyPanel } from "@/app/ui/empty.tsx";
 import { addTeamMember, removeTeamMember } from "../actions.ts";
 import { PageHeader } from "@/app/ui/panel.tsx";
-import { fmtInt } from "@/app/ui/format.ts";
-import { Pagination, pageHref } from "@/app/ui/pagination.tsx";
+import { ListSearch, Pagination, pageHref } from "@/app/ui/pagination.tsx";
 
 export const metadata: Metadata = { title: "Teams · Posture" };
 
@@ -33,18 +31,7 @@ export default async function TeamsPage({ searchParams }: { searchParams: Promis
         {me.access.all ? " Whether a role is org-wide is set on the Users page." : " You manage the members of your own teams."}
       </p>
       {total > 0 || params.q ? (
-        <form method="get" action="/admin/teams" className="filters" role="search" aria-label="Search the teams">
-          <label>
-            Team name
-            <input type="search" name="q" defaultValue={params.q} maxLength={200} />
-          </label>
-          <button type="submit">Search</button>
-          {params.q ? <Link href="/admin/teams">Clear</Link> : null}
-          <span className="muted small" role="status">
-            {fmtInt(total)} team{total === 1 ? "" : "s"}
-            {params.q ? " match" : ""}
-          </span>
-        </form>
+        <ListSearch path="/admin/teams" label="Team name" query={params.q} maxLength={200} total={total} noun="team" />
       ) : null}
       {teams.length === 0 ? (
         params.q ? (

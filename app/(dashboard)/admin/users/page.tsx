@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import { roleLabel } from "@/lib/auth/guard.ts";
-import Link from "next/link";
 import { listUsers, ROLES, usersParams } from "@/lib/auth/users.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { requirePage } from "@/lib/server/session.ts";
 import { ActionForm } from "@/app/ui/action-form.tsx";
 import { DataTable, num } from "@/app/ui/data-table.tsx";
-import { fmtDate, fmtInt } from "@/app/ui/format.ts";
-import { Pagination, pageHref } from "@/app/ui/pagination.tsx";
+import { fmtDate } from "@/app/ui/format.ts";
+import { ListSearch, Pagination, pageHref } from "@/app/ui/pagination.tsx";
 import { changeRole, createUser, resetPassword, setDisabled, setOrgWide } from "../actions.ts";
 import { PageHeader, Panel } from "@/app/ui/panel.tsx";
 import { ReplaceSecretAction } from "@/app/ui/row-actions.tsx";
@@ -59,18 +58,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <p className="muted small">A password is generated and shown once; give it to the person over a channel you trust.</p>
       </Panel>
       <section className="panel" style={{ marginTop: 16 }}>
-        <form method="get" action="/admin/users" className="filters" role="search" aria-label="Search the users">
-          <label>
-            Email or name
-            <input type="search" name="q" defaultValue={params.q} maxLength={254} />
-          </label>
-          <button type="submit">Search</button>
-          {params.q ? <Link href="/admin/users">Clear</Link> : null}
-          <span className="muted small" role="status">
-            {fmtInt(total)} user{total === 1 ? "" : "s"}
-            {params.q ? " match" : ""}
-          </span>
-        </form>
+        <ListSearch path="/admin/users" label="Email or name" query={params.q} maxLength={254} total={total} noun="user" />
         <DataTable
           caption="Users"
           columns={["User", "Role", "Scope", "Status", num("Sessions"), num("Tokens"), "Created", "Actions"]}
