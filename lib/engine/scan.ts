@@ -576,7 +576,8 @@ function readDependencies(
 /**
  * What a file's context depends on beyond its own path and text, read once per scan (best effort: a file that
  * cannot be read only leaves a context at its default): the scripts only CI runs, and the folders holding a copy
- * of another project (their own license file, or .gitattributes linguist-vendored).
+ * of another project (their own license file, or .gitattributes linguist-vendored). The CI configuration,
+ * launchers and make recipes it reads are also what name the requirement lists that ship (`listUse`).
  */
 function contextHintsOf(
   noticed: readonly WalkedFile[],
