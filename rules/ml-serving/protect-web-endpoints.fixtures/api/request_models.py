@@ -1,5 +1,5 @@
 """Request models of a FastAPI model server: which fields let one caller decide how much work a request is."""
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, Dict, List, Optional
 
 from pydantic import BaseModel, Field, conlist, constr
 
@@ -48,6 +48,15 @@ class KeyPressRequest(BaseModel):
     args: list[str] = []
     # ruleid: ml-serving.web.unbounded-request-field
     input_texts: List[str]
+
+
+class PredictInput(BaseModel):
+    # ruleid: ml-serving.web.unbounded-request-field
+    input_data: Any
+    # ruleid: ml-serving.web.unbounded-request-field
+    inputs: Dict[str, Any] = Field(..., description="feature map")
+    # ok: ml-serving.web.unbounded-request-field
+    options: Dict[str, str] = {}
 
 
 class Prompt(BaseModel):
