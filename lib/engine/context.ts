@@ -292,7 +292,8 @@ function requirementListScope(parts: readonly string[]): CodeContext | undefined
   return LIST_SCOPE[word.replace(/_/g, "-")];
 }
 
-const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/")));
+/** A repository path's folder ("" at the root). */
+export const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/")));
 
 /** Files no check reads that still name the lists they install: make and task runner recipes. */
 export function isListMentioner(path: string): boolean {

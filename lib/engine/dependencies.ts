@@ -19,6 +19,7 @@ import { ensureLanguages } from "./compile.ts";
 import { logicalLines, MAX_REGEX_LINE } from "./logical-lines.ts";
 import { markerAdmits, pythonVersionFile } from "./markers.ts";
 import { intersect, specInterval } from "./pep440.ts";
+import { dirOf, isRequirementList } from "./context.ts";
 import type { ScanError } from "./types.ts";
 
 export interface Declaration {
@@ -53,7 +54,6 @@ export interface DependencyAnswer {
 }
 
 const LOCK_FILES = new Set(["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"]);
-const REQUIREMENTS_FILE = /^(?:requirements|constraints)[^/]*\.(?:txt|in)$/i;
 const CONDA_FILE = /^(?:environment|conda)(?:[-_.][^/]*)?\.ya?ml$/i;
 const BENTOFILE = /^bentofile\.ya?ml$/;
 
@@ -62,8 +62,7 @@ export function isDependencyManifest(rel: string): boolean {
   const parts = rel.split("/");
   const base = parts.at(-1)!;
   if (LOCK_FILES.has(base) || base === "pyproject.toml" || base === "setup.py" || base === "setup.cfg" || base === "Pipfile") return true;
-  if (REQUIREMENTS_FILE.test(base) || CONDA_FILE.test(base) || BENTOFILE.test(base)) return true;
-  return parts.length > 1 && parts.at(-2)!.toLowerCase() === "requirements" && /\.(?:txt|in)$/i.test(base);
+  return isRequirementList(rel) || CONDA_FILE.test(base) || BENTOFILE.test(base);
 }
 
 export function normalizeName(name: string): string {
@@ -72,11 +71,6 @@ export function normalizeName(name: string): string {
 
 /** conda channels publish some packages under another name than PyPI's. */
 const CONDA_TO_PYPI: Record<string, string> = { pytorch: "torch", "pytorch-gpu": "torch", "pytorch-cpu": "torch" };
-
-function dirOf(rel: string): string {
-  const i = rel.lastIndexOf("/");
-  return i < 0 ? "" : rel.slice(0, i);
-}
 
 /** The directory whose code a manifest declares for. */
 function declaringDir(rel: string): string {
