@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
-import { listenForChanges, type DashboardCache } from "../dashboard/cache.ts";
+import { cachedAggregate, type DashboardCache, ENTRY_TTL_SECONDS, listenForChanges, viewKey } from "../dashboard/cache.ts";
+import type { Visibility } from "../findings/visibility.ts";
 import { createDb, databaseUrl, type Db } from "../db/client.ts";
 import { queuePrefix, redisConnection } from "../queue/connection.ts";
 import { createQueues, type Queues } from "../queue/queues.ts";
@@ -43,4 +44,18 @@ export function getDashboardCache(): DashboardCache {
     listenForChanges(databaseUrl(), g.__postureDashboardCache, (e) => console.error(`posture: dashboard cache listener: ${e.message}`));
   }
   return g.__postureDashboardCache;
+}
+
+/**
+ * A view's aggregate from the shared dashboard cache: keyed by the panel, the view's parameters and whose figures
+ * they are (viewKey), recounted by `run` after any change. `dates`: the value holds Dates (cachedAggregate).
+ */
+export function sharedView<T>(
+  panel: string,
+  params: unknown,
+  visibility: Visibility,
+  run: () => Promise<T>,
+  opts: { dates?: boolean } = {},
+): Promise<T> {
+  return cachedAggregate(getDashboardCache(), viewKey(panel, params, visibility), run, ENTRY_TTL_SECONDS, opts);
 }

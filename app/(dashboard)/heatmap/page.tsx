@@ -6,9 +6,8 @@ import { heatBucket, heatmap, heatmapParams, type HeatmapParams } from "@/lib/da
 import { frameworkToDb } from "@/lib/catalogue.ts";
 import { FRAMEWORKS, SEVERITIES } from "@/lib/engine/types.ts";
 import { FINDING_STATUSES, OPEN_STATUSES } from "@/lib/findings/status.ts";
-import { cachedAggregate, viewKey } from "@/lib/dashboard/cache.ts";
 import type { Visibility } from "@/lib/findings/visibility.ts";
-import { getDashboardCache, getDb } from "@/lib/server/context.ts";
+import { getDb, sharedView } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
 import { fmtInt } from "@/app/ui/format.ts";
@@ -109,7 +108,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Sear
 
 /** The grid's counts from the shared dashboard cache (lib/dashboard/cache.ts), per view and reader's scope. */
 const sharedHeatmap = (p: HeatmapParams, visibility: Visibility) =>
-  cachedAggregate(getDashboardCache(), viewKey("heatmap", p, visibility), () => heatmap(getDb(), p, visibility));
+  sharedView("heatmap", p, visibility, () => heatmap(getDb(), p, visibility));
 
 async function HeatmapPanel({ p }: { p: HeatmapParams }) {
   const visibility = await requestVisibility();

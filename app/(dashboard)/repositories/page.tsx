@@ -13,8 +13,7 @@ import {
   type RepositoryListParams,
   type RepositorySort,
 } from "@/lib/repos/queries.ts";
-import { cachedAggregate, ENTRY_TTL_SECONDS, viewKey } from "@/lib/dashboard/cache.ts";
-import { getDashboardCache, getDb } from "@/lib/server/context.ts";
+import { getDb, sharedView } from "@/lib/server/context.ts";
 import { requirePage, requestVisibility } from "@/lib/server/session.ts";
 import { USED_FRAMEWORK_LABELS, USED_FRAMEWORKS } from "@/lib/repos/framework-names.ts";
 import { EmptyState } from "@/app/ui/empty.tsx";
@@ -116,15 +115,7 @@ async function RepositoryList({
   // From the shared dashboard cache: a scan queued, started or finished, a finding or a repository changed
   // invalidates it (lib/dashboard/cache.ts), and the live scans panel polls what is running meanwhile.
   const page = (p: RepositoryListParams) =>
-    cachedAggregate(
-      getDashboardCache(),
-      viewKey("repositories", p, visibility),
-      () => repositoryPage(getDb(), p, visibility),
-      ENTRY_TTL_SECONDS,
-      {
-        dates: true,
-      },
-    );
+    sharedView("repositories", p, visibility, () => repositoryPage(getDb(), p, visibility), { dates: true });
   const asked = await page(params);
   // A page past the end shows the last page, and the address bar says so.
   const past = asked.rows.length === 0 && asked.total > 0 && params.page > asked.pages;

@@ -17,8 +17,7 @@ import {
   type FindingViewParams,
 } from "@/lib/findings/queries.ts";
 import { loadVisibility } from "@/lib/findings/visibility.ts";
-import { cachedAggregate, viewKey } from "@/lib/dashboard/cache.ts";
-import { getDashboardCache, getDb } from "@/lib/server/context.ts";
+import { getDb, sharedView } from "@/lib/server/context.ts";
 import { ComboboxField } from "../combobox/field.tsx";
 import { EmptyPanel } from "../empty.tsx";
 import { fmtInt } from "../format.ts";
@@ -210,8 +209,7 @@ export async function FindingsResults({
   const visibility = await loadVisibility(db, user.access);
   const now = new Date();
   // The count is an aggregate: from the shared dashboard cache, like the overview's (lib/dashboard/cache.ts).
-  const countVia = (filter: object, run: () => Promise<number>) =>
-    cachedAggregate(getDashboardCache(), viewKey("findings:count", filter, visibility), run);
+  const countVia = (filter: object, run: () => Promise<number>) => sharedView("findings:count", filter, visibility, run);
   const asked = await findingPage(db, view, user.id, now, visibility, countVia);
   // A page past the end (an old link, a filter that now matches less) shows the last page, and says so in the URL.
   const past = asked.rows.length === 0 && asked.total > 0 && view.page > asked.pages;

@@ -1,9 +1,8 @@
 import "server-only";
 import { cache } from "react";
-import { cachedAggregate, ENTRY_TTL_SECONDS, viewKey } from "@/lib/dashboard/cache.ts";
 import { acceptedRisks, type RemediationParams, scopeOf, slaView, statusBreakdown } from "@/lib/dashboard/remediation.ts";
 import { openTrend } from "@/lib/dashboard/trends.ts";
-import { getDashboardCache, getDb } from "@/lib/server/context.ts";
+import { getDb, sharedView } from "@/lib/server/context.ts";
 import { requestVisibility } from "@/lib/server/session.ts";
 
 /** The reader's visibility, scope included (lib/findings/visibility.ts), once per request. */
@@ -15,8 +14,7 @@ export const visible = requestVisibility;
  * page after a rescan count each once (issue 17 §3).
  */
 async function shared<T>(panel: string, params: RemediationParams, run: () => Promise<T>, dates = false): Promise<T> {
-  const key = viewKey(`remediation:${panel}`, { team: params.team, repository: params.repository }, await visible());
-  return cachedAggregate(getDashboardCache(), key, run, ENTRY_TTL_SECONDS, { dates });
+  return sharedView(`remediation:${panel}`, { team: params.team, repository: params.repository }, await visible(), run, { dates });
 }
 
 /** The SLA summary and the due list share one call. */
