@@ -138,6 +138,10 @@ describe("the bundled advisory set", () => {
     );
     const missing = bundled.filter((a) => !reported.has(`${a.package}:${a.id}`)).map((a) => `${a.package} ${a.id}`);
     expect(missing).toEqual([]);
+    // and one where no code reaches it, for each advisory that says what does (reach/not-reached/)
+    const notReached = new Set(r.advisoriesNotReached.map((n) => `${n.package}:${n.advisory}`));
+    const neverUnreached = bundled.filter((a) => a.reachable && !notReached.has(`${a.package}:${a.id}`)).map((a) => `${a.package} ${a.id}`);
+    expect(neverUnreached).toEqual([]);
     const files: Record<string, string> = {};
     for (const a of bundled) a.fixed.forEach((f, i) => (files[`${a.package}/${a.id}/${i}/requirements.txt`] = `${a.package}==${f}\n`));
     const fixedScan = await scan(files);
@@ -248,6 +252,8 @@ describe("advisory checks over a repository's declarations", () => {
       "app/main.py":
         'import modal\n\nPKGS = [\n    "vllm==0.6.4",\n]\nimage = modal.Image.debian_slim().pip_install(*PKGS).pip_install_from_requirements("deps.txt")\n',
       "app/deps.txt": "fastapi==0.109.0\n",
+      // the form advisory is reached only by code that parses forms (reachability.ts)
+      "app/upload.py": "from fastapi import UploadFile\n",
     });
     expect(summary(r)).toEqual([
       "app/deps.txt:1 pinned CVE-2024-24762 high",
@@ -262,6 +268,8 @@ describe("advisory checks over a repository's declarations", () => {
       "modal_app.py": 'import modal\nimage = modal.Image.debian_slim().uv_pip_install("gradio==4.12.0", extra_options="--no-cache")\n',
       "bento/bentofile.yaml": "service: svc:Svc\npython:\n  requirements_txt: ./reqs/serve.txt\n",
       "bento/reqs/serve.txt": "starlette==0.47.1\n",
+      "bento/svc.py":
+        "import bentoml\nfrom pathlib import Path\n\n@bentoml.service\nclass Svc:\n    @bentoml.api\n    def store(self, f: Path) -> str:\n        return f.name\n",
     });
     expect(summary(r)).toEqual(["bento/reqs/serve.txt:1 pinned CVE-2025-54121 medium", "modal_app.py:2 pinned CVE-2024-1561 high"]);
   });

@@ -169,7 +169,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const result = baseline ? { ...scanned, findings: baseline.introduced } : scanned;
 
     if (opts.format === "json") {
-      const { repoConfig, findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted } = result;
+      const { repoConfig, findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted, advisoriesNotReached } = result;
       const compared = baseline
         ? {
             baseline: {
@@ -182,7 +182,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
           }
         : {};
       io.stdout(
-        `${JSON.stringify({ ...(repoConfig ? { repoConfig } : {}), findings, suppressed, stats, errors, skippedFiles, skippedFilesOmitted, ...compared }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            ...(repoConfig ? { repoConfig } : {}),
+            findings,
+            suppressed,
+            stats,
+            errors,
+            skippedFiles,
+            skippedFilesOmitted,
+            advisoriesNotReached,
+            ...compared,
+          },
+          null,
+          2,
+        )}\n`,
       );
     } else if (opts.format === "sarif") {
       io.stdout(

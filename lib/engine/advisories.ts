@@ -33,7 +33,8 @@ import {
   versionIn,
   type Interval,
 } from "./pep440.ts";
-import { SEVERITY_RANK, type CodeContext, type Severity } from "./types.ts";
+import { describeUse, type Reach } from "./reachability.ts";
+import { SEVERITY_RANK, type AdvisoryNotReached, type CodeContext, type Severity } from "./types.ts";
 
 interface CompiledAdvisory {
   advisory: Advisory;
@@ -85,6 +86,8 @@ export interface AdvisoryScope {
   disabled: (checkId: string, rel: string) => boolean;
   /** Severities whose in-code suppressions are not honoured (ScanOptions.refuseSuppressions). */
   refuse?: ReadonlySet<Severity>;
+  /** Whether the code a manifest installs for reaches the advisory's vulnerable part (reachability.ts). */
+  reach?: (advisory: Advisory, manifest: string) => Reach;
 }
 
 interface Hit {
@@ -243,8 +246,12 @@ function position(line: string, d: Declaration): { start: number; end: number } 
 }
 
 /** The findings of a repository's advisory checks. */
-export function advisoryFindings(checks: readonly AdvisoryCheck[], index: DependencyIndex, scope: AdvisoryScope): FileScan {
-  const out: FileScan = { findings: [], suppressed: [], loads: new Map() };
+export function advisoryFindings(
+  checks: readonly AdvisoryCheck[],
+  index: DependencyIndex,
+  scope: AdvisoryScope,
+): FileScan & { notReached: AdvisoryNotReached[] } {
+  const out: FileScan & { notReached: AdvisoryNotReached[] } = { findings: [], suppressed: [], loads: new Map(), notReached: [] };
   if (checks.length === 0) return out;
   const packages = new Set(checks.flatMap((c) => [...c.matcher.byPackage.keys()]));
   // (manifest, package, advisory) → the hit reported for it: pinned before range, then the first line.
@@ -264,7 +271,26 @@ export function advisoryFindings(checks: readonly AdvisoryCheck[], index: Depend
     }
   }
   const byFile = new Map<string, Hit[]>();
-  for (const h of chosen.values()) (byFile.get(h.declaration.file) ?? byFile.set(h.declaration.file, []).get(h.declaration.file)!).push(h);
+  for (const h of chosen.values()) {
+    // Not a finding when no code reaches the vulnerable part; listed, so a lead still sees the version.
+    const reach = scope.reach?.(h.advisory, h.declaration.file);
+    if (reach && !reach.reached) {
+      out.notReached.push({
+        path: h.declaration.file,
+        line: h.declaration.line ?? 1,
+        package: h.advisory.package,
+        declared: h.vars.VERSION ?? h.declaration.text,
+        advisory: h.advisory.id,
+        severity: h.advisory.severity,
+        summary: h.advisory.summary,
+        reachedBy: [...(h.advisory.reachable?.uses ?? []).map(describeUse), ...(h.advisory.reachable?.mentions ?? [])],
+        filesLooked: reach.looked,
+      });
+      continue;
+    }
+    (byFile.get(h.declaration.file) ?? byFile.set(h.declaration.file, []).get(h.declaration.file)!).push(h);
+  }
+  out.notReached.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.advisory.localeCompare(b.advisory)));
   for (const [file, hits] of byFile) {
     const text = index.sources.get(file) ?? "";
     const lines = splitLines(text);

@@ -11,6 +11,7 @@ import { load as parseYaml } from "js-yaml";
 import { z } from "zod";
 import { valid as validVersion } from "@renovatebot/pep440";
 import { specInterval } from "./pep440.ts";
+import { reachableProblems } from "./reachability.ts";
 import { RulebookError } from "./rulebook.ts";
 import { SEVERITIES } from "./types.ts";
 
@@ -48,6 +49,21 @@ export const advisorySchema = z
     url: z.url({ protocol: /^https$/ }),
     /** When the advisory was published (YYYY-MM-DD), if known. */
     published: z.iso.date().optional(),
+    /**
+     * What in a repository reaches the vulnerable part (reachability.ts): without it the advisory applies to any
+     * repository that installs an affected version; with it, only to one whose code uses or mentions one of these.
+     */
+    reachable: z
+      .object({
+        uses: z.array(z.union([z.string().min(1).max(200), z.record(z.string(), z.unknown())])).default([]),
+        mentions: z.array(z.string().min(1).max(100)).default([]),
+      })
+      .strict()
+      .superRefine((r, ctx) => {
+        if (!r.uses.length && !r.mentions.length) ctx.addIssue({ code: "custom", message: "names no use and no mention" });
+        for (const message of reachableProblems(r)) ctx.addIssue({ code: "custom", message });
+      })
+      .optional(),
   })
   .strict();
 

@@ -22,7 +22,7 @@ export interface ImportBinding {
 const FROM_IMPORT = /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+(\([^)]*\)|(?:[^\n#;\\]|\\\n)*)/gm;
 const PLAIN_IMPORT = /^[ \t]*import[ \t]+([^\n#;]+)/gm;
 const IDENT = /^[A-Za-z_][\w]*$/;
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const DOTTED = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
 
 /** The bindings of every import statement in a module's text (at any depth: a lazy import inside a function counts). */

@@ -34,6 +34,7 @@ import { coarsen, mergedConfig } from "./merge.ts";
 import { linkModelLoads, type LoadedPath } from "./artifact-links.ts";
 import { buildDependencyIndex, isDependencyManifest, isDockerfile, isImageStepSource, type DependencyIndex } from "./dependencies.ts";
 import { advisoryFindings, type AdvisoryCheck } from "./advisories.ts";
+import { ReachabilityIndex } from "./reachability.ts";
 import { readRepoConfig, REPO_CONFIG_FILE, unmatchedDisableEntries } from "./repo-config.ts";
 import { decode, readAndMatchText } from "./scan-file.ts";
 import { renderMessage, severityIn } from "./finalize.ts";
@@ -156,6 +157,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   // Manifests are rarely scan targets; the walk hands them back only when some check asks about dependencies.
   const advisoryChecks = compiled.checks.filter((c): c is AdvisoryCheck => c.matcher.kind === "advisories");
   const readsDependencies = advisoryChecks.length > 0 || compiled.checks.some((c) => c.check.when);
+  const reachables = advisoryChecks.flatMap((c) => [...c.matcher.byPackage.values()].flat().flatMap((a) => a.advisory.reachable ?? []));
+  const reachability = reachables.length ? new ReachabilityIndex(reachables) : undefined;
   // The files a check's repository conditions (unlessDeclared, ifDeclared) read need not be scan targets.
   const declaredGlobs = compiled.checks.flatMap((c) => [...(c.check.unlessDeclared?.files ?? []), ...(c.check.ifDeclared?.files ?? [])]);
   const isDeclaredFile = declaredGlobs.length ? picomatch(declaredGlobs, { dot: true }) : () => false;
@@ -187,6 +190,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
     stats: { files: 0, bytes: 0, skipped: { ...walked.skipped }, suppressed: 0, durationMs: 0, rules: opts.checks.length },
     skippedFiles: [],
     skippedFilesOmitted: 0,
+    advisoriesNotReached: [],
   };
   if (repo.error) result.errors.push({ path: REPO_CONFIG_FILE, message: `${repo.error}; scanned with the defaults` });
   for (const m of unmatchedDisableEntries(
@@ -243,6 +247,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       result.stats.files++;
       result.stats.bytes += o.bytes;
       listUse.see(file.rel, o.text);
+      reachability?.see(file.rel, o.text, repo.config.contextOf(file.rel) ?? codeContext(file.rel, undefined, hints));
       if (readsDependencies && isImageStepSource(file.rel, o.text)) imageSteps.push({ path: file.rel, text: o.text });
       if (o.raw.length) raw.set(file.rel, [...o.raw]);
       byAbs.set(file.abs, file);
@@ -456,9 +461,11 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       contextOf: (rel, text) => repo.config.contextOf(rel) ?? codeContext(rel, text, hints),
       disabled: (id, rel) => repo.config.disabled(id, rel),
       refuse,
+      ...(reachability ? { reach: (advisory, manifest) => reachability.reach(advisory.reachable, manifest) } : {}),
     });
     result.findings.push(...a.findings);
     result.suppressed.push(...a.suppressed);
+    result.advisoriesNotReached = a.notReached;
   }
   opts.onProgress?.(total, total);
 

@@ -142,6 +142,27 @@ export interface ScanResult {
    */
   skippedFiles: SkippedFile[];
   skippedFilesOmitted: number;
+  /**
+   * Advisories an installed version is affected by but that no code of the repository reaches
+   * (lib/engine/reachability.ts): not findings, listed so the version is still seen. Path order.
+   */
+  advisoriesNotReached: AdvisoryNotReached[];
+}
+
+export interface AdvisoryNotReached {
+  /** The manifest and line of the declaration. */
+  path: string;
+  line: number;
+  package: string;
+  /** The pinned version, or the declaration as written. */
+  declared: string;
+  advisory: string;
+  severity: Severity;
+  summary: string;
+  /** What would reach it: the advisory's uses and mentions. */
+  reachedBy: string[];
+  /** The Python files that were looked at. */
+  filesLooked: number;
 }
 
 /** Where a finding is and what it says: the part stored, exported and shown alike. */

@@ -64,7 +64,10 @@ export function toText(result: ScanResult, colour: boolean, opts: TextOptions = 
     `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"}${bySeverity} in ${result.stats.files} files` +
       `, ${result.stats.suppressed} suppressed, ${skipped} skipped, ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}` +
       ` · ${result.stats.rules} checks · ${result.stats.durationMs} ms` +
-      (!opts.verbose && result.skippedFiles.length ? " · --verbose lists the skipped files" : ""),
+      (!opts.verbose && result.skippedFiles.length ? " · --verbose lists the skipped files" : "") +
+      (result.advisoriesNotReached.length
+        ? `\n${result.advisoriesNotReached.length} affected dependenc${result.advisoriesNotReached.length === 1 ? "y" : "ies"} not reported: no code reaches the vulnerable part${opts.verbose ? "" : " (--verbose lists them)"}`
+        : ""),
   );
   return `${out.join("\n").replace(/^\n/, "")}\n`;
 }
@@ -83,6 +86,13 @@ function verboseSections(result: ScanResult, heading: (s: string) => string): st
     out.push("", heading("Skipped"));
     for (const s of result.skippedFiles) out.push(`  ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
     if (result.skippedFilesOmitted) out.push(`  … and ${result.skippedFilesOmitted} more`);
+  }
+  if (result.advisoriesNotReached.length) {
+    out.push("", heading("Affected, not reached by code (not reported)"));
+    for (const n of result.advisoriesNotReached)
+      out.push(
+        `  ${n.path}:${n.line}  ${n.package} ${n.declared}  ${n.advisory} (${n.severity}): ${n.summary}; none of ${n.filesLooked} Python file${n.filesLooked === 1 ? "" : "s"} uses or names ${n.reachedBy.slice(0, 3).join(", ")}${n.reachedBy.length > 3 ? ", …" : ""}`,
+      );
   }
   return out;
 }

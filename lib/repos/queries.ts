@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { lenient, pageParam } from "../url-params.ts";
 import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client.ts";
-import { CODE_CONTEXTS } from "../engine/types.ts";
+import { CODE_CONTEXTS, SEVERITIES } from "../engine/types.ts";
 import { OPEN_SET_SQL, OPEN_STATUSES } from "../findings/status.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
@@ -382,6 +382,40 @@ export async function latestRepoConfig(
     disabledChecks: config.disabledChecks.slice(0, SHOWN_CONFIG_ENTRIES),
   };
   return { scanId: scan.id, finishedAt: scan.finishedAt, commitSha: scan.commitSha, config: cut, truncated };
+}
+
+const storedNotReached = z.array(
+  z.object({
+    path: text(500),
+    line: z.number().int().catch(1),
+    package: text(200),
+    declared: text(200),
+    advisory: text(100),
+    severity: z.enum(SEVERITIES).catch("low"),
+    summary: text(200),
+    reachedBy: z.array(text(200)).catch([]),
+    filesLooked: z.number().int().catch(0),
+  }),
+);
+export type StoredNotReached = z.infer<typeof storedNotReached>[number];
+
+/**
+ * The affected dependencies the last successful scan did not report because no code reaches the vulnerable part
+ * (lib/engine/reachability.ts), so a lead still sees every known-vulnerable version. Null before the first
+ * successful scan; stored JSON naming the repository's files: checked and bounded.
+ */
+export async function latestAdvisoriesNotReached(
+  db: Db,
+  repositoryId: string,
+): Promise<{ finishedAt: Date | null; entries: StoredNotReached[] } | null> {
+  const scan = await db.scan.findFirst({
+    where: { repositoryId, status: "succeeded" },
+    orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }],
+    select: { finishedAt: true, advisoriesNotReached: true },
+  });
+  if (!scan) return null;
+  const parsed = storedNotReached.safeParse(scan.advisoriesNotReached ?? []);
+  return { finishedAt: scan.finishedAt, entries: parsed.success ? parsed.data : [] };
 }
 
 /**

@@ -70,6 +70,8 @@ function statusOnReturn(f: { triageDecision: FindingStatus | null; acceptedUntil
  * worker took it over. These run in milliseconds and leave the event loop free.
  */
 const INSERT_CHUNK = 5000;
+/** A scan keeps this many of the affected dependencies no code reaches (a lock file of a large monorepo lists hundreds). */
+export const MAX_NOT_REACHED_STORED = 200;
 
 /** One statement per part, in turn: a transaction's client runs one query at a time. */
 async function inChunks<T>(rows: readonly T[], write: (part: readonly T[]) => Promise<unknown>) {
@@ -330,6 +332,10 @@ export async function persistScan(db: Db, input: PersistInput): Promise<PersistC
           stats: input.result.stats as unknown as Prisma.InputJsonValue,
           errors: input.result.errors as unknown as Prisma.InputJsonValue,
           repoConfig: input.result.repoConfig ? (input.result.repoConfig as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
+          advisoriesNotReached: (input.result.advisoriesNotReached ?? []).slice(
+            0,
+            MAX_NOT_REACHED_STORED,
+          ) as unknown as Prisma.InputJsonValue,
           finishedAt: input.now ?? new Date(),
           failureReason: null,
           failureCode: null,

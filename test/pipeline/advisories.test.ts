@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { latestAdvisoriesNotReached } from "../../lib/repos/queries.ts";
 import { registerRepository } from "../../lib/repos/service.ts";
 import { enqueueScan } from "../../lib/scan/enqueue.ts";
 import { runScan } from "../../lib/scan/pipeline.ts";
@@ -99,5 +100,21 @@ describe("advisory findings across scans", () => {
     ]);
     repo.write("serve/requirements.txt", "fastapi==0.115.4\ntorch>=2.10\n").commit("torch 2.10");
     expect(await scan(repositoryId)).toMatchObject({ findingsNew: 0, findingsFixed: 1, findingsPresent: 0 });
+  });
+
+  it("keeps the affected versions no code reaches with the scan, for the repository page, and none once reached", async () => {
+    repo
+      .write("serve/requirements.txt", "fastapi==0.115.4\ntransformers==4.35.2\n")
+      .write("serve/app.py", "from transformers import BertModel\nmodel = BertModel.from_pretrained('bert-base-uncased')\n")
+      .commit("a BERT service");
+    expect(await scan(repositoryId)).toMatchObject({ status: "succeeded", findingsPresent: 0 });
+    const listed = await latestAdvisoriesNotReached(t.db, repositoryId);
+    expect(listed?.entries.map((n) => [n.path, n.line, n.package, n.declared, n.advisory, n.severity])).toEqual([
+      ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-6730", "critical"],
+      ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-7018", "critical"],
+    ]);
+    repo.write("serve/app.py", "from transformers import RagRetriever\nr = RagRetriever.from_pretrained('facebook/rag-token-nq')\n").commit("RAG");
+    expect(await scan(repositoryId)).toMatchObject({ findingsNew: 1, findingsPresent: 1 });
+    expect((await latestAdvisoriesNotReached(t.db, repositoryId))?.entries.map((n) => n.advisory)).toEqual(["CVE-2023-7018"]);
   });
 });

@@ -28,6 +28,7 @@ import { SeverityCounts } from "@/app/ui/repositories/repo-table.tsx";
 import { ArchiveButton, Notices, RestoreButton, ScanNowButton } from "@/app/ui/repositories/scan-controls.tsx";
 import { FailureReason, LiveLastScan, LiveScans, LiveScanStatus } from "@/app/ui/repositories/live-scans.tsx";
 import { OpenTrendChart } from "@/app/ui/charts/open-trend.tsx";
+import { NotReachedPanel } from "@/app/ui/repositories/not-reached.tsx";
 import { RepositoryAccess } from "@/app/ui/credentials/repository-access.tsx";
 import { RepositoryForge } from "@/app/ui/connections/repository-forge.tsx";
 import { ChangeList } from "@/app/ui/changes/change-list.tsx";
@@ -140,6 +141,9 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
         <RepoConfigPanel repositoryId={repo.id} />
+      </Suspense>
+      <Suspense fallback={null}>
+        <NotReachedPanel repositoryId={repo.id} />
       </Suspense>
       <div className="grid cols-2 detail-grid">
         <Suspense fallback={<TableSkeleton rows={10} />}>

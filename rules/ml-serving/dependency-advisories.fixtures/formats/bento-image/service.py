@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import bentoml
 
 image = bentoml.images.Image(python_version="3.11").python_packages(
@@ -8,4 +10,7 @@ image = bentoml.images.Image(python_version="3.11").python_packages(
 
 @bentoml.service(image=image)
 class Upload:
-    pass
+    # a file-typed input: BentoML parses a multipart body for it
+    @bentoml.api
+    def store(self, upload: Path) -> str:
+        return upload.name
