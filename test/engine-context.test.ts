@@ -70,6 +70,13 @@ describe("code context from the path", () => {
     ["src/third-party/lib.py", "vendored"],
     ["vendor/pkg/tests/test_x.py", "test"],
     ["app/vendors/api.py", "production"],
+    // numbered steps of a tutorial or a set of examples
+    ["src/example_1/app.py", "example"],
+    ["demo-2/serve.py", "example"],
+    ["tutorial03/handler.py", "example"],
+    ["k6/script.js", "test"],
+    ["api_v2/app.py", "production"],
+    ["services/model2/app.py", "production"],
     // The file name decides first, then a test directory anywhere above, then the nearest directory.
     ["examples/app/tests/x.py", "test"],
     ["tests/e2e/fixtures/quickstart/bentofile.yaml", "test"],

@@ -68,6 +68,11 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
 
 /** Directory names compare lower-case with "-" read as "_" (load-test/ is load_test/, third-party/ third_party/). */
 const dirKey = (d: string) => d.toLowerCase().replace(/-/g, "_");
+/** A directory's purpose by its name, a numbered one's too (example_1/, demo-2/, tutorial03/ as a set of steps). */
+const dirContext = (d: string): CodeContext | undefined => {
+  const key = dirKey(d);
+  return DIRECTORY_CONTEXT[key] ?? DIRECTORY_CONTEXT[key.replace(/_?\d+$/, "")];
+};
 
 /** File names (lower-case) that are CI or tooling configuration wherever they sit. */
 const BUILD_FILES = new Set([
@@ -125,7 +130,7 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (BUILD_FILES.has(name)) return "build";
   const scope = requirementListScope(parts);
   if (scope) return scope;
-  const dirs = parts.slice(0, -1).map((d) => DIRECTORY_CONTEXT[dirKey(d)]);
+  const dirs = parts.slice(0, -1).map(dirContext);
   // Below a test directory everything serves the tests, whatever its shape (tests/e2e/fixtures/quickstart/).
   if (dirs.includes("test")) return "test";
   // A copy of another project is that project's code whatever its folders say (a vendored yolov7's train.py).
