@@ -107,6 +107,21 @@ describe("taint flow inside a function", () => {
       ],
     },
     {
+      name: "a comprehension is as tainted as its elements: a sanitized element makes a clean collection",
+      lines: [6, 8],
+      src: [
+        "def handle(data):",
+        "    names = [os.path.basename(d) for d in data]",
+        "    open(names[0])",
+        "    paths = [d for d in data]",
+        "    safe = [int(v) for v in data.values()]",
+        "    open({k: v for k, v in data.items()})",
+        "    eval(safe)",
+        "    open(paths[0])",
+        "",
+      ],
+    },
+    {
       name: "does not report sanitized values, allow-list guards or clean reassignments",
       lines: [],
       src: [

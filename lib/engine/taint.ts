@@ -764,6 +764,15 @@ class FunctionFlow {
         const v = e.field("value");
         return v ? this.taintOf(v) : undefined;
       }
+      case "list_comprehension":
+      case "set_comprehension":
+      case "dictionary_comprehension":
+      case "generator_expression": {
+        // The collection built is its elements: [preprocess(p) for p in payloads] is as clean as preprocess(p)
+        // with p bound to an element of payloads, not as tainted as payloads.
+        const body = e.field("body");
+        return body ? this.inComprehensions(body, () => this.taintOf(body)) : this.taintOfChildren(e);
+      }
       case "string":
         for (const c of e.children())
           if (c.kind() === "interpolation") {
