@@ -2,7 +2,7 @@
  * Data flow inside Python functions, in the manner of Semgrep's taint mode: a check names sources (values an
  * attacker controls), sinks (where such a value does harm), sanitizers (expressions whose value is safe) and
  * guards (statements after which a variable is safe), each an ast-grep rule; the engine follows values from
- * sources to sinks through the statements of each function, and two levels of module-local helpers.
+ * sources to sinks through the statements of each function, and up to MAX_HELPER_LEVELS of module-local helpers.
  *
  * Cost model (measured on the benchmark corpus): every napi call that takes a rule compiles it (~0.15 ms), and
  * walking nodes from JavaScript costs ~2 µs a node. So each check makes ONE native query per file (all of its
@@ -295,6 +295,8 @@ const key = (n: SgNode): number => n.id();
 const MODULE = -1;
 
 const FUNCTION = "function_definition";
+/** How deep a chain of module-local helpers is followed: route -> helper -> helper -> the one holding the sink. */
+const MAX_HELPER_LEVELS = 4;
 const COMPREHENSIONS = new Set<string>(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 /** Expressions whose value says something about tainted data but carries none of it. */
 // `a or b` is one of its operands, so boolean_operator carries taint; `not x` is a bool.
@@ -1167,11 +1169,14 @@ export function analyseTaintNodes(
     if (helper.sinkParams.size || helper.returnsSource) helpers.set(helper.name, helper);
   }
 
-  // A second level: a module-local function that hands its parameter to one of those helpers (a route's
+  // Further levels: a module-local function that hands its parameter to one of those helpers (a route's
   // `start_job(cmd)` calling `_run(cmd)`, which holds the sink) is a helper too, reported at its callers'
-  // calls "through start_job()". Deeper chains are not followed.
-  const sinkHelpers = [...helpers.values()].filter((h) => h.sinkParams.size);
-  if (sinkHelpers.length) {
+  // calls "through start_job()"; and so on, up to MAX_HELPER_LEVELS (a route calling a _logic() method that
+  // calls a _load() method that fetches the URL).
+  for (let level = 2; level <= MAX_HELPER_LEVELS; level++) {
+    const sinkHelpers = [...helpers.values()].filter((h) => h.sinkParams.size);
+    if (!sinkHelpers.length) break;
+    const before = helpers.size;
     const nameRe = `^(self\\.)?(${sinkHelpers.map((h) => escapeRegex(h.name.replace(/^self\./, ""))).join("|")})$`;
     const callsIn = new Map<number, { f: SgNode; calls: Map<number, HelperCall[]> }>();
     for (const { call, target, deferred } of helperCalls(
@@ -1200,6 +1205,7 @@ export function analyseTaintNodes(
         if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
       if (helper.sinkParams.size) helpers.set(helper.name, helper);
     }
+    if (helpers.size === before) break;
   }
 
   // Calls of helpers, by the function and statement that hold them.
