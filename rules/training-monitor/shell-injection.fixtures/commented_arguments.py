@@ -1,3 +1,4 @@
+from fastapi import FastAPI  # a module of the monitor's web app: its values may come from a request
 import os
 
 

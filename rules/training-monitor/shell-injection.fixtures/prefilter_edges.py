@@ -1,4 +1,5 @@
 """Shapes at the edges of the shell-injection prefilters: one case per function."""
+from fastapi import FastAPI  # a module of the monitor's web app: its values may come from a request
 import os
 import subprocess as sp
 from os import system

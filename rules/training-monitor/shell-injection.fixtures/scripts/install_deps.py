@@ -1,3 +1,5 @@
+# An operator's script (no web or serving framework here): its commands are built from its own arguments, not
+# a caller's, so the pattern checks do not report them (a request that reaches a shell is the data-flow checks').
 import os
 import platform
 import sys
@@ -18,7 +20,7 @@ class Installer:
         os.system(f"{check} conda")
         # ok: training-monitor.shell.os-system-interpolated
         os.system(f"{sys.executable} -m pip install -r requirements/torch_{platform.system().lower()}.txt")
-        # ruleid: training-monitor.shell.os-system-interpolated
+        # ok: training-monitor.shell.os-system-interpolated
         os.system(f"{self.sudo_cmd}apt-get install -y {packages}")
 
     def archive(self, model_file: str):
@@ -26,7 +28,7 @@ class Installer:
         # ok: training-monitor.shell.os-system-interpolated
         os.system(" ".join(cmd))
         weights_cmd = ["torch-model-archiver", "--serialized-file", model_file]
-        # ruleid: training-monitor.shell.os-system-interpolated
+        # ok: training-monitor.shell.os-system-interpolated
         os.system(" ".join(weights_cmd))
 
 

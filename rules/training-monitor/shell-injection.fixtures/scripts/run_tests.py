@@ -1,3 +1,5 @@
+# An operator's script (no web or serving framework here): its commands are built from its own arguments, not
+# a caller's, so the pattern checks do not report them (a request that reaches a shell is the data-flow checks').
 import os
 
 REPO_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -13,7 +15,7 @@ def run_unit_tests():
 
 def build_archive(model_name: str):
     cmd = f"torch-model-archiver --model-name {model_name} --export-path {REPO_ROOT}"
-    # ruleid: training-monitor.shell.os-system-interpolated
+    # ok: training-monitor.shell.os-system-interpolated
     return os.system(cmd)
 
 
