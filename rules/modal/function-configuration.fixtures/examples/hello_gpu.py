@@ -2,7 +2,8 @@
 import modal
 
 app = modal.App("hello-gpu")
-# ruleid: modal.image.unpinned-pip-install (low)
+# a batch function's image: an unpinned package there is a reproducibility note, not reported
+# ok: modal.image.unpinned-pip-install
 image = modal.Image.debian_slim().pip_install("torch", "transformers==4.44.2")
 
 
@@ -10,3 +11,13 @@ image = modal.Image.debian_slim().pip_install("torch", "transformers==4.44.2")
 @app.function(image=image, gpu="T4")
 def generate(prompt: str) -> str:
     return prompt[::-1]
+
+
+# ruleid: modal.image.unpinned-pip-install (low)
+web_image = modal.Image.debian_slim().pip_install("fastapi")
+
+
+@app.function(image=web_image)
+@modal.fastapi_endpoint()
+def hello() -> str:
+    return "hello"
