@@ -7,7 +7,7 @@ runner = bentoml.mlflow.get("classifier:latest").to_runner()
 
 # The legacy constructor under its imported name: the same open service as bentoml.Service(...).
 # ruleid: bentoml.api.no-authentication
-svc = Service("classifier", runners=[runner])
+svc = Service(name="classifier", runners=[runner])
 
 
 @svc.api(input=NumpyNdarray(), output=NumpyNdarray())
