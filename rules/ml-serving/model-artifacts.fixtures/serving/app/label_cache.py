@@ -20,3 +20,13 @@ def load_pretrained(weights_path: str):
     # a checkpoint from elsewhere: nothing here wrote it
     # ruleid: ml-serving.artifact.unsafe-load
     return torch.load(weights_path)
+
+
+def save_checkpoint(state: dict, path: str) -> None:
+    torch.save(state, path)
+
+
+def load_checkpoint(path: str):
+    # the same name in another function is another file: a checkpoint the caller picks
+    # ruleid: ml-serving.artifact.unsafe-load
+    return torch.load(path)
