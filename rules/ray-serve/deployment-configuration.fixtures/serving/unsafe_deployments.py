@@ -147,3 +147,18 @@ class BatchEmbedder:
             raise ValueError("at most 32 texts")
         # ok: ray-serve.request.unbounded-payload
         return self.model.encode(texts)
+
+
+@serve.deployment(ray_actor_options={"num_gpus": 1, "memory": 8 * 1024**3})
+class TextEmbedding:
+    def __init__(self):
+        self.model = SentenceTransformer("BAAI/bge-small-en")
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self.model.encode(texts).tolist()
+
+    async def __call__(self, req):
+        body = await req.json()
+        # the deployment's own method named for the inference it runs: every text of the request, however many
+        # ruleid: ray-serve.request.unbounded-payload
+        return self.embed(body["texts"])
