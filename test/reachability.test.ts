@@ -53,6 +53,8 @@ describe("uses of a dotted name, through the module's imports", () => {
     expect(useNeedle("torch.distributed.rpc")).toBe("rpc");
     expect(useNeedle("$REQ.form($$$)")).toBe("form");
     expect(useNeedle({ kind: "typed_parameter", has: { field: "type", regex: "^Path$" } })).toBe("Path");
+    expect(useNeedle({ kind: "typed_parameter", has: { field: "type", regex: "Image\\.Image$" } })).toBe("Image");
+    expect(useNeedle({ kind: "typed_parameter", has: { field: "type", regex: "^(Path|File)$" } })).toBeUndefined();
   });
 });
 
@@ -141,6 +143,17 @@ describe("scans", () => {
     expect(r.notReached).toEqual([
       "requirements.txt:1 transformers transformers>=4.30 CVE-2023-6730",
       "requirements.txt:1 transformers transformers>=4.30 CVE-2023-7018",
+    ]);
+  });
+
+  it("reads BentoML's URL-fetch advisory as reached by an image or file input, not by an image returned", async () => {
+    const deps = { "requirements.txt": "bentoml==1.4.11\n" };
+    const service = (sig: string) =>
+      `import bentoml\nfrom PIL import Image\n\n@bentoml.service\nclass Gen:\n    @bentoml.api\n    def generate(self, ${sig}):\n        return Image.new("RGB", (8, 8))\n`;
+    const ssrf = (r: Awaited<ReturnType<typeof scan>>) => r.reported.filter((f) => f.endsWith("CVE-2025-54381"));
+    expect(ssrf(await scan({ ...deps, "service.py": service("prompt: str, steps: int = 4) -> Image.Image") }))).toEqual([]);
+    expect(ssrf(await scan({ ...deps, "service.py": service("image: Image.Image, prompt: str) -> Image.Image") }))).toEqual([
+      "requirements.txt:1 CVE-2025-54381",
     ]);
   });
 

@@ -50,7 +50,7 @@ export function useNeedle(u: Use): string | undefined {
   const words =
     typeof u === "string"
       ? (u.replace(/\$+[A-Z_][A-Z0-9_]*/g, " ").match(WORD) ?? [])
-      : [...JSON.stringify(u).matchAll(/"(?:regex|pattern)":"\^?([A-Za-z_]\w*)\$?"/g)].map((m) => m[1]!);
+      : [...JSON.stringify(u).matchAll(/"(?:regex|pattern)":"\^?([A-Za-z_]\w*)/g)].map((m) => m[1]!);
   return [...words].sort((a, b) => b.length - a.length)[0];
 }
 
