@@ -1,0 +1,5 @@
+import pickle
+
+
+def load_model(serialized_model):
+    return pickle.loads(serialized_model)
