@@ -24,7 +24,15 @@ describe("posture scan", () => {
     const { code, stdout, stderr } = await runCli("scan", src.root, "--format", "json", "--rules", rules.root);
     expect([code, stderr]).toEqual([0, ""]);
     const out = JSON.parse(stdout);
-    expect(Object.keys(out).sort()).toEqual(["advisoriesNotReached", "errors", "findings", "skippedFiles", "skippedFilesOmitted", "stats", "suppressed"]);
+    expect(Object.keys(out).sort()).toEqual([
+      "advisoriesNotReached",
+      "errors",
+      "findings",
+      "skippedFiles",
+      "skippedFilesOmitted",
+      "stats",
+      "suppressed",
+    ]);
     expect(out.findings.map((f: { ruleId: string; path: string; line: number }) => `${f.ruleId} ${f.path}:${f.line}`)).toEqual([
       "test.python.secret svc/app.py:3",
       "test.python.eval svc/app.py:6",

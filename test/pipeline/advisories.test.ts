@@ -113,7 +113,9 @@ describe("advisory findings across scans", () => {
       ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-6730", "critical"],
       ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-7018", "critical"],
     ]);
-    repo.write("serve/app.py", "from transformers import RagRetriever\nr = RagRetriever.from_pretrained('facebook/rag-token-nq')\n").commit("RAG");
+    repo
+      .write("serve/app.py", "from transformers import RagRetriever\nr = RagRetriever.from_pretrained('facebook/rag-token-nq')\n")
+      .commit("RAG");
     expect(await scan(repositoryId)).toMatchObject({ findingsNew: 1, findingsPresent: 1 });
     expect((await latestAdvisoriesNotReached(t.db, repositoryId))?.entries.map((n) => n.advisory)).toEqual(["CVE-2023-7018"]);
   });
