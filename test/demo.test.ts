@@ -206,12 +206,12 @@ describe("posture demo", () => {
     const rows = await t.db.codeSuppression.findMany({ where: { repositoryId: recsys.id }, orderBy: [{ kind: "asc" }, { line: "asc" }] });
     expect(rows.map((r) => [r.kind, r.checkId, r.path, r.reason !== null, r.authorName])).toEqual([
       ["inline", "ml-serving.code.tls-verification-disabled", "jobs/refresh_index.py", true, "Yuki Tanaka"],
-      ["inline", "training-monitor.shell.subprocess-shell-interpolated", "jobs/refresh_index.py", false, "Yuki Tanaka"],
+      ["inline", "ml-serving.code.tls-verification-disabled", "jobs/refresh_index.py", false, "Yuki Tanaka"],
       ["exclusion", null, "vendor", true, "Yuki Tanaka"],
       ["disabled_check", "ray-serve.deployment.missing-resource-limits", "serving/experimental/**", true, "Yuki Tanaka"],
     ]);
     const hygiene = await t.db.finding.findMany({ where: { repositoryId: recsys.id, checkId: "ml-serving.suppression.missing-reason" } });
-    expect(hygiene.map((f) => [f.path, f.line, f.status])).toEqual([["jobs/refresh_index.py", 17, "open"]]);
+    expect(hygiene.map((f) => [f.path, f.line, f.status])).toEqual([["jobs/refresh_index.py", 15, "open"]]);
   });
 
   it("creates the demo users with one generated password, and no admin", async () => {

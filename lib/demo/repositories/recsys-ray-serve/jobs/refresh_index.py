@@ -1,6 +1,4 @@
 """Nightly job: pull the latest ANN index from the feature store and warm the retriever replicas."""
-import subprocess
-
 import requests
 
 FEATURE_STORE = "https://features.internal.acme-ml.example"
@@ -14,5 +12,5 @@ def fetch_index(path: str) -> bytes:
 
 
 def warm(replicas: str) -> None:
-    # posture: ignore[training-monitor.shell.subprocess-shell-interpolated]
-    subprocess.run(f"ray exec cluster.yaml 'warmup {replicas}'", shell=True, check=True)
+    # posture: ignore[ml-serving.code.tls-verification-disabled]
+    requests.post(f"{FEATURE_STORE}/warm", json={"replicas": replicas}, verify=False, timeout=30).raise_for_status()
