@@ -22,7 +22,10 @@ const TOKEN = "ghp_e2eForgeToken0123456789abcdefABCDEF";
 const APP = `import modal
 import subprocess
 
+from fastapi import FastAPI
+
 app = modal.App("ml-serving")
+api = FastAPI()
 
 
 @app.function()

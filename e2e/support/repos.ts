@@ -5,9 +5,13 @@ import { TestRepo } from "../../test/support/git.ts";
 export const HOSTILE_FILE = "train_<img src=x onerror=alert(1)>.py";
 export const HOSTILE_SNIPPET = `<script>alert('xss')</script>`;
 
+// A module of the service's web app (request-handling code: the shell pattern checks report only there).
 const CLEANUP_VULNERABLE = `import os
 import subprocess
 
+from fastapi import FastAPI
+
+app = FastAPI()
 
 def cleanup(target_dir):
     os.system(f"rm -rf {target_dir}")
@@ -21,6 +25,9 @@ def archive(run_id):
 const CLEANUP_FIXED = `import shutil
 import subprocess
 
+from fastapi import FastAPI
+
+app = FastAPI()
 
 def cleanup(target_dir):
     shutil.rmtree(target_dir)
