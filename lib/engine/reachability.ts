@@ -91,7 +91,6 @@ export function textUsesName(text: string, name: string): boolean {
 
 interface SeenFile {
   rel: string;
-  context: CodeContext;
   python: boolean;
   /** The needles this file holds, and its text when it holds one a use needs (to confirm the use). */
   words: Set<string>;
@@ -125,7 +124,7 @@ export class ReachabilityIndex {
     // Every shipped Python file is noted (it is code to judge by); others only when they mention something.
     if (!python && !words.size) return;
     this.memo.clear();
-    this.files.push({ rel, context, python, words, ...(keep ? { text } : {}) });
+    this.files.push({ rel, python, words, ...(keep ? { text } : {}) });
   }
 
   /** Whether the code that counts for a manifest reaches what the advisory names (see the module comment). */

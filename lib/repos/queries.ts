@@ -4,6 +4,7 @@ import { Prisma, type Db, type ScanStatus, type ScanTrigger } from "../db/client
 import { CODE_CONTEXTS, SEVERITIES } from "../engine/types.ts";
 import { OPEN_SET_SQL, OPEN_STATUSES } from "../findings/status.ts";
 import { ACTIVE_SCAN_STATUSES } from "../scan/enqueue.ts";
+import { MAX_NOT_REACHED_STORED } from "../scan/persist.ts";
 import { weightedCountsSql } from "../dashboard/risk-sql.ts";
 import {
   countedSql,
@@ -338,6 +339,15 @@ export async function nextScheduledRun(db: Db, from = new Date()): Promise<strin
   return s.scheduleEnabled ? (nextRuns(s.scheduleCron, s.scheduleTimezone, 1, from)[0]?.toISOString() ?? null) : null;
 }
 
+/** A repository's last successful scan (what the repository page's panels describe), with the columns asked for. */
+function latestSucceededScan<S extends Prisma.ScanSelect>(db: Db, repositoryId: string, select: S) {
+  return db.scan.findFirst({
+    where: { repositoryId, status: "succeeded" },
+    orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }],
+    select,
+  });
+}
+
 const SHOWN_CONFIG_ENTRIES = 200;
 const text = (max: number) => z.unknown().transform((v) => String(v ?? "").slice(0, max));
 /** Scan.repoConfig is the engine's RepoConfigSummary stored as JSON, but its text comes from the scanned repository: checked and bounded. */
@@ -363,11 +373,7 @@ export async function latestRepoConfig(
   config: StoredRepoConfig | null;
   truncated: boolean;
 } | null> {
-  const scan = await db.scan.findFirst({
-    where: { repositoryId, status: "succeeded" },
-    orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }],
-    select: { id: true, finishedAt: true, commitSha: true, repoConfig: true },
-  });
+  const scan = await latestSucceededScan(db, repositoryId, { id: true, finishedAt: true, commitSha: true, repoConfig: true });
   if (!scan) return null;
   const parsed = scan.repoConfig === null ? null : storedRepoConfig.safeParse(scan.repoConfig);
   const config = parsed?.success ? parsed.data : parsed ? { exclusions: [], contextOverrides: [], disabledChecks: [] } : null;
@@ -407,15 +413,13 @@ export type StoredNotReached = z.infer<typeof storedNotReached>[number];
 export async function latestAdvisoriesNotReached(
   db: Db,
   repositoryId: string,
-): Promise<{ finishedAt: Date | null; entries: StoredNotReached[] } | null> {
-  const scan = await db.scan.findFirst({
-    where: { repositoryId, status: "succeeded" },
-    orderBy: [{ finishedAt: "desc" }, { queuedAt: "desc" }],
-    select: { finishedAt: true, advisoriesNotReached: true },
-  });
+): Promise<{ finishedAt: Date | null; entries: StoredNotReached[]; truncated: boolean } | null> {
+  const scan = await latestSucceededScan(db, repositoryId, { finishedAt: true, advisoriesNotReached: true });
   if (!scan) return null;
   const parsed = storedNotReached.safeParse(scan.advisoriesNotReached ?? []);
-  return { finishedAt: scan.finishedAt, entries: parsed.success ? parsed.data : [] };
+  const entries = parsed.success ? parsed.data : [];
+  // persist.ts keeps the first MAX_NOT_REACHED_STORED: a full list may have lost some
+  return { finishedAt: scan.finishedAt, entries, truncated: entries.length >= MAX_NOT_REACHED_STORED };
 }
 
 /**

@@ -109,6 +109,7 @@ describe("advisory findings across scans", () => {
       .commit("a BERT service");
     expect(await scan(repositoryId)).toMatchObject({ status: "succeeded", findingsPresent: 0 });
     const listed = await latestAdvisoriesNotReached(t.db, repositoryId);
+    expect(listed?.truncated).toBe(false);
     expect(listed?.entries.map((n) => [n.path, n.line, n.package, n.declared, n.advisory, n.severity])).toEqual([
       ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-6730", "critical"],
       ["serve/requirements.txt", 2, "transformers", "4.35.2", "CVE-2023-7018", "critical"],

@@ -1,5 +1,4 @@
 import { latestAdvisoriesNotReached } from "@/lib/repos/queries.ts";
-import { MAX_NOT_REACHED_STORED } from "@/lib/scan/persist.ts";
 import { getDb } from "@/lib/server/context.ts";
 import { SeverityCell } from "@/app/ui/badges.tsx";
 import { DataTable } from "@/app/ui/data-table.tsx";
@@ -49,9 +48,7 @@ export async function NotReachedPanel({ repositoryId }: { repositoryId: string }
           </tr>
         )}
       </DataTable>
-      {latest.entries.length >= MAX_NOT_REACHED_STORED ? (
-        <p className="muted small">Only the first {MAX_NOT_REACHED_STORED} are kept.</p>
-      ) : null}
+      {latest.truncated ? <p className="muted small">Only the first {latest.entries.length} are kept with a scan.</p> : null}
     </section>
   );
 }

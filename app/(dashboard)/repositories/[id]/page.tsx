@@ -142,6 +142,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
       <Suspense fallback={<PanelSkeleton title="What is not scanned" height={120} />}>
         <RepoConfigPanel repositoryId={repo.id} />
       </Suspense>
+      {/* no skeleton: the panel is shown only when the last scan listed something, which most repositories do not */}
       <Suspense fallback={null}>
         <NotReachedPanel repositoryId={repo.id} />
       </Suspense>
