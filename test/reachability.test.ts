@@ -105,16 +105,18 @@ describe("scans", () => {
       "app.py":
         "from transformers import BertForSequenceClassification\nimport ray\nmodel = BertForSequenceClassification.from_pretrained('bert-base-uncased')\n",
     });
-    // Ray's dashboard advisories and torch.load's name no use: what they concern runs whatever the code says.
-    expect(r.reported.filter((f) => f.startsWith("requirements.txt:2"))).toEqual([]);
-    expect(r.reported).toContain("requirements.txt:1 CVE-2025-32434");
+    // Ray's dashboard advisories name no use: what they concern runs whatever the code says. A model named by a
+    // literal loads no checkpoint anyone but its publisher chose, so torch's weights_only bypasses are not reached.
+    expect(r.reported.filter((f) => !f.startsWith("requirements.txt:3"))).toEqual([]);
     expect(r.reported).toContain("requirements.txt:3 CVE-2023-48022");
     expect(r.notReached).toEqual([
       "requirements.txt:1 torch 2.2.0 CVE-2024-5480",
+      "requirements.txt:1 torch 2.2.0 CVE-2025-32434",
+      "requirements.txt:1 torch 2.2.0 CVE-2026-24747",
       "requirements.txt:2 transformers 4.35.2 CVE-2023-6730",
       "requirements.txt:2 transformers 4.35.2 CVE-2023-7018",
     ]);
-    expect(r.raw.advisoriesNotReached[1]).toMatchObject({
+    expect(r.raw.advisoriesNotReached[3]).toMatchObject({
       severity: "critical",
       filesLooked: 1,
       reachedBy: ["transformers.RagRetriever", "transformers.models.rag"],
@@ -127,14 +129,32 @@ describe("scans", () => {
     });
     expect(reached.reported).toContain("requirements.txt:1 CVE-2024-5480");
     expect(reached.reported).toContain("requirements.txt:2 CVE-2023-6730");
-    // TorchScript's eval of type comments and TransfoXL's vocabulary are still not reached
+    // TorchScript's eval of type comments, TransfoXL's vocabulary and torch.load (the one model is a literal) are
+    // still not reached
     expect(reached.notReached).toEqual([
       "requirements.txt:1 torch 1.13.0 CVE-2022-45907",
+      "requirements.txt:1 torch 1.13.0 CVE-2025-32434",
+      "requirements.txt:1 torch 1.13.0 CVE-2026-24747",
       "requirements.txt:2 transformers 4.35.2 CVE-2023-7018",
     ]);
     // a pipeline() or AutoTokenizer builds a Transfo-XL tokenizer for any checkpoint of that kind
     const auto = await scan({ "requirements.txt": "transformers==4.35.2\n", "app.py": "from transformers import pipeline\n" });
     expect(auto.reported).toEqual(["requirements.txt:1 CVE-2023-7018"]);
+    // a checkpoint loaded by torch itself, or a model the code does not fix, reaches the weights_only bypasses
+    for (const code of [
+      "import torch as t\nstate = t.load(path, weights_only=True)\n",
+      "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(settings.model_id)\n",
+      "import whisper\nmodel = whisper.load_model(name)\n",
+    ]) {
+      const loads = await scan({ "requirements.txt": "torch==2.5.1\n", "app.py": code });
+      expect(loads.reported, code).toEqual(["requirements.txt:1 CVE-2025-32434", "requirements.txt:1 CVE-2026-24747"]);
+    }
+    // a module constant names a fixed model as surely as a literal
+    const fixed = await scan({
+      "requirements.txt": "torch==2.5.1\n",
+      "app.py": "from transformers import AutoModel\nMODEL_ID = 'bert-base-uncased'\nmodel = AutoModel.from_pretrained(MODEL_ID)\n",
+    });
+    expect(fixed.reported).toEqual([]);
   });
 
   it("holds a range to the same test: one that admits a critical advisory no code reaches is not reported", async () => {
