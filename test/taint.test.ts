@@ -391,4 +391,16 @@ describe("a rulebook's data-flow checks in one query", () => {
     );
     expect(hits).toEqual([["open(data)"], ["eval(data)"]]);
   });
+
+  it("a helper whose parameter reaches two checks' sinks reports the call for each check, analysed together or not", () => {
+    const source = { kind: "identifier", regex: "^data$", inside: { kind: "parameters" } };
+    const checks: TaintCheckInput[] = [
+      { spec: { sources: [source], sinks: [{ pattern: "open($SINK)" }] } },
+      { spec: { sources: [source], sinks: [{ pattern: "eval($SINK)" }] } },
+    ];
+    const src = "def _load(path):\n    open(path)\n    eval(path)\n\ndef handle(data):\n    _load(data)\n";
+    // the two checks share their sources, so they are followed as one group: each still gets the call
+    expect(runTogether(checks, src)).toEqual([["_load(data)"], ["_load(data)"]]);
+    expect(runTogether([checks[1]!], src)).toEqual([["_load(data)"]]);
+  });
 });

@@ -331,8 +331,11 @@ type Origin = { source: SgNode } | { param: number };
 export interface Helper {
   /** How the caller names it: `run_cmd`, `self.run_cmd`, `launch_utils.run` (the message's "through ...()"). */
   name: string;
-  /** Parameter index → the sink inside the helper that it reaches. */
-  sinkParams: Map<number, SgNode>;
+  /**
+   * Parameter index → the sinks inside the helper that it reaches: every one, since checks analysed together (a
+   * group that differs only in sinks) may each own one of them.
+   */
+  sinkParams: Map<number, SgNode[]>;
   paramNames: string[];
   /** Set when the helper returns a value derived from a source. */
   returnsSource?: SgNode;
@@ -342,6 +345,12 @@ export interface Helper {
   imported?: boolean;
   /** For an imported helper, each inner sink's tags (by that tree's node id: the caller's tags cannot tell). */
   sinkTags?: Map<number, string[]>;
+}
+
+/** Notes that a helper's parameter reaches a sink (once per sink). */
+function addSinkParam(helper: Helper, param: number, sink: SgNode): void {
+  const sinks = helper.sinkParams.get(param) ?? helper.sinkParams.set(param, []).get(param)!;
+  if (!sinks.some((s) => key(s) === key(sink))) sinks.push(sink);
 }
 
 /**
@@ -680,13 +689,14 @@ class FunctionFlow {
     const out: { origin: Origin; inner: SgNode }[] = [];
     const seen = new Set<SgNode>();
     const at = (index: number | undefined, value: SgNode | null) => {
-      const inner = index !== undefined && index >= 0 ? helper.sinkParams.get(index) : undefined;
-      if (!inner || !value || seen.has(inner)) return;
+      const inners = (index !== undefined && index >= 0 ? helper.sinkParams.get(index) : undefined)?.filter((i) => !seen.has(i));
+      if (!inners?.length || !value) return;
       const o = this.taintOf(value);
-      if (o) {
-        seen.add(inner);
-        out.push({ origin: o, inner });
-      }
+      if (o)
+        for (const inner of inners) {
+          seen.add(inner);
+          out.push({ origin: o, inner });
+        }
     };
     if (deferred) {
       const first = helper.method ? 1 : 0;
@@ -703,11 +713,12 @@ class FunctionFlow {
       else if (a.kind() === "list_splat" || a.kind() === "dictionary_splat") {
         // *args / **kwargs may fill any parameter
         const o = this.taintOf(a);
-        const first = [...helper.sinkParams.values()][0];
-        if (o && first && !seen.has(first)) {
-          seen.add(first);
-          out.push({ origin: o, inner: first });
-        }
+        const first = [...helper.sinkParams.values()][0] ?? [];
+        if (o)
+          for (const inner of first.filter((i) => !seen.has(i))) {
+            seen.add(inner);
+            out.push({ origin: o, inner });
+          }
       } else at(pos++, a);
     }
     return out;
@@ -778,7 +789,8 @@ class FunctionFlow {
       case "string":
         for (const c of e.children())
           if (c.kind() === "interpolation") {
-            const o = this.taintOfChildren(c);
+            // through taintOf: an interpolation can itself be a sanitizer (a URL's path part)
+            const o = this.taintOf(c);
             if (o) return o;
           }
         return undefined;
@@ -1025,8 +1037,7 @@ export function moduleHelpers(
     });
     const flow = new FunctionFlow(caller.fn, index.roles, inner, initial, new Map(), calls).run();
     const helper: Helper = { name, sinkParams: new Map(), paramNames: names, method: caller.method };
-    for (const h of flow.hits)
-      if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+    for (const h of flow.hits) if ("param" in h.origin) addSinkParam(helper, h.origin.param, h.via?.inner ?? h.sink);
     return helper.sinkParams.size ? helper : undefined;
   };
   const get = (name: string) => {
@@ -1034,7 +1045,11 @@ export function moduleHelpers(
     const helper = withFileMemo(() => {
       const h = summarise(name);
       return (
-        h && { ...h, imported: true, sinkTags: new Map([...h.sinkParams.values()].map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])) }
+        h && {
+          ...h,
+          imported: true,
+          sinkTags: new Map([...h.sinkParams.values()].flat().map((n) => [key(n), index!.tagOf.get(key(n)) ?? []])),
+        }
       );
     });
     done.set(name, helper);
@@ -1082,8 +1097,7 @@ function summariseSinkHelper(fn: SgNode, name: string, method: boolean, roles: R
     if (!(method && i === 0)) initial.set(n, { param: i });
   });
   const flow = new FunctionFlow(fn, roles, new Map(), initial, bySinkStatement(sinks), new Map()).run();
-  for (const h of flow.hits)
-    if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.sink);
+  for (const h of flow.hits) if ("param" in h.origin) addSinkParam(helper, h.origin.param, h.sink);
   return helper.sinkParams.size ? helper : undefined;
 }
 
@@ -1201,8 +1215,7 @@ export function analyseTaintNodes(
       });
       const flow = new FunctionFlow(f, roles, helpers, initial, new Map(), calls).run();
       const helper: Helper = { name: id.name, sinkParams: new Map(), paramNames: names, method: id.method };
-      for (const h of flow.hits)
-        if ("param" in h.origin && !helper.sinkParams.has(h.origin.param)) helper.sinkParams.set(h.origin.param, h.via?.inner ?? h.sink);
+      for (const h of flow.hits) if ("param" in h.origin) addSinkParam(helper, h.origin.param, h.via?.inner ?? h.sink);
       if (helper.sinkParams.size) helpers.set(helper.name, helper);
     }
     if (helpers.size === before) break;

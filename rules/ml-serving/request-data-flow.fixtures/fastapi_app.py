@@ -7,8 +7,12 @@ from pathlib import Path
 import pandas as pd
 import requests
 import sympy
-from fastapi import BackgroundTasks, FastAPI, File, Request, UploadFile
+from typing import Annotated
+
+from fastapi import BackgroundTasks, Depends, FastAPI, File, Request, UploadFile
 from pydantic import BaseModel
+
+from .config import Settings, get_settings
 
 app = FastAPI()
 MODELS = {"small", "large"}
@@ -95,6 +99,32 @@ def proxy(url: str):
     health = requests.get("http://127.0.0.1:8080/health", timeout=5)
     # ruleid: ml-serving.request.ssrf
     return requests.get(url, timeout=5).text + health.text
+
+
+TORCHSERVE = os.environ.get("TORCHSERVE_URL", "http://torchserve:8080")
+
+
+@app.post("/predict/{model_name}")
+def forward(model_name: str, host: str = ""):
+    # a name after a fixed host's path picks a model, not a server
+    # ok: ml-serving.request.ssrf
+    requests.post(f"{TORCHSERVE}/predictions/{model_name}", timeout=5)
+    # ok: ml-serving.request.ssrf
+    requests.post(TORCHSERVE + "/predictions/" + model_name, timeout=5)
+    # ok: ml-serving.request.ssrf
+    requests.get(f"{TORCHSERVE}/models?name={model_name}", timeout=5)
+    # ... a host from the request does pick the server
+    # ruleid: ml-serving.request.ssrf
+    requests.get(f"http://{host}/ping", timeout=5)
+    # ruleid: ml-serving.request.ssrf
+    return requests.get("https://" + host, timeout=5).text
+
+
+@app.get("/settings-file")
+def settings_file(settings: Annotated[Settings, Depends(get_settings)], name: str = "latest"):
+    # an injected dependency is the server's own configuration, not the caller's
+    # ok: ml-serving.request.path-traversal
+    return open(settings.results_dir / "index.json").read()
 
 
 @app.get("/artifacts/{name}")
