@@ -77,6 +77,17 @@ describe("code context from the path", () => {
     ["k6/script.js", "test"],
     ["api_v2/app.py", "production"],
     ["services/model2/app.py", "production"],
+    // a purpose word as one part of a longer directory name
+    ["ts_examples/empty_model/Dockerfile", "example"],
+    ["example_app/serve.py", "example"],
+    ["s3-demo-app/app.py", "example"],
+    ["docs-next/app.py", "docs"],
+    ["integration_tests/run.py", "test"],
+    ["playground/handler.py", "example"],
+    // ... but not words a service could be named for
+    ["ab_test_service/app.py", "production"],
+    ["sampler_service/app.py", "production"],
+    ["latest_models/app.py", "production"],
     // The file name decides first, then a test directory anywhere above, then the nearest directory.
     ["examples/app/tests/x.py", "test"],
     ["tests/e2e/fixtures/quickstart/bentofile.yaml", "test"],

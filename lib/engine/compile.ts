@@ -67,6 +67,9 @@ export interface CompiledRulebook {
 
 const EMPTY_DOC: Record<AstLanguage, string> = { python: "x = 1\n", yaml: "a: 1\n" };
 
+/** Suffixes of files rendered into another before use: envsubst (.tpl), Jinja (.j2), plain templates. */
+const TEMPLATE_SUFFIX = /\.(tpl|tmpl|template|j2|jinja2?)$/i;
+
 /**
  * Compiles checks once; ast-grep rules are tried on a tiny document so a broken rule fails at load with its check
  * id. `trusted` skips that trial for checks that have compiled before (a cached rulebook): compiling the whole
@@ -94,7 +97,10 @@ export function compileChecks(checks: readonly Check[], opts: { trusted?: boolea
     const key = JSON.stringify(check.files);
     let globSet = globKeys.get(key);
     if (globSet === undefined) {
-      globSet = globSets.push(picomatch(check.files, { dot: true })) - 1;
+      // File names compare without case (a lower-case `dockerfile` is a Dockerfile), and a template keeps the format
+      // of the file it renders to (k8s/rayservice.yaml.tpl, values.yaml.j2).
+      const matches = picomatch(check.files, { dot: true, nocase: true });
+      globSet = globSets.push((p) => matches(p) || (TEMPLATE_SUFFIX.test(p) && matches(p.replace(TEMPLATE_SUFFIX, "")))) - 1;
       globKeys.set(key, globSet);
     }
     const m = check.match;

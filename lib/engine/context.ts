@@ -56,6 +56,7 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
     "cookbooks",
     "quickstart",
     "quickstarts",
+    "playground",
   ].map((d) => [d, "example"]),
   ...["docs", "doc", "documentation", "docs_src"].map((d) => [d, "docs"]),
   ...[".github", ".gitlab", ".circleci", "ci", ".ci", ".buildkite", ".azure-pipelines", ".devcontainer", ".husky"].map((d) => [d, "build"]),
@@ -68,10 +69,32 @@ const DIRECTORY_CONTEXT: Record<string, CodeContext> = Object.fromEntries([
 
 /** Directory names compare lower-case with "-" read as "_" (load-test/ is load_test/, third-party/ third_party/). */
 const dirKey = (d: string) => d.toLowerCase().replace(/-/g, "_");
+/**
+ * Words that name a directory's purpose as one part of a longer name (ts_examples/, example_app/, docs-next/,
+ * integration_tests/). Only words no service would use as part of its own name: "test" or "sample" alone could be an
+ * A/B-test service or a sampler.
+ */
+const PURPOSE_WORDS: Readonly<Record<string, CodeContext>> = {
+  examples: "example",
+  example: "example",
+  samples: "example",
+  demos: "example",
+  demo: "example",
+  tutorials: "example",
+  tutorial: "example",
+  notebooks: "example",
+  playground: "example",
+  quickstart: "example",
+  tests: "test",
+  docs: "docs",
+};
 /** A directory's purpose by its name, a numbered one's too (example_1/, demo-2/, tutorial03/ as a set of steps). */
 const dirContext = (d: string): CodeContext | undefined => {
   const key = dirKey(d);
-  return DIRECTORY_CONTEXT[key] ?? DIRECTORY_CONTEXT[key.replace(/_?\d+$/, "")];
+  const exact = DIRECTORY_CONTEXT[key] ?? DIRECTORY_CONTEXT[key.replace(/_?\d+$/, "")];
+  if (exact) return exact;
+  for (const part of key.split("_")) if (Object.hasOwn(PURPOSE_WORDS, part)) return PURPOSE_WORDS[part];
+  return undefined;
 };
 
 /** File names (lower-case) that are CI or tooling configuration wherever they sit. */

@@ -527,7 +527,7 @@ export function isImageStepSource(rel: string, text: string): boolean {
   return isImageReferenceFile(rel) && (FRAMEWORK_IMAGE_TEXT.test(text) || (isDockerfile(rel) && PIP_INSTALL_TEXT.test(text)));
 }
 
-const DOCKERFILE = /(?:^|\/)(?:(?:Dockerfile|Containerfile)(?:\.[^/]*)?|[^/]*\.[Dd]ockerfile)$/;
+const DOCKERFILE = /(?:^|\/)(?:(?:Dockerfile|Containerfile)(?:\.[^/]*)?|[^/]*\.dockerfile)$/i;
 /** A Dockerfile or Containerfile: its FROM lines and pip installs declare dependencies (readPipInstalls). */
 export function isDockerfile(rel: string): boolean {
   return DOCKERFILE.test(rel);
