@@ -137,9 +137,24 @@ describe("scans", () => {
       "requirements.txt:1 torch 1.13.0 CVE-2026-24747",
       "requirements.txt:2 transformers 4.35.2 CVE-2023-7018",
     ]);
-    // a pipeline() or AutoTokenizer builds a Transfo-XL tokenizer for any checkpoint of that kind
-    const auto = await scan({ "requirements.txt": "transformers==4.35.2\n", "app.py": "from transformers import pipeline\n" });
-    expect(auto.reported).toEqual(["requirements.txt:1 CVE-2023-7018"]);
+    // a pipeline() or AutoTokenizer builds a Transfo-XL tokenizer for any checkpoint of that kind it is pointed at
+    for (const code of [
+      "from transformers import pipeline\nnlp = pipeline('text-generation', model=cfg.model)\n",
+      "from transformers import pipeline\nnlp = pipeline('text-generation', name)\n",
+      "from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained(model_dir)\n",
+    ]) {
+      const auto = await scan({ "requirements.txt": "transformers==4.35.2\n", "app.py": code });
+      expect(auto.reported, code).toEqual(["requirements.txt:1 CVE-2023-7018"]);
+    }
+    // ... not when the checkpoint is named, or left to the task's default
+    for (const code of [
+      "from transformers import pipeline\nnlp = pipeline('sentiment-analysis')\n",
+      "from transformers import pipeline\nnlp = pipeline('text-generation', model='gpt2')\n",
+      "from transformers import AutoTokenizer\nMODEL = 'bert-base-uncased'\ntok = AutoTokenizer.from_pretrained(MODEL)\n",
+    ]) {
+      const named = await scan({ "requirements.txt": "transformers==4.35.2\n", "app.py": code });
+      expect(named.reported, code).toEqual([]);
+    }
     // a checkpoint loaded by torch itself, or a model the code does not fix, reaches the weights_only bypasses
     for (const code of [
       "import torch as t\nstate = t.load(path, weights_only=True)\n",
