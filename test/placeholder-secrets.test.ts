@@ -17,6 +17,7 @@ describe("isPlaceholderSecret", () => {
     "changeme",
     "CHANGE_ME",
     "replace-me",
+    "replace-with-strong-api-key",
     "xxx",
     "xxxxxxxxxxxxxxxx",
     "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",

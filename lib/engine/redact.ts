@@ -42,7 +42,8 @@ const PLACEHOLDER_PART = /x{4}|X{4}|\*{3}|\.{3}|•{3}|changeme|change[-_ ]me|re
 // An announced fake inside a one-word value ("sk-test-secret", "your-api-key"). Only between non-alphanumerics:
 // random token bodies hold words between digits ("Q3EXAMPLE7"); and never in a value with spaces: a real key file
 // or JSON blob may name an example.com or a test project.
-const FAKE_WORD = /(?:^|[^A-Za-z0-9])(?:fake|dummy|mock|sample|example|test|your|insert|enter|paste|foo(?:bar)?)(?:[^A-Za-z0-9]|$)/i;
+const FAKE_WORD =
+  /(?:^|[^A-Za-z0-9])(?:fake|dummy|mock|sample|example|test|your|insert|enter|paste|replace|foo(?:bar)?)(?:[^A-Za-z0-9]|$)/i;
 // A reference to the value rather than the value: $VAR, ${VAR}, $(cmd), ${{ secrets.X }}, {{ .Values.x }}, {name},
 // %s, %(name)s, [token], or a secret manager's address. A hash such as bcrypt's "$2b$12$..." is a value.
 const PLACEHOLDER_REFERENCE =
