@@ -75,6 +75,8 @@ export function artifactFixtures(): Record<string, Buffer> {
     "models/estimator.joblib": emptyObject("sklearn.linear_model._base", "LinearRegression"),
     // a gradient-boosting model pickled whole: its library's model class, which rebuilds from its own saved bytes
     "models/booster.pkl": emptyObject("xgboost.core", "Booster"),
+    // a pickled DataFrame: pandas' own containers
+    "models/frame.pkl": emptyObject("pandas.core.frame", "DataFrame"),
     // torch.save's zip layout: only the storages' rebuild functions
     "models/state-dict.pt": torchZip(),
     // torch.save's layout with a second pickle entry beside data.pkl

@@ -33,3 +33,18 @@ class FaceHandler(BaseHandler):
         arrays = [unpack(row.get("body")) for row in data]
         # ruleid: torchserve.handler.unvalidated-tensor
         return torch.from_numpy(np.stack(arrays))
+
+
+def letterbox(img, new_shape=640, stride=32, auto=True):
+    h, w = img.shape[:2]
+    r = min(new_shape / h, new_shape / w)
+    return cv2.resize(img, (int(w * r), int(h * r))), r
+
+
+class DetectorHandler(BaseHandler):
+    def preprocess(self, data):
+        img = cv2.imdecode(np.frombuffer(data[0].get("body"), np.uint8), cv2.IMREAD_COLOR)
+        # YOLO's letterbox() scales every image to at most 640 on its long side
+        im = letterbox(img, 640)[0]
+        # ok: torchserve.handler.unvalidated-tensor
+        return torch.from_numpy(im.transpose((2, 0, 1)).copy())
