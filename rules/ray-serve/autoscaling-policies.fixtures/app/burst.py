@@ -12,6 +12,14 @@ BURST_AUTOSCALING = {
     "upscale_delay_s": 0.5,
 }
 
+# a delay chosen against a metrics interval the config sets itself
+TUNED_AUTOSCALING = {
+    "max_replicas": 10,
+    # ok: ray-serve.autoscaling.rapid-scaling-delay
+    "upscale_delay_s": 3,
+    "metrics_interval_s": 2,
+}
+
 
 # ruleid: ray-serve.autoscaling.missing-replica-resources
 @serve.deployment(
