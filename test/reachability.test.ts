@@ -242,10 +242,18 @@ describe("the reachable field of an advisory file", () => {
     });
   });
 
-  it("is set on the bundled advisories whose vulnerable part is a library call, not on the servers'", () => {
+  it("is set on the bundled advisories whose vulnerable part is a library call or a server the code runs", () => {
     const bundled = loadAdvisories(RULES);
     const reachableIds = (pkg: string) => bundled.filter((a) => a.package === pkg && a.reachable).map((a) => a.id);
-    expect(reachableIds("ray")).toEqual([]);
+    // a running Ray's flaws are reached where the repository runs Ray; TorchServe's wherever it is installed
+    expect(reachableIds("ray").sort()).toEqual([
+      "CVE-2023-48022",
+      "CVE-2023-6019",
+      "CVE-2023-6020",
+      "CVE-2023-6021",
+      "CVE-2025-1979",
+      "CVE-2025-62593",
+    ]);
     expect(reachableIds("torchserve")).toEqual([]);
     expect(reachableIds("transformers").sort()).toEqual(["CVE-2023-6730", "CVE-2023-7018"]);
   });

@@ -10,3 +10,10 @@ image = modal.Image.debian_slim().pip_install(
     "transformers",
 )
 app = modal.App("ray-client", image=image)
+
+
+@app.function()
+def submit(address: str):
+    import ray
+
+    ray.init(address=address)

@@ -1,0 +1,4 @@
+"""Starts a local Ray cluster for the service."""
+import ray
+
+ray.init()
