@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ciOnlyScripts, codeContext, linguistVendored, RequirementListUse, vendoredDirs } from "../lib/engine/context.ts";
+import { ciOnlyScripts, codeContext, linguistVendored, RequirementListUse, shippedScripts, vendoredDirs } from "../lib/engine/context.ts";
 import { compileChecks } from "../lib/engine/compile.ts";
 import { scanText } from "../lib/engine/match.ts";
 import { loadRulebook, parsePolicy, RulebookError } from "../lib/engine/rulebook.ts";
@@ -121,6 +121,17 @@ describe("code context from the path", () => {
     expect(codeContext("scripts/check_models.py", "", { ciOnlyScripts: only })).toBe("build");
     expect(codeContext("scripts/deploy.sh", "", { ciOnlyScripts: only })).toBe("production");
     expect(codeContext("scripts/serve.py", "", { ciOnlyScripts: only })).toBe("production");
+  });
+
+  it("takes a set-up script nothing shipped runs for a developer's tooling, and one an image runs for the service", () => {
+    const shipped = shippedScripts(['FROM python:3.12\nCOPY . .\nRUN bash scripts/install_deps.sh\nCMD ["python", "app.py"]\n']);
+    expect(codeContext("scripts/setup.sh", "", { shippedScripts: shipped })).toBe("build");
+    expect(codeContext("setup.sh", "", { shippedScripts: shipped })).toBe("build");
+    expect(codeContext("scripts/install_admin_tools.sh", "", { shippedScripts: shipped })).toBe("build");
+    expect(codeContext("scripts/install_deps.sh", "", { shippedScripts: shipped })).toBe("production");
+    // a Python package's setup.py, and a set-up script among the service's own code, are not tooling
+    expect(codeContext("setup.py", "", { shippedScripts: shipped })).toBe("production");
+    expect(codeContext("app/setup.sh", "", { shippedScripts: shipped })).toBe("production");
   });
 
   it("takes a script a CI workflow deploys or serves for the service itself", () => {

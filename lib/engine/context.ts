@@ -124,6 +124,9 @@ const TOOL_DIRS = new Set(["scripts", "script", "tools", "tool", "dev", "hack"])
 const TOOL_NAME =
   /^(release|publish|bump|changelog|lint|format|fmt|check_|verify_|validate_|update_|generate_|gen_|build_docs|docs_|ci_|precommit|pre_commit|sync_version|version)[a-z0-9_-]*\.(py|sh|bash)$/;
 
+/** A shell script named for setting a machine up (setup.sh, install_admin_tools.sh, bootstrap-dev.sh). */
+const SETUP_SCRIPT = /^(setup|install|bootstrap)([-_][a-z0-9_-]*)?\.(sh|bash)$/;
+
 /** A Python module that imports a test framework is test code wherever it lives (a helper module of a test suite). */
 const IMPORTS_TEST_FRAMEWORK =
   /^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)(?:\.[A-Za-z_.]+)?[ \t]+import\b)/m;
@@ -135,6 +138,8 @@ export interface ContextHints {
   vendored?: (path: string) => boolean;
   /** Dependency lists nothing that ships installs (RequirementListUse). */
   unshippedLists?: ReadonlySet<string>;
+  /** Scripts that something which ships runs (a Dockerfile, compose file, Procfile or entrypoint names them). */
+  shippedScripts?: ReadonlySet<string>;
 }
 
 /**
@@ -162,6 +167,10 @@ export function codeContext(path: string, text?: string, hints: ContextHints = {
   if (nearest) return nearest;
   if (hints.ciOnlyScripts?.has(path) || hints.unshippedLists?.has(path)) return "build";
   if (parts.length > 1 && TOOL_DIRS.has(parts.at(-2)!.toLowerCase()) && TOOL_NAME.test(name)) return "build";
+  // A set-up script at the root or in a tools folder that nothing which ships runs sets up a developer's machine
+  // (installers, CLIs, a local cluster): tooling, not the service.
+  if (SETUP_SCRIPT.test(name) && (parts.length === 1 || TOOL_DIRS.has(parts.at(-2)!.toLowerCase())) && !hints.shippedScripts?.has(path))
+    return "build";
   if (text !== undefined && name.endsWith(".py") && IMPORTS_TEST_FRAMEWORK.test(text)) return "test";
   return "production";
 }
@@ -203,10 +212,15 @@ function mentionedScripts(text: string): Set<string> {
  * The scripts among `files` that CI configuration mentions and no launcher does: a release or lint helper that a
  * workflow runs is tooling, but a script a Dockerfile also runs ships.
  */
+/** The scripts that launchers (isLauncher: Dockerfiles, compose files, Procfiles, entrypoints) run. */
+export function shippedScripts(launchers: readonly string[]): Set<string> {
+  return new Set(launchers.flatMap((t) => [...mentionedScripts(t)]));
+}
+
 export function ciOnlyScripts(ci: readonly string[], launchers: readonly string[], files: readonly string[]): Set<string> {
   const byCi = new Set(ci.flatMap((t) => [...mentionedScripts(t)]));
   const shipped = new Set([
-    ...launchers.flatMap((t) => [...mentionedScripts(t)]),
+    ...shippedScripts(launchers),
     // A workflow that deploys or serves a script ships it: `modal deploy -m src.app` is the service, not tooling.
     ...ci.flatMap((t) => [
       ...mentionedScripts(

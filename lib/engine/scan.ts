@@ -17,6 +17,7 @@ import type { Check } from "./rulebook.ts";
 import {
   type ContextHints,
   ciOnlyScripts,
+  shippedScripts,
   codeContext,
   isCiConfig,
   isLauncher,
@@ -623,6 +624,7 @@ function contextHintsOf(
           files.map((f) => f.rel),
         )
       : new Set(),
+    shippedScripts: shippedScripts(launchers),
     vendored: (path) => dirs.some((d) => path.startsWith(`${d}/`)) || (byAttributes?.(path) ?? false),
   };
 }
