@@ -208,15 +208,15 @@ function mentionedScripts(text: string): Set<string> {
   return out;
 }
 
-/**
- * The scripts among `files` that CI configuration mentions and no launcher does: a release or lint helper that a
- * workflow runs is tooling, but a script a Dockerfile also runs ships.
- */
 /** The scripts that launchers (isLauncher: Dockerfiles, compose files, Procfiles, entrypoints) run. */
 export function shippedScripts(launchers: readonly string[]): Set<string> {
   return new Set(launchers.flatMap((t) => [...mentionedScripts(t)]));
 }
 
+/**
+ * The scripts among `files` that CI configuration mentions and no launcher does: a release or lint helper that a
+ * workflow runs is tooling, but a script a Dockerfile also runs ships.
+ */
 export function ciOnlyScripts(ci: readonly string[], launchers: readonly string[], files: readonly string[]): Set<string> {
   const byCi = new Set(ci.flatMap((t) => [...mentionedScripts(t)]));
   const shipped = new Set([
