@@ -73,6 +73,13 @@ describe("unlessDeclared", () => {
     const r = await scanTree({ "app.py": 'worker("alpha")\n', "config.yaml": "reserve: alpha\n" }, { checks: broken });
     expect(r.findings).toHaveLength(1);
     expect(r.errors.map((e) => e.message).join()).toMatch(/test\.declared\.unreserved: unlessDeclared failed/);
+    // each value is looked up in the files that hold it; a broken rule is reported once, not once per value
+    const two = await scanTree(
+      { "app.py": 'worker("alpha")\nworker("beta")\n', "config.yaml": "reserve: alpha\nreserve: beta\n" },
+      { checks: broken },
+    );
+    expect(two.findings).toHaveLength(2);
+    expect(two.errors.filter((e) => /unlessDeclared failed/.test(e.message))).toHaveLength(1);
   });
 
   it("requires the message to name the captured metavariable", () => {

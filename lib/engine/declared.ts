@@ -39,6 +39,7 @@ interface Declared {
 
 export class DeclaredIndex {
   private readonly values = new Map<string, Declared>();
+  private readonly failedConditions = new Set<string>();
 
   constructor(
     /** Repository-relative paths of the files the scan walked. */
@@ -53,10 +54,12 @@ export class DeclaredIndex {
    * What the repository declares for one of the check's conditions: the values of its metavariable (`captured`),
    * and whether the rule matched at all. A condition that fails to run declares nothing, and is reported.
    */
-  private declared(check: Check, which: "unless" | "if"): Declared | undefined {
+  private declared(check: Check, which: "unless" | "if", words?: readonly string[]): Declared | undefined {
     const d = which === "unless" ? check.unlessDeclared : check.ifDeclared;
     if (!d) return undefined;
-    const key = `${which}:${check.id}`;
+    // Asked about some values only (a captured condition), only the files whose text holds one can declare them:
+    // the others are not parsed (a condition over every Python file of a repository costs a parse of each).
+    const key = `${which}:${check.id}${words ? `\0${words.join("\0")}` : ""}`;
     const known = this.values.get(key);
     if (known) return known;
     const out: Declared = { values: new Set<string>(), any: false };
@@ -84,7 +87,7 @@ export class DeclaredIndex {
       for (const rel of this.paths) {
         if (!isTarget(rel)) continue;
         const text = this.read(rel);
-        if (text === undefined) continue;
+        if (text === undefined || (words && !words.some((w) => text.includes(w)))) continue;
         for (const v of matchesIn(text)) {
           out.any = true;
           if (v) out.values.add(declaredValue(v));
@@ -97,7 +100,11 @@ export class DeclaredIndex {
       out.values.clear();
       out.any = which === "if";
       out.failed = true;
-      this.onError(check, `${which === "unless" ? "unlessDeclared" : "ifDeclared"} failed: ${(e as Error).message.split("\n")[0]!}`);
+      // once per condition, however many values were asked about
+      if (!this.failedConditions.has(`${which}:${check.id}`)) {
+        this.failedConditions.add(`${which}:${check.id}`);
+        this.onError(check, `${which === "unless" ? "unlessDeclared" : "ifDeclared"} failed: ${(e as Error).message.split("\n")[0]!}`);
+      }
     }
     return out;
   }
@@ -107,19 +114,21 @@ export class DeclaredIndex {
     return matches.filter((r) => {
       const i = r.check.ifDeclared;
       if (i) {
-        const declared = this.declared(r.check, "if")!;
+        const v = i.captured ? r.vars[i.captured] : undefined;
+        if (i.captured && v === undefined) return false;
+        const forms = v === undefined ? undefined : comparedForms(v);
+        const declared = this.declared(r.check, "if", forms)!;
         if (!declared.any) return false;
-        if (i.captured && !declared.failed) {
-          const v = r.vars[i.captured];
-          if (v === undefined || !comparedForms(v).some((f) => declared.values.has(f))) return false;
-        }
+        if (forms && !declared.failed && !forms.some((f) => declared.values.has(f))) return false;
       }
       const d = r.check.unlessDeclared;
       if (!d) return true;
-      const declared = this.declared(r.check, "unless")!;
-      if (!d.captured) return !declared.any;
+      if (!d.captured) return !this.declared(r.check, "unless")!.any;
       const v = r.vars[d.captured];
-      return v === undefined || !comparedForms(v).some((f) => declared.values.has(f));
+      if (v === undefined) return true;
+      const forms = comparedForms(v);
+      const declared = this.declared(r.check, "unless", forms)!;
+      return !forms.some((f) => declared.values.has(f));
     });
   }
 }
