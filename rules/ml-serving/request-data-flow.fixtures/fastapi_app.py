@@ -4,6 +4,8 @@ import pickle
 import subprocess
 from pathlib import Path
 
+import aiohttp
+import httpx
 import pandas as pd
 import requests
 import sympy
@@ -101,7 +103,28 @@ def proxy(url: str):
     return requests.get(url, timeout=5).text + health.text
 
 
+async def _download(url: str) -> bytes:
+    async with aiohttp.ClientSession() as session:
+        # the session's get, reached through the helper
+        async with session.get(url) as response:
+            return await response.read()
+
+
+@app.get("/thumbnail")
+async def thumbnail(image_url: str):
+    # ruleid: ml-serving.request.ssrf
+    data = await _download(image_url)
+    async with httpx.AsyncClient(timeout=10) as client:
+        # ruleid: ml-serving.request.ssrf
+        meta = await client.get(image_url)
+        # a session's get of a fixed URL fetches nothing the caller chose
+        # ok: ml-serving.request.ssrf
+        health = await client.get("http://127.0.0.1:8080/health")
+    return {"bytes": len(data), "meta": meta.status_code, "health": health.status_code}
+
+
 TORCHSERVE = os.environ.get("TORCHSERVE_URL", "http://torchserve:8080")
+PREFILL_HOST = os.environ.get("PREFILL_HOST", "prefill:8000")
 
 
 @app.post("/predict/{model_name}")
@@ -113,6 +136,9 @@ def forward(model_name: str, host: str = ""):
     requests.post(TORCHSERVE + "/predictions/" + model_name, timeout=5)
     # ok: ml-serving.request.ssrf
     requests.get(f"{TORCHSERVE}/models?name={model_name}", timeout=5)
+    # a path after the host's own placeholder picks a path on the host the code chose
+    # ok: ml-serving.request.ssrf
+    requests.get(f"http://{PREFILL_HOST}{model_name}", timeout=5)
     # ... a host from the request does pick the server
     # ruleid: ml-serving.request.ssrf
     requests.get(f"http://{host}/ping", timeout=5)
